@@ -1,0 +1,142 @@
+package org.switchboard;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.Optional;
+import org.switchboard.account.AccountRepository;
+import org.switchboard.account.AccountRoutes;
+import org.switchboard.account.Authenticator;
+import org.switchboard.buyer.BuyerGroupRepository;
+import org.switchboard.buyer.BuyerGroupService;
+import org.switchboard.buyer.BuyerRepository;
+import org.switchboard.buyer.BuyerService;
+import org.switchboard.callerlist.CallerList;
+import org.switchboard.callerlist.CallerListRepository;
+import org.switchboard.callerlist.CallerListRoutes;
+import org.switchboard.campaign.CampaignRepository;
+import org.switchboard.campaign.CampaignService;
+import org.switchboard.number.TrackingNumberRepository;
+import org.switchboard.number.TrackingNumberService;
+import org.switchboard.openapi.OpenApiRoutes;
+import org.switchboard.platform.config.SwitchboardConfig;
+import org.switchboard.platform.db.Database;
+import org.switchboard.platform.http.CrudRoutes;
+import org.switchboard.platform.http.HttpErrors;
+import org.switchboard.publisher.PublisherRepository;
+import org.switchboard.publisher.PublisherService;
+
+/**
+ * The composition root: builds every component with its constructor and starts the HTTP server. Tests build the
+ * same graph with their own configuration and clock.
+ */
+public final class Wiring implements AutoCloseable {
+    private final SwitchboardConfig config;
+    private final Database database;
+    private final AccountRepository accounts;
+    private final WebServer server;
+    private final Optional<String> firstStartBanner;
+
+    private Wiring(SwitchboardConfig config, Clock clock) {
+        this.config = config;
+        this.database = Database.open(
+                config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.databasePoolSize());
+        try {
+            var jdbi = database.jdbi();
+            this.accounts = new AccountRepository(jdbi, clock);
+            var auth = new Authenticator(accounts);
+            var campaigns = new CampaignRepository(jdbi, clock);
+            var publishers = new PublisherRepository(jdbi, clock);
+            var numbers = new TrackingNumberRepository(jdbi, clock);
+            var buyers = new BuyerRepository(jdbi, clock);
+            var groups = new BuyerGroupRepository(jdbi, clock);
+            var callerLists = new CallerListRepository(jdbi, clock);
+            var services = new FirstAccount.Services(
+                    new CampaignService(campaigns),
+                    new PublisherService(publishers),
+                    new TrackingNumberService(numbers, campaigns, publishers),
+                    new BuyerService(buyers, campaigns));
+            var buyerGroups = new BuyerGroupService(groups, buyers);
+            this.firstStartBanner = FirstAccount.ensure(config, accounts, services);
+
+            HttpRouting.Builder routing = HttpRouting.builder();
+            HttpErrors.register(routing);
+            new AccountRoutes(accounts, auth, config.operatorToken()).register(routing);
+            CrudRoutes.register(routing, "/api/v2/campaigns", auth::require, services.campaigns());
+            CrudRoutes.register(routing, "/api/v2/publishers", auth::require, services.publishers());
+            CrudRoutes.register(routing, "/api/v2/numbers", auth::require, services.numbers());
+            CrudRoutes.register(routing, "/api/v2/buyers", auth::require, services.buyers());
+            services.buyers().registerActions(routing, auth::require);
+            CrudRoutes.register(routing, "/api/v2/buyer_groups", auth::require, buyerGroups);
+            buyerGroups.registerActions(routing, auth::require);
+            var callerListRoutes = new CallerListRoutes(callerLists, auth::require);
+            callerListRoutes.register(
+                    routing,
+                    "campaigns",
+                    CallerList.Owner.CAMPAIGN,
+                    (account, id) -> campaigns.find(account, id).isPresent());
+            callerListRoutes.register(
+                    routing,
+                    "buyers",
+                    CallerList.Owner.BUYER,
+                    (account, id) -> buyers.find(account, id).isPresent());
+            new OpenApiRoutes().register(routing);
+            routing.any(HttpErrors::notFound);
+
+            this.server = WebServer.builder()
+                    .address(address(config.bindAddress()))
+                    .port(config.port())
+                    .maxPayloadSize(config.maxRequestBytes())
+                    .directHandlers(HttpErrors.directHandlers())
+                    .shutdownHook(false)
+                    .routing(routing)
+                    .build()
+                    .start();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** Opens the store, runs migrations and starts serving. */
+    public static Wiring start(SwitchboardConfig config, Clock clock) {
+        return new Wiring(config, clock);
+    }
+
+    private static InetAddress address(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("SWITCHBOARD_BIND_ADDRESS: unknown host " + host, e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public SwitchboardConfig config() {
+        return config;
+    }
+
+    public AccountRepository accounts() {
+        return accounts;
+    }
+
+    /** What to print after the very first start: the new account and its API key. */
+    public Optional<String> firstStartBanner() {
+        return firstStartBanner;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        database.close();
+    }
+}

@@ -1,0 +1,128 @@
+package org.switchboard.account;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.secret.Secrets;
+
+/** Accounts and their API keys. Keys are stored as a SHA-256 digest and a short hint, never in plain text. */
+public final class AccountRepository {
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public AccountRepository(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /** Creates an account together with its first API key, in one transaction. */
+    public NewAccount create(String name, String keyName, String secret) {
+        Instant now = clock.instant();
+        return jdbi.inTransaction(handle -> {
+            long id = handle.createQuery("INSERT INTO accounts (name, created_at) VALUES (:name, :now) RETURNING id")
+                    .bind("name", name)
+                    .bind("now", now.toEpochMilli())
+                    .mapTo(Long.class)
+                    .one();
+            AccountId account = new AccountId(id);
+            ApiKey key = insertKey(handle, account, keyName, secret, now);
+            return new NewAccount(new Account(account, name, now), new NewApiKey(key, secret));
+        });
+    }
+
+    public long countAccounts() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM accounts")
+                .mapTo(Long.class)
+                .one());
+    }
+
+    public Optional<Account> find(AccountId account) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT id, name, created_at FROM accounts WHERE id = :id")
+                .bind("id", account.value())
+                .map((rs, ctx) -> new Account(
+                        new AccountId(rs.getLong("id")),
+                        rs.getString("name"),
+                        Instant.ofEpochMilli(rs.getLong("created_at"))))
+                .findOne());
+    }
+
+    public void rename(AccountId account, String name) {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE accounts SET name = :name WHERE id = :id")
+                .bind("name", name)
+                .bind("id", account.value())
+                .execute());
+    }
+
+    /** The account owning the key with this digest. The digest lookup is by index; no secret is compared here. */
+    public Optional<AccountId> findAccountByKeyDigest(String digest) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT account_id, key_digest FROM api_keys WHERE key_digest = :digest")
+                .bind("digest", digest)
+                .map((rs, ctx) -> Secrets.constantTimeEquals(rs.getString("key_digest"), digest)
+                        ? Optional.of(new AccountId(rs.getLong("account_id")))
+                        : Optional.<AccountId>empty())
+                .findOne()
+                .flatMap(found -> found));
+    }
+
+    public NewApiKey createKey(AccountId account, String name, String secret) {
+        return jdbi.inTransaction(
+                handle -> new NewApiKey(insertKey(handle, account, name, secret, clock.instant()), secret));
+    }
+
+    private static ApiKey insertKey(
+            org.jdbi.v3.core.Handle handle, AccountId account, String name, String secret, Instant now) {
+        String hint = Secrets.hint(secret);
+        long id = handle.createQuery("""
+                        INSERT INTO api_keys (account_id, name, key_digest, key_hint, created_at)
+                        VALUES (:account, :name, :digest, :hint, :now) RETURNING id""")
+                .bind("account", account.value())
+                .bind("name", name)
+                .bind("digest", Secrets.digest(secret))
+                .bind("hint", hint)
+                .bind("now", now.toEpochMilli())
+                .mapTo(Long.class)
+                .one();
+        return new ApiKey(id, account, name, hint, now);
+    }
+
+    public List<ApiKey> listKeys(AccountId account) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT id, account_id, name, key_hint, created_at FROM api_keys WHERE account_id = :account ORDER BY id")
+                .bind("account", account.value())
+                .map(AccountRepository::key)
+                .list());
+    }
+
+    public Optional<ApiKey> findKey(AccountId account, long id) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT id, account_id, name, key_hint, created_at FROM api_keys WHERE account_id = :account AND id = :id")
+                .bind("account", account.value())
+                .bind("id", id)
+                .map(AccountRepository::key)
+                .findOne());
+    }
+
+    public void deleteKey(AccountId account, long id) {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM api_keys WHERE account_id = :account AND id = :id")
+                .bind("account", account.value())
+                .bind("id", id)
+                .execute());
+    }
+
+    private static ApiKey key(java.sql.ResultSet rs, StatementContext ctx) throws java.sql.SQLException {
+        return new ApiKey(
+                rs.getLong("id"),
+                new AccountId(rs.getLong("account_id")),
+                rs.getString("name"),
+                rs.getString("key_hint"),
+                Instant.ofEpochMilli(rs.getLong("created_at")));
+    }
+
+    /** An account just created and its first key. */
+    public record NewAccount(Account account, NewApiKey key) {}
+}

@@ -1,0 +1,119 @@
+package org.switchboard.account;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.Optional;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.JsonFields;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.secret.Secrets;
+
+/**
+ * The caller's own account and its API keys, and account creation by the operator. A new key's secret appears in
+ * exactly one response, the one that created it.
+ */
+public final class AccountRoutes {
+    private final AccountRepository accounts;
+    private final Authenticator auth;
+    private final Optional<String> operatorToken;
+
+    public AccountRoutes(AccountRepository accounts, Authenticator auth, Optional<String> operatorToken) {
+        this.accounts = accounts;
+        this.auth = auth;
+        this.operatorToken = operatorToken;
+    }
+
+    record AccountOut(long id, String name, String createdAt) {
+        static AccountOut of(Account account) {
+            return new AccountOut(
+                    account.id().value(), account.name(), account.createdAt().toString());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ApiKeyOut(long id, String name, String hint, String createdAt, String key) {
+        static ApiKeyOut of(ApiKey key, String secret) {
+            return new ApiKeyOut(
+                    key.id(), key.name(), key.hint(), key.createdAt().toString(), secret);
+        }
+    }
+
+    record NewAccountOut(AccountOut account, ApiKeyOut apiKey) {}
+
+    public void register(HttpRules rules) {
+        rules.get("/api/v2/account", (req, res) -> Http.ok(res, AccountOut.of(current(auth.require(req)))));
+        io.helidon.webserver.http.Handler rename = (req, res) -> {
+            AccountId account = auth.require(req);
+            JsonFields fields = new JsonFields(Http.jsonObject(req), "id", "created_at");
+            String name = fields.requiredText("name", 200);
+            fields.finish();
+            accounts.rename(account, name);
+            Http.ok(res, AccountOut.of(current(account)));
+        };
+        rules.put("/api/v2/account", rename);
+        rules.patch("/api/v2/account", rename);
+
+        rules.get(
+                "/api/v2/api_keys",
+                (req, res) -> Http.ok(
+                        res,
+                        accounts.listKeys(auth.require(req)).stream()
+                                .map(key -> ApiKeyOut.of(key, null))
+                                .toList()));
+        rules.post("/api/v2/api_keys", (req, res) -> {
+            AccountId account = auth.require(req);
+            JsonFields fields = new JsonFields(Http.jsonObject(req));
+            String name = fields.requiredText("name", 200);
+            fields.finish();
+            NewApiKey created = accounts.createKey(account, name, newSecret());
+            Http.created(res, "/api/v2/api_keys/" + created.key().id(), ApiKeyOut.of(created.key(), created.secret()));
+        });
+        rules.delete("/api/v2/api_keys/{id}", (req, res) -> {
+            AccountId account = auth.require(req);
+            long id = Http.pathId(req, "id", "API key");
+            accounts.findKey(account, id).orElseThrow(() -> new ApiException.NotFound("no API key with id " + id));
+            if (accounts.listKeys(account).size() == 1) {
+                throw new ApiException.Conflict(null, "this is the account's last API key; create another one first");
+            }
+            accounts.deleteKey(account, id);
+            Http.noContent(res);
+        });
+
+        rules.post("/api/v2/accounts", (req, res) -> {
+            requireOperator(req);
+            ObjectNode body = Http.jsonObject(req);
+            JsonFields fields = new JsonFields(body);
+            String name = fields.requiredText("name", 200);
+            fields.finish();
+            AccountRepository.NewAccount created = accounts.create(name, "first key", newSecret());
+            Http.created(
+                    res,
+                    "/api/v2/account",
+                    new NewAccountOut(
+                            AccountOut.of(created.account()),
+                            ApiKeyOut.of(created.key().key(), created.key().secret())));
+        });
+    }
+
+    /** API keys: "sb_" and 40 base58 characters (about 234 bits). */
+    public static String newSecret() {
+        return "sb_" + Secrets.randomBase58(40);
+    }
+
+    private Account current(AccountId account) {
+        return accounts.find(account).orElseThrow(() -> new ApiException.Unauthorized("the account no longer exists"));
+    }
+
+    private void requireOperator(ServerRequest req) {
+        String expected = operatorToken.orElseThrow(() ->
+                new ApiException.NotFound("account creation is disabled; set SWITCHBOARD_OPERATOR_TOKEN to enable it"));
+        String presented = Authenticator.bearer(req)
+                .orElseThrow(() -> new ApiException.Unauthorized("the operator token is required as a Bearer token"));
+        if (!Secrets.constantTimeEquals(expected, presented)) {
+            throw new ApiException.Unauthorized("the operator token is not valid");
+        }
+    }
+}

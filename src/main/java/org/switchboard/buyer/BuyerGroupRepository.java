@@ -1,0 +1,149 @@
+package org.switchboard.buyer;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Sql;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+
+/** Buyer group rows with their members; every method is scoped to one account. */
+public final class BuyerGroupRepository {
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public BuyerGroupRepository(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    public Optional<BuyerGroup> find(AccountId account, long id) {
+        return Sql.find(jdbi, "buyer_groups", account, id, BuyerGroupRepository::map)
+                .map(group -> withMembers(List.of(group)).getFirst());
+    }
+
+    public Page<BuyerGroup> list(AccountId account, PageRequest page) {
+        Page<BuyerGroup> rows = Sql.page(jdbi, "buyer_groups", account, "", Map.of(), BuyerGroupRepository::map, page);
+        return new Page<>(withMembers(rows.items()), rows.total());
+    }
+
+    BuyerGroup insert(AccountId account, String name, List<Long> buyerIds, Caps caps) {
+        long now = clock.millis();
+        long id = jdbi.inTransaction(handle -> {
+            long created = caps.bind(handle.createQuery("""
+                                    INSERT INTO buyer_groups (account_id, name, concurrency_cap, hourly_cap, daily_cap,
+                                        monthly_cap, hard_cap, created_at, updated_at)
+                                    VALUES (:account, :name, :concurrency_cap, :hourly_cap, :daily_cap, :monthly_cap,
+                                        :hard_cap, :now, :now) RETURNING id"""))
+                    .bind("account", account.value())
+                    .bind("name", name)
+                    .bind("now", now)
+                    .mapTo(Long.class)
+                    .one();
+            addMembers(handle, created, buyerIds);
+            return created;
+        });
+        return find(account, id).orElseThrow();
+    }
+
+    BuyerGroup update(AccountId account, long id, String name, List<Long> buyerIds, Caps caps) {
+        jdbi.useTransaction(handle -> {
+            caps.bind(handle.createUpdate("""
+                                    UPDATE buyer_groups SET name = :name, concurrency_cap = :concurrency_cap,
+                                        hourly_cap = :hourly_cap, daily_cap = :daily_cap, monthly_cap = :monthly_cap,
+                                        hard_cap = :hard_cap, updated_at = :now
+                                    WHERE account_id = :account AND id = :id"""))
+                    .bind("account", account.value())
+                    .bind("id", id)
+                    .bind("name", name)
+                    .bind("now", clock.millis())
+                    .execute();
+            handle.createUpdate("DELETE FROM buyer_group_members WHERE group_id = :id")
+                    .bind("id", id)
+                    .execute();
+            addMembers(handle, id, buyerIds);
+        });
+        return find(account, id).orElseThrow();
+    }
+
+    BuyerGroup resetHardCap(AccountId account, long id) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE buyer_groups SET hard_cap_reset_at = :now, updated_at = :now
+                        WHERE account_id = :account AND id = :id""")
+                .bind("account", account.value())
+                .bind("id", id)
+                .bind("now", clock.millis())
+                .execute());
+        return find(account, id).orElseThrow();
+    }
+
+    void delete(AccountId account, long id) {
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("DELETE FROM buyer_group_members WHERE group_id = :id")
+                    .bind("id", id)
+                    .execute();
+            handle.createUpdate("DELETE FROM buyer_groups WHERE account_id = :account AND id = :id")
+                    .bind("account", account.value())
+                    .bind("id", id)
+                    .execute();
+        });
+    }
+
+    private static void addMembers(Handle handle, long groupId, List<Long> buyerIds) {
+        for (long buyerId : buyerIds) {
+            handle.createUpdate("INSERT INTO buyer_group_members (group_id, buyer_id) VALUES (:group, :buyer)")
+                    .bind("group", groupId)
+                    .bind("buyer", buyerId)
+                    .execute();
+        }
+    }
+
+    private List<BuyerGroup> withMembers(List<BuyerGroup> groups) {
+        if (groups.isEmpty()) {
+            return groups;
+        }
+        Map<Long, List<Long>> groupToBuyers = new HashMap<>();
+        jdbi.useHandle(handle -> handle.createQuery(
+                        "SELECT group_id, buyer_id FROM buyer_group_members WHERE group_id IN (<ids>) ORDER BY buyer_id")
+                .bindList("ids", groups.stream().map(BuyerGroup::id).toList())
+                .map((rs, ctx) -> Map.entry(rs.getLong("group_id"), rs.getLong("buyer_id")))
+                .forEach(link -> groupToBuyers
+                        .computeIfAbsent(link.getKey(), k -> new ArrayList<>())
+                        .add(link.getValue())));
+        return groups.stream()
+                .map(g -> new BuyerGroup(
+                        g.id(),
+                        g.accountId(),
+                        g.name(),
+                        List.copyOf(groupToBuyers.getOrDefault(g.id(), List.of())),
+                        g.caps(),
+                        g.hardCapResetAt(),
+                        g.createdAt(),
+                        g.updatedAt()))
+                .toList();
+    }
+
+    private static BuyerGroup map(ResultSet rs, StatementContext ctx) throws SQLException {
+        long resetAt = rs.getLong("hard_cap_reset_at");
+        Optional<Instant> hardCapResetAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(resetAt));
+        return new BuyerGroup(
+                rs.getLong("id"),
+                new AccountId(rs.getLong("account_id")),
+                rs.getString("name"),
+                List.of(),
+                Caps.read(rs),
+                hardCapResetAt,
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                Instant.ofEpochMilli(rs.getLong("updated_at")));
+    }
+}

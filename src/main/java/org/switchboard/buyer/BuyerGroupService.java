@@ -1,0 +1,118 @@
+package org.switchboard.buyer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.CrudRoutes;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.JsonFields;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+
+/**
+ * Buyer groups through the admin API; members named in {@code buyer_ids} must be the caller's own buyers. {@code POST
+ * /api/v2/buyer_groups/{id}/reset_hard_cap} starts a new hard-cap period.
+ */
+public final class BuyerGroupService implements CrudRoutes.Resource<BuyerGroup> {
+    private final BuyerGroupRepository groups;
+    private final BuyerRepository buyers;
+
+    public BuyerGroupService(BuyerGroupRepository groups, BuyerRepository buyers) {
+        this.groups = groups;
+        this.buyers = buyers;
+    }
+
+    record BuyerGroupOut(
+            long id,
+            String name,
+            List<Long> buyerIds,
+            Integer concurrencyCap,
+            Integer hourlyCap,
+            Integer dailyCap,
+            Integer monthlyCap,
+            Integer hardCap,
+            String hardCapResetAt,
+            String createdAt,
+            String updatedAt) {}
+
+    private record BuyerGroupIn(String name, List<Long> buyerIds, Caps caps) {}
+
+    public void registerActions(HttpRules rules, Function<ServerRequest, AccountId> auth) {
+        rules.post("/api/v2/buyer_groups/{id}/reset_hard_cap", (req, res) -> {
+            AccountId account = auth.apply(req);
+            long id = Http.pathId(req, "id", what());
+            find(account, id).orElseThrow(() -> new ApiException.NotFound("no buyer group with id " + id));
+            Http.ok(res, wire(groups.resetHardCap(account, id)));
+        });
+    }
+
+    @Override
+    public String what() {
+        return "buyer group";
+    }
+
+    @Override
+    public long id(BuyerGroup value) {
+        return value.id();
+    }
+
+    @Override
+    public Page<BuyerGroup> list(AccountId account, PageRequest page, ServerRequest request) {
+        return groups.list(account, page);
+    }
+
+    @Override
+    public Optional<BuyerGroup> find(AccountId account, long id) {
+        return groups.find(account, id);
+    }
+
+    @Override
+    public BuyerGroup create(AccountId account, ObjectNode body) {
+        BuyerGroupIn in = parse(account, body);
+        return groups.insert(account, in.name(), in.buyerIds(), in.caps());
+    }
+
+    @Override
+    public BuyerGroup update(AccountId account, BuyerGroup existing, ObjectNode merged) {
+        BuyerGroupIn in = parse(account, merged);
+        return groups.update(account, existing.id(), in.name(), in.buyerIds(), in.caps());
+    }
+
+    @Override
+    public void delete(AccountId account, BuyerGroup existing) {
+        groups.delete(account, existing.id());
+    }
+
+    @Override
+    public Object wire(BuyerGroup g) {
+        return new BuyerGroupOut(
+                g.id(),
+                g.name(),
+                g.buyerIds(),
+                g.caps().concurrency().orElse(null),
+                g.caps().hourly().orElse(null),
+                g.caps().daily().orElse(null),
+                g.caps().monthly().orElse(null),
+                g.caps().hard().orElse(null),
+                g.hardCapResetAt().map(Object::toString).orElse(null),
+                g.createdAt().toString(),
+                g.updatedAt().toString());
+    }
+
+    private BuyerGroupIn parse(AccountId account, ObjectNode body) {
+        JsonFields fields = new JsonFields(body, "id", "created_at", "updated_at", "hard_cap_reset_at");
+        var in = new BuyerGroupIn(fields.requiredText("name", 200), fields.idList("buyer_ids"), Caps.parse(fields));
+        fields.finish();
+        for (long buyerId : in.buyerIds()) {
+            if (buyers.find(account, buyerId).isEmpty()) {
+                throw new ApiException.BadRequest("buyer_ids", "no buyer with id " + buyerId);
+            }
+        }
+        return in;
+    }
+}

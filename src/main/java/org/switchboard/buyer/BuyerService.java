@@ -1,0 +1,148 @@
+package org.switchboard.buyer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.switchboard.campaign.CampaignRepository;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.CrudRoutes;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+
+/**
+ * Buyers through the admin API. Campaigns named in {@code campaign_ids} must be the caller's own; a buyer that
+ * belongs to a buyer group cannot be deleted until it leaves the group. {@code POST /api/v2/buyers/{id}/reset_hard_cap}
+ * starts a new hard-cap period. Lists filter by {@code campaign_id}.
+ */
+public final class BuyerService implements CrudRoutes.Resource<Buyer> {
+    private final BuyerRepository buyers;
+    private final CampaignRepository campaigns;
+
+    public BuyerService(BuyerRepository buyers, CampaignRepository campaigns) {
+        this.buyers = buyers;
+        this.campaigns = campaigns;
+    }
+
+    record BuyerOut(
+            long id,
+            String cid,
+            String name,
+            String dbaName,
+            String destination,
+            int ringTimeoutSeconds,
+            int priority,
+            int weight,
+            String timeZone,
+            Map<String, List<Map<String, String>>> hours,
+            Integer concurrencyCap,
+            Integer hourlyCap,
+            Integer dailyCap,
+            Integer monthlyCap,
+            Integer hardCap,
+            String hardCapResetAt,
+            boolean paused,
+            Map<String, List<String>> tags,
+            List<String> tagFilters,
+            List<Long> campaignIds,
+            String createdAt,
+            String updatedAt) {}
+
+    /** Registers the hard-cap reset action beside the CRUD routes. */
+    public void registerActions(HttpRules rules, Function<ServerRequest, AccountId> auth) {
+        rules.post("/api/v2/buyers/{id}/reset_hard_cap", (req, res) -> {
+            AccountId account = auth.apply(req);
+            long id = Http.pathId(req, "id", what());
+            find(account, id).orElseThrow(() -> new ApiException.NotFound("no buyer with id " + id));
+            Http.ok(res, wire(buyers.resetHardCap(account, id)));
+        });
+    }
+
+    @Override
+    public String what() {
+        return "buyer";
+    }
+
+    @Override
+    public long id(Buyer value) {
+        return value.id();
+    }
+
+    @Override
+    public Page<Buyer> list(AccountId account, PageRequest page, ServerRequest request) {
+        return buyers.list(account, Http.idQuery(request, "campaign_id"), page);
+    }
+
+    @Override
+    public Optional<Buyer> find(AccountId account, long id) {
+        return buyers.find(account, id);
+    }
+
+    @Override
+    public Buyer create(AccountId account, ObjectNode body) {
+        return buyers.insert(account, checked(account, BuyerIn.parse(body), 0));
+    }
+
+    @Override
+    public Buyer update(AccountId account, Buyer existing, ObjectNode merged) {
+        return buyers.update(account, existing.id(), checked(account, BuyerIn.parse(merged), existing.id()));
+    }
+
+    @Override
+    public void delete(AccountId account, Buyer existing) {
+        List<String> groups = buyers.groupNames(existing.id());
+        if (!groups.isEmpty()) {
+            throw new ApiException.Conflict(
+                    null,
+                    "buyer " + existing.id() + " is a member of buyer group(s) " + String.join(", ", groups)
+                            + "; remove it from them first");
+        }
+        buyers.delete(account, existing.id());
+    }
+
+    @Override
+    public Object wire(Buyer b) {
+        return new BuyerOut(
+                b.id(),
+                b.cid().orElse(null),
+                b.name(),
+                b.dbaName().orElse(null),
+                b.destination(),
+                b.ringTimeoutSeconds(),
+                b.priority(),
+                b.weight(),
+                b.timeZone().getId(),
+                b.hours().map(HoursOfOperation::asMap).orElse(null),
+                b.caps().concurrency().orElse(null),
+                b.caps().hourly().orElse(null),
+                b.caps().daily().orElse(null),
+                b.caps().monthly().orElse(null),
+                b.caps().hard().orElse(null),
+                b.hardCapResetAt().map(Object::toString).orElse(null),
+                b.paused(),
+                b.tags().asMap(),
+                b.tagFilters().asStrings(),
+                b.campaignIds(),
+                b.createdAt().toString(),
+                b.updatedAt().toString());
+    }
+
+    private BuyerIn checked(AccountId account, BuyerIn in, long selfId) {
+        in.cid().ifPresent(cid -> {
+            if (buyers.cidTaken(account, cid, selfId)) {
+                throw new ApiException.Conflict("cid", "another buyer already uses cid '" + cid + "'");
+            }
+        });
+        for (long campaignId : in.campaignIds()) {
+            if (campaigns.find(account, campaignId).isEmpty()) {
+                throw new ApiException.BadRequest("campaign_ids", "no campaign with id " + campaignId);
+            }
+        }
+        return in;
+    }
+}

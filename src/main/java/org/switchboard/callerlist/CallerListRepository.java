@@ -1,0 +1,156 @@
+package org.switchboard.callerlist;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Sql;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+
+/** Caller lists and their numbers; every method is scoped to one account. */
+public final class CallerListRepository {
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public CallerListRepository(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    public Page<CallerList> list(AccountId account, CallerList.Owner owner, long ownerId, PageRequest page) {
+        return Sql.page(
+                jdbi,
+                "caller_lists",
+                account,
+                "owner_kind = :owner_kind AND owner_id = :owner_id",
+                Map.of("owner_kind", owner.stored(), "owner_id", ownerId),
+                CallerListRepository::map,
+                page);
+    }
+
+    public Optional<CallerList> findByName(AccountId account, CallerList.Owner owner, long ownerId, String name) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT * FROM caller_lists
+                        WHERE account_id = :account AND owner_kind = :owner_kind AND owner_id = :owner_id AND name = :name""")
+                .bind("account", account.value())
+                .bind("owner_kind", owner.stored())
+                .bind("owner_id", ownerId)
+                .bind("name", name)
+                .map(CallerListRepository::map)
+                .findOne());
+    }
+
+    CallerList insert(AccountId account, CallerList.Owner owner, long ownerId, String name) {
+        long now = clock.millis();
+        long id = jdbi.withHandle(handle -> handle.createQuery("""
+                        INSERT INTO caller_lists (account_id, owner_kind, owner_id, name, created_at, updated_at)
+                        VALUES (:account, :owner_kind, :owner_id, :name, :now, :now) RETURNING id""")
+                .bind("account", account.value())
+                .bind("owner_kind", owner.stored())
+                .bind("owner_id", ownerId)
+                .bind("name", name)
+                .bind("now", now)
+                .mapTo(Long.class)
+                .one());
+        return Sql.find(jdbi, "caller_lists", account, id, CallerListRepository::map)
+                .orElseThrow();
+    }
+
+    void rename(AccountId account, long id, String name) {
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "UPDATE caller_lists SET name = :name, updated_at = :now WHERE account_id = :account AND id = :id")
+                .bind("account", account.value())
+                .bind("id", id)
+                .bind("name", name)
+                .bind("now", clock.millis())
+                .execute());
+    }
+
+    void delete(AccountId account, long id) {
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("""
+                            DELETE FROM caller_list_numbers WHERE list_id IN
+                                (SELECT id FROM caller_lists WHERE account_id = :account AND id = :id)""")
+                    .bind("account", account.value())
+                    .bind("id", id)
+                    .execute();
+            handle.createUpdate("DELETE FROM caller_lists WHERE account_id = :account AND id = :id")
+                    .bind("account", account.value())
+                    .bind("id", id)
+                    .execute();
+        });
+    }
+
+    public long numberCount(long listId) {
+        return Sql.count(jdbi, "caller_list_numbers", "list_id", listId);
+    }
+
+    /** The list's numbers, oldest first. The list must already be known to belong to the caller's account. */
+    Page<String> numbers(long listId, PageRequest page) {
+        return jdbi.withHandle(handle -> new Page<>(
+                handle.createQuery("""
+                                SELECT number FROM caller_list_numbers WHERE list_id = :list
+                                ORDER BY created_at, number LIMIT :limit OFFSET :offset""")
+                        .bind("list", listId)
+                        .bind("limit", page.perPage())
+                        .bind("offset", page.offset())
+                        .mapTo(String.class)
+                        .list(),
+                numberCount(listId)));
+    }
+
+    public boolean contains(long listId, String number) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                                "SELECT COUNT(*) FROM caller_list_numbers WHERE list_id = :list AND number = :number")
+                        .bind("list", listId)
+                        .bind("number", number)
+                        .mapTo(Long.class)
+                        .one())
+                > 0;
+    }
+
+    /** Adds the numbers not yet on the list, in one transaction; returns how many were new. */
+    int addNumbers(long listId, List<String> numbers) {
+        long now = clock.millis();
+        return jdbi.inTransaction(handle -> {
+            int added = 0;
+            for (String number : numbers) {
+                added += handle.createUpdate("""
+                                INSERT INTO caller_list_numbers (list_id, number, created_at) VALUES (:list, :number, :now)
+                                ON CONFLICT (list_id, number) DO NOTHING""")
+                        .bind("list", listId)
+                        .bind("number", number)
+                        .bind("now", now)
+                        .execute();
+            }
+            return added;
+        });
+    }
+
+    boolean removeNumber(long listId, String number) {
+        return jdbi.withHandle(handle -> handle.createUpdate(
+                                "DELETE FROM caller_list_numbers WHERE list_id = :list AND number = :number")
+                        .bind("list", listId)
+                        .bind("number", number)
+                        .execute())
+                > 0;
+    }
+
+    private static CallerList map(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new CallerList(
+                rs.getLong("id"),
+                new AccountId(rs.getLong("account_id")),
+                CallerList.Owner.valueOf(rs.getString("owner_kind").toUpperCase(java.util.Locale.ROOT)),
+                rs.getLong("owner_id"),
+                rs.getString("name"),
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                Instant.ofEpochMilli(rs.getLong("updated_at")));
+    }
+}

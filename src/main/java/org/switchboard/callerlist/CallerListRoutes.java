@@ -1,0 +1,223 @@
+package org.switchboard.callerlist;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.JsonFields;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.phone.PhoneNumbers;
+
+/**
+ * Caller lists of a campaign or a buyer, addressed by name as in the reference platform's caller-list URLs:
+ *
+ * <pre>
+ * /api/v2/{campaigns|buyers}/{id}/caller_lists                                   GET list, POST {"name"}
+ * /api/v2/{campaigns|buyers}/{id}/caller_lists/{list_name}                       GET, PUT/PATCH {"name"}, DELETE
+ * /api/v2/{campaigns|buyers}/{id}/caller_lists/{list_name}/caller_list_numbers   GET, POST {"numbers": [...]}
+ * /api/v2/{campaigns|buyers}/{id}/caller_lists/{list_name}/caller_list_numbers/{number}   GET, DELETE
+ * </pre>
+ */
+public final class CallerListRoutes {
+    static final int MAX_NUMBERS_PER_REQUEST = 10_000;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
+
+    private final CallerListRepository lists;
+    private final Function<ServerRequest, AccountId> auth;
+
+    public CallerListRoutes(CallerListRepository lists, Function<ServerRequest, AccountId> auth) {
+        this.lists = lists;
+        this.auth = auth;
+    }
+
+    record CallerListOut(
+            long id,
+            String name,
+            String behaviour,
+            String ownerType,
+            long ownerId,
+            long numberCount,
+            String createdAt,
+            String updatedAt) {}
+
+    record NumbersAdded(int added, long numberCount) {}
+
+    record Membership(String number, boolean listed) {}
+
+    /**
+     * Registers the routes under {@code /api/v2/{collection}}; {@code ownerExists} tells whether the account has the
+     * campaign or buyer with that id.
+     */
+    public void register(
+            HttpRules rules, String collection, CallerList.Owner owner, BiPredicate<AccountId, Long> ownerExists) {
+        String base = "/api/v2/" + collection + "/{owner_id}/caller_lists";
+        String one = base + "/{list_name}";
+        String numbers = one + "/caller_list_numbers";
+        String what = owner == CallerList.Owner.CAMPAIGN ? "campaign" : "buyer";
+
+        rules.get(base, (req, res) -> {
+            Scope scope = scope(req, owner, ownerExists, what);
+            PageRequest page = PageRequest.of(req);
+            Http.page(
+                    req,
+                    res,
+                    page,
+                    lists.list(scope.account(), owner, scope.ownerId(), page).map(this::wire));
+        });
+        rules.post(base, (req, res) -> {
+            Scope scope = scope(req, owner, ownerExists, what);
+            String name = name(req);
+            if (lists.findByName(scope.account(), owner, scope.ownerId(), name).isPresent()) {
+                throw new ApiException.Conflict("name", "this " + what + " already has a caller list named " + name);
+            }
+            CallerList created = lists.insert(scope.account(), owner, scope.ownerId(), name);
+            Http.created(res, req.path().path() + "/" + name, wire(created));
+        });
+        rules.get(one, (req, res) -> Http.ok(res, wire(list(req, owner, ownerExists, what))));
+        Handler rename = (req, res) -> {
+            CallerList list = list(req, owner, ownerExists, what);
+            String name = name(req);
+            if (!name.equals(list.name())
+                    && lists.findByName(list.accountId(), owner, list.ownerId(), name)
+                            .isPresent()) {
+                throw new ApiException.Conflict("name", "this " + what + " already has a caller list named " + name);
+            }
+            lists.rename(list.accountId(), list.id(), name);
+            Http.ok(
+                    res,
+                    wire(lists.findByName(list.accountId(), owner, list.ownerId(), name)
+                            .orElseThrow()));
+        };
+        rules.put(one, rename);
+        rules.patch(one, rename);
+        rules.delete(one, (req, res) -> {
+            CallerList list = list(req, owner, ownerExists, what);
+            lists.delete(list.accountId(), list.id());
+            Http.noContent(res);
+        });
+
+        rules.get(numbers, (req, res) -> {
+            CallerList list = list(req, owner, ownerExists, what);
+            PageRequest page = PageRequest.of(req);
+            Http.page(req, res, page, lists.numbers(list.id(), page));
+        });
+        rules.post(numbers, (req, res) -> {
+            CallerList list = list(req, owner, ownerExists, what);
+            List<String> toAdd = numbersIn(Http.jsonObject(req));
+            int added = lists.addNumbers(list.id(), toAdd);
+            Http.ok(res, new NumbersAdded(added, lists.numberCount(list.id())));
+        });
+        rules.get(numbers + "/{number}", (req, res) -> {
+            CallerList list = list(req, owner, ownerExists, what);
+            String number = pathNumber(req);
+            Http.ok(res, new Membership(number, lists.contains(list.id(), number)));
+        });
+        rules.delete(numbers + "/{number}", (req, res) -> {
+            CallerList list = list(req, owner, ownerExists, what);
+            String number = pathNumber(req);
+            if (!lists.removeNumber(list.id(), number)) {
+                throw new ApiException.NotFound(number + " is not on caller list " + list.name());
+            }
+            Http.noContent(res);
+        });
+    }
+
+    private record Scope(AccountId account, long ownerId) {}
+
+    private Scope scope(
+            ServerRequest req, CallerList.Owner owner, BiPredicate<AccountId, Long> ownerExists, String what) {
+        AccountId account = auth.apply(req);
+        long ownerId = Http.pathId(req, "owner_id", what);
+        if (!ownerExists.test(account, ownerId)) {
+            throw new ApiException.NotFound("no " + what + " with id " + ownerId);
+        }
+        return new Scope(account, ownerId);
+    }
+
+    private CallerList list(
+            ServerRequest req, CallerList.Owner owner, BiPredicate<AccountId, Long> ownerExists, String what) {
+        Scope scope = scope(req, owner, ownerExists, what);
+        String name = req.path().pathParameters().get("list_name");
+        return lists.findByName(scope.account(), owner, scope.ownerId(), name)
+                .orElseThrow(() -> new ApiException.NotFound("no caller list named " + name + " on this " + what));
+    }
+
+    private static String name(ServerRequest req) {
+        JsonFields fields = new JsonFields(
+                Http.jsonObject(req),
+                "id",
+                "behaviour",
+                "owner_type",
+                "owner_id",
+                "number_count",
+                "created_at",
+                "updated_at");
+        String name = fields.requiredText("name", 100);
+        fields.finish();
+        if (!NAME.matcher(name).matches()) {
+            throw new ApiException.BadRequest(
+                    "name",
+                    "may hold only letters, digits, '_', '.' and '-' (start it with suppressed or accepted to"
+                            + " block or allow callers)");
+        }
+        return name;
+    }
+
+    private static String pathNumber(ServerRequest req) {
+        String raw = req.path().pathParameters().get("number");
+        return PhoneNumbers.toE164(raw)
+                .orElseThrow(() -> new ApiException.NotFound(raw + " is not a valid phone number"));
+    }
+
+    /** {@code {"numbers": [...]}} or {@code {"number": "..."}}, each normalised to E.164. */
+    private static List<String> numbersIn(ObjectNode body) {
+        JsonFields fields = new JsonFields(body);
+        List<JsonNode> raw = new ArrayList<>();
+        fields.take("number").ifPresent(raw::add);
+        fields.take("numbers").ifPresent(node -> {
+            if (!node.isArray()) {
+                throw new ApiException.BadRequest("numbers", "must be an array of phone numbers");
+            }
+            node.forEach(raw::add);
+        });
+        fields.finish();
+        if (raw.isEmpty()) {
+            throw new ApiException.BadRequest("numbers", "is required");
+        }
+        if (raw.size() > MAX_NUMBERS_PER_REQUEST) {
+            throw new ApiException.BadRequest("numbers", "at most " + MAX_NUMBERS_PER_REQUEST + " numbers per request");
+        }
+        var out = new LinkedHashSet<String>();
+        for (int i = 0; i < raw.size(); i++) {
+            JsonNode node = raw.get(i);
+            String field = "numbers[" + i + "]";
+            if (!node.isTextual()) {
+                throw new ApiException.BadRequest(field, "must be a phone number string");
+            }
+            out.add(PhoneNumbers.requireE164(field, node.asText()));
+        }
+        return List.copyOf(out);
+    }
+
+    private CallerListOut wire(CallerList list) {
+        return new CallerListOut(
+                list.id(),
+                list.name(),
+                list.behaviour().name().toLowerCase(java.util.Locale.ROOT),
+                list.owner().name().toLowerCase(java.util.Locale.ROOT),
+                list.ownerId(),
+                lists.numberCount(list.id()),
+                list.createdAt().toString(),
+                list.updatedAt().toString());
+    }
+}

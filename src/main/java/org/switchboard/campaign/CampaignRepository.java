@@ -1,0 +1,125 @@
+package org.switchboard.campaign;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Sql;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.tag.TagSet;
+
+/** Campaign rows; every method is scoped to one account. */
+public final class CampaignRepository {
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public CampaignRepository(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    public Optional<Campaign> find(AccountId account, long id) {
+        return Sql.find(jdbi, "campaigns", account, id, CampaignRepository::map);
+    }
+
+    public Page<Campaign> list(AccountId account, PageRequest page) {
+        return Sql.page(jdbi, "campaigns", account, "", Map.of(), CampaignRepository::map, page);
+    }
+
+    public boolean cidTaken(AccountId account, String cid, long exceptId) {
+        return Sql.taken(jdbi, "campaigns", account, "cid", cid, exceptId);
+    }
+
+    public long trackingNumberCount(long campaignId) {
+        return Sql.count(jdbi, "tracking_numbers", "campaign_id", campaignId);
+    }
+
+    Campaign insert(AccountId account, CampaignIn in) {
+        long now = clock.millis();
+        long id = jdbi.withHandle(handle -> bindFields(handle.createQuery("""
+                                INSERT INTO campaigns (account_id, cid, name, paused, time_zone, repeat_caller_handling,
+                                    repeat_caller_window_seconds, repeat_callers_to_new_buyer, use_company_default_webhooks,
+                                    tags, created_at, updated_at)
+                                VALUES (:account, :cid, :name, :paused, :time_zone, :repeat_caller_handling,
+                                    :repeat_caller_window_seconds, :repeat_callers_to_new_buyer,
+                                    :use_company_default_webhooks, :tags, :now, :now) RETURNING id"""), in)
+                .bind("account", account.value())
+                .bind("now", now)
+                .mapTo(Long.class)
+                .one());
+        return find(account, id).orElseThrow();
+    }
+
+    Campaign update(AccountId account, long id, CampaignIn in) {
+        jdbi.useHandle(handle -> bindFields(handle.createUpdate("""
+                                UPDATE campaigns SET cid = :cid, name = :name, paused = :paused, time_zone = :time_zone,
+                                    repeat_caller_handling = :repeat_caller_handling,
+                                    repeat_caller_window_seconds = :repeat_caller_window_seconds,
+                                    repeat_callers_to_new_buyer = :repeat_callers_to_new_buyer,
+                                    use_company_default_webhooks = :use_company_default_webhooks, tags = :tags,
+                                    updated_at = :now
+                                WHERE account_id = :account AND id = :id"""), in)
+                .bind("account", account.value())
+                .bind("id", id)
+                .bind("now", clock.millis())
+                .execute());
+        return find(account, id).orElseThrow();
+    }
+
+    /** Deletes the campaign with its buyer links and its caller lists, in one transaction. */
+    void delete(AccountId account, long id) {
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("DELETE FROM campaign_buyers WHERE campaign_id = :id")
+                    .bind("id", id)
+                    .execute();
+            handle.createUpdate("""
+                            DELETE FROM caller_list_numbers WHERE list_id IN
+                                (SELECT id FROM caller_lists WHERE owner_kind = 'campaign' AND owner_id = :id)""").bind("id", id).execute();
+            handle.createUpdate("DELETE FROM caller_lists WHERE owner_kind = 'campaign' AND owner_id = :id")
+                    .bind("id", id)
+                    .execute();
+            handle.createUpdate("DELETE FROM campaigns WHERE account_id = :account AND id = :id")
+                    .bind("account", account.value())
+                    .bind("id", id)
+                    .execute();
+        });
+    }
+
+    private static <S extends SqlStatement<S>> S bindFields(S statement, CampaignIn in) {
+        return statement
+                .bind("cid", in.cid().orElse(null))
+                .bind("name", in.name())
+                .bind("paused", in.paused())
+                .bind("time_zone", in.timeZone().getId())
+                .bind("repeat_caller_handling", in.repeatCallerHandling())
+                .bind("repeat_caller_window_seconds", in.repeatCallerWindowSeconds())
+                .bind("repeat_callers_to_new_buyer", in.repeatCallersToNewBuyer())
+                .bind("use_company_default_webhooks", in.useCompanyDefaultWebhooks())
+                .bind("tags", in.tags().toStored());
+    }
+
+    private static Campaign map(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Campaign(
+                rs.getLong("id"),
+                new AccountId(rs.getLong("account_id")),
+                Optional.ofNullable(rs.getString("cid")),
+                rs.getString("name"),
+                rs.getBoolean("paused"),
+                ZoneId.of(rs.getString("time_zone")),
+                rs.getBoolean("repeat_caller_handling"),
+                rs.getLong("repeat_caller_window_seconds"),
+                rs.getBoolean("repeat_callers_to_new_buyer"),
+                rs.getBoolean("use_company_default_webhooks"),
+                TagSet.fromStored(rs.getString("tags")),
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                Instant.ofEpochMilli(rs.getLong("updated_at")));
+    }
+}

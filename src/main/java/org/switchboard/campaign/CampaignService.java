@@ -1,0 +1,76 @@
+package org.switchboard.campaign;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.Optional;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.CrudRoutes;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+
+/** Campaigns through the admin API: unique customer ids, and no deletion while tracking numbers point at one. */
+public final class CampaignService implements CrudRoutes.Resource<Campaign> {
+    private final CampaignRepository campaigns;
+
+    public CampaignService(CampaignRepository campaigns) {
+        this.campaigns = campaigns;
+    }
+
+    @Override
+    public String what() {
+        return "campaign";
+    }
+
+    @Override
+    public long id(Campaign value) {
+        return value.id();
+    }
+
+    @Override
+    public Page<Campaign> list(AccountId account, PageRequest page, ServerRequest request) {
+        return campaigns.list(account, page);
+    }
+
+    @Override
+    public Optional<Campaign> find(AccountId account, long id) {
+        return campaigns.find(account, id);
+    }
+
+    @Override
+    public Campaign create(AccountId account, ObjectNode body) {
+        CampaignIn in = checked(account, CampaignIn.parse(body), 0);
+        return campaigns.insert(account, in);
+    }
+
+    @Override
+    public Campaign update(AccountId account, Campaign existing, ObjectNode merged) {
+        return campaigns.update(account, existing.id(), checked(account, CampaignIn.parse(merged), existing.id()));
+    }
+
+    @Override
+    public void delete(AccountId account, Campaign existing) {
+        long numbers = campaigns.trackingNumberCount(existing.id());
+        if (numbers > 0) {
+            throw new ApiException.Conflict(
+                    null,
+                    "campaign " + existing.id() + " still has " + numbers
+                            + " tracking number(s); delete them or move them to another campaign first");
+        }
+        campaigns.delete(account, existing.id());
+    }
+
+    @Override
+    public Object wire(Campaign value) {
+        return CampaignOut.of(value);
+    }
+
+    private CampaignIn checked(AccountId account, CampaignIn in, long selfId) {
+        in.cid().ifPresent(cid -> {
+            if (campaigns.cidTaken(account, cid, selfId)) {
+                throw new ApiException.Conflict("cid", "another campaign already uses cid '" + cid + "'");
+            }
+        });
+        return in;
+    }
+}

@@ -1,0 +1,127 @@
+package org.switchboard.number;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Sql;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+
+/** Tracking number rows; every method but {@link #numberTaken} is scoped to one account. */
+public final class TrackingNumberRepository {
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public TrackingNumberRepository(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    public Optional<TrackingNumber> find(AccountId account, long id) {
+        return Sql.find(jdbi, "tracking_numbers", account, id, TrackingNumberRepository::map);
+    }
+
+    /** One page, optionally only the numbers of one campaign and/or one publisher. */
+    public Page<TrackingNumber> list(
+            AccountId account, Optional<Long> campaignId, Optional<Long> publisherId, PageRequest page) {
+        Map<String, Object> binds = new LinkedHashMap<>();
+        List<String> conditions = new java.util.ArrayList<>();
+        campaignId.ifPresent(id -> {
+            conditions.add("campaign_id = :campaign_id");
+            binds.put("campaign_id", id);
+        });
+        publisherId.ifPresent(id -> {
+            conditions.add("publisher_id = :publisher_id");
+            binds.put("publisher_id", id);
+        });
+        return Sql.page(
+                jdbi,
+                "tracking_numbers",
+                account,
+                String.join(" AND ", conditions),
+                binds,
+                TrackingNumberRepository::map,
+                page);
+    }
+
+    /**
+     * Whether any account other than as row {@code exceptId} holds the number: a dialled number must lead to exactly
+     * one campaign, so numbers are unique across accounts.
+     */
+    public boolean numberTaken(String number, long exceptId) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                                "SELECT COUNT(*) FROM tracking_numbers WHERE number = :number AND id <> :except")
+                        .bind("number", number)
+                        .bind("except", exceptId)
+                        .mapTo(Long.class)
+                        .one())
+                > 0;
+    }
+
+    TrackingNumber insert(AccountId account, TrackingNumberIn in) {
+        long now = clock.millis();
+        long id = jdbi.withHandle(handle -> bindFields(handle.createQuery("""
+                                INSERT INTO tracking_numbers (account_id, number, name, campaign_id, publisher_id, tags,
+                                    created_at, updated_at)
+                                VALUES (:account, :number, :name, :campaign_id, :publisher_id, :tags, :now, :now)
+                                RETURNING id"""), in)
+                .bind("account", account.value())
+                .bind("now", now)
+                .mapTo(Long.class)
+                .one());
+        return find(account, id).orElseThrow();
+    }
+
+    TrackingNumber update(AccountId account, long id, TrackingNumberIn in) {
+        jdbi.useHandle(handle -> bindFields(handle.createUpdate("""
+                                UPDATE tracking_numbers SET number = :number, name = :name, campaign_id = :campaign_id,
+                                    publisher_id = :publisher_id, tags = :tags, updated_at = :now
+                                WHERE account_id = :account AND id = :id"""), in)
+                .bind("account", account.value())
+                .bind("id", id)
+                .bind("now", clock.millis())
+                .execute());
+        return find(account, id).orElseThrow();
+    }
+
+    void delete(AccountId account, long id) {
+        jdbi.useHandle(
+                handle -> handle.createUpdate("DELETE FROM tracking_numbers WHERE account_id = :account AND id = :id")
+                        .bind("account", account.value())
+                        .bind("id", id)
+                        .execute());
+    }
+
+    private static <S extends SqlStatement<S>> S bindFields(S statement, TrackingNumberIn in) {
+        return statement
+                .bind("number", in.number())
+                .bind("name", in.name().orElse(null))
+                .bind("campaign_id", in.campaignId())
+                .bind("publisher_id", in.publisherId().orElse(null))
+                .bind("tags", in.tags().toStored());
+    }
+
+    private static TrackingNumber map(ResultSet rs, StatementContext ctx) throws SQLException {
+        long publisherId = rs.getLong("publisher_id");
+        Optional<Long> publisher = rs.wasNull() ? Optional.empty() : Optional.of(publisherId);
+        return new TrackingNumber(
+                rs.getLong("id"),
+                new AccountId(rs.getLong("account_id")),
+                rs.getString("number"),
+                Optional.ofNullable(rs.getString("name")),
+                rs.getLong("campaign_id"),
+                publisher,
+                org.switchboard.tag.TagSet.fromStored(rs.getString("tags")),
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                Instant.ofEpochMilli(rs.getLong("updated_at")));
+    }
+}

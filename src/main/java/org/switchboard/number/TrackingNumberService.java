@@ -1,0 +1,117 @@
+package org.switchboard.number;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.switchboard.campaign.CampaignRepository;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.CrudRoutes;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.JsonFields;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.publisher.PublisherRepository;
+import org.switchboard.tag.TagSet;
+
+/**
+ * Tracking numbers through the admin API: the number is normalised to E.164 and unique across accounts; the campaign
+ * and publisher it names must be the caller's own. Lists filter by {@code campaign_id} and {@code publisher_id}.
+ */
+public final class TrackingNumberService implements CrudRoutes.Resource<TrackingNumber> {
+    private final TrackingNumberRepository numbers;
+    private final CampaignRepository campaigns;
+    private final PublisherRepository publishers;
+
+    public TrackingNumberService(
+            TrackingNumberRepository numbers, CampaignRepository campaigns, PublisherRepository publishers) {
+        this.numbers = numbers;
+        this.campaigns = campaigns;
+        this.publishers = publishers;
+    }
+
+    record TrackingNumberOut(
+            long id,
+            String number,
+            String name,
+            long campaignId,
+            Long publisherId,
+            Map<String, List<String>> tags,
+            String createdAt,
+            String updatedAt) {}
+
+    @Override
+    public String what() {
+        return "tracking number";
+    }
+
+    @Override
+    public long id(TrackingNumber value) {
+        return value.id();
+    }
+
+    @Override
+    public Page<TrackingNumber> list(AccountId account, PageRequest page, ServerRequest request) {
+        return numbers.list(account, Http.idQuery(request, "campaign_id"), Http.idQuery(request, "publisher_id"), page);
+    }
+
+    @Override
+    public Optional<TrackingNumber> find(AccountId account, long id) {
+        return numbers.find(account, id);
+    }
+
+    @Override
+    public TrackingNumber create(AccountId account, ObjectNode body) {
+        return numbers.insert(account, parse(account, body, 0));
+    }
+
+    @Override
+    public TrackingNumber update(AccountId account, TrackingNumber existing, ObjectNode merged) {
+        return numbers.update(account, existing.id(), parse(account, merged, existing.id()));
+    }
+
+    @Override
+    public void delete(AccountId account, TrackingNumber existing) {
+        numbers.delete(account, existing.id());
+    }
+
+    @Override
+    public Object wire(TrackingNumber n) {
+        return new TrackingNumberOut(
+                n.id(),
+                n.number(),
+                n.name().orElse(null),
+                n.campaignId(),
+                n.publisherId().orElse(null),
+                n.tags().asMap(),
+                n.createdAt().toString(),
+                n.updatedAt().toString());
+    }
+
+    private TrackingNumberIn parse(AccountId account, ObjectNode body, long selfId) {
+        JsonFields fields = new JsonFields(body, "id", "created_at", "updated_at");
+        String number = PhoneNumbers.requireE164("number", fields.requiredText("number", 40));
+        var in = new TrackingNumberIn(
+                number,
+                fields.optionalText("name", 200),
+                fields.requiredId("campaign_id"),
+                fields.optionalId("publisher_id"),
+                TagSet.parse("tags", fields.take("tags").orElse(null)));
+        fields.finish();
+        if (campaigns.find(account, in.campaignId()).isEmpty()) {
+            throw new ApiException.BadRequest("campaign_id", "no campaign with id " + in.campaignId());
+        }
+        in.publisherId().ifPresent(publisherId -> {
+            if (publishers.find(account, publisherId).isEmpty()) {
+                throw new ApiException.BadRequest("publisher_id", "no publisher with id " + publisherId);
+            }
+        });
+        if (numbers.numberTaken(number, selfId)) {
+            throw new ApiException.Conflict("number", number + " is already a tracking number");
+        }
+        return in;
+    }
+}

@@ -1,0 +1,226 @@
+package org.switchboard.platform.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+
+/**
+ * Reads the commented defaults file from the class path, then an optional file named by {@code
+ * SWITCHBOARD_CONFIG_FILE}, then {@code SWITCHBOARD_*} environment variables, and checks every value. Nothing is
+ * read from the environment after start-up.
+ */
+public final class ConfigLoader {
+    static final String DEFAULTS = "/switchboard-defaults.properties";
+    private static final String ENV_PREFIX = "SWITCHBOARD_";
+
+    private ConfigLoader() {}
+
+    public static SwitchboardConfig fromEnvironment() {
+        return load(System.getenv());
+    }
+
+    /** Loads with {@code env} standing in for the process environment (tests pass their own map). */
+    public static SwitchboardConfig load(Map<String, String> env) {
+        Properties values = defaults();
+        List<String> problems = new ArrayList<>();
+        String file = env.get(ENV_PREFIX + "CONFIG_FILE");
+        if (file != null && !file.isBlank()) {
+            try (Reader reader = Files.newBufferedReader(Path.of(file))) {
+                Properties fromFile = new Properties();
+                fromFile.load(reader);
+                for (String key : fromFile.stringPropertyNames()) {
+                    if (!values.containsKey(key)) {
+                        problems.add(file + ": unknown setting '" + key + "'");
+                    }
+                    values.setProperty(key, fromFile.getProperty(key));
+                }
+            } catch (IOException e) {
+                problems.add("SWITCHBOARD_CONFIG_FILE: cannot read " + file + ": " + e.getMessage());
+            }
+        }
+        for (var entry : env.entrySet()) {
+            String name = entry.getKey();
+            if (!name.startsWith(ENV_PREFIX) || name.equals(ENV_PREFIX + "CONFIG_FILE")) {
+                continue;
+            }
+            String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
+            if (!values.containsKey(key)) {
+                problems.add(name + ": unknown setting (known: " + knownEnvNames(values) + ")");
+                continue;
+            }
+            values.setProperty(key, entry.getValue());
+        }
+        return new Checker(values, problems).read();
+    }
+
+    private static String knownEnvNames(Properties values) {
+        var names = new TreeSet<String>();
+        for (String key : values.stringPropertyNames()) {
+            names.add(ENV_PREFIX + key.toUpperCase(Locale.ROOT));
+        }
+        return String.join(", ", names);
+    }
+
+    private static Properties defaults() {
+        Properties properties = new Properties();
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS)) {
+            if (in == null) {
+                throw new IllegalStateException("missing " + DEFAULTS + " on the class path");
+            }
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + DEFAULTS, e);
+        }
+        return properties;
+    }
+
+    /** Turns raw strings into typed values, collecting every problem instead of stopping at the first. */
+    private static final class Checker {
+        private final Properties values;
+        private final List<String> problems;
+
+        Checker(Properties values, List<String> problems) {
+            this.values = values;
+            this.problems = problems;
+        }
+
+        SwitchboardConfig read() {
+            int port = integer("port", 0, 65_535);
+            String bind = text("bind_address");
+            if (bind.isEmpty()) {
+                problems.add(envName("bind_address") + ": must not be empty");
+            }
+            long maxRequestBytes = integer("max_request_bytes", 1_024, 64 * 1024 * 1024);
+            String dataDir = text("data_dir");
+            if (dataDir.isEmpty()) {
+                problems.add(envName("data_dir") + ": must not be empty");
+            }
+            Optional<String> databaseUrl = optional("database_url");
+            databaseUrl.ifPresent(url -> {
+                if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+                    problems.add(envName("database_url") + ": must start with jdbc:sqlite: or jdbc:postgresql:");
+                }
+            });
+            int poolSize = integer("database_pool_size", 1, 500);
+            Optional<String> redisUrl = optional("redis_url");
+            redisUrl.ifPresent(url -> {
+                if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+                    problems.add(envName("redis_url") + ": must start with redis:// or rediss://");
+                }
+            });
+            String apiUrl = httpUrl("public_api_url");
+            String rtbUrl = httpUrl("public_rtb_url");
+            String dataUrl = httpUrl("public_data_url");
+            Optional<String> masterKey = optional("master_key");
+            masterKey.ifPresent(key -> {
+                try {
+                    if (Base64.getDecoder().decode(key).length != 32) {
+                        problems.add(envName("master_key") + ": must be base64 of exactly 32 bytes");
+                    }
+                } catch (IllegalArgumentException e) {
+                    problems.add(envName("master_key") + ": is not valid base64");
+                }
+            });
+            Optional<String> operatorToken = optional("operator_token");
+            operatorToken.ifPresent(token -> minLength("operator_token", token, 24));
+            String firstName = text("first_account_name");
+            if (firstName.isEmpty() || firstName.length() > 200) {
+                problems.add(envName("first_account_name") + ": must be 1 to 200 characters");
+            }
+            Optional<String> firstKey = optional("first_account_api_key");
+            firstKey.ifPresent(key -> minLength("first_account_api_key", key, 24));
+            boolean demo = bool("demo_data");
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return new SwitchboardConfig(
+                    port,
+                    bind,
+                    maxRequestBytes,
+                    Path.of(dataDir),
+                    databaseUrl,
+                    optional("database_user"),
+                    optional("database_password"),
+                    poolSize,
+                    redisUrl,
+                    apiUrl,
+                    rtbUrl,
+                    dataUrl,
+                    masterKey,
+                    operatorToken,
+                    firstName,
+                    firstKey,
+                    demo);
+        }
+
+        private String text(String key) {
+            return values.getProperty(key, "").strip();
+        }
+
+        private Optional<String> optional(String key) {
+            String value = text(key);
+            return value.isEmpty() ? Optional.empty() : Optional.of(value);
+        }
+
+        private int integer(String key, int min, int max) {
+            String raw = text(key);
+            try {
+                int value = Integer.parseInt(raw);
+                if (value < min || value > max) {
+                    problems.add(envName(key) + ": " + raw + " is outside " + min + ".." + max);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                problems.add(envName(key) + ": '" + raw + "' is not a whole number");
+                return min;
+            }
+        }
+
+        private boolean bool(String key) {
+            String raw = text(key).toLowerCase(Locale.ROOT);
+            return switch (raw) {
+                case "true", "yes", "1" -> true;
+                case "false", "no", "0", "" -> false;
+                default -> {
+                    problems.add(envName(key) + ": '" + raw + "' is not true or false");
+                    yield false;
+                }
+            };
+        }
+
+        private String httpUrl(String key) {
+            String raw = text(key);
+            try {
+                URI uri = new URI(raw);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    problems.add(envName(key) + ": '" + raw + "' is not an http(s) URL with a host");
+                }
+            } catch (URISyntaxException e) {
+                problems.add(envName(key) + ": '" + raw + "' is not a URL");
+            }
+            return raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+        }
+
+        private void minLength(String key, String value, int min) {
+            if (value.length() < min) {
+                problems.add(envName(key) + ": must be at least " + min + " characters");
+            }
+        }
+
+        private static String envName(String key) {
+            return ENV_PREFIX + key.toUpperCase(Locale.ROOT);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.switchboard.platform.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The whole configuration, loaded and checked once at start-up by {@link ConfigLoader}. Optional values are empty
+ * when the operator left them blank.
+ */
+public record SwitchboardConfig(
+        int port,
+        String bindAddress,
+        long maxRequestBytes,
+        Path dataDir,
+        Optional<String> databaseUrl,
+        Optional<String> databaseUser,
+        Optional<String> databasePassword,
+        int databasePoolSize,
+        Optional<String> redisUrl,
+        String publicApiUrl,
+        String publicRtbUrl,
+        String publicDataUrl,
+        Optional<String> masterKey,
+        Optional<String> operatorToken,
+        String firstAccountName,
+        Optional<String> firstAccountApiKey,
+        boolean demoData) {
+
+    /** The JDBC URL in force: the configured one, or the embedded SQLite file in the data folder. */
+    public String jdbcUrl() {
+        return databaseUrl.orElseGet(() -> "jdbc:sqlite:" + dataDir.resolve("switchboard.db"));
+    }
+}

@@ -1,0 +1,148 @@
+package org.switchboard.platform.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Small request and response helpers shared by every route. */
+public final class Http {
+    private static final String JSON = "application/json";
+
+    private Http() {}
+
+    public static Optional<String> query(ServerRequest request, String name) {
+        return request.query().first(name).asOptional().map(String::strip).filter(value -> !value.isEmpty());
+    }
+
+    /** A whole-number query parameter within {@code min..max}, or {@code fallback} when absent. */
+    public static int intQuery(ServerRequest request, String name, int fallback, int min, int max) {
+        Optional<String> raw = query(request, name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw.get());
+            if (value < min || value > max) {
+                throw new ApiException.BadRequest(name, "must be between " + min + " and " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ApiException.BadRequest(name, "must be a whole number");
+        }
+    }
+
+    public static Optional<Long> idQuery(ServerRequest request, String name) {
+        return query(request, name).map(raw -> parseId(name, raw));
+    }
+
+    /** The numeric id in a path parameter; anything else cannot name an object, so it is a 404. */
+    public static long pathId(ServerRequest request, String name, String what) {
+        String raw = request.path().pathParameters().get(name);
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to not found
+        }
+        throw new ApiException.NotFound("no " + what + " with id " + raw);
+    }
+
+    private static long parseId(String name, String raw) {
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error below
+        }
+        throw new ApiException.BadRequest(name, "must be a positive whole-number id");
+    }
+
+    /** The whole request body; the listener's size limit already applies, this only turns the overflow into JSON. */
+    public static byte[] body(ServerRequest request) {
+        if (!request.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = request.content().inputStream()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The body as a JSON object, or a 400 saying why it is not one. */
+    public static ObjectNode jsonObject(ServerRequest request) {
+        return Json.readObject(body(request));
+    }
+
+    public static void send(ServerResponse response, Status status, Object body) {
+        response.status(status);
+        response.header(HeaderNames.CONTENT_TYPE, JSON);
+        response.send(Json.write(body));
+    }
+
+    public static void ok(ServerResponse response, Object body) {
+        send(response, Status.OK_200, body);
+    }
+
+    public static void created(ServerResponse response, String location, Object body) {
+        response.header(HeaderNames.LOCATION, location);
+        send(response, Status.CREATED_201, body);
+    }
+
+    public static void noContent(ServerResponse response) {
+        response.status(Status.NO_CONTENT_204);
+        response.send();
+    }
+
+    /**
+     * Sends one page as a JSON array with {@code X-Total-Count} and an RFC 8288 {@code Link} header (first, prev,
+     * next, last) whose URLs repeat the request's other query parameters, except the API key.
+     */
+    public static void page(ServerRequest request, ServerResponse response, PageRequest asked, Page<?> page) {
+        long lastPage = Math.max(1, (page.total() + asked.perPage() - 1) / asked.perPage());
+        List<String> links = new ArrayList<>();
+        links.add(link(request, 1, asked.perPage(), "first"));
+        if (asked.page() > 1) {
+            links.add(link(request, Math.min(asked.page() - 1, lastPage), asked.perPage(), "prev"));
+        }
+        if (asked.page() < lastPage) {
+            links.add(link(request, asked.page() + 1, asked.perPage(), "next"));
+        }
+        links.add(link(request, lastPage, asked.perPage(), "last"));
+        response.header(HeaderNames.LINK, String.join(", ", links));
+        response.header("X-Total-Count", Long.toString(page.total()));
+        ok(response, page.items());
+    }
+
+    private static String link(ServerRequest request, long page, int perPage, String rel) {
+        StringBuilder url = new StringBuilder(request.path().rawPath()).append('?');
+        for (String name : request.query().names()) {
+            if (name.equals("page") || name.equals("per_page") || name.equals("api_key")) {
+                continue;
+            }
+            for (String value : request.query().all(name)) {
+                url.append(encode(name)).append('=').append(encode(value)).append('&');
+            }
+        }
+        url.append("page=").append(page).append("&per_page=").append(perPage);
+        return "<" + url + ">; rel=\"" + rel + "\"";
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,118 @@
+package org.switchboard.platform.http;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place where failures become responses: {@link ApiException}s become their status with the JSON error
+ * shape; a database constraint violation that slipped past a service's own checks becomes a 409; anything else is a
+ * 500 with a generic body, logged once with a request id. Errors the HTTP layer raises before routing (malformed
+ * requests, bodies over the size limit) get the same JSON shape.
+ */
+public final class HttpErrors {
+    private static final Logger LOG = Logger.getLogger(HttpErrors.class.getName());
+
+    private HttpErrors() {}
+
+    public static void register(HttpRouting.Builder routing) {
+        routing.error(ApiException.class, HttpErrors::apiError);
+        routing.error(Throwable.class, HttpErrors::unexpected);
+    }
+
+    /** Routes nothing else matched: a JSON 404 rather than the server's plain-text one. */
+    public static void notFound(ServerRequest request, ServerResponse response) {
+        Http.send(
+                response,
+                Status.NOT_FOUND_404,
+                body("not_found", "no such endpoint: " + request.path().path(), null));
+    }
+
+    private static void apiError(ServerRequest request, ServerResponse response, ApiException error) {
+        Http.send(
+                response,
+                Status.create(error.status()),
+                body(error.code(), error.getMessage(), error.field().orElse(null)));
+    }
+
+    private static void unexpected(ServerRequest request, ServerResponse response, Throwable error) {
+        if (isConstraintViolation(error)) {
+            Http.send(
+                    response,
+                    Status.CONFLICT_409,
+                    body("conflict", "the change conflicts with existing data; reload and try again", null));
+            return;
+        }
+        String requestId = UUID.randomUUID().toString();
+        // the path only: query strings may carry API keys
+        LOG.log(
+                Level.SEVERE,
+                "request " + requestId + " " + request.prologue().method() + " "
+                        + request.path().path() + " failed",
+                error);
+        Http.send(
+                response,
+                Status.INTERNAL_SERVER_ERROR_500,
+                body("internal", "unexpected error; quote request id " + requestId + " when reporting it", null));
+    }
+
+    private static boolean isConstraintViolation(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                String message = String.valueOf(sql.getMessage()).toUpperCase(Locale.ROOT);
+                return (state != null && state.startsWith("23")) || message.contains("SQLITE_CONSTRAINT");
+            }
+        }
+        return false;
+    }
+
+    static Map<String, Object> body(String code, String message, String field) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        error.put("field", field);
+        return Map.of("error", error);
+    }
+
+    /** JSON bodies for the errors raised below routing (bad request line, body too large, ...). */
+    public static DirectHandlers directHandlers() {
+        DirectHandler json = (request, eventType, status, headers, message) -> transport(status, headers, message);
+        var builder = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            builder.addHandler(type, json);
+        }
+        return builder.build();
+    }
+
+    private static DirectHandler.TransportResponse transport(
+            Status status, ServerResponseHeaders headers, String message) {
+        String code = switch (status.code()) {
+            case 413 -> "too_large";
+            case 400 -> "invalid";
+            case 404 -> "not_found";
+            default -> status.code() >= 500 ? "internal" : "invalid";
+        };
+        String text = status.code() >= 500
+                ? "unexpected error"
+                : (message == null || message.isBlank()) ? status.reasonPhrase() : message;
+        headers.set(HeaderNames.CONTENT_TYPE, "application/json");
+        return DirectHandler.TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .entity(Json.write(body(code, text, null)))
+                .build();
+    }
+}

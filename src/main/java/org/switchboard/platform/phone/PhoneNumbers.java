@@ -1,0 +1,58 @@
+package org.switchboard.platform.phone;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.Optional;
+import org.switchboard.platform.http.ApiException;
+
+/**
+ * Phone numbers in E.164 form through libphonenumber. Numbers written without a country code are read as North
+ * American, the home of pay-per-call. Pure: no I/O beyond libphonenumber's bundled metadata.
+ */
+public final class PhoneNumbers {
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final String DEFAULT_REGION = "US";
+
+    private PhoneNumbers() {}
+
+    /** The E.164 form of {@code raw} ({@code +12125550123}), or empty when it is not a valid number. */
+    public static Optional<String> toE164(String raw) {
+        return parse(raw).map(number -> UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+    }
+
+    /** The E.164 form of {@code raw}, or a 400 naming {@code field}. */
+    public static String requireE164(String field, String raw) {
+        return toE164(raw)
+                .orElseThrow(() -> new ApiException.BadRequest(
+                        field, "is not a valid phone number; write it in E.164 form such as +12125550123"));
+    }
+
+    /** The parsed number, or empty when {@code raw} is not a valid number anywhere. */
+    public static Optional<PhoneNumber> parse(String raw) {
+        if (raw == null || raw.isBlank() || raw.length() > 40) {
+            return Optional.empty();
+        }
+        try {
+            PhoneNumber number = UTIL.parse(raw.strip(), DEFAULT_REGION);
+            return UTIL.isValidNumber(number) ? Optional.of(number) : Optional.empty();
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** ISO 3166 region of a valid number ("US", "CA", "GB"), or empty when shared or unknown. */
+    public static Optional<String> region(PhoneNumber number) {
+        String region = UTIL.getRegionCodeForNumber(number);
+        return region == null || region.equals("ZZ") || region.equals("001") ? Optional.empty() : Optional.of(region);
+    }
+
+    /** The three-digit area code of a North American number, empty for other numbering plans. */
+    public static Optional<String> northAmericanAreaCode(PhoneNumber number) {
+        if (number.getCountryCode() != 1) {
+            return Optional.empty();
+        }
+        String national = String.valueOf(number.getNationalNumber());
+        return national.length() == 10 ? Optional.of(national.substring(0, 3)) : Optional.empty();
+    }
+}

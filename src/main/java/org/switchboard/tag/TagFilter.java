@@ -1,0 +1,122 @@
+package org.switchboard.tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Json;
+
+/**
+ * The "matches" of a buyer, webhook or conversion criterion: decides whether it applies to a call's tags.
+ *
+ * <p>Written as a list of terms: {@code key:value}, {@code key:*} (the key with any value), {@code !key:value} (not
+ * that value) and {@code !key:*} (the key absent). A call matches when
+ *
+ * <ul>
+ *   <li>for every key named by a positive term, the call holds at least one of that key's listed values (values of
+ *       one key are alternatives, different keys must all match), and
+ *   <li>it holds none of the negated values.
+ * </ul>
+ *
+ * Values compare without regard to case. An empty filter matches every call. Pure.
+ */
+public record TagFilter(List<Term> terms) {
+    public static final TagFilter ANY = new TagFilter(List.of());
+    public static final int MAX_TERMS = 100;
+
+    /** One term; {@code value} is {@code "*"} for any value. */
+    public record Term(boolean negated, String key, String value) {
+        boolean anyValue() {
+            return value.equals("*");
+        }
+
+        boolean heldBy(TagSet tags) {
+            return anyValue() ? tags.has(key) : tags.has(key, value);
+        }
+
+        @Override
+        public String toString() {
+            return (negated ? "!" : "") + key + ":" + value;
+        }
+    }
+
+    public TagFilter {
+        terms = List.copyOf(terms);
+    }
+
+    public boolean matches(TagSet tags) {
+        Map<String, Boolean> keyToSatisfied = new LinkedHashMap<>();
+        for (Term term : terms) {
+            boolean held = term.heldBy(tags);
+            if (term.negated()) {
+                if (held) {
+                    return false;
+                }
+            } else {
+                keyToSatisfied.merge(term.key(), held, Boolean::logicalOr);
+            }
+        }
+        return !keyToSatisfied.containsValue(false);
+    }
+
+    /** The terms as written, for JSON output and storage. */
+    public List<String> asStrings() {
+        return terms.stream().map(Term::toString).toList();
+    }
+
+    public String toStored() {
+        return Json.writeString(asStrings());
+    }
+
+    public static TagFilter fromStored(String json) {
+        return json == null || json.isBlank() ? ANY : parse(null, Json.read(json));
+    }
+
+    /** Parses one {@code [!]key:value} term. */
+    public static Term parseTerm(String field, String raw) {
+        String text = raw.strip();
+        boolean negated = text.startsWith("!");
+        if (negated) {
+            text = text.substring(1).strip();
+        }
+        int colon = text.indexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            throw new ApiException.BadRequest(field, "'" + raw + "' is not a key:value term");
+        }
+        String key = TagSet.normalizeKey(text.substring(0, colon));
+        String value = text.substring(colon + 1).strip();
+        if (!TagSet.isValidKey(key)) {
+            throw new ApiException.BadRequest(field, "'" + raw + "' has an invalid tag key");
+        }
+        if (value.isEmpty() || value.length() > TagSet.MAX_VALUE_LENGTH) {
+            throw new ApiException.BadRequest(field, "'" + raw + "' needs a value of 1 to 255 characters");
+        }
+        return new Term(negated, key, value);
+    }
+
+    /** Reads a filter from an array of term strings, naming {@code field} in errors. */
+    public static TagFilter parse(String field, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return ANY;
+        }
+        if (!node.isArray()) {
+            throw new ApiException.BadRequest(field, "must be an array of \"key:value\" terms");
+        }
+        if (node.size() > MAX_TERMS) {
+            throw new ApiException.BadRequest(field, "may hold at most " + MAX_TERMS + " terms");
+        }
+        List<Term> terms = new ArrayList<>();
+        for (JsonNode element : node) {
+            if (!element.isTextual()) {
+                throw new ApiException.BadRequest(field, "terms must be strings such as \"geo:us-ny\"");
+            }
+            Term term = parseTerm(field, element.asText());
+            if (!terms.contains(term)) {
+                terms.add(term);
+            }
+        }
+        return new TagFilter(terms);
+    }
+}

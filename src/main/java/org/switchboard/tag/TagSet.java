@@ -1,0 +1,243 @@
+package org.switchboard.tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Json;
+
+/**
+ * A call's tags: a multi-valued {@code key:value} set. Keys are lower case ({@code [a-z0-9_.-]}, at most 64
+ * characters); a key holds one or more distinct values in the order they were added. Immutable: every change returns
+ * a new set.
+ *
+ * <p>On the wire a tag set is a JSON object whose values are a string or an array of strings ({@code {"geo":
+ * ["us", "us-ny"], "age": "23"}}); an array of {@code "key:value"} strings is accepted too.
+ */
+public final class TagSet {
+    public static final int MAX_KEY_LENGTH = 64;
+    public static final int MAX_VALUE_LENGTH = 255;
+    private static final Pattern KEY = Pattern.compile("[a-z0-9_][a-z0-9_.\\-]*");
+    private static final TagSet EMPTY = new TagSet(Map.of());
+
+    private final Map<String, Set<String>> keyToValues;
+
+    private TagSet(Map<String, Set<String>> keyToValues) {
+        this.keyToValues = keyToValues;
+    }
+
+    public static TagSet empty() {
+        return EMPTY;
+    }
+
+    public static TagSet of(String... keyValuePairs) {
+        if (keyValuePairs.length % 2 != 0) {
+            throw new IllegalArgumentException("key and value pairs expected");
+        }
+        Builder builder = builder();
+        for (int i = 0; i < keyValuePairs.length; i += 2) {
+            builder.add(keyValuePairs[i], keyValuePairs[i + 1]);
+        }
+        return builder.build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Lower-cases and trims a key; empty when the result is not a valid key. */
+    public static String normalizeKey(String key) {
+        return key.strip().toLowerCase(Locale.ROOT);
+    }
+
+    public static boolean isValidKey(String key) {
+        return key.length() <= MAX_KEY_LENGTH && KEY.matcher(key).matches();
+    }
+
+    public Set<String> keys() {
+        return keyToValues.keySet();
+    }
+
+    /** The values of {@code key} (empty when the call does not carry it). */
+    public Set<String> values(String key) {
+        return keyToValues.getOrDefault(normalizeKey(key), Set.of());
+    }
+
+    public boolean has(String key) {
+        return keyToValues.containsKey(normalizeKey(key));
+    }
+
+    /** Whether the set holds {@code key:value}; values compare without regard to case. */
+    public boolean has(String key, String value) {
+        for (String held : values(key)) {
+            if (held.equalsIgnoreCase(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean isEmpty() {
+        return keyToValues.isEmpty();
+    }
+
+    public TagSet with(String key, String value) {
+        return toBuilder().add(key, value).build();
+    }
+
+    /** This set plus every tag of {@code other}. */
+    public TagSet withAll(TagSet other) {
+        return toBuilder().addAll(other).build();
+    }
+
+    /** This set with {@code key} holding exactly {@code values} (removed when empty). */
+    public TagSet replacing(String key, Collection<String> values) {
+        Builder builder = toBuilder().remove(key);
+        values.forEach(value -> builder.add(key, value));
+        return builder.build();
+    }
+
+    public TagSet without(String key) {
+        return toBuilder().remove(key).build();
+    }
+
+    public Builder toBuilder() {
+        Builder builder = builder();
+        builder.addAll(this);
+        return builder;
+    }
+
+    /** Key to values, for JSON output. */
+    public Map<String, List<String>> asMap() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        keyToValues.forEach((key, values) -> out.put(key, List.copyOf(values)));
+        return out;
+    }
+
+    /** The stored form: JSON text of {@link #asMap()}. */
+    public String toStored() {
+        return Json.writeString(asMap());
+    }
+
+    public static TagSet fromStored(String json) {
+        return json == null || json.isBlank() ? EMPTY : parse(null, Json.read(json));
+    }
+
+    /**
+     * Reads a tag set from a request, naming {@code field} in the error when a key or value is not allowed. Accepts
+     * an object of string or string-array values, or an array of {@code "key:value"} strings.
+     */
+    public static TagSet parse(String field, JsonNode node) {
+        Builder builder = builder();
+        if (node == null || node.isNull()) {
+            return EMPTY;
+        }
+        if (node.isObject()) {
+            for (var entry : node.properties()) {
+                JsonNode value = entry.getValue();
+                if (value.isArray()) {
+                    for (JsonNode element : value) {
+                        builder.addChecked(field, entry.getKey(), scalar(field, element));
+                    }
+                } else {
+                    builder.addChecked(field, entry.getKey(), scalar(field, value));
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode element : node) {
+                String pair = scalar(field, element);
+                int colon = pair.indexOf(':');
+                if (colon <= 0) {
+                    throw new ApiException.BadRequest(field, "'" + pair + "' is not a key:value tag");
+                }
+                builder.addChecked(field, pair.substring(0, colon), pair.substring(colon + 1));
+            }
+        } else {
+            throw new ApiException.BadRequest(field, "must be an object of tag keys to values");
+        }
+        return builder.build();
+    }
+
+    private static String scalar(String field, JsonNode value) {
+        if (value.isTextual() || value.isNumber() || value.isBoolean()) {
+            return value.asText();
+        }
+        throw new ApiException.BadRequest(field, "tag values must be strings, numbers or arrays of them");
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TagSet set && set.keyToValues.equals(keyToValues);
+    }
+
+    @Override
+    public int hashCode() {
+        return keyToValues.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return asMap().toString();
+    }
+
+    /** Collects tags; keys are normalised and repeated values kept once. */
+    public static final class Builder {
+        private final Map<String, Set<String>> keyToValues = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        /** Adds a tag that must be valid (programmer input: a bad key is a bug, not a request error). */
+        public Builder add(String key, String value) {
+            return addChecked(null, key, value);
+        }
+
+        Builder addChecked(String field, String rawKey, String rawValue) {
+            String key = normalizeKey(rawKey);
+            if (!isValidKey(key)) {
+                throw new ApiException.BadRequest(
+                        field,
+                        "tag key '" + rawKey + "' must be 1 to " + MAX_KEY_LENGTH
+                                + " characters of a-z, 0-9, '_', '.' or '-'");
+            }
+            String value = rawValue.strip();
+            if (value.isEmpty()
+                    || value.length() > MAX_VALUE_LENGTH
+                    || value.chars().anyMatch(Character::isISOControl)) {
+                throw new ApiException.BadRequest(
+                        field,
+                        "tag '" + key + "' needs a value of 1 to " + MAX_VALUE_LENGTH
+                                + " characters without control characters");
+            }
+            keyToValues.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(value);
+            return this;
+        }
+
+        public Builder addAll(TagSet other) {
+            other.keyToValues.forEach((key, values) ->
+                    keyToValues.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(values));
+            return this;
+        }
+
+        public Builder remove(String key) {
+            keyToValues.remove(normalizeKey(key));
+            return this;
+        }
+
+        public TagSet build() {
+            if (keyToValues.isEmpty()) {
+                return EMPTY;
+            }
+            Map<String, Set<String>> copy = new LinkedHashMap<>();
+            keyToValues.forEach(
+                    (key, values) -> copy.put(key, Collections.unmodifiableSet(new LinkedHashSet<>(values))));
+            return new TagSet(Collections.unmodifiableMap(copy));
+        }
+    }
+}
