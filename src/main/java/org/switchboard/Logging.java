@@ -8,6 +8,9 @@ import java.util.logging.SimpleFormatter;
 
 /** One-line log records on standard error; chatty libraries turned down to warnings. */
 final class Logging {
+    /** java.util.logging keeps loggers weakly; these hold the configured levels for the life of the process. */
+    private static final java.util.List<Logger> CONFIGURED = new java.util.ArrayList<>();
+
     private Logging() {}
 
     static void configure() {
@@ -20,7 +23,9 @@ final class Logging {
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         for (String noisy : new String[] {"com.zaxxer.hikari", "org.flywaydb", "io.helidon"}) {
-            Logger.getLogger(noisy).setLevel(Level.WARNING);
+            Logger logger = Logger.getLogger(noisy);
+            logger.setLevel(Level.WARNING);
+            CONFIGURED.add(logger);
         }
     }
 }

@@ -61,7 +61,12 @@ public record HoursOfOperation(Map<DayOfWeek, List<Shift>> dayToShifts) {
         dayToShifts.forEach((day, shifts) -> out.put(
                 day.name().toLowerCase(Locale.ROOT),
                 shifts.stream()
-                        .map(shift -> Map.of("open", time(shift.openMinute()), "close", time(shift.closeMinute())))
+                        .map(shift -> {
+                            Map<String, String> wire = new LinkedHashMap<>();
+                            wire.put("open", time(shift.openMinute()));
+                            wire.put("close", time(shift.closeMinute()));
+                            return wire;
+                        })
                         .toList()));
         return out;
     }

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * The SQL store: one schema on two engines. SQLite (embedded, WAL, synchronous=FULL so a commit survives a power
@@ -60,13 +62,15 @@ public final class Database implements AutoCloseable {
             createParentFolder(jdbcUrl);
             // WAL lets readers run beside the single writer; IMMEDIATE transactions take the write lock up front
             // so two writers queue on busy_timeout instead of failing on a lock upgrade.
-            hikari.addDataSourceProperty("journal_mode", "WAL");
-            hikari.addDataSourceProperty("synchronous", "FULL");
-            hikari.addDataSourceProperty("foreign_keys", "true");
-            hikari.addDataSourceProperty("busy_timeout", "10000");
-            hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-            hikari.setDataSourceClassName("org.sqlite.SQLiteDataSource");
-            hikari.addDataSourceProperty("url", jdbcUrl);
+            SQLiteConfig sqlite = new SQLiteConfig();
+            sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            sqlite.enforceForeignKeys(true);
+            sqlite.setBusyTimeout(10_000);
+            sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            SQLiteDataSource sqliteSource = new SQLiteDataSource(sqlite);
+            sqliteSource.setUrl(jdbcUrl);
+            hikari.setDataSource(sqliteSource);
             hikari.setJdbcUrl(null);
             hikari.setMaximumPoolSize(4);
         } else {

@@ -1,0 +1,146 @@
+package org.switchboard.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.switchboard.Wiring;
+import org.switchboard.platform.config.ConfigLoader;
+
+/**
+ * The real server in-process on a free loopback port, on a store of its own: a fresh SQLite file in a temporary
+ * folder, or a fresh schema in the local PostgreSQL database {@code test}. PostgreSQL tests are skipped when no
+ * server answers, except under {@code CI=true} where that is a failure.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String OPERATOR_TOKEN = "operator-token-for-tests-0123456789";
+    static final String POSTGRES_URL = Optional.ofNullable(System.getenv("SWITCHBOARD_TEST_POSTGRES_URL"))
+            .orElse("jdbc:postgresql://127.0.0.1:5432/test");
+    static final String POSTGRES_USER = "postgres";
+
+    private final Engine engine;
+    private final Path dataDir;
+    private final Optional<String> schema;
+    private final Map<String, String> env;
+    private Wiring wiring;
+
+    private TestServer(Engine engine, Map<String, String> extraEnv) {
+        this.engine = engine;
+        try {
+            this.dataDir = Files.createTempDirectory("switchboard-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> settings = new HashMap<>();
+        settings.put("SWITCHBOARD_PORT", "0");
+        settings.put("SWITCHBOARD_DATA_DIR", dataDir.toString());
+        settings.put("SWITCHBOARD_OPERATOR_TOKEN", OPERATOR_TOKEN);
+        if (engine == Engine.POSTGRESQL) {
+            String name = "sw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            createSchema(name);
+            this.schema = Optional.of(name);
+            settings.put("SWITCHBOARD_DATABASE_URL", POSTGRES_URL + "?currentSchema=" + name);
+            settings.put("SWITCHBOARD_DATABASE_USER", POSTGRES_USER);
+            settings.put("SWITCHBOARD_DATABASE_POOL_SIZE", "4");
+        } else {
+            this.schema = Optional.empty();
+        }
+        settings.putAll(extraEnv);
+        this.env = Map.copyOf(settings);
+        this.wiring = Wiring.start(ConfigLoader.load(env), Clock.systemUTC());
+    }
+
+    public static TestServer start(Engine engine) {
+        return new TestServer(engine, Map.of());
+    }
+
+    public static TestServer start(Engine engine, Map<String, String> extraEnv) {
+        return new TestServer(engine, extraEnv);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Wiring wiring() {
+        return wiring;
+    }
+
+    public String base() {
+        return "http://127.0.0.1:" + wiring.port();
+    }
+
+    /** Stops the server and starts a new one on the same store, as a process restart would. */
+    public void restart() {
+        wiring.close();
+        wiring = Wiring.start(ConfigLoader.load(env), Clock.systemUTC());
+    }
+
+    /** A new account created through the operator API, with a client holding its key. */
+    public Api newAccount(String name) {
+        Response created = new Api(base(), Optional.of(OPERATOR_TOKEN), 0)
+                .post("/api/v2/accounts", "{\"name\": \"" + name + "\"}");
+        if (created.status() != 201) {
+            throw new IllegalStateException("account creation failed: " + created);
+        }
+        return new Api(
+                base(),
+                Optional.of(created.json().path("api_key").path("key").asText()),
+                created.json().path("account").path("id").asLong());
+    }
+
+    /** A client sending no credentials. */
+    public Api anonymous() {
+        return new Api(base(), Optional.empty(), 0);
+    }
+
+    /** A client sending this key. */
+    public Api withKey(String key) {
+        return new Api(base(), Optional.of(key), 0);
+    }
+
+    @Override
+    public void close() {
+        wiring.close();
+        schema.ifPresent(TestServer::dropSchema);
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void createSchema(String name) {
+        try (Connection connection = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "")) {
+            connection.createStatement().execute("CREATE SCHEMA " + name);
+        } catch (SQLException e) {
+            boolean ci = "true".equals(System.getenv("CI"));
+            if (!ci) {
+                Assumptions.abort("PostgreSQL is not reachable at " + POSTGRES_URL + " (" + e.getMessage()
+                        + "); start it to run the PostgreSQL half of the suite");
+            }
+            throw new IllegalStateException("PostgreSQL is required in CI but not reachable at " + POSTGRES_URL, e);
+        }
+    }
+
+    private static void dropSchema(String name) {
+        try (Connection connection = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "")) {
+            connection.createStatement().execute("DROP SCHEMA " + name + " CASCADE");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop test schema " + name.toLowerCase(Locale.ROOT), e);
+        }
+    }
+}
