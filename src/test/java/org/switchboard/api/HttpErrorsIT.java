@@ -1,0 +1,73 @@
+package org.switchboard.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.switchboard.testing.Api;
+import org.switchboard.testing.Response;
+import org.switchboard.testing.ServerIT;
+
+/** Bad input anywhere gets a 4xx with the JSON error shape, never a 500 or a stack trace. */
+class HttpErrorsIT extends ServerIT {
+
+    @Test
+    void unknownRoutesAndIdsShouldBeJson404s() {
+        Api api = newAccount();
+        assertNotFound(server.anonymous().get("/no/such/thing"));
+        assertNotFound(api.get("/api/v2/campaigns/abc"));
+        assertNotFound(api.get("/api/v2/campaigns/-1"));
+        assertNotFound(api.get("/api/v2/campaigns/99999999999999999999999"));
+        assertNotFound(api.get("/api/v2/buyers/0/caller_lists"));
+    }
+
+    @Test
+    void malformedBodiesShouldBe400s() {
+        Api api = newAccount();
+        for (String body : new String[] {
+            "",
+            "null",
+            "\"text\"",
+            "{\"name\": \"x\"} trailing",
+            "{\"name\": \"x\"",
+            "{\"name\": \"\\u0000\"}",
+            "{" + "\"a\":{".repeat(200) + "}"
+        }) {
+            Response response = api.post("/api/v2/campaigns", body);
+            assertThat(response.status()).as(body).isEqualTo(400);
+            assertThat(response.errorCode()).isEqualTo("invalid");
+        }
+    }
+
+    @Test
+    void oversizedBodiesShouldBe413WithTheJsonShape() {
+        Api api = newAccount();
+        String huge = "{\"name\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        Response response = api.post("/api/v2/campaigns", huge);
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.errorCode()).isEqualTo("too_large");
+    }
+
+    @Test
+    void garbageOnTheWireShouldBeA400() throws IOException {
+        String reply;
+        try (Socket socket = new Socket("127.0.0.1", server.wiring().port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write("NOT-HTTP \u0001\u0002 garbage\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            reply = new String(in.readNBytes(12), StandardCharsets.ISO_8859_1);
+        }
+        assertThat(reply).startsWith("HTTP/1.1 4");
+    }
+
+    private static void assertNotFound(Response response) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(404);
+        assertThat(response.errorCode()).isEqualTo("not_found");
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("at org.");
+    }
+}
