@@ -1,0 +1,63 @@
+package org.switchboard.platform.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    @Test
+    void defaultsShouldGiveTheEmbeddedSetup() {
+        SwitchboardConfig config = ConfigLoader.load(Map.of());
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(config.jdbcUrl())
+                .isEqualTo("jdbc:sqlite:" + Path.of("./data").resolve("switchboard.db"));
+        assertThat(config.redisUrl()).isEmpty();
+        assertThat(config.demoData()).isFalse();
+        assertThat(config.firstAccountName()).isEqualTo("Demo Company");
+    }
+
+    @Test
+    void environmentShouldOverrideDefaults() {
+        SwitchboardConfig config = ConfigLoader.load(Map.of(
+                "SWITCHBOARD_PORT", "9090",
+                "SWITCHBOARD_DATA_DIR", "/srv/sb",
+                "SWITCHBOARD_DATABASE_URL", "jdbc:postgresql://db:5432/sb",
+                "SWITCHBOARD_PUBLIC_DATA_URL", "https://data.example.com/",
+                "SWITCHBOARD_FIRST_ACCOUNT_API_KEY", "sb_0123456789abcdefghijklmnop",
+                "PATH", "/usr/bin"));
+        assertThat(config.port()).isEqualTo(9090);
+        assertThat(config.dataDir()).isEqualTo(Path.of("/srv/sb"));
+        assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/sb");
+        assertThat(config.publicDataUrl()).isEqualTo("https://data.example.com");
+        assertThat(config.firstAccountApiKey()).contains("sb_0123456789abcdefghijklmnop");
+    }
+
+    @Test
+    void everyProblemShouldBeListedAtOnce() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(
+                        "SWITCHBOARD_PORT", "eighty",
+                        "SWITCHBOARD_DATABASE_URL", "mysql://x",
+                        "SWITCHBOARD_REDIS_URL", "localhost:6379",
+                        "SWITCHBOARD_PUBLIC_API_URL", "ftp://x",
+                        "SWITCHBOARD_MASTER_KEY", "c2hvcnQ=",
+                        "SWITCHBOARD_FIRST_ACCOUNT_API_KEY", "short",
+                        "SWITCHBOARD_DEMO_DATA", "maybe",
+                        "SWITCHBOARD_PROT", "8080")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .hasSize(8)
+                        .anyMatch(p -> p.startsWith("SWITCHBOARD_PORT"))
+                        .anyMatch(p -> p.startsWith("SWITCHBOARD_DATABASE_URL"))
+                        .anyMatch(p -> p.startsWith("SWITCHBOARD_REDIS_URL"))
+                        .anyMatch(p -> p.startsWith("SWITCHBOARD_PUBLIC_API_URL"))
+                        .anyMatch(p -> p.startsWith("SWITCHBOARD_MASTER_KEY"))
+                        .anyMatch(p -> p.startsWith("SWITCHBOARD_FIRST_ACCOUNT_API_KEY"))
+                        .anyMatch(p -> p.startsWith("SWITCHBOARD_DEMO_DATA"))
+                        .anyMatch(p -> p.startsWith("SWITCHBOARD_PROT: unknown setting")));
+    }
+}

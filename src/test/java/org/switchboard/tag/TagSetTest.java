@@ -1,0 +1,59 @@
+package org.switchboard.tag;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Json;
+
+class TagSetTest {
+
+    @Test
+    void objectFormShouldGiveMultiValuedTagsAsTheWebhookDocumentShows() {
+        // given: the example response of the webhooks document
+        var response = Json.read(
+                "{\"first_name\": \"Jason\", \"age\": 23, \"product_interest\": [\"mortgage\", \"insurance\"]}");
+
+        // when
+        TagSet tags = TagSet.parse("tags", response);
+
+        // then
+        assertThat(tags.values("first_name")).containsExactly("Jason");
+        assertThat(tags.values("age")).containsExactly("23");
+        assertThat(tags.values("product_interest")).containsExactly("mortgage", "insurance");
+    }
+
+    @Test
+    void pairFormShouldBeAcceptedAndKeysNormalised() {
+        TagSet tags = TagSet.parse("tags", Json.read("[\"Geo:us\", \"geo:us-ny\", \"geo:us\", \"note:a:b\"]"));
+        assertThat(tags.asMap()).containsEntry("geo", List.of("us", "us-ny")).containsEntry("note", List.of("a:b"));
+    }
+
+    @Test
+    void changesShouldReturnNewSets() {
+        TagSet original = TagSet.of("a", "1");
+        TagSet more = original.with("a", "2").with("b", "3");
+        assertThat(original.asMap()).hasSize(1);
+        assertThat(more.values("a")).containsExactly("1", "2");
+        assertThat(more.replacing("a", List.of("9")).values("a")).containsExactly("9");
+        assertThat(more.without("b").has("b")).isFalse();
+        assertThat(TagSet.fromStored(more.toStored())).isEqualTo(more);
+        assertThat(more.has("A", "1")).isTrue();
+    }
+
+    @Test
+    void badKeysAndValuesShouldBeRequestErrors() {
+        assertThatThrownBy(() -> TagSet.parse("tags", Json.read("{\"has space\": \"v\"}")))
+                .isInstanceOf(ApiException.BadRequest.class);
+        assertThatThrownBy(() -> TagSet.parse("tags", Json.read("{\"k\": \"\"}")))
+                .isInstanceOf(ApiException.BadRequest.class);
+        assertThatThrownBy(() -> TagSet.parse("tags", Json.read("{\"k\": {\"nested\": 1}}")))
+                .isInstanceOf(ApiException.BadRequest.class);
+        assertThatThrownBy(() -> TagSet.parse("tags", Json.read("\"k:v\"")))
+                .isInstanceOf(ApiException.BadRequest.class);
+        assertThatThrownBy(() -> TagSet.parse("tags", Json.read("{\"k\": \"" + "x".repeat(256) + "\"}")))
+                .isInstanceOf(ApiException.BadRequest.class);
+    }
+}
