@@ -24,6 +24,7 @@ import org.switchboard.openapi.OpenApiRoutes;
 import org.switchboard.platform.config.SwitchboardConfig;
 import org.switchboard.platform.db.Database;
 import org.switchboard.platform.http.CrudRoutes;
+import org.switchboard.platform.http.HealthRoutes;
 import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.publisher.PublisherRepository;
 import org.switchboard.publisher.PublisherService;
@@ -83,6 +84,7 @@ public final class Wiring implements AutoCloseable {
                     CallerList.Owner.BUYER,
                     (account, id) -> buyers.find(account, id).isPresent());
             new OpenApiRoutes().register(routing);
+            new HealthRoutes(database).register(routing);
             routing.any(HttpErrors::notFound);
 
             this.server = WebServer.builder()

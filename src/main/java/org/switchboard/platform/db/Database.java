@@ -72,7 +72,7 @@ public final class Database implements AutoCloseable {
             sqliteSource.setUrl(jdbcUrl);
             hikari.setDataSource(sqliteSource);
             hikari.setJdbcUrl(null);
-            hikari.setMaximumPoolSize(4);
+            hikari.setMaximumPoolSize(poolSize);
         } else {
             hikari.setMaximumPoolSize(poolSize);
         }
@@ -105,6 +105,15 @@ public final class Database implements AutoCloseable {
             Files.createDirectories(parent);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data folder " + parent, e);
+        }
+    }
+
+    /** Whether the store answers a trivial query within a couple of seconds. */
+    public boolean isReachable() {
+        try (var connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (java.sql.SQLException e) {
+            return false;
         }
     }
 

@@ -1,0 +1,21 @@
+# Shortcuts for the commands in the README; `make` alone lists them.
+.PHONY: help fmt check test run bench bench-http
+help:
+	@echo "make fmt         apply the formatter (palantir-java-format through Spotless)"
+	@echo "make check       compile with warnings as errors and check formatting, no tests"
+	@echo "make test        the whole suite, SQLite and PostgreSQL (./mvnw verify)"
+	@echo "make run         start on :8080 with the embedded store and a demo account (./switchboard --demo)"
+	@echo "make bench       JMH micro-benchmarks of the hot pure functions"
+	@echo "make bench-http  wrk load run of the HTTP server (needs wrk: apt-get install wrk)"
+fmt:
+	./mvnw -q spotless:apply
+check:
+	./mvnw -q -DskipTests -Dspotless.goal=check verify
+test:
+	./mvnw verify
+run:
+	./switchboard --demo
+bench:
+	./mvnw -q -Pbench test-compile exec:exec
+bench-http:
+	bench/http-load.sh

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Load run of the HTTP server with wrk on loopback, bounded in time, and start-up figures.
+#
+# Every figure is paired with a baseline measured in the same run, because these machines are noisy:
+#   - start-up to the first answered request, against a bare JVM start (java -version);
+#   - memory (RSS) after start and after the load;
+#   - req/s and p99 of admin reads against GET /health, the raw speed of the HTTP server in this process.
+# The server is pinned to core 0 and wrk to core 1 (when taskset exists), as in docs/ARCHITECTURE's table.
+#
+# Usage: bench/http-load.sh [seconds per run, default 10]   (WARMUP=seconds before each run, default 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bin/java-env
+DURATION="${1:-10}"
+PORT="${BENCH_PORT:-18090}"
+KEY="sb_bench_key_0123456789abcdefghijkl"
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+[ -f target/switchboard.jar ] || ./mvnw -q -B -DskipTests package
+
+DATA="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$DATA"
+}
+trap cleanup EXIT
+TASKSET_SERVER=(); TASKSET_WRK=()
+if command -v taskset >/dev/null; then TASKSET_SERVER=(taskset -c 0); TASKSET_WRK=(taskset -c 1); fi
+now_ms() { date +%s%3N; }
+
+# --- baseline: a bare JVM start ------------------------------------------------------------------
+t0=$(now_ms); "$JAVA_HOME/bin/java" -version >/dev/null 2>&1; jvm_ms=$(( $(now_ms) - t0 ))
+
+# --- start-up to first answered request ----------------------------------------------------------
+t0=$(now_ms)
+SWITCHBOARD_PORT="$PORT" SWITCHBOARD_DATA_DIR="$DATA" SWITCHBOARD_FIRST_ACCOUNT_API_KEY="$KEY" \
+    SWITCHBOARD_DEMO_DATA=true \
+    "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" -Djdk.virtualThreadScheduler.parallelism=3 -jar target/switchboard.jar \
+    >"$DATA/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+    sleep 0.02
+done
+start_ms=$(( $(now_ms) - t0 ))
+rss_start_kb=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+echo "start-up to first answered request: ${start_ms} ms (bare JVM start: ${jvm_ms} ms, ratio $(awk "BEGIN {printf \"%.1f\", $start_ms/$jvm_ms}"))"
+echo "RSS after start: $((rss_start_kb / 1024)) MiB"
+
+run() { # name, then wrk arguments; a discarded warm-up run first so the JIT has compiled the path
+    local name="$1"; shift
+    "${TASKSET_WRK[@]}" wrk -t1 -c64 -d"${WARMUP:-5}s" "$@" >/dev/null
+    local out
+    out=$("${TASKSET_WRK[@]}" wrk -t1 -c64 -d"${DURATION}s" --latency "$@")
+    local rps p99
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    local errors
+    errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
+    echo "$name: ${rps} req/s, p99 ${p99} ${errors}" >&2
+    echo "$rps"
+}
+auth=(-H "Authorization: Bearer $KEY")
+base=$(run "GET /health (baseline)" "http://127.0.0.1:$PORT/health")
+one=$(run "GET /api/v2/campaigns/1 (key check + SQL read)" "${auth[@]}" "http://127.0.0.1:$PORT/api/v2/campaigns/1")
+list=$(run "GET /api/v2/buyers (key check + page of 2 + count)" "${auth[@]}" "http://127.0.0.1:$PORT/api/v2/buyers")
+rss_end_kb=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+echo "ratio campaign read / baseline: $(awk "BEGIN {printf \"%.3f\", $one/$base}")"
+echo "ratio buyer list / baseline:    $(awk "BEGIN {printf \"%.3f\", $list/$base}")"
+echo "RSS after load: $((rss_end_kb / 1024)) MiB"
