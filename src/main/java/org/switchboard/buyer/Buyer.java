@@ -60,8 +60,4 @@ public record Buyer(
                 createdAt,
                 updatedAt);
     }
-
-    public boolean isSip() {
-        return destination.startsWith("sip:") || destination.startsWith("sips:");
-    }
 }

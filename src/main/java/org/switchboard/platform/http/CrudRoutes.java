@@ -1,6 +1,5 @@
 package org.switchboard.platform.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
@@ -78,13 +77,5 @@ public final class CrudRoutes {
         long id = Http.pathId(req, "id", resource.what());
         return resource.find(account, id)
                 .orElseThrow(() -> new ApiException.NotFound("no " + resource.what() + " with id " + id));
-    }
-
-    /** Unused-field guard for sub-objects: a JSON value that must be an object. */
-    public static ObjectNode requireObject(String field, JsonNode node) {
-        if (node instanceof ObjectNode object) {
-            return object;
-        }
-        throw new ApiException.BadRequest(field, "must be an object");
     }
 }

@@ -70,10 +70,6 @@ public final class Json {
         throw new ApiException.BadRequest(null, "the request body must be a JSON object");
     }
 
-    public static ObjectNode object() {
-        return MAPPER.createObjectNode();
-    }
-
     public static JsonNode tree(Object value) {
         return MAPPER.valueToTree(value);
     }
