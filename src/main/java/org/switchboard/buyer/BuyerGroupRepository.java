@@ -4,12 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.db.Sql;
@@ -50,7 +47,7 @@ public final class BuyerGroupRepository {
                     .bind("now", now)
                     .mapTo(Long.class)
                     .one();
-            addMembers(handle, created, buyerIds);
+            Sql.replaceLinks(handle, "buyer_group_members", "group_id", created, "buyer_id", buyerIds);
             return created;
         });
         return find(account, id).orElseThrow();
@@ -68,22 +65,13 @@ public final class BuyerGroupRepository {
                     .bind("name", name)
                     .bind("now", clock.millis())
                     .execute();
-            handle.createUpdate("DELETE FROM buyer_group_members WHERE group_id = :id")
-                    .bind("id", id)
-                    .execute();
-            addMembers(handle, id, buyerIds);
+            Sql.replaceLinks(handle, "buyer_group_members", "group_id", id, "buyer_id", buyerIds);
         });
         return find(account, id).orElseThrow();
     }
 
     BuyerGroup resetHardCap(AccountId account, long id) {
-        jdbi.useHandle(handle -> handle.createUpdate("""
-                        UPDATE buyer_groups SET hard_cap_reset_at = :now, updated_at = :now
-                        WHERE account_id = :account AND id = :id""")
-                .bind("account", account.value())
-                .bind("id", id)
-                .bind("now", clock.millis())
-                .execute());
+        Sql.stamp(jdbi, "buyer_groups", account, id, "hard_cap_reset_at", clock.millis());
         return find(account, id).orElseThrow();
     }
 
@@ -99,27 +87,13 @@ public final class BuyerGroupRepository {
         });
     }
 
-    private static void addMembers(Handle handle, long groupId, List<Long> buyerIds) {
-        for (long buyerId : buyerIds) {
-            handle.createUpdate("INSERT INTO buyer_group_members (group_id, buyer_id) VALUES (:group, :buyer)")
-                    .bind("group", groupId)
-                    .bind("buyer", buyerId)
-                    .execute();
-        }
-    }
-
     private List<BuyerGroup> withMembers(List<BuyerGroup> groups) {
-        if (groups.isEmpty()) {
-            return groups;
-        }
-        Map<Long, List<Long>> groupToBuyers = new HashMap<>();
-        jdbi.useHandle(handle -> handle.createQuery(
-                        "SELECT group_id, buyer_id FROM buyer_group_members WHERE group_id IN (<ids>) ORDER BY buyer_id")
-                .bindList("ids", groups.stream().map(BuyerGroup::id).toList())
-                .map((rs, ctx) -> Map.entry(rs.getLong("group_id"), rs.getLong("buyer_id")))
-                .forEach(link -> groupToBuyers
-                        .computeIfAbsent(link.getKey(), k -> new ArrayList<>())
-                        .add(link.getValue())));
+        Map<Long, List<Long>> groupToBuyers = Sql.links(
+                jdbi,
+                "buyer_group_members",
+                "group_id",
+                "buyer_id",
+                groups.stream().map(BuyerGroup::id).toList());
         return groups.stream()
                 .map(g -> new BuyerGroup(
                         g.id(),

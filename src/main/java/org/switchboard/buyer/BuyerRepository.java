@@ -5,15 +5,14 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.callerlist.CallerList;
+import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
@@ -54,17 +53,12 @@ public final class BuyerRepository {
 
     /** The buyers with their campaign links filled in by one query. */
     private List<Buyer> withCampaignIds(List<Buyer> buyers) {
-        if (buyers.isEmpty()) {
-            return buyers;
-        }
-        Map<Long, List<Long>> buyerToCampaigns = new HashMap<>();
-        jdbi.useHandle(handle -> handle.createQuery(
-                        "SELECT buyer_id, campaign_id FROM campaign_buyers WHERE buyer_id IN (<ids>) ORDER BY campaign_id")
-                .bindList("ids", buyers.stream().map(Buyer::id).toList())
-                .map((rs, ctx) -> Map.entry(rs.getLong("buyer_id"), rs.getLong("campaign_id")))
-                .forEach(link -> buyerToCampaigns
-                        .computeIfAbsent(link.getKey(), k -> new ArrayList<>())
-                        .add(link.getValue())));
+        Map<Long, List<Long>> buyerToCampaigns = Sql.links(
+                jdbi,
+                "campaign_buyers",
+                "buyer_id",
+                "campaign_id",
+                buyers.stream().map(Buyer::id).toList());
         return buyers.stream()
                 .map(b -> b.withCampaignIds(buyerToCampaigns.getOrDefault(b.id(), List.of())))
                 .toList();
@@ -99,7 +93,7 @@ public final class BuyerRepository {
                     .bind("now", now)
                     .mapTo(Long.class)
                     .one();
-            linkCampaigns(handle, created, in.campaignIds());
+            Sql.replaceLinks(handle, "campaign_buyers", "buyer_id", created, "campaign_id", in.campaignIds());
             return created;
         });
         return find(account, id).orElseThrow();
@@ -119,22 +113,14 @@ public final class BuyerRepository {
                     .bind("id", id)
                     .bind("now", clock.millis())
                     .execute();
-            handle.createUpdate("DELETE FROM campaign_buyers WHERE buyer_id = :id")
-                    .bind("id", id)
-                    .execute();
-            linkCampaigns(handle, id, in.campaignIds());
+            Sql.replaceLinks(handle, "campaign_buyers", "buyer_id", id, "campaign_id", in.campaignIds());
         });
         return find(account, id).orElseThrow();
     }
 
     /** Starts a new hard-cap period now. */
     Buyer resetHardCap(AccountId account, long id) {
-        jdbi.useHandle(handle -> handle.createUpdate(
-                        "UPDATE buyers SET hard_cap_reset_at = :now, updated_at = :now WHERE account_id = :account AND id = :id")
-                .bind("account", account.value())
-                .bind("id", id)
-                .bind("now", clock.millis())
-                .execute());
+        Sql.stamp(jdbi, "buyers", account, id, "hard_cap_reset_at", clock.millis());
         return find(account, id).orElseThrow();
     }
 
@@ -144,26 +130,12 @@ public final class BuyerRepository {
             handle.createUpdate("DELETE FROM campaign_buyers WHERE buyer_id = :id")
                     .bind("id", id)
                     .execute();
-            handle.createUpdate("""
-                            DELETE FROM caller_list_numbers WHERE list_id IN
-                                (SELECT id FROM caller_lists WHERE owner_kind = 'buyer' AND owner_id = :id)""").bind("id", id).execute();
-            handle.createUpdate("DELETE FROM caller_lists WHERE owner_kind = 'buyer' AND owner_id = :id")
-                    .bind("id", id)
-                    .execute();
+            CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.BUYER, id);
             handle.createUpdate("DELETE FROM buyers WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)
                     .execute();
         });
-    }
-
-    private static void linkCampaigns(Handle handle, long buyerId, List<Long> campaignIds) {
-        for (long campaignId : campaignIds) {
-            handle.createUpdate("INSERT INTO campaign_buyers (campaign_id, buyer_id) VALUES (:campaign, :buyer)")
-                    .bind("campaign", campaignId)
-                    .bind("buyer", buyerId)
-                    .execute();
-        }
     }
 
     private static <S extends SqlStatement<S>> S bindFields(S statement, BuyerIn in) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.db.Sql;
@@ -86,6 +87,20 @@ public final class CallerListRepository {
                     .bind("id", id)
                     .execute();
         });
+    }
+
+    /** Deletes every list of a campaign or buyer with its numbers, inside the owner's deletion transaction. */
+    public static void deleteOwnedBy(Handle handle, CallerList.Owner owner, long ownerId) {
+        handle.createUpdate("""
+                        DELETE FROM caller_list_numbers WHERE list_id IN
+                            (SELECT id FROM caller_lists WHERE owner_kind = :owner_kind AND owner_id = :owner_id)""")
+                .bind("owner_kind", owner.stored())
+                .bind("owner_id", ownerId)
+                .execute();
+        handle.createUpdate("DELETE FROM caller_lists WHERE owner_kind = :owner_kind AND owner_id = :owner_id")
+                .bind("owner_kind", owner.stored())
+                .bind("owner_id", ownerId)
+                .execute();
     }
 
     public long numberCount(long listId) {

@@ -10,6 +10,8 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.callerlist.CallerList;
+import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
@@ -80,12 +82,7 @@ public final class CampaignRepository {
             handle.createUpdate("DELETE FROM campaign_buyers WHERE campaign_id = :id")
                     .bind("id", id)
                     .execute();
-            handle.createUpdate("""
-                            DELETE FROM caller_list_numbers WHERE list_id IN
-                                (SELECT id FROM caller_lists WHERE owner_kind = 'campaign' AND owner_id = :id)""").bind("id", id).execute();
-            handle.createUpdate("DELETE FROM caller_lists WHERE owner_kind = 'campaign' AND owner_id = :id")
-                    .bind("id", id)
-                    .execute();
+            CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.CAMPAIGN, id);
             handle.createUpdate("DELETE FROM campaigns WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)

@@ -1,7 +1,11 @@
 package org.switchboard.platform.db;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.switchboard.platform.http.Page;
@@ -76,5 +80,50 @@ public final class Sql {
                         .bind("value", value)
                         .mapTo(Long.class)
                         .one());
+    }
+
+    /** Sets {@code column} (an instant column) and {@code updated_at} of the account's row to {@code nowMillis}. */
+    public static void stamp(Jdbi jdbi, String table, AccountId account, long id, String column, long nowMillis) {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE " + table + " SET " + column + " = :now, updated_at = :now"
+                        + " WHERE account_id = :account AND id = :id")
+                .bind("account", account.value())
+                .bind("id", id)
+                .bind("now", nowMillis)
+                .execute());
+    }
+
+    /**
+     * Makes {@code ownerId}'s links in the two-column link table exactly {@code targetIds}, inside the caller's
+     * transaction.
+     */
+    public static void replaceLinks(
+            Handle handle, String table, String ownerColumn, long ownerId, String targetColumn, List<Long> targetIds) {
+        handle.createUpdate("DELETE FROM " + table + " WHERE " + ownerColumn + " = :owner")
+                .bind("owner", ownerId)
+                .execute();
+        for (long targetId : targetIds) {
+            handle.createUpdate("INSERT INTO " + table + " (" + ownerColumn + ", " + targetColumn
+                            + ") VALUES (:owner, :target)")
+                    .bind("owner", ownerId)
+                    .bind("target", targetId)
+                    .execute();
+        }
+    }
+
+    /** The linked ids of each owner in one query, in ascending order; owners without links are absent. */
+    public static Map<Long, List<Long>> links(
+            Jdbi jdbi, String table, String ownerColumn, String targetColumn, List<Long> ownerIds) {
+        Map<Long, List<Long>> ownerToTargets = new HashMap<>();
+        if (ownerIds.isEmpty()) {
+            return ownerToTargets;
+        }
+        jdbi.useHandle(handle -> handle.createQuery("SELECT " + ownerColumn + ", " + targetColumn + " FROM " + table
+                        + " WHERE " + ownerColumn + " IN (<owners>) ORDER BY " + targetColumn)
+                .bindList("owners", ownerIds)
+                .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
+                .forEach(link -> ownerToTargets
+                        .computeIfAbsent(link.getKey(), k -> new ArrayList<>())
+                        .add(link.getValue())));
+        return ownerToTargets;
     }
 }
