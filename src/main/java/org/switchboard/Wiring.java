@@ -69,9 +69,21 @@ public final class Wiring implements AutoCloseable {
             CrudRoutes.register(routing, "/api/v2/publishers", auth::require, services.publishers());
             CrudRoutes.register(routing, "/api/v2/numbers", auth::require, services.numbers());
             CrudRoutes.register(routing, "/api/v2/buyers", auth::require, services.buyers());
-            services.buyers().registerActions(routing, auth::require);
+            CrudRoutes.action(
+                    routing,
+                    "/api/v2/buyers",
+                    "reset_hard_cap",
+                    auth::require,
+                    services.buyers(),
+                    services.buyers()::resetHardCap);
             CrudRoutes.register(routing, "/api/v2/buyer_groups", auth::require, buyerGroups);
-            buyerGroups.registerActions(routing, auth::require);
+            CrudRoutes.action(
+                    routing,
+                    "/api/v2/buyer_groups",
+                    "reset_hard_cap",
+                    auth::require,
+                    buyerGroups,
+                    buyerGroups::resetHardCap);
             var callerListRoutes = new CallerListRoutes(callerLists, auth::require);
             callerListRoutes.register(
                     routing,

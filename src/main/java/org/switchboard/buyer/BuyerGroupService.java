@@ -1,14 +1,11 @@
 package org.switchboard.buyer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.CrudRoutes;
-import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
@@ -42,13 +39,9 @@ public final class BuyerGroupService implements CrudRoutes.Resource<BuyerGroup> 
 
     private record BuyerGroupIn(String name, List<Long> buyerIds, Caps caps) {}
 
-    public void registerActions(HttpRules rules, Function<ServerRequest, AccountId> auth) {
-        rules.post("/api/v2/buyer_groups/{id}/reset_hard_cap", (req, res) -> {
-            AccountId account = auth.apply(req);
-            long id = Http.pathId(req, "id", what());
-            find(account, id).orElseThrow(() -> new ApiException.NotFound("no buyer group with id " + id));
-            Http.ok(res, wire(groups.resetHardCap(account, id)));
-        });
+    /** Starts a new hard-cap period now (the {@code reset_hard_cap} action). */
+    public BuyerGroup resetHardCap(AccountId account, BuyerGroup existing) {
+        return groups.resetHardCap(account, existing.id());
     }
 
     @Override

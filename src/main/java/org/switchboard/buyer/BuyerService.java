@@ -1,12 +1,10 @@
 package org.switchboard.buyer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.CrudRoutes;
@@ -53,14 +51,9 @@ public final class BuyerService implements CrudRoutes.Resource<Buyer> {
             String createdAt,
             String updatedAt) {}
 
-    /** Registers the hard-cap reset action beside the CRUD routes. */
-    public void registerActions(HttpRules rules, Function<ServerRequest, AccountId> auth) {
-        rules.post("/api/v2/buyers/{id}/reset_hard_cap", (req, res) -> {
-            AccountId account = auth.apply(req);
-            long id = Http.pathId(req, "id", what());
-            find(account, id).orElseThrow(() -> new ApiException.NotFound("no buyer with id " + id));
-            Http.ok(res, wire(buyers.resetHardCap(account, id)));
-        });
+    /** Starts a new hard-cap period now (the {@code reset_hard_cap} action). */
+    public Buyer resetHardCap(AccountId account, Buyer existing) {
+        return buyers.resetHardCap(account, existing.id());
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.switchboard.platform.id.AccountId;
 
@@ -70,6 +71,23 @@ public final class CrudRoutes {
             AccountId account = auth.apply(req);
             resource.delete(account, require(resource, account, req));
             Http.noContent(res);
+        });
+    }
+
+    /**
+     * A POST action on one object ({@code path/{id}/name}) answering with the object it returns, e.g. a cap reset.
+     */
+    public static <T> void action(
+            HttpRules rules,
+            String path,
+            String name,
+            Function<ServerRequest, AccountId> auth,
+            Resource<T> resource,
+            BiFunction<AccountId, T, T> action) {
+        rules.post(path + "/{id}/" + name, (req, res) -> {
+            AccountId account = auth.apply(req);
+            T existing = require(resource, account, req);
+            Http.ok(res, resource.wire(action.apply(account, existing)));
         });
     }
 
