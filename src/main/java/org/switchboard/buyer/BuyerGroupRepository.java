@@ -13,6 +13,7 @@ import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.tag.TagFilter;
 
 /** Buyer group rows with their members; every method is scoped to one account. */
 public final class BuyerGroupRepository {
@@ -34,16 +35,17 @@ public final class BuyerGroupRepository {
         return new Page<>(withMembers(rows.items()), rows.total());
     }
 
-    BuyerGroup insert(AccountId account, String name, List<Long> buyerIds, Caps caps) {
+    BuyerGroup insert(AccountId account, String name, List<Long> buyerIds, Caps caps, TagFilter tagFilters) {
         long now = clock.millis();
         long id = jdbi.inTransaction(handle -> {
             long created = caps.bind(handle.createQuery("""
                                     INSERT INTO buyer_groups (account_id, name, concurrency_cap, hourly_cap, daily_cap,
-                                        monthly_cap, hard_cap, created_at, updated_at)
+                                        monthly_cap, hard_cap, tag_filters, created_at, updated_at)
                                     VALUES (:account, :name, :concurrency_cap, :hourly_cap, :daily_cap, :monthly_cap,
-                                        :hard_cap, :now, :now) RETURNING id"""))
+                                        :hard_cap, :tag_filters, :now, :now) RETURNING id"""))
                     .bind("account", account.value())
                     .bind("name", name)
+                    .bind("tag_filters", tagFilters.toStored())
                     .bind("now", now)
                     .mapTo(Long.class)
                     .one();
@@ -53,16 +55,17 @@ public final class BuyerGroupRepository {
         return find(account, id).orElseThrow();
     }
 
-    BuyerGroup update(AccountId account, long id, String name, List<Long> buyerIds, Caps caps) {
+    BuyerGroup update(AccountId account, long id, String name, List<Long> buyerIds, Caps caps, TagFilter tagFilters) {
         jdbi.useTransaction(handle -> {
             caps.bind(handle.createUpdate("""
                                     UPDATE buyer_groups SET name = :name, concurrency_cap = :concurrency_cap,
                                         hourly_cap = :hourly_cap, daily_cap = :daily_cap, monthly_cap = :monthly_cap,
-                                        hard_cap = :hard_cap, updated_at = :now
+                                        hard_cap = :hard_cap, tag_filters = :tag_filters, updated_at = :now
                                     WHERE account_id = :account AND id = :id"""))
                     .bind("account", account.value())
                     .bind("id", id)
                     .bind("name", name)
+                    .bind("tag_filters", tagFilters.toStored())
                     .bind("now", clock.millis())
                     .execute();
             Sql.replaceLinks(handle, "buyer_group_members", "group_id", id, "buyer_id", buyerIds);
@@ -101,6 +104,7 @@ public final class BuyerGroupRepository {
                         g.name(),
                         List.copyOf(groupToBuyers.getOrDefault(g.id(), List.of())),
                         g.caps(),
+                        g.tagFilters(),
                         g.hardCapResetAt(),
                         g.createdAt(),
                         g.updatedAt()))
@@ -116,6 +120,7 @@ public final class BuyerGroupRepository {
                 rs.getString("name"),
                 List.of(),
                 Caps.read(rs),
+                TagFilter.fromStored(rs.getString("tag_filters")),
                 hardCapResetAt,
                 Instant.ofEpochMilli(rs.getLong("created_at")),
                 Instant.ofEpochMilli(rs.getLong("updated_at")));

@@ -10,6 +10,7 @@ import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.tag.TagFilter;
 
 /**
  * Buyer groups through the admin API; members named in {@code buyer_ids} must be the caller's own buyers. {@code POST
@@ -34,10 +35,11 @@ public final class BuyerGroupService implements CrudRoutes.Resource<BuyerGroup> 
             Integer monthlyCap,
             Integer hardCap,
             String hardCapResetAt,
+            List<String> tagFilters,
             String createdAt,
             String updatedAt) {}
 
-    private record BuyerGroupIn(String name, List<Long> buyerIds, Caps caps) {}
+    private record BuyerGroupIn(String name, List<Long> buyerIds, Caps caps, TagFilter tagFilters) {}
 
     /** Starts a new hard-cap period now (the {@code reset_hard_cap} action). */
     public BuyerGroup resetHardCap(AccountId account, BuyerGroup existing) {
@@ -67,13 +69,13 @@ public final class BuyerGroupService implements CrudRoutes.Resource<BuyerGroup> 
     @Override
     public BuyerGroup create(AccountId account, ObjectNode body) {
         BuyerGroupIn in = parse(account, body);
-        return groups.insert(account, in.name(), in.buyerIds(), in.caps());
+        return groups.insert(account, in.name(), in.buyerIds(), in.caps(), in.tagFilters());
     }
 
     @Override
     public BuyerGroup update(AccountId account, BuyerGroup existing, ObjectNode merged) {
         BuyerGroupIn in = parse(account, merged);
-        return groups.update(account, existing.id(), in.name(), in.buyerIds(), in.caps());
+        return groups.update(account, existing.id(), in.name(), in.buyerIds(), in.caps(), in.tagFilters());
     }
 
     @Override
@@ -93,13 +95,18 @@ public final class BuyerGroupService implements CrudRoutes.Resource<BuyerGroup> 
                 g.caps().monthly().orElse(null),
                 g.caps().hard().orElse(null),
                 g.hardCapResetAt().map(Object::toString).orElse(null),
+                g.tagFilters().asStrings(),
                 g.createdAt().toString(),
                 g.updatedAt().toString());
     }
 
     private BuyerGroupIn parse(AccountId account, ObjectNode body) {
         JsonFields fields = new JsonFields(body, "id", "created_at", "updated_at", "hard_cap_reset_at");
-        var in = new BuyerGroupIn(fields.requiredText("name", 200), fields.idList("buyer_ids"), Caps.parse(fields));
+        var in = new BuyerGroupIn(
+                fields.requiredText("name", 200),
+                fields.idList("buyer_ids"),
+                Caps.parse(fields),
+                TagFilter.parse("tag_filters", fields.take("tag_filters").orElse(null)));
         fields.finish();
         for (long buyerId : in.buyerIds()) {
             if (buyers.find(account, buyerId).isEmpty()) {

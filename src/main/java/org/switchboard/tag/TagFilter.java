@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Json;
 
@@ -59,6 +60,34 @@ public record TagFilter(List<Term> terms) {
             }
         }
         return !keyToSatisfied.containsValue(false);
+    }
+
+    /**
+     * Why a call does not match, in words for a campaign owner ({@code "call lacks geo:us-ny or geo:us-nj"}, {@code
+     * "call has traffic:social"}); empty when it matches.
+     */
+    public Optional<String> explainMismatch(TagSet tags) {
+        for (Term term : terms) {
+            if (term.negated() && term.heldBy(tags)) {
+                return Optional.of(
+                        term.anyValue() ? "call has " + term.key() : "call has " + term.key() + ":" + term.value());
+            }
+        }
+        Map<String, List<Term>> keyToTerms = new LinkedHashMap<>();
+        for (Term term : terms) {
+            if (!term.negated()) {
+                keyToTerms.computeIfAbsent(term.key(), k -> new ArrayList<>()).add(term);
+            }
+        }
+        for (List<Term> alternatives : keyToTerms.values()) {
+            if (alternatives.stream().noneMatch(term -> term.heldBy(tags))) {
+                return Optional.of("call lacks "
+                        + String.join(
+                                " or ",
+                                alternatives.stream().map(Term::toString).toList()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The terms as written, for JSON output and storage. */

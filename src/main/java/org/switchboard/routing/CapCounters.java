@@ -1,0 +1,140 @@
+package org.switchboard.routing;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.switchboard.buyer.Caps;
+import org.switchboard.platform.live.LiveState.Counter;
+
+/**
+ * The live-state counters behind a buyer's or group's caps at a moment. Hourly, daily and monthly windows follow the
+ * owner's time zone; the hard cap counts from its last reset. Concurrency has no window.
+ *
+ * <p>When counts are taken: a dial reserves one unit of every cap before the buyer's phone rings (so two
+ * simultaneous calls can never both take the last unit); the unit is kept if the buyer answers and given back if
+ * it does not. Concurrency is given back when the call ends. So caps count connected calls, plus calls ringing at
+ * that instant.
+ */
+public final class CapCounters {
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyyMM");
+
+    /** Which cap a counter enforces, with the word used in the call log. */
+    public enum Kind {
+        CONCURRENCY("concurrency"),
+        HOURLY("hourly"),
+        DAILY("daily"),
+        MONTHLY("monthly"),
+        HARD("hard");
+
+        private final String word;
+
+        Kind(String word) {
+            this.word = word;
+        }
+
+        public String word() {
+            return word;
+        }
+    }
+
+    /** A counter with what it stands for. {@code since} is the start of its window (for seeding from SQL). */
+    public record Cap(Kind kind, Counter counter, Instant since) {}
+
+    /** Source of a window's starting count after a restart: connected calls of the owner since an instant. */
+    public interface Seeds {
+        long connectedSince(String ownerType, long ownerId, Instant since);
+    }
+
+    private CapCounters() {}
+
+    /**
+     * The counters of {@code ownerType} ("buyer" or "group") {@code ownerId} for its set caps. {@code liveOnly}
+     * selects just the concurrency counter (what is given back when a call ends).
+     */
+    public static List<Cap> of(
+            String ownerType,
+            long ownerId,
+            Caps caps,
+            ZoneId zone,
+            Optional<Instant> hardCapResetAt,
+            Instant now,
+            Seeds seeds) {
+        List<Cap> out = new ArrayList<>();
+        String prefix = ownerType + ":" + ownerId + ":";
+        ZonedDateTime local = now.atZone(zone);
+        caps.concurrency()
+                .ifPresent(limit -> out.add(new Cap(
+                        Kind.CONCURRENCY, new Counter(prefix + "live", limit, Instant.MAX, () -> 0L), Instant.MIN)));
+        caps.hourly().ifPresent(limit -> {
+            ZonedDateTime start = local.truncatedTo(ChronoUnit.HOURS);
+            out.add(window(
+                    Kind.HOURLY,
+                    prefix + "h" + HOUR.format(start),
+                    limit,
+                    start,
+                    start.plusHours(1),
+                    ownerType,
+                    ownerId,
+                    seeds));
+        });
+        caps.daily().ifPresent(limit -> {
+            ZonedDateTime start = local.truncatedTo(ChronoUnit.DAYS);
+            out.add(window(
+                    Kind.DAILY,
+                    prefix + "d" + DAY.format(start),
+                    limit,
+                    start,
+                    start.plusDays(1),
+                    ownerType,
+                    ownerId,
+                    seeds));
+        });
+        caps.monthly().ifPresent(limit -> {
+            ZonedDateTime start = local.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
+            out.add(window(
+                    Kind.MONTHLY,
+                    prefix + "m" + MONTH.format(start),
+                    limit,
+                    start,
+                    start.plusMonths(1),
+                    ownerType,
+                    ownerId,
+                    seeds));
+        });
+        caps.hard().ifPresent(limit -> {
+            Instant since = hardCapResetAt.orElse(Instant.EPOCH);
+            out.add(new Cap(
+                    Kind.HARD,
+                    new Counter(
+                            prefix + "hard" + since.toEpochMilli(),
+                            limit,
+                            Instant.MAX,
+                            () -> seeds.connectedSince(ownerType, ownerId, since)),
+                    since));
+        });
+        return out;
+    }
+
+    private static Cap window(
+            Kind kind,
+            String key,
+            int limit,
+            ZonedDateTime start,
+            ZonedDateTime end,
+            String ownerType,
+            long ownerId,
+            Seeds seeds) {
+        Instant since = start.toInstant();
+        return new Cap(
+                kind,
+                new Counter(key, limit, end.toInstant(), () -> seeds.connectedSince(ownerType, ownerId, since)),
+                since);
+    }
+}
