@@ -35,6 +35,29 @@ public final class BuyerGroupRepository {
         return new Page<>(withMembers(rows.items()), rows.total());
     }
 
+    /** The groups each of these buyers belongs to. */
+    public Map<Long, List<BuyerGroup>> groupsOf(AccountId account, List<Long> buyerIds) {
+        Map<Long, List<BuyerGroup>> buyerToGroups = new java.util.HashMap<>();
+        if (buyerIds.isEmpty()) {
+            return buyerToGroups;
+        }
+        List<BuyerGroup> groups = withMembers(jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT * FROM buyer_groups WHERE account_id = :account AND id IN
+                            (SELECT group_id FROM buyer_group_members WHERE buyer_id IN (<buyers>)) ORDER BY id""")
+                .bind("account", account.value())
+                .bindList("buyers", buyerIds)
+                .map(BuyerGroupRepository::map)
+                .list()));
+        for (BuyerGroup group : groups) {
+            for (long member : group.buyerIds()) {
+                buyerToGroups
+                        .computeIfAbsent(member, k -> new java.util.ArrayList<>())
+                        .add(group);
+            }
+        }
+        return buyerToGroups;
+    }
+
     BuyerGroup insert(AccountId account, String name, List<Long> buyerIds, Caps caps, TagFilter tagFilters) {
         long now = clock.millis();
         long id = jdbi.inTransaction(handle -> {

@@ -51,6 +51,18 @@ public final class BuyerRepository {
         return new Page<>(withCampaignIds(rows.items()), rows.total());
     }
 
+    /** Every buyer taking calls of a campaign (the routing candidates). */
+    public List<Buyer> forCampaign(AccountId account, long campaignId) {
+        List<Buyer> rows = jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT * FROM buyers WHERE account_id = :account
+                            AND id IN (SELECT buyer_id FROM campaign_buyers WHERE campaign_id = :campaign) ORDER BY id""")
+                .bind("account", account.value())
+                .bind("campaign", campaignId)
+                .map(BuyerRepository::map)
+                .list());
+        return withCampaignIds(rows);
+    }
+
     /** The buyers with their campaign links filled in by one query. */
     private List<Buyer> withCampaignIds(List<Buyer> buyers) {
         Map<Long, List<Long>> buyerToCampaigns = Sql.links(

@@ -89,6 +89,33 @@ public final class CallerListRepository {
         });
     }
 
+    /** A list of an owner and whether a given caller is on it. */
+    public record Membership(long ownerId, String name, CallerList.Behaviour behaviour, boolean listed) {}
+
+    /** The lists of these owners, each with whether {@code callerNumber} is on it, in one query. */
+    public List<Membership> memberships(
+            AccountId account, CallerList.Owner owner, List<Long> ownerIds, String callerNumber) {
+        if (ownerIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT l.owner_id, l.name, EXISTS (SELECT 1 FROM caller_list_numbers n
+                            WHERE n.list_id = l.id AND n.number = :caller) AS listed
+                        FROM caller_lists l
+                        WHERE l.account_id = :account AND l.owner_kind = :owner_kind AND l.owner_id IN (<owners>)
+                        ORDER BY l.id""")
+                .bind("account", account.value())
+                .bind("owner_kind", owner.stored())
+                .bindList("owners", ownerIds)
+                .bind("caller", callerNumber)
+                .map((rs, ctx) -> new Membership(
+                        rs.getLong("owner_id"),
+                        rs.getString("name"),
+                        CallerList.behaviourOf(rs.getString("name")),
+                        rs.getBoolean("listed")))
+                .list());
+    }
+
     /** Deletes every list of a campaign or buyer with its numbers, inside the owner's deletion transaction. */
     public static void deleteOwnedBy(Handle handle, CallerList.Owner owner, long ownerId) {
         handle.createUpdate("""

@@ -30,6 +30,14 @@ public final class TrackingNumberRepository {
         return Sql.find(jdbi, "tracking_numbers", account, id, TrackingNumberRepository::map);
     }
 
+    /** The tracking number with this E.164 number, in whichever account holds it (arriving calls know no account). */
+    public Optional<TrackingNumber> findByNumber(String e164) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM tracking_numbers WHERE number = :number")
+                .bind("number", e164)
+                .map(TrackingNumberRepository::map)
+                .findOne());
+    }
+
     /** One page, optionally only the numbers of one campaign and/or one publisher. */
     public Page<TrackingNumber> list(
             AccountId account, Optional<Long> campaignId, Optional<Long> publisherId, PageRequest page) {

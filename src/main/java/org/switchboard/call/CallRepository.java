@@ -1,0 +1,401 @@
+package org.switchboard.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.routing.Consideration;
+import org.switchboard.tag.TagSet;
+
+/**
+ * Calls with their attempts and events. Look-ups by UUID or carrier id serve carriers (the account comes from the
+ * call); every admin read takes the account first.
+ */
+public final class CallRepository {
+    private final Jdbi jdbi;
+
+    public CallRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** What an arriving call is stored with. */
+    record NewCall(
+            String uuid,
+            AccountId account,
+            long campaignId,
+            long trackingNumberId,
+            Optional<Long> publisherId,
+            String carrier,
+            String carrierCallId,
+            String callerNumber,
+            String dialedNumber,
+            String callKeyDigest,
+            TagSet tags,
+            Instant startedAt) {}
+
+    Call insert(NewCall call) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        INSERT INTO calls (uuid, account_id, campaign_id, tracking_number_id, publisher_id, carrier,
+                            carrier_call_id, caller_number, dialed_number, call_key_digest, state, tags, routing,
+                            started_at)
+                        VALUES (:uuid, :account, :campaign, :number, :publisher, :carrier, :carrier_call_id, :caller,
+                            :dialed, :key_digest, :state, :tags, :routing, :started)""")
+                .bind("uuid", call.uuid())
+                .bind("account", call.account().value())
+                .bind("campaign", call.campaignId())
+                .bind("number", call.trackingNumberId())
+                .bind("publisher", call.publisherId().orElse(null))
+                .bind("carrier", call.carrier())
+                .bind("carrier_call_id", call.carrierCallId())
+                .bind("caller", call.callerNumber())
+                .bind("dialed", call.dialedNumber())
+                .bind("key_digest", call.callKeyDigest())
+                .bind("state", CallState.RINGING.name())
+                .bind("tags", call.tags().toStored())
+                .bind("routing", routingJson(List.of(), List.of()))
+                .bind("started", call.startedAt().toEpochMilli())
+                .execute());
+        return findByUuid(call.uuid()).orElseThrow();
+    }
+
+    public Optional<Call> findByUuid(String uuid) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM calls WHERE uuid = :uuid")
+                .bind("uuid", uuid)
+                .map(CallRepository::map)
+                .findOne());
+    }
+
+    public Optional<Call> find(AccountId account, String uuid) {
+        return findByUuid(uuid).filter(call -> call.accountId().equals(account));
+    }
+
+    Optional<Call> findByCarrierId(String carrier, String carrierCallId) {
+        return jdbi.withHandle(
+                handle -> handle.createQuery("SELECT * FROM calls WHERE carrier = :carrier AND carrier_call_id = :id")
+                        .bind("carrier", carrier)
+                        .bind("id", carrierCallId)
+                        .map(CallRepository::map)
+                        .findOne());
+    }
+
+    /** The call key digest of a call, for the holder of its UUID and key. */
+    public Optional<String> keyDigest(String uuid) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT call_key_digest FROM calls WHERE uuid = :uuid")
+                .bind("uuid", uuid)
+                .mapTo(String.class)
+                .findOne());
+    }
+
+    void updateRouting(long callId, TagSet tags, List<Long> order, List<Consideration> considered) {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE calls SET tags = :tags, routing = :routing WHERE id = :id")
+                .bind("tags", tags.toStored())
+                .bind("routing", routingJson(order, considered))
+                .bind("id", callId)
+                .execute());
+    }
+
+    void updateState(long callId, CallState state, Optional<CallOutcome> outcome, Optional<Long> buyerId) {
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "UPDATE calls SET state = :state, outcome = :outcome, buyer_id = :buyer WHERE id = :id")
+                .bind("state", state.name())
+                .bind("outcome", outcome.map(Enum::name).orElse(null))
+                .bind("buyer", buyerId.orElse(null))
+                .bind("id", callId)
+                .execute());
+    }
+
+    void markConnected(long callId, long buyerId, Instant at) {
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "UPDATE calls SET state = :state, buyer_id = :buyer, connected_at = :at WHERE id = :id")
+                .bind("state", CallState.CONNECTED.name())
+                .bind("buyer", buyerId)
+                .bind("at", at.toEpochMilli())
+                .bind("id", callId)
+                .execute());
+    }
+
+    void markEnded(
+            long callId, CallOutcome outcome, Instant at, int durationSeconds, Optional<Integer> connectedSeconds) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE calls SET state = :state, outcome = :outcome, ended_at = :at, duration_seconds = :duration,
+                            connected_seconds = :connected
+                        WHERE id = :id""")
+                .bind("state", CallState.ENDED.name())
+                .bind("outcome", outcome.name())
+                .bind("at", at.toEpochMilli())
+                .bind("duration", durationSeconds)
+                .bind("connected", connectedSeconds.orElse(null))
+                .bind("id", callId)
+                .execute());
+    }
+
+    void addEvent(long callId, Instant at, CallState state, String detail) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        INSERT INTO call_events (call_id, seq, at, state, detail)
+                        VALUES (:call, (SELECT COALESCE(MAX(seq), 0) + 1 FROM call_events WHERE call_id = :call), :at,
+                            :state, :detail)""")
+                .bind("call", callId)
+                .bind("at", at.toEpochMilli())
+                .bind("state", state.name())
+                .bind("detail", detail.length() > 500 ? detail.substring(0, 500) : detail)
+                .execute());
+    }
+
+    public List<CallEvent> events(long callId) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT seq, at, state, detail FROM call_events WHERE call_id = :call ORDER BY seq")
+                .bind("call", callId)
+                .map((rs, ctx) -> new CallEvent(
+                        rs.getInt("seq"),
+                        Instant.ofEpochMilli(rs.getLong("at")),
+                        CallState.valueOf(rs.getString("state")),
+                        rs.getString("detail")))
+                .list());
+    }
+
+    int addAttempt(long callId, long buyerId, String destination, Instant at) {
+        return jdbi.inTransaction(handle -> {
+            int seq = handle.createQuery("SELECT COALESCE(MAX(seq), 0) + 1 FROM call_attempts WHERE call_id = :call")
+                    .bind("call", callId)
+                    .mapTo(Integer.class)
+                    .one();
+            handle.createUpdate("""
+                            INSERT INTO call_attempts (call_id, seq, buyer_id, destination, started_at)
+                            VALUES (:call, :seq, :buyer, :destination, :at)""")
+                    .bind("call", callId)
+                    .bind("seq", seq)
+                    .bind("buyer", buyerId)
+                    .bind("destination", destination)
+                    .bind("at", at.toEpochMilli())
+                    .execute();
+            return seq;
+        });
+    }
+
+    void endAttempt(long callId, int seq, AttemptOutcome outcome, Instant at) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE call_attempts SET outcome = :outcome, ended_at = :at
+                        WHERE call_id = :call AND seq = :seq AND outcome IS NULL""")
+                .bind("outcome", outcome.name())
+                .bind("at", at.toEpochMilli())
+                .bind("call", callId)
+                .bind("seq", seq)
+                .execute());
+    }
+
+    public List<Attempt> attempts(long callId) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT * FROM call_attempts WHERE call_id = :call ORDER BY seq")
+                .bind("call", callId)
+                .map((rs, ctx) -> {
+                    long ended = rs.getLong("ended_at");
+                    Optional<Instant> endedAt =
+                            rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ended));
+                    String outcome = rs.getString("outcome");
+                    return new Attempt(
+                            rs.getInt("seq"),
+                            rs.getLong("buyer_id"),
+                            rs.getString("destination"),
+                            Instant.ofEpochMilli(rs.getLong("started_at")),
+                            endedAt,
+                            Optional.ofNullable(outcome).map(AttemptOutcome::valueOf));
+                })
+                .list());
+    }
+
+    /** The most recent earlier call of this caller on the campaign that started after {@code since}. */
+    Optional<Call> previousCall(
+            AccountId account, long campaignId, String callerNumber, Instant since, String exceptUuid) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT * FROM calls WHERE account_id = :account AND campaign_id = :campaign
+                            AND caller_number = :caller AND started_at >= :since AND uuid <> :except
+                        ORDER BY started_at DESC, id DESC LIMIT 1""")
+                .bind("account", account.value())
+                .bind("campaign", campaignId)
+                .bind("caller", callerNumber)
+                .bind("since", since.toEpochMilli())
+                .bind("except", exceptUuid)
+                .map(CallRepository::map)
+                .findOne());
+    }
+
+    /** Buyers that answered calls of this caller on the account since an instant. */
+    Set<Long> buyersThatTookCaller(AccountId account, String callerNumber, Instant since) {
+        return Set.copyOf(jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT DISTINCT a.buyer_id FROM call_attempts a JOIN calls c ON c.id = a.call_id
+                        WHERE c.account_id = :account AND c.caller_number = :caller AND a.outcome = 'ANSWERED'
+                            AND a.started_at >= :since""")
+                .bind("account", account.value())
+                .bind("caller", callerNumber)
+                .bind("since", since.toEpochMilli())
+                .mapTo(Long.class)
+                .list()));
+    }
+
+    /** Answered attempts of a buyer, or of a group's current members, since an instant (cap seeds). */
+    public long connectedSince(String ownerType, long ownerId, Instant since) {
+        String buyers = ownerType.equals("group")
+                ? "a.buyer_id IN (SELECT buyer_id FROM buyer_group_members WHERE group_id = :owner)"
+                : "a.buyer_id = :owner";
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM call_attempts a WHERE " + buyers
+                        + " AND a.outcome = 'ANSWERED' AND a.started_at >= :since")
+                .bind("owner", ownerId)
+                .bind("since", since.toEpochMilli())
+                .mapTo(Long.class)
+                .one());
+    }
+
+    /** Filters of the call log; empty ones do not filter. */
+    public record Filter(
+            Optional<Instant> from,
+            Optional<Instant> to,
+            Optional<Long> campaignId,
+            Optional<Long> publisherId,
+            Optional<Long> buyerId,
+            Optional<String> caller,
+            Optional<String> status) {}
+
+    public Page<Call> list(AccountId account, Filter filter, PageRequest page) {
+        Map<String, Object> binds = new LinkedHashMap<>();
+        String where = where(account, filter, binds);
+        return jdbi.withHandle(handle -> {
+            long total = handle.createQuery("SELECT COUNT(*) FROM calls" + where)
+                    .bindMap(binds)
+                    .mapTo(Long.class)
+                    .one();
+            List<Call> items = handle.createQuery("SELECT * FROM calls" + where
+                            + " ORDER BY started_at DESC, id DESC LIMIT :limit OFFSET :offset")
+                    .bindMap(binds)
+                    .bind("limit", page.perPage())
+                    .bind("offset", page.offset())
+                    .map(CallRepository::map)
+                    .list();
+            return new Page<>(items, total);
+        });
+    }
+
+    /** Streams every matching call, newest first, to {@code sink} (for the CSV export). */
+    public void forEach(AccountId account, Filter filter, int limit, Consumer<Call> sink) {
+        Map<String, Object> binds = new LinkedHashMap<>();
+        String where = where(account, filter, binds);
+        jdbi.useHandle(handle -> handle.createQuery(
+                        "SELECT * FROM calls" + where + " ORDER BY started_at DESC, id DESC LIMIT :limit")
+                .bindMap(binds)
+                .bind("limit", limit)
+                .map(CallRepository::map)
+                .forEach(sink));
+    }
+
+    private static String where(AccountId account, Filter filter, Map<String, Object> binds) {
+        List<String> conditions = new ArrayList<>();
+        conditions.add("account_id = :account");
+        binds.put("account", account.value());
+        filter.from().ifPresent(from -> {
+            conditions.add("started_at >= :from");
+            binds.put("from", from.toEpochMilli());
+        });
+        filter.to().ifPresent(to -> {
+            conditions.add("started_at < :to");
+            binds.put("to", to.toEpochMilli());
+        });
+        filter.campaignId().ifPresent(id -> {
+            conditions.add("campaign_id = :campaign");
+            binds.put("campaign", id);
+        });
+        filter.publisherId().ifPresent(id -> {
+            conditions.add("publisher_id = :publisher");
+            binds.put("publisher", id);
+        });
+        filter.buyerId().ifPresent(id -> {
+            conditions.add("id IN (SELECT call_id FROM call_attempts WHERE buyer_id = :buyer)");
+            binds.put("buyer", id);
+        });
+        filter.caller().ifPresent(caller -> {
+            conditions.add("caller_number = :caller");
+            binds.put("caller", caller);
+        });
+        filter.status().ifPresent(status -> {
+            switch (status) {
+                case "ringing", "dialing", "connected" -> {
+                    conditions.add("state = :state");
+                    binds.put("state", status.toUpperCase(java.util.Locale.ROOT));
+                }
+                default -> {
+                    conditions.add("outcome = :outcome");
+                    binds.put("outcome", status.toUpperCase(java.util.Locale.ROOT));
+                }
+            }
+        });
+        return " WHERE " + String.join(" AND ", conditions);
+    }
+
+    private static String routingJson(List<Long> order, List<Consideration> considered) {
+        Map<String, Object> routing = new LinkedHashMap<>();
+        routing.put("order", order);
+        routing.put("considered", considered);
+        return Json.writeString(routing);
+    }
+
+    private static Call map(ResultSet rs, StatementContext ctx) throws SQLException {
+        JsonNode routing = Json.read(rs.getString("routing"));
+        List<Long> order = new ArrayList<>();
+        routing.path("order").forEach(id -> order.add(id.asLong()));
+        List<Consideration> considered = new ArrayList<>();
+        routing.path("considered")
+                .forEach(c -> considered.add(new Consideration(
+                        c.path("buyer_id").asLong(),
+                        c.path("buyer_name").asText(),
+                        c.path("eligible").asBoolean(),
+                        c.path("reason").asText())));
+        long publisher = rs.getLong("publisher_id");
+        Optional<Long> publisherId = rs.wasNull() ? Optional.empty() : Optional.of(publisher);
+        long buyer = rs.getLong("buyer_id");
+        Optional<Long> buyerId = rs.wasNull() ? Optional.empty() : Optional.of(buyer);
+        String outcome = rs.getString("outcome");
+        return new Call(
+                rs.getLong("id"),
+                rs.getString("uuid"),
+                new AccountId(rs.getLong("account_id")),
+                rs.getLong("campaign_id"),
+                rs.getLong("tracking_number_id"),
+                publisherId,
+                rs.getString("carrier"),
+                rs.getString("carrier_call_id"),
+                rs.getString("caller_number"),
+                rs.getString("dialed_number"),
+                CallState.valueOf(rs.getString("state")),
+                Optional.ofNullable(outcome).map(CallOutcome::valueOf),
+                buyerId,
+                TagSet.fromStored(rs.getString("tags")),
+                List.copyOf(order),
+                List.copyOf(considered),
+                Instant.ofEpochMilli(rs.getLong("started_at")),
+                optionalInstant(rs, "connected_at"),
+                optionalInstant(rs, "ended_at"),
+                optionalInt(rs, "duration_seconds"),
+                optionalInt(rs, "connected_seconds"));
+    }
+
+    private static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
+    }
+
+    private static Optional<Integer> optionalInt(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(value);
+    }
+}

@@ -1,0 +1,449 @@
+package org.switchboard.call;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.switchboard.buyer.Buyer;
+import org.switchboard.buyer.BuyerRepository;
+import org.switchboard.campaign.Campaign;
+import org.switchboard.campaign.CampaignRepository;
+import org.switchboard.number.TrackingNumber;
+import org.switchboard.number.TrackingNumberRepository;
+import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.secret.Secrets;
+import org.switchboard.platform.time.Deadline;
+import org.switchboard.routing.Consideration;
+import org.switchboard.routing.RoutingPlan;
+import org.switchboard.routing.RoutingService;
+import org.switchboard.tag.TagSet;
+
+/**
+ * The life of a call, driven by the carrier: {@link #arrive}, then {@link #attemptEnded} for each dialled buyer,
+ * then {@link #hangUp}. Each step records its transition and answers with the next {@link Instruction}. Steps of
+ * one call are serialised; steps are idempotent where carriers retry (a repeated arrival or hang-up answers as the
+ * first did).
+ *
+ * <p>Live-only state (the call key, the caps held for the buyer being dialled, connected-duration timers) is kept in
+ * memory for the life of the call; the durable record is in the store.
+ */
+public final class CallService implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CallService.class.getName());
+    /** How long call-start hooks (start and passthrough pings) may hold a call before routing. */
+    public static final Duration START_HOOKS_TIMEOUT = Duration.ofSeconds(5);
+
+    private final CallRepository calls;
+    private final TrackingNumberRepository numbers;
+    private final CampaignRepository campaigns;
+    private final BuyerRepository buyers;
+    private final CallTagging tagging;
+    private final RoutingService routing;
+    private final CallHooks hooks;
+    private final Clock clock;
+
+    private final ReentrantLock[] stripes = new ReentrantLock[64];
+    private final Map<String, Live> uuidToLive = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("call-timers").factory());
+
+    /** What a live call holds besides its record. */
+    private static final class Live {
+        final String callKey;
+        RoutingService.Hold hold = RoutingService.Hold.NONE;
+        final List<ScheduledFuture<?>> timers = new ArrayList<>();
+
+        Live(String callKey) {
+            this.callKey = callKey;
+        }
+    }
+
+    public CallService(
+            CallRepository calls,
+            TrackingNumberRepository numbers,
+            CampaignRepository campaigns,
+            BuyerRepository buyers,
+            CallTagging tagging,
+            RoutingService routing,
+            CallHooks hooks,
+            Clock clock) {
+        this.calls = calls;
+        this.numbers = numbers;
+        this.campaigns = campaigns;
+        this.buyers = buyers;
+        this.tagging = tagging;
+        this.routing = routing;
+        this.hooks = hooks;
+        this.clock = clock;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    /**
+     * A call arrives from {@code from} on the tracking number {@code to}. Unknown numbers are rejected without a
+     * record; a repeated arrival of the same carrier call answers with the call's current instruction.
+     */
+    public Instruction arrive(String carrier, String carrierCallId, String from, String to) {
+        Optional<TrackingNumber> number = PhoneNumbers.toE164(to).flatMap(numbers::findByNumber);
+        if (number.isEmpty()) {
+            return new Instruction.Reject("the dialled number is not a tracking number");
+        }
+        Optional<Call> existing = calls.findByCarrierId(carrier, carrierCallId);
+        if (existing.isPresent()) {
+            return withLock(
+                    existing.get().uuid(),
+                    () -> current(calls.findByUuid(existing.get().uuid()).orElseThrow()));
+        }
+        TrackingNumber tracking = number.get();
+        Campaign campaign =
+                campaigns.find(tracking.accountId(), tracking.campaignId()).orElseThrow();
+        String caller = PhoneNumbers.toE164(from).orElse(from.strip().isEmpty() ? "anonymous" : from.strip());
+        String uuid = UUID.randomUUID().toString();
+        String callKey = Secrets.randomBase58(32);
+        Instant now = clock.instant();
+        return withLock(uuid, () -> {
+            TagSet tags = tagging.initialTags(tracking.accountId(), campaign, tracking, caller);
+            CallTagging.Repeat repeat = tagging.repeat(tracking.accountId(), campaign, caller, uuid, now);
+            tags = tags.withAll(repeat.carriedTags());
+            Call call = calls.insert(new CallRepository.NewCall(
+                    uuid,
+                    tracking.accountId(),
+                    campaign.id(),
+                    tracking.id(),
+                    tracking.publisherId(),
+                    carrier,
+                    carrierCallId,
+                    caller,
+                    tracking.number(),
+                    Secrets.digest(callKey),
+                    tags,
+                    now));
+            uuidToLive.put(uuid, new Live(callKey));
+            event(
+                    call,
+                    CallState.RINGING,
+                    "call arrived on " + tracking.number() + " for campaign " + campaign.name()
+                            + (repeat.repeatCall() ? " (repeat caller)" : ""));
+            TagSet added = safely("start", call, () -> hooks.onStart(call, Deadline.in(START_HOOKS_TIMEOUT, clock)))
+                    .orElse(TagSet.empty());
+            TagSet routedTags = tags.withAll(added);
+            RoutingPlan plan = routing.plan(
+                    tracking.accountId(), campaign.id(), routedTags, caller, repeat.routing(), clock.instant());
+            List<Long> order = plan.order().stream().map(c -> c.buyer().id()).toList();
+            calls.updateRouting(call.id(), routedTags, order, plan.considered());
+            Call routed = calls.findByUuid(uuid).orElseThrow();
+            if (plan.blocked().isPresent()) {
+                return end(routed, CallOutcome.NO_BUYER, plan.blocked().get(), Optional.empty(), Optional.empty());
+            }
+            return dialNext(routed);
+        });
+    }
+
+    /**
+     * The carrier reports how dialling attempt {@code attempt} ended. Answered: the call is connected. Otherwise the
+     * next buyer is dialled, or the call ends when none is left. A report for an attempt that is not the current one
+     * changes nothing and repeats the current instruction.
+     */
+    public Optional<Instruction> attemptEnded(String uuid, int attempt, AttemptOutcome outcome) {
+        return withLock(uuid, () -> {
+            Optional<Call> found = calls.findByUuid(uuid);
+            if (found.isEmpty()) {
+                return Optional.<Instruction>empty();
+            }
+            Call call = found.get();
+            List<Attempt> attempts = calls.attempts(call.id());
+            Optional<Attempt> current = attempts.stream()
+                    .filter(a -> a.seq() == attempt && a.outcome().isEmpty())
+                    .findFirst();
+            if (call.state() != CallState.DIALING || current.isEmpty()) {
+                return Optional.of(current(call));
+            }
+            Instant now = clock.instant();
+            calls.endAttempt(call.id(), attempt, outcome, now);
+            Live live = live(uuid);
+            Buyer buyer = buyers.find(call.accountId(), current.get().buyerId()).orElse(null);
+            String buyerName = buyer == null ? "buyer " + current.get().buyerId() : buyer.name();
+            if (outcome == AttemptOutcome.ANSWERED) {
+                calls.markConnected(call.id(), current.get().buyerId(), now);
+                Call connected = withTags(call, buyer == null ? TagSet.empty() : buyer.tags());
+                event(connected, CallState.CONNECTED, buyerName + " answered");
+                annotate(connected, current.get().buyerId(), true, "answered");
+                if (buyer != null) {
+                    Call answered = calls.findByUuid(uuid).orElseThrow();
+                    safely("answered", answered, () -> {
+                        hooks.onAnswered(answered, buyer);
+                        return null;
+                    });
+                    scheduleTimers(answered, live, now);
+                }
+                return Optional.of(new Instruction.Connect(uuid));
+            }
+            routing.releaseAll(live.hold);
+            live.hold = RoutingService.Hold.NONE;
+            String why = switch (outcome) {
+                case NO_ANSWER ->
+                    "did not answer in " + (buyer == null ? "the ring timeout" : buyer.ringTimeoutSeconds() + " s");
+                case BUSY -> "was busy";
+                case FAILED -> "could not be reached (dial failed)";
+                default -> outcome.word();
+            };
+            annotate(call, current.get().buyerId(), false, why);
+            event(call, CallState.DIALING, buyerName + " " + why);
+            return Optional.of(dialNext(calls.findByUuid(uuid).orElseThrow()));
+        });
+    }
+
+    /**
+     * The call is over: the carrier reports the total duration and, if known, how long it was connected. Repeated
+     * reports answer as the first did.
+     */
+    public Optional<Call> hangUp(String uuid, Optional<Integer> durationSeconds, Optional<Integer> connectedSeconds) {
+        return withLock(uuid, () -> {
+            Optional<Call> found = calls.findByUuid(uuid);
+            if (found.isEmpty() || found.get().state() == CallState.ENDED) {
+                return found;
+            }
+            Call call = found.get();
+            Instant now = clock.instant();
+            CallOutcome outcome;
+            Optional<Integer> connected = Optional.empty();
+            Live live = live(uuid);
+            switch (call.state()) {
+                case CONNECTED -> {
+                    outcome = CallOutcome.COMPLETED;
+                    routing.releaseLive(live.hold);
+                    connected = connectedSeconds.or(() -> call.connectedAt()
+                            .map(at -> (int) Duration.between(at, now).toSeconds()));
+                }
+                case DIALING -> {
+                    outcome = CallOutcome.ABANDONED;
+                    routing.releaseAll(live.hold);
+                    calls.attempts(call.id()).stream()
+                            .filter(a -> a.outcome().isEmpty())
+                            .forEach(a -> {
+                                calls.endAttempt(call.id(), a.seq(), AttemptOutcome.CANCELED, now);
+                                annotate(call, a.buyerId(), false, "caller hung up while it was ringing");
+                            });
+                }
+                default -> outcome = CallOutcome.ABANDONED;
+            }
+            live.hold = RoutingService.Hold.NONE;
+            int duration = durationSeconds.orElse(
+                    (int) Duration.between(call.startedAt(), now).toSeconds());
+            Instruction ended = end(
+                    calls.findByUuid(uuid).orElseThrow(),
+                    outcome,
+                    outcome == CallOutcome.COMPLETED ? "call completed" : "caller hung up before a buyer answered",
+                    Optional.of(duration),
+                    connected);
+            return calls.findByUuid(((Instruction.Hangup) ended).callUuid());
+        });
+    }
+
+    /** The account holding a tracking number, if it is one. */
+    public Optional<org.switchboard.platform.id.AccountId> trackingNumberAccount(String number) {
+        return PhoneNumbers.toE164(number).flatMap(numbers::findByNumber).map(TrackingNumber::accountId);
+    }
+
+    /** The call key of a live call (for SIP headers and tokens); empty once the call is over. */
+    public Optional<String> callKey(String uuid) {
+        return Optional.ofNullable(uuidToLive.get(uuid)).map(live -> live.callKey);
+    }
+
+    private Instruction dialNext(Call call) {
+        List<Long> tried =
+                calls.attempts(call.id()).stream().map(Attempt::buyerId).toList();
+        for (long buyerId : call.order()) {
+            if (tried.contains(buyerId)) {
+                continue;
+            }
+            Optional<Buyer> found = buyers.find(call.accountId(), buyerId);
+            if (found.isEmpty()) {
+                annotate(call, buyerId, false, "deleted before it could be dialled");
+                continue;
+            }
+            Buyer buyer = found.get();
+            Instant now = clock.instant();
+            RoutingService.Result reserved = routing.reserve(call.accountId(), buyer, now);
+            if (reserved.hold().isEmpty()) {
+                annotate(call, buyerId, false, reserved.refusal().orElse("capped"));
+                continue;
+            }
+            Live live = live(call.uuid());
+            live.hold = reserved.hold().get();
+            int seq = calls.addAttempt(call.id(), buyerId, buyer.destination(), now);
+            String handler = buyer.cid().orElse(Long.toString(buyer.id()));
+            Call selected = withTags(
+                    call,
+                    TagSet.of("system_buyer_id", Long.toString(buyer.id()), "handler_id", handler),
+                    "system_buyer_id",
+                    "handler_id");
+            calls.updateState(call.id(), CallState.DIALING, Optional.empty(), Optional.empty());
+            annotate(selected, buyerId, true, "dialled");
+            event(selected, CallState.DIALING, "dialling " + buyer.name() + " (attempt " + seq + ")");
+            Call current = calls.findByUuid(call.uuid()).orElseThrow();
+            safely("selected", current, () -> {
+                hooks.onSelected(current, buyer);
+                return null;
+            });
+            Map<String, String> sipHeaders = buyer.destination().startsWith("sip")
+                    ? Map.of("X-PH-RetreaverUUID", call.uuid(), "X-PH-RetreaverKey", live.callKey)
+                    : Map.of();
+            return new Instruction.Dial(
+                    call.uuid(),
+                    seq,
+                    buyer.id(),
+                    buyer.destination(),
+                    !sipHeaders.isEmpty(),
+                    buyer.ringTimeoutSeconds(),
+                    sipHeaders);
+        }
+        boolean anyDialled = !tried.isEmpty();
+        return end(
+                call,
+                anyDialled ? CallOutcome.UNANSWERED : CallOutcome.NO_BUYER,
+                anyDialled ? "no buyer answered" : "no buyer could take the call",
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /** Ends a call that never connected (or is being closed on hang-up). */
+    private Instruction end(
+            Call call,
+            CallOutcome outcome,
+            String detail,
+            Optional<Integer> durationSeconds,
+            Optional<Integer> connectedSeconds) {
+        Instant now = clock.instant();
+        int duration = durationSeconds.orElse(
+                (int) Duration.between(call.startedAt(), now).toSeconds());
+        calls.markEnded(call.id(), outcome, now, duration, connectedSeconds);
+        Call ended = calls.findByUuid(call.uuid()).orElseThrow();
+        event(ended, CallState.ENDED, detail);
+        Live live = uuidToLive.remove(call.uuid());
+        if (live != null) {
+            live.timers.forEach(timer -> timer.cancel(false));
+        }
+        safely("end", ended, () -> {
+            hooks.onEnd(ended);
+            return null;
+        });
+        return new Instruction.Hangup(call.uuid(), detail);
+    }
+
+    /** The instruction matching a call's current state (for repeated carrier requests). */
+    private Instruction current(Call call) {
+        return switch (call.state()) {
+            case CONNECTED -> new Instruction.Connect(call.uuid());
+            case ENDED -> new Instruction.Hangup(call.uuid(), "call is over");
+            case DIALING, RINGING ->
+                calls.attempts(call.id()).stream()
+                        .filter(a -> a.outcome().isEmpty())
+                        .findFirst()
+                        .flatMap(a -> buyers.find(call.accountId(), a.buyerId())
+                                .map(b -> (Instruction) new Instruction.Dial(
+                                        call.uuid(),
+                                        a.seq(),
+                                        b.id(),
+                                        b.destination(),
+                                        b.destination().startsWith("sip"),
+                                        b.ringTimeoutSeconds(),
+                                        b.destination().startsWith("sip")
+                                                ? Map.of(
+                                                        "X-PH-RetreaverUUID",
+                                                        call.uuid(),
+                                                        "X-PH-RetreaverKey",
+                                                        callKey(call.uuid()).orElse(""))
+                                                : Map.of())))
+                        .orElse(new Instruction.Hangup(call.uuid(), "no buyer is being dialled"));
+        };
+    }
+
+    private void scheduleTimers(Call call, Live live, Instant connectedAt) {
+        for (Duration at : hooksTimers(call)) {
+            long delay = Math.max(
+                    0, Duration.between(clock.instant(), connectedAt.plus(at)).toMillis());
+            live.timers.add(timers.schedule(
+                    () -> Thread.ofVirtual().start(() -> fireTimer(call.uuid(), at)), delay, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private List<Duration> hooksTimers(Call call) {
+        return safely("timers", call, () -> hooks.connectedTimers(call)).orElse(List.of());
+    }
+
+    private void fireTimer(String uuid, Duration at) {
+        withLock(uuid, () -> {
+            calls.findByUuid(uuid)
+                    .filter(call -> call.state() == CallState.CONNECTED)
+                    .ifPresent(call -> safely("timer", call, () -> {
+                        hooks.onTimer(call, at);
+                        return null;
+                    }));
+            return null;
+        });
+    }
+
+    private Call withTags(Call call, TagSet added, String... replacedKeys) {
+        TagSet.Builder tags = calls.findByUuid(call.uuid()).orElseThrow().tags().toBuilder();
+        for (String key : replacedKeys) {
+            tags.remove(key);
+        }
+        tags.addAll(added);
+        Call current = calls.findByUuid(call.uuid()).orElseThrow();
+        calls.updateRouting(call.id(), tags.build(), current.order(), current.considered());
+        return calls.findByUuid(call.uuid()).orElseThrow();
+    }
+
+    private void annotate(Call call, long buyerId, boolean eligible, String reason) {
+        Call current = calls.findByUuid(call.uuid()).orElseThrow();
+        List<Consideration> considered = new ArrayList<>(current.considered());
+        considered.replaceAll(c -> c.buyerId() == buyerId ? c.withReason(eligible, reason) : c);
+        calls.updateRouting(call.id(), current.tags(), current.order(), considered);
+    }
+
+    private void event(Call call, CallState state, String detail) {
+        calls.addEvent(call.id(), clock.instant(), state, detail);
+    }
+
+    private Live live(String uuid) {
+        // a call whose live part was lost (a restart) gets a fresh one: its key cannot be recovered from the digest
+        return uuidToLive.computeIfAbsent(uuid, k -> new Live(""));
+    }
+
+    private <T> Optional<T> safely(String hook, Call call, java.util.function.Supplier<T> body) {
+        try {
+            return Optional.ofNullable(body.get());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "call hook " + hook + " failed for call " + call.uuid(), e);
+            return Optional.empty();
+        }
+    }
+
+    private <T> T withLock(String uuid, java.util.function.Supplier<T> body) {
+        ReentrantLock lock = stripes[Math.floorMod(uuid.hashCode(), stripes.length)];
+        lock.lock();
+        try {
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+    }
+}

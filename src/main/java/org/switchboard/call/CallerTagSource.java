@@ -1,0 +1,16 @@
+package org.switchboard.call;
+
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.tag.TagSet;
+
+/**
+ * Tags written for a caller number before the call arrived (the data-writing cache: "call not found, tags stored").
+ * The arriving call takes them. The postback-keys feature provides the real store; until then nothing is cached.
+ */
+@FunctionalInterface
+public interface CallerTagSource {
+    CallerTagSource NONE = (account, callerNumber) -> TagSet.empty();
+
+    /** The cached tags of this caller on this account, removed from the cache as they are handed over. */
+    TagSet takeFor(AccountId account, String callerNumber);
+}
