@@ -3,7 +3,7 @@
 help:
 	@echo "make fmt         apply the formatter (palantir-java-format through Spotless)"
 	@echo "make check       compile with warnings as errors and check formatting, no tests"
-	@echo "make test        the whole suite, SQLite and PostgreSQL (./mvnw verify)"
+	@echo "make test        the whole suite, SQLite and PostgreSQL (./switchboard test)"
 	@echo "make run         start on :8080 with the embedded store and a demo account (./switchboard --demo)"
 	@echo "make bench       JMH micro-benchmarks of the hot pure functions"
 	@echo "make bench-http  wrk load run of the HTTP server (needs wrk: apt-get install wrk)"
@@ -12,7 +12,7 @@ fmt:
 check:
 	./mvnw -q -DskipTests -Dspotless.goal=check verify
 test:
-	./mvnw verify
+	./switchboard test
 run:
 	./switchboard --demo
 bench:

@@ -35,7 +35,7 @@ t0=$(now_ms); "$JAVA_HOME/bin/java" -version >/dev/null 2>&1; jvm_ms=$(( $(now_m
 t0=$(now_ms)
 SWITCHBOARD_PORT="$PORT" SWITCHBOARD_DATA_DIR="$DATA" SWITCHBOARD_FIRST_ACCOUNT_API_KEY="$KEY" \
     SWITCHBOARD_DEMO_DATA=true \
-    "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" -Djdk.virtualThreadScheduler.parallelism=3 -jar target/switchboard.jar \
+    "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" -jar target/switchboard.jar \
     >"$DATA/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 600); do

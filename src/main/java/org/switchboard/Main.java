@@ -14,10 +14,32 @@ import org.switchboard.platform.config.SwitchboardConfig;
 public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
+    private static final String PARALLELISM = "jdk.virtualThreadScheduler.parallelism";
+
     private Main() {}
+
+    /** The innermost message of a start-up failure: it names the real problem (a refused connection, a busy port). */
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        String message = String.valueOf(error.getMessage());
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+            if (root.getMessage() != null) {
+                message = root.getMessage();
+            }
+        }
+        return message;
+    }
 
     public static void main(String[] args) throws InterruptedException {
         long startNanos = System.nanoTime();
+        // Before the first virtual thread exists: on small machines a few more carrier threads than cores keep tail
+        // latency low when another process competes for the CPU (see the architecture notes).
+        if (System.getProperty(PARALLELISM) == null) {
+            System.setProperty(
+                    PARALLELISM,
+                    Integer.toString(Math.max(3, Runtime.getRuntime().availableProcessors())));
+        }
         Logging.configure();
         Map<String, String> env = new HashMap<>(System.getenv());
         for (String arg : args) {
@@ -37,7 +59,14 @@ public final class Main {
             return;
         }
         Clock clock = Clock.systemUTC();
-        Wiring wiring = Wiring.start(config, clock);
+        Wiring wiring;
+        try {
+            wiring = Wiring.start(config, clock);
+        } catch (RuntimeException e) {
+            System.err.println("Switchboard cannot start: " + rootMessage(e));
+            System.exit(1);
+            return;
+        }
         wiring.firstStartBanner().ifPresent(System.out::println);
         LOG.info(() -> "Switchboard listening on http://" + wiring.config().bindAddress() + ":" + wiring.port()
                 + " (" + wiring.database().engine().name().toLowerCase(java.util.Locale.ROOT) + " store), started in "

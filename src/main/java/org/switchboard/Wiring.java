@@ -60,7 +60,6 @@ public final class Wiring implements AutoCloseable {
                     new TrackingNumberService(numbers, campaigns, publishers),
                     new BuyerService(buyers, campaigns));
             var buyerGroups = new BuyerGroupService(groups, buyers);
-            this.firstStartBanner = FirstAccount.ensure(config, accounts, services);
 
             HttpRouting.Builder routing = HttpRouting.builder();
             HttpErrors.register(routing);
@@ -108,6 +107,12 @@ public final class Wiring implements AutoCloseable {
                     .routing(routing)
                     .build()
                     .start();
+            if (!server.isRunning() || server.port() < 0) {
+                server.stop();
+                throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port()
+                        + " (is another process using the port?)");
+            }
+            this.firstStartBanner = FirstAccount.ensure(config, accounts, services);
         } catch (RuntimeException e) {
             database.close();
             throw e;

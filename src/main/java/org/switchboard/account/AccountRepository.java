@@ -21,7 +21,7 @@ public final class AccountRepository {
 
     /** Creates an account together with its first API key, in one transaction. */
     public NewAccount create(String name, String keyName, String secret) {
-        Instant now = clock.instant();
+        Instant now = Instant.ofEpochMilli(clock.millis());
         return jdbi.inTransaction(handle -> {
             long id = handle.createQuery("INSERT INTO accounts (name, created_at) VALUES (:name, :now) RETURNING id")
                     .bind("name", name)
@@ -70,8 +70,8 @@ public final class AccountRepository {
     }
 
     public NewApiKey createKey(AccountId account, String name, String secret) {
-        return jdbi.inTransaction(
-                handle -> new NewApiKey(insertKey(handle, account, name, secret, clock.instant()), secret));
+        return jdbi.inTransaction(handle ->
+                new NewApiKey(insertKey(handle, account, name, secret, Instant.ofEpochMilli(clock.millis())), secret));
     }
 
     private static ApiKey insertKey(

@@ -47,8 +47,12 @@ public final class AccountRoutes {
         rules.get("/api/v2/account", (req, res) -> Http.ok(res, AccountOut.of(current(auth.require(req)))));
         io.helidon.webserver.http.Handler rename = (req, res) -> {
             AccountId account = auth.require(req);
-            JsonFields fields = new JsonFields(Http.jsonObject(req), "id", "created_at");
-            String name = fields.requiredText("name", 200);
+            ObjectNode body = Http.jsonObject(req);
+            JsonFields fields = new JsonFields(body, "id", "created_at");
+            // an explicit blank name is an error; leaving the field out keeps the name
+            String name = body.has("name")
+                    ? fields.requiredText("name", 200)
+                    : current(account).name();
             fields.finish();
             accounts.rename(account, name);
             Http.ok(res, AccountOut.of(current(account)));

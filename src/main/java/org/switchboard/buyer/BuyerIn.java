@@ -2,7 +2,6 @@ package org.switchboard.buyer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -41,7 +40,7 @@ record BuyerIn(
                 fields.integer("ring_timeout_seconds", DEFAULT_RING_TIMEOUT, 5, 300),
                 fields.integer("priority", 1, 1, 100),
                 fields.integer("weight", 1, 1, 1000),
-                fields.timeZone("time_zone", ZoneOffset.UTC),
+                fields.timeZone("time_zone", ZoneId.of("UTC")),
                 fields.take("hours").map(node -> HoursOfOperation.parse("hours", node)),
                 Caps.parse(fields),
                 fields.bool("paused", false),

@@ -25,7 +25,10 @@ public record HoursOfOperation(Map<DayOfWeek, List<Shift>> dayToShifts) {
     private static final Pattern TIME = Pattern.compile("(\\d{2}):(\\d{2})");
     private static final int DAY_MINUTES = 24 * 60;
 
-    /** A shift in minutes from midnight; {@code closeMinute <= openMinute} means it ends the next day. */
+    /**
+     * A shift in minutes from midnight; {@code closeMinute} 1440 is midnight at the end of the day ("24:00"), and a
+     * close not after the open means the shift ends the next day.
+     */
     public record Shift(int openMinute, int closeMinute) {
         boolean overnight() {
             return closeMinute <= openMinute;
@@ -92,6 +95,15 @@ public record HoursOfOperation(Map<DayOfWeek, List<Shift>> dayToShifts) {
             }
             List<Shift> shifts = new ArrayList<>();
             for (JsonNode shift : entry.getValue()) {
+                if (!shift.isObject()) {
+                    throw new ApiException.BadRequest(field, entry.getKey() + ": each shift is {\"open\", \"close\"}");
+                }
+                shift.fieldNames().forEachRemaining(name -> {
+                    if (!name.equals("open") && !name.equals("close")) {
+                        throw new ApiException.BadRequest(
+                                field, entry.getKey() + ": '" + name + "' is not a shift field (open, close)");
+                    }
+                });
                 int open = minute(field, entry.getKey(), shift.path("open"), false);
                 int close = minute(field, entry.getKey(), shift.path("close"), true);
                 if (open == close) {
@@ -99,7 +111,7 @@ public record HoursOfOperation(Map<DayOfWeek, List<Shift>> dayToShifts) {
                             field,
                             entry.getKey() + ": a shift needs different open and close times (all day is 00:00-24:00)");
                 }
-                shifts.add(new Shift(open, close == DAY_MINUTES && open == 0 ? DAY_MINUTES : close % DAY_MINUTES));
+                shifts.add(new Shift(open, close));
             }
             dayToShifts.put(day, shifts);
         }

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -76,7 +77,7 @@ public final class CallerListRoutes {
         });
         rules.post(base, (req, res) -> {
             Scope scope = scope(req, owner, ownerExists, what);
-            String name = name(req);
+            String name = name(req, Optional.<String>empty());
             if (lists.findByName(scope.account(), owner, scope.ownerId(), name).isPresent()) {
                 throw new ApiException.Conflict("name", "this " + what + " already has a caller list named " + name);
             }
@@ -86,7 +87,7 @@ public final class CallerListRoutes {
         rules.get(one, (req, res) -> Http.ok(res, wire(list(req, owner, ownerExists, what))));
         Handler rename = (req, res) -> {
             CallerList list = list(req, owner, ownerExists, what);
-            String name = name(req);
+            String name = name(req, Optional.of(list.name()));
             if (!name.equals(list.name())
                     && lists.findByName(list.accountId(), owner, list.ownerId(), name)
                             .isPresent()) {
@@ -148,21 +149,21 @@ public final class CallerListRoutes {
             ServerRequest req, CallerList.Owner owner, BiPredicate<AccountId, Long> ownerExists, String what) {
         Scope scope = scope(req, owner, ownerExists, what);
         String name = req.path().pathParameters().get("list_name");
+        if (!NAME.matcher(name).matches()) {
+            throw new ApiException.NotFound(
+                    "no caller list named " + name.replaceAll("\\p{Cntrl}", "?") + " on this " + what);
+        }
         return lists.findByName(scope.account(), owner, scope.ownerId(), name)
                 .orElseThrow(() -> new ApiException.NotFound("no caller list named " + name + " on this " + what));
     }
 
-    private static String name(ServerRequest req) {
+    private static String name(ServerRequest req, Optional<String> current) {
+        ObjectNode body = Http.jsonObject(req);
         JsonFields fields = new JsonFields(
-                Http.jsonObject(req),
-                "id",
-                "behaviour",
-                "owner_type",
-                "owner_id",
-                "number_count",
-                "created_at",
-                "updated_at");
-        String name = fields.requiredText("name", 100);
+                body, "id", "behaviour", "owner_type", "owner_id", "number_count", "created_at", "updated_at");
+        // an explicit blank name is an error; leaving the field out of an update keeps the name
+        String name = (body.has("name") ? Optional.of(fields.requiredText("name", 100)) : current)
+                .orElseThrow(() -> new ApiException.BadRequest("name", "is required"));
         fields.finish();
         if (!NAME.matcher(name).matches()) {
             throw new ApiException.BadRequest(

@@ -2,7 +2,6 @@ package org.switchboard.campaign;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.tag.TagSet;
@@ -26,7 +25,7 @@ record CampaignIn(
                 fields.optionalText("cid", 64),
                 fields.requiredText("name", 200),
                 fields.bool("paused", false),
-                fields.timeZone("time_zone", ZoneOffset.UTC),
+                fields.timeZone("time_zone", ZoneId.of("UTC")),
                 fields.bool("repeat_caller_handling", false),
                 fields.integer("repeat_caller_window_seconds", DEFAULT_REPEAT_WINDOW_SECONDS, 60, 31_536_000),
                 fields.bool("repeat_callers_to_new_buyer", false),

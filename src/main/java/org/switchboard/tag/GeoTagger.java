@@ -34,6 +34,8 @@ public final class GeoTagger {
     private static final Pattern CITY_AND_STATE = Pattern.compile(".*, ([A-Z]{2})$");
     private static final Pattern ZIP = Pattern.compile("(?:us-)?(\\d{5})(?:-\\d{4})?", Pattern.CASE_INSENSITIVE);
 
+    private static final java.util.Set<String> US_TERRITORIES = java.util.Set.of("PR", "VI", "GU", "AS", "MP");
+
     private final PhoneNumberOfflineGeocoder geocoder = PhoneNumberOfflineGeocoder.getInstance();
     private final String[] zip3ToState = loadZipPrefixes();
 
@@ -44,10 +46,23 @@ public final class GeoTagger {
             return TagSet.empty();
         }
         PhoneNumber number = parsed.get();
-        Optional<String> country = PhoneNumbers.region(number).map(code -> code.toLowerCase(Locale.ROOT));
-        if (country.isEmpty()) {
+        Optional<String> region = PhoneNumbers.region(number);
+        if (region.isEmpty()) {
             return TagSet.empty();
         }
+        if (US_TERRITORIES.contains(region.get())) {
+            // numbered in the North American plan and addressed by US zips: tagged as US states, as zips tag them
+            return TagSet.builder()
+                    .add(GEO, "us")
+                    .add(GEO, "us-" + region.get().toLowerCase(Locale.ROOT))
+                    .add(CALLER_COUNTRY, "US")
+                    .add(CALLER_STATE, region.get())
+                    .add(
+                            CALLER_AREA_CODE,
+                            PhoneNumbers.northAmericanAreaCode(number).orElseThrow())
+                    .build();
+        }
+        Optional<String> country = region.map(code -> code.toLowerCase(Locale.ROOT));
         TagSet.Builder tags = TagSet.builder()
                 .add(GEO, country.get())
                 .add(CALLER_COUNTRY, country.get().toUpperCase(Locale.ROOT));

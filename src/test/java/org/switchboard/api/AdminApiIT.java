@@ -241,7 +241,7 @@ class AdminApiIT extends ServerIT {
         assertThat(sip.json().path("ring_timeout_seconds").asInt()).isEqualTo(30);
         assertThat(sip.json().path("priority").asInt()).isEqualTo(1);
         assertThat(sip.json().path("weight").asInt()).isEqualTo(1);
-        assertThat(sip.json().path("time_zone").asText()).isEqualTo("Z");
+        assertThat(sip.json().path("time_zone").asText()).isEqualTo("UTC");
 
         assertError(api.post("/api/v2/buyers", "{\"name\": \"S\"}"), 400, "destination");
         assertError(

@@ -52,7 +52,10 @@ public final class ConfigLoader {
         }
         for (var entry : env.entrySet()) {
             String name = entry.getKey();
-            if (!name.startsWith(ENV_PREFIX) || name.equals(ENV_PREFIX + "CONFIG_FILE")) {
+            // SWITCHBOARD_TEST_* belong to the test suite, not to the server
+            if (!name.startsWith(ENV_PREFIX)
+                    || name.equals(ENV_PREFIX + "CONFIG_FILE")
+                    || name.startsWith(ENV_PREFIX + "TEST_")) {
                 continue;
             }
             String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
@@ -115,11 +118,9 @@ public final class ConfigLoader {
             });
             int poolSize = integer("database_pool_size", 1, 500);
             Optional<String> redisUrl = optional("redis_url");
-            redisUrl.ifPresent(url -> {
-                if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
-                    problems.add(envName("redis_url") + ": must start with redis:// or rediss://");
-                }
-            });
+            redisUrl.ifPresent(url -> problems.add(envName("redis_url")
+                    + ": shared live state in Redis is not available in this version yet; leave it empty to keep live"
+                    + " state in memory (one node)"));
             String apiUrl = httpUrl("public_api_url");
             String rtbUrl = httpUrl("public_rtb_url");
             String dataUrl = httpUrl("public_data_url");

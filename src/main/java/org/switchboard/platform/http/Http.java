@@ -7,7 +7,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -78,8 +77,9 @@ public final class Http {
         }
         try (InputStream in = request.content().inputStream()) {
             return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+            // the client closed the connection or sent less than it announced
+            throw new ApiException.BadRequest(null, "the request body ended before its announced length");
         }
     }
 

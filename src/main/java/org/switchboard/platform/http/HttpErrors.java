@@ -48,6 +48,14 @@ public final class HttpErrors {
     }
 
     private static void unexpected(ServerRequest request, ServerResponse response, Throwable error) {
+        String state = sqlState(error);
+        if (state.startsWith("22")) {
+            Http.send(
+                    response,
+                    Status.BAD_REQUEST_400,
+                    body("invalid", "a value in the request cannot be stored (bad characters or out of range)", null));
+            return;
+        }
         if (isConstraintViolation(error)) {
             Http.send(
                     response,
@@ -66,6 +74,27 @@ public final class HttpErrors {
                 response,
                 Status.INTERNAL_SERVER_ERROR_500,
                 body("internal", "unexpected error; quote request id " + requestId + " when reporting it", null));
+    }
+
+    private static String sqlState(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return "";
+    }
+
+    /** A copy of the cause chain with the same types and stacks but no messages. */
+    static Throwable withoutMessages(Throwable error) {
+        Throwable cause =
+                error.getCause() == null || error.getCause() == error ? null : withoutMessages(error.getCause());
+        String state = error instanceof SQLException sql && sql.getSQLState() != null
+                ? " (SQLState " + sql.getSQLState() + ")"
+                : "";
+        RuntimeException copy = new RuntimeException(error.getClass().getName() + state, cause);
+        copy.setStackTrace(error.getStackTrace());
+        return copy;
     }
 
     private static boolean isConstraintViolation(Throwable error) {

@@ -96,10 +96,16 @@ public final class JsonFields {
         if (raw.isEmpty()) {
             return fallback;
         }
+        // IANA region names only: fixed offsets ("GMT+5") and legacy SystemV zones ignore daylight saving rules
+        String zone = raw.get();
+        boolean region = ZoneId.getAvailableZoneIds().contains(zone) && !zone.startsWith("SystemV/");
+        if (!region && !zone.equals("UTC")) {
+            throw new ApiException.BadRequest(name, "is not an IANA time zone name such as America/New_York or UTC");
+        }
         try {
-            return ZoneId.of(raw.get());
+            return ZoneId.of(zone);
         } catch (DateTimeException e) {
-            throw new ApiException.BadRequest(name, "is not a time zone name such as America/New_York");
+            throw new ApiException.BadRequest(name, "is not an IANA time zone name such as America/New_York or UTC");
         }
     }
 

@@ -35,7 +35,8 @@ public final class PhoneNumbers {
         }
         try {
             PhoneNumber number = UTIL.parse(raw.strip(), DEFAULT_REGION);
-            return UTIL.isValidNumber(number) ? Optional.of(number) : Optional.empty();
+            // an extension cannot be dialled as part of an E.164 number: refuse rather than drop it
+            return UTIL.isValidNumber(number) && !number.hasExtension() ? Optional.of(number) : Optional.empty();
         } catch (NumberParseException e) {
             return Optional.empty();
         }
