@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Random;
 import org.switchboard.account.AccountRepository;
 import org.switchboard.account.AccountRoutes;
 import org.switchboard.account.Authenticator;
@@ -13,6 +14,12 @@ import org.switchboard.buyer.BuyerGroupRepository;
 import org.switchboard.buyer.BuyerGroupService;
 import org.switchboard.buyer.BuyerRepository;
 import org.switchboard.buyer.BuyerService;
+import org.switchboard.call.CallHooks;
+import org.switchboard.call.CallLogRoutes;
+import org.switchboard.call.CallRepository;
+import org.switchboard.call.CallService;
+import org.switchboard.call.CallTagging;
+import org.switchboard.call.CallerTagSource;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.callerlist.CallerListRoutes;
@@ -26,8 +33,12 @@ import org.switchboard.platform.db.Database;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.HealthRoutes;
 import org.switchboard.platform.http.HttpErrors;
+import org.switchboard.platform.live.InMemoryLiveState;
 import org.switchboard.publisher.PublisherRepository;
 import org.switchboard.publisher.PublisherService;
+import org.switchboard.routing.RoutingService;
+import org.switchboard.tag.GeoTagger;
+import org.switchboard.telephony.CallControlRoutes;
 
 /**
  * The composition root: builds every component with its constructor and starts the HTTP server. Tests build the
@@ -39,6 +50,7 @@ public final class Wiring implements AutoCloseable {
     private final AccountRepository accounts;
     private final WebServer server;
     private final Optional<String> firstStartBanner;
+    private final CallService calls;
 
     private Wiring(SwitchboardConfig config, Clock clock) {
         this.config = config;
@@ -60,6 +72,23 @@ public final class Wiring implements AutoCloseable {
                     new TrackingNumberService(numbers, campaigns, publishers),
                     new BuyerService(buyers, campaigns));
             var buyerGroups = new BuyerGroupService(groups, buyers);
+            var callRecords = new CallRepository(jdbi);
+            var routingService = new RoutingService(
+                    buyers,
+                    groups,
+                    callerLists,
+                    new InMemoryLiveState(clock),
+                    callRecords::connectedSince,
+                    new Random());
+            this.calls = new CallService(
+                    callRecords,
+                    numbers,
+                    campaigns,
+                    buyers,
+                    new CallTagging(publishers, new GeoTagger(), CallerTagSource.NONE, callRecords),
+                    routingService,
+                    CallHooks.NONE,
+                    clock);
 
             HttpRouting.Builder routing = HttpRouting.builder();
             HttpErrors.register(routing);
@@ -94,6 +123,8 @@ public final class Wiring implements AutoCloseable {
                     "buyers",
                     CallerList.Owner.BUYER,
                     (account, id) -> buyers.find(account, id).isPresent());
+            new CallControlRoutes(calls, callRecords, auth::require).register(routing);
+            new CallLogRoutes(callRecords, auth::require).register(routing);
             new OpenApiRoutes().register(routing);
             new HealthRoutes(database).register(routing);
             routing.any(HttpErrors::notFound);
@@ -156,6 +187,7 @@ public final class Wiring implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        calls.close();
         database.close();
     }
 }

@@ -1,0 +1,219 @@
+package org.switchboard.call;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.routing.Consideration;
+
+/**
+ * The explained call log. {@code GET /api/v2/calls} lists calls, newest first, filtered by {@code from} / {@code to}
+ * (ISO-8601 instants), {@code campaign_id}, {@code publisher_id}, {@code buyer_id} (any buyer dialled),
+ * {@code caller} and {@code status}; {@code GET /api/v2/calls.csv} exports the same rows as CSV (at most 100,000);
+ * {@code GET /api/v2/calls/{uuid}} shows one call with its tags, attempts, every buyer considered with the reason
+ * it was skipped, and its state transitions.
+ */
+public final class CallLogRoutes {
+    static final int CSV_LIMIT = 100_000;
+    private static final Set<String> STATUSES =
+            Set.of("ringing", "dialing", "connected", "completed", "no_buyer", "unanswered", "abandoned");
+
+    private final CallRepository calls;
+    private final Function<ServerRequest, AccountId> auth;
+
+    public CallLogRoutes(CallRepository calls, Function<ServerRequest, AccountId> auth) {
+        this.calls = calls;
+        this.auth = auth;
+    }
+
+    record CallRow(
+            String uuid,
+            String status,
+            long campaignId,
+            Long publisherId,
+            Long buyerId,
+            String callerNumber,
+            String dialedNumber,
+            String carrier,
+            String startedAt,
+            String connectedAt,
+            String endedAt,
+            Integer durationSeconds,
+            Integer connectedSeconds) {
+        static CallRow of(Call c) {
+            return new CallRow(
+                    c.uuid(),
+                    c.status(),
+                    c.campaignId(),
+                    c.publisherId().orElse(null),
+                    c.buyerId().orElse(null),
+                    c.callerNumber(),
+                    c.dialedNumber(),
+                    c.carrier(),
+                    c.startedAt().toString(),
+                    c.connectedAt().map(Object::toString).orElse(null),
+                    c.endedAt().map(Object::toString).orElse(null),
+                    c.durationSeconds().orElse(null),
+                    c.connectedSeconds().orElse(null));
+        }
+    }
+
+    record AttemptOut(
+            int attempt, long buyerId, String destination, String startedAt, String endedAt, String outcome) {}
+
+    record EventOut(String at, String state, String detail) {}
+
+    record CallDetail(
+            CallRow call,
+            Map<String, List<String>> tags,
+            List<Consideration> buyersConsidered,
+            List<AttemptOut> attempts,
+            List<EventOut> events) {}
+
+    public void register(HttpRules rules) {
+        rules.get("/api/v2/calls", (req, res) -> {
+            AccountId account = auth.apply(req);
+            PageRequest page = PageRequest.of(req);
+            Http.page(req, res, page, calls.list(account, filter(req), page).map(CallRow::of));
+        });
+        rules.get("/api/v2/calls.csv", (req, res) -> {
+            AccountId account = auth.apply(req);
+            CallRepository.Filter filter = filter(req);
+            res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
+            res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"calls.csv\"");
+            try (OutputStream out = res.outputStream()) {
+                out.write(csvLine(List.of(
+                                "uuid",
+                                "status",
+                                "campaign_id",
+                                "publisher_id",
+                                "buyer_id",
+                                "caller_number",
+                                "dialed_number",
+                                "carrier",
+                                "started_at",
+                                "connected_at",
+                                "ended_at",
+                                "duration_seconds",
+                                "connected_seconds"))
+                        .getBytes(StandardCharsets.UTF_8));
+                calls.forEach(account, filter, CSV_LIMIT, call -> {
+                    CallRow r = CallRow.of(call);
+                    try {
+                        out.write(csvLine(java.util.Arrays.asList(
+                                        r.uuid(),
+                                        r.status(),
+                                        Long.toString(r.campaignId()),
+                                        text(r.publisherId()),
+                                        text(r.buyerId()),
+                                        r.callerNumber(),
+                                        r.dialedNumber(),
+                                        r.carrier(),
+                                        r.startedAt(),
+                                        text(r.connectedAt()),
+                                        text(r.endedAt()),
+                                        text(r.durationSeconds()),
+                                        text(r.connectedSeconds())))
+                                .getBytes(StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
+        });
+        rules.get("/api/v2/calls/{uuid}", (req, res) -> {
+            AccountId account = auth.apply(req);
+            String uuid = req.path().pathParameters().get("uuid");
+            Call call =
+                    calls.find(account, uuid).orElseThrow(() -> new ApiException.NotFound("no call with uuid " + uuid));
+            Http.ok(
+                    res,
+                    new CallDetail(
+                            CallRow.of(call),
+                            call.tags().asMap(),
+                            call.considered(),
+                            calls.attempts(call.id()).stream()
+                                    .map(a -> new AttemptOut(
+                                            a.seq(),
+                                            a.buyerId(),
+                                            a.destination(),
+                                            a.startedAt().toString(),
+                                            a.endedAt().map(Object::toString).orElse(null),
+                                            a.outcome()
+                                                    .map(AttemptOutcome::word)
+                                                    .orElse(null)))
+                                    .toList(),
+                            calls.events(call.id()).stream()
+                                    .map(e -> new EventOut(
+                                            e.at().toString(), e.state().word(), e.detail()))
+                                    .toList()));
+        });
+    }
+
+    private static CallRepository.Filter filter(ServerRequest req) {
+        Optional<String> status = Http.query(req, "status");
+        status.ifPresent(value -> {
+            if (!STATUSES.contains(value)) {
+                throw new ApiException.BadRequest(
+                        "status",
+                        "must be one of "
+                                + String.join(", ", STATUSES.stream().sorted().toList()));
+            }
+        });
+        Optional<String> caller =
+                Http.query(req, "caller").map(raw -> PhoneNumbers.toE164(raw).orElse(raw));
+        return new CallRepository.Filter(
+                instant(req, "from"),
+                instant(req, "to"),
+                Http.idQuery(req, "campaign_id"),
+                Http.idQuery(req, "publisher_id"),
+                Http.idQuery(req, "buyer_id"),
+                caller,
+                status);
+    }
+
+    private static Optional<Instant> instant(ServerRequest req, String name) {
+        return Http.query(req, name).map(raw -> {
+            try {
+                return Instant.parse(raw);
+            } catch (DateTimeParseException e) {
+                throw new ApiException.BadRequest(name, "must be an ISO-8601 instant such as 2026-11-22T00:00:00Z");
+            }
+        });
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : value.toString();
+    }
+
+    /** One RFC 4180 line; fields that could start a spreadsheet formula are prefixed with a quote mark. */
+    static String csvLine(List<String> fields) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            String field = fields.get(i) == null ? "" : fields.get(i);
+            if (!field.isEmpty() && "=+-@".indexOf(field.charAt(0)) >= 0 && !field.matches("[+-]?\\d+")) {
+                field = "'" + field;
+            }
+            if (field.contains(",") || field.contains("\"") || field.contains("\n") || field.contains("\r")) {
+                field = "\"" + field.replace("\"", "\"\"") + "\"";
+            }
+            line.append(i == 0 ? "" : ",").append(field);
+        }
+        return line.append("\r\n").toString();
+    }
+}
