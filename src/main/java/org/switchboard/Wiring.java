@@ -39,6 +39,8 @@ import org.switchboard.publisher.PublisherService;
 import org.switchboard.routing.RoutingService;
 import org.switchboard.tag.GeoTagger;
 import org.switchboard.telephony.CallControlRoutes;
+import org.switchboard.telephony.PlivoRoutes;
+import org.switchboard.telephony.TwilioRoutes;
 
 /**
  * The composition root: builds every component with its constructor and starts the HTTP server. Tests build the
@@ -125,6 +127,12 @@ public final class Wiring implements AutoCloseable {
                     (account, id) -> buyers.find(account, id).isPresent());
             new CallControlRoutes(calls, callRecords, auth::require).register(routing);
             new CallLogRoutes(callRecords, auth::require).register(routing);
+            config.twilioAuthToken()
+                    .ifPresent(token ->
+                            new TwilioRoutes(calls, callRecords, token, config.publicApiUrl()).register(routing));
+            config.plivoAuthToken()
+                    .ifPresent(token ->
+                            new PlivoRoutes(calls, callRecords, token, config.publicApiUrl()).register(routing));
             new OpenApiRoutes().register(routing);
             new HealthRoutes(database).register(routing);
             routing.any(HttpErrors::notFound);

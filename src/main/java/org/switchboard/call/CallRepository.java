@@ -82,7 +82,7 @@ public final class CallRepository {
         return findByUuid(uuid).filter(call -> call.accountId().equals(account));
     }
 
-    Optional<Call> findByCarrierId(String carrier, String carrierCallId) {
+    public Optional<Call> findByCarrierId(String carrier, String carrierCallId) {
         return jdbi.withHandle(
                 handle -> handle.createQuery("SELECT * FROM calls WHERE carrier = :carrier AND carrier_call_id = :id")
                         .bind("carrier", carrier)

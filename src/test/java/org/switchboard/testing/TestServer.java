@@ -26,6 +26,8 @@ import org.switchboard.platform.config.ConfigLoader;
  */
 public final class TestServer implements AutoCloseable {
     public static final String OPERATOR_TOKEN = "operator-token-for-tests-0123456789";
+    public static final String TWILIO_AUTH_TOKEN = "twilio-auth-token-for-tests";
+    public static final String PLIVO_AUTH_TOKEN = "plivo-auth-token-for-tests";
     static final String POSTGRES_URL = Optional.ofNullable(System.getenv("SWITCHBOARD_TEST_POSTGRES_URL"))
             .orElse("jdbc:postgresql://127.0.0.1:5432/test");
     static final String POSTGRES_USER = "postgres";
@@ -44,7 +46,12 @@ public final class TestServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Map<String, String> settings = new HashMap<>();
-        settings.put("SWITCHBOARD_PORT", "0");
+        // a fixed free port, so the public URL (which carrier signatures cover) is known before start
+        int port = freePort();
+        settings.put("SWITCHBOARD_PORT", Integer.toString(port));
+        settings.put("SWITCHBOARD_PUBLIC_API_URL", "http://127.0.0.1:" + port);
+        settings.put("SWITCHBOARD_TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN);
+        settings.put("SWITCHBOARD_PLIVO_AUTH_TOKEN", PLIVO_AUTH_TOKEN);
         settings.put("SWITCHBOARD_DATA_DIR", dataDir.toString());
         settings.put("SWITCHBOARD_OPERATOR_TOKEN", OPERATOR_TOKEN);
         if (engine == Engine.POSTGRESQL) {
@@ -60,6 +67,15 @@ public final class TestServer implements AutoCloseable {
         settings.putAll(extraEnv);
         this.env = Map.copyOf(settings);
         this.wiring = Wiring.start(ConfigLoader.load(env), Clock.systemUTC());
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static TestServer start(Engine engine) {

@@ -161,6 +161,8 @@ public final class ConfigLoader {
                     dataUrl,
                     masterKey,
                     operatorToken,
+                    optional("twilio_auth_token"),
+                    optional("plivo_auth_token"),
                     firstName,
                     firstKey,
                     demo);

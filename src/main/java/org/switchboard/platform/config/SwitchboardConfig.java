@@ -22,6 +22,8 @@ public record SwitchboardConfig(
         String publicDataUrl,
         Optional<String> masterKey,
         Optional<String> operatorToken,
+        Optional<String> twilioAuthToken,
+        Optional<String> plivoAuthToken,
         String firstAccountName,
         Optional<String> firstAccountApiKey,
         boolean demoData) {

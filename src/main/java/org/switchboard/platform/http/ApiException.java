@@ -56,6 +56,23 @@ public abstract sealed class ApiException extends RuntimeException {
         }
     }
 
+    /** 403: the request is authentic-looking but not allowed (a carrier request with a bad signature). */
+    public static final class Forbidden extends ApiException {
+        public Forbidden(String message) {
+            super(message, Optional.empty());
+        }
+
+        @Override
+        public int status() {
+            return 403;
+        }
+
+        @Override
+        public String code() {
+            return "forbidden";
+        }
+    }
+
     /** 404: no such object in the caller's account (objects of other accounts are reported the same way). */
     public static final class NotFound extends ApiException {
         public NotFound(String message) {

@@ -1,0 +1,52 @@
+package org.switchboard.telephony;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Optional;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
+
+/** A carrier callback: the URL the carrier called (as it signed it) and the posted form. */
+record CarrierRequest(String url, Form form) {
+
+    static CarrierRequest of(ServerRequest req, String publicBaseUrl) {
+        String query = req.query().rawValue();
+        String url = publicBaseUrl + req.path().rawPath() + (query == null || query.isEmpty() ? "" : "?" + query);
+        return new CarrierRequest(url, Form.parse(Http.body(req)));
+    }
+
+    String required(String field) {
+        return form.first(field)
+                .filter(value -> !value.isBlank())
+                .orElseThrow(() -> new ApiException.BadRequest(field, "is required"));
+    }
+
+    Optional<String> optional(String field) {
+        return form.first(field).filter(value -> !value.isBlank());
+    }
+
+    Optional<Integer> seconds(String field) {
+        return optional(field).flatMap(raw -> {
+            try {
+                int value = Integer.parseInt(raw.strip());
+                return value >= 0 ? Optional.of(value) : Optional.empty();
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    static String queryRequired(ServerRequest req, String name) {
+        return Http.query(req, name).orElseThrow(() -> new ApiException.BadRequest(name, "is required"));
+    }
+
+    static int attempt(ServerRequest req) {
+        return Http.intQuery(req, "attempt", 0, 1, 1000);
+    }
+
+    static void xml(ServerResponse res, String body) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/xml; charset=utf-8");
+        res.send(Xml.PROLOGUE + body);
+    }
+}

@@ -1,0 +1,41 @@
+package org.switchboard.telephony;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** An {@code application/x-www-form-urlencoded} body (how Twilio and Plivo post their callbacks), keys sorted. */
+record Form(Map<String, List<String>> keyToValues) {
+
+    static Form parse(byte[] body) {
+        Map<String, List<String>> keyToValues = new TreeMap<>();
+        String text = new String(body, StandardCharsets.UTF_8);
+        for (String pair : text.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            keyToValues.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        }
+        return new Form(keyToValues);
+    }
+
+    private static String decode(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
+    }
+
+    Optional<String> first(String key) {
+        List<String> values = keyToValues.get(key);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+}

@@ -1,0 +1,132 @@
+package org.switchboard.telephony;
+
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.switchboard.call.AttemptOutcome;
+import org.switchboard.call.Call;
+import org.switchboard.call.CallRepository;
+import org.switchboard.call.CallService;
+import org.switchboard.call.CallState;
+import org.switchboard.call.Instruction;
+import org.switchboard.platform.http.ApiException;
+
+/**
+ * Twilio's programmable-voice webhooks. Point the number's voice URL at {@code POST /twilio/voice} and its status
+ * callback at {@code POST /twilio/status}. Replies are TwiML: a {@code <Dial>} with one {@code <Number>} or
+ * {@code <Sip>} (the buyer), whose {@code url} tells Switchboard the buyer answered and whose {@code action} reports
+ * how the dial ended, so the next buyer is dialled on no answer. SIP buyers get the call UUID and key as the
+ * {@code X-PH-RetreaverUUID} / {@code X-PH-RetreaverKey} headers (Twilio sends {@code X-} query parameters of a SIP
+ * URI as headers). Every request must carry a valid {@code X-Twilio-Signature}; one that does not is refused with
+ * 403 and changes nothing.
+ */
+public final class TwilioRoutes {
+    static final String CARRIER = "twilio";
+
+    private final CallService calls;
+    private final CallRepository records;
+    private final String authToken;
+    private final String publicBaseUrl;
+
+    public TwilioRoutes(CallService calls, CallRepository records, String authToken, String publicBaseUrl) {
+        this.calls = calls;
+        this.records = records;
+        this.authToken = authToken;
+        this.publicBaseUrl = publicBaseUrl;
+    }
+
+    public void register(HttpRules rules) {
+        rules.post("/twilio/voice", signed((req, twilio) -> {
+            Instruction instruction = calls.arrive(
+                    CARRIER, twilio.required("CallSid"), twilio.optional("From").orElse(""), twilio.required("To"));
+            return twiml(instruction);
+        }));
+        rules.post("/twilio/answered", signed((req, twilio) -> {
+            calls.attemptEnded(
+                    CarrierRequest.queryRequired(req, "call"), CarrierRequest.attempt(req), AttemptOutcome.ANSWERED);
+            return "<Response></Response>";
+        }));
+        rules.post("/twilio/dial", signed((req, twilio) -> {
+            String uuid = CarrierRequest.queryRequired(req, "call");
+            int attempt = CarrierRequest.attempt(req);
+            String status = twilio.optional("DialCallStatus").orElse("failed").toLowerCase(Locale.ROOT);
+            if (status.equals("completed") || status.equals("answered")) {
+                // the bridged call is over; make sure the answer was recorded even if the answer URL was not called
+                calls.attemptEnded(uuid, attempt, AttemptOutcome.ANSWERED);
+                return "<Response><Hangup/></Response>";
+            }
+            AttemptOutcome outcome = switch (status) {
+                case "busy" -> AttemptOutcome.BUSY;
+                case "no-answer" -> AttemptOutcome.NO_ANSWER;
+                default -> AttemptOutcome.FAILED;
+            };
+            if (status.equals("canceled")) {
+                return "<Response><Hangup/></Response>";
+            }
+            return twiml(calls.attemptEnded(uuid, attempt, outcome)
+                    .orElseThrow(() -> new ApiException.NotFound("no call " + uuid)));
+        }));
+        rules.post("/twilio/status", signed((req, twilio) -> {
+            String status = twilio.optional("CallStatus").orElse("").toLowerCase(Locale.ROOT);
+            if (java.util.Set.of("completed", "busy", "failed", "no-answer", "canceled")
+                    .contains(status)) {
+                Optional<Call> call = records.findByCarrierId(CARRIER, twilio.required("CallSid"));
+                call.filter(c -> c.state() != CallState.ENDED)
+                        .ifPresent(c -> calls.hangUp(c.uuid(), twilio.seconds("CallDuration"), Optional.empty()));
+            }
+            return "<Response></Response>";
+        }));
+    }
+
+    /** A TwiML handler behind the signature check. */
+    private interface TwimlHandler {
+        String handle(ServerRequest req, CarrierRequest twilio);
+    }
+
+    private Handler signed(TwimlHandler handler) {
+        return (req, res) -> {
+            CarrierRequest twilio = CarrierRequest.of(req, publicBaseUrl);
+            String header = req.headers()
+                    .first(io.helidon.http.HeaderNames.create("X-Twilio-Signature"))
+                    .orElse(null);
+            if (!Signatures.twilioValid(authToken, twilio.url(), twilio.form().keyToValues(), header)) {
+                throw new ApiException.Forbidden("the X-Twilio-Signature header does not match this request");
+            }
+            CarrierRequest.xml(res, handler.handle(req, twilio));
+        };
+    }
+
+    String twiml(Instruction instruction) {
+        return switch (instruction) {
+            case Instruction.Dial dial -> {
+                String callback = "call=" + dial.callUuid() + "&attempt=" + dial.attempt();
+                String answered = Xml.escape(publicBaseUrl + "/twilio/answered?" + callback);
+                String action = Xml.escape(publicBaseUrl + "/twilio/dial?" + callback);
+                String endpoint = dial.sip()
+                        ? "<Sip url=\"" + answered + "\" method=\"POST\">" + Xml.escape(sipUri(dial)) + "</Sip>"
+                        : "<Number url=\"" + answered + "\" method=\"POST\">" + Xml.escape(dial.destination())
+                                + "</Number>";
+                yield "<Response><Dial action=\"" + action + "\" method=\"POST\" timeout=\"" + dial.ringTimeoutSeconds()
+                        + "\" answerOnBridge=\"true\">" + endpoint + "</Dial></Response>";
+            }
+            case Instruction.Connect connect -> "<Response></Response>";
+            case Instruction.Hangup hangup -> "<Response><Hangup/></Response>";
+            case Instruction.Reject reject -> "<Response><Reject reason=\"rejected\"/></Response>";
+        };
+    }
+
+    /** The SIP URI with the custom headers as {@code X-} parameters, which Twilio sends as SIP headers. */
+    private static String sipUri(Instruction.Dial dial) {
+        Map<String, String> headers = new java.util.TreeMap<>(dial.sipHeaders());
+        String query = headers.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return dial.destination() + (query.isEmpty() ? "" : (dial.destination().contains("?") ? "&" : "?") + query);
+    }
+}
