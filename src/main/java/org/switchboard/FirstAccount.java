@@ -77,8 +77,6 @@ final class FirstAccount {
         Buyer second = services.buyers().create(account, json("""
                 {"name": "Night Owl Agency", "cid": "night-owl", "destination": "sip:intake@night-owl.example.com",
                  "priority": 2, "time_zone": "America/Los_Angeles",
-                 "hours": {"friday": [{"open": "22:00", "close": "06:00"}],
-                           "saturday": [{"open": "00:00", "close": "24:00"}]},
                  "hourly_cap": 20, "campaign_ids": [%d]}""".formatted(campaign.id())));
         return "  Demo data: campaign " + campaign.id() + " (" + campaign.name() + "), tracking number "
                 + number.number() + ", publisher " + publisher.id() + ", buyers " + first.id() + " and " + second.id()

@@ -24,7 +24,7 @@ record InstructionOut(
                         d.buyerId(),
                         d.destination(),
                         d.ringTimeoutSeconds(),
-                        d.sipHeaders(),
+                        d.sipHeaders().isEmpty() ? null : d.sipHeaders(),
                         null);
             case Instruction.Connect c -> new InstructionOut("connect", null, null, null, null, null, null);
             case Instruction.Hangup h -> new InstructionOut("hangup", null, null, null, null, null, h.reason());

@@ -17,7 +17,8 @@ import org.w3c.dom.Element;
 /** Whole calls through the Plivo adapter: Plivo's parameter names, V3 signatures from Plivo's SDK, Plivo XML. */
 class PlivoIT extends ServerIT {
 
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private record Setup(Api api, String number, long first, long second) {}
 

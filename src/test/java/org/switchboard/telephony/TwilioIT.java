@@ -18,7 +18,8 @@ import org.w3c.dom.Element;
 /** Whole calls through the Twilio adapter: Twilio's parameter names, signed requests, TwiML replies. */
 class TwilioIT extends ServerIT {
 
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private record Setup(Api api, String number, long first, long second) {}
 
