@@ -54,7 +54,7 @@ public final class Wiring implements AutoCloseable {
     private final Optional<String> firstStartBanner;
     private final CallService calls;
 
-    private Wiring(SwitchboardConfig config, Clock clock) {
+    private Wiring(SwitchboardConfig config, Clock clock, CallHooks hooks) {
         this.config = config;
         this.database = Database.open(
                 config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.databasePoolSize());
@@ -89,7 +89,7 @@ public final class Wiring implements AutoCloseable {
                     buyers,
                     new CallTagging(publishers, new GeoTagger(), CallerTagSource.NONE, callRecords),
                     routingService,
-                    CallHooks.NONE,
+                    hooks,
                     clock);
 
             HttpRouting.Builder routing = HttpRouting.builder();
@@ -160,7 +160,15 @@ public final class Wiring implements AutoCloseable {
 
     /** Opens the store, runs migrations and starts serving. */
     public static Wiring start(SwitchboardConfig config, Clock clock) {
-        return new Wiring(config, clock);
+        return new Wiring(config, clock, CallHooks.NONE);
+    }
+
+    /**
+     * Starts with {@code hooks} plugged into the call flow. Until the webhook, conversion and RTB features provide
+     * theirs, only tests use this.
+     */
+    public static Wiring start(SwitchboardConfig config, Clock clock, CallHooks hooks) {
+        return new Wiring(config, clock, hooks);
     }
 
     private static InetAddress address(String host) {

@@ -38,7 +38,10 @@ public final class TestServer implements AutoCloseable {
     private final Map<String, String> env;
     private Wiring wiring;
 
-    private TestServer(Engine engine, Map<String, String> extraEnv) {
+    private final org.switchboard.call.CallHooks hooks;
+
+    private TestServer(Engine engine, Map<String, String> extraEnv, org.switchboard.call.CallHooks hooks) {
+        this.hooks = hooks;
         this.engine = engine;
         try {
             this.dataDir = Files.createTempDirectory("switchboard-test");
@@ -66,7 +69,7 @@ public final class TestServer implements AutoCloseable {
         }
         settings.putAll(extraEnv);
         this.env = Map.copyOf(settings);
-        this.wiring = Wiring.start(ConfigLoader.load(env), Clock.systemUTC());
+        this.wiring = Wiring.start(ConfigLoader.load(env), Clock.systemUTC(), hooks);
     }
 
     private static int freePort() {
@@ -79,11 +82,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Engine engine) {
-        return new TestServer(engine, Map.of());
+        return new TestServer(engine, Map.of(), org.switchboard.call.CallHooks.NONE);
     }
 
     public static TestServer start(Engine engine, Map<String, String> extraEnv) {
-        return new TestServer(engine, extraEnv);
+        return new TestServer(engine, extraEnv, org.switchboard.call.CallHooks.NONE);
+    }
+
+    /** A server whose call flow calls {@code hooks}. */
+    public static TestServer start(Engine engine, org.switchboard.call.CallHooks hooks) {
+        return new TestServer(engine, Map.of(), hooks);
     }
 
     public Engine engine() {
@@ -101,7 +109,7 @@ public final class TestServer implements AutoCloseable {
     /** Stops the server and starts a new one on the same store, as a process restart would. */
     public void restart() {
         wiring.close();
-        wiring = Wiring.start(ConfigLoader.load(env), Clock.systemUTC());
+        wiring = Wiring.start(ConfigLoader.load(env), Clock.systemUTC(), hooks);
     }
 
     /** A new account created through the operator API, with a client holding its key. */

@@ -1,0 +1,111 @@
+package org.switchboard.call;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.switchboard.buyer.Buyer;
+import org.switchboard.platform.time.Deadline;
+import org.switchboard.tag.TagSet;
+import org.switchboard.testing.Api;
+import org.switchboard.testing.Calls;
+import org.switchboard.testing.Engine;
+import org.switchboard.testing.Response;
+import org.switchboard.testing.TestServer;
+
+/** The seams later features plug into are called at the documented points, in order. */
+class CallHooksIT {
+
+    /** Records every hook call; its start hook appends a tag that decides routing. */
+    static final class Recorder implements CallHooks {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public TagSet onStart(Call call, Deadline deadline) {
+            calls.add("start " + call.state().word() + " deadline="
+                    + (deadline.remaining().toSeconds() <= 5));
+            return TagSet.of("lead_score", "high");
+        }
+
+        @Override
+        public void onSelected(Call call, Buyer buyer) {
+            calls.add("selected " + buyer.name() + " handler=" + call.tags().values("handler_id"));
+        }
+
+        @Override
+        public void onAnswered(Call call, Buyer buyer) {
+            calls.add("answered " + buyer.name() + " " + call.state().word());
+        }
+
+        @Override
+        public List<Duration> connectedTimers(Call call) {
+            return List.of(Duration.ofMillis(300));
+        }
+
+        @Override
+        public void onTimer(Call call, Duration connectedFor) {
+            calls.add("timer " + connectedFor.toMillis() + "ms " + call.state().word());
+        }
+
+        @Override
+        public void onEnd(Call call) {
+            calls.add("end " + call.status());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void hooksShouldRunAtStartSelectionAnswerTimerAndEnd(Engine engine) throws Exception {
+        // given: only a buyer filtering on the tag the start hook appends can take the call
+        Recorder hooks = new Recorder();
+        try (TestServer server = TestServer.start(engine, hooks)) {
+            Api api = server.newAccount("Hooks");
+            long campaign =
+                    api.post("/api/v2/campaigns", "{\"name\": \"Hooks\"}").id();
+            api.post("/api/v2/numbers", "{\"number\": \"+18665559201\", \"campaign_id\": " + campaign + "}");
+            api.post(
+                    "/api/v2/buyers",
+                    "{\"name\": \"Scored\", \"destination\": \"+12125550701\", \"cid\": \"scored\","
+                            + " \"tag_filters\": [\"lead_score:high\"], \"campaign_ids\": [" + campaign + "]}");
+            api.post(
+                    "/api/v2/buyers",
+                    "{\"name\": \"Backup\", \"destination\": \"+12125550702\", \"priority\": 2,"
+                            + " \"campaign_ids\": [" + campaign + "]}");
+            Calls calls = new Calls(api);
+
+            // when: the first buyer does not answer, the second does and talks past the timer
+            Response arrived = calls.arrive("+13125550147", "+18665559201");
+            String uuid = arrived.json().path("call_uuid").asText();
+            calls.attempt(uuid, 1, "no_answer");
+            calls.attempt(uuid, 2, "answered");
+            long waitUntil = System.currentTimeMillis() + 5_000;
+            while (hooks.calls.stream().noneMatch(c -> c.startsWith("timer"))
+                    && System.currentTimeMillis() < waitUntil) {
+                Thread.sleep(20);
+            }
+            calls.hangup(uuid, 10, 5);
+
+            // then
+            assertThat(hooks.calls)
+                    .containsExactly(
+                            "start ringing deadline=true",
+                            "selected Scored handler=[scored]",
+                            "selected Backup handler=[2]"
+                                    .replace(
+                                            "2",
+                                            Long.toString(calls.detail(uuid)
+                                                    .path("attempts")
+                                                    .get(1)
+                                                    .path("buyer_id")
+                                                    .asLong())),
+                            "answered Backup connected",
+                            "timer 300ms connected",
+                            "end completed");
+            assertThat(calls.detail(uuid).path("tags").path("lead_score").get(0).asText())
+                    .isEqualTo("high");
+        }
+    }
+}
