@@ -3,7 +3,6 @@ package org.switchboard.routing;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +20,6 @@ import org.switchboard.platform.live.LiveState.Counter;
  * that instant.
  */
 public final class CapCounters {
-    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH");
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
-    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyyMM");
 
     /** Which cap a counter enforces, with the word used in the call log. */
     public enum Kind {
@@ -76,7 +72,7 @@ public final class CapCounters {
             ZonedDateTime start = local.truncatedTo(ChronoUnit.HOURS);
             out.add(window(
                     Kind.HOURLY,
-                    prefix + "h" + HOUR.format(start),
+                    prefix + "h" + stamp(start, true),
                     limit,
                     start,
                     start.plusHours(1),
@@ -88,7 +84,7 @@ public final class CapCounters {
             ZonedDateTime start = local.truncatedTo(ChronoUnit.DAYS);
             out.add(window(
                     Kind.DAILY,
-                    prefix + "d" + DAY.format(start),
+                    prefix + "d" + stamp(start, false),
                     limit,
                     start,
                     start.plusDays(1),
@@ -100,7 +96,7 @@ public final class CapCounters {
             ZonedDateTime start = local.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
             out.add(window(
                     Kind.MONTHLY,
-                    prefix + "m" + MONTH.format(start),
+                    prefix + "m" + (start.getYear() * 100 + start.getMonthValue()),
                     limit,
                     start,
                     start.plusMonths(1),
@@ -120,6 +116,12 @@ public final class CapCounters {
                     since));
         });
         return out;
+    }
+
+    /** yyyyMMdd[HH] of a window start, as a number (cheaper than a formatter on the routing path). */
+    private static long stamp(ZonedDateTime start, boolean withHour) {
+        long day = start.getYear() * 10_000L + start.getMonthValue() * 100L + start.getDayOfMonth();
+        return withHour ? day * 100 + start.getHour() : day;
     }
 
     private static Cap window(

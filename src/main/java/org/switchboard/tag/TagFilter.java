@@ -67,6 +67,9 @@ public record TagFilter(List<Term> terms) {
      * "call has traffic:social"}); empty when it matches.
      */
     public Optional<String> explainMismatch(TagSet tags) {
+        if (terms.isEmpty() || matches(tags)) {
+            return Optional.empty();
+        }
         for (Term term : terms) {
             if (term.negated() && term.heldBy(tags)) {
                 return Optional.of(
