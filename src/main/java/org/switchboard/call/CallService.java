@@ -43,6 +43,10 @@ public final class CallService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CallService.class.getName());
     /** How long call-start hooks (start and passthrough pings) may hold a call before routing. */
     public static final Duration START_HOOKS_TIMEOUT = Duration.ofSeconds(5);
+    /** A dial whose outcome the carrier has not reported this long after the ring timeout is given up. */
+    public static final Duration DIAL_GRACE = Duration.ofSeconds(60);
+    /** A connected call with no hang-up report after this long is closed, so its caps are not held forever. */
+    public static final Duration MAX_CONNECTED = Duration.ofHours(4);
 
     private final CallRepository calls;
     private final TrackingNumberRepository numbers;
@@ -63,6 +67,14 @@ public final class CallService implements AutoCloseable {
         final String callKey;
         RoutingService.Hold hold = RoutingService.Hold.NONE;
         final List<ScheduledFuture<?>> timers = new ArrayList<>();
+        ScheduledFuture<?> watchdog;
+
+        void watch(ScheduledFuture<?> next) {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+            watchdog = next;
+        }
 
         Live(String callKey) {
             this.callKey = callKey;
@@ -188,6 +200,10 @@ public final class CallService implements AutoCloseable {
                     });
                     scheduleTimers(answered, live, now);
                 }
+                live.watch(timers.schedule(
+                        () -> Thread.ofVirtual().start(() -> closeForgottenCall(uuid)),
+                        MAX_CONNECTED.toMillis(),
+                        TimeUnit.MILLISECONDS));
                 return Optional.of(new Instruction.Connect(uuid));
             }
             routing.releaseAll(live.hold);
@@ -284,6 +300,11 @@ public final class CallService implements AutoCloseable {
             Live live = live(call.uuid());
             live.hold = reserved.hold().get();
             int seq = calls.addAttempt(call.id(), buyerId, buyer.destination(), now);
+            String uuid = call.uuid();
+            live.watch(timers.schedule(
+                    () -> Thread.ofVirtual().start(() -> giveUpDial(uuid, seq, buyer)),
+                    buyer.ringTimeoutSeconds() * 1000L + DIAL_GRACE.toMillis(),
+                    TimeUnit.MILLISECONDS));
             String handler = buyer.cid().orElse(Long.toString(buyer.id()));
             Call selected = withTags(
                     call,
@@ -335,6 +356,7 @@ public final class CallService implements AutoCloseable {
         Live live = uuidToLive.remove(call.uuid());
         if (live != null) {
             live.timers.forEach(timer -> timer.cancel(false));
+            live.watch(null);
         }
         safely("end", ended, () -> {
             hooks.onEnd(ended);
@@ -369,6 +391,39 @@ public final class CallService implements AutoCloseable {
                                                 : Map.of())))
                         .orElse(new Instruction.Hangup(call.uuid(), "no buyer is being dialled"));
         };
+    }
+
+    /** The carrier never reported how a dial ended: give the buyer's caps back and end the call. */
+    private void giveUpDial(String uuid, int seq, Buyer buyer) {
+        withLock(uuid, () -> {
+            Optional<Call> found = calls.findByUuid(uuid).filter(call -> call.state() == CallState.DIALING);
+            boolean open = found.isPresent()
+                    && calls.attempts(found.get().id()).stream()
+                            .anyMatch(a -> a.seq() == seq && a.outcome().isEmpty());
+            if (!open) {
+                return null;
+            }
+            Call call = found.get();
+            calls.endAttempt(call.id(), seq, AttemptOutcome.FAILED, clock.instant());
+            Live live = live(uuid);
+            routing.releaseAll(live.hold);
+            live.hold = RoutingService.Hold.NONE;
+            String why = "no outcome reported by the carrier within "
+                    + (buyer.ringTimeoutSeconds() + DIAL_GRACE.toSeconds()) + " s of dialling";
+            annotate(call, buyer.id(), false, why);
+            end(calls.findByUuid(uuid).orElseThrow(), CallOutcome.UNANSWERED, why, Optional.empty(), Optional.empty());
+            return null;
+        });
+    }
+
+    /** A connected call whose hang-up never came: close it so its live caps are released. */
+    private void closeForgottenCall(String uuid) {
+        calls.findByUuid(uuid)
+                .filter(call -> call.state() == CallState.CONNECTED)
+                .ifPresent(call -> {
+                    event(call, CallState.CONNECTED, "no hang-up reported within " + MAX_CONNECTED.toHours() + " h");
+                    hangUp(uuid, Optional.empty(), Optional.empty());
+                });
     }
 
     private void scheduleTimers(Call call, Live live, Instant connectedAt) {
