@@ -128,11 +128,9 @@ public final class Wiring implements AutoCloseable {
             new CallControlRoutes(calls, callRecords, auth::require).register(routing);
             new CallLogRoutes(callRecords, auth::require).register(routing);
             config.twilioAuthToken()
-                    .ifPresent(token ->
-                            new TwilioRoutes(calls, callRecords, token, config.publicApiUrl()).register(routing));
+                    .ifPresent(token -> new TwilioRoutes(calls, token, config.publicApiUrl()).register(routing));
             config.plivoAuthToken()
-                    .ifPresent(token ->
-                            new PlivoRoutes(calls, callRecords, token, config.publicApiUrl()).register(routing));
+                    .ifPresent(token -> new PlivoRoutes(calls, token, config.publicApiUrl()).register(routing));
             new OpenApiRoutes().register(routing);
             new HealthRoutes(database).register(routing);
             routing.any(HttpErrors::notFound);

@@ -268,6 +268,13 @@ public final class CallService implements AutoCloseable {
         });
     }
 
+    /** The carrier reports the end of the call it knows by {@code carrierCallId}; unknown or ended calls are ignored. */
+    public void hangUpCarrierCall(String carrier, String carrierCallId, Optional<Integer> durationSeconds) {
+        calls.findByCarrierId(carrier, carrierCallId)
+                .filter(call -> call.state() != CallState.ENDED)
+                .ifPresent(call -> hangUp(call.uuid(), durationSeconds, Optional.empty()));
+    }
+
     /** The account holding a tracking number, if it is one. */
     public Optional<org.switchboard.platform.id.AccountId> trackingNumberAccount(String number) {
         return PhoneNumbers.toE164(number).flatMap(numbers::findByNumber).map(TrackingNumber::accountId);

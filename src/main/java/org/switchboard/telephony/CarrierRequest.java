@@ -1,9 +1,11 @@
 package org.switchboard.telephony;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 
@@ -43,6 +45,33 @@ record CarrierRequest(String url, Form form) {
 
     static int attempt(ServerRequest req) {
         return Http.intQuery(req, "attempt", 0, 1, 1000);
+    }
+
+    /** A handler answering a carrier callback with XML, run once the request's signature is checked. */
+    interface XmlHandler {
+        String handle(ServerRequest req, CarrierRequest carrier);
+    }
+
+    /**
+     * Wraps {@code handler}: the request is read as the carrier signed it, refused with 403 unless {@code verified},
+     * and the handler's XML sent back.
+     */
+    static Handler signed(
+            String publicBaseUrl,
+            BiPredicate<ServerRequest, CarrierRequest> verified,
+            String what,
+            XmlHandler handler) {
+        return (req, res) -> {
+            CarrierRequest carrier = of(req, publicBaseUrl);
+            if (!verified.test(req, carrier)) {
+                throw new ApiException.Forbidden("the " + what + " header does not match this request");
+            }
+            xml(res, handler.handle(req, carrier));
+        };
+    }
+
+    static String header(ServerRequest req, String name) {
+        return req.headers().first(HeaderNames.create(name)).orElse(null);
     }
 
     static void xml(ServerResponse res, String body) {

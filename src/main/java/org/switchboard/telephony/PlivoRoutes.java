@@ -2,15 +2,10 @@ package org.switchboard.telephony;
 
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.switchboard.call.AttemptOutcome;
-import org.switchboard.call.Call;
-import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallService;
-import org.switchboard.call.CallState;
 import org.switchboard.call.Instruction;
 import org.switchboard.platform.http.ApiException;
 
@@ -26,13 +21,11 @@ public final class PlivoRoutes {
     static final String CARRIER = "plivo";
 
     private final CallService calls;
-    private final CallRepository records;
     private final String authToken;
     private final String publicBaseUrl;
 
-    public PlivoRoutes(CallService calls, CallRepository records, String authToken, String publicBaseUrl) {
+    public PlivoRoutes(CallService calls, String authToken, String publicBaseUrl) {
         this.calls = calls;
-        this.records = records;
         this.authToken = authToken;
         this.publicBaseUrl = publicBaseUrl;
     }
@@ -75,31 +68,22 @@ public final class PlivoRoutes {
                     .orElseThrow(() -> new ApiException.NotFound("no call " + uuid)));
         }));
         rules.post("/plivo/hangup", signed((req, plivo) -> {
-            Optional<Call> call = records.findByCarrierId(CARRIER, plivo.required("CallUUID"));
-            call.filter(c -> c.state() != CallState.ENDED)
-                    .ifPresent(c -> calls.hangUp(c.uuid(), plivo.seconds("Duration"), Optional.empty()));
+            calls.hangUpCarrierCall(CARRIER, plivo.required("CallUUID"), plivo.seconds("Duration"));
             return "<Response></Response>";
         }));
     }
 
-    private interface XmlHandler {
-        String handle(ServerRequest req, CarrierRequest plivo);
-    }
-
-    private Handler signed(XmlHandler handler) {
-        return (req, res) -> {
-            CarrierRequest plivo = CarrierRequest.of(req, publicBaseUrl);
-            String header = req.headers()
-                    .first(io.helidon.http.HeaderNames.create("X-Plivo-Signature-V3"))
-                    .orElse(null);
-            String nonce = req.headers()
-                    .first(io.helidon.http.HeaderNames.create("X-Plivo-Signature-V3-Nonce"))
-                    .orElse(null);
-            if (!Signatures.plivoV3Valid(authToken, plivo.url(), plivo.form().keyToValues(), nonce, header)) {
-                throw new ApiException.Forbidden("the X-Plivo-Signature-V3 header does not match this request");
-            }
-            CarrierRequest.xml(res, handler.handle(req, plivo));
-        };
+    private Handler signed(CarrierRequest.XmlHandler handler) {
+        return CarrierRequest.signed(
+                publicBaseUrl,
+                (req, plivo) -> Signatures.plivoV3Valid(
+                        authToken,
+                        plivo.url(),
+                        plivo.form().keyToValues(),
+                        CarrierRequest.header(req, "X-Plivo-Signature-V3-Nonce"),
+                        CarrierRequest.header(req, "X-Plivo-Signature-V3")),
+                "X-Plivo-Signature-V3",
+                handler);
     }
 
     String xml(Instruction instruction) {

@@ -2,18 +2,13 @@ package org.switchboard.telephony;
 
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.ServerRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.switchboard.call.AttemptOutcome;
-import org.switchboard.call.Call;
-import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallService;
-import org.switchboard.call.CallState;
 import org.switchboard.call.Instruction;
 import org.switchboard.platform.http.ApiException;
 
@@ -30,13 +25,11 @@ public final class TwilioRoutes {
     static final String CARRIER = "twilio";
 
     private final CallService calls;
-    private final CallRepository records;
     private final String authToken;
     private final String publicBaseUrl;
 
-    public TwilioRoutes(CallService calls, CallRepository records, String authToken, String publicBaseUrl) {
+    public TwilioRoutes(CallService calls, String authToken, String publicBaseUrl) {
         this.calls = calls;
-        this.records = records;
         this.authToken = authToken;
         this.publicBaseUrl = publicBaseUrl;
     }
@@ -76,30 +69,22 @@ public final class TwilioRoutes {
             String status = twilio.optional("CallStatus").orElse("").toLowerCase(Locale.ROOT);
             if (java.util.Set.of("completed", "busy", "failed", "no-answer", "canceled")
                     .contains(status)) {
-                Optional<Call> call = records.findByCarrierId(CARRIER, twilio.required("CallSid"));
-                call.filter(c -> c.state() != CallState.ENDED)
-                        .ifPresent(c -> calls.hangUp(c.uuid(), twilio.seconds("CallDuration"), Optional.empty()));
+                calls.hangUpCarrierCall(CARRIER, twilio.required("CallSid"), twilio.seconds("CallDuration"));
             }
             return "<Response></Response>";
         }));
     }
 
-    /** A TwiML handler behind the signature check. */
-    private interface TwimlHandler {
-        String handle(ServerRequest req, CarrierRequest twilio);
-    }
-
-    private Handler signed(TwimlHandler handler) {
-        return (req, res) -> {
-            CarrierRequest twilio = CarrierRequest.of(req, publicBaseUrl);
-            String header = req.headers()
-                    .first(io.helidon.http.HeaderNames.create("X-Twilio-Signature"))
-                    .orElse(null);
-            if (!Signatures.twilioValid(authToken, twilio.url(), twilio.form().keyToValues(), header)) {
-                throw new ApiException.Forbidden("the X-Twilio-Signature header does not match this request");
-            }
-            CarrierRequest.xml(res, handler.handle(req, twilio));
-        };
+    private Handler signed(CarrierRequest.XmlHandler handler) {
+        return CarrierRequest.signed(
+                publicBaseUrl,
+                (req, twilio) -> Signatures.twilioValid(
+                        authToken,
+                        twilio.url(),
+                        twilio.form().keyToValues(),
+                        CarrierRequest.header(req, "X-Twilio-Signature")),
+                "X-Twilio-Signature",
+                handler);
     }
 
     String twiml(Instruction instruction) {
