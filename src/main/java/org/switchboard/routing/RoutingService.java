@@ -76,30 +76,29 @@ public final class RoutingService {
      * in the words of the call log. Groups are re-read so membership changes since planning count.
      */
     public Result reserve(AccountId account, Buyer buyer, Instant now) {
-        List<CapCounters.Cap> caps = new ArrayList<>(capsOf("buyer", buyer.id(), buyer, buyer.hardCapResetAt(), now));
-        List<String> owners = new ArrayList<>();
-        caps.forEach(cap -> owners.add(""));
+        /** A cap with the words naming whose it is in a refusal. */
+        record Owned(CapCounters.Cap cap, String owner) {}
+        List<Owned> caps = new ArrayList<>();
+        capsOf("buyer", buyer.id(), buyer, buyer.hardCapResetAt(), now).forEach(cap -> caps.add(new Owned(cap, "")));
         for (BuyerGroup group : groups.groupsOf(account, List.of(buyer.id())).getOrDefault(buyer.id(), List.of())) {
-            List<CapCounters.Cap> groupCaps = CapCounters.of(
-                    "group", group.id(), group.caps(), buyer.timeZone(), group.hardCapResetAt(), now, seeds);
-            caps.addAll(groupCaps);
-            groupCaps.forEach(cap -> owners.add("by buyer group " + group.name() + " "));
+            CapCounters.of("group", group.id(), group.caps(), buyer.timeZone(), group.hardCapResetAt(), now, seeds)
+                    .forEach(cap -> caps.add(new Owned(cap, "by buyer group " + group.name() + " ")));
         }
-        List<LiveState.Counter> counters =
-                caps.stream().map(CapCounters.Cap::counter).toList();
-        OptionalInt full = live.tryAcquire(counters);
+        OptionalInt full =
+                live.tryAcquire(caps.stream().map(o -> o.cap().counter()).toList());
         if (full.isPresent()) {
-            CapCounters.Cap cap = caps.get(full.getAsInt());
+            Owned owned = caps.get(full.getAsInt());
+            LiveState.Counter counter = owned.cap().counter();
             return new Result(
                     Optional.empty(),
-                    Optional.of("capped " + owners.get(full.getAsInt()) + "when dialled: "
-                            + cap.kind().word() + " " + live.current(cap.counter()) + "/"
-                            + cap.counter().limit()));
+                    Optional.of("capped " + owned.owner() + "when dialled: "
+                            + owned.cap().kind().word() + " " + live.current(counter) + "/" + counter.limit()));
         }
         List<LiveState.Counter> windows = new ArrayList<>();
         List<LiveState.Counter> liveOnes = new ArrayList<>();
-        for (CapCounters.Cap cap : caps) {
-            (cap.kind() == CapCounters.Kind.CONCURRENCY ? liveOnes : windows).add(cap.counter());
+        for (Owned owned : caps) {
+            (owned.cap().kind() == CapCounters.Kind.CONCURRENCY ? liveOnes : windows)
+                    .add(owned.cap().counter());
         }
         return new Result(Optional.of(new Hold(windows, liveOnes)), Optional.empty());
     }
