@@ -110,7 +110,8 @@ public final class CallLogRoutes {
                                 "connected_at",
                                 "ended_at",
                                 "duration_seconds",
-                                "connected_seconds"))
+                                "connected_seconds",
+                                "buyers_considered"))
                         .getBytes(StandardCharsets.UTF_8));
                 calls.forEach(account, filter, CSV_LIMIT, call -> {
                     CallRow r = CallRow.of(call);
@@ -128,7 +129,8 @@ public final class CallLogRoutes {
                                         text(r.connectedAt()),
                                         text(r.endedAt()),
                                         text(r.durationSeconds()),
-                                        text(r.connectedSeconds())))
+                                        text(r.connectedSeconds()),
+                                        explanation(call)))
                                 .getBytes(StandardCharsets.UTF_8));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
@@ -195,6 +197,15 @@ public final class CallLogRoutes {
                 throw new ApiException.BadRequest(name, "must be an ISO-8601 instant such as 2026-11-22T00:00:00Z");
             }
         });
+    }
+
+    /** Every buyer considered with its verdict, for the CSV: {@code Acme (1): dialled | Beta (2): paused}. */
+    private static String explanation(Call call) {
+        return String.join(
+                " | ",
+                call.considered().stream()
+                        .map(c -> c.buyerName() + " (" + c.buyerId() + "): " + c.reason())
+                        .toList());
     }
 
     private static String text(Object value) {

@@ -232,6 +232,23 @@ public final class CallRepository {
                 .findOne());
     }
 
+    /** The buyer that answered this caller's most recent connected call on the campaign since an instant. */
+    Optional<Long> previousConnectedBuyer(
+            AccountId account, long campaignId, String callerNumber, Instant since, String exceptUuid) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT buyer_id FROM calls WHERE account_id = :account AND campaign_id = :campaign
+                            AND caller_number = :caller AND started_at >= :since AND uuid <> :except
+                            AND buyer_id IS NOT NULL
+                        ORDER BY started_at DESC, id DESC LIMIT 1""")
+                .bind("account", account.value())
+                .bind("campaign", campaignId)
+                .bind("caller", callerNumber)
+                .bind("since", since.toEpochMilli())
+                .bind("except", exceptUuid)
+                .mapTo(Long.class)
+                .findOne());
+    }
+
     /** Buyers that answered calls of this caller on the account since an instant. */
     Set<Long> buyersThatTookCaller(AccountId account, String callerNumber, Instant since) {
         return Set.copyOf(jdbi.withHandle(handle -> handle.createQuery("""

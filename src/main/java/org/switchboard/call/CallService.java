@@ -57,7 +57,7 @@ public final class CallService implements AutoCloseable {
     private final CallHooks hooks;
     private final Clock clock;
 
-    private final ReentrantLock[] stripes = new ReentrantLock[64];
+    private final Map<String, KeyLock> keyToLock = new ConcurrentHashMap<>();
     private final Map<String, Live> uuidToLive = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("call-timers").factory());
@@ -98,9 +98,6 @@ public final class CallService implements AutoCloseable {
         this.routing = routing;
         this.hooks = hooks;
         this.clock = clock;
-        for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new ReentrantLock();
-        }
     }
 
     /**
@@ -112,55 +109,93 @@ public final class CallService implements AutoCloseable {
         if (number.isEmpty()) {
             return new Instruction.Reject("the dialled number is not a tracking number");
         }
-        Optional<Call> existing = calls.findByCarrierId(carrier, carrierCallId);
-        if (existing.isPresent()) {
-            return withLock(
-                    existing.get().uuid(),
-                    () -> current(calls.findByUuid(existing.get().uuid()).orElseThrow()));
-        }
-        TrackingNumber tracking = number.get();
+        // one arrival of a carrier call at a time: a carrier's retry waits for the first and gets its answer
+        return withLock("arrival:" + carrier + ":" + carrierCallId, () -> {
+            Optional<Call> existing = calls.findByCarrierId(carrier, carrierCallId);
+            if (existing.isPresent()) {
+                return withLock(
+                        existing.get().uuid(),
+                        () -> current(calls.findByUuid(existing.get().uuid()).orElseThrow()));
+            }
+            String uuid = UUID.randomUUID().toString();
+            return withLock(uuid, () -> start(uuid, carrier, carrierCallId, from, number.get()));
+        });
+    }
+
+    private Instruction start(String uuid, String carrier, String carrierCallId, String from, TrackingNumber tracking) {
         Campaign campaign =
                 campaigns.find(tracking.accountId(), tracking.campaignId()).orElseThrow();
-        String caller = PhoneNumbers.toE164(from).orElse(from.strip().isEmpty() ? "anonymous" : from.strip());
-        String uuid = UUID.randomUUID().toString();
+        String caller = callerNumber(from);
         String callKey = Secrets.randomBase58(32);
         Instant now = clock.instant();
-        return withLock(uuid, () -> {
-            TagSet tags = tagging.initialTags(tracking.accountId(), campaign, tracking, caller);
-            CallTagging.Repeat repeat = tagging.repeat(tracking.accountId(), campaign, caller, uuid, now);
-            tags = tags.withAll(repeat.carriedTags());
-            Call call = calls.insert(new CallRepository.NewCall(
-                    uuid,
-                    tracking.accountId(),
-                    campaign.id(),
-                    tracking.id(),
-                    tracking.publisherId(),
-                    carrier,
-                    carrierCallId,
-                    caller,
-                    tracking.number(),
-                    Secrets.digest(callKey),
-                    tags,
-                    now));
-            uuidToLive.put(uuid, new Live(callKey));
+        TagSet tags = tagging.initialTags(tracking.accountId(), campaign, tracking, caller);
+        CallTagging.Repeat repeat = tagging.repeat(tracking.accountId(), campaign, caller, uuid, now);
+        tags = tags.withAll(repeat.carriedTags());
+        Call call = calls.insert(new CallRepository.NewCall(
+                uuid,
+                tracking.accountId(),
+                campaign.id(),
+                tracking.id(),
+                tracking.publisherId(),
+                carrier,
+                carrierCallId,
+                caller,
+                tracking.number(),
+                Secrets.digest(callKey),
+                tags,
+                now));
+        uuidToLive.put(uuid, new Live(callKey));
+        event(
+                call,
+                CallState.RINGING,
+                "call arrived on " + tracking.number() + " for campaign " + campaign.name()
+                        + (repeat.repeatCall() ? " (repeat caller)" : ""));
+        TagSet routedTags = tags.withAll(startHooks(call));
+        RoutingPlan plan = routing.plan(
+                tracking.accountId(), campaign.id(), routedTags, caller, repeat.routing(), clock.instant());
+        List<Long> order = plan.order().stream().map(c -> c.buyer().id()).toList();
+        calls.updateRouting(call.id(), routedTags, order, plan.considered());
+        Call routed = calls.findByUuid(uuid).orElseThrow();
+        if (plan.blocked().isPresent()) {
+            return end(routed, CallOutcome.NO_BUYER, plan.blocked().get(), Optional.empty(), Optional.empty());
+        }
+        return dialNext(routed);
+    }
+
+    /**
+     * Runs the call-start hooks on their own virtual thread and waits at most {@link #START_HOOKS_TIMEOUT}: a slow
+     * ping delays this call's routing, never beyond the timeout, and no other call.
+     */
+    private TagSet startHooks(Call call) {
+        Deadline deadline = Deadline.in(START_HOOKS_TIMEOUT, clock);
+        var task = new java.util.concurrent.FutureTask<TagSet>(() -> hooks.onStart(call, deadline));
+        Thread.ofVirtual().name("start-hooks-" + call.uuid()).start(task);
+        try {
+            TagSet added = task.get(START_HOOKS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return added == null ? TagSet.empty() : added;
+        } catch (java.util.concurrent.TimeoutException e) {
+            task.cancel(true);
             event(
                     call,
                     CallState.RINGING,
-                    "call arrived on " + tracking.number() + " for campaign " + campaign.name()
-                            + (repeat.repeatCall() ? " (repeat caller)" : ""));
-            TagSet added = safely("start", call, () -> hooks.onStart(call, Deadline.in(START_HOOKS_TIMEOUT, clock)))
-                    .orElse(TagSet.empty());
-            TagSet routedTags = tags.withAll(added);
-            RoutingPlan plan = routing.plan(
-                    tracking.accountId(), campaign.id(), routedTags, caller, repeat.routing(), clock.instant());
-            List<Long> order = plan.order().stream().map(c -> c.buyer().id()).toList();
-            calls.updateRouting(call.id(), routedTags, order, plan.considered());
-            Call routed = calls.findByUuid(uuid).orElseThrow();
-            if (plan.blocked().isPresent()) {
-                return end(routed, CallOutcome.NO_BUYER, plan.blocked().get(), Optional.empty(), Optional.empty());
-            }
-            return dialNext(routed);
-        });
+                    "call-start pings gave no answer within " + START_HOOKS_TIMEOUT.toSeconds()
+                            + " s; routing without them");
+            return TagSet.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.log(Level.WARNING, "call hook start failed for call " + call.uuid(), e.getCause());
+            return TagSet.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            task.cancel(true);
+            return TagSet.empty();
+        }
+    }
+
+    /** The caller as E.164 when it is a phone number, else as given (a SIP address), within the column's size. */
+    private static String callerNumber(String from) {
+        String raw = from == null ? "" : from.strip();
+        String caller = PhoneNumbers.toE164(raw).orElse(raw.isEmpty() ? "anonymous" : raw);
+        return caller.length() > 255 ? caller.substring(0, 255) : caller;
     }
 
     /**
@@ -210,7 +245,7 @@ public final class CallService implements AutoCloseable {
             live.hold = RoutingService.Hold.NONE;
             String why = switch (outcome) {
                 case NO_ANSWER ->
-                    "did not answer in " + (buyer == null ? "the ring timeout" : buyer.ringTimeoutSeconds() + " s");
+                    "did not answer" + (buyer == null ? "" : " (ring timeout " + buyer.ringTimeoutSeconds() + " s)");
                 case BUSY -> "was busy";
                 case FAILED -> "could not be reached (dial failed)";
                 default -> outcome.word();
@@ -494,14 +529,30 @@ public final class CallService implements AutoCloseable {
         }
     }
 
-    private <T> T withLock(String uuid, java.util.function.Supplier<T> body) {
-        ReentrantLock lock = stripes[Math.floorMod(uuid.hashCode(), stripes.length)];
-        lock.lock();
+    /**
+     * Runs {@code body} holding the lock of one call (or one arrival); other calls are never blocked by it. A lock
+     * lives while someone holds or waits for it: the count changes only inside {@code compute}, so a lock is never
+     * dropped while a thread is about to take it.
+     */
+    private <T> T withLock(String key, java.util.function.Supplier<T> body) {
+        KeyLock held = keyToLock.compute(key, (k, existing) -> {
+            KeyLock lock = existing == null ? new KeyLock() : existing;
+            lock.users++;
+            return lock;
+        });
+        held.lock.lock();
         try {
             return body.get();
         } finally {
-            lock.unlock();
+            held.lock.unlock();
+            keyToLock.compute(key, (k, lock) -> --lock.users == 0 ? null : lock);
         }
+    }
+
+    /** A lock and how many threads hold or wait for it (changed only under the map's per-key compute). */
+    private static final class KeyLock {
+        final ReentrantLock lock = new ReentrantLock();
+        int users;
     }
 
     @Override

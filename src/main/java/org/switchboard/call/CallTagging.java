@@ -73,7 +73,7 @@ public final class CallTagging {
         Optional<Call> previous = calls.previousCall(account, campaign.id(), callerNumber, since, callUuid);
         var recent = calls.buyersThatTookCaller(account, callerNumber, since);
         RepeatCaller repeat = new RepeatCaller(
-                previous.flatMap(Call::buyerId),
+                calls.previousConnectedBuyer(account, campaign.id(), callerNumber, since, callUuid),
                 campaign.repeatCallerHandling(),
                 campaign.repeatCallersToNewBuyer(),
                 recent);

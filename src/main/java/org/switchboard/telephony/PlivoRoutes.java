@@ -97,7 +97,7 @@ public final class PlivoRoutes {
                     // Plivo prefixes each custom header with X-PH-
                     String headers = dial.sipHeaders().entrySet().stream()
                             .sorted(java.util.Map.Entry.comparingByKey())
-                            .map(e -> e.getKey().replaceFirst("^X-PH-", "") + "=" + e.getValue())
+                            .map(e -> e.getKey().replaceFirst("^X-PH-", "") + "=" + plivoHeaderValue(e.getValue()))
                             .collect(Collectors.joining(","));
                     endpoint = "<User sipHeaders=\"" + Xml.escape(headers) + "\">" + Xml.escape(dial.destination())
                             + "</User>";
@@ -112,6 +112,23 @@ public final class PlivoRoutes {
             case Instruction.Hangup hangup -> "<Response><Hangup/></Response>";
             case Instruction.Reject reject -> "<Response><Hangup reason=\"rejected\"/></Response>";
         };
+    }
+
+    /**
+     * Plivo sends a SIP header only when its value holds nothing but letters, digits and {@code %}: every other
+     * character (the hyphens of a UUID) is percent-encoded.
+     */
+    static String plivoHeaderValue(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format(java.util.Locale.ROOT, "%02X", b & 0xff));
+            }
+        }
+        return out.toString();
     }
 
     /** Plivo writes numbers in E.164 without the plus. */

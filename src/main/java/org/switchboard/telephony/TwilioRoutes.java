@@ -23,6 +23,9 @@ import org.switchboard.platform.http.ApiException;
  */
 public final class TwilioRoutes {
     static final String CARRIER = "twilio";
+    /** Values of Twilio's CallStatus for a call that is over. */
+    private static final java.util.Set<String> ENDED =
+            java.util.Set.of("completed", "busy", "failed", "no-answer", "canceled");
 
     private final CallService calls;
     private final String authToken;
@@ -49,6 +52,12 @@ public final class TwilioRoutes {
             String uuid = CarrierRequest.queryRequired(req, "call");
             int attempt = CarrierRequest.attempt(req);
             String status = twilio.optional("DialCallStatus").orElse("failed").toLowerCase(Locale.ROOT);
+            String parent = twilio.optional("CallStatus").orElse("").toLowerCase(Locale.ROOT);
+            if (ENDED.contains(parent) && !status.equals("completed")) {
+                // the caller hung up while the buyer rang: end the call instead of dialling the next buyer
+                calls.hangUpCarrierCall(CARRIER, twilio.required("CallSid"), twilio.seconds("CallDuration"));
+                return "<Response><Hangup/></Response>";
+            }
             if (status.equals("completed") || status.equals("answered")) {
                 // the bridged call is over; make sure the answer was recorded even if the answer URL was not called
                 calls.attemptEnded(uuid, attempt, AttemptOutcome.ANSWERED);
@@ -67,8 +76,7 @@ public final class TwilioRoutes {
         }));
         rules.post("/twilio/status", signed((req, twilio) -> {
             String status = twilio.optional("CallStatus").orElse("").toLowerCase(Locale.ROOT);
-            if (java.util.Set.of("completed", "busy", "failed", "no-answer", "canceled")
-                    .contains(status)) {
+            if (ENDED.contains(status)) {
                 calls.hangUpCarrierCall(CARRIER, twilio.required("CallSid"), twilio.seconds("CallDuration"));
             }
             return "<Response></Response>";

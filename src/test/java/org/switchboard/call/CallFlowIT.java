@@ -68,7 +68,7 @@ class CallFlowIT extends ServerIT {
         assertThat(detail.path("call").path("buyer_id").asLong()).isEqualTo(second);
         assertThat(detail.path("call").path("duration_seconds").asInt()).isEqualTo(130);
         assertThat(detail.path("call").path("connected_seconds").asInt()).isEqualTo(95);
-        assertThat(s.calls().reasonFor(uuid, first)).isEqualTo("did not answer in 20 s");
+        assertThat(s.calls().reasonFor(uuid, first)).isEqualTo("did not answer (ring timeout 20 s)");
         assertThat(s.calls().reasonFor(uuid, second)).isEqualTo("answered");
         assertThat(detail.path("attempts").size()).isEqualTo(2);
         assertThat(detail.path("attempts").get(0).path("outcome").asText()).isEqualTo("no_answer");
@@ -398,6 +398,104 @@ class CallFlowIT extends ServerIT {
         assertThat(lines[0]).startsWith("uuid,status,campaign_id,");
         assertThat(lines).hasSize(3);
         assertThat(csv.body()).contains(answered + ",completed,").contains(missed + ",unanswered,");
+        assertThat(lines[0]).endsWith(",connected_seconds,buyers_considered");
+        assertThat(csv.body()).contains("G (" + buyer + "): was busy");
+    }
+
+    @Test
+    void buyersNumbersAndPublishersWithCallsShouldStillBeDeletable() {
+        // given: a call that connected to a buyer on a publisher's number
+        Setup s = setup("{\"name\": \"History\"}");
+        long buyer = s.buyer("{\"name\": \"Gone\", \"destination\": \"+12125550241\", \"campaign_ids\": [CAMPAIGN]}");
+        String uuid = s.calls()
+                .arrive("+13125550241", s.number())
+                .json()
+                .path("call_uuid")
+                .asText();
+        s.calls().attempt(uuid, 1, "answered");
+        s.calls().hangup(uuid, 20, 10);
+        long number = s.api().get("/api/v2/numbers").json().get(0).path("id").asLong();
+
+        // when
+        Response buyerDeleted = s.api().delete("/api/v2/buyers/" + buyer);
+        Response numberDeleted = s.api().delete("/api/v2/numbers/" + number);
+        Response campaignDeleted = s.api().delete("/api/v2/campaigns/" + s.campaign());
+
+        // then: the call keeps its history
+        assertThat(buyerDeleted.status()).isEqualTo(204);
+        assertThat(numberDeleted.status()).isEqualTo(204);
+        assertThat(campaignDeleted.status()).isEqualTo(204);
+        assertThat(s.calls().detail(uuid).path("call").path("buyer_id").asLong())
+                .isEqualTo(buyer);
+    }
+
+    @Test
+    void repeatCallerShouldKeepAvoidingTheBuyerOfTheLastConnectedCall() {
+        // given: A took the first call; the second call to B was abandoned while ringing
+        Setup s = setup("{\"name\": \"Fresh again\", \"repeat_callers_to_new_buyer\": true}");
+        long a = s.buyer(
+                "{\"name\": \"A\", \"destination\": \"+12125550251\", \"priority\": 1, \"campaign_ids\": [CAMPAIGN]}");
+        s.buyer("{\"name\": \"B\", \"destination\": \"+12125550252\", \"priority\": 2, \"campaign_ids\": [CAMPAIGN]}");
+        String first = s.calls()
+                .arrive("+13125550251", s.number())
+                .json()
+                .path("call_uuid")
+                .asText();
+        s.calls().attempt(first, 1, "answered");
+        s.calls().hangup(first, 30, 20);
+        String second = s.calls()
+                .arrive("+13125550251", s.number())
+                .json()
+                .path("call_uuid")
+                .asText();
+        s.calls().hangup(second, 5, 0);
+
+        // when
+        String third = s.calls()
+                .arrive("+13125550251", s.number())
+                .json()
+                .path("call_uuid")
+                .asText();
+
+        // then
+        assertThat(s.calls().detail(second).path("call").path("status").asText())
+                .isEqualTo("abandoned");
+        assertThat(s.calls().reasonFor(third, a))
+                .isEqualTo("repeat caller: the campaign sends repeat callers to a new buyer");
+    }
+
+    @Test
+    void simultaneousRepeatsOfOneArrivalShouldAllGetTheSameCall() throws Exception {
+        // given
+        Setup s = setup("{\"name\": \"Retries\"}");
+        s.buyer("{\"name\": \"H\", \"destination\": \"+12125550261\", \"campaign_ids\": [CAMPAIGN]}");
+        String body = "{\"carrier_call_id\": \"retried-" + engine + "\", \"from\": \"+13125550261\", \"to\": \""
+                + s.number() + "\"}";
+
+        // when: the carrier sends the same arrival eight times at once
+        List<Response> replies = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            var futures = new ArrayList<java.util.concurrent.Future<Response>>();
+            for (int i = 0; i < 8; i++) {
+                futures.add(pool.submit(() -> s.api().post("/api/v2/call_control/calls", body)));
+            }
+            for (var future : futures) {
+                replies.add(future.get());
+            }
+        }
+
+        // then
+        assertThat(replies)
+                .allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(201));
+        assertThat(replies.stream()
+                        .map(r -> r.json().path("call_uuid").asText())
+                        .distinct())
+                .hasSize(1);
+        assertThat(replies)
+                .allSatisfy(r -> assertThat(
+                                r.json().path("instruction").path("action").asText())
+                        .isEqualTo("dial"));
+        assertThat(s.api().get("/api/v2/calls").json().size()).isEqualTo(1);
     }
 
     @Test

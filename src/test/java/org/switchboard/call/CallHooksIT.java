@@ -102,4 +102,49 @@ class CallHooksIT {
                     .isEqualTo("high");
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aStartHookThatHangsShouldDelayRoutingOnlyUntilTheTimeout(Engine engine) {
+        // given: a start hook that never answers in time
+        CallHooks slow = new CallHooks() {
+            @Override
+            public TagSet onStart(Call call, Deadline deadline) {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return TagSet.of("late", "true");
+            }
+        };
+        try (TestServer server = TestServer.start(engine, slow)) {
+            Api api = server.newAccount("Slow hooks");
+            long campaign =
+                    api.post("/api/v2/campaigns", "{\"name\": \"Slow\"}").id();
+            api.post("/api/v2/numbers", "{\"number\": \"+18665559202\", \"campaign_id\": " + campaign + "}");
+            api.post(
+                    "/api/v2/buyers",
+                    "{\"name\": \"Any\", \"destination\": \"+12125550703\", \"campaign_ids\": [" + campaign + "]}");
+
+            // when
+            long started = System.nanoTime();
+            Response arrived = new Calls(api).arrive("+13125550148", "+18665559202");
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+            // then: routed after the 5 s bound, without the hook's tags, and the log says why
+            assertThat(arrived.json().path("instruction").path("action").asText())
+                    .isEqualTo("dial");
+            assertThat(tookMillis).isBetween(4_500L, 15_000L);
+            String uuid = arrived.json().path("call_uuid").asText();
+            assertThat(new Calls(api).detail(uuid).path("tags").has("late")).isFalse();
+            assertThat(new Calls(api)
+                            .detail(uuid)
+                            .path("events")
+                            .get(1)
+                            .path("detail")
+                            .asText())
+                    .contains("gave no answer within 5 s");
+        }
+    }
 }

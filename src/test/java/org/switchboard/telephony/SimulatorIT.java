@@ -41,7 +41,7 @@ class SimulatorIT extends ServerIT {
                 .contains("dial +12125550602")
                 .contains("connected; talking 95 s")
                 .contains("ended: completed")
-                .contains("did not answer in 30 s")
+                .contains("did not answer (ring timeout 30 s)")
                 .contains("answered");
     }
 }

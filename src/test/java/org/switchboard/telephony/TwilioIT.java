@@ -135,7 +135,7 @@ class TwilioIT extends ServerIT {
         assertThat(calls.detail(uuid).path("call").path("duration_seconds").asInt())
                 .isEqualTo(130);
         assertThat(calls.detail(uuid).path("call").path("buyer_id").asLong()).isEqualTo(s.second());
-        assertThat(calls.reasonFor(uuid, s.first())).isEqualTo("did not answer in 15 s");
+        assertThat(calls.reasonFor(uuid, s.first())).isEqualTo("did not answer (ring timeout 15 s)");
 
         // and a retried status callback changes nothing
         assertThat(twilio(
@@ -167,6 +167,37 @@ class TwilioIT extends ServerIT {
                 .startsWith("sip:agent@pbx.example.com?X-PH-RetreaverKey=")
                 .endsWith("&X-PH-RetreaverUUID=" + uuid);
         assertThat(new Calls(s.api()).reasonFor(uuid, s.first())).isEqualTo("was busy");
+    }
+
+    @Test
+    void callerHangingUpWhileTheBuyerRingsShouldEndTheCallNotDialTheNextBuyer() {
+        // given
+        Setup s = setup("+12125550404");
+        String sid = "CA" + UUID.randomUUID().toString().replace("-", "");
+        Document first =
+                CarrierClient.xml(twilio(server.base() + "/twilio/voice", call(sid, "+13125550151", s.number())));
+        String action = ((Element) first.getElementsByTagName("Dial").item(0)).getAttribute("action");
+
+        // when: Twilio reports the dial with the parent call already completed
+        Document reply = CarrierClient.xml(twilio(
+                action,
+                call(
+                        sid,
+                        "+13125550151",
+                        s.number(),
+                        "CallStatus",
+                        "completed",
+                        "DialCallStatus",
+                        "no-answer",
+                        "CallDuration",
+                        "7")));
+
+        // then
+        String uuid = action.substring(action.indexOf("call=") + 5, action.indexOf("&"));
+        assertThat(reply.getElementsByTagName("Hangup").getLength()).isEqualTo(1);
+        assertThat(new Calls(s.api()).detail(uuid).path("call").path("status").asText())
+                .isEqualTo("abandoned");
+        assertThat(new Calls(s.api()).detail(uuid).path("attempts").size()).isEqualTo(1);
     }
 
     @Test
