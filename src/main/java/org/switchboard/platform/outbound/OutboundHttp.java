@@ -1,0 +1,255 @@
+package org.switchboard.platform.outbound;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Outbound HTTP for webhooks: one request, a hard deadline, a capped response, and no surprises. Never throws: every
+ * failure comes back as an {@link ErrorKind}.
+ *
+ * <ul>
+ *   <li>The {@link AddressPolicy} is applied inside DNS resolution, so it judges exactly the addresses the
+ *       connection will use (no window for a second, different DNS answer).
+ *   <li>Redirects are not followed; cookies are not kept; nothing is retried.
+ *   <li>The whole exchange is cancelled at its deadline, however slowly the peer trickles bytes.
+ *   <li>At most {@code maxResponseBytes} of a response body are read.
+ * </ul>
+ */
+public final class OutboundHttp implements AutoCloseable {
+
+    /** Why a request got no usable response. */
+    public enum ErrorKind {
+        TIMEOUT,
+        CONNECTION_REFUSED,
+        DNS,
+        BLOCKED_ADDRESS,
+        TOO_LARGE,
+        INVALID_URL,
+        IO
+    }
+
+    public record Request(
+            String method,
+            String url,
+            Map<String, String> headers,
+            Optional<byte[]> body,
+            Optional<String> contentType,
+            Duration timeout) {}
+
+    /** What came back (or why nothing did). {@code body} holds at most the cap. */
+    public record Result(
+            Instant startedAt,
+            Duration elapsed,
+            Optional<Integer> status,
+            Map<String, List<String>> headers,
+            byte[] body,
+            Optional<ErrorKind> error,
+            String errorDetail) {
+        public boolean ok() {
+            return error.isEmpty() && status.filter(s -> s >= 200 && s < 300).isPresent();
+        }
+    }
+
+    private final CloseableHttpClient client;
+    private final PoolingHttpClientConnectionManager connections;
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("outbound-deadlines").factory());
+    private final int maxResponseBytes;
+    private final Clock clock;
+
+    /** Marks a host whose every address the policy refuses. */
+    static final class BlockedAddressException extends UnknownHostException {
+        BlockedAddressException(String message) {
+            super(message);
+        }
+    }
+
+    public OutboundHttp(AddressPolicy policy, int maxResponseBytes, int maxConnections, Clock clock) {
+        this.maxResponseBytes = maxResponseBytes;
+        this.clock = clock;
+        DnsResolver guarded = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                InetAddress[] all = SystemDefaultDnsResolver.INSTANCE.resolve(host);
+                InetAddress[] allowed =
+                        Arrays.stream(all).filter(policy::allows).toArray(InetAddress[]::new);
+                if (allowed.length == 0) {
+                    throw new BlockedAddressException(
+                            host + " resolves only to addresses outbound requests may not reach");
+                }
+                return allowed;
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) throws UnknownHostException {
+                return SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
+            }
+        };
+        this.connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(guarded)
+                .setMaxConnTotal(maxConnections)
+                .setMaxConnPerRoute(Math.max(1, maxConnections / 4))
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.ofSeconds(10))
+                        .setSocketTimeout(Timeout.ofSeconds(30))
+                        .setTimeToLive(org.apache.hc.core5.util.TimeValue.ofMinutes(5))
+                        .build())
+                .build();
+        this.client = HttpClients.custom()
+                .setConnectionManager(connections)
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .setUserAgent("Switchboard-Webhooks/1")
+                .build();
+    }
+
+    public Result send(Request request) {
+        Instant started = clock.instant();
+        long startNanos = System.nanoTime();
+        URI uri;
+        try {
+            uri = URI.create(request.url());
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                return failure(started, startNanos, ErrorKind.INVALID_URL, "only http and https URLs with a host");
+            }
+        } catch (IllegalArgumentException e) {
+            return failure(started, startNanos, ErrorKind.INVALID_URL, "not a valid URL");
+        }
+        HttpUriRequestBase http = new HttpUriRequestBase(request.method(), uri);
+        Timeout timeout = Timeout.ofMilliseconds(Math.max(1, request.timeout().toMillis()));
+        http.setConfig(RequestConfig.custom()
+                .setConnectionRequestTimeout(timeout)
+                .setResponseTimeout(timeout)
+                .setRedirectsEnabled(false)
+                .build());
+        request.headers().forEach(http::addHeader);
+        request.body()
+                .ifPresent(body -> http.setEntity(new ByteArrayEntity(
+                        body,
+                        request.contentType().map(ContentType::parse).orElse(ContentType.APPLICATION_OCTET_STREAM))));
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> deadline = deadlines.schedule(
+                () -> {
+                    timedOut.set(true);
+                    http.cancel();
+                },
+                request.timeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        try (ClassicHttpResponse response = client.executeOpen(null, http, null)) {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            for (Header header : response.getHeaders()) {
+                headers.computeIfAbsent(header.getName(), k -> new ArrayList<>())
+                        .add(header.getValue());
+            }
+            byte[] body = new byte[0];
+            boolean tooLarge = false;
+            if (response.getEntity() != null) {
+                try (InputStream in = response.getEntity().getContent()) {
+                    body = in.readNBytes(maxResponseBytes + 1);
+                    if (body.length > maxResponseBytes) {
+                        body = Arrays.copyOf(body, maxResponseBytes);
+                        tooLarge = true;
+                        http.cancel();
+                    }
+                }
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+            return new Result(
+                    started,
+                    elapsed,
+                    Optional.of(response.getCode()),
+                    headers,
+                    body,
+                    tooLarge ? Optional.of(ErrorKind.TOO_LARGE) : Optional.empty(),
+                    tooLarge ? "response body over " + maxResponseBytes + " bytes; the rest was not read" : "");
+        } catch (IOException | RuntimeException e) {
+            if (timedOut.get()
+                    || e instanceof SocketTimeoutException
+                    || e instanceof ConnectTimeoutException
+                    || e instanceof InterruptedIOException) {
+                return failure(
+                        started,
+                        startNanos,
+                        ErrorKind.TIMEOUT,
+                        "no complete answer within " + request.timeout().toMillis() + " ms");
+            }
+            if (e instanceof BlockedAddressException || e.getCause() instanceof BlockedAddressException) {
+                return failure(started, startNanos, ErrorKind.BLOCKED_ADDRESS, e.getMessage());
+            }
+            if (e instanceof UnknownHostException) {
+                return failure(started, startNanos, ErrorKind.DNS, "host not found: " + uri.getHost());
+            }
+            if (e instanceof HttpHostConnectException || e instanceof ConnectException) {
+                return failure(
+                        started, startNanos, ErrorKind.CONNECTION_REFUSED, "connection refused by " + uri.getHost());
+            }
+            return failure(started, startNanos, ErrorKind.IO, e.getClass().getSimpleName());
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private Result failure(Instant started, long startNanos, ErrorKind kind, String detail) {
+        return new Result(
+                started,
+                Duration.ofNanos(System.nanoTime() - startNanos),
+                Optional.empty(),
+                Map.of(),
+                new byte[0],
+                Optional.of(kind),
+                detail);
+    }
+
+    /** Connections open or waiting in the pool (for load measurements). */
+    public String poolStats() {
+        return connections.getTotalStats().toString();
+    }
+
+    @Override
+    public void close() {
+        deadlines.shutdownNow();
+        try {
+            client.close();
+        } catch (IOException e) {
+            // closing sockets; nothing left to do
+        }
+    }
+}
