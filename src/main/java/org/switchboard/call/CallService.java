@@ -43,6 +43,8 @@ public final class CallService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CallService.class.getName());
     /** How long call-start hooks (start and passthrough pings) may hold a call before routing. */
     public static final Duration START_HOOKS_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final long START_HOOKS_GRACE_MS = 500;
     /** A dial whose outcome the carrier has not reported this long after the ring timeout is given up. */
     public static final Duration DIAL_GRACE = Duration.ofSeconds(60);
     /** A connected call with no hang-up report after this long is closed, so its caps are not held forever. */
@@ -150,7 +152,7 @@ public final class CallService implements AutoCloseable {
                 CallState.RINGING,
                 "call arrived on " + tracking.number() + " for campaign " + campaign.name()
                         + (repeat.repeatCall() ? " (repeat caller)" : ""));
-        TagSet routedTags = tags.withAll(startHooks(call));
+        TagSet routedTags = startHooks(call);
         RoutingPlan plan = routing.plan(
                 tracking.accountId(), campaign.id(), routedTags, caller, repeat.routing(), clock.instant());
         List<Long> order = plan.order().stream().map(c -> c.buyer().id()).toList();
@@ -168,11 +170,13 @@ public final class CallService implements AutoCloseable {
      */
     private TagSet startHooks(Call call) {
         Deadline deadline = Deadline.in(START_HOOKS_TIMEOUT, clock);
-        var task = new java.util.concurrent.FutureTask<TagSet>(() -> hooks.onStart(call, deadline));
+        var task =
+                new java.util.concurrent.FutureTask<TagSet>(() -> hooks.onStart(call, deadline, tagsOf(call.uuid())));
         Thread.ofVirtual().name("start-hooks-" + call.uuid()).start(task);
         try {
-            TagSet added = task.get(START_HOOKS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return added == null ? TagSet.empty() : added;
+            // a little past the hooks' own deadline, so pings cut at the deadline can still hand back what they got
+            TagSet tags = task.get(START_HOOKS_TIMEOUT.toMillis() + START_HOOKS_GRACE_MS, TimeUnit.MILLISECONDS);
+            return tags == null ? call.tags() : tags;
         } catch (java.util.concurrent.TimeoutException e) {
             task.cancel(true);
             event(
@@ -180,14 +184,14 @@ public final class CallService implements AutoCloseable {
                     CallState.RINGING,
                     "call-start pings gave no answer within " + START_HOOKS_TIMEOUT.toSeconds()
                             + " s; routing without them");
-            return TagSet.empty();
+            return call.tags();
         } catch (java.util.concurrent.ExecutionException e) {
             LOG.log(Level.WARNING, "call hook start failed for call " + call.uuid(), e.getCause());
-            return TagSet.empty();
+            return call.tags();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             task.cancel(true);
-            return TagSet.empty();
+            return call.tags();
         }
     }
 
@@ -230,7 +234,7 @@ public final class CallService implements AutoCloseable {
                 if (buyer != null) {
                     Call answered = calls.findByUuid(uuid).orElseThrow();
                     safely("answered", answered, () -> {
-                        hooks.onAnswered(answered, buyer);
+                        hooks.onAnswered(answered, buyer, tagsOf(uuid));
                         return null;
                     });
                     scheduleTimers(answered, live, now);
@@ -303,6 +307,26 @@ public final class CallService implements AutoCloseable {
         });
     }
 
+    /** The live call as hooks see it: its key, and a writer of its tags for hooks that learn tags later. */
+    private LiveCall tagsOf(String uuid) {
+        return new LiveCall() {
+            @Override
+            public Optional<String> callKey() {
+                return CallService.this.callKey(uuid);
+            }
+
+            @Override
+            public void changeTags(java.util.function.UnaryOperator<TagSet> change) {
+                withLock(uuid, () -> {
+                    calls.findByUuid(uuid)
+                            .ifPresent(call -> calls.updateRouting(
+                                    call.id(), change.apply(call.tags()), call.order(), call.considered()));
+                    return null;
+                });
+            }
+        };
+    }
+
     /** The carrier reports the end of the call it knows by {@code carrierCallId}; unknown or ended calls are ignored. */
     public void hangUpCarrierCall(String carrier, String carrierCallId, Optional<Integer> durationSeconds) {
         calls.findByCarrierId(carrier, carrierCallId)
@@ -358,7 +382,7 @@ public final class CallService implements AutoCloseable {
             event(selected, CallState.DIALING, "dialling " + buyer.name() + " (attempt " + seq + ")");
             Call current = calls.findByUuid(call.uuid()).orElseThrow();
             safely("selected", current, () -> {
-                hooks.onSelected(current, buyer);
+                hooks.onSelected(current, buyer, tagsOf(call.uuid()));
                 return null;
             });
             Map<String, String> sipHeaders = buyer.destination().startsWith("sip")
@@ -401,7 +425,7 @@ public final class CallService implements AutoCloseable {
             live.watch(null);
         }
         safely("end", ended, () -> {
-            hooks.onEnd(ended);
+            hooks.onEnd(ended, tagsOf(ended.uuid()));
             return null;
         });
         return new Instruction.Hangup(call.uuid(), detail);
@@ -486,7 +510,7 @@ public final class CallService implements AutoCloseable {
             calls.findByUuid(uuid)
                     .filter(call -> call.state() == CallState.CONNECTED)
                     .ifPresent(call -> safely("timer", call, () -> {
-                        hooks.onTimer(call, at);
+                        hooks.onTimer(call, at, tagsOf(uuid));
                         return null;
                     }));
             return null;

@@ -17,5 +17,6 @@ public record TrackingNumber(
         long campaignId,
         Optional<Long> publisherId,
         TagSet tags,
+        boolean webhooksUnlocked,
         Instant createdAt,
         Instant updatedAt) {}

@@ -101,6 +101,17 @@ public final class TrackingNumberRepository {
         return find(account, id).orElseThrow();
     }
 
+    /** Marks whether the number has webhooks of its own. */
+    public void setWebhooksUnlocked(AccountId account, long id, boolean unlocked) {
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "UPDATE tracking_numbers SET webhooks_unlocked = :unlocked, updated_at = :now WHERE account_id = :account AND id = :id")
+                .bind("unlocked", unlocked)
+                .bind("now", clock.millis())
+                .bind("account", account.value())
+                .bind("id", id)
+                .execute());
+    }
+
     void delete(AccountId account, long id) {
         jdbi.useHandle(
                 handle -> handle.createUpdate("DELETE FROM tracking_numbers WHERE account_id = :account AND id = :id")
@@ -129,6 +140,7 @@ public final class TrackingNumberRepository {
                 rs.getLong("campaign_id"),
                 publisher,
                 org.switchboard.tag.TagSet.fromStored(rs.getString("tags")),
+                rs.getBoolean("webhooks_unlocked"),
                 Instant.ofEpochMilli(rs.getLong("created_at")),
                 Instant.ofEpochMilli(rs.getLong("updated_at")));
     }

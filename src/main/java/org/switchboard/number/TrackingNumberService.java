@@ -40,6 +40,7 @@ public final class TrackingNumberService implements CrudRoutes.Resource<Tracking
             long campaignId,
             Long publisherId,
             Map<String, List<String>> tags,
+            boolean webhooksUnlocked,
             String createdAt,
             String updatedAt) {}
 
@@ -87,12 +88,13 @@ public final class TrackingNumberService implements CrudRoutes.Resource<Tracking
                 n.campaignId(),
                 n.publisherId().orElse(null),
                 n.tags().asMap(),
+                n.webhooksUnlocked(),
                 n.createdAt().toString(),
                 n.updatedAt().toString());
     }
 
     private TrackingNumberIn parse(AccountId account, ObjectNode body, long selfId) {
-        JsonFields fields = new JsonFields(body, "id", "created_at", "updated_at");
+        JsonFields fields = new JsonFields(body, "id", "created_at", "updated_at", "webhooks_unlocked");
         String number = PhoneNumbers.requireE164("number", fields.requiredText("number", 40));
         var in = new TrackingNumberIn(
                 number,

@@ -24,19 +24,19 @@ class CallHooksIT {
         final List<String> calls = new CopyOnWriteArrayList<>();
 
         @Override
-        public TagSet onStart(Call call, Deadline deadline) {
+        public TagSet onStart(Call call, Deadline deadline, LiveCall live) {
             calls.add("start " + call.state().word() + " deadline="
                     + (deadline.remaining().toSeconds() <= 5));
-            return TagSet.of("lead_score", "high");
+            return call.tags().with("lead_score", "high");
         }
 
         @Override
-        public void onSelected(Call call, Buyer buyer) {
+        public void onSelected(Call call, Buyer buyer, LiveCall live) {
             calls.add("selected " + buyer.name() + " handler=" + call.tags().values("handler_id"));
         }
 
         @Override
-        public void onAnswered(Call call, Buyer buyer) {
+        public void onAnswered(Call call, Buyer buyer, LiveCall live) {
             calls.add("answered " + buyer.name() + " " + call.state().word());
         }
 
@@ -46,12 +46,12 @@ class CallHooksIT {
         }
 
         @Override
-        public void onTimer(Call call, Duration connectedFor) {
+        public void onTimer(Call call, Duration connectedFor, LiveCall live) {
             calls.add("timer " + connectedFor.toMillis() + "ms " + call.state().word());
         }
 
         @Override
-        public void onEnd(Call call) {
+        public void onEnd(Call call, LiveCall live) {
             calls.add("end " + call.status());
         }
     }
@@ -109,13 +109,13 @@ class CallHooksIT {
         // given: a start hook that never answers in time
         CallHooks slow = new CallHooks() {
             @Override
-            public TagSet onStart(Call call, Deadline deadline) {
+            public TagSet onStart(Call call, Deadline deadline, LiveCall live) {
                 try {
                     Thread.sleep(60_000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return TagSet.of("late", "true");
+                return call.tags().with("late", "true");
             }
         };
         try (TestServer server = TestServer.start(engine, slow)) {

@@ -1,0 +1,26 @@
+package org.switchboard.call;
+
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.switchboard.tag.TagSet;
+
+/**
+ * What a hook may do with a call beyond reading its record: know its call key (a bearer secret held only while the
+ * call is live, for tokens such as {@code [call_key]}) and change its tags later, from any thread (a webhook answering
+ * after the carrier was already told what to do). Each change runs under the call's lock against its current tags.
+ */
+public interface LiveCall {
+    LiveCall NONE = new LiveCall() {
+        @Override
+        public Optional<String> callKey() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void changeTags(UnaryOperator<TagSet> change) {}
+    };
+
+    Optional<String> callKey();
+
+    void changeTags(UnaryOperator<TagSet> change);
+}

@@ -1,0 +1,162 @@
+package org.switchboard.webhook;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.tag.TagSet;
+
+/** Fired pixels; every read is scoped to one account. */
+public final class FiredPixelRepository {
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+    private static final TypeReference<Map<String, List<String>>> LIST_MAP = new TypeReference<>() {};
+    private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
+
+    private final Jdbi jdbi;
+
+    public FiredPixelRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    long insert(FiredPixel p) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        INSERT INTO fired_pixels (account_id, call_id, webhook_id, webhook_name, trigger_name, test_fire,
+                            method, url, request_headers, request_body, status, response_headers, response_body,
+                            started_at, elapsed_ms, error_kind, error_detail, missing_tokens, tags_applied)
+                        VALUES (:account, :call, :webhook, :name, :trigger, :test, :method, :url, :request_headers,
+                            :request_body, :status, :response_headers, :response_body, :started, :elapsed, :error_kind,
+                            :error_detail, :missing, :tags) RETURNING id""")
+                .bind("account", p.accountId().value())
+                .bind("call", p.callId().orElse(null))
+                .bind("webhook", p.webhookId())
+                .bind("name", p.webhookName())
+                .bind("trigger", p.trigger().word())
+                .bind("test", p.testFire())
+                .bind("method", p.method())
+                .bind("url", p.url())
+                .bind("request_headers", Json.writeString(p.requestHeaders()))
+                .bind("request_body", p.requestBody().orElse(null))
+                .bind("status", p.status().orElse(null))
+                .bind("response_headers", Json.writeString(p.responseHeaders()))
+                .bind("response_body", p.responseBody().orElse(null))
+                .bind("started", p.startedAt().toEpochMilli())
+                .bind("elapsed", (int) Math.min(Integer.MAX_VALUE, p.elapsedMillis()))
+                .bind("error_kind", p.errorKind().orElse(null))
+                .bind(
+                        "error_detail",
+                        p.errorDetail()
+                                .map(d -> d.length() > 500 ? d.substring(0, 500) : d)
+                                .orElse(null))
+                .bind("missing", Json.writeString(p.missingTokens()))
+                .bind("tags", p.tagsApplied().toStored())
+                .mapTo(Long.class)
+                .one());
+    }
+
+    /** Filters of the fired-pixel list; {@code status} is an HTTP status, {@code ok} (2xx) or {@code error}. */
+    public record Filter(
+            Optional<Long> webhookId, Optional<String> status, Optional<Instant> from, Optional<Instant> to) {}
+
+    public Page<FiredPixel> list(AccountId account, Filter filter, PageRequest page) {
+        Map<String, Object> binds = new LinkedHashMap<>();
+        List<String> conditions = new ArrayList<>(List.of("account_id = :account"));
+        binds.put("account", account.value());
+        filter.webhookId().ifPresent(id -> {
+            conditions.add("webhook_id = :webhook");
+            binds.put("webhook", id);
+        });
+        filter.status().ifPresent(status -> {
+            switch (status) {
+                case "ok" -> conditions.add("status >= 200 AND status < 300 AND error_kind IS NULL");
+                case "error" -> conditions.add("(error_kind IS NOT NULL OR status IS NULL OR status >= 300)");
+                default -> {
+                    conditions.add("status = :status");
+                    binds.put("status", Integer.parseInt(status));
+                }
+            }
+        });
+        filter.from().ifPresent(from -> {
+            conditions.add("started_at >= :from");
+            binds.put("from", from.toEpochMilli());
+        });
+        filter.to().ifPresent(to -> {
+            conditions.add("started_at < :to");
+            binds.put("to", to.toEpochMilli());
+        });
+        String where = " WHERE " + String.join(" AND ", conditions);
+        return jdbi.withHandle(handle -> new Page<>(
+                handle.createQuery("SELECT * FROM fired_pixels" + where
+                                + " ORDER BY started_at DESC, id DESC LIMIT :limit OFFSET :offset")
+                        .bindMap(binds)
+                        .bind("limit", page.perPage())
+                        .bind("offset", page.offset())
+                        .map(FiredPixelRepository::map)
+                        .list(),
+                handle.createQuery("SELECT COUNT(*) FROM fired_pixels" + where)
+                        .bindMap(binds)
+                        .mapTo(Long.class)
+                        .one()));
+    }
+
+    /** A call's fired pixels in firing order. */
+    public List<FiredPixel> forCall(AccountId account, long callId) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT * FROM fired_pixels WHERE account_id = :account AND call_id = :call ORDER BY started_at, id")
+                .bind("account", account.value())
+                .bind("call", callId)
+                .map(FiredPixelRepository::map)
+                .list());
+    }
+
+    public Optional<FiredPixel> find(AccountId account, long id) {
+        return jdbi.withHandle(
+                handle -> handle.createQuery("SELECT * FROM fired_pixels WHERE account_id = :account AND id = :id")
+                        .bind("account", account.value())
+                        .bind("id", id)
+                        .map(FiredPixelRepository::map)
+                        .findOne());
+    }
+
+    private static FiredPixel map(ResultSet rs, StatementContext ctx) throws SQLException {
+        long call = rs.getLong("call_id");
+        Optional<Long> callId = rs.wasNull() ? Optional.empty() : Optional.of(call);
+        int status = rs.getInt("status");
+        Optional<Integer> statusCode = rs.wasNull() ? Optional.empty() : Optional.of(status);
+        try {
+            return new FiredPixel(
+                    rs.getLong("id"),
+                    new AccountId(rs.getLong("account_id")),
+                    callId,
+                    rs.getLong("webhook_id"),
+                    rs.getString("webhook_name"),
+                    Trigger.fromWord(rs.getString("trigger_name")).orElseThrow(),
+                    rs.getBoolean("test_fire"),
+                    rs.getString("method"),
+                    rs.getString("url"),
+                    Json.MAPPER.readValue(rs.getString("request_headers"), STRING_MAP),
+                    Optional.ofNullable(rs.getString("request_body")),
+                    statusCode,
+                    Json.MAPPER.readValue(rs.getString("response_headers"), LIST_MAP),
+                    Optional.ofNullable(rs.getString("response_body")),
+                    Instant.ofEpochMilli(rs.getLong("started_at")),
+                    rs.getInt("elapsed_ms"),
+                    Optional.ofNullable(rs.getString("error_kind")),
+                    Optional.ofNullable(rs.getString("error_detail")),
+                    Json.MAPPER.readValue(rs.getString("missing_tokens"), LIST),
+                    TagSet.fromStored(rs.getString("tags_applied")));
+        } catch (java.io.IOException e) {
+            throw new SQLException("unreadable fired pixel", e);
+        }
+    }
+}

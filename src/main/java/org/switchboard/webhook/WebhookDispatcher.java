@@ -1,0 +1,194 @@
+package org.switchboard.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.outbound.OutboundHttp;
+import org.switchboard.platform.time.Deadline;
+import org.switchboard.tag.TagSet;
+
+/**
+ * Renders and fires webhooks for one call (or a test fire), in parallel on virtual threads, each within its own
+ * timeout and an optional overall deadline; records every request and response as a fired pixel, secrets redacted;
+ * reads response tags.
+ */
+public final class WebhookDispatcher {
+    private static final Pattern SECRET_HEADER =
+            Pattern.compile("(?i).*(authorization|token|secret|key|signature|cookie|password).*");
+    private static final String REDACTED = "[redacted]";
+
+    private final OutboundHttp http;
+    private final FiredPixelRepository pixels;
+
+    public WebhookDispatcher(OutboundHttp http, FiredPixelRepository pixels) {
+        this.http = http;
+        this.pixels = pixels;
+    }
+
+    /** What tokens are rendered from. {@code callKey} is only known while the call is live. */
+    public record Context(
+            AccountId account,
+            Optional<Long> callId,
+            String callUuid,
+            Optional<String> callKey,
+            TagSet tags,
+            Optional<Integer> durationSeconds) {
+
+        /**
+         * The value of a token: the system values {@code call_uuid}, {@code call_key}, {@code call_duration}; else the
+         * call's tag of that name (several values joined by commas), which covers {@code caller_number},
+         * {@code caller_id}, {@code publisher_id}, {@code source_id}, {@code campaign_id}, {@code handler_id},
+         * {@code caller_zip}, {@code caller_state}, {@code payout}, {@code revenue} and any other tag.
+         */
+        Optional<String> value(String token) {
+            return switch (token) {
+                case "call_uuid" -> Optional.of(callUuid);
+                case "call_key" -> callKey;
+                case "call_duration" -> durationSeconds.map(String::valueOf);
+                default -> {
+                    Set<String> values = tags.values(token);
+                    yield values.isEmpty() ? Optional.empty() : Optional.of(String.join(",", values));
+                }
+            };
+        }
+    }
+
+    /** A fired webhook: its record and the tags its response gave. */
+    public record Fired(Webhook webhook, FiredPixel pixel, TagSet responseTags) {}
+
+    /**
+     * Fires {@code webhooks} together (each recorded under its own trigger); returns when all are done or the deadline
+     * has passed for all of them.
+     */
+    public List<Fired> fire(Context context, List<Webhook> webhooks, Optional<Deadline> deadline, boolean testFire) {
+        if (webhooks.isEmpty()) {
+            return List.of();
+        }
+        if (webhooks.size() == 1) {
+            return List.of(fireOne(context, webhooks.getFirst(), deadline, testFire));
+        }
+        List<Fired> fired = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Fired>> futures = new ArrayList<>();
+            for (Webhook webhook : webhooks) {
+                futures.add(threads.submit(() -> fireOne(context, webhook, deadline, testFire)));
+            }
+            for (Future<Fired> future : futures) {
+                try {
+                    fired.add(future.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("a webhook failed unexpectedly", e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return fired;
+    }
+
+    Fired fireOne(Context context, Webhook webhook, Optional<Deadline> deadline, boolean testFire) {
+        Set<String> missing = new LinkedHashSet<>();
+        Function<String, Optional<String>> values = context::value;
+        String url = Template.parse("url", webhook.url()).render(values, Template.Escaping.URL, missing);
+        Map<String, String> headers = new LinkedHashMap<>();
+        webhook.headers()
+                .forEach((name, template) -> headers.put(
+                        name, Template.parse("headers", template).render(values, Template.Escaping.HEADER, missing)));
+        Optional<String> body = webhook.body().map(b -> BodyRenderer.render(webhook.bodyFormat(), b, values, missing));
+        Optional<String> contentType = body.map(b -> webhook.bodyFormat() == Webhook.BodyFormat.JSON
+                ? "application/json"
+                : "application/x-www-form-urlencoded");
+        Duration timeout =
+                deadline.map(d -> min(webhook.timeout(), d.remaining())).orElse(webhook.timeout());
+        OutboundHttp.Result result = http.send(new OutboundHttp.Request(
+                webhook.method(),
+                url,
+                headers,
+                body.map(b -> b.getBytes(StandardCharsets.UTF_8)),
+                contentType,
+                timeout.isZero() ? Duration.ofMillis(1) : timeout));
+        TagSet responseTags =
+                result.error().isEmpty() && result.status().filter(s -> s < 300).isPresent()
+                        ? ResponseTags.parse(result.body())
+                        : TagSet.empty();
+        Map<String, String> storedHeaders = new LinkedHashMap<>();
+        headers.forEach((name, value) ->
+                storedHeaders.put(name, SECRET_HEADER.matcher(name).matches() ? REDACTED : redact(value, context)));
+        contentType.ifPresent(type -> storedHeaders.put("Content-Type", type));
+        FiredPixel pixel = new FiredPixel(
+                0,
+                context.account(),
+                context.callId(),
+                webhook.id(),
+                webhook.name(),
+                webhook.trigger(),
+                testFire,
+                webhook.method(),
+                redact(url, context),
+                storedHeaders,
+                body.map(b -> redact(b, context)),
+                result.status(),
+                result.headers(),
+                result.body().length == 0
+                        ? Optional.empty()
+                        : Optional.of(new String(result.body(), StandardCharsets.UTF_8)),
+                result.startedAt(),
+                result.elapsed().toMillis(),
+                result.error().map(kind -> kind.name().toLowerCase(Locale.ROOT)),
+                result.error().map(kind -> result.errorDetail()),
+                List.copyOf(missing),
+                responseTags);
+        long id = pixels.insert(pixel);
+        return new Fired(webhook, withId(pixel, id), responseTags);
+    }
+
+    /** The call key is a bearer secret: it never reaches the fired-pixel record. */
+    private static String redact(String text, Context context) {
+        return context.callKey()
+                .filter(key -> !key.isEmpty())
+                .map(key -> text.replace(key, REDACTED))
+                .orElse(text);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static FiredPixel withId(FiredPixel p, long id) {
+        return new FiredPixel(
+                id,
+                p.accountId(),
+                p.callId(),
+                p.webhookId(),
+                p.webhookName(),
+                p.trigger(),
+                p.testFire(),
+                p.method(),
+                p.url(),
+                p.requestHeaders(),
+                p.requestBody(),
+                p.status(),
+                p.responseHeaders(),
+                p.responseBody(),
+                p.startedAt(),
+                p.elapsedMillis(),
+                p.errorKind(),
+                p.errorDetail(),
+                p.missingTokens(),
+                p.tagsApplied());
+    }
+}

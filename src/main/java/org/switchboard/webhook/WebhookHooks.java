@@ -1,0 +1,177 @@
+package org.switchboard.webhook;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.switchboard.buyer.Buyer;
+import org.switchboard.call.Call;
+import org.switchboard.call.CallHooks;
+import org.switchboard.call.CallOutcome;
+import org.switchboard.call.LiveCall;
+import org.switchboard.number.TrackingNumber;
+import org.switchboard.number.TrackingNumberRepository;
+import org.switchboard.platform.time.Deadline;
+import org.switchboard.tag.GeoTagger;
+import org.switchboard.tag.TagSet;
+
+/**
+ * Fires a call's webhooks at the points of the call flow, in the documented order.
+ *
+ * <ul>
+ *   <li>Call start, before routing, within the start deadline: {@code data_appending} webhooks first, their response
+ *       tags applied; then {@code start} and {@code passthrough} together, seeing those tags.
+ *   <li>{@code selected}: before each buyer is dialled (again on failover), so the buyer's system is updated first.
+ *   <li>{@code answered}, {@code timer}, and after the call {@code connect} (if it connected) then {@code always}:
+ *       on a per-call queue off the carrier's request, so they never delay the carrier, and in that order, so
+ *       {@code always} is last. The conversions feature fires {@code conversion}, {@code non_conversion} and
+ *       {@code postback} through {@link #fire} on the same queue, before {@code always}.
+ * </ul>
+ *
+ * Which webhooks: the campaign's, or an unlocked number's own instead; plus, for {@code selected} and later, those of
+ * the buyer concerned. A webhook fires only when the call carries its {@code matches}.
+ */
+public final class WebhookHooks implements CallHooks, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(WebhookHooks.class.getName());
+
+    private final WebhookRepository webhooks;
+    private final TrackingNumberRepository numbers;
+    private final WebhookDispatcher dispatcher;
+    private final GeoTagger geo;
+    private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, CompletableFuture<Void>> uuidToQueue = new ConcurrentHashMap<>();
+
+    public WebhookHooks(
+            WebhookRepository webhooks, TrackingNumberRepository numbers, WebhookDispatcher dispatcher, GeoTagger geo) {
+        this.webhooks = webhooks;
+        this.numbers = numbers;
+        this.dispatcher = dispatcher;
+        this.geo = geo;
+    }
+
+    @Override
+    public TagSet onStart(Call call, Deadline deadline, LiveCall live) {
+        TagSet tags = call.tags();
+        for (Trigger[] stage : new Trigger[][] {{Trigger.DATA_APPENDING}, {Trigger.START, Trigger.PASSTHROUGH}}) {
+            List<Webhook> due = new ArrayList<>();
+            for (Trigger trigger : stage) {
+                due.addAll(applicable(call, trigger, Optional.empty(), tags));
+            }
+            if (due.isEmpty() || deadline.expired()) {
+                continue;
+            }
+            for (WebhookDispatcher.Fired fired :
+                    dispatcher.fire(context(call, live, tags), due, Optional.of(deadline), false)) {
+                tags = ResponseTags.apply(tags, fired.responseTags(), geo);
+            }
+        }
+        return tags;
+    }
+
+    @Override
+    public void onSelected(Call call, Buyer buyer, LiveCall live) {
+        fireNow(call, Trigger.SELECTED, Optional.of(buyer.id()), live);
+    }
+
+    @Override
+    public void onAnswered(Call call, Buyer buyer, LiveCall live) {
+        enqueue(call, () -> fireNow(call, Trigger.ANSWERED, Optional.of(buyer.id()), live));
+    }
+
+    @Override
+    public List<Duration> connectedTimers(Call call) {
+        return applicable(call, Trigger.TIMER, call.buyerId(), call.tags()).stream()
+                .flatMap(w -> w.timerSeconds().stream())
+                .distinct()
+                .sorted()
+                .map(Duration::ofSeconds)
+                .toList();
+    }
+
+    @Override
+    public void onTimer(Call call, Duration connectedFor, LiveCall live) {
+        enqueue(call, () -> {
+            List<Webhook> due = applicable(call, Trigger.TIMER, call.buyerId(), call.tags()).stream()
+                    .filter(w -> w.timerSeconds()
+                            .filter(s -> s == connectedFor.toSeconds())
+                            .isPresent())
+                    .toList();
+            applyTags(dispatcher.fire(context(call, live, call.tags()), due, Optional.empty(), false), live);
+        });
+    }
+
+    @Override
+    public void onEnd(Call call, LiveCall live) {
+        CompletableFuture<Void> end = enqueue(call, () -> {
+            if (call.outcome().filter(o -> o == CallOutcome.COMPLETED).isPresent()) {
+                fireNow(call, Trigger.CONNECT, call.buyerId(), live);
+            }
+            fireNow(call, Trigger.ALWAYS, call.buyerId(), live);
+        });
+        // forget the call's queue once its end has run, unless more was queued behind it
+        end.whenComplete((done, error) -> uuidToQueue.remove(call.uuid(), end));
+    }
+
+    /** Fires one trigger for a call on its queue (for the conversions feature: conversion, postback, ...). */
+    public void fire(Call call, Trigger trigger, LiveCall live) {
+        enqueue(call, () -> fireNow(call, trigger, call.buyerId(), live));
+    }
+
+    private void fireNow(Call call, Trigger trigger, Optional<Long> buyerId, LiveCall live) {
+        List<Webhook> due = applicable(call, trigger, buyerId, call.tags());
+        applyTags(dispatcher.fire(context(call, live, call.tags()), due, Optional.empty(), false), live);
+    }
+
+    private void applyTags(List<WebhookDispatcher.Fired> fired, LiveCall live) {
+        for (WebhookDispatcher.Fired f : fired) {
+            if (!f.responseTags().isEmpty()) {
+                live.changeTags(tags -> ResponseTags.apply(tags, f.responseTags(), geo));
+            }
+        }
+    }
+
+    /** Runs {@code work} after everything queued before for this call (answered before timer before always). */
+    private CompletableFuture<Void> enqueue(Call call, Runnable work) {
+        return uuidToQueue.compute(call.uuid(), (uuid, queue) -> {
+            CompletableFuture<Void> previous = queue == null ? CompletableFuture.completedFuture(null) : queue;
+            return previous.thenRunAsync(
+                    () -> {
+                        try {
+                            work.run();
+                        } catch (RuntimeException e) {
+                            LOG.log(Level.WARNING, "webhooks of call " + uuid + " failed", e);
+                        }
+                    },
+                    background);
+        });
+    }
+
+    /** The webhooks of {@code trigger} that apply to the call with {@code tags}. */
+    List<Webhook> applicable(Call call, Trigger trigger, Optional<Long> buyerId, TagSet tags) {
+        Optional<TrackingNumber> number = numbers.find(call.accountId(), call.trackingNumberId());
+        List<Webhook> candidates = new ArrayList<>(number.filter(TrackingNumber::webhooksUnlocked)
+                .map(n -> webhooks.ofOwner(call.accountId(), Webhook.Owner.NUMBER, n.id()))
+                .orElseGet(() -> webhooks.ofOwner(call.accountId(), Webhook.Owner.CAMPAIGN, call.campaignId())));
+        buyerId.ifPresent(id -> candidates.addAll(webhooks.ofOwner(call.accountId(), Webhook.Owner.BUYER, id)));
+        return candidates.stream()
+                .filter(w -> w.trigger() == trigger && w.matches().matches(tags))
+                .toList();
+    }
+
+    private static WebhookDispatcher.Context context(Call call, LiveCall live, TagSet tags) {
+        return new WebhookDispatcher.Context(
+                call.accountId(), Optional.of(call.id()), call.uuid(), live.callKey(), tags, call.durationSeconds());
+    }
+
+    @Override
+    public void close() {
+        background.close();
+    }
+}

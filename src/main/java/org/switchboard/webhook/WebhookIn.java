@@ -1,0 +1,148 @@
+package org.switchboard.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.JsonFields;
+import org.switchboard.tag.TagFilter;
+
+/** The editable fields of a webhook, checked; every template is parsed so a bad token is refused at save. */
+record WebhookIn(
+        String name,
+        Trigger trigger,
+        Optional<Integer> timerSeconds,
+        TagFilter matches,
+        String method,
+        String url,
+        Map<String, String> headers,
+        Optional<String> body,
+        Webhook.BodyFormat bodyFormat,
+        Duration timeout) {
+    static final int DEFAULT_TIMEOUT_MS = 5_000;
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
+
+    /** The fields of a stored webhook, to copy it. */
+    static WebhookIn of(Webhook w) {
+        return new WebhookIn(
+                w.name(),
+                w.trigger(),
+                w.timerSeconds(),
+                w.matches(),
+                w.method(),
+                w.url(),
+                w.headers(),
+                w.body(),
+                w.bodyFormat(),
+                w.timeout());
+    }
+
+    static WebhookIn parse(ObjectNode node) {
+        JsonFields fields = new JsonFields(node, "id", "owner_type", "owner_id", "created_at", "updated_at");
+        String name = fields.requiredText("name", 200);
+        String triggerWord = fields.requiredText("trigger", 24);
+        Trigger trigger = Trigger.fromWord(triggerWord)
+                .orElseThrow(() -> new ApiException.BadRequest(
+                        "trigger",
+                        "must be one of "
+                                + String.join(
+                                        ", ",
+                                        java.util.Arrays.stream(Trigger.values())
+                                                .map(Trigger::word)
+                                                .toList())));
+        Optional<Integer> timer = fields.optionalInteger("timer_seconds", 1, 86_400);
+        if (trigger == Trigger.TIMER && timer.isEmpty()) {
+            throw new ApiException.BadRequest("timer_seconds", "is required for a timer webhook");
+        }
+        if (trigger != Trigger.TIMER && timer.isPresent()) {
+            throw new ApiException.BadRequest("timer_seconds", "is only for timer webhooks");
+        }
+        TagFilter matches = TagFilter.parse("matches", fields.take("matches").orElse(null));
+        String method = fields.optionalText("method", 8).orElse("GET").toUpperCase(Locale.ROOT);
+        if (!method.equals("GET") && !method.equals("POST")) {
+            throw new ApiException.BadRequest("method", "must be GET or POST");
+        }
+        String url = fields.requiredText("url", 4_000);
+        Template.parse("url", url);
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new ApiException.BadRequest("url", "must start with http:// or https://");
+        }
+        Map<String, String> headers = headers(fields.take("headers"));
+        Webhook.BodyFormat format = fields.optionalText("body_format", 8)
+                .map(word -> switch (word.toLowerCase(Locale.ROOT)) {
+                    case "json" -> Webhook.BodyFormat.JSON;
+                    case "form" -> Webhook.BodyFormat.FORM;
+                    case "none" -> Webhook.BodyFormat.NONE;
+                    default -> throw new ApiException.BadRequest("body_format", "must be json, form or none");
+                })
+                .orElse(Webhook.BodyFormat.NONE);
+        Optional<String> body = fields.take("body")
+                .map(value -> {
+                    if (!value.isTextual()) {
+                        throw new ApiException.BadRequest("body", "must be a string (a template)");
+                    }
+                    return value.asText();
+                })
+                .filter(text -> !text.isBlank());
+        if (body.isPresent() && format == Webhook.BodyFormat.NONE) {
+            throw new ApiException.BadRequest("body_format", "must be json or form when a body is given");
+        }
+        if (body.isPresent() && method.equals("GET")) {
+            throw new ApiException.BadRequest("body", "a GET webhook sends no body; use POST");
+        }
+        body.ifPresent(text -> checkBody(format, text));
+        int timeoutMs = fields.integer("timeout_ms", DEFAULT_TIMEOUT_MS, 100, 30_000);
+        fields.finish();
+        return new WebhookIn(
+                name, trigger, timer, matches, method, url, headers, body, format, Duration.ofMillis(timeoutMs));
+    }
+
+    private static Map<String, String> headers(Optional<JsonNode> node) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (node.isEmpty()) {
+            return headers;
+        }
+        if (!node.get().isObject()) {
+            throw new ApiException.BadRequest("headers", "must be an object of header names to templates");
+        }
+        for (var entry : node.get().properties()) {
+            if (!HEADER_NAME.matcher(entry.getKey()).matches()) {
+                throw new ApiException.BadRequest("headers", "'" + entry.getKey() + "' is not a header name");
+            }
+            if (!entry.getValue().isTextual()) {
+                throw new ApiException.BadRequest("headers", entry.getKey() + " must be a string");
+            }
+            Template.parse("headers." + entry.getKey(), entry.getValue().asText());
+            headers.put(entry.getKey(), entry.getValue().asText());
+        }
+        if (headers.size() > 30) {
+            throw new ApiException.BadRequest("headers", "at most 30 headers");
+        }
+        return headers;
+    }
+
+    /** A JSON body must be JSON (tokens live inside its strings); a form body is a template. */
+    private static void checkBody(Webhook.BodyFormat format, String text) {
+        if (text.length() > 100_000) {
+            throw new ApiException.BadRequest("body", "must be at most 100000 characters");
+        }
+        if (format == Webhook.BodyFormat.FORM) {
+            Template.parse("body", text);
+            return;
+        }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new ApiException.BadRequest(
+                    "body", "is not valid JSON; put tokens inside strings, e.g. \"[caller_number]\"");
+        }
+        BodyRenderer.checkStrings(json, "body");
+    }
+}

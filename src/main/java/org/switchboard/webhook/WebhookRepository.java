@@ -1,0 +1,164 @@
+package org.switchboard.webhook;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Sql;
+import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.tag.TagFilter;
+
+/** Webhook definitions; every method is scoped to one account. */
+public final class WebhookRepository {
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public WebhookRepository(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    public Optional<Webhook> find(AccountId account, long id) {
+        return Sql.find(jdbi, "webhooks", account, id, WebhookRepository::map);
+    }
+
+    public Page<Webhook> list(AccountId account, Webhook.Owner owner, long ownerId, PageRequest page) {
+        return Sql.page(
+                jdbi,
+                "webhooks",
+                account,
+                "owner_kind = :kind AND owner_id = :owner",
+                Map.of("kind", owner.stored(), "owner", ownerId),
+                WebhookRepository::map,
+                page);
+    }
+
+    /** All webhooks of one owner, oldest first (what a call on it can fire). */
+    public List<Webhook> ofOwner(AccountId account, Webhook.Owner owner, long ownerId) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT * FROM webhooks WHERE account_id = :account AND owner_kind = :kind AND owner_id = :owner
+                        ORDER BY id""")
+                .bind("account", account.value())
+                .bind("kind", owner.stored())
+                .bind("owner", ownerId)
+                .map(WebhookRepository::map)
+                .list());
+    }
+
+    Webhook insert(AccountId account, Webhook.Owner owner, long ownerId, WebhookIn in) {
+        long id = jdbi.withHandle(handle -> insert(handle, account, owner, ownerId, in));
+        return find(account, id).orElseThrow();
+    }
+
+    private long insert(Handle handle, AccountId account, Webhook.Owner owner, long ownerId, WebhookIn in) {
+        long now = clock.millis();
+        return bindFields(handle.createQuery("""
+                                INSERT INTO webhooks (account_id, owner_kind, owner_id, name, trigger_name, timer_seconds,
+                                    matches, method, url, headers, body, body_format, timeout_ms, created_at, updated_at)
+                                VALUES (:account, :kind, :owner, :name, :trigger, :timer, :matches, :method, :url,
+                                    :headers, :body, :format, :timeout, :now, :now) RETURNING id"""), in)
+                .bind("account", account.value())
+                .bind("kind", owner.stored())
+                .bind("owner", ownerId)
+                .bind("now", now)
+                .mapTo(Long.class)
+                .one();
+    }
+
+    Webhook update(AccountId account, long id, WebhookIn in) {
+        jdbi.useHandle(handle -> bindFields(handle.createUpdate("""
+                                UPDATE webhooks SET name = :name, trigger_name = :trigger, timer_seconds = :timer,
+                                    matches = :matches, method = :method, url = :url, headers = :headers, body = :body,
+                                    body_format = :format, timeout_ms = :timeout, updated_at = :now
+                                WHERE account_id = :account AND id = :id"""), in)
+                .bind("account", account.value())
+                .bind("id", id)
+                .bind("now", clock.millis())
+                .execute());
+        return find(account, id).orElseThrow();
+    }
+
+    void delete(AccountId account, long id) {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM webhooks WHERE account_id = :account AND id = :id")
+                .bind("account", account.value())
+                .bind("id", id)
+                .execute());
+    }
+
+    /** Copies every webhook of one owner to another (company defaults into a campaign, a campaign's onto a number). */
+    public void copy(AccountId account, Webhook.Owner from, long fromId, Webhook.Owner to, long toId) {
+        List<Webhook> source = ofOwner(account, from, fromId);
+        jdbi.useTransaction(handle -> {
+            for (Webhook webhook : source) {
+                insert(handle, account, to, toId, WebhookIn.of(webhook));
+            }
+        });
+    }
+
+    /** Deletes every webhook of an owner. */
+    public void deleteOwnedBy(AccountId account, Webhook.Owner owner, long ownerId) {
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "DELETE FROM webhooks WHERE account_id = :account AND owner_kind = :kind AND owner_id = :owner")
+                .bind("account", account.value())
+                .bind("kind", owner.stored())
+                .bind("owner", ownerId)
+                .execute());
+    }
+
+    private static <S extends SqlStatement<S>> S bindFields(S statement, WebhookIn in) {
+        return statement
+                .bind("name", in.name())
+                .bind("trigger", in.trigger().word())
+                .bind("timer", in.timerSeconds().orElse(null))
+                .bind("matches", in.matches().toStored())
+                .bind("method", in.method())
+                .bind("url", in.url())
+                .bind("headers", Json.writeString(in.headers()))
+                .bind("body", in.body().orElse(null))
+                .bind("format", in.bodyFormat().word())
+                .bind("timeout", (int) in.timeout().toMillis());
+    }
+
+    private static Webhook map(ResultSet rs, StatementContext ctx) throws SQLException {
+        int timer = rs.getInt("timer_seconds");
+        Optional<Integer> timerSeconds = rs.wasNull() ? Optional.empty() : Optional.of(timer);
+        Map<String, String> headers;
+        try {
+            headers = Json.MAPPER.readValue(rs.getString("headers"), HEADERS);
+        } catch (java.io.IOException e) {
+            throw new SQLException("unreadable webhook headers", e);
+        }
+        return new Webhook(
+                rs.getLong("id"),
+                new AccountId(rs.getLong("account_id")),
+                Webhook.Owner.valueOf(rs.getString("owner_kind").toUpperCase(Locale.ROOT)),
+                rs.getLong("owner_id"),
+                rs.getString("name"),
+                Trigger.fromWord(rs.getString("trigger_name")).orElseThrow(),
+                timerSeconds,
+                TagFilter.fromStored(rs.getString("matches")),
+                rs.getString("method"),
+                rs.getString("url"),
+                headers,
+                Optional.ofNullable(rs.getString("body")),
+                Webhook.BodyFormat.valueOf(rs.getString("body_format").toUpperCase(Locale.ROOT)),
+                Duration.ofMillis(rs.getInt("timeout_ms")),
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                Instant.ofEpochMilli(rs.getLong("updated_at")));
+    }
+}
