@@ -33,7 +33,10 @@ import org.switchboard.platform.db.Database;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.HealthRoutes;
 import org.switchboard.platform.http.HttpErrors;
+import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.InMemoryLiveState;
+import org.switchboard.platform.outbound.AddressPolicy;
+import org.switchboard.platform.outbound.OutboundHttp;
 import org.switchboard.publisher.PublisherRepository;
 import org.switchboard.publisher.PublisherService;
 import org.switchboard.routing.RoutingService;
@@ -41,6 +44,13 @@ import org.switchboard.tag.GeoTagger;
 import org.switchboard.telephony.CallControlRoutes;
 import org.switchboard.telephony.PlivoRoutes;
 import org.switchboard.telephony.TwilioRoutes;
+import org.switchboard.webhook.FiredPixelRepository;
+import org.switchboard.webhook.FiredPixelRoutes;
+import org.switchboard.webhook.Webhook;
+import org.switchboard.webhook.WebhookDispatcher;
+import org.switchboard.webhook.WebhookHooks;
+import org.switchboard.webhook.WebhookRepository;
+import org.switchboard.webhook.WebhookRoutes;
 
 /**
  * The composition root: builds every component with its constructor and starts the HTTP server. Tests build the
@@ -53,8 +63,11 @@ public final class Wiring implements AutoCloseable {
     private final WebServer server;
     private final Optional<String> firstStartBanner;
     private final CallService calls;
+    private final OutboundHttp outbound;
+    private final WebhookHooks webhookHooks;
 
-    private Wiring(SwitchboardConfig config, Clock clock, CallHooks hooks) {
+    /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
+    private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
         this.config = config;
         this.database = Database.open(
                 config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.databasePoolSize());
@@ -68,8 +81,21 @@ public final class Wiring implements AutoCloseable {
             var buyers = new BuyerRepository(jdbi, clock);
             var groups = new BuyerGroupRepository(jdbi, clock);
             var callerLists = new CallerListRepository(jdbi, clock);
+            var webhooks = new WebhookRepository(jdbi, clock);
+            var pixels = new FiredPixelRepository(jdbi);
+            this.outbound = new OutboundHttp(
+                    AddressPolicy.allowing(config.outboundAllowCidrs()),
+                    config.webhookResponseCapBytes(),
+                    config.webhookMaxConnections(),
+                    clock);
+            var dispatcher = new WebhookDispatcher(outbound, pixels);
+            var geo = new GeoTagger();
+            this.webhookHooks = new WebhookHooks(webhooks, numbers, dispatcher, geo);
             var services = new FirstAccount.Services(
-                    new CampaignService(campaigns),
+                    new CampaignService(
+                            campaigns,
+                            (account, campaign) ->
+                                    webhooks.copy(account, Webhook.Owner.COMPANY, 0, Webhook.Owner.CAMPAIGN, campaign)),
                     new PublisherService(publishers),
                     new TrackingNumberService(numbers, campaigns, publishers),
                     new BuyerService(buyers, campaigns));
@@ -87,9 +113,9 @@ public final class Wiring implements AutoCloseable {
                     numbers,
                     campaigns,
                     buyers,
-                    new CallTagging(publishers, new GeoTagger(), CallerTagSource.NONE, callRecords),
+                    new CallTagging(publishers, geo, CallerTagSource.NONE, callRecords),
                     routingService,
-                    hooks,
+                    hooks.orElse(webhookHooks),
                     clock);
 
             HttpRouting.Builder routing = HttpRouting.builder();
@@ -127,6 +153,30 @@ public final class Wiring implements AutoCloseable {
                     (account, id) -> buyers.find(account, id).isPresent());
             new CallControlRoutes(calls, callRecords, auth::require).register(routing);
             new CallLogRoutes(callRecords, auth::require).register(routing);
+            new WebhookRoutes(webhooks, dispatcher, auth::require)
+                    .register(
+                            routing,
+                            (account, id) -> campaigns.find(account, id).isPresent(),
+                            (account, id) -> buyers.find(account, id).isPresent(),
+                            new WebhookRoutes.NumberLocks() {
+                                @Override
+                                public Optional<Long> campaignOf(AccountId account, long numberId) {
+                                    return numbers.find(account, numberId).map(n -> n.campaignId());
+                                }
+
+                                @Override
+                                public boolean unlocked(AccountId account, long numberId) {
+                                    return numbers.find(account, numberId)
+                                            .map(n -> n.webhooksUnlocked())
+                                            .orElse(false);
+                                }
+
+                                @Override
+                                public void setUnlocked(AccountId account, long numberId, boolean unlocked) {
+                                    numbers.setWebhooksUnlocked(account, numberId, unlocked);
+                                }
+                            });
+            new FiredPixelRoutes(pixels, callRecords, auth::require).register(routing);
             config.twilioAuthToken()
                     .ifPresent(token -> new TwilioRoutes(calls, token, config.publicApiUrl()).register(routing));
             config.plivoAuthToken()
@@ -158,7 +208,7 @@ public final class Wiring implements AutoCloseable {
 
     /** Opens the store, runs migrations and starts serving. */
     public static Wiring start(SwitchboardConfig config, Clock clock) {
-        return new Wiring(config, clock, CallHooks.NONE);
+        return new Wiring(config, clock, Optional.empty());
     }
 
     /**
@@ -166,7 +216,7 @@ public final class Wiring implements AutoCloseable {
      * theirs, only tests use this.
      */
     public static Wiring start(SwitchboardConfig config, Clock clock, CallHooks hooks) {
-        return new Wiring(config, clock, hooks);
+        return new Wiring(config, clock, Optional.of(hooks));
     }
 
     private static InetAddress address(String host) {
@@ -202,6 +252,8 @@ public final class Wiring implements AutoCloseable {
     public void close() {
         server.stop();
         calls.close();
+        webhookHooks.close();
+        outbound.close();
         database.close();
     }
 }

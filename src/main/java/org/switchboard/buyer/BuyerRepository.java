@@ -143,6 +143,9 @@ public final class BuyerRepository {
                     .bind("id", id)
                     .execute();
             CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.BUYER, id);
+            handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'buyer' AND owner_id = :id")
+                    .bind("id", id)
+                    .execute();
             handle.createUpdate("DELETE FROM buyers WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)

@@ -83,6 +83,9 @@ public final class CampaignRepository {
                     .bind("id", id)
                     .execute();
             CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.CAMPAIGN, id);
+            handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'campaign' AND owner_id = :id")
+                    .bind("id", id)
+                    .execute();
             handle.createUpdate("DELETE FROM campaigns WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)

@@ -12,9 +12,15 @@ import org.switchboard.platform.id.AccountId;
 /** Campaigns through the admin API: unique customer ids, and no deletion while tracking numbers point at one. */
 public final class CampaignService implements CrudRoutes.Resource<Campaign> {
     private final CampaignRepository campaigns;
+    private final java.util.function.BiConsumer<AccountId, Long> copyDefaultWebhooks;
 
-    public CampaignService(CampaignRepository campaigns) {
+    /**
+     * @param copyDefaultWebhooks copies the company's default webhooks into a new campaign that asks for them
+     */
+    public CampaignService(
+            CampaignRepository campaigns, java.util.function.BiConsumer<AccountId, Long> copyDefaultWebhooks) {
         this.campaigns = campaigns;
+        this.copyDefaultWebhooks = copyDefaultWebhooks;
     }
 
     @Override
@@ -40,7 +46,11 @@ public final class CampaignService implements CrudRoutes.Resource<Campaign> {
     @Override
     public Campaign create(AccountId account, ObjectNode body) {
         CampaignIn in = checked(account, CampaignIn.parse(body), 0);
-        return campaigns.insert(account, in);
+        Campaign created = campaigns.insert(account, in);
+        if (created.useCompanyDefaultWebhooks()) {
+            copyDefaultWebhooks.accept(account, created.id());
+        }
+        return created;
     }
 
     @Override

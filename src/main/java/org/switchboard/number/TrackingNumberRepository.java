@@ -112,12 +112,17 @@ public final class TrackingNumberRepository {
                 .execute());
     }
 
+    /** Deletes the number with its own webhooks, in one transaction. */
     void delete(AccountId account, long id) {
-        jdbi.useHandle(
-                handle -> handle.createUpdate("DELETE FROM tracking_numbers WHERE account_id = :account AND id = :id")
-                        .bind("account", account.value())
-                        .bind("id", id)
-                        .execute());
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'number' AND owner_id = :id")
+                    .bind("id", id)
+                    .execute();
+            handle.createUpdate("DELETE FROM tracking_numbers WHERE account_id = :account AND id = :id")
+                    .bind("account", account.value())
+                    .bind("id", id)
+                    .execute();
+        });
     }
 
     private static <S extends SqlStatement<S>> S bindFields(S statement, TrackingNumberIn in) {

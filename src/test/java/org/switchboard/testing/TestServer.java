@@ -55,6 +55,8 @@ public final class TestServer implements AutoCloseable {
         settings.put("SWITCHBOARD_PUBLIC_API_URL", "http://127.0.0.1:" + port);
         settings.put("SWITCHBOARD_TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN);
         settings.put("SWITCHBOARD_PLIVO_AUTH_TOKEN", PLIVO_AUTH_TOKEN);
+        // webhook targets in tests are receivers on loopback, which an operator would have to allow the same way
+        settings.put("SWITCHBOARD_OUTBOUND_ALLOW_CIDRS", "127.0.0.0/8");
         settings.put("SWITCHBOARD_DATA_DIR", dataDir.toString());
         settings.put("SWITCHBOARD_OPERATOR_TOKEN", OPERATOR_TOKEN);
         if (engine == Engine.POSTGRESQL) {

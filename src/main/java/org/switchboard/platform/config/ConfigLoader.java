@@ -143,6 +143,20 @@ public final class ConfigLoader {
             Optional<String> firstKey = optional("first_account_api_key");
             firstKey.ifPresent(key -> minLength("first_account_api_key", key, 24));
             boolean demo = bool("demo_data");
+            List<String> allowCidrs = new ArrayList<>();
+            for (String cidr : text("outbound_allow_cidrs").split(",")) {
+                if (cidr.isBlank()) {
+                    continue;
+                }
+                try {
+                    org.switchboard.platform.outbound.AddressPolicy.allowing(List.of(cidr));
+                    allowCidrs.add(cidr.strip());
+                } catch (IllegalArgumentException e) {
+                    problems.add(envName("outbound_allow_cidrs") + ": " + e.getMessage());
+                }
+            }
+            int responseCap = integer("webhook_response_cap_bytes", 1_024, 10 * 1024 * 1024);
+            int maxConnections = integer("webhook_max_connections", 1, 100_000);
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
@@ -161,6 +175,9 @@ public final class ConfigLoader {
                     dataUrl,
                     masterKey,
                     operatorToken,
+                    allowCidrs,
+                    responseCap,
+                    maxConnections,
                     optional("twilio_auth_token"),
                     optional("plivo_auth_token"),
                     firstName,

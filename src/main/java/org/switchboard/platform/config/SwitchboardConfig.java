@@ -1,6 +1,7 @@
 package org.switchboard.platform.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,9 @@ public record SwitchboardConfig(
         String publicDataUrl,
         Optional<String> masterKey,
         Optional<String> operatorToken,
+        List<String> outboundAllowCidrs,
+        int webhookResponseCapBytes,
+        int webhookMaxConnections,
         Optional<String> twilioAuthToken,
         Optional<String> plivoAuthToken,
         String firstAccountName,

@@ -1,0 +1,262 @@
+package org.switchboard.webhook;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.switchboard.call.Call;
+import org.switchboard.call.CallRepository;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+
+/**
+ * Fired pixels: {@code GET /api/v2/fired_pixels} (filters {@code webhook_id}, {@code status} as an HTTP status,
+ * {@code ok} or {@code error}, {@code from}, {@code to}), {@code GET /api/v2/fired_pixels/{id}}, and a call's own at
+ * {@code GET /api/v2/calls/{uuid}/fired_pixels} and, as a HAR 1.2 file for the partner's support, {@code
+ * /api/v2/calls/{uuid}/fired_pixels.har}.
+ */
+public final class FiredPixelRoutes {
+    private final FiredPixelRepository pixels;
+    private final CallRepository calls;
+    private final Function<ServerRequest, AccountId> auth;
+
+    public FiredPixelRoutes(
+            FiredPixelRepository pixels, CallRepository calls, Function<ServerRequest, AccountId> auth) {
+        this.pixels = pixels;
+        this.calls = calls;
+        this.auth = auth;
+    }
+
+    record PixelOut(
+            long id,
+            String callUuid,
+            long webhookId,
+            String webhookName,
+            String trigger,
+            boolean testFire,
+            String method,
+            String url,
+            Map<String, String> requestHeaders,
+            String requestBody,
+            Integer status,
+            Map<String, List<String>> responseHeaders,
+            String responseBody,
+            String startedAt,
+            long elapsedMs,
+            String error,
+            String errorDetail,
+            List<String> missingTokens,
+            Map<String, List<String>> tagsApplied) {
+        static PixelOut of(FiredPixel p) {
+            return of(p, null);
+        }
+
+        static PixelOut of(FiredPixel p, String callUuid) {
+            return new PixelOut(
+                    p.id(),
+                    callUuid,
+                    p.webhookId(),
+                    p.webhookName(),
+                    p.trigger().word(),
+                    p.testFire(),
+                    p.method(),
+                    p.url(),
+                    p.requestHeaders(),
+                    p.requestBody().orElse(null),
+                    p.status().orElse(null),
+                    p.responseHeaders(),
+                    p.responseBody().orElse(null),
+                    p.startedAt().toString(),
+                    p.elapsedMillis(),
+                    p.errorKind().orElse(null),
+                    p.errorDetail().orElse(null),
+                    p.missingTokens(),
+                    p.tagsApplied().asMap());
+        }
+    }
+
+    public void register(HttpRules rules) {
+        rules.get("/api/v2/fired_pixels", (req, res) -> {
+            AccountId account = auth.apply(req);
+            PageRequest page = PageRequest.of(req);
+            Optional<String> status = Http.query(req, "status");
+            status.ifPresent(value -> {
+                if (!value.equals("ok") && !value.equals("error") && !value.matches("[1-5]\\d\\d")) {
+                    throw new ApiException.BadRequest("status", "must be an HTTP status, ok or error");
+                }
+            });
+            var filter = new FiredPixelRepository.Filter(
+                    Http.idQuery(req, "webhook_id"), status, instant(req, "from"), instant(req, "to"));
+            Http.page(req, res, page, pixels.list(account, filter, page).map(PixelOut::of));
+        });
+        rules.get("/api/v2/fired_pixels/{id}", (req, res) -> {
+            AccountId account = auth.apply(req);
+            long id = Http.pathId(req, "id", "fired pixel");
+            Http.ok(
+                    res,
+                    PixelOut.of(pixels.find(account, id)
+                            .orElseThrow(() -> new ApiException.NotFound("no fired pixel with id " + id))));
+        });
+        rules.get("/api/v2/calls/{uuid}/fired_pixels", (req, res) -> {
+            AccountId account = auth.apply(req);
+            Call call = call(req, account);
+            Http.ok(
+                    res,
+                    pixels.forCall(account, call.id()).stream()
+                            .map(p -> PixelOut.of(p, call.uuid()))
+                            .toList());
+        });
+        rules.get("/api/v2/calls/{uuid}/fired_pixels.har", (req, res) -> {
+            AccountId account = auth.apply(req);
+            Call call = call(req, account);
+            res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"call-" + call.uuid() + ".har\"");
+            Http.ok(res, har(pixels.forCall(account, call.id())));
+        });
+    }
+
+    private Call call(ServerRequest req, AccountId account) {
+        String uuid = req.path().pathParameters().get("uuid");
+        return calls.find(account, uuid).orElseThrow(() -> new ApiException.NotFound("no call with uuid " + uuid));
+    }
+
+    private static Optional<Instant> instant(ServerRequest req, String name) {
+        return Http.query(req, name).map(raw -> {
+            try {
+                return Instant.parse(raw);
+            } catch (DateTimeParseException e) {
+                throw new ApiException.BadRequest(name, "must be an ISO-8601 instant such as 2026-11-22T00:00:00Z");
+            }
+        });
+    }
+
+    /** The fired pixels as a HAR 1.2 log (http://www.softwareishard.com/blog/har-12-spec/). */
+    static Map<String, Object> har(List<FiredPixel> fired) {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (FiredPixel p : fired) {
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("method", p.method());
+            request.put("url", p.url());
+            request.put("httpVersion", "HTTP/1.1");
+            request.put("cookies", List.of());
+            request.put("headers", nameValues(p.requestHeaders()));
+            request.put("queryString", queryString(p.url()));
+            p.requestBody()
+                    .ifPresent(body -> request.put(
+                            "postData",
+                            Map.of(
+                                    "mimeType",
+                                    p.requestHeaders().getOrDefault("Content-Type", "text/plain"),
+                                    "text",
+                                    body)));
+            request.put("headersSize", -1);
+            request.put(
+                    "bodySize",
+                    p.requestBody()
+                            .map(b -> b.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                            .orElse(0));
+            Map<String, Object> response = new LinkedHashMap<>();
+            response.put("status", p.status().orElse(0));
+            response.put(
+                    "statusText", p.errorKind().map(kind -> "error: " + kind).orElse(""));
+            response.put("httpVersion", "HTTP/1.1");
+            response.put("cookies", List.of());
+            List<Map<String, String>> responseHeaders = new ArrayList<>();
+            p.responseHeaders()
+                    .forEach((name, values) ->
+                            values.forEach(v -> responseHeaders.add(Map.of("name", name, "value", v))));
+            response.put("headers", responseHeaders);
+            String body = p.responseBody().orElse("");
+            String mime = p.responseHeaders().entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase("Content-Type")
+                            && !e.getValue().isEmpty())
+                    .map(e -> e.getValue().getFirst())
+                    .findFirst()
+                    .orElse("application/octet-stream");
+            response.put(
+                    "content",
+                    Map.of(
+                            "size",
+                            body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+                            "mimeType",
+                            mime,
+                            "text",
+                            body));
+            response.put("redirectURL", "");
+            response.put("headersSize", -1);
+            response.put(
+                    "bodySize",
+                    p.responseBody().isPresent() ? body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length : -1);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("pageref", "call");
+            entry.put("startedDateTime", p.startedAt().toString());
+            entry.put("time", p.elapsedMillis());
+            entry.put("request", request);
+            entry.put("response", response);
+            entry.put("cache", Map.of());
+            entry.put("timings", Map.of("send", 0, "wait", p.elapsedMillis(), "receive", 0));
+            entry.put(
+                    "comment",
+                    p.webhookName() + " (" + p.trigger().word() + ")"
+                            + p.errorDetail().map(d -> ": " + d).orElse(""));
+            entries.add(entry);
+        }
+        Map<String, Object> log = new LinkedHashMap<>();
+        log.put("version", "1.2");
+        log.put("creator", Map.of("name", "Switchboard", "version", "1"));
+        log.put(
+                "pages",
+                fired.isEmpty()
+                        ? List.of()
+                        : List.of(Map.of(
+                                "startedDateTime",
+                                fired.getFirst().startedAt().toString(),
+                                "id",
+                                "call",
+                                "title",
+                                "Fired pixels",
+                                "pageTimings",
+                                Map.of())));
+        log.put("entries", entries);
+        return Map.of("log", log);
+    }
+
+    private static List<Map<String, String>> nameValues(Map<String, String> headers) {
+        List<Map<String, String>> out = new ArrayList<>();
+        headers.forEach((name, value) -> out.add(Map.of("name", name, "value", value)));
+        return out;
+    }
+
+    private static List<Map<String, String>> queryString(String url) {
+        List<Map<String, String>> out = new ArrayList<>();
+        try {
+            String query = URI.create(url).getRawQuery();
+            if (query != null) {
+                for (String pair : query.split("&")) {
+                    int eq = pair.indexOf('=');
+                    out.add(Map.of(
+                            "name",
+                            java.net.URLDecoder.decode(
+                                    eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                            "value",
+                            eq < 0
+                                    ? ""
+                                    : java.net.URLDecoder.decode(
+                                            pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8)));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // an unparsable URL keeps an empty query list
+        }
+        return out;
+    }
+}

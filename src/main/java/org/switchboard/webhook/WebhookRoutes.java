@@ -1,0 +1,231 @@
+package org.switchboard.webhook;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.JsonFields;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.tag.TagSet;
+
+/**
+ * Webhooks through the admin API.
+ *
+ * <pre>
+ * /api/v2/webhooks                                   company defaults (copied into each new campaign): GET, POST
+ * /api/v2/{campaigns|buyers|numbers}/{id}/webhooks   one owner's webhooks: GET, POST (a number must be unlocked)
+ * /api/v2/webhooks/{id}                              any webhook of the account: GET, PUT/PATCH, DELETE
+ * /api/v2/webhooks/{id}/test_fire                    POST {"buyer_id", "publisher_id", "tags"}: fire with a sample call
+ * /api/v2/numbers/{id}/unlock_webhooks               POST: copy the campaign's webhooks onto the number
+ * /api/v2/numbers/{id}/lock_webhooks                 POST: drop the number's own webhooks
+ * </pre>
+ */
+public final class WebhookRoutes {
+    private final WebhookRepository webhooks;
+    private final WebhookDispatcher dispatcher;
+    private final Function<ServerRequest, AccountId> auth;
+
+    public WebhookRoutes(
+            WebhookRepository webhooks, WebhookDispatcher dispatcher, Function<ServerRequest, AccountId> auth) {
+        this.webhooks = webhooks;
+        this.dispatcher = dispatcher;
+        this.auth = auth;
+    }
+
+    record WebhookOut(
+            long id,
+            String ownerType,
+            Long ownerId,
+            String name,
+            String trigger,
+            Integer timerSeconds,
+            List<String> matches,
+            String method,
+            String url,
+            Map<String, String> headers,
+            String body,
+            String bodyFormat,
+            long timeoutMs,
+            String createdAt,
+            String updatedAt) {
+        static WebhookOut of(Webhook w) {
+            return new WebhookOut(
+                    w.id(),
+                    w.owner().stored(),
+                    w.owner() == Webhook.Owner.COMPANY ? null : w.ownerId(),
+                    w.name(),
+                    w.trigger().word(),
+                    w.timerSeconds().orElse(null),
+                    w.matches().asStrings(),
+                    w.method(),
+                    w.url(),
+                    w.headers(),
+                    w.body().orElse(null),
+                    w.bodyFormat().word(),
+                    w.timeout().toMillis(),
+                    w.createdAt().toString(),
+                    w.updatedAt().toString());
+        }
+    }
+
+    /** How a number's webhooks are unlocked: whether it is, and how to change it. */
+    public interface NumberLocks {
+        /** The number's campaign id, or empty when the account has no such number. */
+        Optional<Long> campaignOf(AccountId account, long numberId);
+
+        boolean unlocked(AccountId account, long numberId);
+
+        void setUnlocked(AccountId account, long numberId, boolean unlocked);
+    }
+
+    public void register(
+            HttpRules rules,
+            BiPredicate<AccountId, Long> campaignExists,
+            BiPredicate<AccountId, Long> buyerExists,
+            NumberLocks numbers) {
+        rules.get("/api/v2/webhooks", (req, res) -> list(req, res, Webhook.Owner.COMPANY, 0));
+        rules.post("/api/v2/webhooks", (req, res) -> create(req, res, auth.apply(req), Webhook.Owner.COMPANY, 0));
+        ownerRoutes(rules, "campaigns", Webhook.Owner.CAMPAIGN, campaignExists);
+        ownerRoutes(rules, "buyers", Webhook.Owner.BUYER, buyerExists);
+        ownerRoutes(rules, "numbers", Webhook.Owner.NUMBER, (account, id) -> {
+            if (numbers.campaignOf(account, id).isEmpty()) {
+                return false;
+            }
+            if (!numbers.unlocked(account, id)) {
+                throw new ApiException.Conflict(
+                        null, "tracking number " + id + " uses its campaign's webhooks; unlock its webhooks first");
+            }
+            return true;
+        });
+        rules.get("/api/v2/webhooks/{id}", (req, res) -> Http.ok(res, WebhookOut.of(require(req))));
+        Handler update = (req, res) -> {
+            Webhook existing = require(req);
+            ObjectNode merged = (ObjectNode) Json.tree(WebhookOut.of(existing));
+            Http.jsonObject(req).properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
+            Http.ok(res, WebhookOut.of(webhooks.update(existing.accountId(), existing.id(), WebhookIn.parse(merged))));
+        };
+        rules.put("/api/v2/webhooks/{id}", update);
+        rules.patch("/api/v2/webhooks/{id}", update);
+        rules.delete("/api/v2/webhooks/{id}", (req, res) -> {
+            Webhook existing = require(req);
+            webhooks.delete(existing.accountId(), existing.id());
+            Http.noContent(res);
+        });
+        rules.post("/api/v2/webhooks/{id}/test_fire", (req, res) -> {
+            Webhook webhook = require(req);
+            Http.ok(res, FiredPixelRoutes.PixelOut.of(testFire(webhook, req)));
+        });
+        rules.post("/api/v2/numbers/{id}/unlock_webhooks", (req, res) -> {
+            AccountId account = auth.apply(req);
+            long id = Http.pathId(req, "id", "tracking number");
+            long campaign = numbers.campaignOf(account, id)
+                    .orElseThrow(() -> new ApiException.NotFound("no tracking number with id " + id));
+            if (!numbers.unlocked(account, id)) {
+                webhooks.copy(account, Webhook.Owner.CAMPAIGN, campaign, Webhook.Owner.NUMBER, id);
+                numbers.setUnlocked(account, id, true);
+            }
+            Http.ok(
+                    res,
+                    webhooks.ofOwner(account, Webhook.Owner.NUMBER, id).stream()
+                            .map(WebhookOut::of)
+                            .toList());
+        });
+        rules.post("/api/v2/numbers/{id}/lock_webhooks", (req, res) -> {
+            AccountId account = auth.apply(req);
+            long id = Http.pathId(req, "id", "tracking number");
+            numbers.campaignOf(account, id)
+                    .orElseThrow(() -> new ApiException.NotFound("no tracking number with id " + id));
+            webhooks.deleteOwnedBy(account, Webhook.Owner.NUMBER, id);
+            numbers.setUnlocked(account, id, false);
+            Http.noContent(res);
+        });
+    }
+
+    private void ownerRoutes(
+            HttpRules rules, String collection, Webhook.Owner owner, BiPredicate<AccountId, Long> exists) {
+        String path = "/api/v2/" + collection + "/{owner_id}/webhooks";
+        String what = collection.substring(0, collection.length() - 1);
+        rules.get(path, (req, res) -> {
+            AccountId account = auth.apply(req);
+            long ownerId = owner(req, account, exists, what);
+            PageRequest page = PageRequest.of(req);
+            Http.page(
+                    req, res, page, webhooks.list(account, owner, ownerId, page).map(WebhookOut::of));
+        });
+        rules.post(path, (req, res) -> {
+            AccountId account = auth.apply(req);
+            create(req, res, account, owner, owner(req, account, exists, what));
+        });
+    }
+
+    private static long owner(ServerRequest req, AccountId account, BiPredicate<AccountId, Long> exists, String what) {
+        long id = Http.pathId(req, "owner_id", what);
+        if (!exists.test(account, id)) {
+            throw new ApiException.NotFound("no " + what + " with id " + id);
+        }
+        return id;
+    }
+
+    private void list(ServerRequest req, io.helidon.webserver.http.ServerResponse res, Webhook.Owner owner, long id) {
+        AccountId account = auth.apply(req);
+        PageRequest page = PageRequest.of(req);
+        Http.page(req, res, page, webhooks.list(account, owner, id, page).map(WebhookOut::of));
+    }
+
+    private void create(
+            ServerRequest req,
+            io.helidon.webserver.http.ServerResponse res,
+            AccountId account,
+            Webhook.Owner owner,
+            long ownerId) {
+        Webhook created = webhooks.insert(account, owner, ownerId, WebhookIn.parse(Http.jsonObject(req)));
+        Http.created(res, "/api/v2/webhooks/" + created.id(), WebhookOut.of(created));
+    }
+
+    private Webhook require(ServerRequest req) {
+        AccountId account = auth.apply(req);
+        long id = Http.pathId(req, "id", "webhook");
+        return webhooks.find(account, id).orElseThrow(() -> new ApiException.NotFound("no webhook with id " + id));
+    }
+
+    /**
+     * Fires one webhook with a sample call, as the reference platform's test-fire wizard does: a test caller, the
+     * chosen buyer and publisher as system tags, and any tags given. Recorded as a fired pixel marked test_fire.
+     */
+    private FiredPixel testFire(Webhook webhook, ServerRequest req) {
+        JsonFields fields =
+                new JsonFields(req.content().hasEntity() ? Http.jsonObject(req) : Json.MAPPER.createObjectNode());
+        Optional<Long> buyer = fields.optionalId("buyer_id");
+        Optional<String> publisher = fields.optionalText("publisher_id", 64);
+        TagSet given = TagSet.parse("tags", fields.take("tags").orElse(null));
+        fields.finish();
+        TagSet.Builder tags = TagSet.builder()
+                .add("caller_number", "+12025550143")
+                .add("caller_id", "+12025550143")
+                .add("caller_state", "DC")
+                .add("caller_zip", "20500")
+                .add("geo", "us")
+                .add("geo", "us-dc")
+                .add("test_fire", "true");
+        if (webhook.owner() == Webhook.Owner.CAMPAIGN) {
+            tags.add("campaign_id", Long.toString(webhook.ownerId()));
+        }
+        buyer.ifPresent(id -> tags.add("system_buyer_id", Long.toString(id)).add("handler_id", Long.toString(id)));
+        publisher.ifPresent(id -> tags.add("publisher_id", id).add("source_id", id));
+        tags.addAll(given);
+        String uuid = "test-" + UUID.randomUUID();
+        var context = new WebhookDispatcher.Context(
+                webhook.accountId(), Optional.empty(), uuid, Optional.of("testcallkey"), tags.build(), Optional.of(0));
+        return dispatcher.fireOne(context, webhook, Optional.empty(), true).pixel();
+    }
+}
