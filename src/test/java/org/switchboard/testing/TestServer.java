@@ -38,9 +38,10 @@ public final class TestServer implements AutoCloseable {
     private final Map<String, String> env;
     private Wiring wiring;
 
-    private final org.switchboard.call.CallHooks hooks;
+    /** Hooks replacing the webhooks in the call flow; empty keeps the server's own. */
+    private final Optional<org.switchboard.call.CallHooks> hooks;
 
-    private TestServer(Engine engine, Map<String, String> extraEnv, org.switchboard.call.CallHooks hooks) {
+    private TestServer(Engine engine, Map<String, String> extraEnv, Optional<org.switchboard.call.CallHooks> hooks) {
         this.hooks = hooks;
         this.engine = engine;
         try {
@@ -71,7 +72,7 @@ public final class TestServer implements AutoCloseable {
         }
         settings.putAll(extraEnv);
         this.env = Map.copyOf(settings);
-        this.wiring = Wiring.start(ConfigLoader.load(env), Clock.systemUTC(), hooks);
+        this.wiring = startWiring();
     }
 
     private static int freePort() {
@@ -84,16 +85,21 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Engine engine) {
-        return new TestServer(engine, Map.of(), org.switchboard.call.CallHooks.NONE);
+        return new TestServer(engine, Map.of(), Optional.empty());
     }
 
     public static TestServer start(Engine engine, Map<String, String> extraEnv) {
-        return new TestServer(engine, extraEnv, org.switchboard.call.CallHooks.NONE);
+        return new TestServer(engine, extraEnv, Optional.empty());
     }
 
     /** A server whose call flow calls {@code hooks}. */
     public static TestServer start(Engine engine, org.switchboard.call.CallHooks hooks) {
-        return new TestServer(engine, Map.of(), hooks);
+        return new TestServer(engine, Map.of(), Optional.of(hooks));
+    }
+
+    private Wiring startWiring() {
+        return hooks.map(h -> Wiring.start(ConfigLoader.load(env), Clock.systemUTC(), h))
+                .orElseGet(() -> Wiring.start(ConfigLoader.load(env), Clock.systemUTC()));
     }
 
     public Engine engine() {
@@ -111,7 +117,7 @@ public final class TestServer implements AutoCloseable {
     /** Stops the server and starts a new one on the same store, as a process restart would. */
     public void restart() {
         wiring.close();
-        wiring = Wiring.start(ConfigLoader.load(env), Clock.systemUTC(), hooks);
+        wiring = startWiring();
     }
 
     /** A new account created through the operator API, with a client holding its key. */
