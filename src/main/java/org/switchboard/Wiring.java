@@ -152,7 +152,8 @@ public final class Wiring implements AutoCloseable {
                     CallerList.Owner.BUYER,
                     (account, id) -> buyers.find(account, id).isPresent());
             new CallControlRoutes(calls, callRecords, auth::require).register(routing);
-            new CallLogRoutes(callRecords, auth::require).register(routing);
+            new CallLogRoutes(callRecords, auth::require, call -> pixels.countForCall(call.accountId(), call.id()))
+                    .register(routing);
             new WebhookRoutes(webhooks, dispatcher, auth::require)
                     .register(
                             routing,

@@ -35,10 +35,16 @@ public final class CallLogRoutes {
 
     private final CallRepository calls;
     private final Function<ServerRequest, AccountId> auth;
+    private final java.util.function.ToLongFunction<Call> firedPixels;
 
-    public CallLogRoutes(CallRepository calls, Function<ServerRequest, AccountId> auth) {
+    /** @param firedPixels how many webhook requests a call fired (its list is at /api/v2/calls/{uuid}/fired_pixels) */
+    public CallLogRoutes(
+            CallRepository calls,
+            Function<ServerRequest, AccountId> auth,
+            java.util.function.ToLongFunction<Call> firedPixels) {
         this.calls = calls;
         this.auth = auth;
+        this.firedPixels = firedPixels;
     }
 
     record CallRow(
@@ -83,7 +89,8 @@ public final class CallLogRoutes {
             Map<String, List<String>> tags,
             List<Consideration> buyersConsidered,
             List<AttemptOut> attempts,
-            List<EventOut> events) {}
+            List<EventOut> events,
+            long firedPixelCount) {}
 
     public void register(HttpRules rules) {
         rules.get("/api/v2/calls", (req, res) -> {
@@ -163,7 +170,8 @@ public final class CallLogRoutes {
                             calls.events(call.id()).stream()
                                     .map(e -> new EventOut(
                                             e.at().toString(), e.state().word(), e.detail()))
-                                    .toList()));
+                                    .toList(),
+                            firedPixels.applyAsLong(call)));
         });
     }
 

@@ -109,6 +109,16 @@ public final class FiredPixelRepository {
                         .one()));
     }
 
+    /** How many pixels a call fired. */
+    public long countForCall(AccountId account, long callId) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT COUNT(*) FROM fired_pixels WHERE account_id = :account AND call_id = :call")
+                .bind("account", account.value())
+                .bind("call", callId)
+                .mapTo(Long.class)
+                .one());
+    }
+
     /** A call's fired pixels in firing order. */
     public List<FiredPixel> forCall(AccountId account, long callId) {
         return jdbi.withHandle(handle -> handle.createQuery(

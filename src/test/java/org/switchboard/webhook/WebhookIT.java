@@ -151,6 +151,7 @@ class WebhookIT extends ServerIT {
         // every request is a fired pixel of the call
         Response pixels = s.api().get("/api/v2/calls/" + uuid + "/fired_pixels");
         assertThat(pixels.json().size()).isEqualTo(9);
+        assertThat(s.calls().detail(uuid).path("fired_pixel_count").asLong()).isEqualTo(9);
         assertThat(pixels.json().get(0).path("trigger").asText()).isEqualTo("data_appending");
         assertThat(pixels.json()
                         .get(0)
