@@ -9,6 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.http.Json;
@@ -23,14 +27,65 @@ public final class FiredPixelRepository {
     private static final TypeReference<Map<String, List<String>>> LIST_MAP = new TypeReference<>() {};
     private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
 
+    private static final int MAX_BATCH = 500;
+
     private final Jdbi jdbi;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
 
     public FiredPixelRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
+        Thread.ofVirtual().name("fired-pixel-writer").start(this::writeBatches);
     }
 
+    /**
+     * Stores a pixel and returns its id once it is committed. Concurrent callers share commits: a writer thread takes
+     * everything waiting and stores it in one transaction, so a burst of webhooks costs a few disk syncs, not one
+     * each, and no caller returns before its pixel is durable.
+     */
     long insert(FiredPixel p) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+        Pending pending = new Pending(p, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            return pending.id().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while storing a fired pixel", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("storing a fired pixel failed", e.getCause());
+        }
+    }
+
+    private record Pending(FiredPixel pixel, CompletableFuture<Long> id) {}
+
+    private void writeBatches() {
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            try {
+                List<Long> ids = jdbi.inTransaction(handle -> {
+                    List<Long> stored = new ArrayList<>(batch.size());
+                    for (Pending pending : batch) {
+                        stored.add(insertIn(handle, pending.pixel()));
+                    }
+                    return stored;
+                });
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).id().complete(ids.get(i));
+                }
+            } catch (RuntimeException e) {
+                batch.forEach(pending -> pending.id().completeExceptionally(e));
+            }
+            batch.clear();
+        }
+    }
+
+    private static long insertIn(org.jdbi.v3.core.Handle handle, FiredPixel p) {
+        return handle.createQuery("""
                         INSERT INTO fired_pixels (account_id, call_id, webhook_id, webhook_name, trigger_name, test_fire,
                             method, url, request_headers, request_body, status, response_headers, response_body,
                             started_at, elapsed_ms, error_kind, error_detail, missing_tokens, tags_applied)
@@ -61,7 +116,7 @@ public final class FiredPixelRepository {
                 .bind("missing", Json.writeString(p.missingTokens()))
                 .bind("tags", p.tagsApplied().toStored())
                 .mapTo(Long.class)
-                .one());
+                .one();
     }
 
     /** Filters of the fired-pixel list; {@code status} is an HTTP status, {@code ok} (2xx) or {@code error}. */

@@ -124,7 +124,8 @@ public final class OutboundHttp implements AutoCloseable {
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(guarded)
                 .setMaxConnTotal(maxConnections)
-                .setMaxConnPerRoute(Math.max(1, maxConnections / 4))
+                // all of an account's webhooks often go to one host: no smaller limit per host than overall
+                .setMaxConnPerRoute(maxConnections)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.ofSeconds(10))
                         .setSocketTimeout(Timeout.ofSeconds(30))
