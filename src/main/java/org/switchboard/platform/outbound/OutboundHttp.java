@@ -143,7 +143,7 @@ public final class OutboundHttp implements AutoCloseable {
     }
 
     public Result send(Request request) {
-        Instant started = clock.instant();
+        Instant started = Instant.ofEpochMilli(clock.millis());
         long startNanos = System.nanoTime();
         URI uri;
         try {
