@@ -90,7 +90,7 @@ public final class Wiring implements AutoCloseable {
                     clock);
             var dispatcher = new WebhookDispatcher(outbound, pixels);
             var geo = new GeoTagger();
-            this.webhookHooks = new WebhookHooks(webhooks, numbers, dispatcher, geo);
+            this.webhookHooks = new WebhookHooks(webhooks, numbers, dispatcher, geo, clock);
             var services = new FirstAccount.Services(
                     new CampaignService(
                             campaigns,

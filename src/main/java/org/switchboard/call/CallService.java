@@ -316,6 +316,11 @@ public final class CallService implements AutoCloseable {
             }
 
             @Override
+            public TagSet tags() {
+                return calls.findByUuid(uuid).map(Call::tags).orElse(TagSet.empty());
+            }
+
+            @Override
             public void changeTags(java.util.function.UnaryOperator<TagSet> change) {
                 withLock(uuid, () -> {
                     calls.findByUuid(uuid)

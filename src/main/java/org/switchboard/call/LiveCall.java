@@ -17,10 +17,18 @@ public interface LiveCall {
         }
 
         @Override
+        public TagSet tags() {
+            return TagSet.empty();
+        }
+
+        @Override
         public void changeTags(UnaryOperator<TagSet> change) {}
     };
 
     Optional<String> callKey();
+
+    /** The call's tags now (including any a hook added since the call record was read). */
+    TagSet tags();
 
     void changeTags(UnaryOperator<TagSet> change);
 }

@@ -46,12 +46,14 @@ public final class FiredPixelRepository {
         Pending pending = new Pending(p, new CompletableFuture<>());
         queue.add(pending);
         try {
-            return pending.id().get();
+            return pending.id().get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while storing a fired pixel", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("storing a fired pixel failed", e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("storing a fired pixel took over 30 s", e);
         }
     }
 
@@ -78,7 +80,14 @@ public final class FiredPixelRepository {
                     batch.get(i).id().complete(ids.get(i));
                 }
             } catch (RuntimeException e) {
-                batch.forEach(pending -> pending.id().completeExceptionally(e));
+                // one bad row must not lose the others: store them one by one
+                for (Pending pending : batch) {
+                    try {
+                        pending.id().complete(jdbi.inTransaction(handle -> insertIn(handle, pending.pixel())));
+                    } catch (RuntimeException single) {
+                        pending.id().completeExceptionally(single);
+                    }
+                }
             }
             batch.clear();
         }

@@ -117,10 +117,19 @@ public record Template(String source, List<Part> parts) {
     static String escape(String value, Escaping escaping) {
         return switch (escaping) {
             case URL -> URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-            case HEADER -> value.replace("\r", "").replace("\n", " ");
+            case HEADER -> headerValue(value);
             case JSON -> jsonEscape(value);
             case NONE -> value;
         };
+    }
+
+    /** Header values are printable ASCII: line breaks and other characters become spaces or '?', as sent. */
+    private static String headerValue(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (char c : value.toCharArray()) {
+            out.append(c == '\r' || c == '\n' || c == '\t' ? ' ' : c < 0x20 || c > 0x7e ? '?' : c);
+        }
+        return out.toString();
     }
 
     private static String jsonEscape(String value) {

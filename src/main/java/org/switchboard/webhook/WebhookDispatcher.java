@@ -27,7 +27,7 @@ import org.switchboard.tag.TagSet;
  */
 public final class WebhookDispatcher {
     private static final Pattern SECRET_HEADER =
-            Pattern.compile("(?i).*(authorization|token|secret|key|signature|cookie|password).*");
+            Pattern.compile("(?i).*(auth|token|secret|key|signature|cookie|password|session).*");
     private static final String REDACTED = "[redacted]";
 
     private final OutboundHttp http;
@@ -121,13 +121,22 @@ public final class WebhookDispatcher {
                 body.map(b -> b.getBytes(StandardCharsets.UTF_8)),
                 contentType,
                 timeout.isZero() ? Duration.ofMillis(1) : timeout));
+        // a receiver may echo the call key back: it is redacted from what is kept and from the tags the call takes
+        String responseBody = clean(redact(new String(result.body(), StandardCharsets.UTF_8), context));
         TagSet responseTags =
                 result.error().isEmpty() && result.status().filter(s -> s < 300).isPresent()
-                        ? ResponseTags.parse(result.body())
+                        ? ResponseTags.parse(responseBody.getBytes(StandardCharsets.UTF_8))
                         : TagSet.empty();
         Map<String, String> storedHeaders = new LinkedHashMap<>();
-        headers.forEach((name, value) ->
-                storedHeaders.put(name, SECRET_HEADER.matcher(name).matches() ? REDACTED : redact(value, context)));
+        headers.forEach((name, value) -> storedHeaders.put(
+                name, SECRET_HEADER.matcher(name).matches() ? REDACTED : clean(redact(value, context))));
+        Map<String, List<String>> storedResponseHeaders = new LinkedHashMap<>();
+        result.headers()
+                .forEach((name, received) -> storedResponseHeaders.put(
+                        name,
+                        received.stream()
+                                .map(v -> SECRET_HEADER.matcher(name).matches() ? REDACTED : clean(redact(v, context)))
+                                .toList()));
         contentType.ifPresent(type -> storedHeaders.put("Content-Type", type));
         FiredPixel pixel = new FiredPixel(
                 0,
@@ -138,14 +147,12 @@ public final class WebhookDispatcher {
                 webhook.trigger(),
                 testFire,
                 webhook.method(),
-                redact(url, context),
+                clean(redact(url, context)),
                 storedHeaders,
-                body.map(b -> redact(b, context)),
+                body.map(b -> clean(redact(b, context))),
                 result.status(),
-                result.headers(),
-                result.body().length == 0
-                        ? Optional.empty()
-                        : Optional.of(new String(result.body(), StandardCharsets.UTF_8)),
+                storedResponseHeaders,
+                responseBody.isEmpty() ? Optional.empty() : Optional.of(responseBody),
                 result.startedAt(),
                 result.elapsed().toMillis(),
                 result.error().map(kind -> kind.name().toLowerCase(Locale.ROOT)),
@@ -154,6 +161,11 @@ public final class WebhookDispatcher {
                 responseTags);
         long id = pixels.insert(pixel);
         return new Fired(webhook, withId(pixel, id), responseTags);
+    }
+
+    /** Text the store can keep on every engine: PostgreSQL refuses NUL characters in text. */
+    private static String clean(String text) {
+        return text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
     }
 
     /** The call key is a bearer secret: it never reaches the fired-pixel record. */

@@ -47,9 +47,19 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     private final GeoTagger geo;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, CompletableFuture<Void>> uuidToQueue = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> uuidToTimers = new ConcurrentHashMap<>();
+    private final java.time.Clock clock;
+
+    /** How long the selected webhooks of one dial may hold the buyer's phone, all together. */
+    static final Duration SELECTED_BOUND = Duration.ofSeconds(5);
 
     public WebhookHooks(
-            WebhookRepository webhooks, TrackingNumberRepository numbers, WebhookDispatcher dispatcher, GeoTagger geo) {
+            WebhookRepository webhooks,
+            TrackingNumberRepository numbers,
+            WebhookDispatcher dispatcher,
+            GeoTagger geo,
+            java.time.Clock clock) {
+        this.clock = clock;
         this.webhooks = webhooks;
         this.numbers = numbers;
         this.dispatcher = dispatcher;
@@ -64,8 +74,8 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
             for (Trigger trigger : stage) {
                 due.addAll(applicable(call, trigger, Optional.empty(), tags));
             }
-            if (due.isEmpty() || deadline.expired()) {
-                continue;
+            if (due.isEmpty()) {
+                continue; // past the deadline they are still sent with no time left, so their pixels say so
             }
             for (WebhookDispatcher.Fired fired :
                     dispatcher.fire(context(call, live, tags), due, Optional.of(deadline), false)) {
@@ -77,7 +87,12 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
 
     @Override
     public void onSelected(Call call, Buyer buyer, LiveCall live) {
-        fireNow(call, Trigger.SELECTED, Optional.of(buyer.id()), live);
+        // the buyer's phone rings after these: all of them together get at most SELECTED_BOUND
+        List<Webhook> due = applicable(call, Trigger.SELECTED, Optional.of(buyer.id()), live.tags());
+        applyTags(
+                dispatcher.fire(
+                        context(call, live, live.tags()), due, Optional.of(Deadline.in(SELECTED_BOUND, clock)), false),
+                live);
     }
 
     @Override
@@ -97,19 +112,35 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
 
     @Override
     public void onTimer(Call call, Duration connectedFor, LiveCall live) {
-        enqueue(call, () -> {
-            List<Webhook> due = applicable(call, Trigger.TIMER, call.buyerId(), call.tags()).stream()
-                    .filter(w -> w.timerSeconds()
-                            .filter(s -> s == connectedFor.toSeconds())
-                            .isPresent())
-                    .toList();
-            applyTags(dispatcher.fire(context(call, live, call.tags()), due, Optional.empty(), false), live);
-        });
+        // fired at once, not behind slower webhooks of the call, so it reaches the receiver while the call is live;
+        // the end of the call waits for it, so "always" stays last
+        CompletableFuture<Void> timer = CompletableFuture.runAsync(
+                () -> {
+                    TagSet tags = live.tags();
+                    List<Webhook> due = applicable(call, Trigger.TIMER, call.buyerId(), tags).stream()
+                            .filter(w -> w.timerSeconds()
+                                    .filter(s -> s == connectedFor.toSeconds())
+                                    .isPresent())
+                            .toList();
+                    applyTags(dispatcher.fire(context(call, live, tags), due, Optional.empty(), false), live);
+                },
+                background);
+        uuidToTimers.merge(call.uuid(), timer, (running, next) -> CompletableFuture.allOf(running, next));
     }
 
     @Override
     public void onEnd(Call call, LiveCall live) {
         CompletableFuture<Void> end = enqueue(call, () -> {
+            CompletableFuture<Void> timers = uuidToTimers.remove(call.uuid());
+            if (timers != null) {
+                try {
+                    timers.get(35, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    LOG.log(Level.FINE, "a timer webhook of call " + call.uuid() + " did not finish cleanly", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (call.outcome().filter(o -> o == CallOutcome.COMPLETED).isPresent()) {
                 fireNow(call, Trigger.CONNECT, call.buyerId(), live);
             }
@@ -125,8 +156,9 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     }
 
     private void fireNow(Call call, Trigger trigger, Optional<Long> buyerId, LiveCall live) {
-        List<Webhook> due = applicable(call, trigger, buyerId, call.tags());
-        applyTags(dispatcher.fire(context(call, live, call.tags()), due, Optional.empty(), false), live);
+        TagSet tags = live.tags(); // the latest: an earlier webhook's response may have added to them
+        List<Webhook> due = applicable(call, trigger, buyerId, tags);
+        applyTags(dispatcher.fire(context(call, live, tags), due, Optional.empty(), false), live);
     }
 
     private void applyTags(List<WebhookDispatcher.Fired> fired, LiveCall live) {

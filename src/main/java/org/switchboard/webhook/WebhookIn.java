@@ -73,6 +73,15 @@ record WebhookIn(
         if (!url.startsWith("http://") && !url.startsWith("https://")) {
             throw new ApiException.BadRequest("url", "must start with http:// or https://");
         }
+        try {
+            var sample = java.net.URI.create(Template.parse("url", url)
+                    .render(token -> Optional.of("x"), Template.Escaping.URL, new java.util.HashSet<>()));
+            if (sample.getHost() == null) {
+                throw new ApiException.BadRequest("url", "needs a host");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ApiException.BadRequest("url", "is not a valid URL (spaces and some characters must be encoded)");
+        }
         Map<String, String> headers = headers(fields.take("headers"));
         Webhook.BodyFormat format = fields.optionalText("body_format", 8)
                 .map(word -> switch (word.toLowerCase(Locale.ROOT)) {
@@ -118,7 +127,12 @@ record WebhookIn(
             if (!entry.getValue().isTextual()) {
                 throw new ApiException.BadRequest("headers", entry.getKey() + " must be a string");
             }
-            Template.parse("headers." + entry.getKey(), entry.getValue().asText());
+            String template = entry.getValue().asText();
+            if (template.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+                throw new ApiException.BadRequest(
+                        "headers", entry.getKey() + " may hold only printable ASCII (no line breaks)");
+            }
+            Template.parse("headers." + entry.getKey(), template);
             headers.put(entry.getKey(), entry.getValue().asText());
         }
         if (headers.size() > 30) {

@@ -37,6 +37,16 @@ class WebhookIT extends ServerIT {
                                         + " \"nested\": {\"ignored\": true}}"))
                 .on("/plain", Receiver.respond(200, "text/plain", "thanks"))
                 .on("/json", Receiver.respond(200, "application/json", "{\"disposition\": \"sold\"}"))
+                .on(
+                        "/echo",
+                        exchange -> Receiver.respond(
+                                        200,
+                                        "application/json",
+                                        "{\"echoed\": "
+                                                + Json.writeString(
+                                                        exchange.getRequestURI().toString())
+                                                + ", \"campaign_id\": \"999\", \"nul\": \"a\\u0000b\"}")
+                                .answer(exchange))
                 .on("/huge", Receiver.respond(200, "application/json", "{\"x\": \"" + "y".repeat(200_000) + "\"}"))
                 .on("/hang", exchange -> {
                     try {
@@ -239,6 +249,35 @@ class WebhookIT extends ServerIT {
         assertThat(pixel.path("missing_tokens").toString()).isEqualTo("[\"caller_zip\"]");
         assertThat(pixel.path("tags_applied").path("disposition").get(0).asText())
                 .isEqualTo("sold");
+    }
+
+    @Test
+    void echoedSecretsNulCharactersAndSystemTagsShouldNotReachTheRecordOrTheCall() {
+        // given: a receiver that echoes the request (with the call key) and tries to change the campaign tag
+        Setup s = setup();
+        s.buyer("{\"name\": \"B\", \"destination\": \"sip:agent@pbx.example.com\", \"campaign_ids\": [CAMPAIGN]}");
+        s.webhook(s.campaignPath(), hook("echo", "selected", "/echo?key=[call_key]"));
+
+        // when
+        Response arrived = s.calls().arrive("+12125550160", s.number());
+        String uuid = arrived.json().path("call_uuid").asText();
+        String key = arrived.json()
+                .path("instruction")
+                .path("sip_headers")
+                .path("X-PH-RetreaverKey")
+                .asText();
+
+        // then
+        JsonNode pixel =
+                s.api().get("/api/v2/calls/" + uuid + "/fired_pixels").json().get(0);
+        assertThat(pixel.path("status").asInt()).isEqualTo(200);
+        assertThat(pixel.toString()).doesNotContain(key);
+        JsonNode tags = s.calls().detail(uuid).path("tags");
+        assertThat(tags.toString()).doesNotContain(key);
+        assertThat(tags.path("echoed").get(0).asText()).contains("[redacted]");
+        assertThat(tags.path("campaign_id").toString()).isEqualTo("[\"" + s.campaign() + "\"]");
+        assertThat(s.api().get("/api/v2/calls/" + uuid + "/fired_pixels.har").body())
+                .doesNotContain(key);
     }
 
     @Test

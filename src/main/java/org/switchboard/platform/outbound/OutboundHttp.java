@@ -86,6 +86,9 @@ public final class OutboundHttp implements AutoCloseable {
         }
     }
 
+    static final int MAX_HEADERS = 100;
+    static final int MAX_HEADER_LINE = 8 * 1024;
+
     private final CloseableHttpClient client;
     private final PoolingHttpClientConnectionManager connections;
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
@@ -123,9 +126,17 @@ public final class OutboundHttp implements AutoCloseable {
         };
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(guarded)
+                // a peer cannot grow memory through headers: at most 100 lines of 8 KiB
+                .setConnectionFactory(org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory.builder()
+                        .http1Config(org.apache.hc.core5.http.config.Http1Config.custom()
+                                .setMaxHeaderCount(MAX_HEADERS)
+                                .setMaxLineLength(MAX_HEADER_LINE)
+                                .setMaxEmptyLineCount(10)
+                                .build())
+                        .build())
                 .setMaxConnTotal(maxConnections)
-                // all of an account's webhooks often go to one host: no smaller limit per host than overall
-                .setMaxConnPerRoute(maxConnections)
+                // one slow host may hold at most a quarter of the pool, so it cannot starve everyone else's webhooks
+                .setMaxConnPerRoute(Math.max(1, maxConnections / 4))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.ofSeconds(10))
                         .setSocketTimeout(Timeout.ofSeconds(30))
@@ -202,6 +213,13 @@ public final class OutboundHttp implements AutoCloseable {
                     tooLarge ? Optional.of(ErrorKind.TOO_LARGE) : Optional.empty(),
                     tooLarge ? "response body over " + maxResponseBytes + " bytes; the rest was not read" : "");
         } catch (IOException | RuntimeException e) {
+            if (!timedOut.get() && e instanceof org.apache.hc.client5.http.impl.classic.RequestFailedException) {
+                return failure(
+                        started,
+                        startNanos,
+                        ErrorKind.TIMEOUT,
+                        "no free connection to " + uri.getHost() + " within the timeout (too many webhooks in flight)");
+            }
             if (timedOut.get()
                     || e instanceof SocketTimeoutException
                     || e instanceof ConnectTimeoutException

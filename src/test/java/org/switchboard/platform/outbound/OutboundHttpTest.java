@@ -39,6 +39,12 @@ class OutboundHttpTest {
                     }
                 })
                 .on("/huge", Receiver.respond(200, "text/plain", "y".repeat(2 * 1024 * 1024)))
+                .on("/headers", exchange -> {
+                    for (int i = 0; i < 500; i++) {
+                        exchange.getResponseHeaders().add("X-Flood-" + i, "v".repeat(100));
+                    }
+                    exchange.sendResponseHeaders(200, -1);
+                })
                 .on("/redirect", exchange -> {
                     exchange.getResponseHeaders().set("Location", "http://169.254.169.254/latest/meta-data/");
                     exchange.sendResponseHeaders(302, -1);
@@ -102,6 +108,13 @@ class OutboundHttpTest {
             assertThat(result.error()).as(path).contains(OutboundHttp.ErrorKind.TIMEOUT);
             assertThat(tookMillis).as(path).isLessThan(1_500);
         }
+    }
+
+    @Test
+    void aFloodOfResponseHeadersShouldBeRefusedNotBuffered() {
+        OutboundHttp.Result result = http.send(get(receiver.url("/headers"), 5_000));
+        assertThat(result.error()).contains(OutboundHttp.ErrorKind.IO);
+        assertThat(result.status()).isEmpty();
     }
 
     @Test
