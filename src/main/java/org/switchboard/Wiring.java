@@ -37,6 +37,7 @@ import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.InMemoryLiveState;
 import org.switchboard.platform.outbound.AddressPolicy;
 import org.switchboard.platform.outbound.OutboundHttp;
+import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.publisher.PublisherRepository;
 import org.switchboard.publisher.PublisherService;
 import org.switchboard.routing.RoutingService;
@@ -88,7 +89,8 @@ public final class Wiring implements AutoCloseable {
                     config.webhookResponseCapBytes(),
                     config.webhookMaxConnections(),
                     clock);
-            var dispatcher = new WebhookDispatcher(outbound, pixels);
+            var secrets = SecretBox.fromConfig(config.masterKey(), config.dataDir());
+            var dispatcher = new WebhookDispatcher(outbound, pixels, secrets, clock);
             var geo = new GeoTagger();
             this.webhookHooks = new WebhookHooks(webhooks, numbers, dispatcher, geo, clock);
             var services = new FirstAccount.Services(
@@ -154,7 +156,7 @@ public final class Wiring implements AutoCloseable {
             new CallControlRoutes(calls, callRecords, auth::require).register(routing);
             new CallLogRoutes(callRecords, auth::require, call -> pixels.countForCall(call.accountId(), call.id()))
                     .register(routing);
-            new WebhookRoutes(webhooks, dispatcher, auth::require)
+            new WebhookRoutes(webhooks, dispatcher, auth::require, secrets)
                     .register(
                             routing,
                             (account, id) -> campaigns.find(account, id).isPresent(),

@@ -64,7 +64,8 @@ public final class WebhookLoad {
                     .create("Load", "load", "sb_load_key_000000000000000000000")
                     .account()
                     .id();
-            WebhookDispatcher dispatcher = new WebhookDispatcher(http, new FiredPixelRepository(db.jdbi()));
+            WebhookDispatcher dispatcher = new WebhookDispatcher(
+                    http, new FiredPixelRepository(db.jdbi()), new org.switchboard.platform.secret.SecretBox(new byte[32]), Clock.systemUTC());
             Webhook fast = webhook(account, receiver.url("/fast") + "?caller=[caller_number]&call=[call_uuid]&s=[caller_state]");
             WebhookDispatcher.Context context = new WebhookDispatcher.Context(
                     account, Optional.empty(), "00000000-0000-0000-0000-000000000000", Optional.of("key"),
@@ -131,7 +132,7 @@ public final class WebhookLoad {
 
     private static Webhook webhook(AccountId account, String url) {
         return new Webhook(1, account, Webhook.Owner.CAMPAIGN, 1, "load", Trigger.ANSWERED, Optional.empty(),
-                TagFilter.ANY, "GET", url, Map.of(), Optional.empty(), Webhook.BodyFormat.NONE, Duration.ofSeconds(10),
+                TagFilter.ANY, "GET", url, Map.of(), Optional.empty(), Webhook.BodyFormat.NONE, Duration.ofSeconds(10), Optional.empty(),
                 java.time.Instant.EPOCH, java.time.Instant.EPOCH);
     }
 

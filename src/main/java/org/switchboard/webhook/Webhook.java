@@ -14,6 +14,8 @@ import org.switchboard.tag.TagFilter;
  * @param owner company (defaults copied into new campaigns), campaign, buyer (only calls routed to it) or number
  *     (an unlocked tracking number: its webhooks replace the campaign's)
  * @param body a template; for {@code json} a JSON document whose string values may hold tokens
+ * @param sealedSigningSecret the Standard-Webhooks signing secret, sealed under the master key; requests are signed
+ *     when present
  */
 public record Webhook(
         long id,
@@ -30,6 +32,7 @@ public record Webhook(
         Optional<String> body,
         BodyFormat bodyFormat,
         Duration timeout,
+        Optional<String> sealedSigningSecret,
         Instant createdAt,
         Instant updatedAt) {
 

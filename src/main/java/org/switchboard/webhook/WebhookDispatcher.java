@@ -17,6 +17,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.outbound.OutboundHttp;
+import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.platform.time.Deadline;
 import org.switchboard.tag.TagSet;
 
@@ -32,10 +33,14 @@ public final class WebhookDispatcher {
 
     private final OutboundHttp http;
     private final FiredPixelRepository pixels;
+    private final SecretBox secrets;
+    private final java.time.Clock clock;
 
-    public WebhookDispatcher(OutboundHttp http, FiredPixelRepository pixels) {
+    public WebhookDispatcher(OutboundHttp http, FiredPixelRepository pixels, SecretBox secrets, java.time.Clock clock) {
         this.http = http;
         this.pixels = pixels;
+        this.secrets = secrets;
+        this.clock = clock;
     }
 
     /** What tokens are rendered from. {@code callKey} is only known while the call is live. */
@@ -112,6 +117,7 @@ public final class WebhookDispatcher {
         Optional<String> contentType = body.map(b -> webhook.bodyFormat() == Webhook.BodyFormat.JSON
                 ? "application/json"
                 : "application/x-www-form-urlencoded");
+        webhook.sealedSigningSecret().ifPresent(stored -> sign(secrets.open(stored), body.orElse(""), headers));
         Duration timeout =
                 deadline.map(d -> min(webhook.timeout(), d.remaining())).orElse(webhook.timeout());
         OutboundHttp.Result result = http.send(new OutboundHttp.Request(
@@ -161,6 +167,27 @@ public final class WebhookDispatcher {
                 responseTags);
         long id = pixels.insert(pixel);
         return new Fired(webhook, withId(pixel, id), responseTags);
+    }
+
+    /**
+     * Standard-Webhooks headers: {@code webhook-id}, {@code webhook-timestamp} and {@code webhook-signature} =
+     * {@code v1,} base64 HMAC-SHA256 of {@code id.timestamp.body}, keyed with the secret's base64 bytes.
+     */
+    private void sign(String secret, String body, Map<String, String> headers) {
+        String id = "msg_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        String timestamp = Long.toString(clock.instant().getEpochSecond());
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(
+                    java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+            byte[] signature = mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+            headers.put("webhook-id", id);
+            headers.put("webhook-timestamp", timestamp);
+            headers.put(
+                    "webhook-signature", "v1," + java.util.Base64.getEncoder().encodeToString(signature));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required by every JDK", e);
+        }
     }
 
     /** Text the store can keep on every engine: PostgreSQL refuses NUL characters in text. */

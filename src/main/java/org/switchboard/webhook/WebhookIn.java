@@ -24,7 +24,8 @@ record WebhookIn(
         Map<String, String> headers,
         Optional<String> body,
         Webhook.BodyFormat bodyFormat,
-        Duration timeout) {
+        Duration timeout,
+        boolean signed) {
     static final int DEFAULT_TIMEOUT_MS = 5_000;
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
 
@@ -40,11 +41,13 @@ record WebhookIn(
                 w.headers(),
                 w.body(),
                 w.bodyFormat(),
-                w.timeout());
+                w.timeout(),
+                w.sealedSigningSecret().isPresent());
     }
 
     static WebhookIn parse(ObjectNode node) {
-        JsonFields fields = new JsonFields(node, "id", "owner_type", "owner_id", "created_at", "updated_at");
+        JsonFields fields =
+                new JsonFields(node, "id", "owner_type", "owner_id", "created_at", "updated_at", "signing_secret");
         String name = fields.requiredText("name", 200);
         String triggerWord = fields.requiredText("trigger", 24);
         Trigger trigger = Trigger.fromWord(triggerWord)
@@ -107,9 +110,20 @@ record WebhookIn(
         }
         body.ifPresent(text -> checkBody(format, text));
         int timeoutMs = fields.integer("timeout_ms", DEFAULT_TIMEOUT_MS, 100, 30_000);
+        boolean signed = fields.bool("signed", false);
         fields.finish();
         return new WebhookIn(
-                name, trigger, timer, matches, method, url, headers, body, format, Duration.ofMillis(timeoutMs));
+                name,
+                trigger,
+                timer,
+                matches,
+                method,
+                url,
+                headers,
+                body,
+                format,
+                Duration.ofMillis(timeoutMs),
+                signed);
     }
 
     private static Map<String, String> headers(Optional<JsonNode> node) {

@@ -60,34 +60,42 @@ public final class WebhookRepository {
                 .list());
     }
 
-    Webhook insert(AccountId account, Webhook.Owner owner, long ownerId, WebhookIn in) {
-        long id = jdbi.withHandle(handle -> insert(handle, account, owner, ownerId, in));
+    Webhook insert(AccountId account, Webhook.Owner owner, long ownerId, WebhookIn in, Optional<String> sealedSecret) {
+        long id = jdbi.withHandle(handle -> insert(handle, account, owner, ownerId, in, sealedSecret));
         return find(account, id).orElseThrow();
     }
 
-    private long insert(Handle handle, AccountId account, Webhook.Owner owner, long ownerId, WebhookIn in) {
+    private long insert(
+            Handle handle,
+            AccountId account,
+            Webhook.Owner owner,
+            long ownerId,
+            WebhookIn in,
+            Optional<String> sealedSecret) {
         long now = clock.millis();
         return bindFields(handle.createQuery("""
                                 INSERT INTO webhooks (account_id, owner_kind, owner_id, name, trigger_name, timer_seconds,
-                                    matches, method, url, headers, body, body_format, timeout_ms, created_at, updated_at)
+                                    matches, method, url, headers, body, body_format, timeout_ms, signing_secret, created_at, updated_at)
                                 VALUES (:account, :kind, :owner, :name, :trigger, :timer, :matches, :method, :url,
-                                    :headers, :body, :format, :timeout, :now, :now) RETURNING id"""), in)
+                                    :headers, :body, :format, :timeout, :secret, :now, :now) RETURNING id"""), in)
                 .bind("account", account.value())
                 .bind("kind", owner.stored())
                 .bind("owner", ownerId)
+                .bind("secret", sealedSecret.orElse(null))
                 .bind("now", now)
                 .mapTo(Long.class)
                 .one();
     }
 
-    Webhook update(AccountId account, long id, WebhookIn in) {
+    Webhook update(AccountId account, long id, WebhookIn in, Optional<String> sealedSecret) {
         jdbi.useHandle(handle -> bindFields(handle.createUpdate("""
                                 UPDATE webhooks SET name = :name, trigger_name = :trigger, timer_seconds = :timer,
                                     matches = :matches, method = :method, url = :url, headers = :headers, body = :body,
-                                    body_format = :format, timeout_ms = :timeout, updated_at = :now
+                                    body_format = :format, timeout_ms = :timeout, signing_secret = :secret, updated_at = :now
                                 WHERE account_id = :account AND id = :id"""), in)
                 .bind("account", account.value())
                 .bind("id", id)
+                .bind("secret", sealedSecret.orElse(null))
                 .bind("now", clock.millis())
                 .execute());
         return find(account, id).orElseThrow();
@@ -105,7 +113,7 @@ public final class WebhookRepository {
         List<Webhook> source = ofOwner(account, from, fromId);
         jdbi.useTransaction(handle -> {
             for (Webhook webhook : source) {
-                insert(handle, account, to, toId, WebhookIn.of(webhook));
+                insert(handle, account, to, toId, WebhookIn.of(webhook), webhook.sealedSigningSecret());
             }
         });
     }
@@ -158,6 +166,7 @@ public final class WebhookRepository {
                 Optional.ofNullable(rs.getString("body")),
                 Webhook.BodyFormat.valueOf(rs.getString("body_format").toUpperCase(Locale.ROOT)),
                 Duration.ofMillis(rs.getInt("timeout_ms")),
+                Optional.ofNullable(rs.getString("signing_secret")),
                 Instant.ofEpochMilli(rs.getLong("created_at")),
                 Instant.ofEpochMilli(rs.getLong("updated_at")));
     }

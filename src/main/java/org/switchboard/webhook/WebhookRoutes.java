@@ -16,6 +16,7 @@ import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -34,12 +35,17 @@ public final class WebhookRoutes {
     private final WebhookRepository webhooks;
     private final WebhookDispatcher dispatcher;
     private final Function<ServerRequest, AccountId> auth;
+    private final SecretBox secrets;
 
     public WebhookRoutes(
-            WebhookRepository webhooks, WebhookDispatcher dispatcher, Function<ServerRequest, AccountId> auth) {
+            WebhookRepository webhooks,
+            WebhookDispatcher dispatcher,
+            Function<ServerRequest, AccountId> auth,
+            SecretBox secrets) {
         this.webhooks = webhooks;
         this.dispatcher = dispatcher;
         this.auth = auth;
+        this.secrets = secrets;
     }
 
     record WebhookOut(
@@ -56,9 +62,19 @@ public final class WebhookRoutes {
             String body,
             String bodyFormat,
             long timeoutMs,
+            boolean signed,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String signingSecret,
+
             String createdAt,
             String updatedAt) {
         static WebhookOut of(Webhook w) {
+            return of(w, null);
+        }
+
+        /** With {@code secret} only in the response that created it: it is not shown again. */
+        static WebhookOut of(Webhook w, String secret) {
             return new WebhookOut(
                     w.id(),
                     w.owner().stored(),
@@ -73,6 +89,8 @@ public final class WebhookRoutes {
                     w.body().orElse(null),
                     w.bodyFormat().word(),
                     w.timeout().toMillis(),
+                    w.sealedSigningSecret().isPresent(),
+                    secret,
                     w.createdAt().toString(),
                     w.updatedAt().toString());
         }
@@ -112,7 +130,16 @@ public final class WebhookRoutes {
             Webhook existing = require(req);
             ObjectNode merged = (ObjectNode) Json.tree(WebhookOut.of(existing));
             Http.jsonObject(req).properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
-            Http.ok(res, WebhookOut.of(webhooks.update(existing.accountId(), existing.id(), WebhookIn.parse(merged))));
+            WebhookIn in = WebhookIn.parse(merged);
+            Optional<String> fresh =
+                    in.signed() && existing.sealedSigningSecret().isEmpty()
+                            ? Optional.of(newSigningSecret())
+                            : Optional.empty();
+            Optional<String> kept =
+                    in.signed() ? fresh.map(secrets::seal).or(existing::sealedSigningSecret) : Optional.empty();
+            Http.ok(
+                    res,
+                    WebhookOut.of(webhooks.update(existing.accountId(), existing.id(), in, kept), fresh.orElse(null)));
         };
         rules.put("/api/v2/webhooks/{id}", update);
         rules.patch("/api/v2/webhooks/{id}", update);
@@ -188,8 +215,17 @@ public final class WebhookRoutes {
             AccountId account,
             Webhook.Owner owner,
             long ownerId) {
-        Webhook created = webhooks.insert(account, owner, ownerId, WebhookIn.parse(Http.jsonObject(req)));
-        Http.created(res, "/api/v2/webhooks/" + created.id(), WebhookOut.of(created));
+        WebhookIn in = WebhookIn.parse(Http.jsonObject(req));
+        Optional<String> secret = in.signed() ? Optional.of(newSigningSecret()) : Optional.empty();
+        Webhook created = webhooks.insert(account, owner, ownerId, in, secret.map(secrets::seal));
+        Http.created(res, "/api/v2/webhooks/" + created.id(), WebhookOut.of(created, secret.orElse(null)));
+    }
+
+    /** A Standard-Webhooks secret: "whsec_" and 24 random bytes in base64. */
+    private static String newSigningSecret() {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return "whsec_" + java.util.Base64.getEncoder().encodeToString(bytes);
     }
 
     private Webhook require(ServerRequest req) {

@@ -406,6 +406,48 @@ class WebhookIT extends ServerIT {
     }
 
     @Test
+    void signedWebhooksShouldCarryStandardWebhooksSignatures() throws Exception {
+        // given
+        Setup s = setup();
+        String tag = "signed" + engine + NEXT.incrementAndGet();
+        Response created = s.api()
+                .post(
+                        s.campaignPath() + "/webhooks",
+                        "{\"name\": \"signed\", \"trigger\": \"selected\","
+                                + " \"signed\": true, \"method\": \"POST\", \"body_format\": \"json\", \"body\": \"{\\\"c\\\": \\\"[caller_number]\\\"}\","
+                                + " \"url\": \"" + receiver.url("/plain?m=" + tag) + "\"}");
+        String secret = created.json().path("signing_secret").asText();
+
+        // when
+        s.api().post("/api/v2/webhooks/" + created.id() + "/test_fire", "{}");
+
+        // then: the receiver can check the signature with the secret shown once at creation
+        assertThat(secret).startsWith("whsec_");
+        Receiver.Received got = receivedWith(tag).getFirst();
+        String id = got.headers().get("Webhook-id").getFirst();
+        String timestamp = got.headers().get("Webhook-timestamp").getFirst();
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(
+                java.util.Base64.getDecoder().decode(secret.substring(6)), "HmacSHA256"));
+        String expected = "v1,"
+                + java.util.Base64.getEncoder()
+                        .encodeToString(mac.doFinal((id + "." + timestamp + "." + got.body())
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(got.headers().get("Webhook-signature")).containsExactly(expected);
+        JsonNode shown = s.api().get("/api/v2/webhooks/" + created.id()).json();
+        assertThat(shown.path("signed").asBoolean()).isTrue();
+        assertThat(shown.has("signing_secret")).isFalse();
+        String stored = server.wiring()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT signing_secret FROM webhooks WHERE id = :id")
+                        .bind("id", created.id())
+                        .mapTo(String.class)
+                        .one());
+        assertThat(stored).startsWith("v1:").doesNotContain(secret.substring(6));
+    }
+
+    @Test
     void definitionsShouldBeCheckedAndOwnedAsDocumented() {
         Setup s = setup();
         Response badToken = s.api()
