@@ -118,6 +118,7 @@ public final class Wiring implements AutoCloseable {
                     new CallTagging(publishers, geo, CallerTagSource.NONE, callRecords),
                     routingService,
                     hooks.orElse(webhookHooks),
+                    java.time.Duration.ofSeconds(config.dialGraceSeconds()),
                     clock);
 
             HttpRouting.Builder routing = HttpRouting.builder();

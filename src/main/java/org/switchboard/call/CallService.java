@@ -45,7 +45,7 @@ public final class CallService implements AutoCloseable {
     public static final Duration START_HOOKS_TIMEOUT = Duration.ofSeconds(5);
 
     private static final long START_HOOKS_GRACE_MS = 500;
-    /** A dial whose outcome the carrier has not reported this long after the ring timeout is given up. */
+    /** By default, a dial whose outcome the carrier has not reported this long after the ring timeout is given up. */
     public static final Duration DIAL_GRACE = Duration.ofSeconds(60);
     /** A connected call with no hang-up report after this long is closed, so its caps are not held forever. */
     public static final Duration MAX_CONNECTED = Duration.ofHours(4);
@@ -57,6 +57,7 @@ public final class CallService implements AutoCloseable {
     private final CallTagging tagging;
     private final RoutingService routing;
     private final CallHooks hooks;
+    private final Duration dialGrace;
     private final Clock clock;
 
     private final Map<String, KeyLock> keyToLock = new ConcurrentHashMap<>();
@@ -91,7 +92,9 @@ public final class CallService implements AutoCloseable {
             CallTagging tagging,
             RoutingService routing,
             CallHooks hooks,
+            Duration dialGrace,
             Clock clock) {
+        this.dialGrace = dialGrace;
         this.calls = calls;
         this.numbers = numbers;
         this.campaigns = campaigns;
@@ -374,7 +377,7 @@ public final class CallService implements AutoCloseable {
             String uuid = call.uuid();
             live.watch(timers.schedule(
                     () -> Thread.ofVirtual().start(() -> giveUpDial(uuid, seq, buyer)),
-                    buyer.ringTimeoutSeconds() * 1000L + DIAL_GRACE.toMillis(),
+                    buyer.ringTimeoutSeconds() * 1000L + dialGrace.toMillis(),
                     TimeUnit.MILLISECONDS));
             String handler = buyer.cid().orElse(Long.toString(buyer.id()));
             Call selected = withTags(
@@ -480,7 +483,7 @@ public final class CallService implements AutoCloseable {
             routing.releaseAll(live.hold);
             live.hold = RoutingService.Hold.NONE;
             String why = "no outcome reported by the carrier within "
-                    + (buyer.ringTimeoutSeconds() + DIAL_GRACE.toSeconds()) + " s of dialling";
+                    + (buyer.ringTimeoutSeconds() + dialGrace.toSeconds()) + " s of dialling";
             annotate(call, buyer.id(), false, why);
             end(calls.findByUuid(uuid).orElseThrow(), CallOutcome.UNANSWERED, why, Optional.empty(), Optional.empty());
             return null;

@@ -81,4 +81,46 @@ class ConcurrencyCapIT extends ServerIT {
         Response next = calls.arrive("+13125553999", number);
         assertThat(next.json().path("instruction").path("action").asText()).isEqualTo("dial");
     }
+
+    @Test
+    void aDialTheCarrierNeverReportsOnShouldBeGivenUpAndItsCapsReleased() throws Exception {
+        // given: a server that gives up 1 s after the ring timeout, and a buyer taking one call at a time
+        try (var quick = org.switchboard.testing.TestServer.start(
+                engine, java.util.Map.of("SWITCHBOARD_DIAL_GRACE_SECONDS", "1"))) {
+            Api api = quick.newAccount("Lost callbacks");
+            long campaign =
+                    api.post("/api/v2/campaigns", "{\"name\": \"Lost\"}").id();
+            api.post("/api/v2/numbers", "{\"number\": \"+18665559003\", \"campaign_id\": " + campaign + "}");
+            long buyer = api.post(
+                            "/api/v2/buyers",
+                            "{\"name\": \"One line\", \"destination\": \"+12125550311\","
+                                    + " \"ring_timeout_seconds\": 5, \"concurrency_cap\": 1, \"campaign_ids\": ["
+                                    + campaign + "]}")
+                    .id();
+            Calls calls = new Calls(api);
+
+            // when: the carrier never reports how the first dial ended
+            String lost = calls.arrive("+13125553101", "+18665559003")
+                    .json()
+                    .path("call_uuid")
+                    .asText();
+            Response blocked = calls.arrive("+13125553102", "+18665559003");
+            long until = System.currentTimeMillis() + 15_000;
+            while (!calls.detail(lost).path("call").path("status").asText().equals("unanswered")
+                    && System.currentTimeMillis() < until) {
+                Thread.sleep(200);
+            }
+            Response after = calls.arrive("+13125553103", "+18665559003");
+
+            // then
+            assertThat(blocked.json().path("instruction").path("action").asText())
+                    .isEqualTo("hangup");
+            assertThat(calls.detail(lost).path("call").path("status").asText()).isEqualTo("unanswered");
+            assertThat(calls.reasonFor(lost, buyer))
+                    .isEqualTo("no outcome reported by the carrier within 6 s of dialling");
+            assertThat(after.json().path("instruction").path("action").asText())
+                    .as("the lost dial's concurrency is free again")
+                    .isEqualTo("dial");
+        }
+    }
 }

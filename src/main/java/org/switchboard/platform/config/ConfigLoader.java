@@ -157,6 +157,7 @@ public final class ConfigLoader {
             }
             int responseCap = integer("webhook_response_cap_bytes", 1_024, 10 * 1024 * 1024);
             int maxConnections = integer("webhook_max_connections", 1, 100_000);
+            int dialGrace = integer("dial_grace_seconds", 1, 3_600);
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
@@ -178,6 +179,7 @@ public final class ConfigLoader {
                     allowCidrs,
                     responseCap,
                     maxConnections,
+                    dialGrace,
                     optional("twilio_auth_token"),
                     optional("plivo_auth_token"),
                     firstName,

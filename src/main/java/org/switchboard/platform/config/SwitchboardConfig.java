@@ -26,6 +26,7 @@ public record SwitchboardConfig(
         List<String> outboundAllowCidrs,
         int webhookResponseCapBytes,
         int webhookMaxConnections,
+        int dialGraceSeconds,
         Optional<String> twilioAuthToken,
         Optional<String> plivoAuthToken,
         String firstAccountName,
