@@ -5,6 +5,7 @@ import io.helidon.webserver.http.HttpRouting;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.switchboard.account.AccountRepository;
@@ -19,7 +20,6 @@ import org.switchboard.call.CallLogRoutes;
 import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallService;
 import org.switchboard.call.CallTagging;
-import org.switchboard.call.CallerTagSource;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.callerlist.CallerListRoutes;
@@ -38,6 +38,12 @@ import org.switchboard.platform.live.InMemoryLiveState;
 import org.switchboard.platform.outbound.AddressPolicy;
 import org.switchboard.platform.outbound.OutboundHttp;
 import org.switchboard.platform.secret.SecretBox;
+import org.switchboard.postback.CallerTagCache;
+import org.switchboard.postback.DataWritingRoutes;
+import org.switchboard.postback.KeyType;
+import org.switchboard.postback.PostbackKeyRepository;
+import org.switchboard.postback.PostbackKeyRoutes;
+import org.switchboard.postback.PostbackLog;
 import org.switchboard.publisher.PublisherRepository;
 import org.switchboard.publisher.PublisherService;
 import org.switchboard.routing.RoutingService;
@@ -103,6 +109,9 @@ public final class Wiring implements AutoCloseable {
                     new BuyerService(buyers, campaigns));
             var buyerGroups = new BuyerGroupService(groups, buyers);
             var callRecords = new CallRepository(jdbi);
+            var postbackKeys = new PostbackKeyRepository(jdbi, clock);
+            var postbackLog = new PostbackLog(jdbi, clock);
+            var callerTagCache = new CallerTagCache(jdbi, clock);
             var routingService = new RoutingService(
                     buyers,
                     groups,
@@ -115,7 +124,7 @@ public final class Wiring implements AutoCloseable {
                     numbers,
                     campaigns,
                     buyers,
-                    new CallTagging(publishers, geo, CallerTagSource.NONE, callRecords),
+                    new CallTagging(publishers, geo, callerTagCache, callRecords),
                     routingService,
                     hooks.orElse(webhookHooks),
                     java.time.Duration.ofSeconds(config.dialGraceSeconds()),
@@ -181,6 +190,28 @@ public final class Wiring implements AutoCloseable {
                                 }
                             });
             new FiredPixelRoutes(pixels, callRecords, auth::require).register(routing);
+            new PostbackKeyRoutes(
+                            postbackKeys,
+                            secrets,
+                            config.publicApiUrl(),
+                            config.publicRtbUrl(),
+                            config.publicDataUrl(),
+                            auth::require)
+                    .register(
+                            routing,
+                            Map.of(
+                                    KeyType.Owner.CAMPAIGN,
+                                    (account, id) -> campaigns.find(account, id).isPresent(),
+                                    KeyType.Owner.PUBLISHER,
+                                    (account, id) ->
+                                            publishers.find(account, id).isPresent(),
+                                    KeyType.Owner.BUYER,
+                                    (account, id) -> buyers.find(account, id).isPresent(),
+                                    KeyType.Owner.BUYER_GROUP,
+                                    (account, id) -> groups.find(account, id).isPresent()));
+            postbackLog.register(routing, auth::require);
+            new DataWritingRoutes(postbackKeys, postbackLog, callRecords, calls, callerTagCache, clock)
+                    .register(routing);
             config.twilioAuthToken()
                     .ifPresent(token -> new TwilioRoutes(calls, token, config.publicApiUrl()).register(routing));
             config.plivoAuthToken()

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -188,23 +186,13 @@ public final class CallLogRoutes {
         Optional<String> caller =
                 Http.query(req, "caller").map(raw -> PhoneNumbers.toE164(raw).orElse(raw));
         return new CallRepository.Filter(
-                instant(req, "from"),
-                instant(req, "to"),
+                Http.instantQuery(req, "from"),
+                Http.instantQuery(req, "to"),
                 Http.idQuery(req, "campaign_id"),
                 Http.idQuery(req, "publisher_id"),
                 Http.idQuery(req, "buyer_id"),
                 caller,
                 status);
-    }
-
-    private static Optional<Instant> instant(ServerRequest req, String name) {
-        return Http.query(req, name).map(raw -> {
-            try {
-                return Instant.parse(raw);
-            } catch (DateTimeParseException e) {
-                throw new ApiException.BadRequest(name, "must be an ISO-8601 instant such as 2026-11-22T00:00:00Z");
-            }
-        });
     }
 
     /** Every buyer considered with its verdict, for the CSV: {@code Acme (1): dialled | Beta (2): paused}. */

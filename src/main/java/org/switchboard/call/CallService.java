@@ -335,6 +335,15 @@ public final class CallService implements AutoCloseable {
         };
     }
 
+    /** Changes a call's tags under its lock (the data-writing and call-key postbacks); false when there is no call. */
+    public boolean changeTags(String uuid, java.util.function.UnaryOperator<TagSet> change) {
+        if (calls.findByUuid(uuid).isEmpty()) {
+            return false;
+        }
+        tagsOf(uuid).changeTags(change);
+        return true;
+    }
+
     /** The carrier reports the end of the call it knows by {@code carrierCallId}; unknown or ended calls are ignored. */
     public void hangUpCarrierCall(String carrier, String carrierCallId, Optional<Integer> durationSeconds) {
         calls.findByCarrierId(carrier, carrierCallId)

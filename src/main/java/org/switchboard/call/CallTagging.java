@@ -63,7 +63,7 @@ public final class CallTagging {
         tags.remove("caller_id").add("caller_id", callerNumber);
         tags.remove("tracking_number").add("tracking_number", number.number());
         tags.addAll(geo.tagsFor(callerNumber));
-        tags.addAll(cachedTags.takeFor(account, callerNumber));
+        tags.addAll(cachedTags.takeFor(account, callerNumber, number.publisherId()));
         return tags.build();
     }
 

@@ -9,8 +9,11 @@ import org.switchboard.tag.TagSet;
  */
 @FunctionalInterface
 public interface CallerTagSource {
-    CallerTagSource NONE = (account, callerNumber) -> TagSet.empty();
+    CallerTagSource NONE = (account, callerNumber, publisherId) -> TagSet.empty();
 
-    /** The cached tags of this caller on this account, removed from the cache as they are handed over. */
-    TagSet takeFor(AccountId account, String callerNumber);
+    /**
+     * The cached tags of this caller on this account that may go on a call from {@code publisherId} (tags a publisher
+     * wrote only go on that publisher's calls), removed from the cache as they are handed over.
+     */
+    TagSet takeFor(AccountId account, String callerNumber, java.util.Optional<Long> publisherId);
 }

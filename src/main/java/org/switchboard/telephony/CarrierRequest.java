@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 
 /** A carrier callback: the URL the carrier called (as it signed it) and the posted form. */

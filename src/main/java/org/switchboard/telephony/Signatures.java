@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.switchboard.platform.http.Form;
 import org.switchboard.platform.secret.Secrets;
 
 /**

@@ -4,8 +4,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import java.net.URI;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +94,10 @@ public final class FiredPixelRoutes {
                 }
             });
             var filter = new FiredPixelRepository.Filter(
-                    Http.idQuery(req, "webhook_id"), status, instant(req, "from"), instant(req, "to"));
+                    Http.idQuery(req, "webhook_id"),
+                    status,
+                    Http.instantQuery(req, "from"),
+                    Http.instantQuery(req, "to"));
             Http.page(req, res, page, pixels.list(account, filter, page).map(PixelOut::of));
         });
         rules.get("/api/v2/fired_pixels/{id}", (req, res) -> {
@@ -127,16 +128,6 @@ public final class FiredPixelRoutes {
     private Call call(ServerRequest req, AccountId account) {
         String uuid = req.path().pathParameters().get("uuid");
         return calls.find(account, uuid).orElseThrow(() -> new ApiException.NotFound("no call with uuid " + uuid));
-    }
-
-    private static Optional<Instant> instant(ServerRequest req, String name) {
-        return Http.query(req, name).map(raw -> {
-            try {
-                return Instant.parse(raw);
-            } catch (DateTimeParseException e) {
-                throw new ApiException.BadRequest(name, "must be an ISO-8601 instant such as 2026-11-22T00:00:00Z");
-            }
-        });
     }
 
     /** The fired pixels as a HAR 1.2 log (http://www.softwareishard.com/blog/har-12-spec/). */

@@ -50,7 +50,8 @@ class OpenApiIT extends ServerIT {
                     .replace("{list_name}", "suppressed_x")
                     .replace("{number}", "%2B12125550123")
                     .replace("{uuid}", "00000000-0000-0000-0000-000000000000")
-                    .replace("{attempt}", "1");
+                    .replace("{attempt}", "1")
+                    .replace("{key}", "not-a-key");
             for (var operation : path.getValue().properties()) {
                 if (!METHODS.contains(operation.getKey())) {
                     continue;

@@ -1,4 +1,4 @@
-package org.switchboard.telephony;
+package org.switchboard.platform.http;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** An {@code application/x-www-form-urlencoded} body (how Twilio and Plivo post their callbacks), keys sorted. */
-record Form(Map<String, List<String>> keyToValues) {
+public record Form(Map<String, List<String>> keyToValues) {
 
-    static Form parse(byte[] body) {
+    public static Form parse(byte[] body) {
         Map<String, List<String>> keyToValues = new TreeMap<>();
         String text = new String(body, StandardCharsets.UTF_8);
         for (String pair : text.split("&")) {
@@ -34,7 +34,7 @@ record Form(Map<String, List<String>> keyToValues) {
         }
     }
 
-    Optional<String> first(String key) {
+    public Optional<String> first(String key) {
         List<String> values = keyToValues.get(key);
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
     }

@@ -1,0 +1,78 @@
+package org.switchboard.postback;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.switchboard.call.CallerTagSource;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.tag.TagSet;
+
+/**
+ * Tags written for a caller before their call ("call not found, tags stored"), kept for a day and handed to the
+ * caller's next call on the account (every call until they expire when the key reuses tags on repeat calls); tags a
+ * publisher's key wrote go only on that publisher's calls.
+ */
+public final class CallerTagCache implements CallerTagSource {
+    static final Duration KEEP = Duration.ofHours(24);
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public CallerTagCache(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    void store(AccountId account, String callerNumber, Optional<Long> publisherId, TagSet tags, boolean reusable) {
+        long now = clock.millis();
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        INSERT INTO caller_tag_cache (account_id, caller_number, publisher_id, tags, reusable, created_at,
+                            expires_at)
+                        VALUES (:account, :caller, :publisher, :tags, :reusable, :now, :expires)""")
+                .bind("account", account.value())
+                .bind("caller", callerNumber)
+                .bind("publisher", publisherId.orElse(null))
+                .bind("tags", tags.toStored())
+                .bind("reusable", reusable)
+                .bind("now", now)
+                .bind("expires", now + KEEP.toMillis())
+                .execute());
+    }
+
+    @Override
+    public TagSet takeFor(AccountId account, String callerNumber, Optional<Long> publisherId) {
+        long now = clock.millis();
+        return jdbi.inTransaction(handle -> {
+            List<Row> rows = handle.createQuery("""
+                            SELECT id, tags, reusable FROM caller_tag_cache
+                            WHERE account_id = :account AND caller_number = :caller AND expires_at > :now
+                                AND (publisher_id IS NULL OR publisher_id = :publisher)
+                            ORDER BY id""")
+                    .bind("account", account.value())
+                    .bind("caller", callerNumber)
+                    .bind("now", now)
+                    .bind("publisher", publisherId.orElse(-1L))
+                    .map((rs, ctx) -> new Row(
+                            rs.getLong("id"), TagSet.fromStored(rs.getString("tags")), rs.getBoolean("reusable")))
+                    .list();
+            TagSet.Builder tags = TagSet.builder();
+            for (Row row : rows) {
+                tags.addAll(row.tags());
+                if (row.reusable()) {
+                    continue;
+                }
+                handle.createUpdate("DELETE FROM caller_tag_cache WHERE id = :id")
+                        .bind("id", row.id())
+                        .execute();
+            }
+            handle.createUpdate("DELETE FROM caller_tag_cache WHERE expires_at <= :now")
+                    .bind("now", now)
+                    .execute();
+            return tags.build();
+        });
+    }
+
+    private record Row(long id, TagSet tags, boolean reusable) {}
+}

@@ -1,0 +1,161 @@
+package org.switchboard.postback;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.switchboard.call.Call;
+import org.switchboard.call.CallRepository;
+import org.switchboard.call.CallService;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.tag.TagSet;
+
+/**
+ * Call Data Writing: {@code /data_writing?key=KEY&caller_number=...&tag=value} or {@code /data_writing/KEY?...} (GET
+ * or POST, query, form or JSON),
+ * writing every parameter other than {@code key}, {@code caller_number} and {@code call_uuid} as a tag, named with
+ * the key's {@code tag_prefix}.
+ *
+ * <p>The call written to is the one named by {@code call_uuid}, else the caller's latest call; a publisher's key only
+ * sees that publisher's calls, a company key every call of the account. A live call takes the tags at once ("in-progress
+ * call found, tags may be ignored": routing may already be decided). An ended call takes them only if it started
+ * within the key's {@code start_seconds} and ended within its {@code end_seconds} ("completed call found, tags
+ * applied"). Otherwise the tags wait for the caller's next call, for a day ("call not found, tags stored").
+ */
+public final class DataWritingRoutes {
+    static final String COMPLETED = "completed call found, tags applied";
+    static final String IN_PROGRESS = "in-progress call found, tags may be ignored";
+    static final String STORED = "call not found, tags stored";
+    private static final Set<String> RESERVED = Set.of("key", "caller_number", "call_uuid");
+
+    private final KeyedRequests keyed;
+    private final CallRepository calls;
+    private final CallService callService;
+    private final CallerTagCache cache;
+    private final Clock clock;
+
+    public DataWritingRoutes(
+            PostbackKeyRepository keys,
+            PostbackLog log,
+            CallRepository calls,
+            CallService callService,
+            CallerTagCache cache,
+            Clock clock) {
+        this.keyed = new KeyedRequests(keys, log);
+        this.calls = calls;
+        this.callService = callService;
+        this.cache = cache;
+        this.clock = clock;
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Response(Map<String, Object> tagValues, String callerNumber, String status) {}
+
+    public void register(HttpRules rules) {
+        Handler handler = (req, res) -> {
+            PostbackRequest request = PostbackRequest.of(req);
+            Optional<String> inPath = req.path().pathParameters().first("key").asOptional();
+            PostbackKey key = keyed.require(inPath.or(() -> request.param("key")), KeyType.CALL_DATA_WRITING);
+            Http.ok(res, keyed.logged(key, "data_writing", request, r -> write(key, r)));
+        };
+        for (String path : new String[] {"/data_writing", "/data_writing.json", "/data_writing/{key}"}) {
+            rules.get(path, handler);
+            rules.post(path, handler);
+        }
+    }
+
+    private KeyedRequests.Outcome<Response> write(PostbackKey key, PostbackRequest request) {
+        Optional<String> callerParam = request.param("caller_number")
+                .map(raw -> PhoneNumbers.toE164(raw)
+                        .orElseThrow(() -> new ApiException.BadRequest("caller_number", "is not a phone number")));
+        Optional<String> uuid = request.param("call_uuid");
+        if (callerParam.isEmpty() && uuid.isEmpty()) {
+            throw new ApiException.BadRequest("caller_number", "caller_number or call_uuid is required");
+        }
+        TagSet tags = tags(key, request);
+        Optional<Long> publisher =
+                key.owner() == KeyType.Owner.PUBLISHER ? Optional.of(key.ownerId()) : Optional.empty();
+        Optional<Call> call = uuid.isPresent()
+                ? calls.find(key.accountId(), uuid.get())
+                        .filter(c -> publisher.isEmpty() || c.publisherId().equals(publisher))
+                : latestCall(key, callerParam.get(), publisher);
+        boolean reuse = key.options().path("reuse_tags_on_repeat_calls").asBoolean(false);
+        Optional<String> callerNumber = callerParam.or(() -> call.map(Call::callerNumber));
+
+        Optional<String> status = call.flatMap(c -> writable(key, c));
+        if (status.isPresent()) {
+            callService.changeTags(call.get().uuid(), current -> overwrite(current, tags));
+            if (reuse && !tags.isEmpty()) {
+                cache.store(key.accountId(), call.get().callerNumber(), publisher, tags, true);
+            }
+            return outcome(tags, call.get().callerNumber(), status.get(), call.map(Call::uuid));
+        }
+        String caller = callerNumber.orElseThrow(() -> new ApiException.NotFound(
+                "no call with call_uuid " + uuid.orElseThrow() + " that this key may write to"));
+        if (!tags.isEmpty()) {
+            cache.store(key.accountId(), caller, publisher, tags, reuse);
+        }
+        return outcome(tags, caller, STORED, Optional.empty());
+    }
+
+    private Optional<Call> latestCall(PostbackKey key, String caller, Optional<Long> publisher) {
+        var filter = new CallRepository.Filter(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                publisher,
+                Optional.empty(),
+                Optional.of(caller),
+                Optional.empty());
+        return calls.list(key.accountId(), filter, new PageRequest(1, 1)).items().stream()
+                .findFirst();
+    }
+
+    /** The status of writing to {@code call}, or empty when the key's time windows leave it out. */
+    private Optional<String> writable(PostbackKey key, Call call) {
+        if (call.endedAt().isEmpty()) {
+            return Optional.of(IN_PROGRESS);
+        }
+        Instant now = clock.instant();
+        Instant ended = call.endedAt().get();
+        boolean startedRecently = !call.startedAt().isBefore(now.minusSeconds(key.longOption("start_seconds", 0)));
+        boolean endedRecently = !ended.isBefore(now.minusSeconds(key.longOption("end_seconds", 3_600)));
+        return startedRecently && endedRecently ? Optional.of(COMPLETED) : Optional.empty();
+    }
+
+    private static TagSet tags(PostbackKey key, PostbackRequest request) {
+        String prefix = key.option("tag_prefix", "");
+        ObjectNode named = Json.MAPPER.createObjectNode();
+        request.params().forEach((name, value) -> {
+            if (!RESERVED.contains(name) && !value.isBlank()) {
+                named.put(prefix + name, value);
+            }
+        });
+        return TagSet.parse("tags", named);
+    }
+
+    private static TagSet overwrite(TagSet current, TagSet written) {
+        TagSet result = current;
+        for (String tagKey : written.keys()) {
+            result = result.replacing(tagKey, written.values(tagKey));
+        }
+        return result;
+    }
+
+    private static KeyedRequests.Outcome<Response> outcome(
+            TagSet tags, String callerNumber, String status, Optional<String> callUuid) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        tags.asMap().forEach((tagKey, list) -> values.put(tagKey, list.size() == 1 ? list.getFirst() : list));
+        return new KeyedRequests.Outcome<>(new Response(values, callerNumber, status), tags, callUuid, status);
+    }
+}

@@ -1,0 +1,205 @@
+package org.switchboard.postback;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.JsonFields;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.secret.SecretBox;
+import org.switchboard.platform.secret.Secrets;
+
+/**
+ * Postback keys through the admin API.
+ *
+ * <pre>
+ * /api/v2/{campaigns|publishers|buyers|buyer_groups}/{owner_id}/postback_keys   GET, POST {"type", "name", "options"}
+ * /api/v2/postback_keys                                                           company keys: GET, POST
+ * /api/v2/postback_keys/{id}                                                      GET (with URL), PATCH/PUT, DELETE
+ * </pre>
+ *
+ * A type not allowed on the entity is refused. Keys are random UUIDs (122 bits), looked up by digest and stored
+ * sealed under the master key so their URL can be shown again; caller-list keys also get a 24-character base58
+ * secret for the {@code Authorization: Bearer} header. Deleting a key stops its URL at once; pausing it makes its URL
+ * answer that it is paused.
+ */
+public final class PostbackKeyRoutes {
+    private final PostbackKeyRepository keys;
+    private final SecretBox secrets;
+    private final KeyUrls urls;
+    private final Function<ServerRequest, AccountId> auth;
+
+    public PostbackKeyRoutes(
+            PostbackKeyRepository keys,
+            SecretBox secrets,
+            String apiUrl,
+            String rtbUrl,
+            String dataUrl,
+            Function<ServerRequest, AccountId> auth) {
+        this.keys = keys;
+        this.secrets = secrets;
+        this.urls = new KeyUrls(apiUrl, rtbUrl, dataUrl);
+        this.auth = auth;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record KeyOut(
+            long id,
+            String ownerType,
+            Long ownerId,
+            String type,
+            String name,
+            boolean paused,
+            ObjectNode options,
+            String key,
+            String url,
+            String secretKey,
+            String createdAt,
+            String updatedAt) {}
+
+    public void register(HttpRules rules, Map<KeyType.Owner, BiPredicate<AccountId, Long>> ownerExists) {
+        Map<String, KeyType.Owner> collections = Map.of(
+                "campaigns", KeyType.Owner.CAMPAIGN,
+                "publishers", KeyType.Owner.PUBLISHER,
+                "buyers", KeyType.Owner.BUYER,
+                "buyer_groups", KeyType.Owner.BUYER_GROUP);
+        collections.forEach((collection, owner) -> {
+            String path = "/api/v2/" + collection + "/{owner_id}/postback_keys";
+            rules.get(path, (req, res) -> {
+                AccountId account = auth.apply(req);
+                long ownerId = owner(req, account, ownerExists.get(owner), owner);
+                list(req, res, account, owner, ownerId);
+            });
+            rules.post(path, (req, res) -> {
+                AccountId account = auth.apply(req);
+                long ownerId = owner(req, account, ownerExists.get(owner), owner);
+                create(req, res, account, owner, ownerId);
+            });
+        });
+        rules.get("/api/v2/postback_keys", (req, res) -> list(req, res, auth.apply(req), KeyType.Owner.COMPANY, 0));
+        rules.post("/api/v2/postback_keys", (req, res) -> create(req, res, auth.apply(req), KeyType.Owner.COMPANY, 0));
+        rules.get("/api/v2/postback_keys/{id}", (req, res) -> Http.ok(res, out(require(req))));
+        Handler update = (req, res) -> {
+            PostbackKey existing = require(req);
+            ObjectNode body = Http.jsonObject(req);
+            JsonFields fields = new JsonFields(
+                    body,
+                    "id",
+                    "owner_type",
+                    "owner_id",
+                    "type",
+                    "key",
+                    "url",
+                    "secret_key",
+                    "created_at",
+                    "updated_at");
+            String name = body.has("name") ? fields.requiredText("name", 200) : existing.name();
+            boolean paused = fields.bool("paused", existing.paused());
+            ObjectNode options = body.has("options")
+                    ? keepSealed(
+                            existing,
+                            KeyOptions.parse(
+                                    existing.type(), fields.take("options").orElse(null)))
+                    : existing.options();
+            fields.finish();
+            Http.ok(res, out(keys.update(existing.accountId(), existing.id(), name, paused, options)));
+        };
+        rules.put("/api/v2/postback_keys/{id}", update);
+        rules.patch("/api/v2/postback_keys/{id}", update);
+        rules.delete("/api/v2/postback_keys/{id}", (req, res) -> {
+            PostbackKey existing = require(req);
+            keys.delete(existing.accountId(), existing.id());
+            Http.noContent(res);
+        });
+    }
+
+    private void list(
+            ServerRequest req,
+            io.helidon.webserver.http.ServerResponse res,
+            AccountId account,
+            KeyType.Owner owner,
+            long ownerId) {
+        PageRequest page = PageRequest.of(req);
+        Http.page(req, res, page, keys.list(account, owner, ownerId, page).map(this::out));
+    }
+
+    private void create(
+            ServerRequest req,
+            io.helidon.webserver.http.ServerResponse res,
+            AccountId account,
+            KeyType.Owner owner,
+            long ownerId) {
+        JsonFields fields = new JsonFields(Http.jsonObject(req));
+        String typeWord = fields.requiredText("type", 32);
+        KeyType type = KeyType.fromWord(typeWord)
+                .orElseThrow(() -> new ApiException.BadRequest("type", "is not a postback key type"));
+        if (!type.allowedOn(owner)) {
+            throw new ApiException.BadRequest(
+                    "type",
+                    "a " + type.word() + " key cannot be issued on a "
+                            + owner.word().replace('_', ' '));
+        }
+        String name = fields.requiredText("name", 200);
+        boolean paused = fields.bool("paused", false);
+        ObjectNode options = KeyOptions.parse(type, fields.take("options").orElse(null));
+        fields.finish();
+        if (type == KeyType.CALLER_LIST_MANAGEMENT) {
+            options.put("sealed_secret_key", secrets.seal(Secrets.randomBase58(24)));
+        }
+        String key = UUID.randomUUID().toString();
+        PostbackKey created = keys.insert(account, owner, ownerId, type, name, paused, options, key, secrets.seal(key));
+        Http.created(res, "/api/v2/postback_keys/" + created.id(), out(created));
+    }
+
+    private static ObjectNode keepSealed(PostbackKey existing, ObjectNode options) {
+        if (existing.options().has("sealed_secret_key")) {
+            options.set("sealed_secret_key", existing.options().get("sealed_secret_key"));
+        }
+        return options;
+    }
+
+    private KeyOut out(PostbackKey k) {
+        String key = secrets.open(k.sealedKey());
+        ObjectNode shown = k.options().deepCopy();
+        String secretKey = shown.has("sealed_secret_key")
+                ? secrets.open(shown.remove("sealed_secret_key").asText())
+                : null;
+        return new KeyOut(
+                k.id(),
+                k.owner().word(),
+                k.owner() == KeyType.Owner.COMPANY ? null : k.ownerId(),
+                k.type().word(),
+                k.name(),
+                k.paused(),
+                shown,
+                key,
+                urls.of(k, key),
+                secretKey,
+                k.createdAt().toString(),
+                k.updatedAt().toString());
+    }
+
+    private static long owner(
+            ServerRequest req, AccountId account, BiPredicate<AccountId, Long> exists, KeyType.Owner owner) {
+        String what = owner.word().replace('_', ' ');
+        long id = Http.pathId(req, "owner_id", what);
+        if (!exists.test(account, id)) {
+            throw new ApiException.NotFound("no " + what + " with id " + id);
+        }
+        return id;
+    }
+
+    private PostbackKey require(ServerRequest req) {
+        AccountId account = auth.apply(req);
+        long id = Http.pathId(req, "id", "postback key");
+        return keys.find(account, id).orElseThrow(() -> new ApiException.NotFound("no postback key with id " + id));
+    }
+}

@@ -1,0 +1,133 @@
+package org.switchboard.postback;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jdbi.v3.core.Jdbi;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.tag.TagSet;
+
+/**
+ * The postback log: every request that reached a keyed endpoint with a valid key, with the key's name (never the
+ * key), the endpoint, its parameters, the tags parsed from them, and the result. {@code GET /api/v2/postback_logs}
+ * lists it, newest first, filtered by {@code key_id}, {@code endpoint}, {@code from} and {@code to}.
+ */
+public final class PostbackLog {
+    private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {};
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public PostbackLog(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    record Entry(
+            long id,
+            Long keyId,
+            String keyName,
+            String endpoint,
+            String method,
+            Map<String, String> params,
+            Map<String, List<String>> tags,
+            String callUuid,
+            String result,
+            String createdAt) {}
+
+    void record(
+            PostbackKey key,
+            String endpoint,
+            String method,
+            Map<String, String> params,
+            TagSet tags,
+            Optional<String> callUuid,
+            String result) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        INSERT INTO postback_logs (account_id, key_id, key_name, endpoint, method, params, tags, call_uuid,
+                            result, created_at)
+                        VALUES (:account, :key, :name, :endpoint, :method, :params, :tags, :call, :result, :now)""")
+                .bind("account", key.accountId().value())
+                .bind("key", key.id())
+                .bind("name", key.name())
+                .bind("endpoint", endpoint)
+                .bind("method", method)
+                .bind("params", Json.writeString(params))
+                .bind("tags", tags.toStored())
+                .bind("call", callUuid.orElse(null))
+                .bind("result", result.length() > 500 ? result.substring(0, 500) : result)
+                .bind("now", clock.millis())
+                .execute());
+    }
+
+    public void register(HttpRules rules, Function<ServerRequest, AccountId> auth) {
+        rules.get("/api/v2/postback_logs", (req, res) -> {
+            AccountId account = auth.apply(req);
+            PageRequest page = PageRequest.of(req);
+            Map<String, Object> binds = new LinkedHashMap<>();
+            List<String> conditions = new ArrayList<>(List.of("account_id = :account"));
+            binds.put("account", account.value());
+            Http.idQuery(req, "key_id").ifPresent(id -> {
+                conditions.add("key_id = :key");
+                binds.put("key", id);
+            });
+            Http.query(req, "endpoint").ifPresent(endpoint -> {
+                conditions.add("endpoint = :endpoint");
+                binds.put("endpoint", endpoint);
+            });
+            Http.instantQuery(req, "from").ifPresent(from -> {
+                conditions.add("created_at >= :from");
+                binds.put("from", from.toEpochMilli());
+            });
+            Http.instantQuery(req, "to").ifPresent(to -> {
+                conditions.add("created_at < :to");
+                binds.put("to", to.toEpochMilli());
+            });
+            String where = " WHERE " + String.join(" AND ", conditions);
+            Page<Entry> entries = jdbi.withHandle(handle -> new Page<>(
+                    handle.createQuery("SELECT * FROM postback_logs" + where
+                                    + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset")
+                            .bindMap(binds)
+                            .bind("limit", page.perPage())
+                            .bind("offset", page.offset())
+                            .map((rs, ctx) -> {
+                                long keyId = rs.getLong("key_id");
+                                try {
+                                    return new Entry(
+                                            rs.getLong("id"),
+                                            rs.wasNull() ? null : keyId,
+                                            rs.getString("key_name"),
+                                            rs.getString("endpoint"),
+                                            rs.getString("method"),
+                                            Json.MAPPER.readValue(rs.getString("params"), PARAMS),
+                                            TagSet.fromStored(rs.getString("tags"))
+                                                    .asMap(),
+                                            rs.getString("call_uuid"),
+                                            rs.getString("result"),
+                                            Instant.ofEpochMilli(rs.getLong("created_at"))
+                                                    .toString());
+                                } catch (java.io.IOException e) {
+                                    throw new java.sql.SQLException("unreadable postback log entry", e);
+                                }
+                            })
+                            .list(),
+                    handle.createQuery("SELECT COUNT(*) FROM postback_logs" + where)
+                            .bindMap(binds)
+                            .mapTo(Long.class)
+                            .one()));
+            Http.page(req, res, page, entries);
+        });
+    }
+}

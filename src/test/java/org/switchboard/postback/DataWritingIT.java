@@ -1,0 +1,352 @@
+package org.switchboard.postback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.switchboard.testing.Api;
+import org.switchboard.testing.Calls;
+import org.switchboard.testing.Response;
+import org.switchboard.testing.ServerIT;
+
+/** Postback keys through the admin API, and Call Data Writing onto live, ended and future calls. */
+class DataWritingIT extends ServerIT {
+    private static int nextNumber = 100;
+
+    /** An account with a campaign, two publishers and a tracking number for each, and a buyer that takes calls. */
+    private record Setup(Api api, Calls calls, long publisherA, long publisherB, String numberA, String numberB) {
+        String key(String owner, String options) {
+            Response created = api.post(
+                    "/api/v2/" + owner + "/postback_keys",
+                    "{\"type\": \"call_data_writing\", \"name\": \"Landing page\", \"options\": " + options + "}");
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            return created.json().path("key").asText();
+        }
+
+        Response write(String query) {
+            return Api.send(HttpRequest.newBuilder(URI.create(api.base() + "/data_writing?" + query))
+                    .timeout(Duration.ofSeconds(20))
+                    .GET()
+                    .build());
+        }
+
+        JsonNode tags(String uuid) {
+            return calls.detail(uuid).path("tags");
+        }
+    }
+
+    private Setup setup() {
+        Api api = newAccount();
+        long campaign =
+                api.post("/api/v2/campaigns", "{\"name\": \"Data writing\"}").id();
+        long a = api.post("/api/v2/publishers", "{\"name\": \"Pub A\"}").id();
+        long b = api.post("/api/v2/publishers", "{\"name\": \"Pub B\"}").id();
+        String numberA = number(api, campaign, a);
+        String numberB = number(api, campaign, b);
+        Response buyer = api.post(
+                "/api/v2/buyers",
+                "{\"name\": \"Buyer\", \"destination\": \"+12125550101\", \"campaign_ids\": [" + campaign + "]}");
+        assertThat(buyer.status()).as(buyer.toString()).isEqualTo(201);
+        return new Setup(api, new Calls(api), a, b, numberA, numberB);
+    }
+
+    private String number(Api api, long campaign, long publisher) {
+        String number = "+1866557" + String.format("%04d", nextNumber++ + (engine.ordinal() * 5000));
+        Response created = api.post(
+                "/api/v2/numbers",
+                "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + ", \"publisher_id\": " + publisher
+                        + "}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return number;
+    }
+
+    @Test
+    void keysShouldBeIssuedOnlyWhereTheirTypeIsAllowedAndShowTheirUrl() {
+        // given
+        Setup s = setup();
+
+        // when
+        Response created = s.api()
+                .post(
+                        "/api/v2/publishers/" + s.publisherA() + "/postback_keys",
+                        "{\"type\": \"call_data_writing\", \"name\": \"Form\", \"options\": {\"tag_prefix\": \"pub_a__\"}}");
+        Response wrongType = s.api()
+                .post(
+                        "/api/v2/publishers/" + s.publisherA() + "/postback_keys",
+                        "{\"type\": \"conversion\", \"name\": \"Nope\"}");
+        Response unknownOwner = s.api()
+                .post(
+                        "/api/v2/publishers/999999/postback_keys",
+                        "{\"type\": \"call_data_writing\", \"name\": \"Nope\"}");
+        Response badWindow = s.api()
+                .post(
+                        "/api/v2/publishers/" + s.publisherA() + "/postback_keys",
+                        "{\"type\": \"call_data_writing\", \"name\": \"Nope\", \"options\": {\"start_seconds\": 5}}");
+        Response listed = s.api().get("/api/v2/publishers/" + s.publisherA() + "/postback_keys");
+
+        // then
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode key = created.json();
+        assertThat(key.path("type").asText()).isEqualTo("call_data_writing");
+        assertThat(key.path("owner_type").asText()).isEqualTo("publisher");
+        assertThat(key.path("owner_id").asLong()).isEqualTo(s.publisherA());
+        assertThat(key.path("key").asText()).matches("[0-9a-f-]{36}");
+        assertThat(key.path("url").asText())
+                .endsWith("/data_writing?key=" + key.path("key").asText() + "&caller_number=[caller_number]");
+        assertThat(key.path("options").path("tag_prefix").asText()).isEqualTo("pub_a__");
+        assertThat(key.path("options").path("start_seconds").asInt()).isZero();
+        assertThat(key.path("options").path("end_seconds").asInt()).isEqualTo(3600);
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.errorField()).isEqualTo("type");
+        assertThat(unknownOwner.status()).isEqualTo(404);
+        assertThat(badWindow.status()).isEqualTo(400);
+        assertThat(badWindow.errorField()).isEqualTo("options.start_seconds");
+        assertThat(listed.json().size()).isEqualTo(1);
+        assertThat(s.api()
+                        .get("/api/v2/postback_keys/" + key.path("id").asLong())
+                        .json()
+                        .path("key")
+                        .asText())
+                .isEqualTo(key.path("key").asText());
+    }
+
+    @Test
+    void tagsShouldGoOntoTheCallersLiveCallWithTheKeysPrefix() {
+        // given
+        Setup s = setup();
+        String key = s.key("publishers/" + s.publisherA(), "{\"tag_prefix\": \"pub_a__\"}");
+        String uuid = s.calls()
+                .arrive("+13125550147", s.numberA())
+                .json()
+                .path("call_uuid")
+                .asText();
+
+        // when
+        Response written = s.write("key=" + key + "&caller_number=(312)%20555-0147&first_name=Ada&zip=60601");
+
+        // then
+        assertThat(written.status()).as(written.toString()).isEqualTo(200);
+        assertThat(written.json().path("status").asText()).isEqualTo("in-progress call found, tags may be ignored");
+        assertThat(written.json().path("caller_number").asText()).isEqualTo("+13125550147");
+        assertThat(written.json().path("tag_values").path("pub_a__first_name").asText())
+                .isEqualTo("Ada");
+        assertThat(s.tags(uuid).path("pub_a__first_name").get(0).asText()).isEqualTo("Ada");
+        assertThat(s.tags(uuid).path("pub_a__zip").get(0).asText()).isEqualTo("60601");
+    }
+
+    @Test
+    void anEndedCallShouldTakeTagsOnlyWithinTheKeysWindow() {
+        // given: one key that looks back an hour, one that does not include past calls
+        Setup s = setup();
+        String lookingBack = s.key("publishers/" + s.publisherA(), "{\"start_seconds\": 3600}");
+        String noPast = s.key("publishers/" + s.publisherA(), "{}");
+        String uuid = s.calls()
+                .arrive("+13125550148", s.numberA())
+                .json()
+                .path("call_uuid")
+                .asText();
+        s.calls().attempt(uuid, 1, "answered");
+        s.calls().hangup(uuid, 60, 50);
+
+        // when
+        Response applied = s.write("key=" + lookingBack + "&call_uuid=" + uuid + "&sale=yes");
+        Response stored = s.write("key=" + noPast + "&caller_number=%2B13125550148&plan=gold");
+
+        // then
+        assertThat(applied.json().path("status").asText()).isEqualTo("completed call found, tags applied");
+        assertThat(applied.json().path("caller_number").asText()).isEqualTo("+13125550148");
+        assertThat(s.tags(uuid).path("sale").get(0).asText()).isEqualTo("yes");
+        assertThat(stored.json().path("status").asText()).isEqualTo("call not found, tags stored");
+        assertThat(s.tags(uuid).has("plan")).isFalse();
+    }
+
+    @Test
+    void storedTagsShouldGoOnTheCallersNextCallFromThatPublisherOnly() {
+        // given
+        Setup s = setup();
+        String keyOfB = s.key("publishers/" + s.publisherB(), "{}");
+        Response stored = s.write("key=" + keyOfB + "&caller_number=%2B13125550149&lead_id=42");
+
+        // when: the caller first calls publisher A's number, then publisher B's
+        String callToA = s.calls()
+                .arrive("+13125550149", s.numberA())
+                .json()
+                .path("call_uuid")
+                .asText();
+        String callToB = s.calls()
+                .arrive("+13125550149", s.numberB())
+                .json()
+                .path("call_uuid")
+                .asText();
+
+        // then
+        assertThat(stored.json().path("status").asText()).isEqualTo("call not found, tags stored");
+        assertThat(s.tags(callToA).has("lead_id")).isFalse();
+        assertThat(s.tags(callToB).path("lead_id").get(0).asText()).isEqualTo("42");
+        // taken once: a later call does not get them again
+        String again = s.calls()
+                .arrive("+13125550149", s.numberB())
+                .json()
+                .path("call_uuid")
+                .asText();
+        assertThat(s.tags(again).has("lead_id")).isFalse();
+    }
+
+    @Test
+    void aPublishersKeyShouldNotWriteOntoAnotherPublishersCall() {
+        // given
+        Setup s = setup();
+        String keyOfB = s.key("publishers/" + s.publisherB(), "{}");
+        String callToA = s.calls()
+                .arrive("+13125550150", s.numberA())
+                .json()
+                .path("call_uuid")
+                .asText();
+
+        // when
+        Response byUuid = s.write("key=" + keyOfB + "&call_uuid=" + callToA + "&x=1");
+        Response byCaller = s.write("key=" + keyOfB + "&caller_number=%2B13125550150&x=1");
+
+        // then
+        assertThat(byUuid.status()).isEqualTo(404);
+        assertThat(byCaller.json().path("status").asText()).isEqualTo("call not found, tags stored");
+        assertThat(s.tags(callToA).has("x")).isFalse();
+    }
+
+    @Test
+    void badRequestsShouldGetClearErrorsAndBeLoggedWithoutTheKey() {
+        // given
+        Setup s = setup();
+        String key = s.key("publishers/" + s.publisherA(), "{}");
+        Response conversion = s.api()
+                .post(
+                        "/api/v2/buyer_groups/"
+                                + s.api()
+                                        .post("/api/v2/buyer_groups", "{\"name\": \"G\"}")
+                                        .id() + "/postback_keys",
+                        "{\"type\": \"conversion\", \"name\": \"Conv\"}");
+        assertThat(conversion.status()).as(conversion.toString()).isEqualTo(201);
+
+        // when
+        Response noKey = s.write("caller_number=%2B13125550151");
+        Response unknownKey = s.write("key=00000000-0000-4000-8000-000000000000&caller_number=%2B13125550151");
+        Response wrongType = s.write("key=" + conversion.json().path("key").asText() + "&caller_number=%2B13125550151");
+        Response noCaller = s.write("key=" + key + "&a=b");
+        Response badCaller = s.write("key=" + key + "&caller_number=hello");
+        Response badTag = s.write("key=" + key + "&caller_number=%2B13125550151&bad%20key!=1");
+        Response posted = Api.send(HttpRequest.newBuilder(URI.create(s.api().base() + "/data_writing"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"key\": \"" + key + "\", \"caller_number\": \"+13125550151\", \"score\": 7}"))
+                .build());
+        s.api()
+                .patch(
+                        "/api/v2/postback_keys/"
+                                + s.api()
+                                        .get("/api/v2/publishers/" + s.publisherA() + "/postback_keys")
+                                        .json()
+                                        .get(0)
+                                        .path("id")
+                                        .asLong(),
+                        "{\"paused\": true}");
+        Response paused = s.write("key=" + key + "&caller_number=%2B13125550151");
+
+        // then
+        assertThat(noKey.status()).isEqualTo(401);
+        assertThat(unknownKey.status()).isEqualTo(401);
+        assertThat(wrongType.status()).isEqualTo(403);
+        assertThat(noCaller.status()).isEqualTo(400);
+        assertThat(noCaller.errorField()).isEqualTo("caller_number");
+        assertThat(badCaller.status()).isEqualTo(400);
+        assertThat(badTag.status()).isEqualTo(400);
+        assertThat(posted.status()).as(posted.toString()).isEqualTo(200);
+        assertThat(posted.json().path("tag_values").path("score").asText()).isEqualTo("7");
+        assertThat(paused.status()).isEqualTo(403);
+        JsonNode log =
+                s.api().get("/api/v2/postback_logs?endpoint=data_writing").json();
+        assertThat(log.size()).isEqualTo(4);
+        assertThat(log.toString()).doesNotContain(key);
+        assertThat(log.get(0).path("key_name").asText()).isEqualTo("Landing page");
+        assertThat(log.get(0).path("result").asText()).isEqualTo("call not found, tags stored");
+        assertThat(log.get(0).path("params").path("score").asText()).isEqualTo("7");
+        assertThat(log.get(3).path("result").asText()).startsWith("400");
+    }
+
+    @Test
+    void aDeletedKeyShouldStopWorkingAtOnce() {
+        // given
+        Setup s = setup();
+        Response created =
+                s.api().post("/api/v2/postback_keys", "{\"type\": \"call_data_writing\", \"name\": \"Company\"}");
+        String key = created.json().path("key").asText();
+        Response before = s.write("key=" + key + "&caller_number=%2B13125550152&a=1");
+
+        // when
+        Response deleted = s.api().delete("/api/v2/postback_keys/" + created.id());
+        Response after = s.write("key=" + key + "&caller_number=%2B13125550152&a=1");
+
+        // then
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().has("owner_id")).isFalse();
+        assertThat(before.status()).isEqualTo(200);
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(after.status()).isEqualTo(401);
+    }
+
+    @Test
+    void theKeyShouldAlsoWorkInThePathWithAFormBody() {
+        // given
+        Setup s = setup();
+        String key = s.key("publishers/" + s.publisherA(), "{\"tag_prefix\": \"lp_\"}");
+        String uuid = s.calls()
+                .arrive("+13125550153", s.numberA())
+                .json()
+                .path("call_uuid")
+                .asText();
+
+        // when
+        Response posted = Api.send(HttpRequest.newBuilder(URI.create(s.api().base() + "/data_writing/" + key))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("caller_number=%2B13125550153&email=ada%40example.com"))
+                .build());
+
+        // then
+        assertThat(posted.status()).as(posted.toString()).isEqualTo(200);
+        assertThat(posted.json().path("status").asText()).isEqualTo("in-progress call found, tags may be ignored");
+        assertThat(s.tags(uuid).path("lp_email").get(0).asText()).isEqualTo("ada@example.com");
+    }
+
+    @Test
+    void aKeyShouldNeitherSeeNorBeIssuedOnAnotherAccountsObjects() {
+        // given
+        Setup mine = setup();
+        Setup theirs = setup();
+        String companyKey = mine.api()
+                .post("/api/v2/postback_keys", "{\"type\": \"call_data_writing\", \"name\": \"Company\"}")
+                .json()
+                .path("key")
+                .asText();
+        String theirCall = theirs.calls()
+                .arrive("+13125550154", theirs.numberA())
+                .json()
+                .path("call_uuid")
+                .asText();
+
+        // when
+        Response byUuid = mine.write("key=" + companyKey + "&call_uuid=" + theirCall + "&x=1");
+        Response onTheirPublisher = mine.api()
+                .post(
+                        "/api/v2/publishers/" + theirs.publisherA() + "/postback_keys",
+                        "{\"type\": \"call_data_writing\", \"name\": \"Sneaky\"}");
+        Response theirKeys = mine.api().get("/api/v2/publishers/" + theirs.publisherA() + "/postback_keys");
+
+        // then
+        assertThat(byUuid.status()).isEqualTo(404);
+        assertThat(theirs.tags(theirCall).has("x")).isFalse();
+        assertThat(onTheirPublisher.status()).isEqualTo(404);
+        assertThat(theirKeys.status()).isEqualTo(404);
+    }
+}
