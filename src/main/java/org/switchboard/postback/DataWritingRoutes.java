@@ -18,6 +18,7 @@ import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.secret.Secrets;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -31,12 +32,16 @@ import org.switchboard.tag.TagSet;
  * call found, tags may be ignored": routing may already be decided). An ended call takes them only if it started
  * within the key's {@code start_seconds} and ended within its {@code end_seconds} ("completed call found, tags
  * applied"). Otherwise the tags wait for the caller's next call, for a day ("call not found, tags stored").
+ *
+ * <p>Without a postback key, {@code call_uuid} with that call's {@code call_key} (given to its buyer by webhook token or
+ * SIP header) writes tags onto that one call, unprefixed, while it is live and for 7 days after it ends.
  */
 public final class DataWritingRoutes {
     static final String COMPLETED = "completed call found, tags applied";
     static final String IN_PROGRESS = "in-progress call found, tags may be ignored";
     static final String STORED = "call not found, tags stored";
-    private static final Set<String> RESERVED = Set.of("key", "caller_number", "call_uuid");
+    private static final Set<String> RESERVED = Set.of("key", "call_key", "caller_number", "call_uuid");
+    static final java.time.Duration CALL_KEY_WINDOW = java.time.Duration.ofDays(7);
 
     private final KeyedRequests keyed;
     private final CallRepository calls;
@@ -64,9 +69,17 @@ public final class DataWritingRoutes {
     public void register(HttpRules rules) {
         Handler handler = (req, res) -> {
             PostbackRequest request = PostbackRequest.of(req);
-            Optional<String> inPath = req.path().pathParameters().first("key").asOptional();
-            PostbackKey key = keyed.require(inPath.or(() -> request.param("key")), KeyType.CALL_DATA_WRITING);
-            Http.ok(res, keyed.logged(key, "data_writing", request, r -> write(key, r)));
+            Optional<String> presented =
+                    req.path().pathParameters().first("key").asOptional().or(() -> request.param("key"));
+            Optional<String> callKey = request.param("call_key");
+            if (presented.isEmpty() && callKey.isPresent()) {
+                Call call = callKeyHolder(request, callKey.get());
+                PostbackLog.Source source = new PostbackLog.Source(call.accountId(), Optional.empty(), "call key");
+                Http.ok(res, keyed.logged(source, "data_writing", request, r -> writeWithCallKey(call, r)));
+                return;
+            }
+            PostbackKey key = keyed.require(presented, KeyType.CALL_DATA_WRITING);
+            Http.ok(res, keyed.logged(PostbackLog.Source.of(key), "data_writing", request, r -> write(key, r)));
         };
         for (String path : new String[] {"/data_writing", "/data_writing.json", "/data_writing/{key}"}) {
             rules.get(path, handler);
@@ -82,7 +95,7 @@ public final class DataWritingRoutes {
         if (callerParam.isEmpty() && uuid.isEmpty()) {
             throw new ApiException.BadRequest("caller_number", "caller_number or call_uuid is required");
         }
-        TagSet tags = tags(key, request);
+        TagSet tags = tags(key.option("tag_prefix", ""), request);
         Optional<Long> publisher =
                 key.owner() == KeyType.Owner.PUBLISHER ? Optional.of(key.ownerId()) : Optional.empty();
         Optional<Call> call = uuid.isPresent()
@@ -106,6 +119,29 @@ public final class DataWritingRoutes {
             cache.store(key.accountId(), caller, publisher, tags, reuse);
         }
         return outcome(tags, caller, STORED, Optional.empty());
+    }
+
+    /** The call whose UUID and call key were given; anything else is a 401 that does not say which was wrong. */
+    private Call callKeyHolder(PostbackRequest request, String callKey) {
+        ApiException refused = new ApiException.Unauthorized("call_uuid and call_key do not match a call");
+        String uuid = request.param("call_uuid").orElseThrow(() -> refused);
+        String digest = Secrets.digest(callKey);
+        boolean matches = calls.keyDigest(uuid)
+                .map(stored -> Secrets.constantTimeEquals(stored, digest))
+                .orElse(false);
+        return calls.findByUuid(uuid).filter(call -> matches).orElseThrow(() -> refused);
+    }
+
+    /** The buyer's data postback: tags onto the one call whose key was given, live or ended within a week. */
+    private KeyedRequests.Outcome<Response> writeWithCallKey(Call call, PostbackRequest request) {
+        if (call.endedAt().isPresent()
+                && call.endedAt().get().isBefore(clock.instant().minus(CALL_KEY_WINDOW))) {
+            throw new ApiException.Forbidden("the call ended more than 7 days ago; its key no longer writes to it");
+        }
+        TagSet tags = tags("", request);
+        callService.changeTags(call.uuid(), current -> overwrite(current, tags));
+        String status = call.endedAt().isPresent() ? COMPLETED : IN_PROGRESS;
+        return outcome(tags, call.callerNumber(), status, Optional.of(call.uuid()));
     }
 
     private Optional<Call> latestCall(PostbackKey key, String caller, Optional<Long> publisher) {
@@ -133,8 +169,7 @@ public final class DataWritingRoutes {
         return startedRecently && endedRecently ? Optional.of(COMPLETED) : Optional.empty();
     }
 
-    private static TagSet tags(PostbackKey key, PostbackRequest request) {
-        String prefix = key.option("tag_prefix", "");
+    private static TagSet tags(String prefix, PostbackRequest request) {
         ObjectNode named = Json.MAPPER.createObjectNode();
         request.params().forEach((name, value) -> {
             if (!RESERVED.contains(name) && !value.isBlank()) {

@@ -32,15 +32,18 @@ final class KeyedRequests {
         return found;
     }
 
-    /** Runs {@code work} for a request made with {@code key}, logging what became of it, errors included. */
+    /** Runs {@code work} for a request made by {@code source}, logging what became of it, errors included. */
     <T> T logged(
-            PostbackKey key, String endpoint, PostbackRequest request, Function<PostbackRequest, Outcome<T>> work) {
+            PostbackLog.Source source,
+            String endpoint,
+            PostbackRequest request,
+            Function<PostbackRequest, Outcome<T>> work) {
         Outcome<T> outcome;
         try {
             outcome = work.apply(request);
         } catch (ApiException e) {
             log.record(
-                    key,
+                    source,
                     endpoint,
                     request.method(),
                     request.loggable(),
@@ -50,7 +53,7 @@ final class KeyedRequests {
             throw e;
         }
         log.record(
-                key,
+                source,
                 endpoint,
                 request.method(),
                 request.loggable(),

@@ -47,8 +47,15 @@ public final class PostbackLog {
             String result,
             String createdAt) {}
 
+    /** Who made a logged request: a postback key, or the holder of a call's key (no key id). */
+    record Source(AccountId account, Optional<Long> keyId, String name) {
+        static Source of(PostbackKey key) {
+            return new Source(key.accountId(), Optional.of(key.id()), key.name());
+        }
+    }
+
     void record(
-            PostbackKey key,
+            Source source,
             String endpoint,
             String method,
             Map<String, String> params,
@@ -59,9 +66,9 @@ public final class PostbackLog {
                         INSERT INTO postback_logs (account_id, key_id, key_name, endpoint, method, params, tags, call_uuid,
                             result, created_at)
                         VALUES (:account, :key, :name, :endpoint, :method, :params, :tags, :call, :result, :now)""")
-                .bind("account", key.accountId().value())
-                .bind("key", key.id())
-                .bind("name", key.name())
+                .bind("account", source.account().value())
+                .bind("key", source.keyId().orElse(null))
+                .bind("name", source.name())
                 .bind("endpoint", endpoint)
                 .bind("method", method)
                 .bind("params", Json.writeString(params))

@@ -52,10 +52,11 @@ record PostbackRequest(String method, Map<String, String> params) {
         return Optional.ofNullable(params.get(name)).map(String::strip).filter(value -> !value.isEmpty());
     }
 
-    /** The parameters as they may be logged: without the key. */
+    /** The parameters as they may be logged: without the postback key or call key. */
     Map<String, String> loggable() {
         Map<String, String> copy = new LinkedHashMap<>(params);
         copy.remove("key");
+        copy.remove("call_key");
         return copy;
     }
 }

@@ -349,4 +349,50 @@ class DataWritingIT extends ServerIT {
         assertThat(onTheirPublisher.status()).isEqualTo(404);
         assertThat(theirKeys.status()).isEqualTo(404);
     }
+
+    @Test
+    void theHolderOfACallsKeyShouldWriteOntoThatCallOnly() {
+        // given: a buyer on SIP, which is handed the call's UUID and key in SIP headers
+        Api api = newAccount();
+        long campaign =
+                api.post("/api/v2/campaigns", "{\"name\": \"Call keys\"}").id();
+        long publisher = api.post("/api/v2/publishers", "{\"name\": \"P\"}").id();
+        String number = number(api, campaign, publisher);
+        api.post(
+                "/api/v2/buyers",
+                "{\"name\": \"SIP\", \"destination\": \"sip:agent@pbx.example.com\", \"campaign_ids\": [" + campaign
+                        + "]}");
+        Calls calls = new Calls(api);
+        JsonNode first = calls.arrive("+13125550155", number).json();
+        JsonNode second = calls.arrive("+13125550156", number).json();
+        String uuid = first.path("call_uuid").asText();
+        String callKey = first.path("instruction")
+                .path("sip_headers")
+                .path("X-PH-RetreaverKey")
+                .asText();
+        Setup s = new Setup(api, calls, publisher, publisher, number, number);
+
+        // when
+        Response live = s.write("call_uuid=" + uuid + "&call_key=" + callKey + "&disposition=sold");
+        calls.attempt(uuid, 1, "answered");
+        calls.hangup(uuid, 90, 80);
+        Response ended = s.write("call_uuid=" + uuid + "&call_key=" + callKey + "&notes=callback");
+        Response otherCall =
+                s.write("call_uuid=" + second.path("call_uuid").asText() + "&call_key=" + callKey + "&x=1");
+        Response wrongKey = s.write("call_uuid=" + uuid + "&call_key=" + callKey + "x&x=1");
+
+        // then
+        assertThat(callKey).hasSizeGreaterThan(20);
+        assertThat(live.status()).as(live.toString()).isEqualTo(200);
+        assertThat(live.json().path("status").asText()).isEqualTo("in-progress call found, tags may be ignored");
+        assertThat(ended.json().path("status").asText()).isEqualTo("completed call found, tags applied");
+        assertThat(s.tags(uuid).path("disposition").get(0).asText()).isEqualTo("sold");
+        assertThat(s.tags(uuid).path("notes").get(0).asText()).isEqualTo("callback");
+        assertThat(otherCall.status()).isEqualTo(401);
+        assertThat(wrongKey.status()).isEqualTo(401);
+        assertThat(s.tags(second.path("call_uuid").asText()).has("x")).isFalse();
+        JsonNode log = api.get("/api/v2/postback_logs").json();
+        assertThat(log.get(0).path("key_name").asText()).isEqualTo("call key");
+        assertThat(log.toString()).doesNotContain(callKey);
+    }
 }

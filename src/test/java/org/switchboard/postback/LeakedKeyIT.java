@@ -1,0 +1,142 @@
+package org.switchboard.postback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import org.junit.jupiter.api.Test;
+import org.switchboard.testing.Api;
+import org.switchboard.testing.Calls;
+import org.switchboard.testing.Response;
+import org.switchboard.testing.ServerIT;
+
+/**
+ * The leaked-key check: a postback key and a call key, used every way the API takes them (query, path, body,
+ * successes and failures), appear in no log line and in no database column in plain text.
+ */
+class LeakedKeyIT extends ServerIT {
+
+    @Test
+    void keysShouldAppearInNoLogLineAndNoDatabaseColumn() throws Exception {
+        // given: every log record the server writes, formatted as a log line would be
+        List<String> lines = new CopyOnWriteArrayList<>();
+        SimpleFormatter formatter = new SimpleFormatter();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(formatter.format(record));
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        capture.setLevel(Level.ALL);
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            Api api = newAccount();
+            long campaign =
+                    api.post("/api/v2/campaigns", "{\"name\": \"Leak\"}").id();
+            long publisher = api.post("/api/v2/publishers", "{\"name\": \"P\"}").id();
+            String number = "+1866558" + (1000 + engine.ordinal());
+            api.post(
+                    "/api/v2/numbers",
+                    "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + ", \"publisher_id\": " + publisher
+                            + "}");
+            api.post(
+                    "/api/v2/buyers",
+                    "{\"name\": \"SIP\", \"destination\": \"sip:agent@pbx.example.com\", \"campaign_ids\": [" + campaign
+                            + "]}");
+            String key = api.post(
+                            "/api/v2/publishers/" + publisher + "/postback_keys",
+                            "{\"type\": \"call_data_writing\", \"name\": \"Leak test\"}")
+                    .json()
+                    .path("key")
+                    .asText();
+            var arrived = new Calls(api).arrive("+13125550170", number).json();
+            String uuid = arrived.path("call_uuid").asText();
+            String callKey = arrived.path("instruction")
+                    .path("sip_headers")
+                    .path("X-PH-RetreaverKey")
+                    .asText();
+
+            // when: the keys are used in the query, the path and a body, well and badly
+            List<Response> responses = new ArrayList<>();
+            responses.add(get(api, "/data_writing?key=" + key + "&caller_number=%2B13125550170&a=1"));
+            responses.add(get(api, "/data_writing/" + key + "?caller_number=%2B13125550170&b=2"));
+            responses.add(get(api, "/data_writing?key=" + key + "&caller_number=nonsense"));
+            responses.add(get(api, "/data_writing?key=" + key + "&caller_number=%2B13125550170&bad%20tag!=1"));
+            responses.add(get(api, "/data_writing?call_uuid=" + uuid + "&call_key=" + callKey + "&c=3"));
+            responses.add(Api.send(HttpRequest.newBuilder(URI.create(api.base() + "/data_writing"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"key\": \"" + key + "\", \"call_uuid\": \"" + uuid
+                            + "\", \"call_key\": \"" + callKey + "\", \"d\": \"4\"}"))
+                    .build()));
+            responses.add(api.get("/api/v2/postback_logs"));
+
+            // then
+            assertThat(responses).extracting(Response::status).containsExactly(200, 200, 400, 400, 200, 200, 200);
+            assertThat(key).isNotBlank();
+            assertThat(callKey).isNotBlank();
+            assertThat(lines).noneMatch(line -> line.contains(key) || line.contains(callKey));
+            Map<String, String> leaks = databaseCellsContaining(List.of(key, callKey));
+            assertThat(leaks).as("database cells holding a key in plain text").isEmpty();
+            assertThat(responses.getLast().body()).doesNotContain(key).doesNotContain(callKey);
+        } finally {
+            root.removeHandler(capture);
+        }
+    }
+
+    private static Response get(Api api, String path) {
+        return Api.send(
+                HttpRequest.newBuilder(URI.create(api.base() + path)).GET().build());
+    }
+
+    /** Every cell of every table of the server's database that holds one of {@code secrets}, as table.column. */
+    private static Map<String, String> databaseCellsContaining(List<String> secrets) throws Exception {
+        Map<String, String> found = new java.util.TreeMap<>();
+        try (Connection connection = server.wiring().database().jdbi().open().getConnection()) {
+            DatabaseMetaData meta = connection.getMetaData();
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = meta.getTables(null, connection.getSchema(), "%", new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    tables.add(rs.getString("TABLE_NAME"));
+                }
+            }
+            assertThat(tables).contains("postback_keys", "postback_logs", "calls");
+            for (String table : tables) {
+                try (Statement statement = connection.createStatement();
+                        ResultSet rows = statement.executeQuery("SELECT * FROM " + table)) {
+                    int columns = rows.getMetaData().getColumnCount();
+                    while (rows.next()) {
+                        for (int i = 1; i <= columns; i++) {
+                            String cell = rows.getString(i);
+                            for (String secret : secrets) {
+                                if (cell != null && cell.contains(secret)) {
+                                    found.put(table + "." + rows.getMetaData().getColumnName(i), cell);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}
