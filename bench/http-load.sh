@@ -64,7 +64,14 @@ auth=(-H "Authorization: Bearer $KEY")
 base=$(run "GET /health (baseline)" "http://127.0.0.1:$PORT/health")
 one=$(run "GET /api/v2/campaigns/1 (key check + SQL read)" "${auth[@]}" "http://127.0.0.1:$PORT/api/v2/campaigns/1")
 list=$(run "GET /api/v2/buyers (key check + page of 2 + count)" "${auth[@]}" "http://127.0.0.1:$PORT/api/v2/buyers")
+# Call Data Writing: each request checks the key by digest, finds no call for the caller, stores the tags for the
+# caller's next call and writes a postback log entry (two durable SQL writes).
+dw_key=$(curl -sf -X POST "${auth[@]}" "http://127.0.0.1:$PORT/api/v2/publishers/1/postback_keys" \
+    -d '{"type": "call_data_writing", "name": "bench"}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+dw=$(run "GET /data_writing (key lookup + tags stored + log entry)" \
+    "http://127.0.0.1:$PORT/data_writing?key=$dw_key&caller_number=%2B13125550100&lead=bench")
 rss_end_kb=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
 echo "ratio campaign read / baseline: $(awk "BEGIN {printf \"%.3f\", $one/$base}")"
 echo "ratio buyer list / baseline:    $(awk "BEGIN {printf \"%.3f\", $list/$base}")"
+echo "ratio data writing / baseline: $(awk "BEGIN {printf \"%.3f\", $dw/$base}")"
 echo "RSS after load: $((rss_end_kb / 1024)) MiB"

@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.switchboard.call.CallerTagSource;
+import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.tag.TagSet;
 
@@ -20,25 +22,42 @@ public final class CallerTagCache implements CallerTagSource {
     private final Jdbi jdbi;
     private final Clock clock;
 
+    private final GroupCommit<Stored, Void> writes;
+
     public CallerTagCache(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.writes = new GroupCommit<>(jdbi, "caller-tag", CallerTagCache::insert);
     }
 
     void store(AccountId account, String callerNumber, Optional<Long> publisherId, TagSet tags, boolean reusable) {
         long now = clock.millis();
-        jdbi.useHandle(handle -> handle.createUpdate("""
+        writes.write(new Stored(account, callerNumber, publisherId, tags, reusable, now, now + KEEP.toMillis()));
+    }
+
+    private record Stored(
+            AccountId account,
+            String callerNumber,
+            Optional<Long> publisherId,
+            TagSet tags,
+            boolean reusable,
+            long at,
+            long expires) {}
+
+    private static Void insert(Handle handle, Stored row) {
+        handle.createUpdate("""
                         INSERT INTO caller_tag_cache (account_id, caller_number, publisher_id, tags, reusable, created_at,
                             expires_at)
                         VALUES (:account, :caller, :publisher, :tags, :reusable, :now, :expires)""")
-                .bind("account", account.value())
-                .bind("caller", callerNumber)
-                .bind("publisher", publisherId.orElse(null))
-                .bind("tags", tags.toStored())
-                .bind("reusable", reusable)
-                .bind("now", now)
-                .bind("expires", now + KEEP.toMillis())
-                .execute());
+                .bind("account", row.account().value())
+                .bind("caller", row.callerNumber())
+                .bind("publisher", row.publisherId().orElse(null))
+                .bind("tags", row.tags().toStored())
+                .bind("reusable", row.reusable())
+                .bind("now", row.at())
+                .bind("expires", row.expires())
+                .execute();
+        return null;
     }
 
     @Override

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
@@ -30,9 +32,12 @@ public final class PostbackLog {
     private final Jdbi jdbi;
     private final Clock clock;
 
+    private final GroupCommit<Row, Void> writes;
+
     public PostbackLog(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.writes = new GroupCommit<>(jdbi, "postback-log", PostbackLog::insert);
     }
 
     record Entry(
@@ -62,21 +67,44 @@ public final class PostbackLog {
             TagSet tags,
             Optional<String> callUuid,
             String result) {
-        jdbi.useHandle(handle -> handle.createUpdate("""
+        writes.write(new Row(
+                source,
+                endpoint,
+                method,
+                params,
+                tags,
+                callUuid,
+                result.length() > 500 ? result.substring(0, 500) : result,
+                clock.millis()));
+    }
+
+    private record Row(
+            Source source,
+            String endpoint,
+            String method,
+            Map<String, String> params,
+            TagSet tags,
+            Optional<String> callUuid,
+            String result,
+            long at) {}
+
+    private static Void insert(Handle handle, Row row) {
+        handle.createUpdate("""
                         INSERT INTO postback_logs (account_id, key_id, key_name, endpoint, method, params, tags, call_uuid,
                             result, created_at)
                         VALUES (:account, :key, :name, :endpoint, :method, :params, :tags, :call, :result, :now)""")
-                .bind("account", source.account().value())
-                .bind("key", source.keyId().orElse(null))
-                .bind("name", source.name())
-                .bind("endpoint", endpoint)
-                .bind("method", method)
-                .bind("params", Json.writeString(params))
-                .bind("tags", tags.toStored())
-                .bind("call", callUuid.orElse(null))
-                .bind("result", result.length() > 500 ? result.substring(0, 500) : result)
-                .bind("now", clock.millis())
-                .execute());
+                .bind("account", row.source().account().value())
+                .bind("key", row.source().keyId().orElse(null))
+                .bind("name", row.source().name())
+                .bind("endpoint", row.endpoint())
+                .bind("method", row.method())
+                .bind("params", Json.writeString(row.params()))
+                .bind("tags", row.tags().toStored())
+                .bind("call", row.callUuid().orElse(null))
+                .bind("result", row.result())
+                .bind("now", row.at())
+                .execute();
+        return null;
     }
 
     public void register(HttpRules rules, Function<ServerRequest, AccountId> auth) {

@@ -9,12 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
@@ -27,70 +24,20 @@ public final class FiredPixelRepository {
     private static final TypeReference<Map<String, List<String>>> LIST_MAP = new TypeReference<>() {};
     private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
 
-    private static final int MAX_BATCH = 500;
-
     private final Jdbi jdbi;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final GroupCommit<FiredPixel, Long> writes;
 
     public FiredPixelRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
-        Thread.ofVirtual().name("fired-pixel-writer").start(this::writeBatches);
+        this.writes = new GroupCommit<>(jdbi, "fired-pixel", FiredPixelRepository::insertIn);
     }
 
     /**
-     * Stores a pixel and returns its id once it is committed. Concurrent callers share commits: a writer thread takes
-     * everything waiting and stores it in one transaction, so a burst of webhooks costs a few disk syncs, not one
-     * each, and no caller returns before its pixel is durable.
+     * Stores a pixel and returns its id once it is committed; concurrent webhooks share commits ({@link GroupCommit}),
+     * so a burst of webhooks costs a few disk syncs, not one each.
      */
     long insert(FiredPixel p) {
-        Pending pending = new Pending(p, new CompletableFuture<>());
-        queue.add(pending);
-        try {
-            return pending.id().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while storing a fired pixel", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("storing a fired pixel failed", e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("storing a fired pixel took over 30 s", e);
-        }
-    }
-
-    private record Pending(FiredPixel pixel, CompletableFuture<Long> id) {}
-
-    private void writeBatches() {
-        List<Pending> batch = new ArrayList<>();
-        while (true) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                return;
-            }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            try {
-                List<Long> ids = jdbi.inTransaction(handle -> {
-                    List<Long> stored = new ArrayList<>(batch.size());
-                    for (Pending pending : batch) {
-                        stored.add(insertIn(handle, pending.pixel()));
-                    }
-                    return stored;
-                });
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).id().complete(ids.get(i));
-                }
-            } catch (RuntimeException e) {
-                // one bad row must not lose the others: store them one by one
-                for (Pending pending : batch) {
-                    try {
-                        pending.id().complete(jdbi.inTransaction(handle -> insertIn(handle, pending.pixel())));
-                    } catch (RuntimeException single) {
-                        pending.id().completeExceptionally(single);
-                    }
-                }
-            }
-            batch.clear();
-        }
+        return writes.write(p);
     }
 
     private static long insertIn(org.jdbi.v3.core.Handle handle, FiredPixel p) {
