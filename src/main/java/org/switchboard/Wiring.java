@@ -39,6 +39,7 @@ import org.switchboard.platform.outbound.AddressPolicy;
 import org.switchboard.platform.outbound.OutboundHttp;
 import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.postback.CallerTagCache;
+import org.switchboard.postback.DataReadingRoutes;
 import org.switchboard.postback.DataWritingRoutes;
 import org.switchboard.postback.KeyType;
 import org.switchboard.postback.PostbackKeyRepository;
@@ -212,6 +213,7 @@ public final class Wiring implements AutoCloseable {
             postbackLog.register(routing, auth::require);
             new DataWritingRoutes(postbackKeys, postbackLog, callRecords, calls, callerTagCache, clock)
                     .register(routing);
+            new DataReadingRoutes(postbackKeys, postbackLog, callRecords, groups).register(routing);
             config.twilioAuthToken()
                     .ifPresent(token -> new TwilioRoutes(calls, token, config.publicApiUrl()).register(routing));
             config.plivoAuthToken()
