@@ -5,6 +5,7 @@ import io.helidon.webserver.http.HttpRouting;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -38,6 +39,7 @@ import org.switchboard.platform.live.InMemoryLiveState;
 import org.switchboard.platform.outbound.AddressPolicy;
 import org.switchboard.platform.outbound.OutboundHttp;
 import org.switchboard.platform.secret.SecretBox;
+import org.switchboard.postback.CallerListKeyAccess;
 import org.switchboard.postback.CallerTagCache;
 import org.switchboard.postback.DataReadingRoutes;
 import org.switchboard.postback.DataWritingRoutes;
@@ -153,17 +155,6 @@ public final class Wiring implements AutoCloseable {
                     auth::require,
                     buyerGroups,
                     buyerGroups::resetHardCap);
-            var callerListRoutes = new CallerListRoutes(callerLists, auth::require);
-            callerListRoutes.register(
-                    routing,
-                    "campaigns",
-                    CallerList.Owner.CAMPAIGN,
-                    (account, id) -> campaigns.find(account, id).isPresent());
-            callerListRoutes.register(
-                    routing,
-                    "buyers",
-                    CallerList.Owner.BUYER,
-                    (account, id) -> buyers.find(account, id).isPresent());
             new CallControlRoutes(calls, callRecords, auth::require).register(routing);
             new CallLogRoutes(callRecords, auth::require, call -> pixels.countForCall(call.accountId(), call.id()))
                     .register(routing);
@@ -211,6 +202,21 @@ public final class Wiring implements AutoCloseable {
                                     KeyType.Owner.BUYER_GROUP,
                                     (account, id) -> groups.find(account, id).isPresent()));
             postbackLog.register(routing, auth::require);
+            var callerListRoutes = new CallerListRoutes(
+                    callerLists, new CallerListKeyAccess(postbackKeys, postbackLog, secrets, auth::require));
+            callerListRoutes.register(
+                    routing,
+                    "campaigns",
+                    CallerList.Owner.CAMPAIGN,
+                    (account, id) -> campaigns.find(account, id).isPresent());
+            // buyers are "targets" in the reference platform's caller-list URLs; both paths work
+            for (String collection : List.of("buyers", "targets")) {
+                callerListRoutes.register(
+                        routing,
+                        collection,
+                        CallerList.Owner.BUYER,
+                        (account, id) -> buyers.find(account, id).isPresent());
+            }
             new DataWritingRoutes(postbackKeys, postbackLog, callRecords, calls, callerTagCache, clock)
                     .register(routing);
             new DataReadingRoutes(postbackKeys, postbackLog, callRecords, groups).register(routing);

@@ -34,11 +34,26 @@ public final class CallerListRoutes {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
 
     private final CallerListRepository lists;
-    private final Function<ServerRequest, AccountId> auth;
+    private final Access access;
 
-    public CallerListRoutes(CallerListRepository lists, Function<ServerRequest, AccountId> auth) {
+    /**
+     * Who may do an operation on the caller lists of one campaign or buyer: the account's API key may do everything;
+     * a caller-list management key only what its permissions allow, on the entities it covers.
+     */
+    @FunctionalInterface
+    public interface Access {
+        /** The account the request acts for, or an {@link ApiException} saying why it may not. */
+        AccountId check(ServerRequest req, CallerList.Owner owner, long ownerId, String permission);
+
+        /** The account's API key alone. */
+        static Access accountKey(Function<ServerRequest, AccountId> auth) {
+            return (req, owner, ownerId, permission) -> auth.apply(req);
+        }
+    }
+
+    public CallerListRoutes(CallerListRepository lists, Access access) {
         this.lists = lists;
-        this.auth = auth;
+        this.access = access;
     }
 
     record CallerListOut(
@@ -67,7 +82,7 @@ public final class CallerListRoutes {
         String what = owner == CallerList.Owner.CAMPAIGN ? "campaign" : "buyer";
 
         rules.get(base, (req, res) -> {
-            Scope scope = scope(req, owner, ownerExists, what);
+            Scope scope = scope(req, owner, ownerExists, what, "caller_list__index");
             PageRequest page = PageRequest.of(req);
             Http.page(
                     req,
@@ -76,7 +91,7 @@ public final class CallerListRoutes {
                     lists.list(scope.account(), owner, scope.ownerId(), page).map(this::wire));
         });
         rules.post(base, (req, res) -> {
-            Scope scope = scope(req, owner, ownerExists, what);
+            Scope scope = scope(req, owner, ownerExists, what, "caller_list__create");
             String name = name(req, Optional.<String>empty());
             if (lists.findByName(scope.account(), owner, scope.ownerId(), name).isPresent()) {
                 throw new ApiException.Conflict("name", "this " + what + " already has a caller list named " + name);
@@ -84,9 +99,9 @@ public final class CallerListRoutes {
             CallerList created = lists.insert(scope.account(), owner, scope.ownerId(), name);
             Http.created(res, req.path().path() + "/" + name, wire(created));
         });
-        rules.get(one, (req, res) -> Http.ok(res, wire(list(req, owner, ownerExists, what))));
+        rules.get(one, (req, res) -> Http.ok(res, wire(list(req, owner, ownerExists, what, "caller_list__show"))));
         Handler rename = (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what);
+            CallerList list = list(req, owner, ownerExists, what, "caller_list__update");
             String name = name(req, Optional.of(list.name()));
             if (!name.equals(list.name())
                     && lists.findByName(list.accountId(), owner, list.ownerId(), name)
@@ -102,29 +117,34 @@ public final class CallerListRoutes {
         rules.put(one, rename);
         rules.patch(one, rename);
         rules.delete(one, (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what);
+            CallerList list = list(req, owner, ownerExists, what, "caller_list__delete");
             lists.delete(list.accountId(), list.id());
             Http.noContent(res);
         });
 
-        rules.get(numbers, (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what);
+        Handler listNumbers = (req, res) -> {
+            CallerList list = list(req, owner, ownerExists, what, "caller_list_number__show");
             PageRequest page = PageRequest.of(req);
             Http.page(req, res, page, lists.numbers(list.id(), page));
-        });
-        rules.post(numbers, (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what);
+        };
+        Handler addNumbers = (req, res) -> {
+            CallerList list = list(req, owner, ownerExists, what, "caller_list_number__create");
             List<String> toAdd = numbersIn(Http.jsonObject(req));
             int added = lists.addNumbers(list.id(), toAdd);
             Http.ok(res, new NumbersAdded(added, lists.numberCount(list.id())));
-        });
+        };
+        // the reference platform's key URLs end in caller_list_numbers.json
+        for (String path : List.of(numbers, numbers + ".json")) {
+            rules.get(path, listNumbers);
+            rules.post(path, addNumbers);
+        }
         rules.get(numbers + "/{number}", (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what);
+            CallerList list = list(req, owner, ownerExists, what, "caller_list_number__show");
             String number = pathNumber(req);
             Http.ok(res, new Membership(number, lists.contains(list.id(), number)));
         });
         rules.delete(numbers + "/{number}", (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what);
+            CallerList list = list(req, owner, ownerExists, what, "caller_list_number__delete");
             String number = pathNumber(req);
             if (!lists.removeNumber(list.id(), number)) {
                 throw new ApiException.NotFound(number + " is not on caller list " + list.name());
@@ -136,9 +156,13 @@ public final class CallerListRoutes {
     private record Scope(AccountId account, long ownerId) {}
 
     private Scope scope(
-            ServerRequest req, CallerList.Owner owner, BiPredicate<AccountId, Long> ownerExists, String what) {
-        AccountId account = auth.apply(req);
+            ServerRequest req,
+            CallerList.Owner owner,
+            BiPredicate<AccountId, Long> ownerExists,
+            String what,
+            String permission) {
         long ownerId = Http.pathId(req, "owner_id", what);
+        AccountId account = access.check(req, owner, ownerId, permission);
         if (!ownerExists.test(account, ownerId)) {
             throw new ApiException.NotFound("no " + what + " with id " + ownerId);
         }
@@ -146,8 +170,12 @@ public final class CallerListRoutes {
     }
 
     private CallerList list(
-            ServerRequest req, CallerList.Owner owner, BiPredicate<AccountId, Long> ownerExists, String what) {
-        Scope scope = scope(req, owner, ownerExists, what);
+            ServerRequest req,
+            CallerList.Owner owner,
+            BiPredicate<AccountId, Long> ownerExists,
+            String what,
+            String permission) {
+        Scope scope = scope(req, owner, ownerExists, what, permission);
         String name = req.path().pathParameters().get("list_name");
         if (!NAME.matcher(name).matches()) {
             throw new ApiException.NotFound(

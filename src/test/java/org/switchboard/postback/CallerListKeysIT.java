@@ -1,0 +1,168 @@
+package org.switchboard.postback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import org.junit.jupiter.api.Test;
+import org.switchboard.testing.Api;
+import org.switchboard.testing.Calls;
+import org.switchboard.testing.Response;
+import org.switchboard.testing.ServerIT;
+
+/** Caller lists managed with Caller List Management keys: key + secret, permissions, scope, effect on routing. */
+class CallerListKeysIT extends ServerIT {
+    private static int nextNumber = 100;
+
+    private record Setup(Api api, long campaign, long otherCampaign, long buyer, String number) {}
+
+    private record Key(long id, String key, String secret) {}
+
+    private Setup setup() {
+        Api api = newAccount();
+        long campaign = api.post("/api/v2/campaigns", "{\"name\": \"Lists\"}").id();
+        long other = api.post("/api/v2/campaigns", "{\"name\": \"Other\"}").id();
+        String number = "+1866560" + String.format("%04d", nextNumber++ + engine.ordinal() * 5000);
+        api.post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}");
+        long buyer = api.post(
+                        "/api/v2/buyers",
+                        "{\"name\": \"B\", \"destination\": \"+12125550101\", \"campaign_ids\": [" + campaign + "]}")
+                .id();
+        return new Setup(api, campaign, other, buyer, number);
+    }
+
+    private static Key key(Api api, String owner, String permissions) {
+        Response created = api.post(
+                owner + "/postback_keys",
+                "{\"type\": \"caller_list_management\", \"name\": \"CRM\", \"options\": {\"permissions\": "
+                        + permissions + "}}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode json = created.json();
+        return new Key(
+                created.id(), json.path("key").asText(), json.path("secret_key").asText());
+    }
+
+    private static Response send(Api api, String method, String path, Key key, String secret, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(api.base() + path + (path.contains("?") ? "&" : "?") + "key=" + key.key()))
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (secret != null) {
+            request.header("Authorization", "Bearer " + secret);
+        }
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return Api.send(request.build());
+    }
+
+    @Test
+    void aCampaignKeyShouldManageThatCampaignsListsWithinItsPermissionsAndBlockCallersAtOnce() {
+        // given
+        Setup s = setup();
+        Key key = key(
+                s.api(),
+                "/api/v2/campaigns/" + s.campaign(),
+                "[\"caller_list__create\", \"caller_list_number__create\", \"caller_list_number__show\"]");
+        String lists = "/api/v2/campaigns/" + s.campaign() + "/caller_lists";
+
+        // when
+        Response created = send(s.api(), "POST", lists, key, key.secret(), "{\"name\": \"suppressed_dnc\"}");
+        Response added = send(
+                s.api(),
+                "POST",
+                lists + "/suppressed_dnc/caller_list_numbers.json",
+                key,
+                key.secret(),
+                "{\"numbers\": [\"+13125550180\"]}");
+        Response shown = send(
+                s.api(), "GET", lists + "/suppressed_dnc/caller_list_numbers/%2B13125550180", key, key.secret(), null);
+        Response notPermitted = send(
+                s.api(),
+                "DELETE",
+                lists + "/suppressed_dnc/caller_list_numbers/%2B13125550180",
+                key,
+                key.secret(),
+                null);
+        Response noSecret = send(s.api(), "GET", lists + "/suppressed_dnc/caller_list_numbers", key, null, null);
+        Response wrongSecret =
+                send(s.api(), "GET", lists + "/suppressed_dnc/caller_list_numbers", key, "x" + key.secret(), null);
+        Response otherCampaign = send(
+                s.api(),
+                "POST",
+                "/api/v2/campaigns/" + s.otherCampaign() + "/caller_lists",
+                key,
+                key.secret(),
+                "{\"name\": \"suppressed_x\"}");
+        JsonNode call = new Calls(s.api()).arrive("+13125550180", s.number()).json();
+
+        // then
+        assertThat(key.secret()).matches("[1-9A-HJ-NP-Za-km-z]{24}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(added.status()).as(added.toString()).isEqualTo(200);
+        assertThat(added.json().path("added").asInt()).isEqualTo(1);
+        assertThat(shown.json().path("listed").asBoolean()).isTrue();
+        assertThat(notPermitted.status()).isEqualTo(403);
+        assertThat(notPermitted.body()).contains("caller_list_number__delete");
+        assertThat(noSecret.status()).isEqualTo(401);
+        assertThat(wrongSecret.status()).isEqualTo(401);
+        assertThat(otherCampaign.status()).isEqualTo(403);
+        assertThat(call.path("instruction").path("action").asText()).isEqualTo("hangup");
+        JsonNode log =
+                s.api().get("/api/v2/postback_logs?endpoint=caller_lists").json();
+        assertThat(log.toString()).doesNotContain(key.key()).doesNotContain(key.secret());
+        assertThat(log.get(0).path("result").asText()).startsWith("403");
+    }
+
+    @Test
+    void aBuyerKeyShouldWorkUnderTargetsAndNotOnCampaigns() {
+        // given
+        Setup s = setup();
+        Key key = key(s.api(), "/api/v2/buyers/" + s.buyer(), "[\"caller_list__create\", \"caller_list__index\"]");
+
+        // when
+        Response created = send(
+                s.api(),
+                "POST",
+                "/api/v2/targets/" + s.buyer() + "/caller_lists",
+                key,
+                key.secret(),
+                "{\"name\": \"accepted_vip\"}");
+        Response listed =
+                send(s.api(), "GET", "/api/v2/buyers/" + s.buyer() + "/caller_lists", key, key.secret(), null);
+        Response onCampaign =
+                send(s.api(), "GET", "/api/v2/campaigns/" + s.campaign() + "/caller_lists", key, key.secret(), null);
+
+        // then
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(listed.json().get(0).path("name").asText()).isEqualTo("accepted_vip");
+        assertThat(onCampaign.status()).isEqualTo(403);
+    }
+
+    @Test
+    void pausedDeletedAndWrongTypeKeysShouldBeRefused() {
+        // given
+        Setup s = setup();
+        Key key = key(s.api(), "/api/v2", "[\"caller_list__index\"]");
+        String lists = "/api/v2/campaigns/" + s.campaign() + "/caller_lists";
+        Response companyWide = send(s.api(), "GET", lists, key, key.secret(), null);
+        Response dataKey = s.api().post("/api/v2/postback_keys", "{\"type\": \"call_data_writing\", \"name\": \"W\"}");
+        Key wrongType = new Key(dataKey.id(), dataKey.json().path("key").asText(), "whatever");
+
+        // when
+        s.api().patch("/api/v2/postback_keys/" + key.id(), "{\"paused\": true}");
+        Response paused = send(s.api(), "GET", lists, key, key.secret(), null);
+        s.api().delete("/api/v2/postback_keys/" + key.id());
+        Response deleted = send(s.api(), "GET", lists, key, key.secret(), null);
+        Response wrong = send(s.api(), "GET", lists, wrongType, "whatever", null);
+
+        // then
+        assertThat(companyWide.status()).as(companyWide.toString()).isEqualTo(200);
+        assertThat(paused.status()).isEqualTo(403);
+        assertThat(paused.body()).contains("paused");
+        assertThat(deleted.status()).isEqualTo(401);
+        assertThat(wrong.status()).isEqualTo(403);
+    }
+}
