@@ -24,6 +24,7 @@ import org.switchboard.call.CallTagging;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.callerlist.CallerListRoutes;
+import org.switchboard.callerlist.CallerListUploads;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.campaign.CampaignService;
 import org.switchboard.number.TrackingNumberRepository;
@@ -75,6 +76,7 @@ public final class Wiring implements AutoCloseable {
     private final CallService calls;
     private final OutboundHttp outbound;
     private final WebhookHooks webhookHooks;
+    private final CallerListUploads uploads;
 
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
@@ -202,8 +204,10 @@ public final class Wiring implements AutoCloseable {
                                     KeyType.Owner.BUYER_GROUP,
                                     (account, id) -> groups.find(account, id).isPresent()));
             postbackLog.register(routing, auth::require);
+            this.uploads = new CallerListUploads(jdbi, callerLists, clock);
+            uploads.resumePending();
             var callerListRoutes = new CallerListRoutes(
-                    callerLists, new CallerListKeyAccess(postbackKeys, postbackLog, secrets, auth::require));
+                    callerLists, uploads, new CallerListKeyAccess(postbackKeys, postbackLog, secrets, auth::require));
             callerListRoutes.register(
                     routing,
                     "campaigns",
@@ -295,6 +299,7 @@ public final class Wiring implements AutoCloseable {
     public void close() {
         server.stop();
         calls.close();
+        uploads.close();
         webhookHooks.close();
         outbound.close();
         database.close();

@@ -176,6 +176,27 @@ public final class CallerListRepository {
         });
     }
 
+    /** Removes the numbers that are on the list, in one transaction; returns how many were. */
+    int removeNumbers(long listId, List<String> numbers) {
+        return jdbi.inTransaction(handle -> {
+            int removed = 0;
+            for (String number : numbers) {
+                removed += handle.createUpdate(
+                                "DELETE FROM caller_list_numbers WHERE list_id = :list AND number = :number")
+                        .bind("list", listId)
+                        .bind("number", number)
+                        .execute();
+            }
+            return removed;
+        });
+    }
+
+    void clear(long listId) {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM caller_list_numbers WHERE list_id = :list")
+                .bind("list", listId)
+                .execute());
+    }
+
     boolean removeNumber(long listId, String number) {
         return jdbi.withHandle(handle -> handle.createUpdate(
                                 "DELETE FROM caller_list_numbers WHERE list_id = :list AND number = :number")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
@@ -51,10 +53,27 @@ public final class CallerListRoutes {
         }
     }
 
-    public CallerListRoutes(CallerListRepository lists, Access access) {
+    private final CallerListUploads uploads;
+
+    public CallerListRoutes(CallerListRepository lists, CallerListUploads uploads, Access access) {
         this.lists = lists;
+        this.uploads = uploads;
         this.access = access;
     }
+
+    record Check(String number, String status) {}
+
+    record UploadOut(
+            long id,
+            String status,
+            String action,
+            boolean clearFirst,
+            int lines,
+            int applied,
+            int errorCount,
+            List<CallerListUploads.LineError> errors,
+            String createdAt,
+            String finishedAt) {}
 
     record CallerListOut(
             long id,
@@ -138,6 +157,44 @@ public final class CallerListRoutes {
             rules.get(path, listNumbers);
             rules.post(path, addNumbers);
         }
+        Handler check = (req, res) -> {
+            CallerList list = list(req, owner, ownerExists, what, "caller_list_check__create");
+            String raw = Http.query(req, "number").orElseGet(() -> {
+                byte[] body = Http.body(req);
+                if (body.length == 0) {
+                    return "";
+                }
+                return new JsonFields(Json.readObject(body)).requiredText("number", 64);
+            });
+            String number = PhoneNumbers.requireE164("number", raw);
+            Http.ok(res, new Check(number, lists.contains(list.id(), number) ? "present" : "not-present"));
+        };
+        Handler upload = (req, res) -> {
+            CallerList list = list(req, owner, ownerExists, what, "caller_list_upload__create");
+            CallerListUploads.Upload accepted = acceptUpload(req, list);
+            res.status(io.helidon.http.Status.ACCEPTED_202);
+            res.header(
+                    io.helidon.http.HeaderNames.LOCATION,
+                    one.replace("{owner_id}", Long.toString(list.ownerId())).replace("{list_name}", list.name())
+                            + "/caller_list_uploads/" + accepted.id());
+            res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(Json.write(uploadOut(accepted)));
+        };
+        for (String path : List.of(one + "/caller_list_checks", one + "/caller_list_checks.json")) {
+            rules.post(path, check);
+            rules.get(path, check);
+        }
+        for (String path : List.of(one + "/caller_list_uploads", one + "/caller_list_uploads.json")) {
+            rules.post(path, upload);
+        }
+        rules.get(one + "/caller_list_uploads/{upload_id}", (req, res) -> {
+            CallerList list = list(req, owner, ownerExists, what, "caller_list_upload__create");
+            long id = Http.pathId(req, "upload_id", "upload");
+            Http.ok(
+                    res,
+                    uploadOut(uploads.find(list.accountId(), list.id(), id)
+                            .orElseThrow(() -> new ApiException.NotFound("no upload " + id + " on this list"))));
+        });
         rules.get(numbers + "/{number}", (req, res) -> {
             CallerList list = list(req, owner, ownerExists, what, "caller_list_number__show");
             String number = pathNumber(req);
@@ -151,6 +208,64 @@ public final class CallerListRoutes {
             }
             Http.noContent(res);
         });
+    }
+
+    /**
+     * A text body (newline- or comma-separated numbers) with {@code action} and {@code clear_first} in the query, or
+     * JSON {@code {"numbers": "text" or [...], "action": "create"|"delete", "clear_first": false}}.
+     */
+    private CallerListUploads.Upload acceptUpload(ServerRequest req, CallerList list) {
+        byte[] body = Http.body(req);
+        String type =
+                req.headers().value(io.helidon.http.HeaderNames.CONTENT_TYPE).orElse("");
+        String text;
+        String action;
+        boolean clearFirst;
+        if (type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            JsonFields fields = new JsonFields(Json.readObject(body));
+            JsonNode numbers =
+                    fields.take("numbers").orElseThrow(() -> new ApiException.BadRequest("numbers", "is required"));
+            if (numbers.isArray()) {
+                List<String> values = new ArrayList<>();
+                numbers.forEach(n -> values.add(n.asText()));
+                text = String.join("\n", values);
+            } else if (numbers.isTextual()) {
+                text = numbers.asText();
+            } else {
+                throw new ApiException.BadRequest("numbers", "must be text or an array of phone numbers");
+            }
+            action = fields.take("action").map(JsonNode::asText).orElse("create");
+            clearFirst = fields.bool("clear_first", false);
+            fields.finish();
+        } else {
+            text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            action = Http.query(req, "action").orElse("create");
+            clearFirst =
+                    Http.query(req, "clear_first").map(Boolean::parseBoolean).orElse(false);
+        }
+        if (text.isBlank() && !clearFirst) {
+            throw new ApiException.BadRequest("numbers", "the upload holds no numbers");
+        }
+        CallerListUploads.Action parsed = switch (action.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "create" -> CallerListUploads.Action.CREATE;
+            case "delete" -> CallerListUploads.Action.DELETE;
+            default -> throw new ApiException.BadRequest("action", "must be create or delete");
+        };
+        return uploads.submit(list, parsed, clearFirst, text);
+    }
+
+    private static UploadOut uploadOut(CallerListUploads.Upload u) {
+        return new UploadOut(
+                u.id(),
+                u.status(),
+                u.action().name().toLowerCase(java.util.Locale.ROOT),
+                u.clearFirst(),
+                u.lines(),
+                u.applied(),
+                u.errorCount(),
+                u.errors(),
+                u.createdAt().toString(),
+                u.finishedAt().map(Instant::toString).orElse(null));
     }
 
     private record Scope(AccountId account, long ownerId) {}

@@ -165,4 +165,69 @@ class CallerListKeysIT extends ServerIT {
         assertThat(deleted.status()).isEqualTo(401);
         assertThat(wrong.status()).isEqualTo(403);
     }
+
+    @Test
+    void checksAndBulkUploadsShouldWorkWithTheirPermissionsAndReportPerLineErrors() throws InterruptedException {
+        // given: a suppression list with one number, a key that may check and upload
+        Setup s = setup();
+        String lists = "/api/v2/campaigns/" + s.campaign() + "/caller_lists";
+        s.api().post(lists, "{\"name\": \"suppressed_dnc\"}");
+        s.api().post(lists + "/suppressed_dnc/caller_list_numbers", "{\"number\": \"+13125550190\"}");
+        Key key = key(
+                s.api(),
+                "/api/v2/campaigns/" + s.campaign(),
+                "[\"caller_list_check__create\", \"caller_list_upload__create\"]");
+        String one = lists + "/suppressed_dnc";
+
+        // when
+        Response present = send(
+                s.api(), "POST", one + "/caller_list_checks", key, key.secret(), "{\"number\": \"(312) 555-0190\"}");
+        Response absent =
+                send(s.api(), "GET", one + "/caller_list_checks.json?number=%2B13125550191", key, key.secret(), null);
+        Response badNumber =
+                send(s.api(), "POST", one + "/caller_list_checks", key, key.secret(), "{\"number\": \"12\"}");
+        Response uploaded = Api.send(HttpRequest.newBuilder(
+                        URI.create(s.api().base() + one + "/caller_list_uploads?clear_first=true&key=" + key.key()))
+                .header("Authorization", "Bearer " + key.secret())
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "phone,name\n+13125550192,Ada\n(312) 555-0193,Bob\nnot-a-number,Eve\n\n312-555-0192,Dup\n"))
+                .build());
+        String status = uploaded.header("Location");
+        JsonNode done = uploaded.json();
+        for (int i = 0; i < 200 && !done.path("status").asText().equals("completed"); i++) {
+            Thread.sleep(25);
+            done = send(s.api(), "GET", status, key, key.secret(), null).json();
+        }
+        Response removal =
+                s.api().post(one + "/caller_list_uploads", "{\"numbers\": [\"+13125550193\"], \"action\": \"delete\"}");
+        JsonNode removed = removal.json();
+        for (int i = 0; i < 200 && !removed.path("status").asText().equals("completed"); i++) {
+            Thread.sleep(25);
+            removed = s.api().get(removal.header("Location")).json();
+        }
+        Response badAction =
+                s.api().post(one + "/caller_list_uploads", "{\"numbers\": \"+13125550194\", \"action\": \"merge\"}");
+        Response notPermitted = send(s.api(), "GET", one + "/caller_list_numbers", key, key.secret(), null);
+
+        // then
+        assertThat(present.json().path("status").asText()).isEqualTo("present");
+        assertThat(present.json().path("number").asText()).isEqualTo("+13125550190");
+        assertThat(absent.json().path("status").asText()).isEqualTo("not-present");
+        assertThat(badNumber.status()).isEqualTo(400);
+        assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(202);
+        assertThat(done.path("status").asText()).isEqualTo("completed");
+        assertThat(done.path("lines").asInt()).isEqualTo(5);
+        assertThat(done.path("applied").asInt()).isEqualTo(2);
+        assertThat(done.path("error_count").asInt()).isEqualTo(1);
+        assertThat(done.path("errors").get(0).path("line").asInt()).isEqualTo(4);
+        assertThat(done.path("errors").get(0).path("value").asText()).isEqualTo("not-a-number");
+        assertThat(removal.status()).isEqualTo(202);
+        assertThat(removed.path("applied").asInt()).isEqualTo(1);
+        JsonNode numbers = s.api().get(one + "/caller_list_numbers").json();
+        assertThat(numbers.toString()).isEqualTo("[\"+13125550192\"]");
+        assertThat(badAction.status()).isEqualTo(400);
+        assertThat(badAction.errorField()).isEqualTo("action");
+        assertThat(notPermitted.status()).isEqualTo(403);
+    }
 }

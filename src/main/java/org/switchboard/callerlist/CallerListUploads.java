@@ -1,0 +1,233 @@
+package org.switchboard.callerlist;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.http.Json;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.phone.PhoneNumbers;
+
+/**
+ * Bulk uploads of numbers to a caller list: newline- or comma-separated numbers (a CSV's first column or any column
+ * of phone numbers works), added or removed, optionally after clearing the list. An upload is stored when accepted
+ * and applied in the background; its status, counts and per-line errors are polled. Uploads still queued or half
+ * done when the server stopped are applied after it starts again (applying one twice gives the same list).
+ */
+public final class CallerListUploads implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CallerListUploads.class.getName());
+    private static final TypeReference<List<LineError>> ERRORS = new TypeReference<>() {};
+    /** Per-line errors kept per upload; {@code error_count} counts all of them. */
+    static final int MAX_ERRORS_KEPT = 1_000;
+
+    private static final int CHUNK = 1_000;
+
+    public enum Action {
+        CREATE,
+        DELETE
+    }
+
+    public record LineError(int line, String value, String error) {}
+
+    public record Upload(
+            long id,
+            AccountId accountId,
+            long listId,
+            Action action,
+            boolean clearFirst,
+            String status,
+            int lines,
+            int applied,
+            int errorCount,
+            List<LineError> errors,
+            Instant createdAt,
+            Optional<Instant> finishedAt) {}
+
+    private final Jdbi jdbi;
+    private final CallerListRepository lists;
+    private final Clock clock;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+
+    public CallerListUploads(Jdbi jdbi, CallerListRepository lists, Clock clock) {
+        this.jdbi = jdbi;
+        this.lists = lists;
+        this.clock = clock;
+    }
+
+    /** Takes up the uploads a previous run accepted and did not finish. */
+    public void resumePending() {
+        jdbi.withHandle(handle -> handle.createQuery(
+                                "SELECT id FROM caller_list_uploads WHERE status IN ('queued', 'processing') ORDER BY id")
+                        .mapTo(Long.class)
+                        .list())
+                .forEach(id -> workers.submit(() -> apply(id)));
+    }
+
+    Upload submit(CallerList list, Action action, boolean clearFirst, String body) {
+        long id = jdbi.withHandle(handle -> handle.createQuery("""
+                        INSERT INTO caller_list_uploads (account_id, list_id, action, clear_first, body, status, lines,
+                            applied, error_count, errors, created_at)
+                        VALUES (:account, :list, :action, :clear, :body, 'queued', 0, 0, 0, '[]', :now) RETURNING id""")
+                .bind("account", list.accountId().value())
+                .bind("list", list.id())
+                .bind("action", action.name().toLowerCase(java.util.Locale.ROOT))
+                .bind("clear", clearFirst)
+                .bind("body", body)
+                .bind("now", clock.millis())
+                .mapTo(Long.class)
+                .one());
+        Upload queued = find(list.accountId(), list.id(), id).orElseThrow();
+        workers.submit(() -> apply(id));
+        return queued;
+    }
+
+    Optional<Upload> find(AccountId account, long listId, long id) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT * FROM caller_list_uploads WHERE id = :id AND account_id = :account AND list_id = :list")
+                .bind("id", id)
+                .bind("account", account.value())
+                .bind("list", listId)
+                .map(CallerListUploads::map)
+                .findOne());
+    }
+
+    private void apply(long id) {
+        try {
+            Row row = jdbi.withHandle(handle -> handle.createQuery(
+                            "SELECT list_id, action, clear_first, body FROM caller_list_uploads WHERE id = :id")
+                    .bind("id", id)
+                    .map((rs, ctx) -> new Row(
+                            rs.getLong("list_id"),
+                            Action.valueOf(rs.getString("action").toUpperCase(java.util.Locale.ROOT)),
+                            rs.getBoolean("clear_first"),
+                            rs.getString("body")))
+                    .one());
+            setStatus(id, "processing");
+            Parsed parsed = parse(row.body());
+            if (row.clearFirst()) {
+                lists.clear(row.listId());
+            }
+            int applied = 0;
+            for (int from = 0; from < parsed.numbers().size(); from += CHUNK) {
+                List<String> chunk =
+                        parsed.numbers().subList(from, Math.min(parsed.numbers().size(), from + CHUNK));
+                applied += row.action() == Action.CREATE
+                        ? lists.addNumbers(row.listId(), chunk)
+                        : lists.removeNumbers(row.listId(), chunk);
+            }
+            finish(id, "completed", parsed.lines(), applied, parsed.errors());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "caller list upload " + id + " failed", e);
+            finish(
+                    id,
+                    "failed",
+                    0,
+                    0,
+                    List.of(new LineError(
+                            0, "", "the upload could not be applied: the list may" + " have been deleted")));
+        }
+    }
+
+    private record Row(long listId, Action action, boolean clearFirst, String body) {}
+
+    record Parsed(List<String> numbers, int lines, List<LineError> errors) {}
+
+    /**
+     * The phone numbers of every line: values split on commas, semicolons and tabs, quotes dropped, so a CSV with
+     * other columns (names, dates) works. A line with no phone number is an error naming its first value, except a
+     * first line without digits, which is a CSV header.
+     */
+    static Parsed parse(String body) {
+        LinkedHashSet<String> numbers = new LinkedHashSet<>();
+        List<LineError> errors = new ArrayList<>();
+        String[] lines = body.split("\\r?\\n|\\r");
+        int counted = 0;
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
+                continue;
+            }
+            counted++;
+            List<String> values = new ArrayList<>();
+            for (String value : lines[i].split("[,;\\t]")) {
+                String cleaned = value.strip().replace("\"", "");
+                if (!cleaned.isEmpty()) {
+                    values.add(cleaned);
+                }
+            }
+            boolean found = false;
+            for (String value : values) {
+                Optional<String> number = PhoneNumbers.toE164(value);
+                if (number.isPresent()) {
+                    numbers.add(number.get());
+                    found = true;
+                }
+            }
+            boolean header = i == 0 && lines[i].chars().noneMatch(Character::isDigit);
+            if (!found && !header && !values.isEmpty()) {
+                errors.add(new LineError(i + 1, values.getFirst(), "is not a phone number"));
+            }
+        }
+        return new Parsed(List.copyOf(numbers), counted, errors);
+    }
+
+    private void setStatus(long id, String status) {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE caller_list_uploads SET status = :status WHERE id = :id")
+                .bind("status", status)
+                .bind("id", id)
+                .execute());
+    }
+
+    private void finish(long id, String status, int lines, int applied, List<LineError> errors) {
+        List<LineError> kept = errors.size() > MAX_ERRORS_KEPT ? errors.subList(0, MAX_ERRORS_KEPT) : errors;
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE caller_list_uploads SET status = :status, lines = :lines, applied = :applied,
+                            error_count = :error_count, errors = :errors, finished_at = :now WHERE id = :id""")
+                .bind("status", status)
+                .bind("lines", lines)
+                .bind("applied", applied)
+                .bind("error_count", errors.size())
+                .bind("errors", Json.writeString(kept))
+                .bind("now", clock.millis())
+                .bind("id", id)
+                .execute());
+    }
+
+    private static Upload map(ResultSet rs, StatementContext ctx) throws SQLException {
+        long finished = rs.getLong("finished_at");
+        Optional<Instant> finishedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(finished));
+        try {
+            return new Upload(
+                    rs.getLong("id"),
+                    new AccountId(rs.getLong("account_id")),
+                    rs.getLong("list_id"),
+                    Action.valueOf(rs.getString("action").toUpperCase(java.util.Locale.ROOT)),
+                    rs.getBoolean("clear_first"),
+                    rs.getString("status"),
+                    rs.getInt("lines"),
+                    rs.getInt("applied"),
+                    rs.getInt("error_count"),
+                    Json.MAPPER.readValue(rs.getString("errors"), ERRORS),
+                    Instant.ofEpochMilli(rs.getLong("created_at")),
+                    finishedAt);
+        } catch (IOException e) {
+            throw new SQLException("unreadable caller list upload " + rs.getLong("id"), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}
