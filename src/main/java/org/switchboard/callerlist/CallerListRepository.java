@@ -176,25 +176,32 @@ public final class CallerListRepository {
         });
     }
 
-    /** Removes the numbers that are on the list, in one transaction; returns how many were. */
-    int removeNumbers(long listId, List<String> numbers) {
+    /**
+     * A bulk upload in one transaction (so routing never sees a half-applied list): optionally clears the list, then
+     * adds ({@code add}) or removes the numbers; returns how many numbers changed.
+     */
+    int applyUpload(long listId, boolean clearFirst, boolean add, List<String> numbers) {
+        long now = clock.millis();
         return jdbi.inTransaction(handle -> {
-            int removed = 0;
+            if (clearFirst) {
+                handle.createUpdate("DELETE FROM caller_list_numbers WHERE list_id = :list")
+                        .bind("list", listId)
+                        .execute();
+            }
+            int changed = 0;
             for (String number : numbers) {
-                removed += handle.createUpdate(
-                                "DELETE FROM caller_list_numbers WHERE list_id = :list AND number = :number")
+                changed += (add
+                                ? handle.createUpdate("""
+                                                INSERT INTO caller_list_numbers (list_id, number, created_at)
+                                                VALUES (:list, :number, :now) ON CONFLICT (list_id, number) DO NOTHING""").bind("now", now)
+                                : handle.createUpdate(
+                                        "DELETE FROM caller_list_numbers WHERE list_id = :list AND number = :number"))
                         .bind("list", listId)
                         .bind("number", number)
                         .execute();
             }
-            return removed;
+            return changed;
         });
-    }
-
-    void clear(long listId) {
-        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM caller_list_numbers WHERE list_id = :list")
-                .bind("list", listId)
-                .execute());
     }
 
     boolean removeNumber(long listId, String number) {

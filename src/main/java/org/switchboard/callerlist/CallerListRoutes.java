@@ -240,8 +240,13 @@ public final class CallerListRoutes {
         } else {
             text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
             action = Http.query(req, "action").orElse("create");
-            clearFirst =
-                    Http.query(req, "clear_first").map(Boolean::parseBoolean).orElse(false);
+            clearFirst = Http.query(req, "clear_first")
+                    .map(raw -> switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+                        case "true", "1" -> true;
+                        case "false", "0" -> false;
+                        default -> throw new ApiException.BadRequest("clear_first", "must be true or false");
+                    })
+                    .orElse(false);
         }
         if (text.isBlank() && !clearFirst) {
             throw new ApiException.BadRequest("numbers", "the upload holds no numbers");

@@ -32,8 +32,6 @@ public final class CallerListUploads implements AutoCloseable {
     /** Per-line errors kept per upload; {@code error_count} counts all of them. */
     static final int MAX_ERRORS_KEPT = 1_000;
 
-    private static final int CHUNK = 1_000;
-
     public enum Action {
         CREATE,
         DELETE
@@ -58,7 +56,9 @@ public final class CallerListUploads implements AutoCloseable {
     private final Jdbi jdbi;
     private final CallerListRepository lists;
     private final Clock clock;
-    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    /** One upload at a time, in the order accepted: two uploads to one list must not interleave. */
+    private final ExecutorService workers = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("caller-list-upload").factory());
 
     public CallerListUploads(Jdbi jdbi, CallerListRepository lists, Clock clock) {
         this.jdbi = jdbi;
@@ -116,27 +116,16 @@ public final class CallerListUploads implements AutoCloseable {
                     .one());
             setStatus(id, "processing");
             Parsed parsed = parse(row.body());
-            if (row.clearFirst()) {
-                lists.clear(row.listId());
-            }
-            int applied = 0;
-            for (int from = 0; from < parsed.numbers().size(); from += CHUNK) {
-                List<String> chunk =
-                        parsed.numbers().subList(from, Math.min(parsed.numbers().size(), from + CHUNK));
-                applied += row.action() == Action.CREATE
-                        ? lists.addNumbers(row.listId(), chunk)
-                        : lists.removeNumbers(row.listId(), chunk);
-            }
+            int applied =
+                    lists.applyUpload(row.listId(), row.clearFirst(), row.action() == Action.CREATE, parsed.numbers());
             finish(id, "completed", parsed.lines(), applied, parsed.errors());
         } catch (RuntimeException e) {
+            if (workers.isShutdown()) {
+                // stopped mid-way: the row stays queued/processing and is applied again on the next start
+                return;
+            }
             LOG.log(Level.WARNING, "caller list upload " + id + " failed", e);
-            finish(
-                    id,
-                    "failed",
-                    0,
-                    0,
-                    List.of(new LineError(
-                            0, "", "the upload could not be applied: the list may" + " have been deleted")));
+            finish(id, "failed", 0, 0, List.of(new LineError(0, "", "the upload could not be applied")));
         }
     }
 
@@ -226,8 +215,17 @@ public final class CallerListUploads implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops taking uploads: the one being applied is interrupted (its transaction rolls back) and it and those still
+     * queued stay pending in the database, applied on the next start. Waits up to 10 s for the worker to stop.
+     */
     @Override
     public void close() {
         workers.shutdownNow();
+        try {
+            workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -78,13 +78,18 @@ public final class CallerTagCache implements CallerTagSource {
                     .list();
             TagSet.Builder tags = TagSet.builder();
             for (Row row : rows) {
-                tags.addAll(row.tags());
                 if (row.reusable()) {
+                    tags.addAll(row.tags());
                     continue;
                 }
-                handle.createUpdate("DELETE FROM caller_tag_cache WHERE id = :id")
+                // only the call whose DELETE removed the row takes its tags: two calls from one caller at once
+                // (PostgreSQL READ COMMITTED) must not both take them
+                int taken = handle.createUpdate("DELETE FROM caller_tag_cache WHERE id = :id")
                         .bind("id", row.id())
                         .execute();
+                if (taken == 1) {
+                    tags.addAll(row.tags());
+                }
             }
             handle.createUpdate("DELETE FROM caller_tag_cache WHERE expires_at <= :now")
                     .bind("now", now)

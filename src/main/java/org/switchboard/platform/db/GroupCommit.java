@@ -52,7 +52,18 @@ public final class GroupCommit<T, R> {
         } catch (ExecutionException e) {
             throw new IllegalStateException("storing a " + what + " failed", e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("storing a " + what + " took over 30 s", e);
+            if (queue.remove(pending)) {
+                throw new IllegalStateException("storing a " + what + " took over 30 s; it was not stored", e);
+            }
+            // the writer has it in a batch: its outcome is decided, so wait for it rather than guess
+            try {
+                return pending.result().get();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while storing a " + what, interrupted);
+            } catch (ExecutionException failed) {
+                throw new IllegalStateException("storing a " + what + " failed", failed.getCause());
+            }
         }
     }
 
@@ -78,11 +89,12 @@ public final class GroupCommit<T, R> {
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).result().complete(results.get(i));
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // one bad row must not lose the others, and nothing may end this thread: retry row by row
                 for (Pending<T, R> pending : batch) {
                     try {
                         pending.result().complete(jdbi.inTransaction(handle -> writer.write(handle, pending.row())));
-                    } catch (RuntimeException single) {
+                    } catch (Throwable single) {
                         pending.result().completeExceptionally(single);
                     }
                 }

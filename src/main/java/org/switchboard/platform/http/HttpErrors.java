@@ -64,16 +64,21 @@ public final class HttpErrors {
             return;
         }
         String requestId = UUID.randomUUID().toString();
-        // the path only: query strings may carry API keys
+        // the path only (query strings may carry API keys), with keys that travel in the path redacted
         LOG.log(
                 Level.SEVERE,
                 "request " + requestId + " " + request.prologue().method() + " "
-                        + request.path().path() + " failed",
+                        + redactPathKeys(request.path().path()) + " failed",
                 error);
         Http.send(
                 response,
                 Status.INTERNAL_SERVER_ERROR_500,
                 body("internal", "unexpected error; quote request id " + requestId + " when reporting it", null));
+    }
+
+    /** {@code /data_writing/KEY} and {@code /postbacks/KEY} carry a postback key in the path. */
+    static String redactPathKeys(String path) {
+        return path.replaceFirst("^/(data_writing|postbacks)/[^/]+", "/$1/[redacted]");
     }
 
     private static String sqlState(Throwable error) {
