@@ -283,7 +283,20 @@ public final class CallRepository {
             Optional<Long> publisherId,
             Optional<Long> buyerId,
             Optional<String> caller,
-            Optional<String> status) {}
+            Optional<String> status) {
+
+        /** A caller's calls, through one publisher's numbers when {@code publisherId} is given. */
+        public static Filter ofCaller(String caller, Optional<Long> publisherId) {
+            return new Filter(
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    publisherId,
+                    Optional.empty(),
+                    Optional.of(caller),
+                    Optional.empty());
+        }
+    }
 
     public Page<Call> list(AccountId account, Filter filter, PageRequest page) {
         Map<String, Object> binds = new LinkedHashMap<>();

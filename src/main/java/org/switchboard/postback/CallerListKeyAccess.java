@@ -66,12 +66,8 @@ public final class CallerListKeyAccess implements CallerListRoutes.Access {
         } else if (!hasPermission(key, permission)) {
             refused = "this key lacks the " + permission + " permission";
         }
-        Map<String, String> params = new java.util.LinkedHashMap<>();
-        for (String name : req.query().names()) {
-            if (!name.equals("key")) {
-                params.put(name, req.query().all(name).getLast());
-            }
-        }
+        Map<String, String> params = PostbackRequest.queryParams(req);
+        params.remove("key");
         params.put("path", req.path().path());
         log.record(
                 PostbackLog.Source.of(key),

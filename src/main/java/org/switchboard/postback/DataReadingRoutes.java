@@ -15,7 +15,6 @@ import org.switchboard.call.CallRepository;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.PageRequest;
-import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -55,13 +54,9 @@ public final class DataReadingRoutes {
     }
 
     private KeyedRequests.Outcome<Map<String, Object>> read(PostbackKey key, PostbackRequest request) {
-        Optional<String> caller = request.param("caller_number")
-                .map(raw -> PhoneNumbers.toE164(raw)
-                        .orElseThrow(() -> new ApiException.BadRequest("caller_number", "is not a phone number")));
-        Optional<String> uuid = request.param("call_uuid");
-        if (caller.isEmpty() && uuid.isEmpty()) {
-            throw new ApiException.BadRequest("caller_number", "caller_number or call_uuid is required");
-        }
+        PostbackRequest.CallRef ref = request.callRef();
+        Optional<String> caller = ref.callerNumber();
+        Optional<String> uuid = ref.callUuid();
         Map<String, String> theirNameOf = mapKeys(request.param("map_keys").orElse(""));
         Set<String> accepted = list(request.param("accept_keys").orElse(""));
         Set<Long> members = groups.find(key.accountId(), key.ownerId())
@@ -100,15 +95,13 @@ public final class DataReadingRoutes {
     }
 
     private Optional<Call> latestReaching(PostbackKey key, String caller, Set<Long> members) {
-        var filter = new CallRepository.Filter(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of(caller),
-                Optional.empty());
-        return calls.list(key.accountId(), filter, new PageRequest(1, LOOK_BACK)).items().stream()
+        return calls
+                .list(
+                        key.accountId(),
+                        CallRepository.Filter.ofCaller(caller, Optional.empty()),
+                        new PageRequest(1, LOOK_BACK))
+                .items()
+                .stream()
                 .filter(c -> reachedGroup(c, members))
                 .findFirst();
     }

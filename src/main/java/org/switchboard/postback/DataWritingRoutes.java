@@ -17,7 +17,6 @@ import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.PageRequest;
-import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.secret.Secrets;
 import org.switchboard.tag.TagSet;
 
@@ -88,13 +87,9 @@ public final class DataWritingRoutes {
     }
 
     private KeyedRequests.Outcome<Response> write(PostbackKey key, PostbackRequest request) {
-        Optional<String> callerParam = request.param("caller_number")
-                .map(raw -> PhoneNumbers.toE164(raw)
-                        .orElseThrow(() -> new ApiException.BadRequest("caller_number", "is not a phone number")));
-        Optional<String> uuid = request.param("call_uuid");
-        if (callerParam.isEmpty() && uuid.isEmpty()) {
-            throw new ApiException.BadRequest("caller_number", "caller_number or call_uuid is required");
-        }
+        PostbackRequest.CallRef ref = request.callRef();
+        Optional<String> callerParam = ref.callerNumber();
+        Optional<String> uuid = ref.callUuid();
         TagSet tags = tags(key.option("tag_prefix", ""), request);
         Optional<Long> publisher =
                 key.owner() == KeyType.Owner.PUBLISHER ? Optional.of(key.ownerId()) : Optional.empty();
@@ -145,15 +140,10 @@ public final class DataWritingRoutes {
     }
 
     private Optional<Call> latestCall(PostbackKey key, String caller, Optional<Long> publisher) {
-        var filter = new CallRepository.Filter(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                publisher,
-                Optional.empty(),
-                Optional.of(caller),
-                Optional.empty());
-        return calls.list(key.accountId(), filter, new PageRequest(1, 1)).items().stream()
+        return calls
+                .list(key.accountId(), CallRepository.Filter.ofCaller(caller, publisher), new PageRequest(1, 1))
+                .items()
+                .stream()
                 .findFirst();
     }
 

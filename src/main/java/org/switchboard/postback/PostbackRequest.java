@@ -13,6 +13,7 @@ import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.phone.PhoneNumbers;
 
 /**
  * The parameters of a keyed postback, however they came: the query string, a form body or a JSON object body
@@ -21,13 +22,7 @@ import org.switchboard.platform.http.Json;
 record PostbackRequest(String method, Map<String, String> params) {
 
     static PostbackRequest of(ServerRequest req) {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String name : req.query().names()) {
-            List<String> values = req.query().all(name);
-            if (!values.isEmpty()) {
-                params.put(name, values.getLast());
-            }
-        }
+        Map<String, String> params = queryParams(req);
         byte[] body = Http.body(req);
         if (body.length > 0) {
             String type =
@@ -46,6 +41,33 @@ record PostbackRequest(String method, Map<String, String> params) {
             }
         }
         return new PostbackRequest(req.prologue().method().text(), params);
+    }
+
+    /** The query parameters, each with its last value. */
+    static Map<String, String> queryParams(ServerRequest req) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String name : req.query().names()) {
+            List<String> values = req.query().all(name);
+            if (!values.isEmpty()) {
+                params.put(name, values.getLast());
+            }
+        }
+        return params;
+    }
+
+    /** The call a postback names: {@code caller_number} (normalised to E.164) and/or {@code call_uuid}. */
+    record CallRef(Optional<String> callerNumber, Optional<String> callUuid) {}
+
+    /** The call this request names; a 400 when it names none or the caller number is not a phone number. */
+    CallRef callRef() {
+        Optional<String> caller = param("caller_number")
+                .map(raw -> PhoneNumbers.toE164(raw)
+                        .orElseThrow(() -> new ApiException.BadRequest("caller_number", "is not a phone number")));
+        Optional<String> uuid = param("call_uuid");
+        if (caller.isEmpty() && uuid.isEmpty()) {
+            throw new ApiException.BadRequest("caller_number", "caller_number or call_uuid is required");
+        }
+        return new CallRef(caller, uuid);
     }
 
     Optional<String> param(String name) {
