@@ -9,6 +9,7 @@ import org.switchboard.publisher.Publisher;
 import org.switchboard.publisher.PublisherRepository;
 import org.switchboard.routing.RepeatCaller;
 import org.switchboard.tag.GeoTagger;
+import org.switchboard.tag.SystemTags;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -21,19 +22,6 @@ import org.switchboard.tag.TagSet;
  * repeat-caller handling, the tags of the previous call plus {@code repeat_caller:true}.
  */
 public final class CallTagging {
-    /** Tags the call flow sets itself, never carried over from an earlier call. */
-    static final java.util.Set<String> SYSTEM_KEYS = java.util.Set.of(
-            "campaign_id",
-            "publisher_id",
-            "source_id",
-            "caller_number",
-            "caller_id",
-            "tracking_number",
-            "system_buyer_id",
-            "handler_id",
-            "repeat_caller",
-            "call_uuid");
-
     private final PublisherRepository publishers;
     private final GeoTagger geo;
     private final CallerTagSource cachedTags;
@@ -80,7 +68,7 @@ public final class CallTagging {
         TagSet carried = TagSet.empty();
         if (previous.isPresent() && campaign.repeatCallerHandling()) {
             TagSet.Builder builder = previous.get().tags().toBuilder();
-            SYSTEM_KEYS.forEach(builder::remove);
+            SystemTags.CALL_FLOW.forEach(builder::remove);
             carried = builder.add("repeat_caller", "true").build();
         }
         return new Repeat(repeat, carried, previous.isPresent());

@@ -18,6 +18,7 @@ import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.secret.Secrets;
+import org.switchboard.tag.SystemTags;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -162,7 +163,10 @@ public final class DataWritingRoutes {
     private static TagSet tags(String prefix, PostbackRequest request) {
         ObjectNode named = Json.MAPPER.createObjectNode();
         request.params().forEach((name, value) -> {
-            if (!RESERVED.contains(name) && !value.isBlank()) {
+            // the call's identity and routing tags are Switchboard's: a postback does not change who sent or took
+            // the call (the same rule as for webhook responses)
+            boolean system = SystemTags.PROTECTED.contains(TagSet.normalizeKey(prefix + name));
+            if (!RESERVED.contains(name) && !value.isBlank() && !system) {
                 named.put(prefix + name, value);
             }
         });

@@ -5,30 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import org.switchboard.platform.http.Json;
 import org.switchboard.tag.GeoTagger;
+import org.switchboard.tag.SystemTags;
 import org.switchboard.tag.TagSet;
 
 /**
  * Tags from a webhook's response, as the reference platform reads them: a JSON object's root keys become tags;
  * string, number and boolean values give one value, arrays one value per scalar element. Nested objects (and objects
  * inside arrays) are ignored, not flattened; keys that are not valid tag keys are skipped. Anything that is not a JSON
- * object gives no tags. The call's system tags ({@link #PROTECTED}) are never changed by a response. Pure.
+ * object gives no tags. The call's system tags ({@link SystemTags#PROTECTED}) are never changed by a response. Pure.
  */
 final class ResponseTags {
-    /** Tags a response may not change. */
-    static final java.util.Set<String> PROTECTED = java.util.Set.of(
-            "call_uuid",
-            "campaign_id",
-            "publisher_id",
-            "source_id",
-            "caller_number",
-            "caller_id",
-            "tracking_number",
-            "system_buyer_id",
-            "handler_id",
-            "repeat_caller",
-            "caller_country",
-            "caller_area_code");
-
     private static final Pattern ZIP = Pattern.compile("(?i)(us-)?\\d{5}(-\\d{4})?");
 
     private ResponseTags() {}
@@ -79,7 +65,7 @@ final class ResponseTags {
         TagSet merged = callTags;
         String zip = null;
         for (String key : responseTags.keys()) {
-            if (PROTECTED.contains(key)) {
+            if (SystemTags.PROTECTED.contains(key)) {
                 continue; // the call's identity and routing tags are Switchboard's to set, not a receiver's
             }
             for (String value : responseTags.values(key)) {

@@ -373,7 +373,7 @@ class DataWritingIT extends ServerIT {
         Setup s = new Setup(api, calls, publisher, publisher, number, number);
 
         // when
-        Response live = s.write("call_uuid=" + uuid + "&call_key=" + callKey + "&disposition=sold");
+        Response live = s.write("call_uuid=" + uuid + "&call_key=" + callKey + "&disposition=sold&system_buyer_id=999");
         calls.attempt(uuid, 1, "answered");
         calls.hangup(uuid, 90, 80);
         Response ended = s.write("call_uuid=" + uuid + "&call_key=" + callKey + "&notes=callback");
@@ -387,6 +387,8 @@ class DataWritingIT extends ServerIT {
         assertThat(live.json().path("status").asText()).isEqualTo("in-progress call found, tags may be ignored");
         assertThat(ended.json().path("status").asText()).isEqualTo("completed call found, tags applied");
         assertThat(s.tags(uuid).path("disposition").get(0).asText()).isEqualTo("sold");
+        assertThat(live.json().path("tag_values").has("system_buyer_id")).isFalse();
+        assertThat(s.tags(uuid).path("system_buyer_id").toString()).doesNotContain("999");
         assertThat(s.tags(uuid).path("notes").get(0).asText()).isEqualTo("callback");
         assertThat(otherCall.status()).isEqualTo(401);
         assertThat(wrongKey.status()).isEqualTo(401);
@@ -394,5 +396,34 @@ class DataWritingIT extends ServerIT {
         JsonNode log = api.get("/api/v2/postback_logs").json();
         assertThat(log.get(0).path("key_name").asText()).isEqualTo("call key");
         assertThat(log.toString()).doesNotContain(callKey);
+    }
+
+    @Test
+    void aPostbackShouldNotChangeTheCallsSystemTags() {
+        // given: a company key without a prefix, and a live call through publisher A
+        Setup s = setup();
+        String key = s.api()
+                .post("/api/v2/postback_keys", "{\"type\": \"call_data_writing\", \"name\": \"Company\"}")
+                .json()
+                .path("key")
+                .asText();
+        String uuid = s.calls()
+                .arrive("+13125550157", s.numberA())
+                .json()
+                .path("call_uuid")
+                .asText();
+
+        // when
+        Response written = s.write("key=" + key + "&caller_number=%2B13125550157&publisher_id=" + s.publisherB()
+                + "&Campaign_ID=999999&caller_country=ca&lead=ok");
+
+        // then
+        assertThat(written.status()).as(written.toString()).isEqualTo(200);
+        assertThat(written.json().path("tag_values").toString()).isEqualTo("{\"lead\":\"ok\"}");
+        JsonNode tags = s.tags(uuid);
+        assertThat(tags.path("publisher_id").toString()).isEqualTo("[\"" + s.publisherA() + "\"]");
+        assertThat(tags.path("campaign_id").toString()).doesNotContain("999999");
+        assertThat(tags.path("caller_country").toString()).doesNotContain("ca");
+        assertThat(tags.path("lead").get(0).asText()).isEqualTo("ok");
     }
 }
