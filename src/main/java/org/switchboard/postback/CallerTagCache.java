@@ -57,13 +57,20 @@ public final class CallerTagCache implements CallerTagSource {
                 .bind("now", row.at())
                 .bind("expires", row.expires())
                 .execute();
+        // expired rows go as new ones come (the only way rows come), not on the call path
+        handle.createUpdate("DELETE FROM caller_tag_cache WHERE expires_at <= :now")
+                .bind("now", row.at())
+                .execute();
         return null;
     }
 
+    /**
+     * Runs on every call's arrival, so a caller with nothing cached costs one indexed read and no write. Each
+     * one-time row goes to the call whose DELETE removed it: two calls from one caller at once never both take it.
+     */
     @Override
     public TagSet takeFor(AccountId account, String callerNumber, Optional<Long> publisherId) {
-        long now = clock.millis();
-        return jdbi.inTransaction(handle -> {
+        return jdbi.withHandle(handle -> {
             List<Row> rows = handle.createQuery("""
                             SELECT id, tags, reusable FROM caller_tag_cache
                             WHERE account_id = :account AND caller_number = :caller AND expires_at > :now
@@ -71,29 +78,22 @@ public final class CallerTagCache implements CallerTagSource {
                             ORDER BY id""")
                     .bind("account", account.value())
                     .bind("caller", callerNumber)
-                    .bind("now", now)
+                    .bind("now", clock.millis())
                     .bind("publisher", publisherId.orElse(-1L))
                     .map((rs, ctx) -> new Row(
                             rs.getLong("id"), TagSet.fromStored(rs.getString("tags")), rs.getBoolean("reusable")))
                     .list();
             TagSet.Builder tags = TagSet.builder();
             for (Row row : rows) {
-                if (row.reusable()) {
-                    tags.addAll(row.tags());
-                    continue;
-                }
-                // only the call whose DELETE removed the row takes its tags: two calls from one caller at once
-                // (PostgreSQL READ COMMITTED) must not both take them
-                int taken = handle.createUpdate("DELETE FROM caller_tag_cache WHERE id = :id")
-                        .bind("id", row.id())
-                        .execute();
-                if (taken == 1) {
+                boolean taken = row.reusable()
+                        || handle.createUpdate("DELETE FROM caller_tag_cache WHERE id = :id")
+                                        .bind("id", row.id())
+                                        .execute()
+                                == 1;
+                if (taken) {
                     tags.addAll(row.tags());
                 }
             }
-            handle.createUpdate("DELETE FROM caller_tag_cache WHERE expires_at <= :now")
-                    .bind("now", now)
-                    .execute();
             return tags.build();
         });
     }
