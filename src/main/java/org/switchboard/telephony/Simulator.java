@@ -47,14 +47,23 @@ public final class Simulator {
                             + " [--talk SECONDS] [--server URL] [--calls N]");
             System.exit(options.containsKey("help") ? 0 : 2);
         }
-        Simulator simulator =
-                new Simulator(options.getOrDefault("server", "http://127.0.0.1:8080"), options.get("key"), System.out);
-        int count = Integer.parseInt(options.getOrDefault("calls", "1"));
-        List<String> answers = List.of(options.getOrDefault("answers", "yes").split(","));
-        int talk = Integer.parseInt(options.getOrDefault("talk", "60"));
-        for (int i = 0; i < count; i++) {
-            String from = options.getOrDefault("from", "+13125550147");
-            simulator.play(from, options.get("to"), answers, talk, count == 1);
+        String server = options.getOrDefault("server", "http://127.0.0.1:8080");
+        Simulator simulator = new Simulator(server, options.get("key"), System.out);
+        try {
+            int count = Integer.parseInt(options.getOrDefault("calls", "1"));
+            List<String> answers =
+                    List.of(options.getOrDefault("answers", "yes").split(","));
+            int talk = Integer.parseInt(options.getOrDefault("talk", "60"));
+            for (int i = 0; i < count; i++) {
+                String from = options.getOrDefault("from", "+13125550147");
+                simulator.play(from, options.get("to"), answers, talk, count == 1);
+            }
+        } catch (NumberFormatException e) {
+            System.err.println("simulate: --calls and --talk take whole numbers");
+            System.exit(2);
+        } catch (java.net.ConnectException e) {
+            System.err.println("simulate: no Switchboard answers at " + server + " (start it, or pass --server URL)");
+            System.exit(1);
         }
     }
 
