@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import org.switchboard.account.AccountRepository;
 import org.switchboard.account.AccountRoutes;
+import org.switchboard.account.Feature;
 import org.switchboard.buyer.Buyer;
 import org.switchboard.buyer.BuyerService;
 import org.switchboard.campaign.Campaign;
@@ -51,6 +52,8 @@ final class FirstAccount {
             banner.append("  API key: the one set in SWITCHBOARD_FIRST_ACCOUNT_API_KEY\n");
         }
         if (config.demoData()) {
+            // a newcomer can try RTB and live call control at once
+            accounts.setFeatures(created.account().id(), java.util.EnumSet.allOf(Feature.class));
             banner.append(seedDemo(created.account().id(), services));
         }
         return Optional.of(banner.toString());

@@ -27,6 +27,8 @@ import org.switchboard.callerlist.CallerListRoutes;
 import org.switchboard.callerlist.CallerListUploads;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.campaign.CampaignService;
+import org.switchboard.directory.DirectoryRepository;
+import org.switchboard.directory.DirectoryService;
 import org.switchboard.number.TrackingNumberRepository;
 import org.switchboard.number.TrackingNumberService;
 import org.switchboard.openapi.OpenApiRoutes;
@@ -45,6 +47,8 @@ import org.switchboard.postback.CallerTagCache;
 import org.switchboard.postback.DataReadingRoutes;
 import org.switchboard.postback.DataWritingRoutes;
 import org.switchboard.postback.KeyType;
+import org.switchboard.postback.KeyUrls;
+import org.switchboard.postback.LiveCallControlRoutes;
 import org.switchboard.postback.PostbackKeyRepository;
 import org.switchboard.postback.PostbackKeyRoutes;
 import org.switchboard.postback.PostbackLog;
@@ -53,6 +57,7 @@ import org.switchboard.publisher.PublisherService;
 import org.switchboard.routing.RoutingService;
 import org.switchboard.tag.GeoTagger;
 import org.switchboard.telephony.CallControlRoutes;
+import org.switchboard.telephony.CarrierControls;
 import org.switchboard.telephony.PlivoRoutes;
 import org.switchboard.telephony.TwilioRoutes;
 import org.switchboard.webhook.FiredPixelRepository;
@@ -77,6 +82,7 @@ public final class Wiring implements AutoCloseable {
     private final OutboundHttp outbound;
     private final WebhookHooks webhookHooks;
     private final CallerListUploads uploads;
+    private final CarrierControls carrierControls;
 
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
@@ -184,12 +190,18 @@ public final class Wiring implements AutoCloseable {
                                 }
                             });
             new FiredPixelRoutes(pixels, callRecords, auth::require).register(routing);
+            var directories = new DirectoryRepository(jdbi, clock);
+            CrudRoutes.register(
+                    routing,
+                    "/api/v2/directories",
+                    auth::require,
+                    new DirectoryService(directories, postbackKeys::transferKeysUsing));
             new PostbackKeyRoutes(
                             postbackKeys,
                             secrets,
-                            config.publicApiUrl(),
-                            config.publicRtbUrl(),
-                            config.publicDataUrl(),
+                            new KeyUrls(config.publicApiUrl(), config.publicRtbUrl(), config.publicDataUrl()),
+                            accounts,
+                            (account, id) -> directories.find(account, id).isPresent(),
                             auth::require)
                     .register(
                             routing,
@@ -224,6 +236,21 @@ public final class Wiring implements AutoCloseable {
             new DataWritingRoutes(postbackKeys, postbackLog, callRecords, calls, callerTagCache, clock)
                     .register(routing);
             new DataReadingRoutes(postbackKeys, postbackLog, callRecords, groups).register(routing);
+            this.carrierControls = new CarrierControls(
+                    carrierAccount(config.twilioAccountSid(), config.twilioAuthToken(), config.twilioApiUrl()),
+                    carrierAccount(config.plivoAuthId(), config.plivoAuthToken(), config.plivoApiUrl()),
+                    config.publicApiUrl(),
+                    callRecords,
+                    outbound);
+            new LiveCallControlRoutes(
+                            new LiveCallControlRoutes.KeyedAccess(postbackKeys, postbackLog),
+                            callRecords,
+                            calls,
+                            groups,
+                            directories,
+                            accounts,
+                            carrierControls)
+                    .register(routing);
             config.twilioAuthToken()
                     .ifPresent(token -> new TwilioRoutes(calls, token, config.publicApiUrl()).register(routing));
             config.plivoAuthToken()
@@ -266,6 +293,11 @@ public final class Wiring implements AutoCloseable {
         return new Wiring(config, clock, Optional.of(hooks));
     }
 
+    private static Optional<CarrierControls.Account> carrierAccount(
+            Optional<String> id, Optional<String> authToken, String apiUrl) {
+        return id.flatMap(i -> authToken.map(token -> new CarrierControls.Account(i, token, apiUrl)));
+    }
+
     private static InetAddress address(String host) {
         try {
             return InetAddress.getByName(host);
@@ -300,6 +332,7 @@ public final class Wiring implements AutoCloseable {
         server.stop();
         calls.close();
         uploads.close();
+        carrierControls.close();
         webhookHooks.close();
         outbound.close();
         database.close();

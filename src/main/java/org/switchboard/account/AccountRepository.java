@@ -2,10 +2,13 @@ package org.switchboard.account;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.secret.Secrets;
 
@@ -30,7 +33,7 @@ public final class AccountRepository {
                     .one();
             AccountId account = new AccountId(id);
             ApiKey key = insertKey(handle, account, keyName, secret, now);
-            return new NewAccount(new Account(account, name, now), new NewApiKey(key, secret));
+            return new NewAccount(new Account(account, name, Set.of(), now), new NewApiKey(key, secret));
         });
     }
 
@@ -41,13 +44,34 @@ public final class AccountRepository {
     }
 
     public Optional<Account> find(AccountId account) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT id, name, created_at FROM accounts WHERE id = :id")
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT id, name, features, created_at FROM accounts WHERE id = :id")
                 .bind("id", account.value())
                 .map((rs, ctx) -> new Account(
                         new AccountId(rs.getLong("id")),
                         rs.getString("name"),
+                        features(rs.getString("features")),
                         Instant.ofEpochMilli(rs.getLong("created_at"))))
                 .findOne());
+    }
+
+    /** Whether the account has turned {@code feature} on (false for an account that no longer exists). */
+    public boolean hasFeature(AccountId account, Feature feature) {
+        return find(account).map(a -> a.has(feature)).orElse(false);
+    }
+
+    public void setFeatures(AccountId account, Set<Feature> features) {
+        List<String> words = features.stream().map(Feature::word).sorted().toList();
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE accounts SET features = :features WHERE id = :id")
+                .bind("features", Json.writeString(words))
+                .bind("id", account.value())
+                .execute());
+    }
+
+    private static Set<Feature> features(String stored) {
+        Set<Feature> features = EnumSet.noneOf(Feature.class);
+        Json.read(stored).forEach(word -> Feature.fromWord(word.asText()).ifPresent(features::add));
+        return features;
     }
 
     public void rename(AccountId account, String name) {

@@ -1,10 +1,15 @@
 package org.switchboard.account;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.JsonFields;
@@ -26,10 +31,17 @@ public final class AccountRoutes {
         this.operatorToken = operatorToken;
     }
 
-    record AccountOut(long id, String name, String createdAt) {
+    record AccountOut(long id, String name, Map<String, Boolean> features, String createdAt) {
         static AccountOut of(Account account) {
+            Map<String, Boolean> features = new LinkedHashMap<>();
+            for (Feature feature : Feature.values()) {
+                features.put(feature.word(), account.has(feature));
+            }
             return new AccountOut(
-                    account.id().value(), account.name(), account.createdAt().toString());
+                    account.id().value(),
+                    account.name(),
+                    features,
+                    account.createdAt().toString());
         }
     }
 
@@ -53,8 +65,11 @@ public final class AccountRoutes {
             String name = body.has("name")
                     ? fields.requiredText("name", 200)
                     : current(account).name();
+            Set<Feature> features =
+                    features(fields.take("features"), current(account).features());
             fields.finish();
             accounts.rename(account, name);
+            accounts.setFeatures(account, features);
             Http.ok(res, AccountOut.of(current(account)));
         };
         rules.put("/api/v2/account", rename);
@@ -100,6 +115,35 @@ public final class AccountRoutes {
                             AccountOut.of(created.account()),
                             ApiKeyOut.of(created.key().key(), created.key().secret())));
         });
+    }
+
+    /**
+     * The features after applying {@code {"live_call_control": true, ...}} to {@code current}: features left out keep
+     * their state. The account turns its own features on: on a self-hosted platform the account owner is the one
+     * who decides to let partners move live calls or ping for reservations.
+     */
+    private static Set<Feature> features(Optional<JsonNode> given, Set<Feature> current) {
+        Set<Feature> features = current.isEmpty() ? EnumSet.noneOf(Feature.class) : EnumSet.copyOf(current);
+        if (given.isEmpty() || given.get().isNull()) {
+            return features;
+        }
+        if (!given.get().isObject()) {
+            throw new ApiException.BadRequest("features", "must be an object of feature names to true or false");
+        }
+        for (var entry : given.get().properties()) {
+            Feature feature = Feature.fromWord(entry.getKey())
+                    .orElseThrow(() -> new ApiException.BadRequest(
+                            "features." + entry.getKey(), "is not a feature (real_time_bidding, live_call_control)"));
+            if (!entry.getValue().isBoolean()) {
+                throw new ApiException.BadRequest("features." + entry.getKey(), "must be true or false");
+            }
+            if (entry.getValue().asBoolean()) {
+                features.add(feature);
+            } else {
+                features.remove(feature);
+            }
+        }
+        return features;
     }
 
     /** API keys: "sb_" and 40 base58 characters (about 234 bits). */

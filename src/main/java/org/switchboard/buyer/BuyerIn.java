@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.tag.TagFilter;
@@ -28,7 +26,6 @@ record BuyerIn(
         TagFilter tagFilters,
         List<Long> campaignIds) {
     static final int DEFAULT_RING_TIMEOUT = 30;
-    private static final Pattern SIP_URI = Pattern.compile("sips?:[^@\\s<>\"]+@[A-Za-z0-9.\\-\\[\\]:]+(;[^\\s<>\"]*)?");
 
     static BuyerIn parse(ObjectNode body) {
         JsonFields fields = new JsonFields(body, "id", "created_at", "updated_at", "hard_cap_reset_at");
@@ -36,7 +33,7 @@ record BuyerIn(
                 fields.optionalText("cid", 64),
                 fields.requiredText("name", 200),
                 fields.optionalText("dba_name", 200),
-                destination(fields.requiredText("destination", 512)),
+                PhoneNumbers.requireDialable("destination", fields.requiredText("destination", 512)),
                 fields.integer("ring_timeout_seconds", DEFAULT_RING_TIMEOUT, 5, 300),
                 fields.integer("priority", 1, 1, 100),
                 fields.integer("weight", 1, 1, 1000),
@@ -49,19 +46,5 @@ record BuyerIn(
                 fields.idList("campaign_ids"));
         fields.finish();
         return in;
-    }
-
-    /** An E.164 number (normalised) or a SIP URI with user and host. */
-    static String destination(String raw) {
-        if (raw.startsWith("sip:") || raw.startsWith("sips:")) {
-            if (!SIP_URI.matcher(raw).matches()) {
-                throw new ApiException.BadRequest(
-                        "destination", "is not a SIP URI of the form sip:user@host[:port][;params]");
-            }
-            return raw;
-        }
-        return PhoneNumbers.toE164(raw)
-                .orElseThrow(() -> new ApiException.BadRequest(
-                        "destination", "must be an E.164 phone number such as +12125550123 or a sip: URI"));
     }
 }

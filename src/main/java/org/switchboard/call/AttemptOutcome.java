@@ -10,7 +10,9 @@ public enum AttemptOutcome {
     BUSY,
     FAILED,
     /** The caller hung up while the buyer's phone was ringing. */
-    CANCELED;
+    CANCELED,
+    /** The buyer answered, then handed the call back (call rejection); it does not count against the buyer's caps. */
+    REJECTED;
 
     public String word() {
         return name().toLowerCase(Locale.ROOT);

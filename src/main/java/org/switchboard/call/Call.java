@@ -9,7 +9,8 @@ import org.switchboard.tag.TagSet;
 
 /**
  * One phone call through Switchboard. {@code order} is the routing plan's buyer order (ids); {@code considered} the
- * explained verdict on every buyer, updated as buyers are dialled.
+ * explained verdict on every buyer, updated as buyers are dialled. {@code transferredTo} is the destination a buyer
+ * transferred the live call to, if one did.
  */
 public record Call(
         long id,
@@ -32,7 +33,8 @@ public record Call(
         Optional<Instant> connectedAt,
         Optional<Instant> endedAt,
         Optional<Integer> durationSeconds,
-        Optional<Integer> connectedSeconds) {
+        Optional<Integer> connectedSeconds,
+        Optional<String> transferredTo) {
 
     /** The status word of the call log: the state while live, the outcome once ended. */
     public String status() {

@@ -127,6 +127,47 @@ public final class CallRepository {
                 .execute());
     }
 
+    /** The buyer handed the answered call back: it is dialling again, with no buyer and no connection. */
+    void markRejected(long callId, int seq, Instant at) {
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("UPDATE call_attempts SET outcome = :outcome, ended_at = :at"
+                            + " WHERE call_id = :call AND seq = :seq")
+                    .bind("outcome", AttemptOutcome.REJECTED.name())
+                    .bind("at", at.toEpochMilli())
+                    .bind("call", callId)
+                    .bind("seq", seq)
+                    .execute();
+            handle.createUpdate("UPDATE calls SET state = :state, buyer_id = NULL, connected_at = NULL WHERE id = :id")
+                    .bind("state", CallState.DIALING.name())
+                    .bind("id", callId)
+                    .execute();
+        });
+    }
+
+    void markTransferred(long callId, String destination, Instant at) {
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "UPDATE calls SET transferred_to = :to, transferred_at = :at WHERE id = :id")
+                .bind("to", destination)
+                .bind("at", at.toEpochMilli())
+                .bind("id", callId)
+                .execute());
+    }
+
+    /** Where a carrier-neutral call asked to be sent new instructions, if it did. */
+    public Optional<String> controlUrl(long callId) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT control_url FROM calls WHERE id = :id")
+                .bind("id", callId)
+                .mapTo(String.class)
+                .findOne());
+    }
+
+    public void setControlUrl(String uuid, String url) {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE calls SET control_url = :url WHERE uuid = :uuid")
+                .bind("url", url)
+                .bind("uuid", uuid)
+                .execute());
+    }
+
     void markEnded(
             long callId, CallOutcome outcome, Instant at, int durationSeconds, Optional<Integer> connectedSeconds) {
         jdbi.useHandle(handle -> handle.createUpdate("""
@@ -416,7 +457,8 @@ public final class CallRepository {
                 optionalInstant(rs, "connected_at"),
                 optionalInstant(rs, "ended_at"),
                 optionalInt(rs, "duration_seconds"),
-                optionalInt(rs, "connected_seconds"));
+                optionalInt(rs, "connected_seconds"),
+                Optional.ofNullable(rs.getString("transferred_to")));
     }
 
     private static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {

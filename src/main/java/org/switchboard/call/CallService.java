@@ -344,6 +344,139 @@ public final class CallService implements AutoCloseable {
         return true;
     }
 
+    /** How long after answering a buyer may hand a call back (the reference platform's 90 seconds). */
+    public static final Duration REJECTION_WINDOW = Duration.ofSeconds(90);
+
+    /**
+     * A buyer of {@code groupBuyerIds} hands the connected call back within {@link #REJECTION_WINDOW} of answering:
+     * the answered attempt becomes "rejected" (its caps are given back), and the call is dialled again, the group's
+     * other buyers first, then the rest of its plan. Refused when the call is not connected to a buyer of the group,
+     * was transferred, was answered too long ago, or no untried buyer is left to take it.
+     */
+    public LiveControl reject(String uuid, java.util.Set<Long> groupBuyerIds) {
+        return withLock(uuid, () -> {
+            Optional<Call> found = calls.findByUuid(uuid);
+            if (found.isEmpty()) {
+                return new LiveControl.Refused("no such call");
+            }
+            Call call = found.get();
+            Optional<String> refusal = connectedToGroup(call, groupBuyerIds);
+            if (refusal.isPresent()) {
+                return new LiveControl.Refused(refusal.get());
+            }
+            Instant now = clock.instant();
+            Instant answered = call.connectedAt().orElse(now);
+            if (Duration.between(answered, now).compareTo(REJECTION_WINDOW) > 0) {
+                return new LiveControl.Refused("the buyer answered more than " + REJECTION_WINDOW.toSeconds()
+                        + " seconds ago (" + Duration.between(answered, now).toSeconds() + " s)");
+            }
+            List<Attempt> attempts = calls.attempts(call.id());
+            java.util.Set<Long> tried =
+                    attempts.stream().map(Attempt::buyerId).collect(java.util.stream.Collectors.toSet());
+            List<Long> untried =
+                    call.order().stream().filter(id -> !tried.contains(id)).toList();
+            if (untried.isEmpty()) {
+                return new LiveControl.Refused("no other buyer is left to take the call");
+            }
+            long buyerId = call.buyerId().orElseThrow();
+            Attempt answeredAttempt = attempts.stream()
+                    .filter(a -> a.buyerId() == buyerId
+                            && a.outcome()
+                                    .filter(o -> o == AttemptOutcome.ANSWERED)
+                                    .isPresent())
+                    .reduce((first, second) -> second)
+                    .orElseThrow();
+            Live live = live(uuid);
+            routing.releaseAll(live.hold);
+            live.hold = RoutingService.Hold.NONE;
+            live.timers.forEach(timer -> timer.cancel(false));
+            live.timers.clear();
+            live.watch(null);
+            calls.markRejected(call.id(), answeredAttempt.seq(), now);
+            // the group's other buyers first (the reference platform's promise), then whoever else the plan had
+            List<Long> order = new ArrayList<>(
+                    untried.stream().filter(groupBuyerIds::contains).toList());
+            untried.stream().filter(id -> !groupBuyerIds.contains(id)).forEach(order::add);
+            tried.forEach(order::add);
+            Call rejected = calls.findByUuid(uuid).orElseThrow();
+            calls.updateRouting(call.id(), rejected.tags(), order, rejected.considered());
+            String buyerName =
+                    buyers.find(call.accountId(), buyerId).map(Buyer::name).orElse("buyer " + buyerId);
+            annotate(rejected, buyerId, false, "answered, then rejected the call (call rejection key)");
+            event(
+                    rejected,
+                    CallState.DIALING,
+                    buyerName + " rejected the call "
+                            + Duration.between(answered, now).toSeconds()
+                            + " s after answering; routing it to another buyer");
+            Instruction next = dialNext(calls.findByUuid(uuid).orElseThrow());
+            return new LiveControl.Changed(calls.findByUuid(uuid).orElseThrow(), next);
+        });
+    }
+
+    /**
+     * A buyer of {@code groupBuyerIds} transfers the connected call to {@code destination} (an entry of its
+     * directory): the buyer's agent is free again (its concurrency is given back), the call stays the buyer's for
+     * the record. A call is transferred at most once.
+     */
+    public LiveControl transfer(String uuid, java.util.Set<Long> groupBuyerIds, String entryName, String destination) {
+        return withLock(uuid, () -> {
+            Optional<Call> found = calls.findByUuid(uuid);
+            if (found.isEmpty()) {
+                return new LiveControl.Refused("no such call");
+            }
+            Call call = found.get();
+            Optional<String> refusal = connectedToGroup(call, groupBuyerIds);
+            if (refusal.isPresent()) {
+                return new LiveControl.Refused(refusal.get());
+            }
+            Live live = live(uuid);
+            routing.releaseLive(live.hold);
+            live.hold = new RoutingService.Hold(live.hold.windows(), List.of());
+            Instant now = clock.instant();
+            calls.markTransferred(call.id(), destination, now);
+            String buyerName = buyers.find(call.accountId(), call.buyerId().orElseThrow())
+                    .map(Buyer::name)
+                    .orElse("the buyer");
+            Call transferred = calls.findByUuid(uuid).orElseThrow();
+            event(
+                    transferred,
+                    CallState.CONNECTED,
+                    buyerName + " transferred the call to " + entryName + " (" + destination + ")");
+            return new LiveControl.Changed(transferred, transferInstruction(transferred));
+        });
+    }
+
+    /** Why a call cannot be changed by a buyer group's key, or empty when it is connected to one of its buyers. */
+    private static Optional<String> connectedToGroup(Call call, java.util.Set<Long> groupBuyerIds) {
+        if (call.state() == CallState.ENDED) {
+            return Optional.of("the call is over");
+        }
+        if (call.state() != CallState.CONNECTED || call.buyerId().isEmpty()) {
+            return Optional.of("the call is not connected to a buyer");
+        }
+        if (!groupBuyerIds.contains(call.buyerId().get())) {
+            return Optional.of("the call is not connected to a buyer of this buyer group");
+        }
+        if (call.transferredTo().isPresent()) {
+            return Optional.of("the call was already transferred");
+        }
+        return Optional.empty();
+    }
+
+    private static Instruction transferInstruction(Call call) {
+        String destination = call.transferredTo().orElseThrow();
+        return new Instruction.Transfer(call.uuid(), destination, destination.startsWith("sip"), TRANSFER_RING_SECONDS);
+    }
+
+    /** How long a transfer destination rings before the transfer is given up. */
+    static final int TRANSFER_RING_SECONDS = 30;
+
+    /** The instruction a call follows now, for a carrier fetching it after a redirect; empty for an unknown call. */
+    public Optional<Instruction> currentInstruction(String uuid) {
+        return withLock(uuid, () -> calls.findByUuid(uuid).map(this::current));
+    }
+
     /** The carrier reports the end of the call it knows by {@code carrierCallId}; unknown or ended calls are ignored. */
     public void hangUpCarrierCall(String carrier, String carrierCallId, Optional<Integer> durationSeconds) {
         calls.findByCarrierId(carrier, carrierCallId)
@@ -451,7 +584,8 @@ public final class CallService implements AutoCloseable {
     /** The instruction matching a call's current state (for repeated carrier requests). */
     private Instruction current(Call call) {
         return switch (call.state()) {
-            case CONNECTED -> new Instruction.Connect(call.uuid());
+            case CONNECTED ->
+                call.transferredTo().isPresent() ? transferInstruction(call) : new Instruction.Connect(call.uuid());
             case ENDED -> new Instruction.Hangup(call.uuid(), "call is over");
             case DIALING, RINGING ->
                 calls.attempts(call.id()).stream()

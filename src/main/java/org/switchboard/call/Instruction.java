@@ -22,6 +22,12 @@ public sealed interface Instruction {
     /** The buyer answered: keep the two legs bridged until someone hangs up. */
     record Connect(String callUuid) implements Instruction {}
 
+    /**
+     * Move the caller to a transfer destination (a directory entry, by call transfer): the buyer's leg ends and the
+     * caller is bridged to {@code destination} until someone hangs up.
+     */
+    record Transfer(String callUuid, String destination, boolean sip, int ringTimeoutSeconds) implements Instruction {}
+
     /** End the call (no buyer is left, or it is already over). */
     record Hangup(String callUuid, String reason) implements Instruction {}
 

@@ -5,7 +5,7 @@ package org.switchboard.postback;
  * shapes: RTB on the RTB host; data writing, data reading and conversions on the data host (the conversion key in
  * the path); caller lists, call rejection and transfer on the API host.
  */
-record KeyUrls(String api, String rtb, String data) {
+public record KeyUrls(String api, String rtb, String data) {
 
     String of(PostbackKey key, String secret) {
         return switch (key.type()) {

@@ -42,6 +42,18 @@ public final class PostbackKeyRepository {
                 page);
     }
 
+    /** How many Call Transfer keys of the account draw from the directory (a directory in use is not deleted). */
+    public long transferKeysUsing(AccountId account, long directoryId) {
+        return jdbi.withHandle(handle -> handle
+                .createQuery("SELECT options FROM postback_keys WHERE account_id = :account AND key_type = :type")
+                .bind("account", account.value())
+                .bind("type", KeyType.CALL_TRANSFER.word())
+                .mapTo(String.class)
+                .stream()
+                .filter(options -> Json.read(options).path("directory_id").asLong() == directoryId)
+                .count());
+    }
+
     /** The key presented on a keyed endpoint, by digest (constant-time compared), in whatever account holds it. */
     public Optional<PostbackKey> findByKey(String presented) {
         String digest = Secrets.digest(presented);

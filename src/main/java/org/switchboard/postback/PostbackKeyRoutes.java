@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import org.switchboard.account.AccountRepository;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.JsonFields;
@@ -35,18 +36,22 @@ public final class PostbackKeyRoutes {
     private final PostbackKeyRepository keys;
     private final SecretBox secrets;
     private final KeyUrls urls;
+    private final AccountRepository accounts;
+    private final BiPredicate<AccountId, Long> directoryExists;
     private final Function<ServerRequest, AccountId> auth;
 
     public PostbackKeyRoutes(
             PostbackKeyRepository keys,
             SecretBox secrets,
-            String apiUrl,
-            String rtbUrl,
-            String dataUrl,
+            KeyUrls urls,
+            AccountRepository accounts,
+            BiPredicate<AccountId, Long> directoryExists,
             Function<ServerRequest, AccountId> auth) {
         this.keys = keys;
         this.secrets = secrets;
-        this.urls = new KeyUrls(apiUrl, rtbUrl, dataUrl);
+        this.urls = urls;
+        this.accounts = accounts;
+        this.directoryExists = directoryExists;
         this.auth = auth;
     }
 
@@ -110,6 +115,7 @@ public final class PostbackKeyRoutes {
                                     existing.type(), fields.take("options").orElse(null)))
                     : existing.options();
             fields.finish();
+            checkReferences(existing.accountId(), options);
             Http.ok(res, out(keys.update(existing.accountId(), existing.id(), name, paused, options)));
         };
         rules.put("/api/v2/postback_keys/{id}", update);
@@ -147,16 +153,30 @@ public final class PostbackKeyRoutes {
                     "a " + type.word() + " key cannot be issued on a "
                             + owner.word().replace('_', ' '));
         }
+        type.feature().filter(feature -> !accounts.hasFeature(account, feature)).ifPresent(feature -> {
+            throw new ApiException.Forbidden("a " + type.word() + " key needs the " + feature.word()
+                    + " feature on the account (PATCH /api/v2/account {\"features\": {\"" + feature.word()
+                    + "\": true}})");
+        });
         String name = fields.requiredText("name", 200);
         boolean paused = fields.bool("paused", false);
         ObjectNode options = KeyOptions.parse(type, fields.take("options").orElse(null));
         fields.finish();
+        checkReferences(account, options);
         if (type == KeyType.CALLER_LIST_MANAGEMENT) {
             options.put("sealed_secret_key", secrets.seal(Secrets.randomBase58(24)));
         }
         String key = UUID.randomUUID().toString();
         PostbackKey created = keys.insert(account, owner, ownerId, type, name, paused, options, key, secrets.seal(key));
         Http.created(res, "/api/v2/postback_keys/" + created.id(), out(created));
+    }
+
+    /** Objects an option names must be the account's own. */
+    private void checkReferences(AccountId account, ObjectNode options) {
+        if (options.has("directory_id")
+                && !directoryExists.test(account, options.get("directory_id").asLong())) {
+            throw new ApiException.BadRequest("options.directory_id", "is not a directory of this account");
+        }
     }
 
     private static ObjectNode keepSealed(PostbackKey existing, ObjectNode options) {

@@ -21,12 +21,15 @@ import org.switchboard.platform.id.AccountId;
  * account's API key; only the account's own tracking numbers and calls are reachable.
  *
  * <pre>
- * POST /api/v2/call_control/calls                              {"carrier_call_id", "from", "to"}
+ * POST /api/v2/call_control/calls                              {"carrier_call_id", "from", "to", "control_url"}
+ * GET  /api/v2/call_control/calls/{uuid}                       the instruction the call follows now
  * POST /api/v2/call_control/calls/{uuid}/attempts/{attempt}    {"outcome": "answered|no_answer|busy|failed"}
  * POST /api/v2/call_control/calls/{uuid}/hangup                {"duration_seconds", "connected_seconds"}
  * </pre>
  *
- * Each answers {@code {"call_uuid", "instruction": {"action": "dial|connect|hangup|reject", ...}}}.
+ * Each answers {@code {"call_uuid", "instruction": {"action": "dial|transfer|connect|hangup|reject", ...}}}. When a
+ * buyer rejects or transfers a connected call, the new instruction is POSTed in the same shape to the call's
+ * {@code control_url}, if it gave one; a client without one may poll the call instead.
  */
 public final class CallControlRoutes {
     static final String CARRIER = "api";
@@ -51,7 +54,9 @@ public final class CallControlRoutes {
             String carrierCallId = fields.requiredText("carrier_call_id", 128);
             String from = fields.optionalText("from", 40).orElse("anonymous");
             String to = fields.requiredText("to", 40);
+            Optional<String> controlUrl = fields.optionalText("control_url", 2_000);
             fields.finish();
+            controlUrl.ifPresent(CallControlRoutes::requireHttpUrl);
             if (!ownsNumber(account, to)) {
                 Http.ok(
                         res,
@@ -67,9 +72,17 @@ public final class CallControlRoutes {
                 case Instruction.Dial d -> d.callUuid();
                 case Instruction.Connect c -> c.callUuid();
                 case Instruction.Hangup h -> h.callUuid();
+                case Instruction.Transfer t -> t.callUuid();
                 case Instruction.Reject r -> null;
             };
+            if (uuid != null) {
+                controlUrl.ifPresent(url -> records.setControlUrl(uuid, url));
+            }
             Http.send(res, Status.CREATED_201, step(uuid, instruction));
+        });
+        rules.get("/api/v2/call_control/calls/{uuid}", (req, res) -> {
+            Call call = requireCall(req);
+            Http.ok(res, step(call.uuid(), calls.currentInstruction(call.uuid()).orElseThrow()));
         });
         rules.post("/api/v2/call_control/calls/{uuid}/attempts/{attempt}", (req, res) -> {
             Call call = requireCall(req);
@@ -104,6 +117,18 @@ public final class CallControlRoutes {
                 ? "rejected"
                 : records.findByUuid(uuid).map(Call::status).orElse("rejected");
         return new StepOut(uuid, status, InstructionOut.of(instruction));
+    }
+
+    private static void requireHttpUrl(String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // falls through to the error
+        }
+        throw new ApiException.BadRequest("control_url", "must be an http(s) URL");
     }
 
     private boolean ownsNumber(AccountId account, String to) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 import org.switchboard.call.Instruction;
 
-/** An instruction in the carrier-neutral JSON form: {@code action} is dial, connect, hangup or reject. */
+/** An instruction in the carrier-neutral JSON form: {@code action} is dial, transfer, connect, hangup or reject. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record InstructionOut(
         String action,
@@ -26,6 +26,8 @@ record InstructionOut(
                         d.ringTimeoutSeconds(),
                         d.sipHeaders().isEmpty() ? null : d.sipHeaders(),
                         null);
+            case Instruction.Transfer t ->
+                new InstructionOut("transfer", null, null, t.destination(), t.ringTimeoutSeconds(), null, null);
             case Instruction.Connect c -> new InstructionOut("connect", null, null, null, null, null, null);
             case Instruction.Hangup h -> new InstructionOut("hangup", null, null, null, null, null, h.reason());
             case Instruction.Reject r -> new InstructionOut("reject", null, null, null, null, null, r.reason());

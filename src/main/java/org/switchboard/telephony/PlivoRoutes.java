@@ -67,6 +67,13 @@ public final class PlivoRoutes {
             return xml(calls.attemptEnded(uuid, attempt, outcome)
                     .orElseThrow(() -> new ApiException.NotFound("no call " + uuid)));
         }));
+        // after a live change (rejection, transfer) Plivo's A leg is transferred here for its new instructions
+        rules.post("/plivo/redirect", signed((req, plivo) -> {
+            String uuid = CarrierRequest.queryRequired(req, "call");
+            return xml(calls.currentInstruction(uuid).orElseThrow(() -> new ApiException.NotFound("no call " + uuid)));
+        }));
+        // a transferred call's bridge to its transfer destination is over: so is the call
+        rules.post("/plivo/transferred", signed((req, plivo) -> "<Response><Hangup/></Response>"));
         rules.post("/plivo/hangup", signed((req, plivo) -> {
             calls.hangUpCarrierCall(CARRIER, plivo.required("CallUUID"), plivo.seconds("Duration"));
             return "<Response></Response>";
@@ -107,6 +114,14 @@ public final class PlivoRoutes {
                 yield "<Response><Dial action=\"" + action + "\" method=\"POST\" timeout=\"" + dial.ringTimeoutSeconds()
                         + "\" callbackUrl=\"" + events + "\" callbackMethod=\"POST\" redirect=\"true\">" + endpoint
                         + "</Dial></Response>";
+            }
+            case Instruction.Transfer transfer -> {
+                String action = Xml.escape(publicBaseUrl + "/plivo/transferred?call=" + transfer.callUuid());
+                String endpoint = transfer.sip()
+                        ? "<User>" + Xml.escape(transfer.destination()) + "</User>"
+                        : "<Number>" + Xml.escape(transfer.destination().replaceFirst("^\\+", "")) + "</Number>";
+                yield "<Response><Dial action=\"" + action + "\" method=\"POST\" timeout=\""
+                        + transfer.ringTimeoutSeconds() + "\" redirect=\"true\">" + endpoint + "</Dial></Response>";
             }
             case Instruction.Connect connect -> "<Response></Response>";
             case Instruction.Hangup hangup -> "<Response><Hangup/></Response>";

@@ -74,6 +74,14 @@ public final class TwilioRoutes {
             return twiml(calls.attemptEnded(uuid, attempt, outcome)
                     .orElseThrow(() -> new ApiException.NotFound("no call " + uuid)));
         }));
+        // after a live change (rejection, transfer) Twilio fetches the call's new instructions here
+        rules.post("/twilio/redirect", signed((req, twilio) -> {
+            String uuid = CarrierRequest.queryRequired(req, "call");
+            return twiml(
+                    calls.currentInstruction(uuid).orElseThrow(() -> new ApiException.NotFound("no call " + uuid)));
+        }));
+        // a transferred call's bridge to its transfer destination is over: so is the call
+        rules.post("/twilio/transferred", signed((req, twilio) -> "<Response><Hangup/></Response>"));
         rules.post("/twilio/status", signed((req, twilio) -> {
             String status = twilio.optional("CallStatus").orElse("").toLowerCase(Locale.ROOT);
             if (ENDED.contains(status)) {
@@ -107,6 +115,14 @@ public final class TwilioRoutes {
                                 + "</Number>";
                 yield "<Response><Dial action=\"" + action + "\" method=\"POST\" timeout=\"" + dial.ringTimeoutSeconds()
                         + "\" answerOnBridge=\"true\">" + endpoint + "</Dial></Response>";
+            }
+            case Instruction.Transfer transfer -> {
+                String action = Xml.escape(publicBaseUrl + "/twilio/transferred?call=" + transfer.callUuid());
+                String endpoint = transfer.sip()
+                        ? "<Sip>" + Xml.escape(transfer.destination()) + "</Sip>"
+                        : "<Number>" + Xml.escape(transfer.destination()) + "</Number>";
+                yield "<Response><Dial action=\"" + action + "\" method=\"POST\" timeout=\""
+                        + transfer.ringTimeoutSeconds() + "\">" + endpoint + "</Dial></Response>";
             }
             case Instruction.Connect connect -> "<Response></Response>";
             case Instruction.Hangup hangup -> "<Response><Hangup/></Response>";

@@ -34,6 +34,8 @@ class PostbackKeyMatrixIT extends ServerIT {
                 .id();
         long group = api.post("/api/v2/buyer_groups", "{\"name\": \"G\", \"buyer_ids\": [" + buyer + "]}")
                 .id();
+        // RTB and call transfer keys are gated by the account's features
+        api.patch("/api/v2/account", "{\"features\": {\"real_time_bidding\": true, \"live_call_control\": true}}");
         Map<String, String> owners = new LinkedHashMap<>();
         owners.put("/api/v2", "call_data_writing caller_list_management");
         owners.put("/api/v2/campaigns/" + campaign, "real_time_bidding caller_list_management");

@@ -199,4 +199,66 @@ class PlivoIT extends ServerIT {
         assertThat(((Element) reply.getElementsByTagName("Hangup").item(0)).getAttribute("reason"))
                 .isEqualTo("rejected");
     }
+
+    @Test
+    void transferredCallShouldMovePlivosALegToTheDirectoryEntry() {
+        // given: the first buyer answers; its group has a call transfer key drawing from a directory
+        Setup s = setup("+12125550504");
+        s.api().patch("/api/v2/account", "{\"features\": {\"live_call_control\": true}}");
+        long group = s.api()
+                .post("/api/v2/buyer_groups", "{\"name\": \"G\", \"buyer_ids\": [" + s.first() + "]}")
+                .id();
+        long directory = s.api()
+                .post(
+                        "/api/v2/directories",
+                        "{\"name\": \"Desk\", \"entries\": [{\"name\": \"Retention\", \"destination\":"
+                                + " \"+12125550620\"}]}")
+                .id();
+        String key = s.api()
+                .post(
+                        "/api/v2/buyer_groups/" + group + "/postback_keys",
+                        "{\"type\": \"call_transfer\", \"name\": \"T\", \"options\": {\"directory_id\": " + directory
+                                + "}}")
+                .json()
+                .path("key")
+                .asText();
+        String callUuid = UUID.randomUUID().toString();
+        Document first =
+                CarrierClient.xml(plivo(server.base() + "/plivo/answer", call(callUuid, "+13125550163", s.number())));
+        Element dial = (Element) first.getElementsByTagName("Dial").item(0);
+        plivo(
+                dial.getAttribute("callbackUrl"),
+                call(callUuid, "+13125550163", s.number(), "DialAction", "answer", "DialBLegStatus", "answer"));
+        String action = dial.getAttribute("action");
+        String uuid = action.substring(action.indexOf("call=") + 5, action.indexOf("&"));
+
+        // when
+        Response transferred = server.anonymous()
+                .get("/handler_groups/" + group + "/transfers/interface?key=" + key + "&call_uuid=" + uuid
+                        + "&entry=Retention");
+
+        // then: Plivo is asked to transfer the A leg to Switchboard's redirect URL
+        assertThat(transferred.body()).isEqualTo("SUCCESS call " + uuid + " transferred to +12125550620");
+        var update = server.carrierApi().received().stream()
+                .filter(r -> r.uri().contains(callUuid))
+                .findFirst()
+                .orElseThrow();
+        assertThat(update.uri()).isEqualTo("/v1/Account/" + TestServer.PLIVO_AUTH_ID + "/Call/" + callUuid + "/");
+        var body = org.switchboard.platform.http.Json.read(update.body());
+        assertThat(body.path("legs").asText()).isEqualTo("aleg");
+        String redirectUrl = server.base() + "/plivo/redirect?call=" + uuid;
+        assertThat(body.path("aleg_url").asText()).isEqualTo(redirectUrl);
+
+        // when: Plivo fetches the new instructions
+        Document redirected = CarrierClient.xml(plivo(redirectUrl, call(callUuid, "+13125550163", s.number())));
+
+        // then: the caller is bridged to the entry; when that ends, so does the call
+        Element transfer = (Element) redirected.getElementsByTagName("Dial").item(0);
+        assertThat(transfer.getElementsByTagName("Number").item(0).getTextContent())
+                .isEqualTo("12125550620");
+        assertThat(transfer.getAttribute("action")).isEqualTo(server.base() + "/plivo/transferred?call=" + uuid);
+        Document over =
+                CarrierClient.xml(plivo(transfer.getAttribute("action"), call(callUuid, "+13125550163", s.number())));
+        assertThat(over.getElementsByTagName("Hangup").getLength()).isEqualTo(1);
+    }
 }

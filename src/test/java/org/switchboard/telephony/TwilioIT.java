@@ -223,4 +223,65 @@ class TwilioIT extends ServerIT {
                 twilio(server.base() + "/twilio/voice", call("CAunknown", "+13125550150", "+18005550199")));
         assertThat(reply.getElementsByTagName("Reject").getLength()).isEqualTo(1);
     }
+
+    @Test
+    void rejectedCallShouldBeRedirectedThroughTwiliosCallUpdate() {
+        // given: the first buyer answers a call; both buyers are in a group with a call rejection key
+        Setup s = setup("+12125550405");
+        long group = s.api()
+                .post(
+                        "/api/v2/buyer_groups",
+                        "{\"name\": \"G\", \"buyer_ids\": [" + s.first() + ", " + s.second() + "]}")
+                .id();
+        String key = s.api()
+                .post(
+                        "/api/v2/buyer_groups/" + group + "/postback_keys",
+                        "{\"type\": \"call_rejection\", \"name\": \"R\"}")
+                .json()
+                .path("key")
+                .asText();
+        String sid = "CA" + UUID.randomUUID().toString().replace("-", "");
+        Document first =
+                CarrierClient.xml(twilio(server.base() + "/twilio/voice", call(sid, "+13125550162", s.number())));
+        Element dial = (Element) first.getElementsByTagName("Dial").item(0);
+        Element number = (Element) dial.getElementsByTagName("Number").item(0);
+        twilio(number.getAttribute("url"), call(sid, "+13125550162", s.number(), "CallStatus", "in-progress"));
+        String action = dial.getAttribute("action");
+        String uuid = action.substring(action.indexOf("call=") + 5, action.indexOf("&"));
+
+        // when
+        Response rejected = server.anonymous()
+                .get("/handler_groups/" + group + "/call_control/reject?key=" + key + "&caller_number=%2B13125550162");
+
+        // then: Twilio's call is updated to fetch its new instructions from Switchboard
+        assertThat(rejected.body()).isEqualTo("SUCCESS call " + uuid + " rejected");
+        var update = server.carrierApi().received().stream()
+                .filter(r -> r.uri().contains(sid))
+                .findFirst()
+                .orElseThrow();
+        assertThat(update.method()).isEqualTo("POST");
+        assertThat(update.uri())
+                .isEqualTo("/2010-04-01/Accounts/" + TestServer.TWILIO_ACCOUNT_SID + "/Calls/" + sid + ".json");
+        String basic = java.util.Base64.getEncoder()
+                .encodeToString((TestServer.TWILIO_ACCOUNT_SID + ":" + TestServer.TWILIO_AUTH_TOKEN)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(update.headers().get("Authorization")).containsExactly("Basic " + basic);
+        String redirectUrl = server.base() + "/twilio/redirect?call=" + uuid;
+        assertThat(update.body())
+                .isEqualTo("Url=" + java.net.URLEncoder.encode(redirectUrl, java.nio.charset.StandardCharsets.UTF_8)
+                        + "&Method=POST");
+
+        // when: Twilio fetches the redirect, then reports the end of the first dial (whose TwiML it ignores)
+        Document redirected = CarrierClient.xml(
+                twilio(redirectUrl, call(sid, "+13125550162", s.number(), "CallStatus", "in-progress")));
+        twilio(action, call(sid, "+13125550162", s.number(), "DialCallStatus", "completed", "DialCallDuration", "20"));
+
+        // then: the second buyer is dialled as attempt 2, and the call is still dialling it
+        Element dial2 = (Element) redirected.getElementsByTagName("Dial").item(0);
+        assertThat(((Element) dial2.getElementsByTagName("Number").item(0)).getTextContent())
+                .isEqualTo("+12125550405");
+        assertThat(dial2.getAttribute("action")).endsWith("&attempt=2");
+        assertThat(new Calls(s.api()).detail(uuid).path("call").path("status").asText())
+                .isEqualTo("dialing");
+    }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Locale;
@@ -28,6 +27,8 @@ public final class TestServer implements AutoCloseable {
     public static final String OPERATOR_TOKEN = "operator-token-for-tests-0123456789";
     public static final String TWILIO_AUTH_TOKEN = "twilio-auth-token-for-tests";
     public static final String PLIVO_AUTH_TOKEN = "plivo-auth-token-for-tests";
+    public static final String TWILIO_ACCOUNT_SID = "AC00000000000000000000000000000001";
+    public static final String PLIVO_AUTH_ID = "MA0000000000000000TEST";
     static final String POSTGRES_URL = Optional.ofNullable(System.getenv("SWITCHBOARD_TEST_POSTGRES_URL"))
             .orElse("jdbc:postgresql://127.0.0.1:5432/test");
     static final String POSTGRES_USER = "postgres";
@@ -36,6 +37,10 @@ public final class TestServer implements AutoCloseable {
     private final Path dataDir;
     private final Optional<String> schema;
     private final Map<String, String> env;
+    private final TestClock clock = new TestClock();
+    /** Stands in for the carriers' REST APIs (Twilio's call update, Plivo's transfer): answers 200 and records. */
+    private final Receiver carrierApi = new Receiver().on("/", Receiver.respond(200, "application/json", "{}"));
+
     private Wiring wiring;
 
     /** Hooks replacing the webhooks in the call flow; empty keeps the server's own. */
@@ -56,6 +61,10 @@ public final class TestServer implements AutoCloseable {
         settings.put("SWITCHBOARD_PUBLIC_API_URL", "http://127.0.0.1:" + port);
         settings.put("SWITCHBOARD_TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN);
         settings.put("SWITCHBOARD_PLIVO_AUTH_TOKEN", PLIVO_AUTH_TOKEN);
+        settings.put("SWITCHBOARD_TWILIO_ACCOUNT_SID", TWILIO_ACCOUNT_SID);
+        settings.put("SWITCHBOARD_TWILIO_API_URL", carrierApi.url(""));
+        settings.put("SWITCHBOARD_PLIVO_AUTH_ID", PLIVO_AUTH_ID);
+        settings.put("SWITCHBOARD_PLIVO_API_URL", carrierApi.url(""));
         // webhook targets in tests are receivers on loopback, which an operator would have to allow the same way
         settings.put("SWITCHBOARD_OUTBOUND_ALLOW_CIDRS", "127.0.0.0/8");
         settings.put("SWITCHBOARD_DATA_DIR", dataDir.toString());
@@ -98,8 +107,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     private Wiring startWiring() {
-        return hooks.map(h -> Wiring.start(ConfigLoader.load(env), Clock.systemUTC(), h))
-                .orElseGet(() -> Wiring.start(ConfigLoader.load(env), Clock.systemUTC()));
+        return hooks.map(h -> Wiring.start(ConfigLoader.load(env), clock, h))
+                .orElseGet(() -> Wiring.start(ConfigLoader.load(env), clock));
     }
 
     public Engine engine() {
@@ -108,6 +117,16 @@ public final class TestServer implements AutoCloseable {
 
     public Wiring wiring() {
         return wiring;
+    }
+
+    /** The server's clock: real time plus whatever a test moved it on by. */
+    public TestClock clock() {
+        return clock;
+    }
+
+    /** The stand-in for the carriers' REST APIs, with every request it received. */
+    public Receiver carrierApi() {
+        return carrierApi;
     }
 
     public String base() {
@@ -146,6 +165,7 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         wiring.close();
+        carrierApi.close();
         schema.ifPresent(TestServer::dropSchema);
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder())

@@ -29,6 +29,10 @@ public record SwitchboardConfig(
         int dialGraceSeconds,
         Optional<String> twilioAuthToken,
         Optional<String> plivoAuthToken,
+        Optional<String> twilioAccountSid,
+        String twilioApiUrl,
+        Optional<String> plivoAuthId,
+        String plivoApiUrl,
         String firstAccountName,
         Optional<String> firstAccountApiKey,
         boolean demoData) {

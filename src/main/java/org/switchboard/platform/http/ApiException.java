@@ -123,4 +123,21 @@ public abstract sealed class ApiException extends RuntimeException {
             return "too_large";
         }
     }
+
+    /** 502: a partner Switchboard had to tell (a carrier's API) did not take the request. */
+    public static final class BadGateway extends ApiException {
+        public BadGateway(String message) {
+            super(message, Optional.empty());
+        }
+
+        @Override
+        public int status() {
+            return 502;
+        }
+
+        @Override
+        public String code() {
+            return "bad_gateway";
+        }
+    }
 }

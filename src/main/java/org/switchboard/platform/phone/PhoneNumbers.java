@@ -4,6 +4,7 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.switchboard.platform.http.ApiException;
 
 /**
@@ -13,6 +14,7 @@ import org.switchboard.platform.http.ApiException;
 public final class PhoneNumbers {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final String DEFAULT_REGION = "US";
+    private static final Pattern SIP_URI = Pattern.compile("sips?:[^@\\s<>\"]+@[A-Za-z0-9.\\-\\[\\]:]+(;[^\\s<>\"]*)?");
 
     private PhoneNumbers() {}
 
@@ -26,6 +28,22 @@ public final class PhoneNumbers {
         return toE164(raw)
                 .orElseThrow(() -> new ApiException.BadRequest(
                         field, "is not a valid phone number; write it in E.164 form such as +12125550123"));
+    }
+
+    /**
+     * Something a call can be sent to: an E.164 number (normalised) or a SIP URI with user and host; a 400 naming
+     * {@code field} otherwise.
+     */
+    public static String requireDialable(String field, String raw) {
+        if (raw.startsWith("sip:") || raw.startsWith("sips:")) {
+            if (!SIP_URI.matcher(raw).matches()) {
+                throw new ApiException.BadRequest(field, "is not a SIP URI of the form sip:user@host[:port][;params]");
+            }
+            return raw;
+        }
+        return toE164(raw)
+                .orElseThrow(() -> new ApiException.BadRequest(
+                        field, "must be an E.164 phone number such as +12125550123 or a sip: URI"));
     }
 
     /** The parsed number, or empty when {@code raw} is not a valid number anywhere. */
