@@ -59,10 +59,19 @@ class LeakedKeyIT extends ServerIT {
                     "/api/v2/numbers",
                     "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + ", \"publisher_id\": " + publisher
                             + "}");
-            api.post(
-                    "/api/v2/buyers",
-                    "{\"name\": \"SIP\", \"destination\": \"sip:agent@pbx.example.com\", \"campaign_ids\": [" + campaign
-                            + "]}");
+            long buyer = api.post(
+                            "/api/v2/buyers",
+                            "{\"name\": \"SIP\", \"destination\": \"sip:agent@pbx.example.com\", \"campaign_ids\": ["
+                                    + campaign + "]}")
+                    .id();
+            long group = api.post("/api/v2/buyer_groups", "{\"name\": \"G\", \"buyer_ids\": [" + buyer + "]}")
+                    .id();
+            String rejectKey = api.post(
+                            "/api/v2/buyer_groups/" + group + "/postback_keys",
+                            "{\"type\": \"call_rejection\", \"name\": \"Reject\"}")
+                    .json()
+                    .path("key")
+                    .asText();
             String key = api.post(
                             "/api/v2/publishers/" + publisher + "/postback_keys",
                             "{\"type\": \"call_data_writing\", \"name\": \"Leak test\"}")
@@ -88,16 +97,25 @@ class LeakedKeyIT extends ServerIT {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"key\": \"" + key + "\", \"call_uuid\": \"" + uuid
                             + "\", \"call_key\": \"" + callKey + "\", \"d\": \"4\"}"))
                     .build()));
+            // the call is ringing, not connected: the rejection is refused (409), and logged
+            responses.add(get(
+                    api,
+                    "/handler_groups/" + group + "/call_control/reject?key=" + rejectKey
+                            + "&caller_number=%2B13125550170"));
             responses.add(api.get("/api/v2/postback_logs"));
 
             // then
-            assertThat(responses).extracting(Response::status).containsExactly(200, 200, 400, 400, 200, 200, 200);
+            assertThat(responses).extracting(Response::status).containsExactly(200, 200, 400, 400, 200, 200, 409, 200);
             assertThat(key).isNotBlank();
             assertThat(callKey).isNotBlank();
-            assertThat(lines).noneMatch(line -> line.contains(key) || line.contains(callKey));
-            Map<String, String> leaks = databaseCellsContaining(List.of(key, callKey));
+            List<String> secrets = List.of(key, callKey, rejectKey);
+            assertThat(lines).noneMatch(line -> secrets.stream().anyMatch(line::contains));
+            Map<String, String> leaks = databaseCellsContaining(secrets);
             assertThat(leaks).as("database cells holding a key in plain text").isEmpty();
-            assertThat(responses.getLast().body()).doesNotContain(key).doesNotContain(callKey);
+            assertThat(responses.getLast().body())
+                    .doesNotContain(key)
+                    .doesNotContain(callKey)
+                    .doesNotContain(rejectKey);
         } finally {
             root.removeHandler(capture);
         }
