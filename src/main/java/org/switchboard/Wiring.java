@@ -27,6 +27,8 @@ import org.switchboard.callerlist.CallerListRoutes;
 import org.switchboard.callerlist.CallerListUploads;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.campaign.CampaignService;
+import org.switchboard.conversion.ConversionCriterionRepository;
+import org.switchboard.conversion.ConversionCriterionRoutes;
 import org.switchboard.number.TrackingNumberRepository;
 import org.switchboard.number.TrackingNumberService;
 import org.switchboard.openapi.OpenApiRoutes;
@@ -184,6 +186,12 @@ public final class Wiring implements AutoCloseable {
                                 }
                             });
             new FiredPixelRoutes(pixels, callRecords, auth::require).register(routing);
+            var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
+            new ConversionCriterionRoutes(conversionCriteria, auth::require)
+                    .register(
+                            routing,
+                            (account, id) -> campaigns.find(account, id).isPresent(),
+                            (account, id) -> buyers.find(account, id).isPresent());
             new PostbackKeyRoutes(
                             postbackKeys,
                             secrets,
