@@ -145,7 +145,7 @@ public final class BuyerRepository {
                     .bind("id", id)
                     .execute();
             CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.BUYER, id);
-            ConversionCriterionRepository.deleteOwnedBy(handle, ConversionCriterion.Owner.BUYER, id);
+            ConversionCriterionRepository.deleteOwnedBy(handle, account, ConversionCriterion.Owner.BUYER, id);
             handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'buyer' AND owner_id = :id")
                     .bind("id", id)
                     .execute();

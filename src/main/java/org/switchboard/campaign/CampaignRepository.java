@@ -85,7 +85,7 @@ public final class CampaignRepository {
                     .bind("id", id)
                     .execute();
             CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.CAMPAIGN, id);
-            ConversionCriterionRepository.deleteOwnedBy(handle, ConversionCriterion.Owner.CAMPAIGN, id);
+            ConversionCriterionRepository.deleteOwnedBy(handle, account, ConversionCriterion.Owner.CAMPAIGN, id);
             handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'campaign' AND owner_id = :id")
                     .bind("id", id)
                     .execute();

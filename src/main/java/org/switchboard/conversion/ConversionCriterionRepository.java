@@ -147,14 +147,27 @@ public final class ConversionCriterionRepository {
                     .bind("now", clock.millis())
                     .execute();
             if (in.position().isPresent() && in.position().get() != existing.position()) {
-                List<Long> order = order(handle, account, existing.owner(), existing.ownerId());
-                checkPosition(in.position().get(), order.size());
-                order.remove(Long.valueOf(id));
-                order.add(in.position().get() - 1, id);
-                renumber(handle, account, order);
+                moveLocked(handle, account, existing, in.position().get());
             }
         });
         return find(account, id).orElseThrow();
+    }
+
+    /**
+     * Moves the criterion to {@code position} (1..n) among its owner's criteria and renumbers the others. A 404 when
+     * the criterion is gone, a 400 on {@code position} outside 1..n.
+     */
+    public ConversionCriterion move(AccountId account, long id, int position) {
+        jdbi.useTransaction(handle -> moveLocked(handle, account, lockedCriterion(handle, account, id), position));
+        return find(account, id).orElseThrow();
+    }
+
+    private static void moveLocked(Handle handle, AccountId account, ConversionCriterion criterion, int position) {
+        List<Long> order = order(handle, account, criterion.owner(), criterion.ownerId());
+        checkPosition(position, order.size());
+        order.remove(Long.valueOf(criterion.id()));
+        order.add(position - 1, criterion.id());
+        renumber(handle, account, order);
     }
 
     /** Deletes the criterion and closes the gap it leaves. */
@@ -173,11 +186,16 @@ public final class ConversionCriterionRepository {
      * Deletes every criterion of an owner inside the caller's transaction (the owner is being deleted). The owner row
      * is locked first, in the same order as the other writers, so the two cannot deadlock on PostgreSQL.
      */
-    public static void deleteOwnedBy(Handle handle, ConversionCriterion.Owner owner, long ownerId) {
-        handle.createUpdate("UPDATE " + owner.table() + " SET updated_at = updated_at WHERE id = :owner")
+    public static void deleteOwnedBy(Handle handle, AccountId account, ConversionCriterion.Owner owner, long ownerId) {
+        handle.createUpdate("UPDATE " + owner.table()
+                        + " SET updated_at = updated_at WHERE account_id = :account AND id = :owner")
+                .bind("account", account.value())
                 .bind("owner", ownerId)
                 .execute();
-        handle.createUpdate("DELETE FROM conversion_criteria WHERE owner_kind = :kind AND owner_id = :owner")
+        handle.createUpdate("""
+                        DELETE FROM conversion_criteria
+                        WHERE account_id = :account AND owner_kind = :kind AND owner_id = :owner""")
+                .bind("account", account.value())
                 .bind("kind", owner.stored())
                 .bind("owner", ownerId)
                 .execute();

@@ -202,6 +202,28 @@ class ConversionCriteriaIT extends ServerIT {
     }
 
     @Test
+    void concurrentInsertsShouldTakeDistinctPositions() throws Exception {
+        // given
+        Setup s = setup();
+        int count = 12;
+
+        // when: all at once, as two admins or a script might
+        List<java.util.concurrent.Future<Response>> sent = new ArrayList<>();
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                String body = DURATION.replace("Ninety seconds", "n" + i);
+                sent.add(executor.submit(() -> s.api().post(s.campaignCriteria(), body)));
+            }
+        }
+
+        // then: positions 1..n without repeats (order() checks them)
+        for (var response : sent) {
+            assertThat(response.get().status()).as(response.get().toString()).isEqualTo(201);
+        }
+        assertThat(s.order()).hasSize(count).doesNotHaveDuplicates();
+    }
+
+    @Test
     void patchShouldReplaceOnlyTheFieldsSentAndRulesWhole() {
         // given
         Setup s = setup();
@@ -477,9 +499,19 @@ class ConversionCriteriaIT extends ServerIT {
                 .isInstanceOf(ApiException.NotFound.class);
         assertThatThrownBy(() -> repository.update(b, id, in)).isInstanceOf(ApiException.NotFound.class);
         assertThatThrownBy(() -> repository.delete(b, id)).isInstanceOf(ApiException.NotFound.class);
+        assertThatThrownBy(() -> repository.move(b, id, 1)).isInstanceOf(ApiException.NotFound.class);
         assertThat(repository.listFor(a, ConversionCriterion.Owner.CAMPAIGN, s.campaign()))
                 .extracting(ConversionCriterion::name)
                 .containsExactly("Ninety seconds");
+        // while A reorders its own
+        ConversionCriterion second = repository.insert(a, ConversionCriterion.Owner.CAMPAIGN, s.campaign(), in);
+        assertThat(second.position()).as("asked for position 1").isEqualTo(1);
+        repository.move(a, second.id(), 2);
+        assertThat(repository.listFor(a, ConversionCriterion.Owner.CAMPAIGN, s.campaign()))
+                .extracting(ConversionCriterion::name, ConversionCriterion::position)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("Ninety seconds", 1),
+                        org.assertj.core.groups.Tuple.tuple("intruder", 2));
     }
 
     @Test
