@@ -27,6 +27,8 @@ import org.switchboard.callerlist.CallerListRoutes;
 import org.switchboard.callerlist.CallerListUploads;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.campaign.CampaignService;
+import org.switchboard.conversion.ConversionCriterionRepository;
+import org.switchboard.conversion.ConversionCriterionRoutes;
 import org.switchboard.directory.DirectoryRepository;
 import org.switchboard.directory.DirectoryService;
 import org.switchboard.number.TrackingNumberRepository;
@@ -196,6 +198,12 @@ public final class Wiring implements AutoCloseable {
                     "/api/v2/directories",
                     auth::require,
                     new DirectoryService(directories, postbackKeys::transferKeysUsing));
+            var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
+            new ConversionCriterionRoutes(conversionCriteria, auth::require)
+                    .register(
+                            routing,
+                            (account, id) -> campaigns.find(account, id).isPresent(),
+                            (account, id) -> buyers.find(account, id).isPresent());
             new PostbackKeyRoutes(
                             postbackKeys,
                             secrets,

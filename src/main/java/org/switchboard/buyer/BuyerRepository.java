@@ -13,6 +13,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
+import org.switchboard.conversion.ConversionCriterion;
+import org.switchboard.conversion.ConversionCriterionRepository;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
@@ -136,13 +138,14 @@ public final class BuyerRepository {
         return find(account, id).orElseThrow();
     }
 
-    /** Deletes the buyer with its campaign links and caller lists, in one transaction. */
+    /** Deletes the buyer with its campaign links, caller lists, webhooks and conversion criteria, in one transaction. */
     void delete(AccountId account, long id) {
         jdbi.useTransaction(handle -> {
             handle.createUpdate("DELETE FROM campaign_buyers WHERE buyer_id = :id")
                     .bind("id", id)
                     .execute();
             CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.BUYER, id);
+            ConversionCriterionRepository.deleteOwnedBy(handle, account, ConversionCriterion.Owner.BUYER, id);
             handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'buyer' AND owner_id = :id")
                     .bind("id", id)
                     .execute();

@@ -12,6 +12,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
+import org.switchboard.conversion.ConversionCriterion;
+import org.switchboard.conversion.ConversionCriterionRepository;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
@@ -76,13 +78,14 @@ public final class CampaignRepository {
         return find(account, id).orElseThrow();
     }
 
-    /** Deletes the campaign with its buyer links and its caller lists, in one transaction. */
+    /** Deletes the campaign with its buyer links, caller lists, webhooks and conversion criteria, in one transaction. */
     void delete(AccountId account, long id) {
         jdbi.useTransaction(handle -> {
             handle.createUpdate("DELETE FROM campaign_buyers WHERE campaign_id = :id")
                     .bind("id", id)
                     .execute();
             CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.CAMPAIGN, id);
+            ConversionCriterionRepository.deleteOwnedBy(handle, account, ConversionCriterion.Owner.CAMPAIGN, id);
             handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'campaign' AND owner_id = :id")
                     .bind("id", id)
                     .execute();

@@ -14,7 +14,6 @@ import java.util.logging.Logger;
 import org.switchboard.buyer.Buyer;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallHooks;
-import org.switchboard.call.CallOutcome;
 import org.switchboard.call.LiveCall;
 import org.switchboard.number.TrackingNumber;
 import org.switchboard.number.TrackingNumberRepository;
@@ -29,10 +28,11 @@ import org.switchboard.tag.TagSet;
  *   <li>Call start, before routing, within the start deadline: {@code data_appending} webhooks first, their response
  *       tags applied; then {@code start} and {@code passthrough} together, seeing those tags.
  *   <li>{@code selected}: before each buyer is dialled (again on failover), so the buyer's system is updated first.
- *   <li>{@code answered}, {@code timer}, and after the call {@code connect} (if it connected) then {@code always}:
- *       on a per-call queue off the carrier's request, so they never delay the carrier, and in that order, so
- *       {@code always} is last. The conversions feature fires {@code conversion}, {@code non_conversion} and
- *       {@code postback} through {@link #fire} on the same queue, before {@code always}.
+ *   <li>{@code answered}, {@code timer}, and after the call {@code connect} (if it connected), {@code conversion} or
+ *       {@code non_conversion}, {@code postback}, {@code always}: on a per-call queue off the carrier's request, so
+ *       they never delay the carrier, and in that order, so {@code always} is last. The post-call ones are started by
+ *       the conversions feature through {@link #afterCall} once it has decided the call (which may wait for a
+ *       postback).
  * </ul>
  *
  * Which webhooks: the campaign's, or an unlocked number's own instead; plus, for {@code selected} and later, those of
@@ -128,8 +128,22 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
         uuidToTimers.merge(call.uuid(), timer, (running, next) -> CompletableFuture.allOf(running, next));
     }
 
+    /**
+     * Nothing fires at the very end of the call by itself: the conversions feature decides whether the call converted
+     * (which may wait for a buyer's postback) and then calls {@link #afterCall}, so every post-call webhook sees the
+     * decision.
+     */
     @Override
-    public void onEnd(Call call, LiveCall live) {
+    public void onEnd(Call call, LiveCall live) {}
+
+    /**
+     * Fires the post-call webhooks of {@code triggers}, in that order, on the call's queue: after the call's answered
+     * and timer webhooks are done, each trigger after the previous one's requests have finished. The conversions
+     * feature passes {@code connect} (if the call connected), {@code conversion} or {@code non_conversion},
+     * {@code postback} (when one arrived), and {@code always}; a late conversion passes {@code conversion} and
+     * {@code postback}.
+     */
+    public void afterCall(Call call, List<Trigger> triggers, LiveCall live) {
         CompletableFuture<Void> end = enqueue(call, () -> {
             CompletableFuture<Void> timers = uuidToTimers.remove(call.uuid());
             if (timers != null) {
@@ -141,18 +155,12 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (call.outcome().filter(o -> o == CallOutcome.COMPLETED).isPresent()) {
-                fireNow(call, Trigger.CONNECT, call.buyerId(), live);
+            for (Trigger trigger : triggers) {
+                fireNow(call, trigger, call.buyerId(), live);
             }
-            fireNow(call, Trigger.ALWAYS, call.buyerId(), live);
         });
         // forget the call's queue once its end has run, unless more was queued behind it
         end.whenComplete((done, error) -> uuidToQueue.remove(call.uuid(), end));
-    }
-
-    /** Fires one trigger for a call on its queue (for the conversions feature: conversion, postback, ...). */
-    public void fire(Call call, Trigger trigger, LiveCall live) {
-        enqueue(call, () -> fireNow(call, trigger, call.buyerId(), live));
     }
 
     private void fireNow(Call call, Trigger trigger, Optional<Long> buyerId, LiveCall live) {

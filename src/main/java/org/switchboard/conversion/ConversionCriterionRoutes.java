@@ -1,0 +1,198 @@
+package org.switchboard.conversion;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+
+/**
+ * Conversion criteria through the admin API.
+ *
+ * <pre>
+ * /api/v2/{campaigns|buyers}/{owner_id}/conversion_criteria   one owner's criteria in judging order: GET, POST
+ * /api/v2/conversion_criteria/{id}                            any criterion of the account: GET, PUT/PATCH, DELETE
+ * </pre>
+ *
+ * Updates take any subset of fields: the stored criterion is rendered, the sent fields laid over it and the result
+ * checked like a create; {@code trigger}, {@code revenue} and {@code payout} are replaced whole when sent. Sending
+ * {@code position} moves the criterion and renumbers the rest. Amounts are read from the body without passing
+ * through {@code double}, so a JSON number such as 0.1234565 is kept exactly.
+ */
+public final class ConversionCriterionRoutes {
+    private static final ObjectReader EXACT =
+            Json.MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final ConversionCriterionRepository criteria;
+    private final Function<ServerRequest, AccountId> auth;
+
+    public ConversionCriterionRoutes(ConversionCriterionRepository criteria, Function<ServerRequest, AccountId> auth) {
+        this.criteria = criteria;
+        this.auth = auth;
+    }
+
+    /** The wire form; {@code trigger}, {@code revenue} and {@code payout} are objects with a {@code type}. */
+    record CriterionOut(
+            long id,
+            String ownerType,
+            long ownerId,
+            int position,
+            String name,
+            List<String> matches,
+            Map<String, Object> trigger,
+            Map<String, Object> revenue,
+            Map<String, Object> payout,
+            int duplicateWindowSeconds,
+            String createdAt,
+            String updatedAt) {
+        static CriterionOut of(ConversionCriterion c) {
+            return new CriterionOut(
+                    c.id(),
+                    c.owner().stored(),
+                    c.ownerId(),
+                    c.position(),
+                    c.name(),
+                    c.matches().asStrings(),
+                    trigger(c.trigger()),
+                    revenue(c.revenue()),
+                    payout(c.payout()),
+                    c.duplicateWindowSeconds(),
+                    c.createdAt().toString(),
+                    c.updatedAt().toString());
+        }
+
+        private static Map<String, Object> trigger(Trigger trigger) {
+            Map<String, Object> out = typed(trigger.word());
+            switch (trigger) {
+                case Trigger.Duration d -> {
+                    out.put("seconds", d.seconds().isPresent() ? d.seconds().getAsInt() : null);
+                    out.put("seconds_tag", d.secondsTag().orElse(null));
+                }
+                case Trigger.Postback p -> out.put("timeout_seconds", p.timeoutSeconds());
+            }
+            return out;
+        }
+
+        private static Map<String, Object> revenue(RevenueRule revenue) {
+            Map<String, Object> out = typed(revenue.word());
+            switch (revenue) {
+                case RevenueRule.Static s -> out.put("amount", s.amount().toBigDecimal());
+                case RevenueRule.Posted _ -> {}
+                case RevenueRule.FromTag t -> out.put("tag", t.key());
+            }
+            return out;
+        }
+
+        private static Map<String, Object> payout(PayoutRule payout) {
+            Map<String, Object> out = typed(payout.word());
+            switch (payout) {
+                case PayoutRule.Static s -> out.put("amount", s.amount().toBigDecimal());
+                case PayoutRule.PercentOfRevenue p -> out.put("percent", stripped(p.percent()));
+                case PayoutRule.FromTag t -> out.put("tag", t.key());
+                case PayoutRule.Modifier m -> out.put("modifier", m.modifier().toString());
+            }
+            return out;
+        }
+
+        private static Map<String, Object> typed(String type) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("type", type);
+            return out;
+        }
+
+        private static java.math.BigDecimal stripped(java.math.BigDecimal value) {
+            java.math.BigDecimal plain = value.stripTrailingZeros();
+            return plain.scale() < 0 ? plain.setScale(0) : plain;
+        }
+    }
+
+    public void register(
+            HttpRules rules, BiPredicate<AccountId, Long> campaignExists, BiPredicate<AccountId, Long> buyerExists) {
+        ownerRoutes(rules, "campaigns", ConversionCriterion.Owner.CAMPAIGN, campaignExists);
+        ownerRoutes(rules, "buyers", ConversionCriterion.Owner.BUYER, buyerExists);
+        String item = "/api/v2/conversion_criteria/{id}";
+        rules.get(item, (req, res) -> Http.ok(res, CriterionOut.of(require(req))));
+        Handler update = (req, res) -> {
+            ConversionCriterion existing = require(req);
+            ObjectNode merged = (ObjectNode) Json.tree(CriterionOut.of(existing));
+            body(req).properties().forEach(field -> merged.set(field.getKey(), field.getValue()));
+            ConversionCriterionIn in = ConversionCriterionIn.parse(merged, existing.owner());
+            Http.ok(res, CriterionOut.of(criteria.update(existing.accountId(), existing.id(), in)));
+        };
+        rules.put(item, update);
+        rules.patch(item, update);
+        rules.delete(item, (req, res) -> {
+            ConversionCriterion existing = require(req);
+            criteria.delete(existing.accountId(), existing.id());
+            Http.noContent(res);
+        });
+    }
+
+    private void ownerRoutes(
+            HttpRules rules, String collection, ConversionCriterion.Owner owner, BiPredicate<AccountId, Long> exists) {
+        String path = "/api/v2/" + collection + "/{owner_id}/conversion_criteria";
+        rules.get(path, (req, res) -> {
+            AccountId account = auth.apply(req);
+            long ownerId = owner(req, account, owner, exists);
+            PageRequest page = PageRequest.of(req);
+            Http.page(
+                    req, res, page, criteria.page(account, owner, ownerId, page).map(CriterionOut::of));
+        });
+        rules.post(path, (req, res) -> {
+            AccountId account = auth.apply(req);
+            long ownerId = owner(req, account, owner, exists);
+            ConversionCriterionIn in = ConversionCriterionIn.parse(body(req), owner);
+            ConversionCriterion created = criteria.insert(account, owner, ownerId, in);
+            Http.created(res, "/api/v2/conversion_criteria/" + created.id(), CriterionOut.of(created));
+        });
+    }
+
+    private static long owner(
+            ServerRequest req,
+            AccountId account,
+            ConversionCriterion.Owner owner,
+            BiPredicate<AccountId, Long> exists) {
+        long id = Http.pathId(req, "owner_id", owner.stored());
+        if (!exists.test(account, id)) {
+            throw new ApiException.NotFound("no " + owner.stored() + " with id " + id);
+        }
+        return id;
+    }
+
+    private ConversionCriterion require(ServerRequest req) {
+        AccountId account = auth.apply(req);
+        long id = Http.pathId(req, "id", "conversion criterion");
+        return criteria.find(account, id)
+                .orElseThrow(() -> new ApiException.NotFound("no conversion criterion with id " + id));
+    }
+
+    /** The body as a JSON object whose decimals are BigDecimal, not double (the shared reader's default). */
+    private static ObjectNode body(ServerRequest req) {
+        byte[] body = Http.body(req);
+        if (body.length == 0) {
+            throw new ApiException.BadRequest(null, "the request body must be a JSON object");
+        }
+        JsonNode node;
+        try {
+            node = EXACT.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new ApiException.BadRequest(null, "the request body is not valid JSON");
+        }
+        if (node instanceof ObjectNode object) {
+            return object;
+        }
+        throw new ApiException.BadRequest(null, "the request body must be a JSON object");
+    }
+}
