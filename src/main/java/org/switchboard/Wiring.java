@@ -21,6 +21,7 @@ import org.switchboard.call.CallLogRoutes;
 import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallService;
 import org.switchboard.call.CallTagging;
+import org.switchboard.call.EndingHooks;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.callerlist.CallerListRoutes;
@@ -29,6 +30,9 @@ import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.campaign.CampaignService;
 import org.switchboard.conversion.ConversionCriterionRepository;
 import org.switchboard.conversion.ConversionCriterionRoutes;
+import org.switchboard.conversion.ConversionOut;
+import org.switchboard.conversion.ConversionRepository;
+import org.switchboard.conversion.ConversionService;
 import org.switchboard.directory.DirectoryRepository;
 import org.switchboard.directory.DirectoryService;
 import org.switchboard.number.TrackingNumberRepository;
@@ -46,6 +50,7 @@ import org.switchboard.platform.outbound.OutboundHttp;
 import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.postback.CallerListKeyAccess;
 import org.switchboard.postback.CallerTagCache;
+import org.switchboard.postback.ConversionPostbackRoutes;
 import org.switchboard.postback.DataReadingRoutes;
 import org.switchboard.postback.DataWritingRoutes;
 import org.switchboard.postback.KeyType;
@@ -85,6 +90,7 @@ public final class Wiring implements AutoCloseable {
     private final WebhookHooks webhookHooks;
     private final CallerListUploads uploads;
     private final CarrierControls carrierControls;
+    private final ConversionService conversions;
 
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
@@ -132,6 +138,11 @@ public final class Wiring implements AutoCloseable {
                     new InMemoryLiveState(clock),
                     callRecords::connectedSince,
                     new Random());
+            var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
+            var callConversions = new ConversionRepository(jdbi);
+            // conversions are decided when a call ends and start its post-call webhooks; they read calls back later
+            this.conversions = new ConversionService(
+                    conversionCriteria, callConversions, callRecords, webhookHooks, this::liveCall, clock);
             this.calls = new CallService(
                     callRecords,
                     numbers,
@@ -139,9 +150,10 @@ public final class Wiring implements AutoCloseable {
                     buyers,
                     new CallTagging(publishers, geo, callerTagCache, callRecords),
                     routingService,
-                    hooks.orElse(webhookHooks),
+                    hooks.orElseGet(() -> new EndingHooks(webhookHooks, conversions::onCallEnded)),
                     java.time.Duration.ofSeconds(config.dialGraceSeconds()),
                     clock);
+            conversions.start(java.time.Duration.ofSeconds(1));
 
             HttpRouting.Builder routing = HttpRouting.builder();
             HttpErrors.register(routing);
@@ -166,7 +178,11 @@ public final class Wiring implements AutoCloseable {
                     buyerGroups,
                     buyerGroups::resetHardCap);
             new CallControlRoutes(calls, callRecords, auth::require).register(routing);
-            new CallLogRoutes(callRecords, auth::require, call -> pixels.countForCall(call.accountId(), call.id()))
+            new CallLogRoutes(
+                            callRecords,
+                            auth::require,
+                            call -> pixels.countForCall(call.accountId(), call.id()),
+                            (account, callIds) -> ConversionOut.forCalls(callConversions, account, callIds))
                     .register(routing);
             new WebhookRoutes(webhooks, dispatcher, auth::require, secrets)
                     .register(
@@ -198,7 +214,6 @@ public final class Wiring implements AutoCloseable {
                     "/api/v2/directories",
                     auth::require,
                     new DirectoryService(directories, postbackKeys::transferKeysUsing));
-            var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
             new ConversionCriterionRoutes(conversionCriteria, auth::require)
                     .register(
                             routing,
@@ -244,6 +259,12 @@ public final class Wiring implements AutoCloseable {
             new DataWritingRoutes(postbackKeys, postbackLog, callRecords, calls, callerTagCache, clock)
                     .register(routing);
             new DataReadingRoutes(postbackKeys, postbackLog, callRecords, groups).register(routing);
+            new ConversionPostbackRoutes(
+                            new LiveCallControlRoutes.KeyedAccess(postbackKeys, postbackLog),
+                            callRecords,
+                            groups,
+                            conversions)
+                    .register(routing);
             this.carrierControls = new CarrierControls(
                     carrierAccount(config.twilioAccountSid(), config.twilioAuthToken(), config.twilioApiUrl()),
                     carrierAccount(config.plivoAuthId(), config.plivoAuthToken(), config.plivoApiUrl()),
@@ -301,6 +322,11 @@ public final class Wiring implements AutoCloseable {
         return new Wiring(config, clock, Optional.of(hooks));
     }
 
+    /** A call as hooks see it; used by parts built before the call service (conversions decided after the end). */
+    private org.switchboard.call.LiveCall liveCall(String uuid) {
+        return calls.liveCall(uuid);
+    }
+
     private static Optional<CarrierControls.Account> carrierAccount(
             Optional<String> id, Optional<String> authToken, String apiUrl) {
         return id.flatMap(i -> authToken.map(token -> new CarrierControls.Account(i, token, apiUrl)));
@@ -338,6 +364,7 @@ public final class Wiring implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        conversions.close();
         calls.close();
         uploads.close();
         carrierControls.close();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
@@ -34,15 +35,22 @@ public final class CallLogRoutes {
     private final CallRepository calls;
     private final Function<ServerRequest, AccountId> auth;
     private final java.util.function.ToLongFunction<Call> firedPixels;
+    private final BiFunction<AccountId, List<Long>, Map<Long, ?>> conversions;
 
-    /** @param firedPixels how many webhook requests a call fired (its list is at /api/v2/calls/{uuid}/fired_pixels) */
+    /**
+     * @param firedPixels how many webhook requests a call fired (its list is at /api/v2/calls/{uuid}/fired_pixels)
+     * @param conversions the conversion and money of each of the account's calls among the ids, in wire form (calls not
+     *     decided yet are absent)
+     */
     public CallLogRoutes(
             CallRepository calls,
             Function<ServerRequest, AccountId> auth,
-            java.util.function.ToLongFunction<Call> firedPixels) {
+            java.util.function.ToLongFunction<Call> firedPixels,
+            BiFunction<AccountId, List<Long>, Map<Long, ?>> conversions) {
         this.calls = calls;
         this.auth = auth;
         this.firedPixels = firedPixels;
+        this.conversions = conversions;
     }
 
     record CallRow(
@@ -58,8 +66,9 @@ public final class CallLogRoutes {
             String connectedAt,
             String endedAt,
             Integer durationSeconds,
-            Integer connectedSeconds) {
-        static CallRow of(Call c) {
+            Integer connectedSeconds,
+            Object conversion) {
+        static CallRow of(Call c, Object conversion) {
             return new CallRow(
                     c.uuid(),
                     c.status(),
@@ -73,7 +82,8 @@ public final class CallLogRoutes {
                     c.connectedAt().map(Object::toString).orElse(null),
                     c.endedAt().map(Object::toString).orElse(null),
                     c.durationSeconds().orElse(null),
-                    c.connectedSeconds().orElse(null));
+                    c.connectedSeconds().orElse(null),
+                    conversion);
         }
     }
 
@@ -94,7 +104,10 @@ public final class CallLogRoutes {
         rules.get("/api/v2/calls", (req, res) -> {
             AccountId account = auth.apply(req);
             PageRequest page = PageRequest.of(req);
-            Http.page(req, res, page, calls.list(account, filter(req), page).map(CallRow::of));
+            var listed = calls.list(account, filter(req), page);
+            Map<Long, ?> money = conversions.apply(
+                    account, listed.items().stream().map(Call::id).toList());
+            Http.page(req, res, page, listed.map(c -> CallRow.of(c, money.get(c.id()))));
         });
         rules.get("/api/v2/calls.csv", (req, res) -> {
             AccountId account = auth.apply(req);
@@ -116,31 +129,21 @@ public final class CallLogRoutes {
                                 "ended_at",
                                 "duration_seconds",
                                 "connected_seconds",
+                                "conversion",
+                                "revenue",
+                                "payout",
+                                "profit",
                                 "buyers_considered"))
                         .getBytes(StandardCharsets.UTF_8));
+                List<Call> chunk = new java.util.ArrayList<>();
                 calls.forEach(account, filter, CSV_LIMIT, call -> {
-                    CallRow r = CallRow.of(call);
-                    try {
-                        out.write(csvLine(java.util.Arrays.asList(
-                                        r.uuid(),
-                                        r.status(),
-                                        Long.toString(r.campaignId()),
-                                        text(r.publisherId()),
-                                        text(r.buyerId()),
-                                        r.callerNumber(),
-                                        r.dialedNumber(),
-                                        r.carrier(),
-                                        r.startedAt(),
-                                        text(r.connectedAt()),
-                                        text(r.endedAt()),
-                                        text(r.durationSeconds()),
-                                        text(r.connectedSeconds()),
-                                        explanation(call)))
-                                .getBytes(StandardCharsets.UTF_8));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                    chunk.add(call);
+                    if (chunk.size() == 500) {
+                        writeCsvRows(out, account, chunk);
+                        chunk.clear();
                     }
                 });
+                writeCsvRows(out, account, chunk);
             }
         });
         rules.get("/api/v2/calls/{uuid}", (req, res) -> {
@@ -151,7 +154,11 @@ public final class CallLogRoutes {
             Http.ok(
                     res,
                     new CallDetail(
-                            CallRow.of(call),
+                            CallRow.of(
+                                    call,
+                                    conversions
+                                            .apply(account, List.of(call.id()))
+                                            .get(call.id())),
                             call.tags().asMap(),
                             call.considered(),
                             calls.attempts(call.id()).stream()
@@ -171,6 +178,44 @@ public final class CallLogRoutes {
                                     .toList(),
                             firedPixels.applyAsLong(call)));
         });
+    }
+
+    /** CSV rows of a chunk of calls, with their money looked up in one query. */
+    private void writeCsvRows(OutputStream out, AccountId account, List<Call> chunk) {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        Map<Long, ?> money =
+                conversions.apply(account, chunk.stream().map(Call::id).toList());
+        for (Call call : chunk) {
+            CallRow r = CallRow.of(call, null);
+            com.fasterxml.jackson.databind.JsonNode conversion =
+                    org.switchboard.platform.http.Json.tree(money.get(call.id()));
+            try {
+                out.write(csvLine(java.util.Arrays.asList(
+                                r.uuid(),
+                                r.status(),
+                                Long.toString(r.campaignId()),
+                                text(r.publisherId()),
+                                text(r.buyerId()),
+                                r.callerNumber(),
+                                r.dialedNumber(),
+                                r.carrier(),
+                                r.startedAt(),
+                                text(r.connectedAt()),
+                                text(r.endedAt()),
+                                text(r.durationSeconds()),
+                                text(r.connectedSeconds()),
+                                conversion.path("state").asText(""),
+                                conversion.path("revenue").asText(""),
+                                conversion.path("payout").asText(""),
+                                conversion.path("profit").asText(""),
+                                explanation(call)))
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private static CallRepository.Filter filter(ServerRequest req) {

@@ -78,6 +78,13 @@ public final class CallRepository {
                 .findOne());
     }
 
+    public Optional<Call> findById(long id) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM calls WHERE id = :id")
+                .bind("id", id)
+                .map(CallRepository::map)
+                .findOne());
+    }
+
     public Optional<Call> find(AccountId account, String uuid) {
         return findByUuid(uuid).filter(call -> call.accountId().equals(account));
     }

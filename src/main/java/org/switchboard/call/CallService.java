@@ -310,6 +310,14 @@ public final class CallService implements AutoCloseable {
         });
     }
 
+    /**
+     * A call as hooks see it: its key while it is live, and a reader and writer of its tags, also after it ended (for
+     * the conversions decided later).
+     */
+    public LiveCall liveCall(String uuid) {
+        return tagsOf(uuid);
+    }
+
     /** The live call as hooks see it: its key, and a writer of its tags for hooks that learn tags later. */
     private LiveCall tagsOf(String uuid) {
         return new LiveCall() {

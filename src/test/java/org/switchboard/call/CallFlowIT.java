@@ -398,7 +398,7 @@ class CallFlowIT extends ServerIT {
         assertThat(lines[0]).startsWith("uuid,status,campaign_id,");
         assertThat(lines).hasSize(3);
         assertThat(csv.body()).contains(answered + ",completed,").contains(missed + ",unanswered,");
-        assertThat(lines[0]).endsWith(",connected_seconds,buyers_considered");
+        assertThat(lines[0]).endsWith(",connected_seconds,conversion,revenue,payout,profit,buyers_considered");
         assertThat(csv.body()).contains("G (" + buyer + "): was busy");
     }
 

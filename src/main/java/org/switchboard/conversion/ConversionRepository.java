@@ -1,0 +1,192 @@
+package org.switchboard.conversion;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Update;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.money.Money;
+
+/**
+ * Conversion decisions, one row per call. Rows change only through conditional statements (insert if absent, update
+ * from an expected state), and each caller learns whether it won: that is what makes a conversion count once and the
+ * post-call webhooks fire once, whatever races (postbacks, the timeout, other nodes).
+ */
+public final class ConversionRepository {
+    private final Jdbi jdbi;
+
+    public ConversionRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public Optional<Conversion> find(long callId) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM call_conversions WHERE call_id = :call")
+                .bind("call", callId)
+                .map(ConversionRepository::map)
+                .findOne());
+    }
+
+    /** The decisions of several calls of the account at once (for call log pages). */
+    public Map<Long, Conversion> forCalls(AccountId account, List<Long> callIds) {
+        Map<Long, Conversion> callToConversion = new HashMap<>();
+        if (callIds.isEmpty()) {
+            return callToConversion;
+        }
+        jdbi.useHandle(handle -> handle.createQuery(
+                        "SELECT * FROM call_conversions WHERE account_id = :account AND call_id IN (<calls>)")
+                .bind("account", account.value())
+                .bindList("calls", callIds)
+                .map(ConversionRepository::map)
+                .forEach(c -> callToConversion.put(c.callId(), c)));
+        return callToConversion;
+    }
+
+    /** Stores {@code conversion} unless the call already has a decision; true when this one was stored. */
+    boolean insertIfAbsent(Conversion conversion, Instant now) {
+        return jdbi.withHandle(handle -> bindAll(handle.createUpdate("""
+                        INSERT INTO call_conversions (call_id, account_id, state, criterion_id, reason, deadline_at,
+                            decided_at, converted_at, revenue_micros, payout_micros, posted_micros, postback_at,
+                            buyer_criterion_id, buyer_converted, buyer_revenue_micros, post_call_fired, updated_at)
+                        VALUES (:call, :account, :state, :criterion, :reason, :deadline, :decided, :converted,
+                            :revenue, :payout, :posted, :postback_at, :buyer_criterion, :buyer_converted,
+                            :buyer_revenue, :fired, :now)
+                        ON CONFLICT (call_id) DO NOTHING"""), conversion, now)
+                        .bind("fired", conversion.postCallFired())
+                        .execute())
+                == 1;
+    }
+
+    /**
+     * Replaces the call's decision with {@code conversion} if it is still in {@code expected} state (its post-call
+     * flag is kept); true when this update won.
+     */
+    boolean replace(Conversion conversion, Conversion.State expected, Instant now) {
+        return jdbi.withHandle(handle -> bindAll(handle.createUpdate("""
+                        UPDATE call_conversions SET state = :state, criterion_id = :criterion, reason = :reason,
+                            deadline_at = :deadline, decided_at = :decided, converted_at = :converted,
+                            revenue_micros = :revenue, payout_micros = :payout, posted_micros = :posted,
+                            postback_at = :postback_at, buyer_criterion_id = :buyer_criterion,
+                            buyer_converted = :buyer_converted, buyer_revenue_micros = :buyer_revenue,
+                            updated_at = :now
+                        WHERE call_id = :call AND state = :expected"""), conversion, now)
+                        .bind("expected", expected.name())
+                        .execute())
+                == 1;
+    }
+
+    /** Claims the right to start the call's post-call webhooks; true for exactly one caller. */
+    boolean claimPostCall(long callId, Instant now) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                                UPDATE call_conversions SET post_call_fired = :yes, updated_at = :now
+                                WHERE call_id = :call AND post_call_fired = :no AND state <> :pending""")
+                        .bind("yes", true)
+                        .bind("no", false)
+                        .bind("pending", Conversion.State.PENDING.name())
+                        .bind("now", now.toEpochMilli())
+                        .bind("call", callId)
+                        .execute())
+                == 1;
+    }
+
+    /** Calls waiting for a postback whose timeout has passed, oldest deadline first. */
+    List<Long> due(Instant now, int limit) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT call_id FROM call_conversions WHERE state = :pending AND deadline_at <= :now
+                        ORDER BY deadline_at LIMIT :limit""")
+                .bind("pending", Conversion.State.PENDING.name())
+                .bind("now", now.toEpochMilli())
+                .bind("limit", limit)
+                .mapTo(Long.class)
+                .list());
+    }
+
+    /** Decided calls whose post-call webhooks were never started (a node stopped in between), decided before. */
+    List<Long> unfired(Instant decidedBefore, int limit) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT call_id FROM call_conversions WHERE post_call_fired = :no AND state <> :pending
+                            AND decided_at < :before
+                        ORDER BY decided_at LIMIT :limit""")
+                .bind("no", false)
+                .bind("pending", Conversion.State.PENDING.name())
+                .bind("before", decidedBefore.toEpochMilli())
+                .bind("limit", limit)
+                .mapTo(Long.class)
+                .list());
+    }
+
+    /** Whether the caller converted for this buyer on the account since an instant, on a call other than this one. */
+    boolean convertedForBuyerSince(
+            AccountId account, String callerNumber, long buyerId, Instant since, long exceptCallId) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                                SELECT COUNT(*) FROM call_conversions v JOIN calls c ON c.id = v.call_id
+                                WHERE c.account_id = :account AND c.caller_number = :caller AND c.buyer_id = :buyer
+                                    AND v.state = :converted AND v.converted_at >= :since AND c.id <> :except""")
+                        .bind("account", account.value())
+                        .bind("caller", callerNumber)
+                        .bind("buyer", buyerId)
+                        .bind("converted", Conversion.State.CONVERTED.name())
+                        .bind("since", since.toEpochMilli())
+                        .bind("except", exceptCallId)
+                        .mapTo(Long.class)
+                        .one())
+                > 0;
+    }
+
+    private static Update bindAll(Update update, Conversion c, Instant now) {
+        return update.bind("call", c.callId())
+                .bind("account", c.accountId().value())
+                .bind("state", c.state().name())
+                .bind("criterion", c.criterionId().orElse(null))
+                .bind("reason", c.reason().length() > 300 ? c.reason().substring(0, 300) : c.reason())
+                .bind("deadline", millis(c.deadlineAt()))
+                .bind("decided", millis(c.decidedAt()))
+                .bind("converted", millis(c.convertedAt()))
+                .bind("revenue", c.revenue().toMicros())
+                .bind("payout", c.payout().toMicros())
+                .bind("posted", c.posted().map(Money::toMicros).orElse(null))
+                .bind("postback_at", millis(c.postbackAt()))
+                .bind("buyer_criterion", c.buyerCriterionId().orElse(null))
+                .bind("buyer_converted", c.buyerConverted())
+                .bind("buyer_revenue", c.buyerRevenue().toMicros())
+                .bind("now", now.toEpochMilli());
+    }
+
+    private static Long millis(Optional<Instant> instant) {
+        return instant.map(Instant::toEpochMilli).orElse(null);
+    }
+
+    private static Conversion map(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Conversion(
+                rs.getLong("call_id"),
+                new AccountId(rs.getLong("account_id")),
+                Conversion.State.valueOf(rs.getString("state")),
+                optionalLong(rs, "criterion_id"),
+                rs.getString("reason"),
+                optionalInstant(rs, "deadline_at"),
+                optionalInstant(rs, "decided_at"),
+                optionalInstant(rs, "converted_at"),
+                Money.ofMicros(rs.getLong("revenue_micros")),
+                Money.ofMicros(rs.getLong("payout_micros")),
+                optionalLong(rs, "posted_micros").map(Money::ofMicros),
+                optionalInstant(rs, "postback_at"),
+                optionalLong(rs, "buyer_criterion_id"),
+                rs.getBoolean("buyer_converted"),
+                Money.ofMicros(rs.getLong("buyer_revenue_micros")),
+                rs.getBoolean("post_call_fired"));
+    }
+
+    private static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
+        return optionalLong(rs, column).map(Instant::ofEpochMilli);
+    }
+}

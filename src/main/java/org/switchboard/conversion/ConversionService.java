@@ -1,0 +1,414 @@
+package org.switchboard.conversion;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.switchboard.call.Call;
+import org.switchboard.call.CallRepository;
+import org.switchboard.call.CallState;
+import org.switchboard.call.LiveCall;
+import org.switchboard.platform.money.Money;
+import org.switchboard.tag.TagSet;
+import org.switchboard.webhook.WebhookHooks;
+
+/**
+ * Decides whether calls convert, records their money, and starts their post-call webhooks once the decision is known.
+ *
+ * <p>When a call ends, the first of its campaign's criteria it matches judges it (see {@link ConversionPolicy}): a
+ * duration criterion decides at once (converted when the connected time reached its seconds, at the moment it did); a
+ * postback criterion leaves the call pending until its buyer posts a conversion or the criterion's timeout passes
+ * after the end. The post-call webhooks wait for that: then {@code connect} (if connected), {@code conversion} or
+ * {@code non_conversion}, {@code postback} (if one arrived), {@code always}. A postback after the timeout still
+ * converts the call and fires {@code conversion} then {@code postback}. Pending calls are stored, so a restart
+ * resumes their wait; a poller expires them.
+ *
+ * <p>A second postback for a converted call never counts again: with the same value (or none) it is answered as the
+ * first was, with another value it is refused.
+ */
+public final class ConversionService implements AutoCloseable {
+    /** The webhook triggers this class starts (named apart from the criterion's {@link Trigger}). */
+    private static final class Hook {
+        static final org.switchboard.webhook.Trigger CONNECT = org.switchboard.webhook.Trigger.CONNECT;
+        static final org.switchboard.webhook.Trigger CONVERSION = org.switchboard.webhook.Trigger.CONVERSION;
+        static final org.switchboard.webhook.Trigger NON_CONVERSION = org.switchboard.webhook.Trigger.NON_CONVERSION;
+        static final org.switchboard.webhook.Trigger POSTBACK = org.switchboard.webhook.Trigger.POSTBACK;
+        static final org.switchboard.webhook.Trigger ALWAYS = org.switchboard.webhook.Trigger.ALWAYS;
+
+        private Hook() {}
+    }
+
+    private static final Logger LOG = Logger.getLogger(ConversionService.class.getName());
+    /** A decided call whose webhooks were not started this long after (a node stopped in between) is picked up. */
+    private static final Duration UNFIRED_GRACE = Duration.ofSeconds(30);
+
+    private final ConversionCriterionRepository criteria;
+    private final ConversionRepository conversions;
+    private final CallRepository calls;
+    private final WebhookHooks webhooks;
+    private final Function<String, LiveCall> liveCalls;
+    private final Clock clock;
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("conversion-timeouts").factory());
+
+    /** {@code liveCalls}: a call's tags (and key while live) by UUID, for webhooks fired after it ended. */
+    public ConversionService(
+            ConversionCriterionRepository criteria,
+            ConversionRepository conversions,
+            CallRepository calls,
+            WebhookHooks webhooks,
+            Function<String, LiveCall> liveCalls,
+            Clock clock) {
+        this.criteria = criteria;
+        this.conversions = conversions;
+        this.calls = calls;
+        this.webhooks = webhooks;
+        this.liveCalls = liveCalls;
+        this.clock = clock;
+    }
+
+    /** Starts expiring postback timeouts every {@code period} (and picking up webhooks a stopped node left). */
+    public void start(Duration period) {
+        poller.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        expireDue();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "expiring postback timeouts failed; retrying", e);
+                    }
+                },
+                0,
+                period.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** The call ended: decide it, or leave it pending for its buyer's postback. */
+    public void onCallEnded(Call ended, LiveCall live) {
+        Call call = calls.findById(ended.id()).orElse(ended);
+        Instant now = clock.instant();
+        if (conversions.find(call.id()).isPresent()) {
+            // a postback converted it while it was live
+            firePostCallIfDue(call.id());
+            return;
+        }
+        TagSet tags = call.tags();
+        BuyerView buyerView = buyerView(call, tags, Optional.empty(), now);
+        Optional<ConversionCriterion> criterion = call.connectedAt().isPresent()
+                ? ConversionPolicy.select(
+                        criteria.listFor(call.accountId(), ConversionCriterion.Owner.CAMPAIGN, call.campaignId()), tags)
+                : Optional.empty();
+        Conversion decided;
+        if (call.connectedAt().isEmpty()) {
+            decided = notConverted(call, Optional.empty(), "the call never connected to a buyer", buyerView, now);
+        } else if (criterion.isEmpty()) {
+            decided = notConverted(call, Optional.empty(), "no conversion criterion matches the call", buyerView, now);
+        } else if (criterion.get().trigger() instanceof Trigger.Postback postback) {
+            Instant deadline = call.endedAt().orElse(now).plusSeconds(postback.timeoutSeconds());
+            decided = new Conversion(
+                    call.id(),
+                    call.accountId(),
+                    Conversion.State.PENDING,
+                    Optional.of(criterion.get().id()),
+                    "waiting for the buyer's postback until " + deadline,
+                    Optional.of(deadline),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Money.ZERO,
+                    Money.ZERO,
+                    Optional.empty(),
+                    Optional.empty(),
+                    buyerView.criterionId(),
+                    buyerView.converted(),
+                    buyerView.revenue(),
+                    false);
+        } else {
+            decided = byDuration(call, criterion.get(), tags, buyerView, now);
+        }
+        if (!conversions.insertIfAbsent(decided, now)) {
+            // a postback got there first
+            firePostCallIfDue(call.id());
+            return;
+        }
+        if (decided.converted()) {
+            writeMoneyTags(call, decided);
+        }
+        firePostCallIfDue(call.id());
+    }
+
+    private Conversion byDuration(
+            Call call, ConversionCriterion criterion, TagSet tags, BuyerView buyerView, Instant now) {
+        int connected = call.connectedSeconds().orElse(0);
+        OptionalInt required = ConversionPolicy.requiredSeconds(criterion, tags);
+        if (required.isEmpty()) {
+            return notConverted(
+                    call,
+                    Optional.of(criterion.id()),
+                    "criterion " + criterion.name() + " has no duration for this call",
+                    buyerView,
+                    now);
+        }
+        if (connected < required.getAsInt()) {
+            return notConverted(
+                    call,
+                    Optional.of(criterion.id()),
+                    "connected " + connected + " s of the " + required.getAsInt() + " s criterion " + criterion.name()
+                            + " requires",
+                    buyerView,
+                    now);
+        }
+        Instant convertedAt = call.connectedAt().orElse(now).plusSeconds(required.getAsInt());
+        Optional<String> duplicate = duplicate(call, criterion, convertedAt);
+        if (duplicate.isPresent()) {
+            return notConverted(call, Optional.of(criterion.id()), duplicate.get(), buyerView, now);
+        }
+        ConversionPolicy.Amounts amounts = ConversionPolicy.amounts(criterion, tags, Optional.empty());
+        return new Conversion(
+                call.id(),
+                call.accountId(),
+                Conversion.State.CONVERTED,
+                Optional.of(criterion.id()),
+                "connected " + connected + " s, reaching the " + required.getAsInt() + " s of criterion "
+                        + criterion.name(),
+                Optional.empty(),
+                Optional.of(now),
+                Optional.of(convertedAt),
+                amounts.revenue().orElse(Money.ZERO),
+                amounts.payout().orElse(Money.ZERO),
+                Optional.empty(),
+                Optional.empty(),
+                buyerView.criterionId(),
+                buyerView.converted(),
+                buyerView.revenue(),
+                false);
+    }
+
+    /** What a conversion postback did. */
+    public sealed interface PostbackOutcome {
+        /** The call is converted with this revenue; {@code repeated} when an earlier postback had converted it. */
+        record Converted(Call call, Money revenue, boolean repeated) implements PostbackOutcome {}
+
+        record Refused(String reason) implements PostbackOutcome {}
+    }
+
+    /**
+     * The buyer posts a conversion for {@code call} (already checked to be the key's buyer's), with an optional value.
+     * The call's campaign criterion must be a postback criterion; the conversion counts once.
+     */
+    public PostbackOutcome postback(Call found, Optional<Money> posted) {
+        Call call = calls.findById(found.id()).orElse(found);
+        Instant now = clock.instant();
+        TagSet tags = call.tags();
+        Optional<ConversionCriterion> criterion = ConversionPolicy.select(
+                criteria.listFor(call.accountId(), ConversionCriterion.Owner.CAMPAIGN, call.campaignId()), tags);
+        if (criterion.isEmpty() || !(criterion.get().trigger() instanceof Trigger.Postback)) {
+            return new PostbackOutcome.Refused(criterion
+                    .map(c -> "call " + call.uuid() + " is judged by criterion " + c.name()
+                            + ", which converts on duration, not on a postback")
+                    .orElse("no conversion criterion matches call " + call.uuid()));
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Optional<Conversion> existing = conversions.find(call.id());
+            if (existing.filter(Conversion::converted).isPresent()) {
+                return repeated(call, existing.get(), posted);
+            }
+            Optional<String> duplicate = duplicate(call, criterion.get(), now);
+            if (duplicate.isPresent()) {
+                return new PostbackOutcome.Refused(duplicate.get());
+            }
+            ConversionPolicy.Amounts amounts = ConversionPolicy.amounts(criterion.get(), tags, posted);
+            BuyerView buyerView = buyerView(call, tags, posted, now);
+            Conversion converted = new Conversion(
+                    call.id(),
+                    call.accountId(),
+                    Conversion.State.CONVERTED,
+                    Optional.of(criterion.get().id()),
+                    "converted by the buyer's postback under criterion "
+                            + criterion.get().name(),
+                    Optional.empty(),
+                    Optional.of(now),
+                    Optional.of(now),
+                    amounts.revenue().orElse(Money.ZERO),
+                    amounts.payout().orElse(Money.ZERO),
+                    posted,
+                    Optional.of(now),
+                    buyerView.criterionId(),
+                    buyerView.converted(),
+                    buyerView.revenue(),
+                    existing.map(Conversion::postCallFired).orElse(false));
+            boolean won = existing.isEmpty()
+                    ? conversions.insertIfAbsent(converted, now)
+                    : conversions.replace(converted, existing.get().state(), now);
+            if (!won) {
+                continue; // someone else changed it first: look again
+            }
+            writeMoneyTags(call, converted);
+            if (existing.filter(Conversion::postCallFired).isPresent()) {
+                // the timeout had passed and the non-conversion webhooks went out: a late conversion
+                webhooks.afterCall(call, List.of(Hook.CONVERSION, Hook.POSTBACK), liveCalls.apply(call.uuid()));
+            } else {
+                firePostCallIfDue(call.id());
+            }
+            return new PostbackOutcome.Converted(call, converted.revenue(), false);
+        }
+        return new PostbackOutcome.Refused("the call's conversion is changing under concurrent postbacks; try again");
+    }
+
+    private PostbackOutcome repeated(Call call, Conversion existing, Optional<Money> posted) {
+        boolean same = posted.isEmpty()
+                || existing.posted().filter(p -> p.compareTo(posted.get()) == 0).isPresent()
+                || (existing.posted().isEmpty() && existing.revenue().compareTo(posted.get()) == 0);
+        if (same) {
+            return new PostbackOutcome.Converted(call, existing.revenue(), true);
+        }
+        return new PostbackOutcome.Refused("call " + call.uuid() + " already converted with "
+                + existing.revenue().twoDecimals() + "; a conversion counts once");
+    }
+
+    /** Expires the postback timeouts that have passed, and starts webhooks a stopped node left unstarted. */
+    public void expireDue() {
+        Instant now = clock.instant();
+        for (long callId : conversions.due(now, 500)) {
+            Optional<Conversion> pending = conversions.find(callId).filter(c -> c.state() == Conversion.State.PENDING);
+            if (pending.isEmpty()) {
+                continue;
+            }
+            Conversion c = pending.get();
+            Conversion expired = new Conversion(
+                    c.callId(),
+                    c.accountId(),
+                    Conversion.State.NOT_CONVERTED,
+                    c.criterionId(),
+                    "no postback from the buyer by " + c.deadlineAt().orElse(now),
+                    c.deadlineAt(),
+                    Optional.of(now),
+                    Optional.empty(),
+                    Money.ZERO,
+                    Money.ZERO,
+                    Optional.empty(),
+                    Optional.empty(),
+                    c.buyerCriterionId(),
+                    c.buyerConverted(),
+                    c.buyerRevenue(),
+                    c.postCallFired());
+            if (conversions.replace(expired, Conversion.State.PENDING, now)) {
+                firePostCallIfDue(callId);
+            }
+        }
+        for (long callId : conversions.unfired(now.minus(UNFIRED_GRACE), 500)) {
+            firePostCallIfDue(callId);
+        }
+    }
+
+    /** Starts the call's post-call webhooks if it has ended, is decided, and nobody started them yet. */
+    private void firePostCallIfDue(long callId) {
+        Optional<Call> found = calls.findById(callId).filter(c -> c.state() == CallState.ENDED);
+        Optional<Conversion> decided = conversions.find(callId).filter(c -> c.state() != Conversion.State.PENDING);
+        if (found.isEmpty() || decided.isEmpty() || !conversions.claimPostCall(callId, clock.instant())) {
+            return;
+        }
+        Call call = found.get();
+        List<org.switchboard.webhook.Trigger> triggers = new ArrayList<>();
+        if (call.connectedAt().isPresent()) {
+            triggers.add(Hook.CONNECT);
+        }
+        triggers.add(decided.get().converted() ? Hook.CONVERSION : Hook.NON_CONVERSION);
+        if (decided.get().postbackAt().isPresent()) {
+            triggers.add(Hook.POSTBACK);
+        }
+        triggers.add(Hook.ALWAYS);
+        webhooks.afterCall(call, triggers, liveCalls.apply(call.uuid()));
+    }
+
+    /** {@code [revenue]} and {@code [payout]} in the webhooks that follow: the call's tags of those names. */
+    private void writeMoneyTags(Call call, Conversion converted) {
+        liveCalls
+                .apply(call.uuid())
+                .changeTags(tags -> tags.replacing(
+                                "revenue", java.util.Set.of(converted.revenue().twoDecimals()))
+                        .replacing("payout", java.util.Set.of(converted.payout().twoDecimals())));
+    }
+
+    /** Why a conversion would be a duplicate (the caller converted for this buyer within the window), if it would. */
+    private Optional<String> duplicate(Call call, ConversionCriterion criterion, Instant at) {
+        if (criterion.duplicateWindowSeconds() <= 0 || call.buyerId().isEmpty()) {
+            return Optional.empty();
+        }
+        Instant since = at.minusSeconds(criterion.duplicateWindowSeconds());
+        return conversions.convertedForBuyerSince(
+                        call.accountId(), call.callerNumber(), call.buyerId().get(), since, call.id())
+                ? Optional.of("duplicate: the caller already converted for this buyer within "
+                        + criterion.duplicateWindowSeconds() + " s")
+                : Optional.empty();
+    }
+
+    /** The buyer's own view of the call, from the buyer's criteria. */
+    private record BuyerView(Optional<Long> criterionId, boolean converted, Money revenue) {
+        static final BuyerView NONE = new BuyerView(Optional.empty(), false, Money.ZERO);
+    }
+
+    /**
+     * The buyer's criteria judge the call too: a duration criterion when the call ends, a postback criterion when
+     * the buyer posts ({@code posted} present).
+     */
+    private BuyerView buyerView(Call call, TagSet tags, Optional<Money> posted, Instant now) {
+        if (call.buyerId().isEmpty() || call.connectedAt().isEmpty()) {
+            return BuyerView.NONE;
+        }
+        Optional<ConversionCriterion> criterion = ConversionPolicy.select(
+                criteria.listFor(
+                        call.accountId(),
+                        ConversionCriterion.Owner.BUYER,
+                        call.buyerId().get()),
+                tags);
+        if (criterion.isEmpty()) {
+            return BuyerView.NONE;
+        }
+        ConversionCriterion c = criterion.get();
+        boolean converted = c.trigger() instanceof Trigger.Postback
+                ? posted.isPresent()
+                : ConversionPolicy.durationReached(
+                        c, tags, call.connectedSeconds().orElse(0));
+        if (!converted) {
+            return new BuyerView(Optional.of(c.id()), false, Money.ZERO);
+        }
+        return new BuyerView(
+                Optional.of(c.id()),
+                true,
+                ConversionPolicy.amounts(c, tags, posted).revenue().orElse(Money.ZERO));
+    }
+
+    private static Conversion notConverted(
+            Call call, Optional<Long> criterionId, String reason, BuyerView buyerView, Instant now) {
+        return new Conversion(
+                call.id(),
+                call.accountId(),
+                Conversion.State.NOT_CONVERTED,
+                criterionId,
+                reason,
+                Optional.empty(),
+                Optional.of(now),
+                Optional.empty(),
+                Money.ZERO,
+                Money.ZERO,
+                Optional.empty(),
+                Optional.empty(),
+                buyerView.criterionId(),
+                buyerView.converted(),
+                buyerView.revenue(),
+                false);
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}

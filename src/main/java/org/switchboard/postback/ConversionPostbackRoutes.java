@@ -1,0 +1,150 @@
+package org.switchboard.postback;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.switchboard.buyer.BuyerGroupRepository;
+import org.switchboard.call.Call;
+import org.switchboard.call.CallRepository;
+import org.switchboard.conversion.ConversionService;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.money.Money;
+import org.switchboard.tag.TagSet;
+
+/**
+ * Conversion postbacks with a buyer's or buyer group's Conversion key, the key in the path as on the reference
+ * platform: {@code /postbacks/KEY?caller_number=...&call_uuid=...&value=...} (GET or POST, query, form or JSON).
+ *
+ * <p>The call is the one named by {@code call_uuid} (preferred), else the most recent call of {@code caller_number}
+ * that the key's buyer (or a buyer of its group) answered, narrowed by {@code connected_duration} (seconds, within
+ * {@value #DURATION_TOLERANCE_SECONDS} s) and {@code start_time} (epoch seconds, within
+ * {@value #START_TOLERANCE_SECONDS} s) when given. The answer is plain text: {@code SUCCESS <call uuid> <revenue with two
+ * decimals>} or {@code FAILED <reason>} with a 4xx status.
+ */
+public final class ConversionPostbackRoutes {
+    static final int DURATION_TOLERANCE_SECONDS = 5;
+    static final int START_TOLERANCE_SECONDS = 300;
+    private static final int LOOK_BACK = 50;
+
+    private final KeyedRequests keyed;
+    private final CallRepository calls;
+    private final BuyerGroupRepository groups;
+    private final ConversionService conversions;
+
+    public ConversionPostbackRoutes(
+            LiveCallControlRoutes.KeyedAccess access,
+            CallRepository calls,
+            BuyerGroupRepository groups,
+            ConversionService conversions) {
+        this.keyed = new KeyedRequests(access.keys(), access.log());
+        this.calls = calls;
+        this.groups = groups;
+        this.conversions = conversions;
+    }
+
+    public void register(HttpRules rules) {
+        Handler handler = (req, res) -> {
+            String text;
+            int status = 200;
+            try {
+                PostbackRequest request = PostbackRequest.of(req);
+                Optional<String> presented =
+                        req.path().pathParameters().first("key").asOptional();
+                PostbackKey key = keyed.require(presented, org.switchboard.postback.KeyType.CONVERSION);
+                text = keyed.logged(PostbackLog.Source.of(key), "conversion", request, r -> convert(key, r));
+            } catch (ApiException e) {
+                text = "FAILED " + e.getMessage();
+                status = e.status();
+            }
+            res.status(Status.create(status));
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            res.send(text.getBytes(StandardCharsets.UTF_8));
+        };
+        for (String path : List.of("/postbacks/{key}", "/postbacks/{key}.json")) {
+            rules.get(path, handler);
+            rules.post(path, handler);
+        }
+    }
+
+    private KeyedRequests.Outcome<String> convert(PostbackKey key, PostbackRequest request) {
+        PostbackRequest.CallRef ref = request.callRef();
+        Optional<Money> value = request.param("value")
+                .map(raw -> Money.tryParse(raw)
+                        .filter(amount -> !amount.isNegative())
+                        .orElseThrow(() -> new ApiException.BadRequest("value", "value is not an amount: " + raw)));
+        OptionalLong duration = whole(request, "connected_duration");
+        OptionalLong startTime = whole(request, "start_time");
+        Set<Long> buyers = key.owner() == KeyType.Owner.BUYER
+                ? Set.of(key.ownerId())
+                : groups.find(key.accountId(), key.ownerId())
+                        .<Set<Long>>map(group -> Set.copyOf(group.buyerIds()))
+                        .orElse(Set.of());
+        Call call;
+        if (ref.callUuid().isPresent()) {
+            String uuid = ref.callUuid().get();
+            call = calls.find(key.accountId(), uuid).orElseThrow(() -> new ApiException.NotFound("no call " + uuid));
+            if (call.buyerId().filter(buyers::contains).isEmpty()) {
+                throw new ApiException.Forbidden("call " + uuid + " was not handled by this key's buyer");
+            }
+        } else {
+            String caller = ref.callerNumber().orElseThrow();
+            call = calls
+                    .list(
+                            key.accountId(),
+                            CallRepository.Filter.ofCaller(caller, Optional.empty()),
+                            new PageRequest(1, LOOK_BACK))
+                    .items()
+                    .stream()
+                    .filter(c -> c.buyerId().filter(buyers::contains).isPresent())
+                    .filter(c -> duration.isEmpty()
+                            || c.connectedSeconds()
+                                    .filter(s -> Math.abs(s - duration.getAsLong()) <= DURATION_TOLERANCE_SECONDS)
+                                    .isPresent())
+                    .filter(c -> startTime.isEmpty()
+                            || Math.abs(c.startedAt().getEpochSecond() - startTime.getAsLong())
+                                    <= START_TOLERANCE_SECONDS)
+                    .findFirst()
+                    .orElseThrow(() -> new ApiException.NotFound("no call from " + caller
+                            + " handled by this key's buyer"
+                            + (duration.isPresent() || startTime.isPresent()
+                                    ? " with that connected_duration and start_time"
+                                    : "")));
+        }
+        return switch (conversions.postback(call, value)) {
+            case ConversionService.PostbackOutcome.Converted converted -> {
+                String text =
+                        "SUCCESS " + call.uuid() + " " + converted.revenue().twoDecimals();
+                yield new KeyedRequests.Outcome<>(
+                        text,
+                        TagSet.empty(),
+                        Optional.of(call.uuid()),
+                        text + (converted.repeated() ? " (already converted; counted once)" : ""));
+            }
+            case ConversionService.PostbackOutcome.Refused refused ->
+                throw new ApiException.Conflict(null, refused.reason());
+        };
+    }
+
+    private static OptionalLong whole(PostbackRequest request, String name) {
+        Optional<String> raw = request.param(name);
+        if (raw.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            long value = Long.parseLong(raw.get());
+            if (value >= 0) {
+                return OptionalLong.of(value);
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error
+        }
+        throw new ApiException.BadRequest(name, name + " must be a whole number of seconds");
+    }
+}
