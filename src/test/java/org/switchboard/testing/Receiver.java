@@ -17,8 +17,9 @@ import java.util.concurrent.Executors;
  */
 public final class Receiver implements AutoCloseable {
 
-    /** A request as received. */
-    public record Received(String method, String uri, Map<String, List<String>> headers, String body) {}
+    /** A request as received, and when (wall-clock milliseconds). */
+    public record Received(
+            String method, String uri, Map<String, List<String>> headers, String body, long receivedAtMillis) {}
 
     /** How to answer a request. */
     @FunctionalInterface
@@ -47,7 +48,8 @@ public final class Receiver implements AutoCloseable {
                     exchange.getRequestMethod(),
                     exchange.getRequestURI().toString(),
                     Map.copyOf(exchange.getRequestHeaders()),
-                    body));
+                    body,
+                    System.currentTimeMillis()));
             try {
                 answer.answer(exchange);
             } catch (IOException e) {
