@@ -12,9 +12,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.switchboard.testing.MutableClock;
 
@@ -254,21 +257,35 @@ class InMemoryLiveStateTest {
 
     @Test
     void fiftyThreadsRacingTakeShouldHaveExactlyOneWinnerEveryRound() throws InterruptedException {
-        for (int round = 0; round < 200; round++) {
-            // given
-            String key = "reservation:" + round;
-            live.put(key, "r" + round, TTL);
-            AtomicInteger winners = new AtomicInteger();
+        // given: 200 keys, and 50 threads that meet at a barrier before each one
+        int rounds = 200;
+        for (int round = 0; round < rounds; round++) {
+            live.put("reservation:" + round, "r" + round, TTL);
+        }
+        AtomicIntegerArray winners = new AtomicIntegerArray(rounds);
+        CyclicBarrier barrier = new CyclicBarrier(50);
 
-            // when
-            race(50, () -> {
-                if (live.take(key).isPresent()) {
-                    winners.incrementAndGet();
+        // when
+        race(50, () -> {
+            for (int round = 0; round < rounds; round++) {
+                await(barrier);
+                if (live.take("reservation:" + round).isPresent()) {
+                    winners.incrementAndGet(round);
                 }
-            });
+            }
+        });
 
-            // then
-            assertThat(winners).as("round " + round).hasValue(1);
+        // then
+        for (int round = 0; round < rounds; round++) {
+            assertThat(winners.get(round)).as("round " + round).isEqualTo(1);
+        }
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (InterruptedException | BrokenBarrierException e) {
+            throw new IllegalStateException(e);
         }
     }
 
