@@ -51,6 +51,8 @@ import org.switchboard.postback.PostbackLog;
 import org.switchboard.publisher.PublisherRepository;
 import org.switchboard.publisher.PublisherService;
 import org.switchboard.routing.RoutingService;
+import org.switchboard.rtb.RtbLog;
+import org.switchboard.rtb.RtbLogRoutes;
 import org.switchboard.tag.GeoTagger;
 import org.switchboard.telephony.CallControlRoutes;
 import org.switchboard.telephony.PlivoRoutes;
@@ -77,6 +79,7 @@ public final class Wiring implements AutoCloseable {
     private final OutboundHttp outbound;
     private final WebhookHooks webhookHooks;
     private final CallerListUploads uploads;
+    private final RtbLog rtbLog;
 
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
@@ -117,13 +120,10 @@ public final class Wiring implements AutoCloseable {
             var postbackKeys = new PostbackKeyRepository(jdbi, clock);
             var postbackLog = new PostbackLog(jdbi, clock);
             var callerTagCache = new CallerTagCache(jdbi, clock);
-            var routingService = new RoutingService(
-                    buyers,
-                    groups,
-                    callerLists,
-                    new InMemoryLiveState(clock),
-                    callRecords::connectedSince,
-                    new Random());
+            // one live state for caps, reservations and the ping shield, so a reservation and a call share counters
+            var live = new InMemoryLiveState(clock);
+            var routingService =
+                    new RoutingService(buyers, groups, callerLists, live, callRecords::connectedSince, new Random());
             this.calls = new CallService(
                     callRecords,
                     numbers,
@@ -204,6 +204,9 @@ public final class Wiring implements AutoCloseable {
                                     KeyType.Owner.BUYER_GROUP,
                                     (account, id) -> groups.find(account, id).isPresent()));
             postbackLog.register(routing, auth::require);
+            // RTB log: pings written in batches off the ping path, read by the account owner
+            this.rtbLog = new RtbLog(jdbi, clock);
+            new RtbLogRoutes(rtbLog, auth::require, clock).register(routing);
             this.uploads = new CallerListUploads(jdbi, callerLists, clock);
             uploads.resumePending();
             var callerListRoutes = new CallerListRoutes(
@@ -295,11 +298,17 @@ public final class Wiring implements AutoCloseable {
         return database;
     }
 
+    /** The RTB log (tests write through it and purge it with a chosen instant). */
+    public RtbLog rtbLog() {
+        return rtbLog;
+    }
+
     @Override
     public void close() {
         server.stop();
         calls.close();
         uploads.close();
+        rtbLog.close();
         webhookHooks.close();
         outbound.close();
         database.close();
