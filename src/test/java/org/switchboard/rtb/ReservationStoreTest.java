@@ -85,6 +85,23 @@ class ReservationStoreTest {
     }
 
     @Test
+    void uuidsShouldBeKeptIn22CharactersAndReadBackExactly() {
+        for (int i = 0; i < 1_000; i++) {
+            // given
+            String uuid = UUID.randomUUID().toString();
+
+            // when
+            String compact = ReservationStore.compact(uuid);
+
+            // then
+            assertThat(compact).hasSize(22).doesNotContain(":", "|");
+            assertThat(ReservationStore.uuidOf(compact)).isEqualTo(uuid);
+        }
+        assertThat(ReservationStore.uuidOf(ReservationStore.compact("00000000-0000-0000-0000-000000000000")))
+                .isEqualTo("00000000-0000-0000-0000-000000000000");
+    }
+
+    @Test
     void aReservationShouldBeFoundByUuidByNumberAndCallerAndByKeyAndCaller() {
         // given
         Reservation r = reservation();
