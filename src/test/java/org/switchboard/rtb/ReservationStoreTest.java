@@ -330,20 +330,25 @@ class ReservationStoreTest {
         }
         Set<String> claimed = ConcurrentHashMap.newKeySet();
         ConcurrentLinkedQueue<String> ended = new ConcurrentLinkedQueue<>();
-        CountDownLatch halfway = new CountDownLatch(1);
+        CountDownLatch aThirdIn = new CountDownLatch(1);
+        CountDownLatch clockMoved = new CountDownLatch(1);
 
-        // when
+        // when: the clock moves while claims are under way; no claimer gets past two thirds before it has
         race(5, () -> {
             if (Thread.currentThread().getName().equals("racer-0")) {
-                halfway.await();
+                aThirdIn.await();
                 clock.advance(Duration.ofSeconds(10));
+                clockMoved.countDown();
                 for (int i = 0; i < 200; i++) {
                     store.takeExpired(clock.instant(), 50).forEach(r -> ended.add(r.uuid()));
                 }
             } else {
                 for (int i = 0; i < count; i++) {
                     if (i == count / 3) {
-                        halfway.countDown();
+                        aThirdIn.countDown();
+                    }
+                    if (i == 2 * count / 3) {
+                        clockMoved.await();
                     }
                     store.claim(INBOUND, reservations.get(i).callerNumber()).ifPresent(r -> {
                         ended.add(r.uuid());

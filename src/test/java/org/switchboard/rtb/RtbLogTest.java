@@ -69,7 +69,8 @@ class RtbLogTest {
             while (log.queued() > 0) {
                 Thread.sleep(5);
             }
-            Thread.sleep(RtbLog.BATCH_WINDOW.toMillis() * 3); // past its gathering window, now waiting for the lock
+            // well past its gathering window: the writer now waits for the lock with its batch of one
+            Thread.sleep(RtbLog.BATCH_WINDOW.toMillis() * 10);
 
             // when
             for (int i = 0; i < 15; i++) {
