@@ -1,5 +1,5 @@
 # Shortcuts for the commands in the README; `make` alone lists them.
-.PHONY: help fmt check test run bench bench-http
+.PHONY: help fmt check test run bench bench-http bench-rtb
 help:
 	@echo "make fmt         apply the formatter (palantir-java-format through Spotless)"
 	@echo "make check       compile with warnings as errors and check formatting, no tests"
@@ -7,6 +7,7 @@ help:
 	@echo "make run         start on :8080 with the embedded store and a demo account (./switchboard --demo)"
 	@echo "make bench       JMH micro-benchmarks of the hot pure functions"
 	@echo "make bench-http  wrk load run of the HTTP server (needs wrk: apt-get install wrk)"
+	@echo "make bench-rtb   wrk load run of POST /rtbs.json against GET /health (bench/rtb-load.sh --help)"
 fmt:
 	./mvnw -q spotless:apply
 check:
@@ -19,3 +20,5 @@ bench:
 	./mvnw -q -Pbench test-compile exec:exec
 bench-http:
 	bench/http-load.sh
+bench-rtb:
+	bench/rtb-load.sh

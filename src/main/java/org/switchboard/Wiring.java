@@ -62,6 +62,8 @@ import org.switchboard.postback.PostbackLog;
 import org.switchboard.publisher.PublisherRepository;
 import org.switchboard.publisher.PublisherService;
 import org.switchboard.routing.RoutingService;
+import org.switchboard.rtb.RtbLog;
+import org.switchboard.rtb.RtbLogRoutes;
 import org.switchboard.tag.GeoTagger;
 import org.switchboard.telephony.CallControlRoutes;
 import org.switchboard.telephony.CarrierControls;
@@ -91,6 +93,7 @@ public final class Wiring implements AutoCloseable {
     private final CallerListUploads uploads;
     private final CarrierControls carrierControls;
     private final ConversionService conversions;
+    private final RtbLog rtbLog;
 
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
@@ -131,18 +134,15 @@ public final class Wiring implements AutoCloseable {
             var postbackKeys = new PostbackKeyRepository(jdbi, clock);
             var postbackLog = new PostbackLog(jdbi, clock);
             var callerTagCache = new CallerTagCache(jdbi, clock);
-            var routingService = new RoutingService(
-                    buyers,
-                    groups,
-                    callerLists,
-                    new InMemoryLiveState(clock),
-                    callRecords::connectedSince,
-                    new Random());
             var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
             var callConversions = new ConversionRepository(jdbi);
             // conversions are decided when a call ends and start its post-call webhooks; they read calls back later
             this.conversions = new ConversionService(
                     conversionCriteria, callConversions, callRecords, webhookHooks, this::liveCall, clock);
+            // one live state for caps, reservations and the ping shield, so a reservation and a call share counters
+            var live = new InMemoryLiveState(clock);
+            var routingService =
+                    new RoutingService(buyers, groups, callerLists, live, callRecords::connectedSince, new Random());
             this.calls = new CallService(
                     callRecords,
                     numbers,
@@ -239,6 +239,9 @@ public final class Wiring implements AutoCloseable {
                                     KeyType.Owner.BUYER_GROUP,
                                     (account, id) -> groups.find(account, id).isPresent()));
             postbackLog.register(routing, auth::require);
+            // RTB log: pings written in batches off the ping path, read by the account owner
+            this.rtbLog = new RtbLog(jdbi, clock);
+            new RtbLogRoutes(rtbLog, auth::require, clock).register(routing);
             this.uploads = new CallerListUploads(jdbi, callerLists, clock);
             uploads.resumePending();
             var callerListRoutes = new CallerListRoutes(
@@ -361,6 +364,11 @@ public final class Wiring implements AutoCloseable {
         return database;
     }
 
+    /** The RTB log (tests write through it and purge it with a chosen instant). */
+    public RtbLog rtbLog() {
+        return rtbLog;
+    }
+
     @Override
     public void close() {
         server.stop();
@@ -368,6 +376,7 @@ public final class Wiring implements AutoCloseable {
         calls.close();
         uploads.close();
         carrierControls.close();
+        rtbLog.close();
         webhookHooks.close();
         outbound.close();
         database.close();

@@ -1,23 +1,58 @@
 package org.switchboard.platform.live;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Live state of a single node. One lock makes multi-counter operations atomic; they are a few map look-ups, so the
- * lock is held for microseconds. Expired counters are swept as time passes.
+ * Live state of a single node.
+ *
+ * <p>Cap counters: one lock makes multi-counter operations atomic; they are a few map look-ups, so the lock is held
+ * for microseconds.
+ *
+ * <p>Values and counts: a {@link ConcurrentHashMap} whose per-key atomic {@code compute} gives each operation the
+ * atomicity of its Redis command without a global lock, so pings on different keys never wait for each other. It is
+ * built to hold millions of short-lived reservations: a value is kept as one byte array holding its expiry and its
+ * UTF-8 bytes (no wrapper object per key), and an expired key is dropped when read and by a sweep that runs in the
+ * background every few seconds.
+ *
+ * <p>Schedules: per queue, members by due time under a lock of their own.
  */
 public final class InMemoryLiveState implements LiveState {
+    /** How often (in this state's clock) expired values are swept out. */
+    static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
+
+    private static final int EXPIRY_BYTES = Long.BYTES;
+    private static final VarHandle LONG_IN_BYTES =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Entry> keyToEntry = new HashMap<>();
     private Instant nextSweep = Instant.MIN;
+
+    /** Values are {@code byte[]} (expiry millis, then UTF-8) or {@link Count}. */
+    private final ConcurrentHashMap<String, Object> keyToValue = new ConcurrentHashMap<>();
+
+    private final ConcurrentHashMap<String, Schedule> queueToSchedule = new ConcurrentHashMap<>();
+    private volatile long nextValueSweepMillis = Long.MIN_VALUE;
+    private final AtomicBoolean sweeping = new AtomicBoolean();
 
     private static final class Entry {
         long value;
@@ -28,6 +63,9 @@ public final class InMemoryLiveState implements LiveState {
             this.expiresAt = expiresAt;
         }
     }
+
+    /** A count kept by {@link #increment}. Immutable: an increment replaces it. */
+    private record Count(long value, long expiresAtMillis) {}
 
     public InMemoryLiveState(Clock clock) {
         this.clock = clock;
@@ -96,5 +134,287 @@ public final class InMemoryLiveState implements LiveState {
             nextSweep = now.plusSeconds(60);
         }
         return now;
+    }
+
+    // --- values and counts -------------------------------------------------------------------------------------
+
+    @Override
+    public boolean putIfAbsent(String key, String value, Duration ttl) {
+        long now = now();
+        byte[] stored = pack(value, now + positive(ttl));
+        boolean[] put = {false};
+        keyToValue.compute(key, (k, old) -> {
+            if (old != null && !expired(old, now)) {
+                return old;
+            }
+            put[0] = true;
+            return stored;
+        });
+        sweepWhenDue();
+        return put[0];
+    }
+
+    @Override
+    public void put(String key, String value, Duration ttl) {
+        keyToValue.put(key, pack(value, now() + positive(ttl)));
+        sweepWhenDue();
+    }
+
+    @Override
+    public boolean replace(String key, String expected, String value, Duration ttl) {
+        long now = now();
+        byte[] stored = pack(value, now + positive(ttl));
+        boolean[] replaced = {false};
+        keyToValue.computeIfPresent(key, (k, old) -> {
+            if (expired(old, now)) {
+                return null;
+            }
+            if (!holds(old, expected)) {
+                return old;
+            }
+            replaced[0] = true;
+            return stored;
+        });
+        return replaced[0];
+    }
+
+    @Override
+    public Optional<String> get(String key) {
+        Object value = keyToValue.get(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (expired(value, now())) {
+            keyToValue.remove(key, value);
+            return Optional.empty();
+        }
+        return Optional.of(text(value));
+    }
+
+    @Override
+    public Optional<String> take(String key) {
+        long now = now();
+        Object[] taken = {null};
+        keyToValue.computeIfPresent(key, (k, old) -> {
+            if (!expired(old, now)) {
+                taken[0] = old;
+            }
+            return null;
+        });
+        return taken[0] == null ? Optional.empty() : Optional.of(text(taken[0]));
+    }
+
+    @Override
+    public void delete(String key) {
+        keyToValue.remove(key);
+    }
+
+    @Override
+    public boolean deleteIfEquals(String key, String expected) {
+        long now = now();
+        boolean[] deleted = {false};
+        keyToValue.computeIfPresent(key, (k, old) -> {
+            if (expired(old, now)) {
+                return null;
+            }
+            if (!holds(old, expected)) {
+                return old;
+            }
+            deleted[0] = true;
+            return null;
+        });
+        return deleted[0];
+    }
+
+    @Override
+    public long increment(String key, Duration ttl) {
+        long now = now();
+        Object counted = keyToValue.compute(key, (k, old) -> {
+            if (old == null || expired(old, now)) {
+                return new Count(1, now + positive(ttl));
+            }
+            if (old instanceof Count count) {
+                return new Count(count.value() + 1, count.expiresAtMillis());
+            }
+            throw new IllegalStateException("live-state key " + key + " holds a value, not a count");
+        });
+        sweepWhenDue();
+        return ((Count) counted).value();
+    }
+
+    /** How many keys hold values or counts, expired ones not yet swept included (for tests and benchmarks). */
+    int keyCount() {
+        return keyToValue.size();
+    }
+
+    /** Drops every expired value and count now. */
+    void sweepValues() {
+        long now = now();
+        keyToValue.values().removeIf(value -> expired(value, now));
+    }
+
+    /**
+     * Starts a sweep on a virtual thread when one is due, so the request that notices it does not pay for walking a
+     * million keys, and never two at once.
+     */
+    private void sweepWhenDue() {
+        long now = now();
+        if (now < nextValueSweepMillis || !sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        nextValueSweepMillis = now + SWEEP_EVERY.toMillis();
+        Thread.ofVirtual().name("live-state-sweep").start(() -> {
+            try {
+                sweepValues();
+            } finally {
+                sweeping.set(false);
+            }
+        });
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    private static long positive(Duration ttl) {
+        long millis = ttl.toMillis();
+        if (millis <= 0) {
+            throw new IllegalArgumentException("a live-state TTL must be positive, not " + ttl);
+        }
+        return millis;
+    }
+
+    private static byte[] pack(String value, long expiresAtMillis) {
+        byte[] text = value.getBytes(StandardCharsets.UTF_8);
+        byte[] packed = new byte[EXPIRY_BYTES + text.length];
+        LONG_IN_BYTES.set(packed, 0, expiresAtMillis);
+        System.arraycopy(text, 0, packed, EXPIRY_BYTES, text.length);
+        return packed;
+    }
+
+    private static boolean expired(Object value, long now) {
+        long expiresAt =
+                value instanceof Count count ? count.expiresAtMillis() : (long) LONG_IN_BYTES.get((byte[]) value, 0);
+        return expiresAt <= now;
+    }
+
+    private static String text(Object value) {
+        if (value instanceof Count count) {
+            return Long.toString(count.value());
+        }
+        byte[] packed = (byte[]) value;
+        return new String(packed, EXPIRY_BYTES, packed.length - EXPIRY_BYTES, StandardCharsets.UTF_8);
+    }
+
+    private static boolean holds(Object value, String expected) {
+        if (!(value instanceof byte[] packed)) {
+            return false;
+        }
+        byte[] text = expected.getBytes(StandardCharsets.UTF_8);
+        return Arrays.equals(packed, EXPIRY_BYTES, packed.length, text, 0, text.length);
+    }
+
+    // --- schedules -----------------------------------------------------------------------------------------------
+
+    /** One queue: members by due time, and each member's time so that scheduling it again moves it. */
+    private static final class Schedule {
+        final ReentrantLock lock = new ReentrantLock();
+        /** A due time's members: one {@code String}, or an {@code ArrayList<String>} when several share it. */
+        final TreeMap<Long, Object> atToMembers = new TreeMap<>();
+
+        final HashMap<String, Long> memberToAt = new HashMap<>();
+
+        void add(String member, long at) {
+            Long previous = memberToAt.get(member);
+            if (previous != null) {
+                if (previous == at) {
+                    return;
+                }
+                remove(member, previous);
+            }
+            Long key = at;
+            Object members = atToMembers.get(key);
+            if (members == null) {
+                atToMembers.put(key, member);
+            } else {
+                key = atToMembers.ceilingKey(key); // the map's own boxed key, shared with memberToAt
+                if (members instanceof String one) {
+                    ArrayList<String> several = new ArrayList<>(4);
+                    several.add(one);
+                    several.add(member);
+                    atToMembers.put(key, several);
+                } else {
+                    @SuppressWarnings("unchecked")
+                    ArrayList<String> several = (ArrayList<String>) members;
+                    several.add(member);
+                }
+            }
+            memberToAt.put(member, key);
+        }
+
+        private void remove(String member, Long at) {
+            Object members = atToMembers.get(at);
+            if (members instanceof String) {
+                atToMembers.remove(at);
+            } else if (members instanceof ArrayList<?> several) {
+                several.remove(member);
+                if (several.isEmpty()) {
+                    atToMembers.remove(at);
+                }
+            }
+        }
+
+        List<String> takeDue(long now, int max) {
+            List<String> due = new ArrayList<>(Math.min(max, 64));
+            while (due.size() < max && !atToMembers.isEmpty() && atToMembers.firstKey() <= now) {
+                Map.Entry<Long, Object> first = atToMembers.firstEntry();
+                if (first.getValue() instanceof String one) {
+                    due.add(one);
+                    atToMembers.pollFirstEntry();
+                } else {
+                    @SuppressWarnings("unchecked")
+                    ArrayList<String> several = (ArrayList<String>) first.getValue();
+                    int count = Math.min(max - due.size(), several.size());
+                    List<String> head = several.subList(0, count);
+                    due.addAll(head);
+                    head.clear();
+                    if (several.isEmpty()) {
+                        atToMembers.pollFirstEntry();
+                    }
+                }
+            }
+            for (String member : due) {
+                memberToAt.remove(member);
+            }
+            return due;
+        }
+    }
+
+    @Override
+    public void schedule(String queue, String member, Instant at) {
+        Schedule schedule = queueToSchedule.computeIfAbsent(queue, q -> new Schedule());
+        schedule.lock.lock();
+        try {
+            schedule.add(member, at.toEpochMilli());
+        } finally {
+            schedule.lock.unlock();
+        }
+    }
+
+    @Override
+    public List<String> takeDue(String queue, Instant now, int max) {
+        if (max <= 0) {
+            return List.of();
+        }
+        Schedule schedule = queueToSchedule.get(queue);
+        if (schedule == null) {
+            return List.of();
+        }
+        schedule.lock.lock();
+        try {
+            return schedule.takeDue(now.toEpochMilli(), max);
+        } finally {
+            schedule.lock.unlock();
+        }
     }
 }

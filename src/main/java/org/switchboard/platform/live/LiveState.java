@@ -1,14 +1,20 @@
 package org.switchboard.platform.live;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.LongSupplier;
 
 /**
- * Hot, short-lived shared state: counters with limits. Every operation is atomic across all the counters it names,
- * so two nodes (or two threads) can never both take the last unit of a cap. One implementation keeps it in memory
- * for a single node; a Redis one lets several nodes share it.
+ * Hot, short-lived shared state: counters with limits, values that expire, and schedules of work due at an instant.
+ * Every operation is atomic, so two nodes (or two threads) can never both take the last unit of a cap or both claim
+ * one reservation. One implementation keeps it in memory for a single node; a Redis one lets several nodes share it.
+ *
+ * <p>The value and schedule operations are chosen so that each is one Redis command (named on each method), so the
+ * Redis implementation is a thin translation. Keys and values are strings; a key holds either a value or a count
+ * ({@link #increment}), never both. An expired key reads as absent.
  */
 public interface LiveState {
 
@@ -30,4 +36,52 @@ public interface LiveState {
 
     /** The current value of a counter (seeding it when first used). */
     long current(Counter counter);
+
+    /** Stores {@code value} under {@code key} for {@code ttl} unless the key holds a value: {@code SET NX PX}. */
+    boolean putIfAbsent(String key, String value, Duration ttl);
+
+    /** Stores {@code value} under {@code key} for {@code ttl}, replacing what was there: {@code SET PX}. */
+    void put(String key, String value, Duration ttl);
+
+    /**
+     * Replaces the value of {@code key} with {@code value} (for {@code ttl} from now) only if it is exactly
+     * {@code expected}: {@code SET key value IFEQ expected PX ttl} (Redis 8.4; a three-line script before it).
+     * This is the one compare-and-set that state machines kept in live state build on.
+     */
+    boolean replace(String key, String expected, String value, Duration ttl);
+
+    /** The value of {@code key}: {@code GET}. */
+    Optional<String> get(String key);
+
+    /** Removes and returns the value of {@code key}, atomically, so exactly one caller gets it: {@code GETDEL}. */
+    Optional<String> take(String key);
+
+    /** Removes {@code key}: {@code DEL}. */
+    void delete(String key);
+
+    /**
+     * Removes {@code key} only if it holds exactly {@code expected} (so a holder releases only its own marker):
+     * {@code DELEX key IFEQ expected} (Redis 8.4; a three-line script before it).
+     */
+    boolean deleteIfEquals(String key, String expected);
+
+    /**
+     * Adds one to the count under {@code key} and returns the new count; a key that does not exist starts at 0 and
+     * expires {@code ttl} after this first use (later increments keep that expiry): {@code INCR}, then
+     * {@code PEXPIRE} when it answered 1.
+     */
+    long increment(String key, Duration ttl);
+
+    /**
+     * Puts {@code member} on {@code queue}, due at {@code at}; a member already on the queue moves to the new time:
+     * {@code ZADD queue at member}.
+     */
+    void schedule(String queue, String member, Instant at);
+
+    /**
+     * Removes and returns up to {@code max} members of {@code queue} due at or before {@code now}, earliest first.
+     * Each member is returned to exactly one caller, however many nodes ask: {@code ZRANGE BYSCORE} and {@code ZREM}
+     * in one script (or {@code ZPOPMIN} and a re-add of what is not yet due).
+     */
+    List<String> takeDue(String queue, Instant now, int max);
 }

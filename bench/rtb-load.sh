@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Load run of the RTB ping endpoint with wrk on loopback, bounded in time, against a baseline of the same server.
+#
+# One server is started (fresh SQLite store with the demo data, pinned to core 0; wrk on core 1 when taskset
+# exists). In that one run it measures GET /health (the raw speed of the HTTP server in this process), then
+# POST /rtbs.json?key=KEY with a form or JSON body whose caller_number rotates over the given callers, each after a
+# discarded warm-up. It prints req/s, the ratio to the baseline, p50 and p99 latency and the status codes answered.
+# Both runs go through the same Lua script, so the ratio compares server work, not wrk's.
+#
+# Usage: bench/rtb-load.sh [options]
+#   --key KEY          the RTB postback key to ping with (default: one issued on demo campaign 1 for this run)
+#   --callers LIST|N   comma-separated E.164 caller numbers, or a count N of generated ones (default 1000); with one
+#                      caller every ping after the first is answered by the ping shield
+#   --publisher-id ID  sent as publisher_id (default: none)
+#   --body form|json   how the parameters are sent (default form)
+#   --path PATH        the endpoint (default /rtbs.json)
+#   --seconds S        measured seconds per endpoint (default 10); WARMUP=seconds before each (default 5)
+#   --connections C    wrk connections (default 64)
+# Only processes this script started are stopped, by their PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bin/java-env
+
+KEY=""
+CALLERS="1000"
+PUBLISHER=""
+BODY="form"
+ENDPOINT="/rtbs.json"
+DURATION=10
+CONNECTIONS=64
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --key) KEY="$2"; shift 2 ;;
+        --callers) CALLERS="$2"; shift 2 ;;
+        --publisher-id) PUBLISHER="$2"; shift 2 ;;
+        --body) BODY="$2"; shift 2 ;;
+        --path) ENDPOINT="$2"; shift 2 ;;
+        --seconds) DURATION="$2"; shift 2 ;;
+        --connections) CONNECTIONS="$2"; shift 2 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+case "$BODY" in form|json) ;; *) echo "--body is form or json" >&2; exit 2 ;; esac
+[[ "$DURATION" =~ ^[0-9]+$ ]] || { echo "--seconds is a whole number" >&2; exit 2; }
+PORT="${BENCH_PORT:-18091}"
+API_KEY="sb_bench_key_0123456789abcdefghijkl"
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+[ -f target/switchboard.jar ] || ./mvnw -q -B -DskipTests package
+
+DATA="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$DATA"
+}
+trap cleanup EXIT
+TASKSET_SERVER=(); TASKSET_WRK=()
+if command -v taskset >/dev/null; then TASKSET_SERVER=(taskset -c 0); TASKSET_WRK=(taskset -c 1); fi
+
+SWITCHBOARD_PORT="$PORT" SWITCHBOARD_BIND_ADDRESS=127.0.0.1 SWITCHBOARD_DATA_DIR="$DATA" \
+    SWITCHBOARD_FIRST_ACCOUNT_API_KEY="$API_KEY" SWITCHBOARD_DEMO_DATA=true \
+    "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" -jar target/switchboard.jar >"$DATA/server.log" 2>&1 &
+SERVER_PID=$!
+BASE="http://127.0.0.1:$PORT"
+for _ in $(seq 1 300); do
+    curl -sf -m 1 "$BASE/health" >/dev/null 2>&1 && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server did not start:" >&2; cat "$DATA/server.log" >&2; exit 1; }
+    sleep 0.1
+done
+curl -sf -m 1 "$BASE/health" >/dev/null || { echo "the server did not answer /health within 30 s" >&2; exit 1; }
+
+if [ -z "$KEY" ]; then
+    KEY=$(curl -sf -m 10 -X POST -H "Authorization: Bearer $API_KEY" "$BASE/api/v2/campaigns/1/postback_keys" \
+        -d '{"type": "real_time_bidding", "name": "rtb-load"}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+    [ -n "$KEY" ] || { echo "could not issue an RTB key on campaign 1" >&2; exit 1; }
+fi
+
+# the callers as a Lua list: given numbers, or N generated ones (+13125000000, +13125000001, ...)
+if [[ "$CALLERS" =~ ^[0-9]+$ ]]; then
+    [ "$CALLERS" -ge 1 ] || { echo "--callers needs at least one caller" >&2; exit 2; }
+    LUA_CALLERS="local callers = {}; for i = 0, $CALLERS - 1 do callers[#callers + 1] = string.format(\"+1312%07d\", 5000000 + i) end"
+else
+    LUA_CALLERS="local callers = {"
+    IFS=',' read -ra LIST <<<"$CALLERS"
+    for c in "${LIST[@]}"; do
+        [[ "$c" =~ ^\+[1-9][0-9]{1,14}$ ]] || { echo "caller $c is not an E.164 number" >&2; exit 2; }
+        LUA_CALLERS="$LUA_CALLERS \"$c\","
+    done
+    LUA_CALLERS="$LUA_CALLERS }"
+fi
+
+# one script for both runs: the same per-request Lua work and the same status counting
+cat >"$DATA/load.lua" <<LUA
+$LUA_CALLERS
+local method, path, body_kind, publisher = os.getenv("RTB_METHOD"), os.getenv("RTB_PATH"), "$BODY", "$PUBLISHER"
+local n = 0
+statuses = {}
+local threads = {}
+
+function setup(thread)
+    table.insert(threads, thread)
+end
+
+local function encode(s)
+    return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+
+function request()
+    if method == "GET" then
+        return wrk.format("GET", path)
+    end
+    n = n + 1
+    local caller = callers[(n % #callers) + 1]
+    local body, headers
+    if body_kind == "json" then
+        body = '{"caller_number": "' .. caller .. '"' .. (publisher ~= "" and (', "publisher_id": "' .. publisher .. '"') or "") .. '}'
+        headers = {["Content-Type"] = "application/json"}
+    else
+        body = "caller_number=" .. encode(caller) .. (publisher ~= "" and ("&publisher_id=" .. encode(publisher)) or "")
+        headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
+    end
+    return wrk.format("POST", path, headers, body)
+end
+
+function response(status, headers, body)
+    statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+    for _, thread in ipairs(threads) do
+        for code, count in pairs(thread:get("statuses")) do
+            io.write(string.format("status %d: %d\n", code, count))
+        end
+    end
+end
+LUA
+
+run() { # label, method, path: a discarded warm-up, then the measured run; prints "rps p50 p99"
+    local label="$1" method="$2" path="$3" out
+    RTB_METHOD="$method" RTB_PATH="$path" "${TASKSET_WRK[@]}" \
+        wrk -t1 -c"$CONNECTIONS" -d"${WARMUP:-5}s" -s "$DATA/load.lua" "$BASE" >/dev/null
+    out=$(RTB_METHOD="$method" RTB_PATH="$path" "${TASKSET_WRK[@]}" \
+        wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$DATA/load.lua" "$BASE")
+    local rps p50 p99 statuses
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    statuses=$(echo "$out" | awk '/^status / {printf "%s%s %s", sep, $2, $3; sep=", "}')
+    echo "$label: $rps req/s, p50 $p50, p99 $p99 (answers: $statuses)$(echo "$out" | awk '/Socket errors/ {print ", " $0}')" >&2
+    echo "$rps"
+}
+
+echo "server pid $SERVER_PID on $BASE; $DURATION s measured per endpoint after ${WARMUP:-5} s of warm-up" >&2
+base=$(run "GET /health (baseline)" GET /health)
+rtb=$(run "POST $ENDPOINT ($BODY body, callers: $CALLERS)" POST "$ENDPOINT?key=$KEY")
+echo "ratio POST $ENDPOINT / baseline: $(awk "BEGIN {printf \"%.3f\", $rtb/$base}")"

@@ -1,0 +1,575 @@
+package org.switchboard.rtb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.Page;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.time.IsoMillis;
+import org.switchboard.tag.TagSet;
+
+/**
+ * The RTB log: every ping for 24 hours, then purged.
+ *
+ * <p>Writing never makes a ping wait for SQL. {@link #record} and the later events ({@link #claimed},
+ * {@link #confirmation}, {@link #expired}) put a row on a bounded queue and return; one virtual thread drains it every
+ * {@link #BATCH_WINDOW} or {@link #MAX_BATCH} rows, whichever comes first, and writes the batch (inserts, then
+ * updates, in queue order) in one transaction. When the queue is full (the store is down or far behind) the row is
+ * dropped, counted ({@link #dropped}) and logged at most every ten seconds, rather than blocking pings. A batch that
+ * fails is retried row by row, so one bad row loses no other. A purge deletes rows older than {@link #RETENTION}
+ * every {@link #PURGE_EVERY}.
+ *
+ * <p>Reads are account-scoped: another account's UUID is not found.
+ */
+public final class RtbLog implements AutoCloseable {
+    public static final Duration RETENTION = Duration.ofHours(24);
+    static final Duration BATCH_WINDOW = Duration.ofMillis(50);
+    static final int MAX_BATCH = 500;
+    static final int DEFAULT_CAPACITY = 100_000;
+    static final Duration PURGE_EVERY = Duration.ofMinutes(5);
+    private static final int PURGE_CHUNK = 5_000;
+    private static final Logger LOG = Logger.getLogger(RtbLog.class.getName());
+    private static final long MICROS = 1_000_000;
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final BlockingQueue<Item> queue;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile long lastDropLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+    private final Thread writer;
+    private final Thread purger;
+    private volatile boolean closing;
+    private final CountDownLatch stopPurge = new CountDownLatch(1);
+
+    public RtbLog(Jdbi jdbi, Clock clock) {
+        this(jdbi, clock, DEFAULT_CAPACITY);
+    }
+
+    /** {@code capacity}: rows waiting to be written before new ones are dropped. */
+    public RtbLog(Jdbi jdbi, Clock clock, int capacity) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.writer = Thread.ofVirtual().name("rtb-log-writer").start(this::writeBatches);
+        this.purger = Thread.ofVirtual().name("rtb-log-purge").start(this::purgePeriodically);
+    }
+
+    /** What waits on the queue: a row, an event on a logged reservation, or a flush marker. */
+    private sealed interface Item {}
+
+    private record Insert(RtbPing ping) implements Item {}
+
+    private record Claimed(String reservationUuid, String callUuid, Instant at) implements Item {}
+
+    private record Confirmation(String reservationUuid, RtbStatus answer, Instant at) implements Item {}
+
+    private record Expired(String reservationUuid, Instant at) implements Item {}
+
+    private record Flush(CompletableFuture<Void> done) implements Item {}
+
+    // --- writing ---------------------------------------------------------------------------------------------------
+
+    /** Logs a ping. Never blocks: a full queue drops it (counted). */
+    public void record(RtbPing ping) {
+        offer(new Insert(ping));
+    }
+
+    /** Logs that a call claimed the reservation. */
+    public void claimed(String reservationUuid, String callUuid, Instant at) {
+        offer(new Claimed(reservationUuid, callUuid, at));
+    }
+
+    /** Logs the answer to a confirmation of the reservation ({@code confirmed} or {@code no-target}). */
+    public void confirmation(String reservationUuid, RtbStatus answer, Instant at) {
+        offer(new Confirmation(reservationUuid, answer, at));
+    }
+
+    /** Logs that the reservation's TTL passed unclaimed. */
+    public void expired(String reservationUuid, Instant at) {
+        offer(new Expired(reservationUuid, at));
+    }
+
+    /** Rows dropped because the queue was full, since start. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Rows waiting to be written. */
+    int queued() {
+        return queue.size();
+    }
+
+    /** Rows that could not be written (each was tried on its own), since start. */
+    public long failed() {
+        return failed.get();
+    }
+
+    private void offer(Item item) {
+        if (closing || !queue.offer(item)) {
+            long total = dropped.incrementAndGet();
+            long now = System.nanoTime();
+            long last = lastDropLogNanos;
+            if (now - last > TimeUnit.SECONDS.toNanos(10)) {
+                lastDropLogNanos = now;
+                LOG.warning("RTB log queue full: " + total + " rows dropped so far (is the SQL store down or slow?)");
+            }
+        }
+    }
+
+    /** Waits until everything queued before the call is written (tests, shutdown). */
+    public void flush() {
+        if (!writer.isAlive()) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            queue.put(new Flush(done));
+            done.get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while flushing the RTB log", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the RTB log did not flush", e);
+        }
+    }
+
+    /** Writes what is queued, then stops the writer and the purge. Rows logged afterwards are dropped. */
+    @Override
+    public void close() {
+        closing = true;
+        stopPurge.countDown();
+        // neither thread is interrupted: an interrupt closes the socket of a JDBC call under way on a virtual thread
+        flush();
+        try {
+            writer.join(Duration.ofSeconds(10));
+            purger.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void writeBatches() {
+        List<Item> batch = new ArrayList<>(MAX_BATCH);
+        while (!closing || !queue.isEmpty()) {
+            try {
+                Item first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                // gather more for one window so a burst costs one commit, unless a flush is waiting
+                long deadline = System.nanoTime() + BATCH_WINDOW.toNanos();
+                while (batch.size() < MAX_BATCH && !(batch.getLast() instanceof Flush)) {
+                    if (queue.drainTo(batch, 1) == 0) {
+                        long left = deadline - System.nanoTime();
+                        Item next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                        if (next == null) {
+                            break;
+                        }
+                        batch.add(next);
+                    }
+                }
+            } catch (InterruptedException e) {
+                queue.drainTo(batch);
+            }
+            write(batch);
+            batch.clear();
+        }
+    }
+
+    private void write(List<Item> batch) {
+        List<Item> rows =
+                batch.stream().filter(item -> !(item instanceof Flush)).toList();
+        try {
+            if (!rows.isEmpty()) {
+                jdbi.useTransaction(handle -> writeAll(handle, rows));
+            }
+        } catch (RuntimeException e) {
+            // one bad row must not lose the others, and nothing may end this thread: retry row by row
+            for (Item row : rows) {
+                try {
+                    jdbi.useTransaction(handle -> writeAll(handle, List.of(row)));
+                } catch (RuntimeException single) {
+                    failed.incrementAndGet();
+                    LOG.log(Level.WARNING, "an RTB log row could not be written", single);
+                }
+            }
+        }
+        for (Item item : batch) {
+            if (item instanceof Flush flush) {
+                flush.done().complete(null);
+            }
+        }
+    }
+
+    private static void writeAll(Handle handle, List<Item> rows) {
+        PreparedBatch inserts = handle.prepareBatch("""
+                INSERT INTO rtb_pings (uuid, account_id, key_id, key_name, campaign_id, publisher_id, caller_number,
+                    inbound_number, status, shielded, info, params, tags, passthrough, considered, reservation_uuid,
+                    buyer_id, payout_micros, seconds, expires_at, created_at)
+                VALUES (:uuid, :account, :key, :keyName, :campaign, :publisher, :caller, :inbound, :status, :shielded,
+                    :info, :params, :tags, :passthrough, :considered, :reservation, :buyer, :payout, :seconds,
+                    :expiresAt, :createdAt)""");
+        for (Item item : rows) {
+            if (item instanceof Insert(RtbPing p)) {
+                inserts.bind("uuid", p.uuid())
+                        .bind("account", p.accountId().value())
+                        .bind("key", p.keyId())
+                        .bind("keyName", p.keyName())
+                        .bind("campaign", p.campaignId())
+                        .bind("publisher", p.publisherId().orElse(null))
+                        .bind("caller", p.callerNumber().orElse(null))
+                        .bind("inbound", p.inboundNumber().orElse(null))
+                        .bind("status", p.status().word())
+                        .bind("shielded", p.shielded())
+                        .bind("info", p.info().map(RtbLog::clip).orElse(null))
+                        .bind("params", Json.writeString(withoutSecrets(p.params())))
+                        .bind("tags", p.tags().toStored())
+                        .bind("passthrough", Json.writeString(passthroughJson(p.passthrough())))
+                        .bind("considered", Json.writeString(consideredJson(p.considered())))
+                        .bind("reservation", p.reservationUuid().orElse(null))
+                        .bind("buyer", p.buyerId().orElse(null))
+                        .bind("payout", p.payout().map(RtbLog::micros).orElse(null))
+                        .bind("seconds", p.seconds().isPresent() ? p.seconds().getAsInt() : null)
+                        .bind(
+                                "expiresAt",
+                                p.expiresAt().map(Instant::toEpochMilli).orElse(null))
+                        .bind("createdAt", p.createdAt().toEpochMilli())
+                        .add();
+            }
+        }
+        if (inserts.size() > 0) {
+            inserts.execute();
+        }
+        // events after the inserts: a reservation's row may be in this very batch
+        for (Item item : rows) {
+            switch (item) {
+                case Claimed c ->
+                    handle.createUpdate("""
+                                    UPDATE rtb_pings SET claimed_at = :at, call_uuid = :call, final_status = 'claimed'
+                                    WHERE uuid = :uuid""")
+                            .bind("at", c.at().toEpochMilli())
+                            .bind("call", c.callUuid())
+                            .bind("uuid", c.reservationUuid())
+                            .execute();
+                case Confirmation c ->
+                    handle.createUpdate("""
+                                    UPDATE rtb_pings SET confirmed_at = :at, confirmation = :answer,
+                                        final_status = CASE WHEN final_status IS NULL AND :answer = 'confirmed'
+                                            THEN 'confirmed' ELSE final_status END
+                                    WHERE uuid = :uuid""")
+                            .bind("at", c.at().toEpochMilli())
+                            .bind("answer", c.answer().word())
+                            .bind("uuid", c.reservationUuid())
+                            .execute();
+                case Expired e ->
+                    handle.createUpdate("""
+                                    UPDATE rtb_pings SET expired_at = :at, final_status = 'expired'
+                                    WHERE uuid = :uuid AND (final_status IS NULL OR final_status = 'confirmed')""")
+                            .bind("at", e.at().toEpochMilli())
+                            .bind("uuid", e.reservationUuid())
+                            .execute();
+                case Insert i -> {
+                    // written above
+                }
+                case Flush f -> {
+                    // not a row
+                }
+            }
+        }
+    }
+
+    /** The request's parameters without anything that is a credential (the key must never be stored). */
+    private static Map<String, String> withoutSecrets(Map<String, String> params) {
+        Map<String, String> kept = new TreeMap<>(params);
+        kept.keySet().removeIf(name -> name.equals("key") || name.equals("api_key") || name.equals("call_key"));
+        return kept;
+    }
+
+    private static String clip(String text) {
+        return text.length() > 500 ? text.substring(0, 500) : text;
+    }
+
+    /** Dollars to integer micro-dollars, rounding half up below a micro-dollar. */
+    static long micros(BigDecimal dollars) {
+        return dollars.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
+    }
+
+    /** Micro-dollars to dollars without trailing zeros ({@code 1173000} is {@code 1.173}). */
+    static BigDecimal dollars(long micros) {
+        BigDecimal stripped = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+    }
+
+    private static ArrayNode passthroughJson(List<RtbPing.Passthrough> passthrough) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (RtbPing.Passthrough p : passthrough) {
+            ObjectNode node = out.addObject();
+            node.put("webhook_id", p.webhookId());
+            node.put("name", p.name());
+            node.put("status", p.status());
+            node.put("elapsed_ms", p.elapsedMillis());
+            node.set("response_tags", Json.tree(p.responseTags()));
+        }
+        return out;
+    }
+
+    private static ArrayNode consideredJson(List<RtbPing.ConsideredBuyer> considered) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (RtbPing.ConsideredBuyer c : considered) {
+            ObjectNode node = out.addObject();
+            node.put("buyer_id", c.buyerId());
+            node.put("buyer_name", c.buyerName());
+            node.put("chosen", c.chosen());
+            node.put("status", c.status().map(RtbStatus::word).orElse(null));
+            node.put("reason", c.reason());
+        }
+        return out;
+    }
+
+    // --- purge -----------------------------------------------------------------------------------------------------
+
+    /** Deletes every account's rows created more than {@link #RETENTION} before {@code now}; returns how many. */
+    public long purge(Instant now) {
+        long cutoff = now.minus(RETENTION).toEpochMilli();
+        long total = 0;
+        while (true) {
+            // in chunks, so the writer (and on SQLite every other writer) waits for short transactions only
+            int deleted = jdbi.withHandle(handle -> handle.createUpdate("""
+                            DELETE FROM rtb_pings WHERE id IN
+                                (SELECT id FROM rtb_pings WHERE created_at < :cutoff LIMIT :chunk)""")
+                    .bind("cutoff", cutoff)
+                    .bind("chunk", PURGE_CHUNK)
+                    .execute());
+            total += deleted;
+            if (deleted < PURGE_CHUNK) {
+                return total;
+            }
+        }
+    }
+
+    private void purgePeriodically() {
+        while (true) {
+            try {
+                if (stopPurge.await(PURGE_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+                purge(clock.instant());
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "purging the RTB log failed; trying again later", e);
+            }
+        }
+    }
+
+    // --- reading ---------------------------------------------------------------------------------------------------
+
+    /** Which pings a list shows; empty parts do not filter. {@code status} matches the answer or the final status. */
+    public record Filter(
+            Optional<Long> keyId,
+            Optional<Long> publisherId,
+            Optional<RtbStatus> status,
+            Optional<Instant> from,
+            Optional<Instant> to) {
+        public static final Filter NONE =
+                new Filter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** The account's ping with this UUID. */
+    public Optional<RtbPingOut> find(AccountId account, String uuid) {
+        if (!Reservation.isUuid(uuid)) {
+            return Optional.empty();
+        }
+        return jdbi.withHandle(
+                handle -> handle.createQuery("SELECT * FROM rtb_pings WHERE account_id = :account AND uuid = :uuid")
+                        .bind("account", account.value())
+                        .bind("uuid", uuid)
+                        .map((rs, ctx) -> out(rs))
+                        .findOne());
+    }
+
+    /** One page of the account's pings matching {@code filter}, newest first. */
+    public Page<RtbPingOut> list(AccountId account, Filter filter, PageRequest page) {
+        Map<String, Object> binds = new LinkedHashMap<>();
+        List<String> conditions = new ArrayList<>(List.of("account_id = :account"));
+        binds.put("account", account.value());
+        filter.keyId().ifPresent(id -> {
+            conditions.add("key_id = :key");
+            binds.put("key", id);
+        });
+        filter.publisherId().ifPresent(id -> {
+            conditions.add("publisher_id = :publisher");
+            binds.put("publisher", id);
+        });
+        filter.status().ifPresent(status -> {
+            conditions.add("(status = :status OR final_status = :status)");
+            binds.put("status", status.word());
+        });
+        filter.from().ifPresent(from -> {
+            conditions.add("created_at >= :from");
+            binds.put("from", from.toEpochMilli());
+        });
+        filter.to().ifPresent(to -> {
+            conditions.add("created_at < :to");
+            binds.put("to", to.toEpochMilli());
+        });
+        String where = " WHERE " + String.join(" AND ", conditions);
+        return jdbi.withHandle(handle -> new Page<>(
+                handle.createQuery("SELECT * FROM rtb_pings" + where
+                                + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset")
+                        .bindMap(binds)
+                        .bind("limit", page.perPage())
+                        .bind("offset", page.offset())
+                        .map((rs, ctx) -> out(rs))
+                        .list(),
+                handle.createQuery("SELECT COUNT(*) FROM rtb_pings" + where)
+                        .bindMap(binds)
+                        .mapTo(Long.class)
+                        .one()));
+    }
+
+    /**
+     * Counts of the account's pings since {@code since} by status (the final status once there is one: claimed,
+     * confirmed, expired; else the answer), in total, per key and per publisher.
+     */
+    public RtbDashboardOut dashboard(AccountId account, Instant since) {
+        Instant until = clock.instant();
+        record Group(Long id, String name, String status, long count) {}
+        String current = "COALESCE(final_status, status)";
+        List<Group> byKey = jdbi.withHandle(handle -> handle.createQuery("SELECT key_id, MAX(key_name), " + current
+                        + ", COUNT(*) FROM rtb_pings WHERE account_id = :account AND created_at >= :since"
+                        + " GROUP BY key_id, " + current + " ORDER BY key_id")
+                .bind("account", account.value())
+                .bind("since", since.toEpochMilli())
+                .map((rs, ctx) -> new Group(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+                .list());
+        List<Group> byPublisher = jdbi.withHandle(handle -> handle.createQuery("SELECT publisher_id, " + current
+                        + ", COUNT(*) FROM rtb_pings WHERE account_id = :account AND created_at >= :since"
+                        + " GROUP BY publisher_id, " + current + " ORDER BY publisher_id")
+                .bind("account", account.value())
+                .bind("since", since.toEpochMilli())
+                .map((rs, ctx) -> {
+                    long id = rs.getLong(1);
+                    return new Group(rs.wasNull() ? null : id, null, rs.getString(2), rs.getLong(3));
+                })
+                .list());
+        Map<String, Long> totals = new TreeMap<>();
+        Map<Long, RtbDashboardOut.KeyCounts> keys = new LinkedHashMap<>();
+        for (Group g : byKey) {
+            totals.merge(g.status(), g.count(), Long::sum);
+            RtbDashboardOut.KeyCounts counts =
+                    keys.computeIfAbsent(g.id(), id -> new RtbDashboardOut.KeyCounts(id, g.name(), new TreeMap<>()));
+            counts.statuses().merge(g.status(), g.count(), Long::sum);
+        }
+        Map<Optional<Long>, Map<String, Long>> publishers = new LinkedHashMap<>();
+        for (Group g : byPublisher) {
+            publishers
+                    .computeIfAbsent(Optional.ofNullable(g.id()), id -> new TreeMap<>())
+                    .merge(g.status(), g.count(), Long::sum);
+        }
+        return new RtbDashboardOut(
+                IsoMillis.format(since),
+                IsoMillis.format(until),
+                totals.values().stream().mapToLong(Long::longValue).sum(),
+                totals,
+                keys.values().stream()
+                        .map(k -> new RtbDashboardOut.KeyOut(
+                                k.keyId(),
+                                k.keyName(),
+                                k.statuses().values().stream()
+                                        .mapToLong(Long::longValue)
+                                        .sum(),
+                                k.statuses()))
+                        .toList(),
+                publishers.entrySet().stream()
+                        .map(e -> new RtbDashboardOut.PublisherOut(
+                                e.getKey().orElse(null),
+                                e.getValue().values().stream()
+                                        .mapToLong(Long::longValue)
+                                        .sum(),
+                                e.getValue()))
+                        .toList());
+    }
+
+    private static RtbPingOut out(ResultSet rs) throws SQLException {
+        return new RtbPingOut(
+                rs.getString("uuid"),
+                rs.getString("status"),
+                optionalText(rs, "final_status"),
+                rs.getBoolean("shielded"),
+                optionalText(rs, "info"),
+                rs.getLong("key_id"),
+                rs.getString("key_name"),
+                rs.getLong("campaign_id"),
+                optionalLong(rs, "publisher_id"),
+                optionalText(rs, "caller_number"),
+                optionalText(rs, "inbound_number"),
+                optionalText(rs, "reservation_uuid"),
+                optionalLong(rs, "buyer_id"),
+                optionalLong(rs, "payout_micros") == null ? null : dollars(rs.getLong("payout_micros")),
+                optionalLong(rs, "seconds") == null ? null : rs.getInt("seconds"),
+                instant(rs, "expires_at"),
+                IsoMillis.format(Instant.ofEpochMilli(rs.getLong("created_at"))),
+                instant(rs, "claimed_at"),
+                optionalText(rs, "call_uuid"),
+                instant(rs, "confirmed_at"),
+                optionalText(rs, "confirmation"),
+                instant(rs, "expired_at"),
+                readJson(rs, "params"),
+                TagSet.fromStored(rs.getString("tags")).asMap(),
+                readJson(rs, "passthrough"),
+                readJson(rs, "considered"));
+    }
+
+    private static String optionalText(ResultSet rs, String column) throws SQLException {
+        return rs.getString(column);
+    }
+
+    private static Long optionalLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static String instant(ResultSet rs, String column) throws SQLException {
+        Long millis = optionalLong(rs, column);
+        return millis == null ? null : IsoMillis.format(Instant.ofEpochMilli(millis));
+    }
+
+    private static JsonNode readJson(ResultSet rs, String column) throws SQLException {
+        try {
+            return Json.MAPPER.readTree(rs.getString(column));
+        } catch (java.io.IOException e) {
+            throw new SQLException("unreadable " + column + " in the RTB log", e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.switchboard.rtb;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Function;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+
+/**
+ * The RTB log for the account owner (never the publisher: it names buyers and why they were passed over), with the
+ * account's API key:
+ * <ul>
+ *   <li>{@code GET /api/v2/rtb_pings}: pings newest first, filtered by {@code key_id}, {@code publisher_id},
+ *       {@code status} (the answer or the final status), {@code from}, {@code to}; paged like every list;
+ *   <li>{@code GET /api/v2/rtb_pings/{uuid}} and {@code GET /call_reservations/{uuid}} (the reference's page for a
+ *       ping's UUID): one ping; another account's UUID is a 404 like an unknown one;
+ *   <li>{@code GET /api/v2/rtb_dashboard?minutes=15}: counts by status per key and per publisher (1 to 1440 minutes).
+ * </ul>
+ */
+public final class RtbLogRoutes {
+    private final RtbLog log;
+    private final Function<ServerRequest, AccountId> auth;
+    private final Clock clock;
+
+    public RtbLogRoutes(RtbLog log, Function<ServerRequest, AccountId> auth, Clock clock) {
+        this.log = log;
+        this.auth = auth;
+        this.clock = clock;
+    }
+
+    public void register(HttpRules rules) {
+        rules.get("/api/v2/rtb_pings", (req, res) -> {
+            AccountId account = auth.apply(req);
+            PageRequest page = PageRequest.of(req);
+            RtbLog.Filter filter = new RtbLog.Filter(
+                    Http.idQuery(req, "key_id"),
+                    Http.idQuery(req, "publisher_id"),
+                    Http.query(req, "status")
+                            .map(word -> RtbStatus.fromWord(word)
+                                    .orElseThrow(
+                                            () -> new ApiException.BadRequest("status", "is not an RTB status word"))),
+                    Http.instantQuery(req, "from"),
+                    Http.instantQuery(req, "to"));
+            Http.page(req, res, page, log.list(account, filter, page));
+        });
+        rules.get("/api/v2/rtb_pings/{uuid}", this::one);
+        rules.get("/call_reservations/{uuid}", this::one);
+        rules.get("/api/v2/rtb_dashboard", (req, res) -> {
+            AccountId account = auth.apply(req);
+            int minutes = Http.intQuery(req, "minutes", 15, 1, 1_440);
+            Http.ok(res, log.dashboard(account, clock.instant().minus(Duration.ofMinutes(minutes))));
+        });
+    }
+
+    private void one(ServerRequest req, ServerResponse res) {
+        AccountId account = auth.apply(req);
+        String uuid = req.path().pathParameters().get("uuid");
+        Http.ok(
+                res,
+                log.find(account, uuid).orElseThrow(() -> new ApiException.NotFound("no RTB ping with uuid " + uuid)));
+    }
+}
