@@ -32,6 +32,7 @@ class RtbLogIT extends ServerIT {
 
     private Setup setup() {
         Api api = newAccount();
+        api.patch("/api/v2/account", "{\"features\": {\"real_time_bidding\": true}}");
         long campaign = api.post("/api/v2/campaigns", "{\"name\": \"RTB\"}").id();
         long a = api.post("/api/v2/publishers", "{\"name\": \"Pub A\"}").id();
         long b = api.post("/api/v2/publishers", "{\"name\": \"Pub B\"}").id();
