@@ -38,6 +38,7 @@ import org.switchboard.directory.DirectoryService;
 import org.switchboard.number.TrackingNumberRepository;
 import org.switchboard.number.TrackingNumberService;
 import org.switchboard.openapi.OpenApiRoutes;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.config.SwitchboardConfig;
 import org.switchboard.platform.db.Database;
 import org.switchboard.platform.http.CrudRoutes;
@@ -62,8 +63,13 @@ import org.switchboard.postback.PostbackLog;
 import org.switchboard.publisher.PublisherRepository;
 import org.switchboard.publisher.PublisherService;
 import org.switchboard.routing.RoutingService;
+import org.switchboard.rtb.PingShield;
+import org.switchboard.rtb.ReservationStore;
+import org.switchboard.rtb.RtbConfigCache;
 import org.switchboard.rtb.RtbLog;
 import org.switchboard.rtb.RtbLogRoutes;
+import org.switchboard.rtb.RtbRoutes;
+import org.switchboard.rtb.RtbService;
 import org.switchboard.tag.GeoTagger;
 import org.switchboard.telephony.CallControlRoutes;
 import org.switchboard.telephony.CarrierControls;
@@ -94,6 +100,8 @@ public final class Wiring implements AutoCloseable {
     private final CarrierControls carrierControls;
     private final ConversionService conversions;
     private final RtbLog rtbLog;
+    private final RtbService rtb;
+    private final RtbConfigCache rtbCache;
 
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
@@ -102,6 +110,7 @@ public final class Wiring implements AutoCloseable {
                 config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.databasePoolSize());
         try {
             var jdbi = database.jdbi();
+            var changes = new ConfigChanges();
             this.accounts = new AccountRepository(jdbi, clock);
             var auth = new Authenticator(accounts);
             var campaigns = new CampaignRepository(jdbi, clock);
@@ -141,8 +150,15 @@ public final class Wiring implements AutoCloseable {
                     conversionCriteria, callConversions, callRecords, webhookHooks, this::liveCall, clock);
             // one live state for caps, reservations and the ping shield, so a reservation and a call share counters
             var live = new InMemoryLiveState(clock);
-            var routingService =
-                    new RoutingService(buyers, groups, callerLists, live, callRecords::connectedSince, new Random());
+            // calls claim the reservations of RTB pings; the RTB engine is built later, from this routing
+            var routingService = new RoutingService(
+                    buyers,
+                    groups,
+                    callerLists,
+                    live,
+                    callRecords::connectedSince,
+                    new Random(),
+                    this::claimReservation);
             this.calls = new CallService(
                     callRecords,
                     numbers,
@@ -157,6 +173,11 @@ public final class Wiring implements AutoCloseable {
 
             HttpRouting.Builder routing = HttpRouting.builder();
             HttpErrors.register(routing);
+            routing.addFilter((chain, req, res) -> {
+                chain.proceed();
+                noteConfigurationChange(
+                        changes, req.prologue().method().text(), req.path().path());
+            });
             new AccountRoutes(accounts, auth, config.operatorToken()).register(routing);
             CrudRoutes.register(routing, "/api/v2/campaigns", auth::require, services.campaigns());
             CrudRoutes.register(routing, "/api/v2/publishers", auth::require, services.publishers());
@@ -241,8 +262,37 @@ public final class Wiring implements AutoCloseable {
             postbackLog.register(routing, auth::require);
             // RTB log: pings written in batches off the ping path, read by the account owner
             this.rtbLog = new RtbLog(jdbi, clock);
-            new RtbLogRoutes(rtbLog, auth::require, clock).register(routing);
-            this.uploads = new CallerListUploads(jdbi, callerLists, clock);
+            var reservations = new ReservationStore(live, clock);
+            this.rtbCache = new RtbConfigCache(
+                    new RtbConfigCache.Sources(
+                            accounts,
+                            postbackKeys,
+                            campaigns,
+                            publishers,
+                            numbers,
+                            buyers,
+                            groups,
+                            callerLists,
+                            webhooks,
+                            conversionCriteria),
+                    changes,
+                    clock,
+                    java.time.Duration.ofSeconds(config.configCacheSeconds()));
+            this.rtb = new RtbService(
+                    new RtbService.Parts(
+                            rtbCache,
+                            routingService,
+                            dispatcher,
+                            geo,
+                            reservations,
+                            new PingShield(live, reservations, clock),
+                            rtbLog,
+                            live),
+                    clock);
+            rtb.start(java.time.Duration.ofSeconds(1));
+            new RtbRoutes(rtb).register(routing);
+            new RtbLogRoutes(rtbLog, auth::require, clock, rtb::processing).register(routing);
+            this.uploads = new CallerListUploads(jdbi, callerLists, clock, changes::callerListsChanged);
             uploads.resumePending();
             var callerListRoutes = new CallerListRoutes(
                     callerLists, uploads, new CallerListKeyAccess(postbackKeys, postbackLog, secrets, auth::require));
@@ -325,6 +375,30 @@ public final class Wiring implements AutoCloseable {
         return new Wiring(config, clock, Optional.of(hooks));
     }
 
+    /** A call's claim of an RTB reservation, answered by the RTB engine (built after the routing it uses). */
+    private java.util.Optional<RoutingService.Claim> claimReservation(
+            AccountId account, String inboundNumber, String callerNumber, String callUuid) {
+        return rtb.claim(account, inboundNumber, callerNumber, callUuid);
+    }
+
+    /**
+     * Writes through the admin API may change what the RTB engine caches; the call-control API, reads and the keyed
+     * endpoints that only record data (postbacks) do not.
+     */
+    private static void noteConfigurationChange(ConfigChanges changes, String method, String path) {
+        if (method.equals("GET")
+                || method.equals("HEAD")
+                || !path.startsWith("/api/v2/")
+                || path.startsWith("/api/v2/call_control/")) {
+            return;
+        }
+        if (path.contains("/caller_lists")) {
+            changes.callerListsChanged();
+        } else {
+            changes.configurationChanged();
+        }
+    }
+
     /** A call as hooks see it; used by parts built before the call service (conversions decided after the end). */
     private org.switchboard.call.LiveCall liveCall(String uuid) {
         return calls.liveCall(uuid);
@@ -376,6 +450,8 @@ public final class Wiring implements AutoCloseable {
         calls.close();
         uploads.close();
         carrierControls.close();
+        rtb.close();
+        rtbCache.close();
         rtbLog.close();
         webhookHooks.close();
         outbound.close();

@@ -69,6 +69,9 @@ public final class CallService implements AutoCloseable {
     private static final class Live {
         final String callKey;
         RoutingService.Hold hold = RoutingService.Hold.NONE;
+        /** The RTB reservation the call claimed: its caps, held since the ping, serve the first dial of its buyer. */
+        Optional<RoutingService.Claim> claim = Optional.empty();
+
         final List<ScheduledFuture<?>> timers = new ArrayList<>();
         ScheduledFuture<?> watchdog;
 
@@ -136,6 +139,13 @@ public final class CallService implements AutoCloseable {
         TagSet tags = tagging.initialTags(tracking.accountId(), campaign, tracking, caller);
         CallTagging.Repeat repeat = tagging.repeat(tracking.accountId(), campaign, caller, uuid, now);
         tags = tags.withAll(repeat.carriedTags());
+        // a call from a caller an RTB ping reserved a buyer for, to the number the ping answered, claims it
+        Optional<RoutingService.Claim> claim = routing.claim(tracking.accountId(), tracking.number(), caller, uuid);
+        if (claim.isPresent()) {
+            tags = tags.withAll(claim.get().tags())
+                    .replacing(
+                            "rtb_reservation_uuid", java.util.Set.of(claim.get().reservationUuid()));
+        }
         Call call = calls.insert(new CallRepository.NewCall(
                 uuid,
                 tracking.accountId(),
@@ -149,19 +159,39 @@ public final class CallService implements AutoCloseable {
                 Secrets.digest(callKey),
                 tags,
                 now));
-        uuidToLive.put(uuid, new Live(callKey));
+        Live started = new Live(callKey);
+        started.claim = claim;
+        uuidToLive.put(uuid, started);
         event(
                 call,
                 CallState.RINGING,
                 "call arrived on " + tracking.number() + " for campaign " + campaign.name()
-                        + (repeat.repeatCall() ? " (repeat caller)" : ""));
+                        + (repeat.repeatCall() ? " (repeat caller)" : "")
+                        + claim.map(c -> "; it claims RTB reservation " + c.reservationUuid())
+                                .orElse(""));
         TagSet routedTags = startHooks(call);
         RoutingPlan plan = routing.plan(
                 tracking.accountId(), campaign.id(), routedTags, caller, repeat.routing(), clock.instant());
         List<Long> order = plan.order().stream().map(c -> c.buyer().id()).toList();
-        calls.updateRouting(call.id(), routedTags, order, plan.considered());
+        List<Consideration> considered = plan.considered();
+        if (claim.isPresent()) {
+            // the reserved buyer first (its caps may already be held for this call, so the cap check does not apply
+            // to it), or only it when the key routes only to reserved buyers
+            long reserved = claim.get().buyerId();
+            List<Long> claimedOrder = new ArrayList<>(List.of(reserved));
+            if (!claim.get().onlyReservedBuyer()) {
+                order.stream().filter(id -> id != reserved).forEach(claimedOrder::add);
+            }
+            order = claimedOrder;
+            considered = new ArrayList<>(considered);
+            considered.replaceAll(c -> c.buyerId() == reserved
+                    ? c.withReason(
+                            true, "reserved by RTB reservation " + claim.get().reservationUuid())
+                    : c);
+        }
+        calls.updateRouting(call.id(), routedTags, order, considered);
         Call routed = calls.findByUuid(uuid).orElseThrow();
-        if (plan.blocked().isPresent()) {
+        if (plan.blocked().isPresent() && claim.isEmpty()) {
             return end(routed, CallOutcome.NO_BUYER, plan.blocked().get(), Optional.empty(), Optional.empty());
         }
         return dialNext(routed);
@@ -231,6 +261,8 @@ public final class CallService implements AutoCloseable {
             String buyerName = buyer == null ? "buyer " + current.get().buyerId() : buyer.name();
             if (outcome == AttemptOutcome.ANSWERED) {
                 calls.markConnected(call.id(), current.get().buyerId(), now);
+                routing.recordAnswer(
+                        call.accountId(), call.callerNumber(), current.get().buyerId(), now);
                 Call connected = withTags(call, buyer == null ? TagSet.empty() : buyer.tags());
                 event(connected, CallState.CONNECTED, buyerName + " answered");
                 annotate(connected, current.get().buyerId(), true, "answered");
@@ -516,14 +548,21 @@ public final class CallService implements AutoCloseable {
             }
             Buyer buyer = found.get();
             Instant now = clock.instant();
-            RoutingService.Result reserved = routing.reserve(call.accountId(), buyer, now);
+            Live claimed = live(call.uuid());
+            Optional<RoutingService.Hold> held =
+                    claimed.claim.filter(c -> c.buyerId() == buyerId).flatMap(RoutingService.Claim::hold);
+            claimed.claim = claimed.claim.filter(c -> c.buyerId() != buyerId);
+            RoutingService.Result reserved = held.isPresent()
+                    ? new RoutingService.Result(held, Optional.empty())
+                    : routing.reserve(call.accountId(), buyer, now);
             if (reserved.hold().isEmpty()) {
                 annotate(call, buyerId, false, reserved.refusal().orElse("capped"));
                 continue;
             }
             Live live = live(call.uuid());
             live.hold = reserved.hold().get();
-            int seq = calls.addAttempt(call.id(), buyerId, buyer.destination(), now);
+            String destination = destination(call, buyer);
+            int seq = calls.addAttempt(call.id(), buyerId, destination, now);
             String uuid = call.uuid();
             live.watch(timers.schedule(
                     () -> Thread.ofVirtual().start(() -> giveUpDial(uuid, seq, buyer)),
@@ -543,14 +582,14 @@ public final class CallService implements AutoCloseable {
                 hooks.onSelected(current, buyer, tagsOf(call.uuid()));
                 return null;
             });
-            Map<String, String> sipHeaders = buyer.destination().startsWith("sip")
+            Map<String, String> sipHeaders = destination.startsWith("sip")
                     ? Map.of("X-PH-RetreaverUUID", call.uuid(), "X-PH-RetreaverKey", live.callKey)
                     : Map.of();
             return new Instruction.Dial(
                     call.uuid(),
                     seq,
                     buyer.id(),
-                    buyer.destination(),
+                    destination,
                     !sipHeaders.isEmpty(),
                     buyer.ringTimeoutSeconds(),
                     sipHeaders);
@@ -562,6 +601,26 @@ public final class CallService implements AutoCloseable {
                 anyDialled ? "no buyer answered" : "no buyer could take the call",
                 Optional.empty(),
                 Optional.empty());
+    }
+
+    /**
+     * Where to dial a buyer: a transfer number its RTB bid gave for this call ({@code retreaver_rtb_<id>_number}, a
+     * dynamic buyer's number), when it is one; else the buyer's destination.
+     */
+    private static String destination(Call call, Buyer buyer) {
+        String dynamic = null;
+        for (String value : call.tags().values("retreaver_rtb_" + buyer.id() + "_number")) {
+            dynamic = value;
+        }
+        if (dynamic != null) {
+            try {
+                return PhoneNumbers.requireDialable("number", dynamic.strip());
+            } catch (org.switchboard.platform.http.ApiException e) {
+                LOG.fine("call " + call.uuid() + ": buyer " + buyer.id()
+                        + "'s bid number is not dialable; using its destination");
+            }
+        }
+        return buyer.destination();
     }
 
     /** Ends a call that never connected (or is being closed on hang-up). */

@@ -116,6 +116,31 @@ public final class CallerListRepository {
                 .list());
     }
 
+    /** The lists of these owners (without their numbers), in one query. */
+    public List<CallerList> listsOf(AccountId account, CallerList.Owner owner, List<Long> ownerIds) {
+        if (ownerIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT * FROM caller_lists
+                        WHERE account_id = :account AND owner_kind = :owner_kind AND owner_id IN (<owners>)
+                        ORDER BY id""")
+                .bind("account", account.value())
+                .bind("owner_kind", owner.stored())
+                .bindList("owners", ownerIds)
+                .map(CallerListRepository::map)
+                .list());
+    }
+
+    /** Every number of a list, as it is stored (E.164). The list must be known to belong to the caller's account. */
+    public List<String> allNumbers(long listId) {
+        return jdbi.withHandle(
+                handle -> handle.createQuery("SELECT number FROM caller_list_numbers WHERE list_id = :list")
+                        .bind("list", listId)
+                        .mapTo(String.class)
+                        .list());
+    }
+
     /** Deletes every list of a campaign or buyer with its numbers, inside the owner's deletion transaction. */
     public static void deleteOwnedBy(Handle handle, CallerList.Owner owner, long ownerId) {
         handle.createUpdate("""

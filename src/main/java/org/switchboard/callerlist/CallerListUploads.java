@@ -56,14 +56,17 @@ public final class CallerListUploads implements AutoCloseable {
     private final Jdbi jdbi;
     private final CallerListRepository lists;
     private final Clock clock;
+    private final Runnable onApplied;
     /** One upload at a time, in the order accepted: two uploads to one list must not interleave. */
     private final ExecutorService workers = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("caller-list-upload").factory());
 
-    public CallerListUploads(Jdbi jdbi, CallerListRepository lists, Clock clock) {
+    /** {@code onApplied}: told when an upload has changed a list (caches of list numbers reload). */
+    public CallerListUploads(Jdbi jdbi, CallerListRepository lists, Clock clock, Runnable onApplied) {
         this.jdbi = jdbi;
         this.lists = lists;
         this.clock = clock;
+        this.onApplied = onApplied;
     }
 
     /** Takes up the uploads a previous run accepted and did not finish. */
@@ -118,6 +121,7 @@ public final class CallerListUploads implements AutoCloseable {
             Parsed parsed = parse(row.body());
             int applied =
                     lists.applyUpload(row.listId(), row.clearFirst(), row.action() == Action.CREATE, parsed.numbers());
+            onApplied.run();
             finish(id, "completed", parsed.lines(), applied, parsed.errors());
         } catch (RuntimeException e) {
             if (workers.isShutdown()) {

@@ -27,6 +27,7 @@ public final class RoutingService {
     private final LiveState live;
     private final CapCounters.Seeds seeds;
     private final RandomGenerator random;
+    private final Reservations reservations;
 
     public RoutingService(
             BuyerRepository buyers,
@@ -34,18 +35,129 @@ public final class RoutingService {
             CallerListRepository callerLists,
             LiveState live,
             CapCounters.Seeds seeds,
-            RandomGenerator random) {
+            RandomGenerator random,
+            Reservations reservations) {
         this.buyers = buyers;
         this.groups = groups;
         this.callerLists = callerLists;
         this.live = live;
         this.seeds = seeds;
         this.random = random;
+        this.reservations = reservations;
     }
 
     /** Units of caps held for one dialled buyer: window caps are kept on answer, live ones until the call ends. */
     public record Hold(List<LiveState.Counter> windows, List<LiveState.Counter> live) {
         public static final Hold NONE = new Hold(List.of(), List.of());
+
+        /**
+         * The counters' keys and ends, to give the units back later from elsewhere (an expired RTB reservation):
+         * {@code W|key|endMillis} for window caps, {@code L|key|endMillis} for live ones, joined by newlines.
+         */
+        public String encode() {
+            StringBuilder out = new StringBuilder();
+            windows.forEach(c -> out.append("W|")
+                    .append(c.key())
+                    .append('|')
+                    .append(c.expiresAt().toEpochMilli())
+                    .append('\n'));
+            live.forEach(c -> out.append("L|")
+                    .append(c.key())
+                    .append('|')
+                    .append(c.expiresAt().toEpochMilli())
+                    .append('\n'));
+            return out.toString();
+        }
+
+        /**
+         * The hold {@link #encode} wrote. Its counters can only be given back: a counter that no longer exists (its
+         * window ended) starts from zero and is never taken below it.
+         */
+        public static Hold decode(String encoded) {
+            List<LiveState.Counter> windows = new ArrayList<>();
+            List<LiveState.Counter> live = new ArrayList<>();
+            for (String line : encoded.split("\n")) {
+                String[] parts = line.split("\\|", 3);
+                if (parts.length != 3) {
+                    continue;
+                }
+                Instant end = Instant.ofEpochMilli(Long.parseLong(parts[2]));
+                LiveState.Counter counter = new LiveState.Counter(parts[1], Long.MAX_VALUE, end, () -> 0L);
+                (parts[0].equals("L") ? live : windows).add(counter);
+            }
+            return new Hold(List.copyOf(windows), List.copyOf(live));
+        }
+    }
+
+    /**
+     * A reservation a call claims when it arrives (RTB): the reserved buyer, whether the call may go to it only, the
+     * caps the reservation already holds for it (empty when they were not taken at reservation), and the ping's tags
+     * (the publisher's data and the buyers' bids) for the call.
+     */
+    public record Claim(
+            String reservationUuid,
+            long buyerId,
+            boolean onlyReservedBuyer,
+            java.util.Optional<Hold> hold,
+            TagSet tags) {}
+
+    /** What a call arrival asks whether it claims a reservation; the RTB engine answers, exactly once per reservation. */
+    @FunctionalInterface
+    public interface Reservations {
+        Reservations NONE = (account, inbound, caller, callUuid) -> java.util.Optional.empty();
+
+        java.util.Optional<Claim> claim(AccountId account, String inboundNumber, String callerNumber, String callUuid);
+    }
+
+    /** How long live state remembers which buyers took a caller (for RTB duplicate checks without SQL). */
+    static final java.time.Duration CALLER_HISTORY = java.time.Duration.ofDays(7);
+
+    private static final int CALLER_HISTORY_ENTRIES = 10;
+
+    /**
+     * Remembers in live state that {@code buyerId} took a call from {@code callerNumber}, so an RTB ping can
+     * deprioritise duplicates without reading calls from SQL. The call flow itself reads its SQL record.
+     */
+    public void recordAnswer(AccountId account, String callerNumber, long buyerId, Instant at) {
+        String key = historyKey(account, callerNumber);
+        for (int attempt = 0; attempt < 8; attempt++) {
+            java.util.Optional<String> current = live.get(key);
+            List<String> entries =
+                    new ArrayList<>(current.map(v -> List.of(v.split(","))).orElse(List.of()));
+            entries.add(buyerId + ":" + at.getEpochSecond());
+            String next = String.join(
+                    ",", entries.subList(Math.max(0, entries.size() - CALLER_HISTORY_ENTRIES), entries.size()));
+            boolean stored = current.isEmpty()
+                    ? live.putIfAbsent(key, next, CALLER_HISTORY)
+                    : live.replace(key, current.get(), next, CALLER_HISTORY);
+            if (stored) {
+                return;
+            }
+        }
+    }
+
+    /** Buyers that took a call from the caller since an instant, as live state remembers them. */
+    public java.util.Set<Long> buyersThatTook(AccountId account, String callerNumber, Instant since) {
+        java.util.Set<Long> buyerIds = new java.util.HashSet<>();
+        live.get(historyKey(account, callerNumber)).ifPresent(value -> {
+            for (String entry : value.split(",")) {
+                int colon = entry.indexOf(':');
+                if (colon > 0 && Long.parseLong(entry.substring(colon + 1)) >= since.getEpochSecond()) {
+                    buyerIds.add(Long.parseLong(entry.substring(0, colon)));
+                }
+            }
+        });
+        return java.util.Set.copyOf(buyerIds);
+    }
+
+    private static String historyKey(AccountId account, String callerNumber) {
+        return "took:" + account.value() + ":" + callerNumber;
+    }
+
+    /** The RTB reservation a call from {@code callerNumber} to {@code inboundNumber} claims, taken exactly once. */
+    public java.util.Optional<Claim> claim(
+            AccountId account, String inboundNumber, String callerNumber, String callUuid) {
+        return reservations.claim(account, inboundNumber, callerNumber, callUuid);
     }
 
     /** Plans the buyer order of a call on a campaign. */
@@ -68,6 +180,15 @@ public final class RoutingService {
                 .map(b -> new Candidate(
                         b, buyerToGroups.getOrDefault(b.id(), List.of()), buyerToLists.getOrDefault(b.id(), List.of())))
                 .toList();
+        return plan(candidates, campaignLists, tags, repeat, now);
+    }
+
+    /**
+     * Plans with candidates and lists already gathered (the RTB ping reads them from its configuration cache, not
+     * from SQL); caps come from live state.
+     */
+    public RoutingPlan plan(
+            List<Candidate> candidates, List<ListCheck> campaignLists, TagSet tags, RepeatCaller repeat, Instant now) {
         return Router.plan(new Router.Input(tags, now, campaignLists, candidates, repeat, capLookup(now), random));
     }
 
@@ -76,11 +197,16 @@ public final class RoutingService {
      * in the words of the call log. Groups are re-read so membership changes since planning count.
      */
     public Result reserve(AccountId account, Buyer buyer, Instant now) {
+        return reserve(buyer, groups.groupsOf(account, List.of(buyer.id())).getOrDefault(buyer.id(), List.of()), now);
+    }
+
+    /** {@link #reserve(AccountId, Buyer, Instant)} with the buyer's groups already known. */
+    public Result reserve(Buyer buyer, List<BuyerGroup> buyerGroups, Instant now) {
         /** A cap with the words naming whose it is in a refusal. */
         record Owned(CapCounters.Cap cap, String owner) {}
         List<Owned> caps = new ArrayList<>();
         capsOf("buyer", buyer.id(), buyer, buyer.hardCapResetAt(), now).forEach(cap -> caps.add(new Owned(cap, "")));
-        for (BuyerGroup group : groups.groupsOf(account, List.of(buyer.id())).getOrDefault(buyer.id(), List.of())) {
+        for (BuyerGroup group : buyerGroups) {
             CapCounters.of("group", group.id(), group.caps(), buyer.timeZone(), group.hardCapResetAt(), now, seeds)
                     .forEach(cap -> caps.add(new Owned(cap, "by buyer group " + group.name() + " ")));
         }

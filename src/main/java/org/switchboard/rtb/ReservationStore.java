@@ -267,7 +267,7 @@ public final class ReservationStore {
      * A UUID in 22 URL-safe base64 characters instead of 36: it appears in four keys and values of every
      * reservation, so this saves about 60 bytes of memory per reservation.
      */
-    static String compact(String uuid) {
+    public static String compact(String uuid) {
         UUID parsed = UUID.fromString(uuid);
         byte[] bytes = new byte[16];
         LONGS.set(bytes, 0, parsed.getMostSignificantBits());

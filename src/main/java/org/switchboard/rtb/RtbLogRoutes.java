@@ -26,11 +26,18 @@ public final class RtbLogRoutes {
     private final RtbLog log;
     private final Function<ServerRequest, AccountId> auth;
     private final Clock clock;
+    private final java.util.function.BiPredicate<AccountId, String> processing;
 
-    public RtbLogRoutes(RtbLog log, Function<ServerRequest, AccountId> auth, Clock clock) {
+    /** {@code processing}: whether a ping of the account is being processed now (not in the log yet). */
+    public RtbLogRoutes(
+            RtbLog log,
+            Function<ServerRequest, AccountId> auth,
+            Clock clock,
+            java.util.function.BiPredicate<AccountId, String> processing) {
         this.log = log;
         this.auth = auth;
         this.clock = clock;
+        this.processing = processing;
     }
 
     public void register(HttpRules rules) {
@@ -60,8 +67,12 @@ public final class RtbLogRoutes {
     private void one(ServerRequest req, ServerResponse res) {
         AccountId account = auth.apply(req);
         String uuid = req.path().pathParameters().get("uuid");
-        Http.ok(
-                res,
-                log.find(account, uuid).orElseThrow(() -> new ApiException.NotFound("no RTB ping with uuid " + uuid)));
+        var found = log.find(account, uuid);
+        if (found.isEmpty() && processing.test(account, uuid)) {
+            // still deciding: the reference's word for a ping whose buyers are being considered
+            Http.ok(res, RtbOut.status(uuid, RtbStatus.CONSIDERING_TARGETS_SINGLE, "the ping is being processed"));
+            return;
+        }
+        Http.ok(res, found.orElseThrow(() -> new ApiException.NotFound("no RTB ping with uuid " + uuid)));
     }
 }

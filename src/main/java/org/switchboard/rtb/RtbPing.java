@@ -77,7 +77,7 @@ public record RtbPing(
         private final long keyId;
         private final String keyName;
         private final long campaignId;
-        private final RtbStatus status;
+        private RtbStatus status;
         private final Instant createdAt;
         private Optional<Long> publisherId = Optional.empty();
         private Optional<String> callerNumber = Optional.empty();
@@ -128,6 +128,12 @@ public record RtbPing(
 
         public Builder shielded(boolean value) {
             this.shielded = value;
+            return this;
+        }
+
+        /** The answer, once it is known (the builder starts with a provisional one). */
+        public Builder status(RtbStatus value) {
+            this.status = value;
             return this;
         }
 

@@ -16,7 +16,8 @@ public final class SystemTags {
             "system_buyer_id",
             "handler_id",
             "repeat_caller",
-            "call_uuid");
+            "call_uuid",
+            "rtb_reservation_uuid");
 
     /**
      * What a webhook response or an inbound postback may not change: the call flow's tags and the caller's country

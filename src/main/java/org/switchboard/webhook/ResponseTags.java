@@ -14,12 +14,12 @@ import org.switchboard.tag.TagSet;
  * inside arrays) are ignored, not flattened; keys that are not valid tag keys are skipped. Anything that is not a JSON
  * object gives no tags. The call's system tags ({@link SystemTags#PROTECTED}) are never changed by a response. Pure.
  */
-final class ResponseTags {
+public final class ResponseTags {
     private static final Pattern ZIP = Pattern.compile("(?i)(us-)?\\d{5}(-\\d{4})?");
 
     private ResponseTags() {}
 
-    static TagSet parse(byte[] body) {
+    public static TagSet parse(byte[] body) {
         JsonNode root;
         try {
             String text = new String(body, StandardCharsets.UTF_8).strip();
@@ -61,7 +61,7 @@ final class ResponseTags {
      * The call's tags with a response's tags added; a {@code geo} zip ({@code us-10101} or {@code 10101}) overrides
      * the caller's location as the webhook document describes (state and country re-derived).
      */
-    static TagSet apply(TagSet callTags, TagSet responseTags, GeoTagger geo) {
+    public static TagSet apply(TagSet callTags, TagSet responseTags, GeoTagger geo) {
         TagSet merged = callTags;
         String zip = null;
         for (String key : responseTags.keys()) {

@@ -79,17 +79,30 @@ public final class WebhookDispatcher {
      * has passed for all of them.
      */
     public List<Fired> fire(Context context, List<Webhook> webhooks, Optional<Deadline> deadline, boolean testFire) {
+        return fire(context, webhooks, deadline, testFire, true);
+    }
+
+    /**
+     * Fires {@code webhooks} for an RTB ping: like a call's, but not kept as fired pixels (there is no call yet, and
+     * the ping path writes no SQL); the RTB log keeps what they answered.
+     */
+    public List<Fired> fireForPing(Context context, List<Webhook> webhooks, Deadline deadline) {
+        return fire(context, webhooks, Optional.of(deadline), false, false);
+    }
+
+    private List<Fired> fire(
+            Context context, List<Webhook> webhooks, Optional<Deadline> deadline, boolean testFire, boolean record) {
         if (webhooks.isEmpty()) {
             return List.of();
         }
         if (webhooks.size() == 1) {
-            return List.of(fireOne(context, webhooks.getFirst(), deadline, testFire));
+            return List.of(fireOne(context, webhooks.getFirst(), deadline, testFire, record));
         }
         List<Fired> fired = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Fired>> futures = new ArrayList<>();
             for (Webhook webhook : webhooks) {
-                futures.add(threads.submit(() -> fireOne(context, webhook, deadline, testFire)));
+                futures.add(threads.submit(() -> fireOne(context, webhook, deadline, testFire, record)));
             }
             for (Future<Fired> future : futures) {
                 try {
@@ -106,6 +119,11 @@ public final class WebhookDispatcher {
     }
 
     Fired fireOne(Context context, Webhook webhook, Optional<Deadline> deadline, boolean testFire) {
+        return fireOne(context, webhook, deadline, testFire, true);
+    }
+
+    private Fired fireOne(
+            Context context, Webhook webhook, Optional<Deadline> deadline, boolean testFire, boolean record) {
         Set<String> missing = new LinkedHashSet<>();
         Function<String, Optional<String>> values = context::value;
         String url = Template.parse("url", webhook.url()).render(values, Template.Escaping.URL, missing);
@@ -165,7 +183,7 @@ public final class WebhookDispatcher {
                 result.error().map(kind -> result.errorDetail()),
                 List.copyOf(missing),
                 responseTags);
-        long id = pixels.insert(pixel);
+        long id = record ? pixels.insert(pixel) : 0;
         return new Fired(webhook, withId(pixel, id), responseTags);
     }
 

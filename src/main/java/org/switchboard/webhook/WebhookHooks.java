@@ -69,7 +69,13 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     @Override
     public TagSet onStart(Call call, Deadline deadline, LiveCall live) {
         TagSet tags = call.tags();
-        for (Trigger[] stage : new Trigger[][] {{Trigger.DATA_APPENDING}, {Trigger.START, Trigger.PASSTHROUGH}}) {
+        // a call claiming an RTB reservation was already appended to and passed through at the ping: its buyers were
+        // pinged then, and the ping's answers are on the call
+        boolean claimed = !tags.values("rtb_reservation_uuid").isEmpty();
+        Trigger[][] stages = claimed
+                ? new Trigger[][] {{Trigger.START}}
+                : new Trigger[][] {{Trigger.DATA_APPENDING}, {Trigger.START, Trigger.PASSTHROUGH}};
+        for (Trigger[] stage : stages) {
             List<Webhook> due = new ArrayList<>();
             for (Trigger trigger : stage) {
                 due.addAll(applicable(call, trigger, Optional.empty(), tags));

@@ -158,6 +158,7 @@ public final class ConfigLoader {
             int responseCap = integer("webhook_response_cap_bytes", 1_024, 10 * 1024 * 1024);
             int maxConnections = integer("webhook_max_connections", 1, 100_000);
             int dialGrace = integer("dial_grace_seconds", 1, 3_600);
+            int configCacheSeconds = integer("config_cache_seconds", 1, 3_600);
             String twilioApiUrl = httpUrl("twilio_api_url");
             String plivoApiUrl = httpUrl("plivo_api_url");
             if (!problems.isEmpty()) {
@@ -182,6 +183,7 @@ public final class ConfigLoader {
                     responseCap,
                     maxConnections,
                     dialGrace,
+                    configCacheSeconds,
                     optional("twilio_auth_token"),
                     optional("plivo_auth_token"),
                     optional("twilio_account_sid"),

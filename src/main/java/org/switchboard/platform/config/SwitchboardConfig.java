@@ -27,6 +27,7 @@ public record SwitchboardConfig(
         int webhookResponseCapBytes,
         int webhookMaxConnections,
         int dialGraceSeconds,
+        int configCacheSeconds,
         Optional<String> twilioAuthToken,
         Optional<String> plivoAuthToken,
         Optional<String> twilioAccountSid,

@@ -1,0 +1,341 @@
+package org.switchboard.rtb;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.switchboard.buyer.Buyer;
+import org.switchboard.conversion.ConversionCriterion;
+import org.switchboard.conversion.ConversionPolicy;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.money.Money;
+import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.time.Deadline;
+import org.switchboard.publisher.Publisher;
+import org.switchboard.routing.Candidate;
+import org.switchboard.routing.Consideration;
+import org.switchboard.routing.ListCheck;
+import org.switchboard.routing.RepeatCaller;
+import org.switchboard.routing.RoutingPlan;
+import org.switchboard.routing.RoutingService;
+import org.switchboard.tag.GeoTagger;
+import org.switchboard.tag.SystemTags;
+import org.switchboard.tag.TagSet;
+import org.switchboard.webhook.ResponseTags;
+import org.switchboard.webhook.Trigger;
+import org.switchboard.webhook.Webhook;
+import org.switchboard.webhook.WebhookDispatcher;
+
+/**
+ * Evaluates one RTB ping up to the choice of buyers: tags the caller, runs the data-appending and passthrough webhooks
+ * within the key's timeout (a buyer's own passthrough webhook is its bid: its {@code bid}, {@code timer} and {@code
+ * number} answers become {@code retreaver_rtb_<buyer id>_bid}, {@code _timer}, {@code _number}), and plans the buyers
+ * with the call flow's routing (filters, lists, hours, caps, paused, duplicates). Buyers that can take the call come
+ * back best first: by priority, then by what the campaign's conversion criteria say they pay (bids included), so a
+ * higher bid wins among equals. Reads only the configuration cache and live state.
+ */
+final class PingEvaluator {
+    /** Parameters that steer the ping; every other parameter becomes a tag. */
+    static final Set<String> RESERVED_PARAMS = Set.of(
+            "key", "caller_number", "publisher_id", "source_id", "inbound_number", "campaign_id", "status", "uuid");
+
+    private final RoutingService routing;
+    private final WebhookDispatcher dispatcher;
+    private final GeoTagger geo;
+    private final RtbConfigCache cache;
+    private final Clock clock;
+
+    PingEvaluator(
+            RoutingService routing, WebhookDispatcher dispatcher, GeoTagger geo, RtbConfigCache cache, Clock clock) {
+        this.routing = routing;
+        this.dispatcher = dispatcher;
+        this.geo = geo;
+        this.cache = cache;
+        this.clock = clock;
+    }
+
+    /** What a ping is about. */
+    record Ping(
+            String uuid,
+            AccountId account,
+            RtbConfigCache.CampaignConfig campaign,
+            Optional<Publisher> publisher,
+            Optional<String> callerNumber,
+            org.switchboard.number.TrackingNumber inbound,
+            Map<String, String> params,
+            String tagPrefix,
+            Duration timeout) {}
+
+    /** A buyer that can take the call, with its groups and what its bid (or criterion) says it pays. */
+    record Eligible(Candidate candidate, Optional<Money> revenue, boolean duplicate) {}
+
+    /** The outcome of evaluation: the tags, what the passthrough webhooks did, every buyer's verdict, the eligible. */
+    record Evaluation(
+            TagSet tags,
+            List<RtbPing.Passthrough> passthrough,
+            Map<Long, RtbPing.ConsideredBuyer> considered,
+            List<Eligible> eligible) {}
+
+    Evaluation evaluate(Ping ping) {
+        Instant now = clock.instant();
+        TagSet tags = baseTags(ping);
+        List<RtbPing.Passthrough> passthrough = new ArrayList<>();
+        Map<Long, String> buyerFailures = new HashMap<>();
+        tags = runWebhooks(ping, tags, passthrough, buyerFailures);
+
+        RtbConfigCache.CampaignConfig config = ping.campaign();
+        String caller = ping.callerNumber().orElse("");
+        List<Candidate> candidates = new ArrayList<>();
+        for (Buyer buyer : config.buyers()) {
+            List<ListCheck> lists = config.buyerLists().getOrDefault(buyer.id(), List.of()).stream()
+                    .map(l -> new ListCheck(l.name(), l.behaviour(), cache.listed(l.id(), caller)))
+                    .toList();
+            candidates.add(new Candidate(buyer, config.groupsByBuyer().getOrDefault(buyer.id(), List.of()), lists));
+        }
+        List<ListCheck> campaignLists = config.campaignLists().stream()
+                .map(l -> new ListCheck(l.name(), l.behaviour(), cache.listed(l.id(), caller)))
+                .toList();
+        Set<Long> recent = ping.callerNumber().isPresent()
+                ? routing.buyersThatTook(
+                        ping.account(),
+                        caller,
+                        now.minusSeconds(config.campaign().repeatCallerWindowSeconds()))
+                : Set.of();
+        RoutingPlan plan = routing.plan(
+                candidates, campaignLists, tags, new RepeatCaller(Optional.empty(), false, false, recent), now);
+
+        Map<Long, RtbPing.ConsideredBuyer> considered = new LinkedHashMap<>();
+        for (Consideration c : plan.considered()) {
+            Optional<RtbStatus> status = c.eligible()
+                    ? (recent.contains(c.buyerId())
+                            ? Optional.of(RtbStatus.TARGETS_DUPLICATE_DEPRIORITIZED)
+                            : Optional.empty())
+                    : statusOf(c.reason());
+            considered.put(
+                    c.buyerId(), new RtbPing.ConsideredBuyer(c.buyerId(), c.buyerName(), false, status, c.reason()));
+        }
+        List<Eligible> eligible = new ArrayList<>();
+        for (Candidate candidate : plan.order()) {
+            Buyer buyer = candidate.buyer();
+            String failure = buyerFailures.get(buyer.id());
+            if (failure != null) {
+                considered.put(buyer.id(), excluded(buyer, RtbStatus.REJECTED, failure));
+                continue;
+            }
+            Optional<String> number = lastValue(tags, "retreaver_rtb_" + buyer.id() + "_number");
+            if (number.isPresent() && !dialable(number.get())) {
+                considered.put(
+                        buyer.id(),
+                        excluded(
+                                buyer,
+                                RtbStatus.UNDIALABLE_EXPRESSION,
+                                "its transfer number '" + number.get() + "' cannot be dialled"));
+                continue;
+            }
+            eligible.add(new Eligible(candidate, revenue(config.criteria(), tags, buyer), recent.contains(buyer.id())));
+        }
+        // fresh buyers before duplicates, then by priority, then the better payer; ties keep routing's weighted order
+        eligible.sort(Comparator.comparing((Eligible e) -> e.duplicate())
+                .thenComparingInt(e -> e.candidate().buyer().priority())
+                .thenComparing(e -> e.revenue().orElse(Money.ZERO), Comparator.<Money>reverseOrder()));
+        return new Evaluation(tags, passthrough, considered, eligible);
+    }
+
+    /** The tags a call from this ping would start with, plus the ping's own parameters (with the key's prefix). */
+    private TagSet baseTags(Ping ping) {
+        TagSet.Builder tags = TagSet.builder().addAll(ping.campaign().campaign().tags());
+        ping.publisher().ifPresent(p -> {
+            tags.addAll(p.tags());
+            String publisherId = p.cid().orElse(Long.toString(p.id()));
+            tags.remove("publisher_id").add("publisher_id", publisherId);
+            tags.remove("source_id").add("source_id", publisherId);
+        });
+        for (var param : ping.params().entrySet()) {
+            String name = TagSet.normalizeKey(ping.tagPrefix() + param.getKey());
+            String value = param.getValue().strip();
+            if (RESERVED_PARAMS.contains(param.getKey())
+                    || value.isEmpty()
+                    || SystemTags.PROTECTED.contains(name)
+                    || !TagSet.isValidKey(name)
+                    || value.length() > 500) {
+                continue;
+            }
+            tags.remove(name).add(name, value);
+        }
+        tags.remove("campaign_id")
+                .add("campaign_id", Long.toString(ping.campaign().campaign().id()));
+        tags.remove("tracking_number").add("tracking_number", ping.inbound().number());
+        ping.callerNumber().ifPresent(caller -> {
+            tags.remove("caller_number").add("caller_number", caller);
+            tags.remove("caller_id").add("caller_id", caller);
+            tags.addAll(geo.tagsFor(caller));
+        });
+        return tags.build();
+    }
+
+    /**
+     * Data-appending webhooks first (their answers tag the ping), then the passthrough webhooks of the campaign (or
+     * of an unlocked inbound number) and of the campaign's buyers, together, all within the key's timeout.
+     */
+    private TagSet runWebhooks(
+            Ping ping, TagSet start, List<RtbPing.Passthrough> passthrough, Map<Long, String> buyerFailures) {
+        RtbConfigCache.CampaignConfig config = ping.campaign();
+        List<Webhook> own = ping.inbound().webhooksUnlocked()
+                ? config.numberWebhooks().getOrDefault(ping.inbound().id(), List.of())
+                : config.webhooks();
+        Deadline deadline = Deadline.in(ping.timeout(), clock);
+        TagSet tags = start;
+        List<Webhook> appending = applicable(own, Trigger.DATA_APPENDING, tags);
+        if (!appending.isEmpty()) {
+            for (WebhookDispatcher.Fired fired : dispatcher.fireForPing(context(ping, tags), appending, deadline)) {
+                passthrough.add(summary(fired));
+                tags = ResponseTags.apply(tags, fired.responseTags(), geo);
+            }
+        }
+        List<Webhook> due = new ArrayList<>(applicable(own, Trigger.PASSTHROUGH, tags));
+        Map<Long, Long> webhookToBuyer = new HashMap<>();
+        for (Buyer buyer : config.buyers()) {
+            for (Webhook w :
+                    applicable(config.buyerWebhooks().getOrDefault(buyer.id(), List.of()), Trigger.PASSTHROUGH, tags)) {
+                due.add(w);
+                webhookToBuyer.put(w.id(), buyer.id());
+            }
+        }
+        if (due.isEmpty()) {
+            return tags;
+        }
+        Set<Long> bidders = new HashSet<>(webhookToBuyer.values());
+        Set<Long> answered = new HashSet<>();
+        TagSet before = tags;
+        for (WebhookDispatcher.Fired fired : dispatcher.fireForPing(context(ping, before), due, deadline)) {
+            passthrough.add(summary(fired));
+            Long buyerId = webhookToBuyer.get(fired.webhook().id());
+            boolean ok = fired.pixel().errorKind().isEmpty()
+                    && fired.pixel().status().filter(s -> s < 300).isPresent();
+            if (buyerId == null) {
+                tags = ResponseTags.apply(tags, fired.responseTags(), geo);
+                continue;
+            }
+            if (!ok) {
+                buyerFailures.putIfAbsent(
+                        buyerId,
+                        "its passthrough ping " + fired.webhook().name() + " failed ("
+                                + fired.pixel()
+                                        .errorKind()
+                                        .orElseGet(() ->
+                                                "HTTP " + fired.pixel().status().orElse(0))
+                                + ")");
+                continue;
+            }
+            TagSet.Builder bid = fired.responseTags().toBuilder();
+            for (String part : List.of("bid", "timer", "number")) {
+                Set<String> values = fired.responseTags().values(part);
+                if (!values.isEmpty()) {
+                    bid.remove("retreaver_rtb_" + buyerId + "_" + part);
+                    values.forEach(v -> bid.add("retreaver_rtb_" + buyerId + "_" + part, v));
+                }
+            }
+            tags = ResponseTags.apply(tags, bid.build(), geo);
+            if (!fired.responseTags().values("bid").isEmpty()
+                    || !tags.values("retreaver_rtb_" + buyerId + "_bid").isEmpty()) {
+                answered.add(buyerId);
+            }
+        }
+        for (long buyerId : bidders) {
+            if (!answered.contains(buyerId)) {
+                buyerFailures.putIfAbsent(buyerId, "its passthrough ping returned no bid");
+            }
+        }
+        return tags;
+    }
+
+    private static List<Webhook> applicable(List<Webhook> webhooks, Trigger trigger, TagSet tags) {
+        return webhooks.stream()
+                .filter(w -> w.trigger() == trigger && w.matches().matches(tags))
+                .toList();
+    }
+
+    private static WebhookDispatcher.Context context(Ping ping, TagSet tags) {
+        return new WebhookDispatcher.Context(
+                ping.account(), Optional.empty(), ping.uuid(), Optional.empty(), tags, Optional.empty());
+    }
+
+    private static RtbPing.Passthrough summary(WebhookDispatcher.Fired fired) {
+        String status = fired.pixel()
+                .status()
+                .map(String::valueOf)
+                .orElseGet(() -> fired.pixel().errorKind().orElse("error"));
+        return new RtbPing.Passthrough(
+                fired.webhook().id(),
+                fired.webhook().name(),
+                status,
+                fired.pixel().elapsedMillis(),
+                fired.responseTags().asMap());
+    }
+
+    /** What the campaign's criteria say this buyer pays for the call: its bid, or the criterion's revenue. */
+    private static Optional<Money> revenue(List<ConversionCriterion> criteria, TagSet tags, Buyer buyer) {
+        TagSet withBuyer = withBuyer(tags, buyer);
+        return ConversionPolicy.select(criteria, withBuyer)
+                .flatMap(c ->
+                        ConversionPolicy.amounts(c, withBuyer, Optional.empty()).revenue());
+    }
+
+    /** The tags once {@code buyer} is selected: {@code system_buyer_id} and {@code handler_id}. */
+    static TagSet withBuyer(TagSet tags, Buyer buyer) {
+        return tags.replacing("system_buyer_id", Set.of(Long.toString(buyer.id())))
+                .replacing("handler_id", Set.of(buyer.cid().orElse(Long.toString(buyer.id()))));
+    }
+
+    private static RtbPing.ConsideredBuyer excluded(Buyer buyer, RtbStatus status, String reason) {
+        return new RtbPing.ConsideredBuyer(buyer.id(), buyer.name(), false, Optional.of(status), reason);
+    }
+
+    /** The word of the status table for why routing left a buyer out, where it has one. */
+    static Optional<RtbStatus> statusOf(String reason) {
+        if (reason.startsWith("paused")) {
+            return Optional.of(RtbStatus.TARGETS_PAUSED);
+        }
+        if (reason.startsWith("closed by hours")) {
+            return Optional.of(RtbStatus.TARGETS_CLOSED);
+        }
+        if (reason.startsWith("capped")) {
+            return Optional.of(
+                    reason.contains("concurrency")
+                            ? RtbStatus.TARGET_SIMULCAPPED
+                            : RtbStatus.TARGET_DISQUALIFIED_BY_CAP);
+        }
+        if (reason.startsWith("filtered")
+                || reason.startsWith("suppressed")
+                || reason.startsWith("caller")
+                || reason.startsWith("repeat caller")) {
+            return Optional.of(RtbStatus.TARGET_DISQUALIFIED);
+        }
+        return Optional.empty();
+    }
+
+    static Optional<String> lastValue(TagSet tags, String key) {
+        String last = null;
+        for (String value : tags.values(key)) {
+            last = value;
+        }
+        return Optional.ofNullable(last);
+    }
+
+    private static boolean dialable(String destination) {
+        try {
+            PhoneNumbers.requireDialable("number", destination.strip());
+            return true;
+        } catch (org.switchboard.platform.http.ApiException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.switchboard.rtb;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.math.BigDecimal;
+
+/**
+ * The answer to a ping or a confirmation, in the reference platform's shape: {@code uuid}, {@code status},
+ * {@code retreaver_payout} (a JSON number, exact), {@code retreaver_seconds}, {@code inbound_number},
+ * {@code expires_at} (ISO-8601 UTC with milliseconds), {@code retreaver_target_dba} when the key returns it, and
+ * {@code info} where a reason helps. Ours, only where they apply: {@code shielded} on a reservation the ping shield
+ * returned again, and {@code error} (the project's error shape) on a refused request. Absent fields are left out.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RtbOut(
+        String uuid,
+        String status,
+        BigDecimal retreaverPayout,
+        Integer retreaverSeconds,
+        String inboundNumber,
+        String expiresAt,
+        String retreaverTargetDba,
+        String info,
+        Boolean shielded,
+        ErrorOut error) {
+
+    /** The project's error shape, beside the documented words, on a refused request. */
+    public record ErrorOut(String code, String message, String field) {}
+
+    static RtbOut status(String uuid, RtbStatus status, String info) {
+        return new RtbOut(uuid, status.word(), null, null, null, null, null, info, null, null);
+    }
+}

@@ -1,0 +1,144 @@
+package org.switchboard.rtb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Form;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
+
+/**
+ * The RTB API, on the reference platform's paths:
+ *
+ * <pre>
+ * POST /rtbs.json?key=KEY&amp;publisher_id=...&amp;caller_number=...&amp;any=tag     a ping (query, form or JSON body)
+ * POST /rtbs.json?key=KEY&amp;uuid=UUID&amp;status=confirmed                        confirms a reservation (a second
+ *                                                              request with status=confirmed; uuid or caller_number)
+ * PUT|PATCH|POST /rtbs/{uuid}.json?key=KEY  status=confirmed                   the same, by the reservation's path
+ * </pre>
+ *
+ * Answers are JSON ({@link RtbOut}); a refused request answers {@code status: rejected} with an {@code info} and the
+ * project's {@code error} object, with a 4xx.
+ */
+public final class RtbRoutes {
+    private final RtbService rtb;
+
+    public RtbRoutes(RtbService rtb) {
+        this.rtb = rtb;
+    }
+
+    public void register(HttpRules rules) {
+        Handler ping = (req, res) -> {
+            Map<String, String> params;
+            try {
+                params = params(req);
+            } catch (ApiException e) {
+                send(res, refusedShape(e));
+                return;
+            }
+            Optional<String> key = value(params, "key");
+            if (value(params, "status").filter("confirmed"::equals).isPresent()) {
+                Optional<String> uuid = value(params, "uuid");
+                send(
+                        res,
+                        uuid.isPresent()
+                                ? rtb.confirm(key, uuid.get(), Optional.of("confirmed"))
+                                : rtb.confirmCallers(key, value(params, "caller_number")));
+                return;
+            }
+            send(res, rtb.ping(new RtbService.PingIn(key, params)));
+        };
+        rules.post("/rtbs.json", ping);
+        rules.get("/rtbs.json", ping);
+        rules.post("/rtbs", ping);
+        Handler confirm = (req, res) -> {
+            String uuid = req.path().pathParameters().get("uuid");
+            Map<String, String> params;
+            try {
+                params = params(req);
+            } catch (ApiException e) {
+                send(res, refusedShape(e));
+                return;
+            }
+            send(res, rtb.confirm(value(params, "key"), uuid, value(params, "status")));
+        };
+        for (String path : List.of("/rtbs/{uuid}.json", "/rtbs/{uuid}")) {
+            rules.put(path, confirm);
+            rules.patch(path, confirm);
+            rules.post(path, confirm);
+        }
+    }
+
+    private static RtbService.Answer refusedShape(ApiException e) {
+        return new RtbService.Answer(
+                e.status(),
+                new RtbOut(
+                        null,
+                        RtbStatus.REJECTED.word(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        e.getMessage(),
+                        null,
+                        new RtbOut.ErrorOut(e.code(), e.getMessage(), e.field().orElse(null))));
+    }
+
+    private static void send(ServerResponse res, RtbService.Answer answer) {
+        res.status(Status.create(answer.httpStatus()));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.write(answer.body()));
+    }
+
+    private static Optional<String> value(Map<String, String> params, String name) {
+        return Optional.ofNullable(params.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    /**
+     * The query parameters, then a form or JSON object body over them (the body wins). JSON values must be strings,
+     * numbers or booleans; a {@code status} of any case is read in lower case.
+     */
+    static Map<String, String> params(ServerRequest req) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String name : req.query().names()) {
+            List<String> values = req.query().all(name);
+            if (!values.isEmpty()) {
+                params.put(name, values.getLast());
+            }
+        }
+        byte[] body = Http.body(req);
+        if (body.length > 0) {
+            String type =
+                    req.headers().value(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
+            if (type.contains("json")) {
+                ObjectNode json = Json.readObject(body);
+                for (var field : json.properties()) {
+                    JsonNode value = field.getValue();
+                    if (value.isNull()) {
+                        continue;
+                    }
+                    if (!value.isValueNode()) {
+                        throw new ApiException.BadRequest(field.getKey(), "must be a string or a number");
+                    }
+                    params.put(field.getKey(), value.asText());
+                }
+            } else {
+                Form.parse(body).keyToValues().forEach((name, values) -> params.put(name, values.getLast()));
+            }
+        }
+        params.computeIfPresent("status", (k, v) -> v.strip().toLowerCase(Locale.ROOT));
+        return params;
+    }
+}

@@ -1,0 +1,673 @@
+package org.switchboard.rtb;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.switchboard.account.Feature;
+import org.switchboard.buyer.Buyer;
+import org.switchboard.buyer.BuyerGroup;
+import org.switchboard.conversion.ConversionCriterion;
+import org.switchboard.conversion.ConversionPolicy;
+import org.switchboard.number.TrackingNumber;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.live.LiveState;
+import org.switchboard.platform.money.Money;
+import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.time.IsoMillis;
+import org.switchboard.postback.KeyType;
+import org.switchboard.postback.PostbackKey;
+import org.switchboard.publisher.Publisher;
+import org.switchboard.routing.RoutingService;
+import org.switchboard.tag.TagSet;
+
+/**
+ * Real-time bidding: pings, confirmations, the claim of a reservation by its call, and expiries.
+ *
+ * <p>A ping with a campaign's or publisher's RTB key: the key is checked; the ping shield may answer at once (the
+ * caller's held reservation again, a ping for the caller still in progress, the key's limits); otherwise the ping is
+ * evaluated ({@link PingEvaluator}), the best buyer that can take the call is held for the key's TTL (its caps taken
+ * at once when the key adds to caps on reservation), the publisher's payout and conversion seconds come from the
+ * campaign's conversion criteria for that publisher and buyer, and the answer names the inbound number to send the
+ * caller to. A call from that caller to that number within the TTL claims the reservation and goes to that buyer.
+ * Nothing here waits for SQL: configuration is cached, live state holds reservations and counters, the RTB log is
+ * written in batches.
+ */
+public final class RtbService implements RoutingService.Reservations, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RtbService.class.getName());
+    static final String UNKNOWN_PAYOUT = "Unable to determine payout until the call converts";
+
+    private final RtbConfigCache cache;
+    private final PingEvaluator evaluator;
+    private final RoutingService routing;
+    private final ReservationStore reservations;
+    private final PingShield shield;
+    private final RtbLog log;
+    private final LiveState live;
+    private final Clock clock;
+    private final Map<String, AccountId> inFlight = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService expiries = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("rtb-expiries").factory());
+
+    /** The parts of the RTB engine, built once by the composition root. */
+    public record Parts(
+            RtbConfigCache cache,
+            RoutingService routing,
+            org.switchboard.webhook.WebhookDispatcher dispatcher,
+            org.switchboard.tag.GeoTagger geo,
+            ReservationStore reservations,
+            PingShield shield,
+            RtbLog log,
+            LiveState live) {}
+
+    public RtbService(Parts parts, Clock clock) {
+        this.cache = parts.cache();
+        this.evaluator = new PingEvaluator(parts.routing(), parts.dispatcher(), parts.geo(), parts.cache(), clock);
+        this.routing = parts.routing();
+        this.reservations = parts.reservations();
+        this.shield = parts.shield();
+        this.log = parts.log();
+        this.live = parts.live();
+        this.clock = clock;
+    }
+
+    /** Processes expired reservations every {@code period}: their caps are given back and the log says expired. */
+    public void start(Duration period) {
+        expiries.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        expireDue();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "processing expired RTB reservations failed; retrying", e);
+                    }
+                },
+                period.toMillis(),
+                period.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** A ping's parameters, however they came (query, form, JSON), without the key. */
+    public record PingIn(Optional<String> key, Map<String, String> params) {
+        Optional<String> param(String name) {
+            return Optional.ofNullable(params.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+        }
+    }
+
+    /** The answer and its HTTP status. */
+    public record Answer(int httpStatus, RtbOut body) {}
+
+    public Answer ping(PingIn in) {
+        String uuid = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        PostbackKey key;
+        try {
+            key = rtbKey(in.key());
+        } catch (ApiException e) {
+            return refused(uuid, e);
+        }
+        Map<String, String> params = new java.util.LinkedHashMap<>(in.params());
+        params.remove("key");
+        try {
+            return ping(uuid, key, in, now);
+        } catch (ApiException e) {
+            Answer refused = refused(uuid, e);
+            log.record(RtbPing.builder(
+                            uuid, key.accountId(), key.id(), key.name(), campaignOf(key), RtbStatus.REJECTED, now)
+                    .params(params)
+                    .info(Optional.of(e.getMessage()))
+                    .build());
+            return refused;
+        }
+    }
+
+    private long campaignOf(PostbackKey key) {
+        return key.owner() == KeyType.Owner.CAMPAIGN ? key.ownerId() : 0;
+    }
+
+    private Answer ping(String uuid, PostbackKey key, PingIn in, Instant now) {
+        AccountId account = key.accountId();
+        RtbConfigCache.AccountConfig accountConfig = cache.account(account);
+        Optional<Publisher> publisher = publisher(key, in, accountConfig);
+        RtbConfigCache.CampaignConfig campaign = campaign(key, in, publisher, accountConfig);
+        Optional<String> caller = callerNumber(key, in);
+        TrackingNumber inbound = inboundNumber(key, in, campaign, publisher);
+        Map<String, String> params = new java.util.LinkedHashMap<>(in.params());
+        params.remove("key");
+        RtbPing.Builder logged = RtbPing.builder(
+                        uuid, account, key.id(), key.name(), campaign.campaign().id(), RtbStatus.REJECTED, now)
+                .publisherId(publisher.map(Publisher::id))
+                .callerNumber(caller)
+                .inboundNumber(Optional.of(inbound.number()))
+                .params(params);
+
+        PingShield.Verdict verdict = shield.check(key.id(), caller, uuid, PingShield.Settings.of(key.options()));
+        if (!(verdict instanceof PingShield.Verdict.Proceed proceed)) {
+            return shielded(uuid, key, verdict, logged);
+        }
+        inFlight.put(uuid, account);
+        // the shield's "processing" mark for this caller is let go once the ping is answered
+        PingShield.Ticket ticket = proceed.ticket();
+        try {
+            if (campaign.campaign().paused()) {
+                return answer(
+                        logged,
+                        RtbOut.status(uuid, RtbStatus.NO_TARGET, "the campaign is paused"),
+                        RtbStatus.NO_TARGET);
+            }
+            PingEvaluator.Evaluation evaluation = evaluator.evaluate(new PingEvaluator.Ping(
+                    uuid,
+                    account,
+                    campaign,
+                    publisher,
+                    caller,
+                    inbound,
+                    in.params(),
+                    key.option("tag_prefix", ""),
+                    Duration.ofSeconds(key.longOption("timeout_seconds", 5))));
+            logged.tags(evaluation.tags()).passthrough(evaluation.passthrough());
+            return choose(uuid, key, campaign, publisher.map(Publisher::id), caller, inbound, evaluation, logged, now);
+        } finally {
+            ticket.close();
+            inFlight.remove(uuid);
+        }
+    }
+
+    /** Holds the best buyer that can still take the call, and answers with its payout; or says why none can. */
+    private Answer choose(
+            String uuid,
+            PostbackKey key,
+            RtbConfigCache.CampaignConfig campaign,
+            Optional<Long> publisherId,
+            Optional<String> caller,
+            TrackingNumber inbound,
+            PingEvaluator.Evaluation evaluation,
+            RtbPing.Builder logged,
+            Instant now) {
+        Map<Long, RtbPing.ConsideredBuyer> considered = new java.util.LinkedHashMap<>(evaluation.considered());
+        boolean addToCaps = key.options().path("add_to_caps_on_status_reserved").asBoolean(false);
+        for (PingEvaluator.Eligible eligible : evaluation.eligible()) {
+            Buyer buyer = eligible.candidate().buyer();
+            Optional<RoutingService.Hold> hold = Optional.empty();
+            if (addToCaps) {
+                RoutingService.Result taken =
+                        routing.reserve(buyer, eligible.candidate().groups(), now);
+                if (taken.hold().isEmpty()) {
+                    String reason = taken.refusal().orElse("capped");
+                    considered.put(
+                            buyer.id(),
+                            new RtbPing.ConsideredBuyer(
+                                    buyer.id(), buyer.name(), false, PingEvaluator.statusOf(reason), reason));
+                    continue;
+                }
+                hold = taken.hold();
+            }
+            TagSet tags = PingEvaluator.withBuyer(evaluation.tags(), buyer);
+            Optional<ConversionCriterion> criterion = ConversionPolicy.select(campaign.criteria(), tags);
+            Optional<Money> payout = criterion.isEmpty()
+                    ? Optional.of(Money.ZERO)
+                    : ConversionPolicy.amounts(criterion.get(), tags, Optional.empty())
+                            .payout();
+            OptionalInt seconds = criterion
+                    .map(c -> ConversionPolicy.requiredSeconds(c, tags))
+                    .orElse(OptionalInt.empty());
+            considered.put(
+                    buyer.id(),
+                    new RtbPing.ConsideredBuyer(buyer.id(), buyer.name(), true, Optional.empty(), "chosen"));
+            logged.considered(List.copyOf(considered.values())).buyerId(Optional.of(buyer.id()));
+            if (payout.isEmpty()) {
+                hold.ifPresent(routing::releaseAll);
+                return answer(logged, RtbOut.status(uuid, RtbStatus.REJECTED, UNKNOWN_PAYOUT), RtbStatus.REJECTED);
+            }
+            if (caller.isEmpty()) {
+                // nothing to hold a buyer for without a caller: the publisher learns the payout and where to send
+                hold.ifPresent(routing::releaseAll);
+                return answer(
+                        logged,
+                        out(
+                                uuid,
+                                RtbStatus.RESERVED,
+                                payout,
+                                seconds,
+                                inbound.number(),
+                                Optional.empty(),
+                                dba(key, buyer),
+                                null),
+                        RtbStatus.RESERVED);
+            }
+            Instant expiresAt = now.plusSeconds(key.longOption("ttl_seconds", 15));
+            Reservation reservation = new Reservation(
+                    uuid,
+                    key.accountId(),
+                    campaign.campaign().id(),
+                    key.id(),
+                    publisherId,
+                    buyer.id(),
+                    caller.get(),
+                    inbound.number(),
+                    payout.map(Money::toBigDecimal),
+                    seconds,
+                    hold.isPresent(),
+                    key.options().path("route_only_to_reserved_target").asBoolean(false),
+                    now,
+                    expiresAt);
+            String id = ReservationStore.compact(uuid);
+            Duration ttl = Duration.between(now, expiresAt).plus(ReservationStore.LINGER);
+            live.put(tagsKey(id), evaluation.tags().toStored(), ttl);
+            hold.ifPresent(h -> live.put(holdKey(id), h.encode(), ttl.plus(ReservationStore.UNPROCESSED_GRACE)));
+            if (!reservations.reserve(reservation)) {
+                // another key's ping holds this number for this caller already: this one cannot be told apart
+                hold.ifPresent(routing::releaseAll);
+                live.delete(tagsKey(id));
+                live.delete(holdKey(id));
+                Optional<Reservation> held = reservations.findActive(inbound.number(), caller.get());
+                return answer(
+                        logged.shielded(true),
+                        held.map(r -> out(
+                                        r.uuid(),
+                                        RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED,
+                                        r.payout().map(Money::of),
+                                        r.seconds(),
+                                        r.inboundNumber(),
+                                        Optional.of(r.expiresAt()),
+                                        Optional.empty(),
+                                        true))
+                                .orElse(RtbOut.status(
+                                        uuid, RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED, null)),
+                        RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED);
+            }
+            logged.reservation(reservation);
+            return answer(
+                    logged,
+                    out(
+                            uuid,
+                            RtbStatus.RESERVED,
+                            payout,
+                            seconds,
+                            inbound.number(),
+                            Optional.of(expiresAt),
+                            dba(key, buyer),
+                            null),
+                    RtbStatus.RESERVED);
+        }
+        logged.considered(List.copyOf(considered.values()));
+        RtbStatus status = summary(considered.values());
+        return answer(logged, RtbOut.status(uuid, status, null), status);
+    }
+
+    /**
+     * The answer when no buyer can take the call: the word of the status table when every buyer was left out for
+     * the same kind of reason (all closed, all paused, all capped...), otherwise {@code no-target}.
+     */
+    static RtbStatus summary(java.util.Collection<RtbPing.ConsideredBuyer> considered) {
+        Set<RtbStatus> statuses = new java.util.HashSet<>();
+        for (RtbPing.ConsideredBuyer c : considered) {
+            if (c.status().isEmpty()) {
+                return RtbStatus.NO_TARGET;
+            }
+            statuses.add(c.status().get());
+        }
+        return statuses.size() == 1 ? statuses.iterator().next() : RtbStatus.NO_TARGET;
+    }
+
+    private Answer shielded(String uuid, PostbackKey key, PingShield.Verdict verdict, RtbPing.Builder logged) {
+        RtbStatus status = verdict.status().orElse(RtbStatus.REJECTED);
+        logged.shielded(true);
+        if (verdict instanceof PingShield.Verdict.AlreadyReserved held) {
+            Reservation r = held.reservation();
+            logged.reservation(r);
+            return answer(
+                    logged,
+                    out(
+                            r.uuid(),
+                            status,
+                            r.payout().map(Money::of),
+                            r.seconds(),
+                            r.inboundNumber(),
+                            Optional.of(r.expiresAt()),
+                            Optional.empty(),
+                            true),
+                    status);
+        }
+        return answer(logged, RtbOut.status(uuid, status, null), status);
+    }
+
+    private Answer answer(RtbPing.Builder logged, RtbOut out, RtbStatus status) {
+        log.record(logged.status(status).info(Optional.ofNullable(out.info())).build());
+        return new Answer(200, out);
+    }
+
+    private static RtbOut out(
+            String uuid,
+            RtbStatus status,
+            Optional<Money> payout,
+            OptionalInt seconds,
+            String inbound,
+            Optional<Instant> expiresAt,
+            Optional<String> dba,
+            Boolean shielded) {
+        return new RtbOut(
+                uuid,
+                status.word(),
+                payout.map(Money::toBigDecimal).orElse(null),
+                seconds.isPresent() ? seconds.getAsInt() : null,
+                inbound,
+                expiresAt.map(IsoMillis::format).orElse(null),
+                dba.orElse(null),
+                null,
+                shielded,
+                null);
+    }
+
+    private static Optional<String> dba(PostbackKey key, Buyer buyer) {
+        return key.options().path("return_dba").asBoolean(false)
+                ? Optional.of(buyer.dbaName().orElse(buyer.name()))
+                : Optional.empty();
+    }
+
+    private static Answer refused(String uuid, ApiException e) {
+        return new Answer(
+                e.status(),
+                new RtbOut(
+                        uuid,
+                        RtbStatus.REJECTED.word(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        e.getMessage(),
+                        null,
+                        new RtbOut.ErrorOut(e.code(), e.getMessage(), e.field().orElse(null))));
+    }
+
+    /** The RTB key presented, usable now: known, of the RTB type, not paused, on an account with the feature. */
+    private PostbackKey rtbKey(Optional<String> presented) {
+        String value = presented.orElseThrow(() -> new ApiException.Unauthorized("key is required"));
+        PostbackKey key =
+                cache.key(value).orElseThrow(() -> new ApiException.Unauthorized("key is not a valid postback key"));
+        if (key.type() != KeyType.REAL_TIME_BIDDING) {
+            throw new ApiException.Forbidden(
+                    "this key is a " + key.type().word().replace('_', ' ') + " key, not a real time bidding key");
+        }
+        if (key.paused()) {
+            throw new ApiException.Forbidden("this key is paused");
+        }
+        if (!cache.account(key.accountId()).features().contains(Feature.REAL_TIME_BIDDING)) {
+            throw new ApiException.Forbidden("real time bidding is not enabled on this account");
+        }
+        return key;
+    }
+
+    /** The publisher: the key's own, the one baked into the key, or {@code publisher_id} / {@code source_id}. */
+    private static Optional<Publisher> publisher(PostbackKey key, PingIn in, RtbConfigCache.AccountConfig account) {
+        if (key.owner() == KeyType.Owner.PUBLISHER) {
+            return Optional.ofNullable(account.publishersById().get(key.ownerId()));
+        }
+        if (key.options().has("publisher_id")) {
+            return Optional.ofNullable(account.publishersById()
+                    .get(key.options().path("publisher_id").asLong()));
+        }
+        Optional<String> named = in.param("publisher_id").or(() -> in.param("source_id"));
+        if (named.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(account.publisher(named.get())
+                .orElseThrow(() -> new ApiException.BadRequest(
+                        in.param("publisher_id").isPresent() ? "publisher_id" : "source_id",
+                        "'" + named.get() + "' is not a publisher of this account")));
+    }
+
+    /**
+     * The campaign: a campaign key's own; for a publisher key, the campaign of {@code inbound_number} (the key's or the
+     * ping's), else {@code campaign_id}, else the one campaign the publisher's numbers serve.
+     */
+    private RtbConfigCache.CampaignConfig campaign(
+            PostbackKey key, PingIn in, Optional<Publisher> publisher, RtbConfigCache.AccountConfig account) {
+        long campaignId;
+        if (key.owner() == KeyType.Owner.CAMPAIGN) {
+            campaignId = key.ownerId();
+        } else {
+            Optional<String> inbound = in.param("inbound_number")
+                    .or(() -> Optional.of(key.option("inbound_number", "")).filter(s -> !s.isEmpty()));
+            if (inbound.isPresent()) {
+                campaignId = trackingNumberOf(key.accountId(), inbound.get()).campaignId();
+            } else if (in.param("campaign_id").isPresent()) {
+                try {
+                    campaignId = Long.parseLong(in.param("campaign_id").get());
+                } catch (NumberFormatException e) {
+                    throw new ApiException.BadRequest("campaign_id", "must be a campaign id");
+                }
+            } else {
+                List<Long> served = publisher
+                        .map(p -> account.publisherCampaigns().getOrDefault(p.id(), List.of()))
+                        .orElse(List.of());
+                if (served.size() != 1) {
+                    throw new ApiException.BadRequest(
+                            "inbound_number",
+                            "inbound_number or campaign_id is required: this publisher's numbers serve " + served.size()
+                                    + " campaigns");
+                }
+                campaignId = served.getFirst();
+            }
+        }
+        return cache.campaign(key.accountId(), campaignId)
+                .orElseThrow(() -> new ApiException.NotFound("no campaign with id " + campaignId));
+    }
+
+    private TrackingNumber trackingNumberOf(AccountId account, String raw) {
+        String e164 = PhoneNumbers.toE164(raw)
+                .orElseThrow(() -> new ApiException.BadRequest("inbound_number", "is not a phone number"));
+        return cache.trackingNumber(e164)
+                .filter(n -> n.accountId().equals(account))
+                .orElseThrow(() -> new ApiException.BadRequest(
+                        "inbound_number", e164 + " is not a tracking number of this account"));
+    }
+
+    private static Optional<String> callerNumber(PostbackKey key, PingIn in) {
+        Optional<String> raw = in.param("caller_number");
+        if (raw.isEmpty()) {
+            if (key.options().path("allow_no_caller_number").asBoolean(false)) {
+                return Optional.empty();
+            }
+            throw new ApiException.BadRequest("caller_number", "caller_number is required");
+        }
+        return Optional.of(PhoneNumbers.toE164(raw.get())
+                .orElseThrow(
+                        () -> new ApiException.BadRequest("caller_number", "caller_number is not a phone number")));
+    }
+
+    /**
+     * Where the publisher sends the caller: {@code inbound_number} (the ping's or the key's; any tracking number of the
+     * campaign), else the publisher's own number on the campaign, else the campaign's first number.
+     */
+    private TrackingNumber inboundNumber(
+            PostbackKey key, PingIn in, RtbConfigCache.CampaignConfig campaign, Optional<Publisher> publisher) {
+        Optional<String> asked = in.param("inbound_number")
+                .or(() -> Optional.of(key.option("inbound_number", "")).filter(s -> !s.isEmpty()));
+        if (asked.isPresent()) {
+            TrackingNumber number = trackingNumberOf(key.accountId(), asked.get());
+            if (number.campaignId() != campaign.campaign().id()) {
+                throw new ApiException.BadRequest(
+                        "inbound_number", number.number() + " is not a tracking number of this campaign");
+            }
+            return number;
+        }
+        return publisher
+                .flatMap(p -> campaign.numbers().stream()
+                        .filter(n -> n.publisherId().equals(Optional.of(p.id())))
+                        .findFirst())
+                .or(() -> campaign.numbers().stream().findFirst())
+                .orElseThrow(
+                        () -> new ApiException.Conflict(null, "the campaign has no tracking number to send calls to"));
+    }
+
+    /**
+     * Confirms a reservation ({@code status=confirmed}): its buyer's caps are checked again and, when they have room,
+     * hold it ({@code confirmed}); when they do not, {@code no-target}. A reservation whose caps are already held is
+     * confirmed as it is.
+     */
+    public Answer confirm(Optional<String> presentedKey, String uuid, Optional<String> status) {
+        PostbackKey key;
+        try {
+            key = rtbKey(presentedKey);
+            if (!status.map("confirmed"::equals).orElse(false)) {
+                throw new ApiException.BadRequest("status", "status must be confirmed");
+            }
+        } catch (ApiException e) {
+            return refused(uuid, e);
+        }
+        Instant now = clock.instant();
+        Optional<ReservationStore.Found> found =
+                reservations.findByUuid(uuid).filter(f -> f.reservation().keyId() == key.id());
+        if (found.isEmpty()) {
+            return refused(uuid, new ApiException.NotFound("no reservation " + uuid + " of this key"));
+        }
+        Reservation r = found.get().reservation();
+        if (!found.get().phase().open()) {
+            RtbStatus phase =
+                    found.get().phase() == ReservationStore.Phase.CLAIMED ? RtbStatus.CLAIMED : RtbStatus.EXPIRED;
+            return new Answer(200, RtbOut.status(uuid, phase, null));
+        }
+        Optional<RoutingService.Hold> taken = Optional.empty();
+        if (!r.capsHeld()) {
+            Optional<RtbConfigCache.CampaignConfig> campaign = cache.campaign(r.accountId(), r.campaignId());
+            Optional<Buyer> buyer = campaign.flatMap(c -> c.buyer(r.buyerId()));
+            if (buyer.isEmpty()) {
+                log.confirmation(uuid, RtbStatus.NO_TARGET, now);
+                return new Answer(
+                        200,
+                        RtbOut.status(uuid, RtbStatus.NO_TARGET, "the reserved buyer is no longer on the campaign"));
+            }
+            List<BuyerGroup> groups = campaign.get().groupsByBuyer().getOrDefault(r.buyerId(), List.of());
+            RoutingService.Result result = routing.reserve(buyer.get(), groups, now);
+            if (result.hold().isEmpty()) {
+                log.confirmation(uuid, RtbStatus.NO_TARGET, now);
+                return new Answer(
+                        200,
+                        RtbOut.status(
+                                uuid, RtbStatus.NO_TARGET, result.refusal().orElse("capped")));
+            }
+            taken = result.hold();
+            live.put(
+                    holdKey(ReservationStore.compact(uuid)),
+                    taken.get().encode(),
+                    Duration.between(now, r.expiresAt())
+                            .plus(ReservationStore.UNPROCESSED_GRACE)
+                            .plus(ReservationStore.LINGER));
+        }
+        ReservationStore.Confirmation confirmation = reservations.confirm(uuid);
+        switch (confirmation) {
+            case ReservationStore.Confirmation.Confirmed c -> log.confirmation(uuid, RtbStatus.CONFIRMED, now);
+            case ReservationStore.Confirmation.AlreadyConfirmed c -> {
+                taken.ifPresent(routing::releaseAll);
+            }
+            case ReservationStore.Confirmation.NotOpen notOpen -> {
+                taken.ifPresent(routing::releaseAll);
+                RtbStatus phase = notOpen.phase()
+                                .filter(p -> p == ReservationStore.Phase.CLAIMED)
+                                .isPresent()
+                        ? RtbStatus.CLAIMED
+                        : RtbStatus.EXPIRED;
+                return new Answer(200, RtbOut.status(uuid, phase, null));
+            }
+        }
+        return new Answer(
+                200,
+                out(
+                        uuid,
+                        RtbStatus.CONFIRMED,
+                        r.payout().map(Money::of),
+                        r.seconds(),
+                        r.inboundNumber(),
+                        Optional.of(r.expiresAt()),
+                        Optional.empty(),
+                        null));
+    }
+
+    /** The second request of the reference's wording: {@code status=confirmed} for the caller's held reservation. */
+    public Answer confirmCallers(Optional<String> presentedKey, Optional<String> callerNumber) {
+        PostbackKey key;
+        String caller;
+        try {
+            key = rtbKey(presentedKey);
+            caller = PhoneNumbers.toE164(callerNumber.orElseThrow(
+                            () -> new ApiException.BadRequest("uuid", "uuid or caller_number is required to confirm")))
+                    .orElseThrow(
+                            () -> new ApiException.BadRequest("caller_number", "caller_number is not a phone number"));
+        } catch (ApiException e) {
+            return refused(null, e);
+        }
+        return reservations
+                .findActiveForCaller(key.id(), caller)
+                .map(r -> confirm(presentedKey, r.uuid(), Optional.of("confirmed")))
+                .orElseGet(() ->
+                        refused(null, new ApiException.NotFound("no reservation held for " + caller + " by this key")));
+    }
+
+    /** A call from {@code callerNumber} to {@code inboundNumber} claims its reservation, exactly once. */
+    @Override
+    public Optional<RoutingService.Claim> claim(
+            AccountId account, String inboundNumber, String callerNumber, String callUuid) {
+        if (RtbConfigCache.digits(callerNumber) < 0) {
+            return Optional.empty();
+        }
+        Optional<Reservation> claimed = reservations
+                .claim(inboundNumber, callerNumber)
+                .filter(r -> r.accountId().equals(account));
+        if (claimed.isEmpty()) {
+            return Optional.empty();
+        }
+        Reservation r = claimed.get();
+        Instant now = clock.instant();
+        String id = ReservationStore.compact(r.uuid());
+        Optional<RoutingService.Hold> hold =
+                r.capsHeld() ? live.take(holdKey(id)).map(RoutingService.Hold::decode) : Optional.empty();
+        TagSet tags = live.take(tagsKey(id)).map(TagSet::fromStored).orElse(TagSet.empty());
+        log.claimed(r.uuid(), callUuid, now);
+        shield.recordClaim(r.keyId());
+        return Optional.of(new RoutingService.Claim(r.uuid(), r.buyerId(), r.routeOnlyToReserved(), hold, tags));
+    }
+
+    /** Expired reservations: their caps go back and the log says expired, each exactly once (any node). */
+    public void expireDue() {
+        Instant now = clock.instant();
+        for (Reservation r : reservations.takeExpired(now, 1_000)) {
+            String id = ReservationStore.compact(r.uuid());
+            if (r.capsHeld()) {
+                live.take(holdKey(id)).map(RoutingService.Hold::decode).ifPresent(routing::releaseAll);
+            }
+            live.delete(tagsKey(id));
+            log.expired(r.uuid(), now);
+        }
+    }
+
+    /** Whether a ping of this account is being processed now (its log entry is not written yet). */
+    public boolean processing(AccountId account, String uuid) {
+        return account.equals(inFlight.get(uuid));
+    }
+
+    static String tagsKey(String id) {
+        return "rtb:tags:" + id;
+    }
+
+    static String holdKey(String id) {
+        return "rtb:hold:" + id;
+    }
+
+    @Override
+    public void close() {
+        expiries.shutdownNow();
+    }
+}
