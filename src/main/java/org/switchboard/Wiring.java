@@ -439,6 +439,10 @@ public final class Wiring implements AutoCloseable {
     }
 
     /** The RTB log (tests write through it and purge it with a chosen instant). */
+    public RtbService rtb() {
+        return rtb;
+    }
+
     public RtbLog rtbLog() {
         return rtbLog;
     }

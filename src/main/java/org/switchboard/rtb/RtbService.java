@@ -653,6 +653,14 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         }
     }
 
+    /** The pings of the account being processed now (their log entries are not written yet). */
+    public List<String> inFlight(AccountId account) {
+        return inFlight.entrySet().stream()
+                .filter(e -> e.getValue().equals(account))
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
     /** Whether a ping of this account is being processed now (its log entry is not written yet). */
     public boolean processing(AccountId account, String uuid) {
         return account.equals(inFlight.get(uuid));

@@ -3,25 +3,17 @@ package org.switchboard.rtb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.switchboard.testing.Api;
-import org.switchboard.testing.Calls;
 import org.switchboard.testing.Receiver;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerIT;
 
 /** The RTB ping API end to end: answers, reservations claimed by calls, expiry, confirmation, passthrough bids. */
 class RtbIT extends ServerIT {
-    private static final AtomicInteger NEXT = new AtomicInteger();
-
     private final Receiver receiver = new Receiver();
 
     @AfterEach
@@ -30,74 +22,21 @@ class RtbIT extends ServerIT {
         server.clock().reset();
     }
 
-    /** An RTB-enabled account with a campaign, a publisher (cid PUB-...), its tracking number and buyers. */
-    record Setup(Api api, Calls calls, long campaign, long publisher, String publisherCid, String number) {
-        long buyer(String json) {
-            Response created = api.post("/api/v2/buyers", json.replace("CAMPAIGN", Long.toString(campaign)));
-            assertThat(created.status()).as(created.toString()).isEqualTo(201);
-            return created.id();
-        }
-
-        void criterion(String json) {
-            Response created = api.post("/api/v2/campaigns/" + campaign + "/conversion_criteria", json);
-            assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        }
-
-        String key(String options) {
-            Response created = api.post(
-                    "/api/v2/campaigns/" + campaign + "/postback_keys",
-                    "{\"type\": \"real_time_bidding\", \"name\": \"Pub RTB\", \"options\": " + options + "}");
-            assertThat(created.status()).as(created.toString()).isEqualTo(201);
-            return created.json().path("key").asText();
-        }
-
-        Response ping(String key, String query) {
-            return Api.send(HttpRequest.newBuilder(URI.create(api.base() + "/rtbs.json?key=" + key + "&" + query))
-                    .timeout(Duration.ofSeconds(20))
-                    .POST(HttpRequest.BodyPublishers.noBody())
-                    .build());
-        }
-
-        Response pingJson(String key, String json) {
-            return Api.send(HttpRequest.newBuilder(URI.create(api.base() + "/rtbs.json?key=" + key))
-                    .timeout(Duration.ofSeconds(20))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json))
-                    .build());
-        }
-    }
-
-    Setup setup() {
-        Api api = newAccount();
-        api.patch("/api/v2/account", "{\"features\": {\"real_time_bidding\": true}}");
-        long campaign = api.post("/api/v2/campaigns", "{\"name\": \"RTB\"}").id();
-        String cid = "PUB-" + NEXT.incrementAndGet();
-        long publisher = api.post("/api/v2/publishers", "{\"name\": \"Lead gen\", \"cid\": \"" + cid + "\"}")
-                .id();
-        String number = "+1866553" + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
-        Response created = api.post(
-                "/api/v2/numbers",
-                "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + ", \"publisher_id\": " + publisher
-                        + "}");
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return new Setup(api, new Calls(api), campaign, publisher, cid, number);
-    }
-
-    static String caller() {
-        return "+1312556" + String.format("%04d", NEXT.incrementAndGet() % 10_000);
+    private RtbSetup setup() {
+        return RtbSetup.create(newAccount(), engine);
     }
 
     @Test
     void pingShouldReserveTheBuyerAndAnswerTheDocumentedShape() {
         // given
-        Setup s = setup();
+        RtbSetup s = setup();
         long buyer = s.buyer("{\"name\": \"Acme\", \"dba_name\": \"Acme Insurance\", \"destination\": \"+12125550801\","
                 + " \"campaign_ids\": [CAMPAIGN]}");
         s.criterion("{\"name\": \"Ninety\", \"matches\": [\"publisher_id:" + s.publisherCid() + "\"],"
                 + " \"trigger\": {\"type\": \"duration\", \"seconds\": 95}, \"revenue\": {\"type\": \"static\","
                 + " \"amount\": 1.6757}, \"payout\": {\"type\": \"percent\", \"percent\": 70}}");
         String key = s.key("{\"ttl_seconds\": 30, \"return_dba\": true}");
-        String caller = caller();
+        String caller = RtbSetup.caller();
         Instant before = Instant.now();
 
         // when
@@ -145,13 +84,13 @@ class RtbIT extends ServerIT {
     @Test
     void callFromTheReservedCallerShouldClaimTheReservationAndGoToItsBuyer() {
         // given: two buyers; the ping reserves the second (the first filters the ping's tags out)
-        Setup s = setup();
+        RtbSetup s = setup();
         long first = s.buyer("{\"name\": \"First\", \"destination\": \"+12125550811\", \"priority\": 1,"
                 + " \"tag_filters\": [\"vertical:auto\"], \"campaign_ids\": [CAMPAIGN]}");
         long second = s.buyer("{\"name\": \"Second\", \"destination\": \"+12125550812\", \"priority\": 2,"
                 + " \"campaign_ids\": [CAMPAIGN]}");
         String key = s.key("{}");
-        String caller = caller();
+        String caller = RtbSetup.caller();
         String reservation = s.ping(
                         key,
                         "publisher_id=" + s.publisherCid() + "&caller_number=" + caller.replace("+", "%2B")

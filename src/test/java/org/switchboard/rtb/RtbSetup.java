@@ -1,0 +1,72 @@
+package org.switchboard.rtb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.switchboard.testing.Api;
+import org.switchboard.testing.Calls;
+import org.switchboard.testing.Engine;
+import org.switchboard.testing.Response;
+
+/** An RTB-enabled account with a campaign, a publisher (cid PUB-...) and its tracking number, and RTB helpers. */
+public record RtbSetup(Api api, Calls calls, long campaign, long publisher, String publisherCid, String number) {
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    long buyer(String json) {
+        Response created = api.post("/api/v2/buyers", json.replace("CAMPAIGN", Long.toString(campaign)));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.id();
+    }
+
+    void criterion(String json) {
+        Response created = api.post("/api/v2/campaigns/" + campaign + "/conversion_criteria", json);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
+    String key(String options) {
+        Response created = api.post(
+                "/api/v2/campaigns/" + campaign + "/postback_keys",
+                "{\"type\": \"real_time_bidding\", \"name\": \"Pub RTB\", \"options\": " + options + "}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().path("key").asText();
+    }
+
+    Response ping(String key, String query) {
+        return Api.send(HttpRequest.newBuilder(URI.create(api.base() + "/rtbs.json?key=" + key + "&" + query))
+                .timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+    }
+
+    Response pingJson(String key, String json) {
+        return Api.send(HttpRequest.newBuilder(URI.create(api.base() + "/rtbs.json?key=" + key))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
+    /** A new account's RTB set-up: the feature on, a campaign, a publisher and its tracking number. */
+    public static RtbSetup create(Api api, Engine engine) {
+        api.patch("/api/v2/account", "{\"features\": {\"real_time_bidding\": true}}");
+        long campaign = api.post("/api/v2/campaigns", "{\"name\": \"RTB\"}").id();
+        String cid = "PUB-" + NEXT.incrementAndGet();
+        long publisher = api.post("/api/v2/publishers", "{\"name\": \"Lead gen\", \"cid\": \"" + cid + "\"}")
+                .id();
+        String number = "+1866553" + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
+        Response created = api.post(
+                "/api/v2/numbers",
+                "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + ", \"publisher_id\": " + publisher
+                        + "}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return new RtbSetup(api, new Calls(api), campaign, publisher, cid, number);
+    }
+
+    /** A caller number not used before in this run. */
+    public static String caller() {
+        return "+1312556" + String.format("%04d", NEXT.incrementAndGet() % 10_000);
+    }
+}
