@@ -62,6 +62,7 @@ public final class RtbRoutes {
         rules.post("/rtbs.json", ping);
         rules.get("/rtbs.json", ping);
         rules.post("/rtbs", ping);
+        rules.get("/rtbs", ping);
         Handler confirm = (req, res) -> {
             String uuid = req.path().pathParameters().get("uuid");
             Map<String, String> params;
