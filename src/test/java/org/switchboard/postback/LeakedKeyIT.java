@@ -24,8 +24,9 @@ import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerIT;
 
 /**
- * The leaked-key check: a postback key and a call key, used every way the API takes them (query, path, body,
- * successes and failures), appear in no log line and in no database column in plain text.
+ * The leaked-key check: postback keys of every kind that takes requests (data writing, call rejection, conversion,
+ * RTB) and a call key, used every way the API takes them (query, path, body, successes and failures), appear in no
+ * log line and in no database column in plain text.
  */
 class LeakedKeyIT extends ServerIT {
 
@@ -78,6 +79,19 @@ class LeakedKeyIT extends ServerIT {
                     .json()
                     .path("key")
                     .asText();
+            String conversionKey = api.post(
+                            "/api/v2/buyers/" + buyer + "/postback_keys",
+                            "{\"type\": \"conversion\", \"name\": \"Sales\"}")
+                    .json()
+                    .path("key")
+                    .asText();
+            api.patch("/api/v2/account", "{\"features\": {\"real_time_bidding\": true}}");
+            String rtbKey = api.post(
+                            "/api/v2/campaigns/" + campaign + "/postback_keys",
+                            "{\"type\": \"real_time_bidding\", \"name\": \"Pings\"}")
+                    .json()
+                    .path("key")
+                    .asText();
             var arrived = new Calls(api).arrive("+13125550170", number).json();
             String uuid = arrived.path("call_uuid").asText();
             String callKey = arrived.path("instruction")
@@ -102,23 +116,38 @@ class LeakedKeyIT extends ServerIT {
                     api,
                     "/handler_groups/" + group + "/call_control/reject?key=" + rejectKey
                             + "&caller_number=%2B13125550170"));
+            // a conversion postback for a call that is still ringing (refused), and an RTB ping, well and badly
+            responses.add(get(api, "/postbacks/" + conversionKey + "?call_uuid=" + uuid + "&value=10"));
+            responses.add(post(api, "/rtbs.json?key=" + rtbKey + "&caller_number=%2B13125550171&lead=1"));
+            responses.add(post(api, "/rtbs.json?key=" + rtbKey + "&caller_number=nonsense"));
+            server.wiring().rtbLog().flush();
             responses.add(api.get("/api/v2/postback_logs"));
 
             // then
-            assertThat(responses).extracting(Response::status).containsExactly(200, 200, 400, 400, 200, 200, 409, 200);
+            assertThat(responses)
+                    .extracting(Response::status)
+                    .containsExactly(200, 200, 400, 400, 200, 200, 409, 403, 200, 400, 200);
             assertThat(key).isNotBlank();
             assertThat(callKey).isNotBlank();
-            List<String> secrets = List.of(key, callKey, rejectKey);
+            List<String> secrets = List.of(key, callKey, rejectKey, conversionKey, rtbKey);
             assertThat(lines).noneMatch(line -> secrets.stream().anyMatch(line::contains));
             Map<String, String> leaks = databaseCellsContaining(secrets);
             assertThat(leaks).as("database cells holding a key in plain text").isEmpty();
             assertThat(responses.getLast().body())
                     .doesNotContain(key)
                     .doesNotContain(callKey)
-                    .doesNotContain(rejectKey);
+                    .doesNotContain(rejectKey)
+                    .doesNotContain(conversionKey);
+            assertThat(api.get("/api/v2/rtb_pings").body()).doesNotContain(rtbKey);
         } finally {
             root.removeHandler(capture);
         }
+    }
+
+    private static Response post(Api api, String path) {
+        return Api.send(HttpRequest.newBuilder(URI.create(api.base() + path))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
     }
 
     private static Response get(Api api, String path) {
