@@ -80,13 +80,15 @@ final class PingEvaluator {
     /** The outcome of evaluation: the tags, what the passthrough webhooks did, every buyer's verdict, the eligible. */
     record Evaluation(
             TagSet tags,
+            TagSet learned,
             List<RtbPing.Passthrough> passthrough,
             Map<Long, RtbPing.ConsideredBuyer> considered,
             List<Eligible> eligible) {}
 
     Evaluation evaluate(Ping ping) {
         Instant now = clock.instant();
-        TagSet tags = baseTags(ping);
+        TagSet base = baseTags(ping);
+        TagSet tags = withParams(base, ping);
         List<RtbPing.Passthrough> passthrough = new ArrayList<>();
         Map<Long, String> buyerFailures = new HashMap<>();
         tags = runWebhooks(ping, tags, passthrough, buyerFailures);
@@ -146,10 +148,10 @@ final class PingEvaluator {
         eligible.sort(Comparator.comparing((Eligible e) -> e.duplicate())
                 .thenComparingInt(e -> e.candidate().buyer().priority())
                 .thenComparing(e -> e.revenue().orElse(Money.ZERO), Comparator.<Money>reverseOrder()));
-        return new Evaluation(tags, passthrough, considered, eligible);
+        return new Evaluation(tags, learned(base, tags), passthrough, considered, eligible);
     }
 
-    /** The tags a call from this ping would start with, plus the ping's own parameters (with the key's prefix). */
+    /** The tags a call from this ping's caller on the campaign starts with anyway (its call re-derives them). */
     private TagSet baseTags(Ping ping) {
         TagSet.Builder tags = TagSet.builder().addAll(ping.campaign().campaign().tags());
         ping.publisher().ifPresent(p -> {
@@ -158,6 +160,20 @@ final class PingEvaluator {
             tags.remove("publisher_id").add("publisher_id", publisherId);
             tags.remove("source_id").add("source_id", publisherId);
         });
+        tags.remove("campaign_id")
+                .add("campaign_id", Long.toString(ping.campaign().campaign().id()));
+        tags.remove("tracking_number").add("tracking_number", ping.inbound().number());
+        ping.callerNumber().ifPresent(caller -> {
+            tags.remove("caller_number").add("caller_number", caller);
+            tags.remove("caller_id").add("caller_id", caller);
+            tags.addAll(geo.tagsFor(caller));
+        });
+        return tags.build();
+    }
+
+    /** The ping's own parameters as tags, named with the key's prefix; system tags cannot be set this way. */
+    private static TagSet withParams(TagSet base, Ping ping) {
+        TagSet.Builder tags = base.toBuilder();
         for (var param : ping.params().entrySet()) {
             String name = TagSet.normalizeKey(ping.tagPrefix() + param.getKey());
             String value = param.getValue().strip();
@@ -170,15 +186,21 @@ final class PingEvaluator {
             }
             tags.remove(name).add(name, value);
         }
-        tags.remove("campaign_id")
-                .add("campaign_id", Long.toString(ping.campaign().campaign().id()));
-        tags.remove("tracking_number").add("tracking_number", ping.inbound().number());
-        ping.callerNumber().ifPresent(caller -> {
-            tags.remove("caller_number").add("caller_number", caller);
-            tags.remove("caller_id").add("caller_id", caller);
-            tags.addAll(geo.tagsFor(caller));
-        });
         return tags.build();
+    }
+
+    /**
+     * What the ping learned beyond what its call will derive again: its parameters and the webhooks' answers (bids).
+     * Only this is kept with a reservation, so a million reservations do not each hold a copy of the campaign's tags.
+     */
+    private static TagSet learned(TagSet base, TagSet all) {
+        TagSet.Builder learned = TagSet.builder();
+        for (String key : all.keys()) {
+            if (!all.values(key).equals(base.values(key))) {
+                all.values(key).forEach(v -> learned.add(key, v));
+            }
+        }
+        return learned.build();
     }
 
     /**

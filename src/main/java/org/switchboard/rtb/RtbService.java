@@ -264,7 +264,9 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                     expiresAt);
             String id = ReservationStore.compact(uuid);
             Duration ttl = Duration.between(now, expiresAt).plus(ReservationStore.LINGER);
-            live.put(tagsKey(id), evaluation.tags().toStored(), ttl);
+            if (!evaluation.learned().isEmpty()) {
+                live.put(tagsKey(id), evaluation.learned().toStored(), ttl);
+            }
             hold.ifPresent(h -> live.put(holdKey(id), h.encode(), ttl.plus(ReservationStore.UNPROCESSED_GRACE)));
             if (!reservations.reserve(reservation)) {
                 // another key's ping holds this number for this caller already: this one cannot be told apart
