@@ -146,7 +146,7 @@ class ConversionCrashIT {
         inParallel(
                 uuids,
                 uuid -> assertThat(conversion(admin, uuid).path("state").asText())
-                        .as("call %s before the postbacks", uuid)
+                        .as("%s: call %s before the postbacks", run, uuid)
                         .isEqualTo("pending"));
         Map<String, BigDecimal> uuidToValue = new LinkedHashMap<>();
         List<Integer> plan = new ArrayList<>();
@@ -164,7 +164,7 @@ class ConversionCrashIT {
                 run, uuids.size(), millisSince(setupStart), plan.size(), killAfter);
 
         // when: postbacks stream in from many threads and the process is killed with SIGKILL mid-stream
-        Queue results = new Queue();
+        Results results = new Results();
         AtomicBoolean killed = new AtomicBoolean();
         AtomicInteger inFlight = new AtomicInteger();
         int inFlightAtKill;
@@ -181,19 +181,26 @@ class ConversionCrashIT {
             while (results.answered() < killAfter && System.nanoTime() < until) {
                 Thread.sleep(1);
             }
-            assertThat(results.answered()).as(run + ": answers before the kill").isGreaterThanOrEqualTo(killAfter);
-            killed.set(true);
+            try {
+                assertThat(results.answered())
+                        .as(run + ": answers before the kill")
+                        .isGreaterThanOrEqualTo(killAfter);
+            } finally {
+                // from here on nothing more is sent, even when the wait above failed
+                killed.set(true);
+            }
             inFlightAtKill = inFlight.get();
             first.kill();
             for (Future<?> future : sent) {
                 future.get(30, TimeUnit.SECONDS);
             }
         }
-        assertThat(first.process().isAlive()).isFalse();
+        assertThat(first.process().isAlive()).as(run).isFalse();
         assertThat(first.process().exitValue())
-                .as("exit status of a JVM killed by SIGKILL")
+                .as(run + ": exit status of a JVM killed by SIGKILL")
                 .isEqualTo(128 + 9);
         assertThat(ProcessHandle.of(first.process().pid()).filter(ProcessHandle::isAlive))
+                .as(run + ": the killed process")
                 .isEmpty();
         List<Posted> posted = results.all();
         Map<Outcome, Long> counts = posted.stream()
@@ -308,7 +315,7 @@ class ConversionCrashIT {
     }
 
     /** The postbacks' outcomes, and how many got an answer so far. */
-    private static final class Queue {
+    private static final class Results {
         private final ConcurrentLinkedQueue<Posted> all = new ConcurrentLinkedQueue<>();
         private final AtomicInteger answered = new AtomicInteger();
 
