@@ -65,7 +65,7 @@ import org.switchboard.testing.Response;
  * nothing, and the calls whose postbacks were cut by the kill are either still pending or converted once.
  *
  * <p>The kill lands after a randomly chosen share (25-60 %) of the postbacks were answered, so it always cuts
- * requests in flight; the seed is printed and named in every failure. The server's output goes to
+ * requests in flight; the seed is printed and named by the checks that fail. The server's output goes to
  * {@code target/crash-it/}, with a summary of each run (seed, outcomes, timings).
  */
 @ParameterizedClass(name = "{0}")
