@@ -76,7 +76,7 @@ class ConversionCrashIT {
     private static final String POSTGRES_URL = Optional.ofNullable(System.getenv("SWITCHBOARD_TEST_POSTGRES_URL"))
             .orElse("jdbc:postgresql://127.0.0.1:5432/test");
     private static final String POSTGRES_USER = "postgres";
-    private static final int CALLS = 300;
+    private static final int CALLS = 200;
     private static final int SETUP_THREADS = 16;
     private static final int POSTING_THREADS = 32;
     private static final BigDecimal PAYOUT_SHARE = new BigDecimal("0.8");
