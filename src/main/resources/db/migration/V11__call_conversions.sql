@@ -19,10 +19,16 @@ CREATE TABLE call_conversions (
     buyer_criterion_id BIGINT,
     buyer_converted BOOLEAN NOT NULL,
     buyer_revenue_micros BIGINT NOT NULL,
-    -- whether the post-call webhooks (connect, conversion / non_conversion, postback, always) have been started
+    -- the post-call webhooks (connect, conversion / non_conversion, postback, always): delivered, and since when a
+    -- node has been delivering them (a lease: a node that stops mid-way leaves them to be delivered again)
     post_call_fired BOOLEAN NOT NULL,
+    post_call_claimed_at BIGINT,
+    -- a conversion after the post-call webhooks went out: its conversion and postback webhooks are still to deliver
+    late_due BOOLEAN NOT NULL,
+    late_claimed_at BIGINT,
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX call_conversions_due ON call_conversions (state, deadline_at);
 CREATE INDEX call_conversions_unfired ON call_conversions (post_call_fired, decided_at);
+CREATE INDEX call_conversions_late ON call_conversions (late_due);
 CREATE INDEX calls_buyer_caller ON calls (account_id, caller_number, buyer_id);

@@ -52,19 +52,22 @@ public final class ConversionRepository {
         return jdbi.withHandle(handle -> bindAll(handle.createUpdate("""
                         INSERT INTO call_conversions (call_id, account_id, state, criterion_id, reason, deadline_at,
                             decided_at, converted_at, revenue_micros, payout_micros, posted_micros, postback_at,
-                            buyer_criterion_id, buyer_converted, buyer_revenue_micros, post_call_fired, updated_at)
+                            buyer_criterion_id, buyer_converted, buyer_revenue_micros, post_call_fired, late_due,
+                            updated_at)
                         VALUES (:call, :account, :state, :criterion, :reason, :deadline, :decided, :converted,
                             :revenue, :payout, :posted, :postback_at, :buyer_criterion, :buyer_converted,
-                            :buyer_revenue, :fired, :now)
+                            :buyer_revenue, :fired, :no, :now)
                         ON CONFLICT (call_id) DO NOTHING"""), conversion, now)
                         .bind("fired", conversion.postCallFired())
+                        .bind("no", false)
                         .execute())
                 == 1;
     }
 
     /**
      * Replaces the call's decision with {@code conversion} if it is still in {@code expected} state (its post-call
-     * flag is kept); true when this update won.
+     * flags are kept); true when this update won. A conversion replacing a non-conversion whose post-call webhooks
+     * were already being delivered owes its own conversion webhooks: it is marked late.
      */
     boolean replace(Conversion conversion, Conversion.State expected, Instant now) {
         return jdbi.withHandle(handle -> bindAll(handle.createUpdate("""
@@ -73,25 +76,73 @@ public final class ConversionRepository {
                             revenue_micros = :revenue, payout_micros = :payout, posted_micros = :posted,
                             postback_at = :postback_at, buyer_criterion_id = :buyer_criterion,
                             buyer_converted = :buyer_converted, buyer_revenue_micros = :buyer_revenue,
+                            late_due = CASE WHEN :late_if_started AND post_call_claimed_at IS NOT NULL THEN :yes
+                                ELSE late_due END,
                             updated_at = :now
                         WHERE call_id = :call AND state = :expected"""), conversion, now)
                         .bind("expected", expected.name())
+                        .bind("late_if_started", expected == Conversion.State.NOT_CONVERTED && conversion.converted())
+                        .bind("yes", true)
                         .execute())
                 == 1;
     }
 
-    /** Claims the right to start the call's post-call webhooks; true for exactly one caller. */
-    boolean claimPostCall(long callId, Instant now) {
+    /**
+     * Claims the delivery of the call's post-call webhooks: true for one caller at a time, again after {@code lease}
+     * if the deliverer never said it was done (it stopped mid-way).
+     */
+    boolean claimPostCall(long callId, Instant now, java.time.Duration lease) {
         return jdbi.withHandle(handle -> handle.createUpdate("""
-                                UPDATE call_conversions SET post_call_fired = :yes, updated_at = :now
-                                WHERE call_id = :call AND post_call_fired = :no AND state <> :pending""")
-                        .bind("yes", true)
+                                UPDATE call_conversions SET post_call_claimed_at = :now, updated_at = :now
+                                WHERE call_id = :call AND post_call_fired = :no AND state <> :pending
+                                    AND (post_call_claimed_at IS NULL OR post_call_claimed_at < :expired)""")
                         .bind("no", false)
                         .bind("pending", Conversion.State.PENDING.name())
                         .bind("now", now.toEpochMilli())
+                        .bind("expired", now.minus(lease).toEpochMilli())
                         .bind("call", callId)
                         .execute())
                 == 1;
+    }
+
+    /** The post-call webhooks were delivered (each has its fired pixel). */
+    void postCallDone(long callId) {
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "UPDATE call_conversions SET post_call_fired = :yes WHERE call_id = :call")
+                .bind("yes", true)
+                .bind("call", callId)
+                .execute());
+    }
+
+    /** Claims the delivery of a late conversion's webhooks, like {@link #claimPostCall}. */
+    boolean claimLate(long callId, Instant now, java.time.Duration lease) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                                UPDATE call_conversions SET late_claimed_at = :now, updated_at = :now
+                                WHERE call_id = :call AND late_due = :yes
+                                    AND (late_claimed_at IS NULL OR late_claimed_at < :expired)""")
+                        .bind("yes", true)
+                        .bind("now", now.toEpochMilli())
+                        .bind("expired", now.minus(lease).toEpochMilli())
+                        .bind("call", callId)
+                        .execute())
+                == 1;
+    }
+
+    void lateDone(long callId) {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE call_conversions SET late_due = :no WHERE call_id = :call")
+                .bind("no", false)
+                .bind("call", callId)
+                .execute());
+    }
+
+    /** Late conversions whose webhooks are still to be delivered. */
+    List<Long> lateDue(int limit) {
+        return jdbi.withHandle(
+                handle -> handle.createQuery("SELECT call_id FROM call_conversions WHERE late_due = :yes LIMIT :limit")
+                        .bind("yes", true)
+                        .bind("limit", limit)
+                        .mapTo(Long.class)
+                        .list());
     }
 
     /** Calls waiting for a postback whose timeout has passed, oldest deadline first. */

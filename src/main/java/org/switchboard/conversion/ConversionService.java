@@ -30,7 +30,8 @@ import org.switchboard.webhook.WebhookHooks;
  * after the end. The post-call webhooks wait for that: then {@code connect} (if connected), {@code conversion} or
  * {@code non_conversion}, {@code postback} (if one arrived), {@code always}. A postback after the timeout still
  * converts the call and fires {@code conversion} then {@code postback}. Pending calls are stored, so a restart
- * resumes their wait; a poller expires them.
+ * resumes their wait; a poller expires them. The webhooks are delivered at least once: a delivery is marked done
+ * only when its requests were sent, and one a stopped node left unfinished is taken up again after a lease.
  *
  * <p>A second postback for a converted call never counts again: with the same value (or none) it is answered as the
  * first was, with another value it is refused.
@@ -50,6 +51,11 @@ public final class ConversionService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConversionService.class.getName());
     /** A decided call whose webhooks were not started this long after (a node stopped in between) is picked up. */
     private static final Duration UNFIRED_GRACE = Duration.ofSeconds(30);
+    /**
+     * How long a node may take to deliver a call's post-call webhooks before another takes over (they are delivered
+     * at least once: a node that stops mid-way leaves them to be sent again).
+     */
+    static final Duration DELIVERY_LEASE = Duration.ofMinutes(5);
 
     private final ConversionCriterionRepository criteria;
     private final ConversionRepository conversions;
@@ -251,12 +257,9 @@ public final class ConversionService implements AutoCloseable {
                 continue; // someone else changed it first: look again
             }
             writeMoneyTags(call, converted);
-            if (existing.filter(Conversion::postCallFired).isPresent()) {
-                // the timeout had passed and the non-conversion webhooks went out: a late conversion
-                webhooks.afterCall(call, List.of(Hook.CONVERSION, Hook.POSTBACK), liveCalls.apply(call.uuid()));
-            } else {
-                firePostCallIfDue(call.id());
-            }
+            // the post-call webhooks, or, when the timeout's non-conversion ones already went out, the late ones
+            firePostCallIfDue(call.id());
+            fireLateIfDue(call.id());
             return new PostbackOutcome.Converted(call, converted.revenue(), false);
         }
         return new PostbackOutcome.Refused("the call's conversion is changing under concurrent postbacks; try again");
@@ -306,13 +309,18 @@ public final class ConversionService implements AutoCloseable {
         for (long callId : conversions.unfired(now.minus(UNFIRED_GRACE), 500)) {
             firePostCallIfDue(callId);
         }
+        for (long callId : conversions.lateDue(500)) {
+            fireLateIfDue(callId);
+        }
     }
 
     /** Starts the call's post-call webhooks if it has ended, is decided, and nobody started them yet. */
     private void firePostCallIfDue(long callId) {
         Optional<Call> found = calls.findById(callId).filter(c -> c.state() == CallState.ENDED);
         Optional<Conversion> decided = conversions.find(callId).filter(c -> c.state() != Conversion.State.PENDING);
-        if (found.isEmpty() || decided.isEmpty() || !conversions.claimPostCall(callId, clock.instant())) {
+        if (found.isEmpty()
+                || decided.isEmpty()
+                || !conversions.claimPostCall(callId, clock.instant(), DELIVERY_LEASE)) {
             return;
         }
         Call call = found.get();
@@ -325,7 +333,30 @@ public final class ConversionService implements AutoCloseable {
             triggers.add(Hook.POSTBACK);
         }
         triggers.add(Hook.ALWAYS);
-        webhooks.afterCall(call, triggers, liveCalls.apply(call.uuid()));
+        webhooks.afterCall(call, triggers, liveCalls.apply(call.uuid()))
+                .whenComplete((done, error) -> markDone(() -> conversions.postCallDone(callId)));
+    }
+
+    /** Delivers a late conversion's {@code conversion} and {@code postback} webhooks if nobody is delivering them. */
+    private void fireLateIfDue(long callId) {
+        Optional<Call> found = calls.findById(callId);
+        if (found.isEmpty() || !conversions.claimLate(callId, clock.instant(), DELIVERY_LEASE)) {
+            return;
+        }
+        webhooks.afterCall(
+                        found.get(),
+                        List.of(Hook.CONVERSION, Hook.POSTBACK),
+                        liveCalls.apply(found.get().uuid()))
+                .whenComplete((done, error) -> markDone(() -> conversions.lateDone(callId)));
+    }
+
+    /** Records a delivery as done; if that fails the lease runs out and the webhooks go again (at least once). */
+    private static void markDone(Runnable done) {
+        try {
+            done.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "recording delivered post-call webhooks failed; they will be sent again", e);
+        }
     }
 
     /** {@code [revenue]} and {@code [payout]} in the webhooks that follow: the call's tags of those names. */

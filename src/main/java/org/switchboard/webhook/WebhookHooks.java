@@ -147,9 +147,9 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
      * and timer webhooks are done, each trigger after the previous one's requests have finished. The conversions
      * feature passes {@code connect} (if the call connected), {@code conversion} or {@code non_conversion},
      * {@code postback} (when one arrived), and {@code always}; a late conversion passes {@code conversion} and
-     * {@code postback}.
+     * {@code postback}. Completes when they have all been sent (each recorded as a fired pixel).
      */
-    public void afterCall(Call call, List<Trigger> triggers, LiveCall live) {
+    public CompletableFuture<Void> afterCall(Call call, List<Trigger> triggers, LiveCall live) {
         CompletableFuture<Void> end = enqueue(call, () -> {
             CompletableFuture<Void> timers = uuidToTimers.remove(call.uuid());
             if (timers != null) {
@@ -167,6 +167,7 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
         });
         // forget the call's queue once its end has run, unless more was queued behind it
         end.whenComplete((done, error) -> uuidToQueue.remove(call.uuid(), end));
+        return end;
     }
 
     private void fireNow(Call call, Trigger trigger, Optional<Long> buyerId, LiveCall live) {
