@@ -9,8 +9,10 @@
 #
 # Usage: bench/rtb-load.sh [options]
 #   --key KEY          the RTB postback key to ping with (default: one issued on demo campaign 1 for this run)
-#   --callers LIST|N   comma-separated E.164 caller numbers, or a count N of generated ones (default 1000); with one
-#                      caller every ping after the first is answered by the ping shield
+#   --callers LIST|N   comma-separated E.164 caller numbers, or a count N of generated ones (default 1000000, so a
+#                      10 s run never pings a caller twice and every ping goes the whole way: routing, payout,
+#                      reservation); with few callers most pings are answered by the ping shield (the caller's
+#                      reservation again), which is the cheap path
 #   --publisher-id ID  sent as publisher_id (default: none)
 #   --body form|json   how the parameters are sent (default form)
 #   --path PATH        the endpoint (default /rtbs.json)
@@ -22,7 +24,7 @@ cd "$(dirname "$0")/.."
 . bin/java-env
 
 KEY=""
-CALLERS="1000"
+CALLERS="1000000"
 PUBLISHER=""
 BODY="form"
 ENDPOINT="/rtbs.json"
@@ -37,7 +39,7 @@ while [ $# -gt 0 ]; do
         --path) ENDPOINT="$2"; shift 2 ;;
         --seconds) DURATION="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -79,7 +81,7 @@ fi
 # the callers as a Lua list: given numbers, or N generated ones (+13125000000, +13125000001, ...)
 if [[ "$CALLERS" =~ ^[0-9]+$ ]]; then
     [ "$CALLERS" -ge 1 ] || { echo "--callers needs at least one caller" >&2; exit 2; }
-    LUA_CALLERS="local callers = {}; for i = 0, $CALLERS - 1 do callers[#callers + 1] = string.format(\"+1312%07d\", 5000000 + i) end"
+    LUA_CALLERS="local caller_count = $CALLERS; local function caller_at(i) return string.format(\"+1%d\", 3125000000 + (i % caller_count)) end"
 else
     LUA_CALLERS="local callers = {"
     IFS=',' read -ra LIST <<<"$CALLERS"
@@ -87,8 +89,12 @@ else
         [[ "$c" =~ ^\+[1-9][0-9]{1,14}$ ]] || { echo "caller $c is not an E.164 number" >&2; exit 2; }
         LUA_CALLERS="$LUA_CALLERS \"$c\","
     done
-    LUA_CALLERS="$LUA_CALLERS }"
+    LUA_CALLERS="$LUA_CALLERS }; local function caller_at(i) return callers[(i % #callers) + 1] end"
 fi
+
+# a conversion criterion, so every reserved ping works out a payout (60% of 20.00 for 90 s)
+curl -sf -m 10 -X POST -H "Authorization: Bearer $API_KEY" "$BASE/api/v2/campaigns/1/conversion_criteria" \
+    -d '{"name": "rtb-load", "trigger": {"type": "duration", "seconds": 90}, "revenue": {"type": "static", "amount": 20}, "payout": {"type": "percent", "percent": 60}}' >/dev/null
 
 # one script for both runs: the same per-request Lua work and the same status counting
 cat >"$DATA/load.lua" <<LUA
@@ -111,7 +117,7 @@ function request()
         return wrk.format("GET", path)
     end
     n = n + 1
-    local caller = callers[(n % #callers) + 1]
+    local caller = caller_at(n)
     local body, headers
     if body_kind == "json" then
         body = '{"caller_number": "' .. caller .. '"' .. (publisher ~= "" and (', "publisher_id": "' .. publisher .. '"') or "") .. '}'
@@ -123,24 +129,32 @@ function request()
     return wrk.format("POST", path, headers, body)
 end
 
+local pause = tonumber(os.getenv("RTB_DELAY_MS") or "0")
+if pause > 0 then
+    function delay()
+        return pause
+    end
+end
+
 function response(status, headers, body)
-    statuses[status] = (statuses[status] or 0) + 1
+    local word = body:match('"status":"([^"]+)"') or tostring(status)
+    statuses[word] = (statuses[word] or 0) + 1
 end
 
 function done(summary, latency, requests)
     for _, thread in ipairs(threads) do
         for code, count in pairs(thread:get("statuses")) do
-            io.write(string.format("status %d: %d\n", code, count))
+            io.write(string.format("status %s: %d\n", code, count))
         end
     end
 end
 LUA
 
-run() { # label, method, path: a discarded warm-up, then the measured run; prints "rps p50 p99"
-    local label="$1" method="$2" path="$3" out
-    RTB_METHOD="$method" RTB_PATH="$path" "${TASKSET_WRK[@]}" \
+run() { # label, method, path[, delay ms per connection]: a discarded warm-up, then the measured run; prints the rps
+    local label="$1" method="$2" path="$3" pause="${4:-0}" out
+    RTB_METHOD="$method" RTB_PATH="$path" RTB_DELAY_MS="$pause" "${TASKSET_WRK[@]}" \
         wrk -t1 -c"$CONNECTIONS" -d"${WARMUP:-5}s" -s "$DATA/load.lua" "$BASE" >/dev/null
-    out=$(RTB_METHOD="$method" RTB_PATH="$path" "${TASKSET_WRK[@]}" \
+    out=$(RTB_METHOD="$method" RTB_PATH="$path" RTB_DELAY_MS="$pause" "${TASKSET_WRK[@]}" \
         wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$DATA/load.lua" "$BASE")
     local rps p50 p99 statuses
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -155,3 +169,9 @@ echo "server pid $SERVER_PID on $BASE; $DURATION s measured per endpoint after $
 base=$(run "GET /health (baseline)" GET /health)
 rtb=$(run "POST $ENDPOINT ($BODY body, callers: $CALLERS)" POST "$ENDPOINT?key=$KEY")
 echo "ratio POST $ENDPOINT / baseline: $(awk "BEGIN {printf \"%.3f\", $rtb/$base}")"
+# latency at half the ping's throughput: each connection waits between requests so the rate is about half
+pause=$(awk "BEGIN {printf \"%d\", $CONNECTIONS * 1000 / ($rtb / 2)}")
+half=$(run "POST $ENDPOINT at about half that rate ($pause ms between requests per connection)" POST "$ENDPOINT?key=$KEY" "$pause")
+echo "rate reached in the half-rate run: $half req/s (target $(awk "BEGIN {printf \"%d\", $rtb / 2}"))"
+rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+echo "server RSS after the runs: $((rss_kb / 1024)) MiB"
