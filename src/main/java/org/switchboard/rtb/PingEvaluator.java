@@ -166,7 +166,7 @@ final class PingEvaluator {
         ping.callerNumber().ifPresent(caller -> {
             tags.remove("caller_number").add("caller_number", caller);
             tags.remove("caller_id").add("caller_id", caller);
-            tags.addAll(geo.tagsFor(caller));
+            tags.addAll(geo.tagsForValid(caller));
         });
         return tags.build();
     }

@@ -38,6 +38,20 @@ public final class GeoTagger {
 
     private final PhoneNumberOfflineGeocoder geocoder = PhoneNumberOfflineGeocoder.getInstance();
     private final String[] zip3ToState = loadZipPrefixes();
+    /** North American area code ({@code +1212}) to its geo tags; a few hundred entries at most. */
+    private final java.util.Map<String, TagSet> areaCodeToTags = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The geo tags of a number already known to be a valid E.164 number ({@code toE164} gave it). A North American
+     * number's place is its area code's, so those are worked out once per area code and remembered (the RTB ping
+     * path tags every caller); others as {@link #tagsFor}.
+     */
+    public TagSet tagsForValid(String e164) {
+        if (e164.length() == 12 && e164.startsWith("+1")) {
+            return areaCodeToTags.computeIfAbsent(e164.substring(0, 5), prefix -> tagsFor(e164));
+        }
+        return tagsFor(e164);
+    }
 
     /** The geo tags of a caller number (empty when the number is not valid or its place is unknown). */
     public TagSet tagsFor(String callerNumber) {

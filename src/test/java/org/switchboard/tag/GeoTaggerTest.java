@@ -2,6 +2,7 @@ package org.switchboard.tag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -80,5 +81,27 @@ class GeoTaggerTest {
         assertThat(GEO.stateOfZip("09001"))
                 .as("military prefixes name no state")
                 .isEmpty();
+    }
+
+    @Test
+    void tagsOfValidNumbersRememberedByAreaCodeShouldEqualTheFullLookup() {
+        // numbers of several area codes, states, Canada, a territory, toll-free and abroad, each area code twice
+        List<String> numbers = List.of(
+                "+12125550123",
+                "+12125550199",
+                "+13125550147",
+                "+13125551234",
+                "+14165550123",
+                "+15145550123",
+                "+17875550123",
+                "+18005550123",
+                "+18665550100",
+                "+19075550123",
+                "+442071838750",
+                "+61291234567");
+        GeoTagger fresh = new GeoTagger();
+        for (String number : numbers) {
+            assertThat(fresh.tagsForValid(number)).as(number).isEqualTo(GEO.tagsFor(number));
+        }
     }
 }

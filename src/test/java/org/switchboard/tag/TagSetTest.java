@@ -56,4 +56,28 @@ class TagSetTest {
         assertThatThrownBy(() -> TagSet.parse("tags", Json.read("{\"k\": \"" + "x".repeat(256) + "\"}")))
                 .isInstanceOf(ApiException.BadRequest.class);
     }
+
+    @Test
+    void keyCheckShouldAgreeWithTheKeyPatternOnEveryShortKey() {
+        // every key of up to 3 characters over an alphabet with all the kinds of characters that matter
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(TagSet.KEY_PATTERN);
+        String alphabet = "az09_.-A ! ";
+        List<String> keys = new java.util.ArrayList<>(List.of(""));
+        for (int length = 1; length <= 3; length++) {
+            List<String> longer = new java.util.ArrayList<>();
+            for (String key : keys) {
+                for (char c : alphabet.toCharArray()) {
+                    longer.add(key + c);
+                }
+            }
+            for (String key : longer) {
+                assertThat(TagSet.isValidKey(key))
+                        .as("'" + key + "'")
+                        .isEqualTo(pattern.matcher(key).matches());
+            }
+            keys = longer;
+        }
+        assertThat(TagSet.isValidKey("a".repeat(64))).isTrue();
+        assertThat(TagSet.isValidKey("a".repeat(65))).isFalse();
+    }
 }
