@@ -640,6 +640,8 @@ public final class CallService implements AutoCloseable {
         if (live != null) {
             live.timers.forEach(timer -> timer.cancel(false));
             live.watch(null);
+            // caps an RTB reservation held for a buyer the call never dialled (deleted, or the caller hung up first)
+            live.claim.flatMap(RoutingService.Claim::hold).ifPresent(routing::releaseAll);
         }
         safely("end", ended, () -> {
             hooks.onEnd(ended, tagsOf(ended.uuid()));
