@@ -394,16 +394,7 @@ public final class CallService implements AutoCloseable {
      * was transferred, was answered too long ago, or no untried buyer is left to take it.
      */
     public LiveControl reject(String uuid, java.util.Set<Long> groupBuyerIds) {
-        return withLock(uuid, () -> {
-            Optional<Call> found = calls.findByUuid(uuid);
-            if (found.isEmpty()) {
-                return new LiveControl.Refused("no such call");
-            }
-            Call call = found.get();
-            Optional<String> refusal = connectedToGroup(call, groupBuyerIds);
-            if (refusal.isPresent()) {
-                return new LiveControl.Refused(refusal.get());
-            }
+        return changeConnected(uuid, groupBuyerIds, call -> {
             Instant now = clock.instant();
             Instant answered = call.connectedAt().orElse(now);
             if (Duration.between(answered, now).compareTo(REJECTION_WINDOW) > 0) {
@@ -460,16 +451,7 @@ public final class CallService implements AutoCloseable {
      * the record. A call is transferred at most once.
      */
     public LiveControl transfer(String uuid, java.util.Set<Long> groupBuyerIds, String entryName, String destination) {
-        return withLock(uuid, () -> {
-            Optional<Call> found = calls.findByUuid(uuid);
-            if (found.isEmpty()) {
-                return new LiveControl.Refused("no such call");
-            }
-            Call call = found.get();
-            Optional<String> refusal = connectedToGroup(call, groupBuyerIds);
-            if (refusal.isPresent()) {
-                return new LiveControl.Refused(refusal.get());
-            }
+        return changeConnected(uuid, groupBuyerIds, call -> {
             Live live = live(uuid);
             routing.releaseLive(live.hold);
             live.hold = new RoutingService.Hold(live.hold.windows(), List.of());
@@ -484,6 +466,19 @@ public final class CallService implements AutoCloseable {
                     CallState.CONNECTED,
                     buyerName + " transferred the call to " + entryName + " (" + destination + ")");
             return new LiveControl.Changed(transferred, transferInstruction(transferred));
+        });
+    }
+
+    /** Runs {@code change} under the call's lock if the call is connected to a buyer of the group; else says why not. */
+    private LiveControl changeConnected(
+            String uuid, java.util.Set<Long> groupBuyerIds, java.util.function.Function<Call, LiveControl> change) {
+        return withLock(uuid, () -> {
+            Optional<Call> found = calls.findByUuid(uuid);
+            if (found.isEmpty()) {
+                return new LiveControl.Refused("no such call");
+            }
+            Optional<String> refusal = connectedToGroup(found.get(), groupBuyerIds);
+            return refusal.isPresent() ? new LiveControl.Refused(refusal.get()) : change.apply(found.get());
         });
     }
 

@@ -26,6 +26,21 @@ public record RtbOut(
     /** The project's error shape, beside the documented words, on a refused request. */
     public record ErrorOut(String code, String message, String field) {}
 
+    /** A refused request: {@code rejected}, the reason as {@code info}, and the project's error object. */
+    static RtbOut refused(String uuid, org.switchboard.platform.http.ApiException e) {
+        return new RtbOut(
+                uuid,
+                RtbStatus.REJECTED.word(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                e.getMessage(),
+                null,
+                new ErrorOut(e.code(), e.getMessage(), e.field().orElse(null)));
+    }
+
     static RtbOut status(String uuid, RtbStatus status, String info) {
         return new RtbOut(uuid, status.word(), null, null, null, null, null, info, null, null);
     }

@@ -82,19 +82,7 @@ public final class RtbRoutes {
     }
 
     private static RtbService.Answer refusedShape(ApiException e) {
-        return new RtbService.Answer(
-                e.status(),
-                new RtbOut(
-                        null,
-                        RtbStatus.REJECTED.word(),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        e.getMessage(),
-                        null,
-                        new RtbOut.ErrorOut(e.code(), e.getMessage(), e.field().orElse(null))));
+        return new RtbService.Answer(e.status(), RtbOut.refused(null, e));
     }
 
     private static void send(ServerResponse res, RtbService.Answer answer) {

@@ -276,15 +276,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                 Optional<Reservation> held = reservations.findActive(inbound.number(), caller.get());
                 return answer(
                         logged.shielded(true),
-                        held.map(r -> out(
-                                        r.uuid(),
-                                        RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED,
-                                        r.payout().map(Money::of),
-                                        r.seconds(),
-                                        r.inboundNumber(),
-                                        Optional.of(r.expiresAt()),
-                                        Optional.empty(),
-                                        true))
+                        held.map(r -> held(r, RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED, true))
                                 .orElse(RtbOut.status(
                                         uuid, RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED, null)),
                         RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED);
@@ -326,21 +318,9 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
     private Answer shielded(String uuid, PostbackKey key, PingShield.Verdict verdict, RtbPing.Builder logged) {
         RtbStatus status = verdict.status().orElse(RtbStatus.REJECTED);
         logged.shielded(true);
-        if (verdict instanceof PingShield.Verdict.AlreadyReserved held) {
-            Reservation r = held.reservation();
-            logged.reservation(r);
-            return answer(
-                    logged,
-                    out(
-                            r.uuid(),
-                            status,
-                            r.payout().map(Money::of),
-                            r.seconds(),
-                            r.inboundNumber(),
-                            Optional.of(r.expiresAt()),
-                            Optional.empty(),
-                            true),
-                    status);
+        if (verdict instanceof PingShield.Verdict.AlreadyReserved reserved) {
+            logged.reservation(reserved.reservation());
+            return answer(logged, held(reserved.reservation(), status, true), status);
         }
         return answer(logged, RtbOut.status(uuid, status, null), status);
     }
@@ -379,19 +359,20 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
     }
 
     private static Answer refused(String uuid, ApiException e) {
-        return new Answer(
-                e.status(),
-                new RtbOut(
-                        uuid,
-                        RtbStatus.REJECTED.word(),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        e.getMessage(),
-                        null,
-                        new RtbOut.ErrorOut(e.code(), e.getMessage(), e.field().orElse(null))));
+        return new Answer(e.status(), RtbOut.refused(uuid, e));
+    }
+
+    /** A reservation answered again (by the ping shield, or a confirmation): its own fields and {@code status}. */
+    private static RtbOut held(Reservation r, RtbStatus status, Boolean shielded) {
+        return out(
+                r.uuid(),
+                status,
+                r.payout().map(Money::of),
+                r.seconds(),
+                r.inboundNumber(),
+                Optional.of(r.expiresAt()),
+                Optional.empty(),
+                shielded);
     }
 
     /** The RTB key presented, usable now: known, of the RTB type, not paused, on an account with the feature. */
@@ -585,17 +566,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                 return new Answer(200, RtbOut.status(uuid, phase, null));
             }
         }
-        return new Answer(
-                200,
-                out(
-                        uuid,
-                        RtbStatus.CONFIRMED,
-                        r.payout().map(Money::of),
-                        r.seconds(),
-                        r.inboundNumber(),
-                        Optional.of(r.expiresAt()),
-                        Optional.empty(),
-                        null));
+        return new Answer(200, held(r, RtbStatus.CONFIRMED, null));
     }
 
     /** The second request of the reference's wording: {@code status=confirmed} for the caller's held reservation. */
