@@ -88,7 +88,7 @@ final class PingEvaluator {
     Evaluation evaluate(Ping ping) {
         Instant now = clock.instant();
         TagSet base = baseTags(ping);
-        TagSet tags = withParams(base, ping);
+        TagSet tags = withZip(withParams(base, ping), ping);
         List<RtbPing.Passthrough> passthrough = new ArrayList<>();
         Map<Long, String> buyerFailures = new HashMap<>();
         tags = runWebhooks(ping, tags, passthrough, buyerFailures);
@@ -187,6 +187,18 @@ final class PingEvaluator {
             tags.remove(name).add(name, value);
         }
         return tags.build();
+    }
+
+    /**
+     * A zip the publisher sends ({@code caller_zip} or {@code zip}) places the caller, as a zip returned by a webhook
+     * does: buyers' geo filters then see the zip's state rather than the area code's.
+     */
+    private TagSet withZip(TagSet tags, Ping ping) {
+        Optional<String> zip = Optional.ofNullable(ping.params().get("caller_zip"))
+                .or(() -> Optional.ofNullable(ping.params().get("zip")))
+                .map(String::strip)
+                .filter(z -> !z.isEmpty());
+        return zip.map(z -> geo.withZip(tags, z)).orElse(tags);
     }
 
     /**

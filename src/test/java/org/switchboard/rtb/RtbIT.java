@@ -121,4 +121,21 @@ class RtbIT extends ServerIT {
         assertThat(s.calls().detail(again).path("tags").has("rtb_reservation_uuid"))
                 .isFalse();
     }
+
+    @Test
+    void aZipSentWithThePingShouldPlaceTheCallerForGeoFilters() {
+        // given: a Chicago caller, a buyer that takes New York callers only
+        RtbSetup s = setup();
+        s.buyer("{\"name\": \"NY only\", \"destination\": \"+12125550981\", \"tag_filters\": [\"geo:us-ny\"],"
+                + " \"campaign_ids\": [CAMPAIGN]}");
+        String key = s.key("{}");
+
+        // when
+        Response withoutZip = s.ping(key, "caller_number=" + RtbSetup.caller().substring(1));
+        Response withZip = s.ping(key, "caller_number=" + RtbSetup.caller().substring(1) + "&caller_zip=10001");
+
+        // then
+        assertThat(withoutZip.json().path("status").asText()).isEqualTo("target_disqualified");
+        assertThat(withZip.json().path("status").asText()).isEqualTo("reserved");
+    }
 }
