@@ -1,6 +1,8 @@
 package org.switchboard.bench;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -29,7 +31,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import org.switchboard.Wiring;
 import org.switchboard.platform.config.ConfigLoader;
-import org.switchboard.platform.http.Json;
 import org.switchboard.testing.MutableClock;
 
 /**
@@ -53,10 +54,11 @@ import org.switchboard.testing.MutableClock;
  * day's calls and one row): warm-up rounds, then rounds that request every endpoint once in turn, medians compared.
  *
  * <p>Usage: {@code make bench-report}, or {@code ./mvnw -q -Pbench test-compile exec:exec
- * -Dbench.main=org.switchboard.bench.SimulatedDay -Dbench.args="10000 [--postgres=URL] [--keep] [--disk] [--rounds=31] [--reuse=DIR]"}.
+ * -Dbench.main=org.switchboard.bench.SimulatedDay -Dbench.args="10000 [--postgres=URL] [--keep] [--disk] [--rounds=31] [--reuse=DIR] [--from=DATE --to=DATE]"}.
  * {@code --keep} leaves the SQLite store (or the PostgreSQL schema) in place for inspection; {@code --disk} keeps it on disk rather than in
  * {@code /dev/shm} (every SQLite commit then waits for an fsync: about half an hour for 10,000 calls here);
- * {@code --reuse=DIR} times the report again on a SQLite store kept before, without playing the day.
+ * {@code --reuse=DIR} times the report again on a SQLite store kept before, without playing the day; {@code --from} and
+ * {@code --to} (New York dates) report and time another range than the simulated day.
  */
 public final class SimulatedDay {
     private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
@@ -66,6 +68,9 @@ public final class SimulatedDay {
             2, 1};
     private static final String[] POSTED = {"25", "40", "47.5", "62.35", "89.99", "120.125", "12.345678", "1.6757"};
     private static final String[] AREA_CODES = {"212", "312", "415", "305", "617", "713", "404", "602", "206", "303"};
+
+    /** Reads amounts as the exact decimals the server wrote (the platform's reader would make doubles of them). */
+    private static final ObjectMapper EXACT = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final Random random = new Random(42);
     private final HttpClient http = HttpClient.newBuilder()
@@ -107,6 +112,8 @@ public final class SimulatedDay {
         boolean keep = false;
         boolean disk = false;
         Optional<Path> reuse = Optional.empty();
+        LocalDate from = DAY;
+        LocalDate to = DAY.plusDays(1);
         int rounds = 31;
         for (String arg : args) {
             if (arg.startsWith("--postgres=")) {
@@ -114,6 +121,10 @@ public final class SimulatedDay {
             } else if (arg.startsWith("--reuse=")) {
                 reuse = Optional.of(Path.of(arg.substring("--reuse=".length())));
                 keep = true;
+            } else if (arg.startsWith("--from=")) {
+                from = LocalDate.parse(arg.substring("--from=".length()));
+            } else if (arg.startsWith("--to=")) {
+                to = LocalDate.parse(arg.substring("--to=".length()));
             } else if (arg.equals("--disk")) {
                 disk = true;
             } else if (arg.equals("--keep")) {
@@ -153,6 +164,8 @@ public final class SimulatedDay {
             SimulatedDay day = new SimulatedDay(clock, "http://127.0.0.1:" + wiring.port());
             System.out.printf("store: %s; %d CPUs; JDK %s%n", store, Runtime.getRuntime().availableProcessors(),
                     Runtime.version());
+            day.reportFrom = from;
+            day.reportTo = to;
             Path keyFile = dataDir.resolve("simulated-day.key");
             if (reuse.isPresent()) {
                 day.key = Files.readString(keyFile).strip();
@@ -406,21 +419,32 @@ public final class SimulatedDay {
 
     // --- the report ------------------------------------------------------------------------------------------------
 
-    private static final String RANGE = "from=" + DAY + "&to=" + DAY.plusDays(1) + "&time_zone=America/New_York";
+    /** The days reported and timed: the simulated day unless --from/--to say otherwise (a store grown with more). */
+    private LocalDate reportFrom = DAY;
+
+    private LocalDate reportTo = DAY.plusDays(1);
+
+    private String range() {
+        return "from=" + reportFrom + "&to=" + reportTo + "&time_zone=America/New_York";
+    }
+
+    private String instants() {
+        return "from=" + reportFrom.atStartOfDay(NEW_YORK).toInstant() + "&to="
+                + reportTo.atStartOfDay(NEW_YORK).toInstant();
+    }
 
     private void printReport() throws Exception {
-        JsonNode byCampaign = get("/api/v2/reports/calls?" + RANGE + "&group_by=campaign");
-        long logged = Long.parseLong(raw("GET", "/api/v2/calls?per_page=1&from=" + DAY.atStartOfDay(NEW_YORK).toInstant()
-                + "&to=" + DAY.plusDays(1).atStartOfDay(NEW_YORK).toInstant(), null, key)
+        JsonNode byCampaign = get("/api/v2/reports/calls?" + range() + "&group_by=campaign");
+        long logged = Long.parseLong(raw("GET", "/api/v2/calls?per_page=1&" + instants(), null, key)
                 .headers().firstValue("X-Total-Count").orElse("-1"));
         System.out.println();
-        System.out.println("report of " + DAY + " in America/New_York (X-Total-Count of the call log for the same range: "
+        System.out.println("report of [" + reportFrom + ", " + reportTo + ") in America/New_York (X-Total-Count of the call log for the same range: "
                 + logged + ", calls the driver started: " + tally.getOrDefault("calls", 0) + ")");
         printRows("campaign", byCampaign);
-        printRows("publisher", get("/api/v2/reports/calls?" + RANGE + "&group_by=publisher"));
-        printRows("buyer", get("/api/v2/reports/calls?" + RANGE + "&group_by=buyer"));
-        printRows("day", get("/api/v2/reports/calls?" + RANGE + "&group_by=day"));
-        System.out.println("totals JSON: " + byCampaign.path("totals"));
+        printRows("publisher", get("/api/v2/reports/calls?" + range() + "&group_by=publisher"));
+        printRows("buyer", get("/api/v2/reports/calls?" + range() + "&group_by=buyer"));
+        printRows("day", get("/api/v2/reports/calls?" + range() + "&group_by=day"));
+        System.out.println("totals as answered: " + byCampaign.path("totals"));
     }
 
     private static void printRows(String groupBy, JsonNode report) {
@@ -441,19 +465,22 @@ public final class SimulatedDay {
 
     private static void printCounters(String format, String label, JsonNode c) {
         System.out.printf(format, label, c.path("calls").asText(), c.path("connected").asText(),
-                c.path("converted").asText(), c.path("revenue").asText(), c.path("payout").asText(),
-                c.path("profit").asText(), c.path("buyer_revenue").asText());
+                c.path("converted").asText(), exact(c, "revenue"), exact(c, "payout"), exact(c, "profit"),
+                exact(c, "buyer_revenue"));
+    }
+
+    private static String exact(JsonNode counters, String amount) {
+        return counters.path(amount).decimalValue().toPlainString();
     }
 
     private void time(int rounds) throws Exception {
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("GET /health (baseline)", "/health");
-        endpoints.put("GET /api/v2/calls?per_page=1 (baseline)", "/api/v2/calls?per_page=1&from="
-                + DAY.atStartOfDay(NEW_YORK).toInstant() + "&to=" + DAY.plusDays(1).atStartOfDay(NEW_YORK).toInstant());
+        endpoints.put("GET /api/v2/calls?per_page=1 (baseline)", "/api/v2/calls?per_page=1&" + instants());
         for (String groupBy : List.of("day", "campaign", "publisher", "buyer")) {
-            endpoints.put("report group_by=" + groupBy, "/api/v2/reports/calls?" + RANGE + "&group_by=" + groupBy);
+            endpoints.put("report group_by=" + groupBy, "/api/v2/reports/calls?" + range() + "&group_by=" + groupBy);
         }
-        endpoints.put("report group_by=day, time_zone=UTC", "/api/v2/reports/calls?from=" + DAY + "&to=" + DAY.plusDays(1));
+        endpoints.put("report group_by=day, time_zone=UTC", "/api/v2/reports/calls?from=" + reportFrom + "&to=" + reportTo);
         Map<String, List<Double>> millis = new LinkedHashMap<>();
         endpoints.keySet().forEach(name -> millis.put(name, new ArrayList<>()));
         int warmUp = 10;
@@ -506,7 +533,7 @@ public final class SimulatedDay {
         if (response.statusCode() >= 300) {
             throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + " " + response.body());
         }
-        return Json.read(response.body());
+        return EXACT.readTree(response.body());
     }
 
     private HttpResponse<String> raw(String method, String path, String json, String bearer)
