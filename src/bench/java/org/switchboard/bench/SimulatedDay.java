@@ -248,7 +248,7 @@ public final class SimulatedDay {
             buyerToPostbackKey.put(buyer, post("/api/v2/buyers/" + buyer + "/postback_keys",
                     "{\"type\": \"conversion\", \"name\": \"sales\"}").path("key").asText());
         }
-        System.out.println("set up: 3 campaigns, 5 publishers, 8 buyers, 8 criteria, 3 conversion keys");
+        System.out.println("set up: 3 campaigns, 5 publishers, 10 tracking numbers, 8 buyers, 7 criteria, 3 conversion keys");
     }
 
     private static int nextNumber = 1000;

@@ -13,9 +13,10 @@ import java.time.ZoneId;
  * straddles midnight, whatever the zone's offsets and daylight-saving changes do (days of 23 or 25 hours in New York,
  * half-hour offsets in India). {@code origin} is the multiple of the width at or before {@code from}, so the division
  * never sees a negative number (SQL truncates towards zero). The width is the greatest common divisor of those instants and one day: a whole day in
- * UTC, an hour in New York, half an hour in Kolkata. The alternatives cost more per call: a CASE or range join over
- * the range's days compares each call with up to 367 boundaries, and streaming every call's instant to Java moves
- * millions of rows instead of thousands.
+ * UTC, an hour in New York, half an hour in Kolkata. The alternatives cost more per call: a CASE or a range join over
+ * the range's days compares each call with up to 367 boundaries (on a year of 1,010,000 calls in SQLite: 2.4 s and
+ * 25 s, against 1.0 s for the division and 0.9 s with no grouping at all; docs/benchmarks.md), and streaming every
+ * call's instant to Java would move millions of rows instead of thousands.
  */
 record ReportDays(Instant from, Instant to, ZoneId zone, long bucketMillis) {
     static final long DAY_MILLIS = 86_400_000L;
