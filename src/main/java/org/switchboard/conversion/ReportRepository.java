@@ -22,12 +22,16 @@ public final class ReportRepository {
         this.jdbi = jdbi;
     }
 
-    /** The account's calls of the request's range and filters, summed per group ({@code days} gives day buckets). */
+    /** What calls are grouped by in SQL, and the table that names the groups (none for day buckets). */
+    private record Grouping(String key, Optional<String> names) {}
+
+    /** The account's calls in the request's range and filters, summed per group. */
     public Report report(AccountId account, ReportRequest request) {
         ReportDays days = ReportDays.of(request.from(), request.to(), request.timeZone());
         return Report.of(request, days, groups(account, request, days));
     }
 
+    /** The SQL groups: entity ids (null for calls without one) with names, or bucket numbers of {@code days}. */
     List<Report.Group> groups(AccountId account, ReportRequest request, ReportDays days) {
         Map<String, Object> binds = new LinkedHashMap<>();
         binds.put("account", account.value());
@@ -49,29 +53,15 @@ public final class ReportRepository {
             conditions.add("c.buyer_id = :buyer");
             binds.put("buyer", id);
         });
-        // the grouping key and the table naming it
-        String key;
-        Optional<String> names;
-        switch (request.groupBy()) {
-            case CAMPAIGN -> {
-                key = "c.campaign_id";
-                names = Optional.of("campaigns");
-            }
-            case PUBLISHER -> {
-                key = "c.publisher_id";
-                names = Optional.of("publishers");
-            }
-            case BUYER -> {
-                key = "c.buyer_id";
-                names = Optional.of("buyers");
-            }
-            case DAY -> {
-                key = "(c.started_at - :origin) / :bucket";
-                names = Optional.empty();
-                binds.put("origin", days.originMillis());
-                binds.put("bucket", days.bucketMillis());
-            }
-            default -> throw new IllegalStateException("unknown grouping " + request.groupBy());
+        Grouping grouping = switch (request.groupBy()) {
+            case CAMPAIGN -> new Grouping("c.campaign_id", Optional.of("campaigns"));
+            case PUBLISHER -> new Grouping("c.publisher_id", Optional.of("publishers"));
+            case BUYER -> new Grouping("c.buyer_id", Optional.of("buyers"));
+            case DAY -> new Grouping("(c.started_at - :origin) / :bucket", Optional.empty());
+        };
+        if (request.groupBy() == ReportRequest.GroupBy.DAY) {
+            binds.put("origin", days.originMillis());
+            binds.put("bucket", days.bucketMillis());
         }
         // Money counts once the decision is final: pending calls (waiting for a postback) and live calls (no decision
         // row yet) add to calls and connected only. Names are joined after grouping, on one row per group; GROUP BY 1
@@ -88,10 +78,11 @@ public final class ReportRepository {
                     FROM calls c LEFT JOIN call_conversions v ON v.call_id = c.id
                     WHERE %s
                     GROUP BY 1) g%s""".formatted(
-                        names.isPresent() ? "n.name" : "NULL",
-                        key,
+                        grouping.names().isPresent() ? "n.name" : "NULL",
+                        grouping.key(),
                         String.join(" AND ", conditions),
-                        names.map(table -> " LEFT JOIN " + table + " n ON n.id = g.grp AND n.account_id = :account")
+                        grouping.names()
+                                .map(table -> " LEFT JOIN " + table + " n ON n.id = g.grp AND n.account_id = :account")
                                 .orElse(""));
         return jdbi.withHandle(handle -> handle.createQuery(sql)
                 .bindMap(binds)
