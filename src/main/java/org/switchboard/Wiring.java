@@ -33,6 +33,8 @@ import org.switchboard.conversion.ConversionCriterionRoutes;
 import org.switchboard.conversion.ConversionOut;
 import org.switchboard.conversion.ConversionRepository;
 import org.switchboard.conversion.ConversionService;
+import org.switchboard.conversion.ReportRepository;
+import org.switchboard.conversion.ReportRoutes;
 import org.switchboard.directory.DirectoryRepository;
 import org.switchboard.directory.DirectoryService;
 import org.switchboard.number.TrackingNumberRepository;
@@ -260,6 +262,8 @@ public final class Wiring implements AutoCloseable {
                                     KeyType.Owner.BUYER_GROUP,
                                     (account, id) -> groups.find(account, id).isPresent()));
             postbackLog.register(routing, auth::require);
+            // the money report: calls and their conversions summed in SQL per campaign, publisher, buyer or day
+            new ReportRoutes(new ReportRepository(jdbi), auth::require).register(routing);
             // RTB log: pings written in batches off the ping path, read by the account owner
             this.rtbLog = new RtbLog(jdbi, clock);
             var reservations = new ReservationStore(live, clock);

@@ -2,7 +2,6 @@ package org.switchboard.platform.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.switchboard.platform.time.Zones;
 
 /**
  * Reads the fields of a JSON request object, checking each one and naming it in the error when it is wrong. Call
@@ -96,17 +96,7 @@ public final class JsonFields {
         if (raw.isEmpty()) {
             return fallback;
         }
-        // IANA region names only: fixed offsets ("GMT+5") and legacy SystemV zones ignore daylight saving rules
-        String zone = raw.get();
-        boolean region = ZoneId.getAvailableZoneIds().contains(zone) && !zone.startsWith("SystemV/");
-        if (!region && !zone.equals("UTC")) {
-            throw new ApiException.BadRequest(name, "is not an IANA time zone name such as America/New_York or UTC");
-        }
-        try {
-            return ZoneId.of(zone);
-        } catch (DateTimeException e) {
-            throw new ApiException.BadRequest(name, "is not an IANA time zone name such as America/New_York or UTC");
-        }
+        return Zones.iana(raw.get()).orElseThrow(() -> new ApiException.BadRequest(name, Zones.RULE));
     }
 
     public long requiredId(String name) {

@@ -1,0 +1,49 @@
+package org.switchboard.conversion;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A money report: one row per campaign, publisher, buyer or day that has calls in the range, sorted by key (calls
+ * without a publisher or without an answering buyer last, under a null key), and the totals of all rows.
+ *
+ * @param rows {@code key} is a {@link LocalDate} when grouping by day, otherwise the entity's id or null
+ */
+public record Report(ReportRequest request, List<Row> rows, ReportCounters totals) {
+
+    /** One group; {@code name} is the entity's current name, empty for days, for calls without one, or once deleted. */
+    public record Row(Object key, Optional<String> name, ReportCounters counters) {}
+
+    /** What the SQL aggregation answers per group: an entity id (null for none) or a bucket of {@link ReportDays}. */
+    record Group(Long key, Optional<String> name, ReportCounters counters) {}
+
+    /** Assembles the report from the SQL groups; day buckets are folded into the days of {@code days}. */
+    static Report of(ReportRequest request, ReportDays days, List<Group> groups) {
+        List<Row> rows = new ArrayList<>();
+        if (request.groupBy() == ReportRequest.GroupBy.DAY) {
+            Map<LocalDate, ReportCounters> dayToCounters = new TreeMap<>();
+            for (Group group : groups) {
+                dayToCounters.merge(days.dayOf(requireBucket(group.key())), group.counters(), ReportCounters::plus);
+            }
+            dayToCounters.forEach((day, counters) -> rows.add(new Row(day, Optional.empty(), counters)));
+        } else {
+            groups.stream()
+                    .sorted(Comparator.comparing(Group::key, Comparator.nullsLast(Comparator.naturalOrder())))
+                    .forEach(group -> rows.add(new Row(group.key(), group.name(), group.counters())));
+        }
+        ReportCounters totals = rows.stream().map(Row::counters).reduce(ReportCounters.ZERO, ReportCounters::plus);
+        return new Report(request, List.copyOf(rows), totals);
+    }
+
+    private static long requireBucket(Long key) {
+        if (key == null) {
+            throw new IllegalStateException("a day bucket is never null: every call has a start");
+        }
+        return key;
+    }
+}

@@ -1,0 +1,105 @@
+package org.switchboard.conversion;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.time.Zones;
+
+/**
+ * What a money report asks for, checked: calls that started in {@code [from, to)} (at most {@link #MAX_RANGE}), grouped
+ * by {@code groupBy}, days counted in {@code timeZone}, optionally only one campaign's, publisher's or answering
+ * buyer's calls.
+ */
+public record ReportRequest(
+        Instant from,
+        Instant to,
+        GroupBy groupBy,
+        ZoneId timeZone,
+        Optional<Long> campaignId,
+        Optional<Long> publisherId,
+        Optional<Long> buyerId) {
+
+    /** Longer ranges are refused: a year of days is what a report page can show, and it bounds the query. */
+    public static final Duration MAX_RANGE = Duration.ofDays(366);
+
+    private static final ZoneId UTC = ZoneId.of("UTC");
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final String WHEN =
+            "an ISO-8601 instant such as 2026-12-01T05:00:00Z (an offset such as -05:00 may replace the Z) or a date"
+                    + " such as 2026-12-01 (the start of that day in time_zone)";
+
+    /** What the rows are keyed by. */
+    public enum GroupBy {
+        CAMPAIGN,
+        PUBLISHER,
+        BUYER,
+        DAY;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Optional<GroupBy> fromWord(String word) {
+            return Arrays.stream(values()).filter(g -> g.word().equals(word)).findFirst();
+        }
+    }
+
+    /**
+     * Reads and checks the query parameters ({@code query} answers a parameter's stripped, non-blank value); the first
+     * problem is a 400 naming its parameter.
+     */
+    public static ReportRequest parse(Function<String, Optional<String>> query) {
+        // the zone first: a date given as from or to is a day of that zone
+        ZoneId zone = query.apply("time_zone")
+                .map(name -> Zones.iana(name).orElseThrow(() -> new ApiException.BadRequest("time_zone", Zones.RULE)))
+                .orElse(UTC);
+        Instant from = instant(query, "from", zone);
+        Instant to = instant(query, "to", zone);
+        if (!to.isAfter(from)) {
+            throw new ApiException.BadRequest("to", "must be after from");
+        }
+        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+            throw new ApiException.BadRequest("to", "must be at most 366 days after from");
+        }
+        GroupBy groupBy = query.apply("group_by")
+                .map(word -> GroupBy.fromWord(word)
+                        .orElseThrow(() ->
+                                new ApiException.BadRequest("group_by", "must be campaign, publisher, buyer or day")))
+                .orElse(GroupBy.DAY);
+        return new ReportRequest(
+                from, to, groupBy, zone, id(query, "campaign_id"), id(query, "publisher_id"), id(query, "buyer_id"));
+    }
+
+    private static Instant instant(Function<String, Optional<String>> query, String name, ZoneId zone) {
+        String raw = query.apply(name).orElseThrow(() -> new ApiException.BadRequest(name, "is required: " + WHEN));
+        try {
+            return DATE.matcher(raw).matches()
+                    ? LocalDate.parse(raw).atStartOfDay(zone).toInstant()
+                    : Instant.parse(raw);
+        } catch (DateTimeException e) {
+            throw new ApiException.BadRequest(name, "must be " + WHEN);
+        }
+    }
+
+    private static Optional<Long> id(Function<String, Optional<String>> query, String name) {
+        return query.apply(name).map(raw -> {
+            try {
+                long id = Long.parseLong(raw);
+                if (id > 0) {
+                    return id;
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the error below
+            }
+            throw new ApiException.BadRequest(name, "must be a positive whole-number id");
+        });
+    }
+}

@@ -1,0 +1,94 @@
+package org.switchboard.conversion;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.function.Function;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.id.AccountId;
+
+/**
+ * The money report, {@code GET /api/v2/reports/calls}: the account's calls that started in {@code [from, to)}
+ * counted and their money summed per campaign, publisher, answering buyer or calendar day in {@code time_zone}
+ * (see {@link ReportRequest} for the parameters and their errors, {@link ReportDays} for how days are cut).
+ */
+public final class ReportRoutes {
+    private final ReportRepository reports;
+    private final Function<ServerRequest, AccountId> auth;
+
+    public ReportRoutes(ReportRepository reports, Function<ServerRequest, AccountId> auth) {
+        this.reports = reports;
+        this.auth = auth;
+    }
+
+    record ReportOut(String from, String to, String groupBy, String timeZone, List<RowOut> rows, TotalsOut totals) {
+        static ReportOut of(Report report) {
+            ReportRequest request = report.request();
+            return new ReportOut(
+                    request.from().toString(),
+                    request.to().toString(),
+                    request.groupBy().word(),
+                    request.timeZone().getId(),
+                    report.rows().stream().map(RowOut::of).toList(),
+                    TotalsOut.of(report.totals()));
+        }
+    }
+
+    /** {@code key}: the day ({@code 2026-12-01}) or the entity's id, null for calls without one. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record RowOut(
+            Object key,
+            String name,
+            long calls,
+            long connected,
+            long converted,
+            BigDecimal revenue,
+            BigDecimal payout,
+            BigDecimal profit,
+            BigDecimal buyerRevenue) {
+        static RowOut of(Report.Row row) {
+            ReportCounters c = row.counters();
+            return new RowOut(
+                    row.key() instanceof LocalDate day ? day.toString() : row.key(),
+                    row.name().orElse(null),
+                    c.calls(),
+                    c.connected(),
+                    c.converted(),
+                    ReportCounters.decimal(c.revenueMicros()),
+                    ReportCounters.decimal(c.payoutMicros()),
+                    ReportCounters.decimal(c.profitMicros()),
+                    ReportCounters.decimal(c.buyerRevenueMicros()));
+        }
+    }
+
+    record TotalsOut(
+            long calls,
+            long connected,
+            long converted,
+            BigDecimal revenue,
+            BigDecimal payout,
+            BigDecimal profit,
+            BigDecimal buyerRevenue) {
+        static TotalsOut of(ReportCounters c) {
+            return new TotalsOut(
+                    c.calls(),
+                    c.connected(),
+                    c.converted(),
+                    ReportCounters.decimal(c.revenueMicros()),
+                    ReportCounters.decimal(c.payoutMicros()),
+                    ReportCounters.decimal(c.profitMicros()),
+                    ReportCounters.decimal(c.buyerRevenueMicros()));
+        }
+    }
+
+    public void register(HttpRules rules) {
+        rules.get("/api/v2/reports/calls", (req, res) -> {
+            AccountId account = auth.apply(req);
+            ReportRequest request = ReportRequest.parse(name -> Http.query(req, name));
+            Http.ok(res, ReportOut.of(reports.report(account, request)));
+        });
+    }
+}
