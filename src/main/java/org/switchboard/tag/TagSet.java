@@ -200,8 +200,13 @@ public final class TagSet {
         return asMap().toString();
     }
 
-    /** Collects tags; keys are normalised and repeated values kept once. */
+    /**
+     * Collects tags; keys are normalised and repeated values kept once. The value sets of the sets it was given are
+     * shared, not copied, until a key is changed (copy on write): building one set from another (the call flow and
+     * every RTB ping do it many times) costs one small map, not a copy of every value.
+     */
     public static final class Builder {
+        /** A key's values: shared (an unmodifiable set of some built TagSet) or this builder's own LinkedHashSet. */
         private final Map<String, Set<String>> keyToValues = new LinkedHashMap<>();
 
         private Builder() {}
@@ -220,21 +225,25 @@ public final class TagSet {
                                 + " characters of a-z, 0-9, '_', '.' or '-'");
             }
             String value = rawValue.strip();
-            if (value.isEmpty()
-                    || value.length() > MAX_VALUE_LENGTH
-                    || value.chars().anyMatch(Character::isISOControl)) {
+            if (value.isEmpty() || value.length() > MAX_VALUE_LENGTH || hasControlCharacter(value)) {
                 throw new ApiException.BadRequest(
                         field,
                         "tag '" + key + "' needs a value of 1 to " + MAX_VALUE_LENGTH
                                 + " characters without control characters");
             }
-            keyToValues.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(value);
+            writable(key).add(value);
             return this;
         }
 
         public Builder addAll(TagSet other) {
-            other.keyToValues.forEach((key, values) ->
-                    keyToValues.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(values));
+            other.keyToValues.forEach((key, values) -> {
+                Set<String> held = keyToValues.get(key);
+                if (held == null) {
+                    keyToValues.put(key, values); // shared until changed
+                } else if (held != values) {
+                    writable(key).addAll(values);
+                }
+            });
             return this;
         }
 
@@ -247,10 +256,37 @@ public final class TagSet {
             if (keyToValues.isEmpty()) {
                 return EMPTY;
             }
-            Map<String, Set<String>> copy = new LinkedHashMap<>();
-            keyToValues.forEach(
-                    (key, values) -> copy.put(key, Collections.unmodifiableSet(new LinkedHashSet<>(values))));
+            Map<String, Set<String>> copy = new LinkedHashMap<>(keyToValues.size() * 2);
+            for (var entry : keyToValues.entrySet()) {
+                Set<String> values = entry.getValue();
+                if (values instanceof LinkedHashSet<String>) {
+                    // this builder's own set becomes the built set's: the builder copies it again if changed later
+                    values = Collections.unmodifiableSet(values);
+                    entry.setValue(values);
+                }
+                copy.put(entry.getKey(), values);
+            }
             return new TagSet(Collections.unmodifiableMap(copy));
+        }
+
+        /** The key's values, owned by this builder (a shared set is copied first). */
+        private Set<String> writable(String key) {
+            Set<String> values = keyToValues.get(key);
+            if (values instanceof LinkedHashSet<String> own) {
+                return own;
+            }
+            LinkedHashSet<String> own = values == null ? new LinkedHashSet<>(4) : new LinkedHashSet<>(values);
+            keyToValues.put(key, own);
+            return own;
+        }
+
+        private static boolean hasControlCharacter(String value) {
+            for (int i = 0; i < value.length(); i++) {
+                if (Character.isISOControl(value.charAt(i))) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

@@ -80,4 +80,29 @@ class TagSetTest {
         assertThat(TagSet.isValidKey("a".repeat(64))).isTrue();
         assertThat(TagSet.isValidKey("a".repeat(65))).isFalse();
     }
+
+    @Test
+    void setsBuiltFromOthersShouldNeverChangeThem() {
+        // given: a set, a set built from it, and a builder used again after building
+        TagSet original = TagSet.of("geo", "us", "geo", "us-ny", "vertical", "auto");
+        TagSet.Builder builder = original.toBuilder().add("geo", "us-10101");
+        TagSet first = builder.build();
+
+        // when
+        builder.add("geo", "ca").add("vertical", "home").remove("missing");
+        TagSet second = builder.build();
+        TagSet replaced = original.replacing("vertical", List.of("life"));
+        TagSet merged = original.withAll(TagSet.of("geo", "mx"));
+
+        // then: every earlier set is unchanged
+        assertThat(original.values("geo")).containsExactly("us", "us-ny");
+        assertThat(original.values("vertical")).containsExactly("auto");
+        assertThat(first.values("geo")).containsExactly("us", "us-ny", "us-10101");
+        assertThat(first.values("vertical")).containsExactly("auto");
+        assertThat(second.values("geo")).containsExactly("us", "us-ny", "us-10101", "ca");
+        assertThat(second.values("vertical")).containsExactly("auto", "home");
+        assertThat(replaced.values("vertical")).containsExactly("life");
+        assertThat(merged.values("geo")).containsExactly("us", "us-ny", "mx");
+        assertThatThrownBy(() -> first.values("geo").add("x")).isInstanceOf(UnsupportedOperationException.class);
+    }
 }
