@@ -51,6 +51,10 @@ public final class PhoneNumbers {
         if (raw == null || raw.isBlank() || raw.length() > 40) {
             return Optional.empty();
         }
+        PhoneNumber northAmerican = northAmericanDigits(raw.strip());
+        if (northAmerican != null) {
+            return UTIL.isValidNumber(northAmerican) ? Optional.of(northAmerican) : Optional.empty();
+        }
         try {
             PhoneNumber number = UTIL.parse(raw.strip(), DEFAULT_REGION);
             // an extension cannot be dialled as part of an E.164 number: refuse rather than drop it
@@ -58,6 +62,37 @@ public final class PhoneNumbers {
         } catch (NumberParseException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The number a plain North American string stands for ({@code +13125550147}, {@code 13125550147},
+     * {@code 3125550147}: what libphonenumber reads with region US), or null for any other shape, which goes through
+     * libphonenumber's parser. Skipping the parser saves most of the cost of reading a caller on the RTB ping path;
+     * validity is still libphonenumber's.
+     */
+    static PhoneNumber northAmericanDigits(String raw) {
+        int start = raw.startsWith("+") ? 1 : 0;
+        int digits = raw.length() - start;
+        for (int i = start; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+        }
+        String national;
+        if (start == 1) {
+            if (digits != 11 || raw.charAt(1) != '1') {
+                return null;
+            }
+            national = raw.substring(2);
+        } else if (digits == 11 && raw.charAt(0) == '1') {
+            national = raw.substring(1);
+        } else if (digits == 10) {
+            national = raw;
+        } else {
+            return null;
+        }
+        return new PhoneNumber().setCountryCode(1).setNationalNumber(Long.parseLong(national));
     }
 
     /** ISO 3166 region of a valid number ("US", "CA", "GB"), or empty when shared or unknown. */

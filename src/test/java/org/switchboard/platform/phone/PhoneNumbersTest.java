@@ -36,4 +36,38 @@ class PhoneNumbersTest {
     void invalidNumbersShouldBeEmpty(String raw) {
         assertThat(PhoneNumbers.toE164(raw)).isEmpty();
     }
+
+    @org.junit.jupiter.api.Test
+    void theNorthAmericanShortcutShouldReadEveryDigitStringAsLibphonenumberDoes() {
+        // given: random digit strings of the shapes the shortcut takes, and near misses it must leave alone
+        com.google.i18n.phonenumbers.PhoneNumberUtil util = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 20_000; i++) {
+            int length = 9 + random.nextInt(4);
+            StringBuilder digits = new StringBuilder();
+            for (int d = 0; d < length; d++) {
+                digits.append((char) ('0' + random.nextInt(10)));
+            }
+            if (random.nextBoolean()) {
+                digits.setCharAt(0, '1');
+            }
+            String raw = (random.nextInt(3) == 0 ? "+" : "") + digits;
+
+            // when
+            java.util.Optional<String> ours = PhoneNumbers.toE164(raw);
+
+            // then: the same answer as libphonenumber's own parser with region US
+            java.util.Optional<String> theirs;
+            try {
+                var parsed = util.parse(raw, "US");
+                theirs = util.isValidNumber(parsed) && !parsed.hasExtension()
+                        ? java.util.Optional.of(util.format(
+                                parsed, com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat.E164))
+                        : java.util.Optional.empty();
+            } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+                theirs = java.util.Optional.empty();
+            }
+            assertThat(ours).as(raw).isEqualTo(theirs);
+        }
+    }
 }
