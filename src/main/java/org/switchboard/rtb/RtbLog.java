@@ -270,40 +270,47 @@ public final class RtbLog implements AutoCloseable {
         if (inserts.size() > 0) {
             inserts.execute();
         }
-        // events after the inserts: a reservation's row may be in this very batch
+        // events after the inserts (a reservation's row may be in this very batch), each kind as one prepared batch;
+        // confirmations before claims and expiries, their order in time
+        PreparedBatch confirmations = handle.prepareBatch("""
+                UPDATE rtb_pings SET confirmed_at = :at, confirmation = :answer,
+                    final_status = CASE WHEN final_status IS NULL AND :answer = 'confirmed'
+                        THEN 'confirmed' ELSE final_status END
+                WHERE uuid = :uuid""");
+        PreparedBatch claims = handle.prepareBatch("""
+                UPDATE rtb_pings SET claimed_at = :at, call_uuid = :call, final_status = 'claimed'
+                WHERE uuid = :uuid""");
+        PreparedBatch expiries = handle.prepareBatch("""
+                UPDATE rtb_pings SET expired_at = :at, final_status = 'expired'
+                WHERE uuid = :uuid AND (final_status IS NULL OR final_status = 'confirmed')""");
         for (Item item : rows) {
             switch (item) {
-                case Claimed c ->
-                    handle.createUpdate("""
-                                    UPDATE rtb_pings SET claimed_at = :at, call_uuid = :call, final_status = 'claimed'
-                                    WHERE uuid = :uuid""")
-                            .bind("at", c.at().toEpochMilli())
-                            .bind("call", c.callUuid())
-                            .bind("uuid", c.reservationUuid())
-                            .execute();
                 case Confirmation c ->
-                    handle.createUpdate("""
-                                    UPDATE rtb_pings SET confirmed_at = :at, confirmation = :answer,
-                                        final_status = CASE WHEN final_status IS NULL AND :answer = 'confirmed'
-                                            THEN 'confirmed' ELSE final_status END
-                                    WHERE uuid = :uuid""")
+                    confirmations
                             .bind("at", c.at().toEpochMilli())
                             .bind("answer", c.answer().word())
                             .bind("uuid", c.reservationUuid())
-                            .execute();
+                            .add();
+                case Claimed c ->
+                    claims.bind("at", c.at().toEpochMilli())
+                            .bind("call", c.callUuid())
+                            .bind("uuid", c.reservationUuid())
+                            .add();
                 case Expired e ->
-                    handle.createUpdate("""
-                                    UPDATE rtb_pings SET expired_at = :at, final_status = 'expired'
-                                    WHERE uuid = :uuid AND (final_status IS NULL OR final_status = 'confirmed')""")
-                            .bind("at", e.at().toEpochMilli())
+                    expiries.bind("at", e.at().toEpochMilli())
                             .bind("uuid", e.reservationUuid())
-                            .execute();
+                            .add();
                 case Insert i -> {
                     // written above
                 }
                 case Flush f -> {
                     // not a row
                 }
+            }
+        }
+        for (PreparedBatch events : List.of(confirmations, claims, expiries)) {
+            if (events.size() > 0) {
+                events.execute();
             }
         }
     }
