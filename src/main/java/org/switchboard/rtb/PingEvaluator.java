@@ -292,9 +292,16 @@ final class PingEvaluator {
     }
 
     private static List<Webhook> applicable(List<Webhook> webhooks, Trigger trigger, TagSet tags) {
-        return webhooks.stream()
-                .filter(w -> w.trigger() == trigger && w.matches().matches(tags))
-                .toList();
+        if (webhooks.isEmpty()) {
+            return List.of();
+        }
+        List<Webhook> due = new ArrayList<>(webhooks.size());
+        for (Webhook w : webhooks) {
+            if (w.trigger() == trigger && w.matches().matches(tags)) {
+                due.add(w);
+            }
+        }
+        return due;
     }
 
     private static WebhookDispatcher.Context context(Ping ping, TagSet tags) {
