@@ -16,7 +16,8 @@
 #   --publisher-id ID  sent as publisher_id (default: none)
 #   --body form|json   how the parameters are sent (default form)
 #   --path PATH        the endpoint (default /rtbs.json)
-#   --seconds S        measured seconds per endpoint (default 10); WARMUP=seconds before each (default 5)
+#   --seconds S        measured seconds per endpoint (default 10); WARMUP=seconds before each (default 30: the
+#                      ping path needs that long for the JIT to finish with it)
 #   --connections C    wrk connections (default 64)
 # Only processes this script started are stopped, by their PID.
 set -euo pipefail
@@ -153,7 +154,7 @@ LUA
 run() { # label, method, path[, delay ms per connection]: a discarded warm-up, then the measured run; prints the rps
     local label="$1" method="$2" path="$3" pause="${4:-0}" out
     RTB_METHOD="$method" RTB_PATH="$path" RTB_DELAY_MS="$pause" "${TASKSET_WRK[@]}" \
-        wrk -t1 -c"$CONNECTIONS" -d"${WARMUP:-5}s" -s "$DATA/load.lua" "$BASE" >/dev/null
+        wrk -t1 -c"$CONNECTIONS" -d"${WARMUP:-30}s" -s "$DATA/load.lua" "$BASE" >/dev/null
     out=$(RTB_METHOD="$method" RTB_PATH="$path" RTB_DELAY_MS="$pause" "${TASKSET_WRK[@]}" \
         wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$DATA/load.lua" "$BASE")
     local rps p50 p99 statuses
@@ -165,7 +166,7 @@ run() { # label, method, path[, delay ms per connection]: a discarded warm-up, t
     echo "$rps"
 }
 
-echo "server pid $SERVER_PID on $BASE; $DURATION s measured per endpoint after ${WARMUP:-5} s of warm-up" >&2
+echo "server pid $SERVER_PID on $BASE; $DURATION s measured per endpoint after ${WARMUP:-30} s of warm-up" >&2
 base=$(run "GET /health (baseline)" GET /health)
 rtb=$(run "POST $ENDPOINT ($BODY body, callers: $CALLERS)" POST "$ENDPOINT?key=$KEY")
 echo "ratio POST $ENDPOINT / baseline: $(awk "BEGIN {printf \"%.3f\", $rtb/$base}")"
