@@ -78,7 +78,8 @@ public final class RtbLog implements AutoCloseable {
         this.jdbi = jdbi;
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.writer = Thread.ofVirtual().name("rtb-log-writer").start(this::writeBatches);
+        // a platform thread: SQLite's native calls would pin a virtual thread's carrier for the whole batch anyway
+        this.writer = Thread.ofPlatform().daemon().name("rtb-log-writer").start(this::writeBatches);
         this.purger = Thread.ofVirtual().name("rtb-log-purge").start(this::purgePeriodically);
     }
 
