@@ -16,8 +16,9 @@
 #   --publisher-id ID  sent as publisher_id (default: none)
 #   --body form|json   how the parameters are sent (default form)
 #   --path PATH        the endpoint (default /rtbs.json)
-#   --seconds S        measured seconds per endpoint (default 10); WARMUP=seconds before each (default 30: the
-#                      ping path needs that long for the JIT to finish with it)
+#   --seconds S        measured seconds per endpoint (default 10); before each a discarded warm-up run:
+#                      WARMUP_BASELINE (default 10 s), WARMUP_PING (default 90 s: on one core the JIT needs about a
+#                      minute and a half to finish with the ping path) and 10 s before the half-rate run
 #   --connections C    wrk connections (default 64)
 # Only processes this script started are stopped, by their PID.
 set -euo pipefail
@@ -151,10 +152,11 @@ function done(summary, latency, requests)
 end
 LUA
 
-run() { # label, method, path[, delay ms per connection]: a discarded warm-up, then the measured run; prints the rps
-    local label="$1" method="$2" path="$3" pause="${4:-0}" out
+run() { # label, method, path, warm-up seconds[, delay ms per connection]: a discarded warm-up, then the measured
+         # run; prints the rps
+    local label="$1" method="$2" path="$3" warmup="$4" pause="${5:-0}" out
     RTB_METHOD="$method" RTB_PATH="$path" RTB_DELAY_MS="$pause" "${TASKSET_WRK[@]}" \
-        wrk -t1 -c"$CONNECTIONS" -d"${WARMUP:-30}s" -s "$DATA/load.lua" "$BASE" >/dev/null
+        wrk -t1 -c"$CONNECTIONS" -d"${warmup}s" -s "$DATA/load.lua" "$BASE" >/dev/null
     out=$(RTB_METHOD="$method" RTB_PATH="$path" RTB_DELAY_MS="$pause" "${TASKSET_WRK[@]}" \
         wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$DATA/load.lua" "$BASE")
     local rps p50 p99 statuses
@@ -166,13 +168,13 @@ run() { # label, method, path[, delay ms per connection]: a discarded warm-up, t
     echo "$rps"
 }
 
-echo "server pid $SERVER_PID on $BASE; $DURATION s measured per endpoint after ${WARMUP:-30} s of warm-up" >&2
-base=$(run "GET /health (baseline)" GET /health)
-rtb=$(run "POST $ENDPOINT ($BODY body, callers: $CALLERS)" POST "$ENDPOINT?key=$KEY")
+echo "server pid $SERVER_PID on $BASE; $DURATION s measured per endpoint after a warm-up" >&2
+base=$(run "GET /health (baseline)" GET /health "${WARMUP_BASELINE:-10}")
+rtb=$(run "POST $ENDPOINT ($BODY body, callers: $CALLERS)" POST "$ENDPOINT?key=$KEY" "${WARMUP_PING:-90}")
 echo "ratio POST $ENDPOINT / baseline: $(awk "BEGIN {printf \"%.3f\", $rtb/$base}")"
 # latency at half the ping's throughput: each connection waits between requests so the rate is about half
 pause=$(awk "BEGIN {printf \"%d\", $CONNECTIONS * 1000 / ($rtb / 2)}")
-half=$(run "POST $ENDPOINT at about half that rate ($pause ms between requests per connection)" POST "$ENDPOINT?key=$KEY" "$pause")
+half=$(run "POST $ENDPOINT at about half that rate ($pause ms between requests per connection)" POST "$ENDPOINT?key=$KEY" 10 "$pause")
 echo "rate reached in the half-rate run: $half req/s (target $(awk "BEGIN {printf \"%d\", $rtb / 2}"))"
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
 echo "server RSS after the runs: $((rss_kb / 1024)) MiB"
