@@ -9,10 +9,10 @@
 #
 # Usage: bench/rtb-load.sh [options]
 #   --key KEY          the RTB postback key to ping with (default: one issued on demo campaign 1 for this run)
-#   --callers LIST|N   comma-separated E.164 caller numbers, or a count N of generated ones (default 1000000, so a
-#                      10 s run never pings a caller twice and every ping goes the whole way: routing, payout,
-#                      reservation); with few callers most pings are answered by the ping shield (the caller's
-#                      reservation again), which is the cheap path
+#   --callers LIST|N   comma-separated E.164 caller numbers, or a count N of generated ones (default 10000000; each
+#                      run starts at its own offset, so no caller is pinged twice and every ping goes the whole way:
+#                      routing, payout, reservation); with few callers most pings are answered by the ping shield
+#                      (the caller's reservation again), which is the cheap path
 #   --publisher-id ID  sent as publisher_id (default: none)
 #   --body form|json   how the parameters are sent (default form)
 #   --path PATH        the endpoint (default /rtbs.json)
@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 . bin/java-env
 
 KEY=""
-CALLERS="1000000"
+CALLERS="10000000"
 PUBLISHER=""
 BODY="form"
 ENDPOINT="/rtbs.json"
@@ -102,7 +102,7 @@ curl -sf -m 10 -X POST -H "Authorization: Bearer $API_KEY" "$BASE/api/v2/campaig
 cat >"$DATA/load.lua" <<LUA
 $LUA_CALLERS
 local method, path, body_kind, publisher = os.getenv("RTB_METHOD"), os.getenv("RTB_PATH"), "$BODY", "$PUBLISHER"
-local n = 0
+local n = tonumber(os.getenv("RTB_OFFSET") or "0")
 statuses = {}
 local threads = {}
 
@@ -152,12 +152,13 @@ function done(summary, latency, requests)
 end
 LUA
 
-run() { # label, method, path, warm-up seconds[, delay ms per connection]: a discarded warm-up, then the measured
-         # run; prints the rps
-    local label="$1" method="$2" path="$3" warmup="$4" pause="${5:-0}" out
-    RTB_METHOD="$method" RTB_PATH="$path" RTB_DELAY_MS="$pause" "${TASKSET_WRK[@]}" \
+run() { # label, method, path, warm-up seconds, first caller[, delay ms per connection]: a discarded warm-up, then
+         # the measured run (from caller first + 3,000,000, so it never pings a caller of the warm-up); prints the rps
+    local label="$1" method="$2" path="$3" warmup="$4" first="$5" pause="${6:-0}" out
+    RTB_METHOD="$method" RTB_PATH="$path" RTB_DELAY_MS="$pause" RTB_OFFSET="$first" "${TASKSET_WRK[@]}" \
         wrk -t1 -c"$CONNECTIONS" -d"${warmup}s" -s "$DATA/load.lua" "$BASE" >/dev/null
-    out=$(RTB_METHOD="$method" RTB_PATH="$path" RTB_DELAY_MS="$pause" "${TASKSET_WRK[@]}" \
+    out=$(RTB_METHOD="$method" RTB_PATH="$path" RTB_DELAY_MS="$pause" RTB_OFFSET="$((first + 3000000))" \
+        "${TASKSET_WRK[@]}" \
         wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$DATA/load.lua" "$BASE")
     local rps p50 p99 statuses
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -169,12 +170,12 @@ run() { # label, method, path, warm-up seconds[, delay ms per connection]: a dis
 }
 
 echo "server pid $SERVER_PID on $BASE; $DURATION s measured per endpoint after a warm-up" >&2
-base=$(run "GET /health (baseline)" GET /health "${WARMUP_BASELINE:-10}")
-rtb=$(run "POST $ENDPOINT ($BODY body, callers: $CALLERS)" POST "$ENDPOINT?key=$KEY" "${WARMUP_PING:-90}")
+base=$(run "GET /health (baseline)" GET /health "${WARMUP_BASELINE:-10}" 0)
+rtb=$(run "POST $ENDPOINT ($BODY body, callers: $CALLERS)" POST "$ENDPOINT?key=$KEY" "${WARMUP_PING:-90}" 0)
 echo "ratio POST $ENDPOINT / baseline: $(awk "BEGIN {printf \"%.3f\", $rtb/$base}")"
 # latency at half the ping's throughput: each connection waits between requests so the rate is about half
 pause=$(awk "BEGIN {printf \"%d\", $CONNECTIONS * 1000 / ($rtb / 2)}")
-half=$(run "POST $ENDPOINT at about half that rate ($pause ms between requests per connection)" POST "$ENDPOINT?key=$KEY" 10 "$pause")
+half=$(run "POST $ENDPOINT at about half that rate ($pause ms between requests per connection)" POST "$ENDPOINT?key=$KEY" 10 6000000 "$pause")
 echo "rate reached in the half-rate run: $half req/s (target $(awk "BEGIN {printf \"%d\", $rtb / 2}"))"
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
 echo "server RSS after the runs: $((rss_kb / 1024)) MiB"
