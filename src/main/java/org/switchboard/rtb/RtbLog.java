@@ -52,7 +52,7 @@ public final class RtbLog implements AutoCloseable {
     public static final Duration RETENTION = Duration.ofHours(24);
     static final Duration BATCH_WINDOW = Duration.ofMillis(50);
     static final int MAX_BATCH = 500;
-    static final int DEFAULT_CAPACITY = 100_000;
+    static final int DEFAULT_CAPACITY = 20_000;
     static final Duration PURGE_EVERY = Duration.ofMinutes(5);
     private static final int PURGE_CHUNK = 5_000;
     private static final Logger LOG = Logger.getLogger(RtbLog.class.getName());
@@ -134,7 +134,7 @@ public final class RtbLog implements AutoCloseable {
     }
 
     private void offer(Item item) {
-        if (closing || !queue.offer(item)) {
+        if (closing || !(queue.offer(item) || offerWaiting(item))) {
             long total = dropped.incrementAndGet();
             long now = System.nanoTime();
             long last = lastDropLogNanos;
@@ -144,6 +144,23 @@ public final class RtbLog implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * Back-pressure: a store that is only slower than the pings makes them wait a moment for room (so the log keeps
+     * every ping and the sustainable rate is what is measured); one that is down or stuck still drops, after
+     * {@link #OFFER_WAIT}, rather than hold pings up.
+     */
+    private boolean offerWaiting(Item item) {
+        try {
+            return queue.offer(item, OFFER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** How long a ping waits for room in a full queue before its row is dropped. */
+    static final Duration OFFER_WAIT = Duration.ofMillis(200);
 
     /** Waits until everything queued before the call is written (tests, shutdown). */
     public void flush() {
