@@ -649,12 +649,14 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
     }
 
     /**
-     * A random (version 4) UUID for a ping. Not a secret (confirmations need the key as well), so it comes from a fast
-     * random source rather than the operating system's, which costs microseconds per call on the ping path.
+     * A time-ordered (version 7, RFC 9562) UUID for a ping: 48 bits of Unix milliseconds, then 74 random bits. Ordered
+     * by time, a ping's UUID lands at the end of the RTB log's UUID index instead of at a random place in it, which
+     * makes writing a ping's row less than half as costly; it is no secret (a confirmation needs the key too), so a
+     * fast random source is enough.
      */
     static String pingUuid() {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        long most = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+        long most = (System.currentTimeMillis() << 16) | 0x7000L | (random.nextLong() & 0x0fffL);
         long least = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
         return new UUID(most, least).toString();
     }
