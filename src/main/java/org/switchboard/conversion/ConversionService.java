@@ -119,23 +119,14 @@ public final class ConversionService implements AutoCloseable {
             decided = notConverted(call, Optional.empty(), "no conversion criterion matches the call", buyerView, now);
         } else if (criterion.get().trigger() instanceof Trigger.Postback postback) {
             Instant deadline = call.endedAt().orElse(now).plusSeconds(postback.timeoutSeconds());
-            decided = new Conversion(
-                    call.id(),
-                    call.accountId(),
+            decided = withoutMoney(
+                    call,
                     Conversion.State.PENDING,
                     Optional.of(criterion.get().id()),
                     "waiting for the buyer's postback until " + deadline,
                     Optional.of(deadline),
                     Optional.empty(),
-                    Optional.empty(),
-                    Money.ZERO,
-                    Money.ZERO,
-                    Optional.empty(),
-                    Optional.empty(),
-                    buyerView.criterionId(),
-                    buyerView.converted(),
-                    buyerView.revenue(),
-                    false);
+                    buyerView);
         } else {
             decided = byDuration(call, criterion.get(), tags, buyerView, now);
         }
@@ -419,14 +410,33 @@ public final class ConversionService implements AutoCloseable {
 
     private static Conversion notConverted(
             Call call, Optional<Long> criterionId, String reason, BuyerView buyerView, Instant now) {
-        return new Conversion(
-                call.id(),
-                call.accountId(),
+        return withoutMoney(
+                call,
                 Conversion.State.NOT_CONVERTED,
                 criterionId,
                 reason,
                 Optional.empty(),
                 Optional.of(now),
+                buyerView);
+    }
+
+    /** A call's first conversion row that has earned nothing (yet): pending its postback, or not converted. */
+    private static Conversion withoutMoney(
+            Call call,
+            Conversion.State state,
+            Optional<Long> criterionId,
+            String reason,
+            Optional<Instant> deadlineAt,
+            Optional<Instant> decidedAt,
+            BuyerView buyerView) {
+        return new Conversion(
+                call.id(),
+                call.accountId(),
+                state,
+                criterionId,
+                reason,
+                deadlineAt,
+                decidedAt,
                 Optional.empty(),
                 Money.ZERO,
                 Money.ZERO,

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
 import org.switchboard.platform.time.Zones;
 
 /**
@@ -90,16 +91,6 @@ public record ReportRequest(
     }
 
     private static Optional<Long> id(Function<String, Optional<String>> query, String name) {
-        return query.apply(name).map(raw -> {
-            try {
-                long id = Long.parseLong(raw);
-                if (id > 0) {
-                    return id;
-                }
-            } catch (NumberFormatException e) {
-                // falls through to the error below
-            }
-            throw new ApiException.BadRequest(name, "must be a positive whole-number id");
-        });
+        return query.apply(name).map(raw -> Http.parseId(name, raw));
     }
 }

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRoutes;
 import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.platform.secret.Secrets;
@@ -66,7 +67,7 @@ public final class CallerListKeyAccess implements CallerListRoutes.Access {
         } else if (!hasPermission(key, permission)) {
             refused = "this key lacks the " + permission + " permission";
         }
-        Map<String, String> params = PostbackRequest.queryParams(req);
+        Map<String, String> params = Http.queryParams(req);
         params.remove("key");
         params.put("path", req.path().path());
         log.record(

@@ -1,58 +1,21 @@
 package org.switchboard.postback;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.switchboard.platform.http.ApiException;
-import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.Json;
 import org.switchboard.platform.phone.PhoneNumbers;
 
 /**
  * The parameters of a keyed postback, however they came: the query string, a form body or a JSON object body
- * (integrations use all three). A parameter given twice keeps its last value; body values win over the query.
+ * (integrations use all three), read by {@link Http#params}.
  */
 record PostbackRequest(String method, Map<String, String> params) {
 
     static PostbackRequest of(ServerRequest req) {
-        Map<String, String> params = queryParams(req);
-        byte[] body = Http.body(req);
-        if (body.length > 0) {
-            String type =
-                    req.headers().value(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
-            if (type.contains("json")) {
-                ObjectNode json = Json.readObject(body);
-                for (var field : json.properties()) {
-                    JsonNode value = field.getValue();
-                    if (!value.isValueNode() || value.isNull()) {
-                        throw new ApiException.BadRequest(field.getKey(), "must be a string or a number");
-                    }
-                    params.put(field.getKey(), value.asText());
-                }
-            } else {
-                Form.parse(body).keyToValues().forEach((name, values) -> params.put(name, values.getLast()));
-            }
-        }
-        return new PostbackRequest(req.prologue().method().text(), params);
-    }
-
-    /** The query parameters, each with its last value. */
-    static Map<String, String> queryParams(ServerRequest req) {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String name : req.query().names()) {
-            List<String> values = req.query().all(name);
-            if (!values.isEmpty()) {
-                params.put(name, values.getLast());
-            }
-        }
-        return params;
+        return new PostbackRequest(req.prologue().method().text(), Http.params(req));
     }
 
     /** The call a postback names: {@code caller_number} (normalised to E.164) and/or {@code call_uuid}. */

@@ -1,20 +1,16 @@
 package org.switchboard.rtb;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.switchboard.platform.http.ApiException;
-import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 
@@ -40,13 +36,11 @@ public final class RtbRoutes {
 
     public void register(HttpRules rules) {
         Handler ping = (req, res) -> {
-            Map<String, String> params;
-            try {
-                params = params(req);
-            } catch (ApiException e) {
-                send(res, refusedShape(e));
+            Optional<Map<String, String>> read = paramsOrRefuse(req, res);
+            if (read.isEmpty()) {
                 return;
             }
+            Map<String, String> params = read.get();
             Optional<String> key = value(params, "key");
             if (value(params, "status").filter("confirmed"::equals).isPresent()) {
                 Optional<String> uuid = value(params, "uuid");
@@ -65,19 +59,23 @@ public final class RtbRoutes {
         rules.get("/rtbs", ping);
         Handler confirm = (req, res) -> {
             String uuid = req.path().pathParameters().get("uuid");
-            Map<String, String> params;
-            try {
-                params = params(req);
-            } catch (ApiException e) {
-                send(res, refusedShape(e));
-                return;
-            }
-            send(res, rtb.confirm(value(params, "key"), uuid, value(params, "status")));
+            paramsOrRefuse(req, res)
+                    .ifPresent(params -> send(res, rtb.confirm(value(params, "key"), uuid, value(params, "status"))));
         };
         for (String path : List.of("/rtbs/{uuid}.json", "/rtbs/{uuid}")) {
             rules.put(path, confirm);
             rules.patch(path, confirm);
             rules.post(path, confirm);
+        }
+    }
+
+    /** The request's parameters, or empty once the refusal of an unreadable request has been sent. */
+    private static Optional<Map<String, String>> paramsOrRefuse(ServerRequest req, ServerResponse res) {
+        try {
+            return Optional.of(params(req));
+        } catch (ApiException e) {
+            send(res, refusedShape(e));
+            return Optional.empty();
         }
     }
 
@@ -95,38 +93,9 @@ public final class RtbRoutes {
         return Optional.ofNullable(params.get(name)).map(String::strip).filter(v -> !v.isEmpty());
     }
 
-    /**
-     * The query parameters, then a form or JSON object body over them (the body wins). JSON values must be strings,
-     * numbers or booleans; a {@code status} of any case is read in lower case.
-     */
+    /** The request's parameters ({@link Http#params}), a {@code status} of any case read in lower case. */
     static Map<String, String> params(ServerRequest req) {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String name : req.query().names()) {
-            List<String> values = req.query().all(name);
-            if (!values.isEmpty()) {
-                params.put(name, values.getLast());
-            }
-        }
-        byte[] body = Http.body(req);
-        if (body.length > 0) {
-            String type =
-                    req.headers().value(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
-            if (type.contains("json")) {
-                ObjectNode json = Json.readObject(body);
-                for (var field : json.properties()) {
-                    JsonNode value = field.getValue();
-                    if (value.isNull()) {
-                        continue;
-                    }
-                    if (!value.isValueNode()) {
-                        throw new ApiException.BadRequest(field.getKey(), "must be a string or a number");
-                    }
-                    params.put(field.getKey(), value.asText());
-                }
-            } else {
-                Form.parse(body).keyToValues().forEach((name, values) -> params.put(name, values.getLast()));
-            }
-        }
+        Map<String, String> params = Http.params(req);
         params.computeIfPresent("status", (k, v) -> v.strip().toLowerCase(Locale.ROOT));
         return params;
     }

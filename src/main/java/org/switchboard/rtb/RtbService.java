@@ -233,18 +233,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             if (caller.isEmpty()) {
                 // nothing to hold a buyer for without a caller: the publisher learns the payout and where to send
                 hold.ifPresent(routing::releaseAll);
-                return answer(
-                        logged,
-                        out(
-                                uuid,
-                                RtbStatus.RESERVED,
-                                payout,
-                                seconds,
-                                inbound.number(),
-                                Optional.empty(),
-                                dba(key, buyer),
-                                null),
-                        RtbStatus.RESERVED);
+                return reserved(logged, uuid, payout, seconds, inbound.number(), Optional.empty(), key, buyer);
             }
             Instant expiresAt = now.plusSeconds(key.longOption("ttl_seconds", 15));
             Reservation reservation = new Reservation(
@@ -282,18 +271,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                         RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED);
             }
             logged.reservation(reservation);
-            return answer(
-                    logged,
-                    out(
-                            uuid,
-                            RtbStatus.RESERVED,
-                            payout,
-                            seconds,
-                            inbound.number(),
-                            Optional.of(expiresAt),
-                            dba(key, buyer),
-                            null),
-                    RtbStatus.RESERVED);
+            return reserved(logged, uuid, payout, seconds, inbound.number(), Optional.of(expiresAt), key, buyer);
         }
         logged.considered(List.copyOf(considered.values()));
         RtbStatus status = summary(considered.values());
@@ -323,6 +301,20 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             return answer(logged, held(reserved.reservation(), status, true), status);
         }
         return answer(logged, RtbOut.status(uuid, status, null), status);
+    }
+
+    /** The reserved answer: the buyer's payout and the number to send the caller to (until when, if held). */
+    private Answer reserved(
+            RtbPing.Builder logged,
+            String uuid,
+            Optional<Money> payout,
+            OptionalInt seconds,
+            String inbound,
+            Optional<Instant> expiresAt,
+            PostbackKey key,
+            Buyer buyer) {
+        RtbOut out = out(uuid, RtbStatus.RESERVED, payout, seconds, inbound, expiresAt, dba(key, buyer), null);
+        return answer(logged, out, RtbStatus.RESERVED);
     }
 
     private Answer answer(RtbPing.Builder logged, RtbOut out, RtbStatus status) {

@@ -16,6 +16,7 @@ import org.switchboard.platform.http.Json;
 import org.switchboard.platform.live.InMemoryLiveState;
 import org.switchboard.rtb.PingShield.Verdict;
 import org.switchboard.testing.MutableClock;
+import org.switchboard.testing.Race;
 
 class PingShieldTest {
     private static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
@@ -280,10 +281,9 @@ class PingShieldTest {
         ConcurrentLinkedQueue<Verdict> verdicts = new ConcurrentLinkedQueue<>();
 
         // when
-        ReservationStoreTest.race(50, () -> {
+        Race.run(50, () -> {
             barrier.await();
             verdicts.add(ping(CALLER));
-            return null;
         });
 
         // then

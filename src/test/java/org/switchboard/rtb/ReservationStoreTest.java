@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.InMemoryLiveState;
 import org.switchboard.testing.MutableClock;
+import org.switchboard.testing.Race;
 
 class ReservationStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
@@ -302,14 +303,13 @@ class ReservationStoreTest {
         CyclicBarrier barrier = new CyclicBarrier(32);
 
         // when
-        race(32, () -> {
+        Race.run(32, () -> {
             for (int round = 0; round < rounds; round++) {
                 barrier.await();
                 if (store.claim(INBOUND, reservations.get(round).callerNumber()).isPresent()) {
                     winners.incrementAndGet(round);
                 }
             }
-            return null;
         });
 
         // then
@@ -334,7 +334,7 @@ class ReservationStoreTest {
         CountDownLatch clockMoved = new CountDownLatch(1);
 
         // when: the clock moves while claims are under way; no claimer gets past two thirds before it has
-        race(5, () -> {
+        Race.run(5, () -> {
             if (Thread.currentThread().getName().equals("racer-0")) {
                 aThirdIn.await();
                 clock.advance(Duration.ofSeconds(10));
@@ -356,7 +356,6 @@ class ReservationStoreTest {
                     });
                 }
             }
-            return null;
         });
         store.takeExpired(clock.instant(), count).forEach(r -> ended.add(r.uuid()));
 
@@ -376,13 +375,12 @@ class ReservationStoreTest {
             List<Object> results = new java.util.concurrent.CopyOnWriteArrayList<>();
 
             // when
-            race(2, () -> {
+            Race.run(2, () -> {
                 barrier.await();
                 results.add(
                         Thread.currentThread().getName().equals("racer-0")
                                 ? store.confirm(r.uuid())
                                 : store.claim(INBOUND, r.callerNumber()));
-                return null;
             });
 
             // then: the claim sees the caps held exactly when the confirmation succeeded
@@ -396,30 +394,5 @@ class ReservationStoreTest {
                     .as("round " + round)
                     .isEqualTo(confirmed);
         }
-    }
-
-    interface Work {
-        Object run() throws Exception;
-    }
-
-    static void race(int threads, Work work) throws InterruptedException {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> started = new ArrayList<>();
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        for (int i = 0; i < threads; i++) {
-            started.add(Thread.ofPlatform().name("racer-" + i).start(() -> {
-                try {
-                    start.await();
-                    work.run();
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }));
-        }
-        start.countDown();
-        for (Thread thread : started) {
-            thread.join();
-        }
-        assertThat(failures).isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package org.switchboard.platform.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -10,7 +11,10 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Small request and response helpers shared by every route. */
@@ -69,7 +73,8 @@ public final class Http {
         throw new ApiException.NotFound("no " + what + " with id " + raw);
     }
 
-    private static long parseId(String name, String raw) {
+    /** {@code raw} as a positive whole-number id, or a 400 naming the parameter {@code name}. */
+    public static long parseId(String name, String raw) {
         try {
             long id = Long.parseLong(raw);
             if (id > 0) {
@@ -92,6 +97,48 @@ public final class Http {
             // the client closed the connection or sent less than it announced
             throw new ApiException.BadRequest(null, "the request body ended before its announced length");
         }
+    }
+
+    /** The query parameters, each with its last value, in the order given. */
+    public static Map<String, String> queryParams(ServerRequest request) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String name : request.query().names()) {
+            List<String> values = request.query().all(name);
+            if (!values.isEmpty()) {
+                params.put(name, values.getLast());
+            }
+        }
+        return params;
+    }
+
+    /**
+     * The parameters of a request however they came, as integrations send all three: the query string, then a form
+     * or JSON object body over it (the body wins; a name given twice keeps its last value). A JSON {@code null} is
+     * absent; a JSON array or object value is a 400.
+     */
+    public static Map<String, String> params(ServerRequest request) {
+        Map<String, String> params = queryParams(request);
+        byte[] body = body(request);
+        if (body.length == 0) {
+            return params;
+        }
+        String type =
+                request.headers().value(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
+        if (type.contains("json")) {
+            for (var field : Json.readObject(body).properties()) {
+                JsonNode value = field.getValue();
+                if (value.isNull()) {
+                    continue;
+                }
+                if (!value.isValueNode()) {
+                    throw new ApiException.BadRequest(field.getKey(), "must be a string or a number");
+                }
+                params.put(field.getKey(), value.asText());
+            }
+        } else {
+            Form.parse(body).keyToValues().forEach((name, values) -> params.put(name, values.getLast()));
+        }
+        return params;
     }
 
     /** The body as a JSON object, or a 400 saying why it is not one. */

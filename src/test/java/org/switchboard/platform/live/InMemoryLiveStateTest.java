@@ -14,12 +14,12 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.switchboard.testing.MutableClock;
+import org.switchboard.testing.Race;
 
 class InMemoryLiveStateTest {
     private static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
@@ -266,7 +266,7 @@ class InMemoryLiveStateTest {
         CyclicBarrier barrier = new CyclicBarrier(50);
 
         // when
-        race(50, () -> {
+        Race.run(50, () -> {
             for (int round = 0; round < rounds; round++) {
                 await(barrier);
                 if (live.take("reservation:" + round).isPresent()) {
@@ -297,7 +297,7 @@ class InMemoryLiveStateTest {
         live.put("state", "reserved", TTL);
 
         // when
-        race(50, () -> {
+        Race.run(50, () -> {
             if (live.putIfAbsent("marker", Thread.currentThread().getName(), TTL)) {
                 markers.incrementAndGet();
             }
@@ -319,7 +319,7 @@ class InMemoryLiveStateTest {
         ConcurrentLinkedQueue<Long> seen = new ConcurrentLinkedQueue<>();
 
         // when
-        race(threads, () -> {
+        Race.run(threads, () -> {
             for (int i = 0; i < each; i++) {
                 seen.add(live.increment("pings", Duration.ofHours(1)));
             }
@@ -340,7 +340,7 @@ class InMemoryLiveStateTest {
         List<String> taken = Collections.synchronizedList(new ArrayList<>());
 
         // when
-        race(8, () -> {
+        Race.run(8, () -> {
             List<String> batch;
             while (!(batch = live.takeDue("expiry", T0.plusSeconds(1), 37)).isEmpty()) {
                 taken.addAll(batch);
@@ -351,27 +351,5 @@ class InMemoryLiveStateTest {
         Set<String> distinct = new HashSet<>(taken);
         assertThat(taken).hasSize(members);
         assertThat(distinct).hasSize(members);
-    }
-
-    /** Runs {@code work} on {@code threads} platform threads released at the same instant. */
-    static void race(int threads, Runnable work) throws InterruptedException {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> started = new ArrayList<>();
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        for (int i = 0; i < threads; i++) {
-            started.add(Thread.ofPlatform().name("racer-" + i).start(() -> {
-                try {
-                    start.await();
-                    work.run();
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }));
-        }
-        start.countDown();
-        for (Thread thread : started) {
-            thread.join();
-        }
-        assertThat(failures).isEmpty();
     }
 }
