@@ -577,17 +577,7 @@ public final class CallService implements AutoCloseable {
                 hooks.onSelected(current, buyer, tagsOf(call.uuid()));
                 return null;
             });
-            Map<String, String> sipHeaders = destination.startsWith("sip")
-                    ? Map.of("X-PH-RetreaverUUID", call.uuid(), "X-PH-RetreaverKey", live.callKey)
-                    : Map.of();
-            return new Instruction.Dial(
-                    call.uuid(),
-                    seq,
-                    buyer.id(),
-                    destination,
-                    !sipHeaders.isEmpty(),
-                    buyer.ringTimeoutSeconds(),
-                    sipHeaders);
+            return dial(call.uuid(), seq, buyer, destination, live.callKey);
         }
         boolean anyDialled = !tried.isEmpty();
         return end(
@@ -655,23 +645,26 @@ public final class CallService implements AutoCloseable {
                 calls.attempts(call.id()).stream()
                         .filter(a -> a.outcome().isEmpty())
                         .findFirst()
-                        .flatMap(a -> buyers.find(call.accountId(), a.buyerId())
-                                .map(b -> (Instruction) new Instruction.Dial(
-                                        call.uuid(),
-                                        a.seq(),
-                                        b.id(),
-                                        b.destination(),
-                                        b.destination().startsWith("sip"),
-                                        b.ringTimeoutSeconds(),
-                                        b.destination().startsWith("sip")
-                                                ? Map.of(
-                                                        "X-PH-RetreaverUUID",
-                                                        call.uuid(),
-                                                        "X-PH-RetreaverKey",
-                                                        callKey(call.uuid()).orElse(""))
-                                                : Map.of())))
+                        .flatMap(a -> buyers.find(call.accountId(), a.buyerId()).map(b -> (Instruction) dial(
+                                call.uuid(),
+                                a.seq(),
+                                b,
+                                a.destination(),
+                                callKey(call.uuid()).orElse(""))))
                         .orElse(new Instruction.Hangup(call.uuid(), "no buyer is being dialled"));
         };
+    }
+
+    /**
+     * Dials {@code destination} (the attempt's: a bid's number or the buyer's own) for attempt {@code seq}; a SIP
+     * destination carries the call's UUID and call key in headers.
+     */
+    private static Instruction.Dial dial(String uuid, int seq, Buyer buyer, String destination, String callKey) {
+        Map<String, String> sipHeaders = destination.startsWith("sip")
+                ? Map.of("X-PH-RetreaverUUID", uuid, "X-PH-RetreaverKey", callKey)
+                : Map.of();
+        return new Instruction.Dial(
+                uuid, seq, buyer.id(), destination, !sipHeaders.isEmpty(), buyer.ringTimeoutSeconds(), sipHeaders);
     }
 
     /** The carrier never reported how a dial ended: give the buyer's caps back and end the call. */

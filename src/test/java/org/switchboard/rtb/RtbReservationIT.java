@@ -29,6 +29,9 @@ class RtbReservationIT extends ServerIT {
     private final Receiver receiver = new Receiver()
             .on("/bid-low", Receiver.respond(200, "application/json", "{\"bid\": \"4.00\", \"timer\": 60}"))
             .on("/bid-high", Receiver.respond(200, "application/json", "{\"bid\": \"9.50\", \"timer\": 120}"))
+            .on(
+                    "/bid-number",
+                    Receiver.respond(200, "application/json", "{\"bid\": \"5.00\", \"number\": \"+13125550977\"}"))
             .on("/hang", exchange -> {
                 try {
                     Thread.sleep(10_000);
@@ -229,6 +232,35 @@ class RtbReservationIT extends ServerIT {
                         .get(0)
                         .asText())
                 .isEqualTo("9.50");
+    }
+
+    @Test
+    void aBidsTransferNumberShouldBeDialledAndStayTheDialOnARepeatedCarrierRequest() {
+        // given: a dynamic buyer whose bid names the number to transfer this caller to
+        RtbSetup s = setup();
+        long bidder =
+                s.buyer("{\"name\": \"Dynamic\", \"destination\": \"+12125550951\", \"campaign_ids\": [CAMPAIGN]}");
+        s.api()
+                .post(
+                        "/api/v2/buyers/" + bidder + "/webhooks",
+                        "{\"name\": \"Bid\", \"trigger\": \"passthrough\", \"url\": \"" + receiver.url("/bid-number")
+                                + "\"}");
+        String caller = RtbSetup.caller();
+        assertThat(s.ping(s.key("{}"), pingQuery(s, caller))
+                        .json()
+                        .path("status")
+                        .asText())
+                .isEqualTo("reserved");
+
+        // when: the caller's call claims the reservation, and the carrier asks again what the call does
+        JsonNode arrived = s.calls().arrive(caller, s.number()).json();
+        String uuid = arrived.path("call_uuid").asText();
+        JsonNode again = s.api().get("/api/v2/call_control/calls/" + uuid).json();
+
+        // then: both dial the bid's number, not the buyer's own destination
+        assertThat(arrived.path("instruction").path("destination").asText()).isEqualTo("+13125550977");
+        assertThat(again.path("instruction").path("action").asText()).isEqualTo("dial");
+        assertThat(again.path("instruction").path("destination").asText()).isEqualTo("+13125550977");
     }
 
     @Test
