@@ -305,14 +305,19 @@ public final class ConversionService implements AutoCloseable {
         }
     }
 
-    /** Starts the call's post-call webhooks if it has ended, is decided, and nobody started them yet. */
+    /**
+     * Starts the call's post-call webhooks if it has ended, is decided, and nobody started them yet. The decision is
+     * read after the claim (which refuses a pending one): a conversion replacing it later sees the claim and is
+     * marked late, so its webhooks still go out, where a decision read before the claim could be stale.
+     */
     private void firePostCallIfDue(long callId) {
         Optional<Call> found = calls.findById(callId).filter(c -> c.state() == CallState.ENDED);
-        Optional<Conversion> decided = conversions.find(callId).filter(c -> c.state() != Conversion.State.PENDING);
-        if (found.isEmpty()
-                || decided.isEmpty()
-                || !conversions.claimPostCall(callId, clock.instant(), DELIVERY_LEASE)) {
+        if (found.isEmpty() || !conversions.claimPostCall(callId, clock.instant(), DELIVERY_LEASE)) {
             return;
+        }
+        Optional<Conversion> decided = conversions.find(callId).filter(c -> c.state() != Conversion.State.PENDING);
+        if (decided.isEmpty()) {
+            return; // cannot happen: the claim needs a decided row, and a decided row never goes back to pending
         }
         Call call = found.get();
         List<org.switchboard.webhook.Trigger> triggers = new ArrayList<>();
