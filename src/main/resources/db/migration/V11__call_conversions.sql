@@ -31,4 +31,3 @@ CREATE TABLE call_conversions (
 CREATE INDEX call_conversions_due ON call_conversions (state, deadline_at);
 CREATE INDEX call_conversions_unfired ON call_conversions (post_call_fired, decided_at);
 CREATE INDEX call_conversions_late ON call_conversions (late_due);
-CREATE INDEX calls_buyer_caller ON calls (account_id, caller_number, buyer_id);

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
+import org.switchboard.call.CallState;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
 
@@ -157,13 +158,18 @@ public final class ConversionRepository {
                 .list());
     }
 
-    /** Decided calls whose post-call webhooks were never started (a node stopped in between), decided before. */
+    /**
+     * Ended, decided calls whose post-call webhooks were never started (a node stopped in between), decided before.
+     * A call a postback converted while it was live is left out until it ends.
+     */
     List<Long> unfired(Instant decidedBefore, int limit) {
         return jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT call_id FROM call_conversions WHERE post_call_fired = :no AND state <> :pending
-                            AND decided_at < :before
-                        ORDER BY decided_at LIMIT :limit""")
+                        SELECT v.call_id FROM call_conversions v JOIN calls c ON c.id = v.call_id
+                        WHERE v.post_call_fired = :no AND v.state <> :pending AND v.decided_at < :before
+                            AND c.state = :ended
+                        ORDER BY v.decided_at LIMIT :limit""")
                 .bind("no", false)
+                .bind("ended", CallState.ENDED.name())
                 .bind("pending", Conversion.State.PENDING.name())
                 .bind("before", decidedBefore.toEpochMilli())
                 .bind("limit", limit)

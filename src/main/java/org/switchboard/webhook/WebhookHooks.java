@@ -135,14 +135,6 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     }
 
     /**
-     * Nothing fires at the very end of the call by itself: the conversions feature decides whether the call converted
-     * (which may wait for a buyer's postback) and then calls {@link #afterCall}, so every post-call webhook sees the
-     * decision.
-     */
-    @Override
-    public void onEnd(Call call, LiveCall live) {}
-
-    /**
      * Fires the post-call webhooks of {@code triggers}, in that order, on the call's queue: after the call's answered
      * and timer webhooks are done, each trigger after the previous one's requests have finished. The conversions
      * feature passes {@code connect} (if the call connected), {@code conversion} or {@code non_conversion},
@@ -161,8 +153,17 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            // the webhooks are read once; which of them fire is decided per trigger on the latest tags
+            List<Webhook> candidates = candidates(call, call.buyerId());
             for (Trigger trigger : triggers) {
-                fireNow(call, trigger, call.buyerId(), live);
+                TagSet tags = live.tags(); // an earlier trigger's response may have added to them
+                applyTags(
+                        dispatcher.fire(
+                                context(call, live, tags),
+                                matching(candidates, trigger, tags),
+                                Optional.empty(),
+                                false),
+                        live);
             }
         });
         // forget the call's queue once its end has run, unless more was queued behind it
@@ -202,11 +203,20 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
 
     /** The webhooks of {@code trigger} that apply to the call with {@code tags}. */
     List<Webhook> applicable(Call call, Trigger trigger, Optional<Long> buyerId, TagSet tags) {
+        return matching(candidates(call, buyerId), trigger, tags);
+    }
+
+    /** Every webhook that could fire for the call: its number's (if unlocked) or campaign's, and the buyer's. */
+    private List<Webhook> candidates(Call call, Optional<Long> buyerId) {
         Optional<TrackingNumber> number = numbers.find(call.accountId(), call.trackingNumberId());
         List<Webhook> candidates = new ArrayList<>(number.filter(TrackingNumber::webhooksUnlocked)
                 .map(n -> webhooks.ofOwner(call.accountId(), Webhook.Owner.NUMBER, n.id()))
                 .orElseGet(() -> webhooks.ofOwner(call.accountId(), Webhook.Owner.CAMPAIGN, call.campaignId())));
         buyerId.ifPresent(id -> candidates.addAll(webhooks.ofOwner(call.accountId(), Webhook.Owner.BUYER, id)));
+        return candidates;
+    }
+
+    private static List<Webhook> matching(List<Webhook> candidates, Trigger trigger, TagSet tags) {
         return candidates.stream()
                 .filter(w -> w.trigger() == trigger && w.matches().matches(tags))
                 .toList();
