@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -48,7 +49,8 @@ import org.switchboard.webhook.WebhookRepository;
  * <p>Freshness: an entry loaded before this node's last configuration change ({@link ConfigChanges}) is reloaded on
  * its next use, so a write through this node (a deleted key, a paused buyer) counts for the very next ping. An entry
  * older than {@code maxAge} is served once more and reloaded in the background, which bounds how long a change made
- * on another node takes to arrive. Caller-list numbers reload only when lists change.
+ * on another node takes to arrive. Caller-list numbers follow the same rules, keyed on caller-list changes: a
+ * suppression list changed on another node must count within {@code maxAge} too.
  */
 public final class RtbConfigCache implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RtbConfigCache.class.getName());
@@ -115,7 +117,12 @@ public final class RtbConfigCache implements AutoCloseable {
         }
     }
 
-    private record Loaded<T>(T value, long generation, Instant loadedAt) {}
+    /** A loaded entry; {@code refreshing} is set while one background reload of it runs. */
+    private record Loaded<T>(T value, long generation, Instant loadedAt, AtomicBoolean refreshing) {
+        Loaded(T value, long generation, Instant loadedAt) {
+            this(value, generation, loadedAt, new AtomicBoolean());
+        }
+    }
 
     private final Sources sources;
     private final ConfigChanges changes;
@@ -126,7 +133,6 @@ public final class RtbConfigCache implements AutoCloseable {
     private final Map<Long, Loaded<Optional<CampaignConfig>>> campaignToConfig = new ConcurrentHashMap<>();
     private final Map<String, Loaded<Optional<TrackingNumber>>> numberToTracking = new ConcurrentHashMap<>();
     private final Map<Long, Loaded<long[]>> listToNumbers = new ConcurrentHashMap<>();
-    private final Set<Object> refreshing = ConcurrentHashMap.newKeySet();
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     public RtbConfigCache(Sources sources, ConfigChanges changes, Clock clock, Duration maxAge) {
@@ -198,15 +204,17 @@ public final class RtbConfigCache implements AutoCloseable {
             map.put(key, loaded);
             return loaded.value();
         }
-        if (Duration.between(loaded.loadedAt(), now).compareTo(maxAge) > 0 && refreshing.add(List.of(map, key))) {
-            // another node may have changed it: serve this once more and reload in the background
+        Loaded<T> stale = loaded;
+        if (Duration.between(loaded.loadedAt(), now).compareTo(maxAge) > 0
+                && stale.refreshing().compareAndSet(false, true)) {
+            // another node may have changed it: serve this once more and reload in the background (the new entry
+            // starts not refreshing; a failed reload lets the next use try again)
             background.execute(() -> {
                 try {
                     map.put(key, new Loaded<>(loader.get(), generation, clock.instant()));
                 } catch (RuntimeException e) {
+                    stale.refreshing().set(false);
                     LOG.log(Level.WARNING, "reloading RTB configuration failed; the previous copy stays", e);
-                } finally {
-                    refreshing.remove(List.of(map, key));
                 }
             });
         }
