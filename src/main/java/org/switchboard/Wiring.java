@@ -104,6 +104,7 @@ public final class Wiring implements AutoCloseable {
     private final RtbLog rtbLog;
     private final RtbService rtb;
     private final RtbConfigCache rtbCache;
+    private final ConfigChanges changes = new ConfigChanges();
 
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
@@ -112,7 +113,6 @@ public final class Wiring implements AutoCloseable {
                 config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.databasePoolSize());
         try {
             var jdbi = database.jdbi();
-            var changes = new ConfigChanges();
             this.accounts = new AccountRepository(jdbi, clock);
             var auth = new Authenticator(accounts);
             var campaigns = new CampaignRepository(jdbi, clock);
@@ -176,9 +176,17 @@ public final class Wiring implements AutoCloseable {
             HttpRouting.Builder routing = HttpRouting.builder();
             HttpErrors.register(routing);
             routing.addFilter((chain, req, res) -> {
+                // counted before the answer leaves, so a ping sent after it sees the change; a refused request
+                // changed nothing (and must not cost the pings a reload)
+                res.beforeSend(() -> {
+                    if (res.status().code() < 400) {
+                        noteConfigurationChange(
+                                changes,
+                                req.prologue().method().text(),
+                                req.path().path());
+                    }
+                });
                 chain.proceed();
-                noteConfigurationChange(
-                        changes, req.prologue().method().text(), req.path().path());
             });
             new AccountRoutes(accounts, auth, config.operatorToken()).register(routing);
             CrudRoutes.register(routing, "/api/v2/campaigns", auth::require, services.campaigns());
@@ -393,7 +401,9 @@ public final class Wiring implements AutoCloseable {
         if (method.equals("GET")
                 || method.equals("HEAD")
                 || !path.startsWith("/api/v2/")
-                || path.startsWith("/api/v2/call_control/")) {
+                || path.startsWith("/api/v2/call_control/")
+                || path.contains("/caller_list_checks") // a check only reads
+                || path.endsWith("/test_fire")) { // a test fire only sends
             return;
         }
         if (path.contains("/caller_lists")) {
@@ -442,11 +452,16 @@ public final class Wiring implements AutoCloseable {
         return database;
     }
 
-    /** The RTB log (tests write through it and purge it with a chosen instant). */
     public RtbService rtb() {
         return rtb;
     }
 
+    /** The count of configuration changes made through this node, which the RTB cache follows. */
+    public ConfigChanges configChanges() {
+        return changes;
+    }
+
+    /** The RTB log (tests write through it and purge it with a chosen instant). */
     public RtbLog rtbLog() {
         return rtbLog;
     }

@@ -123,6 +123,41 @@ class RtbIT extends ServerIT {
     }
 
     @Test
+    void onlyAcceptedAdminWritesShouldMakeThePingsReloadTheirConfiguration() {
+        // given
+        RtbSetup s = setup();
+        s.api().post("/api/v2/campaigns/" + s.campaign() + "/caller_lists", "{\"name\": \"suppressed_dnc\"}");
+        var changes = server.wiring().configChanges();
+        long configuration = changes.configuration();
+        long lists = changes.callerLists();
+
+        // when: refused writes (no key, bad body) and a caller-list check, which only reads
+        server.anonymous().post("/api/v2/campaigns", "{\"name\": \"Nope\"}");
+        s.api().post("/api/v2/campaigns", "{\"name\": ");
+        s.api()
+                .post(
+                        "/api/v2/campaigns/" + s.campaign() + "/caller_lists/suppressed_dnc/caller_list_numbers",
+                        "{\"numbers\": 7}");
+        Response check = s.api()
+                .post(
+                        "/api/v2/campaigns/" + s.campaign() + "/caller_lists/suppressed_dnc/caller_list_checks",
+                        "{\"number\": \"+13125550147\"}");
+
+        // then: the cached configuration stays valid
+        assertThat(check.status()).isEqualTo(200);
+        assertThat(changes.configuration()).isEqualTo(configuration);
+        assertThat(changes.callerLists()).isEqualTo(lists);
+
+        // and an accepted write counts
+        s.api()
+                .post(
+                        "/api/v2/campaigns/" + s.campaign() + "/caller_lists/suppressed_dnc/caller_list_numbers",
+                        "{\"numbers\": [\"+13125550147\"]}");
+        assertThat(changes.callerLists()).isEqualTo(lists + 1);
+        assertThat(changes.configuration()).isEqualTo(configuration + 1);
+    }
+
+    @Test
     void aZipSentWithThePingShouldPlaceTheCallerForGeoFilters() {
         // given: a Chicago caller, a buyer that takes New York callers only
         RtbSetup s = setup();
