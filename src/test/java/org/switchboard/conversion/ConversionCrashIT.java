@@ -52,6 +52,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -90,6 +92,19 @@ class ConversionCrashIT {
     private final List<Client> clients = new ArrayList<>();
     private Path dataDir;
     private Optional<String> schema = Optional.empty();
+
+    /** A failure carries the servers' logged problems (a 500 names only a request id; the log has its cause). */
+    @RegisterExtension
+    final TestExecutionExceptionHandler withServerProblems = (context, thrown) -> {
+        String problems = started.stream()
+                .map(ServerProcess::problems)
+                .filter(text -> !text.isEmpty())
+                .collect(Collectors.joining("\n"));
+        if (problems.isEmpty()) {
+            throw thrown;
+        }
+        throw new AssertionError(thrown.getMessage() + "\nwhat the servers logged:\n" + problems, thrown);
+    };
 
     /** How one postback request ended, as the client saw it. */
     private enum Outcome {
@@ -552,6 +567,27 @@ class ConversionCrashIT {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /** The logged warnings and errors with their stack traces (the first 80 lines of them). */
+        String problems() {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(cannot read " + log + ": " + e.getMessage() + ")";
+            }
+            List<String> problems = new ArrayList<>();
+            boolean inProblem = false;
+            for (String line : lines) {
+                // a log record starts with its timestamp; the lines of its stack trace do not
+                boolean continued = !line.isEmpty() && !Character.isDigit(line.charAt(0));
+                inProblem = line.contains(" WARNING ") || line.contains(" SEVERE ") || (inProblem && continued);
+                if (inProblem && problems.size() < 80) {
+                    problems.add(line);
+                }
+            }
+            return String.join("\n", problems);
         }
 
         String output() {
