@@ -235,7 +235,12 @@ public final class LiveCallControlRoutes {
             key = keyed.require(request.param("key"), KeyType.CALL_TRANSFER);
             requireTransfers(req, key);
             directory = directoryOf(key);
-            call = connectedCall(key, request, members(key));
+            Set<Long> members = members(key);
+            call = connectedCall(key, request, members);
+            if (call.buyerId().filter(members::contains).isEmpty()) {
+                // the page shows the call: only to a group that has it (reject and transfer refuse with a reason)
+                throw new ApiException.NotFound("no call of this group's buyers from that caller or with that UUID");
+            }
         } catch (ApiException e) {
             send(res, e.status(), "FAILED transferred: " + e.getMessage());
             return;

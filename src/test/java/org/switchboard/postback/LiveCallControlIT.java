@@ -279,6 +279,45 @@ class LiveCallControlIT extends ServerIT {
     }
 
     @Test
+    void theTransferPageShouldShowNoCallOutsideTheGroup() {
+        // given: a call that the group's buyers A and B let ring and buyer C, outside the group, answers
+        Setup s = setup();
+        long directory = s.api()
+                .post(
+                        "/api/v2/directories",
+                        "{\"name\": \"Desk\", \"entries\": [{\"name\": \"Billing\", \"destination\":"
+                                + " \"(212) 555-0610\"}]}")
+                .id();
+        s.api().patch("/api/v2/account", "{\"features\": {\"live_call_control\": true}}");
+        String key = s.key("call_transfer", "{\"directory_id\": " + directory + "}");
+        String uuid = s.api()
+                .post(
+                        "/api/v2/call_control/calls",
+                        "{\"carrier_call_id\": \"" + UUID.randomUUID() + "\", \"from\": \"+13125550706\", \"to\": \""
+                                + s.number() + "\", \"control_url\": \"" + sipStack.url("/control") + "\"}")
+                .json()
+                .path("call_uuid")
+                .asText();
+        s.calls().attempt(uuid, 1, "no_answer");
+        s.calls().attempt(uuid, 2, "no_answer");
+        s.calls().attempt(uuid, 3, "answered");
+        assertThat(s.calls().detail(uuid).path("call").path("buyer_id").asLong())
+                .isEqualTo(s.c());
+        String page = "/handler_groups/" + s.group() + "/transfers/interface?key=" + key;
+
+        // when
+        Response byCaller = s.get(page + "&caller_number=%2B13125550706");
+        Response byUuid = s.get(page + "&call_uuid=" + uuid);
+
+        // then: neither shows the call
+        for (Response shown : List.of(byCaller, byUuid)) {
+            assertThat(shown.status()).isEqualTo(404);
+            assertThat(shown.body())
+                    .isEqualTo("FAILED transferred: no call of this group's buyers from that caller or with that UUID");
+        }
+    }
+
+    @Test
     void directoriesShouldValidateEntriesAndStayInTheirAccount() {
         // given
         Api api = newAccount();
