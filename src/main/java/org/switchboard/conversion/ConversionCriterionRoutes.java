@@ -17,6 +17,7 @@ import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.money.Money;
 
 /**
  * Conversion criteria through the admin API.
@@ -99,7 +100,7 @@ public final class ConversionCriterionRoutes {
             Map<String, Object> out = typed(payout.word());
             switch (payout) {
                 case PayoutRule.Static s -> out.put("amount", s.amount().toBigDecimal());
-                case PayoutRule.PercentOfRevenue p -> out.put("percent", stripped(p.percent()));
+                case PayoutRule.PercentOfRevenue p -> out.put("percent", Money.plain(p.percent()));
                 case PayoutRule.FromTag t -> out.put("tag", t.key());
                 case PayoutRule.Modifier m -> out.put("modifier", m.modifier().toString());
             }
@@ -110,11 +111,6 @@ public final class ConversionCriterionRoutes {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("type", type);
             return out;
-        }
-
-        private static java.math.BigDecimal stripped(java.math.BigDecimal value) {
-            java.math.BigDecimal plain = value.stripTrailingZeros();
-            return plain.scale() < 0 ? plain.setScale(0) : plain;
         }
     }
 

@@ -126,8 +126,7 @@ public record PayoutModifier(List<Step> steps) {
     }
 
     private static String plain(BigDecimal number) {
-        BigDecimal stripped = number.stripTrailingZeros();
-        return (stripped.scale() < 0 ? stripped.setScale(0) : stripped).toPlainString();
+        return Money.plain(number).toPlainString();
     }
 
     /** A hand-written scanner: the grammar is small, and errors must point at a character. */

@@ -1,6 +1,7 @@
 package org.switchboard.conversion;
 
 import java.math.BigDecimal;
+import org.switchboard.platform.money.Money;
 
 /**
  * What the money report counts for a group of calls. Amounts are micro-dollars in {@code long}s, added exactly (an
@@ -38,7 +39,6 @@ public record ReportCounters(
      * {@code 1.17299}, {@code 0}, {@code 1000}). Not {@code Money}: a report's sums may exceed one billion dollars.
      */
     public static BigDecimal decimal(long micros) {
-        BigDecimal stripped = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
-        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+        return Money.plain(BigDecimal.valueOf(micros, Money.SCALE));
     }
 }

@@ -108,10 +108,6 @@ public final class RtbConfigCache implements AutoCloseable {
             Map<Long, List<Webhook>> buyerWebhooks,
             List<ConversionCriterion> criteria) {
 
-        public Optional<TrackingNumber> number(String e164) {
-            return numbers.stream().filter(n -> n.number().equals(e164)).findFirst();
-        }
-
         public Optional<Buyer> buyer(long id) {
             return buyers.stream().filter(b -> b.id() == id).findFirst();
         }

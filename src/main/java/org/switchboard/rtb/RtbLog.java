@@ -32,6 +32,7 @@ import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.money.Money;
 import org.switchboard.platform.time.IsoMillis;
 import org.switchboard.tag.TagSet;
 
@@ -56,7 +57,6 @@ public final class RtbLog implements AutoCloseable {
     static final Duration PURGE_EVERY = Duration.ofMinutes(5);
     private static final int PURGE_CHUNK = 5_000;
     private static final Logger LOG = Logger.getLogger(RtbLog.class.getName());
-    private static final long MICROS = 1_000_000;
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -98,7 +98,10 @@ public final class RtbLog implements AutoCloseable {
 
     // --- writing ---------------------------------------------------------------------------------------------------
 
-    /** Logs a ping. Never blocks: a full queue drops it (counted). */
+    /**
+     * Logs a ping. A full queue makes it wait up to {@link #OFFER_WAIT} for room (see {@link #offerWaiting}), then
+     * drops it (counted).
+     */
     public void record(RtbPing ping) {
         offer(new Insert(ping));
     }
@@ -390,8 +393,7 @@ public final class RtbLog implements AutoCloseable {
 
     /** Micro-dollars to dollars without trailing zeros ({@code 1173000} is {@code 1.173}). */
     static BigDecimal dollars(long micros) {
-        BigDecimal stripped = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
-        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+        return Money.plain(BigDecimal.valueOf(micros, Money.SCALE));
     }
 
     private static ArrayNode passthroughJson(List<RtbPing.Passthrough> passthrough) {

@@ -120,7 +120,12 @@ public record Money(BigDecimal amount) implements Comparable<Money> {
      * form, for JSON output.
      */
     public BigDecimal toBigDecimal() {
-        BigDecimal stripped = amount.stripTrailingZeros();
+        return plain(amount);
+    }
+
+    /** {@code number} without trailing zeros and never in exponent form: {@code 12.5}, {@code 0}, {@code 1000}. */
+    public static BigDecimal plain(BigDecimal number) {
+        BigDecimal stripped = number.stripTrailingZeros();
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
