@@ -593,19 +593,13 @@ public final class CallService implements AutoCloseable {
      * dynamic buyer's number), when it is one; else the buyer's destination.
      */
     private static String destination(Call call, Buyer buyer) {
-        String dynamic = null;
-        for (String value : call.tags().values("retreaver_rtb_" + buyer.id() + "_number")) {
-            dynamic = value;
+        Optional<String> bid = call.tags().last("retreaver_rtb_" + buyer.id() + "_number");
+        Optional<String> dialable = bid.flatMap(PhoneNumbers::dialable);
+        if (bid.isPresent() && dialable.isEmpty()) {
+            LOG.fine("call " + call.uuid() + ": buyer " + buyer.id()
+                    + "'s bid number is not dialable; using its destination");
         }
-        if (dynamic != null) {
-            try {
-                return PhoneNumbers.requireDialable("number", dynamic.strip());
-            } catch (org.switchboard.platform.http.ApiException e) {
-                LOG.fine("call " + call.uuid() + ": buyer " + buyer.id()
-                        + "'s bid number is not dialable; using its destination");
-            }
-        }
-        return buyer.destination();
+        return dialable.orElse(buyer.destination());
     }
 
     /** Ends a call that never connected (or is being closed on hang-up). */

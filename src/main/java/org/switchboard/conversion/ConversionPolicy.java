@@ -69,7 +69,7 @@ public final class ConversionPolicy {
             return OptionalInt.empty();
         }
         OptionalInt fromTag = duration.secondsTag()
-                .flatMap(key -> lastValue(tags, key))
+                .flatMap(tags::last)
                 .map(ConversionPolicy::seconds)
                 .orElse(OptionalInt.empty());
         return fromTag.isPresent() ? fromTag : duration.seconds();
@@ -82,15 +82,7 @@ public final class ConversionPolicy {
     }
 
     private static Optional<Money> amountTag(TagSet tags, String key) {
-        return lastValue(tags, key).flatMap(Money::tryParse).filter(amount -> !amount.isNegative());
-    }
-
-    private static Optional<String> lastValue(TagSet tags, String key) {
-        String last = null;
-        for (String value : tags.values(key)) {
-            last = value;
-        }
-        return Optional.ofNullable(last);
+        return tags.last(key).flatMap(Money::tryParse).filter(amount -> !amount.isNegative());
     }
 
     private static OptionalInt seconds(String value) {

@@ -132,8 +132,8 @@ final class PingEvaluator {
                 considered.put(buyer.id(), excluded(buyer, RtbStatus.REJECTED, failure));
                 continue;
             }
-            Optional<String> number = lastValue(tags, "retreaver_rtb_" + buyer.id() + "_number");
-            if (number.isPresent() && !dialable(number.get())) {
+            Optional<String> number = tags.last("retreaver_rtb_" + buyer.id() + "_number");
+            if (number.isPresent() && PhoneNumbers.dialable(number.get()).isEmpty()) {
                 considered.put(
                         buyer.id(),
                         excluded(
@@ -361,22 +361,5 @@ final class PingEvaluator {
             return Optional.of(RtbStatus.TARGET_DISQUALIFIED);
         }
         return Optional.empty();
-    }
-
-    static Optional<String> lastValue(TagSet tags, String key) {
-        String last = null;
-        for (String value : tags.values(key)) {
-            last = value;
-        }
-        return Optional.ofNullable(last);
-    }
-
-    private static boolean dialable(String destination) {
-        try {
-            PhoneNumbers.requireDialable("number", destination.strip());
-            return true;
-        } catch (org.switchboard.platform.http.ApiException e) {
-            return false;
-        }
     }
 }

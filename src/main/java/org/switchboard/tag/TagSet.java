@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Json;
@@ -81,6 +82,15 @@ public final class TagSet {
     /** The values of {@code key} (empty when the call does not carry it). */
     public Set<String> values(String key) {
         return keyToValues.getOrDefault(normalizeKey(key), Set.of());
+    }
+
+    /** The value of {@code key} added last (values keep the order they came in), empty when the set has none. */
+    public Optional<String> last(String key) {
+        String last = null;
+        for (String value : values(key)) {
+            last = value;
+        }
+        return Optional.ofNullable(last);
     }
 
     public boolean has(String key) {

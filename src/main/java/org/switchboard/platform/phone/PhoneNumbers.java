@@ -35,7 +35,7 @@ public final class PhoneNumbers {
      * {@code field} otherwise.
      */
     public static String requireDialable(String field, String raw) {
-        if (raw.startsWith("sip:") || raw.startsWith("sips:")) {
+        if (isSip(raw)) {
             if (!SIP_URI.matcher(raw).matches()) {
                 throw new ApiException.BadRequest(field, "is not a SIP URI of the form sip:user@host[:port][;params]");
             }
@@ -44,6 +44,16 @@ public final class PhoneNumbers {
         return toE164(raw)
                 .orElseThrow(() -> new ApiException.BadRequest(
                         field, "must be an E.164 phone number such as +12125550123 or a sip: URI"));
+    }
+
+    /** {@code raw} (stripped) as {@link #requireDialable} accepts it, or empty when a call cannot be sent there. */
+    public static Optional<String> dialable(String raw) {
+        String text = raw.strip();
+        return isSip(text) ? Optional.of(text).filter(t -> SIP_URI.matcher(t).matches()) : toE164(text);
+    }
+
+    private static boolean isSip(String raw) {
+        return raw.startsWith("sip:") || raw.startsWith("sips:");
     }
 
     /** The parsed number, or empty when {@code raw} is not a valid number anywhere. */
