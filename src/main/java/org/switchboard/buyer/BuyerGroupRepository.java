@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.db.Sql;
@@ -28,6 +29,13 @@ public final class BuyerGroupRepository {
     public Optional<BuyerGroup> find(AccountId account, long id) {
         return Sql.find(jdbi, "buyer_groups", account, id, BuyerGroupRepository::map)
                 .map(group -> withMembers(List.of(group)).getFirst());
+    }
+
+    /** The ids of the group's buyers; none when the account has no such group. */
+    public Set<Long> memberIds(AccountId account, long id) {
+        return find(account, id)
+                .<Set<Long>>map(group -> Set.copyOf(group.buyerIds()))
+                .orElse(Set.of());
     }
 
     public Page<BuyerGroup> list(AccountId account, PageRequest page) {

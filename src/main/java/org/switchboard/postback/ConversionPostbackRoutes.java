@@ -83,9 +83,7 @@ public final class ConversionPostbackRoutes {
         OptionalLong startTime = whole(request, "start_time");
         Set<Long> buyers = key.owner() == KeyType.Owner.BUYER
                 ? Set.of(key.ownerId())
-                : groups.find(key.accountId(), key.ownerId())
-                        .<Set<Long>>map(group -> Set.copyOf(group.buyerIds()))
-                        .orElse(Set.of());
+                : groups.memberIds(key.accountId(), key.ownerId());
         Call call;
         if (ref.callUuid().isPresent()) {
             String uuid = ref.callUuid().get();

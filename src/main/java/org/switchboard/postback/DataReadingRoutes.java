@@ -59,9 +59,7 @@ public final class DataReadingRoutes {
         Optional<String> uuid = ref.callUuid();
         Map<String, String> theirNameOf = mapKeys(request.param("map_keys").orElse(""));
         Set<String> accepted = list(request.param("accept_keys").orElse(""));
-        Set<Long> members = groups.find(key.accountId(), key.ownerId())
-                .<Set<Long>>map(group -> Set.copyOf(group.buyerIds()))
-                .orElse(Set.of());
+        Set<Long> members = groups.memberIds(key.accountId(), key.ownerId());
 
         Call call = (uuid.isPresent()
                         ? calls.find(key.accountId(), uuid.get()).filter(c -> reachedGroup(c, members))

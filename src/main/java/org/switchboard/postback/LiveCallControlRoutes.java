@@ -182,9 +182,7 @@ public final class LiveCallControlRoutes {
     }
 
     private Set<Long> members(PostbackKey key) {
-        return groups.find(key.accountId(), key.ownerId())
-                .<Set<Long>>map(group -> Set.copyOf(group.buyerIds()))
-                .orElse(Set.of());
+        return groups.memberIds(key.accountId(), key.ownerId());
     }
 
     private Directory directoryOf(PostbackKey key) {

@@ -34,7 +34,7 @@ record PostbackRequest(String method, Map<String, String> params) {
     }
 
     Optional<String> param(String name) {
-        return Optional.ofNullable(params.get(name)).map(String::strip).filter(value -> !value.isEmpty());
+        return Http.param(params, name);
     }
 
     /** The parameters as they may be logged: without the postback key or call key. */

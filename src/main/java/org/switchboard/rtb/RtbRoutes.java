@@ -1,6 +1,5 @@
 package org.switchboard.rtb;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
@@ -12,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.Json;
 
 /**
  * The RTB API, on the reference platform's paths:
@@ -41,14 +39,14 @@ public final class RtbRoutes {
                 return;
             }
             Map<String, String> params = read.get();
-            Optional<String> key = value(params, "key");
-            if (value(params, "status").filter("confirmed"::equals).isPresent()) {
-                Optional<String> uuid = value(params, "uuid");
+            Optional<String> key = Http.param(params, "key");
+            if (Http.param(params, "status").filter("confirmed"::equals).isPresent()) {
+                Optional<String> uuid = Http.param(params, "uuid");
                 send(
                         res,
                         uuid.isPresent()
                                 ? rtb.confirm(key, uuid.get(), Optional.of("confirmed"))
-                                : rtb.confirmCallers(key, value(params, "caller_number")));
+                                : rtb.confirmCallers(key, Http.param(params, "caller_number")));
                 return;
             }
             send(res, rtb.ping(new RtbService.PingIn(key, params)));
@@ -60,7 +58,8 @@ public final class RtbRoutes {
         Handler confirm = (req, res) -> {
             String uuid = req.path().pathParameters().get("uuid");
             paramsOrRefuse(req, res)
-                    .ifPresent(params -> send(res, rtb.confirm(value(params, "key"), uuid, value(params, "status"))));
+                    .ifPresent(params ->
+                            send(res, rtb.confirm(Http.param(params, "key"), uuid, Http.param(params, "status"))));
         };
         for (String path : List.of("/rtbs/{uuid}.json", "/rtbs/{uuid}")) {
             rules.put(path, confirm);
@@ -84,13 +83,7 @@ public final class RtbRoutes {
     }
 
     private static void send(ServerResponse res, RtbService.Answer answer) {
-        res.status(Status.create(answer.httpStatus()));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.write(answer.body()));
-    }
-
-    private static Optional<String> value(Map<String, String> params, String name) {
-        return Optional.ofNullable(params.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+        Http.send(res, Status.create(answer.httpStatus()), answer.body());
     }
 
     /** The request's parameters ({@link Http#params}), a {@code status} of any case read in lower case. */

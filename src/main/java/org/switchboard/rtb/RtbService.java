@@ -22,6 +22,7 @@ import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionPolicy;
 import org.switchboard.number.TrackingNumber;
 import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
 import org.switchboard.platform.money.Money;
@@ -101,7 +102,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
     /** A ping's parameters, however they came (query, form, JSON), without the key. */
     public record PingIn(Optional<String> key, Map<String, String> params) {
         Optional<String> param(String name) {
-            return Optional.ofNullable(params.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+            return Http.param(params, name);
         }
     }
 

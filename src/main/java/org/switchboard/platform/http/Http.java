@@ -111,6 +111,11 @@ public final class Http {
         return params;
     }
 
+    /** The named parameter of {@link #params}, stripped; empty when it is missing or blank. */
+    public static Optional<String> param(Map<String, String> params, String name) {
+        return Optional.ofNullable(params.get(name)).map(String::strip).filter(value -> !value.isEmpty());
+    }
+
     /**
      * The parameters of a request however they came, as integrations send all three: the query string, then a form
      * or JSON object body over it (the body wins; a name given twice keeps its last value). A JSON {@code null} is
