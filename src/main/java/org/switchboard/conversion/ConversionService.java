@@ -92,7 +92,7 @@ public final class ConversionService implements AutoCloseable {
                         LOG.log(Level.WARNING, "expiring postback timeouts failed; retrying", e);
                     }
                 },
-                0,
+                period.toMillis(), // not during start-up, which has enough to do
                 period.toMillis(),
                 TimeUnit.MILLISECONDS);
     }

@@ -46,10 +46,8 @@ public final class CarrierControls implements CarrierControl, AutoCloseable {
     private final String publicBaseUrl;
     private final CallRepository calls;
     private final OutboundHttp outbound;
-    private final HttpClient client = HttpClient.newBuilder()
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .connectTimeout(TIMEOUT)
-            .build();
+    /** Built on first use: most nodes never call a carrier's API, and building one costs start-up time. */
+    private HttpClient client;
 
     public CarrierControls(
             Optional<Account> twilio,
@@ -128,7 +126,7 @@ public final class CarrierControls implements CarrierControl, AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
             return response.statusCode() / 100 == 2
                     ? Optional.empty()
                     : Optional.of("the carrier answered HTTP " + response.statusCode());
@@ -165,8 +163,20 @@ public final class CarrierControls implements CarrierControl, AutoCloseable {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .executor(Executors.newVirtualThreadPerTaskExecutor())
+                    .connectTimeout(TIMEOUT)
+                    .build();
+        }
+        return client;
+    }
+
     @Override
-    public void close() {
-        client.close();
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+        }
     }
 }
