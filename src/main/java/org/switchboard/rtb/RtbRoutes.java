@@ -40,6 +40,7 @@ public final class RtbRoutes {
             }
             Map<String, String> params = read.get();
             Optional<String> key = Http.param(params, "key");
+            params.remove("key"); // our own copy: the ping need not copy it again to drop the secret
             if (Http.param(params, "status").filter("confirmed"::equals).isPresent()) {
                 Optional<String> uuid = Http.param(params, "uuid");
                 send(

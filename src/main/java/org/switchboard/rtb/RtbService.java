@@ -101,6 +101,13 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
 
     /** A ping's parameters, however they came (query, form, JSON), without the key. */
     public record PingIn(Optional<String> key, Map<String, String> params) {
+        public PingIn {
+            if (params.containsKey("key")) { // a secret: kept out of the tags and the log
+                params = new java.util.LinkedHashMap<>(params);
+                params.remove("key");
+            }
+        }
+
         Optional<String> param(String name) {
             return Http.param(params, name);
         }
@@ -118,15 +125,13 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         } catch (ApiException e) {
             return refused(uuid, e);
         }
-        Map<String, String> params = new java.util.LinkedHashMap<>(in.params());
-        params.remove("key");
         try {
             return ping(uuid, key, in, now);
         } catch (ApiException e) {
             Answer refused = refused(uuid, e);
             log.record(RtbPing.builder(
                             uuid, key.accountId(), key.id(), key.name(), campaignOf(key), RtbStatus.REJECTED, now)
-                    .params(params)
+                    .params(in.params())
                     .info(Optional.of(e.getMessage()))
                     .build());
             return refused;
@@ -144,14 +149,12 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         RtbConfigCache.CampaignConfig campaign = campaign(key, in, publisher, accountConfig);
         Optional<String> caller = callerNumber(key, in);
         TrackingNumber inbound = inboundNumber(key, in, campaign, publisher);
-        Map<String, String> params = new java.util.LinkedHashMap<>(in.params());
-        params.remove("key");
         RtbPing.Builder logged = RtbPing.builder(
                         uuid, account, key.id(), key.name(), campaign.campaign().id(), RtbStatus.REJECTED, now)
                 .publisherId(publisher.map(Publisher::id))
                 .callerNumber(caller)
                 .inboundNumber(Optional.of(inbound.number()))
-                .params(params);
+                .params(in.params());
 
         PingShield.Verdict verdict = shield.check(key.id(), caller, uuid, PingShield.Settings.of(key.options()));
         if (!(verdict instanceof PingShield.Verdict.Proceed proceed)) {
