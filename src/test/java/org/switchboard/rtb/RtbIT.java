@@ -158,6 +158,38 @@ class RtbIT extends ServerIT {
     }
 
     @Test
+    void theInboundNumbersTagsShouldCountForTheBuyersAsTheyWillForTheCall() {
+        // given: a tracking number tagged ad:tv and a buyer that takes only calls from TV ads
+        RtbSetup s = setup();
+        String tvNumber = "+1866554"
+                + String.format("%04d", Math.floorMod(RtbSetup.caller().hashCode(), 10_000));
+        Response number = s.api()
+                .post(
+                        "/api/v2/numbers",
+                        "{\"number\": \"" + tvNumber + "\", \"campaign_id\": " + s.campaign() + ", \"publisher_id\": "
+                                + s.publisher() + ", \"tags\": {\"ad\": \"tv\"}}");
+        assertThat(number.status()).as(number.toString()).isEqualTo(201);
+        s.buyer("{\"name\": \"TV only\", \"destination\": \"+12125550982\", \"tag_filters\": [\"ad:tv\"],"
+                + " \"campaign_ids\": [CAMPAIGN]}");
+        String key = s.key("{}");
+
+        // when
+        Response onTheTvNumber = s.ping(
+                key, "caller_number=" + RtbSetup.caller().substring(1) + "&inbound_number=" + tvNumber.substring(1));
+        Response onTheOther = s.ping(
+                key,
+                "caller_number=" + RtbSetup.caller().substring(1) + "&inbound_number="
+                        + s.number().substring(1));
+
+        // then
+        assertThat(onTheTvNumber.json().path("status").asText())
+                .as(onTheTvNumber.toString())
+                .isEqualTo("reserved");
+        assertThat(onTheTvNumber.json().path("inbound_number").asText()).isEqualTo(tvNumber);
+        assertThat(onTheOther.json().path("status").asText()).isEqualTo("target_disqualified");
+    }
+
+    @Test
     void aZipSentWithThePingShouldPlaceTheCallerForGeoFilters() {
         // given: a Chicago caller, a buyer that takes New York callers only
         RtbSetup s = setup();

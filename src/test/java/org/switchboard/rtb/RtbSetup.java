@@ -56,13 +56,18 @@ public record RtbSetup(Api api, Calls calls, long campaign, long publisher, Stri
         String cid = "PUB-" + NEXT.incrementAndGet();
         long publisher = api.post("/api/v2/publishers", "{\"name\": \"Lead gen\", \"cid\": \"" + cid + "\"}")
                 .id();
-        String number = "+1866553" + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
+        String number = trackingNumber(engine);
         Response created = api.post(
                 "/api/v2/numbers",
                 "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + ", \"publisher_id\": " + publisher
                         + "}");
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return new RtbSetup(api, new Calls(api), campaign, publisher, cid, number);
+    }
+
+    /** A tracking number not used before in this run on this engine's store. */
+    public static String trackingNumber(Engine engine) {
+        return "+1866553" + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
     }
 
     /** A caller number not used before in this run. */
