@@ -161,8 +161,7 @@ class RtbIT extends ServerIT {
     void theInboundNumbersTagsShouldCountForTheBuyersAsTheyWillForTheCall() {
         // given: a tracking number tagged ad:tv and a buyer that takes only calls from TV ads
         RtbSetup s = setup();
-        String tvNumber = "+1866554"
-                + String.format("%04d", Math.floorMod(RtbSetup.caller().hashCode(), 10_000));
+        String tvNumber = RtbSetup.trackingNumber(engine);
         Response number = s.api()
                 .post(
                         "/api/v2/numbers",
