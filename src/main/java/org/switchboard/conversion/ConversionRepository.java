@@ -106,6 +106,20 @@ public final class ConversionRepository {
                 == 1;
     }
 
+    /** The buyer's own view of the call, judged again once it ended. */
+    void setBuyerView(long callId, Optional<Long> criterionId, boolean converted, Money revenue, Instant now) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE call_conversions SET buyer_criterion_id = :criterion, buyer_converted = :converted,
+                            buyer_revenue_micros = :revenue, updated_at = :now
+                        WHERE call_id = :call""")
+                .bind("criterion", criterionId.orElse(null))
+                .bind("converted", converted)
+                .bind("revenue", revenue.toMicros())
+                .bind("now", now.toEpochMilli())
+                .bind("call", callId)
+                .execute());
+    }
+
     /** The post-call webhooks were delivered (each has its fired pixel). */
     void postCallDone(long callId) {
         jdbi.useHandle(handle -> handle.createUpdate(

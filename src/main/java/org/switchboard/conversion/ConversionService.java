@@ -103,6 +103,7 @@ public final class ConversionService implements AutoCloseable {
         Instant now = clock.instant();
         if (conversions.find(call.id()).isPresent()) {
             // a postback converted it while it was live
+            judgeBuyerViewOnTheWholeCall(call, now);
             firePostCallIfDue(call.id());
             return;
         }
@@ -132,6 +133,7 @@ public final class ConversionService implements AutoCloseable {
         }
         if (!conversions.insertIfAbsent(decided, now)) {
             // a postback got there first
+            judgeBuyerViewOnTheWholeCall(call, now);
             firePostCallIfDue(call.id());
             return;
         }
@@ -380,6 +382,17 @@ public final class ConversionService implements AutoCloseable {
     /** The buyer's own view of the call, from the buyer's criteria. */
     private record BuyerView(Optional<Long> criterionId, boolean converted, Money revenue) {
         static final BuyerView NONE = new BuyerView(Optional.empty(), false, Money.ZERO);
+    }
+
+    /**
+     * A postback converted the call while it was live, when the buyer's duration criteria could not be judged yet
+     * (the call had no connected time): judges them again on the ended call.
+     */
+    private void judgeBuyerViewOnTheWholeCall(Call ended, Instant now) {
+        conversions.find(ended.id()).ifPresent(decided -> {
+            BuyerView view = buyerView(ended, ended.tags(), decided.posted(), now);
+            conversions.setBuyerView(ended.id(), view.criterionId(), view.converted(), view.revenue(), now);
+        });
     }
 
     /**

@@ -378,6 +378,40 @@ class ConversionIT extends ServerIT {
     }
 
     @Test
+    void aPostbackDuringTheCallShouldLeaveTheBuyersDurationCriterionToTheWholeCall() {
+        // given: the campaign converts on the buyer's postback; the buyer's own criterion on 60 connected seconds
+        Setup s = setup();
+        s.criterion(postbackCriterion(s, "{\"type\": \"modifier\", \"modifier\": \"*0.8\"}"));
+        Response own = s.api()
+                .post(
+                        "/api/v2/buyers/" + s.buyer() + "/conversion_criteria",
+                        "{\"name\": \"Qualified\", \"trigger\": {\"type\": \"duration\", \"seconds\": 60},"
+                                + " \"revenue\": {\"type\": \"static\", \"amount\": 30}, \"payout\": {\"type\":"
+                                + " \"static\", \"amount\": 0}}");
+        assertThat(own.status()).as(own.toString()).isEqualTo(201);
+        String uuid = s.calls()
+                .arrive("+13125550811", s.number())
+                .json()
+                .path("call_uuid")
+                .asText();
+        s.calls().attempt(uuid, 1, "answered");
+
+        // when: the buyer posts back while the call is live, and the call then lasts 90 connected seconds
+        Response posted = s.postback("call_uuid=" + uuid + "&value=10");
+        s.calls().hangup(uuid, 100, 90);
+
+        // then: the campaign's conversion stands, and the buyer's criterion judged the whole call
+        assertThat(posted.body()).isEqualTo("SUCCESS " + uuid + " 10.00");
+        JsonNode conversion = s.conversion(uuid);
+        assertThat(conversion.path("state").asText()).isEqualTo("converted");
+        assertThat(conversion.path("payout").decimalValue()).isEqualByComparingTo("8");
+        assertThat(conversion.path("buyer_converted").asBoolean())
+                .as(conversion.toString())
+                .isTrue();
+        assertThat(conversion.path("buyer_revenue").decimalValue()).isEqualByComparingTo("30");
+    }
+
+    @Test
     void buyerGroupKeyShouldConvertCallsOfTheGroupsBuyers() {
         // given
         Setup s = setup();
