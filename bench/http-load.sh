@@ -10,22 +10,10 @@
 # Usage: bench/http-load.sh [seconds per run, default 10]   (WARMUP=seconds before each run, default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. bin/java-env
+. bench/lib.sh
 DURATION="${1:-10}"
 PORT="${BENCH_PORT:-18090}"
-KEY="sb_bench_key_0123456789abcdefghijkl"
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-[ -f target/switchboard.jar ] || ./mvnw -q -B -DskipTests package
-
-DATA="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-    rm -rf "$DATA"
-}
-trap cleanup EXIT
-TASKSET_SERVER=(); TASKSET_WRK=()
-if command -v taskset >/dev/null; then TASKSET_SERVER=(taskset -c 0); TASKSET_WRK=(taskset -c 1); fi
+KEY="$BENCH_API_KEY"
 now_ms() { date +%s%3N; }
 
 # --- baseline: a bare JVM start ------------------------------------------------------------------
@@ -33,11 +21,7 @@ t0=$(now_ms); "$JAVA_HOME/bin/java" -version >/dev/null 2>&1; jvm_ms=$(( $(now_m
 
 # --- start-up to first answered request ----------------------------------------------------------
 t0=$(now_ms)
-SWITCHBOARD_PORT="$PORT" SWITCHBOARD_DATA_DIR="$DATA" SWITCHBOARD_FIRST_ACCOUNT_API_KEY="$KEY" \
-    SWITCHBOARD_DEMO_DATA=true \
-    "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" -jar target/switchboard.jar \
-    >"$DATA/server.log" 2>&1 &
-SERVER_PID=$!
+start_server "$PORT"
 for _ in $(seq 1 600); do
     curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
     sleep 0.02

@@ -23,7 +23,6 @@
 # Only processes this script started are stopped, by their PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. bin/java-env
 
 KEY=""
 CALLERS="10000000"
@@ -48,24 +47,9 @@ done
 case "$BODY" in form|json) ;; *) echo "--body is form or json" >&2; exit 2 ;; esac
 [[ "$DURATION" =~ ^[0-9]+$ ]] || { echo "--seconds is a whole number" >&2; exit 2; }
 PORT="${BENCH_PORT:-18091}"
-API_KEY="sb_bench_key_0123456789abcdefghijkl"
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-[ -f target/switchboard.jar ] || ./mvnw -q -B -DskipTests package
-
-DATA="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-    rm -rf "$DATA"
-}
-trap cleanup EXIT
-TASKSET_SERVER=(); TASKSET_WRK=()
-if command -v taskset >/dev/null; then TASKSET_SERVER=(taskset -c 0); TASKSET_WRK=(taskset -c 1); fi
-
-SWITCHBOARD_PORT="$PORT" SWITCHBOARD_BIND_ADDRESS=127.0.0.1 SWITCHBOARD_DATA_DIR="$DATA" \
-    SWITCHBOARD_FIRST_ACCOUNT_API_KEY="$API_KEY" SWITCHBOARD_DEMO_DATA=true \
-    "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" -jar target/switchboard.jar >"$DATA/server.log" 2>&1 &
-SERVER_PID=$!
+. bench/lib.sh
+API_KEY="$BENCH_API_KEY"
+start_server "$PORT"
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 1 300); do
     curl -sf -m 1 "$BASE/health" >/dev/null 2>&1 && break
