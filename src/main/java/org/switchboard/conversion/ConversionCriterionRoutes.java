@@ -1,7 +1,6 @@
 package org.switchboard.conversion;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.Handler;
@@ -176,19 +175,6 @@ public final class ConversionCriterionRoutes {
 
     /** The body as a JSON object whose decimals are BigDecimal, not double (the shared reader's default). */
     private static ObjectNode body(ServerRequest req) {
-        byte[] body = Http.body(req);
-        if (body.length == 0) {
-            throw new ApiException.BadRequest(null, "the request body must be a JSON object");
-        }
-        JsonNode node;
-        try {
-            node = EXACT.readTree(body);
-        } catch (java.io.IOException e) {
-            throw new ApiException.BadRequest(null, "the request body is not valid JSON");
-        }
-        if (node instanceof ObjectNode object) {
-            return object;
-        }
-        throw new ApiException.BadRequest(null, "the request body must be a JSON object");
+        return Json.readObject(EXACT, Http.body(req));
     }
 }

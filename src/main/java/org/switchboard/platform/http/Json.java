@@ -56,12 +56,17 @@ public final class Json {
 
     /** Parses a request body that must be a JSON object. */
     public static ObjectNode readObject(byte[] body) {
+        return readObject(MAPPER.reader(), body);
+    }
+
+    /** {@link #readObject(byte[])} with a reader of its own settings (such as exact decimals). */
+    public static ObjectNode readObject(com.fasterxml.jackson.databind.ObjectReader reader, byte[] body) {
         if (body.length == 0) {
             throw new ApiException.BadRequest(null, "the request body must be a JSON object");
         }
         JsonNode node;
         try {
-            node = MAPPER.readTree(body);
+            node = reader.readTree(body);
         } catch (java.io.IOException e) {
             throw new ApiException.BadRequest(null, "the request body is not valid JSON");
         }
