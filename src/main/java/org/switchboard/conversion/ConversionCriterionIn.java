@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.money.Money;
@@ -133,21 +132,12 @@ record ConversionCriterionIn(
         if (!node.isObject()) {
             throw new ApiException.BadRequest(name, "must be an object with a \"type\"");
         }
-        return prefixed(name, () -> {
+        return ApiException.BadRequest.under(name, () -> {
             JsonFields fields = new JsonFields((ObjectNode) node);
             T value = reader.apply(fields);
             fields.finish();
             return value;
         });
-    }
-
-    private static <T> T prefixed(String prefix, Supplier<T> read) {
-        try {
-            return read.get();
-        } catch (ApiException.BadRequest e) {
-            throw new ApiException.BadRequest(
-                    prefix + e.field().map(field -> "." + field).orElse(""), e.getMessage());
-        }
     }
 
     private static void refuse(JsonFields fields, String name, String message) {

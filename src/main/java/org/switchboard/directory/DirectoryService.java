@@ -115,10 +115,11 @@ public final class DirectoryService implements CrudRoutes.Resource<Directory> {
                 throw new ApiException.BadRequest(field, "must be an object with name and destination");
             }
             JsonFields entry = new JsonFields((ObjectNode) node.deepCopy());
-            String name = prefixed(field, () -> entry.requiredText("name", 100));
+            String name = ApiException.BadRequest.under(field, () -> entry.requiredText("name", 100));
             String destination = PhoneNumbers.requireDialable(
-                    field + ".destination", prefixed(field, () -> entry.requiredText("destination", 512)));
-            prefixed(field, () -> {
+                    field + ".destination",
+                    ApiException.BadRequest.under(field, () -> entry.requiredText("destination", 512)));
+            ApiException.BadRequest.under(field, () -> {
                 entry.finish();
                 return null;
             });
@@ -128,15 +129,5 @@ public final class DirectoryService implements CrudRoutes.Resource<Directory> {
             entries.add(new Directory.Entry(name, destination));
         }
         return entries;
-    }
-
-    /** Runs a field check of an entry, naming the field with the entry's position. */
-    private static <T> T prefixed(String prefix, java.util.function.Supplier<T> check) {
-        try {
-            return check.get();
-        } catch (ApiException.BadRequest e) {
-            throw new ApiException.BadRequest(
-                    prefix + e.field().map(f -> "." + f).orElse(""), e.getMessage());
-        }
     }
 }

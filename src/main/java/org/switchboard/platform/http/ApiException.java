@@ -28,6 +28,19 @@ public abstract sealed class ApiException extends RuntimeException {
             super(message, Optional.ofNullable(field));
         }
 
+        /**
+         * Runs a check of a nested object's fields; a field it refuses is named under {@code prefix}
+         * ({@code trigger.seconds}, {@code entries[2].name}).
+         */
+        public static <T> T under(String prefix, java.util.function.Supplier<T> check) {
+            try {
+                return check.get();
+            } catch (BadRequest e) {
+                throw new BadRequest(
+                        prefix + e.field().map(field -> "." + field).orElse(""), e.getMessage());
+            }
+        }
+
         @Override
         public int status() {
             return 400;
