@@ -15,6 +15,7 @@ import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.outbound.OutboundHttp;
 
 /**
  * The carrier-neutral call-control API, for SIP stacks, the simulator and load runs. Authenticated with the
@@ -122,7 +123,7 @@ public final class CallControlRoutes {
     private static void requireHttpUrl(String url) {
         try {
             java.net.URI uri = new java.net.URI(url);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+            if (OutboundHttp.isHttpUrl(uri)) {
                 return;
             }
         } catch (java.net.URISyntaxException e) {

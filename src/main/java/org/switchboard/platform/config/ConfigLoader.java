@@ -234,7 +234,7 @@ public final class ConfigLoader {
             String raw = text(key);
             try {
                 URI uri = new URI(raw);
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                if (!org.switchboard.platform.outbound.OutboundHttp.isHttpUrl(uri)) {
                     problems.add(envName(key) + ": '" + raw + "' is not an http(s) URL with a host");
                 }
             } catch (URISyntaxException e) {

@@ -153,13 +153,18 @@ public final class OutboundHttp implements AutoCloseable {
                 .build();
     }
 
+    /** Whether {@code uri} is something this client can request: an http or https URL with a host. */
+    public static boolean isHttpUrl(URI uri) {
+        return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+    }
+
     public Result send(Request request) {
         Instant started = Instant.ofEpochMilli(clock.millis());
         long startNanos = System.nanoTime();
         URI uri;
         try {
             uri = URI.create(request.url());
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            if (!isHttpUrl(uri)) {
                 return failure(started, startNanos, ErrorKind.INVALID_URL, "only http and https URLs with a host");
             }
         } catch (IllegalArgumentException e) {
