@@ -121,9 +121,11 @@ public final class ConfigLoader {
             redisUrl.ifPresent(url -> problems.add(envName("redis_url")
                     + ": shared live state in Redis is not available in this version yet; leave it empty to keep live"
                     + " state in memory (one node)"));
-            String apiUrl = httpUrl("public_api_url");
-            String rtbUrl = httpUrl("public_rtb_url");
-            String dataUrl = httpUrl("public_data_url");
+            // a server started on another port shows its own address in key URLs unless told otherwise
+            String apiUrl =
+                    optional("public_api_url").isPresent() ? httpUrl("public_api_url") : "http://localhost:" + port;
+            String rtbUrl = optional("public_rtb_url").isPresent() ? httpUrl("public_rtb_url") : apiUrl;
+            String dataUrl = optional("public_data_url").isPresent() ? httpUrl("public_data_url") : apiUrl;
             Optional<String> masterKey = optional("master_key");
             masterKey.ifPresent(key -> {
                 try {

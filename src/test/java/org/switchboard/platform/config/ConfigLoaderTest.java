@@ -38,6 +38,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void publicUrlsShouldFollowThePortAndTheApiUrlUnlessSet() {
+        SwitchboardConfig onItsPort = ConfigLoader.load(Map.of("SWITCHBOARD_PORT", "9090"));
+        SwitchboardConfig behindAHost = ConfigLoader.load(Map.of(
+                "SWITCHBOARD_PUBLIC_API_URL", "https://calls.example.com/",
+                "SWITCHBOARD_PUBLIC_RTB_URL", "https://rtb.example.com"));
+
+        assertThat(ConfigLoader.load(Map.of()).publicApiUrl()).isEqualTo("http://localhost:8080");
+        assertThat(onItsPort.publicApiUrl()).isEqualTo("http://localhost:9090");
+        assertThat(onItsPort.publicRtbUrl()).isEqualTo("http://localhost:9090");
+        assertThat(onItsPort.publicDataUrl()).isEqualTo("http://localhost:9090");
+        assertThat(behindAHost.publicApiUrl()).isEqualTo("https://calls.example.com");
+        assertThat(behindAHost.publicRtbUrl()).isEqualTo("https://rtb.example.com");
+        assertThat(behindAHost.publicDataUrl()).isEqualTo("https://calls.example.com");
+    }
+
+    @Test
     void everyProblemShouldBeListedAtOnce() {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of(
                         "SWITCHBOARD_PORT", "eighty",
