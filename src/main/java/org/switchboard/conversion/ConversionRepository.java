@@ -88,22 +88,30 @@ public final class ConversionRepository {
                 == 1;
     }
 
+    /** The decision as it stood when the post-call webhooks were claimed: what they must say. */
+    record PostCallClaim(boolean converted, boolean postedBack) {}
+
     /**
-     * Claims the delivery of the call's post-call webhooks: true for one caller at a time, again after {@code lease}
-     * if the deliverer never said it was done (it stopped mid-way).
+     * Claims the delivery of the call's post-call webhooks: for one caller at a time, again after {@code lease} if the
+     * deliverer never said it was done (it stopped mid-way). The decision comes with the claim, in the same
+     * statement: a conversion replacing it afterwards sees the claim and is delivered as a late one ({@link #replace}),
+     * so read any later it would go out twice.
      */
-    boolean claimPostCall(long callId, Instant now, java.time.Duration lease) {
-        return jdbi.withHandle(handle -> handle.createUpdate("""
-                                UPDATE call_conversions SET post_call_claimed_at = :now, updated_at = :now
-                                WHERE call_id = :call AND post_call_fired = :no AND state <> :pending
-                                    AND (post_call_claimed_at IS NULL OR post_call_claimed_at < :expired)""")
-                        .bind("no", false)
-                        .bind("pending", Conversion.State.PENDING.name())
-                        .bind("now", now.toEpochMilli())
-                        .bind("expired", now.minus(lease).toEpochMilli())
-                        .bind("call", callId)
-                        .execute())
-                == 1;
+    Optional<PostCallClaim> claimPostCall(long callId, Instant now, java.time.Duration lease) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        UPDATE call_conversions SET post_call_claimed_at = :now, updated_at = :now
+                        WHERE call_id = :call AND post_call_fired = :no AND state <> :pending
+                            AND (post_call_claimed_at IS NULL OR post_call_claimed_at < :expired)
+                        RETURNING state, postback_at""")
+                .bind("no", false)
+                .bind("pending", Conversion.State.PENDING.name())
+                .bind("now", now.toEpochMilli())
+                .bind("expired", now.minus(lease).toEpochMilli())
+                .bind("call", callId)
+                .map((rs, ctx) -> new PostCallClaim(
+                        Conversion.State.valueOf(rs.getString("state")) == Conversion.State.CONVERTED,
+                        optionalInstant(rs, "postback_at").isPresent()))
+                .findOne());
     }
 
     /** The buyer's own view of the call, judged again once it ended. */

@@ -308,18 +308,20 @@ public final class ConversionService implements AutoCloseable {
     }
 
     /**
-     * Starts the call's post-call webhooks if it has ended, is decided, and nobody started them yet. The decision is
-     * read after the claim (which refuses a pending one): a conversion replacing it later sees the claim and is
-     * marked late, so its webhooks still go out, where a decision read before the claim could be stale.
+     * Starts the call's post-call webhooks if it has ended, is decided, and nobody started them yet. They say the
+     * decision as the claim found it (the claim refuses a pending one): a conversion replacing a non-conversion after
+     * the claim is marked late and goes out on its own, once; read before the claim, the decision could be stale
+     * with nothing late to make up for it, read after it, the conversion would go out twice.
      */
     private void firePostCallIfDue(long callId) {
         Optional<Call> found = calls.findById(callId).filter(c -> c.state() == CallState.ENDED);
-        if (found.isEmpty() || !conversions.claimPostCall(callId, clock.instant(), DELIVERY_LEASE)) {
+        if (found.isEmpty()) {
             return;
         }
-        Optional<Conversion> decided = conversions.find(callId).filter(c -> c.state() != Conversion.State.PENDING);
+        Optional<ConversionRepository.PostCallClaim> decided =
+                conversions.claimPostCall(callId, clock.instant(), DELIVERY_LEASE);
         if (decided.isEmpty()) {
-            return; // cannot happen: the claim needs a decided row, and a decided row never goes back to pending
+            return;
         }
         Call call = found.get();
         List<org.switchboard.webhook.Trigger> triggers = new ArrayList<>();
@@ -327,7 +329,7 @@ public final class ConversionService implements AutoCloseable {
             triggers.add(Hook.CONNECT);
         }
         triggers.add(decided.get().converted() ? Hook.CONVERSION : Hook.NON_CONVERSION);
-        if (decided.get().postbackAt().isPresent()) {
+        if (decided.get().postedBack()) {
             triggers.add(Hook.POSTBACK);
         }
         triggers.add(Hook.ALWAYS);
