@@ -194,10 +194,16 @@ public final class LiveCallControlRoutes {
 
     /**
      * The call named by {@code call_uuid}, else the caller's latest call connected to a buyer of the group (or, when
-     * none is, the caller's latest call, whose refusal then says why).
+     * none is, the caller's latest call the group's buyers were dialled for, whose refusal then says why). A call
+     * that never reached the group is not found, alike whether it exists or not: a group's key learns nothing of the
+     * account's other calls.
      */
     private Call connectedCall(PostbackKey key, PostbackRequest request, Set<Long> members) {
-        Call call = findCall(key, request, members);
+        return available(findCall(key, request, members));
+    }
+
+    /** The call, unless its carrier cannot be told to move it (a conflict saying why). */
+    private Call available(Call call) {
         carriers.unavailable(call).ifPresent(why -> {
             throw new ApiException.Conflict(null, why);
         });
@@ -206,22 +212,29 @@ public final class LiveCallControlRoutes {
 
     private Call findCall(PostbackKey key, PostbackRequest request, Set<Long> members) {
         PostbackRequest.CallRef ref = request.callRef();
+        java.util.function.Predicate<Call> reachedGroup =
+                c -> c.buyerId().filter(members::contains).isPresent()
+                        || calls.attempts(c.id()).stream().anyMatch(a -> members.contains(a.buyerId()));
         if (ref.callUuid().isPresent()) {
-            String uuid = ref.callUuid().get();
-            return calls.find(key.accountId(), uuid).orElseThrow(() -> new ApiException.NotFound("no call " + uuid));
+            return calls.find(key.accountId(), ref.callUuid().get())
+                    .filter(reachedGroup)
+                    .orElseThrow(LiveCallControlRoutes::noCallOfTheGroup);
         }
-        String caller = ref.callerNumber().orElseThrow();
         List<Call> recent = calls.list(
                         key.accountId(),
-                        CallRepository.Filter.ofCaller(caller, Optional.empty()),
+                        CallRepository.Filter.ofCaller(ref.callerNumber().orElseThrow(), Optional.empty()),
                         new PageRequest(1, LOOK_BACK))
                 .items();
         return recent.stream()
                 .filter(c -> c.state() == CallState.CONNECTED
                         && c.buyerId().filter(members::contains).isPresent())
                 .findFirst()
-                .or(() -> recent.stream().findFirst())
-                .orElseThrow(() -> new ApiException.NotFound("no call from " + caller));
+                .or(() -> recent.stream().filter(reachedGroup).findFirst())
+                .orElseThrow(LiveCallControlRoutes::noCallOfTheGroup);
+    }
+
+    private static ApiException noCallOfTheGroup() {
+        return new ApiException.NotFound("no call of this group's buyers from that caller or with that UUID");
     }
 
     /** The transfer interface: the call and the directory's entries to choose from. */
@@ -234,11 +247,12 @@ public final class LiveCallControlRoutes {
             requireTransfers(req, key);
             directory = directoryOf(key);
             Set<Long> members = members(key);
-            call = connectedCall(key, request, members);
-            if (call.buyerId().filter(members::contains).isEmpty()) {
-                // the page shows the call: only to a group that has it (reject and transfer refuse with a reason)
-                throw new ApiException.NotFound("no call of this group's buyers from that caller or with that UUID");
+            Call found = findCall(key, request, members);
+            if (found.buyerId().filter(members::contains).isEmpty()) {
+                // the page shows the call: only while the group has it (reject and transfer refuse with a reason)
+                throw noCallOfTheGroup();
             }
+            call = available(found);
         } catch (ApiException e) {
             send(res, e.status(), "FAILED transferred: " + e.getMessage());
             return;

@@ -318,6 +318,49 @@ class LiveCallControlIT extends ServerIT {
     }
 
     @Test
+    void aGroupsKeysShouldNotTellWhetherACallTheGroupNeverSawExists() {
+        // given: a call on another campaign, whose only buyer is outside the group
+        Setup s = setup();
+        s.api().patch("/api/v2/account", "{\"features\": {\"live_call_control\": true}}");
+        long directory = s.api()
+                .post(
+                        "/api/v2/directories",
+                        "{\"name\": \"Desk\", \"entries\": [{\"name\": \"Billing\", \"destination\":"
+                                + " \"(212) 555-0610\"}]}")
+                .id();
+        String rejection = s.key("call_rejection", "{}");
+        String transfer = s.key("call_transfer", "{\"directory_id\": " + directory + "}");
+        long campaign =
+                s.api().post("/api/v2/campaigns", "{\"name\": \"Elsewhere\"}").id();
+        String number = "+1866556" + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
+        s.api().post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}");
+        buyer(s.api(), campaign, "D", "+12125550604", 1);
+        String uuid = s.calls()
+                .arrive("+13125550707", number)
+                .json()
+                .path("call_uuid")
+                .asText();
+        s.calls().attempt(uuid, 1, "answered");
+        String group = "/handler_groups/" + s.group();
+
+        // when: its UUID, its caller, and a caller who never called
+        List<Response> answers = List.of(
+                s.get(group + "/call_control/reject?key=" + rejection + "&call_uuid=" + uuid),
+                s.get(group + "/call_control/reject?key=" + rejection + "&caller_number=%2B13125550707"),
+                s.get(group + "/call_control/reject?key=" + rejection + "&caller_number=%2B13125550799"),
+                s.get(group + "/transfers/interface?key=" + transfer + "&call_uuid=" + uuid + "&entry=1"),
+                s.get(group + "/transfers/interface?key=" + transfer + "&caller_number=%2B13125550707"),
+                s.get(group + "/transfers/interface?key=" + transfer + "&caller_number=%2B13125550799"));
+
+        // then: the same answer for all, and the call stays as it was
+        for (Response answer : answers) {
+            assertThat(answer.status()).as(answer.body()).isEqualTo(404);
+            assertThat(answer.body()).endsWith(": no call of this group's buyers from that caller or with that UUID");
+        }
+        assertThat(s.calls().detail(uuid).path("call").path("status").asText()).isEqualTo("connected");
+    }
+
+    @Test
     void directoriesShouldValidateEntriesAndStayInTheirAccount() {
         // given
         Api api = newAccount();
