@@ -176,10 +176,11 @@ public final class Wiring implements AutoCloseable {
             HttpRouting.Builder routing = HttpRouting.builder();
             HttpErrors.register(routing);
             routing.addFilter((chain, req, res) -> {
-                // counted before the answer leaves, so a ping sent after it sees the change; a refused request
-                // changed nothing (and must not cost the pings a reload)
+                // counted before the answer leaves, so a ping sent after it sees the change; a refused request (4xx)
+                // changed nothing and must not cost the pings a reload, where a failure (5xx) may have changed some
                 res.beforeSend(() -> {
-                    if (res.status().code() < 400) {
+                    int status = res.status().code();
+                    if (status < 400 || status >= 500) {
                         noteConfigurationChange(
                                 changes,
                                 req.prologue().method().text(),

@@ -224,7 +224,9 @@ public final class ConversionService implements AutoCloseable {
                 return new PostbackOutcome.Refused(duplicate.get());
             }
             ConversionPolicy.Amounts amounts = ConversionPolicy.amounts(criterion.get(), tags, posted);
-            BuyerView buyerView = buyerView(call, tags, posted, now);
+            // the buyer's own criteria judge the call as it is now: read after the decision row, a call whose end
+            // wrote that row shows as ended (a live call's view is judged again when it ends, by onCallEnded)
+            BuyerView buyerView = buyerView(calls.findById(call.id()).orElse(call), tags, posted, now);
             Conversion converted = new Conversion(
                     call.id(),
                     call.accountId(),

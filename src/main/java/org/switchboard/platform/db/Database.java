@@ -72,7 +72,7 @@ public final class Database implements AutoCloseable {
             sqliteSource.setUrl(jdbcUrl);
             hikari.setDataSource(sqliteSource);
             hikari.setJdbcUrl(null);
-            hikari.setMaximumPoolSize(poolSize);
+            hikari.setMaximumPoolSize(sqlitePoolSize(poolSize));
         } else {
             hikari.setMaximumPoolSize(poolSize);
         }
@@ -89,6 +89,19 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(engine, dataSource);
+    }
+
+    /**
+     * At most one connection fewer than the carrier threads of virtual threads. A virtual thread waiting for SQLite's
+     * write lock waits inside native code (the busy handler), holding its carrier; with as many waiters as carriers,
+     * the thread holding the lock between two statements of its transaction gets no carrier to finish on, and every
+     * waiter fails after the busy timeout (10 s of standstill, then 500s). With fewer connections than carriers, one
+     * carrier is always free. Requests beyond the pool wait for a connection in Java, which frees their carrier.
+     */
+    static int sqlitePoolSize(int configured) {
+        int carriers = Integer.getInteger(
+                "jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
+        return Math.max(1, Math.min(configured, carriers - 1));
     }
 
     private static void createParentFolder(String jdbcUrl) {
