@@ -20,12 +20,10 @@ now_ms() { date +%s%3N; }
 t0=$(now_ms); "$JAVA_HOME/bin/java" -version >/dev/null 2>&1; jvm_ms=$(( $(now_ms) - t0 ))
 
 # --- start-up to first answered request ----------------------------------------------------------
+refuse_taken_port "$PORT"
 t0=$(now_ms)
 start_server "$PORT"
-for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
-    sleep 0.02
-done
+await_server "$PORT" 0.02
 start_ms=$(( $(now_ms) - t0 ))
 rss_start_kb=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
 echo "start-up to first answered request: ${start_ms} ms (bare JVM start: ${jvm_ms} ms, ratio $(awk "BEGIN {printf \"%.1f\", $start_ms/$jvm_ms}"))"

@@ -49,14 +49,10 @@ case "$BODY" in form|json) ;; *) echo "--body is form or json" >&2; exit 2 ;; es
 PORT="${BENCH_PORT:-18091}"
 . bench/lib.sh
 API_KEY="$BENCH_API_KEY"
+refuse_taken_port "$PORT"
 start_server "$PORT"
 BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 300); do
-    curl -sf -m 1 "$BASE/health" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server did not start:" >&2; cat "$DATA/server.log" >&2; exit 1; }
-    sleep 0.1
-done
-curl -sf -m 1 "$BASE/health" >/dev/null || { echo "the server did not answer /health within 30 s" >&2; exit 1; }
+await_server "$PORT" 0.1
 
 if [ -z "$KEY" ]; then
     KEY=$(curl -sf -m 10 -X POST -H "Authorization: Bearer $API_KEY" "$BASE/api/v2/campaigns/1/postback_keys" \
