@@ -43,6 +43,17 @@ class LiveCallControlIT extends ServerIT {
             return created.json().path("key").asText();
         }
 
+        /** Live call control switched on, and a transfer key on a one-entry directory (Billing, +12125550610). */
+        String transferKey() {
+            api.patch("/api/v2/account", "{\"features\": {\"live_call_control\": true}}");
+            long directory = api.post(
+                            "/api/v2/directories",
+                            "{\"name\": \"Desk\", \"entries\": [{\"name\": \"Billing\", \"destination\":"
+                                    + " \"(212) 555-0610\"}]}")
+                    .id();
+            return key("call_transfer", "{\"directory_id\": " + directory + "}");
+        }
+
         Response get(String pathAndQuery) {
             return Api.send(HttpRequest.newBuilder(URI.create(api.base() + pathAndQuery))
                     .timeout(Duration.ofSeconds(20))
@@ -55,7 +66,7 @@ class LiveCallControlIT extends ServerIT {
         Api api = newAccount();
         long campaign =
                 api.post("/api/v2/campaigns", "{\"name\": \"Live control\"}").id();
-        String number = "+1866556" + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
+        String number = trackingNumber();
         assertThat(api.post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}")
                         .status())
                 .isEqualTo(201);
@@ -65,6 +76,10 @@ class LiveCallControlIT extends ServerIT {
         long group = api.post("/api/v2/buyer_groups", "{\"name\": \"Team\", \"buyer_ids\": [" + a + ", " + b + "]}")
                 .id();
         return new Setup(api, new Calls(api), number, a, b, c, group);
+    }
+
+    private String trackingNumber() {
+        return "+1866556" + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
     }
 
     private static long buyer(Api api, long campaign, String name, String destination, int priority) {
@@ -282,14 +297,7 @@ class LiveCallControlIT extends ServerIT {
     void theTransferPageShouldShowNoCallOutsideTheGroup() {
         // given: a call that the group's buyers A and B let ring and buyer C, outside the group, answers
         Setup s = setup();
-        long directory = s.api()
-                .post(
-                        "/api/v2/directories",
-                        "{\"name\": \"Desk\", \"entries\": [{\"name\": \"Billing\", \"destination\":"
-                                + " \"(212) 555-0610\"}]}")
-                .id();
-        s.api().patch("/api/v2/account", "{\"features\": {\"live_call_control\": true}}");
-        String key = s.key("call_transfer", "{\"directory_id\": " + directory + "}");
+        String key = s.transferKey();
         String uuid = s.api()
                 .post(
                         "/api/v2/call_control/calls",
@@ -321,18 +329,11 @@ class LiveCallControlIT extends ServerIT {
     void aGroupsKeysShouldNotTellWhetherACallTheGroupNeverSawExists() {
         // given: a call on another campaign, whose only buyer is outside the group
         Setup s = setup();
-        s.api().patch("/api/v2/account", "{\"features\": {\"live_call_control\": true}}");
-        long directory = s.api()
-                .post(
-                        "/api/v2/directories",
-                        "{\"name\": \"Desk\", \"entries\": [{\"name\": \"Billing\", \"destination\":"
-                                + " \"(212) 555-0610\"}]}")
-                .id();
         String rejection = s.key("call_rejection", "{}");
-        String transfer = s.key("call_transfer", "{\"directory_id\": " + directory + "}");
+        String transfer = s.transferKey();
         long campaign =
                 s.api().post("/api/v2/campaigns", "{\"name\": \"Elsewhere\"}").id();
-        String number = "+1866556" + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
+        String number = trackingNumber();
         s.api().post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}");
         buyer(s.api(), campaign, "D", "+12125550604", 1);
         String uuid = s.calls()
