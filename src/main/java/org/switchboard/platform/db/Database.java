@@ -92,16 +92,17 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * At most one connection fewer than the carrier threads of virtual threads. A virtual thread waiting for SQLite's
-     * write lock waits inside native code (the busy handler), holding its carrier; with as many waiters as carriers,
-     * the thread holding the lock between two statements of its transaction gets no carrier to finish on, and every
-     * waiter fails after the busy timeout (10 s of standstill, then 500s). With fewer connections than carriers, one
-     * carrier is always free. Requests beyond the pool wait for a connection in Java, which frees their carrier.
+     * At most as many connections as carrier threads of virtual threads. A virtual thread waiting for SQLite's write
+     * lock waits inside native code (the busy handler), holding its carrier; with as many waiters as carriers, the
+     * thread holding the lock between two statements of its transaction gets no carrier to finish on, and every
+     * waiter fails after the busy timeout (10 s of standstill, then 500s). Only a pooled connection can wait there and
+     * the holder has one of them, so with no more connections than carriers one carrier is always free. Requests
+     * beyond the pool wait for a connection in Java, which frees their carrier.
      */
     static int sqlitePoolSize(int configured) {
         int carriers = Integer.getInteger(
                 "jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
-        return Math.max(1, Math.min(configured, carriers - 1));
+        return Math.max(1, Math.min(configured, carriers));
     }
 
     private static void createParentFolder(String jdbcUrl) {
