@@ -1,6 +1,7 @@
 package org.switchboard.conversion;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import java.math.BigDecimal;
@@ -37,30 +38,14 @@ public final class ReportRoutes {
         }
     }
 
-    /** {@code key}: the day ({@code 2026-12-01}) or the entity's id, null for calls without one. */
+    /** {@code key}: the day ({@code 2026-12-01}) or the entity's id, null for calls without one; then its counters. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record RowOut(
-            Object key,
-            String name,
-            long calls,
-            long connected,
-            long converted,
-            BigDecimal revenue,
-            BigDecimal payout,
-            BigDecimal profit,
-            BigDecimal buyerRevenue) {
+    record RowOut(Object key, String name, @JsonUnwrapped TotalsOut counters) {
         static RowOut of(Report.Row row) {
-            ReportCounters c = row.counters();
             return new RowOut(
                     row.key() instanceof LocalDate day ? day.toString() : row.key(),
                     row.name().orElse(null),
-                    c.calls(),
-                    c.connected(),
-                    c.converted(),
-                    ReportCounters.decimal(c.revenueMicros()),
-                    ReportCounters.decimal(c.payoutMicros()),
-                    ReportCounters.decimal(c.profitMicros()),
-                    ReportCounters.decimal(c.buyerRevenueMicros()));
+                    TotalsOut.of(row.counters()));
         }
     }
 
