@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +56,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.switchboard.testing.Api;
 import org.switchboard.testing.Engine;
 import org.switchboard.testing.Response;
 
@@ -270,12 +270,7 @@ class ConversionCrashIT {
 
         // then: the SUCCESS postbacks sent again answer the same and change nothing
         List<String> answered = List.copyOf(succeeded);
-        inParallel(answered, uuid -> {
-            Response again = after.postback(s.key(), uuid, uuidToValue.get(uuid));
-            assertThat(again.body())
-                    .as(run + ": " + again)
-                    .isEqualTo("SUCCESS " + uuid + " " + uuidToValue.get(uuid).setScale(2));
-        });
+        inParallel(answered, uuid -> postAgain(run, after, s.key(), uuid, uuidToValue.get(uuid)));
         inParallel(
                 answered,
                 uuid -> assertThat(conversion(after, uuid))
@@ -286,16 +281,19 @@ class ConversionCrashIT {
         List<String> unanswered =
                 uuids.stream().filter(uuid -> !succeeded.contains(uuid)).toList();
         inParallel(unanswered, uuid -> {
-            Response again = after.postback(s.key(), uuid, uuidToValue.get(uuid));
-            assertThat(again.body())
-                    .as(run + ": " + again)
-                    .isEqualTo("SUCCESS " + uuid + " " + uuidToValue.get(uuid).setScale(2));
+            postAgain(run, after, s.key(), uuid, uuidToValue.get(uuid));
             assertConvertedOnce(
                     run, uuid, conversion(after, uuid), uuidToValue.get(uuid), "sent again after the restart");
         });
         log(
                 "%s: checks after the restart took %d ms; all passed, %d ms in all",
                 run, millisSince(checkStart), millisSince(testStart));
+    }
+
+    /** Sends the call's postback again; it must answer SUCCESS with the value. */
+    private static void postAgain(String run, Client client, String key, String uuid, BigDecimal value) {
+        Response again = client.postback(key, uuid, value);
+        assertThat(again.body()).as(run + ": " + again).isEqualTo("SUCCESS " + uuid + " " + value.setScale(2));
     }
 
     private static void assertConvertedOnce(
@@ -638,15 +636,7 @@ class ConversionCrashIT {
         }
 
         private Response send(HttpRequest.Builder request) {
-            try {
-                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                return new Response(response.statusCode(), response.headers(), response.body());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            return Api.send(http, request.build());
         }
     }
 

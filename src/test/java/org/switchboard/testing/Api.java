@@ -68,8 +68,13 @@ public final class Api {
 
     /** Sends exactly what the caller built (for tests of headers and raw bodies). */
     public static Response send(HttpRequest request) {
+        return send(CLIENT, request);
+    }
+
+    /** {@link #send(HttpRequest)} through a client of the caller's own (its timeouts, its connections). */
+    public static Response send(HttpClient client, HttpRequest request) {
         try {
-            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
