@@ -204,12 +204,7 @@ class RtbReservationIT extends ServerIT {
         long low = s.buyer("{\"name\": \"Low\", \"destination\": \"+12125550941\", \"campaign_ids\": [CAMPAIGN]}");
         long high = s.buyer("{\"name\": \"High\", \"destination\": \"+12125550942\", \"campaign_ids\": [CAMPAIGN]}");
         for (long[] b : new long[][] {{low, 0}, {high, 1}}) {
-            s.api()
-                    .post(
-                            "/api/v2/buyers/" + b[0] + "/webhooks",
-                            "{\"name\": \"Bid\", \"trigger\": \"passthrough\", \"url\": \""
-                                    + receiver.url(b[1] == 0 ? "/bid-low" : "/bid-high")
-                                    + "?caller=[caller_number]\"}");
+            s.bidsThrough(b[0], receiver.url(b[1] == 0 ? "/bid-low" : "/bid-high") + "?caller=[caller_number]");
             s.criterion("{\"name\": \"Bid " + b[0] + "\", \"matches\": [\"system_buyer_id:" + b[0] + "\"],"
                     + " \"trigger\": {\"type\": \"duration\", \"seconds_tag\": \"retreaver_rtb_" + b[0] + "_timer\"},"
                     + " \"revenue\": {\"type\": \"tag\", \"tag\": \"retreaver_rtb_" + b[0] + "_bid\"},"
@@ -240,11 +235,7 @@ class RtbReservationIT extends ServerIT {
         RtbSetup s = setup();
         long bidder =
                 s.buyer("{\"name\": \"Dynamic\", \"destination\": \"+12125550951\", \"campaign_ids\": [CAMPAIGN]}");
-        s.api()
-                .post(
-                        "/api/v2/buyers/" + bidder + "/webhooks",
-                        "{\"name\": \"Bid\", \"trigger\": \"passthrough\", \"url\": \"" + receiver.url("/bid-number")
-                                + "\"}");
+        s.bidsThrough(bidder, receiver.url("/bid-number"));
         String caller = RtbSetup.caller();
         assertThat(s.ping(s.key("{}"), pingQuery(s, caller))
                         .json()
@@ -270,11 +261,7 @@ class RtbReservationIT extends ServerIT {
         long slow = s.buyer("{\"name\": \"Slow\", \"destination\": \"+12125550951\", \"campaign_ids\": [CAMPAIGN]}");
         long steady = s.buyer("{\"name\": \"Steady\", \"destination\": \"+12125550952\", \"priority\": 2,"
                 + " \"campaign_ids\": [CAMPAIGN]}");
-        s.api()
-                .post(
-                        "/api/v2/buyers/" + slow + "/webhooks",
-                        "{\"name\": \"Bid\", \"trigger\": \"passthrough\", \"url\": \"" + receiver.url("/hang")
-                                + "\"}");
+        s.bidsThrough(slow, receiver.url("/hang"));
         String key = s.key("{\"timeout_seconds\": 1}");
 
         // when

@@ -21,6 +21,14 @@ public record RtbSetup(Api api, Calls calls, long campaign, long publisher, Stri
         return created.id();
     }
 
+    /** The buyer's passthrough webhook: every ping asks {@code url} for the buyer's bid. */
+    void bidsThrough(long buyer, String url) {
+        Response created = api.post(
+                "/api/v2/buyers/" + buyer + "/webhooks",
+                "{\"name\": \"Bid\", \"trigger\": \"passthrough\", \"url\": \"" + url + "\"}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
     void criterion(String json) {
         Response created = api.post("/api/v2/campaigns/" + campaign + "/conversion_criteria", json);
         assertThat(created.status()).as(created.toString()).isEqualTo(201);

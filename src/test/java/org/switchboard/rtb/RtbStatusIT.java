@@ -108,11 +108,7 @@ class RtbStatusIT extends ServerIT {
         RtbSetup s = setup();
         long buyer =
                 s.buyer("{\"name\": \"Dynamic\", \"destination\": \"+12125550841\", \"campaign_ids\": [CAMPAIGN]}");
-        s.api()
-                .post(
-                        "/api/v2/buyers/" + buyer + "/webhooks",
-                        "{\"name\": \"Bid\", \"trigger\": \"passthrough\", \"url\": \"" + receiver.url("/bad-number")
-                                + "\"}");
+        s.bidsThrough(buyer, receiver.url("/bad-number"));
 
         // when / then
         assertThat(status(s.ping(s.key("{}"), call(s)))).isEqualTo("undialable_expression");
