@@ -8,7 +8,8 @@
 # Both runs go through the same Lua script, so the ratio compares server work, not wrk's.
 #
 # Usage: bench/rtb-load.sh [options]
-#   --key KEY          the RTB postback key to ping with (default: one issued on demo campaign 1 for this run)
+#   --key KEY          the RTB postback key to ping with (default: one issued on demo campaign 1 for this run,
+#                      bound to demo publisher 1; a key bound to no publisher needs --publisher-id)
 #   --callers LIST|N   comma-separated E.164 caller numbers, or a count N of generated ones (default 10000000; each
 #                      run starts at its own offset, so no caller is pinged twice and every ping goes the whole way:
 #                      routing, payout, reservation); with few callers most pings are answered by the ping shield
@@ -56,7 +57,7 @@ await_server "$PORT" 0.1
 
 if [ -z "$KEY" ]; then
     KEY=$(curl -sf -m 10 -X POST -H "Authorization: Bearer $API_KEY" "$BASE/api/v2/campaigns/1/postback_keys" \
-        -d '{"type": "real_time_bidding", "name": "rtb-load"}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+        -d '{"type": "real_time_bidding", "name": "rtb-load", "options": {"publisher_id": 1}}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
     [ -n "$KEY" ] || { echo "could not issue an RTB key on campaign 1" >&2; exit 1; }
 fi
 

@@ -63,6 +63,7 @@ public class ReservationBenchmark {
                     OptionalInt.of(90),
                     false,
                     false,
+                    false,
                     now,
                     now.plusSeconds(3_600));
             keys[i] = "rtb:r:" + reservations[i].uuid();

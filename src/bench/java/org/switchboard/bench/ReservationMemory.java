@@ -87,6 +87,7 @@ public final class ReservationMemory {
                 OptionalInt.of(90),
                 i % 2 == 0,
                 false,
+                false,
                 now,
                 now.plusSeconds(3_600));
     }

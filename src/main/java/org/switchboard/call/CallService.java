@@ -136,11 +136,14 @@ public final class CallService implements AutoCloseable {
         String caller = callerNumber(from);
         String callKey = Secrets.randomBase58(32);
         Instant now = clock.instant();
-        TagSet tags = tagging.initialTags(tracking.accountId(), campaign, tracking, caller);
-        CallTagging.Repeat repeat = tagging.repeat(tracking.accountId(), campaign, caller, uuid, now);
-        tags = tags.withAll(repeat.carriedTags());
         // a call from a caller an RTB ping reserved a buyer for, to the number the ping answered, claims it
         Optional<RoutingService.Claim> claim = routing.claim(tracking.accountId(), tracking.number(), caller, uuid);
+        CallTagging.Source source = claim.map(
+                        c -> new CallTagging.Source(c.publisherId().or(tracking::publisherId), c.numberTags()))
+                .orElseGet(() -> CallTagging.Source.of(tracking));
+        TagSet tags = tagging.initialTags(tracking.accountId(), campaign, tracking, source, caller);
+        CallTagging.Repeat repeat = tagging.repeat(tracking.accountId(), campaign, caller, uuid, now);
+        tags = tags.withAll(repeat.carriedTags());
         if (claim.isPresent()) {
             tags = tags.withAll(claim.get().tags())
                     .replacing(
@@ -151,7 +154,7 @@ public final class CallService implements AutoCloseable {
                 tracking.accountId(),
                 campaign.id(),
                 tracking.id(),
-                tracking.publisherId(),
+                source.publisherId(),
                 carrier,
                 carrierCallId,
                 caller,

@@ -16,7 +16,7 @@ import org.switchboard.tag.TagSet;
  * The tags a call starts with, and what is known of the caller's earlier calls.
  *
  * <p>Tags, later sources adding to earlier ones: the campaign's tags; the publisher's tags; the tracking number's
- * tags; system tags ({@code campaign_id}, {@code publisher_id} and {@code source_id} (the publisher's customer id,
+ * tags (see {@link Source}); system tags ({@code campaign_id}, {@code publisher_id} and {@code source_id} (the publisher's customer id,
  * else its id), {@code caller_number}, {@code caller_id}, {@code tracking_number}); geo tags of the caller number;
  * tags written for this caller before the call (the data-writing cache); and for a repeat caller on a campaign with
  * repeat-caller handling, the tags of the previous call plus {@code repeat_caller:true}.
@@ -35,23 +35,37 @@ public final class CallTagging {
         this.calls = calls;
     }
 
-    /** The tags of a call arriving on {@code number} for {@code campaign}. */
-    TagSet initialTags(AccountId account, Campaign campaign, TrackingNumber number, String callerNumber) {
+    /**
+     * Whose call it is and whether it takes its tracking number's tags: the number's publisher and tags, unless the
+     * call claims an RTB reservation, which brings the publisher that pinged (and none of the number's tags when the
+     * ping named the number).
+     */
+    record Source(Optional<Long> publisherId, boolean numberTags) {
+        static Source of(TrackingNumber number) {
+            return new Source(number.publisherId(), true);
+        }
+    }
+
+    /** The tags of a call arriving on {@code number} for {@code campaign} from {@code source}. */
+    TagSet initialTags(
+            AccountId account, Campaign campaign, TrackingNumber number, Source source, String callerNumber) {
         TagSet.Builder tags = TagSet.builder().addAll(campaign.tags());
-        Optional<Publisher> publisher = number.publisherId().flatMap(id -> publishers.find(account, id));
+        Optional<Publisher> publisher = source.publisherId().flatMap(id -> publishers.find(account, id));
         publisher.ifPresent(p -> {
             tags.addAll(p.tags());
             String publisherId = p.cid().orElse(Long.toString(p.id()));
             tags.remove("publisher_id").add("publisher_id", publisherId);
             tags.remove("source_id").add("source_id", publisherId);
         });
-        tags.addAll(number.tags());
+        if (source.numberTags()) {
+            tags.addAll(number.tags());
+        }
         tags.remove("campaign_id").add("campaign_id", Long.toString(campaign.id()));
         tags.remove("caller_number").add("caller_number", callerNumber);
         tags.remove("caller_id").add("caller_id", callerNumber);
         tags.remove("tracking_number").add("tracking_number", number.number());
         tags.addAll(geo.tagsFor(callerNumber));
-        tags.addAll(cachedTags.takeFor(account, callerNumber, number.publisherId()));
+        tags.addAll(cachedTags.takeFor(account, callerNumber, source.publisherId()));
         return tags.build();
     }
 

@@ -3,13 +3,15 @@ package org.switchboard.postback;
 /**
  * The full URL of a key for its type, on the public hosts the operator configured, in the reference platform's
  * shapes: RTB on the RTB host; data writing, data reading and conversions on the data host (the conversion key in
- * the path); caller lists, call rejection and transfer on the API host.
+ * the path); caller lists, call rejection and transfer on the API host. An RTB URL names its publisher.
  */
 public record KeyUrls(String api, String rtb, String data) {
 
     String of(PostbackKey key, String secret) {
         return switch (key.type()) {
-            case REAL_TIME_BIDDING -> rtb + "/rtbs.json?key=" + secret + "&caller_number=[caller_number]";
+            case REAL_TIME_BIDDING ->
+                rtb + "/rtbs.json?key=" + secret + "&publisher_id=" + rtbPublisher(key)
+                        + "&caller_number=[caller_number]";
             case CALL_DATA_WRITING -> data + "/data_writing?key=" + secret + "&caller_number=[caller_number]";
             case CALL_DATA_READING ->
                 data + "/data_reading?key=" + secret + "&caller_number=[caller_number]&map_keys=&accept_keys=";
@@ -30,5 +32,18 @@ public record KeyUrls(String api, String rtb, String data) {
                 api + "/handler_groups/" + key.ownerId() + "/transfers/interface?key=" + secret
                         + "&caller_number=[caller_number]";
         };
+    }
+
+    /**
+     * The {@code publisher_id} of an RTB key's URL, as the reference's URLs carry it: baked in (the publisher's id)
+     * when the key is bound to a publisher, else the placeholder the publisher replaces.
+     */
+    private static String rtbPublisher(PostbackKey key) {
+        if (key.owner() == KeyType.Owner.PUBLISHER) {
+            return Long.toString(key.ownerId());
+        }
+        return key.options().has("publisher_id")
+                ? key.options().path("publisher_id").asText()
+                : "[publisher_id]";
     }
 }

@@ -52,22 +52,28 @@ public final class RoutingService {
 
         /**
          * The counters' keys and ends, to give the units back later from elsewhere (an expired RTB reservation):
-         * {@code W|key|endMillis} for window caps, {@code L|key|endMillis} for live ones, joined by newlines.
+         * {@code W|key|endMillis} for window caps, {@code L|key|endMillis} for live ones, joined by newlines. A
+         * counter without an end (concurrency, the hard cap: {@link Instant#MAX}, past what epoch milliseconds can
+         * hold) is written with the end {@code -}.
          */
         public String encode() {
             StringBuilder out = new StringBuilder();
-            windows.forEach(c -> out.append("W|")
-                    .append(c.key())
-                    .append('|')
-                    .append(c.expiresAt().toEpochMilli())
-                    .append('\n'));
-            live.forEach(c -> out.append("L|")
-                    .append(c.key())
-                    .append('|')
-                    .append(c.expiresAt().toEpochMilli())
-                    .append('\n'));
+            windows.forEach(c -> line(out, 'W', c));
+            live.forEach(c -> line(out, 'L', c));
             return out.toString();
         }
+
+        private static void line(StringBuilder out, char kind, LiveState.Counter counter) {
+            out.append(kind).append('|').append(counter.key()).append('|');
+            if (counter.expiresAt().equals(Instant.MAX)) {
+                out.append(NO_END);
+            } else {
+                out.append(counter.expiresAt().toEpochMilli());
+            }
+            out.append('\n');
+        }
+
+        private static final String NO_END = "-";
 
         /**
          * The hold {@link #encode} wrote. Its counters can only be given back: a counter that no longer exists (its
@@ -81,7 +87,7 @@ public final class RoutingService {
                 if (parts.length != 3) {
                     continue;
                 }
-                Instant end = Instant.ofEpochMilli(Long.parseLong(parts[2]));
+                Instant end = parts[2].equals(NO_END) ? Instant.MAX : Instant.ofEpochMilli(Long.parseLong(parts[2]));
                 LiveState.Counter counter = new LiveState.Counter(parts[1], Long.MAX_VALUE, end, () -> 0L);
                 (parts[0].equals("L") ? live : windows).add(counter);
             }
@@ -92,14 +98,17 @@ public final class RoutingService {
     /**
      * A reservation a call claims when it arrives (RTB): the reserved buyer, whether the call may go to it only, the
      * caps the reservation already holds for it (empty when they were not taken at reservation), and the ping's tags
-     * (the publisher's data and the buyers' bids) for the call.
+     * (the publisher's data and the buyers' bids) for the call; the publisher that pinged, whose call it is, and
+     * whether the call takes the tracking number's tags (not when the ping named its inbound number).
      */
     public record Claim(
             String reservationUuid,
             long buyerId,
             boolean onlyReservedBuyer,
             java.util.Optional<Hold> hold,
-            TagSet tags) {}
+            TagSet tags,
+            java.util.Optional<Long> publisherId,
+            boolean numberTags) {}
 
     /** What a call arrival asks whether it claims a reservation; the RTB engine answers, exactly once per reservation. */
     @FunctionalInterface

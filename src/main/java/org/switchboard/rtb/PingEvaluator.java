@@ -70,6 +70,7 @@ final class PingEvaluator {
             Optional<Publisher> publisher,
             Optional<String> callerNumber,
             org.switchboard.number.TrackingNumber inbound,
+            boolean inboundNamed,
             Map<String, String> params,
             String tagPrefix,
             Duration timeout) {}
@@ -160,7 +161,9 @@ final class PingEvaluator {
             tags.remove("publisher_id").add("publisher_id", publisherId);
             tags.remove("source_id").add("source_id", publisherId);
         });
-        tags.addAll(ping.inbound().tags()); // as the call will have them (CallTagging)
+        if (!ping.inboundNamed()) {
+            tags.addAll(ping.inbound().tags()); // as the call will have them (CallTagging)
+        }
         tags.remove("campaign_id")
                 .add("campaign_id", Long.toString(ping.campaign().campaign().id()));
         tags.remove("tracking_number").add("tracking_number", ping.inbound().number());

@@ -11,7 +11,8 @@ import org.switchboard.platform.id.AccountId;
  * it or {@code expiresAt} passes. {@code capsHeld}: the buyer's caps already count it (the key adds to caps on
  * reservation, or the publisher confirmed it), so the call must not count it again and an expiry must give the units
  * back. {@code payout} is exact (the publisher's payout as answered, in dollars); {@code seconds} is the conversion
- * buffer answered with it.
+ * buffer answered with it. {@code inboundNamed}: the ping named its inbound number ({@code inbound_number}), so its
+ * call is not tagged with that tracking number's tags (the reference's overridden routing paths).
  */
 public record Reservation(
         String uuid,
@@ -26,6 +27,7 @@ public record Reservation(
         OptionalInt seconds,
         boolean capsHeld,
         boolean routeOnlyToReserved,
+        boolean inboundNamed,
         Instant createdAt,
         Instant expiresAt) {
 
@@ -94,6 +96,7 @@ public record Reservation(
                 seconds,
                 true,
                 routeOnlyToReserved,
+                inboundNamed,
                 createdAt,
                 expiresAt);
     }

@@ -295,6 +295,7 @@ public final class ReservationStore {
 
     private static final int FLAG_CAPS_HELD = 1;
     private static final int FLAG_ROUTE_ONLY_TO_RESERVED = 2;
+    private static final int FLAG_INBOUND_NAMED = 4;
 
     /**
      * {@code account|campaign|key|publisher|buyer|caller|inbound|payout|seconds|flags|createdAt|ttlMillis}: decimal
@@ -314,7 +315,9 @@ public final class ReservationStore {
         line.append('|');
         r.seconds().ifPresent(line::append);
         line.append('|');
-        line.append((r.capsHeld() ? FLAG_CAPS_HELD : 0) | (r.routeOnlyToReserved() ? FLAG_ROUTE_ONLY_TO_RESERVED : 0));
+        line.append((r.capsHeld() ? FLAG_CAPS_HELD : 0)
+                | (r.routeOnlyToReserved() ? FLAG_ROUTE_ONLY_TO_RESERVED : 0)
+                | (r.inboundNamed() ? FLAG_INBOUND_NAMED : 0));
         line.append('|').append(r.createdAt().toEpochMilli());
         line.append('|').append(r.expiresAt().toEpochMilli() - r.createdAt().toEpochMilli());
         return line.toString();
@@ -348,6 +351,7 @@ public final class ReservationStore {
                 seconds.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(seconds)),
                 (flags & FLAG_CAPS_HELD) != 0,
                 (flags & FLAG_ROUTE_ONLY_TO_RESERVED) != 0,
+                (flags & FLAG_INBOUND_NAMED) != 0,
                 Instant.ofEpochMilli(createdAt),
                 Instant.ofEpochMilli(createdAt + ttl));
     }

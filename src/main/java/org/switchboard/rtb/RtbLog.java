@@ -47,7 +47,9 @@ import org.switchboard.tag.TagSet;
  * fails is retried row by row, so one bad row loses no other. A purge deletes rows older than {@link #RETENTION}
  * every {@link #PURGE_EVERY}.
  *
- * <p>Reads are account-scoped: another account's UUID is not found.
+ * <p>Reads are account-scoped: another account's UUID is not found. A read never misses a ping that was answered: a
+ * lookup of one whose row or event is still queued, or a list while any is, first waits for the queue to be written
+ * (one batch window at most).
  */
 public final class RtbLog implements AutoCloseable {
     public static final Duration RETENTION = Duration.ofHours(24);
@@ -61,6 +63,10 @@ public final class RtbLog implements AutoCloseable {
     private final Jdbi jdbi;
     private final Clock clock;
     private final BlockingQueue<Item> queue;
+    /** Pings (by UUID) with a row or an event queued but not written yet: how many of each. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> unwritten =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile long lastDropLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
@@ -137,7 +143,11 @@ public final class RtbLog implements AutoCloseable {
     }
 
     private void offer(Item item) {
+        String uuid = uuidOf(item);
+        // counted before it is queued, so a reader never misses a ping whose answer has been sent
+        unwritten.merge(uuid, 1, Integer::sum);
         if (closing || !(queue.offer(item) || offerWaiting(item))) {
+            written(uuid);
             long total = dropped.incrementAndGet();
             long now = System.nanoTime();
             long last = lastDropLogNanos;
@@ -146,6 +156,20 @@ public final class RtbLog implements AutoCloseable {
                 LOG.warning("RTB log queue full: " + total + " rows dropped so far (is the SQL store down or slow?)");
             }
         }
+    }
+
+    private static String uuidOf(Item item) {
+        return switch (item) {
+            case Insert i -> i.ping().uuid();
+            case Claimed c -> c.reservationUuid();
+            case Confirmation c -> c.reservationUuid();
+            case Expired e -> e.reservationUuid();
+            case Flush f -> throw new IllegalArgumentException("a flush marker is not a ping's");
+        };
+    }
+
+    private void written(String uuid) {
+        unwritten.computeIfPresent(uuid, (k, count) -> count == 1 ? null : count - 1);
     }
 
     /**
@@ -247,6 +271,8 @@ public final class RtbLog implements AutoCloseable {
         for (Item item : batch) {
             if (item instanceof Flush flush) {
                 flush.done().complete(null);
+            } else {
+                written(uuidOf(item));
             }
         }
     }
@@ -476,6 +502,9 @@ public final class RtbLog implements AutoCloseable {
         if (!Reservation.isUuid(uuid)) {
             return Optional.empty();
         }
+        if (unwritten.containsKey(uuid)) {
+            flush(); // answered but still in a batch: the owner looking it up sees it as the publisher did
+        }
         return jdbi.withHandle(
                 handle -> handle.createQuery("SELECT * FROM rtb_pings WHERE account_id = :account AND uuid = :uuid")
                         .bind("account", account.value())
@@ -486,6 +515,9 @@ public final class RtbLog implements AutoCloseable {
 
     /** One page of the account's pings matching {@code filter}, newest first. */
     public Page<RtbPingOut> list(AccountId account, Filter filter, PageRequest page) {
+        if (!unwritten.isEmpty()) {
+            flush(); // every ping answered so far is listed
+        }
         Map<String, Object> binds = new LinkedHashMap<>();
         List<String> conditions = new ArrayList<>(List.of("account_id = :account"));
         binds.put("account", account.value());

@@ -170,6 +170,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                         RtbOut.status(uuid, RtbStatus.NO_TARGET, "the campaign is paused"),
                         RtbStatus.NO_TARGET);
             }
+            boolean named = inboundNamed(key, in);
             PingEvaluator.Evaluation evaluation = evaluator.evaluate(new PingEvaluator.Ping(
                     uuid,
                     account,
@@ -177,11 +178,13 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                     publisher,
                     caller,
                     inbound,
+                    named,
                     in.params(),
                     key.option("tag_prefix", ""),
                     Duration.ofSeconds(key.longOption("timeout_seconds", 5))));
             logged.tags(evaluation.tags()).passthrough(evaluation.passthrough());
-            return choose(uuid, key, campaign, publisher.map(Publisher::id), caller, inbound, evaluation, logged, now);
+            return choose(
+                    uuid, key, campaign, publisher.map(Publisher::id), caller, inbound, named, evaluation, logged, now);
         } finally {
             ticket.close();
             inFlight.remove(uuid);
@@ -196,6 +199,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             Optional<Long> publisherId,
             Optional<String> caller,
             TrackingNumber inbound,
+            boolean inboundNamed,
             PingEvaluator.Evaluation evaluation,
             RtbPing.Builder logged,
             Instant now) {
@@ -223,9 +227,11 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                     ? Optional.of(Money.ZERO)
                     : ConversionPolicy.amounts(criterion.get(), tags, Optional.empty())
                             .payout();
-            OptionalInt seconds = criterion
+            // publishers parse retreaver_seconds from every reserved answer: no duration to reach is 0 seconds
+            OptionalInt seconds = OptionalInt.of(criterion
                     .map(c -> ConversionPolicy.requiredSeconds(c, tags))
-                    .orElse(OptionalInt.empty());
+                    .orElse(OptionalInt.empty())
+                    .orElse(0));
             considered.put(
                     buyer.id(),
                     new RtbPing.ConsideredBuyer(buyer.id(), buyer.name(), true, Optional.empty(), "chosen"));
@@ -253,6 +259,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                     seconds,
                     hold.isPresent(),
                     key.options().path("route_only_to_reserved_target").asBoolean(false),
+                    inboundNamed,
                     now,
                     expiresAt);
             String id = ReservationStore.compact(uuid);
@@ -400,7 +407,11 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         }
         Optional<String> named = in.param("publisher_id").or(() -> in.param("source_id"));
         if (named.isEmpty()) {
-            return Optional.empty();
+            // the reference requires it: without it the ping could only be priced for nobody, at $0
+            throw new ApiException.BadRequest(
+                    "publisher_id",
+                    "publisher_id (or source_id) is required: this key is not bound to a publisher, so the ping must"
+                            + " name the publisher that sends the call");
         }
         return Optional.of(account.publisher(named.get())
                 .orElseThrow(() -> new ApiException.BadRequest(
@@ -452,6 +463,15 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                 .filter(n -> n.accountId().equals(account))
                 .orElseThrow(() -> new ApiException.BadRequest(
                         "inbound_number", e164 + " is not a tracking number of this account"));
+    }
+
+    /**
+     * Whether the ping (or its key) named the inbound number: then neither the ping nor its call is tagged with that
+     * tracking number's tags, as the reference says of {@code inbound_number} (overridden routing paths).
+     */
+    private static boolean inboundNamed(PostbackKey key, PingIn in) {
+        return in.param("inbound_number").isPresent()
+                || !key.option("inbound_number", "").isEmpty();
     }
 
     private static Optional<String> callerNumber(PostbackKey key, PingIn in) {
@@ -606,7 +626,8 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         TagSet tags = live.take(tagsKey(id)).map(TagSet::fromStored).orElse(TagSet.empty());
         log.claimed(r.uuid(), callUuid, now);
         shield.recordClaim(r.keyId());
-        return Optional.of(new RoutingService.Claim(r.uuid(), r.buyerId(), r.routeOnlyToReserved(), hold, tags));
+        return Optional.of(new RoutingService.Claim(
+                r.uuid(), r.buyerId(), r.routeOnlyToReserved(), hold, tags, r.publisherId(), !r.inboundNamed()));
     }
 
     /** Expired reservations: their caps go back and the log says expired, each exactly once (any node). */

@@ -118,7 +118,10 @@ class LeakedKeyIT extends ServerIT {
                             + "&caller_number=%2B13125550170"));
             // a conversion postback for a call that is still ringing (refused), and an RTB ping, well and badly
             responses.add(get(api, "/postbacks/" + conversionKey + "?call_uuid=" + uuid + "&value=10"));
-            responses.add(post(api, "/rtbs.json?key=" + rtbKey + "&caller_number=%2B13125550171&lead=1"));
+            responses.add(post(
+                    api,
+                    "/rtbs.json?key=" + rtbKey + "&publisher_id=" + publisher
+                            + "&caller_number=%2B13125550171&lead=1"));
             responses.add(post(api, "/rtbs.json?key=" + rtbKey + "&caller_number=nonsense"));
             server.wiring().rtbLog().flush();
             responses.add(api.get("/api/v2/postback_logs"));

@@ -45,6 +45,7 @@ class ReservationStoreTest {
                 OptionalInt.of(95),
                 false,
                 true,
+                true,
                 at,
                 at.plusSeconds(ttl));
     }
@@ -69,6 +70,7 @@ class ReservationStoreTest {
                 Optional.empty(),
                 OptionalInt.empty(),
                 true,
+                false,
                 false,
                 T0.plusMillis(1),
                 T0.plusMillis(10_001));

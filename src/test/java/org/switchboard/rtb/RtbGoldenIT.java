@@ -34,7 +34,10 @@ class RtbGoldenIT extends ServerIT {
                 + " \"amount\": 1.173}}");
 
         // when
-        Response ping = s.ping(s.key("{}"), "caller_number=" + RtbSetup.caller().substring(1));
+        Response ping = s.ping(
+                s.key("{}"),
+                "publisher_id=" + s.publisherCid() + "&caller_number="
+                        + RtbSetup.caller().substring(1));
 
         // then
         assertSameShape(ping.json(), golden("reserved.json"));
@@ -54,7 +57,8 @@ class RtbGoldenIT extends ServerIT {
         // when
         Response ping = s.ping(
                 s.key("{\"return_dba\": true}"),
-                "caller_number=" + RtbSetup.caller().substring(1));
+                "publisher_id=" + s.publisherCid() + "&caller_number="
+                        + RtbSetup.caller().substring(1));
 
         // then
         assertSameShape(ping.json(), golden("reserved-with-dba.json"));
@@ -72,7 +76,10 @@ class RtbGoldenIT extends ServerIT {
                 + " \"percent\": 50}}");
 
         // when
-        Response ping = s.ping(s.key("{}"), "caller_number=" + RtbSetup.caller().substring(1));
+        Response ping = s.ping(
+                s.key("{}"),
+                "publisher_id=" + s.publisherCid() + "&caller_number="
+                        + RtbSetup.caller().substring(1));
 
         // then
         JsonNode golden = golden("rejected.json");

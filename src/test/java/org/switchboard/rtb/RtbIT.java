@@ -158,8 +158,9 @@ class RtbIT extends ServerIT {
     }
 
     @Test
-    void theInboundNumbersTagsShouldCountForTheBuyersAsTheyWillForTheCall() {
-        // given: a tracking number tagged ad:tv and a buyer that takes only calls from TV ads
+    void aNamedInboundNumbersTagsShouldNotCountForTheBuyersAsTheyWillNotTagTheCall() {
+        // given: a tracking number tagged ad:tv and a buyer that takes only calls from TV ads; the reference says of
+        // inbound_number "this will not tag the call with any tags present on the tracking number" (002)
         RtbSetup s = setup();
         String tvNumber = RtbSetup.trackingNumber(engine);
         Response number = s.api()
@@ -174,17 +175,19 @@ class RtbIT extends ServerIT {
 
         // when
         Response onTheTvNumber = s.ping(
-                key, "caller_number=" + RtbSetup.caller().substring(1) + "&inbound_number=" + tvNumber.substring(1));
+                key,
+                "publisher_id=" + s.publisherCid() + "&caller_number="
+                        + RtbSetup.caller().substring(1) + "&inbound_number=" + tvNumber.substring(1));
         Response onTheOther = s.ping(
                 key,
-                "caller_number=" + RtbSetup.caller().substring(1) + "&inbound_number="
+                "publisher_id=" + s.publisherCid() + "&caller_number="
+                        + RtbSetup.caller().substring(1) + "&inbound_number="
                         + s.number().substring(1));
 
         // then
         assertThat(onTheTvNumber.json().path("status").asText())
                 .as(onTheTvNumber.toString())
-                .isEqualTo("reserved");
-        assertThat(onTheTvNumber.json().path("inbound_number").asText()).isEqualTo(tvNumber);
+                .isEqualTo("target_disqualified");
         assertThat(onTheOther.json().path("status").asText()).isEqualTo("target_disqualified");
     }
 
@@ -197,8 +200,11 @@ class RtbIT extends ServerIT {
         String key = s.key("{}");
 
         // when
-        Response withoutZip = s.ping(key, "caller_number=" + RtbSetup.caller().substring(1));
-        Response withZip = s.ping(key, "caller_number=" + RtbSetup.caller().substring(1) + "&caller_zip=10001");
+        String publisher = "publisher_id=" + s.publisherCid() + "&";
+        Response withoutZip =
+                s.ping(key, publisher + "caller_number=" + RtbSetup.caller().substring(1));
+        Response withZip =
+                s.ping(key, publisher + "caller_number=" + RtbSetup.caller().substring(1) + "&caller_zip=10001");
 
         // then
         assertThat(withoutZip.json().path("status").asText()).isEqualTo("target_disqualified");

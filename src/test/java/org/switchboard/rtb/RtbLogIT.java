@@ -82,6 +82,7 @@ class RtbLogIT extends ServerIT {
                 OptionalInt.of(95),
                 false,
                 false,
+                false,
                 at,
                 at.plusSeconds(15));
         RtbPing ping = RtbPing.builder(

@@ -239,11 +239,14 @@ class RtbStatusIT extends ServerIT {
 
         // when
         Response noCaller = s.ping(key, "publisher_id=" + s.publisherCid());
-        Response badCaller = s.ping(key, "caller_number=nonsense");
+        Response badCaller = s.ping(key, "publisher_id=" + s.publisherCid() + "&caller_number=nonsense");
         Response badPublisher = s.ping(key, "publisher_id=nobody&caller_number=3125550000");
-        Response badInbound = s.ping(key, "caller_number=3125550000&inbound_number=%2B12125550000");
-        Response badJson = s.pingJson(key, "{\"caller_number\": {\"nested\": 1}}");
+        Response badInbound = s.ping(
+                key, "publisher_id=" + s.publisherCid() + "&caller_number=3125550000&inbound_number=%2B12125550000");
+        Response badJson =
+                s.pingJson(key, "{\"publisher_id\": \"" + s.publisherCid() + "\", \"caller_number\": {\"nested\": 1}}");
         Response unknownKey = s.ping("not-a-key", "caller_number=3125550000");
+        Response noPublisher = s.ping(key, "caller_number=3125550000");
         s.api().patch("/api/v2/postback_keys/" + keyId, "{\"paused\": true}");
         Response paused = s.ping(key, "caller_number=3125550000");
         s.api().patch("/api/v2/postback_keys/" + keyId, "{\"paused\": false}");
@@ -259,6 +262,12 @@ class RtbStatusIT extends ServerIT {
         assertRefused(unknownKey, 401, "key is not a valid postback key", null);
         assertRefused(paused, 403, "this key is paused", null);
         assertRefused(featureOff, 403, "real time bidding is not enabled on this account", null);
+        assertRefused(
+                noPublisher,
+                400,
+                "publisher_id (or source_id) is required: this key is not bound to a publisher, so the ping must"
+                        + " name the publisher that sends the call",
+                "publisher_id");
     }
 
     private static void assertRefused(Response response, int status, String info, String field) {
