@@ -48,6 +48,8 @@ import org.switchboard.platform.http.HealthRoutes;
 import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.InMemoryLiveState;
+import org.switchboard.platform.live.LiveState;
+import org.switchboard.platform.live.RedisLiveState;
 import org.switchboard.platform.outbound.AddressPolicy;
 import org.switchboard.platform.outbound.OutboundHttp;
 import org.switchboard.platform.secret.SecretBox;
@@ -105,12 +107,21 @@ public final class Wiring implements AutoCloseable {
     private final RtbService rtb;
     private final RtbConfigCache rtbCache;
     private final ConfigChanges changes = new ConfigChanges();
+    private final LiveState live;
 
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
         this.config = config;
         this.database = Database.open(
                 config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.databasePoolSize());
+        try {
+            // one live state for caps, reservations and the ping shield, so a reservation and a call share counters;
+            // in Redis when several nodes must share them
+            this.live = liveState(config, clock);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
         try {
             var jdbi = database.jdbi();
             this.accounts = new AccountRepository(jdbi, clock);
@@ -150,8 +161,6 @@ public final class Wiring implements AutoCloseable {
             // conversions are decided when a call ends and start its post-call webhooks; they read calls back later
             this.conversions = new ConversionService(
                     conversionCriteria, callConversions, callRecords, webhookHooks, this::liveCall, clock);
-            // one live state for caps, reservations and the ping shield, so a reservation and a call share counters
-            var live = new InMemoryLiveState(clock);
             // calls claim the reservations of RTB pings; the RTB engine is built later, from this routing
             var routingService = new RoutingService(
                     buyers,
@@ -351,7 +360,7 @@ public final class Wiring implements AutoCloseable {
             config.plivoAuthToken()
                     .ifPresent(token -> new PlivoRoutes(calls, token, config.publicApiUrl()).register(routing));
             new OpenApiRoutes().register(routing);
-            new HealthRoutes(database).register(routing);
+            new HealthRoutes(database, live).register(routing);
             routing.any(HttpErrors::notFound);
 
             this.server = WebServer.builder()
@@ -370,8 +379,26 @@ public final class Wiring implements AutoCloseable {
             }
             this.firstStartBanner = FirstAccount.ensure(config, accounts, services);
         } catch (RuntimeException e) {
+            closeLive();
             database.close();
             throw e;
+        }
+    }
+
+    private static LiveState liveState(SwitchboardConfig config, Clock clock) {
+        return config.redis()
+                .<LiveState>map(redis -> new RedisLiveState(redis.url(), redis.prefix(), redis.timeout()))
+                .orElseGet(() -> new InMemoryLiveState(clock));
+    }
+
+    private void closeLive() {
+        if (live instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                java.util.logging.Logger.getLogger(Wiring.class.getName())
+                        .log(java.util.logging.Level.WARNING, "closing the live state failed", e);
+            }
         }
     }
 
@@ -479,6 +506,7 @@ public final class Wiring implements AutoCloseable {
         rtbLog.close();
         webhookHooks.close();
         outbound.close();
+        closeLive();
         database.close();
     }
 }

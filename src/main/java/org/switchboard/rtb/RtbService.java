@@ -25,6 +25,7 @@ import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
+import org.switchboard.platform.live.LiveStateUnavailable;
 import org.switchboard.platform.money.Money;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.time.IsoMillis;
@@ -127,6 +128,13 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         }
         try {
             return ping(uuid, key, in, now);
+        } catch (LiveStateUnavailable e) {
+            // Redis is slow or down: a clear refusal now beats a ping that hangs past the publisher's own timeout
+            LOG.warning(() -> "RTB ping " + uuid + " refused: " + e.getMessage());
+            return new Answer(
+                    503,
+                    RtbOut.status(
+                            uuid, RtbStatus.REJECTED, "temporarily unable to reserve: the live state is unavailable"));
         } catch (ApiException e) {
             Answer refused = refused(uuid, e);
             log.record(RtbPing.builder(

@@ -117,10 +117,7 @@ public final class ConfigLoader {
                 }
             });
             int poolSize = integer("database_pool_size", 1, 500);
-            Optional<String> redisUrl = optional("redis_url");
-            redisUrl.ifPresent(url -> problems.add(envName("redis_url")
-                    + ": shared live state in Redis is not available in this version yet; leave it empty to keep live"
-                    + " state in memory (one node)"));
+            Optional<RedisSettings> redis = redis();
             // a server started on another port shows its own address in key URLs unless told otherwise
             String apiUrl =
                     optional("public_api_url").isPresent() ? httpUrl("public_api_url") : "http://localhost:" + port;
@@ -175,7 +172,7 @@ public final class ConfigLoader {
                     optional("database_user"),
                     optional("database_password"),
                     poolSize,
-                    redisUrl,
+                    redis,
                     apiUrl,
                     rtbUrl,
                     dataUrl,
@@ -195,6 +192,29 @@ public final class ConfigLoader {
                     firstName,
                     firstKey,
                     demo);
+        }
+
+        /** Live state in Redis when a URL is set: its scheme, key prefix and command timeout checked. */
+        private Optional<RedisSettings> redis() {
+            Optional<String> url = optional("redis_url");
+            String prefix = text("redis_prefix");
+            if (prefix.length() > 64 || prefix.chars().anyMatch(c -> c <= ' ' || c == '{' || c == '}')) {
+                problems.add(envName("redis_prefix") + ": at most 64 characters, without spaces or braces");
+            }
+            int timeoutMillis = integer("redis_timeout_ms", 10, 60_000);
+            if (url.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                URI uri = new URI(url.get());
+                if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
+                    // never echo the URL: it may hold a password
+                    problems.add(envName("redis_url") + ": must be redis://host:port or rediss://host:port");
+                }
+            } catch (URISyntaxException e) {
+                problems.add(envName("redis_url") + ": is not a URL");
+            }
+            return Optional.of(new RedisSettings(url.get(), prefix, java.time.Duration.ofMillis(timeoutMillis)));
         }
 
         private String text(String key) {

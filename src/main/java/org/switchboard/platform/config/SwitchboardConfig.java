@@ -17,7 +17,7 @@ public record SwitchboardConfig(
         Optional<String> databaseUser,
         Optional<String> databasePassword,
         int databasePoolSize,
-        Optional<String> redisUrl,
+        Optional<RedisSettings> redis,
         String publicApiUrl,
         String publicRtbUrl,
         String publicDataUrl,

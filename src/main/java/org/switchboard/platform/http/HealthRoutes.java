@@ -4,19 +4,23 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import java.util.Map;
 import org.switchboard.platform.db.Database;
+import org.switchboard.platform.live.LiveState;
 
 /**
  * Probes for load balancers and orchestrators: {@code /health} answers while the process serves HTTP (it touches
  * nothing else, so it is also the raw-server baseline of the load benchmarks); {@code /ready} also checks that the
- * SQL store answers, with 503 when it does not.
+ * SQL store and the live state (Redis, when several nodes share it) answer, with 503 when either does not, so a load
+ * balancer takes the node out.
  */
 public final class HealthRoutes {
     private static final byte[] OK = Json.write(Map.of("status", "ok"));
 
     private final Database database;
+    private final LiveState live;
 
-    public HealthRoutes(Database database) {
+    public HealthRoutes(Database database, LiveState live) {
         this.database = database;
+        this.live = live;
     }
 
     public void register(HttpRules rules) {
@@ -25,13 +29,13 @@ public final class HealthRoutes {
             res.send(OK);
         });
         rules.get("/ready", (req, res) -> {
-            if (database.isReachable()) {
-                Http.ok(
-                        res,
-                        Map.of("status", "ok", "store", database.engine().name().toLowerCase(java.util.Locale.ROOT)));
-            } else {
-                Http.send(res, Status.SERVICE_UNAVAILABLE_503, Map.of("status", "unavailable", "store", "unreachable"));
-            }
+            boolean store = database.isReachable();
+            boolean liveState = live.reachable();
+            Map<String, String> body = new java.util.LinkedHashMap<>();
+            body.put("status", store && liveState ? "ok" : "unavailable");
+            body.put("store", store ? database.engine().name().toLowerCase(java.util.Locale.ROOT) : "unreachable");
+            body.put("live_state", liveState ? live.engine() : "unreachable");
+            Http.send(res, store && liveState ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
         });
     }
 }

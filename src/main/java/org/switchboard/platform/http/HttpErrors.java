@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.switchboard.platform.live.LiveStateUnavailable;
 
 /**
  * The one place where failures become responses: {@link ApiException}s become their status with the JSON error
@@ -29,7 +30,20 @@ public final class HttpErrors {
 
     public static void register(HttpRouting.Builder routing) {
         routing.error(ApiException.class, HttpErrors::apiError);
+        routing.error(LiveStateUnavailable.class, HttpErrors::liveStateUnavailable);
         routing.error(Throwable.class, HttpErrors::unexpected);
+    }
+
+    /** Redis (the shared live state) did not answer in time: the request can be sent again, to this node or another. */
+    private static void liveStateUnavailable(
+            ServerRequest request, ServerResponse response, LiveStateUnavailable error) {
+        LOG.warning(() -> "live state unavailable for " + request.prologue().method() + " "
+                + redactPathKeys(request.path().path()) + ": " + error.getMessage());
+        response.header(io.helidon.http.HeaderNames.RETRY_AFTER, "1");
+        Http.send(
+                response,
+                Status.SERVICE_UNAVAILABLE_503,
+                body("unavailable", "the shared live state did not answer in time; try again", null));
     }
 
     /** Routes nothing else matched: a JSON 404 rather than the server's plain-text one. */

@@ -73,16 +73,17 @@ public final class InMemoryLiveState implements LiveState {
 
     @Override
     public OptionalInt tryAcquire(List<Counter> counters) {
+        Map<String, Long> seeds = seedsOfAbsent(counters);
         lock.lock();
         try {
             Instant now = sweep();
             for (int i = 0; i < counters.size(); i++) {
-                if (entry(counters.get(i), now).value >= counters.get(i).limit()) {
+                if (entry(counters.get(i), now, seeds).value >= counters.get(i).limit()) {
                     return OptionalInt.of(i);
                 }
             }
             for (Counter counter : counters) {
-                entry(counter, now).value++;
+                entry(counter, now, seeds).value++;
             }
             return OptionalInt.empty();
         } finally {
@@ -90,14 +91,17 @@ public final class InMemoryLiveState implements LiveState {
         }
     }
 
+    /** Gives a unit back to each counter that exists; an absent (or ended) counter is not created by a release. */
     @Override
     public void release(List<Counter> counters) {
         lock.lock();
         try {
             Instant now = sweep();
             for (Counter counter : counters) {
-                Entry entry = entry(counter, now);
-                entry.value = Math.max(0, entry.value - 1);
+                Entry entry = keyToEntry.get(counter.key());
+                if (entry != null && entry.expiresAt.isAfter(now)) {
+                    entry.value = Math.max(0, entry.value - 1);
+                }
             }
         } finally {
             lock.unlock();
@@ -106,18 +110,48 @@ public final class InMemoryLiveState implements LiveState {
 
     @Override
     public long current(Counter counter) {
+        Map<String, Long> seeds = seedsOfAbsent(List.of(counter));
         lock.lock();
         try {
-            return entry(counter, sweep()).value;
+            return entry(counter, sweep(), seeds).value;
         } finally {
             lock.unlock();
         }
     }
 
-    private Entry entry(Counter counter, Instant now) {
+    /**
+     * The starting values of the counters not held yet, read from their source (SQL) without the lock, so a slow
+     * read never holds up pings on other counters; when two threads seed one counter, the first to store it wins.
+     */
+    private Map<String, Long> seedsOfAbsent(List<Counter> counters) {
+        List<Counter> absent = new ArrayList<>();
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            for (Counter counter : counters) {
+                Entry entry = keyToEntry.get(counter.key());
+                if (entry == null || !entry.expiresAt.isAfter(now)) {
+                    absent.add(counter);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (absent.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> seeds = new HashMap<>();
+        for (Counter counter : absent) {
+            seeds.put(counter.key(), counter.seed().getAsLong());
+        }
+        return seeds;
+    }
+
+    /** The counter's entry, created from its seed (or 0 for one that ended while its seed was read) when absent. */
+    private Entry entry(Counter counter, Instant now, Map<String, Long> seeds) {
         Entry entry = keyToEntry.get(counter.key());
         if (entry == null || !entry.expiresAt.isAfter(now)) {
-            entry = new Entry(counter.seed().getAsLong(), counter.expiresAt());
+            entry = new Entry(seeds.getOrDefault(counter.key(), 0L), counter.expiresAt());
             keyToEntry.put(counter.key(), entry);
         }
         return entry;

@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * one reservation. One implementation keeps it in memory for a single node; a Redis one lets several nodes share it.
  *
  * <p>The value and schedule operations are chosen so that each is one Redis command (named on each method), so the
- * Redis implementation is a thin translation. Keys and values are strings; a key holds either a value or a count
+ * Redis implementation is a thin translation. An implementation that cannot reach its store throws
+ * {@link LiveStateUnavailable}. Keys and values are strings; a key holds either a value or a count
  * ({@link #increment}), never both. An expired key reads as absent.
  */
 public interface LiveState {
@@ -84,4 +85,14 @@ public interface LiveState {
      * in one script (or {@code ZPOPMIN} and a re-add of what is not yet due).
      */
     List<String> takeDue(String queue, Instant now, int max);
+
+    /** Whether the store answers now (the readiness probe); state held in this process always does. */
+    default boolean reachable() {
+        return true;
+    }
+
+    /** Where the state lives, for the readiness probe: {@code memory} or {@code redis}. */
+    default String engine() {
+        return "memory";
+    }
 }

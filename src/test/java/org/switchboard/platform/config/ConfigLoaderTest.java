@@ -16,7 +16,7 @@ class ConfigLoaderTest {
         assertThat(config.bindAddress()).isEqualTo("127.0.0.1");
         assertThat(config.jdbcUrl())
                 .isEqualTo("jdbc:sqlite:" + Path.of("./data").resolve("switchboard.db"));
-        assertThat(config.redisUrl()).isEmpty();
+        assertThat(config.redis()).isEmpty();
         assertThat(config.demoData()).isFalse();
         assertThat(config.firstAccountName()).isEqualTo("Demo Company");
     }

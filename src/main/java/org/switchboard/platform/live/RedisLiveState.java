@@ -1,0 +1,315 @@
+package org.switchboard.platform.live;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
+
+/**
+ * Live state in Redis, shared by every node of a deployment.
+ *
+ * <p>Every compound operation is one server-side step: a Lua script (loaded once, run by its digest) or a single
+ * command, so two nodes can never both take the last unit of a cap or both claim one value. Keys are
+ * {@code PREFIX + key}; cap counters are {@code PREFIX + "{caps}" + key}, one hash tag for all of them, so a script
+ * over a buyer's and its groups' counters touches one slot of a Redis Cluster.
+ *
+ * <p>Counters are seeded from the SQL record when first used: the seed is read without any lock and stored with set-if
+ * -absent, so a slow SQL read never holds other pings up, and two nodes seeding at once keep the first value. Giving a
+ * unit back never creates an absent counter.
+ *
+ * <p>Expiry is Redis's own clock ({@code PX} for TTLs, {@code PXAT} for the end of a cap window). Commands are
+ * pipelined over one connection by the client; each waits at most the configured timeout, and a command that fails for
+ * want of Redis throws {@link LiveStateUnavailable}. While disconnected, commands are refused at once rather than
+ * queued, so a node without Redis answers quickly (and {@code /ready} takes it out of the load balancer).
+ */
+public final class RedisLiveState implements LiveState, AutoCloseable {
+    private static final String ACQUIRE = """
+            for i = 1, #KEYS do
+              local v = tonumber(redis.call('GET', KEYS[i]) or '0')
+              if v >= tonumber(ARGV[2 * i - 1]) then return i - 1 end
+            end
+            for i = 1, #KEYS do
+              redis.call('INCR', KEYS[i])
+              local at = ARGV[2 * i]
+              if at ~= '0' and redis.call('PTTL', KEYS[i]) == -1 then redis.call('PEXPIREAT', KEYS[i], at) end
+            end
+            return -1
+            """;
+    private static final String RELEASE = """
+            for i = 1, #KEYS do
+              local v = tonumber(redis.call('GET', KEYS[i]) or '0')
+              if v > 0 then redis.call('DECR', KEYS[i]) end
+            end
+            return 0
+            """;
+    private static final String REPLACE = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+              return 1
+            end
+            return 0
+            """;
+    private static final String DELETE_IF_EQUALS = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
+            """;
+    private static final String INCREMENT = """
+            local n = redis.call('INCR', KEYS[1])
+            if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            return n
+            """;
+    private static final String TAKE_DUE = """
+            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
+            return due
+            """;
+
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisCommands<String, String> redis;
+    private final String prefix;
+    private final java.util.Map<String, String> scriptToDigest = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Connects to {@code url} ({@code redis://[:password@]host:port[/db]}, {@code rediss://} for TLS); every command
+     * waits at most {@code timeout}. Fails with {@link LiveStateUnavailable} when Redis cannot be reached now.
+     */
+    public RedisLiveState(String url, String prefix, Duration timeout) {
+        this.prefix = prefix;
+        RedisURI uri = RedisURI.create(url);
+        uri.setTimeout(timeout);
+        this.client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .autoReconnect(true)
+                .build());
+        try {
+            this.connection = client.connect();
+        } catch (RedisException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            throw new LiveStateUnavailable("Redis at " + uri.getHost() + ":" + uri.getPort() + " cannot be reached", e);
+        }
+        this.redis = connection.sync();
+        call(redis::ping);
+    }
+
+    @Override
+    public OptionalInt tryAcquire(List<Counter> counters) {
+        if (counters.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        String[] keys = counterKeys(counters);
+        seedAbsent(counters, keys);
+        String[] args = new String[counters.size() * 2];
+        for (int i = 0; i < counters.size(); i++) {
+            args[2 * i] = Long.toString(counters.get(i).limit());
+            args[2 * i + 1] = Long.toString(endMillis(counters.get(i)));
+        }
+        long full = this.<Long>script(ACQUIRE, ScriptOutputType.INTEGER, keys, args);
+        return full < 0 ? OptionalInt.empty() : OptionalInt.of((int) full);
+    }
+
+    @Override
+    public void release(List<Counter> counters) {
+        if (!counters.isEmpty()) {
+            this.<Long>script(RELEASE, ScriptOutputType.INTEGER, counterKeys(counters));
+        }
+    }
+
+    @Override
+    public long current(Counter counter) {
+        String key = counterKey(counter);
+        String value = call(() -> redis.get(key));
+        if (value == null) {
+            seed(counter, key);
+            value = call(() -> redis.get(key));
+        }
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    /** Seeds the counters that do not exist yet from their SQL source, outside any lock: set-if-absent keeps a race's first. */
+    private void seedAbsent(List<Counter> counters, String[] keys) {
+        List<io.lettuce.core.KeyValue<String, String>> values = call(() -> redis.mget(keys));
+        for (int i = 0; i < counters.size(); i++) {
+            if (!values.get(i).hasValue()) {
+                seed(counters.get(i), keys[i]);
+            }
+        }
+    }
+
+    private void seed(Counter counter, String key) {
+        long start = counter.seed().getAsLong();
+        long end = endMillis(counter);
+        SetArgs args = end == 0 ? SetArgs.Builder.nx() : SetArgs.Builder.nx().pxAt(end);
+        call(() -> redis.set(key, Long.toString(start), args));
+    }
+
+    /** The counter's end in epoch milliseconds, or 0 for one without an end (concurrency, the hard cap). */
+    private static long endMillis(Counter counter) {
+        return counter.expiresAt().equals(Instant.MAX) ? 0 : counter.expiresAt().toEpochMilli();
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, String value, Duration ttl) {
+        long millis = ttlMillis(ttl);
+        return "OK"
+                .equals(call(() ->
+                        redis.set(prefix + key, value, SetArgs.Builder.nx().px(millis))));
+    }
+
+    @Override
+    public void put(String key, String value, Duration ttl) {
+        long millis = ttlMillis(ttl);
+        call(() -> redis.set(prefix + key, value, SetArgs.Builder.px(millis)));
+    }
+
+    @Override
+    public boolean replace(String key, String expected, String value, Duration ttl) {
+        long millis = ttlMillis(ttl);
+        long replaced = this.<Long>script(
+                REPLACE, ScriptOutputType.INTEGER, new String[] {prefix + key}, expected, value, Long.toString(millis));
+        return replaced == 1;
+    }
+
+    @Override
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(call(() -> redis.get(prefix + key)));
+    }
+
+    @Override
+    public Optional<String> take(String key) {
+        return Optional.ofNullable(call(() -> redis.getdel(prefix + key)));
+    }
+
+    @Override
+    public void delete(String key) {
+        call(() -> redis.del(prefix + key));
+    }
+
+    @Override
+    public boolean deleteIfEquals(String key, String expected) {
+        long deleted =
+                this.<Long>script(DELETE_IF_EQUALS, ScriptOutputType.INTEGER, new String[] {prefix + key}, expected);
+        return deleted == 1;
+    }
+
+    @Override
+    public long increment(String key, Duration ttl) {
+        long millis = ttlMillis(ttl);
+        try {
+            return this.<Long>script(
+                    INCREMENT, ScriptOutputType.INTEGER, new String[] {prefix + key}, Long.toString(millis));
+        } catch (RedisCommandExecutionException e) {
+            throw new IllegalStateException("live-state key " + key + " holds a value, not a count", e);
+        }
+    }
+
+    @Override
+    public void schedule(String queue, String member, Instant at) {
+        call(() -> redis.zadd(prefix + queue, (double) at.toEpochMilli(), member));
+    }
+
+    @Override
+    public List<String> takeDue(String queue, Instant now, int max) {
+        List<String> due = this.<List<String>>script(
+                TAKE_DUE,
+                ScriptOutputType.MULTI,
+                new String[] {prefix + queue},
+                Long.toString(now.toEpochMilli()),
+                Integer.toString(max));
+        return List.copyOf(due);
+    }
+
+    @Override
+    public boolean reachable() {
+        try {
+            return "PONG".equals(redis.ping());
+        } catch (RedisException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String engine() {
+        return "redis";
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    private String[] counterKeys(List<Counter> counters) {
+        String[] keys = new String[counters.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = counterKey(counters.get(i));
+        }
+        return keys;
+    }
+
+    private String counterKey(Counter counter) {
+        return prefix + "{caps}" + counter.key();
+    }
+
+    private static long ttlMillis(Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("a live-state TTL must be positive, not " + ttl);
+        }
+        return Math.max(1, ttl.toMillis());
+    }
+
+    /** Runs a script by its digest, loading it when this Redis does not know it yet (first use, or after a restart). */
+    private <T> T script(String script, ScriptOutputType type, String[] keys, String... args) {
+        String digest = scriptToDigest.computeIfAbsent(script, s -> call(() -> redis.scriptLoad(s)));
+        try {
+            return call(() -> redis.evalsha(digest, type, keys, args));
+        } catch (LiveStateUnavailable e) {
+            if (!(e.getCause() instanceof RedisNoScriptException)) {
+                throw e;
+            }
+            String reloaded = call(() -> redis.scriptLoad(script));
+            scriptToDigest.put(script, reloaded);
+            return call(() -> redis.evalsha(reloaded, type, keys, args));
+        }
+    }
+
+    /**
+     * One command, with Redis's own refusals (a wrong type, an error in a script) passed on as they are and every
+     * failure to get an answer (timeout, connection lost, refused while disconnected) as {@link LiveStateUnavailable}.
+     */
+    private static <T> T call(Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (RedisNoScriptException e) {
+            throw new LiveStateUnavailable("Redis does not know a script yet", e);
+        } catch (RedisCommandExecutionException e) {
+            throw e;
+        } catch (RedisException e) {
+            throw new LiveStateUnavailable("Redis did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every key of this deployment's prefix is removed (tests only: a fresh state on a shared Redis). */
+    void clearForTests() {
+        List<String> keys = new ArrayList<>(call(() -> redis.keys(prefix + "*")));
+        if (!keys.isEmpty()) {
+            call(() -> redis.del(keys.toArray(String[]::new)));
+        }
+    }
+}
