@@ -118,7 +118,19 @@ public final class Wiring implements AutoCloseable {
             // one live state for caps, reservations and the ping shield, so a reservation and a call share counters;
             // in Redis when several nodes must share them
             this.live = liveState(config, clock);
+            if (live instanceof RedisLiveState redis) {
+                // every node's configuration caches hear of every node's admin writes at once
+                String node = java.util.UUID.randomUUID().toString();
+                redis.subscribe(CHANGES_CHANNEL, message -> {
+                    int bar = message.indexOf('|');
+                    if (bar > 0 && !message.substring(0, bar).equals(node)) {
+                        changes.received(message.substring(bar + 1));
+                    }
+                });
+                changes.sendTo(kind -> redis.publish(CHANGES_CHANNEL, node + "|" + kind));
+            }
         } catch (RuntimeException e) {
+            closeLive();
             database.close();
             throw e;
         }
@@ -384,6 +396,9 @@ public final class Wiring implements AutoCloseable {
             throw e;
         }
     }
+
+    /** The Redis channel on which nodes tell each other of configuration changes: {@code nodeId|kind}. */
+    private static final String CHANGES_CHANNEL = "config-changes";
 
     private static LiveState liveState(SwitchboardConfig config, Clock clock) {
         return config.redis()

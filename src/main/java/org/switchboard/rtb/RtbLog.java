@@ -225,8 +225,11 @@ public final class RtbLog implements AutoCloseable {
         List<Item> batch = new ArrayList<>(MAX_BATCH);
         while (!closing || !queue.isEmpty()) {
             try {
-                Item first = queue.poll(1, TimeUnit.SECONDS);
+                Item first = queue.poll(retries.isEmpty() ? 1_000 : RETRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    if (!retries.isEmpty()) {
+                        write(batch);
+                    }
                     continue;
                 }
                 batch.add(first);
@@ -250,24 +253,38 @@ public final class RtbLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Claims and confirmations whose ping's row was not there yet, with when they first missed it: with several nodes
+     * the call that claims a reservation may be logged by another node before the node that answered the ping has
+     * written its row. They are tried again with every batch (at least every {@link #RETRY_EVERY}) for
+     * {@link #RETRY_FOR}. Only the writer thread touches this.
+     */
+    private final Map<Item, Long> retries = new LinkedHashMap<>();
+
+    static final Duration RETRY_EVERY = Duration.ofMillis(100);
+    static final Duration RETRY_FOR = Duration.ofSeconds(30);
+
     private void write(List<Item> batch) {
-        List<Item> rows =
-                batch.stream().filter(item -> !(item instanceof Flush)).toList();
+        List<Item> rows = new ArrayList<>(retries.keySet());
+        batch.stream().filter(item -> !(item instanceof Flush)).forEach(rows::add);
+        List<Item> missed = new ArrayList<>();
         try {
             if (!rows.isEmpty()) {
-                jdbi.useTransaction(handle -> writeAllOrFail(handle, rows));
+                missed = jdbi.inTransaction(handle -> writeAllOrFail(handle, rows));
             }
         } catch (RuntimeException e) {
             // one bad row must not lose the others, and nothing may end this thread: retry row by row
+            missed = new ArrayList<>();
             for (Item row : rows) {
                 try {
-                    jdbi.useTransaction(handle -> writeAllOrFail(handle, List.of(row)));
+                    missed.addAll(jdbi.inTransaction(handle -> writeAllOrFail(handle, List.of(row))));
                 } catch (RuntimeException single) {
                     failed.incrementAndGet();
                     LOG.log(Level.WARNING, "an RTB log row could not be written", single);
                 }
             }
         }
+        keepForRetry(missed);
         for (Item item : batch) {
             if (item instanceof Flush flush) {
                 flush.done().complete(null);
@@ -277,11 +294,28 @@ public final class RtbLog implements AutoCloseable {
         }
     }
 
+    private void keepForRetry(List<Item> missed) {
+        long now = System.nanoTime();
+        Map<Item, Long> kept = new LinkedHashMap<>();
+        for (Item item : missed) {
+            long since = retries.getOrDefault(item, now);
+            if (now - since < RETRY_FOR.toNanos()) {
+                kept.put(item, since);
+            } else {
+                failed.incrementAndGet();
+                LOG.warning("an RTB log event found no ping row for " + RETRY_FOR.toSeconds() + " s; dropped");
+            }
+        }
+        retries.clear();
+        retries.putAll(kept);
+    }
+
     /**
      * Writes a batch in the caller's transaction with plain JDBC batches: the log takes a row per ping, and binding
      * positional parameters costs a fraction of binding named ones (this runs on the same cores as the pings).
+     * Returns the claims and confirmations that found no row of their ping.
      */
-    private static void writeAll(Handle handle, List<Item> rows) throws SQLException {
+    private static List<Item> writeAll(Handle handle, List<Item> rows) throws SQLException {
         java.sql.Connection connection = handle.getConnection();
         try (java.sql.PreparedStatement inserts = connection.prepareStatement("""
                 INSERT INTO rtb_pings (uuid, account_id, key_id, key_name, campaign_id, publisher_id, caller_number,
@@ -340,6 +374,8 @@ public final class RtbLog implements AutoCloseable {
                         UPDATE rtb_pings SET expired_at = ?, final_status = 'expired'
                         WHERE uuid = ? AND (final_status IS NULL OR final_status = 'confirmed')""")) {
             int[] counts = new int[3];
+            List<Item> confirmed = new ArrayList<>();
+            List<Item> claimed = new ArrayList<>();
             for (Item item : rows) {
                 switch (item) {
                     case Confirmation c -> {
@@ -348,6 +384,7 @@ public final class RtbLog implements AutoCloseable {
                         confirmations.setString(3, c.answer().word());
                         confirmations.setString(4, c.reservationUuid());
                         confirmations.addBatch();
+                        confirmed.add(c);
                         counts[0]++;
                     }
                     case Claimed c -> {
@@ -355,6 +392,7 @@ public final class RtbLog implements AutoCloseable {
                         claims.setString(2, c.callUuid());
                         claims.setString(3, c.reservationUuid());
                         claims.addBatch();
+                        claimed.add(c);
                         counts[1]++;
                     }
                     case Expired e -> {
@@ -371,22 +409,33 @@ public final class RtbLog implements AutoCloseable {
                     }
                 }
             }
+            List<Item> missed = new ArrayList<>();
             if (counts[0] > 0) {
-                confirmations.executeBatch();
+                missed(confirmations.executeBatch(), confirmed, missed);
             }
             if (counts[1] > 0) {
-                claims.executeBatch();
+                missed(claims.executeBatch(), claimed, missed);
             }
             if (counts[2] > 0) {
                 expiries.executeBatch();
+            }
+            return missed;
+        }
+    }
+
+    /** The items whose update changed no row (a driver that does not count, answering a negative number, did write). */
+    private static void missed(int[] updated, List<Item> items, List<Item> missed) {
+        for (int i = 0; i < updated.length && i < items.size(); i++) {
+            if (updated[i] == 0) {
+                missed.add(items.get(i));
             }
         }
     }
 
     /** {@link #writeAll}, failing like JDBI does (unchecked), so the batch is retried row by row. */
-    private static void writeAllOrFail(Handle handle, List<Item> rows) {
+    private static List<Item> writeAllOrFail(Handle handle, List<Item> rows) {
         try {
-            writeAll(handle, rows);
+            return writeAll(handle, rows);
         } catch (SQLException e) {
             throw new IllegalStateException("writing the RTB log failed", e);
         }

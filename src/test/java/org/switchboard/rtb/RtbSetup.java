@@ -57,6 +57,12 @@ public record RtbSetup(Api api, Calls calls, long campaign, long publisher, Stri
                 .build());
     }
 
+    /** The same set-up, sent to another node of the deployment. */
+    RtbSetup at(String otherBase) {
+        Api other = api.at(otherBase);
+        return new RtbSetup(other, new Calls(other), campaign, publisher, publisherCid, number);
+    }
+
     /** A new account's RTB set-up: the feature on, a campaign, a publisher and its tracking number. */
     public static RtbSetup create(Api api, Engine engine) {
         api.patch("/api/v2/account", "{\"features\": {\"real_time_bidding\": true}}");

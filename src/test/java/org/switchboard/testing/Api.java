@@ -24,6 +24,11 @@ public final class Api {
         this.accountId = accountId;
     }
 
+    /** The same account's client, sending to another node of the deployment at {@code otherBase}. */
+    public Api at(String otherBase) {
+        return new Api(otherBase, key, accountId);
+    }
+
     public long accountId() {
         return accountId;
     }

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +49,15 @@ public final class TestServer implements AutoCloseable {
     private final Optional<org.switchboard.call.CallHooks> hooks;
 
     private TestServer(Engine engine, Map<String, String> extraEnv, Optional<org.switchboard.call.CallHooks> hooks) {
+        this(engine, extraEnv, hooks, Optional.empty());
+    }
+
+    /** {@code joining}: the PostgreSQL schema of a first node this one shares its store with (it is not dropped here). */
+    private TestServer(
+            Engine engine,
+            Map<String, String> extraEnv,
+            Optional<org.switchboard.call.CallHooks> hooks,
+            Optional<String> joining) {
         this.hooks = hooks;
         this.engine = engine;
         try {
@@ -69,7 +80,12 @@ public final class TestServer implements AutoCloseable {
         settings.put("SWITCHBOARD_OUTBOUND_ALLOW_CIDRS", "127.0.0.0/8");
         settings.put("SWITCHBOARD_DATA_DIR", dataDir.toString());
         settings.put("SWITCHBOARD_OPERATOR_TOKEN", OPERATOR_TOKEN);
-        if (engine == Engine.POSTGRESQL) {
+        if (joining.isPresent()) {
+            this.schema = Optional.empty();
+            settings.put("SWITCHBOARD_DATABASE_URL", POSTGRES_URL + "?currentSchema=" + joining.get());
+            settings.put("SWITCHBOARD_DATABASE_USER", POSTGRES_USER);
+            settings.put("SWITCHBOARD_DATABASE_POOL_SIZE", "4");
+        } else if (engine == Engine.POSTGRESQL) {
             String name = "sw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
             createSchema(name);
             this.schema = Optional.of(name);
@@ -78,6 +94,13 @@ public final class TestServer implements AutoCloseable {
             settings.put("SWITCHBOARD_DATABASE_POOL_SIZE", "4");
         } else {
             this.schema = Optional.empty();
+        }
+        if ("redis".equals(System.getenv("SWITCHBOARD_TEST_LIVE_STATE"))) {
+            // the whole suite on the shared live state: ./mvnw verify with SWITCHBOARD_TEST_LIVE_STATE=redis
+            settings.put("SWITCHBOARD_REDIS_URL", LocalRedis.url());
+            settings.put(
+                    "SWITCHBOARD_REDIS_PREFIX",
+                    "it-" + UUID.randomUUID().toString().substring(0, 8) + ":");
         }
         settings.putAll(extraEnv);
         this.env = Map.copyOf(settings);
@@ -104,6 +127,27 @@ public final class TestServer implements AutoCloseable {
     /** A server whose call flow calls {@code hooks}. */
     public static TestServer start(Engine engine, org.switchboard.call.CallHooks hooks) {
         return new TestServer(engine, Map.of(), Optional.of(hooks));
+    }
+
+    /**
+     * {@code nodes} servers sharing one store (a fresh schema of the local PostgreSQL), one Redis (a fresh key prefix)
+     * and one master key, as the nodes of one deployment behind a load balancer are. The first node owns the schema.
+     */
+    public static List<TestServer> cluster(int nodes, Map<String, String> extraEnv) {
+        Map<String, String> shared = new HashMap<>(extraEnv);
+        shared.put("SWITCHBOARD_REDIS_URL", LocalRedis.url());
+        shared.put(
+                "SWITCHBOARD_REDIS_PREFIX", "it-" + UUID.randomUUID().toString().substring(0, 8) + ":");
+        byte[] masterKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(masterKey);
+        shared.put("SWITCHBOARD_MASTER_KEY", java.util.Base64.getEncoder().encodeToString(masterKey));
+        List<TestServer> started = new ArrayList<>();
+        started.add(new TestServer(Engine.POSTGRESQL, shared, Optional.empty(), Optional.empty()));
+        String schema = started.getFirst().schema.orElseThrow();
+        for (int i = 1; i < nodes; i++) {
+            started.add(new TestServer(Engine.POSTGRESQL, shared, Optional.empty(), Optional.of(schema)));
+        }
+        return List.copyOf(started);
     }
 
     private Wiring startWiring() {

@@ -83,6 +83,8 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
     private final RedisCommands<String, String> redis;
     private final String prefix;
     private final java.util.Map<String, String> scriptToDigest = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> subscriptions =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Connects to {@code url} ({@code redis://[:password@]host:port[/db]}, {@code rediss://} for TLS); every command
@@ -235,6 +237,32 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
         return List.copyOf(due);
     }
 
+    /**
+     * Sends {@code message} to every node subscribed to {@code channel} (under this deployment's prefix). Best effort:
+     * a node that misses it catches up through its caches' maximum age.
+     */
+    public void publish(String channel, String message) {
+        try {
+            redis.publish(prefix + channel, message);
+        } catch (RedisException e) {
+            java.util.logging.Logger.getLogger(RedisLiveState.class.getName())
+                    .warning("could not tell other nodes on " + channel + ": " + e.getMessage());
+        }
+    }
+
+    /** Calls {@code onMessage} with each message published on {@code channel}, on a connection of its own. */
+    public void subscribe(String channel, java.util.function.Consumer<String> onMessage) {
+        var subscription = client.connectPubSub();
+        subscription.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+            @Override
+            public void message(String from, String message) {
+                onMessage.accept(message);
+            }
+        });
+        subscription.sync().subscribe(prefix + channel);
+        subscriptions.add(subscription);
+    }
+
     @Override
     public boolean reachable() {
         try {
@@ -251,6 +279,7 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
 
     @Override
     public void close() {
+        subscriptions.forEach(io.lettuce.core.pubsub.StatefulRedisPubSubConnection::close);
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }

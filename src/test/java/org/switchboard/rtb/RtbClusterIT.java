@@ -1,0 +1,167 @@
+package org.switchboard.rtb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.switchboard.testing.Await;
+import org.switchboard.testing.Engine;
+import org.switchboard.testing.Response;
+import org.switchboard.testing.TestServer;
+
+/**
+ * Three Switchboard nodes in one test, on one PostgreSQL and one Redis, as behind a load balancer: a ping answered
+ * by one node is claimed by the call that reaches another, caps hold across all of them, and a key paused through
+ * one node is refused by the others at once.
+ */
+class RtbClusterIT {
+    private static List<TestServer> nodes;
+
+    @BeforeAll
+    static void startNodes() {
+        // a long cache age: only the change events between nodes can make a change count within a second
+        nodes = TestServer.cluster(3, Map.of("SWITCHBOARD_CONFIG_CACHE_SECONDS", "3600"));
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        if (nodes != null) {
+            nodes.reversed().forEach(TestServer::close);
+        }
+    }
+
+    private static RtbSetup setup() {
+        return RtbSetup.create(nodes.getFirst().newAccount("Cluster"), Engine.POSTGRESQL);
+    }
+
+    private static RtbSetup on(RtbSetup s, int node) {
+        return s.at(nodes.get(node).base());
+    }
+
+    private static String pingQuery(RtbSetup s, String caller) {
+        return "publisher_id=" + s.publisherCid() + "&caller_number=" + caller.replace("+", "%2B");
+    }
+
+    @Test
+    void aPingAnsweredByOneNodeShouldBeClaimedByTheCallReachingAnother() {
+        // given
+        RtbSetup s = setup();
+        s.buyer("{\"name\": \"One\", \"destination\": \"+12125550951\", \"campaign_ids\": [CAMPAIGN]}");
+        s.buyer("{\"name\": \"Two\", \"destination\": \"+12125550952\", \"campaign_ids\": [CAMPAIGN]}");
+        String key = s.key("{\"ttl_seconds\": 30, \"route_only_to_reserved_target\": true}");
+        String caller = RtbSetup.caller();
+
+        // when: node 1 answers the ping, the call arrives at node 2, the owner looks on node 3
+        Response ping = on(s, 0).ping(key, pingQuery(s, caller));
+        String uuid = ping.json().path("uuid").asText();
+        JsonNode arrived = on(s, 1).calls().arrive(caller, s.number()).json();
+        String call = arrived.path("call_uuid").asText();
+
+        // then: the call claimed it and dials the reserved buyer, and every node sees the claim
+        assertThat(ping.json().path("status").asText()).as(ping.toString()).isEqualTo("reserved");
+        Await.until(
+                "node 3 to show the reservation claimed by the call",
+                () -> on(s, 2).api()
+                        .get("/call_reservations/" + uuid)
+                        .json()
+                        .path("call_uuid")
+                        .asText()
+                        .equals(call));
+        long reservedBuyer = on(s, 2).api()
+                .get("/call_reservations/" + uuid)
+                .json()
+                .path("buyer_id")
+                .asLong();
+        assertThat(arrived.path("instruction").path("buyer_id").asLong()).isEqualTo(reservedBuyer);
+        assertThat(on(s, 2).calls()
+                        .detail(call)
+                        .path("tags")
+                        .path("rtb_reservation_uuid")
+                        .toString())
+                .contains(uuid);
+    }
+
+    @Test
+    void concurrentPingsSpreadOverTheNodesShouldNeverOvershootACap() throws Exception {
+        // given: three at a time, and a hard cap of five, both taken at reservation
+        RtbSetup s = setup();
+        s.buyer("{\"name\": \"Three at a time\", \"destination\": \"+12125550953\", \"concurrency_cap\": 3,"
+                + " \"campaign_ids\": [CAMPAIGN]}");
+        String key = s.key("{\"ttl_seconds\": 60, \"add_to_caps_on_status_reserved\": true}");
+        RtbSetup hard = setup();
+        hard.buyer("{\"name\": \"Five ever\", \"destination\": \"+12125550954\", \"hard_cap\": 5,"
+                + " \"campaign_ids\": [CAMPAIGN]}");
+        String hardKey = hard.key("{\"ttl_seconds\": 60, \"add_to_caps_on_status_reserved\": true}");
+
+        // when: sixty pings of each at once, round-robin over the three nodes
+        List<Response> concurrent = pingAtOnce(s, key, 60);
+        List<Response> capped = pingAtOnce(hard, hardKey, 60);
+
+        // then
+        assertThat(reservedOf(concurrent)).isEqualTo(3);
+        assertThat(reservedOf(capped)).isEqualTo(5);
+    }
+
+    @Test
+    void aKeyPausedThroughOneNodeShouldBeRefusedByAnotherWithinASecond() {
+        // given: node 3 has the key in its cache
+        RtbSetup s = setup();
+        s.buyer("{\"name\": \"Any\", \"destination\": \"+12125550955\", \"campaign_ids\": [CAMPAIGN]}");
+        String key = s.key("{}");
+        assertThat(on(s, 2).ping(key, pingQuery(s, RtbSetup.caller())).status()).isEqualTo(200);
+        long keyId = s.api()
+                .get("/api/v2/campaigns/" + s.campaign() + "/postback_keys")
+                .json()
+                .get(0)
+                .path("id")
+                .asLong();
+
+        // when
+        s.api().patch("/api/v2/postback_keys/" + keyId, "{\"paused\": true}");
+
+        // then
+        Await.until(
+                "node 3 to refuse the paused key",
+                Duration.ofSeconds(1),
+                () -> on(s, 2).ping(key, pingQuery(s, RtbSetup.caller())).status() == 403);
+    }
+
+    private static List<Response> pingAtOnce(RtbSetup s, String key, int count) throws Exception {
+        List<Response> answers = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Response>> pending = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                RtbSetup node = on(s, i % nodes.size());
+                String caller = RtbSetup.caller();
+                pending.add(pool.submit(() -> {
+                    start.await();
+                    return node.ping(key, pingQuery(s, caller));
+                }));
+            }
+            start.countDown();
+            for (Future<Response> answer : pending) {
+                answers.add(answer.get());
+            }
+        }
+        assertThat(answers)
+                .allSatisfy(a -> assertThat(a.status()).as(a.toString()).isEqualTo(200));
+        return answers;
+    }
+
+    private static long reservedOf(List<Response> answers) {
+        return answers.stream()
+                .filter(a -> a.json().path("status").asText().equals("reserved"))
+                .count();
+    }
+}
