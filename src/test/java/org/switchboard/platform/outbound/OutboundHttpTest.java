@@ -49,7 +49,7 @@ class OutboundHttpTest {
                     exchange.getResponseHeaders().set("Location", "http://169.254.169.254/latest/meta-data/");
                     exchange.sendResponseHeaders(302, -1);
                 });
-        http = new OutboundHttp(AddressPolicy.allowing(List.of("127.0.0.0/8")), CAP, 64, Clock.systemUTC());
+        http = new OutboundHttp(AddressPolicy.allowing(List.of("127.0.0.0/8")), CAP, 64, 64, Clock.systemUTC());
     }
 
     @AfterAll
@@ -85,7 +85,7 @@ class OutboundHttpTest {
 
     @Test
     void loopbackShouldBeBlockedUnlessAllowed() {
-        try (OutboundHttp strict = new OutboundHttp(AddressPolicy.publicOnly(), CAP, 8, Clock.systemUTC())) {
+        try (OutboundHttp strict = new OutboundHttp(AddressPolicy.publicOnly(), CAP, 8, 8, Clock.systemUTC())) {
             int before = receiver.received().size();
             OutboundHttp.Result result = strict.send(get(receiver.url("/ok"), 2_000));
             assertThat(result.error()).contains(OutboundHttp.ErrorKind.BLOCKED_ADDRESS);
