@@ -29,7 +29,9 @@ public final class DroppingReceiver implements AutoCloseable {
          * When a second request arrives on it, before answering: the client finds out only after sending, as when
          * the receiver's idle timeout fires just as the request is on its way.
          */
-        ON_SECOND_REQUEST
+        ON_SECOND_REQUEST,
+        /** On every request, before answering: a receiver that is broken, not one that timed out. */
+        ON_EVERY_REQUEST
     }
 
     private final Drop drop;
@@ -71,7 +73,7 @@ public final class DroppingReceiver implements AutoCloseable {
             int requests = 0;
             while (readRequest(in)) {
                 requests++;
-                if (drop == Drop.ON_SECOND_REQUEST && requests == 2) {
+                if ((drop == Drop.ON_SECOND_REQUEST && requests == 2) || drop == Drop.ON_EVERY_REQUEST) {
                     dropped.incrementAndGet();
                     return;
                 }

@@ -408,7 +408,8 @@ class WebhookIT extends ServerIT {
 
     @Test
     void receiversThatDropIdleConnectionsSilentlyShouldLoseNoPixel() {
-        for (DroppingReceiver.Drop drop : DroppingReceiver.Drop.values()) {
+        for (DroppingReceiver.Drop drop :
+                List.of(DroppingReceiver.Drop.AFTER_ANSWER, DroppingReceiver.Drop.ON_SECOND_REQUEST)) {
             // given: a receiver that closes keep-alive connections without saying Connection: close
             Setup s = setup();
             try (DroppingReceiver dropping = new DroppingReceiver(drop, "{\"disposition\": \"sold\"}")) {
