@@ -160,10 +160,6 @@ public final class ConfigLoader {
             int responseCap = integer("webhook_response_cap_bytes", 1_024, 10 * 1024 * 1024);
             int maxConnections = integer("webhook_max_connections", 1, 100_000);
             int maxConnectionsPerHost = integer("webhook_max_connections_per_host", 1, 100_000);
-            if (maxConnectionsPerHost > maxConnections) {
-                problems.add(envName("webhook_max_connections_per_host") + ": " + maxConnectionsPerHost
-                        + " is more than " + envName("webhook_max_connections") + " (" + maxConnections + ")");
-            }
             int dialGrace = integer("dial_grace_seconds", 1, 3_600);
             int configCacheSeconds = integer("config_cache_seconds", 1, 3_600);
             String twilioApiUrl = httpUrl("twilio_api_url");
