@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -41,6 +43,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -106,6 +109,23 @@ public final class OutboundHttp implements AutoCloseable {
     private final int maxConnectionsPerHost;
     private final Clock clock;
 
+    /**
+     * Receivers close idle keep-alive connections without a word. A pooled connection idle for longer than this is
+     * checked (a read of at most 1 ms) before it is lent again, and replaced when the receiver has closed it.
+     */
+    static final TimeValue CHECK_AFTER_IDLE = TimeValue.ofSeconds(1);
+
+    /**
+     * Hosts that closed a connection sooner than that have every pooled connection checked before reuse, so the one
+     * retry of a request lost to such a connection ({@link StaleConnectionRetry}) does not meet another one.
+     */
+    static final TimeValue CHECK_ALWAYS = TimeValue.ZERO_MILLISECONDS;
+
+    /** Bounds {@link #droppingHosts}; past it the set starts again empty. */
+    static final int MAX_DROPPING_HOSTS = 10_000;
+
+    private final Set<HttpHost> droppingHosts = ConcurrentHashMap.newKeySet();
+
     /** Marks a host whose every address the policy refuses. */
     static final class BlockedAddressException extends UnknownHostException {
         BlockedAddressException(String message) {
@@ -153,14 +173,9 @@ public final class OutboundHttp implements AutoCloseable {
                         .build())
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(this.maxConnectionsPerHost)
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.ofSeconds(10))
-                        .setSocketTimeout(Timeout.ofSeconds(30))
-                        .setTimeToLive(TimeValue.ofMinutes(5))
-                        // receivers close idle keep-alive connections without a word: a pooled connection is checked
-                        // (a 1 ms read) every time before it is lent again, and a closed one replaced by a new one
-                        .setValidateAfterInactivity(TimeValue.ZERO_MILLISECONDS)
-                        .build())
+                .setConnectionConfigResolver(route -> droppingHosts.contains(route.getTargetHost())
+                        ? connectionConfig(CHECK_ALWAYS)
+                        : connectionConfig(CHECK_AFTER_IDLE))
                 .build();
         this.client = HttpClients.custom()
                 .setConnectionManager(connections)
@@ -172,7 +187,7 @@ public final class OutboundHttp implements AutoCloseable {
                     return chain.proceed(request, scope);
                 })
                 .disableRedirectHandling()
-                .setRetryStrategy(new StaleConnectionRetry())
+                .setRetryStrategy(new StaleConnectionRetry(this::droppedConnection))
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .setUserAgent("Switchboard-Webhooks/1")
@@ -276,6 +291,22 @@ public final class OutboundHttp implements AutoCloseable {
         } finally {
             deadline.cancel(false);
         }
+    }
+
+    private static ConnectionConfig connectionConfig(TimeValue checkAfterIdle) {
+        return ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.ofSeconds(10))
+                .setSocketTimeout(Timeout.ofSeconds(30))
+                .setTimeToLive(TimeValue.ofMinutes(5))
+                .setValidateAfterInactivity(checkAfterIdle)
+                .build();
+    }
+
+    private void droppedConnection(HttpHost host) {
+        if (droppingHosts.size() >= MAX_DROPPING_HOSTS) {
+            droppingHosts.clear();
+        }
+        droppingHosts.add(host);
     }
 
     /** Why a request waited out its timeout without a connection: its host's limit, or the whole pool's. */

@@ -7,9 +7,13 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.impl.BasicEndpointDetails;
 import org.apache.hc.core5.http.impl.BasicHttpConnectionMetrics;
@@ -22,7 +26,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class StaleConnectionRetryTest {
-    private final StaleConnectionRetry retry = new StaleConnectionRetry();
+    private static final HttpHost RECEIVER = new HttpHost("http", "127.0.0.1", 8080);
+    private final List<HttpHost> reported = new ArrayList<>();
+    private final StaleConnectionRetry retry = new StaleConnectionRetry(reported::add);
 
     /** A context as the client leaves it after an attempt on a connection that had given this many answers. */
     private static HttpClientContext afterAttemptOn(long earlierAnswers) {
@@ -33,6 +39,7 @@ class StaleConnectionRetryTest {
         }
         metrics.incrementRequestCount();
         HttpClientContext context = HttpClientContext.create();
+        context.setRoute(new HttpRoute(RECEIVER));
         context.setEndpointDetails(new BasicEndpointDetails(
                 new InetSocketAddress("127.0.0.1", 8080),
                 new InetSocketAddress("127.0.0.1", 50000),
@@ -70,8 +77,9 @@ class StaleConnectionRetryTest {
         // when
         boolean again = retry.retryRequest(new BasicHttpRequest("POST", "/lead"), failure, attempt, context);
 
-        // then
+        // then: and the host is reported, so its connections are checked before the retry takes one
         assertThat(again).as(what).isEqualTo(retried);
+        assertThat(reported).isEqualTo(retried ? List.of(RECEIVER) : List.of());
     }
 
     @Test
