@@ -150,6 +150,7 @@ public final class Wiring implements AutoCloseable {
                     AddressPolicy.allowing(config.outboundAllowCidrs()),
                     config.webhookResponseCapBytes(),
                     config.webhookMaxConnections(),
+                    config.webhookMaxConnectionsPerHost(),
                     clock);
             var secrets = SecretBox.fromConfig(config.masterKey(), config.dataDir());
             var dispatcher = new WebhookDispatcher(outbound, pixels, secrets, clock);

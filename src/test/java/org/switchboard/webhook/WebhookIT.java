@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.switchboard.platform.http.Json;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Calls;
+import org.switchboard.testing.DroppingReceiver;
 import org.switchboard.testing.Receiver;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerIT;
@@ -403,6 +404,42 @@ class WebhookIT extends ServerIT {
                         .json()
                         .size())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void receiversThatDropIdleConnectionsSilentlyShouldLoseNoPixel() {
+        for (DroppingReceiver.Drop drop :
+                List.of(DroppingReceiver.Drop.AFTER_ANSWER, DroppingReceiver.Drop.ON_SECOND_REQUEST)) {
+            // given: a receiver that closes keep-alive connections without saying Connection: close
+            Setup s = setup();
+            try (DroppingReceiver dropping = new DroppingReceiver(drop, "{\"disposition\": \"sold\"}")) {
+                long webhook = s.webhook(
+                        s.campaignPath(),
+                        "{\"name\": \"crm\", \"trigger\": \"selected\", \"method\": \"POST\", \"url\": \""
+                                + dropping.url("/lead?c=[caller_number]")
+                                + "\", \"body_format\": \"json\", \"body\": \"{\\\"c\\\": \\\"[caller_number]\\\"}\"}");
+
+                // when: 20 webhooks one after another, each finding the previous one's connection dropped
+                List<Response> fired = new java.util.ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    fired.add(s.api().post("/api/v2/webhooks/" + webhook + "/test_fire", "{}"));
+                }
+
+                // then: every one reached the receiver and is recorded with its answer
+                for (Response response : fired) {
+                    assertThat(response.json().path("status").asInt())
+                            .as(drop + ": " + response.json().path("error_detail"))
+                            .isEqualTo(200);
+                    assertThat(response.json().path("response_body").asText()).isEqualTo("{\"disposition\": \"sold\"}");
+                }
+                JsonNode pixels = s.api()
+                        .get("/api/v2/fired_pixels?webhook_id=" + webhook)
+                        .json();
+                assertThat(pixels.size()).isEqualTo(20);
+                pixels.forEach(p -> assertThat(p.path("status").asInt()).isEqualTo(200));
+                assertThat(dropping.answered()).as(drop.toString()).isEqualTo(20);
+            }
+        }
     }
 
     @Test

@@ -156,6 +156,7 @@ public final class ConfigLoader {
             }
             int responseCap = integer("webhook_response_cap_bytes", 1_024, 10 * 1024 * 1024);
             int maxConnections = integer("webhook_max_connections", 1, 100_000);
+            int maxConnectionsPerHost = integer("webhook_max_connections_per_host", 1, 100_000);
             int dialGrace = integer("dial_grace_seconds", 1, 3_600);
             int configCacheSeconds = integer("config_cache_seconds", 1, 3_600);
             String twilioApiUrl = httpUrl("twilio_api_url");
@@ -181,6 +182,7 @@ public final class ConfigLoader {
                     allowCidrs,
                     responseCap,
                     maxConnections,
+                    maxConnectionsPerHost,
                     dialGrace,
                     configCacheSeconds,
                     optional("twilio_auth_token"),

@@ -26,6 +26,7 @@ public record SwitchboardConfig(
         List<String> outboundAllowCidrs,
         int webhookResponseCapBytes,
         int webhookMaxConnections,
+        int webhookMaxConnectionsPerHost,
         int dialGraceSeconds,
         int configCacheSeconds,
         Optional<String> twilioAuthToken,

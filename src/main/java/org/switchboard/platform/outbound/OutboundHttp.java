@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -25,18 +27,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -46,8 +55,10 @@ import org.apache.hc.core5.util.Timeout;
  * <ul>
  *   <li>The {@link AddressPolicy} is applied inside DNS resolution, so it judges exactly the addresses the
  *       connection will use (no window for a second, different DNS answer).
- *   <li>Redirects are not followed; cookies are not kept; nothing is retried.
- *   <li>The whole exchange is cancelled at its deadline, however slowly the peer trickles bytes.
+ *   <li>Redirects are not followed; cookies are not kept. The one retry: a request that got no answer on a reused
+ *       keep-alive connection the peer had silently closed is sent again once ({@link StaleConnectionRetry}).
+ *   <li>The whole exchange is cancelled at its deadline, however slowly the peer trickles bytes; that includes
+ *       waiting for a free connection when the peer's host (or the whole pool) has all its connections busy.
  *   <li>At most {@code maxResponseBytes} of a response body are read.
  * </ul>
  */
@@ -94,7 +105,26 @@ public final class OutboundHttp implements AutoCloseable {
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("outbound-deadlines").factory());
     private final int maxResponseBytes;
+    private final int maxConnections;
+    private final int maxConnectionsPerHost;
     private final Clock clock;
+
+    /**
+     * Receivers close idle keep-alive connections without a word. A pooled connection idle for longer than this is
+     * checked (a read of at most 1 ms) before it is lent again, and replaced when the receiver has closed it.
+     */
+    static final TimeValue CHECK_AFTER_IDLE = TimeValue.ofSeconds(1);
+
+    /**
+     * Hosts that closed a connection sooner than that have every pooled connection checked before reuse, so the one
+     * retry of a request lost to such a connection ({@link StaleConnectionRetry}) does not meet another one.
+     */
+    static final TimeValue CHECK_ALWAYS = TimeValue.ZERO_MILLISECONDS;
+
+    /** Bounds {@link #droppingHosts}; past it the set starts again empty. */
+    static final int MAX_DROPPING_HOSTS = 10_000;
+
+    private final Set<HttpHost> droppingHosts = ConcurrentHashMap.newKeySet();
 
     /** Marks a host whose every address the policy refuses. */
     static final class BlockedAddressException extends UnknownHostException {
@@ -103,8 +133,15 @@ public final class OutboundHttp implements AutoCloseable {
         }
     }
 
-    public OutboundHttp(AddressPolicy policy, int maxResponseBytes, int maxConnections, Clock clock) {
+    /**
+     * {@code maxConnections} open at once over all hosts, at most {@code maxConnectionsPerHost} of them to one host
+     * (scheme, host and port), so one slow receiver cannot take the connections every other receiver needs.
+     */
+    public OutboundHttp(
+            AddressPolicy policy, int maxResponseBytes, int maxConnections, int maxConnectionsPerHost, Clock clock) {
         this.maxResponseBytes = maxResponseBytes;
+        this.maxConnections = maxConnections;
+        this.maxConnectionsPerHost = Math.min(maxConnectionsPerHost, maxConnections);
         this.clock = clock;
         DnsResolver guarded = new DnsResolver() {
             @Override
@@ -135,18 +172,22 @@ public final class OutboundHttp implements AutoCloseable {
                                 .build())
                         .build())
                 .setMaxConnTotal(maxConnections)
-                // one slow host may hold at most a quarter of the pool, so it cannot starve everyone else's webhooks
-                .setMaxConnPerRoute(Math.max(1, maxConnections / 4))
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.ofSeconds(10))
-                        .setSocketTimeout(Timeout.ofSeconds(30))
-                        .setTimeToLive(org.apache.hc.core5.util.TimeValue.ofMinutes(5))
-                        .build())
+                .setMaxConnPerRoute(this.maxConnectionsPerHost)
+                .setConnectionConfigResolver(route -> droppingHosts.contains(route.getTargetHost())
+                        ? connectionConfig(CHECK_ALWAYS)
+                        : connectionConfig(CHECK_AFTER_IDLE))
                 .build();
         this.client = HttpClients.custom()
                 .setConnectionManager(connections)
+                // notes which attempt is under way, so a deadline can tell waiting for a connection from the rest
+                .addExecInterceptorBefore(ChainElement.CONNECT.name(), "attempt", (request, scope, chain) -> {
+                    if (scope.clientContext.getAttribute(Attempt.KEY) instanceof Attempt attempt) {
+                        attempt.started(scope.route, scope.execRuntime);
+                    }
+                    return chain.proceed(request, scope);
+                })
                 .disableRedirectHandling()
-                .disableAutomaticRetries()
+                .setRetryStrategy(new StaleConnectionRetry(this::droppedConnection))
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .setUserAgent("Switchboard-Webhooks/1")
@@ -182,15 +223,20 @@ public final class OutboundHttp implements AutoCloseable {
                 .ifPresent(body -> http.setEntity(new ByteArrayEntity(
                         body,
                         request.contentType().map(ContentType::parse).orElse(ContentType.APPLICATION_OCTET_STREAM))));
+        Attempt attempt = new Attempt();
+        HttpClientContext context = HttpClientContext.create();
+        context.setAttribute(Attempt.KEY, attempt);
         AtomicBoolean timedOut = new AtomicBoolean();
+        AtomicBoolean waitingForConnection = new AtomicBoolean();
         ScheduledFuture<?> deadline = deadlines.schedule(
                 () -> {
+                    waitingForConnection.set(attempt.waitingForConnection());
                     timedOut.set(true);
                     http.cancel();
                 },
                 request.timeout().toMillis(),
                 TimeUnit.MILLISECONDS);
-        try (ClassicHttpResponse response = client.executeOpen(null, http, null)) {
+        try (ClassicHttpResponse response = client.executeOpen(null, http, context)) {
             Map<String, List<String>> headers = new LinkedHashMap<>();
             for (Header header : response.getHeaders()) {
                 headers.computeIfAbsent(header.getName(), k -> new ArrayList<>())
@@ -218,12 +264,8 @@ public final class OutboundHttp implements AutoCloseable {
                     tooLarge ? Optional.of(ErrorKind.TOO_LARGE) : Optional.empty(),
                     tooLarge ? "response body over " + maxResponseBytes + " bytes; the rest was not read" : "");
         } catch (IOException | RuntimeException e) {
-            if (!timedOut.get() && e instanceof org.apache.hc.client5.http.impl.classic.RequestFailedException) {
-                return failure(
-                        started,
-                        startNanos,
-                        ErrorKind.TIMEOUT,
-                        "no free connection to " + uri.getHost() + " within the timeout (too many webhooks in flight)");
+            if (e instanceof ConnectionRequestTimeoutException || (timedOut.get() && waitingForConnection.get())) {
+                return failure(started, startNanos, ErrorKind.TIMEOUT, noFreeConnection(attempt, request.timeout()));
             }
             if (timedOut.get()
                     || e instanceof SocketTimeoutException
@@ -248,6 +290,58 @@ public final class OutboundHttp implements AutoCloseable {
             return failure(started, startNanos, ErrorKind.IO, e.getClass().getSimpleName());
         } finally {
             deadline.cancel(false);
+        }
+    }
+
+    private static ConnectionConfig connectionConfig(TimeValue checkAfterIdle) {
+        return ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.ofSeconds(10))
+                .setSocketTimeout(Timeout.ofSeconds(30))
+                .setTimeToLive(TimeValue.ofMinutes(5))
+                .setValidateAfterInactivity(checkAfterIdle)
+                .build();
+    }
+
+    private void droppedConnection(HttpHost host) {
+        if (droppingHosts.size() >= MAX_DROPPING_HOSTS) {
+            droppingHosts.clear();
+        }
+        droppingHosts.add(host);
+    }
+
+    /** Why a request waited out its timeout without a connection: its host's limit, or the whole pool's. */
+    private String noFreeConnection(Attempt attempt, Duration timeout) {
+        String busy = attempt.route()
+                        .filter(route -> connections.getStats(route).getLeased() >= maxConnectionsPerHost)
+                        .isPresent()
+                ? "all " + maxConnectionsPerHost + " connections to that host are busy with slower webhooks"
+                        + " (SWITCHBOARD_WEBHOOK_MAX_CONNECTIONS_PER_HOST)"
+                : "all " + maxConnections + " connections of the pool are busy (SWITCHBOARD_WEBHOOK_MAX_CONNECTIONS)";
+        String host = attempt.route()
+                .map(route -> route.getTargetHost().toHostString())
+                .orElse("the host");
+        return "no free connection to " + host + " within " + timeout.toMillis() + " ms: " + busy;
+    }
+
+    /** The attempt of one request under way: its route, and whether it has a connection yet. */
+    private static final class Attempt {
+        static final String KEY = "switchboard.attempt";
+        private volatile HttpRoute route;
+        private volatile ExecRuntime runtime;
+
+        void started(HttpRoute route, ExecRuntime runtime) {
+            this.route = route;
+            this.runtime = runtime;
+        }
+
+        Optional<HttpRoute> route() {
+            return Optional.ofNullable(route);
+        }
+
+        /** Whether the attempt is waiting for the pool to lend it a connection. */
+        boolean waitingForConnection() {
+            ExecRuntime current = runtime;
+            return current != null && !current.isEndpointAcquired();
         }
     }
 

@@ -19,6 +19,8 @@ class ConfigLoaderTest {
         assertThat(config.redis()).isEmpty();
         assertThat(config.demoData()).isFalse();
         assertThat(config.firstAccountName()).isEqualTo("Demo Company");
+        assertThat(config.webhookMaxConnections()).isEqualTo(1_000);
+        assertThat(config.webhookMaxConnectionsPerHost()).isEqualTo(250);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.switchboard.testing.DroppingReceiver;
 import org.switchboard.testing.Receiver;
 
 /** Against a real HTTP server on loopback (allowed explicitly, as an operator would allow a range). */
@@ -49,7 +50,7 @@ class OutboundHttpTest {
                     exchange.getResponseHeaders().set("Location", "http://169.254.169.254/latest/meta-data/");
                     exchange.sendResponseHeaders(302, -1);
                 });
-        http = new OutboundHttp(AddressPolicy.allowing(List.of("127.0.0.0/8")), CAP, 64, Clock.systemUTC());
+        http = new OutboundHttp(AddressPolicy.allowing(List.of("127.0.0.0/8")), CAP, 64, 64, Clock.systemUTC());
     }
 
     @AfterAll
@@ -85,7 +86,7 @@ class OutboundHttpTest {
 
     @Test
     void loopbackShouldBeBlockedUnlessAllowed() {
-        try (OutboundHttp strict = new OutboundHttp(AddressPolicy.publicOnly(), CAP, 8, Clock.systemUTC())) {
+        try (OutboundHttp strict = new OutboundHttp(AddressPolicy.publicOnly(), CAP, 8, 8, Clock.systemUTC())) {
             int before = receiver.received().size();
             OutboundHttp.Result result = strict.send(get(receiver.url("/ok"), 2_000));
             assertThat(result.error()).contains(OutboundHttp.ErrorKind.BLOCKED_ADDRESS);
@@ -115,6 +116,26 @@ class OutboundHttpTest {
         OutboundHttp.Result result = http.send(get(receiver.url("/headers"), 5_000));
         assertThat(result.error()).contains(OutboundHttp.ErrorKind.IO);
         assertThat(result.status()).isEmpty();
+    }
+
+    @Test
+    void aReceiverThatDropsEveryRequestShouldGetItOnceNotAgain() {
+        // given: a receiver that takes a POST and closes without answering, on a new connection
+        try (DroppingReceiver broken = new DroppingReceiver(DroppingReceiver.Drop.ON_EVERY_REQUEST, "{}")) {
+            // when
+            OutboundHttp.Result result = http.send(new OutboundHttp.Request(
+                    "POST",
+                    broken.url("/lead"),
+                    Map.of(),
+                    Optional.of("{\"a\":1}".getBytes(StandardCharsets.UTF_8)),
+                    Optional.of("application/json"),
+                    Duration.ofSeconds(2)));
+
+            // then: only a request lost to a reused connection is sent again
+            assertThat(result.error()).contains(OutboundHttp.ErrorKind.IO);
+            assertThat(broken.dropped()).isEqualTo(1);
+            assertThat(broken.connections()).isEqualTo(1);
+        }
     }
 
     @Test
