@@ -62,6 +62,10 @@ public final class Main {
         Wiring wiring;
         try {
             wiring = Wiring.start(config, clock);
+        } catch (org.switchboard.platform.live.LiveStateUnavailable e) {
+            System.err.println("Switchboard cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
         } catch (RuntimeException e) {
             System.err.println("Switchboard cannot start: " + rootMessage(e));
             System.exit(1);

@@ -104,7 +104,14 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
             this.connection = client.connect();
         } catch (RedisException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-            throw new LiveStateUnavailable("Redis at " + uri.getHost() + ":" + uri.getPort() + " cannot be reached", e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new LiveStateUnavailable(
+                    "Redis at " + uri.getHost() + ":" + uri.getPort() + " (SWITCHBOARD_REDIS_URL) cannot be reached: "
+                            + root.getMessage(),
+                    e);
         }
         this.redis = connection.sync();
         call(redis::ping);
