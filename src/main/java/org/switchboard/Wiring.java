@@ -403,7 +403,7 @@ public final class Wiring implements AutoCloseable {
 
     private static LiveState liveState(SwitchboardConfig config, Clock clock) {
         return config.redis()
-                .<LiveState>map(redis -> new RedisLiveState(redis.url(), redis.prefix(), redis.timeout()))
+                .<LiveState>map(redis -> new RedisLiveState(redis.url(), redis.prefix(), redis.timeout(), clock))
                 .orElseGet(() -> new InMemoryLiveState(clock));
     }
 

@@ -22,6 +22,7 @@ import org.switchboard.campaign.Campaign;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.number.TrackingNumber;
 import org.switchboard.number.TrackingNumberRepository;
+import org.switchboard.platform.live.LiveState;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.secret.Secrets;
 import org.switchboard.platform.time.Deadline;
@@ -106,6 +107,28 @@ public final class CallService implements AutoCloseable {
         this.routing = routing;
         this.hooks = hooks;
         this.clock = clock;
+        // the concurrency units of this node's live calls are leases: renewed while the calls live, so a node that
+        // dies gives its calls' units back within a lease instead of keeping them counted for ever
+        long every = RoutingService.LEASE.toMillis() / 3;
+        timers.scheduleAtFixedRate(
+                () -> Thread.ofVirtual().start(this::renewLeases), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Extends the leases of every live call's held units (and of the reservation holds they claimed). */
+    private void renewLeases() {
+        Instant now = clock.instant();
+        for (Live live : uuidToLive.values()) {
+            try {
+                renew(live, now);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "renewing a live call's cap leases failed; retrying at the next round", e);
+            }
+        }
+    }
+
+    private void renew(Live live, Instant now) {
+        routing.renew(live.hold, now);
+        live.claim.flatMap(RoutingService.Claim::hold).ifPresent(hold -> routing.renew(hold, now));
     }
 
     /**
@@ -164,6 +187,7 @@ public final class CallService implements AutoCloseable {
                 now));
         Live started = new Live(callKey);
         started.claim = claim;
+        renew(started, now); // a claimed reservation's lease runs from the ping: the call holds it from now on
         uuidToLive.put(uuid, started);
         event(
                 call,
@@ -457,7 +481,7 @@ public final class CallService implements AutoCloseable {
         return changeConnected(uuid, groupBuyerIds, call -> {
             Live live = live(uuid);
             routing.releaseLive(live.hold);
-            live.hold = new RoutingService.Hold(live.hold.windows(), List.of());
+            live.hold = live.hold.withoutLive();
             Instant now = clock.instant();
             calls.markTransferred(call.id(), destination, now);
             String buyerName = buyers.find(call.accountId(), call.buyerId().orElseThrow())
@@ -552,7 +576,8 @@ public final class CallService implements AutoCloseable {
             claimed.claim = claimed.claim.filter(c -> c.buyerId() != buyerId);
             RoutingService.Result reserved = held.isPresent()
                     ? new RoutingService.Result(held, Optional.empty())
-                    : routing.reserve(call.accountId(), buyer, now);
+                    : routing.reserve(
+                            call.accountId(), buyer, new LiveState.Lease(call.uuid(), now, RoutingService.LEASE));
             if (reserved.hold().isEmpty()) {
                 annotate(call, buyerId, false, reserved.refusal().orElse("capped"));
                 continue;

@@ -66,8 +66,8 @@ public final class CapCounters {
         String prefix = ownerType + ":" + ownerId + ":";
         ZonedDateTime local = now.atZone(zone);
         caps.concurrency()
-                .ifPresent(limit -> out.add(new Cap(
-                        Kind.CONCURRENCY, new Counter(prefix + "live", limit, Instant.MAX, () -> 0L), Instant.MIN)));
+                .ifPresent(limit ->
+                        out.add(new Cap(Kind.CONCURRENCY, Counter.leased(prefix + "live", limit), Instant.MIN)));
         caps.hourly().ifPresent(limit -> {
             ZonedDateTime start = local.truncatedTo(ChronoUnit.HOURS);
             out.add(window(

@@ -46,18 +46,27 @@ public final class RoutingService {
         this.reservations = reservations;
     }
 
-    /** Units of caps held for one dialled buyer: window caps are kept on answer, live ones until the call ends. */
-    public record Hold(List<LiveState.Counter> windows, List<LiveState.Counter> live) {
-        public static final Hold NONE = new Hold(List.of(), List.of());
+    /**
+     * Units of caps held for one dialled buyer: window caps are kept on answer, live ones (concurrency, leased to
+     * {@code holder}: the call, or the RTB reservation) until the call ends.
+     */
+    public record Hold(List<LiveState.Counter> windows, List<LiveState.Counter> live, String holder) {
+        public static final Hold NONE = new Hold(List.of(), List.of(), "");
+
+        /** The same hold without its live units (given back when the call ends, the window units stay counted). */
+        public Hold withoutLive() {
+            return new Hold(windows, List.of(), holder);
+        }
 
         /**
-         * The counters' keys and ends, to give the units back later from elsewhere (an expired RTB reservation):
-         * {@code W|key|endMillis} for window caps, {@code L|key|endMillis} for live ones, joined by newlines. A
-         * counter without an end (concurrency, the hard cap: {@link Instant#MAX}, past what epoch milliseconds can
-         * hold) is written with the end {@code -}.
+         * The holder and the counters' keys and ends, to give the units back later from elsewhere (an expired RTB
+         * reservation): {@code H|holder}, then {@code W|key|endMillis} for window caps, {@code L|key|endMillis} for
+         * live ones, joined by newlines. A counter without an end (concurrency, the hard cap: {@link Instant#MAX},
+         * past what epoch milliseconds can hold) is written with the end {@code -}.
          */
         public String encode() {
             StringBuilder out = new StringBuilder();
+            out.append("H|").append(holder).append('\n');
             windows.forEach(c -> line(out, 'W', c));
             live.forEach(c -> line(out, 'L', c));
             return out.toString();
@@ -82,16 +91,25 @@ public final class RoutingService {
         public static Hold decode(String encoded) {
             List<LiveState.Counter> windows = new ArrayList<>();
             List<LiveState.Counter> live = new ArrayList<>();
+            String holder = "";
             for (String line : encoded.split("\n")) {
+                if (line.startsWith("H|")) {
+                    holder = line.substring(2);
+                    continue;
+                }
                 String[] parts = line.split("\\|", 3);
                 if (parts.length != 3) {
                     continue;
                 }
-                Instant end = parts[2].equals(NO_END) ? Instant.MAX : Instant.ofEpochMilli(Long.parseLong(parts[2]));
-                LiveState.Counter counter = new LiveState.Counter(parts[1], Long.MAX_VALUE, end, () -> 0L);
-                (parts[0].equals("L") ? live : windows).add(counter);
+                if (parts[0].equals("L")) {
+                    live.add(LiveState.Counter.leased(parts[1], Long.MAX_VALUE));
+                } else {
+                    Instant end =
+                            parts[2].equals(NO_END) ? Instant.MAX : Instant.ofEpochMilli(Long.parseLong(parts[2]));
+                    windows.add(new LiveState.Counter(parts[1], Long.MAX_VALUE, end, () -> 0L));
+                }
             }
-            return new Hold(List.copyOf(windows), List.copyOf(live));
+            return new Hold(List.copyOf(windows), List.copyOf(live), holder);
         }
     }
 
@@ -205,12 +223,16 @@ public final class RoutingService {
      * Takes one unit of every cap of the buyer and its groups, atomically; empty when done, else the cap that is full
      * in the words of the call log. Groups are re-read so membership changes since planning count.
      */
-    public Result reserve(AccountId account, Buyer buyer, Instant now) {
-        return reserve(buyer, groups.groupsOf(account, List.of(buyer.id())).getOrDefault(buyer.id(), List.of()), now);
+    public Result reserve(AccountId account, Buyer buyer, LiveState.Lease lease) {
+        return reserve(buyer, groups.groupsOf(account, List.of(buyer.id())).getOrDefault(buyer.id(), List.of()), lease);
     }
 
-    /** {@link #reserve(AccountId, Buyer, Instant)} with the buyer's groups already known. */
-    public Result reserve(Buyer buyer, List<BuyerGroup> buyerGroups, Instant now) {
+    /**
+     * {@link #reserve(AccountId, Buyer, LiveState.Lease)} with the buyer's groups already known. Concurrency units are
+     * leased to {@code lease}'s holder from its instant; the holder renews them ({@link #renew}) while it lives.
+     */
+    public Result reserve(Buyer buyer, List<BuyerGroup> buyerGroups, LiveState.Lease lease) {
+        Instant now = lease.at();
         /** A cap with the words naming whose it is in a refusal. */
         record Owned(CapCounters.Cap cap, String owner) {}
         List<Owned> caps = new ArrayList<>();
@@ -220,7 +242,7 @@ public final class RoutingService {
                     .forEach(cap -> caps.add(new Owned(cap, "by buyer group " + group.name() + " ")));
         }
         OptionalInt full =
-                live.tryAcquire(caps.stream().map(o -> o.cap().counter()).toList());
+                live.tryAcquire(caps.stream().map(o -> o.cap().counter()).toList(), lease);
         if (full.isPresent()) {
             Owned owned = caps.get(full.getAsInt());
             LiveState.Counter counter = owned.cap().counter();
@@ -235,7 +257,7 @@ public final class RoutingService {
             (owned.cap().kind() == CapCounters.Kind.CONCURRENCY ? liveOnes : windows)
                     .add(owned.cap().counter());
         }
-        return new Result(Optional.of(new Hold(windows, liveOnes)), Optional.empty());
+        return new Result(Optional.of(new Hold(windows, liveOnes, lease.holder())), Optional.empty());
     }
 
     /** A reservation, or why there is none. */
@@ -245,12 +267,22 @@ public final class RoutingService {
     public void releaseAll(Hold hold) {
         List<LiveState.Counter> all = new ArrayList<>(hold.windows());
         all.addAll(hold.live());
-        live.release(all);
+        live.release(all, hold.holder());
     }
 
     /** Gives back the live units of a connected call when it ends; window units stay counted. */
     public void releaseLive(Hold hold) {
-        live.release(hold.live());
+        live.release(hold.live(), hold.holder());
+    }
+
+    /** How long a live unit stays held without renewal: a node that dies gives its calls' units back within it. */
+    public static final java.time.Duration LEASE = java.time.Duration.ofSeconds(60);
+
+    /** Extends the hold's live units for another {@link #LEASE} from {@code now} (their holder is still alive). */
+    public void renew(Hold hold, Instant now) {
+        if (!hold.live().isEmpty()) {
+            live.renew(hold.live(), new LiveState.Lease(hold.holder(), now, LEASE));
+        }
     }
 
     private List<CapCounters.Cap> capsOf(

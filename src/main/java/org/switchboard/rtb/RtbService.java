@@ -217,8 +217,15 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             Buyer buyer = eligible.candidate().buyer();
             Optional<RoutingService.Hold> hold = Optional.empty();
             if (addToCaps) {
-                RoutingService.Result taken =
-                        routing.reserve(buyer, eligible.candidate().groups(), now);
+                // leased to the reservation until its TTL and a lease past it; its call renews it once claimed
+                RoutingService.Result taken = routing.reserve(
+                        buyer,
+                        eligible.candidate().groups(),
+                        new LiveState.Lease(
+                                uuid,
+                                now,
+                                Duration.ofSeconds(key.longOption("ttl_seconds", 15))
+                                        .plus(RoutingService.LEASE)));
                 if (taken.hold().isEmpty()) {
                     String reason = taken.refusal().orElse("capped");
                     considered.put(
@@ -558,7 +565,11 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                         RtbOut.status(uuid, RtbStatus.NO_TARGET, "the reserved buyer is no longer on the campaign"));
             }
             List<BuyerGroup> groups = campaign.get().groupsByBuyer().getOrDefault(r.buyerId(), List.of());
-            RoutingService.Result result = routing.reserve(buyer.get(), groups, now);
+            Duration leased = Duration.between(now, r.expiresAt()).plus(RoutingService.LEASE);
+            RoutingService.Result result = routing.reserve(
+                    buyer.get(),
+                    groups,
+                    new LiveState.Lease(uuid, now, leased.isNegative() ? RoutingService.LEASE : leased));
             if (result.hold().isEmpty()) {
                 log.confirmation(uuid, RtbStatus.NO_TARGET, now);
                 return new Answer(

@@ -45,6 +45,9 @@ public final class InMemoryLiveState implements LiveState {
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Entry> keyToEntry = new HashMap<>();
+    /** Leased counters: each holder and the end of its lease (under {@link #lock}). */
+    private final Map<String, Map<String, Instant>> keyToHolders = new HashMap<>();
+
     private Instant nextSweep = Instant.MIN;
 
     /** Values are {@code byte[]} (expiry millis, then UTF-8) or {@link Count}. */
@@ -72,18 +75,29 @@ public final class InMemoryLiveState implements LiveState {
     }
 
     @Override
-    public OptionalInt tryAcquire(List<Counter> counters) {
+    public OptionalInt tryAcquire(List<Counter> counters, Lease lease) {
         Map<String, Long> seeds = seedsOfAbsent(counters);
         lock.lock();
         try {
             Instant now = sweep();
             for (int i = 0; i < counters.size(); i++) {
-                if (entry(counters.get(i), now, seeds).value >= counters.get(i).limit()) {
+                Counter counter = counters.get(i);
+                boolean full = counter.leased()
+                        ? !holders(counter, lease.at()).containsKey(lease.holder())
+                                && holders(counter, lease.at()).size() >= counter.limit()
+                        : entry(counter, now, seeds).value >= counter.limit();
+                if (full) {
                     return OptionalInt.of(i);
                 }
             }
             for (Counter counter : counters) {
-                entry(counter, now, seeds).value++;
+                if (counter.leased()) {
+                    keyToHolders
+                            .computeIfAbsent(counter.key(), k -> new HashMap<>())
+                            .put(lease.holder(), lease.until());
+                } else {
+                    entry(counter, now, seeds).value++;
+                }
             }
             return OptionalInt.empty();
         } finally {
@@ -93,11 +107,21 @@ public final class InMemoryLiveState implements LiveState {
 
     /** Gives a unit back to each counter that exists; an absent (or ended) counter is not created by a release. */
     @Override
-    public void release(List<Counter> counters) {
+    public void release(List<Counter> counters, String holder) {
         lock.lock();
         try {
             Instant now = sweep();
             for (Counter counter : counters) {
+                if (counter.leased()) {
+                    Map<String, Instant> holders = keyToHolders.get(counter.key());
+                    if (holders != null) {
+                        holders.remove(holder);
+                        if (holders.isEmpty()) {
+                            keyToHolders.remove(counter.key());
+                        }
+                    }
+                    continue;
+                }
                 Entry entry = keyToEntry.get(counter.key());
                 if (entry != null && entry.expiresAt.isAfter(now)) {
                     entry.value = Math.max(0, entry.value - 1);
@@ -109,7 +133,29 @@ public final class InMemoryLiveState implements LiveState {
     }
 
     @Override
+    public void renew(List<Counter> counters, Lease lease) {
+        lock.lock();
+        try {
+            for (Counter counter : counters) {
+                if (counter.leased()) {
+                    holders(counter, lease.at()).computeIfPresent(lease.holder(), (h, until) -> lease.until());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public long current(Counter counter) {
+        if (counter.leased()) {
+            lock.lock();
+            try {
+                return holders(counter, clock.instant()).size();
+            } finally {
+                lock.unlock();
+            }
+        }
         Map<String, Long> seeds = seedsOfAbsent(List.of(counter));
         lock.lock();
         try {
@@ -117,6 +163,16 @@ public final class InMemoryLiveState implements LiveState {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The holders of a leased counter whose leases have not ended at {@code now} (ended ones are dropped). */
+    private Map<String, Instant> holders(Counter counter, Instant now) {
+        Map<String, Instant> holders = keyToHolders.get(counter.key());
+        if (holders == null) {
+            return new HashMap<>();
+        }
+        holders.values().removeIf(until -> !until.isAfter(now));
+        return holders;
     }
 
     /**
@@ -130,7 +186,7 @@ public final class InMemoryLiveState implements LiveState {
             Instant now = clock.instant();
             for (Counter counter : counters) {
                 Entry entry = keyToEntry.get(counter.key());
-                if (entry == null || !entry.expiresAt.isAfter(now)) {
+                if (!counter.leased() && (entry == null || !entry.expiresAt.isAfter(now))) {
                     absent.add(counter);
                 }
             }

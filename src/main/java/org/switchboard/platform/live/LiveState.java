@@ -23,19 +23,56 @@ public interface LiveState {
      * A counter and the limit it must stay within. {@code expiresAt} ends the counter (a day's count expires after
      * the day); {@code seed} gives its starting value when it is first used, so counts can be rebuilt from the SQL
      * record after a restart.
+     *
+     * <p>A {@code leased} counter (concurrency) counts holders rather than units: each unit is held by a named holder
+     * (a call, a reservation) until the end of its {@link Lease}, which the holder renews while it lives. A holder that
+     * dies with its node stops renewing, and its unit is free again when its lease ends, instead of being counted for
+     * ever.
      */
-    record Counter(String key, long limit, Instant expiresAt, LongSupplier seed) {}
+    record Counter(String key, long limit, Instant expiresAt, LongSupplier seed, boolean leased) {
+        public Counter(String key, long limit, Instant expiresAt, LongSupplier seed) {
+            this(key, limit, expiresAt, seed, false);
+        }
+
+        /** A counter of holders with leases, such as the calls live on a buyer at once. */
+        public static Counter leased(String key, long limit) {
+            return new Counter(key, limit, Instant.MAX, () -> 0L, true);
+        }
+    }
 
     /**
-     * Adds one to every counter if all of them are below their limits, and returns empty; otherwise changes nothing
-     * and returns the index of the first counter that is full.
+     * Who takes units of leased counters and until when: from {@code at} (the caller's clock, which also judges whose
+     * leases have ended) for {@code length}. Counted counters ignore it.
      */
-    OptionalInt tryAcquire(List<Counter> counters);
+    record Lease(String holder, Instant at, Duration length) {
+        public Lease {
+            if (holder.isEmpty() || holder.indexOf('|') >= 0 || length.isNegative() || length.isZero()) {
+                throw new IllegalArgumentException("a lease needs a holder without '|' and a positive length");
+            }
+        }
 
-    /** Takes one back from every counter (never below zero). */
-    void release(List<Counter> counters);
+        public Instant until() {
+            return at.plus(length);
+        }
+    }
 
-    /** The current value of a counter (seeding it when first used). */
+    /**
+     * Adds one to every counter (a leased one: {@code lease}'s holder, unless it holds a unit already) if all of them
+     * are below their limits, and returns empty; otherwise changes nothing and returns the index of the first counter
+     * that is full. Leases that ended before {@code lease.at()} do not count.
+     */
+    OptionalInt tryAcquire(List<Counter> counters, Lease lease);
+
+    /** Takes one back from every counted counter (never below zero, never creating it) and ends the holder's leases. */
+    void release(List<Counter> counters, String holder);
+
+    /**
+     * Extends the holder's leases on these counters to {@code lease.until()}. A lease that has already ended is not
+     * taken again (its unit may be someone else's by now).
+     */
+    void renew(List<Counter> counters, Lease lease);
+
+    /** The current value of a counter (seeding it when first used); for a leased one, its holders now. */
     long current(Counter counter);
 
     /** Stores {@code value} under {@code key} for {@code ttl} unless the key holds a value: {@code SET NX PX}. */

@@ -37,25 +37,54 @@ import java.util.function.Supplier;
  * queued, so a node without Redis answers quickly (and {@code /ready} takes it out of the load balancer).
  */
 public final class RedisLiveState implements LiveState, AutoCloseable {
+    /** ARGV: holder, now, lease end; then per key: limit, end of the counter (0: none), kind (l: leased, c: counted). */
     private static final String ACQUIRE = """
+            local holder, now, leaseEnd = ARGV[1], ARGV[2], ARGV[3]
             for i = 1, #KEYS do
-              local v = tonumber(redis.call('GET', KEYS[i]) or '0')
-              if v >= tonumber(ARGV[2 * i - 1]) then return i - 1 end
+              local base = 3 + (i - 1) * 3
+              local limit = tonumber(ARGV[base + 1])
+              if ARGV[base + 3] == 'l' then
+                redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
+                if not redis.call('ZSCORE', KEYS[i], holder) and redis.call('ZCARD', KEYS[i]) >= limit then
+                  return i - 1
+                end
+              elseif tonumber(redis.call('GET', KEYS[i]) or '0') >= limit then
+                return i - 1
+              end
             end
             for i = 1, #KEYS do
-              redis.call('INCR', KEYS[i])
-              local at = ARGV[2 * i]
-              if at ~= '0' and redis.call('PTTL', KEYS[i]) == -1 then redis.call('PEXPIREAT', KEYS[i], at) end
+              local base = 3 + (i - 1) * 3
+              if ARGV[base + 3] == 'l' then
+                redis.call('ZADD', KEYS[i], leaseEnd, holder)
+              else
+                redis.call('INCR', KEYS[i])
+                local ends = ARGV[base + 2]
+                if ends ~= '0' and redis.call('PTTL', KEYS[i]) == -1 then redis.call('PEXPIREAT', KEYS[i], ends) end
+              end
             end
             return -1
             """;
+    /** ARGV: holder, then per key its kind (l: leased, c: counted). */
     private static final String RELEASE = """
             for i = 1, #KEYS do
-              local v = tonumber(redis.call('GET', KEYS[i]) or '0')
-              if v > 0 then redis.call('DECR', KEYS[i]) end
+              if ARGV[1 + i] == 'l' then
+                redis.call('ZREM', KEYS[i], ARGV[1])
+              else
+                local v = tonumber(redis.call('GET', KEYS[i]) or '0')
+                if v > 0 then redis.call('DECR', KEYS[i]) end
+              end
             end
             return 0
             """;
+    /** KEYS: leased counters; ARGV: holder, now, new lease end. A lease that has ended is not taken again. */
+    private static final String RENEW = """
+            for i = 1, #KEYS do
+              local ends = redis.call('ZSCORE', KEYS[i], ARGV[1])
+              if ends and tonumber(ends) > tonumber(ARGV[2]) then redis.call('ZADD', KEYS[i], 'XX', ARGV[3], ARGV[1]) end
+            end
+            return 0
+            """;
+
     private static final String REPLACE = """
             if redis.call('GET', KEYS[1]) == ARGV[1] then
               redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
@@ -82,6 +111,9 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
     private final String prefix;
+    /** The application's clock: leases are judged by it, as every node's callers set them by it. */
+    private final java.time.Clock clock;
+
     private final java.util.Map<String, String> scriptToDigest = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> subscriptions =
             new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -90,8 +122,9 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
      * Connects to {@code url} ({@code redis://[:password@]host:port[/db]}, {@code rediss://} for TLS); every command
      * waits at most {@code timeout}. Fails with {@link LiveStateUnavailable} when Redis cannot be reached now.
      */
-    public RedisLiveState(String url, String prefix, Duration timeout) {
+    public RedisLiveState(String url, String prefix, Duration timeout, java.time.Clock clock) {
         this.prefix = prefix;
+        this.clock = clock;
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
         this.client = RedisClient.create(uri);
@@ -118,31 +151,63 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
     }
 
     @Override
-    public OptionalInt tryAcquire(List<Counter> counters) {
+    public OptionalInt tryAcquire(List<Counter> counters, Lease lease) {
         if (counters.isEmpty()) {
             return OptionalInt.empty();
         }
         String[] keys = counterKeys(counters);
         seedAbsent(counters, keys);
-        String[] args = new String[counters.size() * 2];
+        String[] args = new String[3 + counters.size() * 3];
+        args[0] = lease.holder();
+        args[1] = Long.toString(lease.at().toEpochMilli());
+        args[2] = Long.toString(lease.until().toEpochMilli());
         for (int i = 0; i < counters.size(); i++) {
-            args[2 * i] = Long.toString(counters.get(i).limit());
-            args[2 * i + 1] = Long.toString(endMillis(counters.get(i)));
+            Counter counter = counters.get(i);
+            args[3 + 3 * i] = Long.toString(counter.limit());
+            args[4 + 3 * i] = Long.toString(endMillis(counter));
+            args[5 + 3 * i] = counter.leased() ? "l" : "c";
         }
         long full = this.<Long>script(ACQUIRE, ScriptOutputType.INTEGER, keys, args);
         return full < 0 ? OptionalInt.empty() : OptionalInt.of((int) full);
     }
 
     @Override
-    public void release(List<Counter> counters) {
-        if (!counters.isEmpty()) {
-            this.<Long>script(RELEASE, ScriptOutputType.INTEGER, counterKeys(counters));
+    public void release(List<Counter> counters, String holder) {
+        if (counters.isEmpty()) {
+            return;
+        }
+        String[] args = new String[1 + counters.size()];
+        args[0] = holder;
+        for (int i = 0; i < counters.size(); i++) {
+            args[1 + i] = counters.get(i).leased() ? "l" : "c";
+        }
+        this.<Long>script(RELEASE, ScriptOutputType.INTEGER, counterKeys(counters), args);
+    }
+
+    @Override
+    public void renew(List<Counter> counters, Lease lease) {
+        List<Counter> leased = counters.stream().filter(Counter::leased).toList();
+        if (!leased.isEmpty()) {
+            this.<Long>script(
+                    RENEW,
+                    ScriptOutputType.INTEGER,
+                    counterKeys(leased),
+                    lease.holder(),
+                    Long.toString(lease.at().toEpochMilli()),
+                    Long.toString(lease.until().toEpochMilli()));
         }
     }
 
     @Override
     public long current(Counter counter) {
         String key = counterKey(counter);
+        if (counter.leased()) {
+            // leases ending after now: one that ends exactly now has ended
+            io.lettuce.core.Range<Long> live = io.lettuce.core.Range.from(
+                    io.lettuce.core.Range.Boundary.excluding(clock.millis()),
+                    io.lettuce.core.Range.Boundary.unbounded());
+            return call(() -> redis.zcount(key, live));
+        }
         String value = call(() -> redis.get(key));
         if (value == null) {
             seed(counter, key);
@@ -155,7 +220,7 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
     private void seedAbsent(List<Counter> counters, String[] keys) {
         List<io.lettuce.core.KeyValue<String, String>> values = call(() -> redis.mget(keys));
         for (int i = 0; i < counters.size(); i++) {
-            if (!values.get(i).hasValue()) {
+            if (!counters.get(i).leased() && !values.get(i).hasValue()) {
                 seed(counters.get(i), keys[i]);
             }
         }

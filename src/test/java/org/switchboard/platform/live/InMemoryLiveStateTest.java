@@ -94,8 +94,8 @@ class InMemoryLiveStateTest {
         live.put("buyer:1:live", "a value under the same name lives apart", TTL);
 
         // when
-        OptionalInt first = live.tryAcquire(List.of(cap));
-        OptionalInt second = live.tryAcquire(List.of(cap));
+        OptionalInt first = live.tryAcquire(List.of(cap), new LiveState.Lease("t", clock.instant(), TTL));
+        OptionalInt second = live.tryAcquire(List.of(cap), new LiveState.Lease("t", clock.instant(), TTL));
 
         // then
         assertThat(first).isEmpty();

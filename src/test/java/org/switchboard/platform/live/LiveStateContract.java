@@ -38,8 +38,86 @@ abstract class LiveStateContract {
         return name + ":" + UUID.randomUUID();
     }
 
-    /** The instant a cap window ending {@code in} from now ends, for the store that keeps it. */
-    abstract Instant endIn(Duration in);
+    /** Now, on the clock the store's callers (and so leases and cap windows) go by. */
+    abstract Instant now();
+
+    /** The instant a cap window ending {@code in} from now ends. */
+    Instant endIn(Duration in) {
+        return now().plus(in);
+    }
+
+    /** A long lease for {@code holder} from now. */
+    LiveState.Lease lease(String holder) {
+        return new LiveState.Lease(holder, now(), LONG);
+    }
+
+    @Test
+    void aLeasedCounterShouldCountHoldersOnceEach() {
+        // given: room for two live calls
+        LiveState live = live();
+        LiveState.Counter calls = LiveState.Counter.leased(fresh("live"), 2);
+
+        // when
+        OptionalInt a = live.tryAcquire(List.of(calls), lease("call-a"));
+        OptionalInt aAgain = live.tryAcquire(List.of(calls), lease("call-a"));
+        OptionalInt b = live.tryAcquire(List.of(calls), lease("call-b"));
+        OptionalInt c = live.tryAcquire(List.of(calls), lease("call-c"));
+        live.release(List.of(calls), "call-a");
+        OptionalInt cAfterA = live.tryAcquire(List.of(calls), lease("call-c"));
+
+        // then
+        assertThat(a).isEmpty();
+        assertThat(aAgain).isEmpty();
+        assertThat(b).isEmpty();
+        assertThat(c).hasValue(0);
+        assertThat(cAfterA).isEmpty();
+        assertThat(live.current(calls)).isEqualTo(2);
+    }
+
+    @Test
+    void aLeaseNotRenewedShouldEndAndFreeItsUnit() {
+        // given: one unit, held by a call whose node then dies (nobody renews)
+        LiveState live = live();
+        LiveState.Counter calls = LiveState.Counter.leased(fresh("live"), 1);
+        Instant t0 = now();
+        live.tryAcquire(List.of(calls), new LiveState.Lease("dead-node-call", t0, Duration.ofSeconds(60)));
+
+        // when
+        OptionalInt within = live.tryAcquire(
+                List.of(calls), new LiveState.Lease("other", t0.plusSeconds(59), Duration.ofSeconds(60)));
+        OptionalInt after = live.tryAcquire(
+                List.of(calls), new LiveState.Lease("other", t0.plusSeconds(61), Duration.ofSeconds(60)));
+
+        // then
+        assertThat(within).hasValue(0);
+        assertThat(after).isEmpty();
+    }
+
+    @Test
+    void renewingShouldKeepAUnitButNeverReviveAnEndedLease() {
+        // given: two counters of one unit each
+        LiveState live = live();
+        LiveState.Counter renewed = LiveState.Counter.leased(fresh("renewed"), 1);
+        LiveState.Counter lapsed = LiveState.Counter.leased(fresh("lapsed"), 1);
+        Instant t0 = now();
+        live.tryAcquire(List.of(renewed, lapsed), new LiveState.Lease("call", t0, Duration.ofSeconds(60)));
+
+        // when: renewed in time on one; on the other only after its lease ended and another call took the unit
+        live.renew(List.of(renewed), new LiveState.Lease("call", t0.plusSeconds(50), Duration.ofSeconds(60)));
+        OptionalInt takenOver = live.tryAcquire(
+                List.of(lapsed), new LiveState.Lease("newcomer", t0.plusSeconds(61), Duration.ofSeconds(60)));
+        live.renew(List.of(lapsed), new LiveState.Lease("call", t0.plusSeconds(62), Duration.ofSeconds(60)));
+
+        // then: the renewed one is still held at 100 s; the lapsed one is the newcomer's alone
+        assertThat(live.tryAcquire(
+                        List.of(renewed), new LiveState.Lease("other", t0.plusSeconds(100), Duration.ofSeconds(60))))
+                .hasValue(0);
+        assertThat(takenOver).isEmpty();
+        live.release(List.of(lapsed), "newcomer");
+        assertThat(live.tryAcquire(
+                        List.of(lapsed), new LiveState.Lease("third", t0.plusSeconds(63), Duration.ofSeconds(60))))
+                .isEmpty();
+    }
 
     @Test
     void putIfAbsentShouldStoreOnlyUntilTheKeyHoldsAValue() {
@@ -218,9 +296,9 @@ abstract class LiveStateContract {
         LiveState.Counter group = new LiveState.Counter(fresh("group"), 1, Instant.MAX, () -> 0L);
 
         // when
-        OptionalInt first = live.tryAcquire(List.of(buyer, group));
-        OptionalInt second = live.tryAcquire(List.of(buyer, group));
-        OptionalInt buyerOnly = live.tryAcquire(List.of(buyer));
+        OptionalInt first = live.tryAcquire(List.of(buyer, group), lease("t"));
+        OptionalInt second = live.tryAcquire(List.of(buyer, group), lease("t"));
+        OptionalInt buyerOnly = live.tryAcquire(List.of(buyer), lease("t"));
 
         // then: the second is refused by the group's counter (index 1) and took nothing of the buyer's
         assertThat(first).isEmpty();
@@ -242,15 +320,15 @@ abstract class LiveStateContract {
         LiveState.Counter absent = new LiveState.Counter(fresh("absent"), 5, Instant.MAX, () -> 3L);
 
         // when
-        OptionalInt fifth = live.tryAcquire(List.of(daily));
-        OptionalInt sixth = live.tryAcquire(List.of(daily));
-        live.release(List.of(daily));
-        live.release(List.of(daily));
-        live.release(List.of(daily));
-        live.release(List.of(daily));
-        live.release(List.of(daily));
-        live.release(List.of(daily));
-        live.release(List.of(absent));
+        OptionalInt fifth = live.tryAcquire(List.of(daily), lease("t"));
+        OptionalInt sixth = live.tryAcquire(List.of(daily), lease("t"));
+        live.release(List.of(daily), "t");
+        live.release(List.of(daily), "t");
+        live.release(List.of(daily), "t");
+        live.release(List.of(daily), "t");
+        live.release(List.of(daily), "t");
+        live.release(List.of(daily), "t");
+        live.release(List.of(absent), "t");
 
         // then: seeded once, full at five, never below zero; releasing the absent one did not create it at 0
         assertThat(fifth).isEmpty();
@@ -265,11 +343,11 @@ abstract class LiveStateContract {
         LiveState live = live();
         LiveState.Counter hour = new LiveState.Counter(fresh("hour"), 1, endIn(SHORT), () -> 0L);
 
-        assertThat(live.tryAcquire(List.of(hour))).isEmpty();
-        assertThat(live.tryAcquire(List.of(hour))).hasValue(0);
+        assertThat(live.tryAcquire(List.of(hour), lease("t"))).isEmpty();
+        assertThat(live.tryAcquire(List.of(hour), lease("t"))).hasValue(0);
         passTime(SHORT.plusMillis(100));
 
-        assertThat(live.tryAcquire(List.of(hour))).isEmpty();
+        assertThat(live.tryAcquire(List.of(hour), lease("t"))).isEmpty();
     }
 
     @Test
@@ -282,7 +360,7 @@ abstract class LiveStateContract {
         // when
         Race.run(50, () -> {
             for (int i = 0; i < 10; i++) {
-                if (live.tryAcquire(List.of(cap)).isEmpty()) {
+                if (live.tryAcquire(List.of(cap), lease("t")).isEmpty()) {
                     taken.incrementAndGet();
                 }
             }
