@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.switchboard.routing.RoutingService;
 import org.switchboard.testing.Await;
 import org.switchboard.testing.Engine;
 import org.switchboard.testing.Response;
@@ -134,6 +135,45 @@ class RtbClusterIT {
                 "node 3 to refuse the paused key",
                 Duration.ofSeconds(1),
                 () -> on(s, 2).ping(key, pingQuery(s, RtbSetup.caller())).status() == 403);
+    }
+
+    @Test
+    void aNodeThatDiesShouldGiveItsCallsConcurrencyBackWithinTheLease() {
+        // given: two nodes of their own; one call at a time for the buyer, and that call live on node A
+        List<TestServer> pair = TestServer.cluster(2, Map.of());
+        try {
+            // node A joined node B's store, so it can stop on its own (as a killed node does: it releases nothing)
+            TestServer nodeA = pair.get(1);
+            TestServer nodeB = pair.get(0);
+            RtbSetup a = RtbSetup.create(nodeA.newAccount("Lease"), Engine.POSTGRESQL);
+            a.buyer("{\"name\": \"One line\", \"destination\": \"+12125550956\", \"concurrency_cap\": 1,"
+                    + " \"campaign_ids\": [CAMPAIGN]}");
+            String key = a.key("{\"add_to_caps_on_status_reserved\": true}");
+            String call = a.calls()
+                    .arrive(RtbSetup.caller(), a.number())
+                    .json()
+                    .path("call_uuid")
+                    .asText();
+            a.calls().attempt(call, 1, "answered");
+            RtbSetup b = a.at(nodeB.base());
+
+            // when: node A dies with the call live (nobody ends it, nobody renews its lease)
+            Response whileAlive = b.ping(key, pingQuery(b, RtbSetup.caller()));
+            nodeA.close();
+            nodeB.clock().advance(RoutingService.LEASE.minusSeconds(1));
+            Response withinLease = b.ping(key, pingQuery(b, RtbSetup.caller()));
+            nodeB.clock().advance(Duration.ofSeconds(2));
+            Response afterLease = b.ping(key, pingQuery(b, RtbSetup.caller()));
+
+            // then
+            assertThat(whileAlive.json().path("status").asText()).isEqualTo("target_simulcapped");
+            assertThat(withinLease.json().path("status").asText()).isEqualTo("target_simulcapped");
+            assertThat(afterLease.json().path("status").asText())
+                    .as(afterLease.toString())
+                    .isEqualTo("reserved");
+        } finally {
+            pair.get(0).close();
+        }
     }
 
     private static List<Response> pingAtOnce(RtbSetup s, String key, int count) throws Exception {
