@@ -192,6 +192,10 @@ public final class Wiring implements AutoCloseable {
                     routingService,
                     hooks.orElseGet(() -> new EndingHooks(webhookHooks, conversions::onCallEnded)),
                     java.time.Duration.ofSeconds(config.dialGraceSeconds()),
+                    // with several nodes, a call's carrier callbacks may reach any of them
+                    live instanceof RedisLiveState
+                            ? Optional.of(new org.switchboard.call.SharedCalls(live, secrets))
+                            : Optional.empty(),
                     clock);
             conversions.start(java.time.Duration.ofSeconds(1));
 

@@ -62,13 +62,19 @@ public final class CallService implements AutoCloseable {
     private final Clock clock;
 
     private final Map<String, KeyLock> keyToLock = new ConcurrentHashMap<>();
+    /**
+     * The live part of the calls this node handles. With several nodes ({@code shared} present) it is a cache of the
+     * shared record, loaded when a call's lock is taken and stored when it is let go.
+     */
     private final Map<String, Live> uuidToLive = new ConcurrentHashMap<>();
+
+    private final Optional<SharedCalls> shared;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("call-timers").factory());
 
     /** What a live call holds besides its record. */
     private static final class Live {
-        final String callKey;
+        String callKey;
         RoutingService.Hold hold = RoutingService.Hold.NONE;
         /** The RTB reservation the call claimed: its caps, held since the ping, serve the first dial of its buyer. */
         Optional<RoutingService.Claim> claim = Optional.empty();
@@ -97,8 +103,10 @@ public final class CallService implements AutoCloseable {
             RoutingService routing,
             CallHooks hooks,
             Duration dialGrace,
+            Optional<SharedCalls> shared,
             Clock clock) {
         this.dialGrace = dialGrace;
+        this.shared = shared;
         this.calls = calls;
         this.numbers = numbers;
         this.campaigns = campaigns;
@@ -114,15 +122,36 @@ public final class CallService implements AutoCloseable {
                 () -> Thread.ofVirtual().start(this::renewLeases), every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Extends the leases of every live call's held units (and of the reservation holds they claimed). */
+    /**
+     * Extends the leases of every live call's held units (and of the reservation holds they claimed) that this node
+     * handled. With several nodes, a call that another node has ended since is dropped here instead.
+     */
     private void renewLeases() {
         Instant now = clock.instant();
-        for (Live live : uuidToLive.values()) {
+        for (var entry : uuidToLive.entrySet()) {
             try {
-                renew(live, now);
+                if (shared.isPresent()) {
+                    Optional<SharedCalls.State> state = shared.get().load(entry.getKey());
+                    if (state.isEmpty()) {
+                        forget(entry.getKey());
+                        continue;
+                    }
+                    entry.getValue().hold = state.get().hold();
+                    entry.getValue().claim = state.get().claim();
+                }
+                renew(entry.getValue(), now);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "renewing a live call's cap leases failed; retrying at the next round", e);
             }
+        }
+    }
+
+    /** Drops this node's copy of a call's live part, with its timers (the call ended here or elsewhere). */
+    private void forget(String uuid) {
+        Live live = uuidToLive.remove(uuid);
+        if (live != null) {
+            live.timers.forEach(timer -> timer.cancel(false));
+            live.watch(null);
         }
     }
 
@@ -553,7 +582,11 @@ public final class CallService implements AutoCloseable {
 
     /** The call key of a live call (for SIP headers and tokens); empty once the call is over. */
     public Optional<String> callKey(String uuid) {
-        return Optional.ofNullable(uuidToLive.get(uuid)).map(live -> live.callKey);
+        Optional<String> local = Optional.ofNullable(uuidToLive.get(uuid)).map(live -> live.callKey);
+        if (local.isPresent() || shared.isEmpty()) {
+            return local;
+        }
+        return shared.get().load(uuid).map(SharedCalls.State::callKey);
     }
 
     private Instruction dialNext(Call call) {
@@ -789,6 +822,40 @@ public final class CallService implements AutoCloseable {
      * dropped while a thread is about to take it.
      */
     private <T> T withLock(String key, java.util.function.Supplier<T> body) {
+        if (shared.isEmpty()) {
+            return withLocalLock(key, body);
+        }
+        SharedCalls calls = shared.get();
+        boolean call = !key.startsWith("arrival:");
+        return calls.withLock(key, outermost -> {
+            if (!outermost || !call) {
+                return body.get();
+            }
+            // another node may have handled the call's last request: take its live part as stored
+            Optional<SharedCalls.State> state = calls.load(key);
+            if (state.isPresent()) {
+                Live live = uuidToLive.computeIfAbsent(
+                        key, k -> new Live(state.get().callKey()));
+                live.callKey = state.get().callKey();
+                live.hold = state.get().hold();
+                live.claim = state.get().claim();
+            } else {
+                forget(key);
+            }
+            try {
+                return body.get();
+            } finally {
+                Live live = uuidToLive.get(key);
+                if (live == null) {
+                    calls.remove(key);
+                } else {
+                    calls.store(key, new SharedCalls.State(live.callKey, live.hold, live.claim));
+                }
+            }
+        });
+    }
+
+    private <T> T withLocalLock(String key, java.util.function.Supplier<T> body) {
         KeyLock held = keyToLock.compute(key, (k, existing) -> {
             KeyLock lock = existing == null ? new KeyLock() : existing;
             lock.users++;
