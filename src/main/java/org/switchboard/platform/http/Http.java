@@ -151,6 +151,20 @@ public final class Http {
         return Json.readObject(body(request));
     }
 
+    /**
+     * The wire form of a saved object with the {@code warnings} about it (valid, but probably not what was meant) as a
+     * {@code warnings} array of sentences; unchanged when there are none.
+     */
+    public static Object withWarnings(Object wire, List<String> warnings) {
+        if (warnings.isEmpty()) {
+            return wire;
+        }
+        ObjectNode out = (ObjectNode) Json.tree(wire);
+        var array = out.putArray("warnings");
+        warnings.forEach(array::add);
+        return out;
+    }
+
     public static void send(ServerResponse response, Status status, Object body) {
         response.status(status);
         response.header(HeaderNames.CONTENT_TYPE, JSON);
