@@ -77,6 +77,8 @@ final class KeyOptions {
                     }
                 }
                 out.set("permissions", permissions);
+                // the document's URL carries the key alone; the secret is a second credential only when asked for
+                out.put("require_secret_key", bool(in, "require_secret_key", false));
             }
             case REAL_TIME_BIDDING -> {
                 out.put("tag_prefix", tagPrefix(in));
