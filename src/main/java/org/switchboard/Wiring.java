@@ -387,6 +387,8 @@ public final class Wiring implements AutoCloseable {
                     .port(config.port())
                     .maxPayloadSize(config.maxRequestBytes())
                     .directHandlers(HttpErrors.directHandlers())
+                    // hands HttpErrors the reason a request was refused before routing (it answers its own words)
+                    .errorHandling(e -> e.includeEntity(true))
                     .shutdownHook(false)
                     .routing(routing)
                     .build()
