@@ -110,7 +110,7 @@ public final class BuyerGroupService implements CrudRoutes.Resource<BuyerGroup> 
     }
 
     private BuyerGroupIn parse(AccountId account, ObjectNode body) {
-        JsonFields fields = new JsonFields(body, "id", "created_at", "updated_at", "hard_cap_reset_at");
+        JsonFields fields = new JsonFields(body, "id", "created_at", "updated_at", "hard_cap_reset_at", "warnings");
         var in = new BuyerGroupIn(
                 fields.requiredText("name", 200),
                 fields.idList("buyer_ids"),

@@ -117,6 +117,13 @@ class PartyIdsIT extends ServerIT {
         assertThat(webhookPatch.status()).isEqualTo(200);
         assertThat(webhookPatch.json().has("warnings")).isFalse();
         assertThat(strings(webhookPatch.json().path("matches"))).containsExactly("campaign_id:" + s.campaign());
+        // an answer with warnings can be sent back as it is (warnings are read-only, like id)
+        Response buyerSentBack = s.api().put("/api/v2/buyers/" + s.buyer(), buyer.body());
+        Response webhookSentBack = s.api().put("/api/v2/webhooks/" + webhook.id(), webhook.body());
+        Response groupSentBack = s.api().put("/api/v2/buyer_groups/" + group, groupPatch.body());
+        assertWarned(buyerSentBack, 200, "'campaign_id:424242' names no campaign of this account");
+        assertWarned(webhookSentBack, 200, "'handler_id:nobody' names no buyer of this account");
+        assertWarned(groupSentBack, 200, "'!system_buyer_id:nobody' names no buyer of this account");
         assertThat(s.api().get("/api/v2/buyers/" + s.buyer()).json().has("warnings"))
                 .as("warnings are in the answer that saves, not stored")
                 .isFalse();

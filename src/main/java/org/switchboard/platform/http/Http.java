@@ -171,11 +171,18 @@ public final class Http {
         if (warnings.isEmpty()) {
             return wire;
         }
-        ObjectNode out = (ObjectNode) Json.tree(wire);
-        var array = out.putArray("warnings");
-        warnings.forEach(array::add);
-        return out;
+        if (wire instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>(map);
+            out.put("warnings", warnings);
+            return out;
+        }
+        // unwrapped rather than copied into a tree, which would read exact decimals back as doubles (70 -> 70.0)
+        return new Warned(wire, warnings);
     }
+
+    /** A record's fields followed by {@code warnings}. */
+    record Warned(
+            @com.fasterxml.jackson.annotation.JsonUnwrapped Object saved, List<String> warnings) {}
 
     public static void send(ServerResponse response, Status status, Object body) {
         response.status(status);
