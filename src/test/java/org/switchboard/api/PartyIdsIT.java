@@ -40,7 +40,7 @@ class PartyIdsIT extends ServerIT {
                         "{\"name\": \"B\", \"cid\": \"acme\", \"destination\": \"+12125550721\", \"campaign_ids\": ["
                                 + campaign + "]}")
                 .id();
-        String number = "+1866553" + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
+        String number = "+1866557" + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
         Response created = api.post(
                 "/api/v2/numbers",
                 "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + ", \"publisher_id\": " + publisher
@@ -79,6 +79,39 @@ class PartyIdsIT extends ServerIT {
         JsonNode conversion = calls.detail(uuid).path("call").path("conversion");
         assertThat(conversion.path("state").asText()).as(conversion.toString()).isEqualTo("converted");
         assertThat(conversion.path("payout").decimalValue()).isEqualByComparingTo("12");
+    }
+
+    @Test
+    void anRtbPingShouldBePaidByACriterionNamingThePublisherByItsNumericId() {
+        // given: the criterion the owner wrote with publisher 7's number, not its cid
+        Setup s = setup();
+        s.api().patch("/api/v2/account", "{\"features\": {\"real_time_bidding\": true}}");
+        Response criterion = s.api()
+                .post(
+                        "/api/v2/campaigns/" + s.campaign() + "/conversion_criteria",
+                        "{\"name\": \"Transfers\", \"matches\": [\"publisher_id:" + s.publisher() + "\"],"
+                                + " \"trigger\": {\"type\": \"duration\", \"seconds\": 90},"
+                                + " \"revenue\": {\"type\": \"static\", \"amount\": 20},"
+                                + " \"payout\": {\"type\": \"static\", \"amount\": 12.5}}");
+        String key = s.api()
+                .post(
+                        "/api/v2/campaigns/" + s.campaign() + "/postback_keys",
+                        "{\"type\": \"real_time_bidding\", \"name\": \"RTB\"}")
+                .json()
+                .path("key")
+                .asText();
+
+        // when
+        Response ping = Api.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.api().base() + "/rtbs.json?key=" + key
+                                + "&publisher_id=pub-100&caller_number=%2B13125550851"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build());
+
+        // then: not the silent payout of 0 a never-matching criterion gave
+        assertThat(criterion.status()).as(criterion.toString()).isEqualTo(201);
+        assertThat(ping.json().path("status").asText()).as(ping.toString()).isEqualTo("reserved");
+        assertThat(ping.json().path("retreaver_payout").decimalValue()).isEqualByComparingTo("12.5");
     }
 
     @Test
