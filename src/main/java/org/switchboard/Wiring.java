@@ -75,6 +75,7 @@ import org.switchboard.rtb.RtbLogRoutes;
 import org.switchboard.rtb.RtbRoutes;
 import org.switchboard.rtb.RtbService;
 import org.switchboard.tag.GeoTagger;
+import org.switchboard.tag.PartyTerms;
 import org.switchboard.telephony.CallControlRoutes;
 import org.switchboard.telephony.CarrierControls;
 import org.switchboard.telephony.PlivoRoutes;
@@ -156,6 +157,14 @@ public final class Wiring implements AutoCloseable {
             var dispatcher = new WebhookDispatcher(outbound, pixels, secrets, clock);
             var geo = new GeoTagger();
             this.webhookHooks = new WebhookHooks(webhooks, numbers, dispatcher, geo, clock);
+            // filters and test fires name publishers, buyers and campaigns by id or by cid
+            var parties = new PartyTerms((account, kind, cidOrId) -> switch (kind) {
+                case PUBLISHER ->
+                    publishers.findByCidOrId(account, cidOrId).map(p -> new PartyTerms.Party(p.id(), p.cid()));
+                case BUYER -> buyers.findByCidOrId(account, cidOrId).map(b -> new PartyTerms.Party(b.id(), b.cid()));
+                case CAMPAIGN ->
+                    campaigns.findByCidOrId(account, cidOrId).map(c -> new PartyTerms.Party(c.id(), c.cid()));
+            });
             var services = new FirstAccount.Services(
                     new CampaignService(
                             campaigns,
@@ -163,8 +172,8 @@ public final class Wiring implements AutoCloseable {
                                     webhooks.copy(account, Webhook.Owner.COMPANY, 0, Webhook.Owner.CAMPAIGN, campaign)),
                     new PublisherService(publishers),
                     new TrackingNumberService(numbers, campaigns, publishers),
-                    new BuyerService(buyers, campaigns));
-            var buyerGroups = new BuyerGroupService(groups, buyers);
+                    new BuyerService(buyers, campaigns, parties));
+            var buyerGroups = new BuyerGroupService(groups, buyers, parties);
             var callRecords = new CallRepository(jdbi);
             var postbackKeys = new PostbackKeyRepository(jdbi, clock);
             var postbackLog = new PostbackLog(jdbi, clock);
@@ -242,7 +251,7 @@ public final class Wiring implements AutoCloseable {
                             call -> pixels.countForCall(call.accountId(), call.id()),
                             (account, callIds) -> ConversionOut.forCalls(callConversions, account, callIds))
                     .register(routing);
-            new WebhookRoutes(webhooks, dispatcher, auth::require, secrets)
+            new WebhookRoutes(webhooks, dispatcher, auth::require, secrets, parties)
                     .register(
                             routing,
                             (account, id) -> campaigns.find(account, id).isPresent(),
@@ -272,7 +281,7 @@ public final class Wiring implements AutoCloseable {
                     "/api/v2/directories",
                     auth::require,
                     new DirectoryService(directories, postbackKeys::transferKeysUsing));
-            new ConversionCriterionRoutes(conversionCriteria, auth::require)
+            new ConversionCriterionRoutes(conversionCriteria, parties, auth::require)
                     .register(
                             routing,
                             (account, id) -> campaigns.find(account, id).isPresent(),
@@ -282,7 +291,26 @@ public final class Wiring implements AutoCloseable {
                             secrets,
                             new KeyUrls(config.publicApiUrl(), config.publicRtbUrl(), config.publicDataUrl()),
                             accounts,
-                            (account, id) -> directories.find(account, id).isPresent(),
+                            new PostbackKeyRoutes.References() {
+                                @Override
+                                public boolean publisherExists(AccountId account, long publisherId) {
+                                    return publishers.find(account, publisherId).isPresent();
+                                }
+
+                                @Override
+                                public boolean directoryExists(AccountId account, long directoryId) {
+                                    return directories
+                                            .find(account, directoryId)
+                                            .isPresent();
+                                }
+
+                                @Override
+                                public Optional<Long> campaignOfNumber(AccountId account, String e164) {
+                                    return numbers.findByNumber(e164)
+                                            .filter(n -> n.accountId().equals(account))
+                                            .map(n -> n.campaignId());
+                                }
+                            },
                             auth::require)
                     .register(
                             routing,
@@ -385,6 +413,8 @@ public final class Wiring implements AutoCloseable {
                     .port(config.port())
                     .maxPayloadSize(config.maxRequestBytes())
                     .directHandlers(HttpErrors.directHandlers())
+                    // hands HttpErrors the reason a request was refused before routing (it answers its own words)
+                    .errorHandling(e -> e.includeEntity(true))
                     .shutdownHook(false)
                     .routing(routing)
                     .build()

@@ -10,6 +10,7 @@ import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.tag.PartyTerms;
 import org.switchboard.tag.TagFilter;
 
 /**
@@ -19,10 +20,18 @@ import org.switchboard.tag.TagFilter;
 public final class BuyerGroupService implements CrudRoutes.Resource<BuyerGroup> {
     private final BuyerGroupRepository groups;
     private final BuyerRepository buyers;
+    private final PartyTerms parties;
 
-    public BuyerGroupService(BuyerGroupRepository groups, BuyerRepository buyers) {
+    public BuyerGroupService(BuyerGroupRepository groups, BuyerRepository buyers, PartyTerms parties) {
         this.groups = groups;
         this.buyers = buyers;
+        this.parties = parties;
+    }
+
+    /** Tag filters naming a publisher, buyer or campaign by id or cid are stored in the form calls carry. */
+    @Override
+    public List<String> normalize(AccountId account, ObjectNode body) {
+        return parties.normalize(account, body, "tag_filters");
     }
 
     record BuyerGroupOut(
@@ -101,7 +110,7 @@ public final class BuyerGroupService implements CrudRoutes.Resource<BuyerGroup> 
     }
 
     private BuyerGroupIn parse(AccountId account, ObjectNode body) {
-        JsonFields fields = new JsonFields(body, "id", "created_at", "updated_at", "hard_cap_reset_at");
+        JsonFields fields = new JsonFields(body, "id", "created_at", "updated_at", "hard_cap_reset_at", "warnings");
         var in = new BuyerGroupIn(
                 fields.requiredText("name", 200),
                 fields.idList("buyer_ids"),

@@ -28,7 +28,7 @@ record BuyerIn(
     static final int DEFAULT_RING_TIMEOUT = 30;
 
     static BuyerIn parse(ObjectNode body) {
-        JsonFields fields = new JsonFields(body, "id", "created_at", "updated_at", "hard_cap_reset_at");
+        JsonFields fields = new JsonFields(body, "id", "created_at", "updated_at", "hard_cap_reset_at", "warnings");
         var in = new BuyerIn(
                 fields.optionalText("cid", 64),
                 fields.requiredText("name", 200),

@@ -78,6 +78,12 @@ public final class BuyerRepository {
                 .toList();
     }
 
+    /** The account's buyer named by customer id (any case) or, failing that, by id. */
+    public Optional<Buyer> findByCidOrId(AccountId account, String cidOrId) {
+        return Sql.findByCidOrId(jdbi, "buyers", account, cidOrId, BuyerRepository::map)
+                .map(buyer -> withCampaignIds(List.of(buyer)).getFirst());
+    }
+
     public boolean cidTaken(AccountId account, String cid, long exceptId) {
         return Sql.taken(jdbi, "buyers", account, "cid", cid, exceptId);
     }

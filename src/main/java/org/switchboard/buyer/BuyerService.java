@@ -12,6 +12,7 @@ import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.tag.PartyTerms;
 
 /**
  * Buyers through the admin API. Campaigns named in {@code campaign_ids} must be the caller's own; a buyer that
@@ -21,10 +22,12 @@ import org.switchboard.platform.id.AccountId;
 public final class BuyerService implements CrudRoutes.Resource<Buyer> {
     private final BuyerRepository buyers;
     private final CampaignRepository campaigns;
+    private final PartyTerms parties;
 
-    public BuyerService(BuyerRepository buyers, CampaignRepository campaigns) {
+    public BuyerService(BuyerRepository buyers, CampaignRepository campaigns, PartyTerms parties) {
         this.buyers = buyers;
         this.campaigns = campaigns;
+        this.parties = parties;
     }
 
     record BuyerOut(
@@ -74,6 +77,12 @@ public final class BuyerService implements CrudRoutes.Resource<Buyer> {
     @Override
     public Optional<Buyer> find(AccountId account, long id) {
         return buyers.find(account, id);
+    }
+
+    /** Tag filters naming a publisher, buyer or campaign by id or cid are stored in the form calls carry. */
+    @Override
+    public List<String> normalize(AccountId account, ObjectNode body) {
+        return parties.normalize(account, body, "tag_filters");
     }
 
     @Override

@@ -38,6 +38,11 @@ public final class CampaignRepository {
         return Sql.page(jdbi, "campaigns", account, "", Map.of(), CampaignRepository::map, page);
     }
 
+    /** The account's campaign named by customer id (any case) or, failing that, by id. */
+    public Optional<Campaign> findByCidOrId(AccountId account, String cidOrId) {
+        return Sql.findByCidOrId(jdbi, "campaigns", account, cidOrId, CampaignRepository::map);
+    }
+
     public boolean cidTaken(AccountId account, String cid, long exceptId) {
         return Sql.taken(jdbi, "campaigns", account, "cid", cid, exceptId);
     }

@@ -37,7 +37,8 @@ record ConversionCriterionIn(
     static final Set<String> PARTY_TAGS = Set.of("publisher_id", "source_id", "system_buyer_id", "handler_id");
 
     static ConversionCriterionIn parse(ObjectNode node, ConversionCriterion.Owner owner) {
-        JsonFields fields = new JsonFields(node, "id", "owner_type", "owner_id", "created_at", "updated_at");
+        JsonFields fields =
+                new JsonFields(node, "id", "owner_type", "owner_id", "created_at", "updated_at", "warnings");
         String name = fields.requiredText("name", 200);
         Optional<Integer> position = fields.optionalInteger("position", 1, 100_000);
         TagFilter matches = TagFilter.parse("matches", fields.take("matches").orElse(null));
@@ -58,8 +59,9 @@ record ConversionCriterionIn(
                 && !namesParty(matches)) {
             throw new ApiException.BadRequest(
                     "matches",
-                    "a postback criterion must name at least one publisher or buyer, e.g. \"publisher_id:17\" or"
-                            + " \"system_buyer_id:42\" (keys: publisher_id, source_id, system_buyer_id, handler_id)");
+                    "a postback criterion must name at least one publisher or buyer by id or cid, e.g."
+                            + " \"publisher_id:pub-100\" or \"system_buyer_id:42\" (keys: publisher_id, source_id,"
+                            + " system_buyer_id, handler_id)");
         }
         return new ConversionCriterionIn(name, position, matches, trigger, revenue, payout, duplicateWindow);
     }

@@ -17,6 +17,7 @@ import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
+import org.switchboard.tag.PartyTerms;
 
 /**
  * Conversion criteria through the admin API.
@@ -36,10 +37,13 @@ public final class ConversionCriterionRoutes {
             Json.MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final ConversionCriterionRepository criteria;
+    private final PartyTerms parties;
     private final Function<ServerRequest, AccountId> auth;
 
-    public ConversionCriterionRoutes(ConversionCriterionRepository criteria, Function<ServerRequest, AccountId> auth) {
+    public ConversionCriterionRoutes(
+            ConversionCriterionRepository criteria, PartyTerms parties, Function<ServerRequest, AccountId> auth) {
         this.criteria = criteria;
+        this.parties = parties;
         this.auth = auth;
     }
 
@@ -123,8 +127,12 @@ public final class ConversionCriterionRoutes {
             ConversionCriterion existing = require(req);
             ObjectNode merged = (ObjectNode) Json.tree(CriterionOut.of(existing));
             body(req).properties().forEach(field -> merged.set(field.getKey(), field.getValue()));
+            List<String> warnings = parties.normalize(existing.accountId(), merged, "matches");
             ConversionCriterionIn in = ConversionCriterionIn.parse(merged, existing.owner());
-            Http.ok(res, CriterionOut.of(criteria.update(existing.accountId(), existing.id(), in)));
+            Http.ok(
+                    res,
+                    Http.withWarnings(
+                            CriterionOut.of(criteria.update(existing.accountId(), existing.id(), in)), warnings));
         };
         rules.put(item, update);
         rules.patch(item, update);
@@ -148,9 +156,14 @@ public final class ConversionCriterionRoutes {
         rules.post(path, (req, res) -> {
             AccountId account = auth.apply(req);
             long ownerId = owner(req, account, owner, exists);
-            ConversionCriterionIn in = ConversionCriterionIn.parse(body(req), owner);
+            ObjectNode body = body(req);
+            List<String> warnings = parties.normalize(account, body, "matches");
+            ConversionCriterionIn in = ConversionCriterionIn.parse(body, owner);
             ConversionCriterion created = criteria.insert(account, owner, ownerId, in);
-            Http.created(res, "/api/v2/conversion_criteria/" + created.id(), CriterionOut.of(created));
+            Http.created(
+                    res,
+                    "/api/v2/conversion_criteria/" + created.id(),
+                    Http.withWarnings(CriterionOut.of(created), warnings));
         });
     }
 

@@ -18,6 +18,10 @@ import org.switchboard.platform.time.Zones;
  * What a money report asks for, checked: calls that started in {@code [from, to)} (at most {@link #MAX_RANGE}), grouped
  * by {@code groupBy}, days counted in {@code timeZone}, optionally only one campaign's, publisher's or answering
  * buyer's calls.
+ *
+ * <p>The query names its end as people write date ranges: a date given as {@code to} is the last day asked for, whole
+ * ({@code from=2026-12-01&to=2026-12-01} is that one day), while a date-time given as {@code to} is the exclusive
+ * instant the range stops at. {@link #to} is always the exclusive instant.
  */
 public record ReportRequest(
         Instant from,
@@ -35,7 +39,7 @@ public record ReportRequest(
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final String WHEN =
             "an ISO-8601 instant such as 2026-12-01T05:00:00Z (an offset such as -05:00 may replace the Z) or a date"
-                    + " such as 2026-12-01 (the start of that day in time_zone)";
+                    + " such as 2026-12-01 (that whole day in time_zone: from its start, or as to up to its end)";
 
     /** What the rows are keyed by. */
     public enum GroupBy {
@@ -62,10 +66,15 @@ public record ReportRequest(
         ZoneId zone = query.apply("time_zone")
                 .map(name -> Zones.iana(name).orElseThrow(() -> new ApiException.BadRequest("time_zone", Zones.RULE)))
                 .orElse(UTC);
-        Instant from = instant(query, "from", zone);
-        Instant to = instant(query, "to", zone);
+        Instant from = instant(query, "from", zone, false);
+        Instant to = instant(query, "to", zone, true);
         if (!to.isAfter(from)) {
-            throw new ApiException.BadRequest("to", "must be after from");
+            throw new ApiException.BadRequest(
+                    "to",
+                    to.equals(from) && !query.apply("to").orElse("").matches(DATE.pattern())
+                            ? "must be after from: a date-time is the exclusive end of the range (for one whole day"
+                                    + " give dates: from=2026-12-01&to=2026-12-01)"
+                            : "must not be before from");
         }
         if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
             throw new ApiException.BadRequest("to", "must be at most 366 days after from");
@@ -79,12 +88,15 @@ public record ReportRequest(
                 from, to, groupBy, zone, id(query, "campaign_id"), id(query, "publisher_id"), id(query, "buyer_id"));
     }
 
-    private static Instant instant(Function<String, Optional<String>> query, String name, ZoneId zone) {
+    /** A date is the start of that day in {@code zone}, or of the next day when it ends the range (inclusive). */
+    private static Instant instant(Function<String, Optional<String>> query, String name, ZoneId zone, boolean end) {
         String raw = query.apply(name).orElseThrow(() -> new ApiException.BadRequest(name, "is required: " + WHEN));
         try {
-            return DATE.matcher(raw).matches()
-                    ? LocalDate.parse(raw).atStartOfDay(zone).toInstant()
-                    : Instant.parse(raw);
+            if (DATE.matcher(raw).matches()) {
+                LocalDate day = LocalDate.parse(raw);
+                return (end ? day.plusDays(1) : day).atStartOfDay(zone).toInstant();
+            }
+            return Instant.parse(raw);
         } catch (DateTimeException e) {
             throw new ApiException.BadRequest(name, "must be " + WHEN);
         }

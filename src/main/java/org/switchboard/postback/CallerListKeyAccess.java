@@ -14,10 +14,12 @@ import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.platform.secret.Secrets;
 
 /**
- * Caller lists through a Caller List Management key: {@code ?key=KEY} with the key's secret as
- * {@code Authorization: Bearer SECRET}. A campaign's key reaches that campaign's lists, a buyer's key that buyer's,
- * a company key every campaign's and buyer's; each operation needs its permission on the key. Without {@code key}
- * the account's API key is checked as everywhere else. Every keyed request is logged (without key or secret).
+ * Caller lists through a Caller List Management key: {@code ?key=KEY}, the URL shape of the reference document, which
+ * existing integrations call with the key alone. The key's secret ({@code Authorization: Bearer SECRET}) is a second
+ * credential only for a key with the {@code require_secret_key} option; a secret that is sent must match either way.
+ * A campaign's key reaches that campaign's lists, a buyer's key that buyer's, a company key every campaign's and
+ * buyer's; each operation needs its permission on the key. Without {@code key} the account's API key is checked as
+ * everywhere else. Every keyed request is logged (without key or secret).
  */
 public final class CallerListKeyAccess implements CallerListRoutes.Access {
     private final KeyedRequests keyed;
@@ -44,15 +46,20 @@ public final class CallerListKeyAccess implements CallerListRoutes.Access {
             return accountKey.apply(req);
         }
         PostbackKey key = keyed.require(presented, KeyType.CALLER_LIST_MANAGEMENT);
-        String secret = req.headers()
+        Optional<String> secret = req.headers()
                 .value(HeaderNames.AUTHORIZATION)
                 .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(h -> h.substring(7).strip())
-                .orElseThrow(() -> new ApiException.Unauthorized(
-                        "a caller list management key needs its secret key as Authorization: Bearer"));
-        String expected = secrets.open(key.options().path("sealed_secret_key").asText());
-        if (!Secrets.constantTimeEquals(expected, secret)) {
-            throw new ApiException.Unauthorized("the secret key does not match this key");
+                .map(h -> h.substring(7).strip());
+        if (secret.isEmpty() && key.options().path("require_secret_key").asBoolean(false)) {
+            throw new ApiException.Unauthorized(
+                    "this key has require_secret_key: send its secret key as Authorization: Bearer SECRET");
+        }
+        if (secret.isPresent()) {
+            String expected =
+                    secrets.open(key.options().path("sealed_secret_key").asText());
+            if (!Secrets.constantTimeEquals(expected, secret.get())) {
+                throw new ApiException.Unauthorized("the secret key does not match this key");
+            }
         }
         String refused = null;
         boolean covers = switch (key.owner()) {

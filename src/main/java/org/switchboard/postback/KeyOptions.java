@@ -50,7 +50,17 @@ final class KeyOptions {
                 out.put("end_seconds", integer(in, "end_seconds", 3_600, 60, 86_400));
                 out.put("reuse_tags_on_repeat_calls", bool(in, "reuse_tags_on_repeat_calls", false));
             }
-            case CALL_DATA_READING -> out.set("readable_tags", tagKeys(in, "readable_tags"));
+            case CALL_DATA_READING -> {
+                // the list is the key's whole purpose ("which tags this key is allowed to read"): a key without it
+                // would answer every read with nothing and no reason, so it is refused where the mistake is made
+                ArrayNode readable = tagKeys(in, "readable_tags");
+                if (readable.isEmpty()) {
+                    throw new ApiException.BadRequest(
+                            "options.readable_tags",
+                            "list at least one tag key this key may read, e.g. {\"readable_tags\": [\"plan\"]}");
+                }
+                out.set("readable_tags", readable);
+            }
             case CALLER_LIST_MANAGEMENT -> {
                 ArrayNode permissions = Json.MAPPER.createArrayNode();
                 JsonNode list = in.remove("permissions");
@@ -67,6 +77,8 @@ final class KeyOptions {
                     }
                 }
                 out.set("permissions", permissions);
+                // the document's URL carries the key alone; the secret is a second credential only when asked for
+                out.put("require_secret_key", bool(in, "require_secret_key", false));
             }
             case REAL_TIME_BIDDING -> {
                 out.put("tag_prefix", tagPrefix(in));

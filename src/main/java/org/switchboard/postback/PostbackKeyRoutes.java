@@ -6,6 +6,7 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -37,7 +38,7 @@ public final class PostbackKeyRoutes {
     private final SecretBox secrets;
     private final KeyUrls urls;
     private final AccountRepository accounts;
-    private final BiPredicate<AccountId, Long> directoryExists;
+    private final References references;
     private final Function<ServerRequest, AccountId> auth;
 
     public PostbackKeyRoutes(
@@ -45,14 +46,27 @@ public final class PostbackKeyRoutes {
             SecretBox secrets,
             KeyUrls urls,
             AccountRepository accounts,
-            BiPredicate<AccountId, Long> directoryExists,
+            References references,
             Function<ServerRequest, AccountId> auth) {
         this.keys = keys;
         this.secrets = secrets;
         this.urls = urls;
         this.accounts = accounts;
-        this.directoryExists = directoryExists;
+        this.references = references;
         this.auth = auth;
+    }
+
+    /**
+     * The account-scoped look-ups a key's options are checked against: every object an option names (publisher,
+     * directory, tracking number) must be the caller's own, as top-level references must.
+     */
+    public interface References {
+        boolean publisherExists(AccountId account, long publisherId);
+
+        boolean directoryExists(AccountId account, long directoryId);
+
+        /** The campaign of the account's tracking number {@code e164}; empty when the account has no such number. */
+        Optional<Long> campaignOfNumber(AccountId account, String e164);
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -115,7 +129,7 @@ public final class PostbackKeyRoutes {
                                     existing.type(), fields.take("options").orElse(null)))
                     : existing.options();
             fields.finish();
-            checkReferences(existing.accountId(), options);
+            checkReferences(existing.accountId(), existing.owner(), existing.ownerId(), options);
             Http.ok(res, out(keys.update(existing.accountId(), existing.id(), name, paused, options)));
         };
         rules.put("/api/v2/postback_keys/{id}", update);
@@ -162,7 +176,7 @@ public final class PostbackKeyRoutes {
         boolean paused = fields.bool("paused", false);
         ObjectNode options = KeyOptions.parse(type, fields.take("options").orElse(null));
         fields.finish();
-        checkReferences(account, options);
+        checkReferences(account, owner, ownerId, options);
         if (type == KeyType.CALLER_LIST_MANAGEMENT) {
             options.put("sealed_secret_key", secrets.seal(Secrets.randomBase58(24)));
         }
@@ -171,11 +185,31 @@ public final class PostbackKeyRoutes {
         Http.created(res, "/api/v2/postback_keys/" + created.id(), out(created));
     }
 
-    /** Objects an option names must be the account's own. */
-    private void checkReferences(AccountId account, ObjectNode options) {
+    /**
+     * Objects an option names must be the account's own (a 400 naming the option otherwise); the inbound number of a
+     * campaign's key must be one of that campaign's tracking numbers, as a ping's {@code inbound_number} must.
+     */
+    private void checkReferences(AccountId account, KeyType.Owner owner, long ownerId, ObjectNode options) {
+        if (options.has("publisher_id")
+                && !references.publisherExists(
+                        account, options.get("publisher_id").asLong())) {
+            throw new ApiException.BadRequest("options.publisher_id", "is not a publisher of this account");
+        }
         if (options.has("directory_id")
-                && !directoryExists.test(account, options.get("directory_id").asLong())) {
+                && !references.directoryExists(
+                        account, options.get("directory_id").asLong())) {
             throw new ApiException.BadRequest("options.directory_id", "is not a directory of this account");
+        }
+        if (options.has("inbound_number")) {
+            String number = options.get("inbound_number").asText();
+            long campaign = references
+                    .campaignOfNumber(account, number)
+                    .orElseThrow(() -> new ApiException.BadRequest(
+                            "options.inbound_number", number + " is not a tracking number of this account"));
+            if (owner == KeyType.Owner.CAMPAIGN && campaign != ownerId) {
+                throw new ApiException.BadRequest(
+                        "options.inbound_number", number + " is not a tracking number of campaign " + ownerId);
+            }
         }
     }
 

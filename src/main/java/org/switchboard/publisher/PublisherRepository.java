@@ -32,6 +32,11 @@ public final class PublisherRepository {
         return Sql.page(jdbi, "publishers", account, "", Map.of(), PublisherRepository::map, page);
     }
 
+    /** The account's publisher named by customer id (any case) or, failing that, by id. */
+    public Optional<Publisher> findByCidOrId(AccountId account, String cidOrId) {
+        return Sql.findByCidOrId(jdbi, "publishers", account, cidOrId, PublisherRepository::map);
+    }
+
     public boolean cidTaken(AccountId account, String cid, long exceptId) {
         return Sql.taken(jdbi, "publishers", account, "cid", cid, exceptId);
     }

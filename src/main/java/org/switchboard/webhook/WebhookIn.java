@@ -46,8 +46,8 @@ record WebhookIn(
     }
 
     static WebhookIn parse(ObjectNode node) {
-        JsonFields fields =
-                new JsonFields(node, "id", "owner_type", "owner_id", "created_at", "updated_at", "signing_secret");
+        JsonFields fields = new JsonFields(
+                node, "id", "owner_type", "owner_id", "created_at", "updated_at", "signing_secret", "warnings");
         String name = fields.requiredText("name", 200);
         String triggerWord = fields.requiredText("trigger", 24);
         Trigger trigger = Trigger.fromWord(triggerWord)

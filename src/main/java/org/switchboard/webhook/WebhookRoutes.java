@@ -17,6 +17,7 @@ import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.secret.SecretBox;
+import org.switchboard.tag.PartyTerms;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -36,16 +37,19 @@ public final class WebhookRoutes {
     private final WebhookDispatcher dispatcher;
     private final Function<ServerRequest, AccountId> auth;
     private final SecretBox secrets;
+    private final PartyTerms parties;
 
     public WebhookRoutes(
             WebhookRepository webhooks,
             WebhookDispatcher dispatcher,
             Function<ServerRequest, AccountId> auth,
-            SecretBox secrets) {
+            SecretBox secrets,
+            PartyTerms parties) {
         this.webhooks = webhooks;
         this.dispatcher = dispatcher;
         this.auth = auth;
         this.secrets = secrets;
+        this.parties = parties;
     }
 
     record WebhookOut(
@@ -130,6 +134,7 @@ public final class WebhookRoutes {
             Webhook existing = require(req);
             ObjectNode merged = (ObjectNode) Json.tree(WebhookOut.of(existing));
             Http.jsonObject(req).properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
+            List<String> warnings = parties.normalize(existing.accountId(), merged, "matches");
             WebhookIn in = WebhookIn.parse(merged);
             Optional<String> fresh =
                     in.signed() && existing.sealedSigningSecret().isEmpty()
@@ -139,7 +144,10 @@ public final class WebhookRoutes {
                     in.signed() ? fresh.map(secrets::seal).or(existing::sealedSigningSecret) : Optional.empty();
             Http.ok(
                     res,
-                    WebhookOut.of(webhooks.update(existing.accountId(), existing.id(), in, kept), fresh.orElse(null)));
+                    Http.withWarnings(
+                            WebhookOut.of(
+                                    webhooks.update(existing.accountId(), existing.id(), in, kept), fresh.orElse(null)),
+                            warnings));
         };
         rules.put("/api/v2/webhooks/{id}", update);
         rules.patch("/api/v2/webhooks/{id}", update);
@@ -215,10 +223,15 @@ public final class WebhookRoutes {
             AccountId account,
             Webhook.Owner owner,
             long ownerId) {
-        WebhookIn in = WebhookIn.parse(Http.jsonObject(req));
+        ObjectNode body = Http.jsonObject(req);
+        List<String> warnings = parties.normalize(account, body, "matches");
+        WebhookIn in = WebhookIn.parse(body);
         Optional<String> secret = in.signed() ? Optional.of(newSigningSecret()) : Optional.empty();
         Webhook created = webhooks.insert(account, owner, ownerId, in, secret.map(secrets::seal));
-        Http.created(res, "/api/v2/webhooks/" + created.id(), WebhookOut.of(created, secret.orElse(null)));
+        Http.created(
+                res,
+                "/api/v2/webhooks/" + created.id(),
+                Http.withWarnings(WebhookOut.of(created, secret.orElse(null)), warnings));
     }
 
     /** A Standard-Webhooks secret: "whsec_" and 24 random bytes in base64. */
@@ -236,13 +249,17 @@ public final class WebhookRoutes {
 
     /**
      * Fires one webhook with a sample call, as the reference platform's test-fire wizard does: a test caller, the
-     * chosen buyer and publisher as system tags, and any tags given. Recorded as a fired pixel marked test_fire.
+     * chosen buyer and publisher as system tags, and any tags given. Recorded as a fired pixel marked test_fire. The
+     * buyer and the publisher are named by id or by cid (a number or a string) and must be the account's; they tag
+     * the sample call as they would a real one ({@code system_buyer_id} the buyer's id, {@code handler_id} its cid,
+     * {@code publisher_id}/{@code source_id} the publisher's cid, each cid falling back to the id).
      */
     private FiredPixel testFire(Webhook webhook, ServerRequest req) {
         JsonFields fields =
                 new JsonFields(req.content().hasEntity() ? Http.jsonObject(req) : Json.MAPPER.createObjectNode());
-        Optional<Long> buyer = fields.optionalId("buyer_id");
-        Optional<String> publisher = fields.optionalText("publisher_id", 64);
+        Optional<PartyTerms.Party> buyer = party(webhook.accountId(), fields, "buyer_id", PartyTerms.Kind.BUYER);
+        Optional<PartyTerms.Party> publisher =
+                party(webhook.accountId(), fields, "publisher_id", PartyTerms.Kind.PUBLISHER);
         TagSet given = TagSet.parse("tags", fields.take("tags").orElse(null));
         fields.finish();
         TagSet.Builder tags = TagSet.builder()
@@ -256,12 +273,25 @@ public final class WebhookRoutes {
         if (webhook.owner() == Webhook.Owner.CAMPAIGN) {
             tags.add("campaign_id", Long.toString(webhook.ownerId()));
         }
-        buyer.ifPresent(id -> tags.add("system_buyer_id", Long.toString(id)).add("handler_id", Long.toString(id)));
-        publisher.ifPresent(id -> tags.add("publisher_id", id).add("source_id", id));
+        buyer.ifPresent(b -> tags.add("system_buyer_id", Long.toString(b.id())).add("handler_id", b.cidOrId()));
+        publisher.ifPresent(p -> tags.add("publisher_id", p.cidOrId()).add("source_id", p.cidOrId()));
         tags.addAll(given);
         String uuid = "test-" + UUID.randomUUID();
         var context = new WebhookDispatcher.Context(
                 webhook.accountId(), Optional.empty(), uuid, Optional.of("testcallkey"), tags.build(), Optional.of(0));
         return dispatcher.fireOne(context, webhook, Optional.empty(), true).pixel();
+    }
+
+    /** The account's party named under {@code field} by id (a number or numeric string) or cid; a 400 otherwise. */
+    private Optional<PartyTerms.Party> party(AccountId account, JsonFields fields, String field, PartyTerms.Kind kind) {
+        return fields.take(field).filter(node -> !node.isNull()).map(node -> {
+            if (!node.isTextual() && !node.canConvertToLong()) {
+                throw new ApiException.BadRequest(field, "must be a " + kind.word() + "'s id or cid");
+            }
+            String named = node.asText().strip();
+            return parties.find(account, kind, named)
+                    .orElseThrow(() -> new ApiException.BadRequest(
+                            field, "'" + named + "' is no " + kind.word() + " of this account (by id or cid)"));
+        });
     }
 }

@@ -308,7 +308,7 @@ class ReportIT extends ServerIT {
         line.call("+13125550913", 20);
 
         // then: New York days split them; dates in from/to are days of time_zone
-        JsonNode newYork = report(api, "from=" + first + "&to=" + second.plusDays(1) + "&time_zone=America/New_York");
+        JsonNode newYork = report(api, "from=" + first + "&to=" + second + "&time_zone=America/New_York");
         assertThat(newYork.path("time_zone").asText()).isEqualTo("America/New_York");
         assertThat(Instant.parse(newYork.path("from").asText()))
                 .isEqualTo(first.atStartOfDay(NEW_YORK).toInstant());
@@ -317,17 +317,18 @@ class ReportIT extends ServerIT {
         assertThat(newYork.path("rows").get(1).path("calls").asLong()).isEqualTo(2);
         assertThat(newYork.path("totals").path("calls").asLong()).isEqualTo(3);
         assertThat(newYork.path("totals").path("connected").asLong()).isEqualTo(3);
-        // from is inclusive: the day starting at local midnight holds only the later calls
-        JsonNode secondDay =
-                report(api, "from=" + second + "&to=" + second.plusDays(1) + "&time_zone=America/New_York");
+        // one day is asked as from=D&to=D: the day starting at local midnight holds only the later calls
+        JsonNode secondDay = report(api, "from=" + second + "&to=" + second + "&time_zone=America/New_York");
         assertThat(keys(secondDay)).containsExactly(second.toString());
         assertThat(secondDay.path("totals").path("calls").asLong()).isEqualTo(2);
-        // to is exclusive: ending at local midnight leaves them out
-        JsonNode firstDay = report(api, "from=" + first + "&to=" + second + "&time_zone=America/New_York");
+        // a date as to ends with that day: the calls after local midnight are left out
+        JsonNode firstDay = report(api, "from=" + first + "&to=" + first + "&time_zone=America/New_York");
+        assertThat(Instant.parse(firstDay.path("to").asText()))
+                .isEqualTo(second.atStartOfDay(NEW_YORK).toInstant());
         assertThat(firstDay.path("totals").path("calls").asLong()).isEqualTo(1);
         // in UTC (04:30 or 03:30 and 05:30 or 04:30) all three are on one day
         LocalDate utcDay = lateEvening.toInstant().atZone(ZoneId.of("UTC")).toLocalDate();
-        JsonNode utc = report(api, "from=" + utcDay + "&to=" + utcDay.plusDays(1));
+        JsonNode utc = report(api, "from=" + utcDay + "&to=" + utcDay);
         assertThat(keys(utc)).containsExactly(utcDay.toString());
         assertThat(utc.path("rows").get(0).path("calls").asLong()).isEqualTo(3);
     }

@@ -60,6 +60,20 @@ class ReportRequestTest {
     }
 
     @Test
+    void aDateAsToShouldBeTheLastDayAskedForWhole() {
+        // when
+        ReportRequest oneDay = parse("from", "2026-12-01", "to", "2026-12-01", "time_zone", "America/New_York");
+        ReportRequest week = parse("from", "2026-12-01", "to", "2026-12-07");
+        ReportRequest instants = parse("from", "2026-12-01T00:00:00Z", "to", "2026-12-02T00:00:00Z");
+
+        // then: as people write ranges, the end date is included; a date-time stays the exclusive end
+        assertThat(oneDay.from()).isEqualTo(Instant.parse("2026-12-01T05:00:00Z"));
+        assertThat(oneDay.to()).isEqualTo(Instant.parse("2026-12-02T05:00:00Z"));
+        assertThat(week.to()).isEqualTo(Instant.parse("2026-12-08T00:00:00Z"));
+        assertThat(instants.to()).isEqualTo(Instant.parse("2026-12-02T00:00:00Z"));
+    }
+
+    @Test
     void aRangeOfExactly366DaysShouldBeAccepted() {
         // when
         ReportRequest request = parse("from", "2026-01-01T00:00:00Z", "to", "2027-01-02T00:00:00Z");
@@ -76,8 +90,9 @@ class ReportRequestTest {
             from=2026-12-01T00:00:00&to=2026-12-02T00:00:00Z            | from        | must be an ISO-8601 instant
             from=2026-02-30&to=2026-12-02T00:00:00Z                     | from        | must be an ISO-8601 instant
             from=2026-12-01T00:00:00Z&to=2026-13-01                     | to          | must be an ISO-8601 instant
-            from=2026-12-01T00:00:00Z&to=2026-12-01T00:00:00Z           | to          | must be after from
-            from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z           | to          | must be after from
+            from=2026-12-01T00:00:00Z&to=2026-12-01T00:00:00Z           | to          | must be after from: a date-time is the exclusive end
+            from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z           | to          | must not be before from
+            from=2026-12-02&to=2026-12-01                               | to          | must not be before from
             from=2026-01-01T00:00:00Z&to=2027-01-02T00:00:00.001Z       | to          | must be at most 366 days after from
             from=2026-12-01&to=2026-12-02&group_by=week                 | group_by    | must be campaign, publisher, buyer or day
             from=2026-12-01&to=2026-12-02&group_by=Campaign             | group_by    | must be campaign, publisher, buyer or day

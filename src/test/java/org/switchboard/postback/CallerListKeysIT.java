@@ -106,8 +106,10 @@ class CallerListKeysIT extends ServerIT {
         assertThat(shown.json().path("listed").asBoolean()).isTrue();
         assertThat(notPermitted.status()).isEqualTo(403);
         assertThat(notPermitted.body()).contains("caller_list_number__delete");
-        assertThat(noSecret.status()).isEqualTo(401);
-        assertThat(wrongSecret.status()).isEqualTo(401);
+        assertThat(noSecret.status()).as("the key alone is the document's URL").isEqualTo(200);
+        assertThat(wrongSecret.status())
+                .as("a secret that is sent must be right")
+                .isEqualTo(401);
         assertThat(otherCampaign.status()).isEqualTo(403);
         assertThat(call.path("instruction").path("action").asText()).isEqualTo("hangup");
         JsonNode log =
@@ -229,5 +231,54 @@ class CallerListKeysIT extends ServerIT {
         assertThat(badAction.status()).isEqualTo(400);
         assertThat(badAction.errorField()).isEqualTo("action");
         assertThat(notPermitted.status()).isEqualTo(403);
+    }
+
+    @Test
+    void theKeysOwnUrlShouldWorkAloneAndTheSecretOnlyWhenTheKeyRequiresIt() {
+        // given: the URL shape of the reference document, with the key alone, as an existing integration calls it
+        Setup s = setup();
+        s.api().post("/api/v2/campaigns/" + s.campaign() + "/caller_lists", "{\"name\": \"suppressed_crm\"}");
+        String permissions = "[\"caller_list_number__create\", \"caller_list_number__show\"]";
+        Response plain = s.api()
+                .post(
+                        "/api/v2/campaigns/" + s.campaign() + "/postback_keys",
+                        "{\"type\": \"caller_list_management\", \"name\": \"CRM\", \"options\": {\"permissions\": "
+                                + permissions + "}}");
+        Response strict = s.api()
+                .post(
+                        "/api/v2/campaigns/" + s.campaign() + "/postback_keys",
+                        "{\"type\": \"caller_list_management\", \"name\": \"CRM strict\", \"options\": {\"permissions\": "
+                                + permissions + ", \"require_secret_key\": true}}");
+        String plainUrl = plain.json().path("url").asText().replace("<list_name>", "suppressed_crm");
+        String strictUrl = strict.json().path("url").asText().replace("<list_name>", "suppressed_crm");
+
+        // when
+        Response added = Api.send(HttpRequest.newBuilder(URI.create(plainUrl))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"numbers\": [\"+13125550185\"]}"))
+                .build());
+        Response listed =
+                Api.send(HttpRequest.newBuilder(URI.create(plainUrl)).GET().build());
+        Response strictWithout =
+                Api.send(HttpRequest.newBuilder(URI.create(strictUrl)).GET().build());
+        Response strictWith = Api.send(HttpRequest.newBuilder(URI.create(strictUrl))
+                .header(
+                        "Authorization",
+                        "Bearer " + strict.json().path("secret_key").asText())
+                .GET()
+                .build());
+
+        // then
+        assertThat(plain.json().path("options").path("require_secret_key").asBoolean())
+                .isFalse();
+        assertThat(strict.json().path("options").path("require_secret_key").asBoolean())
+                .isTrue();
+        assertThat(added.status()).as(added.toString()).isEqualTo(200);
+        assertThat(added.json().path("added").asInt()).isEqualTo(1);
+        assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+        assertThat(listed.body()).contains("+13125550185");
+        assertThat(strictWithout.status()).isEqualTo(401);
+        assertThat(strictWithout.json().path("error").path("message").asText()).contains("require_secret_key");
+        assertThat(strictWith.status()).as(strictWith.toString()).isEqualTo(200);
     }
 }

@@ -145,4 +145,26 @@ class DataReadingIT extends ServerIT {
         assertThat(badMap.errorField()).isEqualTo("map_keys");
         assertThat(noKey.status()).isEqualTo(401);
     }
+
+    @Test
+    void aKeyWithoutReadableTagsShouldBeRefusedNamingTheOption() {
+        // given
+        Setup s = setup();
+        String keys = "/api/v2/buyer_groups/" + s.groupA() + "/postback_keys";
+        String reader = "{\"type\": \"call_data_reading\", \"name\": \"Reader\"";
+
+        // when
+        Response without = s.api().post(keys, reader + "}");
+        Response empty = s.api().post(keys, reader + ", \"options\": {\"readable_tags\": []}}");
+        Response made = s.api().post(keys, reader + ", \"options\": {\"readable_tags\": [\"ad\"]}}");
+        Response emptied = s.api().patch("/api/v2/postback_keys/" + made.id(), "{\"options\": {}}");
+
+        // then
+        for (Response refused : java.util.List.of(without, empty, emptied)) {
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.errorField()).isEqualTo("options.readable_tags");
+            assertThat(refused.json().path("error").path("message").asText()).contains("at least one tag key");
+        }
+        assertThat(made.status()).isEqualTo(201);
+    }
 }

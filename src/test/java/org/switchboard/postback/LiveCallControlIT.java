@@ -187,7 +187,7 @@ class LiveCallControlIT extends ServerIT {
         Setup s = setup();
         Setup other = setup();
         String key = s.key("call_rejection", "{}");
-        String reading = s.key("call_data_reading", "{}");
+        String reading = s.key("call_data_reading", "{\"readable_tags\": [\"ad\"]}");
         String othersKey = other.key("call_rejection", "{}");
         String uuid = connectedCall(s, "+13125550704");
         String path = "/handler_groups/" + s.group() + "/call_control/reject?";

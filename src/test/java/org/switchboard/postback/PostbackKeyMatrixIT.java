@@ -46,8 +46,11 @@ class PostbackKeyMatrixIT extends ServerIT {
         for (var owner : owners.entrySet()) {
             for (String type : TYPES) {
                 // when
+                // a data-reading key reads only the tags it lists, so it cannot be issued without them
+                String options = type.equals("call_data_reading") ? ", \"options\": {\"readable_tags\": [\"ad\"]}" : "";
                 Response created = api.post(
-                        owner.getKey() + "/postback_keys", "{\"type\": \"" + type + "\", \"name\": \"" + type + "\"}");
+                        owner.getKey() + "/postback_keys",
+                        "{\"type\": \"" + type + "\", \"name\": \"" + type + "\"" + options + "}");
 
                 // then
                 boolean allowed = List.of(owner.getValue().split(" ")).contains(type);
@@ -114,5 +117,78 @@ class PostbackKeyMatrixIT extends ServerIT {
         assertThat(show.status()).isEqualTo(404);
         assertThat(delete.status()).isEqualTo(404);
         assertThat(theirs.get("/api/v2/postback_keys/" + theirKey).status()).isEqualTo(200);
+    }
+
+    @Test
+    void idsInsideOptionsShouldBeTheCallersOwnOnCreateAndUpdate() {
+        // given
+        Api mine = newAccount();
+        Api theirs = newAccount();
+        for (Api api : List.of(mine, theirs)) {
+            api.patch("/api/v2/account", "{\"features\": {\"real_time_bidding\": true, \"live_call_control\": true}}");
+        }
+        long campaign = mine.post("/api/v2/campaigns", "{\"name\": \"Mine\"}").id();
+        long otherCampaign =
+                mine.post("/api/v2/campaigns", "{\"name\": \"Mine too\"}").id();
+        long publisher = mine.post("/api/v2/publishers", "{\"name\": \"P\"}").id();
+        long group = mine.post("/api/v2/buyer_groups", "{\"name\": \"G\"}").id();
+        String otherCampaignsNumber = "+1866561" + String.format("%04d", 10 + engine.ordinal());
+        mine.post(
+                "/api/v2/numbers",
+                "{\"number\": \"" + otherCampaignsNumber + "\", \"campaign_id\": " + otherCampaign + "}");
+        long theirCampaign =
+                theirs.post("/api/v2/campaigns", "{\"name\": \"Theirs\"}").id();
+        long theirPublisher =
+                theirs.post("/api/v2/publishers", "{\"name\": \"Q\"}").id();
+        long theirDirectory = theirs.post(
+                        "/api/v2/directories",
+                        "{\"name\": \"D\", \"entries\": [{\"name\": \"Sales\", \"destination\": \"+12125550199\"}]}")
+                .id();
+        String theirNumber = "+1866561" + String.format("%04d", 20 + engine.ordinal());
+        theirs.post("/api/v2/numbers", "{\"number\": \"" + theirNumber + "\", \"campaign_id\": " + theirCampaign + "}");
+        String keys = "/api/v2/campaigns/" + campaign + "/postback_keys";
+        String rtb = "{\"type\": \"real_time_bidding\", \"name\": \"R\", \"options\": ";
+
+        // when / then: on create
+        refused(mine.post(keys, rtb + "{\"publisher_id\": " + theirPublisher + "}}"), 400, "options.publisher_id");
+        refused(mine.post(keys, rtb + "{\"inbound_number\": \"" + theirNumber + "\"}}"), 400, "options.inbound_number");
+        refused(
+                mine.post(keys, rtb + "{\"inbound_number\": \"" + otherCampaignsNumber + "\"}}"),
+                400,
+                "options.inbound_number");
+        refused(
+                mine.post(
+                        "/api/v2/buyer_groups/" + group + "/postback_keys",
+                        "{\"type\": \"call_transfer\", \"name\": \"T\", \"options\": {\"directory_id\": "
+                                + theirDirectory + "}}"),
+                400,
+                "options.directory_id");
+        // a publisher's key may name any tracking number of the account (it pings into many campaigns)
+        assertThat(mine.post(
+                                "/api/v2/publishers/" + publisher + "/postback_keys",
+                                rtb + "{\"inbound_number\": \"" + otherCampaignsNumber + "\"}}")
+                        .status())
+                .isEqualTo(201);
+
+        // when / then: on update
+        Response own = mine.post(keys, rtb + "{\"publisher_id\": " + publisher + "}}");
+        assertThat(own.status()).as(own.toString()).isEqualTo(201);
+        refused(
+                mine.patch(
+                        "/api/v2/postback_keys/" + own.id(),
+                        "{\"options\": {\"publisher_id\": " + theirPublisher + "}}"),
+                400,
+                "options.publisher_id");
+        assertThat(mine.get("/api/v2/postback_keys/" + own.id())
+                        .json()
+                        .path("options")
+                        .path("publisher_id")
+                        .asLong())
+                .isEqualTo(publisher);
+    }
+
+    private static void refused(Response response, int status, String field) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(status);
+        assertThat(response.errorField()).as(response.toString()).isEqualTo(field);
     }
 }

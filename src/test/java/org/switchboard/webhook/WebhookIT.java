@@ -384,6 +384,7 @@ class WebhookIT extends ServerIT {
     void testFireShouldSendASampleCallAndShowTheExchange() {
         Setup s = setup();
         long buyer = s.buyer("{\"name\": \"B\", \"destination\": \"+12125550851\", \"campaign_ids\": [CAMPAIGN]}");
+        s.api().post("/api/v2/publishers", "{\"name\": \"P\", \"cid\": \"pub-7\"}");
         long webhook = s.webhook(
                 s.campaignPath(),
                 hook("selected ping", "selected", "/json?handler=[handler_id]&src=[source_id]&plan=[plan]"));

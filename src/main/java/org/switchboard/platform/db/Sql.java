@@ -60,6 +60,29 @@ public final class Sql {
                         .findOne());
     }
 
+    /**
+     * The account's row of {@code table} whose customer id ({@code cid}) is {@code cidOrId}, compared without regard
+     * to case as tag values are, else the row whose id it is: how owners and partners name an object either way.
+     */
+    public static <T> Optional<T> findByCidOrId(
+            Jdbi jdbi, String table, AccountId account, String cidOrId, RowMapper<T> mapper) {
+        long id;
+        try {
+            id = Long.parseLong(cidOrId);
+        } catch (NumberFormatException e) {
+            id = -1;
+        }
+        long asId = id;
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM " + table
+                        + " WHERE account_id = :account AND (LOWER(cid) = LOWER(:value) OR id = :id)"
+                        + " ORDER BY CASE WHEN LOWER(cid) = LOWER(:value) THEN 0 ELSE 1 END, id LIMIT 1")
+                .bind("account", account.value())
+                .bind("value", cidOrId)
+                .bind("id", asId)
+                .map(mapper)
+                .findFirst());
+    }
+
     /** Whether another row of the account (not {@code exceptId}) already has {@code column = value}. */
     public static boolean taken(
             Jdbi jdbi, String table, AccountId account, String column, Object value, long exceptId) {

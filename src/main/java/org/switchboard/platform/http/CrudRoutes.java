@@ -3,6 +3,7 @@ package org.switchboard.platform.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -34,6 +35,14 @@ public final class CrudRoutes {
 
         /** The wire form (a record or map serialised as JSON). */
         Object wire(T value);
+
+        /**
+         * Rewrites fields of a create body, or of a merged update body, into their stored form in place before
+         * {@link #create} or {@link #update} reads it, answering warnings about it for the save's answer.
+         */
+        default List<String> normalize(AccountId account, ObjectNode body) {
+            return List.of();
+        }
     }
 
     private CrudRoutes() {}
@@ -47,8 +56,10 @@ public final class CrudRoutes {
         });
         rules.post(path, (req, res) -> {
             AccountId account = auth.apply(req);
-            T created = resource.create(account, Http.jsonObject(req));
-            Http.created(res, path + "/" + resource.id(created), resource.wire(created));
+            ObjectNode body = Http.jsonObject(req);
+            List<String> warnings = resource.normalize(account, body);
+            T created = resource.create(account, body);
+            Http.created(res, path + "/" + resource.id(created), Http.withWarnings(resource.wire(created), warnings));
         });
         String item = path + "/{id}";
         rules.get(item, (req, res) -> {
@@ -63,7 +74,8 @@ public final class CrudRoutes {
             for (var field : patch.properties()) {
                 merged.set(field.getKey(), field.getValue());
             }
-            Http.ok(res, resource.wire(resource.update(account, existing, merged)));
+            List<String> warnings = resource.normalize(account, merged);
+            Http.ok(res, Http.withWarnings(resource.wire(resource.update(account, existing, merged)), warnings));
         };
         rules.put(item, update);
         rules.patch(item, update);

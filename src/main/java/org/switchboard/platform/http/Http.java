@@ -23,8 +23,9 @@ public final class Http {
 
     private Http() {}
 
+    /** The named query parameter as {@link #param} reads it. */
     public static Optional<String> query(ServerRequest request, String name) {
-        return request.query().first(name).asOptional().map(String::strip).filter(value -> !value.isEmpty());
+        return present(name, request.query().first(name).asOptional());
     }
 
     /** A whole-number query parameter within {@code min..max}, or {@code fallback} when absent. */
@@ -111,9 +112,20 @@ public final class Http {
         return params;
     }
 
-    /** The named parameter of {@link #params}, stripped; empty when it is missing or blank. */
+    /**
+     * The named parameter of {@link #params}, stripped; empty when it is missing or blank; a 400 naming it when it is
+     * still a placeholder of a key URL ({@code [caller_number]}, {@code CALL_UUID}, see {@link Placeholders}).
+     */
     public static Optional<String> param(Map<String, String> params, String name) {
-        return Optional.ofNullable(params.get(name)).map(String::strip).filter(value -> !value.isEmpty());
+        return present(name, Optional.ofNullable(params.get(name)));
+    }
+
+    private static Optional<String> present(String name, Optional<String> raw) {
+        Optional<String> value = raw.map(String::strip).filter(v -> !v.isEmpty());
+        value.flatMap(v -> Placeholders.refusal(name, v)).ifPresent(refused -> {
+            throw refused;
+        });
+        return value;
     }
 
     /**
@@ -150,6 +162,27 @@ public final class Http {
     public static ObjectNode jsonObject(ServerRequest request) {
         return Json.readObject(body(request));
     }
+
+    /**
+     * The wire form of a saved object with the {@code warnings} about it (valid, but probably not what was meant) as a
+     * {@code warnings} array of sentences; unchanged when there are none.
+     */
+    public static Object withWarnings(Object wire, List<String> warnings) {
+        if (warnings.isEmpty()) {
+            return wire;
+        }
+        if (wire instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>(map);
+            out.put("warnings", warnings);
+            return out;
+        }
+        // unwrapped rather than copied into a tree, which would read exact decimals back as doubles (70 -> 70.0)
+        return new Warned(wire, warnings);
+    }
+
+    /** A record's fields followed by {@code warnings}. */
+    record Warned(
+            @com.fasterxml.jackson.annotation.JsonUnwrapped Object saved, List<String> warnings) {}
 
     public static void send(ServerResponse response, Status status, Object body) {
         response.status(status);

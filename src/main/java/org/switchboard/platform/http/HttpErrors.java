@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -135,9 +136,23 @@ public final class HttpErrors {
         return Map.of("error", error);
     }
 
-    /** JSON bodies for the errors raised below routing (bad request line, body too large, ...). */
+    /**
+     * JSON bodies for the errors raised below routing (bad request line, body too large, ...). The HTTP layer's own
+     * message is used only to find an unreplaced placeholder of a key URL in a query it refused (raw brackets are not
+     * allowed in a URL); it is not echoed, since it quotes the query and with it the request's postback key.
+     */
     public static DirectHandlers directHandlers() {
-        DirectHandler json = (request, eventType, status, headers, message) -> transport(status, headers, message);
+        DirectHandler json = (request, eventType, status, headers, message) -> {
+            Optional<ApiException.BadRequest> placeholder =
+                    status.code() == 400 ? Placeholders.inInvalidQueryMessage(message) : Optional.empty();
+            return placeholder
+                    .map(refused -> transport(
+                            status,
+                            headers,
+                            refused.getMessage(),
+                            refused.field().orElse(null)))
+                    .orElseGet(() -> transport(status, headers, null, null));
+        };
         var builder = DirectHandlers.builder();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             builder.addHandler(type, json);
@@ -146,7 +161,7 @@ public final class HttpErrors {
     }
 
     private static DirectHandler.TransportResponse transport(
-            Status status, ServerResponseHeaders headers, String message) {
+            Status status, ServerResponseHeaders headers, String message, String field) {
         String code = switch (status.code()) {
             case 413 -> "too_large";
             case 400 -> "invalid";
@@ -160,7 +175,7 @@ public final class HttpErrors {
         return DirectHandler.TransportResponse.builder()
                 .status(status)
                 .headers(headers)
-                .entity(Json.write(body(code, text, null)))
+                .entity(Json.write(body(code, text, field)))
                 .build();
     }
 }
