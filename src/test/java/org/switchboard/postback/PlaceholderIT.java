@@ -86,7 +86,12 @@ class PlaceholderIT extends ServerIT {
                 Raw answer = rawPost(sent);
 
                 // then
-                String field = url.getKey().equals("caller list") ? "number" : "caller_number";
+                // an RTB key bound to no publisher carries publisher_id=[publisher_id] first in its URL
+                String field = switch (url.getKey()) {
+                    case "caller list" -> "number";
+                    case "rtb" -> "publisher_id";
+                    default -> "caller_number";
+                };
                 JsonNode error = answer.json().path("error");
                 boolean named = error.isMissingNode()
                         // the plain-text answers the document prescribes: FAILED <reason>, the reason naming it
