@@ -55,8 +55,11 @@ import org.switchboard.webhook.WebhookRepository;
 public final class RtbConfigCache implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RtbConfigCache.class.getName());
     private static final PageRequest ALL = new PageRequest(1, 1_000_000);
-    /** Bounds the key cache against floods of unknown keys (each would otherwise be remembered). */
-    private static final int MAX_KEYS = 200_000;
+    /**
+     * Bounds the memory of unknown keys (remembered so a flood of them does not reach SQL once per request); they are
+     * kept apart from the valid keys, so such a flood can never push a valid key out.
+     */
+    static final int MAX_UNKNOWN_KEYS = 100_000;
 
     /** The repositories the cache loads from. */
     public record Sources(
@@ -124,11 +127,22 @@ public final class RtbConfigCache implements AutoCloseable {
     private final ConfigChanges changes;
     private final Clock clock;
     private final Duration maxAge;
-    private final Map<String, Loaded<Optional<PostbackKey>>> digestToKey = new ConcurrentHashMap<>();
-    private final Map<Long, Loaded<AccountConfig>> accountToConfig = new ConcurrentHashMap<>();
-    private final Map<Long, Loaded<Optional<CampaignConfig>>> campaignToConfig = new ConcurrentHashMap<>();
-    private final Map<String, Loaded<Optional<TrackingNumber>>> numberToTracking = new ConcurrentHashMap<>();
-    private final Map<Long, Loaded<long[]>> listToNumbers = new ConcurrentHashMap<>();
+    private final Cache<String, Optional<PostbackKey>> digestToKey = new Cache<>();
+    private final Cache<String, Boolean> unknownDigests = new Cache<>();
+    private final Cache<Long, AccountConfig> accountToConfig = new Cache<>();
+    private final Cache<Long, Optional<CampaignConfig>> campaignToConfig = new Cache<>();
+    private final Cache<String, Optional<TrackingNumber>> numberToTracking = new Cache<>();
+    private final Cache<Long, long[]> listToNumbers = new Cache<>();
+
+    /**
+     * One kind of entry: what is loaded, and the loads under way, so that many pings missing one entry together wait
+     * for a single load of it instead of each querying SQL.
+     */
+    private static final class Cache<K, T> {
+        final Map<K, Loaded<T>> entries = new ConcurrentHashMap<>();
+        final Map<K, java.util.concurrent.CompletableFuture<T>> loading = new ConcurrentHashMap<>();
+    }
+
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     public RtbConfigCache(Sources sources, ConfigChanges changes, Clock clock, Duration maxAge) {
@@ -140,15 +154,27 @@ public final class RtbConfigCache implements AutoCloseable {
 
     /** The postback key with this SHA-256 digest (constant-time compared when loaded), or empty. */
     public Optional<PostbackKey> key(String presented) {
-        if (digestToKey.size() > MAX_KEYS) {
-            digestToKey.clear();
-        }
         String digest = org.switchboard.platform.secret.Secrets.digest(presented);
-        return fresh(
-                digestToKey,
-                digest,
-                changes.configuration(),
-                () -> sources.keys().findByKey(presented));
+        long generation = changes.configuration();
+        Loaded<Boolean> unknown = unknownDigests.entries.get(digest);
+        if (unknown != null && unknown.generation() == generation) {
+            return Optional.empty(); // a key created since would have changed the generation
+        }
+        Optional<PostbackKey> found =
+                fresh(digestToKey, digest, generation, () -> sources.keys().findByKey(presented));
+        if (found.isEmpty()) {
+            digestToKey.entries.remove(digest);
+            if (unknownDigests.entries.size() >= MAX_UNKNOWN_KEYS) {
+                unknownDigests.entries.clear();
+            }
+            unknownDigests.entries.put(digest, new Loaded<>(true, generation, clock.instant()));
+        }
+        return found;
+    }
+
+    /** How many valid keys are held (tests: a flood of unknown ones must not push them out). */
+    int keysHeld() {
+        return digestToKey.entries.size();
     }
 
     public AccountConfig account(AccountId account) {
@@ -192,13 +218,12 @@ public final class RtbConfigCache implements AutoCloseable {
         return value;
     }
 
-    private <K, T> T fresh(Map<K, Loaded<T>> map, K key, long generation, Supplier<T> loader) {
+    private <K, T> T fresh(Cache<K, T> cache, K key, long generation, Supplier<T> loader) {
+        Map<K, Loaded<T>> map = cache.entries;
         Loaded<T> loaded = map.get(key);
         Instant now = clock.instant();
         if (loaded == null || loaded.generation() != generation) {
-            loaded = new Loaded<>(loader.get(), generation, now);
-            map.put(key, loaded);
-            return loaded.value();
+            return loadOnce(cache, key, generation, loader);
         }
         Loaded<T> stale = loaded;
         if (Duration.between(loaded.loadedAt(), now).compareTo(maxAge) > 0
@@ -215,6 +240,33 @@ public final class RtbConfigCache implements AutoCloseable {
             });
         }
         return loaded.value();
+    }
+
+    /** Loads a missing entry; a thread that finds the same entry being loaded waits for that load instead. */
+    private <K, T> T loadOnce(Cache<K, T> cache, K key, long generation, Supplier<T> loader) {
+        var mine = new java.util.concurrent.CompletableFuture<T>();
+        var running = cache.loading.putIfAbsent(key, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+        try {
+            T value = loader.get();
+            cache.entries.put(key, new Loaded<>(value, generation, clock.instant()));
+            mine.complete(value);
+            return value;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            cache.loading.remove(key, mine);
+        }
     }
 
     private AccountConfig loadAccount(AccountId account) {
