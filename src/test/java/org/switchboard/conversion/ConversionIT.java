@@ -13,10 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.switchboard.testing.Api;
+import org.switchboard.testing.Await;
 import org.switchboard.testing.Calls;
 import org.switchboard.testing.Receiver;
 import org.switchboard.testing.Response;
@@ -108,13 +108,6 @@ class ConversionIT extends ServerIT {
                 .toList();
     }
 
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long until = System.currentTimeMillis() + 10_000;
-        while (!condition.getAsBoolean() && System.currentTimeMillis() < until) {
-            Thread.sleep(25);
-        }
-    }
-
     @Test
     void durationCriterionShouldConvertCallsThatReachItsSeconds() {
         // given
@@ -181,7 +174,7 @@ class ConversionIT extends ServerIT {
         Thread.sleep(1_000);
         List<String> beforePostback = fired("order");
         Response posted = s.postback("caller_number=%2B13125550804&value=125");
-        waitFor(() -> fired("order").size() == 4);
+        Await.until("four post-call webhooks in order", () -> fired("order").size() == 4);
 
         // then: nothing before the postback; then connect, conversion, postback, always, carrying the money
         assertThat(beforePostback).isEmpty();
@@ -212,7 +205,8 @@ class ConversionIT extends ServerIT {
 
         // when: the default 600 s timeout passes
         server.clock().advance(Duration.ofSeconds(601));
-        waitFor(() -> fired("late").size() == 3);
+        Await.until(
+                "three webhooks before the late postback", () -> fired("late").size() == 3);
 
         // then
         assertThat(s.conversion(uuid).path("state").asText()).isEqualTo("not_converted");
@@ -222,7 +216,7 @@ class ConversionIT extends ServerIT {
 
         // when: the buyer's postback arrives after the timeout
         Response late = s.postback("call_uuid=" + uuid + "&value=40");
-        waitFor(() -> fired("late").size() == 5);
+        Await.until("five webhooks after the late postback", () -> fired("late").size() == 5);
 
         // then: the call converts and the conversion webhooks fire
         assertThat(late.body()).isEqualTo("SUCCESS " + uuid + " 40.00");
@@ -445,7 +439,7 @@ class ConversionIT extends ServerIT {
         // when: the server restarts mid-wait, then the timeout passes
         server.restart();
         server.clock().advance(Duration.ofSeconds(601));
-        waitFor(() -> fired("restart").size() == 1);
+        Await.until("the webhook after the restart", () -> fired("restart").size() == 1);
 
         // then
         assertThat(s.conversion(uuid).path("state").asText()).isEqualTo("not_converted");

@@ -12,10 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.switchboard.testing.Api;
+import org.switchboard.testing.Await;
 import org.switchboard.testing.Receiver;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerIT;
@@ -54,13 +54,6 @@ class RtbReservationIT extends ServerIT {
         return "publisher_id=" + s.publisherCid() + "&caller_number=" + caller.replace("+", "%2B");
     }
 
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long until = System.currentTimeMillis() + 10_000;
-        while (!condition.getAsBoolean() && System.currentTimeMillis() < until) {
-            Thread.sleep(50);
-        }
-    }
-
     private JsonNode logged(RtbSetup s, String uuid) {
         server.wiring().rtbLog().flush();
         return s.api().get("/api/v2/rtb_pings/" + uuid).json();
@@ -79,7 +72,9 @@ class RtbReservationIT extends ServerIT {
 
         // when: the TTL passes
         server.clock().advance(Duration.ofSeconds(11));
-        waitFor(() -> logged(s, uuid).path("final_status").asText().equals("expired"));
+        Await.until(
+                "the reservation to expire",
+                () -> logged(s, uuid).path("final_status").asText().equals("expired"));
 
         // then: expired, its cap unit is back, and the caller's call no longer claims it
         assertThat(capped.json().path("status").asText()).isEqualTo("target_disqualified_by_cap");

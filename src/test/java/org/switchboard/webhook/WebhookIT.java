@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.switchboard.platform.http.Json;
 import org.switchboard.testing.Api;
+import org.switchboard.testing.Await;
 import org.switchboard.testing.Calls;
 import org.switchboard.testing.DroppingReceiver;
 import org.switchboard.testing.Receiver;
@@ -102,13 +103,6 @@ class WebhookIT extends ServerIT {
                 .toList();
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long until = System.currentTimeMillis() + 10_000;
-        while (!condition.getAsBoolean() && System.currentTimeMillis() < until) {
-            Thread.sleep(25);
-        }
-    }
-
     @Test
     void everyTriggerShouldFireAtItsPointInTheCallInOrder() throws Exception {
         // given: one webhook per trigger, each marking its request with the trigger and the call
@@ -137,9 +131,13 @@ class WebhookIT extends ServerIT {
         String uuid = arrived.json().path("call_uuid").asText();
         s.calls().attempt(uuid, 1, "no_answer");
         s.calls().attempt(uuid, 2, "answered");
-        waitFor(() -> receivedWith(tag).stream().anyMatch(r -> r.uri().contains("t=timer")));
+        Await.until(
+                "the timer webhook",
+                () -> receivedWith(tag).stream().anyMatch(r -> r.uri().contains("t=timer")));
         s.calls().hangup(uuid, 30, 20);
-        waitFor(() -> receivedWith(tag).stream().anyMatch(r -> r.uri().contains("t=always")));
+        Await.until(
+                "the always webhook",
+                () -> receivedWith(tag).stream().anyMatch(r -> r.uri().contains("t=always")));
 
         // then: firing order
         List<String> order = receivedWith(tag).stream()
@@ -199,7 +197,7 @@ class WebhookIT extends ServerIT {
                 .path("call_uuid")
                 .asText();
         s.calls().attempt(uuid, 1, "answered");
-        waitFor(() -> receivedWith(tag).size() >= 2);
+        Await.until("two webhooks", () -> receivedWith(tag).size() >= 2);
         Thread.sleep(300);
 
         // then
