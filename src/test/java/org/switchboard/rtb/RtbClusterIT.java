@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,10 +44,6 @@ class RtbClusterIT {
         return s.at(nodes.get(node).base());
     }
 
-    private static String pingQuery(RtbSetup s, String caller) {
-        return "publisher_id=" + s.publisherCid() + "&caller_number=" + caller.replace("+", "%2B");
-    }
-
     @Test
     void aPingAnsweredByOneNodeShouldBeClaimedByTheCallReachingAnother() {
         // given
@@ -63,7 +54,7 @@ class RtbClusterIT {
         String caller = RtbSetup.caller();
 
         // when: node 1 answers the ping, the call arrives at node 2, the owner looks on node 3
-        Response ping = on(s, 0).ping(key, pingQuery(s, caller));
+        Response ping = on(s, 0).ping(key, s.pingQuery(caller));
         String uuid = ping.json().path("uuid").asText();
         JsonNode arrived = on(s, 1).calls().arrive(caller, s.number()).json();
         String call = arrived.path("call_uuid").asText();
@@ -119,13 +110,8 @@ class RtbClusterIT {
         RtbSetup s = setup();
         s.buyer("{\"name\": \"Any\", \"destination\": \"+12125550955\", \"campaign_ids\": [CAMPAIGN]}");
         String key = s.key("{}");
-        assertThat(on(s, 2).ping(key, pingQuery(s, RtbSetup.caller())).status()).isEqualTo(200);
-        long keyId = s.api()
-                .get("/api/v2/campaigns/" + s.campaign() + "/postback_keys")
-                .json()
-                .get(0)
-                .path("id")
-                .asLong();
+        assertThat(on(s, 2).ping(key, s.pingQuery(RtbSetup.caller())).status()).isEqualTo(200);
+        long keyId = s.firstKeyId();
 
         // when
         s.api().patch("/api/v2/postback_keys/" + keyId, "{\"paused\": true}");
@@ -134,7 +120,7 @@ class RtbClusterIT {
         Await.until(
                 "node 3 to refuse the paused key",
                 Duration.ofSeconds(1),
-                () -> on(s, 2).ping(key, pingQuery(s, RtbSetup.caller())).status() == 403);
+                () -> on(s, 2).ping(key, s.pingQuery(RtbSetup.caller())).status() == 403);
     }
 
     @Test
@@ -158,12 +144,12 @@ class RtbClusterIT {
             RtbSetup b = a.at(nodeB.base());
 
             // when: node A dies with the call live (nobody ends it, nobody renews its lease)
-            Response whileAlive = b.ping(key, pingQuery(b, RtbSetup.caller()));
+            Response whileAlive = b.ping(key, b.pingQuery(RtbSetup.caller()));
             nodeA.close();
             nodeB.clock().advance(RoutingService.LEASE.minusSeconds(1));
-            Response withinLease = b.ping(key, pingQuery(b, RtbSetup.caller()));
+            Response withinLease = b.ping(key, b.pingQuery(RtbSetup.caller()));
             nodeB.clock().advance(Duration.ofSeconds(2));
-            Response afterLease = b.ping(key, pingQuery(b, RtbSetup.caller()));
+            Response afterLease = b.ping(key, b.pingQuery(RtbSetup.caller()));
 
             // then
             assertThat(whileAlive.json().path("status").asText()).isEqualTo("target_simulcapped");
@@ -177,23 +163,8 @@ class RtbClusterIT {
     }
 
     private static List<Response> pingAtOnce(RtbSetup s, String key, int count) throws Exception {
-        List<Response> answers = new ArrayList<>();
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Response>> pending = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                RtbSetup node = on(s, i % nodes.size());
-                String caller = RtbSetup.caller();
-                pending.add(pool.submit(() -> {
-                    start.await();
-                    return node.ping(key, pingQuery(s, caller));
-                }));
-            }
-            start.countDown();
-            for (Future<Response> answer : pending) {
-                answers.add(answer.get());
-            }
-        }
+        List<Response> answers =
+                RtbSetup.concurrently(count, i -> on(s, i % nodes.size()).ping(key, s.pingQuery(RtbSetup.caller())));
         assertThat(answers)
                 .allSatisfy(a -> assertThat(a.status()).as(a.toString()).isEqualTo(200));
         return answers;

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,14 +29,6 @@ class RtbDocumentIT extends ServerIT {
         return RtbSetup.create(newAccount(), engine);
     }
 
-    private static String pingQuery(RtbSetup s, String caller) {
-        return "publisher_id=" + s.publisherCid() + "&caller_number=" + caller.replace("+", "%2B");
-    }
-
-    private JsonNode logged(RtbSetup s, String uuid) {
-        return s.api().get("/api/v2/rtb_pings/" + uuid).json();
-    }
-
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "concurrency_cap, target_simulcapped",
@@ -58,14 +45,14 @@ class RtbDocumentIT extends ServerIT {
         String key = s.key("{\"ttl_seconds\": 10, \"add_to_caps_on_status_reserved\": true}");
 
         // when: one ping reserves, a second finds the cap full, and the TTL passes
-        Response first = s.ping(key, pingQuery(s, RtbSetup.caller()));
-        Response second = s.ping(key, pingQuery(s, RtbSetup.caller()));
+        Response first = s.ping(key, s.pingQuery(RtbSetup.caller()));
+        Response second = s.ping(key, s.pingQuery(RtbSetup.caller()));
         String uuid = first.json().path("uuid").asText();
         server.clock().advance(Duration.ofSeconds(11));
         Await.until(
                 "the reservation to expire",
-                () -> logged(s, uuid).path("final_status").asText().equals("expired"));
-        Response afterTtl = s.ping(key, pingQuery(s, RtbSetup.caller()));
+                () -> s.logged(uuid).path("final_status").asText().equals("expired"));
+        Response afterTtl = s.ping(key, s.pingQuery(RtbSetup.caller()));
 
         // then
         assertThat(first.status()).as(first.toString()).isEqualTo(200);
@@ -85,22 +72,7 @@ class RtbDocumentIT extends ServerIT {
         String key = s.key("{\"ttl_seconds\": 10, \"add_to_caps_on_status_reserved\": true}");
 
         // when: fifty pings at once
-        List<Response> answers = new ArrayList<>();
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Response>> pending = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                String caller = RtbSetup.caller();
-                pending.add(pool.submit(() -> {
-                    start.await();
-                    return s.ping(key, pingQuery(s, caller));
-                }));
-            }
-            start.countDown();
-            for (Future<Response> answer : pending) {
-                answers.add(answer.get());
-            }
-        }
+        List<Response> answers = RtbSetup.concurrently(50, i -> s.ping(key, s.pingQuery(RtbSetup.caller())));
 
         // then: three reserved, the rest told the concurrency cap is full, nothing failed
         assertThat(answers)
@@ -127,14 +99,14 @@ class RtbDocumentIT extends ServerIT {
         String caller = RtbSetup.caller();
 
         // when: the ping names that number, and the caller is sent to it
-        Response ping = s.ping(key, pingQuery(s, caller) + "&inbound_number=" + routing.replace("+", "%2B"));
+        Response ping = s.ping(key, s.pingQuery(caller) + "&inbound_number=" + routing.replace("+", "%2B"));
         String uuid = ping.json().path("uuid").asText();
         String call = s.calls().arrive(caller, routing).json().path("call_uuid").asText();
 
         // then: neither carries the number's tag; the call is the pinging publisher's and claims the reservation
         assertThat(ping.json().path("status").asText()).as(ping.toString()).isEqualTo("reserved");
         assertThat(ping.json().path("inbound_number").asText()).isEqualTo(routing);
-        assertThat(logged(s, uuid).path("tags").has("lane")).isFalse();
+        assertThat(s.logged(uuid).path("tags").has("lane")).isFalse();
         JsonNode tags = s.calls().detail(call).path("tags");
         assertThat(tags.has("lane")).as(tags.toString()).isFalse();
         assertThat(tags.path("rtb_reservation_uuid").toString()).contains(uuid);
@@ -152,10 +124,10 @@ class RtbDocumentIT extends ServerIT {
         String key = s.key("{}");
 
         // when: the ping names no inbound number
-        Response ping = s.ping(key, pingQuery(s, RtbSetup.caller()));
+        Response ping = s.ping(key, s.pingQuery(RtbSetup.caller()));
 
         // then: the number Switchboard chose tags the ping, as it will tag the call
-        assertThat(logged(s, ping.json().path("uuid").asText())
+        assertThat(s.logged(ping.json().path("uuid").asText())
                         .path("tags")
                         .path("lane")
                         .toString())
@@ -174,7 +146,7 @@ class RtbDocumentIT extends ServerIT {
         String key = s.key("{}");
 
         // when
-        Response ping = s.ping(key, pingQuery(s, RtbSetup.caller()));
+        Response ping = s.ping(key, s.pingQuery(RtbSetup.caller()));
 
         // then
         JsonNode answer = ping.json();
@@ -238,7 +210,7 @@ class RtbDocumentIT extends ServerIT {
 
         for (int i = 0; i < 10; i++) {
             // when: the owner looks the ping up right after its answer
-            Response ping = s.ping(key, pingQuery(s, RtbSetup.caller()));
+            Response ping = s.ping(key, s.pingQuery(RtbSetup.caller()));
             String uuid = ping.json().path("uuid").asText();
             Response page = s.api().get("/call_reservations/" + uuid);
             Response listed = s.api().get("/api/v2/rtb_pings?per_page=1");

@@ -8,10 +8,6 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.switchboard.testing.Api;
@@ -50,15 +46,6 @@ class RtbReservationIT extends ServerIT {
         return RtbSetup.create(newAccount(), engine);
     }
 
-    private static String pingQuery(RtbSetup s, String caller) {
-        return "publisher_id=" + s.publisherCid() + "&caller_number=" + caller.replace("+", "%2B");
-    }
-
-    private JsonNode logged(RtbSetup s, String uuid) {
-        server.wiring().rtbLog().flush();
-        return s.api().get("/api/v2/rtb_pings/" + uuid).json();
-    }
-
     @Test
     void anUnclaimedReservationShouldExpireAfterItsTtlAndGiveItsCapsBack() throws Exception {
         // given: a buyer with room for one call a day, held at reservation
@@ -67,19 +54,19 @@ class RtbReservationIT extends ServerIT {
                 + " \"campaign_ids\": [CAMPAIGN]}");
         String key = s.key("{\"ttl_seconds\": 10, \"add_to_caps_on_status_reserved\": true}");
         String caller = RtbSetup.caller();
-        String uuid = s.ping(key, pingQuery(s, caller)).json().path("uuid").asText();
-        Response capped = s.ping(key, pingQuery(s, RtbSetup.caller()));
+        String uuid = s.ping(key, s.pingQuery(caller)).json().path("uuid").asText();
+        Response capped = s.ping(key, s.pingQuery(RtbSetup.caller()));
 
         // when: the TTL passes
         server.clock().advance(Duration.ofSeconds(11));
         Await.until(
                 "the reservation to expire",
-                () -> logged(s, uuid).path("final_status").asText().equals("expired"));
+                () -> s.logged(uuid).path("final_status").asText().equals("expired"));
 
         // then: expired, its cap unit is back, and the caller's call no longer claims it
         assertThat(capped.json().path("status").asText()).isEqualTo("target_disqualified_by_cap");
-        assertThat(logged(s, uuid).path("final_status").asText()).isEqualTo("expired");
-        assertThat(s.ping(key, pingQuery(s, RtbSetup.caller()))
+        assertThat(s.logged(uuid).path("final_status").asText()).isEqualTo("expired");
+        assertThat(s.ping(key, s.pingQuery(RtbSetup.caller()))
                         .json()
                         .path("status")
                         .asText())
@@ -100,7 +87,7 @@ class RtbReservationIT extends ServerIT {
                 "{\"name\": \"Other\", \"destination\": \"+12125550912\", \"priority\": 2, \"campaign_ids\": [CAMPAIGN]}");
         String key = s.key("{\"route_only_to_reserved_target\": true}");
         String caller = RtbSetup.caller();
-        s.ping(key, pingQuery(s, caller));
+        s.ping(key, s.pingQuery(caller));
 
         // when: the reserved buyer does not answer
         JsonNode arrived = s.calls().arrive(caller, s.number()).json();
@@ -121,15 +108,15 @@ class RtbReservationIT extends ServerIT {
                 + " \"campaign_ids\": [CAMPAIGN]}");
         String key = s.key("{}");
         String first =
-                s.ping(key, pingQuery(s, RtbSetup.caller())).json().path("uuid").asText();
+                s.ping(key, s.pingQuery(RtbSetup.caller())).json().path("uuid").asText();
         String secondCaller = RtbSetup.caller();
         String second =
-                s.ping(key, pingQuery(s, secondCaller)).json().path("uuid").asText();
+                s.ping(key, s.pingQuery(secondCaller)).json().path("uuid").asText();
 
         // when: the first is confirmed by its path, the second by a second request with status=confirmed
         Response confirmed = send("PUT", s, "/rtbs/" + first + ".json?key=" + key, "{\"status\": \"confirmed\"}");
         Response again = send("PATCH", s, "/rtbs/" + first + ".json?key=" + key, "{\"status\": \"confirmed\"}");
-        Response full = s.ping(key, pingQuery(s, secondCaller) + "&status=confirmed");
+        Response full = s.ping(key, s.pingQuery(secondCaller) + "&status=confirmed");
         Response wrongKey =
                 send("PUT", s, "/rtbs/" + first + ".json?key=" + s.key("{}"), "{\"status\": \"confirmed\"}");
         Response badStatus = send("PUT", s, "/rtbs/" + first + ".json?key=" + key, "{\"status\": \"sure\"}");
@@ -143,8 +130,8 @@ class RtbReservationIT extends ServerIT {
         assertThat(full.json().path("uuid").asText()).isEqualTo(second);
         assertThat(wrongKey.status()).isEqualTo(404);
         assertThat(badStatus.status()).isEqualTo(400);
-        assertThat(logged(s, first).path("confirmation").asText()).isEqualTo("confirmed");
-        assertThat(logged(s, second).path("confirmation").asText()).isEqualTo("no-target");
+        assertThat(s.logged(first).path("confirmation").asText()).isEqualTo("confirmed");
+        assertThat(s.logged(second).path("confirmation").asText()).isEqualTo("no-target");
     }
 
     @Test
@@ -160,7 +147,7 @@ class RtbReservationIT extends ServerIT {
         for (int i = 0; i < 40; i++) {
             callers.add(RtbSetup.caller());
         }
-        List<Response> pings = concurrently(callers.size(), i -> s.ping(key, pingQuery(s, callers.get(i))));
+        List<Response> pings = RtbSetup.concurrently(callers.size(), i -> s.ping(key, s.pingQuery(callers.get(i))));
         List<String> reservedCallers = new ArrayList<>();
         for (int i = 0; i < pings.size(); i++) {
             if (pings.get(i).json().path("status").asText().equals("reserved")) {
@@ -171,7 +158,8 @@ class RtbReservationIT extends ServerIT {
         List<String> arrivals = new ArrayList<>();
         reservedCallers.forEach(c -> arrivals.addAll(List.of(c, c, c)));
         arrivals.addAll(callers.subList(0, 10));
-        List<Response> calls = concurrently(arrivals.size(), i -> s.calls().arrive(arrivals.get(i), s.number()));
+        List<Response> calls =
+                RtbSetup.concurrently(arrivals.size(), i -> s.calls().arrive(arrivals.get(i), s.number()));
         for (Response call : calls) {
             if (call.json().path("instruction").path("action").asText().equals("dial")) {
                 s.calls().attempt(call.json().path("call_uuid").asText(), 1, "answered");
@@ -208,13 +196,13 @@ class RtbReservationIT extends ServerIT {
         String key = s.key("{}");
 
         // when
-        Response ping = s.ping(key, pingQuery(s, RtbSetup.caller()));
+        Response ping = s.ping(key, s.pingQuery(RtbSetup.caller()));
 
         // then: the higher bid wins, and the publisher is paid 70% of it with the bidder's timer
         assertThat(ping.json().path("status").asText()).isEqualTo("reserved");
         assertThat(ping.json().path("retreaver_payout").decimalValue()).isEqualByComparingTo("6.65");
         assertThat(ping.json().path("retreaver_seconds").asInt()).isEqualTo(120);
-        JsonNode logged = logged(s, ping.json().path("uuid").asText());
+        JsonNode logged = s.logged(ping.json().path("uuid").asText());
         assertThat(logged.path("buyer_id").asLong()).isEqualTo(high);
         assertThat(logged.path("passthrough").size()).isEqualTo(2);
         assertThat(logged.path("tags")
@@ -232,7 +220,7 @@ class RtbReservationIT extends ServerIT {
                 s.buyer("{\"name\": \"Dynamic\", \"destination\": \"+12125550951\", \"campaign_ids\": [CAMPAIGN]}");
         s.bidsThrough(bidder, receiver.url("/bid-number"));
         String caller = RtbSetup.caller();
-        assertThat(s.ping(s.key("{}"), pingQuery(s, caller))
+        assertThat(s.ping(s.key("{}"), s.pingQuery(caller))
                         .json()
                         .path("status")
                         .asText())
@@ -261,13 +249,13 @@ class RtbReservationIT extends ServerIT {
 
         // when
         long started = System.nanoTime();
-        Response ping = s.ping(key, pingQuery(s, RtbSetup.caller()));
+        Response ping = s.ping(key, s.pingQuery(RtbSetup.caller()));
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
 
         // then
         assertThat(ping.json().path("status").asText()).isEqualTo("reserved");
         assertThat(elapsedMillis).isLessThan(5_000);
-        JsonNode logged = logged(s, ping.json().path("uuid").asText());
+        JsonNode logged = s.logged(ping.json().path("uuid").asText());
         assertThat(logged.path("buyer_id").asLong()).isEqualTo(steady);
         JsonNode slowVerdict = null;
         for (JsonNode c : logged.path("considered")) {
@@ -305,7 +293,7 @@ class RtbReservationIT extends ServerIT {
 
         // then: the fresh buyer is chosen before the duplicate
         assertThat(ping.json().path("status").asText()).isEqualTo("reserved");
-        JsonNode logged = logged(s, ping.json().path("uuid").asText());
+        JsonNode logged = s.logged(ping.json().path("uuid").asText());
         assertThat(logged.path("buyer_id").asLong()).isEqualTo(second);
         assertThat(logged.path("publisher_id").asLong()).isEqualTo(s.publisher());
         assertThat(logged.path("tags").path("zip").get(0).asText()).isEqualTo("10001");
@@ -324,25 +312,5 @@ class RtbReservationIT extends ServerIT {
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(json))
                 .build());
-    }
-
-    private static List<Response> concurrently(int n, java.util.function.IntFunction<Response> task) throws Exception {
-        List<Response> out = new ArrayList<>();
-        CountDownLatch go = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
-            List<Future<Response>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return task.apply(index);
-                }));
-            }
-            go.countDown();
-            for (Future<Response> f : futures) {
-                out.add(f.get());
-            }
-        }
-        return out;
     }
 }

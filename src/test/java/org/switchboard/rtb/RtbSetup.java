@@ -2,10 +2,18 @@ package org.switchboard.rtb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Calls;
 import org.switchboard.testing.Engine;
@@ -55,6 +63,46 @@ public record RtbSetup(Api api, Calls calls, long campaign, long publisher, Stri
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build());
+    }
+
+    /** A ping's parameters naming this set-up's publisher and {@code caller}. */
+    String pingQuery(String caller) {
+        return "publisher_id=" + publisherCid + "&caller_number=" + caller.replace("+", "%2B");
+    }
+
+    /** The owner's view of a ping in the RTB log. */
+    JsonNode logged(String uuid) {
+        return api.get("/api/v2/rtb_pings/" + uuid).json();
+    }
+
+    /** The id of the campaign's first postback key. */
+    long firstKeyId() {
+        return api.get("/api/v2/campaigns/" + campaign + "/postback_keys")
+                .json()
+                .get(0)
+                .path("id")
+                .asLong();
+    }
+
+    /** Runs {@code n} requests at the same instant (released together) and returns their answers in order. */
+    static List<Response> concurrently(int n, IntFunction<Response> task) throws Exception {
+        List<Response> out = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Response>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return task.apply(index);
+                }));
+            }
+            go.countDown();
+            for (Future<Response> f : futures) {
+                out.add(f.get());
+            }
+        }
+        return out;
     }
 
     /** The same set-up, sent to another node of the deployment. */

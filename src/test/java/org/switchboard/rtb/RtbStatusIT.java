@@ -230,12 +230,7 @@ class RtbStatusIT extends ServerIT {
         RtbSetup s = setup();
         s.buyer("{\"name\": \"B\", \"destination\": \"+12125550891\", \"campaign_ids\": [CAMPAIGN]}");
         String key = s.key("{}");
-        long keyId = s.api()
-                .get("/api/v2/campaigns/" + s.campaign() + "/postback_keys")
-                .json()
-                .get(0)
-                .path("id")
-                .asLong();
+        long keyId = s.firstKeyId();
 
         // when
         Response noCaller = s.ping(key, "publisher_id=" + s.publisherCid());
