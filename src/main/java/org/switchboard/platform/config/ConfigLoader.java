@@ -159,6 +159,7 @@ public final class ConfigLoader {
             }
             int responseCap = integer("webhook_response_cap_bytes", 1_024, 10 * 1024 * 1024);
             int maxConnections = integer("webhook_max_connections", 1, 100_000);
+            int headTimeout = integer("request_head_timeout_seconds", 1, 3_600);
             int dialGrace = integer("dial_grace_seconds", 1, 3_600);
             int configCacheSeconds = integer("config_cache_seconds", 1, 3_600);
             String twilioApiUrl = httpUrl("twilio_api_url");
@@ -170,6 +171,7 @@ public final class ConfigLoader {
                     port,
                     bind,
                     maxRequestBytes,
+                    headTimeout,
                     Path.of(dataDir),
                     databaseUrl,
                     optional("database_user"),
