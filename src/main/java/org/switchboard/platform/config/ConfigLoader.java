@@ -238,9 +238,8 @@ public final class ConfigLoader {
             String raw = text(key);
             try {
                 URI uri = new URI(raw);
-                if (!org.switchboard.platform.outbound.OutboundHttp.isHttpUrl(uri)) {
-                    problems.add(envName(key) + ": '" + raw + "' is not an http(s) URL with a host");
-                }
+                org.switchboard.platform.outbound.OutboundHttp.httpUrlProblem(uri)
+                        .ifPresent(problem -> problems.add(envName(key) + ": '" + raw + "' " + problem));
             } catch (URISyntaxException e) {
                 problems.add(envName(key) + ": '" + raw + "' is not a URL");
             }
