@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The listener's HTTP/1 connections: Helidon's own HTTP/1.1 connection, with three things it does not do read into
@@ -41,6 +42,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code HTTP/1.0} requests are served (Helidon answers 505, and a default nginx speaks HTTP/1.0 to its
  *       upstream): they are read as HTTP/1.1 and, unless they ask for {@code Connection: keep-alive}, the connection
  *       closes after the answer, as HTTP/1.0 expects. Like HTTP/1.1 requests they need a {@code Host} header.
+ *   <li>A request or answer saying {@code Connection: close} closes the connection after the answer, as RFC 9112
+ *       requires (Helidon only says it and then waits for the client's next request).
  *   <li>A connection that has not delivered a whole request head within the head timeout, counted from when it
  *       opened or from the end of its previous answer, is closed; a prologue and headers arriving slowly count as
  *       well (Helidon's own idle check neither sees a half-sent header block nor runs more often than minutes).
@@ -63,6 +66,14 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
                     public void headers(ConnectionContext ctx, Headers headers) {
                         if (ctx instanceof Guarded guarded) {
                             guarded.headersRead(headers);
+                        }
+                    }
+                })
+                .addSendListener(new Http1ConnectionListener() {
+                    @Override
+                    public void headers(ConnectionContext ctx, Headers headers) {
+                        if (ctx instanceof Guarded guarded) {
+                            guarded.answering(headers);
                         }
                     }
                 })
@@ -169,6 +180,8 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
         private volatile boolean readingHeaders;
         /** The request being read came as HTTP/1.0. */
         private volatile boolean http10;
+        /** The request being answered asked to close the connection after its answer. */
+        private volatile boolean closeRequested;
 
         Guarded(ConnectionContext ctx) {
             this.ctx = ctx;
@@ -192,8 +205,16 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
                 // HTTP/1.0 closes after the answer unless it asked to keep the connection
                 writable.set(HeaderValues.CONNECTION_CLOSE);
             }
+            closeRequested = headers.containsToken(HeaderValues.CONNECTION_CLOSE);
             readingHeaders = false;
             reader.awaitRequestLine();
+        }
+
+        /** The answer's head is going out: after a {@code close} either way, the connection reads nothing more. */
+        void answering(Headers headers) {
+            if (closeRequested || headers.containsToken(HeaderValues.CONNECTION_CLOSE)) {
+                reader.endInput();
+            }
         }
 
         @Override
@@ -288,12 +309,23 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
      */
     private static final class LineReader extends DataReader {
         private final Guarded connection;
+        private final AtomicBoolean ended;
         private volatile boolean awaitingRequestLine = true;
 
-        @SuppressWarnings("removal") // the supported factory cannot make a subclass
         LineReader(DataReader source, Guarded connection) {
-            super(() -> next(source));
+            this(source, connection, new AtomicBoolean());
+        }
+
+        @SuppressWarnings("removal") // the supported factory cannot make a subclass
+        private LineReader(DataReader source, Guarded connection, AtomicBoolean ended) {
+            // no more input reads as the end of the stream, which Helidon answers by closing the connection
+            super(() -> ended.get() ? null : next(source));
             this.connection = connection;
+            this.ended = ended;
+        }
+
+        void endInput() {
+            ended.set(true);
         }
 
         private static byte[] next(DataReader source) {
