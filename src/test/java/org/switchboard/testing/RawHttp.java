@@ -19,8 +19,21 @@ public final class RawHttp {
         /** How the request reads in a failure message: the line, the headers and the start of the body. */
         public String describe() {
             String text = new String(body, StandardCharsets.UTF_8);
-            return method + " " + target + " " + headers + " body(" + body.length + " bytes): "
-                    + (text.length() > 300 ? text.substring(0, 300) + "..." : text);
+            return visible(method + " " + target + " " + headers + " body(" + body.length + " bytes): "
+                    + (text.length() > 300 ? text.substring(0, 300) + "..." : text));
+        }
+
+        /** Control characters written as backslash-u escapes, so a failure message shows them. */
+        private static String visible(String text) {
+            StringBuilder shown = new StringBuilder();
+            text.chars().forEach(c -> {
+                if (c < 0x20 || c == 0x7f) {
+                    shown.append(String.format("\\u%04x", c));
+                } else {
+                    shown.append((char) c);
+                }
+            });
+            return shown.toString();
         }
     }
 
