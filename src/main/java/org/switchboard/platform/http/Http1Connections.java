@@ -31,6 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The listener's HTTP/1 connections: Helidon's own HTTP/1.1 connection, with three things it does not do read into
@@ -53,6 +55,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * headers, which is how Helidon 4.5's {@code Http1Prologue} reads it); {@code Http1ConnectionsIT} holds that in place.
  */
 public final class Http1Connections implements ServerConnectionSelector, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Http1Connections.class.getName());
+
     private final ServerConnectionSelector http1;
     private final Duration headTimeout;
     private final Set<Guarded> open = ConcurrentHashMap.newKeySet();
@@ -123,7 +127,12 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
         for (Guarded guarded : open) {
             if (guarded.readingHead() && guarded.connection.idleTime().compareTo(headTimeout) > 0) {
                 open.remove(guarded);
-                guarded.serverSocket().close();
+                try {
+                    guarded.serverSocket().close();
+                } catch (RuntimeException e) {
+                    // already closed by the peer; a sweep that threw would never run again
+                    LOG.log(Level.FINE, "closing a connection whose head timed out failed", e);
+                }
             }
         }
     }
