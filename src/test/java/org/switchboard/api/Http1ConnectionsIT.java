@@ -101,6 +101,25 @@ class Http1ConnectionsIT {
     }
 
     @Test
+    void headOfAStreamedAnswerShouldAnnounceItsLengthAndSendNoBody() throws IOException {
+        // given: the call export, which streams its CSV
+        String auth = "Authorization: Bearer " + server.newAccount("Head").key() + "\r\n";
+        String get = exchange("GET /api/v2/calls.csv HTTP/1.1\r\nHost: x\r\n" + auth + "Connection: close\r\n\r\n");
+        String getBody = get.substring(get.indexOf("\r\n\r\n") + 4);
+
+        // when
+        String head = exchange("HEAD /api/v2/calls.csv HTTP/1.1\r\nHost: x\r\n" + auth + "Connection: close\r\n\r\n");
+
+        // then
+        assertThat(get).startsWith("HTTP/1.1 200");
+        assertThat(getBody).isNotEmpty();
+        assertThat(head)
+                .startsWith("HTTP/1.1 200")
+                .contains("Content-Length: " + getBody.getBytes(StandardCharsets.ISO_8859_1).length)
+                .endsWith("\r\n\r\n");
+    }
+
+    @Test
     void aHalfSentRequestLineShouldBeClosedWithinTheHeadTimeout() throws IOException {
         assertClosedWithinTheHeadTimeout("GET /hea");
     }
