@@ -44,7 +44,9 @@ import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.config.SwitchboardConfig;
 import org.switchboard.platform.db.Database;
 import org.switchboard.platform.http.CrudRoutes;
+import org.switchboard.platform.http.HeadRequests;
 import org.switchboard.platform.http.HealthRoutes;
+import org.switchboard.platform.http.Http1Connections;
 import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.InMemoryLiveState;
@@ -97,6 +99,7 @@ public final class Wiring implements AutoCloseable {
     private final Database database;
     private final AccountRepository accounts;
     private final WebServer server;
+    private final Http1Connections connections;
     private final Optional<String> firstStartBanner;
     private final CallService calls;
     private final OutboundHttp outbound;
@@ -208,7 +211,7 @@ public final class Wiring implements AutoCloseable {
                     clock);
             conversions.start(java.time.Duration.ofSeconds(1));
 
-            HttpRouting.Builder routing = HttpRouting.builder();
+            HttpRouting.Builder routing = HeadRequests.servedAsGet(HttpRouting.builder());
             HttpErrors.register(routing);
             routing.addFilter((chain, req, res) -> {
                 // counted before the answer leaves, so a ping sent after it sees the change; a refused request (4xx)
@@ -408,19 +411,21 @@ public final class Wiring implements AutoCloseable {
             new HealthRoutes(database, live).register(routing);
             routing.any(HttpErrors::notFound);
 
-            this.server = WebServer.builder()
+            var listener = WebServer.builder()
                     .address(address(config.bindAddress()))
                     .port(config.port())
                     .maxPayloadSize(config.maxRequestBytes())
                     .directHandlers(HttpErrors.directHandlers())
                     // hands HttpErrors the reason a request was refused before routing (it answers its own words)
-                    .errorHandling(e -> e.includeEntity(true))
+                    .errorHandling(HttpErrors.transportErrors())
                     .shutdownHook(false)
-                    .routing(routing)
-                    .build()
-                    .start();
+                    .routing(routing);
+            this.connections = Http1Connections.install(
+                    listener, java.time.Duration.ofSeconds(config.requestHeadTimeoutSeconds()));
+            this.server = listener.build().start();
             if (!server.isRunning() || server.port() < 0) {
                 server.stop();
+                connections.close();
                 throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port()
                         + " (is another process using the port?)");
             }
@@ -547,6 +552,7 @@ public final class Wiring implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        connections.close();
         conversions.close();
         calls.close();
         uploads.close();

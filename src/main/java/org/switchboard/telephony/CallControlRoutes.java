@@ -121,15 +121,15 @@ public final class CallControlRoutes {
     }
 
     private static void requireHttpUrl(String url) {
+        java.util.Optional<String> problem;
         try {
-            java.net.URI uri = new java.net.URI(url);
-            if (OutboundHttp.isHttpUrl(uri)) {
-                return;
-            }
+            problem = OutboundHttp.httpUrlProblem(new java.net.URI(url));
         } catch (java.net.URISyntaxException e) {
-            // falls through to the error
+            problem = java.util.Optional.of("is not a valid URL (spaces and some characters must be encoded)");
         }
-        throw new ApiException.BadRequest("control_url", "must be an http(s) URL");
+        problem.ifPresent(why -> {
+            throw new ApiException.BadRequest("control_url", why);
+        });
     }
 
     private boolean ownsNumber(AccountId account, String to) {

@@ -79,9 +79,10 @@ record WebhookIn(
         try {
             var sample = java.net.URI.create(Template.parse("url", url)
                     .render(token -> Optional.of("x"), Template.Escaping.URL, new java.util.HashSet<>()));
-            if (sample.getHost() == null) {
-                throw new ApiException.BadRequest("url", "needs a host");
-            }
+            org.switchboard.platform.outbound.OutboundHttp.httpUrlProblem(sample)
+                    .ifPresent(problem -> {
+                        throw new ApiException.BadRequest("url", problem);
+                    });
         } catch (IllegalArgumentException e) {
             throw new ApiException.BadRequest("url", "is not a valid URL (spaces and some characters must be encoded)");
         }

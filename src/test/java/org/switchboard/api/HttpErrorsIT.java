@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerIT;
+import org.switchboard.testing.ServerLog;
 
 /** Bad input anywhere gets a 4xx with the JSON error shape, never a 500 or a stack trace. */
 class HttpErrorsIT extends ServerIT {
@@ -76,6 +77,38 @@ class HttpErrorsIT extends ServerIT {
             reply = new String(in.readNBytes(12), StandardCharsets.ISO_8859_1);
         }
         assertThat(reply).startsWith("HTTP/1.1 4");
+    }
+
+    @Test
+    void anUnexpectedErrorShouldBeLoggedOnceWithTheRequestIdItsAnswerQuotes() {
+        // given: a stored key whose options no longer read as JSON (a store changed behind the server's back)
+        Api api = newAccount();
+        long key = api.post("/api/v2/postback_keys", "{\"type\": \"call_data_writing\", \"name\": \"Data\"}")
+                .id();
+        server.wiring()
+                .database()
+                .jdbi()
+                .useHandle(
+                        handle -> handle.createUpdate("UPDATE postback_keys SET options = '{not json' WHERE id = :id")
+                                .bind("id", key)
+                                .execute());
+
+        try (ServerLog log = ServerLog.capture()) {
+            // when
+            Response response = api.get("/api/v2/postback_keys/" + key);
+
+            // then: a generic 500 quoting a request id, and one log record (with the cause) naming it
+            assertThat(response.status()).isEqualTo(500);
+            assertThat(response.errorCode()).isEqualTo("internal");
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("request id ([0-9a-f-]{36})")
+                    .matcher(response.body());
+            assertThat(id.find()).as(response.body()).isTrue();
+            assertThat(log.lines())
+                    .filteredOn(line -> line.contains(id.group(1)))
+                    .hasSize(1);
+            assertThat(log.lines()).filteredOn(line -> line.contains("\tat ")).hasSize(1);
+            assertThat(response.body()).doesNotContain("Exception");
+        }
     }
 
     private static void assertNotFound(Response response) {

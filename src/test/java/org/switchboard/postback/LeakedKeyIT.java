@@ -11,17 +11,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Calls;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerIT;
+import org.switchboard.testing.ServerLog;
 
 /**
  * The leaked-key check: postback keys of every kind that takes requests (data writing, call rejection, conversion,
@@ -33,24 +28,7 @@ class LeakedKeyIT extends ServerIT {
     @Test
     void keysShouldAppearInNoLogLineAndNoDatabaseColumn() throws Exception {
         // given: every log record the server writes, formatted as a log line would be
-        List<String> lines = new CopyOnWriteArrayList<>();
-        SimpleFormatter formatter = new SimpleFormatter();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(formatter.format(record));
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        capture.setLevel(Level.ALL);
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        try (ServerLog log = ServerLog.capture()) {
             Api api = newAccount();
             long campaign =
                     api.post("/api/v2/campaigns", "{\"name\": \"Leak\"}").id();
@@ -133,7 +111,7 @@ class LeakedKeyIT extends ServerIT {
             assertThat(key).isNotBlank();
             assertThat(callKey).isNotBlank();
             List<String> secrets = List.of(key, callKey, rejectKey, conversionKey, rtbKey);
-            assertThat(lines).noneMatch(line -> secrets.stream().anyMatch(line::contains));
+            assertThat(log.lines()).noneMatch(line -> secrets.stream().anyMatch(line::contains));
             Map<String, String> leaks = databaseCellsContaining(secrets);
             assertThat(leaks).as("database cells holding a key in plain text").isEmpty();
             assertThat(responses.getLast().body())
@@ -142,8 +120,6 @@ class LeakedKeyIT extends ServerIT {
                     .doesNotContain(rejectKey)
                     .doesNotContain(conversionKey);
             assertThat(api.get("/api/v2/rtb_pings").body()).doesNotContain(rtbKey);
-        } finally {
-            root.removeHandler(capture);
         }
     }
 

@@ -182,6 +182,29 @@ class LiveCallControlIT extends ServerIT {
     }
 
     @Test
+    void aControlUrlStoredWithABadPortShouldMakeTheRejectionSayTheSipStackWasNotToldNotA500() {
+        // given: a connected call whose control URL was stored before URLs were checked for their port
+        Setup s = setup();
+        String key = s.key("call_rejection", "{}");
+        String uuid = connectedCall(s, "+13125550704");
+        server.wiring()
+                .database()
+                .jdbi()
+                .useHandle(handle -> handle.createUpdate("UPDATE calls SET control_url = :url WHERE uuid = :uuid")
+                        .bind("url", "http://127.0.0.1:99999/")
+                        .bind("uuid", uuid)
+                        .execute());
+
+        // when
+        Response rejected =
+                s.get("/handler_groups/" + s.group() + "/call_control/reject?key=" + key + "&call_uuid=" + uuid);
+
+        // then
+        assertThat(rejected.status()).as(rejected.toString()).isNotEqualTo(500);
+        assertThat(rejected.body()).contains("control URL");
+    }
+
+    @Test
     void rejectionKeysShouldBeRefusedWhenPausedDeletedMisusedOrElsewhere() {
         // given
         Setup s = setup();

@@ -157,6 +157,7 @@ public final class ConfigLoader {
             int responseCap = integer("webhook_response_cap_bytes", 1_024, 10 * 1024 * 1024);
             int maxConnections = integer("webhook_max_connections", 1, 100_000);
             int maxConnectionsPerHost = integer("webhook_max_connections_per_host", 1, 100_000);
+            int headTimeout = integer("request_head_timeout_seconds", 1, 3_600);
             int dialGrace = integer("dial_grace_seconds", 1, 3_600);
             int configCacheSeconds = integer("config_cache_seconds", 1, 3_600);
             String twilioApiUrl = httpUrl("twilio_api_url");
@@ -168,6 +169,7 @@ public final class ConfigLoader {
                     port,
                     bind,
                     maxRequestBytes,
+                    headTimeout,
                     Path.of(dataDir),
                     databaseUrl,
                     optional("database_user"),
@@ -258,9 +260,8 @@ public final class ConfigLoader {
             String raw = text(key);
             try {
                 URI uri = new URI(raw);
-                if (!org.switchboard.platform.outbound.OutboundHttp.isHttpUrl(uri)) {
-                    problems.add(envName(key) + ": '" + raw + "' is not an http(s) URL with a host");
-                }
+                org.switchboard.platform.outbound.OutboundHttp.httpUrlProblem(uri)
+                        .ifPresent(problem -> problems.add(envName(key) + ": '" + raw + "' " + problem));
             } catch (URISyntaxException e) {
                 problems.add(envName(key) + ": '" + raw + "' is not a URL");
             }

@@ -12,6 +12,7 @@ public record SwitchboardConfig(
         int port,
         String bindAddress,
         long maxRequestBytes,
+        int requestHeadTimeoutSeconds,
         Path dataDir,
         Optional<String> databaseUrl,
         Optional<String> databaseUser,

@@ -100,8 +100,12 @@ public final class Http {
         }
     }
 
-    /** The query parameters, each with its last value, in the order given. */
+    /** The query parameters, each with its last value, in the order given, within {@link ParamLimits}. */
     public static Map<String, String> queryParams(ServerRequest request) {
+        return ParamLimits.check(queryParamsAsGiven(request));
+    }
+
+    private static Map<String, String> queryParamsAsGiven(ServerRequest request) {
         Map<String, String> params = new LinkedHashMap<>();
         for (String name : request.query().names()) {
             List<String> values = request.query().all(name);
@@ -131,13 +135,13 @@ public final class Http {
     /**
      * The parameters of a request however they came, as integrations send all three: the query string, then a form
      * or JSON object body over it (the body wins; a name given twice keeps its last value). A JSON {@code null} is
-     * absent; a JSON array or object value is a 400.
+     * absent; a JSON array or object value is a 400, and so are parameters beyond {@link ParamLimits}.
      */
     public static Map<String, String> params(ServerRequest request) {
-        Map<String, String> params = queryParams(request);
+        Map<String, String> params = queryParamsAsGiven(request);
         byte[] body = body(request);
         if (body.length == 0) {
-            return params;
+            return ParamLimits.check(params);
         }
         String type =
                 request.headers().value(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
@@ -155,7 +159,7 @@ public final class Http {
         } else {
             Form.parse(body).keyToValues().forEach((name, values) -> params.put(name, values.getLast()));
         }
-        return params;
+        return ParamLimits.check(params);
     }
 
     /** The body as a JSON object, or a 400 saying why it is not one. */

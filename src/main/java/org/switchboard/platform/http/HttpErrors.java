@@ -27,6 +27,9 @@ import org.switchboard.platform.live.LiveStateUnavailable;
 public final class HttpErrors {
     private static final Logger LOG = Logger.getLogger(HttpErrors.class.getName());
 
+    /** What Helidon sends in place of a message it does not mark safe to show (it may echo the request). */
+    private static final String UNSAFE_MESSAGE = "Bad request, see server log";
+
     private HttpErrors() {}
 
     public static void register(HttpRouting.Builder routing) {
@@ -50,19 +53,20 @@ public final class HttpErrors {
     /** Routes nothing else matched: a JSON 404 rather than the server's plain-text one. */
     public static void notFound(ServerRequest request, ServerResponse response) {
         Http.send(
-                response,
+                HeadRequests.forRequest(request, response),
                 Status.NOT_FOUND_404,
                 body("not_found", "no such endpoint: " + request.path().path(), null));
     }
 
     private static void apiError(ServerRequest request, ServerResponse response, ApiException error) {
         Http.send(
-                response,
+                HeadRequests.forRequest(request, response),
                 Status.create(error.status()),
                 body(error.code(), error.getMessage(), error.field().orElse(null)));
     }
 
-    private static void unexpected(ServerRequest request, ServerResponse response, Throwable error) {
+    private static void unexpected(ServerRequest request, ServerResponse given, Throwable error) {
+        ServerResponse response = HeadRequests.forRequest(request, given);
         String state = sqlState(error);
         if (state.startsWith("22")) {
             Http.send(
@@ -137,9 +141,17 @@ public final class HttpErrors {
     }
 
     /**
+     * Errors raised below routing say what was wrong with the request (a missing Host header, a bad method) where
+     * Helidon marks the text safe to show; the others get the status alone, since they are not logged either.
+     */
+    public static io.helidon.webserver.ErrorHandling transportErrors() {
+        return io.helidon.webserver.ErrorHandling.builder().includeEntity(true).build();
+    }
+
+    /**
      * JSON bodies for the errors raised below routing (bad request line, body too large, ...). The HTTP layer's own
-     * message is used only to find an unreplaced placeholder of a key URL in a query it refused (raw brackets are not
-     * allowed in a URL); it is not echoed, since it quotes the query and with it the request's postback key.
+     * message is used to find an unreplaced placeholder of a key URL in a query it refused (raw brackets are not
+     * allowed in a URL); a message that may quote the request's URL, and with it a postback key, is never echoed.
      */
     public static DirectHandlers directHandlers() {
         DirectHandler json = (request, eventType, status, headers, message) -> {
@@ -151,13 +163,20 @@ public final class HttpErrors {
                             headers,
                             refused.getMessage(),
                             refused.field().orElse(null)))
-                    .orElseGet(() -> transport(status, headers, null, null));
+                    .orElseGet(() -> transport(status, headers, quotesNoUrl(message), null));
         };
         var builder = DirectHandlers.builder();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             builder.addHandler(type, json);
         }
         return builder.build();
+    }
+
+    /** Helidon's words about a refused request, unless they may quote its URL (and a key in its query). */
+    private static String quotesNoUrl(String message) {
+        return message == null || message.contains("?") || message.contains("=") || message.contains("/")
+                ? null
+                : message;
     }
 
     private static DirectHandler.TransportResponse transport(
@@ -170,7 +189,9 @@ public final class HttpErrors {
         };
         String text = status.code() >= 500
                 ? "unexpected error"
-                : (message == null || message.isBlank()) ? status.reasonPhrase() : message;
+                : (message == null || message.isBlank() || message.startsWith(UNSAFE_MESSAGE))
+                        ? status.reasonPhrase()
+                        : message;
         headers.set(HeaderNames.CONTENT_TYPE, "application/json");
         return DirectHandler.TransportResponse.builder()
                 .status(status)

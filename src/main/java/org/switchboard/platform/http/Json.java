@@ -22,7 +22,12 @@ public final class Json {
         MAPPER.getFactory()
                 .setStreamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(64)
-                        .maxStringLength(1_000_000)
+                        // A request body is bounded by max_request_bytes before it is parsed, so its names and strings
+                        // need no bound of their own here; and this mapper also reads back what was stored from any
+                        // request, which must stay readable whatever it holds (a 60 KB parameter name once stored made
+                        // every page of the log holding it fail on Jackson's default 50,000-character name limit).
+                        .maxNameLength(Integer.MAX_VALUE)
+                        .maxStringLength(Integer.MAX_VALUE)
                         .build());
     }
 

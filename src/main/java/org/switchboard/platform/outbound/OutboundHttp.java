@@ -194,9 +194,31 @@ public final class OutboundHttp implements AutoCloseable {
                 .build();
     }
 
-    /** Whether {@code uri} is something this client can request: an http or https URL with a host. */
+    /**
+     * Whether {@code uri} is something this client can request: an http or https URL with a host, a port from 1 to
+     * 65535 if it names one, and no user info. The one test for every URL an owner or operator saves (webhooks,
+     * control URLs, settings) and every URL requested, so a URL saved is one that can be requested.
+     */
     public static boolean isHttpUrl(URI uri) {
-        return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        return httpUrlProblem(uri).isEmpty();
+    }
+
+    /** Why {@code uri} fails {@link #isHttpUrl}, in words to show beside the field, or empty when it passes. */
+    public static Optional<String> httpUrlProblem(URI uri) {
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            return Optional.of("must be an http:// or https:// URL");
+        }
+        if (uri.getHost() == null) {
+            // a port out of range or a character not allowed in a host name also leaves Java without a host
+            return Optional.of("needs a host (and a port from 1 to 65535, if any)");
+        }
+        if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65_535)) {
+            return Optional.of("has port " + uri.getPort() + "; a port must be from 1 to 65535");
+        }
+        if (uri.getRawUserInfo() != null) {
+            return Optional.of("must not hold a user name or password (user@host); send credentials in a header");
+        }
+        return Optional.empty();
     }
 
     public Result send(Request request) {
@@ -205,8 +227,9 @@ public final class OutboundHttp implements AutoCloseable {
         URI uri;
         try {
             uri = URI.create(request.url());
-            if (!isHttpUrl(uri)) {
-                return failure(started, startNanos, ErrorKind.INVALID_URL, "only http and https URLs with a host");
+            Optional<String> problem = httpUrlProblem(uri);
+            if (problem.isPresent()) {
+                return failure(started, startNanos, ErrorKind.INVALID_URL, "the URL " + problem.get());
             }
         } catch (IllegalArgumentException e) {
             return failure(started, startNanos, ErrorKind.INVALID_URL, "not a valid URL");
