@@ -95,9 +95,12 @@ class FuzzIT extends ServerIT {
         keyOwners.put("/api/v2/buyer_groups/" + group + " ", "call_rejection");
         keyOwners.put("/api/v2/campaigns/" + campaign + " ", "caller_list_management");
         for (var owner : keyOwners.entrySet()) {
+            // a data-reading key must name the tags it may read
+            String options = owner.getValue().equals("call_data_reading") ? "{\"readable_tags\": [\"plan\"]}" : "{}";
             Response key = api.post(
                     owner.getKey().strip() + "/postback_keys",
-                    "{\"type\": \"" + owner.getValue() + "\", \"name\": \"" + owner.getValue() + "\"}");
+                    "{\"type\": \"" + owner.getValue() + "\", \"name\": \"" + owner.getValue() + "\", \"options\": "
+                            + options + "}");
             keys.add(key.json().path("key").asText());
             keyIds.add(Long.toString(created(key)));
         }
