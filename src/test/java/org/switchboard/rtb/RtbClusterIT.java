@@ -105,6 +105,49 @@ class RtbClusterIT {
     }
 
     @Test
+    void concurrentCallsSpreadOverTheNodesShouldNeverOvershootADailyOrHourlyCap() throws Exception {
+        // given: five calls a day for one buyer, three an hour for another (each buyer on its own campaign)
+        RtbSetup daily = setup();
+        daily.buyer("{\"name\": \"Five a day\", \"destination\": \"+12125550957\", \"daily_cap\": 5,"
+                + " \"campaign_ids\": [CAMPAIGN]}");
+        RtbSetup hourly = setup();
+        hourly.buyer("{\"name\": \"Three an hour\", \"destination\": \"+12125550958\", \"hourly_cap\": 3,"
+                + " \"campaign_ids\": [CAMPAIGN]}");
+
+        // when: thirty calls to each arrive at once, round-robin over the nodes, and each dialled one is answered
+        // through the next node
+        long dailyConnected = connectedOf(daily, 30);
+        long hourlyConnected = connectedOf(hourly, 30);
+
+        // then
+        assertThat(dailyConnected).isEqualTo(5);
+        assertThat(hourlyConnected).isEqualTo(3);
+    }
+
+    /** Plays {@code count} calls at once over the nodes; returns how many were dialled and answered. */
+    private static long connectedOf(RtbSetup s, int count) throws Exception {
+        List<Response> answers = RtbSetup.concurrently(count, i -> {
+            Response arrived = on(s, i % nodes.size()).calls().arrive(RtbSetup.caller(), s.number());
+            JsonNode instruction = arrived.json().path("instruction");
+            if (!instruction.path("action").asText().equals("dial")) {
+                return arrived;
+            }
+            return on(s, (i + 1) % nodes.size())
+                    .calls()
+                    .attempt(
+                            arrived.json().path("call_uuid").asText(),
+                            instruction.path("attempt").asInt(1),
+                            "answered");
+        });
+        assertThat(answers)
+                .allSatisfy(a -> assertThat(a.status()).as(a.toString()).isBetween(200, 201));
+        return answers.stream()
+                .filter(a ->
+                        a.json().path("instruction").path("action").asText().equals("connect"))
+                .count();
+    }
+
+    @Test
     void aKeyPausedThroughOneNodeShouldBeRefusedByAnotherWithinASecond() {
         // given: node 3 has the key in its cache
         RtbSetup s = setup();
