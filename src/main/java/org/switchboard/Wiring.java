@@ -28,6 +28,7 @@ import org.switchboard.callerlist.CallerListRoutes;
 import org.switchboard.callerlist.CallerListUploads;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.campaign.CampaignService;
+import org.switchboard.console.ConsoleRoutes;
 import org.switchboard.conversion.ConversionCriterionRepository;
 import org.switchboard.conversion.ConversionCriterionRoutes;
 import org.switchboard.conversion.ConversionOut;
@@ -189,6 +190,10 @@ public final class Wiring implements AutoCloseable {
                 });
                 chain.proceed();
             });
+            // the web console: pages on the same repositories as the API, registered first so that a browser asking
+            // for /call_reservations/{uuid} as HTML gets the page while API clients keep the JSON answer
+            var console = new ConsoleRoutes(jdbi, clock, config.publicApiUrl());
+            console.register(routing);
             new AccountRoutes(accounts, auth, config.operatorToken()).register(routing);
             CrudRoutes.register(routing, "/api/v2/campaigns", auth::require, services.campaigns());
             CrudRoutes.register(routing, "/api/v2/publishers", auth::require, services.publishers());
@@ -368,7 +373,11 @@ public final class Wiring implements AutoCloseable {
                 throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port()
                         + " (is another process using the port?)");
             }
-            this.firstStartBanner = FirstAccount.ensure(config, accounts, services);
+            Optional<String> accountBanner = FirstAccount.ensure(config, accounts, services);
+            Optional<String> adminBanner = console.ensureFirstAdmin(config.demoData());
+            this.firstStartBanner = accountBanner.isPresent() || adminBanner.isPresent()
+                    ? Optional.of(accountBanner.orElse("") + adminBanner.orElse(""))
+                    : Optional.empty();
         } catch (RuntimeException e) {
             database.close();
             throw e;
