@@ -30,3 +30,6 @@ CREATE TABLE password_links (
     expires_at BIGINT NOT NULL
 );
 CREATE INDEX password_links_user ON password_links (user_id);
+
+-- The call overview lists the postbacks received for one call.
+CREATE INDEX postback_logs_call ON postback_logs (account_id, call_uuid);

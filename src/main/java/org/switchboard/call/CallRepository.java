@@ -27,6 +27,23 @@ import org.switchboard.tag.TagSet;
 public final class CallRepository {
     private final Jdbi jdbi;
 
+    /** Whether the store is SQLite (the tag filter's JSON functions differ), asked of the driver once. */
+    private volatile Boolean sqlite;
+
+    private boolean sqlite() {
+        Boolean known = sqlite;
+        if (known == null) {
+            try {
+                known = jdbi.withHandle(
+                        handle -> handle.getConnection().getMetaData().getURL().startsWith("jdbc:sqlite:"));
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot tell the database engine", e);
+            }
+            sqlite = known;
+        }
+        return known;
+    }
+
     public CallRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
@@ -331,7 +348,8 @@ public final class CallRepository {
             Optional<Long> publisherId,
             Optional<Long> buyerId,
             Optional<String> caller,
-            Optional<String> status) {
+            Optional<String> status,
+            Optional<TagMatch> tag) {
 
         /** A caller's calls, through one publisher's numbers when {@code publisherId} is given. */
         public static Filter ofCaller(String caller, Optional<Long> publisherId) {
@@ -342,9 +360,13 @@ public final class CallRepository {
                     publisherId,
                     Optional.empty(),
                     Optional.of(caller),
+                    Optional.empty(),
                     Optional.empty());
         }
     }
+
+    /** Calls carrying the tag {@code key} with {@code value} among its values (key normalised as tags store it). */
+    public record TagMatch(String key, String value) {}
 
     public Page<Call> list(AccountId account, Filter filter, PageRequest page) {
         Map<String, Object> binds = new LinkedHashMap<>();
@@ -377,7 +399,7 @@ public final class CallRepository {
                 .forEach(sink));
     }
 
-    private static String where(AccountId account, Filter filter, Map<String, Object> binds) {
+    private String where(AccountId account, Filter filter, Map<String, Object> binds) {
         List<String> conditions = new ArrayList<>();
         conditions.add("account_id = :account");
         binds.put("account", account.value());
@@ -416,6 +438,18 @@ public final class CallRepository {
                     binds.put("outcome", status.toUpperCase(java.util.Locale.ROOT));
                 }
             }
+        });
+        filter.tag().ifPresent(tag -> {
+            // tags are JSON text ({"key": ["value", ...]}): each engine looks into it with its own JSON functions
+            if (sqlite()) {
+                conditions.add(
+                        "EXISTS (SELECT 1 FROM json_each(calls.tags, :tag_path) WHERE json_each.value = :tag_value)");
+                binds.put("tag_path", "$.\"" + tag.key().replace("\"", "") + "\"");
+            } else {
+                conditions.add("jsonb_exists(CAST(tags AS jsonb) -> :tag_key, :tag_value)");
+                binds.put("tag_key", tag.key());
+            }
+            binds.put("tag_value", tag.value());
         });
         return " WHERE " + String.join(" AND ", conditions);
     }

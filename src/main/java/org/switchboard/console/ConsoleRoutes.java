@@ -4,7 +4,13 @@ import io.helidon.webserver.http.HttpRules;
 import java.time.Clock;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.switchboard.call.CallRepository;
+import org.switchboard.conversion.ConversionRepository;
+import org.switchboard.conversion.ReportRepository;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.postback.PostbackLog;
+import org.switchboard.rtb.RtbLog;
+import org.switchboard.webhook.FiredPixelRepository;
 
 /**
  * The web console: builds the pages and their shared parts and registers them. Pages call the same repositories and
@@ -36,11 +42,32 @@ public final class ConsoleRoutes {
         return pages;
     }
 
-    public void register(HttpRules rules) {
+    /** What the pages read: the same repositories the JSON API reads. */
+    public record Sources(
+            Names.Sources names,
+            CallRepository calls,
+            FiredPixelRepository pixels,
+            ConversionRepository conversions,
+            ReportRepository reports,
+            PostbackLog postbackLog,
+            RtbLog rtbLog) {}
+
+    /**
+     * Registers the pages; before the API's own {@code /call_reservations/{uuid}}, whose HTML form for browsers this
+     * adds.
+     */
+    public void register(HttpRules rules, Sources sources) {
         assets.register(rules);
         rules.get("/", (req, res) -> Pages.redirect(res, "/dashboard"));
         new SignInPage(pages, users, passwords, new SignInThrottle(clock)).register(rules);
         new UsersPage(pages, users, publicUrl).register(rules);
+        new DashboardPage(pages, sources.reports(), sources.rtbLog(), clock).register(rules);
+        new CallLogPage(pages, sources.calls(), sources.pixels(), sources.conversions(), sources.names())
+                .register(rules);
+        var postbacks = new PostbackLogPage(pages, sources.postbackLog());
+        postbacks.register(rules);
+        new CallPage(pages, sources.calls(), sources.pixels(), sources.conversions(), sources.names(), postbacks)
+                .register(rules);
     }
 
     /**
