@@ -109,6 +109,7 @@ public final class Wiring implements AutoCloseable {
     private final RtbService rtb;
     private final RtbConfigCache rtbCache;
     private final ConfigChanges changes = new ConfigChanges();
+    private final ConsoleRoutes console;
 
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
@@ -194,7 +195,7 @@ public final class Wiring implements AutoCloseable {
                 chain.proceed();
             });
             // the web console's sessions also let a signed-in browser read the JSON its pages link to (CSV, HAR)
-            var console = new ConsoleRoutes(jdbi, clock, config.publicApiUrl());
+            this.console = new ConsoleRoutes(jdbi, clock, config.publicApiUrl());
             Function<ServerRequest, AccountId> readAuth =
                     req -> console.sessions().account(req).orElseGet(() -> auth.require(req));
             new AccountRoutes(accounts, auth, config.operatorToken()).register(routing);
@@ -476,6 +477,11 @@ public final class Wiring implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The web console (its users, for the demo admin and for tests that sign people in). */
+    public ConsoleRoutes console() {
+        return console;
     }
 
     public RtbService rtb() {

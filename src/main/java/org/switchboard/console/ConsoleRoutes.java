@@ -68,6 +68,14 @@ public final class ConsoleRoutes {
         postbacks.register(rules);
         new CallPage(pages, sources.calls(), sources.pixels(), sources.conversions(), sources.names(), postbacks)
                 .register(rules);
+        new RtbPage(pages, sources.rtbLog(), sources.names(), clock).register(rules);
+    }
+
+    /** A user with a password already set (the demo admin; tests sign people in this way). */
+    public User addUser(AccountId account, String email, String displayName, Role role, String password) {
+        User user = users.create(account, email, displayName, role);
+        users.setPassword(account, user.id(), passwords.hash(password));
+        return users.find(account, user.id()).orElseThrow();
     }
 
     /**
@@ -83,9 +91,8 @@ public final class ConsoleRoutes {
             return Optional.empty();
         }
         if (demo) {
-            User user = users.create(account.get(), "demo@switchboard.local", "Demo Admin", Role.ADMIN);
             String password = org.switchboard.platform.secret.Secrets.randomBase58(16);
-            users.setPassword(account.get(), user.id(), passwords.hash(password));
+            User user = addUser(account.get(), "demo@switchboard.local", "Demo Admin", Role.ADMIN, password);
             return Optional.of("  Console: " + publicUrl + "/sign_in as " + user.email() + " with password " + password
                     + " (shown only now)\n");
         }
