@@ -4,7 +4,6 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -150,11 +149,11 @@ public final class CallLogPage {
                 call.durationSeconds().map(Format::duration).orElse(""),
                 Optional.ofNullable(money)
                         .map(ConversionOut::revenue)
-                        .map(BigDecimal::toPlainString)
+                        .map(Format::money)
                         .orElse(""),
                 Optional.ofNullable(money)
                         .map(ConversionOut::payout)
-                        .map(BigDecimal::toPlainString)
+                        .map(Format::money)
                         .orElse(""),
                 pixels.countForCall(account, call.id()),
                 Format.tags(call.tags().asMap()));

@@ -47,9 +47,9 @@ public final class DashboardPage {
                     c.calls(),
                     c.connected(),
                     c.converted(),
-                    money(c.revenueMicros()).toPlainString(),
-                    money(c.payoutMicros()).toPlainString(),
-                    money(c.profitMicros()).toPlainString());
+                    Format.money(ReportCounters.decimal(c.revenueMicros())),
+                    Format.money(ReportCounters.decimal(c.payoutMicros())),
+                    Format.money(ReportCounters.decimal(c.profitMicros())));
         }
     }
 
@@ -92,7 +92,7 @@ public final class DashboardPage {
             } catch (java.time.DateTimeException e) {
                 zone = ZoneId.of("UTC");
             }
-            LocalDate today = LocalDate.now(clock.withZone(zone));
+            LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
             form.put("from", Http.query(req, "from").orElse(today.minusDays(6).toString()));
             form.put("to", Http.query(req, "to").orElse(today.plusDays(1).toString()));
             Optional<Figures> todayFigures = Optional.empty();
@@ -197,11 +197,5 @@ public final class DashboardPage {
 
     private static List<BigDecimal> numbers(List<Figures> days, java.util.function.Function<Figures, String> field) {
         return days.stream().map(d -> new BigDecimal(field.apply(d))).toList();
-    }
-
-    /** The report's exact decimal, with at least cents shown (never rounded: the API's figure, written as money). */
-    private static BigDecimal money(long micros) {
-        BigDecimal exact = ReportCounters.decimal(micros);
-        return exact.scale() < 2 ? exact.setScale(2) : exact;
     }
 }

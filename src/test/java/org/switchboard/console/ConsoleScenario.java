@@ -72,6 +72,28 @@ record ConsoleScenario(TestServer server, Api api, Calls calls, long campaign, l
         return uuid;
     }
 
+    /**
+     * An RTB ping from {@code caller} through a new real-time-bidding key of the campaign (the account's RTB feature
+     * turned on), written to the RTB log; its UUID.
+     */
+    String ping(String caller) {
+        api.patch("/api/v2/account", "{\"features\": {\"real_time_bidding\": true}}");
+        Response key = api.post(
+                "/api/v2/campaigns/" + campaign + "/postback_keys",
+                "{\"type\": \"real_time_bidding\", \"name\": \"Console RTB\", \"options\": {}}");
+        assertThat(key.status()).as(key.toString()).isEqualTo(201);
+        Response pinged =
+                Api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.base() + "/rtbs.json?key="
+                                + key.json().path("key").asText() + "&publisher_id=pub-console&caller_number="
+                                + caller.replace("+", "%2B")))
+                        .timeout(java.time.Duration.ofSeconds(20))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build());
+        assertThat(pinged.json().path("status").asText()).as(pinged.toString()).isEqualTo("reserved");
+        server.wiring().rtbLog().flush();
+        return pinged.json().path("uuid").asText();
+    }
+
     /** Waits (with a deadline) until the call has fired {@code count} webhook requests and its conversion is decided. */
     void awaitSettled(String uuid, int pixels) {
         long until = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
