@@ -52,6 +52,17 @@ record ConsoleScenario(TestServer server, Api api, Calls calls, long campaign, l
         return response.id();
     }
 
+    /** Another tracking number of the campaign, tagged {@code note:<noteTag>}. */
+    String addNumber(String noteTag) {
+        String another = "+1866558"
+                + String.format("%04d", NEXT.incrementAndGet() + server.engine().ordinal() * 5000);
+        created(api.post(
+                "/api/v2/numbers",
+                "{\"number\": \"" + another + "\", \"campaign_id\": " + campaign + ", \"tags\": {\"note\": "
+                        + org.switchboard.platform.http.Json.writeString(noteTag) + "}}"));
+        return another;
+    }
+
     Person person(Role role) {
         String email = role.word() + NEXT.incrementAndGet() + "-"
                 + server.engine().name().toLowerCase(java.util.Locale.ROOT) + "@console.test";
@@ -64,7 +75,12 @@ record ConsoleScenario(TestServer server, Api api, Calls calls, long campaign, l
 
     /** A call from {@code caller} that the buyer answers and that talks {@code connected} seconds; its UUID. */
     String playCall(String caller, int connected) {
-        Response arrived = calls.arrive(caller, number);
+        return playCall(caller, connected, number);
+    }
+
+    /** The same, through {@code trackingNumber}. */
+    String playCall(String caller, int connected, String trackingNumber) {
+        Response arrived = calls.arrive(caller, trackingNumber);
         assertThat(arrived.status()).as(arrived.toString()).isEqualTo(201);
         String uuid = arrived.json().path("call_uuid").asText();
         calls.attempt(uuid, 1, "answered");
