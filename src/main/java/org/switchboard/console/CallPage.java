@@ -141,6 +141,27 @@ public final class CallPage {
         });
     }
 
+    /** The call's recorded transitions, then its conversion decision with the reason and the money it set. */
+    private List<Step> timeline(Call call, Optional<ConversionOut> money) {
+        List<Step> steps = new java.util.ArrayList<>(calls.events(call.id()).stream()
+                .map(e -> new Step(Format.instant(e.at()), e.state().word(), e.detail()))
+                .toList());
+        money.filter(m -> !m.state().equals("pending"))
+                .ifPresent(m -> steps.add(new Step(
+                        Optional.ofNullable(m.convertedAt())
+                                .map(java.time.Instant::parse)
+                                .or(call::endedAt)
+                                .map(Format::instant)
+                                .orElse(""),
+                        m.converted() ? "converted" : "not converted",
+                        m.reason()
+                                + (m.converted()
+                                        ? " (revenue " + Format.money(m.revenue()) + ", payout "
+                                                + Format.money(m.payout()) + ")"
+                                        : ""))));
+        return steps;
+    }
+
     private Call call(AccountId account, String uuid) {
         return calls.find(account, uuid).orElseThrow(() -> new ApiException.NotFound("no call " + uuid));
     }
