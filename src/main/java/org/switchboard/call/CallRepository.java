@@ -440,13 +440,17 @@ public final class CallRepository {
             }
         });
         filter.tag().ifPresent(tag -> {
-            // tags are JSON text ({"key": ["value", ...]}): each engine looks into it with its own JSON functions
+            // tags are JSON text ({"key": ["value", ...]}) written by our JSON writer, so a call with the value holds
+            // its JSON string literally: that cheap text test skips parsing the JSON of almost every other call, then
+            // each engine's JSON functions decide whether the value is under the key
+            binds.put("tag_text", Json.writeString(tag.value()));
             if (sqlite()) {
-                conditions.add(
-                        "EXISTS (SELECT 1 FROM json_each(calls.tags, :tag_path) WHERE json_each.value = :tag_value)");
+                conditions.add("instr(tags, :tag_text) > 0 AND EXISTS (SELECT 1 FROM json_each(calls.tags, :tag_path)"
+                        + " WHERE json_each.value = :tag_value)");
                 binds.put("tag_path", "$.\"" + tag.key().replace("\"", "") + "\"");
             } else {
-                conditions.add("jsonb_exists(CAST(tags AS jsonb) -> :tag_key, :tag_value)");
+                conditions.add(
+                        "strpos(tags, :tag_text) > 0 AND jsonb_exists(CAST(tags AS jsonb) -> :tag_key, :tag_value)");
                 binds.put("tag_key", tag.key());
             }
             binds.put("tag_value", tag.value());

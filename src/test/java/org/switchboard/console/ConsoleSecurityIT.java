@@ -184,6 +184,25 @@ class ConsoleSecurityIT extends ServerIT {
     }
 
     @Test
+    void aSessionShouldEndAfterItsIdleTime() {
+        // given: a signed-in person
+        ConsoleScenario s = scenario();
+        ConsoleClient browser = browser();
+        browser.signIn(s.person(Role.VIEWER));
+        assertThat(browser.get("/dashboard").status()).isEqualTo(200);
+        try {
+            // when: nothing happens for longer than the idle time
+            server.clock().advance(ConsoleSessions.IDLE.plusMinutes(1));
+            // then
+            ConsoleClient.Page page = browser.get("/dashboard");
+            assertThat(page.status()).isEqualTo(303);
+            assertThat(page.location()).startsWith("/sign_in");
+        } finally {
+            server.clock().reset();
+        }
+    }
+
+    @Test
     void pagesShouldCarryTheSecurityHeadersAndTheReservationUrlStayJsonForApiClients() {
         // given
         ConsoleScenario s = scenario();
