@@ -24,7 +24,8 @@ import org.switchboard.tag.TagSet;
 /**
  * The explained call log. {@code GET /api/v2/calls} lists calls, newest first, filtered by {@code from} / {@code to}
  * (ISO-8601 instants), {@code campaign_id}, {@code publisher_id}, {@code buyer_id} (any buyer dialled),
- * {@code caller}, {@code status} and {@code tag} ({@code key:value}); {@code GET /api/v2/calls.csv} exports the same rows as CSV (at most 100,000);
+ * {@code caller}, {@code status} and {@code tag} ({@code key:value}), ordered by {@code sort} (newest, oldest, longest,
+ * shortest); {@code GET /api/v2/calls.csv} exports the same rows as CSV (at most 100,000);
  * {@code GET /api/v2/calls/{uuid}} shows one call with its tags, attempts, every buyer considered with the reason
  * it was skipped, and its state transitions.
  */
@@ -247,7 +248,12 @@ public final class CallLogRoutes {
                 query.apply("buyer_id").map(raw -> Http.parseId("buyer_id", raw)),
                 caller,
                 status,
-                query.apply("tag").map(CallLogRoutes::tag));
+                query.apply("tag").map(CallLogRoutes::tag),
+                query.apply("sort")
+                        .map(word -> CallRepository.Order.fromWord(word)
+                                .orElseThrow(() -> new ApiException.BadRequest(
+                                        "sort", "must be newest, oldest, longest or shortest")))
+                        .orElse(CallRepository.Order.NEWEST));
     }
 
     /** {@code key:value}, such as {@code source:google}: calls with that tag value. */

@@ -349,7 +349,8 @@ public final class CallRepository {
             Optional<Long> buyerId,
             Optional<String> caller,
             Optional<String> status,
-            Optional<TagMatch> tag) {
+            Optional<TagMatch> tag,
+            Order order) {
 
         /** A caller's calls, through one publisher's numbers when {@code publisherId} is given. */
         public static Filter ofCaller(String caller, Optional<Long> publisherId) {
@@ -361,7 +362,32 @@ public final class CallRepository {
                     Optional.empty(),
                     Optional.of(caller),
                     Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(),
+                    Order.NEWEST);
+        }
+    }
+
+    /** The order of the call log: newest first unless asked otherwise; calls still without a duration sort last. */
+    public enum Order {
+        NEWEST("started_at DESC, id DESC"),
+        OLDEST("started_at ASC, id ASC"),
+        LONGEST("COALESCE(duration_seconds, -1) DESC, id DESC"),
+        SHORTEST("COALESCE(duration_seconds, 2147483647) ASC, id ASC");
+
+        private final String sql;
+
+        Order(String sql) {
+            this.sql = sql;
+        }
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Optional<Order> fromWord(String word) {
+            return java.util.Arrays.stream(values())
+                    .filter(o -> o.word().equals(word))
+                    .findFirst();
         }
     }
 
@@ -376,8 +402,8 @@ public final class CallRepository {
                     .bindMap(binds)
                     .mapTo(Long.class)
                     .one();
-            List<Call> items = handle.createQuery("SELECT * FROM calls" + where
-                            + " ORDER BY started_at DESC, id DESC LIMIT :limit OFFSET :offset")
+            List<Call> items = handle.createQuery("SELECT * FROM calls" + where + " ORDER BY " + filter.order().sql
+                            + " LIMIT :limit OFFSET :offset")
                     .bindMap(binds)
                     .bind("limit", page.perPage())
                     .bind("offset", page.offset())
@@ -387,12 +413,12 @@ public final class CallRepository {
         });
     }
 
-    /** Streams every matching call, newest first, to {@code sink} (for the CSV export). */
+    /** Streams every matching call, in the filter's order, to {@code sink} (for the CSV export). */
     public void forEach(AccountId account, Filter filter, int limit, Consumer<Call> sink) {
         Map<String, Object> binds = new LinkedHashMap<>();
         String where = where(account, filter, binds);
         jdbi.useHandle(handle -> handle.createQuery(
-                        "SELECT * FROM calls" + where + " ORDER BY started_at DESC, id DESC LIMIT :limit")
+                        "SELECT * FROM calls" + where + " ORDER BY " + filter.order().sql + " LIMIT :limit")
                 .bindMap(binds)
                 .bind("limit", limit)
                 .map(CallRepository::map)

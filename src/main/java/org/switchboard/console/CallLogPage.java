@@ -29,7 +29,7 @@ import org.switchboard.webhook.FiredPixelRepository;
  */
 public final class CallLogPage {
     static final List<String> FILTERS =
-            List.of("from", "to", "campaign_id", "publisher_id", "buyer_id", "caller", "status", "tag");
+            List.of("from", "to", "campaign_id", "publisher_id", "buyer_id", "caller", "status", "tag", "sort");
     static final List<String> STATUSES =
             List.of("ringing", "dialing", "connected", "completed", "no_buyer", "unanswered", "abandoned");
 
@@ -66,6 +66,18 @@ public final class CallLogPage {
             boolean live) {
         public boolean hasNext() {
             return (long) page * perPage < total;
+        }
+
+        /** The current order's word (newest when none was asked). */
+        public String sort() {
+            return filters.getOrDefault("sort", "newest");
+        }
+
+        /** This search ordered by {@code order}, from its first page. */
+        public String sortUrl(String order) {
+            Map<String, String> params = new LinkedHashMap<>(filters);
+            params.put("sort", order);
+            return "/calls?" + CallLogPage.query(params);
         }
     }
 
@@ -133,7 +145,10 @@ public final class CallLogPage {
                         page.page(),
                         page.perPage(),
                         query(filters),
-                        page.page() == 1 && errors.isEmpty()));
+                        // only the newest calls' first page can gain rows at its top, so only it refreshes itself
+                        page.page() == 1
+                                && errors.isEmpty()
+                                && filters.getOrDefault("sort", "newest").equals("newest")));
     }
 
     private Row row(AccountId account, Call call, ConversionOut money, Names known) {

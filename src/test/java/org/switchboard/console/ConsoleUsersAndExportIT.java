@@ -100,6 +100,44 @@ class ConsoleUsersAndExportIT extends ServerIT {
         assertThat(badPage.body()).contains("must be key:value");
     }
 
+    @Test
+    void theCallLogShouldSortByStartOrDurationInThePageAndTheApi() {
+        // given: a short call, then a long one
+        ConsoleScenario s = ConsoleScenario.create(server, newAccount(), "sorted", receiver.url("/hook"));
+        String shortCall = s.playCall("+13125550140", 20);
+        String longCall = s.playCall("+13125550141", 200);
+        ConsoleClient person = new ConsoleClient(server.base());
+        person.signIn(s.person(Role.VIEWER));
+        // when
+        List<String> newest = uuids(person.get("/calls").body());
+        List<String> oldest = uuids(person.get("/calls?sort=oldest").body());
+        List<String> longest = uuids(person.get("/calls?sort=longest").body());
+        List<String> shortest = uuids(person.get("/calls?sort=shortest").body());
+        // then
+        assertThat(newest).containsExactly(longCall, shortCall);
+        assertThat(oldest).containsExactly(shortCall, longCall);
+        assertThat(longest).containsExactly(longCall, shortCall);
+        assertThat(shortest).containsExactly(shortCall, longCall);
+        assertThat(s.api()
+                        .get("/api/v2/calls?sort=shortest")
+                        .json()
+                        .get(0)
+                        .path("uuid")
+                        .asText())
+                .isEqualTo(shortCall);
+        assertThat(s.api().get("/api/v2/calls?sort=sideways").errorField()).isEqualTo("sort");
+        assertThat(person.get("/calls?sort=sideways").status()).isEqualTo(400);
+    }
+
+    private static List<String> uuids(String page) {
+        Matcher m = Pattern.compile("<tr data-uuid=\"([^\"]+)\"").matcher(page);
+        List<String> out = new java.util.ArrayList<>();
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
     private static long userId(String usersPage, String email) {
         Matcher m = Pattern.compile("action=\"/users/(\\d+)/role\"[\\s\\S]*?Role of " + Pattern.quote(email))
                 .matcher(usersPage);
