@@ -112,6 +112,35 @@ class ConsoleSecurityIT extends ServerIT {
     }
 
     @Test
+    void anAdminShouldNotReachAnotherAccountsPeople() {
+        // given: a viewer of account A, an admin of account B
+        ConsoleScenario a = scenario();
+        ConsoleScenario.Person viewerOfA = a.person(Role.VIEWER);
+        ConsoleScenario b = scenario();
+        ConsoleClient adminOfB = browser();
+        adminOfB.signIn(b.person(Role.ADMIN));
+        adminOfB.get("/users");
+        long idOfA = server.wiring()
+                .console()
+                .addUser(
+                        new org.switchboard.platform.id.AccountId(a.api().accountId()),
+                        "second-" + UUID.randomUUID() + "@console.test",
+                        "Second",
+                        Role.VIEWER,
+                        "a password of A's")
+                .id();
+        // when
+        ConsoleClient.Page role = adminOfB.submit("/users/" + idOfA + "/role", Map.of("role", "admin"));
+        ConsoleClient.Page remove = adminOfB.submit("/users/" + idOfA + "/delete", Map.of());
+        // then: not found, nothing changed, and A's people are not listed to B
+        assertThat(role.status()).isEqualTo(404);
+        assertThat(remove.status()).isEqualTo(404);
+        assertThat(adminOfB.get("/users").body()).doesNotContain(viewerOfA.email());
+        ConsoleClient viewer = browser();
+        assertThat(viewer.signIn(viewerOfA).status()).isEqualTo(303);
+    }
+
+    @Test
     void aHostileTagAndWebhookResponseShouldShowAsText() {
         // given: a tag value and a webhook response carrying markup
         ConsoleScenario s = scenario();
