@@ -281,7 +281,7 @@ public final class CallLogRoutes {
     }
 
     /** One RFC 4180 line; fields that could start a spreadsheet formula are prefixed with a quote mark. */
-    static String csvLine(List<String> fields) {
+    public static String csvLine(List<String> fields) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < fields.size(); i++) {
             String field = fields.get(i) == null ? "" : fields.get(i);

@@ -62,6 +62,7 @@ public final class ConsoleRoutes {
         new SignInPage(pages, users, passwords, new SignInThrottle(clock)).register(rules);
         new UsersPage(pages, users, publicUrl).register(rules);
         new DashboardPage(pages, sources.reports(), sources.rtbLog(), clock).register(rules);
+        new ReportsPage(pages, sources.reports(), sources.names(), clock).register(rules);
         new CallLogPage(pages, sources.calls(), sources.pixels(), sources.conversions(), sources.names())
                 .register(rules);
         var postbacks = new PostbackLogPage(pages, sources.postbackLog());

@@ -130,7 +130,7 @@ public final class DashboardPage {
                             days,
                             breakdowns,
                             countsChart(days),
-                            moneyChart(days),
+                            moneyChart("line", days, Figures::key),
                             Optional.of(rtb.dashboard(account, clock.instant().minus(RTB_WINDOW))),
                             CallLogPage.query(form)));
         });
@@ -180,19 +180,20 @@ public final class DashboardPage {
                                         days.stream().map(Figures::converted).toList())))));
     }
 
-    private static String moneyChart(List<Figures> days) {
+    /** A Chart.js configuration of revenue, payout and profit per row, labelled by {@code label}. */
+    static String moneyChart(String type, List<Figures> rows, java.util.function.Function<Figures, String> label) {
         return Json.writeString(Map.of(
                 "type",
-                "line",
+                type,
                 "data",
                 Map.of(
                         "labels",
-                        days.stream().map(Figures::key).toList(),
+                        rows.stream().map(label).toList(),
                         "datasets",
                         List.of(
-                                Map.of("label", "Revenue", "data", numbers(days, Figures::revenue)),
-                                Map.of("label", "Payout", "data", numbers(days, Figures::payout)),
-                                Map.of("label", "Profit", "data", numbers(days, Figures::profit))))));
+                                Map.of("label", "Revenue", "data", numbers(rows, Figures::revenue)),
+                                Map.of("label", "Payout", "data", numbers(rows, Figures::payout)),
+                                Map.of("label", "Profit", "data", numbers(rows, Figures::profit))))));
     }
 
     private static List<BigDecimal> numbers(List<Figures> days, java.util.function.Function<Figures, String> field) {

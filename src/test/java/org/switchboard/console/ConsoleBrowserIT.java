@@ -98,6 +98,10 @@ class ConsoleBrowserIT extends ServerIT {
         signIn(owner);
         dashboardShouldEqualTheReportApi(s);
         screenshot("dashboard");
+        page.navigate("/reports?group_by=campaign");
+        page.locator("canvas[data-drawn=yes]").waitFor();
+        assertThat(page.locator("#report tbody").textContent()).contains("Console Campaign");
+        screenshot("reports");
 
         findCallByTag("note:tour-" + engine);
         assertThat(page.locator("#call-rows tbody tr[data-uuid]").count()).isEqualTo(1);

@@ -129,6 +129,36 @@ class ConsoleUsersAndExportIT extends ServerIT {
         assertThat(person.get("/calls?sort=sideways").status()).isEqualTo(400);
     }
 
+    @Test
+    void theReportsPageShouldShowTheReportApisFiguresAndExportThemAsCsv() {
+        // given: two calls, one converting for 12.50 (70% paid)
+        ConsoleScenario s = ConsoleScenario.create(server, newAccount(), "report", receiver.url("/hook"));
+        s.awaitSettled(s.playCall("+13125550150", 90), 1);
+        s.awaitSettled(s.playCall("+13125550151", 20), 1);
+        ConsoleClient person = new ConsoleClient(server.base());
+        person.signIn(s.person(Role.MANAGER));
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(server.clock().instant(), java.time.ZoneOffset.UTC);
+        String query = "from=" + today + "&to=" + today.plusDays(1) + "&group_by=campaign";
+        // when
+        ConsoleClient.Page page = person.get("/reports?" + query);
+        ConsoleClient.Page csv = person.get("/api/v2/reports/calls.csv?" + query);
+        var api = s.api().get("/api/v2/reports/calls?" + query).json();
+        // then: the page's row and total are the API's; the CSV has the row and the total
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(api.path("totals").path("revenue").decimalValue()).isEqualByComparingTo("12.50");
+        assertThat(page.body())
+                .contains("<th scope=\"row\">Console Campaign</th>")
+                .contains("<td class=\"num\">2</td>")
+                .contains("<td class=\"num\">12.50</td><td class=\"num\">8.75</td><td class=\"num\">3.75</td>");
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.body().split("\r\n"))
+                .containsExactly(
+                        "key,name,calls,connected,converted,revenue,payout,profit,buyer_revenue",
+                        s.campaign() + ",Console Campaign,2,2,1,12.5,8.75,3.75,0",
+                        "total,,2,2,1,12.5,8.75,3.75,0");
+        assertThat(person.get("/reports?from=yesterday").status()).isEqualTo(400);
+    }
+
     private static List<String> uuids(String page) {
         Matcher m = Pattern.compile("<tr data-uuid=\"([^\"]+)\"").matcher(page);
         List<String> out = new java.util.ArrayList<>();
