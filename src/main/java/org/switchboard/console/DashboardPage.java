@@ -55,6 +55,29 @@ public final class DashboardPage {
 
     public record Breakdown(String title, List<Figures> rows) {}
 
+    /** A report's rows as figures, named by the entity's name, the day, {@code #id}, or {@code (none)}. */
+    static List<Figures> rows(Report report) {
+        return report.rows().stream()
+                .map(r -> Figures.of(
+                        r.key() == null ? "" : r.key().toString(),
+                        r.name()
+                                .orElse(
+                                        r.key() == null
+                                                ? "(none)"
+                                                : r.key() instanceof LocalDate day ? day.toString() : "#" + r.key()),
+                        r.counters()))
+                .toList();
+    }
+
+    /** The IANA zone named, or UTC when the name is not one (the report then names the problem beside the field). */
+    static ZoneId zone(String name) {
+        try {
+            return ZoneId.of(name);
+        } catch (java.time.DateTimeException e) {
+            return ZoneId.of("UTC");
+        }
+    }
+
     public record View(
             Frame frame,
             Map<String, String> form,
@@ -86,12 +109,7 @@ public final class DashboardPage {
             Map<String, String> form = new LinkedHashMap<>();
             form.put("time_zone", Http.query(req, "time_zone").orElse("UTC"));
             Map<String, String> errors = new LinkedHashMap<>();
-            ZoneId zone;
-            try {
-                zone = ZoneId.of(form.get("time_zone"));
-            } catch (java.time.DateTimeException e) {
-                zone = ZoneId.of("UTC");
-            }
+            ZoneId zone = zone(form.get("time_zone"));
             LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
             form.put("from", Http.query(req, "from").orElse(today.minusDays(6).toString()));
             form.put("to", Http.query(req, "to").orElse(today.plusDays(1).toString()));
@@ -101,9 +119,7 @@ public final class DashboardPage {
             List<Breakdown> breakdowns = List.of();
             try {
                 Report range = report(account, form, "day");
-                days = range.rows().stream()
-                        .map(r -> Figures.of(r.key().toString(), r.key().toString(), r.counters()))
-                        .toList();
+                days = rows(range);
                 rangeFigures = Optional.of(Figures.of("", "Range", range.totals()));
                 Map<String, String> todayForm = new LinkedHashMap<>(form);
                 todayForm.put("from", today.toString());
@@ -143,14 +159,7 @@ public final class DashboardPage {
     }
 
     private static Breakdown breakdown(String title, Report report) {
-        return new Breakdown(
-                title,
-                report.rows().stream()
-                        .map(r -> Figures.of(
-                                r.key() == null ? "" : r.key().toString(),
-                                r.name().orElse(r.key() == null ? "(none)" : "#" + r.key()),
-                                r.counters()))
-                        .toList());
+        return new Breakdown(title, rows(report));
     }
 
     private static String countsChart(List<Figures> days) {

@@ -53,12 +53,7 @@ public final class ReportsPage {
             }
             form.putIfAbsent("time_zone", "UTC");
             form.putIfAbsent("group_by", "day");
-            ZoneId zone;
-            try {
-                zone = ZoneId.of(form.get("time_zone"));
-            } catch (java.time.DateTimeException e) {
-                zone = ZoneId.of("UTC");
-            }
+            ZoneId zone = DashboardPage.zone(form.get("time_zone"));
             LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
             form.putIfAbsent("from", today.withDayOfMonth(1).toString());
             form.putIfAbsent("to", today.plusDays(1).toString());
@@ -68,16 +63,7 @@ public final class ReportsPage {
             try {
                 Report report =
                         reports.report(who.account(), ReportRequest.parse(name -> Optional.ofNullable(form.get(name))));
-                rows = report.rows().stream()
-                        .map(r -> DashboardPage.Figures.of(
-                                r.key() == null ? "" : r.key().toString(),
-                                r.name()
-                                        .orElse(
-                                                r.key() == null
-                                                        ? "(none)"
-                                                        : r.key().toString()),
-                                r.counters()))
-                        .toList();
+                rows = DashboardPage.rows(report);
                 totals = Optional.of(DashboardPage.Figures.of("", "Total", report.totals()));
             } catch (ApiException.BadRequest e) {
                 errors.put(e.field().orElse("from"), e.getMessage());
