@@ -97,7 +97,10 @@ class ConsoleUsersAndExportIT extends ServerIT {
         assertThat(bad.errorField()).isEqualTo("tag");
         ConsoleClient.Page badPage = person.get("/calls?tag=no-colon");
         assertThat(badPage.status()).isEqualTo(400);
-        assertThat(badPage.body()).contains("must be key:value");
+        assertThat(badPage.body())
+                .as("the problem beside its field, the input kept")
+                .contains("value=\"no-colon\" placeholder=\"key:value\"><span class=\"field-error\" role=\"alert\""
+                        + " id=\"tag-error\">must be key:value");
     }
 
     @Test
