@@ -53,7 +53,8 @@ public final class DashboardPage {
         }
     }
 
-    public record Breakdown(String title, List<Figures> rows) {}
+    /** Figures per campaign, publisher or buyer, with a chart of their money. */
+    public record Breakdown(String title, List<Figures> rows, String chart) {}
 
     /** A report's rows as figures, named by the entity's name, the day, {@code #id}, or {@code (none)}. */
     static List<Figures> rows(Report report) {
@@ -159,7 +160,8 @@ public final class DashboardPage {
     }
 
     private static Breakdown breakdown(String title, Report report) {
-        return new Breakdown(title, rows(report));
+        List<Figures> rows = rows(report);
+        return new Breakdown(title, rows, moneyChart("bar", rows, Figures::name));
     }
 
     private static String countsChart(List<Figures> days) {

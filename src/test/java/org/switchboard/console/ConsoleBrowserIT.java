@@ -200,7 +200,9 @@ class ConsoleBrowserIT extends ServerIT {
 
     private void dashboardShouldEqualTheReportApi(ConsoleScenario s) {
         page.locator("canvas[data-drawn=yes]").first().waitFor();
-        assertThat(page.locator("canvas[data-drawn=yes]").count()).isEqualTo(2);
+        // per day: counts and money; per campaign, publisher and buyer: money
+        page.locator("canvas[data-drawn=yes]").nth(4).waitFor();
+        assertThat(page.locator("canvas[data-drawn=yes]").count()).isEqualTo(5);
         LocalDate today = LocalDate.ofInstant(server.clock().instant(), ZoneOffset.UTC);
         JsonNode report = s.api()
                 .get("/api/v2/reports/calls?from=" + today + "&to=" + today.plusDays(1))
