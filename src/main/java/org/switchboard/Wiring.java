@@ -2,6 +2,7 @@ package org.switchboard;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Function;
 import org.switchboard.account.AccountRepository;
 import org.switchboard.account.AccountRoutes;
 import org.switchboard.account.Authenticator;
@@ -28,6 +30,8 @@ import org.switchboard.callerlist.CallerListRoutes;
 import org.switchboard.callerlist.CallerListUploads;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.campaign.CampaignService;
+import org.switchboard.console.ConsoleRoutes;
+import org.switchboard.console.Names;
 import org.switchboard.conversion.ConversionCriterionRepository;
 import org.switchboard.conversion.ConversionCriterionRoutes;
 import org.switchboard.conversion.ConversionOut;
@@ -112,6 +116,7 @@ public final class Wiring implements AutoCloseable {
     private final RtbConfigCache rtbCache;
     private final ConfigChanges changes = new ConfigChanges();
     private final LiveState live;
+    private final ConsoleRoutes console;
 
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
@@ -227,6 +232,10 @@ public final class Wiring implements AutoCloseable {
                 });
                 chain.proceed();
             });
+            // the web console's sessions also let a signed-in browser read the JSON its pages link to (CSV, HAR)
+            this.console = new ConsoleRoutes(jdbi, clock, config.publicApiUrl());
+            Function<ServerRequest, AccountId> readAuth =
+                    req -> console.sessions().account(req).orElseGet(() -> auth.require(req));
             new AccountRoutes(accounts, auth, config.operatorToken()).register(routing);
             CrudRoutes.register(routing, "/api/v2/campaigns", auth::require, services.campaigns());
             CrudRoutes.register(routing, "/api/v2/publishers", auth::require, services.publishers());
@@ -250,7 +259,7 @@ public final class Wiring implements AutoCloseable {
             new CallControlRoutes(calls, callRecords, auth::require).register(routing);
             new CallLogRoutes(
                             callRecords,
-                            auth::require,
+                            readAuth,
                             call -> pixels.countForCall(call.accountId(), call.id()),
                             (account, callIds) -> ConversionOut.forCalls(callConversions, account, callIds))
                     .register(routing);
@@ -277,7 +286,7 @@ public final class Wiring implements AutoCloseable {
                                     numbers.setWebhooksUnlocked(account, numberId, unlocked);
                                 }
                             });
-            new FiredPixelRoutes(pixels, callRecords, auth::require).register(routing);
+            new FiredPixelRoutes(pixels, callRecords, readAuth).register(routing);
             var directories = new DirectoryRepository(jdbi, clock);
             CrudRoutes.register(
                     routing,
@@ -329,7 +338,8 @@ public final class Wiring implements AutoCloseable {
                                     (account, id) -> groups.find(account, id).isPresent()));
             postbackLog.register(routing, auth::require);
             // the money report: calls and their conversions summed in SQL per campaign, publisher, buyer or day
-            new ReportRoutes(new ReportRepository(jdbi), auth::require).register(routing);
+            var reports = new ReportRepository(jdbi);
+            new ReportRoutes(reports, readAuth).register(routing);
             // RTB log: pings written in batches off the ping path, read by the account owner
             this.rtbLog = new RtbLog(jdbi, clock);
             var reservations = new ReservationStore(live, clock);
@@ -361,6 +371,18 @@ public final class Wiring implements AutoCloseable {
                     clock);
             rtb.start(java.time.Duration.ofSeconds(1));
             new RtbRoutes(rtb).register(routing);
+            // the web console: pages on the same repositories as the API, registered before the RTB log's routes so
+            // that a browser asking for /call_reservations/{uuid} as HTML gets the page and API clients the JSON
+            console.register(
+                    routing,
+                    new ConsoleRoutes.Sources(
+                            new Names.Sources(campaigns, publishers, buyers),
+                            callRecords,
+                            pixels,
+                            callConversions,
+                            reports,
+                            postbackLog,
+                            rtbLog));
             new RtbLogRoutes(rtbLog, auth::require, clock, rtb::processing).register(routing);
             this.uploads = new CallerListUploads(jdbi, callerLists, clock, changes::callerListsChanged);
             uploads.resumePending();
@@ -429,7 +451,11 @@ public final class Wiring implements AutoCloseable {
                 throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port()
                         + " (is another process using the port?)");
             }
-            this.firstStartBanner = FirstAccount.ensure(config, accounts, services);
+            Optional<String> accountBanner = FirstAccount.ensure(config, accounts, services);
+            Optional<String> adminBanner = console.ensureFirstAdmin(config.demoData());
+            this.firstStartBanner = accountBanner.isPresent() || adminBanner.isPresent()
+                    ? Optional.of(accountBanner.orElse("") + adminBanner.orElse(""))
+                    : Optional.empty();
         } catch (RuntimeException e) {
             closeLive();
             database.close();
@@ -533,6 +559,11 @@ public final class Wiring implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The web console (its users, for the demo admin and for tests that sign people in). */
+    public ConsoleRoutes console() {
+        return console;
     }
 
     public RtbService rtb() {

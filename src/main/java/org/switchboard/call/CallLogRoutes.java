@@ -19,11 +19,13 @@ import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.routing.Consideration;
+import org.switchboard.tag.TagSet;
 
 /**
  * The explained call log. {@code GET /api/v2/calls} lists calls, newest first, filtered by {@code from} / {@code to}
  * (ISO-8601 instants), {@code campaign_id}, {@code publisher_id}, {@code buyer_id} (any buyer dialled),
- * {@code caller} and {@code status}; {@code GET /api/v2/calls.csv} exports the same rows as CSV (at most 100,000);
+ * {@code caller}, {@code status} and {@code tag} ({@code key:value}), ordered by {@code sort} (newest, oldest, longest,
+ * shortest); {@code GET /api/v2/calls.csv} exports the same rows as CSV (at most 100,000);
  * {@code GET /api/v2/calls/{uuid}} shows one call with its tags, attempts, every buyer considered with the reason
  * it was skipped, and its state transitions.
  */
@@ -219,7 +221,15 @@ public final class CallLogRoutes {
     }
 
     private static CallRepository.Filter filter(ServerRequest req) {
-        Optional<String> status = Http.query(req, "status");
+        return filter(name -> Http.query(req, name));
+    }
+
+    /**
+     * The call log's filters from request parameters ({@code query} answers a parameter's stripped, non-blank value),
+     * shared by the API, its CSV and the console's call log page; a bad value is a 400 naming its parameter.
+     */
+    public static CallRepository.Filter filter(Function<String, Optional<String>> query) {
+        Optional<String> status = query.apply("status");
         status.ifPresent(value -> {
             if (!STATUSES.contains(value)) {
                 throw new ApiException.BadRequest(
@@ -229,15 +239,32 @@ public final class CallLogRoutes {
             }
         });
         Optional<String> caller =
-                Http.query(req, "caller").map(raw -> PhoneNumbers.toE164(raw).orElse(raw));
+                query.apply("caller").map(raw -> PhoneNumbers.toE164(raw).orElse(raw));
         return new CallRepository.Filter(
-                Http.instantQuery(req, "from"),
-                Http.instantQuery(req, "to"),
-                Http.idQuery(req, "campaign_id"),
-                Http.idQuery(req, "publisher_id"),
-                Http.idQuery(req, "buyer_id"),
+                query.apply("from").map(raw -> Http.parseInstant("from", raw)),
+                query.apply("to").map(raw -> Http.parseInstant("to", raw)),
+                query.apply("campaign_id").map(raw -> Http.parseId("campaign_id", raw)),
+                query.apply("publisher_id").map(raw -> Http.parseId("publisher_id", raw)),
+                query.apply("buyer_id").map(raw -> Http.parseId("buyer_id", raw)),
                 caller,
-                status);
+                status,
+                query.apply("tag").map(CallLogRoutes::tag),
+                query.apply("sort")
+                        .map(word -> CallRepository.Order.fromWord(word)
+                                .orElseThrow(() -> new ApiException.BadRequest(
+                                        "sort", "must be newest, oldest, longest or shortest")))
+                        .orElse(CallRepository.Order.NEWEST));
+    }
+
+    /** {@code key:value}, such as {@code source:google}: calls with that tag value. */
+    private static CallRepository.TagMatch tag(String raw) {
+        int colon = raw.indexOf(':');
+        String key = colon < 0 ? "" : TagSet.normalizeKey(raw.substring(0, colon));
+        String value = colon < 0 ? "" : raw.substring(colon + 1).strip();
+        if (!TagSet.isValidKey(key) || value.isEmpty()) {
+            throw new ApiException.BadRequest("tag", "must be key:value, such as source:google");
+        }
+        return new CallRepository.TagMatch(key, value);
     }
 
     /** Every buyer considered with its verdict, for the CSV: {@code Acme (1): dialled | Beta (2): paused}. */
@@ -254,7 +281,7 @@ public final class CallLogRoutes {
     }
 
     /** One RFC 4180 line; fields that could start a spreadsheet formula are prefixed with a quote mark. */
-    static String csvLine(List<String> fields) {
+    public static String csvLine(List<String> fields) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < fields.size(); i++) {
             String field = fields.get(i) == null ? "" : fields.get(i);

@@ -27,6 +27,23 @@ import org.switchboard.tag.TagSet;
 public final class CallRepository {
     private final Jdbi jdbi;
 
+    /** Whether the store is SQLite (the tag filter's JSON functions differ), asked of the driver once. */
+    private volatile Boolean sqlite;
+
+    private boolean sqlite() {
+        Boolean known = sqlite;
+        if (known == null) {
+            try {
+                known = jdbi.withHandle(
+                        handle -> handle.getConnection().getMetaData().getURL().startsWith("jdbc:sqlite:"));
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot tell the database engine", e);
+            }
+            sqlite = known;
+        }
+        return known;
+    }
+
     public CallRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
@@ -331,7 +348,9 @@ public final class CallRepository {
             Optional<Long> publisherId,
             Optional<Long> buyerId,
             Optional<String> caller,
-            Optional<String> status) {
+            Optional<String> status,
+            Optional<TagMatch> tag,
+            Order order) {
 
         /** A caller's calls, through one publisher's numbers when {@code publisherId} is given. */
         public static Filter ofCaller(String caller, Optional<Long> publisherId) {
@@ -342,9 +361,38 @@ public final class CallRepository {
                     publisherId,
                     Optional.empty(),
                     Optional.of(caller),
-                    Optional.empty());
+                    Optional.empty(),
+                    Optional.empty(),
+                    Order.NEWEST);
         }
     }
+
+    /** The order of the call log: newest first unless asked otherwise; calls still without a duration sort last. */
+    public enum Order {
+        NEWEST("started_at DESC, id DESC"),
+        OLDEST("started_at ASC, id ASC"),
+        LONGEST("COALESCE(duration_seconds, -1) DESC, id DESC"),
+        SHORTEST("COALESCE(duration_seconds, 2147483647) ASC, id ASC");
+
+        private final String sql;
+
+        Order(String sql) {
+            this.sql = sql;
+        }
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Optional<Order> fromWord(String word) {
+            return java.util.Arrays.stream(values())
+                    .filter(o -> o.word().equals(word))
+                    .findFirst();
+        }
+    }
+
+    /** Calls carrying the tag {@code key} with {@code value} among its values (key normalised as tags store it). */
+    public record TagMatch(String key, String value) {}
 
     public Page<Call> list(AccountId account, Filter filter, PageRequest page) {
         Map<String, Object> binds = new LinkedHashMap<>();
@@ -354,8 +402,8 @@ public final class CallRepository {
                     .bindMap(binds)
                     .mapTo(Long.class)
                     .one();
-            List<Call> items = handle.createQuery("SELECT * FROM calls" + where
-                            + " ORDER BY started_at DESC, id DESC LIMIT :limit OFFSET :offset")
+            List<Call> items = handle.createQuery("SELECT * FROM calls" + where + " ORDER BY " + filter.order().sql
+                            + " LIMIT :limit OFFSET :offset")
                     .bindMap(binds)
                     .bind("limit", page.perPage())
                     .bind("offset", page.offset())
@@ -365,19 +413,19 @@ public final class CallRepository {
         });
     }
 
-    /** Streams every matching call, newest first, to {@code sink} (for the CSV export). */
+    /** Streams every matching call, in the filter's order, to {@code sink} (for the CSV export). */
     public void forEach(AccountId account, Filter filter, int limit, Consumer<Call> sink) {
         Map<String, Object> binds = new LinkedHashMap<>();
         String where = where(account, filter, binds);
         jdbi.useHandle(handle -> handle.createQuery(
-                        "SELECT * FROM calls" + where + " ORDER BY started_at DESC, id DESC LIMIT :limit")
+                        "SELECT * FROM calls" + where + " ORDER BY " + filter.order().sql + " LIMIT :limit")
                 .bindMap(binds)
                 .bind("limit", limit)
                 .map(CallRepository::map)
                 .forEach(sink));
     }
 
-    private static String where(AccountId account, Filter filter, Map<String, Object> binds) {
+    private String where(AccountId account, Filter filter, Map<String, Object> binds) {
         List<String> conditions = new ArrayList<>();
         conditions.add("account_id = :account");
         binds.put("account", account.value());
@@ -416,6 +464,22 @@ public final class CallRepository {
                     binds.put("outcome", status.toUpperCase(java.util.Locale.ROOT));
                 }
             }
+        });
+        filter.tag().ifPresent(tag -> {
+            // tags are JSON text ({"key": ["value", ...]}) written by our JSON writer, so a call with the value holds
+            // its JSON string literally: that cheap text test skips parsing the JSON of almost every other call, then
+            // each engine's JSON functions decide whether the value is under the key
+            binds.put("tag_text", Json.writeString(tag.value()));
+            if (sqlite()) {
+                conditions.add("instr(tags, :tag_text) > 0 AND EXISTS (SELECT 1 FROM json_each(calls.tags, :tag_path)"
+                        + " WHERE json_each.value = :tag_value)");
+                binds.put("tag_path", "$.\"" + tag.key().replace("\"", "") + "\"");
+            } else {
+                conditions.add(
+                        "strpos(tags, :tag_text) > 0 AND jsonb_exists(CAST(tags AS jsonb) -> :tag_key, :tag_value)");
+                binds.put("tag_key", tag.key());
+            }
+            binds.put("tag_value", tag.value());
         });
         return " WHERE " + String.join(" AND ", conditions);
     }

@@ -2,19 +2,23 @@ package org.switchboard.conversion;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Function;
+import org.switchboard.call.CallLogRoutes;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
 
 /**
  * The money report, {@code GET /api/v2/reports/calls}: the account's calls that started in {@code [from, to)}
  * counted and their money summed per campaign, publisher, answering buyer or calendar day in {@code time_zone}
- * (see {@link ReportRequest} for the parameters and their errors, {@link ReportDays} for how days are cut).
+ * (see {@link ReportRequest} for the parameters and their errors, {@link ReportDays} for how days are cut);
+ * {@code /api/v2/reports/calls.csv} gives the same rows and a total line as CSV.
  */
 public final class ReportRoutes {
     private final ReportRepository reports;
@@ -75,5 +79,38 @@ public final class ReportRoutes {
             ReportRequest request = ReportRequest.parse(name -> Http.query(req, name));
             Http.ok(res, ReportOut.of(reports.report(account, request)));
         });
+        rules.get("/api/v2/reports/calls.csv", (req, res) -> {
+            AccountId account = auth.apply(req);
+            ReportRequest request = ReportRequest.parse(name -> Http.query(req, name));
+            res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
+            res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"report.csv\"");
+            res.send(csv(reports.report(account, request)).getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    /** The report as CSV: a line per row (key, name, counters), then a {@code total} line. */
+    static String csv(Report report) {
+        StringBuilder out = new StringBuilder(CallLogRoutes.csvLine(List.of(
+                "key", "name", "calls", "connected", "converted", "revenue", "payout", "profit", "buyer_revenue")));
+        for (Report.Row row : report.rows()) {
+            RowOut r = RowOut.of(row);
+            out.append(
+                    csvLine(r.key() == null ? "" : r.key().toString(), r.name() == null ? "" : r.name(), r.counters()));
+        }
+        out.append(csvLine("total", "", TotalsOut.of(report.totals())));
+        return out.toString();
+    }
+
+    private static String csvLine(String key, String name, TotalsOut c) {
+        return CallLogRoutes.csvLine(List.of(
+                key,
+                name,
+                Long.toString(c.calls()),
+                Long.toString(c.connected()),
+                Long.toString(c.converted()),
+                c.revenue().toPlainString(),
+                c.payout().toPlainString(),
+                c.profit().toPlainString(),
+                c.buyerRevenue().toPlainString()));
     }
 }

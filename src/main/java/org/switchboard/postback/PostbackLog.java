@@ -40,7 +40,8 @@ public final class PostbackLog {
         this.writes = new GroupCommit<>(jdbi, "postback-log", PostbackLog::insert);
     }
 
-    record Entry(
+    /** A logged request as the log shows it ({@code key_id} null: a call's key, not a postback key). */
+    public record Entry(
             long id,
             Long keyId,
             String keyName,
@@ -107,62 +108,84 @@ public final class PostbackLog {
         return null;
     }
 
+    /** Filters of the postback log; empty ones do not filter. */
+    public record Filter(
+            Optional<Long> keyId,
+            Optional<String> endpoint,
+            Optional<Instant> from,
+            Optional<Instant> to,
+            Optional<String> callUuid) {}
+
     public void register(HttpRules rules, Function<ServerRequest, AccountId> auth) {
         rules.get("/api/v2/postback_logs", (req, res) -> {
             AccountId account = auth.apply(req);
             PageRequest page = PageRequest.of(req);
-            Map<String, Object> binds = new LinkedHashMap<>();
-            List<String> conditions = new ArrayList<>(List.of("account_id = :account"));
-            binds.put("account", account.value());
-            Http.idQuery(req, "key_id").ifPresent(id -> {
-                conditions.add("key_id = :key");
-                binds.put("key", id);
-            });
-            Http.query(req, "endpoint").ifPresent(endpoint -> {
-                conditions.add("endpoint = :endpoint");
-                binds.put("endpoint", endpoint);
-            });
-            Http.instantQuery(req, "from").ifPresent(from -> {
-                conditions.add("created_at >= :from");
-                binds.put("from", from.toEpochMilli());
-            });
-            Http.instantQuery(req, "to").ifPresent(to -> {
-                conditions.add("created_at < :to");
-                binds.put("to", to.toEpochMilli());
-            });
-            String where = " WHERE " + String.join(" AND ", conditions);
-            Page<Entry> entries = jdbi.withHandle(handle -> new Page<>(
-                    handle.createQuery("SELECT * FROM postback_logs" + where
-                                    + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset")
-                            .bindMap(binds)
-                            .bind("limit", page.perPage())
-                            .bind("offset", page.offset())
-                            .map((rs, ctx) -> {
-                                long keyId = rs.getLong("key_id");
-                                try {
-                                    return new Entry(
-                                            rs.getLong("id"),
-                                            rs.wasNull() ? null : keyId,
-                                            rs.getString("key_name"),
-                                            rs.getString("endpoint"),
-                                            rs.getString("method"),
-                                            Json.MAPPER.readValue(rs.getString("params"), PARAMS),
-                                            TagSet.fromStored(rs.getString("tags"))
-                                                    .asMap(),
-                                            rs.getString("call_uuid"),
-                                            rs.getString("result"),
-                                            Instant.ofEpochMilli(rs.getLong("created_at"))
-                                                    .toString());
-                                } catch (java.io.IOException e) {
-                                    throw new java.sql.SQLException("unreadable postback log entry", e);
-                                }
-                            })
-                            .list(),
-                    handle.createQuery("SELECT COUNT(*) FROM postback_logs" + where)
-                            .bindMap(binds)
-                            .mapTo(Long.class)
-                            .one()));
-            Http.page(req, res, page, entries);
+            Filter filter = new Filter(
+                    Http.idQuery(req, "key_id"),
+                    Http.query(req, "endpoint"),
+                    Http.instantQuery(req, "from"),
+                    Http.instantQuery(req, "to"),
+                    Optional.empty());
+            Http.page(req, res, page, list(account, filter, page));
         });
+    }
+
+    /** The account's logged requests matching {@code filter}, newest first. */
+    public Page<Entry> list(AccountId account, Filter filter, PageRequest page) {
+        Map<String, Object> binds = new LinkedHashMap<>();
+        List<String> conditions = new ArrayList<>(List.of("account_id = :account"));
+        binds.put("account", account.value());
+        filter.keyId().ifPresent(id -> {
+            conditions.add("key_id = :key");
+            binds.put("key", id);
+        });
+        filter.endpoint().ifPresent(endpoint -> {
+            conditions.add("endpoint = :endpoint");
+            binds.put("endpoint", endpoint);
+        });
+        filter.from().ifPresent(from -> {
+            conditions.add("created_at >= :from");
+            binds.put("from", from.toEpochMilli());
+        });
+        filter.to().ifPresent(to -> {
+            conditions.add("created_at < :to");
+            binds.put("to", to.toEpochMilli());
+        });
+        filter.callUuid().ifPresent(uuid -> {
+            conditions.add("call_uuid = :call");
+            binds.put("call", uuid);
+        });
+        String where = " WHERE " + String.join(" AND ", conditions);
+        return jdbi.withHandle(handle -> new Page<>(
+                handle.createQuery("SELECT * FROM postback_logs" + where
+                                + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset")
+                        .bindMap(binds)
+                        .bind("limit", page.perPage())
+                        .bind("offset", page.offset())
+                        .map((rs, ctx) -> {
+                            long keyId = rs.getLong("key_id");
+                            Long key = rs.wasNull() ? null : keyId;
+                            try {
+                                return new Entry(
+                                        rs.getLong("id"),
+                                        key,
+                                        rs.getString("key_name"),
+                                        rs.getString("endpoint"),
+                                        rs.getString("method"),
+                                        Json.MAPPER.readValue(rs.getString("params"), PARAMS),
+                                        TagSet.fromStored(rs.getString("tags")).asMap(),
+                                        rs.getString("call_uuid"),
+                                        rs.getString("result"),
+                                        Instant.ofEpochMilli(rs.getLong("created_at"))
+                                                .toString());
+                            } catch (java.io.IOException e) {
+                                throw new java.sql.SQLException("unreadable postback log entry", e);
+                            }
+                        })
+                        .list(),
+                handle.createQuery("SELECT COUNT(*) FROM postback_logs" + where)
+                        .bindMap(binds)
+                        .mapTo(Long.class)
+                        .one()));
     }
 }

@@ -47,13 +47,16 @@ public final class Http {
 
     /** An ISO-8601 instant query parameter, or a 400 naming it. */
     public static Optional<java.time.Instant> instantQuery(ServerRequest request, String name) {
-        return query(request, name).map(raw -> {
-            try {
-                return java.time.Instant.parse(raw);
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new ApiException.BadRequest(name, "must be an ISO-8601 instant such as 2026-11-22T00:00:00Z");
-            }
-        });
+        return query(request, name).map(raw -> parseInstant(name, raw));
+    }
+
+    /** {@code raw} as an ISO-8601 instant, or a 400 naming the parameter {@code name}. */
+    public static java.time.Instant parseInstant(String name, String raw) {
+        try {
+            return java.time.Instant.parse(raw);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ApiException.BadRequest(name, "must be an ISO-8601 instant such as 2026-11-22T00:00:00Z");
+        }
     }
 
     public static Optional<Long> idQuery(ServerRequest request, String name) {

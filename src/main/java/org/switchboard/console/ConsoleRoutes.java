@@ -1,0 +1,105 @@
+package org.switchboard.console;
+
+import io.helidon.webserver.http.HttpRules;
+import java.time.Clock;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.switchboard.call.CallRepository;
+import org.switchboard.conversion.ConversionRepository;
+import org.switchboard.conversion.ReportRepository;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.postback.PostbackLog;
+import org.switchboard.rtb.RtbLog;
+import org.switchboard.webhook.FiredPixelRepository;
+
+/**
+ * The web console: builds the pages and their shared parts and registers them. Pages call the same repositories and
+ * services as the JSON API (handed in by the composition root); this class only assembles.
+ */
+public final class ConsoleRoutes {
+    private final UserRepository users;
+    private final ConsoleSessions sessions;
+    private final Passwords passwords = new Passwords();
+    private final Assets assets = new Assets();
+    private final Pages pages;
+    private final String publicUrl;
+    private final Clock clock;
+
+    /** @param publicUrl the console's public base URL (set-password links start with it; https makes cookies Secure) */
+    public ConsoleRoutes(Jdbi jdbi, Clock clock, String publicUrl) {
+        this.clock = clock;
+        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        this.users = new UserRepository(jdbi, clock);
+        this.sessions = new ConsoleSessions(users, clock, this.publicUrl.startsWith("https://"));
+        this.pages = new Pages(new Templates(), sessions, assets);
+    }
+
+    public ConsoleSessions sessions() {
+        return sessions;
+    }
+
+    public Pages pages() {
+        return pages;
+    }
+
+    /** What the pages read: the same repositories the JSON API reads. */
+    public record Sources(
+            Names.Sources names,
+            CallRepository calls,
+            FiredPixelRepository pixels,
+            ConversionRepository conversions,
+            ReportRepository reports,
+            PostbackLog postbackLog,
+            RtbLog rtbLog) {}
+
+    /**
+     * Registers the pages; before the API's own {@code /call_reservations/{uuid}}, whose HTML form for browsers this
+     * adds.
+     */
+    public void register(HttpRules rules, Sources sources) {
+        assets.register(rules);
+        rules.get("/", (req, res) -> Pages.redirect(res, "/dashboard"));
+        new SignInPage(pages, users, passwords, new SignInThrottle(clock)).register(rules);
+        new UsersPage(pages, users, publicUrl).register(rules);
+        new DashboardPage(pages, sources.reports(), sources.rtbLog(), clock).register(rules);
+        new ReportsPage(pages, sources.reports(), sources.names(), clock).register(rules);
+        new CallLogPage(pages, sources.calls(), sources.pixels(), sources.conversions(), sources.names())
+                .register(rules);
+        var postbacks = new PostbackLogPage(pages, sources.postbackLog());
+        postbacks.register(rules);
+        new CallPage(pages, sources.calls(), sources.pixels(), sources.conversions(), sources.names(), postbacks)
+                .register(rules);
+        new RtbPage(pages, sources.rtbLog(), sources.names(), clock).register(rules);
+    }
+
+    /** A user with a password already set (the demo admin; tests sign people in this way). */
+    public User addUser(AccountId account, String email, String displayName, Role role, String password) {
+        User user = users.create(account, email, displayName, role);
+        users.setPassword(account, user.id(), passwords.hash(password));
+        return users.find(account, user.id()).orElseThrow();
+    }
+
+    /**
+     * Gives the first account its first admin when no user exists yet (a new store, or one from before the console):
+     * a one-time set-password link to print, or with {@code demo} a demo admin whose password is printed.
+     */
+    public Optional<String> ensureFirstAdmin(boolean demo) {
+        if (users.countUsers() > 0) {
+            return Optional.empty();
+        }
+        Optional<AccountId> account = users.firstAccount();
+        if (account.isEmpty()) {
+            return Optional.empty();
+        }
+        if (demo) {
+            String password = org.switchboard.platform.secret.Secrets.randomBase58(16);
+            User user = addUser(account.get(), "demo@switchboard.local", "Demo Admin", Role.ADMIN, password);
+            return Optional.of("  Console: " + publicUrl + "/sign_in as " + user.email() + " with password " + password
+                    + " (shown only now)\n");
+        }
+        User user = users.create(account.get(), "admin@switchboard.local", "Admin", Role.ADMIN);
+        return Optional.of("  Console: set the password of " + user.email() + " (admin) at " + publicUrl
+                + "/set_password/" + users.newPasswordLink(user) + " (one-time link, shown only now, valid "
+                + UserRepository.LINK_LIFETIME.toDays() + " days)\n");
+    }
+}

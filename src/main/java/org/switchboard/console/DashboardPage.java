@@ -1,0 +1,213 @@
+package org.switchboard.console;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.switchboard.conversion.Report;
+import org.switchboard.conversion.ReportCounters;
+import org.switchboard.conversion.ReportRepository;
+import org.switchboard.conversion.ReportRequest;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.rtb.RtbDashboardOut;
+import org.switchboard.rtb.RtbLog;
+
+/**
+ * The dashboard, {@code /dashboard}: today and a chosen range of days (calls, connected, converted, revenue, payout,
+ * profit) with charts per day and tables per campaign, publisher and buyer, and the RTB pings of the last minutes.
+ * Every number comes from the report of {@code /api/v2/reports/calls} with the same parameters, so both agree.
+ */
+public final class DashboardPage {
+    static final Duration RTB_WINDOW = Duration.ofMinutes(15);
+
+    /** One line of figures; {@code key} is the day or the entity's id as the report API gives it. */
+    public record Figures(
+            String key,
+            String name,
+            long calls,
+            long connected,
+            long converted,
+            String revenue,
+            String payout,
+            String profit) {
+        static Figures of(String key, String name, ReportCounters c) {
+            return new Figures(
+                    key,
+                    name,
+                    c.calls(),
+                    c.connected(),
+                    c.converted(),
+                    Format.money(ReportCounters.decimal(c.revenueMicros())),
+                    Format.money(ReportCounters.decimal(c.payoutMicros())),
+                    Format.money(ReportCounters.decimal(c.profitMicros())));
+        }
+    }
+
+    /** Figures per campaign, publisher or buyer, with a chart of their money. */
+    public record Breakdown(String title, List<Figures> rows, String chart) {}
+
+    /** A report's rows as figures, named by the entity's name, the day, {@code #id}, or {@code (none)}. */
+    static List<Figures> rows(Report report) {
+        return report.rows().stream()
+                .map(r -> Figures.of(
+                        r.key() == null ? "" : r.key().toString(),
+                        r.name()
+                                .orElse(
+                                        r.key() == null
+                                                ? "(none)"
+                                                : r.key() instanceof LocalDate day ? day.toString() : "#" + r.key()),
+                        r.counters()))
+                .toList();
+    }
+
+    /** The IANA zone named, or UTC when the name is not one (the report then names the problem beside the field). */
+    static ZoneId zone(String name) {
+        try {
+            return ZoneId.of(name);
+        } catch (java.time.DateTimeException e) {
+            return ZoneId.of("UTC");
+        }
+    }
+
+    public record View(
+            Frame frame,
+            Map<String, String> form,
+            Map<String, String> fieldToError,
+            Optional<Figures> today,
+            Optional<Figures> range,
+            List<Figures> days,
+            List<Breakdown> breakdowns,
+            String countsChart,
+            String moneyChart,
+            Optional<RtbDashboardOut> rtb,
+            String reportQuery) {}
+
+    private final Pages pages;
+    private final ReportRepository reports;
+    private final RtbLog rtb;
+    private final Clock clock;
+
+    public DashboardPage(Pages pages, ReportRepository reports, RtbLog rtb, Clock clock) {
+        this.pages = pages;
+        this.reports = reports;
+        this.rtb = rtb;
+        this.clock = clock;
+    }
+
+    public void register(HttpRules rules) {
+        pages.get(rules, "/dashboard", (req, res, who) -> {
+            AccountId account = who.account();
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("time_zone", Http.query(req, "time_zone").orElse("UTC"));
+            Map<String, String> errors = new LinkedHashMap<>();
+            ZoneId zone = zone(form.get("time_zone"));
+            LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+            form.put("from", Http.query(req, "from").orElse(today.minusDays(6).toString()));
+            form.put("to", Http.query(req, "to").orElse(today.plusDays(1).toString()));
+            Optional<Figures> todayFigures = Optional.empty();
+            Optional<Figures> rangeFigures = Optional.empty();
+            List<Figures> days = List.of();
+            List<Breakdown> breakdowns = List.of();
+            try {
+                Report range = report(account, form, "day");
+                days = rows(range);
+                rangeFigures = Optional.of(Figures.of("", "Range", range.totals()));
+                Map<String, String> todayForm = new LinkedHashMap<>(form);
+                todayForm.put("from", today.toString());
+                todayForm.put("to", today.plusDays(1).toString());
+                todayFigures = Optional.of(Figures.of(
+                        "", "Today", report(account, todayForm, "day").totals()));
+                breakdowns = List.of(
+                        breakdown("Per campaign", report(account, form, "campaign")),
+                        breakdown("Per publisher", report(account, form, "publisher")),
+                        breakdown("Per buyer", report(account, form, "buyer")));
+            } catch (ApiException.BadRequest e) {
+                errors.put(e.field().orElse("from"), e.getMessage());
+            }
+            pages.render(
+                    res,
+                    errors.isEmpty() ? Status.OK_200 : Status.BAD_REQUEST_400,
+                    "dashboard.jte",
+                    new View(
+                            pages.frame("Dashboard", "dashboard", who),
+                            form,
+                            errors,
+                            todayFigures,
+                            rangeFigures,
+                            days,
+                            breakdowns,
+                            countsChart(days),
+                            moneyChart("line", days, Figures::key),
+                            Optional.of(rtb.dashboard(account, clock.instant().minus(RTB_WINDOW))),
+                            CallLogPage.query(form)));
+        });
+    }
+
+    private Report report(AccountId account, Map<String, String> form, String groupBy) {
+        Map<String, String> params = new LinkedHashMap<>(form);
+        params.put("group_by", groupBy);
+        return reports.report(account, ReportRequest.parse(name -> Optional.ofNullable(params.get(name))));
+    }
+
+    private static Breakdown breakdown(String title, Report report) {
+        List<Figures> rows = rows(report);
+        return new Breakdown(title, rows, moneyChart("bar", rows, Figures::name));
+    }
+
+    private static String countsChart(List<Figures> days) {
+        return Json.writeString(Map.of(
+                "type",
+                "bar",
+                "data",
+                Map.of(
+                        "labels",
+                        days.stream().map(Figures::key).toList(),
+                        "datasets",
+                        List.of(
+                                Map.of(
+                                        "label",
+                                        "Calls",
+                                        "data",
+                                        days.stream().map(Figures::calls).toList()),
+                                Map.of(
+                                        "label",
+                                        "Connected",
+                                        "data",
+                                        days.stream().map(Figures::connected).toList()),
+                                Map.of(
+                                        "label",
+                                        "Converted",
+                                        "data",
+                                        days.stream().map(Figures::converted).toList())))));
+    }
+
+    /** A Chart.js configuration of revenue, payout and profit per row, labelled by {@code label}. */
+    static String moneyChart(String type, List<Figures> rows, java.util.function.Function<Figures, String> label) {
+        return Json.writeString(Map.of(
+                "type",
+                type,
+                "data",
+                Map.of(
+                        "labels",
+                        rows.stream().map(label).toList(),
+                        "datasets",
+                        List.of(
+                                Map.of("label", "Revenue", "data", numbers(rows, Figures::revenue)),
+                                Map.of("label", "Payout", "data", numbers(rows, Figures::payout)),
+                                Map.of("label", "Profit", "data", numbers(rows, Figures::profit))))));
+    }
+
+    private static List<BigDecimal> numbers(List<Figures> days, java.util.function.Function<Figures, String> field) {
+        return days.stream().map(d -> new BigDecimal(field.apply(d))).toList();
+    }
+}

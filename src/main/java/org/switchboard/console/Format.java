@@ -1,0 +1,38 @@
+package org.switchboard.console;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How pages write values: instants in UTC to the second, durations as m:ss, tags as {@code key:value}, money as its
+ * exact decimal with at least cents.
+ */
+public final class Format {
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    private Format() {}
+
+    static String instant(Instant at) {
+        return WHEN.format(at);
+    }
+
+    /** The exact amount, never rounded, with at least two decimals ({@code 12.5} shows as {@code 12.50}). */
+    public static String money(java.math.BigDecimal amount) {
+        return (amount.scale() < 2 ? amount.setScale(2) : amount).toPlainString();
+    }
+
+    static String duration(int seconds) {
+        return seconds / 60 + ":" + String.format(java.util.Locale.ROOT, "%02d", seconds % 60);
+    }
+
+    static List<String> tags(Map<String, List<String>> keyToValues) {
+        List<String> out = new ArrayList<>();
+        keyToValues.forEach((key, values) -> values.forEach(value -> out.add(key + ":" + value)));
+        return out;
+    }
+}

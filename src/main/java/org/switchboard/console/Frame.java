@@ -1,0 +1,18 @@
+package org.switchboard.console;
+
+import java.util.Optional;
+
+/** What the shared layout needs besides a page's own content: its title, the menu entry to mark, who is signed in. */
+public record Frame(String title, String nav, Optional<SignedIn> who, Assets assets) {
+    public String asset(String name) {
+        return assets.url(name);
+    }
+
+    public String csrf() {
+        return who.map(SignedIn::csrfToken).orElse("");
+    }
+
+    public boolean isAdmin() {
+        return who.map(w -> w.role().managesUsers()).orElse(false);
+    }
+}
