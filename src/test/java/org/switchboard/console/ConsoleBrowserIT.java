@@ -140,6 +140,10 @@ class ConsoleBrowserIT extends ServerIT {
         assertThat(page.locator("#response-body").textContent()).contains("lead_score");
         screenshot("fired-pixel");
 
+        page.navigate("/users");
+        assertThat(page.locator("main").textContent()).contains(owner.email());
+        screenshot("users");
+
         JsonNode har = downloadHar(uuid);
         assertThat(har.path("log").path("entries")).hasSize(1);
         assertThat(har.path("log")
