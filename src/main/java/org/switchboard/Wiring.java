@@ -199,7 +199,8 @@ public final class Wiring implements AutoCloseable {
                     live,
                     callRecords::connectedSince,
                     new Random(),
-                    this::claimReservation);
+                    this::claimReservation,
+                    java.time.Duration.ofSeconds(config.liveLeaseSeconds()));
             this.calls = new CallService(
                     callRecords,
                     numbers,

@@ -117,7 +117,7 @@ public final class CallService implements AutoCloseable {
         this.clock = clock;
         // the concurrency units of this node's live calls are leases: renewed while the calls live, so a node that
         // dies gives its calls' units back within a lease instead of keeping them counted for ever
-        long every = RoutingService.LEASE.toMillis() / 3;
+        long every = routing.lease().toMillis() / 3;
         timers.scheduleAtFixedRate(
                 () -> Thread.ofVirtual().start(this::renewLeases), every, every, TimeUnit.MILLISECONDS);
     }
@@ -609,8 +609,7 @@ public final class CallService implements AutoCloseable {
             claimed.claim = claimed.claim.filter(c -> c.buyerId() != buyerId);
             RoutingService.Result reserved = held.isPresent()
                     ? new RoutingService.Result(held, Optional.empty())
-                    : routing.reserve(
-                            call.accountId(), buyer, new LiveState.Lease(call.uuid(), now, RoutingService.LEASE));
+                    : routing.reserve(call.accountId(), buyer, new LiveState.Lease(call.uuid(), now, routing.lease()));
             if (reserved.hold().isEmpty()) {
                 annotate(call, buyerId, false, reserved.refusal().orElse("capped"));
                 continue;

@@ -28,7 +28,9 @@ public final class RoutingService {
     private final CapCounters.Seeds seeds;
     private final RandomGenerator random;
     private final Reservations reservations;
+    private final java.time.Duration lease;
 
+    /** {@code lease}: how long a live unit stays held without renewal (see {@link #lease()}). */
     public RoutingService(
             BuyerRepository buyers,
             BuyerGroupRepository groups,
@@ -36,7 +38,9 @@ public final class RoutingService {
             LiveState live,
             CapCounters.Seeds seeds,
             RandomGenerator random,
-            Reservations reservations) {
+            Reservations reservations,
+            java.time.Duration lease) {
+        this.lease = lease;
         this.buyers = buyers;
         this.groups = groups;
         this.callerLists = callerLists;
@@ -275,13 +279,18 @@ public final class RoutingService {
         live.release(hold.live(), hold.holder());
     }
 
-    /** How long a live unit stays held without renewal: a node that dies gives its calls' units back within it. */
-    public static final java.time.Duration LEASE = java.time.Duration.ofSeconds(60);
+    /**
+     * How long a live unit stays held without renewal ({@code SWITCHBOARD_LIVE_LEASE_SECONDS}): a node that dies gives
+     * its calls' units back within it; live nodes renew theirs every third of it.
+     */
+    public java.time.Duration lease() {
+        return lease;
+    }
 
-    /** Extends the hold's live units for another {@link #LEASE} from {@code now} (their holder is still alive). */
+    /** Extends the hold's live units for another {@link #lease()} from {@code now} (their holder is still alive). */
     public void renew(Hold hold, Instant now) {
         if (!hold.live().isEmpty()) {
-            live.renew(hold.live(), new LiveState.Lease(hold.holder(), now, LEASE));
+            live.renew(hold.live(), new LiveState.Lease(hold.holder(), now, lease));
         }
     }
 

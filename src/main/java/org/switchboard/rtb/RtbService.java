@@ -225,7 +225,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                                 uuid,
                                 now,
                                 Duration.ofSeconds(key.longOption("ttl_seconds", 15))
-                                        .plus(RoutingService.LEASE)));
+                                        .plus(routing.lease())));
                 if (taken.hold().isEmpty()) {
                     String reason = taken.refusal().orElse("capped");
                     considered.put(
@@ -565,11 +565,11 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                         RtbOut.status(uuid, RtbStatus.NO_TARGET, "the reserved buyer is no longer on the campaign"));
             }
             List<BuyerGroup> groups = campaign.get().groupsByBuyer().getOrDefault(r.buyerId(), List.of());
-            Duration leased = Duration.between(now, r.expiresAt()).plus(RoutingService.LEASE);
+            Duration leased = Duration.between(now, r.expiresAt()).plus(routing.lease());
             RoutingService.Result result = routing.reserve(
                     buyer.get(),
                     groups,
-                    new LiveState.Lease(uuid, now, leased.isNegative() ? RoutingService.LEASE : leased));
+                    new LiveState.Lease(uuid, now, leased.isNegative() ? routing.lease() : leased));
             if (result.hold().isEmpty()) {
                 log.confirmation(uuid, RtbStatus.NO_TARGET, now);
                 return new Answer(

@@ -1,10 +1,8 @@
 package org.switchboard.conversion;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -12,10 +10,8 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -59,6 +55,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Engine;
 import org.switchboard.testing.Response;
+import org.switchboard.testing.ServerProcess;
 
 /**
  * The crash test of conversions: Switchboard runs as its own OS process ({@code org.switchboard.Main}) and is killed
@@ -464,138 +461,8 @@ class ConversionCrashIT {
         Path log = LOG_DIR.resolve("ConversionCrashIT-" + engine + "-" + run + ".log");
         ServerProcess server = ServerProcess.start(env, log);
         started.add(server);
-        server.awaitReady();
+        server.awaitReady(API_KEY, START_LIMIT);
         return server;
-    }
-
-    /**
-     * Switchboard in its own JVM: the test JVM's java binary and class path (target/classes and every dependency),
-     * {@code org.switchboard.Main}, the given {@code SWITCHBOARD_*} settings only.
-     */
-    private record ServerProcess(Process process, String base, Path log) {
-        static ServerProcess start(Map<String, String> env, Path log) throws IOException {
-            String java = ProcessHandle.current().info().command().orElseThrow();
-            ProcessBuilder builder = new ProcessBuilder(
-                            java,
-                            "-Xmx512m",
-                            "--enable-native-access=ALL-UNNAMED",
-                            "-cp",
-                            serverClassPath(),
-                            "org.switchboard.Main")
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            // settings of the developer's shell must not leak into the server under test
-            builder.environment().keySet().removeIf(name -> name.startsWith("SWITCHBOARD_"));
-            builder.environment().putAll(env);
-            return new ServerProcess(builder.start(), "http://127.0.0.1:" + env.get("SWITCHBOARD_PORT"), log);
-        }
-
-        /** The test JVM's class path (target/classes and every dependency) without the test classes. */
-        private static String serverClassPath() {
-            String testClasses;
-            try {
-                testClasses = Path.of(ConversionCrashIT.class
-                                .getProtectionDomain()
-                                .getCodeSource()
-                                .getLocation()
-                                .toURI())
-                        .toString();
-            } catch (URISyntaxException e) {
-                throw new IllegalStateException(e);
-            }
-            return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                    .filter(entry -> !Path.of(entry).toAbsolutePath().toString().equals(testClasses))
-                    .collect(Collectors.joining(File.pathSeparator));
-        }
-
-        /** Waits until the process serves HTTP and the first account's key works; fails if it exits or stalls. */
-        void awaitReady() throws InterruptedException {
-            long until = System.nanoTime() + START_LIMIT.toNanos();
-            Client client = new Client(base, API_KEY);
-            try {
-                awaitReady(client, until);
-            } finally {
-                client.http().shutdownNow();
-            }
-        }
-
-        private void awaitReady(Client client, long until) throws InterruptedException {
-            boolean healthy = false;
-            while (true) {
-                if (!process.isAlive()) {
-                    fail("the server exited with " + process.exitValue() + "; its output:\n" + output());
-                }
-                try {
-                    if (!healthy) {
-                        healthy = client.get("/health").status() == 200;
-                    }
-                    // the first account is created once the server listens
-                    if (healthy && client.get("/api/v2/account").status() == 200) {
-                        return;
-                    }
-                } catch (UncheckedIOException e) {
-                    // not listening yet
-                }
-                if (System.nanoTime() > until) {
-                    fail("the server did not become ready within " + START_LIMIT + "; its output:\n" + output());
-                }
-                Thread.sleep(100);
-            }
-        }
-
-        /** SIGKILL (what {@link Process#destroyForcibly()} sends on Linux), then waits for the process to be gone. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                fail("the server survived SIGKILL for 10 s");
-            }
-        }
-
-        /** Stops the process if it still runs: a normal stop first, then SIGKILL. */
-        void stop() {
-            try {
-                if (process.isAlive()) {
-                    process.destroy();
-                    if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                        process.destroyForcibly();
-                        process.waitFor(10, TimeUnit.SECONDS);
-                    }
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        /** The logged warnings and errors with their stack traces (the first 80 lines of them). */
-        String problems() {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(cannot read " + log + ": " + e.getMessage() + ")";
-            }
-            List<String> problems = new ArrayList<>();
-            boolean inProblem = false;
-            for (String line : lines) {
-                // a log record starts with its timestamp; the lines of its stack trace do not
-                boolean continued = !line.isEmpty() && !Character.isDigit(line.charAt(0));
-                inProblem = line.contains(" WARNING ") || line.contains(" SEVERE ") || (inProblem && continued);
-                if (inProblem && problems.size() < 80) {
-                    problems.add(line);
-                }
-            }
-            return String.join("\n", problems);
-        }
-
-        String output() {
-            try {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-            } catch (IOException e) {
-                return "(cannot read " + log + ": " + e.getMessage() + ")";
-            }
-        }
     }
 
     /** A small HTTP/1.1 client with the account's key; transport failures are {@link UncheckedIOException}s. */

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.switchboard.routing.RoutingService;
 import org.switchboard.testing.Await;
 import org.switchboard.testing.Engine;
 import org.switchboard.testing.Response;
@@ -189,7 +188,8 @@ class RtbClusterIT {
             // when: node A dies with the call live (nobody ends it, nobody renews its lease)
             Response whileAlive = b.ping(key, b.pingQuery(RtbSetup.caller()));
             nodeA.close();
-            nodeB.clock().advance(RoutingService.LEASE.minusSeconds(1));
+            // the default lease (SWITCHBOARD_LIVE_LEASE_SECONDS) is 60 s
+            nodeB.clock().advance(Duration.ofSeconds(59));
             Response withinLease = b.ping(key, b.pingQuery(RtbSetup.caller()));
             nodeB.clock().advance(Duration.ofSeconds(2));
             Response afterLease = b.ping(key, b.pingQuery(RtbSetup.caller()));

@@ -24,6 +24,11 @@ public final class Api {
         this.accountId = accountId;
     }
 
+    /** A client of the server at {@code base} sending the API key {@code key} (its account id unknown: 0). */
+    public static Api forKey(String base, String key) {
+        return new Api(base, Optional.of(key), 0);
+    }
+
     /** The same account's client, sending to another node of the deployment at {@code otherBase}. */
     public Api at(String otherBase) {
         return new Api(otherBase, key, accountId);

@@ -118,6 +118,7 @@ public final class ConfigLoader {
             });
             int poolSize = integer("database_pool_size", 1, 500);
             Optional<RedisSettings> redis = redis();
+            int liveLeaseSeconds = integer("live_lease_seconds", 3, 3_600);
             // a server started on another port shows its own address in key URLs unless told otherwise
             String apiUrl =
                     optional("public_api_url").isPresent() ? httpUrl("public_api_url") : "http://localhost:" + port;
@@ -176,6 +177,7 @@ public final class ConfigLoader {
                     optional("database_password"),
                     poolSize,
                     redis,
+                    liveLeaseSeconds,
                     apiUrl,
                     rtbUrl,
                     dataUrl,

@@ -19,6 +19,7 @@ public record SwitchboardConfig(
         Optional<String> databasePassword,
         int databasePoolSize,
         Optional<RedisSettings> redis,
+        int liveLeaseSeconds,
         String publicApiUrl,
         String publicRtbUrl,
         String publicDataUrl,

@@ -1,0 +1,141 @@
+package org.switchboard.rtb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.switchboard.testing.Api;
+import org.switchboard.testing.Await;
+import org.switchboard.testing.Engine;
+import org.switchboard.testing.LocalRedis;
+import org.switchboard.testing.Response;
+import org.switchboard.testing.ServerProcess;
+
+/**
+ * Two Switchboard processes of one deployment (one PostgreSQL schema, one Redis prefix, one master key); the one
+ * holding a connected call on a buyer with room for one call at a time is killed with SIGKILL. The other gives the
+ * unit back once the dead node's lease ends (3 s here), and not before, and carries on.
+ */
+class NodeKillIT {
+    private static final String POSTGRES_URL =
+            System.getenv().getOrDefault("SWITCHBOARD_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    private static final String API_KEY = "sb_node_kill_test_key_0123456789abcd";
+    private static final Path LOG_DIR = Path.of("target", "node-kill-it");
+
+    private final List<ServerProcess> started = new ArrayList<>();
+    private final List<Path> dataDirs = new ArrayList<>();
+    private String schema;
+
+    @AfterEach
+    void stop() throws IOException {
+        started.forEach(ServerProcess::stop);
+        if (schema != null) {
+            sql("DROP SCHEMA " + schema + " CASCADE");
+        }
+        for (Path dir : dataDirs) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void aKilledNodesConcurrencyUnitShouldComeBackWhenItsLeaseEnds() throws Exception {
+        // given: two processes, and node A connecting a call to a buyer with a concurrency cap of 1
+        schema = "sw_kill_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        sql("CREATE SCHEMA " + schema);
+        Map<String, String> shared = new HashMap<>();
+        shared.put("SWITCHBOARD_DATABASE_URL", POSTGRES_URL + "?currentSchema=" + schema);
+        shared.put("SWITCHBOARD_DATABASE_USER", "postgres");
+        shared.put("SWITCHBOARD_REDIS_URL", LocalRedis.url());
+        shared.put(
+                "SWITCHBOARD_REDIS_PREFIX",
+                "kill-" + UUID.randomUUID().toString().substring(0, 8) + ":");
+        shared.put("SWITCHBOARD_MASTER_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+        shared.put("SWITCHBOARD_FIRST_ACCOUNT_API_KEY", API_KEY);
+        shared.put("SWITCHBOARD_LIVE_LEASE_SECONDS", "3");
+        ServerProcess nodeA = start(shared, "a");
+        ServerProcess nodeB = start(shared, "b");
+        Api api = Api.forKey(nodeA.base(), API_KEY);
+        RtbSetup a = RtbSetup.create(api, Engine.POSTGRESQL);
+        a.buyer("{\"name\": \"One line\", \"destination\": \"+12125550961\", \"concurrency_cap\": 1,"
+                + " \"campaign_ids\": [CAMPAIGN]}");
+        String key = a.key("{\"add_to_caps_on_status_reserved\": true, \"ttl_seconds\": 10}");
+        String call = a.calls()
+                .arrive(RtbSetup.caller(), a.number())
+                .json()
+                .path("call_uuid")
+                .asText();
+        a.calls().attempt(call, 1, "answered");
+        RtbSetup b = a.at(nodeB.base());
+        // node A renews its call's lease: well past one lease, the unit is still held
+        Thread.sleep(Duration.ofSeconds(4));
+        Response whileAlive = b.ping(key, b.pingQuery(RtbSetup.caller()));
+
+        // when
+        nodeA.kill();
+        long killedAt = System.nanoTime();
+
+        // then: refused until the lease ends, then reserved
+        assertThat(whileAlive.json().path("status").asText())
+                .as(whileAlive.toString())
+                .isEqualTo("target_simulcapped");
+        Await.until(
+                "node B to reserve the dead node's unit",
+                Duration.ofSeconds(15),
+                () -> b.ping(key, b.pingQuery(RtbSetup.caller()))
+                        .json()
+                        .path("status")
+                        .asText()
+                        .equals("reserved"));
+        assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    private ServerProcess start(Map<String, String> shared, String name) throws Exception {
+        Map<String, String> env = new HashMap<>(shared);
+        int port = freePort();
+        Path data = Files.createTempDirectory("switchboard-kill");
+        dataDirs.add(data);
+        env.put("SWITCHBOARD_PORT", Integer.toString(port));
+        env.put("SWITCHBOARD_PUBLIC_API_URL", "http://127.0.0.1:" + port);
+        env.put("SWITCHBOARD_DATA_DIR", data.toString());
+        Files.createDirectories(LOG_DIR);
+        ServerProcess process = ServerProcess.start(env, LOG_DIR.resolve("node-" + name + ".log"));
+        started.add(process);
+        process.awaitReady(API_KEY, Duration.ofSeconds(40));
+        return process;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sql(String statement) {
+        try (Connection connection = DriverManager.getConnection(POSTGRES_URL, "postgres", "")) {
+            connection.createStatement().execute(statement);
+        } catch (SQLException e) {
+            if (!"true".equals(System.getenv("CI"))) {
+                Assumptions.abort("PostgreSQL is not reachable at " + POSTGRES_URL + " (" + e.getMessage() + ")");
+            }
+            throw new IllegalStateException("PostgreSQL is required in CI but not reachable", e);
+        }
+    }
+}
