@@ -150,18 +150,29 @@ public final class PingShield {
     public Verdict check(long keyId, Optional<String> callerNumber, String pingUuid, Settings settings) {
         Optional<String> markerKey = callerNumber.map(caller -> "ps:" + keyId + ":m:" + caller);
         if (callerNumber.isPresent()) {
-            Optional<Reservation> held = reservations.findActiveForCaller(keyId, callerNumber.get());
-            if (held.isPresent()) {
-                return new Verdict.AlreadyReserved(held.get());
-            }
-            if (!live.putIfAbsent(markerKey.get(), pingUuid, settings.processingLimit())) {
+            // the processing marker, unless the caller's reservation is held: one step (one round trip to Redis)
+            LiveState.Guarded marked = live.putIfAbsentUnless(
+                    markerKey.get(),
+                    pingUuid,
+                    settings.processingLimit(),
+                    ReservationStore.shieldKey(keyId, callerNumber.get()));
+            if (marked == LiveState.Guarded.TAKEN) {
                 return new Verdict.AlreadyProcessing();
             }
-            // the previous holder may have stored its reservation and let go between the two looks above
-            held = reservations.findActiveForCaller(keyId, callerNumber.get());
-            if (held.isPresent()) {
-                live.deleteIfEquals(markerKey.get(), pingUuid);
-                return new Verdict.AlreadyReserved(held.get());
+            if (marked == LiveState.Guarded.GUARDED) {
+                Optional<Reservation> held = reservations.findActiveForCaller(keyId, callerNumber.get());
+                if (held.isPresent()) {
+                    return new Verdict.AlreadyReserved(held.get());
+                }
+                // the index outlived its reservation (expired): take the marker the slow way
+                if (!live.putIfAbsent(markerKey.get(), pingUuid, settings.processingLimit())) {
+                    return new Verdict.AlreadyProcessing();
+                }
+                held = reservations.findActiveForCaller(keyId, callerNumber.get());
+                if (held.isPresent()) {
+                    live.deleteIfEquals(markerKey.get(), pingUuid);
+                    return new Verdict.AlreadyReserved(held.get());
+                }
             }
         }
         Ticket ticket = new Ticket(markerKey, pingUuid);

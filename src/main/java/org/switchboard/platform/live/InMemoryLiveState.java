@@ -228,6 +228,22 @@ public final class InMemoryLiveState implements LiveState {
 
     // --- values and counts -------------------------------------------------------------------------------------
 
+    /** Looks at the guard before and after storing, so a guard set in between is seen (the marker is taken back). */
+    @Override
+    public Guarded putIfAbsentUnless(String key, String value, Duration ttl, String guard) {
+        if (get(guard).isPresent()) {
+            return Guarded.GUARDED;
+        }
+        if (!putIfAbsent(key, value, ttl)) {
+            return Guarded.TAKEN;
+        }
+        if (get(guard).isPresent()) {
+            deleteIfEquals(key, value);
+            return Guarded.GUARDED;
+        }
+        return Guarded.STORED;
+    }
+
     @Override
     public boolean putIfAbsent(String key, String value, Duration ttl) {
         long now = now();

@@ -78,6 +78,23 @@ public interface LiveState {
     /** Stores {@code value} under {@code key} for {@code ttl} unless the key holds a value: {@code SET NX PX}. */
     boolean putIfAbsent(String key, String value, Duration ttl);
 
+    /** What {@link #putIfAbsentUnless} did. */
+    enum Guarded {
+        /** The value is stored. */
+        STORED,
+        /** {@code key} held a value: nothing stored. */
+        TAKEN,
+        /** {@code guard} held a value: nothing stored. */
+        GUARDED
+    }
+
+    /**
+     * Stores {@code value} under {@code key} for {@code ttl} unless {@code guard} holds a value or {@code key} does, as
+     * one step (a script in Redis: one round trip for what would be a read, a write and a read again). A processing
+     * marker that must not be set while a reservation is held is set this way.
+     */
+    Guarded putIfAbsentUnless(String key, String value, Duration ttl, String guard);
+
     /** Stores {@code value} under {@code key} for {@code ttl}, replacing what was there: {@code SET PX}. */
     void put(String key, String value, Duration ttl);
 

@@ -92,6 +92,13 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
             end
             return 0
             """;
+    /** KEYS: the key, the guard; ARGV: value, TTL in ms. Answers 1 stored, 0 the key taken, 2 guarded. */
+    private static final String PUT_UNLESS = """
+            if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
+            if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+            return 0
+            """;
+
     private static final String DELETE_IF_EQUALS = """
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
             return 0
@@ -244,6 +251,18 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
         return "OK"
                 .equals(call(() ->
                         redis.set(prefix + key, value, SetArgs.Builder.nx().px(millis))));
+    }
+
+    @Override
+    public Guarded putIfAbsentUnless(String key, String value, Duration ttl, String guard) {
+        long millis = ttlMillis(ttl);
+        long answer = this.<Long>script(
+                PUT_UNLESS,
+                ScriptOutputType.INTEGER,
+                new String[] {prefix + key, prefix + guard},
+                value,
+                Long.toString(millis));
+        return answer == 1 ? Guarded.STORED : answer == 2 ? Guarded.GUARDED : Guarded.TAKEN;
     }
 
     @Override

@@ -130,6 +130,27 @@ abstract class LiveStateContract {
     }
 
     @Test
+    void putIfAbsentUnlessShouldStoreOnlyWhenNeitherTheKeyNorItsGuardHoldsAValue() {
+        // given: a marker key and the reservation index that guards it
+        LiveState live = live();
+        String marker = fresh("marker");
+        String guard = fresh("held");
+
+        // when
+        LiveState.Guarded first = live.putIfAbsentUnless(marker, "ping-1", LONG, guard);
+        LiveState.Guarded second = live.putIfAbsentUnless(marker, "ping-2", LONG, guard);
+        live.delete(marker);
+        live.put(guard, "reservation", LONG);
+        LiveState.Guarded guarded = live.putIfAbsentUnless(marker, "ping-3", LONG, guard);
+
+        // then
+        assertThat(first).isEqualTo(LiveState.Guarded.STORED);
+        assertThat(second).isEqualTo(LiveState.Guarded.TAKEN);
+        assertThat(guarded).isEqualTo(LiveState.Guarded.GUARDED);
+        assertThat(live.get(marker)).isEmpty();
+    }
+
+    @Test
     void valuesShouldExpireAfterTheirTtlAndFreeTheKey() {
         // given
         LiveState live = live();
