@@ -70,6 +70,7 @@ class NodeKillIT {
         shared.put("SWITCHBOARD_MASTER_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         shared.put("SWITCHBOARD_FIRST_ACCOUNT_API_KEY", API_KEY);
         shared.put("SWITCHBOARD_LIVE_LEASE_SECONDS", "3");
+        shared.put("SWITCHBOARD_REDIS_TIMEOUT_MS", "3000"); // two cores shared with the build
         ServerProcess nodeA = start(shared, "a");
         ServerProcess nodeB = start(shared, "b");
         Api api = Api.forKey(nodeA.base(), API_KEY);

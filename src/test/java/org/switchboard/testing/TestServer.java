@@ -28,6 +28,9 @@ import org.switchboard.platform.config.ConfigLoader;
 public final class TestServer implements AutoCloseable {
     public static final String OPERATOR_TOKEN = "operator-token-for-tests-0123456789";
     public static final String TWILIO_AUTH_TOKEN = "twilio-auth-token-for-tests";
+    /** Tests share two cores with the build: a command may wait longer than production's default before it fails. */
+    static final String REDIS_TIMEOUT_MS = "3000";
+
     public static final String PLIVO_AUTH_TOKEN = "plivo-auth-token-for-tests";
     public static final String TWILIO_ACCOUNT_SID = "AC00000000000000000000000000000001";
     public static final String PLIVO_AUTH_ID = "MA0000000000000000TEST";
@@ -101,6 +104,7 @@ public final class TestServer implements AutoCloseable {
             settings.put(
                     "SWITCHBOARD_REDIS_PREFIX",
                     "it-" + UUID.randomUUID().toString().substring(0, 8) + ":");
+            settings.put("SWITCHBOARD_REDIS_TIMEOUT_MS", REDIS_TIMEOUT_MS);
         }
         settings.putAll(extraEnv);
         this.env = Map.copyOf(settings);
@@ -138,6 +142,7 @@ public final class TestServer implements AutoCloseable {
         shared.put("SWITCHBOARD_REDIS_URL", LocalRedis.url());
         shared.put(
                 "SWITCHBOARD_REDIS_PREFIX", "it-" + UUID.randomUUID().toString().substring(0, 8) + ":");
+        shared.put("SWITCHBOARD_REDIS_TIMEOUT_MS", REDIS_TIMEOUT_MS);
         byte[] masterKey = new byte[32];
         new java.security.SecureRandom().nextBytes(masterKey);
         shared.put("SWITCHBOARD_MASTER_KEY", java.util.Base64.getEncoder().encodeToString(masterKey));

@@ -157,7 +157,14 @@ class WebhookIT extends ServerIT {
         assertThat(tags.has("nested")).isFalse();
         assertThat(tags.path("geo").toString()).isEqualTo("[\"us-10101\",\"us-ny\",\"us\"]");
         assertThat(tags.path("caller_state").toString()).isEqualTo("[\"NY\"]");
-        // every request is a fired pixel of the call
+        // every request is a fired pixel of the call (the last is recorded just after its receiver answered)
+        Await.until(
+                "nine fired pixels",
+                () -> s.api()
+                                .get("/api/v2/calls/" + uuid + "/fired_pixels")
+                                .json()
+                                .size()
+                        == 9);
         Response pixels = s.api().get("/api/v2/calls/" + uuid + "/fired_pixels");
         assertThat(pixels.json().size()).isEqualTo(9);
         assertThat(s.calls().detail(uuid).path("fired_pixel_count").asLong()).isEqualTo(9);

@@ -114,6 +114,8 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
             return due
             """;
 
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
@@ -133,7 +135,8 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
         this.prefix = prefix;
         this.clock = clock;
         RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(timeout);
+        // connecting (and its handshake) may take longer than a command on a busy machine; commands keep theirs
+        uri.setTimeout(CONNECT_TIMEOUT.compareTo(timeout) > 0 ? CONNECT_TIMEOUT : timeout);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
@@ -154,7 +157,26 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
                     e);
         }
         this.redis = connection.sync();
-        call(redis::ping);
+        awaitFirstAnswer(uri);
+    }
+
+    /** The first command, given the connection's time rather than a command's: start-up must not fail on a hiccup. */
+    private void awaitFirstAnswer(RedisURI uri) {
+        long until = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                redis.ping();
+                return;
+            } catch (RedisException e) {
+                if (System.nanoTime() > until) {
+                    close();
+                    throw new LiveStateUnavailable(
+                            "Redis at " + uri.getHost() + ":" + uri.getPort()
+                                    + " (SWITCHBOARD_REDIS_URL) does not answer: " + e.getMessage(),
+                            e);
+                }
+            }
+        }
     }
 
     @Override
