@@ -42,12 +42,19 @@ public final class Main {
         }
         Logging.configure();
         Map<String, String> env = new HashMap<>(System.getenv());
-        for (String arg : args) {
-            if (arg.equals("--demo")) {
-                env.put("SWITCHBOARD_DEMO_DATA", "true");
-            } else {
-                System.err.println("unknown argument " + arg + " (known: --demo)");
+        switch (Cli.parse(java.util.List.of(args))) {
+            case Cli.Command.Help help -> {
+                System.out.println(help.text());
+                System.exit(0);
+            }
+            case Cli.Command.Invalid invalid -> {
+                System.err.println(invalid.message());
                 System.exit(2);
+            }
+            case Cli.Command.Start start -> {
+                if (start.demo()) {
+                    env.put("SWITCHBOARD_DEMO_DATA", "true");
+                }
             }
         }
         SwitchboardConfig config;
