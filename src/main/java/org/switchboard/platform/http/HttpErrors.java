@@ -13,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.switchboard.platform.live.LiveStateUnavailable;
 
@@ -82,13 +82,17 @@ public final class HttpErrors {
                     body("conflict", "the change conflicts with existing data; reload and try again", null));
             return;
         }
-        String requestId = UUID.randomUUID().toString();
+        AccessLog.RequestId id = AccessLog.requestId(request);
+        String requestId = id.value();
         // the path only (query strings may carry API keys), with keys that travel in the path redacted
-        LOG.log(
+        LogRecord record = AccessLog.record(
                 Level.SEVERE,
                 "request " + requestId + " " + request.prologue().method() + " "
                         + redactPathKeys(request.path().path()) + " failed",
-                error);
+                id);
+        record.setLoggerName(LOG.getName());
+        record.setThrown(error);
+        LOG.log(record);
         Http.send(
                 response,
                 Status.INTERNAL_SERVER_ERROR_500,
