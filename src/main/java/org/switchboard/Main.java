@@ -40,7 +40,6 @@ public final class Main {
                     PARALLELISM,
                     Integer.toString(Math.max(3, Runtime.getRuntime().availableProcessors())));
         }
-        Logging.configure();
         Map<String, String> env = new HashMap<>(System.getenv());
         switch (Cli.parse(java.util.List.of(args))) {
             case Cli.Command.Help help -> {
@@ -65,6 +64,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        Logging.configure(config.logFormat());
         Clock clock = Clock.systemUTC();
         Wiring wiring;
         try {

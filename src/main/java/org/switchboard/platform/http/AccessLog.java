@@ -76,7 +76,8 @@ public final class AccessLog {
     }
 
     /** The record of one request; a catch-all route (the JSON 404) matches with an empty pattern. */
-    static LogRecord line(String method, Optional<String> route, String path, int status, long millis, RequestId id) {
+    public static LogRecord line(
+            String method, Optional<String> route, String path, int status, long millis, RequestId id) {
         return record(
                 Level.INFO,
                 method + " "
