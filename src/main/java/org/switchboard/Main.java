@@ -40,14 +40,20 @@ public final class Main {
                     PARALLELISM,
                     Integer.toString(Math.max(3, Runtime.getRuntime().availableProcessors())));
         }
-        Logging.configure();
         Map<String, String> env = new HashMap<>(System.getenv());
-        for (String arg : args) {
-            if (arg.equals("--demo")) {
-                env.put("SWITCHBOARD_DEMO_DATA", "true");
-            } else {
-                System.err.println("unknown argument " + arg + " (known: --demo)");
+        switch (Cli.parse(java.util.List.of(args))) {
+            case Cli.Command.Help help -> {
+                System.out.println(help.text());
+                System.exit(0);
+            }
+            case Cli.Command.Invalid invalid -> {
+                System.err.println(invalid.message());
                 System.exit(2);
+            }
+            case Cli.Command.Start start -> {
+                if (start.demo()) {
+                    env.put("SWITCHBOARD_DEMO_DATA", "true");
+                }
             }
         }
         SwitchboardConfig config;
@@ -58,6 +64,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        Logging.configure(config.logFormat());
         Clock clock = Clock.systemUTC();
         Wiring wiring;
         try {

@@ -219,6 +219,7 @@ public final class Wiring implements AutoCloseable {
 
             HttpRouting.Builder routing = HeadRequests.servedAsGet(HttpRouting.builder());
             HttpErrors.register(routing);
+            org.switchboard.platform.http.AccessLog.register(routing);
             routing.addFilter((chain, req, res) -> {
                 // counted before the answer leaves, so a ping sent after it sees the change; a refused request (4xx)
                 // changed nothing and must not cost the pings a reload, where a failure (5xx) may have changed some

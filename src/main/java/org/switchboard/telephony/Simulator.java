@@ -39,32 +39,109 @@ public final class Simulator {
         this.out = out;
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
-        if (options.containsKey("help") || !options.containsKey("key") || !options.containsKey("to")) {
-            System.out.println(
-                    "usage: simulate --key API_KEY --to TRACKING_NUMBER [--from CALLER] [--answers yes|no|busy|failed,...]"
-                            + " [--talk SECONDS] [--server URL] [--calls N]");
-            System.exit(options.containsKey("help") ? 0 : 2);
+    /** The options {@code simulate --help} lists, with what each takes. */
+    public static final String USAGE = """
+            usage: ./switchboard simulate --key API_KEY --to TRACKING_NUMBER [options]
+            Plays calls through a running Switchboard's call-control API and prints each step.
+              --key API_KEY        an account's API key (printed at first start; required)
+              --to NUMBER          the tracking number called (required)
+              --from CALLER        the caller's number (default +13125550147)
+              --answers LIST       how each dialled buyer answers, in order: yes, no, busy or failed,
+                                   comma-separated; buyers past the list answer (default yes)
+              --talk SECONDS       connected time reported at hang-up (default 60)
+              --server URL         the server (default http://127.0.0.1:8080)
+              --calls N            calls to play (default 1; one call also prints its explanation)
+              --help               this text""";
+
+    private static final List<String> ANSWERS = List.of("yes", "no", "busy", "failed");
+
+    /** A checked command line: what to play. */
+    record Options(
+            String server, String key, String to, String from, List<String> answers, int talkSeconds, int calls) {}
+
+    /** What a command line asks for: a run, the usage, or a one-line reason it cannot run. */
+    sealed interface Command {
+        record Run(Options options) implements Command {}
+
+        record Help() implements Command {}
+
+        record Invalid(String message) implements Command {}
+    }
+
+    /** A non-2xx answer from the server, with the error code and message of its JSON body when it has one. */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String code;
+
+        Refused(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
         }
-        String server = options.getOrDefault("server", "http://127.0.0.1:8080");
-        Simulator simulator = new Simulator(server, options.get("key"), System.out);
-        try {
-            int count = Integer.parseInt(options.getOrDefault("calls", "1"));
-            List<String> answers =
-                    List.of(options.getOrDefault("answers", "yes").split(","));
-            int talk = Integer.parseInt(options.getOrDefault("talk", "60"));
-            for (int i = 0; i < count; i++) {
-                String from = options.getOrDefault("from", "+13125550147");
-                simulator.play(from, options.get("to"), answers, talk, count == 1);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs a command line, printing the calls to {@code out} and any failure as one line on {@code err} saying what
+     * to do; returns the process exit code (0 done, 1 the server could not be used, 2 a bad command line).
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return switch (parse(args)) {
+            case Command.Help help -> {
+                out.println(USAGE);
+                yield 0;
             }
-        } catch (NumberFormatException e) {
-            System.err.println("simulate: --calls and --talk take whole numbers");
-            System.exit(2);
-        } catch (java.net.ConnectException e) {
-            System.err.println("simulate: no Switchboard answers at " + server + " (start it, or pass --server URL)");
-            System.exit(1);
+            case Command.Invalid invalid -> {
+                err.println("simulate: " + invalid.message() + " (./switchboard simulate --help lists the options)");
+                yield 2;
+            }
+            case Command.Run run -> play(run.options(), out, err);
+        };
+    }
+
+    private static int play(Options options, PrintStream out, PrintStream err) {
+        Simulator simulator = new Simulator(options.server(), options.key(), out);
+        try {
+            for (int i = 0; i < options.calls(); i++) {
+                simulator.play(
+                        options.from(), options.to(), options.answers(), options.talkSeconds(), options.calls() == 1);
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("simulate: interrupted");
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            err.println("simulate: " + failure(e, options.server()));
+            return 1;
         }
+    }
+
+    /** One line saying what went wrong talking to {@code server} and what to do about it. */
+    static String failure(Exception error, String server) {
+        return switch (error) {
+            case Refused refused
+            when refused.status == 401 || refused.status == 403 ->
+                "the server at " + server + " refused the API key (HTTP " + refused.status
+                        + "); pass an API key of the account with --key";
+            case Refused refused ->
+                "the server at " + server + " answered HTTP " + refused.status
+                        + (refused.code.isEmpty() ? "" : " " + refused.code) + ": " + refused.getMessage();
+            case java.net.ConnectException e ->
+                "no Switchboard answers at " + server + " (start it with ./switchboard, or pass --server URL)";
+            case java.net.http.HttpTimeoutException e ->
+                server + " did not answer within 30 s; check that it is a running Switchboard (--server URL)";
+            case IOException e ->
+                "cannot talk to " + server + " (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); check --server URL";
+            default ->
+                "unexpected failure (" + error.getClass().getSimpleName()
+                        + (error.getMessage() == null ? "" : ": " + error.getMessage()) + ")";
+        };
     }
 
     /** Plays one call; prints each step, and the explained log when {@code explain}. Returns the final status. */
@@ -156,23 +233,88 @@ public final class Simulator {
                         .timeout(Duration.ofSeconds(30))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 400) {
-            throw new IOException("HTTP " + response.statusCode() + ": " + response.body());
+        JsonNode body;
+        try {
+            body = Json.read(response.body());
+        } catch (IllegalStateException e) {
+            throw new IOException(
+                    "HTTP " + response.statusCode() + " with a body that is not JSON; is it a Switchboard server?");
         }
-        return Json.read(response.body());
+        if (response.statusCode() >= 400) {
+            JsonNode error = body.path("error");
+            throw new Refused(
+                    response.statusCode(),
+                    error.path("code").asText(""),
+                    error.path("message").asText("no error message"));
+        }
+        return body;
     }
 
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
+    /** Checks a command line: every option known and given a value, numbers whole and in range, answers known. */
+    static Command parse(String[] args) {
+        Map<String, String> given = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String arg = rest.removeFirst();
+            if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
+                return new Command.Help();
+            }
             if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + arg);
+                return new Command.Invalid("unexpected argument '" + arg + "'; options start with --");
             }
             String name = arg.substring(2);
-            options.put(name, name.equals("help") || rest.isEmpty() ? "" : rest.removeFirst());
+            if (!List.of("key", "to", "from", "answers", "talk", "server", "calls")
+                    .contains(name)) {
+                return new Command.Invalid("unknown option --" + name);
+            }
+            if (rest.isEmpty() || rest.getFirst().startsWith("--")) {
+                return new Command.Invalid("--" + name + " needs a value");
+            }
+            given.put(name, rest.removeFirst());
         }
-        return options;
+        for (String required : List.of("key", "to")) {
+            if (!given.containsKey(required)) {
+                return new Command.Invalid("--" + required + " is required");
+            }
+        }
+        List<String> answers = List.of(given.getOrDefault("answers", "yes").split(",")).stream()
+                .map(String::strip)
+                .toList();
+        for (String answer : answers) {
+            if (!ANSWERS.contains(answer)) {
+                return new Command.Invalid("--answers takes yes, no, busy or failed, not '" + answer + "'");
+            }
+        }
+        String server = given.getOrDefault("server", "http://127.0.0.1:8080");
+        try {
+            URI uri = URI.create(server);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                return new Command.Invalid("--server takes an http:// or https:// URL, not '" + server + "'");
+            }
+        } catch (IllegalArgumentException e) {
+            return new Command.Invalid("--server takes an http:// or https:// URL, not '" + server + "'");
+        }
+        int talk;
+        int calls;
+        try {
+            talk = Integer.parseInt(given.getOrDefault("talk", "60"));
+            calls = Integer.parseInt(given.getOrDefault("calls", "1"));
+        } catch (NumberFormatException e) {
+            return new Command.Invalid("--calls and --talk take whole numbers");
+        }
+        if (talk < 0 || talk > 86_400) {
+            return new Command.Invalid("--talk takes 0 to 86400 seconds");
+        }
+        if (calls < 1 || calls > 1_000_000) {
+            return new Command.Invalid("--calls takes 1 to 1000000");
+        }
+        return new Command.Run(new Options(
+                server.endsWith("/") ? server.substring(0, server.length() - 1) : server,
+                given.get("key"),
+                given.get("to"),
+                given.getOrDefault("from", "+13125550147"),
+                answers,
+                talk,
+                calls));
     }
 }

@@ -103,9 +103,11 @@ class HttpErrorsIT extends ServerIT {
             java.util.regex.Matcher id = java.util.regex.Pattern.compile("request id ([0-9a-f-]{36})")
                     .matcher(response.body());
             assertThat(id.find()).as(response.body()).isTrue();
+            // (the access log's line quotes it too, as request_id=...)
             assertThat(log.lines())
-                    .filteredOn(line -> line.contains(id.group(1)))
+                    .filteredOn(line -> line.contains("request " + id.group(1)))
                     .hasSize(1);
+            assertThat(response.header("X-Request-Id")).isEqualTo(id.group(1));
             assertThat(log.lines()).filteredOn(line -> line.contains("\tat ")).hasSize(1);
             assertThat(response.body()).doesNotContain("Exception");
         }

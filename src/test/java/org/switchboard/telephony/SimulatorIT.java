@@ -44,4 +44,26 @@ class SimulatorIT extends ServerIT {
                 .contains("did not answer (ring timeout 30 s)")
                 .contains("answered");
     }
+
+    @Test
+    void aWrongKeyShouldBeOneLineSayingSoAndExitOne() {
+        // given
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        // when
+        int code = Simulator.run(
+                new String[] {
+                    "--key", "sb_not_a_key_of_anyone_0123456789", "--to", "+18665559103", "--server", server.base()
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        // then
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .isEqualTo("simulate: the server at " + server.base() + " refused the API key (HTTP 401); pass an API"
+                        + " key of the account with --key" + System.lineSeparator());
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
 }

@@ -163,6 +163,7 @@ public final class ConfigLoader {
             int configCacheSeconds = integer("config_cache_seconds", 1, 3_600);
             String twilioApiUrl = httpUrl("twilio_api_url");
             String plivoApiUrl = httpUrl("plivo_api_url");
+            SwitchboardConfig.LogFormat logFormat = logFormat();
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
@@ -197,7 +198,8 @@ public final class ConfigLoader {
                     plivoApiUrl,
                     firstName,
                     firstKey,
-                    demo);
+                    demo,
+                    logFormat);
         }
 
         /** Live state in Redis when a URL is set: its scheme, key prefix and command timeout checked. */
@@ -221,6 +223,17 @@ public final class ConfigLoader {
                 problems.add(envName("redis_url") + ": is not a URL");
             }
             return Optional.of(new RedisSettings(url.get(), prefix, java.time.Duration.ofMillis(timeoutMillis)));
+        }
+
+        private SwitchboardConfig.LogFormat logFormat() {
+            return switch (text("log_format").toLowerCase(Locale.ROOT)) {
+                case "text" -> SwitchboardConfig.LogFormat.TEXT;
+                case "json" -> SwitchboardConfig.LogFormat.JSON;
+                default -> {
+                    problems.add(envName("log_format") + ": '" + text("log_format") + "' is not text or json");
+                    yield SwitchboardConfig.LogFormat.TEXT;
+                }
+            };
         }
 
         private String text(String key) {

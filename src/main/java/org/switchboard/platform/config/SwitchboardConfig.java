@@ -39,7 +39,14 @@ public record SwitchboardConfig(
         String plivoApiUrl,
         String firstAccountName,
         Optional<String> firstAccountApiKey,
-        boolean demoData) {
+        boolean demoData,
+        LogFormat logFormat) {
+
+    /** How log records are written: readable text lines, or one JSON object a line for a log collector. */
+    public enum LogFormat {
+        TEXT,
+        JSON
+    }
 
     /** The JDBC URL in force: the configured one, or the embedded SQLite file in the data folder. */
     public String jdbcUrl() {

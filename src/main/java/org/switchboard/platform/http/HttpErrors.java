@@ -13,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.switchboard.platform.live.LiveStateUnavailable;
 
@@ -41,8 +41,14 @@ public final class HttpErrors {
     /** Redis (the shared live state) did not answer in time: the request can be sent again, to this node or another. */
     private static void liveStateUnavailable(
             ServerRequest request, ServerResponse response, LiveStateUnavailable error) {
-        LOG.warning(() -> "live state unavailable for " + request.prologue().method() + " "
-                + redactPathKeys(request.path().path()) + ": " + error.getMessage());
+        AccessLog.RequestId id = AccessLog.requestId(request);
+        log(
+                Level.WARNING,
+                "live state unavailable for request " + id.value() + " "
+                        + request.prologue().method() + " "
+                        + redactPathKeys(request.path().path()) + ": " + error.getMessage(),
+                id,
+                null);
         response.header(io.helidon.http.HeaderNames.RETRY_AFTER, "1");
         Http.send(
                 response,
@@ -82,17 +88,27 @@ public final class HttpErrors {
                     body("conflict", "the change conflicts with existing data; reload and try again", null));
             return;
         }
-        String requestId = UUID.randomUUID().toString();
+        AccessLog.RequestId id = AccessLog.requestId(request);
+        String requestId = id.value();
         // the path only (query strings may carry API keys), with keys that travel in the path redacted
-        LOG.log(
+        log(
                 Level.SEVERE,
                 "request " + requestId + " " + request.prologue().method() + " "
                         + redactPathKeys(request.path().path()) + " failed",
+                id,
                 error);
         Http.send(
                 response,
                 Status.INTERNAL_SERVER_ERROR_500,
                 body("internal", "unexpected error; quote request id " + requestId + " when reporting it", null));
+    }
+
+    /** A record about one request, carrying its id for the JSON log format. */
+    private static void log(Level level, String message, AccessLog.RequestId id, Throwable error) {
+        LogRecord record = AccessLog.record(level, message, id);
+        record.setLoggerName(LOG.getName());
+        record.setThrown(error);
+        LOG.log(record);
     }
 
     /** {@code /data_writing/KEY} and {@code /postbacks/KEY} carry a postback key in the path. */

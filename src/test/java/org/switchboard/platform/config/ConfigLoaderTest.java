@@ -21,6 +21,17 @@ class ConfigLoaderTest {
         assertThat(config.firstAccountName()).isEqualTo("Demo Company");
         assertThat(config.webhookMaxConnections()).isEqualTo(1_000);
         assertThat(config.webhookMaxConnectionsPerHost()).isEqualTo(250);
+        assertThat(config.logFormat()).isEqualTo(SwitchboardConfig.LogFormat.TEXT);
+    }
+
+    @Test
+    void logFormatShouldBeTextOrJson() {
+        assertThat(ConfigLoader.load(Map.of("SWITCHBOARD_LOG_FORMAT", "JSON")).logFormat())
+                .isEqualTo(SwitchboardConfig.LogFormat.JSON);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("SWITCHBOARD_LOG_FORMAT", "logfmt")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactly("SWITCHBOARD_LOG_FORMAT: 'logfmt' is not text or json"));
     }
 
     @Test
