@@ -75,15 +75,7 @@ class NodeKillIT {
         ServerProcess nodeB = start(shared, "b");
         Api api = Api.forKey(nodeA.base(), API_KEY);
         RtbSetup a = RtbSetup.create(api, Engine.POSTGRESQL);
-        a.buyer("{\"name\": \"One line\", \"destination\": \"+12125550961\", \"concurrency_cap\": 1,"
-                + " \"campaign_ids\": [CAMPAIGN]}");
-        String key = a.key("{\"add_to_caps_on_status_reserved\": true, \"ttl_seconds\": 10}");
-        String call = a.calls()
-                .arrive(RtbSetup.caller(), a.number())
-                .json()
-                .path("call_uuid")
-                .asText();
-        a.calls().attempt(call, 1, "answered");
+        String key = a.oneLineTakenByACall("+12125550961");
         RtbSetup b = a.at(nodeB.base());
         // node A renews its call's lease: well past one lease, the unit is still held
         Thread.sleep(Duration.ofSeconds(4));

@@ -174,15 +174,7 @@ class RtbClusterIT {
             TestServer nodeA = pair.get(1);
             TestServer nodeB = pair.get(0);
             RtbSetup a = RtbSetup.create(nodeA.newAccount("Lease"), Engine.POSTGRESQL);
-            a.buyer("{\"name\": \"One line\", \"destination\": \"+12125550956\", \"concurrency_cap\": 1,"
-                    + " \"campaign_ids\": [CAMPAIGN]}");
-            String key = a.key("{\"add_to_caps_on_status_reserved\": true}");
-            String call = a.calls()
-                    .arrive(RtbSetup.caller(), a.number())
-                    .json()
-                    .path("call_uuid")
-                    .asText();
-            a.calls().attempt(call, 1, "answered");
+            String key = a.oneLineTakenByACall("+12125550956");
             RtbSetup b = a.at(nodeB.base());
 
             // when: node A dies with the call live (nobody ends it, nobody renews its lease)

@@ -105,6 +105,19 @@ public record RtbSetup(Api api, Calls calls, long campaign, long publisher, Stri
         return out;
     }
 
+    /**
+     * A buyer with room for one call at a time and a call connected to it (so that room is taken), and an RTB key that
+     * takes caps at reservation; returns the key.
+     */
+    String oneLineTakenByACall(String destination) {
+        buyer("{\"name\": \"One line\", \"destination\": \"" + destination + "\", \"concurrency_cap\": 1,"
+                + " \"campaign_ids\": [CAMPAIGN]}");
+        String key = key("{\"add_to_caps_on_status_reserved\": true, \"ttl_seconds\": 10}");
+        String call = calls.arrive(caller(), number).json().path("call_uuid").asText();
+        calls.attempt(call, 1, "answered");
+        return key;
+    }
+
     /** The same set-up, sent to another node of the deployment. */
     RtbSetup at(String otherBase) {
         Api other = api.at(otherBase);
