@@ -1,15 +1,12 @@
 package org.switchboard.conversion;
 
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.time.Zones;
@@ -36,7 +33,6 @@ public record ReportRequest(
     public static final Duration MAX_RANGE = Duration.ofDays(366);
 
     private static final ZoneId UTC = ZoneId.of("UTC");
-    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final String WHEN =
             "an ISO-8601 instant such as 2026-12-01T05:00:00Z (an offset such as -05:00 may replace the Z) or a date"
                     + " such as 2026-12-01 (that whole day in time_zone: from its start, or as to up to its end)";
@@ -71,7 +67,7 @@ public record ReportRequest(
         if (!to.isAfter(from)) {
             throw new ApiException.BadRequest(
                     "to",
-                    to.equals(from) && !query.apply("to").orElse("").matches(DATE.pattern())
+                    to.equals(from) && !Http.isDate(query.apply("to").orElse(""))
                             ? "must be after from: a date-time is the exclusive end of the range (for one whole day"
                                     + " give dates: from=2026-12-01&to=2026-12-01)"
                             : "must not be before from");
@@ -91,15 +87,7 @@ public record ReportRequest(
     /** A date is the start of that day in {@code zone}, or of the next day when it ends the range (inclusive). */
     private static Instant instant(Function<String, Optional<String>> query, String name, ZoneId zone, boolean end) {
         String raw = query.apply(name).orElseThrow(() -> new ApiException.BadRequest(name, "is required: " + WHEN));
-        try {
-            if (DATE.matcher(raw).matches()) {
-                LocalDate day = LocalDate.parse(raw);
-                return (end ? day.plusDays(1) : day).atStartOfDay(zone).toInstant();
-            }
-            return Instant.parse(raw);
-        } catch (DateTimeException e) {
-            throw new ApiException.BadRequest(name, "must be " + WHEN);
-        }
+        return Http.parseBound(name, raw, zone, end, WHEN);
     }
 
     private static Optional<Long> id(Function<String, Optional<String>> query, String name) {

@@ -24,15 +24,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.time.IsoMillis;
 import org.switchboard.tag.TagSet;
 
@@ -535,15 +539,42 @@ public final class RtbLog implements AutoCloseable {
 
     // --- reading ---------------------------------------------------------------------------------------------------
 
-    /** Which pings a list shows; empty parts do not filter. {@code status} matches the answer or the final status. */
+    /**
+     * Which pings a list shows; empty parts do not filter. {@code status} matches the answer or the final status,
+     * {@code callerNumber} is E.164.
+     */
     public record Filter(
             Optional<Long> keyId,
             Optional<Long> publisherId,
             Optional<RtbStatus> status,
+            Optional<String> callerNumber,
             Optional<Instant> from,
             Optional<Instant> to) {
-        public static final Filter NONE =
-                new Filter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        public static final Filter NONE = new Filter(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+
+        /**
+         * The filters from request parameters ({@code query} answers a parameter's stripped, non-blank value), shared
+         * by the API and the console's RTB log; a bad value is a 400 naming its parameter. {@code from} and {@code to}
+         * take an instant or a date ({@link Http#parseFrom}, {@link Http#parseTo}).
+         */
+        public static Filter parse(Function<String, Optional<String>> query) {
+            return new Filter(
+                    query.apply("key_id").map(raw -> Http.parseId("key_id", raw)),
+                    query.apply("publisher_id").map(raw -> Http.parseId("publisher_id", raw)),
+                    query.apply("status")
+                            .map(word -> RtbStatus.fromWord(word)
+                                    .orElseThrow(
+                                            () -> new ApiException.BadRequest("status", "is not an RTB status word"))),
+                    query.apply("caller_number").map(raw -> PhoneNumbers.requireE164("caller_number", raw)),
+                    query.apply("from").map(raw -> Http.parseFrom("from", raw)),
+                    query.apply("to").map(raw -> Http.parseTo("to", raw)));
+        }
     }
 
     /** The account's ping with this UUID. */
@@ -581,6 +612,10 @@ public final class RtbLog implements AutoCloseable {
         filter.status().ifPresent(status -> {
             conditions.add("(status = :status OR final_status = :status)");
             binds.put("status", status.word());
+        });
+        filter.callerNumber().ifPresent(caller -> {
+            conditions.add("caller_number = :caller");
+            binds.put("caller", caller);
         });
         filter.from().ifPresent(from -> {
             conditions.add("created_at >= :from");
