@@ -56,7 +56,7 @@ public final class ReportsPage {
             ZoneId zone = DashboardPage.zone(form.get("time_zone"));
             LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
             form.putIfAbsent("from", today.withDayOfMonth(1).toString());
-            form.putIfAbsent("to", today.plusDays(1).toString());
+            form.putIfAbsent("to", today.toString());
             Map<String, String> errors = new LinkedHashMap<>();
             List<DashboardPage.Figures> rows = List.of();
             Optional<DashboardPage.Figures> totals = Optional.empty();

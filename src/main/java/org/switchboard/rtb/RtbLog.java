@@ -640,6 +640,33 @@ public final class RtbLog implements AutoCloseable {
                         .one()));
     }
 
+    /** The pings of a range: how many, how many were answered reserved, and how many of those were claimed or expired. */
+    public record RangeCounts(long pings, long reserved, long claimed, long expired) {}
+
+    /**
+     * The account's pings in {@code [from, to)} counted for the dashboard; the log keeps {@link #RETENTION}, so older
+     * pings are no longer counted.
+     */
+    public RangeCounts counts(AccountId account, Instant from, Instant to) {
+        if (!unwritten.isEmpty()) {
+            flush(); // every ping answered so far is counted
+        }
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT COUNT(*),
+                            COALESCE(SUM(CASE WHEN status = :reserved THEN 1 ELSE 0 END), 0),
+                            COALESCE(SUM(CASE WHEN final_status = :claimed THEN 1 ELSE 0 END), 0),
+                            COALESCE(SUM(CASE WHEN final_status = :expired THEN 1 ELSE 0 END), 0)
+                        FROM rtb_pings WHERE account_id = :account AND created_at >= :from AND created_at < :to""")
+                .bind("account", account.value())
+                .bind("from", from.toEpochMilli())
+                .bind("to", to.toEpochMilli())
+                .bind("reserved", RtbStatus.RESERVED.word())
+                .bind("claimed", RtbStatus.CLAIMED.word())
+                .bind("expired", RtbStatus.EXPIRED.word())
+                .map((rs, ctx) -> new RangeCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)))
+                .one());
+    }
+
     /**
      * Counts of the account's pings since {@code since} by status (the final status once there is one: claimed,
      * confirmed, expired; else the answer), in total, per key and per publisher.
