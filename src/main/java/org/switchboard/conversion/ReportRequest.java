@@ -10,11 +10,12 @@ import java.util.function.Function;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.time.Zones;
+import org.switchboard.tag.TagSet;
 
 /**
  * What a money report asks for, checked: calls that started in {@code [from, to)} (at most {@link #MAX_RANGE}), grouped
- * by {@code groupBy}, days counted in {@code timeZone}, optionally only one campaign's, publisher's or answering
- * buyer's calls.
+ * by {@code groupBy} (for {@link GroupBy#TAG} the values of the tag {@code tagKey}: {@code group_by=tag:ad}), days
+ * counted in {@code timeZone}, optionally only one campaign's, publisher's or answering buyer's calls.
  *
  * <p>The query names its end as people write date ranges: a date given as {@code to} is the last day asked for, whole
  * ({@code from=2026-12-01&to=2026-12-01} is that one day), while a date-time given as {@code to} is the exclusive
@@ -27,7 +28,8 @@ public record ReportRequest(
         ZoneId timeZone,
         Optional<Long> campaignId,
         Optional<Long> publisherId,
-        Optional<Long> buyerId) {
+        Optional<Long> buyerId,
+        Optional<String> tagKey) {
 
     /** Longer ranges are refused: a year of days is what a report page can show, and it bounds the query. */
     public static final Duration MAX_RANGE = Duration.ofDays(366);
@@ -42,7 +44,9 @@ public record ReportRequest(
         CAMPAIGN,
         PUBLISHER,
         BUYER,
-        DAY;
+        DAY,
+        /** by the value of one tag, {@code tag:<key>} */
+        TAG;
 
         public String word() {
             return name().toLowerCase(Locale.ROOT);
@@ -75,13 +79,36 @@ public record ReportRequest(
         if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
             throw new ApiException.BadRequest("to", "must be at most 366 days after from");
         }
-        GroupBy groupBy = query.apply("group_by")
-                .map(word -> GroupBy.fromWord(word)
-                        .orElseThrow(() ->
-                                new ApiException.BadRequest("group_by", "must be campaign, publisher, buyer or day")))
-                .orElse(GroupBy.DAY);
+        String groupWord = query.apply("group_by").orElse(GroupBy.DAY.word());
+        Optional<String> tagKey = Optional.empty();
+        if (groupWord.startsWith("tag:")) {
+            String key = TagSet.normalizeKey(groupWord.substring("tag:".length()));
+            if (!TagSet.isValidKey(key)) {
+                throw new ApiException.BadRequest(
+                        "group_by", "tag: must name a tag key, such as tag:ad (letters, digits, _ and -)");
+            }
+            tagKey = Optional.of(key);
+        }
+        GroupBy groupBy = tagKey.isPresent()
+                ? GroupBy.TAG
+                : GroupBy.fromWord(groupWord)
+                        .filter(g -> g != GroupBy.TAG)
+                        .orElseThrow(() -> new ApiException.BadRequest(
+                                "group_by", "must be campaign, publisher, buyer, day or tag:<key> (such as tag:ad)"));
         return new ReportRequest(
-                from, to, groupBy, zone, id(query, "campaign_id"), id(query, "publisher_id"), id(query, "buyer_id"));
+                from,
+                to,
+                groupBy,
+                zone,
+                id(query, "campaign_id"),
+                id(query, "publisher_id"),
+                id(query, "buyer_id"),
+                tagKey);
+    }
+
+    /** The grouping as the query writes it: {@code day}, {@code campaign}, ... or {@code tag:<key>}. */
+    public String groupByWord() {
+        return tagKey.map(key -> "tag:" + key).orElse(groupBy.word());
     }
 
     /** A date is the start of that day in {@code zone}, or of the next day when it ends the range (inclusive). */
