@@ -45,20 +45,6 @@ public final class Http {
         }
     }
 
-    /** An ISO-8601 instant query parameter, or a 400 naming it. */
-    public static Optional<java.time.Instant> instantQuery(ServerRequest request, String name) {
-        return query(request, name).map(raw -> parseInstant(name, raw));
-    }
-
-    /** {@code raw} as an ISO-8601 instant, or a 400 naming the parameter {@code name}. */
-    public static java.time.Instant parseInstant(String name, String raw) {
-        try {
-            return java.time.Instant.parse(raw);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new ApiException.BadRequest(name, "must be an ISO-8601 instant such as 2026-11-22T00:00:00Z");
-        }
-    }
-
     private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final String INSTANT_OR_DATE =
             "an ISO-8601 instant such as 2026-11-22T00:00:00Z or a date such as 2026-11-22 (that whole day in UTC)";
