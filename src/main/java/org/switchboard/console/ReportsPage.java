@@ -68,7 +68,10 @@ public final class ReportsPage {
                     form.put("group_by", "tag:" + tagKey);
                 }
             }
-            String groupChoice = form.get("group_by").startsWith("tag") ? "tag" : form.get("group_by");
+            String groupChoice =
+                    form.get("group_by").equals("tag") || form.get("group_by").startsWith("tag:")
+                            ? "tag"
+                            : form.get("group_by");
             ZoneId zone = DashboardPage.zone(form.get("time_zone"));
             LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
             form.putIfAbsent("from", today.withDayOfMonth(1).toString());
@@ -76,13 +79,12 @@ public final class ReportsPage {
             List<DashboardPage.Figures> rows = List.of();
             Optional<DashboardPage.Figures> totals = Optional.empty();
             try {
-                if (!errors.isEmpty()) {
-                    throw new ApiException.BadRequest("tag_key", errors.get("tag_key"));
+                if (errors.isEmpty()) {
+                    Report report = reports.report(
+                            who.account(), ReportRequest.parse(name -> Optional.ofNullable(form.get(name))));
+                    rows = DashboardPage.rows(report);
+                    totals = Optional.of(DashboardPage.Figures.of("", "Total", report.totals()));
                 }
-                Report report =
-                        reports.report(who.account(), ReportRequest.parse(name -> Optional.ofNullable(form.get(name))));
-                rows = DashboardPage.rows(report);
-                totals = Optional.of(DashboardPage.Figures.of("", "Total", report.totals()));
             } catch (ApiException.BadRequest e) {
                 errors.put(e.field().orElse("from"), e.getMessage());
             }
