@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.function.Function;
 import org.switchboard.account.AccountRepository;
 import org.switchboard.account.AccountRoutes;
+import org.switchboard.account.ApiKeys;
 import org.switchboard.account.Authenticator;
 import org.switchboard.buyer.BuyerGroupRepository;
 import org.switchboard.buyer.BuyerGroupService;
@@ -384,7 +385,8 @@ public final class Wiring implements AutoCloseable {
                             callConversions,
                             reports,
                             postbackLog,
-                            rtbLog));
+                            rtbLog,
+                            new ApiKeys(accounts)));
             new RtbLogRoutes(rtbLog, auth::require, clock, rtb::processing).register(routing);
             this.uploads = new CallerListUploads(jdbi, callerLists, clock, changes::callerListsChanged);
             uploads.resumePending();

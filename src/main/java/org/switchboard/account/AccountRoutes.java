@@ -22,11 +22,13 @@ import org.switchboard.platform.secret.Secrets;
  */
 public final class AccountRoutes {
     private final AccountRepository accounts;
+    private final ApiKeys keys;
     private final Authenticator auth;
     private final Optional<String> operatorToken;
 
     public AccountRoutes(AccountRepository accounts, Authenticator auth, Optional<String> operatorToken) {
         this.accounts = accounts;
+        this.keys = new ApiKeys(accounts);
         this.auth = auth;
         this.operatorToken = operatorToken;
     }
@@ -79,25 +81,20 @@ public final class AccountRoutes {
                 "/api/v2/api_keys",
                 (req, res) -> Http.ok(
                         res,
-                        accounts.listKeys(auth.require(req)).stream()
+                        keys.list(auth.require(req)).stream()
                                 .map(key -> ApiKeyOut.of(key, null))
                                 .toList()));
         rules.post("/api/v2/api_keys", (req, res) -> {
             AccountId account = auth.require(req);
             JsonFields fields = new JsonFields(Http.jsonObject(req));
-            String name = fields.requiredText("name", 200);
+            String name = fields.requiredText("name", ApiKeys.MAX_NAME);
             fields.finish();
-            NewApiKey created = accounts.createKey(account, name, newSecret());
+            NewApiKey created = keys.create(account, name);
             Http.created(res, "/api/v2/api_keys/" + created.key().id(), ApiKeyOut.of(created.key(), created.secret()));
         });
         rules.delete("/api/v2/api_keys/{id}", (req, res) -> {
             AccountId account = auth.require(req);
-            long id = Http.pathId(req, "id", "API key");
-            accounts.findKey(account, id).orElseThrow(() -> new ApiException.NotFound("no API key with id " + id));
-            if (accounts.listKeys(account).size() == 1) {
-                throw new ApiException.Conflict(null, "this is the account's last API key; create another one first");
-            }
-            accounts.deleteKey(account, id);
+            keys.delete(account, Http.pathId(req, "id", "API key"));
             Http.noContent(res);
         });
 

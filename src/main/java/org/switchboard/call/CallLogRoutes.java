@@ -241,8 +241,8 @@ public final class CallLogRoutes {
         Optional<String> caller =
                 query.apply("caller").map(raw -> PhoneNumbers.toE164(raw).orElse(raw));
         return new CallRepository.Filter(
-                query.apply("from").map(raw -> Http.parseInstant("from", raw)),
-                query.apply("to").map(raw -> Http.parseInstant("to", raw)),
+                query.apply("from").map(raw -> Http.parseFrom("from", raw)),
+                query.apply("to").map(raw -> Http.parseTo("to", raw)),
                 query.apply("campaign_id").map(raw -> Http.parseId("campaign_id", raw)),
                 query.apply("publisher_id").map(raw -> Http.parseId("publisher_id", raw)),
                 query.apply("buyer_id").map(raw -> Http.parseId("buyer_id", raw)),

@@ -4,6 +4,7 @@ import io.helidon.webserver.http.HttpRules;
 import java.time.Clock;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.switchboard.account.ApiKeys;
 import org.switchboard.call.CallRepository;
 import org.switchboard.conversion.ConversionRepository;
 import org.switchboard.conversion.ReportRepository;
@@ -50,7 +51,8 @@ public final class ConsoleRoutes {
             ConversionRepository conversions,
             ReportRepository reports,
             PostbackLog postbackLog,
-            RtbLog rtbLog) {}
+            RtbLog rtbLog,
+            ApiKeys apiKeys) {}
 
     /**
      * Registers the pages; before the API's own {@code /call_reservations/{uuid}}, whose HTML form for browsers this
@@ -61,6 +63,7 @@ public final class ConsoleRoutes {
         rules.get("/", (req, res) -> Pages.redirect(res, "/dashboard"));
         new SignInPage(pages, users, passwords, new SignInThrottle(clock)).register(rules);
         new UsersPage(pages, users, publicUrl).register(rules);
+        new ApiKeysPage(pages, sources.apiKeys()).register(rules);
         new DashboardPage(pages, sources.reports(), sources.rtbLog(), clock).register(rules);
         new ReportsPage(pages, sources.reports(), sources.names(), clock).register(rules);
         new CallLogPage(pages, sources.calls(), sources.pixels(), sources.conversions(), sources.names())

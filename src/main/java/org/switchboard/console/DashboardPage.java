@@ -24,7 +24,8 @@ import org.switchboard.rtb.RtbLog;
 
 /**
  * The dashboard, {@code /dashboard}: today and a chosen range of days (calls, connected, converted, revenue, payout,
- * profit) with charts per day and tables per campaign, publisher and buyer, and the RTB pings of the last minutes.
+ * profit) with charts per day and tables per campaign, publisher and buyer; the RTB pings of the range (as far back as
+ * the RTB log keeps) and of the last minutes.
  * Every number comes from the report of {@code /api/v2/reports/calls} with the same parameters, so both agree.
  */
 public final class DashboardPage {
@@ -90,7 +91,14 @@ public final class DashboardPage {
             String countsChart,
             String moneyChart,
             Optional<RtbDashboardOut> rtb,
+            Optional<RtbRange> rtbRange,
             String reportQuery) {}
+
+    /**
+     * The RTB figures of the chosen range; {@code clipped}: the range reaches back beyond what the RTB log keeps, so
+     * only its last {@link RtbLog#RETENTION} is counted.
+     */
+    public record RtbRange(RtbLog.RangeCounts counts, boolean clipped, long keptHours) {}
 
     private final Pages pages;
     private final ReportRepository reports;
@@ -113,24 +121,26 @@ public final class DashboardPage {
             ZoneId zone = zone(form.get("time_zone"));
             LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
             form.put("from", Http.query(req, "from").orElse(today.minusDays(6).toString()));
-            form.put("to", Http.query(req, "to").orElse(today.plusDays(1).toString()));
+            form.put("to", Http.query(req, "to").orElse(today.toString()));
             Optional<Figures> todayFigures = Optional.empty();
             Optional<Figures> rangeFigures = Optional.empty();
             List<Figures> days = List.of();
             List<Breakdown> breakdowns = List.of();
+            Optional<RtbRange> rtbRange = Optional.empty();
             try {
                 Report range = report(account, form, "day");
                 days = rows(range);
                 rangeFigures = Optional.of(Figures.of("", "Range", range.totals()));
                 Map<String, String> todayForm = new LinkedHashMap<>(form);
                 todayForm.put("from", today.toString());
-                todayForm.put("to", today.plusDays(1).toString());
+                todayForm.put("to", today.toString());
                 todayFigures = Optional.of(Figures.of(
                         "", "Today", report(account, todayForm, "day").totals()));
                 breakdowns = List.of(
                         breakdown("Per campaign", report(account, form, "campaign")),
                         breakdown("Per publisher", report(account, form, "publisher")),
                         breakdown("Per buyer", report(account, form, "buyer")));
+                rtbRange = Optional.of(rtbRange(account, form));
             } catch (ApiException.BadRequest e) {
                 errors.put(e.field().orElse("from"), e.getMessage());
             }
@@ -149,6 +159,7 @@ public final class DashboardPage {
                             countsChart(days),
                             moneyChart("line", days, Figures::key),
                             Optional.of(rtb.dashboard(account, clock.instant().minus(RTB_WINDOW))),
+                            rtbRange,
                             CallLogPage.query(form)));
         });
     }
@@ -157,6 +168,15 @@ public final class DashboardPage {
         Map<String, String> params = new LinkedHashMap<>(form);
         params.put("group_by", groupBy);
         return reports.report(account, ReportRequest.parse(name -> Optional.ofNullable(params.get(name))));
+    }
+
+    /** The RTB log's counts over the report's range (its days in its time zone), as far back as the log keeps. */
+    private RtbRange rtbRange(AccountId account, Map<String, String> form) {
+        ReportRequest range = ReportRequest.parse(name -> Optional.ofNullable(form.get(name)));
+        java.time.Instant kept = clock.instant().minus(RtbLog.RETENTION);
+        boolean clipped = range.from().isBefore(kept);
+        return new RtbRange(
+                rtb.counts(account, clipped ? kept : range.from(), range.to()), clipped, RtbLog.RETENTION.toHours());
     }
 
     private static Breakdown breakdown(String title, Report report) {

@@ -26,6 +26,14 @@ public final class Format {
         return (amount.scale() < 2 ? amount.setScale(2) : amount).toPlainString();
     }
 
+    /**
+     * The input type of a time filter holding {@code value}: a date picker while it is empty or a date, a text field
+     * once it holds an instant (a date picker would drop it).
+     */
+    public static String timeInputType(String value) {
+        return value.isEmpty() || org.switchboard.platform.http.Http.isDate(value) ? "date" : "text";
+    }
+
     static String duration(int seconds) {
         return seconds / 60 + ":" + String.format(java.util.Locale.ROOT, "%02d", seconds % 60);
     }

@@ -17,10 +17,10 @@ import org.switchboard.postback.PostbackLog;
 /**
  * The postback log, {@code /postback_logs}: every request that reached a keyed endpoint (postbacks, data writing and
  * reading, caller lists, call control) with its key's name, parameters as JSON, parsed tags, answer and call, newest
- * first, with the API's filters (key, endpoint, time).
+ * first, with the API's filters (key, type, outcome, endpoint, time: instants or dates).
  */
 public final class PostbackLogPage {
-    static final List<String> FILTERS = List.of("key_id", "endpoint", "from", "to");
+    static final List<String> FILTERS = List.of("key_id", "type", "outcome", "endpoint", "from", "to");
 
     public record Row(
             String at,
@@ -36,6 +36,8 @@ public final class PostbackLogPage {
             Frame frame,
             Map<String, String> filters,
             Map<String, String> fieldToError,
+            List<String> types,
+            List<String> outcomes,
             List<Row> rows,
             long total,
             int page,
@@ -66,12 +68,7 @@ public final class PostbackLogPage {
             PageRequest page = new PageRequest(1, PageRequest.DEFAULT_PER_PAGE);
             try {
                 page = PageRequest.of(req);
-                PostbackLog.Filter filter = new PostbackLog.Filter(
-                        Optional.ofNullable(filters.get("key_id")).map(raw -> Http.parseId("key_id", raw)),
-                        Optional.ofNullable(filters.get("endpoint")),
-                        Optional.ofNullable(filters.get("from")).map(raw -> Http.parseInstant("from", raw)),
-                        Optional.ofNullable(filters.get("to")).map(raw -> Http.parseInstant("to", raw)),
-                        Optional.empty());
+                PostbackLog.Filter filter = PostbackLog.Filter.parse(name -> Optional.ofNullable(filters.get(name)));
                 Page<PostbackLog.Entry> listed = log.list(who.account(), filter, page);
                 rows = listed.items().stream().map(PostbackLogPage::row).toList();
                 total = listed.total();
@@ -86,6 +83,8 @@ public final class PostbackLogPage {
                             pages.frame("Postback log", "postbacks", who),
                             filters,
                             errors,
+                            PostbackLog.Type.words(),
+                            PostbackLog.Outcome.words(),
                             rows,
                             total,
                             page.page(),
@@ -96,9 +95,10 @@ public final class PostbackLogPage {
 
     /** The postbacks received for one call, newest first (the call overview shows them). */
     List<Row> forCall(AccountId account, String callUuid) {
-        PostbackLog.Filter filter = new PostbackLog.Filter(
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(callUuid));
-        return log.list(account, filter, new PageRequest(1, PageRequest.MAX_PER_PAGE)).items().stream()
+        return log
+                .list(account, PostbackLog.Filter.call(callUuid), new PageRequest(1, PageRequest.MAX_PER_PAGE))
+                .items()
+                .stream()
                 .map(PostbackLogPage::row)
                 .toList();
     }

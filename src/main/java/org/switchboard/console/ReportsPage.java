@@ -16,8 +16,10 @@ import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 
 /**
- * Reports, {@code /reports}: the money report of {@code /api/v2/reports/calls} grouped by day, campaign, publisher or
- * buyer (optionally for one campaign, publisher or buyer) with its totals, a chart, and the API's CSV of the same rows.
+ * Reports, {@code /reports}: the money report of {@code /api/v2/reports/calls} grouped by day, campaign, publisher,
+ * buyer or a tag's value (optionally for one campaign, publisher or buyer) with its totals, a chart, and the API's CSV
+ * of the same rows. The form asks for a tag grouping as {@code group_by=tag} and {@code tag_key=ad}; the page turns it
+ * into the API's {@code group_by=tag:ad} (which it also takes, as links write it).
  */
 public final class ReportsPage {
     static final List<String> PARAMS =
@@ -30,6 +32,8 @@ public final class ReportsPage {
             Map<String, String> fieldToError,
             List<DashboardPage.Figures> rows,
             Optional<DashboardPage.Figures> totals,
+            String groupChoice,
+            String tagKey,
             String chart,
             String query) {}
 
@@ -53,18 +57,34 @@ public final class ReportsPage {
             }
             form.putIfAbsent("time_zone", "UTC");
             form.putIfAbsent("group_by", "day");
+            Map<String, String> errors = new LinkedHashMap<>();
+            String tagKey = Http.query(req, "tag_key").orElse("");
+            if (form.get("group_by").startsWith("tag:")) {
+                tagKey = form.get("group_by").substring("tag:".length());
+            } else if (form.get("group_by").equals("tag")) {
+                if (tagKey.isEmpty()) {
+                    errors.put("tag_key", "is required to group by a tag's value, such as ad");
+                } else {
+                    form.put("group_by", "tag:" + tagKey);
+                }
+            }
+            String groupChoice =
+                    form.get("group_by").equals("tag") || form.get("group_by").startsWith("tag:")
+                            ? "tag"
+                            : form.get("group_by");
             ZoneId zone = DashboardPage.zone(form.get("time_zone"));
             LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
             form.putIfAbsent("from", today.withDayOfMonth(1).toString());
-            form.putIfAbsent("to", today.plusDays(1).toString());
-            Map<String, String> errors = new LinkedHashMap<>();
+            form.putIfAbsent("to", today.toString());
             List<DashboardPage.Figures> rows = List.of();
             Optional<DashboardPage.Figures> totals = Optional.empty();
             try {
-                Report report =
-                        reports.report(who.account(), ReportRequest.parse(name -> Optional.ofNullable(form.get(name))));
-                rows = DashboardPage.rows(report);
-                totals = Optional.of(DashboardPage.Figures.of("", "Total", report.totals()));
+                if (errors.isEmpty()) {
+                    Report report = reports.report(
+                            who.account(), ReportRequest.parse(name -> Optional.ofNullable(form.get(name))));
+                    rows = DashboardPage.rows(report);
+                    totals = Optional.of(DashboardPage.Figures.of("", "Total", report.totals()));
+                }
             } catch (ApiException.BadRequest e) {
                 errors.put(e.field().orElse("from"), e.getMessage());
             }
@@ -79,6 +99,8 @@ public final class ReportsPage {
                             errors,
                             rows,
                             totals,
+                            groupChoice,
+                            tagKey,
                             DashboardPage.moneyChart("bar", rows, DashboardPage.Figures::name),
                             CallLogPage.query(form)));
         });

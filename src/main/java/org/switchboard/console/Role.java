@@ -23,7 +23,7 @@ public enum Role {
         return this != VIEWER;
     }
 
-    /** Whether the role manages the account's users (and, with the next console issue, its API keys). */
+    /** Whether the role manages the account's users and API keys. */
     public boolean managesUsers() {
         return this == ADMIN;
     }

@@ -28,7 +28,7 @@ import org.switchboard.rtb.RtbStatus;
  * JSON lookup: only a browser asking for HTML gets the page, every other client the JSON answer as before.
  */
 public final class RtbPage {
-    static final List<String> FILTERS = List.of("key_id", "publisher_id", "status", "from", "to");
+    static final List<String> FILTERS = List.of("key_id", "publisher_id", "status", "caller_number", "from", "to");
 
     public record Row(
             String uuid,
@@ -100,15 +100,7 @@ public final class RtbPage {
             PageRequest page = new PageRequest(1, PageRequest.DEFAULT_PER_PAGE);
             try {
                 page = PageRequest.of(req);
-                RtbLog.Filter filter = new RtbLog.Filter(
-                        Optional.ofNullable(filters.get("key_id")).map(raw -> Http.parseId("key_id", raw)),
-                        Optional.ofNullable(filters.get("publisher_id")).map(raw -> Http.parseId("publisher_id", raw)),
-                        Optional.ofNullable(filters.get("status"))
-                                .map(word -> RtbStatus.fromWord(word)
-                                        .orElseThrow(() ->
-                                                new ApiException.BadRequest("status", "is not an RTB status word"))),
-                        Optional.ofNullable(filters.get("from")).map(raw -> Http.parseInstant("from", raw)),
-                        Optional.ofNullable(filters.get("to")).map(raw -> Http.parseInstant("to", raw)));
+                RtbLog.Filter filter = RtbLog.Filter.parse(name -> Optional.ofNullable(filters.get(name)));
                 Page<RtbPingOut> listed = log.list(who.account(), filter, page);
                 rows = listed.items().stream().map(p -> row(p, known)).toList();
                 total = listed.total();

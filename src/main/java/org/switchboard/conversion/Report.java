@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.switchboard.tag.TagSet;
 
 /**
- * A money report: one row per campaign, publisher, buyer or day that has calls in the range, sorted by key (calls
- * without a publisher or without an answering buyer last, under a null key), and the totals of all rows.
+ * A money report: one row per campaign, publisher, buyer, day or tag value that has calls in the range, sorted by key
+ * (calls without a publisher, an answering buyer or the tag last, under a null key), and the totals of all rows.
  *
- * @param rows {@code key} is a {@link LocalDate} when grouping by day, otherwise the entity's id or null
+ * @param rows {@code key} is a {@link LocalDate} when grouping by day, the tag's values when grouping by a tag,
+ *     otherwise the entity's id or null
  */
 public record Report(ReportRequest request, List<Row> rows, ReportCounters totals) {
 
@@ -36,6 +38,28 @@ public record Report(ReportRequest request, List<Row> rows, ReportCounters total
                     .sorted(Comparator.comparing(Group::key, Comparator.nullsLast(Comparator.naturalOrder())))
                     .forEach(group -> rows.add(new Row(group.key(), group.name(), group.counters())));
         }
+        ReportCounters totals = rows.stream().map(Row::counters).reduce(ReportCounters.ZERO, ReportCounters::plus);
+        return new Report(request, List.copyOf(rows), totals);
+    }
+
+    /** What the SQL aggregation answers when grouping by a tag: the calls with one stored tag set, summed. */
+    record TagGroup(String storedTags, ReportCounters counters) {}
+
+    /**
+     * Assembles a report grouped by the tag {@code request.tagKey()} from sums per stored tag set: each set is counted
+     * once, under its values of the tag joined with {@code ", "} (a call with two values is one row's, not two, so the
+     * totals stay those of the ungrouped report), or under a null key when it lacks the tag.
+     */
+    static Report ofTagValues(ReportRequest request, List<TagGroup> groups) {
+        String key = request.tagKey().orElseThrow();
+        Map<String, ReportCounters> valueToCounters = new TreeMap<>(Comparator.nullsLast(Comparator.naturalOrder()));
+        for (TagGroup group : groups) {
+            var values = TagSet.fromStored(group.storedTags()).values(key);
+            valueToCounters.merge(
+                    values.isEmpty() ? null : String.join(", ", values), group.counters(), ReportCounters::plus);
+        }
+        List<Row> rows = new ArrayList<>();
+        valueToCounters.forEach((value, counters) -> rows.add(new Row(value, Optional.ofNullable(value), counters)));
         ReportCounters totals = rows.stream().map(Row::counters).reduce(ReportCounters.ZERO, ReportCounters::plus);
         return new Report(request, List.copyOf(rows), totals);
     }

@@ -14,6 +14,10 @@ import org.switchboard.platform.id.AccountId;
  * The money report's aggregation: calls joined with their conversion decisions, summed per group in one SQL statement
  * on either engine, so the database returns one row per campaign, publisher, buyer or day bucket however many calls
  * there are. Amounts are summed as {@code BIGINT} micro-dollars.
+ *
+ * <p>Grouped by a tag's value, SQL sums per stored tag set (the {@code tags} JSON text, portable to both engines, where
+ * reading a key out of the JSON is not) and {@link Report#ofTagValues} folds those sums by the tag's value in Java: one
+ * row comes back per distinct tag set among the range's calls, at worst one per call, each parsed once.
  */
 public final class ReportRepository {
     private final Jdbi jdbi;
@@ -28,11 +32,37 @@ public final class ReportRepository {
     /** The account's calls in the request's range and filters, summed per group. */
     public Report report(AccountId account, ReportRequest request) {
         ReportDays days = ReportDays.of(request.from(), request.to(), request.timeZone());
-        return Report.of(request, days, groups(account, request, days));
+        if (request.groupBy() == ReportRequest.GroupBy.TAG) {
+            return Report.ofTagValues(
+                    request,
+                    aggregate(
+                            account,
+                            request,
+                            days,
+                            (rs, counters) -> new Report.TagGroup(rs.getString("grp"), counters)));
+        }
+        return Report.of(
+                request,
+                days,
+                aggregate(
+                        account,
+                        request,
+                        days,
+                        (rs, counters) -> new Report.Group(
+                                nullableLong(rs, "grp"), Optional.ofNullable(rs.getString("name")), counters)));
     }
 
-    /** The SQL groups: entity ids (null for calls without one) with names, or bucket numbers of {@code days}. */
-    List<Report.Group> groups(AccountId account, ReportRequest request, ReportDays days) {
+    /** Reads one SQL group: its key column {@code grp}, its {@code name} and its counters. */
+    @FunctionalInterface
+    private interface GroupReader<T> {
+        T read(ResultSet rs, ReportCounters counters) throws SQLException;
+    }
+
+    /**
+     * The SQL groups: entity ids (null for calls without one) with names, bucket numbers of {@code days}, or stored tag
+     * sets.
+     */
+    private <T> List<T> aggregate(AccountId account, ReportRequest request, ReportDays days, GroupReader<T> reader) {
         Map<String, Object> binds = new LinkedHashMap<>();
         binds.put("account", account.value());
         binds.put("from", request.from().toEpochMilli());
@@ -58,6 +88,7 @@ public final class ReportRepository {
             case PUBLISHER -> new Grouping("c.publisher_id", Optional.of("publishers"));
             case BUYER -> new Grouping("c.buyer_id", Optional.of("buyers"));
             case DAY -> new Grouping("(c.started_at - :origin) / :bucket", Optional.empty());
+            case TAG -> new Grouping("c.tags", Optional.empty());
         };
         if (request.groupBy() == ReportRequest.GroupBy.DAY) {
             binds.put("origin", days.originMillis());
@@ -86,9 +117,8 @@ public final class ReportRepository {
                                 .orElse(""));
         return jdbi.withHandle(handle -> handle.createQuery(sql)
                 .bindMap(binds)
-                .map((rs, ctx) -> new Report.Group(
-                        nullableLong(rs, "grp"),
-                        Optional.ofNullable(rs.getString("name")),
+                .map((rs, ctx) -> reader.read(
+                        rs,
                         new ReportCounters(
                                 rs.getLong("calls"),
                                 rs.getLong("connected"),

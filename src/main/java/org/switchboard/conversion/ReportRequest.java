@@ -1,23 +1,21 @@
 package org.switchboard.conversion;
 
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.time.Zones;
+import org.switchboard.tag.TagSet;
 
 /**
  * What a money report asks for, checked: calls that started in {@code [from, to)} (at most {@link #MAX_RANGE}), grouped
- * by {@code groupBy}, days counted in {@code timeZone}, optionally only one campaign's, publisher's or answering
- * buyer's calls.
+ * by {@code groupBy} (for {@link GroupBy#TAG} the values of the tag {@code tagKey}: {@code group_by=tag:ad}), days
+ * counted in {@code timeZone}, optionally only one campaign's, publisher's or answering buyer's calls.
  *
  * <p>The query names its end as people write date ranges: a date given as {@code to} is the last day asked for, whole
  * ({@code from=2026-12-01&to=2026-12-01} is that one day), while a date-time given as {@code to} is the exclusive
@@ -30,13 +28,13 @@ public record ReportRequest(
         ZoneId timeZone,
         Optional<Long> campaignId,
         Optional<Long> publisherId,
-        Optional<Long> buyerId) {
+        Optional<Long> buyerId,
+        Optional<String> tagKey) {
 
     /** Longer ranges are refused: a year of days is what a report page can show, and it bounds the query. */
     public static final Duration MAX_RANGE = Duration.ofDays(366);
 
     private static final ZoneId UTC = ZoneId.of("UTC");
-    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final String WHEN =
             "an ISO-8601 instant such as 2026-12-01T05:00:00Z (an offset such as -05:00 may replace the Z) or a date"
                     + " such as 2026-12-01 (that whole day in time_zone: from its start, or as to up to its end)";
@@ -46,7 +44,9 @@ public record ReportRequest(
         CAMPAIGN,
         PUBLISHER,
         BUYER,
-        DAY;
+        DAY,
+        /** by the value of one tag, {@code tag:<key>} */
+        TAG;
 
         public String word() {
             return name().toLowerCase(Locale.ROOT);
@@ -71,7 +71,7 @@ public record ReportRequest(
         if (!to.isAfter(from)) {
             throw new ApiException.BadRequest(
                     "to",
-                    to.equals(from) && !query.apply("to").orElse("").matches(DATE.pattern())
+                    to.equals(from) && !Http.isDate(query.apply("to").orElse(""))
                             ? "must be after from: a date-time is the exclusive end of the range (for one whole day"
                                     + " give dates: from=2026-12-01&to=2026-12-01)"
                             : "must not be before from");
@@ -79,27 +79,42 @@ public record ReportRequest(
         if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
             throw new ApiException.BadRequest("to", "must be at most 366 days after from");
         }
-        GroupBy groupBy = query.apply("group_by")
-                .map(word -> GroupBy.fromWord(word)
-                        .orElseThrow(() ->
-                                new ApiException.BadRequest("group_by", "must be campaign, publisher, buyer or day")))
-                .orElse(GroupBy.DAY);
+        String groupWord = query.apply("group_by").orElse(GroupBy.DAY.word());
+        Optional<String> tagKey = Optional.empty();
+        if (groupWord.startsWith("tag:")) {
+            String key = TagSet.normalizeKey(groupWord.substring("tag:".length()));
+            if (!TagSet.isValidKey(key)) {
+                throw new ApiException.BadRequest(
+                        "group_by", "tag: must name a tag key, such as tag:ad (letters, digits, _ and -)");
+            }
+            tagKey = Optional.of(key);
+        }
+        GroupBy groupBy = tagKey.isPresent()
+                ? GroupBy.TAG
+                : GroupBy.fromWord(groupWord)
+                        .filter(g -> g != GroupBy.TAG)
+                        .orElseThrow(() -> new ApiException.BadRequest(
+                                "group_by", "must be campaign, publisher, buyer, day or tag:<key> (such as tag:ad)"));
         return new ReportRequest(
-                from, to, groupBy, zone, id(query, "campaign_id"), id(query, "publisher_id"), id(query, "buyer_id"));
+                from,
+                to,
+                groupBy,
+                zone,
+                id(query, "campaign_id"),
+                id(query, "publisher_id"),
+                id(query, "buyer_id"),
+                tagKey);
+    }
+
+    /** The grouping as the query writes it: {@code day}, {@code campaign}, ... or {@code tag:<key>}. */
+    public String groupByWord() {
+        return tagKey.map(key -> "tag:" + key).orElse(groupBy.word());
     }
 
     /** A date is the start of that day in {@code zone}, or of the next day when it ends the range (inclusive). */
     private static Instant instant(Function<String, Optional<String>> query, String name, ZoneId zone, boolean end) {
         String raw = query.apply(name).orElseThrow(() -> new ApiException.BadRequest(name, "is required: " + WHEN));
-        try {
-            if (DATE.matcher(raw).matches()) {
-                LocalDate day = LocalDate.parse(raw);
-                return (end ? day.plusDays(1) : day).atStartOfDay(zone).toInstant();
-            }
-            return Instant.parse(raw);
-        } catch (DateTimeException e) {
-            throw new ApiException.BadRequest(name, "must be " + WHEN);
-        }
+        return Http.parseBound(name, raw, zone, end, WHEN);
     }
 
     private static Optional<Long> id(Function<String, Optional<String>> query, String name) {

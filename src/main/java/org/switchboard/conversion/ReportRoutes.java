@@ -16,7 +16,8 @@ import org.switchboard.platform.id.AccountId;
 
 /**
  * The money report, {@code GET /api/v2/reports/calls}: the account's calls that started in {@code [from, to)}
- * counted and their money summed per campaign, publisher, answering buyer or calendar day in {@code time_zone}
+ * counted and their money summed per campaign, publisher, answering buyer, calendar day in {@code time_zone} or value
+ * of a tag ({@code group_by=tag:ad})
  * (see {@link ReportRequest} for the parameters and their errors, {@link ReportDays} for how days are cut);
  * {@code /api/v2/reports/calls.csv} gives the same rows and a total line as CSV.
  */
@@ -35,14 +36,17 @@ public final class ReportRoutes {
             return new ReportOut(
                     request.from().toString(),
                     request.to().toString(),
-                    request.groupBy().word(),
+                    request.groupByWord(),
                     request.timeZone().getId(),
                     report.rows().stream().map(RowOut::of).toList(),
                     TotalsOut.of(report.totals()));
         }
     }
 
-    /** {@code key}: the day ({@code 2026-12-01}) or the entity's id, null for calls without one; then its counters. */
+    /**
+     * {@code key}: the day ({@code 2026-12-01}), the entity's id or the tag's value, null for calls without one; then
+     * its counters.
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record RowOut(Object key, String name, @JsonUnwrapped TotalsOut counters) {
         static RowOut of(Report.Row row) {

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.switchboard.platform.db.GroupCommit;
+import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
@@ -24,7 +25,8 @@ import org.switchboard.tag.TagSet;
 /**
  * The postback log: every request that reached a keyed endpoint with a valid key, with the key's name (never the
  * key), the endpoint, its parameters, the tags parsed from them, and the result. {@code GET /api/v2/postback_logs}
- * lists it, newest first, filtered by {@code key_id}, {@code endpoint}, {@code from} and {@code to}.
+ * lists it, newest first, filtered by {@code key_id}, {@code endpoint}, {@code type}, {@code outcome}, {@code from}
+ * and {@code to}.
  */
 public final class PostbackLog {
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {};
@@ -112,20 +114,106 @@ public final class PostbackLog {
     public record Filter(
             Optional<Long> keyId,
             Optional<String> endpoint,
+            Optional<Type> type,
+            Optional<Outcome> outcome,
             Optional<Instant> from,
             Optional<Instant> to,
-            Optional<String> callUuid) {}
+            Optional<String> callUuid) {
+        /** The postbacks of one call. */
+        public static Filter call(String callUuid) {
+            return new Filter(
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(callUuid));
+        }
+
+        /**
+         * The filters from request parameters ({@code query} answers a parameter's stripped, non-blank value), shared
+         * by the API and the console's page; a bad value is a 400 naming its parameter. {@code from} and {@code to}
+         * take an instant or a date ({@link Http#parseFrom}, {@link Http#parseTo}).
+         */
+        public static Filter parse(Function<String, Optional<String>> query) {
+            return new Filter(
+                    query.apply("key_id").map(raw -> Http.parseId("key_id", raw)),
+                    query.apply("endpoint"),
+                    query.apply("type")
+                            .map(word -> Type.fromWord(word)
+                                    .orElseThrow(() -> new ApiException.BadRequest(
+                                            "type", "must be one of " + String.join(", ", Type.words())))),
+                    query.apply("outcome")
+                            .map(word -> Outcome.fromWord(word)
+                                    .orElseThrow(
+                                            () -> new ApiException.BadRequest("outcome", "must be success or error"))),
+                    query.apply("from").map(raw -> Http.parseFrom("from", raw)),
+                    query.apply("to").map(raw -> Http.parseTo("to", raw)),
+                    Optional.empty());
+        }
+    }
+
+    /** What kind of keyed request an entry is: the endpoints of one key type. */
+    public enum Type {
+        CONVERSION(List.of("conversion")),
+        DATA_WRITING(List.of("data_writing")),
+        DATA_READING(List.of("data_reading")),
+        CALLER_LISTS(List.of("caller_lists")),
+        CALL_CONTROL(List.of("call_rejection", "call_transfer"));
+
+        private final List<String> endpoints;
+
+        Type(List<String> endpoints) {
+            this.endpoints = endpoints;
+        }
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static List<String> words() {
+            return java.util.Arrays.stream(values()).map(Type::word).toList();
+        }
+
+        static Optional<Type> fromWord(String word) {
+            return java.util.Arrays.stream(values())
+                    .filter(t -> t.word().equals(word))
+                    .findFirst();
+        }
+    }
+
+    /**
+     * What became of a request: an {@code error} was answered with a 4xx or 5xx (its logged result starts with that
+     * status, as every refused or failed request's does), a {@code success} with what it did.
+     */
+    public enum Outcome {
+        SUCCESS,
+        ERROR;
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static List<String> words() {
+            return java.util.Arrays.stream(values()).map(Outcome::word).toList();
+        }
+
+        static Optional<Outcome> fromWord(String word) {
+            return java.util.Arrays.stream(values())
+                    .filter(o -> o.word().equals(word))
+                    .findFirst();
+        }
+    }
+
+    /** A result logged for a request answered with a 4xx or 5xx: its status, a space, the message. */
+    private static final String ERROR_RESULT = "(result LIKE '4__ %' OR result LIKE '5__ %')";
 
     public void register(HttpRules rules, Function<ServerRequest, AccountId> auth) {
         rules.get("/api/v2/postback_logs", (req, res) -> {
             AccountId account = auth.apply(req);
             PageRequest page = PageRequest.of(req);
-            Filter filter = new Filter(
-                    Http.idQuery(req, "key_id"),
-                    Http.query(req, "endpoint"),
-                    Http.instantQuery(req, "from"),
-                    Http.instantQuery(req, "to"),
-                    Optional.empty());
+            Filter filter = Filter.parse(name -> Http.query(req, name));
             Http.page(req, res, page, list(account, filter, page));
         });
     }
@@ -143,6 +231,16 @@ public final class PostbackLog {
             conditions.add("endpoint = :endpoint");
             binds.put("endpoint", endpoint);
         });
+        filter.type().ifPresent(type -> {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < type.endpoints.size(); i++) {
+                names.add(":type" + i);
+                binds.put("type" + i, type.endpoints.get(i));
+            }
+            conditions.add("endpoint IN (" + String.join(", ", names) + ")");
+        });
+        filter.outcome()
+                .ifPresent(outcome -> conditions.add(outcome == Outcome.ERROR ? ERROR_RESULT : "NOT " + ERROR_RESULT));
         filter.from().ifPresent(from -> {
             conditions.add("created_at >= :from");
             binds.put("from", from.toEpochMilli());

@@ -24,15 +24,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.time.IsoMillis;
 import org.switchboard.tag.TagSet;
 
@@ -535,15 +539,42 @@ public final class RtbLog implements AutoCloseable {
 
     // --- reading ---------------------------------------------------------------------------------------------------
 
-    /** Which pings a list shows; empty parts do not filter. {@code status} matches the answer or the final status. */
+    /**
+     * Which pings a list shows; empty parts do not filter. {@code status} matches the answer or the final status,
+     * {@code callerNumber} is E.164.
+     */
     public record Filter(
             Optional<Long> keyId,
             Optional<Long> publisherId,
             Optional<RtbStatus> status,
+            Optional<String> callerNumber,
             Optional<Instant> from,
             Optional<Instant> to) {
-        public static final Filter NONE =
-                new Filter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        public static final Filter NONE = new Filter(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+
+        /**
+         * The filters from request parameters ({@code query} answers a parameter's stripped, non-blank value), shared
+         * by the API and the console's RTB log; a bad value is a 400 naming its parameter. {@code from} and {@code to}
+         * take an instant or a date ({@link Http#parseFrom}, {@link Http#parseTo}).
+         */
+        public static Filter parse(Function<String, Optional<String>> query) {
+            return new Filter(
+                    query.apply("key_id").map(raw -> Http.parseId("key_id", raw)),
+                    query.apply("publisher_id").map(raw -> Http.parseId("publisher_id", raw)),
+                    query.apply("status")
+                            .map(word -> RtbStatus.fromWord(word)
+                                    .orElseThrow(
+                                            () -> new ApiException.BadRequest("status", "is not an RTB status word"))),
+                    query.apply("caller_number").map(raw -> PhoneNumbers.requireE164("caller_number", raw)),
+                    query.apply("from").map(raw -> Http.parseFrom("from", raw)),
+                    query.apply("to").map(raw -> Http.parseTo("to", raw)));
+        }
     }
 
     /** The account's ping with this UUID. */
@@ -582,6 +613,10 @@ public final class RtbLog implements AutoCloseable {
             conditions.add("(status = :status OR final_status = :status)");
             binds.put("status", status.word());
         });
+        filter.callerNumber().ifPresent(caller -> {
+            conditions.add("caller_number = :caller");
+            binds.put("caller", caller);
+        });
         filter.from().ifPresent(from -> {
             conditions.add("created_at >= :from");
             binds.put("from", from.toEpochMilli());
@@ -603,6 +638,33 @@ public final class RtbLog implements AutoCloseable {
                         .bindMap(binds)
                         .mapTo(Long.class)
                         .one()));
+    }
+
+    /** The pings of a range: how many, how many were answered reserved, and how many of those were claimed or expired. */
+    public record RangeCounts(long pings, long reserved, long claimed, long expired) {}
+
+    /**
+     * The account's pings in {@code [from, to)} counted for the dashboard; the log keeps {@link #RETENTION}, so older
+     * pings are no longer counted.
+     */
+    public RangeCounts counts(AccountId account, Instant from, Instant to) {
+        if (!unwritten.isEmpty()) {
+            flush(); // every ping answered so far is counted
+        }
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT COUNT(*),
+                            COALESCE(SUM(CASE WHEN status = :reserved THEN 1 ELSE 0 END), 0),
+                            COALESCE(SUM(CASE WHEN final_status = :claimed THEN 1 ELSE 0 END), 0),
+                            COALESCE(SUM(CASE WHEN final_status = :expired THEN 1 ELSE 0 END), 0)
+                        FROM rtb_pings WHERE account_id = :account AND created_at >= :from AND created_at < :to""")
+                .bind("account", account.value())
+                .bind("from", from.toEpochMilli())
+                .bind("to", to.toEpochMilli())
+                .bind("reserved", RtbStatus.RESERVED.word())
+                .bind("claimed", RtbStatus.CLAIMED.word())
+                .bind("expired", RtbStatus.EXPIRED.word())
+                .map((rs, ctx) -> new RangeCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)))
+                .one());
     }
 
     /**

@@ -16,7 +16,8 @@ import org.switchboard.platform.id.AccountId;
  * account's API key:
  * <ul>
  *   <li>{@code GET /api/v2/rtb_pings}: pings newest first, filtered by {@code key_id}, {@code publisher_id},
- *       {@code status} (the answer or the final status), {@code from}, {@code to}; paged like every list;
+ *       {@code status} (the answer or the final status), {@code caller_number}, {@code from}, {@code to} (instants
+ *       or dates); paged like every list;
  *   <li>{@code GET /api/v2/rtb_pings/{uuid}} and {@code GET /call_reservations/{uuid}} (the reference's page for a
  *       ping's UUID): one ping; another account's UUID is a 404 like an unknown one;
  *   <li>{@code GET /api/v2/rtb_dashboard?minutes=15}: counts by status per key and per publisher (1 to 1440 minutes).
@@ -44,15 +45,7 @@ public final class RtbLogRoutes {
         rules.get("/api/v2/rtb_pings", (req, res) -> {
             AccountId account = auth.apply(req);
             PageRequest page = PageRequest.of(req);
-            RtbLog.Filter filter = new RtbLog.Filter(
-                    Http.idQuery(req, "key_id"),
-                    Http.idQuery(req, "publisher_id"),
-                    Http.query(req, "status")
-                            .map(word -> RtbStatus.fromWord(word)
-                                    .orElseThrow(
-                                            () -> new ApiException.BadRequest("status", "is not an RTB status word"))),
-                    Http.instantQuery(req, "from"),
-                    Http.instantQuery(req, "to"));
+            RtbLog.Filter filter = RtbLog.Filter.parse(name -> Http.query(req, name));
             Http.page(req, res, page, log.list(account, filter, page));
         });
         rules.get("/api/v2/rtb_pings/{uuid}", this::one);

@@ -96,8 +96,8 @@ public final class FiredPixelRoutes {
             var filter = new FiredPixelRepository.Filter(
                     Http.idQuery(req, "webhook_id"),
                     status,
-                    Http.instantQuery(req, "from"),
-                    Http.instantQuery(req, "to"));
+                    Http.query(req, "from").map(raw -> Http.parseFrom("from", raw)),
+                    Http.query(req, "to").map(raw -> Http.parseTo("to", raw)));
             Http.page(req, res, page, pixels.list(account, filter, page).map(PixelOut::of));
         });
         rules.get("/api/v2/fired_pixels/{id}", (req, res) -> {

@@ -144,6 +144,17 @@ class ConsoleBrowserIT extends ServerIT {
         assertThat(page.locator("main").textContent()).contains(owner.email());
         screenshot("users");
 
+        page.navigate("/api_keys");
+        page.locator("#key-name").fill("Reporting");
+        page.getByRole(
+                        com.microsoft.playwright.options.AriaRole.BUTTON,
+                        new Page.GetByRoleOptions().setName("Create key"))
+                .click();
+        page.locator("#new-api-key").waitFor();
+        assertThat(page.locator("#new-api-key").textContent()).startsWith("sb_");
+        assertThat(page.locator("#api-keys tbody tr").count()).isEqualTo(2);
+        screenshot("api-keys");
+
         JsonNode har = downloadHar(uuid);
         assertThat(har.path("log").path("entries")).hasSize(1);
         assertThat(har.path("log")

@@ -45,7 +45,15 @@ class ConsoleSecurityIT extends ServerIT {
         ConsoleClient anonymous = browser();
         // when / then
         for (String path : List.of(
-                "/dashboard", "/calls", "/calls/" + uuid, "/calls/rows", "/postback_logs", "/rtb_pings", "/users")) {
+                "/dashboard",
+                "/calls",
+                "/calls/" + uuid,
+                "/calls/rows",
+                "/postback_logs",
+                "/rtb_pings",
+                "/reports",
+                "/users",
+                "/api_keys")) {
             ConsoleClient.Page page = anonymous.get(path);
             assertThat(page.status()).as(path).isEqualTo(303);
             assertThat(page.location()).as(path).startsWith("/sign_in?next=");
@@ -54,6 +62,9 @@ class ConsoleSecurityIT extends ServerIT {
                 anonymous.post("/users", Map.of("email", "x@console.test", "display_name", "X", "role", "admin"));
         assertThat(post.status()).isEqualTo(303);
         assertThat(post.location()).startsWith("/sign_in");
+        ConsoleClient.Page keyPost = anonymous.post("/api_keys", Map.of("name", "anonymous"));
+        assertThat(keyPost.status()).isEqualTo(303);
+        assertThat(s.api().get("/api/v2/api_keys").json()).hasSize(1);
     }
 
     @Test

@@ -38,6 +38,17 @@ class ReportRequestTest {
     }
 
     @Test
+    void parseShouldReadATagGroupingWithItsKeyNormalised() {
+        // when
+        ReportRequest request = parse("from", "2026-12-01", "to", "2026-12-01", "group_by", "tag: AD");
+
+        // then
+        assertThat(request.groupBy()).isEqualTo(ReportRequest.GroupBy.TAG);
+        assertThat(request.tagKey()).contains("ad");
+        assertThat(request.groupByWord()).isEqualTo("tag:ad");
+    }
+
+    @Test
     void parseShouldReadEveryParameter() {
         // when
         ReportRequest request = parse(
@@ -94,8 +105,11 @@ class ReportRequestTest {
             from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z           | to          | must not be before from
             from=2026-12-02&to=2026-12-01                               | to          | must not be before from
             from=2026-01-01T00:00:00Z&to=2027-01-02T00:00:00.001Z       | to          | must be at most 366 days after from
-            from=2026-12-01&to=2026-12-02&group_by=week                 | group_by    | must be campaign, publisher, buyer or day
-            from=2026-12-01&to=2026-12-02&group_by=Campaign             | group_by    | must be campaign, publisher, buyer or day
+            from=2026-12-01&to=2026-12-02&group_by=week                 | group_by    | must be campaign, publisher, buyer, day or tag:<key>
+            from=2026-12-01&to=2026-12-02&group_by=Campaign             | group_by    | must be campaign, publisher, buyer, day or tag:<key>
+            from=2026-12-01&to=2026-12-02&group_by=tag                  | group_by    | must be campaign, publisher, buyer, day or tag:<key>
+            from=2026-12-01&to=2026-12-02&group_by=tag:                 | group_by    | tag: must name a tag key
+            from=2026-12-01&to=2026-12-02&group_by=tag:a b              | group_by    | tag: must name a tag key
             from=2026-12-01&to=2026-12-02&time_zone=GMT+5               | time_zone   | is not an IANA time zone name
             from=2026-12-01&to=2026-12-02&time_zone=-05:00              | time_zone   | is not an IANA time zone name
             from=2026-12-01&to=2026-12-02&time_zone=Mars/Olympus        | time_zone   | is not an IANA time zone name

@@ -17,7 +17,8 @@ class ReportTest {
     private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
 
     private static ReportRequest request(ReportRequest.GroupBy groupBy, Instant from, Instant to) {
-        return new ReportRequest(from, to, groupBy, NEW_YORK, Optional.empty(), Optional.empty(), Optional.empty());
+        return new ReportRequest(
+                from, to, groupBy, NEW_YORK, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static ReportCounters counters(long calls, long revenueMicros, long payoutMicros) {
@@ -49,6 +50,41 @@ class ReportTest {
                 .containsExactly(LocalDate.parse("2026-10-31"), LocalDate.parse("2026-11-01"));
         assertThat(report.rows().get(1).counters()).isEqualTo(new ReportCounters(4, 4, 4, 2_173_000, 0, 0));
         assertThat(report.totals()).isEqualTo(new ReportCounters(6, 6, 6, 7_173_000, 1_000_000, 0));
+    }
+
+    @Test
+    void tagSetsShouldFoldByTheTagsValuesCountingEachCallOnce() {
+        // given: sums per stored tag set; two sets share ad:google, one has two values, one lacks the tag
+        Instant from = Instant.parse("2026-12-01T05:00:00Z");
+        ReportRequest request = new ReportRequest(
+                from,
+                from.plusSeconds(86_400),
+                ReportRequest.GroupBy.TAG,
+                NEW_YORK,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of("ad"));
+        List<Report.TagGroup> groups = List.of(
+                new Report.TagGroup(
+                        org.switchboard.tag.TagSet.of("ad", "google", "state", "IL")
+                                .toStored(),
+                        counters(1, 10, 0)),
+                new Report.TagGroup(
+                        org.switchboard.tag.TagSet.of("ad", "google").toStored(), counters(2, 20, 0)),
+                new Report.TagGroup(
+                        org.switchboard.tag.TagSet.of("ad", "bing", "ad", "yahoo")
+                                .toStored(),
+                        counters(4, 40, 0)),
+                new Report.TagGroup(org.switchboard.tag.TagSet.of("state", "IL").toStored(), counters(8, 80, 0)));
+
+        // when
+        Report report = Report.ofTagValues(request, groups);
+
+        // then: sorted by value, the call without the tag last under null; totals as if ungrouped
+        assertThat(report.rows()).extracting(Report.Row::key).containsExactly("bing, yahoo", "google", null);
+        assertThat(report.rows().get(1).counters().calls()).isEqualTo(3);
+        assertThat(report.totals()).isEqualTo(counters(15, 150, 0));
     }
 
     @Test

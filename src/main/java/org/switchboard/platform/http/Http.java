@@ -45,17 +45,42 @@ public final class Http {
         }
     }
 
-    /** An ISO-8601 instant query parameter, or a 400 naming it. */
-    public static Optional<java.time.Instant> instantQuery(ServerRequest request, String name) {
-        return query(request, name).map(raw -> parseInstant(name, raw));
+    private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final String INSTANT_OR_DATE =
+            "an ISO-8601 instant such as 2026-11-22T00:00:00Z or a date such as 2026-11-22 (that whole day in UTC)";
+
+    /** Whether {@code raw} is a plain date, {@code YYYY-MM-DD}. */
+    public static boolean isDate(String raw) {
+        return DATE.matcher(raw).matches();
     }
 
-    /** {@code raw} as an ISO-8601 instant, or a 400 naming the parameter {@code name}. */
-    public static java.time.Instant parseInstant(String name, String raw) {
+    /** The start of a range: an ISO-8601 instant, or a date as the start of that day in UTC; else a 400. */
+    public static java.time.Instant parseFrom(String name, String raw) {
+        return parseBound(name, raw, java.time.ZoneOffset.UTC, false, INSTANT_OR_DATE);
+    }
+
+    /**
+     * The exclusive end of a range: an ISO-8601 instant, or a date as the last day of the range, whole (the start of
+     * the next day in UTC), as people write date ranges; else a 400.
+     */
+    public static java.time.Instant parseTo(String name, String raw) {
+        return parseBound(name, raw, java.time.ZoneOffset.UTC, true, INSTANT_OR_DATE);
+    }
+
+    /**
+     * An instant, or a date: the start of that day in {@code zone}, or when it ends a range ({@code end}) the start
+     * of the next day; else a 400 naming {@code name} saying it must be {@code what}.
+     */
+    public static java.time.Instant parseBound(
+            String name, String raw, java.time.ZoneId zone, boolean end, String what) {
         try {
+            if (isDate(raw)) {
+                java.time.LocalDate day = java.time.LocalDate.parse(raw);
+                return (end ? day.plusDays(1) : day).atStartOfDay(zone).toInstant();
+            }
             return java.time.Instant.parse(raw);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new ApiException.BadRequest(name, "must be an ISO-8601 instant such as 2026-11-22T00:00:00Z");
+        } catch (java.time.DateTimeException e) {
+            throw new ApiException.BadRequest(name, "must be " + what);
         }
     }
 
