@@ -130,7 +130,9 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             return ping(uuid, key, in, now);
         } catch (LiveStateUnavailable e) {
             // Redis is slow or down: a clear refusal now beats a ping that hangs past the publisher's own timeout
-            LOG.warning(() -> "RTB ping " + uuid + " refused: " + e.getMessage());
+            LiveStateUnavailable.warnNow()
+                    .ifPresent(since -> LOG.warning("RTB ping " + uuid + " refused: " + e.getMessage() + " (" + since
+                            + " more refused since the last such line)"));
             return new Answer(
                     503,
                     RtbOut.status(

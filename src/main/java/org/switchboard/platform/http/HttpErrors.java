@@ -42,13 +42,15 @@ public final class HttpErrors {
     private static void liveStateUnavailable(
             ServerRequest request, ServerResponse response, LiveStateUnavailable error) {
         AccessLog.RequestId id = AccessLog.requestId(request);
-        log(
-                Level.WARNING,
-                "live state unavailable for request " + id.value() + " "
-                        + request.prologue().method() + " "
-                        + redactPathKeys(request.path().path()) + ": " + error.getMessage(),
-                id,
-                null);
+        LiveStateUnavailable.warnNow()
+                .ifPresent(since -> log(
+                        Level.WARNING,
+                        "live state unavailable for request " + id.value() + " "
+                                + request.prologue().method() + " "
+                                + redactPathKeys(request.path().path()) + ": " + error.getMessage() + " (" + since
+                                + " more refused since the last such line)",
+                        id,
+                        null));
         response.header(io.helidon.http.HeaderNames.RETRY_AFTER, "1");
         Http.send(
                 response,
