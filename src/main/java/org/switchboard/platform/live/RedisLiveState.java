@@ -168,6 +168,7 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
                 redis.ping();
                 return;
             } catch (RedisException e) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
                 if (System.nanoTime() > until) {
                     close();
                     throw new LiveStateUnavailable(
