@@ -76,9 +76,7 @@ public final class InMemoryLiveState implements LiveState {
 
     @Override
     public OptionalInt tryAcquire(List<Counter> counters, Lease lease) {
-        Map<String, Long> seeds = seedsOfAbsent(counters);
-        lock.lock();
-        try {
+        return underLock(counters, seeds -> {
             Instant now = sweep();
             for (int i = 0; i < counters.size(); i++) {
                 Counter counter = counters.get(i);
@@ -100,9 +98,7 @@ public final class InMemoryLiveState implements LiveState {
                 }
             }
             return OptionalInt.empty();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Gives a unit back to each counter that exists; an absent (or ended) counter is not created by a release. */
@@ -156,13 +152,7 @@ public final class InMemoryLiveState implements LiveState {
                 lock.unlock();
             }
         }
-        Map<String, Long> seeds = seedsOfAbsent(List.of(counter));
-        lock.lock();
-        try {
-            return entry(counter, sweep(), seeds).value;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(List.of(counter), seeds -> entry(counter, sweep(), seeds).value);
     }
 
     /** The holders of a leased counter whose leases have not ended at {@code now} (ended ones are dropped). */
@@ -176,10 +166,11 @@ public final class InMemoryLiveState implements LiveState {
     }
 
     /**
-     * The starting values of the counters not held yet, read from their source (SQL) without the lock, so a slow
-     * read never holds up pings on other counters; when two threads seed one counter, the first to store it wins.
+     * Runs {@code body} under the lock with the starting values of the counted counters not held yet. Those are read
+     * from their source (SQL) without the lock, so a slow read never holds up pings on other counters; the usual case,
+     * every counter held already, takes the lock once. When two threads seed one counter, the first to store it wins.
      */
-    private Map<String, Long> seedsOfAbsent(List<Counter> counters) {
+    private <T> T underLock(List<Counter> counters, java.util.function.Function<Map<String, Long>, T> body) {
         List<Counter> absent = new ArrayList<>();
         lock.lock();
         try {
@@ -190,17 +181,22 @@ public final class InMemoryLiveState implements LiveState {
                     absent.add(counter);
                 }
             }
+            if (absent.isEmpty()) {
+                return body.apply(Map.of());
+            }
         } finally {
             lock.unlock();
-        }
-        if (absent.isEmpty()) {
-            return Map.of();
         }
         Map<String, Long> seeds = new HashMap<>();
         for (Counter counter : absent) {
             seeds.put(counter.key(), counter.seed().getAsLong());
         }
-        return seeds;
+        lock.lock();
+        try {
+            return body.apply(seeds);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The counter's entry, created from its seed (or 0 for one that ended while its seed was read) when absent. */
