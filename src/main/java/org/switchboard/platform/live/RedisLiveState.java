@@ -37,9 +37,16 @@ import java.util.function.Supplier;
  * queued, so a node without Redis answers quickly (and {@code /ready} takes it out of the load balancer).
  */
 public final class RedisLiveState implements LiveState, AutoCloseable {
-    /** ARGV: holder, now, lease end; then per key: limit, end of the counter (0: none), kind (l: leased, c: counted). */
+    /**
+     * ARGV: holder, now, lease end; then per key: limit, end of the counter (0: none), kind (l: leased, c: counted,
+     * n: counted and just seeded, not to be looked for again). Answers -1 taken, the index of the first full counter,
+     * or -2 - index of a counted counter not seeded yet (nothing taken: the caller seeds it and asks again).
+     */
     private static final String ACQUIRE = """
             local holder, now, leaseEnd = ARGV[1], ARGV[2], ARGV[3]
+            for i = 1, #KEYS do
+              if ARGV[3 + (i - 1) * 3 + 3] == 'c' and redis.call('EXISTS', KEYS[i]) == 0 then return -2 - (i - 1) end
+            end
             for i = 1, #KEYS do
               local base = 3 + (i - 1) * 3
               local limit = tonumber(ARGV[base + 1])
@@ -186,7 +193,6 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
             return OptionalInt.empty();
         }
         String[] keys = counterKeys(counters);
-        seedAbsent(counters, keys);
         String[] args = new String[3 + counters.size() * 3];
         args[0] = lease.holder();
         args[1] = Long.toString(lease.at().toEpochMilli());
@@ -197,8 +203,18 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
             args[4 + 3 * i] = Long.toString(endMillis(counter));
             args[5 + 3 * i] = counter.leased() ? "l" : "c";
         }
-        long full = this.<Long>script(ACQUIRE, ScriptOutputType.INTEGER, keys, args);
-        return full < 0 ? OptionalInt.empty() : OptionalInt.of((int) full);
+        // one round trip when every counter is seeded already (the usual case); each one that is not is seeded from
+        // its SQL source, outside any lock, and the script asked again
+        while (true) {
+            long answer = this.<Long>script(ACQUIRE, ScriptOutputType.INTEGER, keys, args);
+            if (answer >= -1) {
+                return answer == -1 ? OptionalInt.empty() : OptionalInt.of((int) answer);
+            }
+            int absent = (int) (-2 - answer);
+            seed(counters.get(absent), keys[absent]);
+            // seeded once: a counter whose window ended meanwhile (gone again at once) counts from zero
+            args[5 + 3 * absent] = "n";
+        }
     }
 
     @Override
@@ -246,16 +262,7 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
         return value == null ? 0 : Long.parseLong(value);
     }
 
-    /** Seeds the counters that do not exist yet from their SQL source, outside any lock: set-if-absent keeps a race's first. */
-    private void seedAbsent(List<Counter> counters, String[] keys) {
-        List<io.lettuce.core.KeyValue<String, String>> values = call(() -> redis.mget(keys));
-        for (int i = 0; i < counters.size(); i++) {
-            if (!counters.get(i).leased() && !values.get(i).hasValue()) {
-                seed(counters.get(i), keys[i]);
-            }
-        }
-    }
-
+    /** Seeds a counter from its SQL source, outside any lock: set-if-absent keeps the first of two racing seeds. */
     private void seed(Counter counter, String key) {
         long start = counter.seed().getAsLong();
         long end = endMillis(counter);
