@@ -215,9 +215,11 @@ class ConsoleBrowserIT extends ServerIT {
 
     private void dashboardShouldEqualTheReportApi(ConsoleScenario s) {
         page.locator("canvas[data-drawn=yes]").first().waitFor();
-        // per day: counts and money; per campaign, publisher and buyer: money
-        page.locator("canvas[data-drawn=yes]").nth(4).waitFor();
-        assertThat(page.locator("canvas[data-drawn=yes]").count()).isEqualTo(5);
+        // per day: counts and money; today per hour: counts; per campaign, publisher and buyer: money
+        page.locator("canvas[data-drawn=yes]").nth(5).waitFor();
+        assertThat(page.locator("canvas[data-drawn=yes]").count()).isEqualTo(6);
+        assertThat(page.locator("#today-by-hour canvas[data-drawn=yes]").count())
+                .isEqualTo(1);
         LocalDate today = LocalDate.ofInstant(server.clock().instant(), ZoneOffset.UTC);
         JsonNode report = s.api()
                 .get("/api/v2/reports/calls?from=" + today + "&to=" + today.plusDays(1))
