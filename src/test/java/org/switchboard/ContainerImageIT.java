@@ -97,16 +97,7 @@ class ContainerImageIT {
         }
         Files.createDirectories(rootfs.resolve("proc"));
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                "/usr/bin/unshare",
-                "--mount",
-                "--pid",
-                "--fork",
-                "--kill-child",
-                "--mount-proc=" + rootfs.resolve("proc"),
-                "/usr/sbin/chroot",
-                "--userspec=" + config.path("User").asText(),
-                rootfs.toString()));
+        List<String> command = inImage(rootfs);
         command.addAll(strings(config.path("Entrypoint")));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -137,12 +128,45 @@ class ContainerImageIT {
                     .isEqualTo(10001);
             assertThat(status(client, URI.create("http://127.0.0.1:" + port + "/docs/api")))
                     .isEqualTo(200);
+            // the health check command docs/deploy.md gives, run inside the image as its user
+            assertThat(probe(rootfs, builder.environment()))
+                    .as("HealthProbe's exit code")
+                    .isZero();
         } finally {
             server.destroy();
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
                 server.destroyForcibly().waitFor();
             }
         }
+    }
+
+    /** A command prefix running what follows as the image's user in its root, with a /proc of its own. */
+    private static List<String> inImage(Path rootfs) {
+        return new ArrayList<>(List.of(
+                "/usr/bin/unshare",
+                "--mount",
+                "--pid",
+                "--fork",
+                "--kill-child",
+                "--mount-proc=" + rootfs.resolve("proc"),
+                "/usr/sbin/chroot",
+                "--userspec=" + config.path("User").asText(),
+                rootfs.toString()));
+    }
+
+    private static int probe(Path rootfs, Map<String, String> env) throws IOException, InterruptedException {
+        List<String> command = inImage(rootfs);
+        command.addAll(List.of("java", "-cp", "/app/classes", "org.switchboard.platform.http.HealthProbe"));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process probe = builder.start();
+        if (!probe.waitFor(60, TimeUnit.SECONDS)) {
+            probe.destroyForcibly();
+            return -1;
+        }
+        return probe.exitValue();
     }
 
     private static int status(HttpClient client, URI uri) {

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.switchboard.openapi.OpenApiRoutes;
@@ -49,11 +50,31 @@ public final class ApiContract {
             Set.of("items", "additionalProperties", "not", "contains", "propertyNames", "unevaluatedItems");
     private static final boolean RECORD_ONLY = "record".equals(System.getenv("SWITCHBOARD_TEST_OPENAPI"));
     private static final Path RECORD_FILE = Path.of("target", "openapi-violations.txt");
+    private static final Path COST_FILE = Path.of("target", "openapi-contract-cost.txt");
 
     private record Operation(String method, String template, Pattern pattern, String pointer, JsonNode node) {}
 
+    /** Answers checked and the time spent checking them, written to {@link #COST_FILE} when the JVM exits. */
+    private static final LongAdder CHECKED = new LongAdder();
+
+    private static final LongAdder NANOS = new LongAdder();
+
     private static final class Holder {
-        static final ApiContract INSTANCE = new ApiContract(OpenApiRoutes.load());
+        static final ApiContract INSTANCE = load();
+
+        private static ApiContract load() {
+            long start = System.nanoTime();
+            ApiContract contract = new ApiContract(OpenApiRoutes.load());
+            long parseMillis = (System.nanoTime() - start) / 1_000_000;
+            // a file: what a test JVM prints while it exits does not reliably reach the report
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> append(
+                            COST_FILE,
+                            String.format(
+                                    "%s document parsed in %d ms; %d answers checked in %d ms%n",
+                                    java.time.Instant.now(), parseMillis, CHECKED.sum(), NANOS.sum() / 1_000_000))));
+            return contract;
+        }
     }
 
     private final JsonNode document;
@@ -90,7 +111,11 @@ public final class ApiContract {
         if (response.header("X-Request-Id") == null || method.equals("HEAD")) {
             return; // not our server (a receiver, a carrier stand-in), or no body to check
         }
-        Optional<String> violation = Holder.INSTANCE.violation(method.toLowerCase(Locale.ROOT), uri, response);
+        ApiContract contract = Holder.INSTANCE;
+        long start = System.nanoTime();
+        Optional<String> violation = contract.violation(method.toLowerCase(Locale.ROOT), uri, response);
+        NANOS.add(System.nanoTime() - start);
+        CHECKED.increment();
         violation.ifPresent(v -> report(method + " " + uri.getRawPath() + " -> " + response.status() + ": " + v));
     }
 
@@ -178,9 +203,13 @@ public final class ApiContract {
         if (!RECORD_ONLY) {
             throw new AssertionError("the answer breaks the OpenAPI document: " + violation);
         }
+        append(RECORD_FILE, violation + "\n");
+    }
+
+    private static void append(Path file, String line) {
         try {
-            Files.createDirectories(RECORD_FILE.getParent());
-            Files.writeString(RECORD_FILE, violation + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
