@@ -13,18 +13,6 @@ class OpenApiDocumentTest {
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
     private static final JsonNode DOCUMENT = OpenApiRoutes.load();
 
-    /** Operations in the served document. */
-    static int operationCount() {
-        int[] count = {0};
-        DOCUMENT.path("paths")
-                .forEach(path -> path.fieldNames().forEachRemaining(name -> {
-                    if (METHODS.contains(name)) {
-                        count[0]++;
-                    }
-                }));
-        return count[0];
-    }
-
     @Test
     void everyOperationShouldHaveAUniqueCamelCaseOperationId() {
         // given
