@@ -433,7 +433,7 @@ public final class Wiring implements AutoCloseable {
                     .ifPresent(token -> new TwilioRoutes(calls, token, config.publicApiUrl()).register(routing));
             config.plivoAuthToken()
                     .ifPresent(token -> new PlivoRoutes(calls, token, config.publicApiUrl()).register(routing));
-            new OpenApiRoutes().register(routing);
+            new OpenApiRoutes(config.publicApiUrl()).register(routing);
             new HealthRoutes(database, live).register(routing);
             routing.any(HttpErrors::notFound);
 

@@ -72,6 +72,43 @@ class OpenApiIT extends ServerIT {
         assertThat(operations).isGreaterThanOrEqualTo(60);
     }
 
+    @Test
+    void documentShouldNameTheServerItIsServedBy() {
+        // when
+        JsonNode servers = server.anonymous().get("/openapi.json").json().path("servers");
+
+        // then: the test server's public_api_url
+        assertThat(servers).hasSize(1);
+        assertThat(servers.get(0).path("url").asText()).isEqualTo(server.base());
+    }
+
+    @Test
+    void swaggerUiShouldBeServedFromItsWebJarUnderAStrictPolicy() {
+        // when
+        Response page = server.anonymous().get("/docs/api");
+        Response bundle = server.anonymous().get("/docs/api/swagger-ui-bundle.js");
+        Response start = server.anonymous().get("/docs/api/start.js");
+        Response css = server.anonymous().get("/docs/api/swagger-ui.css");
+        Response unknown = server.anonymous().get("/docs/api/..%2Fopenapi.yaml");
+
+        // then: the page loads only its own files, no inline script, and starts on this server's document
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.header("Content-Type")).startsWith("text/html");
+        assertThat(page.header("Content-Security-Policy"))
+                .contains("script-src 'self';")
+                .doesNotContain("unsafe-eval");
+        assertThat(page.body())
+                .contains("<script src=\"/docs/api/swagger-ui-bundle.js\"></script>")
+                .contains("<script src=\"/docs/api/start.js\"></script>")
+                .doesNotContainPattern("<script>[^<]");
+        assertThat(bundle.status()).isEqualTo(200);
+        assertThat(bundle.header("Content-Type")).startsWith("text/javascript");
+        assertThat(bundle.body()).contains("SwaggerUIBundle");
+        assertThat(start.body()).contains("url: \"/openapi.json\"");
+        assertThat(css.header("Content-Type")).startsWith("text/css");
+        assertThat(unknown.status()).isEqualTo(404);
+    }
+
     private static void collectRefs(JsonNode node, List<String> refs) {
         if (node.isObject()) {
             node.properties().forEach(entry -> {

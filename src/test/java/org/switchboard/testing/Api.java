@@ -76,7 +76,10 @@ public final class Api {
         return send(request.build());
     }
 
-    /** Sends exactly what the caller built (for tests of headers and raw bodies). */
+    /**
+     * Sends exactly what the caller built (for tests of headers and raw bodies). Every answer of the server is checked
+     * against the OpenAPI document ({@link ApiContract}): an answer the document does not describe fails the test.
+     */
     public static Response send(HttpRequest request) {
         return send(CLIENT, request);
     }
@@ -84,8 +87,10 @@ public final class Api {
     /** {@link #send(HttpRequest)} through a client of the caller's own (its timeouts, its connections). */
     public static Response send(HttpClient client, HttpRequest request) {
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers(), response.body());
+            HttpResponse<String> answer = client.send(request, HttpResponse.BodyHandlers.ofString());
+            Response response = new Response(answer.statusCode(), answer.headers(), answer.body());
+            ApiContract.check(request.method(), request.uri(), response);
+            return response;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
