@@ -4,7 +4,18 @@ import io.helidon.webserver.http.HttpRules;
 import java.time.Clock;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.switchboard.account.AccountRepository;
 import org.switchboard.account.ApiKeys;
+import org.switchboard.buyer.BuyerGroupService;
+import org.switchboard.buyer.BuyerService;
+import org.switchboard.campaign.Campaign;
+import org.switchboard.directory.Directory;
+import org.switchboard.number.TrackingNumber;
+import org.switchboard.number.TrackingNumberRepository;
+import org.switchboard.platform.http.CrudRoutes;
+import org.switchboard.publisher.Publisher;
+import org.switchboard.routing.RoutingService;
+import org.switchboard.webhook.NumberWebhookLock;
 import org.switchboard.call.CallRepository;
 import org.switchboard.conversion.ConversionRepository;
 import org.switchboard.conversion.ReportRepository;
@@ -53,6 +64,35 @@ public final class ConsoleRoutes {
             PostbackLog postbackLog,
             RtbLog rtbLog,
             ApiKeys apiKeys) {}
+
+    /**
+     * What the configuration pages change, through the API's own services (their rules are the pages' rules);
+     * {@code changed} tells the caches that configuration changed, as an API write does.
+     */
+    public record Configuration(
+            CrudRoutes.Resource<Campaign> campaigns,
+            CrudRoutes.Resource<TrackingNumber> numbers,
+            TrackingNumberRepository numberRepository,
+            CrudRoutes.Resource<Publisher> publishers,
+            BuyerService buyers,
+            BuyerGroupService groups,
+            CrudRoutes.Resource<Directory> directories,
+            AccountRepository accounts,
+            NumberWebhookLock numberLocks,
+            RoutingService routing,
+            Runnable changed) {}
+
+    /** Registers the configuration pages (campaigns, numbers, buyers and groups, publishers, directories, company). */
+    public void registerConfiguration(HttpRules rules, Configuration config) {
+        var configuring = new Configuring(pages, config.changed(), (who, address, object, action, before, after) -> {});
+        new CampaignsPage(configuring, config).register(rules);
+        new NumbersPage(configuring, config).register(rules);
+        new PublishersPage(configuring, config).register(rules);
+        new BuyersPage(configuring, config, clock).register(rules);
+        new BuyerGroupsPage(configuring, config, clock).register(rules);
+        new DirectoriesPage(configuring, config).register(rules);
+        new CompanyPage(configuring, config).register(rules);
+    }
 
     /**
      * Registers the pages; before the API's own {@code /call_reservations/{uuid}}, whose HTML form for browsers this
