@@ -34,6 +34,7 @@ public final class ConsoleRoutes {
     private final Passwords passwords = new Passwords();
     private final Assets assets = new Assets();
     private final Pages pages;
+    private final AuditLog auditLog;
     private final String publicUrl;
     private final Clock clock;
 
@@ -44,6 +45,12 @@ public final class ConsoleRoutes {
         this.users = new UserRepository(jdbi, clock);
         this.sessions = new ConsoleSessions(users, clock, this.publicUrl.startsWith("https://"));
         this.pages = new Pages(new Templates(), sessions, assets);
+        this.auditLog = new AuditLog(jdbi, clock);
+    }
+
+    /** Where the configuration pages record every change. */
+    public AuditLog auditLog() {
+        return auditLog;
     }
 
     public ConsoleSessions sessions() {
