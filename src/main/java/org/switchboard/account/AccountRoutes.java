@@ -108,8 +108,8 @@ public final class AccountRoutes {
      * left out keep their value. The API's {@code PUT /api/v2/account} and the console's company page share this.
      */
     public static Account update(AccountRepository accounts, AccountId account, ObjectNode body) {
-        Account current = accounts.find(account)
-                .orElseThrow(() -> new ApiException.Unauthorized("the account no longer exists"));
+        Account current =
+                accounts.find(account).orElseThrow(() -> new ApiException.Unauthorized("the account no longer exists"));
         JsonFields fields = new JsonFields(body, "id", "created_at");
         // an explicit blank name is an error; leaving the field out keeps the name
         String name = body.has("name") ? fields.requiredText("name", 200) : current.name();

@@ -20,7 +20,7 @@ import org.switchboard.buyer.BuyerGroup;
  * {@code BuyerGroupService}. A group's hourly, daily and monthly windows follow each dialled member's time zone; the
  * counts shown are those of the first member's zone (UTC without members).
  */
-final class BuyerGroupsPage extends EntityPage<BuyerGroup> {
+public final class BuyerGroupsPage extends EntityPage<BuyerGroup> {
     static final ConfigForm FORM = new ConfigForm(List.of(
             ConfigForm.field("name", ConfigForm.Kind.TEXT),
             ConfigForm.field("buyer_ids", ConfigForm.Kind.IDS),
@@ -66,15 +66,22 @@ final class BuyerGroupsPage extends EntityPage<BuyerGroup> {
     }
 
     @Override
+    String nameOf(BuyerGroup value) {
+        return value.name();
+    }
+
+    @Override
     void list(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState state) {
         Map<Long, String> buyers = buyers(req, who);
         List<Row> rows = config.groups().list(who.account(), CampaignsPage.all(), req).items().stream()
                 .map(g -> new Row(
                         g.id(),
                         g.name(),
-                        String.join(", ", g.buyerIds().stream()
-                                .map(id -> buyers.getOrDefault(id, "#" + id))
-                                .toList())))
+                        String.join(
+                                ", ",
+                                g.buyerIds().stream()
+                                        .map(id -> buyers.getOrDefault(id, "#" + id))
+                                        .toList())))
                 .toList();
         pages.render(
                 res,

@@ -17,7 +17,7 @@ import org.switchboard.buyer.Buyer;
  * tags, tag filters, the campaigns it takes, pause; its webhooks and postback keys sections. Through the API's
  * {@code BuyerService}.
  */
-final class BuyersPage extends EntityPage<Buyer> {
+public final class BuyersPage extends EntityPage<Buyer> {
     static final ConfigForm FORM = new ConfigForm(List.of(
             ConfigForm.field("name", ConfigForm.Kind.TEXT),
             ConfigForm.field("cid", ConfigForm.Kind.TEXT),
@@ -76,8 +76,12 @@ final class BuyersPage extends EntityPage<Buyer> {
 
     @Override
     FormState fresh() {
-        return FormState.of(Map.of(
-                "ring_timeout_seconds", "30", "priority", "1", "weight", "1", "time_zone", "UTC"));
+        return FormState.of(Map.of("ring_timeout_seconds", "30", "priority", "1", "weight", "1", "time_zone", "UTC"));
+    }
+
+    @Override
+    String nameOf(Buyer value) {
+        return value.name();
     }
 
     @Override
@@ -91,9 +95,11 @@ final class BuyersPage extends EntityPage<Buyer> {
                         b.priority(),
                         b.weight(),
                         b.paused(),
-                        String.join(", ", b.campaignIds().stream()
-                                .map(id -> campaigns.getOrDefault(id, "#" + id))
-                                .toList())))
+                        String.join(
+                                ", ",
+                                b.campaignIds().stream()
+                                        .map(id -> campaigns.getOrDefault(id, "#" + id))
+                                        .toList())))
                 .toList();
         pages.render(
                 res,
@@ -138,7 +144,10 @@ final class BuyersPage extends EntityPage<Buyer> {
 
     private Map<Long, String> campaigns(ServerRequest req, SignedIn who) {
         Map<Long, String> out = new LinkedHashMap<>();
-        config.campaigns().list(who.account(), CampaignsPage.all(), req).items().forEach(c -> out.put(c.id(), c.name()));
+        config.campaigns()
+                .list(who.account(), CampaignsPage.all(), req)
+                .items()
+                .forEach(c -> out.put(c.id(), c.name()));
         return out;
     }
 }

@@ -82,26 +82,41 @@ public final class CampaignsPage {
     }
 
     private static Map<String, String> defaults() {
-        return Map.of("time_zone", "UTC", "use_company_default_webhooks", "true", "repeat_caller_window_seconds", "86400");
+        return Map.of(
+                "time_zone", "UTC", "use_company_default_webhooks", "true", "repeat_caller_window_seconds", "86400");
     }
 
     private void list(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState form) {
         List<Row> rows = config.campaigns().list(who.account(), all(), req).items().stream()
-                .map(c -> new Row(c.id(), c.name(), c.cid().orElse(""), c.paused(), c.timeZone().getId()))
+                .map(c -> new Row(
+                        c.id(),
+                        c.name(),
+                        c.cid().orElse(""),
+                        c.paused(),
+                        c.timeZone().getId()))
                 .toList();
-        pages.render(res, status, "campaigns.jte", new ListView(pages.frame("Campaigns", "campaigns", who), rows, form));
+        pages.render(
+                res, status, "campaigns.jte", new ListView(pages.frame("Campaigns", "campaigns", who), rows, form));
     }
 
     private void create(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
-        var attempt = Configuring.attempt(FORM, form, () -> CrudRoutes.create(
-                        config.campaigns(), who.account(), FORM.body(form))
-                .value());
+        var attempt = Configuring.attempt(
+                FORM,
+                form,
+                () -> CrudRoutes.create(config.campaigns(), who.account(), FORM.body(form))
+                        .value());
         if (attempt.refusal().isPresent()) {
-            list(req, res, who, attempt.refusal().get().status(), attempt.refusal().get().form());
+            list(
+                    req,
+                    res,
+                    who,
+                    attempt.refusal().get().status(),
+                    attempt.refusal().get().form());
             return;
         }
         Campaign created = attempt.saved().orElseThrow();
-        configuring.changed(who, req, "campaign " + created.id(), "create", null, config.campaigns().wire(created));
+        configuring.changed(
+                who, req, subject(created), "create", null, config.campaigns().wire(created));
         Pages.redirect(res, "/campaigns/" + created.id());
     }
 
@@ -113,23 +128,34 @@ public final class CampaignsPage {
         save(req, res, who, form, PAUSE, form.first("paused").isPresent() ? "pause" : "resume");
     }
 
-    private void save(ServerRequest req, ServerResponse res, SignedIn who, Form form, ConfigForm fields, String action) {
+    private void save(
+            ServerRequest req, ServerResponse res, SignedIn who, Form form, ConfigForm fields, String action) {
         Campaign existing = require(req, who);
         Object before = config.campaigns().wire(existing);
-        Optional<String> stale = Versions.stale(form, before);
+        Optional<String> stale = Configuring.conflict(form, before);
         if (stale.isPresent()) {
             show(req, res, who, Status.CONFLICT_409, fields.refused(form, "", stale.get()), null, null);
             return;
         }
-        var attempt = Configuring.attempt(fields, form, () -> CrudRoutes.update(
-                        config.campaigns(), who.account(), existing, fields.body(form))
-                .value());
+        var attempt = Configuring.attempt(
+                fields,
+                form,
+                () -> CrudRoutes.update(config.campaigns(), who.account(), existing, fields.body(form))
+                        .value());
         if (attempt.refusal().isPresent()) {
-            show(req, res, who, attempt.refusal().get().status(), attempt.refusal().get().form(), null, null);
+            show(
+                    req,
+                    res,
+                    who,
+                    attempt.refusal().get().status(),
+                    attempt.refusal().get().form(),
+                    null,
+                    null);
             return;
         }
         Campaign saved = attempt.saved().orElseThrow();
-        configuring.changed(who, req, "campaign " + saved.id(), action, before, config.campaigns().wire(saved));
+        configuring.changed(
+                who, req, subject(saved), action, before, config.campaigns().wire(saved));
         Pages.redirect(res, "/campaigns/" + saved.id());
     }
 
@@ -142,7 +168,7 @@ public final class CampaignsPage {
             return;
         }
         configuring.changed(
-                who, req, "campaign " + existing.id(), "delete", config.campaigns().wire(existing), null);
+                who, req, subject(existing), "delete", config.campaigns().wire(existing), null);
         Pages.redirect(res, "/campaigns");
     }
 
@@ -150,16 +176,29 @@ public final class CampaignsPage {
         Campaign campaign = require(req, who);
         var body = NumbersPage.FORM.body(form);
         body.put("campaign_id", campaign.id());
-        var attempt = Configuring.attempt(NumbersPage.FORM, form, () -> CrudRoutes.create(
-                        config.numbers(), who.account(), body)
-                .value());
+        var attempt = Configuring.attempt(
+                NumbersPage.FORM,
+                form,
+                () -> CrudRoutes.create(config.numbers(), who.account(), body).value());
         if (attempt.refusal().isPresent()) {
-            show(req, res, who, attempt.refusal().get().status(), null, attempt.refusal().get().form(), null);
+            show(
+                    req,
+                    res,
+                    who,
+                    attempt.refusal().get().status(),
+                    null,
+                    attempt.refusal().get().form(),
+                    null);
             return;
         }
         TrackingNumber created = attempt.saved().orElseThrow();
         configuring.changed(
-                who, req, "tracking number " + created.id(), "create", null, config.numbers().wire(created));
+                who,
+                req,
+                NumbersPage.subject(created),
+                "create",
+                null,
+                config.numbers().wire(created));
         Pages.redirect(res, "/campaigns/" + campaign.id() + "#numbers");
     }
 
@@ -193,8 +232,15 @@ public final class CampaignsPage {
             patch.putArray("campaign_ids");
         }
         Object before = config.buyers().wire(buyer);
-        Buyer saved = CrudRoutes.update(config.buyers(), who.account(), buyer, patch).value();
-        configuring.changed(who, req, "buyer " + buyer.id(), action, before, config.buyers().wire(saved));
+        Buyer saved =
+                CrudRoutes.update(config.buyers(), who.account(), buyer, patch).value();
+        configuring.changed(
+                who,
+                req,
+                new AuditLog.Subject("buyer", String.valueOf(buyer.id()), buyer.name()),
+                action,
+                before,
+                config.buyers().wire(saved));
     }
 
     private Buyer requireBuyer(SignedIn who, long id) {
@@ -221,13 +267,16 @@ public final class CampaignsPage {
         Object wire = config.campaigns().wire(campaign);
         Map<Long, String> publishers = new java.util.LinkedHashMap<>();
         config.publishers().list(who.account(), all(), req).items().forEach(p -> publishers.put(p.id(), p.name()));
-        List<NumberRow> numbers = config.numberRepository()
+        List<NumberRow> numbers = config
+                .numberRepository()
                 .list(who.account(), Optional.of(campaign.id()), Optional.empty(), all())
                 .items()
                 .stream()
                 .map(n -> new NumberRow(
                         n,
-                        n.publisherId().map(id -> publishers.getOrDefault(id, "#" + id)).orElse(""),
+                        n.publisherId()
+                                .map(id -> publishers.getOrDefault(id, "#" + id))
+                                .orElse(""),
                         String.join(", ", Format.tags(n.tags().asMap()))))
                 .toList();
         List<BuyerRow> linked = new java.util.ArrayList<>();
@@ -246,7 +295,7 @@ public final class CampaignsPage {
                 new View(
                         pages.frame(campaign.name(), "campaigns", who),
                         campaign,
-                        Versions.of(wire),
+                        EditGuard.stamp(wire),
                         form == null ? FORM.show(wire) : form,
                         numberForm == null ? FormState.empty() : numberForm,
                         numbers,
@@ -254,6 +303,10 @@ public final class CampaignsPage {
                         linked,
                         others,
                         Optional.ofNullable(refused)));
+    }
+
+    private static AuditLog.Subject subject(Campaign campaign) {
+        return new AuditLog.Subject("campaign", String.valueOf(campaign.id()), campaign.name());
     }
 
     static PageRequest all() {

@@ -22,8 +22,8 @@ final class CapCounts {
             Optional<Instant> hardCapResetAt,
             Instant now) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (CapLookup.CapState state : routing.capStates(
-                ownerType, ownerId, caps, new CapLookup.CapContext(zone, hardCapResetAt), now)) {
+        for (CapLookup.CapState state :
+                routing.capStates(ownerType, ownerId, caps, new CapLookup.CapContext(zone, hardCapResetAt), now)) {
             out.put(
                     state.kind().word() + "_cap",
                     "now " + state.used() + " of " + state.limit() + (state.full() ? " (full)" : ""));

@@ -116,16 +116,23 @@ public final class ConfigForm {
                         int i = 0;
                         for (JsonNode shift : day.getValue()) {
                             String prefix = name + "." + day.getKey() + "." + i++;
-                            values.put(prefix + ".open", List.of(shift.path("open").asText("")));
-                            values.put(prefix + ".close", List.of(shift.path("close").asText("")));
+                            values.put(
+                                    prefix + ".open", List.of(shift.path("open").asText("")));
+                            values.put(
+                                    prefix + ".close",
+                                    List.of(shift.path("close").asText("")));
                         }
                     });
                 }
                 case ENTRIES -> {
                     int i = 0;
                     for (JsonNode entry : value) {
-                        values.put(name + "." + i + ".name", List.of(entry.path("name").asText("")));
-                        values.put(name + "." + i++ + ".destination", List.of(entry.path("destination").asText("")));
+                        values.put(
+                                name + "." + i + ".name",
+                                List.of(entry.path("name").asText("")));
+                        values.put(
+                                name + "." + i++ + ".destination",
+                                List.of(entry.path("destination").asText("")));
                     }
                 }
             }

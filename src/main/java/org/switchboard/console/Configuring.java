@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
-import org.switchboard.platform.http.Json;
 
 /**
  * What the configuration pages share: a save through the API's rules whose refusal comes back as the form with the
@@ -14,20 +13,14 @@ import org.switchboard.platform.http.Json;
  * routing and the RTB caches read it again, as after an API write).
  */
 public final class Configuring {
-    /** Where changes are recorded: who, from where, which object, what it was and became. */
-    @FunctionalInterface
-    public interface ChangeLog {
-        void record(SignedIn who, String address, String object, String action, String before, String after);
-    }
-
     /** A save that was refused: the form as sent with the problem, and the status to answer with. */
     public record Refusal(FormState form, Status status) {}
 
     private final Pages pages;
     private final Runnable changed;
-    private final ChangeLog log;
+    private final AuditLog log;
 
-    public Configuring(Pages pages, Runnable changed, ChangeLog log) {
+    public Configuring(Pages pages, Runnable changed, AuditLog log) {
         this.pages = pages;
         this.changed = changed;
         this.log = log;
@@ -51,16 +44,30 @@ public final class Configuring {
     public record Attempt<T>(Optional<T> saved, Optional<Refusal> refusal) {}
 
     /**
-     * Records a change made by {@code who}: {@code object} names it ("campaign 12"), {@code before} and
-     * {@code after} are its wire forms (null when it did not exist before or does not after).
+     * Why a save from {@code form} must be refused: someone else changed the object since the form was loaded
+     * ({@link EditGuard}); the message names what they changed, from what to what.
      */
-    public void changed(
-            SignedIn who, ServerRequest req, String object, String action, Object before, Object after) {
-        changed.run();
-        log.record(who, req.remotePeer().host(), object, action, json(before), json(after));
+    public static Optional<String> conflict(Form form, Object current) {
+        return EditGuard.check(form, current)
+                .map(c -> "Someone else changed this since you opened it, so nothing was"
+                        + " saved; your input is kept below. They changed: "
+                        + String.join(
+                                "; ",
+                                c.changes().stream()
+                                        .map(change -> change.field() + " from "
+                                                + change.before().orElse("(none)") + " to "
+                                                + change.after().orElse("(none)"))
+                                        .toList())
+                        + ". Save again to overwrite it with your input.");
     }
 
-    private static String json(Object wire) {
-        return wire == null ? "" : Json.writeString(wire);
+    /**
+     * Records a change {@code who} made to {@code subject} in the audit log ({@code before} and {@code after} are its
+     * wire forms, null where it did not exist) and tells the caches that configuration changed.
+     */
+    public void changed(
+            SignedIn who, ServerRequest req, AuditLog.Subject subject, String action, Object before, Object after) {
+        changed.run();
+        log.record(who, req, action, subject, before, after, java.util.Set.of());
     }
 }

@@ -8,21 +8,21 @@ import org.switchboard.account.AccountRepository;
 import org.switchboard.account.ApiKeys;
 import org.switchboard.buyer.BuyerGroupService;
 import org.switchboard.buyer.BuyerService;
+import org.switchboard.call.CallRepository;
 import org.switchboard.campaign.Campaign;
+import org.switchboard.conversion.ConversionRepository;
+import org.switchboard.conversion.ReportRepository;
 import org.switchboard.directory.Directory;
 import org.switchboard.number.TrackingNumber;
 import org.switchboard.number.TrackingNumberRepository;
 import org.switchboard.platform.http.CrudRoutes;
-import org.switchboard.publisher.Publisher;
-import org.switchboard.routing.RoutingService;
-import org.switchboard.webhook.NumberWebhookLock;
-import org.switchboard.call.CallRepository;
-import org.switchboard.conversion.ConversionRepository;
-import org.switchboard.conversion.ReportRepository;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.postback.PostbackLog;
+import org.switchboard.publisher.Publisher;
+import org.switchboard.routing.RoutingService;
 import org.switchboard.rtb.RtbLog;
 import org.switchboard.webhook.FiredPixelRepository;
+import org.switchboard.webhook.NumberWebhookLock;
 
 /**
  * The web console: builds the pages and their shared parts and registers them. Pages call the same repositories and
@@ -91,7 +91,7 @@ public final class ConsoleRoutes {
 
     /** Registers the configuration pages (campaigns, numbers, buyers and groups, publishers, directories, company). */
     public void registerConfiguration(HttpRules rules, Configuration config) {
-        var configuring = new Configuring(pages, config.changed(), (who, address, object, action, before, after) -> {});
+        var configuring = new Configuring(pages, config.changed(), auditLog);
         new CampaignsPage(configuring, config).register(rules);
         new NumbersPage(configuring, config).register(rules);
         new PublishersPage(configuring, config).register(rules);
@@ -99,6 +99,7 @@ public final class ConsoleRoutes {
         new BuyerGroupsPage(configuring, config, clock).register(rules);
         new DirectoriesPage(configuring, config).register(rules);
         new CompanyPage(configuring, config).register(rules);
+        new AuditLogPage(pages, auditLog, users).register(rules);
     }
 
     /**

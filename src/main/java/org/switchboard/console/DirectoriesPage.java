@@ -13,7 +13,7 @@ import org.switchboard.directory.Directory;
  * number or SIP URI each) that Call Transfer keys draw from, through the API's {@code DirectoryService}; a directory
  * a transfer key names cannot be deleted (the reason is shown).
  */
-final class DirectoriesPage extends EntityPage<Directory> {
+public final class DirectoriesPage extends EntityPage<Directory> {
     /** Empty entry rows offered below the stored ones. */
     private static final int SPARE_ROWS = 3;
 
@@ -37,6 +37,11 @@ final class DirectoriesPage extends EntityPage<Directory> {
     DirectoriesPage(Configuring configuring, ConsoleRoutes.Configuration config) {
         super(configuring, config.directories(), "/directories", FORM);
         this.config = config;
+    }
+
+    @Override
+    String nameOf(Directory value) {
+        return value.name();
     }
 
     @Override

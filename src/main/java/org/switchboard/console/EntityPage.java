@@ -63,8 +63,12 @@ abstract class EntityPage<T> {
         pages.post(rules, path + "/{id}/delete", need(), this::delete);
     }
 
-    String object(T value) {
-        return resource.what() + " " + resource.id(value);
+    /** The name people know the object by, for the audit log. */
+    abstract String nameOf(T value);
+
+    AuditLog.Subject object(T value) {
+        return new AuditLog.Subject(
+                resource.what().replace(' ', '_'), String.valueOf(resource.id(value)), nameOf(value));
     }
 
     Object wire(T value) {
@@ -86,17 +90,24 @@ abstract class EntityPage<T> {
                 who,
                 status,
                 value,
-                Versions.of(wire),
+                EditGuard.stamp(wire),
                 state == null ? form.show(wire) : state,
                 Optional.ofNullable(refused));
     }
 
     private void create(ServerRequest req, ServerResponse res, SignedIn who, Form sent) {
-        var attempt = Configuring.attempt(form, sent, () -> CrudRoutes.create(
-                        resource, who.account(), form.body(sent))
-                .value());
+        var attempt = Configuring.attempt(
+                form,
+                sent,
+                () -> CrudRoutes.create(resource, who.account(), form.body(sent))
+                        .value());
         if (attempt.refusal().isPresent()) {
-            list(req, res, who, attempt.refusal().get().status(), attempt.refusal().get().form());
+            list(
+                    req,
+                    res,
+                    who,
+                    attempt.refusal().get().status(),
+                    attempt.refusal().get().form());
             return;
         }
         T created = attempt.saved().orElseThrow();
@@ -107,16 +118,24 @@ abstract class EntityPage<T> {
     private void update(ServerRequest req, ServerResponse res, SignedIn who, Form sent) {
         T existing = require(req, who);
         Object before = resource.wire(existing);
-        Optional<String> stale = Versions.stale(sent, before);
+        Optional<String> stale = Configuring.conflict(sent, before);
         if (stale.isPresent()) {
             show(req, res, who, Status.CONFLICT_409, form.refused(sent, "", stale.get()), null);
             return;
         }
-        var attempt = Configuring.attempt(form, sent, () -> CrudRoutes.update(
-                        resource, who.account(), existing, form.body(sent))
-                .value());
+        var attempt = Configuring.attempt(
+                form,
+                sent,
+                () -> CrudRoutes.update(resource, who.account(), existing, form.body(sent))
+                        .value());
         if (attempt.refusal().isPresent()) {
-            show(req, res, who, attempt.refusal().get().status(), attempt.refusal().get().form(), null);
+            show(
+                    req,
+                    res,
+                    who,
+                    attempt.refusal().get().status(),
+                    attempt.refusal().get().form(),
+                    null);
             return;
         }
         T saved = attempt.saved().orElseThrow();

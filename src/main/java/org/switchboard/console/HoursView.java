@@ -28,7 +28,8 @@ public record HoursView(List<Day> days, boolean alwaysOpen) {
         for (DayOfWeek day : DayOfWeek.values()) {
             LocalDate date = MONDAY.plusDays(day.ordinal());
             List<Boolean> open = IntStream.range(0, 24)
-                    .mapToObj(hour -> hours.map(h -> isOpenDuring(h, date, hour)).orElse(true))
+                    .mapToObj(
+                            hour -> hours.map(h -> isOpenDuring(h, date, hour)).orElse(true))
                     .toList();
             days.add(new Day(
                     day.name().toLowerCase(Locale.ROOT), day.getDisplayName(TextStyle.FULL, Locale.ENGLISH), open));

@@ -36,7 +36,11 @@ public final class NumbersPage {
     public record Row(TrackingNumber number, String campaign, String publisher, String tags) {}
 
     public record ListView(
-            Frame frame, List<Row> numbers, Map<Long, String> campaigns, Map<Long, String> publishers, FormState form) {}
+            Frame frame,
+            List<Row> numbers,
+            Map<Long, String> campaigns,
+            Map<Long, String> publishers,
+            FormState form) {}
 
     public record View(
             Frame frame,
@@ -66,13 +70,13 @@ public final class NumbersPage {
         pages.post(rules, "/numbers/{id}/unlock_webhooks", Pages.Need.CHANGE, (req, res, who, form) -> {
             TrackingNumber number = require(req, who);
             config.numberLocks().unlock(who.account(), number.id());
-            configuring.changed(who, req, "tracking number " + number.id(), "unlock webhooks", null, null);
+            configuring.changed(who, req, subject(number), "unlock webhooks", wire(number), wire(require(req, who)));
             Pages.redirect(res, back(form, number));
         });
         pages.post(rules, "/numbers/{id}/lock_webhooks", Pages.Need.CHANGE, (req, res, who, form) -> {
             TrackingNumber number = require(req, who);
             config.numberLocks().lock(who.account(), number.id());
-            configuring.changed(who, req, "tracking number " + number.id(), "lock webhooks", null, null);
+            configuring.changed(who, req, subject(number), "lock webhooks", wire(number), wire(require(req, who)));
             Pages.redirect(res, back(form, number));
         });
     }
@@ -87,14 +91,17 @@ public final class NumbersPage {
     private void list(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState form) {
         Map<Long, String> campaigns = campaigns(req, who);
         Map<Long, String> publishers = publishers(req, who);
-        List<Row> rows = config.numberRepository()
+        List<Row> rows = config
+                .numberRepository()
                 .list(who.account(), Optional.empty(), Optional.empty(), CampaignsPage.all())
                 .items()
                 .stream()
                 .map(n -> new Row(
                         n,
                         campaigns.getOrDefault(n.campaignId(), "#" + n.campaignId()),
-                        n.publisherId().map(id -> publishers.getOrDefault(id, "#" + id)).orElse(""),
+                        n.publisherId()
+                                .map(id -> publishers.getOrDefault(id, "#" + id))
+                                .orElse(""),
                         String.join(", ", Format.tags(n.tags().asMap()))))
                 .toList();
         pages.render(
@@ -105,37 +112,52 @@ public final class NumbersPage {
     }
 
     private void create(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
-        var attempt = Configuring.attempt(EDIT, form, () -> CrudRoutes.create(
-                        config.numbers(), who.account(), EDIT.body(form))
-                .value());
+        var attempt = Configuring.attempt(
+                EDIT,
+                form,
+                () -> CrudRoutes.create(config.numbers(), who.account(), EDIT.body(form))
+                        .value());
         if (attempt.refusal().isPresent()) {
-            list(req, res, who, attempt.refusal().get().status(), attempt.refusal().get().form());
+            list(
+                    req,
+                    res,
+                    who,
+                    attempt.refusal().get().status(),
+                    attempt.refusal().get().form());
             return;
         }
         TrackingNumber created = attempt.saved().orElseThrow();
         configuring.changed(
-                who, req, "tracking number " + created.id(), "create", null, config.numbers().wire(created));
+                who, req, subject(created), "create", null, config.numbers().wire(created));
         Pages.redirect(res, "/numbers");
     }
 
     private void update(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
         TrackingNumber existing = require(req, who);
         Object before = config.numbers().wire(existing);
-        Optional<String> stale = Versions.stale(form, before);
+        Optional<String> stale = Configuring.conflict(form, before);
         if (stale.isPresent()) {
             show(req, res, who, Status.CONFLICT_409, EDIT.refused(form, "", stale.get()), null);
             return;
         }
-        var attempt = Configuring.attempt(EDIT, form, () -> CrudRoutes.update(
-                        config.numbers(), who.account(), existing, EDIT.body(form))
-                .value());
+        var attempt = Configuring.attempt(
+                EDIT,
+                form,
+                () -> CrudRoutes.update(config.numbers(), who.account(), existing, EDIT.body(form))
+                        .value());
         if (attempt.refusal().isPresent()) {
-            show(req, res, who, attempt.refusal().get().status(), attempt.refusal().get().form(), null);
+            show(
+                    req,
+                    res,
+                    who,
+                    attempt.refusal().get().status(),
+                    attempt.refusal().get().form(),
+                    null);
             return;
         }
         TrackingNumber saved = attempt.saved().orElseThrow();
         configuring.changed(
-                who, req, "tracking number " + saved.id(), "update", before, config.numbers().wire(saved));
+                who, req, subject(saved), "update", before, config.numbers().wire(saved));
         Pages.redirect(res, "/numbers/" + saved.id());
     }
 
@@ -148,8 +170,16 @@ public final class NumbersPage {
             return;
         }
         configuring.changed(
-                who, req, "tracking number " + existing.id(), "delete", config.numbers().wire(existing), null);
+                who, req, subject(existing), "delete", config.numbers().wire(existing), null);
         Pages.redirect(res, "/campaigns/" + existing.campaignId() + "#numbers");
+    }
+
+    static AuditLog.Subject subject(TrackingNumber number) {
+        return new AuditLog.Subject("tracking_number", String.valueOf(number.id()), number.number());
+    }
+
+    private Object wire(TrackingNumber number) {
+        return config.numbers().wire(number);
     }
 
     private TrackingNumber require(ServerRequest req, SignedIn who) {
@@ -159,7 +189,8 @@ public final class NumbersPage {
                 .orElseThrow(() -> new ApiException.NotFound("no tracking number " + id));
     }
 
-    private void show(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState form, String refused) {
+    private void show(
+            ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState form, String refused) {
         TrackingNumber number = require(req, who);
         Object wire = config.numbers().wire(number);
         pages.render(
@@ -169,7 +200,7 @@ public final class NumbersPage {
                 new View(
                         pages.frame(number.number(), "numbers", who),
                         number,
-                        Versions.of(wire),
+                        EditGuard.stamp(wire),
                         form == null ? EDIT.show(wire) : form,
                         campaigns(req, who),
                         publishers(req, who),
@@ -178,13 +209,19 @@ public final class NumbersPage {
 
     private Map<Long, String> campaigns(ServerRequest req, SignedIn who) {
         Map<Long, String> out = new LinkedHashMap<>();
-        config.campaigns().list(who.account(), CampaignsPage.all(), req).items().forEach(c -> out.put(c.id(), c.name()));
+        config.campaigns()
+                .list(who.account(), CampaignsPage.all(), req)
+                .items()
+                .forEach(c -> out.put(c.id(), c.name()));
         return out;
     }
 
     private Map<Long, String> publishers(ServerRequest req, SignedIn who) {
         Map<Long, String> out = new LinkedHashMap<>();
-        config.publishers().list(who.account(), CampaignsPage.all(), req).items().forEach(p -> out.put(p.id(), p.name()));
+        config.publishers()
+                .list(who.account(), CampaignsPage.all(), req)
+                .items()
+                .forEach(p -> out.put(p.id(), p.name()));
         return out;
     }
 }

@@ -11,7 +11,7 @@ import org.switchboard.publisher.Publisher;
  * Publishers ({@code /publishers}, {@code /publishers/{id}}): name, customer id and tags, through the API's
  * {@code PublisherService}; a publisher's page also holds its postback keys (Real Time Bidding, Call Data Writing).
  */
-final class PublishersPage extends EntityPage<Publisher> {
+public final class PublishersPage extends EntityPage<Publisher> {
     static final ConfigForm FORM = new ConfigForm(List.of(
             ConfigForm.field("name", ConfigForm.Kind.TEXT),
             ConfigForm.field("cid", ConfigForm.Kind.TEXT),
@@ -31,11 +31,21 @@ final class PublishersPage extends EntityPage<Publisher> {
     }
 
     @Override
+    String nameOf(Publisher value) {
+        return value.name();
+    }
+
+    @Override
     void list(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState state) {
         List<Row> rows = config.publishers().list(who.account(), CampaignsPage.all(), req).items().stream()
-                .map(p -> new Row(p.id(), p.name(), p.cid().orElse(""), String.join(", ", Format.tags(p.tags().asMap()))))
+                .map(p -> new Row(
+                        p.id(),
+                        p.name(),
+                        p.cid().orElse(""),
+                        String.join(", ", Format.tags(p.tags().asMap()))))
                 .toList();
-        pages.render(res, status, "publishers.jte", new ListView(pages.frame("Publishers", "publishers", who), rows, state));
+        pages.render(
+                res, status, "publishers.jte", new ListView(pages.frame("Publishers", "publishers", who), rows, state));
     }
 
     @Override

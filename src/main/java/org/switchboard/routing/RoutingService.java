@@ -304,7 +304,11 @@ public final class RoutingService {
      * routing would read (the console shows it beside each cap).
      */
     public List<CapLookup.CapState> capStates(
-            String ownerType, long ownerId, org.switchboard.buyer.Caps caps, CapLookup.CapContext context, Instant now) {
+            String ownerType,
+            long ownerId,
+            org.switchboard.buyer.Caps caps,
+            CapLookup.CapContext context,
+            Instant now) {
         return capLookup(now).states(ownerType, ownerId, caps, context);
     }
 
