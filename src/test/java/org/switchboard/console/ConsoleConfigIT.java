@@ -36,7 +36,7 @@ class ConsoleConfigIT extends ServerIT {
         // then: 400, the API's message beside the number field, what they typed still in the form (escaped)
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.body())
-                .contains("id=\"number-error\"")
+                .contains("id=\"n-number-error\"")
                 .contains("value=\"12ab&lt;script")
                 .contains("value=\"Billboard\"")
                 .doesNotContain("12ab<script>");
