@@ -243,6 +243,36 @@ class ConsoleConfigIT extends ServerIT {
         assertThat(admin.get("/audit_log?user=abc").status()).isEqualTo(400);
     }
 
+    @Test
+    void onlyAnAdminShouldChangeTheCompanySettingsThroughTheApisRules() {
+        // given
+        Api api = newAccount();
+        ConsoleClient admin = signedIn(api, Role.ADMIN);
+        ConsoleClient manager = signedIn(api, Role.MANAGER);
+        String adminStamp = stamp(admin.get("/company").body());
+        String managerStamp = stamp(manager.get("/company").body());
+
+        // when: the manager tries, then the admin turns RTB on; then a blank name
+        ConsoleClient.Page byManager = manager.submit(
+                "/company",
+                Map.of("name", "Taken over", "features.real_time_bidding", "true", "_loaded", managerStamp));
+        ConsoleClient.Page byAdmin = admin.submit(
+                "/company", Map.of("name", "Acme Calls", "features.real_time_bidding", "true", "_loaded", adminStamp));
+        ConsoleClient.Page blank = admin.submit(
+                "/company",
+                Map.of("name", " ", "_loaded", stamp(admin.get("/company").body())));
+
+        // then
+        assertThat(byManager.status()).isEqualTo(403);
+        assertThat(byAdmin.status()).isEqualTo(303);
+        var account = api.get("/api/v2/account").json();
+        assertThat(account.path("name").asText()).isEqualTo("Acme Calls");
+        assertThat(account.path("features").path("real_time_bidding").asBoolean())
+                .isTrue();
+        assertThat(blank.status()).isEqualTo(400);
+        assertThat(blank.body()).contains("id=\"name-error\"").contains("is required");
+    }
+
     // --- steps --------------------------------------------------------------------------------------------------
 
     private ConsoleClient signedIn(Api api, Role role) {
