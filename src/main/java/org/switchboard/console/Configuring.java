@@ -2,6 +2,7 @@ package org.switchboard.console;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.switchboard.platform.http.ApiException;
@@ -48,17 +49,18 @@ public final class Configuring {
      * ({@link EditGuard}); the message names what they changed, from what to what.
      */
     public static Optional<String> conflict(Form form, Object current) {
-        return EditGuard.check(form, current)
-                .map(c -> "Someone else changed this since you opened it, so nothing was"
-                        + " saved; your input is kept below. They changed: "
-                        + String.join(
-                                "; ",
-                                c.changes().stream()
-                                        .map(change -> change.field() + " from "
-                                                + change.before().orElse("(none)") + " to "
-                                                + change.after().orElse("(none)"))
-                                        .toList())
-                        + ". Save again to overwrite it with your input.");
+        return EditGuard.check(form, current).map(c -> {
+            List<String> changed = c.changes().stream()
+                    .filter(change -> !change.field().equals("updated_at"))
+                    .map(change -> change.field() + " from " + change.before().orElse("(none)") + " to "
+                            + change.after().orElse("(none)"))
+                    .toList();
+            return "Someone else changed this since you opened it, so nothing was saved; your input is kept below. "
+                    + (changed.isEmpty()
+                            ? "They saved it without changing a field."
+                            : "They changed: " + String.join("; ", changed) + ".")
+                    + " Save again to overwrite it with your input.";
+        });
     }
 
     /**
