@@ -236,7 +236,7 @@ public final class Wiring implements AutoCloseable {
                 chain.proceed();
             });
             // the web console's sessions also let a signed-in browser read the JSON its pages link to (CSV, HAR)
-            this.console = new ConsoleRoutes(jdbi, clock, config.publicApiUrl());
+            this.console = new ConsoleRoutes(jdbi, live, clock, config.publicApiUrl());
             Function<ServerRequest, AccountId> readAuth =
                     req -> console.sessions().account(req).orElseGet(() -> auth.require(req));
             new AccountRoutes(accounts, auth, config.operatorToken()).register(routing);
@@ -467,7 +467,7 @@ public final class Wiring implements AutoCloseable {
             if (!server.isRunning() || server.port() < 0) {
                 server.stop();
                 connections.close();
-                throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port()
+                throw new CannotListen("cannot listen on " + config.bindAddress() + ":" + config.port()
                         + " (is another process using the port?)");
             }
             Optional<String> accountBanner = FirstAccount.ensure(config, accounts, services);
@@ -614,5 +614,12 @@ public final class Wiring implements AutoCloseable {
         outbound.close();
         closeLive();
         database.close();
+    }
+
+    /** The HTTP server could not bind its address and port (most often: another process holds the port). */
+    public static final class CannotListen extends IllegalStateException {
+        CannotListen(String message) {
+            super(message);
+        }
     }
 }

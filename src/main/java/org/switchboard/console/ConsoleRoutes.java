@@ -17,6 +17,7 @@ import org.switchboard.number.TrackingNumber;
 import org.switchboard.number.TrackingNumberRepository;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.live.LiveState;
 import org.switchboard.postback.PostbackLog;
 import org.switchboard.publisher.Publisher;
 import org.switchboard.routing.RoutingService;
@@ -36,10 +37,15 @@ public final class ConsoleRoutes {
     private final Pages pages;
     private final AuditLog auditLog;
     private final String publicUrl;
+    private final LiveState live;
     private final Clock clock;
 
-    /** @param publicUrl the console's public base URL (set-password links start with it; https makes cookies Secure) */
-    public ConsoleRoutes(Jdbi jdbi, Clock clock, String publicUrl) {
+    /**
+     * @param live where sign-in failures are counted (shared by the nodes when it is in Redis)
+     * @param publicUrl the console's public base URL (set-password links start with it; https makes cookies Secure)
+     */
+    public ConsoleRoutes(Jdbi jdbi, LiveState live, Clock clock, String publicUrl) {
+        this.live = live;
         this.clock = clock;
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
         this.users = new UserRepository(jdbi, clock);
@@ -109,7 +115,7 @@ public final class ConsoleRoutes {
     public void register(HttpRules rules, Sources sources) {
         assets.register(rules);
         rules.get("/", (req, res) -> Pages.redirect(res, "/dashboard"));
-        new SignInPage(pages, users, passwords, new SignInThrottle(clock)).register(rules);
+        new SignInPage(pages, users, passwords, new SignInThrottle(live, clock)).register(rules);
         new UsersPage(pages, users, publicUrl).register(rules);
         new ApiKeysPage(pages, sources.apiKeys()).register(rules);
         new DashboardPage(pages, sources.reports(), sources.rtbLog(), clock).register(rules);

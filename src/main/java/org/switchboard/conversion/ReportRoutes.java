@@ -8,9 +8,10 @@ import io.helidon.webserver.http.ServerRequest;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.function.Function;
-import org.switchboard.call.CallLogRoutes;
+import org.switchboard.platform.csv.CsvLines;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
 
@@ -44,14 +45,16 @@ public final class ReportRoutes {
     }
 
     /**
-     * {@code key}: the day ({@code 2026-12-01}), the entity's id or the tag's value, null for calls without one; then
+     * {@code key}: the day ({@code 2026-12-01}), the hour ({@code 2026-12-01T14:00-05:00}), the entity's id or the tag's value, null for calls without one; then
      * its counters.
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record RowOut(Object key, String name, @JsonUnwrapped TotalsOut counters) {
         static RowOut of(Report.Row row) {
             return new RowOut(
-                    row.key() instanceof LocalDate day ? day.toString() : row.key(),
+                    row.key() instanceof LocalDate || row.key() instanceof OffsetDateTime
+                            ? row.key().toString()
+                            : row.key(),
                     row.name().orElse(null),
                     TotalsOut.of(row.counters()));
         }
@@ -94,7 +97,7 @@ public final class ReportRoutes {
 
     /** The report as CSV: a line per row (key, name, counters), then a {@code total} line. */
     static String csv(Report report) {
-        StringBuilder out = new StringBuilder(CallLogRoutes.csvLine(List.of(
+        StringBuilder out = new StringBuilder(CsvLines.line(List.of(
                 "key", "name", "calls", "connected", "converted", "revenue", "payout", "profit", "buyer_revenue")));
         for (Report.Row row : report.rows()) {
             RowOut r = RowOut.of(row);
@@ -106,7 +109,7 @@ public final class ReportRoutes {
     }
 
     private static String csvLine(String key, String name, TotalsOut c) {
-        return CallLogRoutes.csvLine(List.of(
+        return CsvLines.line(List.of(
                 key,
                 name,
                 Long.toString(c.calls()),
