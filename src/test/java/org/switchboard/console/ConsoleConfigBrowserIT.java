@@ -62,6 +62,7 @@ class ConsoleConfigBrowserIT extends ServerIT {
             addNumberWithLetters(page);
             String number = addNumber(page, "Web Leads");
             screenshot(page, "campaign");
+            deletionShouldBeRefusedWithTheReason(page);
             long alpha = createBuyer(page, "Alpha Desk", "+12125550101", "1", campaign, "00:00", "24:00");
             setCap(page, "daily_cap", "10");
             setCap(page, "concurrency_cap", "2");
@@ -211,6 +212,14 @@ class ConsoleConfigBrowserIT extends ServerIT {
         assertThat(page.locator("#n-f-number").inputValue()).isEqualTo("312-555");
         assertThat(page.locator("#n-f-tags").inputValue()).isEqualTo("ad:radio");
         screenshot(page, "form-error");
+    }
+
+    /** Deleting the campaign, confirmed, while a number points at it: the API's reason on the page. */
+    private static void deletionShouldBeRefusedWithTheReason(Page page) {
+        page.onceDialog(dialog -> dialog.accept());
+        click(page, "Delete campaign");
+        page.locator("#refused").waitFor();
+        assertThat(page.locator("#refused").textContent()).contains("still has 1 tracking number(s)");
     }
 
     /** A number in a local form, for the publisher; its E.164 form. */
