@@ -273,6 +273,47 @@ class ConsoleConfigIT extends ServerIT {
         assertThat(blank.body()).contains("id=\"name-error\"").contains("is required");
     }
 
+    @Test
+    void everyConfigurationPageShouldNeedASessionAndShowHostileNamesAsText() {
+        // given: a campaign, buyer and publisher named with markup, made through the API
+        Api api = newAccount();
+        String hostile = "<script>alert(1)</script>\"'";
+        String quoted = org.switchboard.platform.http.Json.writeString(hostile);
+        long campaign =
+                api.post("/api/v2/campaigns", "{\"name\": " + quoted + "}").id();
+        long buyer = api.post(
+                        "/api/v2/buyers",
+                        "{\"name\": " + quoted + ", \"destination\": \"+12125550100\", " + "\"campaign_ids\": ["
+                                + campaign + "]}")
+                .id();
+        ConsoleClient anonymous = new ConsoleClient(server.base());
+        ConsoleClient admin = signedIn(api, Role.ADMIN);
+
+        // when / then: without a session every page sends to sign-in and a post creates nothing
+        for (String path : java.util.List.of(
+                "/campaigns",
+                "/campaigns/" + campaign,
+                "/numbers",
+                "/buyers",
+                "/buyers/" + buyer,
+                "/buyer_groups",
+                "/publishers",
+                "/directories",
+                "/company",
+                "/audit_log")) {
+            ConsoleClient.Page page = anonymous.get(path);
+            assertThat(page.status()).as(path).isEqualTo(303);
+            assertThat(page.location()).as(path).startsWith("/sign_in?next=");
+            ConsoleClient.Page shown = admin.get(path);
+            assertThat(shown.status()).as(path).isEqualTo(200);
+            assertThat(shown.body()).as(path).doesNotContain("<script>alert(1)");
+        }
+        assertThat(anonymous.post("/campaigns", Map.of("name", "Anonymous")).status())
+                .isEqualTo(303);
+        assertThat(api.get("/api/v2/campaigns").json()).hasSize(1);
+        assertThat(admin.get("/campaigns/" + campaign).body()).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+
     // --- steps --------------------------------------------------------------------------------------------------
 
     private ConsoleClient signedIn(Api api, Role role) {
