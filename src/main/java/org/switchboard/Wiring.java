@@ -292,11 +292,8 @@ public final class Wiring implements AutoCloseable {
                             numberLocks);
             new FiredPixelRoutes(pixels, callRecords, readAuth).register(routing);
             var directories = new DirectoryRepository(jdbi, clock);
-            CrudRoutes.register(
-                    routing,
-                    "/api/v2/directories",
-                    auth::require,
-                    new DirectoryService(directories, postbackKeys::transferKeysUsing));
+            var directoryService = new DirectoryService(directories, postbackKeys::transferKeysUsing);
+            CrudRoutes.register(routing, "/api/v2/directories", auth::require, directoryService);
             new ConversionCriterionRoutes(conversionCriteria, parties, auth::require)
                     .register(
                             routing,
@@ -397,7 +394,7 @@ public final class Wiring implements AutoCloseable {
                             services.publishers(),
                             services.buyers(),
                             buyerGroups,
-                            new DirectoryService(directories, postbackKeys::transferKeysUsing),
+                            directoryService,
                             accounts,
                             new org.switchboard.webhook.NumberWebhookLock(webhooks, numberLocks),
                             routingService,

@@ -4,6 +4,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +25,7 @@ import org.switchboard.platform.http.PageRequest;
  * buyers linked to it, and the sections of webhooks, conversion criteria, postback keys and caller lists. Saves go
  * through the API's {@code CampaignService} and {@code TrackingNumberService}.
  */
-public final class CampaignsPage {
+public final class CampaignsPage extends EntityPage<Campaign> {
     static final ConfigForm FORM = new ConfigForm(List.of(
             ConfigForm.field("name", ConfigForm.Kind.TEXT),
             ConfigForm.field("cid", ConfigForm.Kind.TEXT),
@@ -59,34 +61,40 @@ public final class CampaignsPage {
             Map<Long, String> otherBuyers,
             Optional<String> refused) {}
 
-    private final Configuring configuring;
-    private final Pages pages;
     private final ConsoleRoutes.Configuration config;
 
     public CampaignsPage(Configuring configuring, ConsoleRoutes.Configuration config) {
-        this.configuring = configuring;
-        this.pages = configuring.pages();
+        super(configuring, config.campaigns(), "/campaigns", FORM);
         this.config = config;
     }
 
-    public void register(HttpRules rules) {
-        pages.get(rules, "/campaigns", (req, res, who) -> list(req, res, who, Status.OK_200, FormState.of(defaults())));
-        pages.post(rules, "/campaigns", Pages.Need.CHANGE, this::create);
-        pages.get(rules, "/campaigns/{id}", (req, res, who) -> show(req, res, who, Status.OK_200, null, null, null));
-        pages.post(rules, "/campaigns/{id}", Pages.Need.CHANGE, this::update);
-        pages.post(rules, "/campaigns/{id}/pause", Pages.Need.CHANGE, this::pause);
-        pages.post(rules, "/campaigns/{id}/delete", Pages.Need.CHANGE, this::delete);
+    @Override
+    void register(HttpRules rules) {
+        super.register(rules);
+        pages.post(
+                rules,
+                "/campaigns/{id}/pause",
+                Pages.Need.CHANGE,
+                (req, res, who, form) ->
+                        save(req, res, who, form, PAUSE, form.first("paused").isPresent() ? "pause" : "resume"));
         pages.post(rules, "/campaigns/{id}/numbers", Pages.Need.CHANGE, this::addNumber);
         pages.post(rules, "/campaigns/{id}/buyers", Pages.Need.CHANGE, this::linkBuyer);
         pages.post(rules, "/campaigns/{id}/buyers/{buyer}/unlink", Pages.Need.CHANGE, this::unlinkBuyer);
     }
 
-    private static Map<String, String> defaults() {
-        return Map.of(
-                "time_zone", "UTC", "use_company_default_webhooks", "true", "repeat_caller_window_seconds", "86400");
+    @Override
+    String nameOf(Campaign value) {
+        return value.name();
     }
 
-    private void list(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState form) {
+    @Override
+    FormState fresh() {
+        return FormState.of(Map.of(
+                "time_zone", "UTC", "use_company_default_webhooks", "true", "repeat_caller_window_seconds", "86400"));
+    }
+
+    @Override
+    void list(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState form) {
         List<Row> rows = config.campaigns().list(who.account(), all(), req).items().stream()
                 .map(c -> new Row(
                         c.id(),
@@ -99,96 +107,39 @@ public final class CampaignsPage {
                 res, status, "campaigns.jte", new ListView(pages.frame("Campaigns", "campaigns", who), rows, form));
     }
 
-    private void create(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
-        var attempt = Configuring.attempt(
-                FORM,
-                form,
-                () -> CrudRoutes.create(config.campaigns(), who.account(), FORM.body(form))
-                        .value());
-        if (attempt.refusal().isPresent()) {
-            list(
-                    req,
-                    res,
-                    who,
-                    attempt.refusal().get().status(),
-                    attempt.refusal().get().form());
-            return;
-        }
-        Campaign created = attempt.saved().orElseThrow();
-        configuring.changed(
-                who, req, subject(created), "create", null, config.campaigns().wire(created));
-        Pages.redirect(res, "/campaigns/" + created.id());
-    }
-
-    private void update(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
-        save(req, res, who, form, FORM, "update");
-    }
-
-    private void pause(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
-        save(req, res, who, form, PAUSE, form.first("paused").isPresent() ? "pause" : "resume");
-    }
-
-    private void save(
-            ServerRequest req, ServerResponse res, SignedIn who, Form form, ConfigForm fields, String action) {
-        Campaign existing = require(req, who);
-        Object before = config.campaigns().wire(existing);
-        Optional<String> stale = Configuring.conflict(form, before);
-        if (stale.isPresent()) {
-            show(req, res, who, Status.CONFLICT_409, fields.refused(form, "", stale.get()), null, null);
-            return;
-        }
-        var attempt = Configuring.attempt(
-                fields,
-                form,
-                () -> CrudRoutes.update(config.campaigns(), who.account(), existing, fields.body(form))
-                        .value());
-        if (attempt.refusal().isPresent()) {
-            show(
-                    req,
-                    res,
-                    who,
-                    attempt.refusal().get().status(),
-                    attempt.refusal().get().form(),
-                    null,
-                    null);
-            return;
-        }
-        Campaign saved = attempt.saved().orElseThrow();
-        configuring.changed(
-                who, req, subject(saved), action, before, config.campaigns().wire(saved));
-        Pages.redirect(res, "/campaigns/" + saved.id());
-    }
-
-    private void delete(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
-        Campaign existing = require(req, who);
-        try {
-            config.campaigns().delete(who.account(), existing);
-        } catch (ApiException.Conflict e) {
-            show(req, res, who, Status.CONFLICT_409, null, null, e.getMessage());
-            return;
-        }
-        configuring.changed(
-                who, req, subject(existing), "delete", config.campaigns().wire(existing), null);
-        Pages.redirect(res, "/campaigns");
+    @Override
+    void item(
+            ServerRequest req,
+            ServerResponse res,
+            SignedIn who,
+            Status status,
+            Campaign campaign,
+            String version,
+            FormState form,
+            Optional<String> refused) {
+        render(req, res, who, status, campaign, version, form, FormState.empty(), refused);
     }
 
     private void addNumber(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
         Campaign campaign = require(req, who);
-        var body = NumbersPage.FORM.body(form);
+        var body = NumbersPage.NEW.body(form);
         body.put("campaign_id", campaign.id());
         var attempt = Configuring.attempt(
-                NumbersPage.FORM,
+                NumbersPage.NEW,
                 form,
                 () -> CrudRoutes.create(config.numbers(), who.account(), body).value());
         if (attempt.refusal().isPresent()) {
-            show(
+            Object wire = wire(campaign);
+            render(
                     req,
                     res,
                     who,
                     attempt.refusal().get().status(),
-                    null,
+                    campaign,
+                    EditGuard.stamp(wire),
+                    FORM.show(wire),
                     attempt.refusal().get().form(),
-                    null);
+                    Optional.empty());
             return;
         }
         TrackingNumber created = attempt.saved().orElseThrow();
@@ -210,7 +161,7 @@ public final class CampaignsPage {
                 .orElseThrow(() -> new ApiException.BadRequest("buyer_id", "choose a buyer"));
         Buyer buyer = requireBuyer(who, buyerId);
         if (!buyer.campaignIds().contains(campaign.id())) {
-            var ids = new java.util.ArrayList<>(buyer.campaignIds());
+            var ids = new ArrayList<>(buyer.campaignIds());
             ids.add(campaign.id());
             setCampaigns(req, who, buyer, ids, "link to campaign " + campaign.id());
         }
@@ -227,10 +178,8 @@ public final class CampaignsPage {
 
     private void setCampaigns(ServerRequest req, SignedIn who, Buyer buyer, List<Long> ids, String action) {
         var patch = Json.MAPPER.createObjectNode();
-        ids.forEach(patch.putArray("campaign_ids")::add);
-        if (ids.isEmpty()) {
-            patch.putArray("campaign_ids");
-        }
+        var array = patch.putArray("campaign_ids");
+        ids.forEach(array::add);
         Object before = config.buyers().wire(buyer);
         Buyer saved =
                 CrudRoutes.update(config.buyers(), who.account(), buyer, patch).value();
@@ -247,25 +196,17 @@ public final class CampaignsPage {
         return config.buyers().find(who.account(), id).orElseThrow(() -> new ApiException.NotFound("no buyer " + id));
     }
 
-    private Campaign require(ServerRequest req, SignedIn who) {
-        long id = Http.pathId(req, "id", "campaign");
-        return config.campaigns()
-                .find(who.account(), id)
-                .orElseThrow(() -> new ApiException.NotFound("no campaign " + id));
-    }
-
-    /** The campaign's page; a null form shows the stored campaign, a non-null refusal the reason above it. */
-    private void show(
+    private void render(
             ServerRequest req,
             ServerResponse res,
             SignedIn who,
             Status status,
+            Campaign campaign,
+            String version,
             FormState form,
             FormState numberForm,
-            String refused) {
-        Campaign campaign = require(req, who);
-        Object wire = config.campaigns().wire(campaign);
-        Map<Long, String> publishers = new java.util.LinkedHashMap<>();
+            Optional<String> refused) {
+        Map<Long, String> publishers = new LinkedHashMap<>();
         config.publishers().list(who.account(), all(), req).items().forEach(p -> publishers.put(p.id(), p.name()));
         List<NumberRow> numbers = config
                 .numberRepository()
@@ -279,8 +220,8 @@ public final class CampaignsPage {
                                 .orElse(""),
                         String.join(", ", Format.tags(n.tags().asMap()))))
                 .toList();
-        List<BuyerRow> linked = new java.util.ArrayList<>();
-        Map<Long, String> others = new java.util.LinkedHashMap<>();
+        List<BuyerRow> linked = new ArrayList<>();
+        Map<Long, String> others = new LinkedHashMap<>();
         for (Buyer b : config.buyers().list(who.account(), all(), req).items()) {
             if (b.campaignIds().contains(campaign.id())) {
                 linked.add(new BuyerRow(b.id(), b.name(), b.destination(), b.paused(), b.priority(), b.weight()));
@@ -295,20 +236,17 @@ public final class CampaignsPage {
                 new View(
                         pages.frame(campaign.name(), "campaigns", who),
                         campaign,
-                        EditGuard.stamp(wire),
-                        form == null ? FORM.show(wire) : form,
-                        numberForm == null ? FormState.empty() : numberForm,
+                        version,
+                        form,
+                        numberForm,
                         numbers,
                         publishers,
                         linked,
                         others,
-                        Optional.ofNullable(refused)));
+                        refused));
     }
 
-    private static AuditLog.Subject subject(Campaign campaign) {
-        return new AuditLog.Subject("campaign", String.valueOf(campaign.id()), campaign.name());
-    }
-
+    /** The first page of the largest size the API lists (the menus and tables of the configuration pages). */
     static PageRequest all() {
         return new PageRequest(1, PageRequest.MAX_PER_PAGE);
     }

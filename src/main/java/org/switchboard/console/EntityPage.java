@@ -116,30 +116,39 @@ abstract class EntityPage<T> {
     }
 
     private void update(ServerRequest req, ServerResponse res, SignedIn who, Form sent) {
+        save(req, res, who, sent, form, "update");
+    }
+
+    /**
+     * Saves the fields of {@code fields} from {@code sent} onto the object (the others keep their value), refused when
+     * someone else changed it since the form was loaded or when the API's rules refuse it; recorded as {@code action}.
+     */
+    void save(ServerRequest req, ServerResponse res, SignedIn who, Form sent, ConfigForm fields, String action) {
         T existing = require(req, who);
         Object before = resource.wire(existing);
         Optional<String> stale = Configuring.conflict(sent, before);
         if (stale.isPresent()) {
-            show(req, res, who, Status.CONFLICT_409, form.refused(sent, "", stale.get()), null);
-            return;
-        }
-        var attempt = Configuring.attempt(
-                form,
-                sent,
-                () -> CrudRoutes.update(resource, who.account(), existing, form.body(sent))
-                        .value());
-        if (attempt.refusal().isPresent()) {
             show(
                     req,
                     res,
                     who,
-                    attempt.refusal().get().status(),
-                    attempt.refusal().get().form(),
+                    Status.CONFLICT_409,
+                    fields.refused(sent, "", stale.get()).over(form.show(before)),
                     null);
             return;
         }
+        var attempt = Configuring.attempt(
+                fields,
+                sent,
+                () -> CrudRoutes.update(resource, who.account(), existing, fields.body(sent))
+                        .value());
+        if (attempt.refusal().isPresent()) {
+            FormState refused = attempt.refusal().get().form().over(form.show(before));
+            show(req, res, who, attempt.refusal().get().status(), refused, null);
+            return;
+        }
         T saved = attempt.saved().orElseThrow();
-        configuring.changed(who, req, object(saved), "update", before, resource.wire(saved));
+        configuring.changed(who, req, object(saved), action, before, resource.wire(saved));
         Pages.redirect(res, path + "/" + resource.id(saved));
     }
 

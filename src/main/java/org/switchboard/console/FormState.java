@@ -27,6 +27,13 @@ public record FormState(Map<String, List<String>> nameToValues, Map<String, Stri
         return new FormState(values, Map.of());
     }
 
+    /** This form's values and problems laid over {@code base}'s values (a refused partial form on the whole one). */
+    public FormState over(FormState base) {
+        Map<String, List<String>> values = new LinkedHashMap<>(base.nameToValues());
+        values.putAll(nameToValues);
+        return new FormState(values, fieldToError);
+    }
+
     public String value(String name) {
         List<String> values = nameToValues.get(name);
         return values == null || values.isEmpty() ? "" : values.getFirst();

@@ -314,6 +314,38 @@ class ConsoleConfigIT extends ServerIT {
         assertThat(admin.get("/campaigns/" + campaign).body()).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
 
+    @Test
+    void pausingACampaignShouldChangeOnlyPausedAndBeAudited() {
+        // given: a campaign with tags
+        Api api = newAccount();
+        ConsoleClient admin = signedIn(api, Role.ADMIN);
+        long campaign = api.post("/api/v2/campaigns", "{\"name\": \"Pausable\", \"tags\": {\"ad\": [\"tv\"]}}")
+                .id();
+
+        // when: paused, then resumed, each from the page as loaded
+        String stamp = stamp(admin.get("/campaigns/" + campaign).body());
+        ConsoleClient.Page paused =
+                admin.submit("/campaigns/" + campaign + "/pause", Map.of("paused", "true", "_loaded", stamp));
+        var afterPause = api.get("/api/v2/campaigns/" + campaign).json();
+        stamp = stamp(admin.get("/campaigns/" + campaign).body());
+        admin.submit("/campaigns/" + campaign + "/pause", Map.of("_loaded", stamp));
+
+        // then
+        assertThat(paused.status()).isEqualTo(303);
+        assertThat(afterPause.path("paused").asBoolean()).isTrue();
+        assertThat(afterPause.path("tags").path("ad").get(0).asText()).isEqualTo("tv");
+        assertThat(api.get("/api/v2/campaigns/" + campaign)
+                        .json()
+                        .path("paused")
+                        .asBoolean())
+                .isFalse();
+        assertThat(admin.get("/audit_log?object_type=campaign&object_id=" + campaign)
+                        .body())
+                .contains(">pause<")
+                .contains(">resume<")
+                .contains("paused: false → true");
+    }
+
     // --- steps --------------------------------------------------------------------------------------------------
 
     private ConsoleClient signedIn(Api api, Role role) {
