@@ -1,14 +1,21 @@
 package org.switchboard.console;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -66,6 +73,37 @@ final class ConsoleBrowser implements AutoCloseable {
         public void close() {
             context.close();
         }
+    }
+
+    /**
+     * Plays a call with the simulator of {@code ./switchboard simulate} (its own code, against the test server), as an
+     * owner trying Switchboard does: from {@code caller} to the tracking number {@code to}, answered, talking
+     * {@code talkSeconds}; the call's UUID.
+     */
+    static String simulate(String base, String key, String to, String caller, int talkSeconds) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int exit = org.switchboard.telephony.Simulator.run(
+                new String[] {
+                    "--server",
+                    base,
+                    "--key",
+                    key,
+                    "--to",
+                    to,
+                    "--from",
+                    caller,
+                    "--talk",
+                    Integer.toString(talkSeconds)
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(printed + err.toString(StandardCharsets.UTF_8)).isZero();
+        Matcher call = Pattern.compile("call \\S+ -> \\S+: (\\S+)").matcher(printed);
+        assertThat(call.find()).as(printed).isTrue();
+        assertThat(printed).contains("connected; talking " + talkSeconds + " s");
+        return call.group(1);
     }
 
     @Override

@@ -14,15 +14,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.testing.Api;
-import org.switchboard.testing.Calls;
 import org.switchboard.testing.Engine;
-import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerIT;
 
 /**
  * Configuring through the console in a real headless Chromium, on both databases: from an empty account an owner
- * builds a campaign with a publisher, a tracking number and two buyers with hours and caps, a call played through
- * the call-control API is routed to the first buyer and shows so on its page; a form error is shown beside its field
+ * builds a campaign with a publisher, a tracking number and two buyers with hours and caps, a call played with the
+ * simulator is routed to the first buyer and shows so on its page; a form error is shown beside its field
  * with the input kept; a second person's save from an older form is refused; a viewer is refused. The SQLite run
  * takes the screenshots docs/console.md shows.
  */
@@ -88,8 +86,8 @@ class ConsoleConfigBrowserIT extends ServerIT {
                             .asLong())
                     .isPositive();
 
-            // when: a call comes in on the number and the buyer answers
-            String uuid = playCall(new Calls(api), number);
+            // when: a call comes in on the number (the simulator) and the buyer answers
+            String uuid = playCall(api, number);
 
             // then: the call page shows it routed to the first buyer, and its daily cap counts it
             page.navigate("/calls/" + uuid);
@@ -258,14 +256,9 @@ class ConsoleConfigBrowserIT extends ServerIT {
         page.locator("[data-cap=" + cap + "]:has-text('of " + limit + "')").waitFor();
     }
 
-    private String playCall(Calls calls, String number) {
+    private String playCall(Api api, String number) {
         String caller = "+1312555" + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
-        Response arrived = calls.arrive(caller, number);
-        assertThat(arrived.status()).as(arrived.toString()).isEqualTo(201);
-        String uuid = arrived.json().path("call_uuid").asText();
-        assertThat(calls.attempt(uuid, 1, "answered").status()).isLessThan(300);
-        assertThat(calls.hangup(uuid, 70, 60).status()).isLessThan(300);
-        return uuid;
+        return ConsoleBrowser.simulate(server.base(), api.key(), number, caller, 60);
     }
 
     /** The remaining configuration pages, each filled a little, for their screenshots. */
