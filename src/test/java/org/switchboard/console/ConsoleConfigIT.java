@@ -346,6 +346,46 @@ class ConsoleConfigIT extends ServerIT {
                 .contains("paused: false → true");
     }
 
+    @Test
+    void aBuyerShouldBeLinkedAndUnlinkedOnTheCampaignPageAndADirectorysBadEntryNamedByItsRow() {
+        // given: a campaign and a buyer of no campaign
+        Api api = newAccount();
+        ConsoleClient admin = signedIn(api, Role.ADMIN);
+        long campaign = createCampaign(admin, "Linking");
+        long buyer = api.post("/api/v2/buyers", "{\"name\": \"Loose Buyer\", \"destination\": \"+12125550100\"}")
+                .id();
+
+        // when: linked, then unlinked; and a directory whose second entry is not dialable
+        admin.get("/campaigns/" + campaign);
+        admin.submit("/campaigns/" + campaign + "/buyers", Map.of("buyer_id", Long.toString(buyer)));
+        var linked = api.get("/api/v2/buyers/" + buyer).json().path("campaign_ids");
+        String page = admin.get("/campaigns/" + campaign).body();
+        admin.submit("/campaigns/" + campaign + "/buyers/" + buyer + "/unlink", Map.of());
+        admin.get("/directories");
+        ConsoleClient.Page refused = admin.submit(
+                "/directories",
+                Map.of(
+                        "name", "Floors",
+                        "entries.0.name", "Sales",
+                        "entries.0.destination", "+12125550150",
+                        "entries.1.name", "Nowhere",
+                        "entries.1.destination", "not a number"));
+
+        // then
+        assertThat(linked).hasSize(1);
+        assertThat(linked.get(0).asLong()).isEqualTo(campaign);
+        assertThat(page).contains("data-buyer=\"" + buyer + "\"");
+        assertThat(api.get("/api/v2/buyers/" + buyer).json().path("campaign_ids"))
+                .isEmpty();
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body())
+                .contains("id=\"entries-error\"")
+                .contains("entries[1].destination")
+                .contains("value=\"not a number\"")
+                .contains("value=\"Sales\"");
+        assertThat(api.get("/api/v2/directories").json()).isEmpty();
+    }
+
     // --- steps --------------------------------------------------------------------------------------------------
 
     private ConsoleClient signedIn(Api api, Role role) {
