@@ -266,36 +266,34 @@ public final class Wiring implements AutoCloseable {
                             call -> pixels.countForCall(call.accountId(), call.id()),
                             (account, callIds) -> ConversionOut.forCalls(callConversions, account, callIds))
                     .register(routing);
+            var numberLocks = new WebhookRoutes.NumberLocks() {
+                @Override
+                public Optional<Long> campaignOf(AccountId account, long numberId) {
+                    return numbers.find(account, numberId).map(n -> n.campaignId());
+                }
+
+                @Override
+                public boolean unlocked(AccountId account, long numberId) {
+                    return numbers.find(account, numberId)
+                            .map(n -> n.webhooksUnlocked())
+                            .orElse(false);
+                }
+
+                @Override
+                public void setUnlocked(AccountId account, long numberId, boolean unlocked) {
+                    numbers.setWebhooksUnlocked(account, numberId, unlocked);
+                }
+            };
             new WebhookRoutes(webhooks, dispatcher, auth::require, secrets, parties)
                     .register(
                             routing,
                             (account, id) -> campaigns.find(account, id).isPresent(),
                             (account, id) -> buyers.find(account, id).isPresent(),
-                            new WebhookRoutes.NumberLocks() {
-                                @Override
-                                public Optional<Long> campaignOf(AccountId account, long numberId) {
-                                    return numbers.find(account, numberId).map(n -> n.campaignId());
-                                }
-
-                                @Override
-                                public boolean unlocked(AccountId account, long numberId) {
-                                    return numbers.find(account, numberId)
-                                            .map(n -> n.webhooksUnlocked())
-                                            .orElse(false);
-                                }
-
-                                @Override
-                                public void setUnlocked(AccountId account, long numberId, boolean unlocked) {
-                                    numbers.setWebhooksUnlocked(account, numberId, unlocked);
-                                }
-                            });
+                            numberLocks);
             new FiredPixelRoutes(pixels, callRecords, readAuth).register(routing);
             var directories = new DirectoryRepository(jdbi, clock);
-            CrudRoutes.register(
-                    routing,
-                    "/api/v2/directories",
-                    auth::require,
-                    new DirectoryService(directories, postbackKeys::transferKeysUsing));
+            var directoryService = new DirectoryService(directories, postbackKeys::transferKeysUsing);
+            CrudRoutes.register(routing, "/api/v2/directories", auth::require, directoryService);
             new ConversionCriterionRoutes(conversionCriteria, parties, auth::require)
                     .register(
                             routing,
@@ -387,6 +385,20 @@ public final class Wiring implements AutoCloseable {
                             postbackLog,
                             rtbLog,
                             new ApiKeys(accounts)));
+            console.registerConfiguration(
+                    routing,
+                    new ConsoleRoutes.Configuration(
+                            services.campaigns(),
+                            services.numbers(),
+                            numbers,
+                            services.publishers(),
+                            services.buyers(),
+                            buyerGroups,
+                            directoryService,
+                            accounts,
+                            new org.switchboard.webhook.NumberWebhookLock(webhooks, numberLocks),
+                            routingService,
+                            changes::configurationChanged));
             new RtbLogRoutes(rtbLog, auth::require, clock, rtb::processing).register(routing);
             this.uploads = new CallerListUploads(jdbi, callerLists, clock, changes::callerListsChanged);
             uploads.resumePending();

@@ -61,18 +61,7 @@ public final class AccountRoutes {
         rules.get("/api/v2/account", (req, res) -> Http.ok(res, AccountOut.of(current(auth.require(req)))));
         io.helidon.webserver.http.Handler rename = (req, res) -> {
             AccountId account = auth.require(req);
-            ObjectNode body = Http.jsonObject(req);
-            JsonFields fields = new JsonFields(body, "id", "created_at");
-            // an explicit blank name is an error; leaving the field out keeps the name
-            String name = body.has("name")
-                    ? fields.requiredText("name", 200)
-                    : current(account).name();
-            Set<Feature> features =
-                    features(fields.take("features"), current(account).features());
-            fields.finish();
-            accounts.rename(account, name);
-            accounts.setFeatures(account, features);
-            Http.ok(res, AccountOut.of(current(account)));
+            Http.ok(res, AccountOut.of(update(accounts, account, Http.jsonObject(req))));
         };
         rules.put("/api/v2/account", rename);
         rules.patch("/api/v2/account", rename);
@@ -112,6 +101,28 @@ public final class AccountRoutes {
                             AccountOut.of(created.account()),
                             ApiKeyOut.of(created.key().key(), created.key().secret())));
         });
+    }
+
+    /**
+     * Renames the account and turns its features on or off from {@code body} ({@code name}, {@code features}); fields
+     * left out keep their value. The API's {@code PUT /api/v2/account} and the console's company page share this.
+     */
+    public static Account update(AccountRepository accounts, AccountId account, ObjectNode body) {
+        Account current =
+                accounts.find(account).orElseThrow(() -> new ApiException.Unauthorized("the account no longer exists"));
+        JsonFields fields = new JsonFields(body, "id", "created_at");
+        // an explicit blank name is an error; leaving the field out keeps the name
+        String name = body.has("name") ? fields.requiredText("name", 200) : current.name();
+        Set<Feature> features = features(fields.take("features"), current.features());
+        fields.finish();
+        accounts.rename(account, name);
+        accounts.setFeatures(account, features);
+        return accounts.find(account).orElseThrow();
+    }
+
+    /** The account as the API shows it ({@code id, name, features, created_at}). */
+    public static Object wire(Account account) {
+        return AccountOut.of(account);
     }
 
     /**

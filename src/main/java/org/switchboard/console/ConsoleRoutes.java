@@ -4,15 +4,26 @@ import io.helidon.webserver.http.HttpRules;
 import java.time.Clock;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.switchboard.account.AccountRepository;
 import org.switchboard.account.ApiKeys;
+import org.switchboard.buyer.BuyerGroupService;
+import org.switchboard.buyer.BuyerService;
 import org.switchboard.call.CallRepository;
+import org.switchboard.campaign.Campaign;
 import org.switchboard.conversion.ConversionRepository;
 import org.switchboard.conversion.ReportRepository;
+import org.switchboard.directory.Directory;
+import org.switchboard.number.TrackingNumber;
+import org.switchboard.number.TrackingNumberRepository;
+import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
 import org.switchboard.postback.PostbackLog;
+import org.switchboard.publisher.Publisher;
+import org.switchboard.routing.RoutingService;
 import org.switchboard.rtb.RtbLog;
 import org.switchboard.webhook.FiredPixelRepository;
+import org.switchboard.webhook.NumberWebhookLock;
 
 /**
  * The web console: builds the pages and their shared parts and registers them. Pages call the same repositories and
@@ -66,6 +77,36 @@ public final class ConsoleRoutes {
             PostbackLog postbackLog,
             RtbLog rtbLog,
             ApiKeys apiKeys) {}
+
+    /**
+     * What the configuration pages change, through the API's own services (their rules are the pages' rules);
+     * {@code changed} tells the caches that configuration changed, as an API write does.
+     */
+    public record Configuration(
+            CrudRoutes.Resource<Campaign> campaigns,
+            CrudRoutes.Resource<TrackingNumber> numbers,
+            TrackingNumberRepository numberRepository,
+            CrudRoutes.Resource<Publisher> publishers,
+            BuyerService buyers,
+            BuyerGroupService groups,
+            CrudRoutes.Resource<Directory> directories,
+            AccountRepository accounts,
+            NumberWebhookLock numberLocks,
+            RoutingService routing,
+            Runnable changed) {}
+
+    /** Registers the configuration pages (campaigns, numbers, buyers and groups, publishers, directories, company). */
+    public void registerConfiguration(HttpRules rules, Configuration config) {
+        var configuring = new Configuring(pages, config.changed(), auditLog);
+        new CampaignsPage(configuring, config).register(rules);
+        new NumbersPage(configuring, config).register(rules);
+        new PublishersPage(configuring, config).register(rules);
+        new BuyersPage(configuring, config, clock).register(rules);
+        new BuyerGroupsPage(configuring, config, clock).register(rules);
+        new DirectoriesPage(configuring, config).register(rules);
+        new CompanyPage(configuring, config).register(rules);
+        new AuditLogPage(pages, auditLog, users).register(rules);
+    }
 
     /**
      * Registers the pages; before the API's own {@code /call_reservations/{uuid}}, whose HTML form for browsers this

@@ -12,6 +12,11 @@ public record Frame(String title, String nav, Optional<SignedIn> who, Assets ass
         return who.map(SignedIn::csrfToken).orElse("");
     }
 
+    /** Whether the person may change things (viewers see the forms disabled; the server refuses their posts). */
+    public boolean canChange() {
+        return who.map(w -> w.role().canChange()).orElse(false);
+    }
+
     public boolean isAdmin() {
         return who.map(w -> w.role().managesUsers()).orElse(false);
     }

@@ -299,6 +299,19 @@ public final class RoutingService {
         return CapCounters.of(ownerType, ownerId, buyer.caps(), buyer.timeZone(), resetAt, now, seeds);
     }
 
+    /**
+     * How full each set cap of a buyer ({@code ownerType} "buyer") or buyer group ("group") is at {@code now}: what
+     * routing would read (the console shows it beside each cap).
+     */
+    public List<CapLookup.CapState> capStates(
+            String ownerType,
+            long ownerId,
+            org.switchboard.buyer.Caps caps,
+            CapLookup.CapContext context,
+            Instant now) {
+        return capLookup(now).states(ownerType, ownerId, caps, context);
+    }
+
     private CapLookup capLookup(Instant now) {
         return (ownerType, ownerId, caps, context) ->
                 CapCounters.of(ownerType, ownerId, caps, context.zone(), context.hardCapResetAt(), now, seeds).stream()

@@ -160,28 +160,15 @@ public final class WebhookRoutes {
             Webhook webhook = require(req);
             Http.ok(res, FiredPixelRoutes.PixelOut.of(testFire(webhook, req)));
         });
+        var lock = new NumberWebhookLock(webhooks, numbers);
         rules.post("/api/v2/numbers/{id}/unlock_webhooks", (req, res) -> {
             AccountId account = auth.apply(req);
             long id = Http.pathId(req, "id", "tracking number");
-            long campaign = numbers.campaignOf(account, id)
-                    .orElseThrow(() -> new ApiException.NotFound("no tracking number with id " + id));
-            if (!numbers.unlocked(account, id)) {
-                webhooks.copy(account, Webhook.Owner.CAMPAIGN, campaign, Webhook.Owner.NUMBER, id);
-                numbers.setUnlocked(account, id, true);
-            }
-            Http.ok(
-                    res,
-                    webhooks.ofOwner(account, Webhook.Owner.NUMBER, id).stream()
-                            .map(WebhookOut::of)
-                            .toList());
+            Http.ok(res, lock.unlock(account, id).stream().map(WebhookOut::of).toList());
         });
         rules.post("/api/v2/numbers/{id}/lock_webhooks", (req, res) -> {
             AccountId account = auth.apply(req);
-            long id = Http.pathId(req, "id", "tracking number");
-            numbers.campaignOf(account, id)
-                    .orElseThrow(() -> new ApiException.NotFound("no tracking number with id " + id));
-            webhooks.deleteOwnedBy(account, Webhook.Owner.NUMBER, id);
-            numbers.setUnlocked(account, id, false);
+            lock.lock(account, Http.pathId(req, "id", "tracking number"));
             Http.noContent(res);
         });
     }

@@ -45,7 +45,32 @@ public final class CrudRoutes {
         }
     }
 
+    /** A created or updated object with the warnings its normalisation produced. */
+    public record Saved<T>(T value, List<String> warnings) {}
+
     private CrudRoutes() {}
+
+    /**
+     * Creates from a request body: normalised, then checked and stored by the resource. The JSON route and the
+     * console's forms both come through here, so they share every rule.
+     */
+    public static <T> Saved<T> create(Resource<T> resource, AccountId account, ObjectNode body) {
+        List<String> warnings = resource.normalize(account, body);
+        return new Saved<>(resource.create(account, body), warnings);
+    }
+
+    /**
+     * Updates with the fields of {@code patch} laid over the stored object's wire form (any subset of fields), then
+     * normalised and checked by the same rules as a create.
+     */
+    public static <T> Saved<T> update(Resource<T> resource, AccountId account, T existing, ObjectNode patch) {
+        ObjectNode merged = (ObjectNode) Json.tree(resource.wire(existing));
+        for (var field : patch.properties()) {
+            merged.set(field.getKey(), field.getValue());
+        }
+        List<String> warnings = resource.normalize(account, merged);
+        return new Saved<>(resource.update(account, existing, merged), warnings);
+    }
 
     public static <T> void register(
             HttpRules rules, String path, Function<ServerRequest, AccountId> auth, Resource<T> resource) {
@@ -56,10 +81,11 @@ public final class CrudRoutes {
         });
         rules.post(path, (req, res) -> {
             AccountId account = auth.apply(req);
-            ObjectNode body = Http.jsonObject(req);
-            List<String> warnings = resource.normalize(account, body);
-            T created = resource.create(account, body);
-            Http.created(res, path + "/" + resource.id(created), Http.withWarnings(resource.wire(created), warnings));
+            Saved<T> created = create(resource, account, Http.jsonObject(req));
+            Http.created(
+                    res,
+                    path + "/" + resource.id(created.value()),
+                    Http.withWarnings(resource.wire(created.value()), created.warnings()));
         });
         String item = path + "/{id}";
         rules.get(item, (req, res) -> {
@@ -68,14 +94,8 @@ public final class CrudRoutes {
         });
         io.helidon.webserver.http.Handler update = (req, res) -> {
             AccountId account = auth.apply(req);
-            T existing = require(resource, account, req);
-            ObjectNode patch = Http.jsonObject(req);
-            ObjectNode merged = (ObjectNode) Json.tree(resource.wire(existing));
-            for (var field : patch.properties()) {
-                merged.set(field.getKey(), field.getValue());
-            }
-            List<String> warnings = resource.normalize(account, merged);
-            Http.ok(res, Http.withWarnings(resource.wire(resource.update(account, existing, merged)), warnings));
+            Saved<T> updated = update(resource, account, require(resource, account, req), Http.jsonObject(req));
+            Http.ok(res, Http.withWarnings(resource.wire(updated.value()), updated.warnings()));
         };
         rules.put(item, update);
         rules.patch(item, update);
