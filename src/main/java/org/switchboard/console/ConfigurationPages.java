@@ -52,5 +52,14 @@ public final class ConfigurationPages {
     public void register(HttpRules rules) {
         new ConfigurationPage(pages, sources.owners()).register(rules);
         new WebhookPages(pages, sources.webhooks(), sources.owners(), sources.calls()).register(rules);
+        new PostbackKeyPages(pages, sources.postbackKeys(), sources.owners()).register(rules);
+        new CriterionPages(pages, sources.criteria(), sources.owners()).register(rules);
+        new CallerListPages(
+                        pages,
+                        sources.callerLists(),
+                        sources.callerListRepository(),
+                        sources.uploads(),
+                        sources.owners())
+                .register(rules);
     }
 }

@@ -18,3 +18,61 @@
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
 })();
+
+// Configuration forms: the token wizard puts a token where the cursor was (in the last template field focused), the
+// tag wizard appends a term to a textarea, copy buttons copy a value, forms with data-confirm ask first, and a file
+// chosen for a caller-list upload is read into the textarea the form posts.
+(function () {
+  var lastTemplate = null;
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-template]")) {
+      lastTemplate = event.target;
+    }
+  });
+  function insert(field, text) {
+    var start = field.selectionStart == null ? field.value.length : field.selectionStart;
+    var end = field.selectionEnd == null ? field.value.length : field.selectionEnd;
+    field.value = field.value.slice(0, start) + text + field.value.slice(end);
+    field.selectionStart = field.selectionEnd = start + text.length;
+    field.focus();
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  document.addEventListener("click", function (event) {
+    var token = event.target.closest("[data-insert]");
+    if (token) {
+      insert(lastTemplate || document.querySelector("[data-template]"), token.dataset.insert);
+      return;
+    }
+    var copy = event.target.closest("[data-copy]");
+    if (copy) {
+      var source = document.querySelector(copy.dataset.copy);
+      var text = source.value !== undefined && source.tagName !== "CODE" ? source.value : source.textContent;
+      navigator.clipboard.writeText(text.trim()).then(function () {
+        copy.dataset.copied = "yes";
+        copy.textContent = "Copied";
+      });
+    }
+  });
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches("select[data-append-to]") && select.value) {
+      var area = document.getElementById(select.dataset.appendTo);
+      area.value = (area.value.trim() ? area.value.replace(/\s*$/, "\n") : "") + select.value;
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+      select.value = "";
+    }
+    if (select.matches("input[type=file][data-read-into]") && select.files.length) {
+      var reader = new FileReader();
+      reader.onload = function () {
+        document.getElementById(select.dataset.readInto).value = reader.result;
+      };
+      reader.readAsText(select.files[0]);
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+})();
