@@ -61,5 +61,12 @@ public final class ConfigurationPages {
                         sources.uploads(),
                         sources.owners())
                 .register(rules);
+        new ConfiguratorPage(
+                        pages,
+                        org.switchboard.configurator.Configurator.load(),
+                        sources.webhooks(),
+                        sources.criteria(),
+                        sources.owners())
+                .register(rules);
     }
 }
