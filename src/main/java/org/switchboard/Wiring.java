@@ -236,7 +236,7 @@ public final class Wiring implements AutoCloseable {
                 chain.proceed();
             });
             // the web console's sessions also let a signed-in browser read the JSON its pages link to (CSV, HAR)
-            this.console = new ConsoleRoutes(jdbi, clock, config.publicApiUrl());
+            this.console = new ConsoleRoutes(jdbi, live, clock, config.publicApiUrl());
             Function<ServerRequest, AccountId> readAuth =
                     req -> console.sessions().account(req).orElseGet(() -> auth.require(req));
             new AccountRoutes(accounts, auth, config.operatorToken()).register(routing);

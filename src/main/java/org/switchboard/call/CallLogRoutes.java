@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.switchboard.platform.csv.CsvLines;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.PageRequest;
@@ -117,7 +118,7 @@ public final class CallLogRoutes {
             res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
             res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"calls.csv\"");
             try (OutputStream out = res.outputStream()) {
-                out.write(csvLine(List.of(
+                out.write(CsvLines.line(List.of(
                                 "uuid",
                                 "status",
                                 "campaign_id",
@@ -194,7 +195,7 @@ public final class CallLogRoutes {
             com.fasterxml.jackson.databind.JsonNode conversion =
                     org.switchboard.platform.http.Json.tree(money.get(call.id()));
             try {
-                out.write(csvLine(java.util.Arrays.asList(
+                out.write(CsvLines.line(java.util.Arrays.asList(
                                 r.uuid(),
                                 r.status(),
                                 Long.toString(r.campaignId()),
@@ -278,21 +279,5 @@ public final class CallLogRoutes {
 
     private static String text(Object value) {
         return value == null ? "" : value.toString();
-    }
-
-    /** One RFC 4180 line; fields that could start a spreadsheet formula are prefixed with a quote mark. */
-    public static String csvLine(List<String> fields) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < fields.size(); i++) {
-            String field = fields.get(i) == null ? "" : fields.get(i);
-            if (!field.isEmpty() && "=+-@".indexOf(field.charAt(0)) >= 0 && !field.matches("[+-]?\\d+")) {
-                field = "'" + field;
-            }
-            if (field.contains(",") || field.contains("\"") || field.contains("\n") || field.contains("\r")) {
-                field = "\"" + field.replace("\"", "\"\"") + "\"";
-            }
-            line.append(i == 0 ? "" : ",").append(field);
-        }
-        return line.append("\r\n").toString();
     }
 }

@@ -2,11 +2,13 @@ package org.switchboard.callerlist;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.http.Json;
@@ -138,41 +143,69 @@ public final class CallerListUploads implements AutoCloseable {
     record Parsed(List<String> numbers, int lines, List<LineError> errors) {}
 
     /**
-     * The phone numbers of every line: values split on commas, semicolons and tabs, quotes dropped, so a CSV with
-     * other columns (names, dates) works. A line with no phone number is an error naming its first value, except a
-     * first line without digits, which is a CSV header.
+     * The phone numbers of every line, read as CSV (Commons CSV; quoted values may hold separators) with the separator
+     * the first line uses most (comma, semicolon or tab), so a spreadsheet export with other columns (names, dates)
+     * works. A line with no phone number is an error naming its first value, except a first line without digits,
+     * which is a header. An unclosed quote ends the reading there with an error on its line.
      */
     static Parsed parse(String body) {
         LinkedHashSet<String> numbers = new LinkedHashSet<>();
         List<LineError> errors = new ArrayList<>();
-        String[] lines = body.split("\\r?\\n|\\r");
+        CSVFormat format = CSVFormat.RFC4180
+                .builder()
+                .setDelimiter(separator(body))
+                .setIgnoreEmptyLines(false)
+                .setTrim(true)
+                .get();
         int counted = 0;
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].isBlank()) {
-                continue;
-            }
-            counted++;
-            List<String> values = new ArrayList<>();
-            for (String value : lines[i].split("[,;\\t]")) {
-                String cleaned = value.strip().replace("\"", "");
-                if (!cleaned.isEmpty()) {
-                    values.add(cleaned);
+        long line = 1;
+        try (CSVParser parser = CSVParser.parse(body, format)) {
+            Iterator<CSVRecord> records = parser.iterator();
+            while (true) {
+                line = parser.getCurrentLineNumber() + 1; // where the next record starts (read by hasNext)
+                if (!records.hasNext()) {
+                    break;
+                }
+                CSVRecord record = records.next();
+                List<String> values = record.stream().filter(v -> !v.isEmpty()).toList();
+                if (values.isEmpty()) {
+                    continue;
+                }
+                counted++;
+                boolean found = false;
+                for (String value : values) {
+                    Optional<String> number = PhoneNumbers.toE164(value);
+                    if (number.isPresent()) {
+                        numbers.add(number.get());
+                        found = true;
+                    }
+                }
+                boolean header =
+                        line == 1 && values.stream().allMatch(v -> v.chars().noneMatch(Character::isDigit));
+                if (!found && !header) {
+                    errors.add(new LineError((int) line, values.getFirst(), "is not a phone number"));
                 }
             }
-            boolean found = false;
-            for (String value : values) {
-                Optional<String> number = PhoneNumbers.toE164(value);
-                if (number.isPresent()) {
-                    numbers.add(number.get());
-                    found = true;
-                }
-            }
-            boolean header = i == 0 && lines[i].chars().noneMatch(Character::isDigit);
-            if (!found && !header && !values.isEmpty()) {
-                errors.add(new LineError(i + 1, values.getFirst(), "is not a phone number"));
-            }
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            errors.add(new LineError(
+                    (int) line, "", "has a quote that is never closed; the rest of the file was not read"));
         }
         return new Parsed(List.copyOf(numbers), counted, errors);
+    }
+
+    /** The separator the first line uses most: comma, semicolon or tab (comma when it has none). */
+    private static char separator(String body) {
+        String first = body.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
+        char best = ',';
+        long most = 0;
+        for (char candidate : new char[] {',', ';', '\t'}) {
+            long count = first.chars().filter(c -> c == candidate).count();
+            if (count > most) {
+                best = candidate;
+                most = count;
+            }
+        }
+        return best;
     }
 
     private void setStatus(long id, String status) {

@@ -9,6 +9,7 @@ import org.switchboard.call.CallRepository;
 import org.switchboard.conversion.ConversionRepository;
 import org.switchboard.conversion.ReportRepository;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.live.LiveState;
 import org.switchboard.postback.PostbackLog;
 import org.switchboard.rtb.RtbLog;
 import org.switchboard.webhook.FiredPixelRepository;
@@ -23,16 +24,28 @@ public final class ConsoleRoutes {
     private final Passwords passwords = new Passwords();
     private final Assets assets = new Assets();
     private final Pages pages;
+    private final AuditLog auditLog;
     private final String publicUrl;
+    private final LiveState live;
     private final Clock clock;
 
-    /** @param publicUrl the console's public base URL (set-password links start with it; https makes cookies Secure) */
-    public ConsoleRoutes(Jdbi jdbi, Clock clock, String publicUrl) {
+    /**
+     * @param live where sign-in failures are counted (shared by the nodes when it is in Redis)
+     * @param publicUrl the console's public base URL (set-password links start with it; https makes cookies Secure)
+     */
+    public ConsoleRoutes(Jdbi jdbi, LiveState live, Clock clock, String publicUrl) {
+        this.live = live;
         this.clock = clock;
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
         this.users = new UserRepository(jdbi, clock);
         this.sessions = new ConsoleSessions(users, clock, this.publicUrl.startsWith("https://"));
         this.pages = new Pages(new Templates(), sessions, assets);
+        this.auditLog = new AuditLog(jdbi, clock);
+    }
+
+    /** Where the configuration pages record every change. */
+    public AuditLog auditLog() {
+        return auditLog;
     }
 
     public ConsoleSessions sessions() {
@@ -61,7 +74,7 @@ public final class ConsoleRoutes {
     public void register(HttpRules rules, Sources sources) {
         assets.register(rules);
         rules.get("/", (req, res) -> Pages.redirect(res, "/dashboard"));
-        new SignInPage(pages, users, passwords, new SignInThrottle(clock)).register(rules);
+        new SignInPage(pages, users, passwords, new SignInThrottle(live, clock)).register(rules);
         new UsersPage(pages, users, publicUrl).register(rules);
         new ApiKeysPage(pages, sources.apiKeys()).register(rules);
         new DashboardPage(pages, sources.reports(), sources.rtbLog(), clock).register(rules);

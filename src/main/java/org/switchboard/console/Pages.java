@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.live.LiveStateUnavailable;
 import org.switchboard.platform.secret.Secrets;
 
 /**
@@ -147,6 +148,13 @@ public final class Pages {
                     Status.create(e.status()),
                     "That did not work",
                     e.field().map(f -> f + ": ").orElse("") + e.getMessage());
+        } catch (LiveStateUnavailable e) {
+            message(
+                    req,
+                    res,
+                    Status.SERVICE_UNAVAILABLE_503,
+                    "Try again in a moment",
+                    "The shared live state is not answering, so this cannot be done right now.");
         } catch (RuntimeException e) {
             String requestId = UUID.randomUUID().toString();
             LOG.log(

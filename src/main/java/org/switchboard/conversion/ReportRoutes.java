@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Function;
-import org.switchboard.call.CallLogRoutes;
+import org.switchboard.platform.csv.CsvLines;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
 
@@ -94,7 +94,7 @@ public final class ReportRoutes {
 
     /** The report as CSV: a line per row (key, name, counters), then a {@code total} line. */
     static String csv(Report report) {
-        StringBuilder out = new StringBuilder(CallLogRoutes.csvLine(List.of(
+        StringBuilder out = new StringBuilder(CsvLines.line(List.of(
                 "key", "name", "calls", "connected", "converted", "revenue", "payout", "profit", "buyer_revenue")));
         for (Report.Row row : report.rows()) {
             RowOut r = RowOut.of(row);
@@ -106,7 +106,7 @@ public final class ReportRoutes {
     }
 
     private static String csvLine(String key, String name, TotalsOut c) {
-        return CallLogRoutes.csvLine(List.of(
+        return CsvLines.line(List.of(
                 key,
                 name,
                 Long.toString(c.calls()),

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.switchboard.platform.live.InMemoryLiveState;
 import org.switchboard.testing.MutableClock;
 
 class SignInThrottleTest {
     private final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-06T10:00:00Z"));
-    private final SignInThrottle throttle = new SignInThrottle(clock);
+    private final SignInThrottle throttle = new SignInThrottle(new InMemoryLiveState(clock), clock);
 
     @Test
     void anEmailShouldWaitAfterItsLimitUntilTheOldestFailureLeavesTheWindow() {
