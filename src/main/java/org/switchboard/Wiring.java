@@ -415,7 +415,8 @@ public final class Wiring implements AutoCloseable {
                                     callerListRoutes,
                                     callerLists,
                                     uploads,
-                                    callRecords))
+                                    callRecords,
+                                    console.auditLog()))
                     .register(routing);
             new DataWritingRoutes(postbackKeys, postbackLog, callRecords, calls, callerTagCache, clock)
                     .register(routing);

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.callerlist.CallerListRoutes;
@@ -70,18 +71,21 @@ public final class CallerListPages {
     private final CallerListRepository lists;
     private final CallerListUploads uploads;
     private final ConfigOwners owners;
+    private final AuditLog audit;
 
     public CallerListPages(
             Pages pages,
             CallerListRoutes routes,
             CallerListRepository lists,
             CallerListUploads uploads,
-            ConfigOwners owners) {
+            ConfigOwners owners,
+            AuditLog audit) {
         this.pages = pages;
         this.routes = routes;
         this.lists = lists;
         this.uploads = uploads;
         this.owners = owners;
+        this.audit = audit;
     }
 
     public void register(HttpRules rules) {
@@ -114,6 +118,7 @@ public final class CallerListPages {
                         stored(owner),
                         owner.id(),
                         form.first("name").orElse("").strip());
+                audit.record(who, req, "created", subject(created), null, Map.of("name", created.name()), Set.of());
                 Pages.redirect(res, "/caller_lists/" + created.id());
             } catch (ApiException.BadRequest | ApiException.Conflict e) {
                 all(
@@ -160,6 +165,7 @@ public final class CallerListPages {
             try {
                 List<String> numbers = new ArrayList<>(new LinkedHashSet<>(numbersIn(text)));
                 int added = routes.addNumbers(list, numbers);
+                audit.record(who, req, "added numbers", subject(list), null, Map.of("numbers", numbers), Set.of());
                 one(
                         res,
                         Status.OK_200,
@@ -190,7 +196,9 @@ public final class CallerListPages {
             CallerList list = require(req, who);
             String number =
                     PhoneNumbers.requireE164("number", form.first("number").orElse(""));
-            lists.removeNumber(list.id(), number);
+            if (lists.removeNumber(list.id(), number)) {
+                audit.record(who, req, "removed a number", subject(list), Map.of("number", number), null, Set.of());
+            }
             Pages.redirect(res, "/caller_lists/" + list.id());
         });
         pages.post(rules, "/caller_lists/{id}/uploads", Pages.Need.CHANGE, (req, res, who, form) -> {
@@ -198,6 +206,8 @@ public final class CallerListPages {
             try {
                 CallerListUploads.Upload upload =
                         routes.upload(list, form.first("upload").orElse(""));
+                audit.record(
+                        who, req, "uploaded numbers", subject(list), null, Map.of("upload", upload.id()), Set.of());
                 Pages.redirect(res, "/caller_lists/" + list.id() + "/uploads/" + upload.id());
             } catch (ApiException.BadRequest e) {
                 one(
@@ -231,8 +241,13 @@ public final class CallerListPages {
         pages.post(rules, "/caller_lists/{id}/delete", Pages.Need.CHANGE, (req, res, who, form) -> {
             CallerList list = require(req, who);
             lists.delete(who.account(), list.id());
+            audit.record(who, req, "deleted", subject(list), Map.of("name", list.name()), null, Set.of());
             Pages.redirect(res, "/caller_lists");
         });
+    }
+
+    private static AuditLog.Subject subject(CallerList list) {
+        return new AuditLog.Subject("caller_list", Long.toString(list.id()), list.name());
     }
 
     /** The upload's page: its report, refreshing itself until the upload is applied. */

@@ -34,7 +34,8 @@ public final class ConfigurationPages {
             CallerListRoutes callerLists,
             CallerListRepository callerListRepository,
             CallerListUploads uploads,
-            CallRepository calls) {}
+            CallRepository calls,
+            AuditLog audit) {}
 
     private final Pages pages;
     private final Sources sources;
@@ -51,22 +52,24 @@ public final class ConfigurationPages {
 
     public void register(HttpRules rules) {
         new ConfigurationPage(pages, sources.owners()).register(rules);
-        new WebhookPages(pages, sources.webhooks(), sources.owners(), sources.calls()).register(rules);
-        new PostbackKeyPages(pages, sources.postbackKeys(), sources.owners()).register(rules);
-        new CriterionPages(pages, sources.criteria(), sources.owners()).register(rules);
+        new WebhookPages(pages, sources.webhooks(), sources.owners(), sources.calls(), sources.audit()).register(rules);
+        new PostbackKeyPages(pages, sources.postbackKeys(), sources.owners(), sources.audit()).register(rules);
+        new CriterionPages(pages, sources.criteria(), sources.owners(), sources.audit()).register(rules);
         new CallerListPages(
                         pages,
                         sources.callerLists(),
                         sources.callerListRepository(),
                         sources.uploads(),
-                        sources.owners())
+                        sources.owners(),
+                        sources.audit())
                 .register(rules);
         new ConfiguratorPage(
                         pages,
                         org.switchboard.configurator.Configurator.load(),
                         sources.webhooks(),
                         sources.criteria(),
-                        sources.owners())
+                        sources.owners(),
+                        sources.audit())
                 .register(rules);
     }
 }

@@ -55,18 +55,21 @@ public final class ConfiguratorPage {
     private final WebhookRoutes webhooks;
     private final ConversionCriterionRoutes criteria;
     private final ConfigOwners owners;
+    private final AuditLog audit;
 
     public ConfiguratorPage(
             Pages pages,
             Configurator library,
             WebhookRoutes webhooks,
             ConversionCriterionRoutes criteria,
-            ConfigOwners owners) {
+            ConfigOwners owners,
+            AuditLog audit) {
         this.pages = pages;
         this.library = library;
         this.webhooks = webhooks;
         this.criteria = criteria;
         this.owners = owners;
+        this.audit = audit;
     }
 
     public void register(HttpRules rules) {
@@ -94,7 +97,7 @@ public final class ConfiguratorPage {
                     t.fields().stream().map(Configurator.Field::name).collect(Collectors.toSet());
             inputs.add("owner");
             try {
-                List<Created> created = apply(who.account(), t, answers);
+                List<Created> created = apply(who, req, t, answers);
                 show(res, Status.OK_200, who, t, answers, Map.of(), created);
             } catch (ApiException.BadRequest e) {
                 show(res, Status.BAD_REQUEST_400, who, t, answers, FormJson.error(e, inputs), List.of());
@@ -103,7 +106,12 @@ public final class ConfiguratorPage {
     }
 
     /** Plans, checks every webhook, then creates the criteria and the webhooks. */
-    List<Created> apply(AccountId account, Configurator.Template t, Map<String, String> answers) {
+    List<Created> apply(
+            SignedIn who,
+            io.helidon.webserver.http.ServerRequest req,
+            Configurator.Template t,
+            Map<String, String> answers) {
+        AccountId account = who.account();
         OwnerRef owner =
                 OwnerRef.parse(Optional.ofNullable(answers.get("owner")).filter(o -> !o.isBlank()));
         if (!t.owners().contains(owner.kind().word())) {
@@ -142,6 +150,17 @@ public final class ConfiguratorPage {
                     ? ConversionCriterion.Owner.CAMPAIGN
                     : ConversionCriterion.Owner.BUYER;
             var saved = criteria.create(account, kind, at.id(), entry.getValue());
+            audit.record(
+                    who,
+                    req,
+                    "created by the configurator (" + t.id() + ")",
+                    new AuditLog.Subject(
+                            "conversion_criterion",
+                            Long.toString(saved.criterion().id()),
+                            saved.criterion().name()),
+                    null,
+                    ConversionCriterionRoutes.wire(saved.criterion()),
+                    java.util.Set.of());
             created.add(new Created(
                     "conversion criterion on " + at.kind().label() + " " + owners.requireName(account, at),
                     saved.criterion().name(),
@@ -149,6 +168,17 @@ public final class ConfiguratorPage {
         }
         for (ObjectNode webhook : plan.webhooks()) {
             var saved = webhooks.create(account, webhookOwner, owner.id(), webhook);
+            audit.record(
+                    who,
+                    req,
+                    "created by the configurator (" + t.id() + ")",
+                    new AuditLog.Subject(
+                            "webhook",
+                            Long.toString(saved.webhook().id()),
+                            saved.webhook().name()),
+                    null,
+                    WebhookRoutes.wire(saved.webhook()),
+                    java.util.Set.of());
             created.add(new Created(
                     "webhook on " + owner.kind().label() + " " + owners.requireName(account, owner),
                     saved.webhook().name(),

@@ -57,7 +57,9 @@ public final class CriterionPages {
             Map<String, String> errors,
             Modifier modifier,
             WebhookPages.Wizard wizard,
-            String back) {
+            String back,
+            Optional<String> loaded,
+            Optional<EditGuard.Conflict> conflict) {
         public String value(String name) {
             return form.getOrDefault(name, "");
         }
@@ -73,11 +75,17 @@ public final class CriterionPages {
     private final Pages pages;
     private final ConversionCriterionRoutes criteria;
     private final ConfigOwners owners;
+    private final AuditLog audit;
 
-    public CriterionPages(Pages pages, ConversionCriterionRoutes criteria, ConfigOwners owners) {
+    public CriterionPages(Pages pages, ConversionCriterionRoutes criteria, ConfigOwners owners, AuditLog audit) {
         this.pages = pages;
         this.criteria = criteria;
         this.owners = owners;
+        this.audit = audit;
+    }
+
+    private static AuditLog.Subject subject(ConversionCriterion c) {
+        return new AuditLog.Subject("conversion_criterion", Long.toString(c.id()), c.name());
     }
 
     private static Map<String, FormJson.Kind> fields() {
@@ -132,7 +140,15 @@ public final class CriterionPages {
             owners.requireName(who.account(), owner);
             String back = WebhookPages.back(form, owner);
             try {
-                criteria.create(who.account(), stored(owner), owner.id(), json(form));
+                var saved = criteria.create(who.account(), stored(owner), owner.id(), json(form));
+                audit.record(
+                        who,
+                        req,
+                        "created",
+                        subject(saved.criterion()),
+                        null,
+                        ConversionCriterionRoutes.wire(saved.criterion()),
+                        Set.of());
                 Pages.redirect(res, back);
             } catch (ApiException.BadRequest e) {
                 editor(
@@ -163,8 +179,31 @@ public final class CriterionPages {
             ConversionCriterion c = require(req, who);
             OwnerRef owner = ownerOf(c);
             String back = WebhookPages.back(form, owner);
+            Optional<EditGuard.Conflict> conflict = EditGuard.check(form, ConversionCriterionRoutes.wire(c));
+            if (conflict.isPresent()) {
+                editor(
+                        res,
+                        Status.CONFLICT_409,
+                        who,
+                        owner,
+                        Optional.of(c.id()),
+                        FormJson.values(form),
+                        Map.of(),
+                        back,
+                        Optional.of(c),
+                        conflict);
+                return;
+            }
             try {
-                criteria.update(c, json(form));
+                var saved = criteria.update(c, json(form));
+                audit.record(
+                        who,
+                        req,
+                        "updated",
+                        subject(c),
+                        ConversionCriterionRoutes.wire(c),
+                        ConversionCriterionRoutes.wire(saved.criterion()),
+                        Set.of());
                 Pages.redirect(res, back);
             } catch (ApiException.BadRequest e) {
                 editor(
@@ -184,13 +223,22 @@ public final class CriterionPages {
             if (to >= 1) {
                 ObjectNode body = org.switchboard.platform.http.Json.MAPPER.createObjectNode();
                 body.put("position", to);
-                criteria.update(c, body);
+                var saved = criteria.update(c, body);
+                audit.record(
+                        who,
+                        req,
+                        "moved",
+                        subject(c),
+                        ConversionCriterionRoutes.wire(c),
+                        ConversionCriterionRoutes.wire(saved.criterion()),
+                        Set.of());
             }
             Pages.redirect(res, WebhookPages.back(form, ownerOf(c)));
         });
         pages.post(rules, "/conversion_criteria/{id}/delete", Pages.Need.CHANGE, (req, res, who, form) -> {
             ConversionCriterion c = require(req, who);
             criteria.delete(c);
+            audit.record(who, req, "deleted", subject(c), ConversionCriterionRoutes.wire(c), null, Set.of());
             Pages.redirect(res, WebhookPages.back(form, ownerOf(c)));
         });
         pages.post(
@@ -232,6 +280,21 @@ public final class CriterionPages {
             Map<String, String> form,
             Map<String, String> errors,
             String back) {
+        Optional<ConversionCriterion> loaded = id.flatMap(i -> criteria.find(who.account(), i));
+        editor(res, status, who, owner, id, form, errors, back, loaded, Optional.empty());
+    }
+
+    private void editor(
+            ServerResponse res,
+            Status status,
+            SignedIn who,
+            OwnerRef owner,
+            Optional<Long> id,
+            Map<String, String> form,
+            Map<String, String> errors,
+            String back,
+            Optional<ConversionCriterion> loaded,
+            Optional<EditGuard.Conflict> conflict) {
         var account = who.account();
         pages.render(
                 res,
@@ -250,7 +313,9 @@ public final class CriterionPages {
                         modifier(form.getOrDefault("payout.modifier", "")),
                         new WebhookPages.Wizard(
                                 owners.publisherTags(account), owners.buyerTags(account), List.of(), List.of()),
-                        back));
+                        back,
+                        loaded.map(c -> EditGuard.stamp(ConversionCriterionRoutes.wire(c))),
+                        conflict));
     }
 
     /** The form as the API's JSON: each rule object with only its selected type's fields. */

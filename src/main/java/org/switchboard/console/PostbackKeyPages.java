@@ -65,7 +65,9 @@ public final class PostbackKeyPages {
             Map<String, String> errors,
             List<ConfigOwners.Choice> publishers,
             List<ConfigOwners.Choice> directories,
-            String back) {
+            String back,
+            Optional<String> loaded,
+            Optional<EditGuard.Conflict> conflict) {
         public String value(String name) {
             return form.getOrDefault(name, "");
         }
@@ -75,14 +77,23 @@ public final class PostbackKeyPages {
         }
     }
 
+    /** The URL holds the key: recorded as changed, never with its value. */
+    private static final Set<String> SECRET = Set.of("url");
+
     private final Pages pages;
     private final PostbackKeyRoutes keys;
     private final ConfigOwners owners;
+    private final AuditLog audit;
 
-    public PostbackKeyPages(Pages pages, PostbackKeyRoutes keys, ConfigOwners owners) {
+    public PostbackKeyPages(Pages pages, PostbackKeyRoutes keys, ConfigOwners owners, AuditLog audit) {
         this.pages = pages;
         this.keys = keys;
         this.owners = owners;
+        this.audit = audit;
+    }
+
+    private static AuditLog.Subject subject(PostbackKey key) {
+        return new AuditLog.Subject("postback_key", Long.toString(key.id()), key.name());
     }
 
     /** The fields of a type, as the reference platform's key forms ask them. */
@@ -297,6 +308,7 @@ public final class PostbackKeyPages {
                 ObjectNode body = json(form, type, owner);
                 body.put("type", type.word());
                 PostbackKey created = keys.create(who.account(), storedOwner(owner), owner.id(), body);
+                audit.record(who, req, "created", subject(created), null, keys.wire(created), SECRET);
                 Pages.redirect(
                         res,
                         "/postback_keys/" + created.id() + "?back="
@@ -332,8 +344,25 @@ public final class PostbackKeyPages {
             PostbackKey key = require(req, who);
             OwnerRef owner = ownerOf(key);
             String back = WebhookPages.back(form, owner);
+            Optional<EditGuard.Conflict> conflict = EditGuard.check(form, keys.wire(key));
+            if (conflict.isPresent()) {
+                editor(
+                        res,
+                        Status.CONFLICT_409,
+                        who,
+                        owner,
+                        key.type(),
+                        Optional.of(row(key)),
+                        FormJson.values(form),
+                        Map.of(),
+                        back,
+                        Optional.of(key),
+                        conflict);
+                return;
+            }
             try {
-                keys.update(key, json(form, key.type(), owner));
+                PostbackKey updated = keys.update(key, json(form, key.type(), owner));
+                audit.record(who, req, "updated", subject(key), keys.wire(key), keys.wire(updated), SECRET);
                 Pages.redirect(res, back);
             } catch (ApiException.BadRequest e) {
                 editor(
@@ -351,13 +380,17 @@ public final class PostbackKeyPages {
         pages.post(rules, "/postback_keys/{id}/pause", Pages.Need.CHANGE, (req, res, who, form) -> {
             PostbackKey key = require(req, who);
             var body = org.switchboard.platform.http.Json.MAPPER.createObjectNode();
-            body.put("paused", form.first("paused").orElse("true").equals("true"));
-            keys.update(key, body);
+            boolean paused = form.first("paused").orElse("true").equals("true");
+            body.put("paused", paused);
+            PostbackKey updated = keys.update(key, body);
+            audit.record(
+                    who, req, paused ? "paused" : "resumed", subject(key), keys.wire(key), keys.wire(updated), SECRET);
             Pages.redirect(res, WebhookPages.back(form, ownerOf(key)));
         });
         pages.post(rules, "/postback_keys/{id}/delete", Pages.Need.CHANGE, (req, res, who, form) -> {
             PostbackKey key = require(req, who);
             keys.delete(key);
+            audit.record(who, req, "deleted", subject(key), keys.wire(key), null, SECRET);
             Pages.redirect(res, WebhookPages.back(form, ownerOf(key)));
         });
     }
@@ -417,6 +450,22 @@ public final class PostbackKeyPages {
             Map<String, String> form,
             Map<String, String> errors,
             String back) {
+        Optional<PostbackKey> loaded = key.flatMap(k -> keys.find(who.account(), k.id()));
+        editor(res, status, who, owner, type, key, form, errors, back, loaded, Optional.empty());
+    }
+
+    private void editor(
+            ServerResponse res,
+            Status status,
+            SignedIn who,
+            OwnerRef owner,
+            KeyType type,
+            Optional<Row> key,
+            Map<String, String> form,
+            Map<String, String> errors,
+            String back,
+            Optional<PostbackKey> loaded,
+            Optional<EditGuard.Conflict> conflict) {
         AccountId account = who.account();
         pages.render(
                 res,
@@ -434,7 +483,9 @@ public final class PostbackKeyPages {
                         errors,
                         owners.publishers(account),
                         owners.directories(account),
-                        back));
+                        back,
+                        loaded.map(k -> EditGuard.stamp(keys.wire(k))),
+                        conflict));
     }
 
     private static ObjectNode json(Form form, KeyType type, OwnerRef owner) {

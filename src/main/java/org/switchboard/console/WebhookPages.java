@@ -73,7 +73,9 @@ public final class WebhookPages {
             Wizard wizard,
             List<ConfigOwners.Choice> recentCalls,
             Optional<String> signingSecret,
-            String back) {
+            String back,
+            Optional<String> loaded,
+            Optional<EditGuard.Conflict> conflict) {
         public String value(String name) {
             return form.getOrDefault(name, "");
         }
@@ -114,12 +116,19 @@ public final class WebhookPages {
     private final WebhookRoutes webhooks;
     private final ConfigOwners owners;
     private final CallRepository calls;
+    private final AuditLog audit;
 
-    public WebhookPages(Pages pages, WebhookRoutes webhooks, ConfigOwners owners, CallRepository calls) {
+    public WebhookPages(
+            Pages pages, WebhookRoutes webhooks, ConfigOwners owners, CallRepository calls, AuditLog audit) {
         this.pages = pages;
         this.webhooks = webhooks;
         this.owners = owners;
         this.calls = calls;
+        this.audit = audit;
+    }
+
+    private static AuditLog.Subject subject(Webhook w) {
+        return new AuditLog.Subject("webhook", Long.toString(w.id()), w.name());
     }
 
     private static Map<String, FormJson.Kind> fields() {
@@ -177,6 +186,14 @@ public final class WebhookPages {
             String back = back(form, owner);
             try {
                 WebhookRoutes.Saved saved = webhooks.create(who.account(), stored, owner.id(), json(form));
+                audit.record(
+                        who,
+                        req,
+                        "created",
+                        subject(saved.webhook()),
+                        null,
+                        WebhookRoutes.wire(saved.webhook()),
+                        Set.of());
                 if (saved.secret().isPresent()) {
                     editor(
                             res,
@@ -222,8 +239,32 @@ public final class WebhookPages {
             Webhook w = require(req, who);
             OwnerRef owner = ownerOf(w);
             String back = back(form, owner);
+            Optional<EditGuard.Conflict> conflict = EditGuard.check(form, WebhookRoutes.wire(w));
+            if (conflict.isPresent()) {
+                editor(
+                        res,
+                        Status.CONFLICT_409,
+                        who,
+                        owner,
+                        Optional.of(w.id()),
+                        FormJson.values(form),
+                        Map.of(),
+                        Optional.empty(),
+                        back,
+                        Optional.of(w),
+                        conflict);
+                return;
+            }
             try {
                 WebhookRoutes.Saved saved = webhooks.update(w, json(form));
+                audit.record(
+                        who,
+                        req,
+                        "updated",
+                        subject(w),
+                        WebhookRoutes.wire(w),
+                        WebhookRoutes.wire(saved.webhook()),
+                        Set.of());
                 if (saved.secret().isPresent()) {
                     editor(
                             res,
@@ -254,6 +295,7 @@ public final class WebhookPages {
         pages.post(rules, "/webhooks/{id}/delete", Pages.Need.CHANGE, (req, res, who, form) -> {
             Webhook w = require(req, who);
             webhooks.delete(w);
+            audit.record(who, req, "deleted", subject(w), WebhookRoutes.wire(w), null, Set.of());
             Pages.redirect(res, back(form, ownerOf(w)));
         });
         pages.post(rules, "/webhooks/check", Pages.Need.SESSION, (req, res, who, form) -> {
@@ -389,6 +431,16 @@ public final class WebhookPages {
             webhooks.dropNumberWebhooks(who.account(), number.id());
             owners.setWebhooksUnlocked(who.account(), number.id(), false);
         }
+        if (unlock != number.webhooksUnlocked()) {
+            audit.record(
+                    who,
+                    req,
+                    unlock ? "unlocked webhooks" : "locked webhooks",
+                    new AuditLog.Subject("tracking_number", Long.toString(number.id()), number.number()),
+                    Map.of("webhooks_unlocked", number.webhooksUnlocked()),
+                    Map.of("webhooks_unlocked", unlock),
+                    Set.of());
+        }
         Pages.redirect(res, back(form, owner));
     }
 
@@ -404,6 +456,32 @@ public final class WebhookPages {
             Map<String, String> errors,
             Optional<String> secret,
             String back) {
+        editor(
+                res,
+                status,
+                who,
+                owner,
+                id,
+                form,
+                errors,
+                secret,
+                back,
+                id.flatMap(i -> webhooks.find(who.account(), i)),
+                Optional.empty());
+    }
+
+    private void editor(
+            ServerResponse res,
+            Status status,
+            SignedIn who,
+            OwnerRef owner,
+            Optional<Long> id,
+            Map<String, String> form,
+            Map<String, String> errors,
+            Optional<String> secret,
+            String back,
+            Optional<Webhook> loaded,
+            Optional<EditGuard.Conflict> conflict) {
         AccountId account = who.account();
         String title = id.isPresent() ? "Webhook " + form.getOrDefault("name", "") : "New webhook";
         pages.render(
@@ -428,7 +506,9 @@ public final class WebhookPages {
                                 recentTagValues(account)),
                         recentCalls(account),
                         secret,
-                        back));
+                        back,
+                        loaded.map(w -> EditGuard.stamp(WebhookRoutes.wire(w))),
+                        conflict));
     }
 
     private TokenList tokens(AccountId account, String triggerWord) {

@@ -197,6 +197,14 @@ public final class PostbackKeyRoutes {
                 .items();
     }
 
+    /**
+     * The key as the API writes it, secrets included ({@code key}, {@code url}, {@code secret_key}): the console's edit
+     * guard compares it; the audit log records those fields without values.
+     */
+    public ObjectNode wire(PostbackKey key) {
+        return (ObjectNode) org.switchboard.platform.http.Json.tree(out(key));
+    }
+
     /** The key's full URL, as the API shows it. */
     public String url(PostbackKey key) {
         return urls.of(key, secrets.open(key.sealedKey()));

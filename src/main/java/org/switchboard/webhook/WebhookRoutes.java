@@ -297,6 +297,11 @@ public final class WebhookRoutes {
         webhooks.deleteOwnedBy(account, Webhook.Owner.NUMBER, numberId);
     }
 
+    /** The webhook as the API writes it (no signing secret): the console's edit guard and audit log compare it. */
+    public static ObjectNode wire(Webhook webhook) {
+        return (ObjectNode) Json.tree(WebhookOut.of(webhook));
+    }
+
     public Optional<Webhook> find(AccountId account, long id) {
         return webhooks.find(account, id);
     }
