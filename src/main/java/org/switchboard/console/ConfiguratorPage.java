@@ -153,7 +153,7 @@ public final class ConfiguratorPage {
             audit.record(
                     who,
                     req,
-                    "created by the configurator (" + t.id() + ")",
+                    "created (configurator)",
                     new AuditLog.Subject(
                             "conversion_criterion",
                             Long.toString(saved.criterion().id()),
@@ -171,7 +171,7 @@ public final class ConfiguratorPage {
             audit.record(
                     who,
                     req,
-                    "created by the configurator (" + t.id() + ")",
+                    "created (configurator)",
                     new AuditLog.Subject(
                             "webhook",
                             Long.toString(saved.webhook().id()),
