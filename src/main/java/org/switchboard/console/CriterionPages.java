@@ -124,6 +124,14 @@ public final class CriterionPages {
                     new Section(
                             who.csrfToken(), owner, name, who.role().canChange(), rows, WebhookPages.back(req, owner)));
         });
+        pages.post(
+                rules,
+                "/conversion_criteria/modifier",
+                Pages.Need.SESSION,
+                (req, res, who, form) -> pages.render(
+                        res,
+                        "modifier_check.jte",
+                        modifier(form.first("payout.modifier").orElse(""))));
         pages.get(rules, "/conversion_criteria/new", (req, res, who) -> {
             OwnerRef owner = owner(
                     req.query().first("campaign").asOptional(),
@@ -241,14 +249,6 @@ public final class CriterionPages {
             audit.record(who, req, "deleted", subject(c), ConversionCriterionRoutes.wire(c), null, Set.of());
             Pages.redirect(res, WebhookPages.back(form, ownerOf(c)));
         });
-        pages.post(
-                rules,
-                "/conversion_criteria/modifier",
-                Pages.Need.SESSION,
-                (req, res, who, form) -> pages.render(
-                        res,
-                        "modifier_check.jte",
-                        modifier(form.first("payout.modifier").orElse(""))));
     }
 
     /** The modifier as typed: its effect on 10.00, or the parser's problem with its position. */

@@ -161,6 +161,29 @@ public final class WebhookPages {
                 "/sections/webhooks/lock",
                 Pages.Need.CHANGE,
                 (req, res, who, form) -> lock(req, res, who, form, false));
+        pages.post(rules, "/webhooks/check", Pages.Need.SESSION, (req, res, who, form) -> {
+            Check check;
+            try {
+                webhooks.check(who.account(), json(form));
+                check = new Check(Optional.empty(), Optional.empty());
+            } catch (ApiException.BadRequest e) {
+                var error = FormJson.error(e, inputs()).entrySet().iterator().next();
+                check = new Check(Optional.of(error.getKey()), Optional.of(error.getValue()));
+            }
+            pages.render(res, "webhook_check.jte", check);
+        });
+        pages.get(
+                rules,
+                "/webhooks/tokens",
+                (req, res, who) -> pages.render(
+                        res,
+                        "webhook_tokens.jte",
+                        tokens(who.account(), Http.query(req, "trigger").orElse("start"))));
+        pages.post(
+                rules,
+                "/webhooks/preview",
+                Pages.Need.SESSION,
+                (req, res, who, form) -> pages.render(res, "webhook_preview.jte", preview(who, form)));
         pages.get(rules, "/webhooks/new", (req, res, who) -> {
             OwnerRef owner = OwnerRef.parse(Http.query(req, "owner"));
             Webhook.Owner stored = webhookOwner(who.account(), owner);
@@ -298,29 +321,6 @@ public final class WebhookPages {
             audit.record(who, req, "deleted", subject(w), WebhookRoutes.wire(w), null, Set.of());
             Pages.redirect(res, back(form, ownerOf(w)));
         });
-        pages.post(rules, "/webhooks/check", Pages.Need.SESSION, (req, res, who, form) -> {
-            Check check;
-            try {
-                webhooks.check(who.account(), json(form));
-                check = new Check(Optional.empty(), Optional.empty());
-            } catch (ApiException.BadRequest e) {
-                var error = FormJson.error(e, inputs()).entrySet().iterator().next();
-                check = new Check(Optional.of(error.getKey()), Optional.of(error.getValue()));
-            }
-            pages.render(res, "webhook_check.jte", check);
-        });
-        pages.get(
-                rules,
-                "/webhooks/tokens",
-                (req, res, who) -> pages.render(
-                        res,
-                        "webhook_tokens.jte",
-                        tokens(who.account(), Http.query(req, "trigger").orElse("start"))));
-        pages.post(
-                rules,
-                "/webhooks/preview",
-                Pages.Need.SESSION,
-                (req, res, who, form) -> pages.render(res, "webhook_preview.jte", preview(who, form)));
         pages.get(rules, "/webhooks/{id}/test_fire", (req, res, who) -> {
             Webhook w = require(req, who);
             testFirePage(res, Status.OK_200, who, w, Map.of(), Map.of(), Optional.empty());

@@ -134,6 +134,10 @@ class ConsoleConfigBrowserIT extends ServerIT {
         assertThat(receiver.received().stream().anyMatch(r -> r.uri().equals("/start?caller=%2B12025550143")))
                 .isTrue();
         screenshot("webhook-test-fire");
+        page.navigate("/configurator");
+        page.locator("[data-template=rtb_buyer] a").click();
+        page.locator("#configurator-form").waitFor();
+        screenshot("configurator");
         assertThat(consoleErrors)
                 .as("browser console errors (a CSP violation shows here)")
                 .isEmpty();
@@ -205,9 +209,12 @@ class ConsoleConfigBrowserIT extends ServerIT {
         page.waitForURL("**/configuration?owner=campaign:*");
         page.locator("#criteria-section").waitFor();
         page.getByLabel("Move Buyer postback up").click();
-        page.locator("#criteria-section").waitFor();
-        assertThat(page.locator("#criteria-section tbody tr").first().textContent())
-                .contains("Buyer postback");
+        Await.until(
+                "the criterion moved first",
+                () -> page.locator("#criteria-section tbody tr")
+                        .first()
+                        .textContent()
+                        .contains("Buyer postback"));
 
         // and: a conversion key on the buyer, its URL copied from the page
         page.navigate("/configuration?owner=buyer:" + s.buyer());

@@ -76,3 +76,58 @@
     }
   });
 })();
+
+// Live checks and previews of configuration forms (plain fetch, same origin, the form's CSRF token included):
+// - [data-live-post="/url"][data-live-target="#id"] inside a form: the form is posted after a pause in typing (and once
+//   on load) and the answer, HTML the server rendered and escaped, replaces the target's content;
+// - button[data-live-post]: the same, on click;
+// - select[data-live-get="/url"][data-live-target="#id"]: on change, GET url?name=value replaces the target.
+(function () {
+  function load(url, options, target) {
+    return fetch(url, Object.assign({ credentials: "same-origin" }, options))
+      .then(function (response) { return response.text(); })
+      .then(function (html) { document.querySelector(target).innerHTML = html; })
+      .catch(function (error) { console.error("live update failed: " + error); });
+  }
+  function postForm(el) {
+    var form = el.closest("form");
+    return load(el.dataset.livePost, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(new FormData(form)).toString()
+    }, el.dataset.liveTarget);
+  }
+  var timers = new WeakMap();
+  function refresh(form) {
+    clearTimeout(timers.get(form));
+    timers.set(form, setTimeout(function () {
+      form.querySelectorAll("[data-live-post]:not(button)").forEach(postForm);
+    }, 300));
+  }
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form");
+    if (form && form.querySelector("[data-live-post]:not(button)")) {
+      refresh(form);
+    }
+  });
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches("select[data-live-get]")) {
+      load(el.dataset.liveGet + "?" + encodeURIComponent(el.name) + "=" + encodeURIComponent(el.value), {}, el.dataset.liveTarget);
+    }
+    var form = el.closest && el.closest("form");
+    if (form && form.querySelector("[data-live-post]:not(button)")) {
+      refresh(form);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-live-post]");
+    if (button) {
+      event.preventDefault();
+      postForm(button);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-live-load]").forEach(postForm);
+  });
+})();
