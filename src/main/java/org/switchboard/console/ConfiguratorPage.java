@@ -27,6 +27,9 @@ import org.switchboard.webhook.WebhookRoutes;
  * own checks. Every webhook is checked before anything is created, so a bad answer creates nothing.
  */
 public final class ConfiguratorPage {
+    /** The templates the company's webhooks section sets up in one click from a tracking domain. */
+    static final Set<String> ONE_CLICK = Set.of("cake", "hasoffers", "voluum");
+
     /** A template's question with the choices of a select (empty for a typed answer). */
     public record Question(Configurator.Field field, List<ConfigOwners.Choice> choices) {}
 
@@ -89,6 +92,29 @@ public final class ConfiguratorPage {
             t.fields().forEach(f -> form.put(f.name(), f.defaultValue()));
             Http.query(req, "owner").ifPresent(o -> form.put("owner", o));
             show(res, Status.OK_200, who, t, form, Map.of(), List.of());
+        });
+        // the company's one-click setups: a tracking domain and the platform's button, from the webhooks section
+        pages.post(rules, "/configurator/one_click", Pages.Need.CHANGE, (req, res, who, form) -> {
+            String id = form.first("template").orElse("");
+            if (!ONE_CLICK.contains(id)) {
+                throw new ApiException.BadRequest("template", "must be cake, hasoffers or voluum");
+            }
+            Configurator.Template t = require(id);
+            Map<String, String> answers =
+                    Map.of("owner", "company", "domain", form.first("domain").orElse(""));
+            try {
+                apply(who, req, t, answers);
+                Pages.redirect(res, WebhookPages.back(form, OwnerRef.COMPANY));
+            } catch (ApiException.BadRequest e) {
+                show(
+                        res,
+                        Status.BAD_REQUEST_400,
+                        who,
+                        t,
+                        answers,
+                        FormJson.error(e, Set.of("owner", "domain")),
+                        List.of());
+            }
         });
         pages.post(rules, "/configurator/{id}", Pages.Need.CHANGE, (req, res, who, form) -> {
             Configurator.Template t = require(req.path().pathParameters().get("id"));

@@ -227,4 +227,50 @@ class ConsoleConfigPagesIT extends ServerIT {
         assertThat(key.path("options").path("add_to_caps_on_status_reserved").asBoolean())
                 .isTrue();
     }
+
+    @Test
+    void theCompanysOneClickSetupShouldMakeADefaultPixelThatNewCampaignsGet() {
+        ConsoleScenario s = scenario();
+        ConsoleClient browser = signedIn(s, Role.ADMIN);
+        ConsoleClient.Page section = browser.get("/sections/webhooks?owner=company");
+        assertThat(section.body()).contains("id=\"one-click\"");
+
+        ConsoleClient.Page done = browser.submit(
+                "/configurator/one_click",
+                Map.of(
+                        "template",
+                        "voluum",
+                        "domain",
+                        "abcde.trackvoluum.com",
+                        "back",
+                        "/configuration?owner=company"));
+        long campaign =
+                s.api().post("/api/v2/campaigns", "{\"name\": \"Later\"}").id();
+
+        assertThat(done.status()).isEqualTo(303);
+        assertThat(done.location()).isEqualTo("/configuration?owner=company");
+        assertThat(s.api().get("/api/v2/campaigns/" + campaign + "/webhooks").body())
+                .contains("https://abcde.trackvoluum.com/postback?cid=[cid]&payout=[payout]&txid=[call_uuid]");
+    }
+
+    @Test
+    void theTokenWizardShouldListWhatTheTriggerHasAndThePreviewShouldRenderARecentCall() {
+        ConsoleScenario s = scenario();
+        String uuid = s.playCall("+13125550177", 20);
+        ConsoleClient browser = signedIn(s, Role.VIEWER);
+        String atStart = browser.get("/webhooks/tokens?trigger=start").body();
+        String atConversion = browser.get("/webhooks/tokens?trigger=conversion").body();
+        browser.get("/webhooks/new?owner=campaign:" + s.campaign());
+        Map<String, String> form =
+                webhookForm(s, "Preview", "https://crm.example.com/?caller=[caller_number]&n=[note]");
+        form.put("preview_call", uuid);
+
+        ConsoleClient.Page preview = browser.submit("/webhooks/preview", form);
+
+        assertThat(atStart).contains("[call_key]").doesNotContain("[payout]");
+        assertThat(atConversion).contains("[payout]").contains("[revenue]").contains("[call_duration]");
+        assertThat(atConversion).contains("[note]"); // a tag key of the account's recent calls
+        assertThat(preview.status()).isEqualTo(200);
+        assertThat(preview.body()).contains("https://crm.example.com/?caller=%2B13125550177&amp;n=pages-" + engine);
+    }
 }
