@@ -465,7 +465,7 @@ public final class Wiring implements AutoCloseable {
             if (!server.isRunning() || server.port() < 0) {
                 server.stop();
                 connections.close();
-                throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port()
+                throw new CannotListen("cannot listen on " + config.bindAddress() + ":" + config.port()
                         + " (is another process using the port?)");
             }
             Optional<String> accountBanner = FirstAccount.ensure(config, accounts, services);
@@ -620,5 +620,12 @@ public final class Wiring implements AutoCloseable {
         outbound.close();
         closeLive();
         database.close();
+    }
+
+    /** The HTTP server could not bind its address and port (most often: another process holds the port). */
+    public static final class CannotListen extends IllegalStateException {
+        CannotListen(String message) {
+            super(message);
+        }
     }
 }

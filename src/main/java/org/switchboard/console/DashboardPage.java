@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.switchboard.rtb.RtbLog;
 
 /**
  * The dashboard, {@code /dashboard}: today and a chosen range of days (calls, connected, converted, revenue, payout,
- * profit) with charts per day and tables per campaign, publisher and buyer; the RTB pings of the range (as far back as
+ * profit) with charts per day, today's calls per hour, and tables per campaign, publisher and buyer; the RTB pings of the range (as far back as
  * the RTB log keeps) and of the last minutes.
  * Every number comes from the report of {@code /api/v2/reports/calls} with the same parameters, so both agree.
  */
@@ -62,11 +63,12 @@ public final class DashboardPage {
         return report.rows().stream()
                 .map(r -> Figures.of(
                         r.key() == null ? "" : r.key().toString(),
-                        r.name()
-                                .orElse(
-                                        r.key() == null
-                                                ? "(none)"
-                                                : r.key() instanceof LocalDate day ? day.toString() : "#" + r.key()),
+                        r.name().orElseGet(() -> switch (r.key()) {
+                            case null -> "(none)";
+                            case LocalDate day -> day.toString();
+                            case OffsetDateTime hour -> hour.toLocalTime().toString();
+                            default -> "#" + r.key();
+                        }),
                         r.counters()))
                 .toList();
     }
@@ -90,6 +92,7 @@ public final class DashboardPage {
             List<Breakdown> breakdowns,
             String countsChart,
             String moneyChart,
+            String todayByHourChart,
             Optional<RtbDashboardOut> rtb,
             Optional<RtbRange> rtbRange,
             String reportQuery) {}
@@ -125,6 +128,7 @@ public final class DashboardPage {
             Optional<Figures> todayFigures = Optional.empty();
             Optional<Figures> rangeFigures = Optional.empty();
             List<Figures> days = List.of();
+            List<Figures> todayHours = List.of();
             List<Breakdown> breakdowns = List.of();
             Optional<RtbRange> rtbRange = Optional.empty();
             try {
@@ -134,8 +138,9 @@ public final class DashboardPage {
                 Map<String, String> todayForm = new LinkedHashMap<>(form);
                 todayForm.put("from", today.toString());
                 todayForm.put("to", today.toString());
-                todayFigures = Optional.of(Figures.of(
-                        "", "Today", report(account, todayForm, "day").totals()));
+                Report todayByHour = report(account, todayForm, "hour");
+                todayHours = rows(todayByHour);
+                todayFigures = Optional.of(Figures.of("", "Today", todayByHour.totals()));
                 breakdowns = List.of(
                         breakdown("Per campaign", report(account, form, "campaign")),
                         breakdown("Per publisher", report(account, form, "publisher")),
@@ -156,8 +161,9 @@ public final class DashboardPage {
                             rangeFigures,
                             days,
                             breakdowns,
-                            countsChart(days),
+                            countsChart(days, Figures::key),
                             moneyChart("line", days, Figures::key),
+                            countsChart(todayHours, Figures::name),
                             Optional.of(rtb.dashboard(account, clock.instant().minus(RTB_WINDOW))),
                             rtbRange,
                             CallLogPage.query(form)));
@@ -184,14 +190,15 @@ public final class DashboardPage {
         return new Breakdown(title, rows, moneyChart("bar", rows, Figures::name));
     }
 
-    private static String countsChart(List<Figures> days) {
+    /** A Chart.js bar chart of calls, connected and converted per row, labelled by {@code label}. */
+    private static String countsChart(List<Figures> days, java.util.function.Function<Figures, String> label) {
         return Json.writeString(Map.of(
                 "type",
                 "bar",
                 "data",
                 Map.of(
                         "labels",
-                        days.stream().map(Figures::key).toList(),
+                        days.stream().map(label).toList(),
                         "datasets",
                         List.of(
                                 Map.of(

@@ -1,6 +1,7 @@
 package org.switchboard.conversion;
 
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,10 +11,11 @@ import java.util.TreeMap;
 import org.switchboard.tag.TagSet;
 
 /**
- * A money report: one row per campaign, publisher, buyer, day or tag value that has calls in the range, sorted by key
+ * A money report: one row per campaign, publisher, buyer, day, hour or tag value that has calls in the range, sorted by key
  * (calls without a publisher, an answering buyer or the tag last, under a null key), and the totals of all rows.
  *
- * @param rows {@code key} is a {@link LocalDate} when grouping by day, the tag's values when grouping by a tag,
+ * @param rows {@code key} is a {@link LocalDate} when grouping by day, an {@link OffsetDateTime} (the hour's start)
+ *     when grouping by hour, the tag's values when grouping by a tag,
  *     otherwise the entity's id or null
  */
 public record Report(ReportRequest request, List<Row> rows, ReportCounters totals) {
@@ -33,6 +35,12 @@ public record Report(ReportRequest request, List<Row> rows, ReportCounters total
                 dayToCounters.merge(days.dayOf(requireBucket(group.key())), group.counters(), ReportCounters::plus);
             }
             dayToCounters.forEach((day, counters) -> rows.add(new Row(day, Optional.empty(), counters)));
+        } else if (request.groupBy() == ReportRequest.GroupBy.HOUR) {
+            Map<OffsetDateTime, ReportCounters> hourToCounters = new TreeMap<>();
+            for (Group group : groups) {
+                hourToCounters.merge(days.hourOf(requireBucket(group.key())), group.counters(), ReportCounters::plus);
+            }
+            hourToCounters.forEach((hour, counters) -> rows.add(new Row(hour, Optional.empty(), counters)));
         } else {
             groups.stream()
                     .sorted(Comparator.comparing(Group::key, Comparator.nullsLast(Comparator.naturalOrder())))

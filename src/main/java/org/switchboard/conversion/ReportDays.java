@@ -2,7 +2,10 @@ package org.switchboard.conversion;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The calendar days of a time zone over a report's range, and how SQL can group calls by them.
@@ -20,6 +23,7 @@ import java.time.ZoneId;
  */
 record ReportDays(Instant from, Instant to, ZoneId zone, long bucketMillis) {
     static final long DAY_MILLIS = 86_400_000L;
+    static final long HOUR_MILLIS = 3_600_000L;
 
     static ReportDays of(Instant from, Instant to, ZoneId zone) {
         long width = DAY_MILLIS;
@@ -30,6 +34,31 @@ record ReportDays(Instant from, Instant to, ZoneId zone, long bucketMillis) {
             width = gcd(width, Math.abs(start.toEpochMilli()));
         }
         return new ReportDays(from, to, zone, width);
+    }
+
+    /**
+     * The same for the hours of the zone: the width divides the start of every hour in the range (an hour in UTC, a
+     * quarter of an hour in Kathmandu); used for ranges of at most {@link ReportRequest#MAX_HOUR_RANGE}.
+     */
+    static ReportDays hoursOf(Instant from, Instant to, ZoneId zone) {
+        long width = HOUR_MILLIS;
+        ZonedDateTime hour = from.atZone(zone).truncatedTo(ChronoUnit.HOURS).plusHours(1);
+        for (; hour.toInstant().isBefore(to); hour = hour.plusHours(1)) {
+            width = gcd(width, Math.abs(hour.toInstant().toEpochMilli()));
+        }
+        return new ReportDays(from, to, zone, width);
+    }
+
+    /**
+     * The hour of the calls in SQL bucket {@code bucket}, with the zone's offset then (so the two 1 a.m. hours of a
+     * daylight-saving change in autumn stay two rows).
+     */
+    OffsetDateTime hourOf(long bucket) {
+        long start = Math.max(originMillis() + bucket * bucketMillis, from.toEpochMilli());
+        return Instant.ofEpochMilli(start)
+                .atZone(zone)
+                .truncatedTo(ChronoUnit.HOURS)
+                .toOffsetDateTime();
     }
 
     /** Where bucket 0 starts: the multiple of the width at or before {@code from}. */

@@ -31,7 +31,9 @@ public final class ReportRepository {
 
     /** The account's calls in the request's range and filters, summed per group. */
     public Report report(AccountId account, ReportRequest request) {
-        ReportDays days = ReportDays.of(request.from(), request.to(), request.timeZone());
+        ReportDays days = request.groupBy() == ReportRequest.GroupBy.HOUR
+                ? ReportDays.hoursOf(request.from(), request.to(), request.timeZone())
+                : ReportDays.of(request.from(), request.to(), request.timeZone());
         if (request.groupBy() == ReportRequest.GroupBy.TAG) {
             return Report.ofTagValues(
                     request,
@@ -87,10 +89,10 @@ public final class ReportRepository {
             case CAMPAIGN -> new Grouping("c.campaign_id", Optional.of("campaigns"));
             case PUBLISHER -> new Grouping("c.publisher_id", Optional.of("publishers"));
             case BUYER -> new Grouping("c.buyer_id", Optional.of("buyers"));
-            case DAY -> new Grouping("(c.started_at - :origin) / :bucket", Optional.empty());
+            case DAY, HOUR -> new Grouping("(c.started_at - :origin) / :bucket", Optional.empty());
             case TAG -> new Grouping("c.tags", Optional.empty());
         };
-        if (request.groupBy() == ReportRequest.GroupBy.DAY) {
+        if (request.groupBy() == ReportRequest.GroupBy.DAY || request.groupBy() == ReportRequest.GroupBy.HOUR) {
             binds.put("origin", days.originMillis());
             binds.put("bucket", days.bucketMillis());
         }

@@ -33,6 +33,8 @@ public record ReportRequest(
 
     /** Longer ranges are refused: a year of days is what a report page can show, and it bounds the query. */
     public static final Duration MAX_RANGE = Duration.ofDays(366);
+    /** The longest range grouped by hour (a month of hours: 744 rows). */
+    public static final Duration MAX_HOUR_RANGE = Duration.ofDays(31);
 
     private static final ZoneId UTC = ZoneId.of("UTC");
     private static final String WHEN =
@@ -45,6 +47,8 @@ public record ReportRequest(
         PUBLISHER,
         BUYER,
         DAY,
+        /** by the hours of the time zone, for ranges of at most {@link #MAX_HOUR_RANGE} */
+        HOUR,
         /** by the value of one tag, {@code tag:<key>} */
         TAG;
 
@@ -94,7 +98,12 @@ public record ReportRequest(
                 : GroupBy.fromWord(groupWord)
                         .filter(g -> g != GroupBy.TAG)
                         .orElseThrow(() -> new ApiException.BadRequest(
-                                "group_by", "must be campaign, publisher, buyer, day or tag:<key> (such as tag:ad)"));
+                                "group_by",
+                                "must be campaign, publisher, buyer, day, hour or tag:<key> (such as tag:ad)"));
+        if (groupBy == GroupBy.HOUR && Duration.between(from, to).compareTo(MAX_HOUR_RANGE) > 0) {
+            throw new ApiException.BadRequest(
+                    "to", "must be at most 31 days after from when grouping by hour (group_by=day for longer ranges)");
+        }
         return new ReportRequest(
                 from,
                 to,

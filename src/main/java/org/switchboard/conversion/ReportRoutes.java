@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.function.Function;
 import org.switchboard.platform.csv.CsvLines;
@@ -44,14 +45,16 @@ public final class ReportRoutes {
     }
 
     /**
-     * {@code key}: the day ({@code 2026-12-01}), the entity's id or the tag's value, null for calls without one; then
+     * {@code key}: the day ({@code 2026-12-01}), the hour ({@code 2026-12-01T14:00-05:00}), the entity's id or the tag's value, null for calls without one; then
      * its counters.
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record RowOut(Object key, String name, @JsonUnwrapped TotalsOut counters) {
         static RowOut of(Report.Row row) {
             return new RowOut(
-                    row.key() instanceof LocalDate day ? day.toString() : row.key(),
+                    row.key() instanceof LocalDate || row.key() instanceof OffsetDateTime
+                            ? row.key().toString()
+                            : row.key(),
                     row.name().orElse(null),
                     TotalsOut.of(row.counters()));
         }

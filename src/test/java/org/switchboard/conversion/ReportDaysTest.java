@@ -108,4 +108,26 @@ class ReportDaysTest {
         }
         return starts;
     }
+
+    @Test
+    void hoursShouldKeepTheTwoOneOClocksOfAnAutumnChangeApartAndCutKathmanduByQuarters() {
+        // given: New York's 1 November 2026, when 1 a.m. comes twice (-04:00, then -05:00)
+        Instant from = Instant.parse("2026-11-01T04:00:00Z");
+        ReportDays hours = ReportDays.hoursOf(from, Instant.parse("2026-11-02T05:00:00Z"), NEW_YORK);
+        long firstOne =
+                (Instant.parse("2026-11-01T05:30:00Z").toEpochMilli() - hours.originMillis()) / hours.bucketMillis();
+        long secondOne =
+                (Instant.parse("2026-11-01T06:30:00Z").toEpochMilli() - hours.originMillis()) / hours.bucketMillis();
+        // then
+        assertThat(hours.hourOf(firstOne)).hasToString("2026-11-01T01:00-04:00");
+        assertThat(hours.hourOf(secondOne)).hasToString("2026-11-01T01:00-05:00");
+        ReportDays kathmandu = ReportDays.hoursOf(
+                Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2026-01-02T00:00:00Z"),
+                ZoneId.of("Asia/Kathmandu"));
+        assertThat(kathmandu.bucketMillis()).isEqualTo(900_000);
+        long bucket = (Instant.parse("2026-01-01T08:14:59Z").toEpochMilli() - kathmandu.originMillis())
+                / kathmandu.bucketMillis();
+        assertThat(kathmandu.hourOf(bucket)).hasToString("2026-01-01T13:00+05:45");
+    }
 }

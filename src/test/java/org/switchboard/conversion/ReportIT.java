@@ -326,6 +326,17 @@ class ReportIT extends ServerIT {
         assertThat(Instant.parse(firstDay.path("to").asText()))
                 .isEqualTo(second.atStartOfDay(NEW_YORK).toInstant());
         assertThat(firstDay.path("totals").path("calls").asLong()).isEqualTo(1);
+        // by hour: the local hours with their offsets, the same totals
+        JsonNode hours = report(api, "from=" + first + "&to=" + second + "&time_zone=America/New_York&group_by=hour");
+        assertThat(keys(hours))
+                .containsExactly(
+                        lateEvening
+                                .truncatedTo(ChronoUnit.HOURS)
+                                .toOffsetDateTime()
+                                .toString(),
+                        second.atTime(0, 0).atZone(NEW_YORK).toOffsetDateTime().toString());
+        assertThat(hours.path("rows").get(1).path("calls").asLong()).isEqualTo(2);
+        assertThat(hours.path("totals")).isEqualTo(newYork.path("totals"));
         // in UTC (04:30 or 03:30 and 05:30 or 04:30) all three are on one day
         LocalDate utcDay = lateEvening.toInstant().atZone(ZoneId.of("UTC")).toLocalDate();
         JsonNode utc = report(api, "from=" + utcDay + "&to=" + utcDay);
@@ -344,7 +355,8 @@ class ReportIT extends ServerIT {
             {"from=2026-12-02T00:00:00Z&to=2026-12-02T00:00:00Z", "to"},
             {"from=2026-12-03T00:00:00Z&to=2026-12-02T00:00:00Z", "to"},
             {"from=2025-12-01T00:00:00Z&to=2026-12-03T00:00:00Z", "to"},
-            {"from=2026-12-01&to=2026-12-02&group_by=hour", "group_by"},
+            {"from=2026-12-01&to=2026-12-02&group_by=week", "group_by"},
+            {"from=2026-11-01&to=2026-12-02&group_by=hour", "to"},
             {"from=2026-12-01&to=2026-12-02&time_zone=EST5EDT-nope", "time_zone"},
             {"from=2026-12-01&to=2026-12-02&time_zone=GMT%2B5", "time_zone"},
             {"from=2026-12-01&to=2026-12-02&campaign_id=abc", "campaign_id"},

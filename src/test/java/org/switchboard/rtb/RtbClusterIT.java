@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -94,9 +95,9 @@ class RtbClusterIT {
                 + " \"campaign_ids\": [CAMPAIGN]}");
         String hardKey = hard.key("{\"ttl_seconds\": 60, \"add_to_caps_on_status_reserved\": true}");
 
-        // when: sixty pings of each at once, round-robin over the three nodes
-        List<Response> concurrent = pingAtOnce(s, key, 60);
-        List<Response> capped = pingAtOnce(hard, hardKey, 60);
+        // when: two hundred pings of each at once, round-robin over the three nodes
+        List<Response> concurrent = pingAtOnce(s, key, 200);
+        List<Response> capped = pingAtOnce(hard, hardKey, 200);
 
         // then
         assertThat(reservedOf(concurrent)).isEqualTo(3);
@@ -113,14 +114,55 @@ class RtbClusterIT {
         hourly.buyer("{\"name\": \"Three an hour\", \"destination\": \"+12125550958\", \"hourly_cap\": 3,"
                 + " \"campaign_ids\": [CAMPAIGN]}");
 
-        // when: thirty calls to each arrive at once, round-robin over the nodes, and each dialled one is answered
+        // when: two hundred calls to each arrive at once, round-robin over the nodes, and each dialled one is answered
         // through the next node
-        long dailyConnected = connectedOf(daily, 30);
-        long hourlyConnected = connectedOf(hourly, 30);
+        long dailyConnected = connectedOf(daily, 200);
+        long hourlyConnected = connectedOf(hourly, 200);
 
         // then
         assertThat(dailyConnected).isEqualTo(5);
         assertThat(hourlyConnected).isEqualTo(3);
+    }
+
+    @Test
+    void callsFromReservedCallersSpreadOverTheNodesShouldClaimEachReservationOnce() throws Exception {
+        // given: a buyer of ten calls a day, held at reservation, and two hundred pings at once over the nodes
+        RtbSetup s = setup();
+        s.buyer("{\"name\": \"Ten a day\", \"destination\": \"+12125550959\", \"daily_cap\": 10,"
+                + " \"campaign_ids\": [CAMPAIGN]}");
+        String key = s.key("{\"add_to_caps_on_status_reserved\": true, \"ttl_seconds\": 60}");
+        List<String> callers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            callers.add(RtbSetup.caller());
+        }
+        List<Response> pings = RtbSetup.concurrently(
+                callers.size(), i -> on(s, i % nodes.size()).ping(key, s.pingQuery(callers.get(i))));
+        List<String> reserved = new ArrayList<>();
+        for (int i = 0; i < pings.size(); i++) {
+            if (pings.get(i).json().path("status").asText().equals("reserved")) {
+                reserved.add(callers.get(i));
+            }
+        }
+
+        // when: each reserved caller calls three times at once, once to each node
+        List<String> arrivals = new ArrayList<>();
+        reserved.forEach(c -> arrivals.addAll(List.of(c, c, c)));
+        List<Response> calls = RtbSetup.concurrently(
+                arrivals.size(), i -> on(s, i % nodes.size()).calls().arrive(arrivals.get(i), s.number()));
+
+        // then: ten reservations, each claimed by exactly one of its caller's calls
+        assertThat(reserved).hasSize(10);
+        Map<String, Long> claimsPerCaller = new java.util.HashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            JsonNode detail =
+                    s.calls().detail(calls.get(i).json().path("call_uuid").asText());
+            if (detail.path("tags").has("rtb_reservation_uuid")) {
+                claimsPerCaller.merge(arrivals.get(i), 1L, Long::sum);
+            }
+        }
+        assertThat(claimsPerCaller)
+                .hasSize(10)
+                .allSatisfy((caller, claims) -> assertThat(claims).as(caller).isEqualTo(1));
     }
 
     /** Plays {@code count} calls at once over the nodes; returns how many were dialled and answered. */

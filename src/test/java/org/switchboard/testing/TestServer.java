@@ -41,7 +41,7 @@ public final class TestServer implements AutoCloseable {
     private final Engine engine;
     private final Path dataDir;
     private final Optional<String> schema;
-    private final Map<String, String> env;
+    private Map<String, String> env;
     private final TestClock clock = new TestClock();
     /** Stands in for the carriers' REST APIs (Twilio's call update, Plivo's transfer): answers 200 and records. */
     private final Receiver carrierApi = new Receiver().on("/", Receiver.respond(200, "application/json", "{}"));
@@ -108,7 +108,43 @@ public final class TestServer implements AutoCloseable {
         }
         settings.putAll(extraEnv);
         this.env = Map.copyOf(settings);
-        this.wiring = startWiring();
+        this.wiring = startOnFreePort(
+                settings,
+                extraEnv.containsKey("SWITCHBOARD_PORT"),
+                extraEnv.entrySet().stream()
+                        .filter(e -> e.getKey().equals("SWITCHBOARD_PUBLIC_API_URL"))
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    }
+
+    /**
+     * Starts the server; when another process took the free port between its choice and the bind (test JVMs run side
+     * by side), on another free port, up to five times.
+     */
+    private Wiring startOnFreePort(
+            Map<String, String> settings, boolean portGiven, Map<String, String> publicUrlGiven) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startWiring();
+            } catch (RuntimeException e) {
+                if (portGiven || attempt == 5 || !portTaken(e)) {
+                    throw e;
+                }
+                int port = freePort();
+                settings.put("SWITCHBOARD_PORT", Integer.toString(port));
+                settings.put("SWITCHBOARD_PUBLIC_API_URL", "http://127.0.0.1:" + port);
+                settings.putAll(publicUrlGiven);
+                this.env = Map.copyOf(settings);
+            }
+        }
+    }
+
+    static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Wiring.CannotListen || t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int freePort() {
