@@ -273,4 +273,60 @@ class ConsoleConfigPagesIT extends ServerIT {
         assertThat(preview.status()).isEqualTo(200);
         assertThat(preview.body()).contains("https://crm.example.com/?caller=%2B13125550177&amp;n=pages-" + engine);
     }
+
+    @Test
+    void theLockIconShouldGiveANumberItsOwnCopyOfTheCampaignsWebhooksAndTakeItBack() {
+        ConsoleScenario s = scenario();
+        long number = java.util.stream.StreamSupport.stream(
+                        s.api().get("/api/v2/numbers").json().spliterator(), false)
+                .filter(n -> n.path("number").asText().equals(s.number()))
+                .findFirst()
+                .orElseThrow()
+                .path("id")
+                .asLong();
+        ConsoleClient browser = signedIn(s, Role.MANAGER);
+        ConsoleClient.Page locked = browser.get("/sections/webhooks?owner=number:" + number);
+
+        ConsoleClient.Page unlock = browser.submit("/sections/webhooks/unlock", Map.of("owner", "number:" + number));
+        String own = s.api().get("/api/v2/numbers/" + number + "/webhooks").body();
+        browser.get("/sections/webhooks?owner=number:" + number);
+        ConsoleClient.Page lock = browser.submit("/sections/webhooks/lock", Map.of("owner", "number:" + number));
+
+        assertThat(locked.body())
+                .contains("uses its campaign's webhooks")
+                .contains("Start ping")
+                .contains("Unlock webhooks");
+        assertThat(unlock.status()).isEqualTo(303);
+        assertThat(own).contains("Start ping");
+        assertThat(lock.status()).isEqualTo(303);
+        assertThat(s.api().get("/api/v2/numbers/" + number + "/webhooks").status())
+                .isEqualTo(409);
+    }
+
+    @Test
+    void numbersShouldBeAddedSearchedAndRemovedWithABadOneNamedByItsLine() {
+        ConsoleScenario s = scenario();
+        ConsoleClient browser = signedIn(s, Role.MANAGER);
+        browser.get("/caller_lists");
+        ConsoleClient.Page created =
+                browser.submit("/caller_lists", Map.of("owner", "campaign:" + s.campaign(), "name", "accepted_vip"));
+        String list = created.location();
+
+        ConsoleClient.Page bad = browser.submit(list + "/numbers", Map.of("numbers", "3125550101\nnope"));
+        ConsoleClient.Page good = browser.submit(list + "/numbers", Map.of("numbers", "3125550101, (312) 555-0102"));
+        String found = browser.get(list + "?number=3125550102").body();
+        ConsoleClient.Page removed = browser.submit(list + "/numbers/remove", Map.of("number", "+13125550102"));
+        String after = browser.get(list + "?number=3125550102").body();
+
+        assertThat(created.status()).isEqualTo(303);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body())
+                .contains("id=\"numbers-error\"")
+                .contains("line 2: ")
+                .contains("nope");
+        assertThat(good.body()).contains("2 numbers added");
+        assertThat(found).contains("+13125550102 is on this list");
+        assertThat(removed.status()).isEqualTo(303);
+        assertThat(after).contains("+13125550102 is not on this list");
+    }
 }

@@ -27,7 +27,10 @@ class ConsoleConfiguratorIT extends ServerIT {
 
     @BeforeAll
     static void startReceiver() {
-        receiver = new Receiver().on("/", Receiver.respond(200, "application/json", "{\"ok\": true}"));
+        receiver = new Receiver()
+                .on("/", Receiver.respond(200, "application/json", "{\"ok\": true}"))
+                // the downstream buyer's RTB endpoint bids 20.00 for a call of 90 seconds
+                .on("/rtbs.json", Receiver.respond(200, "application/json", "{\"bid\": 20.00, \"timer\": 90}"));
     }
 
     @AfterAll
@@ -237,6 +240,19 @@ class ConsoleConfiguratorIT extends ServerIT {
         assertThat(autoBuyer.path("revenue").path("tag").asText()).isEqualTo("retreaver_rtb_" + buyer + "_bid");
         assertThat(autoBuyer.path("payout").path("type").asText()).isEqualTo("percent");
         assertThat(autoBuyer.path("payout").path("percent").decimalValue()).isEqualByComparingTo("70");
+        // and a publisher's ping is answered with 70% of the buyer's bid and its timer
+        api.patch("/api/v2/account", "{\"features\": {\"real_time_bidding\": true}}");
+        var key = api.post(
+                "/api/v2/campaigns/" + campaign + "/postback_keys",
+                "{\"type\": \"real_time_bidding\", \"name\": \"RTB\", \"options\": {}}");
+        var pinged = Api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.base() + "/rtbs.json?key="
+                        + key.json().path("key").asText() + "&publisher_id=pub-console&caller_number=%2B13125550188"))
+                .timeout(java.time.Duration.ofSeconds(20))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build());
+        assertThat(pinged.json().path("status").asText()).as(pinged.toString()).isEqualTo("reserved");
+        assertThat(pinged.json().path("retreaver_payout").decimalValue()).isEqualByComparingTo("14");
+        assertThat(pinged.json().path("retreaver_seconds").asInt()).isEqualTo(90);
         assertThat(api.get("/api/v2/buyers/" + buyer + "/conversion_criteria").body())
                 .contains("retreaver_rtb_" + buyer + "_bid");
     }
