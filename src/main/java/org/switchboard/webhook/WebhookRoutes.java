@@ -146,11 +146,7 @@ public final class WebhookRoutes {
         });
         rules.post("/api/v2/webhooks/{id}/test_fire", (req, res) -> {
             Webhook webhook = require(req);
-            Http.ok(
-                    res,
-                    FiredPixelRoutes.PixelOut.of(testFire(
-                            webhook,
-                            req.content().hasEntity() ? Http.jsonObject(req) : Json.MAPPER.createObjectNode())));
+            Http.ok(res, FiredPixelRoutes.PixelOut.of(testFire(webhook, req)));
         });
         rules.post("/api/v2/numbers/{id}/unlock_webhooks", (req, res) -> {
             AccountId account = auth.apply(req);
@@ -360,6 +356,11 @@ public final class WebhookRoutes {
         var context = new WebhookDispatcher.Context(
                 webhook.accountId(), Optional.empty(), uuid, Optional.of("testcallkey"), tags.build(), Optional.of(0));
         return dispatcher.fireOne(context, webhook, Optional.empty(), true).pixel();
+    }
+
+    /** The test fire of the API's request: its JSON body, or none. */
+    private FiredPixel testFire(Webhook webhook, ServerRequest req) {
+        return testFire(webhook, req.content().hasEntity() ? Http.jsonObject(req) : Json.MAPPER.createObjectNode());
     }
 
     /** The account's party named under {@code field} by id (a number or numeric string) or cid; a 400 otherwise. */

@@ -17,11 +17,18 @@
   }
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
+  // A form with data-confirm (deleting something) asks before it is sent.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
 })();
 
 // Configuration forms: the token wizard puts a token where the cursor was (in the last template field focused), the
-// tag wizard appends a term to a textarea, copy buttons copy a value, forms with data-confirm ask first, and a file
-// chosen for a caller-list upload is read into the textarea the form posts.
+// tag wizard appends a term to a textarea, copy buttons copy a value, and a file chosen for a caller-list upload is
+// read into the textarea the form posts.
 (function () {
   var lastTemplate = null;
   document.addEventListener("focusin", function (event) {
@@ -67,12 +74,6 @@
         document.getElementById(select.dataset.readInto).value = reader.result;
       };
       reader.readAsText(select.files[0]);
-    }
-  });
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
-      event.preventDefault();
     }
   });
 })();

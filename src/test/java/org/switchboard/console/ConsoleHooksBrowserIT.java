@@ -35,7 +35,7 @@ import org.switchboard.testing.ServerIT;
  * whose URL is copied from the page, a call played and its conversion posted to that URL, seen on the call overview
  * as revenue 10.00 and payout 8.00. The SQLite run takes the screenshots docs/console.md shows.
  */
-class ConsoleConfigBrowserIT extends ServerIT {
+class ConsoleHooksBrowserIT extends ServerIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path SHOTS = Path.of("docs/console");
 
