@@ -345,7 +345,10 @@ public final class CriterionPages {
         for (String rule : List.of("trigger", "revenue", "payout")) {
             wire.path(rule).properties().forEach(e -> {
                 if (!e.getValue().isNull()) {
-                    form.put(rule + "." + e.getKey(), e.getValue().asText());
+                    String typed = text(e.getValue());
+                    form.put(
+                            rule + "." + e.getKey(),
+                            e.getKey().equals("amount") ? Format.money(new java.math.BigDecimal(typed)) : typed);
                 }
             });
         }
@@ -364,17 +367,31 @@ public final class CriterionPages {
                 summary(wire.path("payout")));
     }
 
+    /** A rule as a person reads it: "after 60 s", "12.50", "70% of revenue", "revenue *0.8", "tag bid". */
     private static String summary(JsonNode rule) {
-        StringBuilder out = new StringBuilder(rule.path("type").asText());
-        rule.properties().forEach(e -> {
-            if (!e.getKey().equals("type") && !e.getValue().isNull()) {
-                out.append(' ')
-                        .append(e.getKey())
-                        .append(' ')
-                        .append(e.getValue().asText());
-            }
-        });
-        return out.toString();
+        String tag = text(rule.path("tag"));
+        return switch (rule.path("type").asText()) {
+            case "duration" ->
+                "after "
+                        + (rule.path("seconds").isNull() ? "" : text(rule.path("seconds")) + " s")
+                        + (rule.path("seconds_tag").isNull()
+                                        || rule.path("seconds_tag").isMissingNode()
+                                ? ""
+                                : (rule.path("seconds").isNull() ? "" : ", or ") + "[" + text(rule.path("seconds_tag"))
+                                        + "] s");
+            case "postback" -> "postback (waits " + text(rule.path("timeout_seconds")) + " s)";
+            case "static" -> Format.money(new java.math.BigDecimal(text(rule.path("amount"))));
+            case "posted" -> "the posted value";
+            case "percent" -> text(rule.path("percent")) + "% of revenue";
+            case "modifier" -> "revenue " + text(rule.path("modifier"));
+            case "tag" -> "tag " + tag;
+            default -> rule.path("type").asText();
+        };
+    }
+
+    /** A value as typed: numbers in plain notation (70, not 7E+1). */
+    private static String text(JsonNode value) {
+        return value.isNumber() ? value.decimalValue().stripTrailingZeros().toPlainString() : value.asText();
     }
 
     private static OwnerRef owner(Optional<String> campaign, Optional<String> buyer) {

@@ -329,4 +329,29 @@ class ConsoleConfigPagesIT extends ServerIT {
         assertThat(removed.status()).isEqualTo(303);
         assertThat(after).contains("+13125550102 is not on this list");
     }
+
+    @Test
+    void criteriaShouldReadAsPeopleWriteThemInTheSectionAndTheEditForm() {
+        ConsoleScenario s = scenario();
+        ConsoleClient browser = signedIn(s, Role.VIEWER);
+        long id = s.api()
+                .get("/api/v2/campaigns/" + s.campaign() + "/conversion_criteria")
+                .json()
+                .get(0)
+                .path("id")
+                .asLong();
+
+        String section = browser.get("/sections/conversion_criteria?campaign=" + s.campaign())
+                .body();
+        String form = browser.get("/conversion_criteria/" + id).body();
+        String modifier = browser.submit("/conversion_criteria/modifier", Map.of("payout.modifier", "*0.8"))
+                .body();
+        String broken = browser.submit("/conversion_criteria/modifier", Map.of("payout.modifier", "*0.8x"))
+                .body();
+
+        assertThat(section).contains("after 60 s").contains("12.50").contains("70% of revenue");
+        assertThat(form).contains("value=\"70\"").contains("value=\"12.50\"");
+        assertThat(modifier).contains("A revenue of 10.00 pays 8.00.");
+        assertThat(broken).contains("id=\"modifier-problem\"").contains("position");
+    }
 }
