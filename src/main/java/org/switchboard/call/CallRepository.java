@@ -219,6 +219,50 @@ public final class CallRepository {
                 .execute());
     }
 
+    /** What one source added to or removed from a call's tags, and when. */
+    public record TagChange(Instant at, String source, TagSet added, TagSet removed) {
+        boolean isEmpty() {
+            return added.isEmpty() && removed.isEmpty();
+        }
+    }
+
+    /** Records where the call's tags came from; changes that added and removed nothing are left out. */
+    void addTagChanges(long callId, List<TagChange> changes) {
+        List<TagChange> kept = changes.stream().filter(c -> !c.isEmpty()).toList();
+        if (kept.isEmpty()) {
+            return;
+        }
+        jdbi.useHandle(handle -> {
+            var batch = handle.prepareBatch("""
+                    INSERT INTO call_tag_changes (call_id, at, source, added, removed)
+                    VALUES (:call, :at, :source, :added, :removed)""");
+            for (TagChange change : kept) {
+                batch.bind("call", callId)
+                        .bind("at", change.at().toEpochMilli())
+                        .bind(
+                                "source",
+                                change.source().length() > 200 ? change.source().substring(0, 200) : change.source())
+                        .bind("added", change.added().toStored())
+                        .bind("removed", change.removed().toStored())
+                        .add();
+            }
+            batch.execute();
+        });
+    }
+
+    /** Where the call's tags came from, in the order they were applied. */
+    public List<TagChange> tagChanges(long callId) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT at, source, added, removed FROM call_tag_changes WHERE call_id = :call ORDER BY id")
+                .bind("call", callId)
+                .map((rs, ctx) -> new TagChange(
+                        Instant.ofEpochMilli(rs.getLong("at")),
+                        rs.getString("source"),
+                        TagSet.fromStored(rs.getString("added")),
+                        TagSet.fromStored(rs.getString("removed"))))
+                .list());
+    }
+
     public List<CallEvent> events(long callId) {
         return jdbi.withHandle(handle -> handle.createQuery(
                         "SELECT seq, at, state, detail FROM call_events WHERE call_id = :call ORDER BY seq")

@@ -193,14 +193,13 @@ public final class CallService implements AutoCloseable {
         CallTagging.Source source = claim.map(
                         c -> new CallTagging.Source(c.publisherId().or(tracking::publisherId), c.numberTags()))
                 .orElseGet(() -> CallTagging.Source.of(tracking));
-        TagSet tags = tagging.initialTags(tracking.accountId(), campaign, tracking, source, caller);
+        TagTrail trail = tagging.initialTags(tracking.accountId(), campaign, tracking, source, caller, now);
         CallTagging.Repeat repeat = tagging.repeat(tracking.accountId(), campaign, caller, uuid, now);
-        tags = tags.withAll(repeat.carriedTags());
-        if (claim.isPresent()) {
-            tags = tags.withAll(claim.get().tags())
-                    .replacing(
-                            "rtb_reservation_uuid", java.util.Set.of(claim.get().reservationUuid()));
-        }
+        trail.apply("the caller's earlier call (repeat caller)", t -> t.withAll(repeat.carriedTags()));
+        claim.ifPresent(c -> trail.apply(
+                "RTB reservation " + c.reservationUuid(),
+                t -> t.withAll(c.tags()).replacing("rtb_reservation_uuid", java.util.Set.of(c.reservationUuid()))));
+        TagSet tags = trail.tags();
         Call call = calls.insert(new CallRepository.NewCall(
                 uuid,
                 tracking.accountId(),
@@ -225,7 +224,12 @@ public final class CallService implements AutoCloseable {
                         + (repeat.repeatCall() ? " (repeat caller)" : "")
                         + claim.map(c -> "; it claims RTB reservation " + c.reservationUuid())
                                 .orElse(""));
+        calls.addTagChanges(call.id(), trail.changes());
         TagSet routedTags = startHooks(call);
+        calls.addTagChanges(
+                call.id(),
+                List.of(TagTrail.change(
+                        clock.instant(), "the call-start webhooks' responses", call.tags(), routedTags)));
         RoutingPlan plan = routing.plan(
                 tracking.accountId(), campaign.id(), routedTags, caller, repeat.routing(), clock.instant());
         List<Long> order = plan.order().stream().map(c -> c.buyer().id()).toList();
@@ -319,7 +323,8 @@ public final class CallService implements AutoCloseable {
                 calls.markConnected(call.id(), current.get().buyerId(), now);
                 routing.recordAnswer(
                         call.accountId(), call.callerNumber(), current.get().buyerId(), now);
-                Call connected = withTags(call, buyer == null ? TagSet.empty() : buyer.tags());
+                Call connected = withTags(
+                        call, "buyer " + buyerName + " answered", buyer == null ? TagSet.empty() : buyer.tags());
                 event(connected, CallState.CONNECTED, buyerName + " answered");
                 annotate(connected, current.get().buyerId(), true, "answered");
                 if (buyer != null) {
@@ -420,23 +425,29 @@ public final class CallService implements AutoCloseable {
             }
 
             @Override
-            public void changeTags(java.util.function.UnaryOperator<TagSet> change) {
+            public void changeTags(String source, java.util.function.UnaryOperator<TagSet> change) {
                 withLock(uuid, () -> {
-                    calls.findByUuid(uuid)
-                            .ifPresent(call -> calls.updateRouting(
-                                    call.id(), change.apply(call.tags()), call.order(), call.considered()));
+                    calls.findByUuid(uuid).ifPresent(call -> {
+                        TagSet after = change.apply(call.tags());
+                        calls.updateRouting(call.id(), after, call.order(), call.considered());
+                        calls.addTagChanges(
+                                call.id(), List.of(TagTrail.change(clock.instant(), source, call.tags(), after)));
+                    });
                     return null;
                 });
             }
         };
     }
 
-    /** Changes a call's tags under its lock (the data-writing and call-key postbacks); false when there is no call. */
-    public boolean changeTags(String uuid, java.util.function.UnaryOperator<TagSet> change) {
+    /**
+     * Changes a call's tags under its lock (the data-writing and call-key postbacks), recorded as {@code source}'s
+     * change; false when there is no call.
+     */
+    public boolean changeTags(String uuid, String source, java.util.function.UnaryOperator<TagSet> change) {
         if (calls.findByUuid(uuid).isEmpty()) {
             return false;
         }
-        tagsOf(uuid).changeTags(change);
+        tagsOf(uuid).changeTags(source, change);
         return true;
     }
 
@@ -626,6 +637,7 @@ public final class CallService implements AutoCloseable {
             String handler = buyer.cid().orElse(Long.toString(buyer.id()));
             Call selected = withTags(
                     call,
+                    "dialling " + buyer.name(),
                     TagSet.of("system_buyer_id", Long.toString(buyer.id()), "handler_id", handler),
                     "system_buyer_id",
                     "handler_id");
@@ -779,14 +791,16 @@ public final class CallService implements AutoCloseable {
         });
     }
 
-    private Call withTags(Call call, TagSet added, String... replacedKeys) {
-        TagSet.Builder tags = calls.findByUuid(call.uuid()).orElseThrow().tags().toBuilder();
+    private Call withTags(Call call, String source, TagSet added, String... replacedKeys) {
+        Call current = calls.findByUuid(call.uuid()).orElseThrow();
+        TagSet.Builder tags = current.tags().toBuilder();
         for (String key : replacedKeys) {
             tags.remove(key);
         }
         tags.addAll(added);
-        Call current = calls.findByUuid(call.uuid()).orElseThrow();
-        calls.updateRouting(call.id(), tags.build(), current.order(), current.considered());
+        TagSet after = tags.build();
+        calls.updateRouting(call.id(), after, current.order(), current.considered());
+        calls.addTagChanges(call.id(), List.of(TagTrail.change(clock.instant(), source, current.tags(), after)));
         return calls.findByUuid(call.uuid()).orElseThrow();
     }
 

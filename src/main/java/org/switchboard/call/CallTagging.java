@@ -2,6 +2,7 @@ package org.switchboard.call;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import org.switchboard.campaign.Campaign;
 import org.switchboard.number.TrackingNumber;
 import org.switchboard.platform.id.AccountId;
@@ -46,27 +47,39 @@ public final class CallTagging {
         }
     }
 
-    /** The tags of a call arriving on {@code number} for {@code campaign} from {@code source}. */
-    TagSet initialTags(
-            AccountId account, Campaign campaign, TrackingNumber number, Source source, String callerNumber) {
-        TagSet.Builder tags = TagSet.builder().addAll(campaign.tags());
+    /** The tags a call starts with, source by source (see the class comment for the order). */
+    TagTrail initialTags(
+            AccountId account,
+            Campaign campaign,
+            TrackingNumber number,
+            Source source,
+            String callerNumber,
+            Instant now) {
+        TagTrail trail = new TagTrail(TagSet.empty(), now);
+        trail.apply("campaign " + campaign.name(), tags -> tags.withAll(campaign.tags()));
         Optional<Publisher> publisher = source.publisherId().flatMap(id -> publishers.find(account, id));
         publisher.ifPresent(p -> {
-            tags.addAll(p.tags());
-            String publisherId = p.cid().orElse(Long.toString(p.id()));
-            tags.remove("publisher_id").add("publisher_id", publisherId);
-            tags.remove("source_id").add("source_id", publisherId);
+            Set<String> publisherId = Set.of(p.cid().orElse(Long.toString(p.id())));
+            trail.apply(
+                    "publisher " + p.name(),
+                    tags -> tags.withAll(p.tags())
+                            .replacing("publisher_id", publisherId)
+                            .replacing("source_id", publisherId));
         });
         if (source.numberTags()) {
-            tags.addAll(number.tags());
+            trail.apply("tracking number " + number.number(), tags -> tags.withAll(number.tags()));
         }
-        tags.remove("campaign_id").add("campaign_id", Long.toString(campaign.id()));
-        tags.remove("caller_number").add("caller_number", callerNumber);
-        tags.remove("caller_id").add("caller_id", callerNumber);
-        tags.remove("tracking_number").add("tracking_number", number.number());
-        tags.addAll(geo.tagsFor(callerNumber));
-        tags.addAll(cachedTags.takeFor(account, callerNumber, source.publisherId()));
-        return tags.build();
+        trail.apply(
+                "the call",
+                tags -> tags.replacing("campaign_id", Set.of(Long.toString(campaign.id())))
+                        .replacing("caller_number", Set.of(callerNumber))
+                        .replacing("caller_id", Set.of(callerNumber))
+                        .replacing("tracking_number", Set.of(number.number())));
+        trail.apply("the caller's area", tags -> tags.withAll(geo.tagsFor(callerNumber)));
+        trail.apply(
+                "data written for the caller before the call",
+                tags -> tags.withAll(cachedTags.takeFor(account, callerNumber, source.publisherId())));
+        return trail;
     }
 
     /** What the campaign's repeat-caller rules make of the caller's earlier calls within its window. */

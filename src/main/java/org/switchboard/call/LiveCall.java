@@ -22,7 +22,7 @@ public interface LiveCall {
         }
 
         @Override
-        public void changeTags(UnaryOperator<TagSet> change) {}
+        public void changeTags(String source, UnaryOperator<TagSet> change) {}
     };
 
     Optional<String> callKey();
@@ -30,5 +30,6 @@ public interface LiveCall {
     /** The call's tags now (including any a hook added since the call record was read). */
     TagSet tags();
 
-    void changeTags(UnaryOperator<TagSet> change);
+    /** Changes the tags; {@code source} says where the change came from (shown on the call overview). */
+    void changeTags(String source, UnaryOperator<TagSet> change);
 }

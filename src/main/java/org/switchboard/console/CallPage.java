@@ -97,10 +97,7 @@ public final class CallPage {
                             call.uuid(),
                             facts(call, known),
                             money,
-                            calls.events(call.id()).stream()
-                                    .map(e -> new Step(
-                                            Format.instant(e.at()), e.state().word(), e.detail()))
-                                    .toList(),
+                            timeline(call, money),
                             Format.tags(call.tags().asMap()),
                             call.considered(),
                             calls.attempts(call.id()).stream()
@@ -141,11 +138,32 @@ public final class CallPage {
         });
     }
 
-    /** The call's recorded transitions, then its conversion decision with the reason and the money it set. */
+    /**
+     * The call's recorded transitions with the tags each source applied in between (at the latest arrival, so the
+     * arrival comes first), then its conversion decision with the reason and the money it set.
+     */
     private List<Step> timeline(Call call, Optional<ConversionOut> money) {
-        List<Step> steps = new java.util.ArrayList<>(calls.events(call.id()).stream()
-                .map(e -> new Step(Format.instant(e.at()), e.state().word(), e.detail()))
-                .toList());
+        record Timed(java.time.Instant at, int rank, Step step) {}
+        List<Timed> timed = new java.util.ArrayList<>();
+        var events = calls.events(call.id());
+        events.forEach(e -> timed.add(
+                new Timed(e.at(), 0, new Step(Format.instant(e.at()), e.state().word(), e.detail()))));
+        java.time.Instant arrival =
+                events.isEmpty() ? call.startedAt() : events.getFirst().at();
+        for (CallRepository.TagChange change : calls.tagChanges(call.id())) {
+            String detail = "by " + change.source() + ": "
+                    + String.join(", ", Format.tags(change.added().asMap()))
+                    + (change.removed().isEmpty()
+                            ? ""
+                            : (change.added().isEmpty() ? "" : "; ") + "removed "
+                                    + String.join(
+                                            ", ", Format.tags(change.removed().asMap())));
+            java.time.Instant at = change.at().isBefore(arrival) ? arrival : change.at();
+            timed.add(new Timed(at, 1, new Step(Format.instant(change.at()), "tagged", detail)));
+        }
+        timed.sort(java.util.Comparator.comparing(Timed::at).thenComparing(Timed::rank));
+        List<Step> steps =
+                new java.util.ArrayList<>(timed.stream().map(Timed::step).toList());
         money.filter(m -> !m.state().equals("pending"))
                 .ifPresent(m -> steps.add(new Step(
                         Optional.ofNullable(m.convertedAt())

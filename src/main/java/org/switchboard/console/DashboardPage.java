@@ -139,7 +139,7 @@ public final class DashboardPage {
                 todayForm.put("from", today.toString());
                 todayForm.put("to", today.toString());
                 Report todayByHour = report(account, todayForm, "hour");
-                todayHours = rows(todayByHour);
+                todayHours = everyHour(today, zone, rows(todayByHour));
                 todayFigures = Optional.of(Figures.of("", "Today", todayByHour.totals()));
                 breakdowns = List.of(
                         breakdown("Per campaign", report(account, form, "campaign")),
@@ -188,6 +188,23 @@ public final class DashboardPage {
     private static Breakdown breakdown(String title, Report report) {
         List<Figures> rows = rows(report);
         return new Breakdown(title, rows, moneyChart("bar", rows, Figures::name));
+    }
+
+    /** A row for every hour of {@code day} in {@code zone} (23 or 25 on a daylight-saving change), zero where none. */
+    static List<Figures> everyHour(LocalDate day, ZoneId zone, List<Figures> hoursWithCalls) {
+        Map<String, Figures> byKey = new LinkedHashMap<>();
+        hoursWithCalls.forEach(f -> byKey.put(f.key(), f));
+        List<Figures> hours = new java.util.ArrayList<>();
+        java.time.Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
+        for (java.time.ZonedDateTime hour = day.atStartOfDay(zone);
+                hour.toInstant().isBefore(end);
+                hour = hour.plusHours(1)) {
+            String key = hour.toOffsetDateTime().toString();
+            String label = hour.toLocalTime().toString();
+            Figures found = byKey.get(key);
+            hours.add(found != null ? found : new Figures(key, label, 0, 0, 0, "0.00", "0.00", "0.00"));
+        }
+        return hours;
     }
 
     /** A Chart.js bar chart of calls, connected and converted per row, labelled by {@code label}. */

@@ -365,9 +365,14 @@ public final class ConversionService implements AutoCloseable {
     private void writeMoneyTags(Call call, Conversion converted) {
         liveCalls
                 .apply(call.uuid())
-                .changeTags(tags -> tags.replacing(
-                                "revenue", java.util.Set.of(converted.revenue().twoDecimals()))
-                        .replacing("payout", java.util.Set.of(converted.payout().twoDecimals())));
+                .changeTags(
+                        "the conversion decision",
+                        tags -> tags.replacing(
+                                        "revenue",
+                                        java.util.Set.of(converted.revenue().twoDecimals()))
+                                .replacing(
+                                        "payout",
+                                        java.util.Set.of(converted.payout().twoDecimals())));
     }
 
     /** Why a conversion would be a duplicate (the caller converted for this buyer within the window), if it would. */

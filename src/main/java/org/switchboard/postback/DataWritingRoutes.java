@@ -103,7 +103,8 @@ public final class DataWritingRoutes {
 
         Optional<String> status = call.flatMap(c -> writable(key, c));
         if (status.isPresent()) {
-            callService.changeTags(call.get().uuid(), current -> overwrite(current, tags));
+            callService.changeTags(
+                    call.get().uuid(), "data-writing key " + key.name(), current -> overwrite(current, tags));
             if (reuse && !tags.isEmpty()) {
                 cache.store(key.accountId(), call.get().callerNumber(), publisher, tags, true);
             }
@@ -135,7 +136,8 @@ public final class DataWritingRoutes {
             throw new ApiException.Forbidden("the call ended more than 7 days ago; its key no longer writes to it");
         }
         TagSet tags = tags("", request);
-        callService.changeTags(call.uuid(), current -> overwrite(current, tags));
+        callService.changeTags(
+                call.uuid(), "the buyer's data postback (call key)", current -> overwrite(current, tags));
         String status = call.endedAt().isPresent() ? COMPLETED : IN_PROGRESS;
         return outcome(tags, call.callerNumber(), status, Optional.of(call.uuid()));
     }

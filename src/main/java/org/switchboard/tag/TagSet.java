@@ -127,6 +127,19 @@ public final class TagSet {
         return builder.build();
     }
 
+    /** The values of this set that {@code other} lacks (what a change from {@code other} to this one added). */
+    public TagSet minus(TagSet other) {
+        Builder missing = builder();
+        for (String key : keys()) {
+            for (String value : values(key)) {
+                if (!other.has(key, value)) {
+                    missing.add(key, value);
+                }
+            }
+        }
+        return missing.build();
+    }
+
     public TagSet without(String key) {
         return toBuilder().remove(key).build();
     }

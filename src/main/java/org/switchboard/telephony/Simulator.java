@@ -89,7 +89,7 @@ public final class Simulator {
      * Runs a command line, printing the calls to {@code out} and any failure as one line on {@code err} saying what
      * to do; returns the process exit code (0 done, 1 the server could not be used, 2 a bad command line).
      */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         return switch (parse(args)) {
             case Command.Help help -> {
                 out.println(USAGE);

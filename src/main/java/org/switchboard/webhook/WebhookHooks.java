@@ -180,7 +180,9 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     private void applyTags(List<WebhookDispatcher.Fired> fired, LiveCall live) {
         for (WebhookDispatcher.Fired f : fired) {
             if (!f.responseTags().isEmpty()) {
-                live.changeTags(tags -> ResponseTags.apply(tags, f.responseTags(), geo));
+                live.changeTags(
+                        "webhook " + f.webhook().name() + "'s response",
+                        tags -> ResponseTags.apply(tags, f.responseTags(), geo));
             }
         }
     }

@@ -30,7 +30,7 @@ import org.switchboard.testing.ServerIT;
 
 /**
  * The console in a real headless Chromium (Debian's {@code /usr/bin/chromium}, driven by Playwright, which never
- * downloads a browser): a person signs in, watches a call played through the call-control API, finds it by tag, opens
+ * downloads a browser): a person signs in, watches a call played by the simulator ({@code ./switchboard simulate}), finds it by tag, opens
  * it, a fired pixel and the HAR Log, opens an RTB reservation, and sees the dashboard agree with the report API. The
  * SQLite run takes the screenshots docs/console.md shows.
  */
@@ -101,7 +101,7 @@ class ConsoleBrowserIT extends ServerIT {
         // given: an account with a call that fired its start webhook and converted for 12.50
         ConsoleScenario s = ConsoleScenario.create(server, newAccount(), "tour-" + engine, receiver.url("/start"));
         ConsoleScenario.Person owner = s.person(Role.ADMIN);
-        String uuid = s.playCall("+13125550110", 75);
+        String uuid = simulate(s, "+13125550110", 75);
         s.awaitSettled(uuid, 1);
 
         // when / then
@@ -200,6 +200,35 @@ class ConsoleBrowserIT extends ServerIT {
                 .isEmpty();
     }
 
+    /** Plays a call with the simulator of {@code ./switchboard simulate}, as an owner trying Switchboard does. */
+    private String simulate(ConsoleScenario s, String caller, int talkSeconds) {
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        int exit = org.switchboard.telephony.Simulator.run(
+                new String[] {
+                    "--server",
+                    server.base(),
+                    "--key",
+                    s.api().key(),
+                    "--to",
+                    s.number(),
+                    "--from",
+                    caller,
+                    "--talk",
+                    Integer.toString(talkSeconds)
+                },
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(exit)
+                .as(printed + err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .isZero();
+        var call = java.util.regex.Pattern.compile("call \\S+ -> \\S+: (\\S+)").matcher(printed);
+        assertThat(call.find()).as(printed).isTrue();
+        assertThat(printed).contains("connected; talking " + talkSeconds + " s");
+        return call.group(1);
+    }
+
     // --- a person's steps -----------------------------------------------------------------------------------------
 
     private void signIn(ConsoleScenario.Person person) {
@@ -215,9 +244,11 @@ class ConsoleBrowserIT extends ServerIT {
 
     private void dashboardShouldEqualTheReportApi(ConsoleScenario s) {
         page.locator("canvas[data-drawn=yes]").first().waitFor();
-        // per day: counts and money; per campaign, publisher and buyer: money
-        page.locator("canvas[data-drawn=yes]").nth(4).waitFor();
-        assertThat(page.locator("canvas[data-drawn=yes]").count()).isEqualTo(5);
+        // per day: counts and money; today per hour: counts; per campaign, publisher and buyer: money
+        page.locator("canvas[data-drawn=yes]").nth(5).waitFor();
+        assertThat(page.locator("canvas[data-drawn=yes]").count()).isEqualTo(6);
+        assertThat(page.locator("#today-by-hour canvas[data-drawn=yes]").count())
+                .isEqualTo(1);
         LocalDate today = LocalDate.ofInstant(server.clock().instant(), ZoneOffset.UTC);
         JsonNode report = s.api()
                 .get("/api/v2/reports/calls?from=" + today + "&to=" + today.plusDays(1))
