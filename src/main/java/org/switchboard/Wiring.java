@@ -284,59 +284,56 @@ public final class Wiring implements AutoCloseable {
                     numbers.setWebhooksUnlocked(account, numberId, unlocked);
                 }
             };
-            new WebhookRoutes(webhooks, dispatcher, auth::require, secrets, parties)
-                    .register(
-                            routing,
-                            (account, id) -> campaigns.find(account, id).isPresent(),
-                            (account, id) -> buyers.find(account, id).isPresent(),
-                            numberLocks);
+            var webhookRoutes = new WebhookRoutes(webhooks, dispatcher, auth::require, secrets, parties);
+            webhookRoutes.register(
+                    routing,
+                    (account, id) -> campaigns.find(account, id).isPresent(),
+                    (account, id) -> buyers.find(account, id).isPresent(),
+                    numberLocks);
             new FiredPixelRoutes(pixels, callRecords, readAuth).register(routing);
             var directories = new DirectoryRepository(jdbi, clock);
             var directoryService = new DirectoryService(directories, postbackKeys::transferKeysUsing);
             CrudRoutes.register(routing, "/api/v2/directories", auth::require, directoryService);
-            new ConversionCriterionRoutes(conversionCriteria, parties, auth::require)
-                    .register(
-                            routing,
+            var criterionRoutes = new ConversionCriterionRoutes(conversionCriteria, parties, auth::require);
+            criterionRoutes.register(
+                    routing,
+                    (account, id) -> campaigns.find(account, id).isPresent(),
+                    (account, id) -> buyers.find(account, id).isPresent());
+            var postbackKeyRoutes = new PostbackKeyRoutes(
+                    postbackKeys,
+                    secrets,
+                    new KeyUrls(config.publicApiUrl(), config.publicRtbUrl(), config.publicDataUrl()),
+                    accounts,
+                    new PostbackKeyRoutes.References() {
+                        @Override
+                        public boolean publisherExists(AccountId account, long publisherId) {
+                            return publishers.find(account, publisherId).isPresent();
+                        }
+
+                        @Override
+                        public boolean directoryExists(AccountId account, long directoryId) {
+                            return directories.find(account, directoryId).isPresent();
+                        }
+
+                        @Override
+                        public Optional<Long> campaignOfNumber(AccountId account, String e164) {
+                            return numbers.findByNumber(e164)
+                                    .filter(n -> n.accountId().equals(account))
+                                    .map(n -> n.campaignId());
+                        }
+                    },
+                    auth::require);
+            postbackKeyRoutes.register(
+                    routing,
+                    Map.of(
+                            KeyType.Owner.CAMPAIGN,
                             (account, id) -> campaigns.find(account, id).isPresent(),
-                            (account, id) -> buyers.find(account, id).isPresent());
-            new PostbackKeyRoutes(
-                            postbackKeys,
-                            secrets,
-                            new KeyUrls(config.publicApiUrl(), config.publicRtbUrl(), config.publicDataUrl()),
-                            accounts,
-                            new PostbackKeyRoutes.References() {
-                                @Override
-                                public boolean publisherExists(AccountId account, long publisherId) {
-                                    return publishers.find(account, publisherId).isPresent();
-                                }
-
-                                @Override
-                                public boolean directoryExists(AccountId account, long directoryId) {
-                                    return directories
-                                            .find(account, directoryId)
-                                            .isPresent();
-                                }
-
-                                @Override
-                                public Optional<Long> campaignOfNumber(AccountId account, String e164) {
-                                    return numbers.findByNumber(e164)
-                                            .filter(n -> n.accountId().equals(account))
-                                            .map(n -> n.campaignId());
-                                }
-                            },
-                            auth::require)
-                    .register(
-                            routing,
-                            Map.of(
-                                    KeyType.Owner.CAMPAIGN,
-                                    (account, id) -> campaigns.find(account, id).isPresent(),
-                                    KeyType.Owner.PUBLISHER,
-                                    (account, id) ->
-                                            publishers.find(account, id).isPresent(),
-                                    KeyType.Owner.BUYER,
-                                    (account, id) -> buyers.find(account, id).isPresent(),
-                                    KeyType.Owner.BUYER_GROUP,
-                                    (account, id) -> groups.find(account, id).isPresent()));
+                            KeyType.Owner.PUBLISHER,
+                            (account, id) -> publishers.find(account, id).isPresent(),
+                            KeyType.Owner.BUYER,
+                            (account, id) -> buyers.find(account, id).isPresent(),
+                            KeyType.Owner.BUYER_GROUP,
+                            (account, id) -> groups.find(account, id).isPresent()));
             postbackLog.register(routing, auth::require);
             // the money report: calls and their conversions summed in SQL per campaign, publisher, buyer or day
             var reports = new ReportRepository(jdbi);
@@ -417,6 +414,22 @@ public final class Wiring implements AutoCloseable {
                         CallerList.Owner.BUYER,
                         (account, id) -> buyers.find(account, id).isPresent());
             }
+            // the console's configuration pages (webhooks, keys, criteria, caller lists, the configurator): the same
+            // routes' code checks and saves what their forms send
+            new org.switchboard.console.ConfigurationPages(
+                            console.pages(),
+                            new org.switchboard.console.ConfigurationPages.Sources(
+                                    new org.switchboard.console.ConfigOwners(
+                                            campaigns, numbers, buyers, groups, publishers, directories),
+                                    webhookRoutes,
+                                    postbackKeyRoutes,
+                                    criterionRoutes,
+                                    callerListRoutes,
+                                    callerLists,
+                                    uploads,
+                                    callRecords,
+                                    console.auditLog()))
+                    .register(routing);
             new DataWritingRoutes(postbackKeys, postbackLog, callRecords, calls, callerTagCache, clock)
                     .register(routing);
             new DataReadingRoutes(postbackKeys, postbackLog, callRecords, groups).register(routing);
@@ -523,6 +536,14 @@ public final class Wiring implements AutoCloseable {
      * endpoints that only record data (postbacks) do not.
      */
     private static void noteConfigurationChange(ConfigChanges changes, String method, String path) {
+        if (!method.equals("GET") && org.switchboard.console.ConfigurationPages.changesConfiguration(path)) {
+            if (path.startsWith("/caller_lists")) {
+                changes.callerListsChanged();
+            } else {
+                changes.configurationChanged();
+            }
+            return;
+        }
         if (method.equals("GET")
                 || method.equals("HEAD")
                 || !path.startsWith("/api/v2/")

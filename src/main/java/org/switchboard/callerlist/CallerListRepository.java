@@ -48,6 +48,11 @@ public final class CallerListRepository {
                 .findOne());
     }
 
+    /** The account's list with this id. */
+    public Optional<CallerList> find(AccountId account, long id) {
+        return Sql.find(jdbi, "caller_lists", account, id, CallerListRepository::map);
+    }
+
     CallerList insert(AccountId account, CallerList.Owner owner, long ownerId, String name) {
         long now = clock.millis();
         long id = jdbi.withHandle(handle -> handle.createQuery("""
@@ -74,7 +79,7 @@ public final class CallerListRepository {
                 .execute());
     }
 
-    void delete(AccountId account, long id) {
+    public void delete(AccountId account, long id) {
         jdbi.useTransaction(handle -> {
             handle.createUpdate("""
                             DELETE FROM caller_list_numbers WHERE list_id IN
@@ -160,7 +165,7 @@ public final class CallerListRepository {
     }
 
     /** The list's numbers, oldest first. The list must already be known to belong to the caller's account. */
-    Page<String> numbers(long listId, PageRequest page) {
+    public Page<String> numbers(long listId, PageRequest page) {
         return jdbi.withHandle(handle -> new Page<>(
                 handle.createQuery("""
                                 SELECT number FROM caller_list_numbers WHERE list_id = :list
@@ -229,7 +234,7 @@ public final class CallerListRepository {
         });
     }
 
-    boolean removeNumber(long listId, String number) {
+    public boolean removeNumber(long listId, String number) {
         return jdbi.withHandle(handle -> handle.createUpdate(
                                 "DELETE FROM caller_list_numbers WHERE list_id = :list AND number = :number")
                         .bind("list", listId)

@@ -111,12 +111,8 @@ public final class CallerListRoutes {
         });
         rules.post(base, (req, res) -> {
             Scope scope = scope(req, owner, ownerExists, what, "caller_list__create");
-            String name = name(req, Optional.<String>empty());
-            if (lists.findByName(scope.account(), owner, scope.ownerId(), name).isPresent()) {
-                throw new ApiException.Conflict("name", "this " + what + " already has a caller list named " + name);
-            }
-            CallerList created = lists.insert(scope.account(), owner, scope.ownerId(), name);
-            Http.created(res, req.path().path() + "/" + name, wire(created));
+            CallerList created = create(scope.account(), owner, scope.ownerId(), name(req, Optional.<String>empty()));
+            Http.created(res, req.path().path() + "/" + created.name(), wire(created));
         });
         rules.get(one, (req, res) -> Http.ok(res, wire(list(req, owner, ownerExists, what, "caller_list__show"))));
         Handler rename = (req, res) -> {
@@ -148,8 +144,7 @@ public final class CallerListRoutes {
         };
         Handler addNumbers = (req, res) -> {
             CallerList list = list(req, owner, ownerExists, what, "caller_list_number__create");
-            List<String> toAdd = numbersIn(Http.jsonObject(req));
-            int added = lists.addNumbers(list.id(), toAdd);
+            int added = addNumbers(list, numbersIn(Http.jsonObject(req)));
             Http.ok(res, new NumbersAdded(added, lists.numberCount(list.id())));
         };
         // the reference platform's key URLs end in caller_list_numbers.json
@@ -313,6 +308,11 @@ public final class CallerListRoutes {
         String name = (body.has("name") ? Optional.of(fields.requiredText("name", 100)) : current)
                 .orElseThrow(() -> new ApiException.BadRequest("name", "is required"));
         fields.finish();
+        return checkName(name);
+    }
+
+    /** A list name as the API takes it: letters, digits, '_', '.' and '-'; a 400 on {@code name} otherwise. */
+    public static String checkName(String name) {
         if (!NAME.matcher(name).matches()) {
             throw new ApiException.BadRequest(
                     "name",
@@ -320,6 +320,35 @@ public final class CallerListRoutes {
                             + " block or allow callers)");
         }
         return name;
+    }
+
+    /**
+     * Creates a list (the API's and the console's one path): a checked name not yet used on the owner, a 409 on
+     * {@code name} otherwise. The owner must exist (the caller checks).
+     */
+    public CallerList create(AccountId account, CallerList.Owner owner, long ownerId, String name) {
+        checkName(name);
+        if (lists.findByName(account, owner, ownerId, name).isPresent()) {
+            String what = owner == CallerList.Owner.CAMPAIGN ? "campaign" : "buyer";
+            throw new ApiException.Conflict("name", "this " + what + " already has a caller list named " + name);
+        }
+        return lists.insert(account, owner, ownerId, name);
+    }
+
+    /** Adds numbers already normalised to E.164 (at most {@link #MAX_NUMBERS_PER_REQUEST}); how many were new. */
+    public int addNumbers(CallerList list, List<String> e164) {
+        return lists.addNumbers(list.id(), e164);
+    }
+
+    /**
+     * Accepts an upload of numbers (one a line, or comma-separated) for the list, applied in the background as the
+     * API's upload is; its report (lines refused and why) is read with {@link CallerListUploads#find}.
+     */
+    public CallerListUploads.Upload upload(CallerList list, String text) {
+        if (text.isBlank()) {
+            throw new ApiException.BadRequest("numbers", "the upload holds no numbers");
+        }
+        return uploads.submit(list, CallerListUploads.Action.CREATE, false, text);
     }
 
     private static String pathNumber(ServerRequest req) {

@@ -101,7 +101,7 @@ public final class CallerListUploads implements AutoCloseable {
         return queued;
     }
 
-    Optional<Upload> find(AccountId account, long listId, long id) {
+    public Optional<Upload> find(AccountId account, long listId, long id) {
         return jdbi.withHandle(handle -> handle.createQuery(
                         "SELECT * FROM caller_list_uploads WHERE id = :id AND account_id = :account AND list_id = :list")
                 .bind("id", id)

@@ -124,21 +124,13 @@ public final class ConversionCriterionRoutes {
         String item = "/api/v2/conversion_criteria/{id}";
         rules.get(item, (req, res) -> Http.ok(res, CriterionOut.of(require(req))));
         Handler update = (req, res) -> {
-            ConversionCriterion existing = require(req);
-            ObjectNode merged = (ObjectNode) Json.tree(CriterionOut.of(existing));
-            body(req).properties().forEach(field -> merged.set(field.getKey(), field.getValue()));
-            List<String> warnings = parties.normalize(existing.accountId(), merged, "matches");
-            ConversionCriterionIn in = ConversionCriterionIn.parse(merged, existing.owner());
-            Http.ok(
-                    res,
-                    Http.withWarnings(
-                            CriterionOut.of(criteria.update(existing.accountId(), existing.id(), in)), warnings));
+            Saved saved = update(require(req), body(req));
+            Http.ok(res, Http.withWarnings(CriterionOut.of(saved.criterion()), saved.warnings()));
         };
         rules.put(item, update);
         rules.patch(item, update);
         rules.delete(item, (req, res) -> {
-            ConversionCriterion existing = require(req);
-            criteria.delete(existing.accountId(), existing.id());
+            delete(require(req));
             Http.noContent(res);
         });
     }
@@ -156,15 +148,53 @@ public final class ConversionCriterionRoutes {
         rules.post(path, (req, res) -> {
             AccountId account = auth.apply(req);
             long ownerId = owner(req, account, owner, exists);
-            ObjectNode body = body(req);
-            List<String> warnings = parties.normalize(account, body, "matches");
-            ConversionCriterionIn in = ConversionCriterionIn.parse(body, owner);
-            ConversionCriterion created = criteria.insert(account, owner, ownerId, in);
+            Saved saved = create(account, owner, ownerId, body(req));
             Http.created(
                     res,
-                    "/api/v2/conversion_criteria/" + created.id(),
-                    Http.withWarnings(CriterionOut.of(created), warnings));
+                    "/api/v2/conversion_criteria/" + saved.criterion().id(),
+                    Http.withWarnings(CriterionOut.of(saved.criterion()), saved.warnings()));
         });
+    }
+
+    /** A criterion saved, with warnings about party terms of its matches that name no party yet. */
+    public record Saved(ConversionCriterion criterion, List<String> warnings) {}
+
+    /**
+     * Creates a criterion from the API's JSON fields (the console's forms send the same): the one place they are
+     * checked. The owner must exist (the caller checks); a 400 names the field at fault.
+     */
+    public Saved create(AccountId account, ConversionCriterion.Owner owner, long ownerId, ObjectNode body) {
+        List<String> warnings = parties.normalize(account, body, "matches");
+        ConversionCriterionIn in = ConversionCriterionIn.parse(body, owner);
+        return new Saved(criteria.insert(account, owner, ownerId, in), warnings);
+    }
+
+    /** Updates {@code existing} with the fields given, laid over its current ones; checked as a create. */
+    public Saved update(ConversionCriterion existing, ObjectNode changes) {
+        ObjectNode merged = (ObjectNode) Json.tree(CriterionOut.of(existing));
+        changes.properties().forEach(field -> merged.set(field.getKey(), field.getValue()));
+        List<String> warnings = parties.normalize(existing.accountId(), merged, "matches");
+        ConversionCriterionIn in = ConversionCriterionIn.parse(merged, existing.owner());
+        return new Saved(criteria.update(existing.accountId(), existing.id(), in), warnings);
+    }
+
+    public void delete(ConversionCriterion existing) {
+        criteria.delete(existing.accountId(), existing.id());
+    }
+
+    public java.util.Optional<ConversionCriterion> find(AccountId account, long id) {
+        return criteria.find(account, id);
+    }
+
+    /** One owner's criteria in judging order (at most {@link PageRequest#MAX_PER_PAGE}). */
+    public List<ConversionCriterion> ofOwner(AccountId account, ConversionCriterion.Owner owner, long ownerId) {
+        return criteria.page(account, owner, ownerId, new PageRequest(1, PageRequest.MAX_PER_PAGE))
+                .items();
+    }
+
+    /** The criterion as the API writes it (the console's edit form starts from it). */
+    public static ObjectNode wire(ConversionCriterion criterion) {
+        return (ObjectNode) Json.tree(CriterionOut.of(criterion));
     }
 
     private static long owner(

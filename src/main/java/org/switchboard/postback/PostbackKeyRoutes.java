@@ -106,37 +106,11 @@ public final class PostbackKeyRoutes {
         rules.get("/api/v2/postback_keys", (req, res) -> list(req, res, auth.apply(req), KeyType.Owner.COMPANY, 0));
         rules.post("/api/v2/postback_keys", (req, res) -> create(req, res, auth.apply(req), KeyType.Owner.COMPANY, 0));
         rules.get("/api/v2/postback_keys/{id}", (req, res) -> Http.ok(res, out(require(req))));
-        Handler update = (req, res) -> {
-            PostbackKey existing = require(req);
-            ObjectNode body = Http.jsonObject(req);
-            JsonFields fields = new JsonFields(
-                    body,
-                    "id",
-                    "owner_type",
-                    "owner_id",
-                    "type",
-                    "key",
-                    "url",
-                    "secret_key",
-                    "created_at",
-                    "updated_at");
-            String name = body.has("name") ? fields.requiredText("name", 200) : existing.name();
-            boolean paused = fields.bool("paused", existing.paused());
-            ObjectNode options = body.has("options")
-                    ? keepSealed(
-                            existing,
-                            KeyOptions.parse(
-                                    existing.type(), fields.take("options").orElse(null)))
-                    : existing.options();
-            fields.finish();
-            checkReferences(existing.accountId(), existing.owner(), existing.ownerId(), options);
-            Http.ok(res, out(keys.update(existing.accountId(), existing.id(), name, paused, options)));
-        };
+        Handler update = (req, res) -> Http.ok(res, out(update(require(req), Http.jsonObject(req))));
         rules.put("/api/v2/postback_keys/{id}", update);
         rules.patch("/api/v2/postback_keys/{id}", update);
         rules.delete("/api/v2/postback_keys/{id}", (req, res) -> {
-            PostbackKey existing = require(req);
-            keys.delete(existing.accountId(), existing.id());
+            delete(require(req));
             Http.noContent(res);
         });
     }
@@ -157,7 +131,16 @@ public final class PostbackKeyRoutes {
             AccountId account,
             KeyType.Owner owner,
             long ownerId) {
-        JsonFields fields = new JsonFields(Http.jsonObject(req));
+        PostbackKey created = create(account, owner, ownerId, Http.jsonObject(req));
+        Http.created(res, "/api/v2/postback_keys/" + created.id(), out(created));
+    }
+
+    /**
+     * Issues a key from the API's JSON fields ({@code type}, {@code name}, {@code paused}, {@code options}), the
+     * console's forms sending the same: the one place they are checked. The owner must exist (the caller checks).
+     */
+    public PostbackKey create(AccountId account, KeyType.Owner owner, long ownerId, ObjectNode body) {
+        JsonFields fields = new JsonFields(body);
         String typeWord = fields.requiredText("type", 32);
         KeyType type = KeyType.fromWord(typeWord)
                 .orElseThrow(() -> new ApiException.BadRequest("type", "is not a postback key type"));
@@ -181,8 +164,63 @@ public final class PostbackKeyRoutes {
             options.put("sealed_secret_key", secrets.seal(Secrets.randomBase58(24)));
         }
         String key = UUID.randomUUID().toString();
-        PostbackKey created = keys.insert(account, owner, ownerId, type, name, paused, options, key, secrets.seal(key));
-        Http.created(res, "/api/v2/postback_keys/" + created.id(), out(created));
+        return keys.insert(account, owner, ownerId, type, name, paused, options, key, secrets.seal(key));
+    }
+
+    /** Updates a key with the fields given ({@code name}, {@code paused}, {@code options} replaced whole). */
+    public PostbackKey update(PostbackKey existing, ObjectNode body) {
+        JsonFields fields = new JsonFields(
+                body, "id", "owner_type", "owner_id", "type", "key", "url", "secret_key", "created_at", "updated_at");
+        String name = body.has("name") ? fields.requiredText("name", 200) : existing.name();
+        boolean paused = fields.bool("paused", existing.paused());
+        ObjectNode options = body.has("options")
+                ? keepSealed(
+                        existing,
+                        KeyOptions.parse(existing.type(), fields.take("options").orElse(null)))
+                : existing.options();
+        fields.finish();
+        checkReferences(existing.accountId(), existing.owner(), existing.ownerId(), options);
+        return keys.update(existing.accountId(), existing.id(), name, paused, options);
+    }
+
+    public void delete(PostbackKey existing) {
+        keys.delete(existing.accountId(), existing.id());
+    }
+
+    public Optional<PostbackKey> find(AccountId account, long id) {
+        return keys.find(account, id);
+    }
+
+    /** The keys of one owner (0 for the company), oldest first (at most a page of {@link PageRequest#MAX_PER_PAGE}). */
+    public java.util.List<PostbackKey> ofOwner(AccountId account, KeyType.Owner owner, long ownerId) {
+        return keys.list(account, owner, ownerId, new PageRequest(1, PageRequest.MAX_PER_PAGE))
+                .items();
+    }
+
+    /**
+     * The key as the API writes it, secrets included ({@code key}, {@code url}, {@code secret_key}): the console's edit
+     * guard compares it; the audit log records those fields without values.
+     */
+    public ObjectNode wire(PostbackKey key) {
+        return (ObjectNode) org.switchboard.platform.http.Json.tree(out(key));
+    }
+
+    /** The key's full URL, as the API shows it. */
+    public String url(PostbackKey key) {
+        return urls.of(key, secrets.open(key.sealedKey()));
+    }
+
+    /** A caller-list key's secret for the Authorization header; empty for other types. */
+    public Optional<String> secretKey(PostbackKey key) {
+        return Optional.ofNullable(key.options().path("sealed_secret_key").textValue())
+                .map(secrets::open);
+    }
+
+    /** The options as shown (no sealed secret). */
+    public static ObjectNode shownOptions(PostbackKey key) {
+        ObjectNode shown = key.options().deepCopy();
+        shown.remove("sealed_secret_key");
+        return shown;
     }
 
     /**

@@ -124,17 +124,12 @@ public final class WebhookDispatcher {
 
     private Fired fireOne(
             Context context, Webhook webhook, Optional<Deadline> deadline, boolean testFire, boolean record) {
-        Set<String> missing = new LinkedHashSet<>();
-        Function<String, Optional<String>> values = context::value;
-        String url = Template.parse("url", webhook.url()).render(values, Template.Escaping.URL, missing);
-        Map<String, String> headers = new LinkedHashMap<>();
-        webhook.headers()
-                .forEach((name, template) -> headers.put(
-                        name, Template.parse("headers", template).render(values, Template.Escaping.HEADER, missing)));
-        Optional<String> body = webhook.body().map(b -> BodyRenderer.render(webhook.bodyFormat(), b, values, missing));
-        Optional<String> contentType = body.map(b -> webhook.bodyFormat() == Webhook.BodyFormat.JSON
-                ? "application/json"
-                : "application/x-www-form-urlencoded");
+        Rendered rendered = render(context, webhook);
+        Set<String> missing = new LinkedHashSet<>(rendered.missingTokens());
+        String url = rendered.url();
+        Map<String, String> headers = new LinkedHashMap<>(rendered.headers());
+        Optional<String> body = rendered.body();
+        Optional<String> contentType = rendered.contentType();
         webhook.sealedSigningSecret().ifPresent(stored -> sign(secrets.open(stored), body.orElse(""), headers));
         Duration timeout =
                 deadline.map(d -> min(webhook.timeout(), d.remaining())).orElse(webhook.timeout());
@@ -185,6 +180,31 @@ public final class WebhookDispatcher {
                 responseTags);
         long id = record ? pixels.insert(pixel) : 0;
         return new Fired(webhook, withId(pixel, id), responseTags);
+    }
+
+    /** The request a webhook would send for a call, before signing: what the console's preview shows. */
+    public record Rendered(
+            String method,
+            String url,
+            Map<String, String> headers,
+            Optional<String> body,
+            Optional<String> contentType,
+            List<String> missingTokens) {}
+
+    /** Renders {@code webhook}'s templates with the call's values, firing nothing. Pure. */
+    public static Rendered render(Context context, Webhook webhook) {
+        Set<String> missing = new LinkedHashSet<>();
+        Function<String, Optional<String>> values = context::value;
+        String url = Template.parse("url", webhook.url()).render(values, Template.Escaping.URL, missing);
+        Map<String, String> headers = new LinkedHashMap<>();
+        webhook.headers()
+                .forEach((name, template) -> headers.put(
+                        name, Template.parse("headers", template).render(values, Template.Escaping.HEADER, missing)));
+        Optional<String> body = webhook.body().map(b -> BodyRenderer.render(webhook.bodyFormat(), b, values, missing));
+        Optional<String> contentType = body.map(b -> webhook.bodyFormat() == Webhook.BodyFormat.JSON
+                ? "application/json"
+                : "application/x-www-form-urlencoded");
+        return new Rendered(webhook.method(), url, headers, body, contentType, List.copyOf(missing));
     }
 
     /**

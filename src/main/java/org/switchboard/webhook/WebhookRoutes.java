@@ -132,28 +132,16 @@ public final class WebhookRoutes {
         rules.get("/api/v2/webhooks/{id}", (req, res) -> Http.ok(res, WebhookOut.of(require(req))));
         Handler update = (req, res) -> {
             Webhook existing = require(req);
-            ObjectNode merged = (ObjectNode) Json.tree(WebhookOut.of(existing));
-            Http.jsonObject(req).properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
-            List<String> warnings = parties.normalize(existing.accountId(), merged, "matches");
-            WebhookIn in = WebhookIn.parse(merged);
-            Optional<String> fresh =
-                    in.signed() && existing.sealedSigningSecret().isEmpty()
-                            ? Optional.of(newSigningSecret())
-                            : Optional.empty();
-            Optional<String> kept =
-                    in.signed() ? fresh.map(secrets::seal).or(existing::sealedSigningSecret) : Optional.empty();
+            Saved saved = update(existing, Http.jsonObject(req));
             Http.ok(
                     res,
                     Http.withWarnings(
-                            WebhookOut.of(
-                                    webhooks.update(existing.accountId(), existing.id(), in, kept), fresh.orElse(null)),
-                            warnings));
+                            WebhookOut.of(saved.webhook(), saved.secret().orElse(null)), saved.warnings()));
         };
         rules.put("/api/v2/webhooks/{id}", update);
         rules.patch("/api/v2/webhooks/{id}", update);
         rules.delete("/api/v2/webhooks/{id}", (req, res) -> {
-            Webhook existing = require(req);
-            webhooks.delete(existing.accountId(), existing.id());
+            delete(require(req));
             Http.noContent(res);
         });
         rules.post("/api/v2/webhooks/{id}/test_fire", (req, res) -> {
@@ -210,15 +198,104 @@ public final class WebhookRoutes {
             AccountId account,
             Webhook.Owner owner,
             long ownerId) {
-        ObjectNode body = Http.jsonObject(req);
+        Saved saved = create(account, owner, ownerId, Http.jsonObject(req));
+        Http.created(
+                res,
+                "/api/v2/webhooks/" + saved.webhook().id(),
+                Http.withWarnings(WebhookOut.of(saved.webhook(), saved.secret().orElse(null)), saved.warnings()));
+    }
+
+    /**
+     * A webhook saved: with its signing secret when this save made one (shown once), and the warnings about party
+     * terms of its matches that name no party yet.
+     */
+    public record Saved(Webhook webhook, Optional<String> secret, List<String> warnings) {}
+
+    /**
+     * Creates a webhook from the API's JSON fields (the console's forms send the same): the one place they are
+     * checked. The owner must exist (the caller checks); a 400 names the field at fault.
+     */
+    public Saved create(AccountId account, Webhook.Owner owner, long ownerId, ObjectNode body) {
         List<String> warnings = parties.normalize(account, body, "matches");
         WebhookIn in = WebhookIn.parse(body);
         Optional<String> secret = in.signed() ? Optional.of(newSigningSecret()) : Optional.empty();
         Webhook created = webhooks.insert(account, owner, ownerId, in, secret.map(secrets::seal));
-        Http.created(
-                res,
-                "/api/v2/webhooks/" + created.id(),
-                Http.withWarnings(WebhookOut.of(created, secret.orElse(null)), warnings));
+        return new Saved(created, secret, warnings);
+    }
+
+    /** Updates {@code existing} with the fields given, laid over its current ones; checked as a create. */
+    public Saved update(Webhook existing, ObjectNode changes) {
+        ObjectNode merged = (ObjectNode) Json.tree(WebhookOut.of(existing));
+        changes.properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
+        List<String> warnings = parties.normalize(existing.accountId(), merged, "matches");
+        WebhookIn in = WebhookIn.parse(merged);
+        Optional<String> fresh = in.signed() && existing.sealedSigningSecret().isEmpty()
+                ? Optional.of(newSigningSecret())
+                : Optional.empty();
+        Optional<String> kept =
+                in.signed() ? fresh.map(secrets::seal).or(existing::sealedSigningSecret) : Optional.empty();
+        return new Saved(webhooks.update(existing.accountId(), existing.id(), in, kept), fresh, warnings);
+    }
+
+    /** Checks the fields as a save would, saving nothing (the console's live validation); a 400 names the field. */
+    public void check(AccountId account, ObjectNode body) {
+        ObjectNode copy = body.deepCopy();
+        parties.normalize(account, copy, "matches");
+        WebhookIn.parse(copy);
+    }
+
+    /** The webhook the fields describe, checked and not saved (id 0): what the console's preview renders. */
+    public Webhook draft(AccountId account, Webhook.Owner owner, long ownerId, ObjectNode body) {
+        ObjectNode copy = body.deepCopy();
+        parties.normalize(account, copy, "matches");
+        WebhookIn in = WebhookIn.parse(copy);
+        java.time.Instant now = java.time.Instant.EPOCH;
+        return new Webhook(
+                0,
+                account,
+                owner,
+                ownerId,
+                in.name(),
+                in.trigger(),
+                in.timerSeconds(),
+                in.matches(),
+                in.method(),
+                in.url(),
+                in.headers(),
+                in.body(),
+                in.bodyFormat(),
+                in.timeout(),
+                Optional.empty(),
+                now,
+                now);
+    }
+
+    /** Unlocks a number's webhooks as the API does: a copy of its campaign's, which the number then owns. */
+    public void copyCampaignToNumber(AccountId account, long campaignId, long numberId) {
+        webhooks.copy(account, Webhook.Owner.CAMPAIGN, campaignId, Webhook.Owner.NUMBER, numberId);
+    }
+
+    /** Locks a number's webhooks again: its own copies go, its campaign's apply. */
+    public void dropNumberWebhooks(AccountId account, long numberId) {
+        webhooks.deleteOwnedBy(account, Webhook.Owner.NUMBER, numberId);
+    }
+
+    /** The webhook as the API writes it (no signing secret): the console's edit guard and audit log compare it. */
+    public static ObjectNode wire(Webhook webhook) {
+        return (ObjectNode) Json.tree(WebhookOut.of(webhook));
+    }
+
+    public Optional<Webhook> find(AccountId account, long id) {
+        return webhooks.find(account, id);
+    }
+
+    /** The webhooks of one owner (0 for the company's defaults), oldest first. */
+    public List<Webhook> ofOwner(AccountId account, Webhook.Owner owner, long ownerId) {
+        return webhooks.ofOwner(account, owner, ownerId);
+    }
+
+    public void delete(Webhook existing) {
+        webhooks.delete(existing.accountId(), existing.id());
     }
 
     /** A Standard-Webhooks secret: "whsec_" and 24 random bytes in base64. */
@@ -241,9 +318,8 @@ public final class WebhookRoutes {
      * the sample call as they would a real one ({@code system_buyer_id} the buyer's id, {@code handler_id} its cid,
      * {@code publisher_id}/{@code source_id} the publisher's cid, each cid falling back to the id).
      */
-    private FiredPixel testFire(Webhook webhook, ServerRequest req) {
-        JsonFields fields =
-                new JsonFields(req.content().hasEntity() ? Http.jsonObject(req) : Json.MAPPER.createObjectNode());
+    public FiredPixel testFire(Webhook webhook, ObjectNode body) {
+        JsonFields fields = new JsonFields(body);
         Optional<PartyTerms.Party> buyer = party(webhook.accountId(), fields, "buyer_id", PartyTerms.Kind.BUYER);
         Optional<PartyTerms.Party> publisher =
                 party(webhook.accountId(), fields, "publisher_id", PartyTerms.Kind.PUBLISHER);
@@ -267,6 +343,11 @@ public final class WebhookRoutes {
         var context = new WebhookDispatcher.Context(
                 webhook.accountId(), Optional.empty(), uuid, Optional.of("testcallkey"), tags.build(), Optional.of(0));
         return dispatcher.fireOne(context, webhook, Optional.empty(), true).pixel();
+    }
+
+    /** The test fire of the API's request: its JSON body, or none. */
+    private FiredPixel testFire(Webhook webhook, ServerRequest req) {
+        return testFire(webhook, req.content().hasEntity() ? Http.jsonObject(req) : Json.MAPPER.createObjectNode());
     }
 
     /** The account's party named under {@code field} by id (a number or numeric string) or cid; a 400 otherwise. */

@@ -1,0 +1,741 @@
+package org.switchboard.console;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.switchboard.call.Call;
+import org.switchboard.call.CallRepository;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.Form;
+import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.webhook.FiredPixel;
+import org.switchboard.webhook.Tokens;
+import org.switchboard.webhook.Trigger;
+import org.switchboard.webhook.Webhook;
+import org.switchboard.webhook.WebhookDispatcher;
+import org.switchboard.webhook.WebhookRoutes;
+
+/**
+ * Webhooks in the console: the section an entity page embeds ({@code /sections/webhooks?owner=campaign:12}), the
+ * editor with its token wizard, tag wizard, live template check and preview for a recent call, and the test-fire
+ * wizard. Every save and check goes through {@link WebhookRoutes}, the API's own code.
+ */
+public final class WebhookPages {
+    static final Map<String, FormJson.Kind> FIELDS = fields();
+
+    /** A webhook as its section lists it. */
+    public record Row(long id, String name, String trigger, String method, String url, List<String> matches) {
+        static Row of(Webhook w) {
+            String trigger = w.trigger().word()
+                    + w.timerSeconds().map(s -> " (" + s + " s)").orElse("");
+            return new Row(
+                    w.id(), w.name(), trigger, w.method(), w.url(), w.matches().asStrings());
+        }
+    }
+
+    /**
+     * The section: {@code inherited} when a locked number shows its campaign's webhooks; {@code note} when the owner
+     * has no webhooks of its own to show.
+     */
+    public record Section(
+            String csrf,
+            OwnerRef owner,
+            String ownerName,
+            boolean canChange,
+            List<Row> rows,
+            Optional<String> note,
+            boolean lockable,
+            boolean unlocked,
+            String back) {}
+
+    /** The editor. */
+    public record Editor(
+            Frame frame,
+            OwnerRef owner,
+            String ownerName,
+            Optional<Long> id,
+            Map<String, String> form,
+            Map<String, String> errors,
+            List<String> triggers,
+            TokenList tokens,
+            Wizard wizard,
+            List<ConfigOwners.Choice> recentCalls,
+            Optional<String> signingSecret,
+            String back,
+            Optional<String> loaded,
+            Optional<EditGuard.Conflict> conflict) {
+        public String value(String name) {
+            return form.getOrDefault(name, "");
+        }
+    }
+
+    /** The token wizard: the system tokens at the trigger and the tag keys seen on recent calls. */
+    public record TokenList(String trigger, List<Tokens.Token> system, List<String> tagKeys) {}
+
+    /** The tag wizard: terms naming publishers, buyers and campaigns by name, and tag values seen on recent calls. */
+    public record Wizard(
+            List<ConfigOwners.Choice> publishers,
+            List<ConfigOwners.Choice> buyers,
+            List<ConfigOwners.Choice> campaigns,
+            List<String> tagValues) {}
+
+    /** The live check: empty when the templates are fine. */
+    public record Check(Optional<String> field, Optional<String> problem) {}
+
+    /** A preview of the request for a call. */
+    public record Preview(
+            Optional<String> callUuid, Optional<WebhookDispatcher.Rendered> rendered, Optional<String> problem) {}
+
+    /** The test-fire wizard, and what the last fire sent and got. */
+    public record TestFire(
+            Frame frame,
+            long id,
+            String name,
+            String trigger,
+            String ownerName,
+            OwnerRef owner,
+            List<ConfigOwners.Choice> buyers,
+            List<ConfigOwners.Choice> publishers,
+            Map<String, String> form,
+            Map<String, String> errors,
+            Optional<FiredPixel> fired) {}
+
+    private final Pages pages;
+    private final WebhookRoutes webhooks;
+    private final ConfigOwners owners;
+    private final CallRepository calls;
+    private final AuditLog audit;
+
+    public WebhookPages(
+            Pages pages, WebhookRoutes webhooks, ConfigOwners owners, CallRepository calls, AuditLog audit) {
+        this.pages = pages;
+        this.webhooks = webhooks;
+        this.owners = owners;
+        this.calls = calls;
+        this.audit = audit;
+    }
+
+    private static AuditLog.Subject subject(Webhook w) {
+        return new AuditLog.Subject("webhook", Long.toString(w.id()), w.name());
+    }
+
+    private static Map<String, FormJson.Kind> fields() {
+        Map<String, FormJson.Kind> f = new LinkedHashMap<>();
+        f.put("name", FormJson.Kind.TEXT);
+        f.put("trigger", FormJson.Kind.TEXT);
+        f.put("timer_seconds", FormJson.Kind.INTEGER);
+        f.put("matches", FormJson.Kind.LINES);
+        f.put("method", FormJson.Kind.TEXT);
+        f.put("url", FormJson.Kind.TEXT);
+        f.put("body_format", FormJson.Kind.TEXT);
+        f.put("body", FormJson.Kind.TEXT);
+        f.put("timeout_ms", FormJson.Kind.INTEGER);
+        f.put("signed", FormJson.Kind.BOOLEAN);
+        return f;
+    }
+
+    public void register(HttpRules rules) {
+        pages.get(
+                rules,
+                "/sections/webhooks",
+                (req, res, who) -> section(req, res, who, OwnerRef.parse(Http.query(req, "owner"))));
+        pages.post(
+                rules,
+                "/sections/webhooks/unlock",
+                Pages.Need.CHANGE,
+                (req, res, who, form) -> lock(req, res, who, form, true));
+        pages.post(
+                rules,
+                "/sections/webhooks/lock",
+                Pages.Need.CHANGE,
+                (req, res, who, form) -> lock(req, res, who, form, false));
+        pages.post(rules, "/webhooks/check", Pages.Need.SESSION, (req, res, who, form) -> {
+            Check check;
+            try {
+                webhooks.check(who.account(), json(form));
+                check = new Check(Optional.empty(), Optional.empty());
+            } catch (ApiException.BadRequest e) {
+                var error = FormJson.error(e, inputs()).entrySet().iterator().next();
+                check = new Check(Optional.of(error.getKey()), Optional.of(error.getValue()));
+            }
+            pages.render(res, "webhook_check.jte", check);
+        });
+        pages.get(
+                rules,
+                "/webhooks/tokens",
+                (req, res, who) -> pages.render(
+                        res,
+                        "webhook_tokens.jte",
+                        tokens(who.account(), Http.query(req, "trigger").orElse("start"))));
+        pages.post(
+                rules,
+                "/webhooks/preview",
+                Pages.Need.SESSION,
+                (req, res, who, form) -> pages.render(res, "webhook_preview.jte", preview(who, form)));
+        pages.get(rules, "/webhooks/new", (req, res, who) -> {
+            OwnerRef owner = OwnerRef.parse(Http.query(req, "owner"));
+            Webhook.Owner stored = webhookOwner(who.account(), owner);
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put(
+                    "trigger", Http.query(req, "trigger").orElse(stored == Webhook.Owner.BUYER ? "selected" : "start"));
+            form.put("method", "GET");
+            form.put("timeout_ms", "5000");
+            editor(
+                    res,
+                    Status.OK_200,
+                    who,
+                    owner,
+                    Optional.empty(),
+                    form,
+                    Map.of(),
+                    Optional.empty(),
+                    back(req, owner));
+        });
+        pages.post(rules, "/webhooks/new", Pages.Need.CHANGE, (req, res, who, form) -> {
+            OwnerRef owner = OwnerRef.parse(form.first("owner"));
+            Webhook.Owner stored = webhookOwner(who.account(), owner);
+            String back = back(form, owner);
+            try {
+                WebhookRoutes.Saved saved = webhooks.create(who.account(), stored, owner.id(), json(form));
+                audit.record(
+                        who,
+                        req,
+                        "created",
+                        subject(saved.webhook()),
+                        null,
+                        WebhookRoutes.wire(saved.webhook()),
+                        Set.of());
+                if (saved.secret().isPresent()) {
+                    editor(
+                            res,
+                            Status.OK_200,
+                            who,
+                            owner,
+                            Optional.of(saved.webhook().id()),
+                            values(saved.webhook()),
+                            Map.of(),
+                            saved.secret(),
+                            back);
+                    return;
+                }
+                Pages.redirect(res, back);
+            } catch (ApiException.BadRequest e) {
+                editor(
+                        res,
+                        Status.BAD_REQUEST_400,
+                        who,
+                        owner,
+                        Optional.empty(),
+                        FormJson.values(form),
+                        FormJson.error(e, inputs()),
+                        Optional.empty(),
+                        back);
+            }
+        });
+        pages.get(rules, "/webhooks/{id}", (req, res, who) -> {
+            Webhook w = require(req, who);
+            OwnerRef owner = ownerOf(w);
+            editor(
+                    res,
+                    Status.OK_200,
+                    who,
+                    owner,
+                    Optional.of(w.id()),
+                    values(w),
+                    Map.of(),
+                    Optional.empty(),
+                    back(req, owner));
+        });
+        pages.post(rules, "/webhooks/{id}", Pages.Need.CHANGE, (req, res, who, form) -> {
+            Webhook w = require(req, who);
+            OwnerRef owner = ownerOf(w);
+            String back = back(form, owner);
+            Optional<EditGuard.Conflict> conflict = EditGuard.check(form, WebhookRoutes.wire(w));
+            if (conflict.isPresent()) {
+                editor(
+                        res,
+                        Status.CONFLICT_409,
+                        who,
+                        owner,
+                        Optional.of(w.id()),
+                        FormJson.values(form),
+                        Map.of(),
+                        Optional.empty(),
+                        back,
+                        Optional.of(w),
+                        conflict);
+                return;
+            }
+            try {
+                WebhookRoutes.Saved saved = webhooks.update(w, json(form));
+                audit.record(
+                        who,
+                        req,
+                        "updated",
+                        subject(w),
+                        WebhookRoutes.wire(w),
+                        WebhookRoutes.wire(saved.webhook()),
+                        Set.of());
+                if (saved.secret().isPresent()) {
+                    editor(
+                            res,
+                            Status.OK_200,
+                            who,
+                            owner,
+                            Optional.of(w.id()),
+                            values(saved.webhook()),
+                            Map.of(),
+                            saved.secret(),
+                            back);
+                    return;
+                }
+                Pages.redirect(res, back);
+            } catch (ApiException.BadRequest e) {
+                editor(
+                        res,
+                        Status.BAD_REQUEST_400,
+                        who,
+                        owner,
+                        Optional.of(w.id()),
+                        FormJson.values(form),
+                        FormJson.error(e, inputs()),
+                        Optional.empty(),
+                        back);
+            }
+        });
+        pages.post(rules, "/webhooks/{id}/delete", Pages.Need.CHANGE, (req, res, who, form) -> {
+            Webhook w = require(req, who);
+            webhooks.delete(w);
+            audit.record(who, req, "deleted", subject(w), WebhookRoutes.wire(w), null, Set.of());
+            Pages.redirect(res, back(form, ownerOf(w)));
+        });
+        pages.get(rules, "/webhooks/{id}/test_fire", (req, res, who) -> {
+            Webhook w = require(req, who);
+            testFirePage(res, Status.OK_200, who, w, Map.of(), Map.of(), Optional.empty());
+        });
+        pages.post(rules, "/webhooks/{id}/test_fire", Pages.Need.CHANGE, (req, res, who, form) -> {
+            Webhook w = require(req, who);
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            form.first("buyer_id").filter(v -> !v.isBlank()).ifPresent(v -> body.put("buyer_id", v));
+            form.first("publisher_id").filter(v -> !v.isBlank()).ifPresent(v -> body.put("publisher_id", v));
+            var tags = body.putArray("tags");
+            form.first("tags")
+                    .orElse("")
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .forEach(tags::add);
+            try {
+                FiredPixel fired = webhooks.testFire(w, body);
+                testFirePage(res, Status.OK_200, who, w, FormJson.values(form), Map.of(), Optional.of(fired));
+            } catch (ApiException.BadRequest e) {
+                testFirePage(
+                        res,
+                        Status.BAD_REQUEST_400,
+                        who,
+                        w,
+                        FormJson.values(form),
+                        FormJson.error(e, Set.of("buyer_id", "publisher_id", "tags")),
+                        Optional.empty());
+            }
+        });
+    }
+
+    // --- the section --------------------------------------------------------------------------------------------
+
+    private void section(ServerRequest req, ServerResponse res, SignedIn who, OwnerRef owner) {
+        String name = owners.requireName(who.account(), owner);
+        String back = back(req, owner);
+        boolean canChange = who.role().canChange();
+        Section section = switch (owner.kind()) {
+            case BUYER_GROUP, PUBLISHER ->
+                new Section(
+                        who.csrfToken(),
+                        owner,
+                        name,
+                        false,
+                        List.of(),
+                        Optional.of(
+                                "A " + owner.kind().label() + " has no webhooks of its own: add them to its campaigns"
+                                        + " or buyers (a publisher sends data in with a data-writing postback key)."),
+                        false,
+                        false,
+                        back);
+            case NUMBER -> {
+                var number = owners.requireNumber(who.account(), owner.id());
+                if (number.webhooksUnlocked()) {
+                    yield new Section(
+                            who.csrfToken(),
+                            owner,
+                            name,
+                            canChange,
+                            rows(who.account(), Webhook.Owner.NUMBER, owner.id()),
+                            Optional.empty(),
+                            true,
+                            true,
+                            back);
+                }
+                yield new Section(
+                        who.csrfToken(),
+                        owner,
+                        name,
+                        false,
+                        rows(who.account(), Webhook.Owner.CAMPAIGN, number.campaignId()),
+                        Optional.of("This number uses its campaign's webhooks (below). Unlock them to give the number"
+                                + " its own copy to change."),
+                        true,
+                        false,
+                        back);
+            }
+            default ->
+                new Section(
+                        who.csrfToken(),
+                        owner,
+                        name,
+                        canChange,
+                        rows(who.account(), webhookOwner(who.account(), owner), owner.id()),
+                        Optional.empty(),
+                        false,
+                        false,
+                        back);
+        };
+        pages.render(res, "webhooks_section.jte", section);
+    }
+
+    private List<Row> rows(AccountId account, Webhook.Owner owner, long id) {
+        return webhooks.ofOwner(account, owner, id).stream().map(Row::of).toList();
+    }
+
+    private void lock(ServerRequest req, ServerResponse res, SignedIn who, Form form, boolean unlock) {
+        OwnerRef owner = OwnerRef.parse(form.first("owner"));
+        if (owner.kind() != OwnerRef.Kind.NUMBER) {
+            throw new ApiException.BadRequest("owner", "only a tracking number's webhooks are locked or unlocked");
+        }
+        var number = owners.requireNumber(who.account(), owner.id());
+        if (unlock && !number.webhooksUnlocked()) {
+            webhooks.copyCampaignToNumber(who.account(), number.campaignId(), number.id());
+            owners.setWebhooksUnlocked(who.account(), number.id(), true);
+        } else if (!unlock && number.webhooksUnlocked()) {
+            webhooks.dropNumberWebhooks(who.account(), number.id());
+            owners.setWebhooksUnlocked(who.account(), number.id(), false);
+        }
+        if (unlock != number.webhooksUnlocked()) {
+            audit.record(
+                    who,
+                    req,
+                    unlock ? "unlocked webhooks" : "locked webhooks",
+                    new AuditLog.Subject("tracking_number", Long.toString(number.id()), number.number()),
+                    Map.of("webhooks_unlocked", number.webhooksUnlocked()),
+                    Map.of("webhooks_unlocked", unlock),
+                    Set.of());
+        }
+        Pages.redirect(res, back(form, owner));
+    }
+
+    // --- the editor ---------------------------------------------------------------------------------------------
+
+    private void editor(
+            ServerResponse res,
+            Status status,
+            SignedIn who,
+            OwnerRef owner,
+            Optional<Long> id,
+            Map<String, String> form,
+            Map<String, String> errors,
+            Optional<String> secret,
+            String back) {
+        editor(
+                res,
+                status,
+                who,
+                owner,
+                id,
+                form,
+                errors,
+                secret,
+                back,
+                id.flatMap(i -> webhooks.find(who.account(), i)),
+                Optional.empty());
+    }
+
+    private void editor(
+            ServerResponse res,
+            Status status,
+            SignedIn who,
+            OwnerRef owner,
+            Optional<Long> id,
+            Map<String, String> form,
+            Map<String, String> errors,
+            Optional<String> secret,
+            String back,
+            Optional<Webhook> loaded,
+            Optional<EditGuard.Conflict> conflict) {
+        AccountId account = who.account();
+        String title = id.isPresent() ? "Webhook " + form.getOrDefault("name", "") : "New webhook";
+        pages.render(
+                res,
+                status,
+                "webhook_form.jte",
+                new Editor(
+                        pages.frame(title, "webhooks", who),
+                        owner,
+                        owners.requireName(account, owner),
+                        id,
+                        form,
+                        errors,
+                        java.util.Arrays.stream(Trigger.values())
+                                .map(Trigger::word)
+                                .toList(),
+                        tokens(account, form.getOrDefault("trigger", "start")),
+                        new Wizard(
+                                owners.publisherTags(account),
+                                owners.buyerTags(account),
+                                owners.campaignTags(account),
+                                recentTagValues(account)),
+                        recentCalls(account),
+                        secret,
+                        back,
+                        loaded.map(w -> EditGuard.stamp(WebhookRoutes.wire(w))),
+                        conflict));
+    }
+
+    private TokenList tokens(AccountId account, String triggerWord) {
+        Trigger trigger = Trigger.fromWord(triggerWord).orElse(Trigger.START);
+        Set<String> system = new java.util.HashSet<>();
+        List<Tokens.Token> tokens = Tokens.at(trigger);
+        tokens.forEach(t -> system.add(t.name()));
+        Set<String> keys = new TreeSet<>();
+        recent(account)
+                .forEach(call -> call.tags().keys().forEach(k -> {
+                    if (!system.contains(k)) {
+                        keys.add(k);
+                    }
+                }));
+        return new TokenList(trigger.word(), tokens, List.copyOf(keys));
+    }
+
+    /** The tag values of recent calls, as {@code key:value} terms (party tags are offered by name instead). */
+    private List<String> recentTagValues(AccountId account) {
+        Set<String> terms = new TreeSet<>();
+        Set<String> skip = Set.of(
+                "publisher_id",
+                "source_id",
+                "system_buyer_id",
+                "handler_id",
+                "campaign_id",
+                "caller_number",
+                "caller_id",
+                "call_uuid",
+                "rtb_reservation_uuid");
+        recent(account)
+                .forEach(call -> call.tags().keys().stream()
+                        .filter(k -> !skip.contains(k))
+                        .forEach(k -> call.tags().values(k).forEach(v -> terms.add(k + ":" + v))));
+        return terms.stream().limit(200).toList();
+    }
+
+    private List<ConfigOwners.Choice> recentCalls(AccountId account) {
+        return recent(account).stream()
+                .limit(20)
+                .map(c -> new ConfigOwners.Choice(
+                        c.uuid(),
+                        Format.instant(c.startedAt()) + " · "
+                                + c.tags().values("caller_number").stream()
+                                        .findFirst()
+                                        .orElse("")))
+                .toList();
+    }
+
+    private List<Call> recent(AccountId account) {
+        var filter = new CallRepository.Filter(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                CallRepository.Order.NEWEST);
+        return calls.list(account, filter, new PageRequest(1, 50)).items();
+    }
+
+    private Preview preview(SignedIn who, Form form) {
+        Optional<String> uuid = form.first("preview_call").filter(v -> !v.isBlank());
+        if (uuid.isEmpty()) {
+            return new Preview(
+                    Optional.empty(), Optional.empty(), Optional.of("Choose a recent call to preview with."));
+        }
+        Optional<Call> call = calls.find(who.account(), uuid.get());
+        if (call.isEmpty()) {
+            return new Preview(uuid, Optional.empty(), Optional.of("No such call in this account."));
+        }
+        try {
+            OwnerRef owner = OwnerRef.parse(form.first("owner"));
+            Webhook draft = webhooks.draft(who.account(), webhookOwner(who.account(), owner), owner.id(), json(form));
+            var context = new WebhookDispatcher.Context(
+                    who.account(),
+                    Optional.of(call.get().id()),
+                    call.get().uuid(),
+                    Optional.empty(),
+                    call.get().tags(),
+                    call.get().durationSeconds());
+            return new Preview(uuid, Optional.of(WebhookDispatcher.render(context, draft)), Optional.empty());
+        } catch (ApiException.BadRequest e) {
+            return new Preview(
+                    uuid,
+                    Optional.empty(),
+                    Optional.of(e.field().map(f -> f + ": ").orElse("") + e.getMessage()));
+        }
+    }
+
+    private void testFirePage(
+            ServerResponse res,
+            Status status,
+            SignedIn who,
+            Webhook w,
+            Map<String, String> form,
+            Map<String, String> errors,
+            Optional<FiredPixel> fired) {
+        OwnerRef owner = ownerOf(w);
+        pages.render(
+                res,
+                status,
+                "webhook_test_fire.jte",
+                new TestFire(
+                        pages.frame("Test fire " + w.name(), "webhooks", who),
+                        w.id(),
+                        w.name(),
+                        w.trigger().word(),
+                        owners.requireName(who.account(), owner),
+                        owner,
+                        owners.buyers(who.account()),
+                        owners.publishers(who.account()),
+                        form,
+                        errors,
+                        fired));
+    }
+
+    // --- shared -------------------------------------------------------------------------------------------------
+
+    /** The form as the API's JSON: headers from {@code Name: value} lines. */
+    static ObjectNode json(Form form) {
+        ObjectNode body = FormJson.build(form, FIELDS);
+        var headers = body.putObject("headers");
+        List<String> lines = form.first("headers")
+                .orElse("")
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new ApiException.BadRequest("headers", "line " + (i + 1) + " is not Name: value");
+            }
+            headers.put(
+                    line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+        }
+        return body;
+    }
+
+    private static Set<String> inputs() {
+        Set<String> inputs = new java.util.HashSet<>(FIELDS.keySet());
+        inputs.add("headers");
+        return inputs;
+    }
+
+    /** The form of a saved webhook. */
+    static Map<String, String> values(Webhook w) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("name", w.name());
+        form.put("trigger", w.trigger().word());
+        w.timerSeconds().ifPresent(s -> form.put("timer_seconds", Integer.toString(s)));
+        form.put("matches", String.join("\n", w.matches().asStrings()));
+        form.put("method", w.method());
+        form.put("url", w.url());
+        List<String> headers = new ArrayList<>();
+        w.headers().forEach((k, v) -> headers.add(k + ": " + v));
+        form.put("headers", String.join("\n", headers));
+        form.put("body_format", w.bodyFormat().word());
+        form.put("body", w.body().orElse(""));
+        form.put("timeout_ms", Long.toString(w.timeout().toMillis()));
+        if (w.sealedSigningSecret().isPresent()) {
+            form.put("signed", "true");
+        }
+        return form;
+    }
+
+    private Webhook require(ServerRequest req, SignedIn who) {
+        long id = Http.pathId(req, "id", "webhook");
+        return webhooks.find(who.account(), id).orElseThrow(() -> new ApiException.NotFound("no webhook " + id));
+    }
+
+    /** The stored owner of a section's webhooks; checks the owner is the account's. */
+    private Webhook.Owner webhookOwner(AccountId account, OwnerRef owner) {
+        owners.requireName(account, owner);
+        return switch (owner.kind()) {
+            case COMPANY -> Webhook.Owner.COMPANY;
+            case CAMPAIGN -> Webhook.Owner.CAMPAIGN;
+            case BUYER -> Webhook.Owner.BUYER;
+            case NUMBER -> {
+                if (!owners.requireNumber(account, owner.id()).webhooksUnlocked()) {
+                    throw new ApiException.Conflict(
+                            null, "this tracking number uses its campaign's webhooks; unlock them first");
+                }
+                yield Webhook.Owner.NUMBER;
+            }
+            case BUYER_GROUP, PUBLISHER ->
+                throw new ApiException.BadRequest("owner", "a " + owner.kind().label() + " has no webhooks of its own");
+        };
+    }
+
+    static OwnerRef ownerOf(Webhook w) {
+        return switch (w.owner()) {
+            case COMPANY -> OwnerRef.COMPANY;
+            case CAMPAIGN -> new OwnerRef(OwnerRef.Kind.CAMPAIGN, w.ownerId());
+            case BUYER -> new OwnerRef(OwnerRef.Kind.BUYER, w.ownerId());
+            case NUMBER -> new OwnerRef(OwnerRef.Kind.NUMBER, w.ownerId());
+        };
+    }
+
+    /** Where to go after a save: the local page the person came from, else the owner's configuration page. */
+    static String back(ServerRequest req, OwnerRef owner) {
+        Optional<String> given = Http.query(req, "back")
+                .or(() -> req.headers()
+                        .value(io.helidon.http.HeaderNames.create("HX-Current-URL"))
+                        .map(WebhookPages::pathOf));
+        return localOr(given, owner);
+    }
+
+    static String back(Form form, OwnerRef owner) {
+        return localOr(form.first("back"), owner);
+    }
+
+    private static String localOr(Optional<String> given, OwnerRef owner) {
+        return given.filter(n -> n.startsWith("/") && !n.startsWith("//") && !n.startsWith("/\\"))
+                .orElse("/configuration?owner=" + owner.word());
+    }
+
+    private static String pathOf(String url) {
+        try {
+            var uri = java.net.URI.create(url);
+            return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package org.switchboard.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.SelectOption;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.switchboard.testing.Api;
+import org.switchboard.testing.Await;
+import org.switchboard.testing.Engine;
+import org.switchboard.testing.Receiver;
+import org.switchboard.testing.Response;
+import org.switchboard.testing.ServerIT;
+
+/**
+ * Configuring in a real headless Chromium (as {@link ConsoleBrowserIT}): the test-fire wizard against a receiver on
+ * loopback, a caller-list upload with a bad line, and a postback criterion paying {@code *0.8} with a conversion key
+ * whose URL is copied from the page, a call played and its conversion posted to that URL, seen on the call overview
+ * as revenue 10.00 and payout 8.00. The SQLite run takes the screenshots docs/console.md shows.
+ */
+class ConsoleHooksBrowserIT extends ServerIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path SHOTS = Path.of("docs/console");
+
+    private static Receiver receiver;
+    private static Playwright playwright;
+    private static Browser browser;
+
+    private BrowserContext context;
+    private Page page;
+    private final List<String> consoleErrors = new ArrayList<>();
+
+    @BeforeAll
+    static void startBrowser() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException("CI needs " + CHROMIUM + " (apt-get install chromium; .ci/run does)");
+            }
+            Assumptions.abort("no " + CHROMIUM + ": apt-get install chromium to run the browser tests");
+        }
+        receiver = new Receiver().on("/start", Receiver.respond(200, "application/json", "{\"lead_score\": \"high\"}"));
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking")));
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+            playwright.close();
+            receiver.close();
+        }
+    }
+
+    @BeforeEach
+    void openWindow() {
+        context = browser.newContext(
+                new Browser.NewContextOptions().setViewportSize(1280, 900).setBaseURL(server.base()));
+        context.grantPermissions(List.of("clipboard-read", "clipboard-write"));
+        page = context.newPage();
+        page.setDefaultTimeout(20_000);
+        page.onDialog(dialog -> dialog.accept());
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error")) {
+                consoleErrors.add(message.text());
+            }
+        });
+    }
+
+    @AfterEach
+    void closeWindow() {
+        context.close();
+    }
+
+    @Test
+    void theTestFireWizardShouldShowTheRequestAsSentAndTheResponse() {
+        // given: a campaign with a start webhook to the receiver, and its editor with a mistyped token
+        ConsoleScenario s = ConsoleScenario.create(server, newAccount(), "fire-" + engine, receiver.url("/start"));
+        signIn(s.person(Role.MANAGER));
+        openCampaignConfiguration(s.campaign());
+        screenshot("configuration");
+        page.locator("#webhooks-section a", new Page.LocatorOptions().setHasText("Start ping"))
+                .click();
+        page.waitForURL("**/webhooks/*");
+        page.locator("#url").fill(receiver.url("/start") + "?caller=[Caller Number]");
+        page.locator("#check [data-field=url]").waitFor();
+        assertThat(page.locator("#check").textContent()).contains("at position");
+        page.locator("#url").fill(receiver.url("/start") + "?caller=");
+        page.locator("#token-wizard button[data-insert='[caller_number]']").click();
+        assertThat(page.locator("#url").inputValue()).endsWith("?caller=[caller_number]");
+        page.locator("#check .ok").waitFor();
+        screenshot("webhook-editor");
+
+        // when: the owner test fires it for a buyer and a publisher with a tag
+        page.navigate(page.url().replaceAll("\\?.*", "") + "/test_fire");
+        page.selectOption("#buyer_id", new SelectOption().setLabel("Console Buyer"));
+        page.selectOption("#publisher_id", new SelectOption().setLabel("Console Publisher"));
+        page.locator("#tags").fill("lead:gold");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Fire"))
+                .click();
+        page.locator("#test-fire-result").waitFor();
+
+        // then: the page shows the request as sent and the receiver's answer, which the receiver did get
+        assertThat(page.locator("#sent-facts [data-field=method]").textContent())
+                .isEqualTo("POST");
+        assertThat(page.locator("#sent-facts [data-field=url]").textContent()).contains("/start?caller=%2B12025550143");
+        assertThat(page.locator("#response-facts [data-field=status]").textContent())
+                .isEqualTo("200");
+        assertThat(page.locator("#fire-response-body").textContent()).contains("lead_score");
+        assertThat(receiver.received().stream().anyMatch(r -> r.uri().equals("/start?caller=%2B12025550143")))
+                .isTrue();
+        screenshot("webhook-test-fire");
+        page.navigate("/configurator");
+        page.locator("[data-template=rtb_buyer] a").click();
+        page.locator("#configurator-form").waitFor();
+        screenshot("configurator");
+        assertThat(consoleErrors)
+                .as("browser console errors (a CSP violation shows here)")
+                .isEmpty();
+    }
+
+    @Test
+    void anUploadWithABadLineShouldReportThatLineAndAddTheRest() throws Exception {
+        // given: a suppression list created on the caller-lists page
+        ConsoleScenario s = ConsoleScenario.create(server, newAccount(), "lists-" + engine, receiver.url("/start"));
+        signIn(s.person(Role.ADMIN));
+        page.navigate("/caller_lists");
+        page.selectOption("#owner", new SelectOption().setLabel("Campaign Console Campaign"));
+        page.locator("#name").fill("suppressed_dnc");
+        page.locator("#create-list").click();
+        page.waitForURL("**/caller_lists/*");
+        Path file = Files.createTempFile("numbers", ".csv");
+        Files.writeString(file, "+13125550101\nnot-a-number\n3125550102\n");
+
+        // when: a file with a bad second line is uploaded
+        page.locator("#upload-file").setInputFiles(file);
+        Await.until(
+                "the file read into the form",
+                () -> !page.locator("#upload").inputValue().isEmpty());
+        page.locator("#upload-numbers").click();
+        page.waitForURL("**/uploads/*");
+        page.locator("#upload-report[data-status=completed]").waitFor();
+
+        // then: line 2 is refused and named, the two good numbers are on the list
+        assertThat(page.locator("#upload-report [data-field=applied]").textContent())
+                .isEqualTo("2");
+        assertThat(page.locator("#upload-errors tbody tr").count()).isEqualTo(1);
+        assertThat(page.locator("#upload-errors tbody tr td").first().textContent())
+                .isEqualTo("2");
+        assertThat(page.locator("#upload-errors").textContent()).contains("not-a-number");
+        screenshot("caller-list-upload");
+        page.locator(".crumbs a").first().click();
+        page.locator("#number").fill("(312) 555-0102");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search"))
+                .click();
+        assertThat(page.locator("#search-result").textContent()).contains("+13125550102 is on this list");
+        screenshot("caller-list");
+        Files.delete(file);
+        assertThat(consoleErrors).as("browser console errors").isEmpty();
+    }
+
+    @Test
+    void aPostbackCriterionAtEightyPercentAndAKeyCopiedFromThePageShouldPayEightOfTen() {
+        // given: a campaign, its buyer, and an owner in the browser
+        ConsoleScenario s = ConsoleScenario.create(server, newAccount(), "conv-" + engine, receiver.url("/start"));
+        signIn(s.person(Role.MANAGER));
+
+        // when: a postback criterion paying *0.8 for the buyer's calls is added and moved first
+        openCampaignConfiguration(s.campaign());
+        page.locator("#add-criterion").click();
+        page.waitForURL("**/conversion_criteria/new*");
+        page.locator("#name").fill("Buyer postback");
+        page.selectOption("#wizard-buyer", new SelectOption().setLabel("Console Buyer"));
+        assertThat(page.locator("#matches").inputValue()).isEqualTo("system_buyer_id:" + s.buyer());
+        page.locator("input[name='trigger.type'][value=postback]").check();
+        page.locator("input[name='revenue.type'][value=posted]").check();
+        page.locator("input[name='payout.type'][value=modifier]").check();
+        page.locator("[id='payout.modifier']").pressSequentially("*0.8");
+        page.locator("#modifier-example").waitFor();
+        Await.until(
+                "the modifier's example",
+                () -> page.locator("#modifier-example").textContent().contains("8.00"));
+        screenshot("criterion");
+        page.locator("#save-criterion").click();
+        page.waitForURL("**/configuration?owner=campaign:*");
+        page.locator("#criteria-section").waitFor();
+        page.getByLabel("Move Buyer postback up").click();
+        Await.until(
+                "the criterion moved first",
+                () -> page.locator("#criteria-section tbody tr")
+                        .first()
+                        .textContent()
+                        .contains("Buyer postback"));
+
+        // and: a conversion key on the buyer, its URL copied from the page
+        page.navigate("/configuration?owner=buyer:" + s.buyer());
+        page.locator("#postback-keys-section a[data-key-type=conversion]").click();
+        page.locator("#save-key").click();
+        page.waitForURL("**/postback_keys/*");
+        page.locator("#copy-key-url").click();
+        page.locator("#copy-key-url[data-copied=yes]").waitFor();
+        String copied = (String) page.evaluate("() => navigator.clipboard.readText()");
+        assertThat(copied)
+                .isEqualTo(page.locator("#key-url").textContent().strip())
+                .contains("/postbacks/");
+        screenshot("postback-key");
+
+        // and: a call is played and the buyer posts its conversion of 10.00 to that URL
+        String caller = "+13125550130";
+        String uuid = s.playCall(caller, 30);
+        URI url = URI.create(copied.replace("CALLER_NUMBER", caller.replace("+", "%2B"))
+                .replace("CALL_UUID", uuid)
+                .replace("REVENUE", "10.00"));
+        Response posted =
+                Api.send(HttpRequest.newBuilder(URI.create(server.base() + url.getRawPath() + "?" + url.getRawQuery()))
+                        .timeout(java.time.Duration.ofSeconds(20))
+                        .GET()
+                        .build());
+        assertThat(posted.body()).as(posted.toString()).startsWith("SUCCESS " + uuid);
+
+        // then: the call overview shows revenue 10.00 and payout 8.00
+        Await.until("the conversion on the call overview", () -> {
+            page.navigate("/calls/" + uuid);
+            return page.locator("#conversion [data-field=payout]").count() > 0
+                    && page.locator("#conversion [data-field=payout]")
+                            .textContent()
+                            .equals("8.00");
+        });
+        assertThat(page.locator("#conversion [data-field=revenue]").textContent())
+                .isEqualTo("10.00");
+        assertThat(consoleErrors).as("browser console errors").isEmpty();
+    }
+
+    // --- a person's steps -----------------------------------------------------------------------------------------
+
+    private void signIn(ConsoleScenario.Person person) {
+        page.navigate("/sign_in");
+        page.getByLabel("Email").fill(person.email());
+        page.getByLabel("Password").fill(person.password());
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+                .click();
+        page.waitForURL("**/dashboard");
+    }
+
+    private void openCampaignConfiguration(long campaign) {
+        page.navigate("/configuration?owner=campaign:" + campaign);
+        page.locator("#webhooks-section").waitFor();
+        page.locator("#criteria-section").waitFor();
+        page.locator("#postback-keys-section").waitFor();
+        page.locator("#caller-lists-section").waitFor();
+    }
+
+    private void screenshot(String name) {
+        if (engine != Engine.SQLITE) {
+            return;
+        }
+        page.screenshot(new Page.ScreenshotOptions()
+                .setPath(SHOTS.resolve(name + ".png"))
+                .setFullPage(true));
+    }
+}
