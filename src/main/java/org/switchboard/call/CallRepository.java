@@ -48,6 +48,25 @@ public final class CallRepository {
         this.jdbi = jdbi;
     }
 
+    /**
+     * How many calls of every account are in each state short of ended: an operator's figure for {@code /metrics},
+     * the one read of calls not scoped to an account (it returns counts only).
+     */
+    public java.util.EnumMap<CallState, Long> countOpenByState() {
+        java.util.EnumMap<CallState, Long> stateToCount = new java.util.EnumMap<>(CallState.class);
+        for (CallState state : CallState.values()) {
+            if (state != CallState.ENDED) {
+                stateToCount.put(state, 0L);
+            }
+        }
+        jdbi.useHandle(handle -> handle.createQuery(
+                        "SELECT state, COUNT(*) AS n FROM calls WHERE state <> :ended GROUP BY state")
+                .bind("ended", CallState.ENDED.name())
+                .map((rs, ctx) -> Map.entry(CallState.valueOf(rs.getString("state")), rs.getLong("n")))
+                .forEach(e -> stateToCount.put(e.getKey(), e.getValue())));
+        return stateToCount;
+    }
+
     /** What an arriving call is stored with. */
     record NewCall(
             String uuid,

@@ -24,10 +24,10 @@ public final class CallerTagCache implements CallerTagSource {
 
     private final GroupCommit<Stored, Void> writes;
 
-    public CallerTagCache(Jdbi jdbi, Clock clock) {
+    public CallerTagCache(Jdbi jdbi, Clock clock, org.switchboard.platform.metrics.Metrics metrics) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.writes = new GroupCommit<>(jdbi, "caller-tag", CallerTagCache::insert);
+        this.writes = new GroupCommit<>(jdbi, "caller-tag", CallerTagCache::insert, metrics);
     }
 
     void store(AccountId account, String callerNumber, Optional<Long> publisherId, TagSet tags, boolean reusable) {

@@ -137,7 +137,7 @@ public final class RtbLog implements AutoCloseable {
     }
 
     /** Rows waiting to be written. */
-    int queued() {
+    public int queued() {
         return queue.size();
     }
 

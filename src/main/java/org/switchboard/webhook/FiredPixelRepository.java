@@ -27,9 +27,9 @@ public final class FiredPixelRepository {
     private final Jdbi jdbi;
     private final GroupCommit<FiredPixel, Long> writes;
 
-    public FiredPixelRepository(Jdbi jdbi) {
+    public FiredPixelRepository(Jdbi jdbi, org.switchboard.platform.metrics.Metrics metrics) {
         this.jdbi = jdbi;
-        this.writes = new GroupCommit<>(jdbi, "fired-pixel", FiredPixelRepository::insertIn);
+        this.writes = new GroupCommit<>(jdbi, "fired-pixel", FiredPixelRepository::insertIn, metrics);
     }
 
     /**

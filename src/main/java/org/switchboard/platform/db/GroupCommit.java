@@ -32,11 +32,22 @@ public final class GroupCommit<T, R> {
     private final String what;
     private final Writer<T, R> writer;
     private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
+    private final io.micrometer.core.instrument.Counter failed;
 
-    public GroupCommit(Jdbi jdbi, String what, Writer<T, R> writer) {
+    /** {@code what} names the rows in errors and labels the writer's meters ({@code writer="what"}). */
+    public GroupCommit(Jdbi jdbi, String what, Writer<T, R> writer, org.switchboard.platform.metrics.Metrics metrics) {
         this.jdbi = jdbi;
         this.what = what;
         this.writer = writer;
+        metrics.gauge(
+                "switchboard.writer.queued",
+                "Rows waiting for a background writer",
+                queue,
+                BlockingQueue::size,
+                "writer",
+                what);
+        this.failed = metrics.counter(
+                "switchboard.writer.failed", "Rows a background writer could not store", "writer", what);
         Thread.ofVirtual().name(what + "-writer").start(this::writeBatches);
     }
 
@@ -95,6 +106,7 @@ public final class GroupCommit<T, R> {
                     try {
                         pending.result().complete(jdbi.inTransaction(handle -> writer.write(handle, pending.row())));
                     } catch (Throwable single) {
+                        failed.increment();
                         pending.result().completeExceptionally(single);
                     }
                 }

@@ -69,7 +69,7 @@ class AccessLogIT extends ServerIT {
         // given: a routing with the access log and the error handler, and a route that fails unexpectedly
         HttpRouting.Builder routing = HttpRouting.builder();
         HttpErrors.register(routing);
-        AccessLog.register(routing);
+        AccessLog.register(routing, new HttpMetrics(org.switchboard.platform.metrics.Metrics.none()));
         routing.get("/postbacks/{key}", (req, res) -> {
             throw new IllegalStateException("boom");
         });
