@@ -4,7 +4,6 @@ import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.switchboard.platform.config.SwitchboardConfig;
 
 /**
@@ -23,7 +22,7 @@ final class Logging {
         Logger root = Logger.getLogger("");
         ConsoleHandler handler = new ConsoleHandler();
         handler.setFormatter(
-                format == SwitchboardConfig.LogFormat.JSON ? new JsonLogFormatter() : new SimpleFormatter());
+                format == SwitchboardConfig.LogFormat.JSON ? new JsonLogFormatter() : new TextLogFormatter());
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(Level.INFO);

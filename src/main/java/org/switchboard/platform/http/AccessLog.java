@@ -35,6 +35,21 @@ public final class AccessLog {
     /** A request's id, kept in the request's context so every line about the request can quote it. */
     public record RequestId(String value) {}
 
+    /**
+     * The id of the request the current thread is handling, bound while its handlers run, so a log line written
+     * anywhere below them can quote it (the log formatters read it). A scoped value: cheap to bind on a virtual thread
+     * and gone when the handler returns, unlike a thread-local a pooled carrier could leak.
+     */
+    private static final ScopedValue<RequestId> CURRENT = ScopedValue.newInstance();
+
+    /** The id of the request this record is about: its own, or that of the request being handled on this thread. */
+    public static Optional<String> requestIdOf(LogRecord record) {
+        if (record instanceof RequestRecord about) {
+            return Optional.of(about.requestId());
+        }
+        return CURRENT.isBound() ? Optional.of(CURRENT.get().value()) : Optional.empty();
+    }
+
     /** Logs every request and records it in {@code metrics} (one timer record, after the answer has left). */
     public static void register(HttpRouting.Builder routing, HttpMetrics metrics) {
         routing.addFilter((chain, req, res) -> filter(chain, req, res, metrics));
@@ -72,7 +87,7 @@ public final class AccessLog {
         } else {
             res.beforeSend(log);
         }
-        chain.proceed();
+        ScopedValue.where(CURRENT, id).run(chain::proceed);
     }
 
     /** The record of one request; a catch-all route (the JSON 404) matches with an empty pattern. */

@@ -170,6 +170,26 @@ class MetricsIT extends ServerIT {
         assertThat(after.find("jvm_threads_live_threads")).isPresent();
     }
 
+    @Test
+    void everySeriesTheGrafanaDashboardQueriesShouldExist() throws java.io.IOException {
+        // given
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("docs/grafana-dashboard.json"));
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        var names = java.util.regex.Pattern.compile("\\b(?:switchboard|jvm|process)_[a-z_]+")
+                .matcher(dashboard);
+        while (names.find()) {
+            queried.add(names.group().replaceAll("_(bucket|count|sum)$", ""));
+        }
+        System.gc(); // so the JVM has a GC pause to show
+
+        // when
+        Scrape scrape = scrape();
+
+        // then
+        assertThat(queried).hasSizeGreaterThan(15);
+        assertThat(scrape.names()).containsAll(queried);
+    }
+
     private static long delta(Scrape before, Scrape after, String histogram, String... labels) {
         return after.count(histogram, labels) - before.count(histogram, labels);
     }
