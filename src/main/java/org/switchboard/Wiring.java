@@ -120,6 +120,7 @@ public final class Wiring implements AutoCloseable {
     private final ConsoleRoutes console;
     private final org.switchboard.platform.metrics.Metrics metrics;
     private final Optional<WebServer> management;
+    private final org.switchboard.platform.http.Draining draining = new org.switchboard.platform.http.Draining();
 
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
@@ -221,11 +222,18 @@ public final class Wiring implements AutoCloseable {
                             : Optional.empty(),
                     clock);
             conversions.start(java.time.Duration.ofSeconds(1));
+            // calls a stopped node left ringing, dialing or connected: ended, or their timers armed again
+            int resumed = calls.resumeOpenCalls();
+            if (resumed > 0) {
+                java.util.logging.Logger.getLogger(Wiring.class.getName())
+                        .info(() -> "picked up " + resumed + " calls left open by the last run");
+            }
 
             HttpRouting.Builder routing = HeadRequests.servedAsGet(HttpRouting.builder());
             HttpErrors.register(routing);
             org.switchboard.platform.http.AccessLog.register(
                     routing, new org.switchboard.platform.http.HttpMetrics(metrics));
+            draining.register(routing);
             routing.addFilter((chain, req, res) -> {
                 // counted before the answer leaves, so a ping sent after it sees the change; a refused request (4xx)
                 // changed nothing and must not cost the pings a reload, where a failure (5xx) may have changed some
@@ -615,8 +623,20 @@ public final class Wiring implements AutoCloseable {
         return rtbLog;
     }
 
+    /**
+     * Stops gracefully: new requests are refused (503) while those in flight finish, for at most the configured
+     * grace; then the listener stops, the background writers write what they hold, and the stores close. Calls still
+     * live and their timers are left as the store has them, for the next start to pick up ({@link
+     * CallService#resumeOpenCalls}).
+     */
     @Override
     public void close() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Wiring.class.getName());
+        long unfinished = draining.drain(config.operations().shutdownGrace());
+        if (unfinished > 0) {
+            log.warning(unfinished + " requests still running after the shutdown grace of "
+                    + config.operations().shutdownGrace().toSeconds() + " s; stopping anyway");
+        }
         server.stop();
         connections.close();
         conversions.close();

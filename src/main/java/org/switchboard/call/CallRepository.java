@@ -114,6 +114,34 @@ public final class CallRepository {
                 .findOne());
     }
 
+    /**
+     * The UUIDs of every account's calls not yet ended, oldest first: what a node starting up must pick up (an
+     * operator's task, so not scoped to an account; the calls are then handled one by one, each under its own lock).
+     */
+    List<String> openCallUuids() {
+        return jdbi.withHandle(
+                handle -> handle.createQuery("SELECT uuid FROM calls WHERE state <> :ended ORDER BY started_at, id")
+                        .bind("ended", CallState.ENDED.name())
+                        .mapTo(String.class)
+                        .list());
+    }
+
+    /**
+     * Claims the firing of a connected call's timer webhooks at {@code atSeconds}: true for the one caller that
+     * inserts the row, false for every later one (another node, or this one again after a restart).
+     */
+    boolean claimTimer(long callId, long atSeconds, Instant now) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                                INSERT INTO call_timer_firings (call_id, at_seconds, fired_at)
+                                VALUES (:call, :at, :now)
+                                ON CONFLICT (call_id, at_seconds) DO NOTHING""")
+                        .bind("call", callId)
+                        .bind("at", atSeconds)
+                        .bind("now", now.toEpochMilli())
+                        .execute())
+                == 1;
+    }
+
     public Optional<Call> findById(long id) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM calls WHERE id = :id")
                 .bind("id", id)
