@@ -18,7 +18,11 @@ final class Logging {
 
     static void configure(SwitchboardConfig.LogFormat format) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s - %5$s%6$s%n");
-        LogManager.getLogManager().reset();
+        if (LogManager.getLogManager() instanceof LogManagerKeptOnShutdown kept) {
+            kept.resetNow();
+        } else {
+            LogManager.getLogManager().reset();
+        }
         Logger root = Logger.getLogger("");
         ConsoleHandler handler = new ConsoleHandler();
         handler.setFormatter(

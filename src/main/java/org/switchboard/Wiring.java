@@ -146,6 +146,7 @@ public final class Wiring implements AutoCloseable {
         } catch (RuntimeException e) {
             closeLive();
             database.close();
+            metrics.close();
             throw e;
         }
         try {
