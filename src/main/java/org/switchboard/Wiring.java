@@ -359,6 +359,13 @@ public final class Wiring implements AutoCloseable {
             new ReportRoutes(reports, readAuth).register(routing);
             // RTB log: pings written in batches off the ping path, read by the account owner
             this.rtbLog = new RtbLog(jdbi, clock);
+            if (!(live instanceof RedisLiveState)) {
+                int lost = rtbLog.expireLostReservations(clock.instant());
+                if (lost > 0) {
+                    java.util.logging.Logger.getLogger(Wiring.class.getName())
+                            .info(() -> lost + " RTB reservations of the last run (kept in memory) logged as expired");
+                }
+            }
             MetricsBindings.rtbLog(rtbLog, metrics);
             var reservations = new ReservationStore(live, clock);
             this.rtbCache = new RtbConfigCache(

@@ -29,6 +29,7 @@ import org.switchboard.testing.ServerProcess;
  * SIGKILL with calls ringing, dialing and connected and a timer webhook pending, then a restart on the same store: the
  * ringing call is ended (abandoned, saying why), the dialing one by its dial watchdog, the connected ones go on and
  * get their timer webhook, and every webhook of every call (start, timer, always) reaches its receiver exactly once.
+ * An RTB reservation the in-memory live state held is logged expired.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(Engine.class)
@@ -98,6 +99,22 @@ class KillRestartIT {
                     .path("call_uuid")
                     .asText();
             calls.attempt(connected, 1, "answered");
+            // an RTB reservation held in memory, not claimed
+            String rtbKey = api.post(
+                            "/api/v2/campaigns/" + s.campaign() + "/postback_keys",
+                            "{\"type\": \"real_time_bidding\", \"name\": \"RTB\", \"options\": {\"ttl_seconds\": 600}}")
+                    .json()
+                    .path("key")
+                    .asText();
+            Response ping = Api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            store.base() + "/rtbs.json?key=" + rtbKey + "&" + s.pingQuery(RtbSetup.caller())))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build());
+            assertThat(ping.json().path("status").asText()).as(ping.toString()).isEqualTo("reserved");
+            String reservation = ping.json().path("uuid").asText();
+            Await.until(
+                    "the reservation in the RTB log",
+                    () -> api.get("/api/v2/rtb_pings/" + reservation).status() == 200);
             // and one still ringing: its arrival waits on its call-start webhook when the kill comes
             Thread.ofVirtual().start(() -> {
                 try {
@@ -126,6 +143,10 @@ class KillRestartIT {
                     "the dialing call ended by its watchdog",
                     () -> status(api, dialing).equals("unanswered"));
             assertThat(events(api, dialing)).anyMatch(detail -> detail.contains("no outcome reported by the carrier"));
+            // the reservation the memory held is gone, and the log says so
+            JsonNode logged = api.get("/api/v2/rtb_pings/" + reservation).json();
+            assertThat(logged.path("final_status").asText()).isEqualTo("expired");
+            assertThat(logged.path("expired_at").asText()).isNotEmpty();
             // the connected calls go on: the pending timer fires once, the fired one not again
             Await.until("the second call's timer webhook", () -> fired("timer", connected) == 1);
             assertThat(status(api, connected)).isEqualTo("connected");
