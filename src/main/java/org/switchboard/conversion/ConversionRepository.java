@@ -1,5 +1,6 @@
 package org.switchboard.conversion;
 
+import io.micrometer.core.instrument.Counter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
 import org.switchboard.call.CallState;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.money.Money;
 
 /**
@@ -21,15 +23,15 @@ import org.switchboard.platform.money.Money;
  */
 public final class ConversionRepository {
     private final Jdbi jdbi;
-    private final io.micrometer.core.instrument.Counter[] decisionsByState;
-    private final io.micrometer.core.instrument.Counter revenue;
-    private final io.micrometer.core.instrument.Counter payout;
+    private final Counter[] decisionsByState;
+    private final Counter revenue;
+    private final Counter payout;
 
     /** {@code metrics}: every decision stored is counted once, by state, with a conversion's revenue and payout. */
-    public ConversionRepository(Jdbi jdbi, org.switchboard.platform.metrics.Metrics metrics) {
+    public ConversionRepository(Jdbi jdbi, Metrics metrics) {
         this.jdbi = jdbi;
         Conversion.State[] states = Conversion.State.values();
-        this.decisionsByState = new io.micrometer.core.instrument.Counter[states.length];
+        this.decisionsByState = new Counter[states.length];
         for (Conversion.State state : states) {
             decisionsByState[state.ordinal()] = metrics.counter(
                     "switchboard.conversions",

@@ -3,6 +3,7 @@ package org.switchboard.postback;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -36,15 +38,15 @@ public final class PostbackLog {
 
     private final GroupCommit<Row, Void> writes;
     /** endpoint → [success, error] counters of {@code switchboard.postbacks}. */
-    private final Map<String, io.micrometer.core.instrument.Counter[]> endpointToCounters = new java.util.HashMap<>();
+    private final Map<String, Counter[]> endpointToCounters = new java.util.HashMap<>();
 
-    public PostbackLog(Jdbi jdbi, Clock clock, org.switchboard.platform.metrics.Metrics metrics) {
+    public PostbackLog(Jdbi jdbi, Clock clock, Metrics metrics) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.writes = new GroupCommit<>(jdbi, "postback-log", PostbackLog::insert, metrics);
         for (Type type : Type.values()) {
             for (String endpoint : type.endpoints) {
-                io.micrometer.core.instrument.Counter[] counters = new io.micrometer.core.instrument.Counter[2];
+                Counter[] counters = new Counter[2];
                 for (Outcome outcome : Outcome.values()) {
                     counters[outcome.ordinal()] = metrics.counter(
                             "switchboard.postbacks",
@@ -88,7 +90,7 @@ public final class PostbackLog {
             TagSet tags,
             Optional<String> callUuid,
             String result) {
-        io.micrometer.core.instrument.Counter[] counters = endpointToCounters.get(endpoint);
+        Counter[] counters = endpointToCounters.get(endpoint);
         if (counters != null) {
             counters[(isError(result) ? Outcome.ERROR : Outcome.SUCCESS).ordinal()].increment();
         }

@@ -26,6 +26,7 @@ import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
 import org.switchboard.platform.live.LiveStateUnavailable;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.money.Money;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.time.IsoMillis;
@@ -75,7 +76,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             RtbLog log,
             LiveState live) {}
 
-    public RtbService(Parts parts, org.switchboard.platform.metrics.Metrics metrics, Clock clock) {
+    public RtbService(Parts parts, Metrics metrics, Clock clock) {
         this.metrics = new RtbMetrics(metrics);
         this.cache = parts.cache();
         this.evaluator = new PingEvaluator(parts.routing(), parts.dispatcher(), parts.geo(), parts.cache(), clock);

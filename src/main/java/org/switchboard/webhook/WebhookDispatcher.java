@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.outbound.OutboundHttp;
 import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.platform.time.Deadline;
@@ -38,11 +39,7 @@ public final class WebhookDispatcher {
     private final WebhookMetrics metrics;
 
     public WebhookDispatcher(
-            OutboundHttp http,
-            FiredPixelRepository pixels,
-            SecretBox secrets,
-            org.switchboard.platform.metrics.Metrics metrics,
-            java.time.Clock clock) {
+            OutboundHttp http, FiredPixelRepository pixels, SecretBox secrets, Metrics metrics, java.time.Clock clock) {
         this.http = http;
         this.pixels = pixels;
         this.secrets = secrets;

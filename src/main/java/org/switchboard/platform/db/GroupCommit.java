@@ -1,5 +1,6 @@
 package org.switchboard.platform.db;
 
+import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.switchboard.platform.metrics.Metrics;
 
 /**
  * Durable writes that share commits. Callers hand over a row and wait until it is committed; one writer thread takes
@@ -32,10 +34,10 @@ public final class GroupCommit<T, R> {
     private final String what;
     private final Writer<T, R> writer;
     private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
-    private final io.micrometer.core.instrument.Counter failed;
+    private final Counter failed;
 
     /** {@code what} names the rows in errors and labels the writer's meters ({@code writer="what"}). */
-    public GroupCommit(Jdbi jdbi, String what, Writer<T, R> writer, org.switchboard.platform.metrics.Metrics metrics) {
+    public GroupCommit(Jdbi jdbi, String what, Writer<T, R> writer, Metrics metrics) {
         this.jdbi = jdbi;
         this.what = what;
         this.writer = writer;
