@@ -12,11 +12,11 @@ import org.switchboard.platform.http.AccessLog;
 
 /**
  * {@code SWITCHBOARD_LOG_FORMAT=json}: one JSON object a line, {@code time}, {@code level}, {@code logger},
- * {@code message}, {@code request_id} when the record is about a request, and {@code exception} (the whole stack
+ * {@code message}, {@code request_id} when the record is about a request (or logged while one is handled), and {@code exception} (the whole stack
  * trace as one string) when it carries one. Written with Jackson, already a dependency, as a java.util.logging
  * formatter; JSON escaping keeps a multi-line message or stack trace inside its line.
  */
-final class JsonLogFormatter extends Formatter {
+public final class JsonLogFormatter extends Formatter {
     private static final JsonFactory JSON = new JsonFactory();
 
     @Override
@@ -28,8 +28,9 @@ final class JsonLogFormatter extends Formatter {
             json.writeStringField("level", record.getLevel().getName());
             json.writeStringField("logger", record.getLoggerName());
             json.writeStringField("message", formatMessage(record));
-            if (record instanceof AccessLog.RequestRecord about) {
-                json.writeStringField("request_id", about.requestId());
+            String requestId = AccessLog.requestIdOf(record).orElse(null);
+            if (requestId != null) {
+                json.writeStringField("request_id", requestId);
             }
             if (record.getThrown() != null) {
                 StringWriter trace = new StringWriter();

@@ -4,7 +4,6 @@ import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.switchboard.platform.config.SwitchboardConfig;
 
 /**
@@ -19,11 +18,15 @@ final class Logging {
 
     static void configure(SwitchboardConfig.LogFormat format) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s - %5$s%6$s%n");
-        LogManager.getLogManager().reset();
+        if (LogManager.getLogManager() instanceof LogManagerKeptOnShutdown kept) {
+            kept.resetNow();
+        } else {
+            LogManager.getLogManager().reset();
+        }
         Logger root = Logger.getLogger("");
         ConsoleHandler handler = new ConsoleHandler();
         handler.setFormatter(
-                format == SwitchboardConfig.LogFormat.JSON ? new JsonLogFormatter() : new SimpleFormatter());
+                format == SwitchboardConfig.LogFormat.JSON ? new JsonLogFormatter() : new TextLogFormatter());
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(Level.INFO);

@@ -12,6 +12,13 @@ import org.switchboard.platform.config.SwitchboardConfig;
 
 /** Starts Switchboard from the defaults file and {@code SWITCHBOARD_*} environment variables. */
 public final class Main {
+    static {
+        // before the first logger exists: a graceful stop logs until the end (see LogManagerKeptOnShutdown)
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", LogManagerKeptOnShutdown.class.getName());
+        }
+    }
+
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
     private static final String PARALLELISM = "jdk.virtualThreadScheduler.parallelism";
@@ -84,7 +91,12 @@ public final class Main {
                 + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping: refusing new requests, letting those in flight finish (at most "
+                    + wiring.config().operations().shutdownGrace().toSeconds() + " s)");
+            long stopStart = System.nanoTime();
             wiring.close();
+            LOG.info(() -> "stopped in "
+                    + Duration.ofNanos(System.nanoTime() - stopStart).toMillis() + " ms");
             stopped.countDown();
         }));
         stopped.await();

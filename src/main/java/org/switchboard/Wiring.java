@@ -118,10 +118,14 @@ public final class Wiring implements AutoCloseable {
     private final ConfigChanges changes = new ConfigChanges();
     private final LiveState live;
     private final ConsoleRoutes console;
+    private final org.switchboard.platform.metrics.Metrics metrics;
+    private final Optional<WebServer> management;
+    private final org.switchboard.platform.http.Draining draining = new org.switchboard.platform.http.Draining();
 
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
         this.config = config;
+        this.metrics = org.switchboard.platform.metrics.Metrics.prometheus();
         this.database = Database.open(
                 config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.databasePoolSize());
         try {
@@ -142,6 +146,7 @@ public final class Wiring implements AutoCloseable {
         } catch (RuntimeException e) {
             closeLive();
             database.close();
+            metrics.close();
             throw e;
         }
         try {
@@ -155,7 +160,8 @@ public final class Wiring implements AutoCloseable {
             var groups = new BuyerGroupRepository(jdbi, clock);
             var callerLists = new CallerListRepository(jdbi, clock);
             var webhooks = new WebhookRepository(jdbi, clock);
-            var pixels = new FiredPixelRepository(jdbi);
+            database.bindPoolMetrics(metrics);
+            var pixels = new FiredPixelRepository(jdbi, metrics);
             this.outbound = new OutboundHttp(
                     AddressPolicy.allowing(config.outboundAllowCidrs()),
                     config.webhookResponseCapBytes(),
@@ -163,7 +169,7 @@ public final class Wiring implements AutoCloseable {
                     config.webhookMaxConnectionsPerHost(),
                     clock);
             var secrets = SecretBox.fromConfig(config.masterKey(), config.dataDir());
-            var dispatcher = new WebhookDispatcher(outbound, pixels, secrets, clock);
+            var dispatcher = new WebhookDispatcher(outbound, pixels, secrets, metrics, clock);
             var geo = new GeoTagger();
             this.webhookHooks = new WebhookHooks(webhooks, numbers, dispatcher, geo, clock);
             // filters and test fires name publishers, buyers and campaigns by id or by cid
@@ -185,10 +191,10 @@ public final class Wiring implements AutoCloseable {
             var buyerGroups = new BuyerGroupService(groups, buyers, parties);
             var callRecords = new CallRepository(jdbi);
             var postbackKeys = new PostbackKeyRepository(jdbi, clock);
-            var postbackLog = new PostbackLog(jdbi, clock);
-            var callerTagCache = new CallerTagCache(jdbi, clock);
+            var postbackLog = new PostbackLog(jdbi, clock, metrics);
+            var callerTagCache = new CallerTagCache(jdbi, clock, metrics);
             var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
-            var callConversions = new ConversionRepository(jdbi);
+            var callConversions = new ConversionRepository(jdbi, metrics);
             // conversions are decided when a call ends and start its post-call webhooks; they read calls back later
             this.conversions = new ConversionService(
                     conversionCriteria, callConversions, callRecords, webhookHooks, this::liveCall, clock);
@@ -217,10 +223,18 @@ public final class Wiring implements AutoCloseable {
                             : Optional.empty(),
                     clock);
             conversions.start(java.time.Duration.ofSeconds(1));
+            // calls a stopped node left ringing, dialing or connected: ended, or their timers armed again
+            int resumed = calls.resumeOpenCalls();
+            if (resumed > 0) {
+                java.util.logging.Logger.getLogger(Wiring.class.getName())
+                        .info(() -> "picked up " + resumed + " calls left open by the last run");
+            }
 
             HttpRouting.Builder routing = HeadRequests.servedAsGet(HttpRouting.builder());
             HttpErrors.register(routing);
-            org.switchboard.platform.http.AccessLog.register(routing);
+            org.switchboard.platform.http.AccessLog.register(
+                    routing, new org.switchboard.platform.http.HttpMetrics(metrics));
+            draining.register(routing);
             routing.addFilter((chain, req, res) -> {
                 // counted before the answer leaves, so a ping sent after it sees the change; a refused request (4xx)
                 // changed nothing and must not cost the pings a reload, where a failure (5xx) may have changed some
@@ -340,6 +354,14 @@ public final class Wiring implements AutoCloseable {
             new ReportRoutes(reports, readAuth).register(routing);
             // RTB log: pings written in batches off the ping path, read by the account owner
             this.rtbLog = new RtbLog(jdbi, clock);
+            if (!(live instanceof RedisLiveState)) {
+                int lost = rtbLog.expireLostReservations(clock.instant());
+                if (lost > 0) {
+                    java.util.logging.Logger.getLogger(Wiring.class.getName())
+                            .info(() -> lost + " RTB reservations of the last run (kept in memory) logged as expired");
+                }
+            }
+            MetricsBindings.rtbLog(rtbLog, metrics);
             var reservations = new ReservationStore(live, clock);
             this.rtbCache = new RtbConfigCache(
                     new RtbConfigCache.Sources(
@@ -366,6 +388,7 @@ public final class Wiring implements AutoCloseable {
                             new PingShield(live, reservations, clock),
                             rtbLog,
                             live),
+                    metrics,
                     clock);
             rtb.start(java.time.Duration.ofSeconds(1));
             new RtbRoutes(rtb).register(routing);
@@ -460,6 +483,12 @@ public final class Wiring implements AutoCloseable {
                     .ifPresent(token -> new PlivoRoutes(calls, token, config.publicApiUrl()).register(routing));
             new OpenApiRoutes(config.publicApiUrl()).register(routing);
             new HealthRoutes(database, live).register(routing);
+            MetricsBindings.openCalls(callRecords, metrics);
+            var metricsRoutes = new org.switchboard.platform.metrics.MetricsRoutes(
+                    metrics, config.operations().metricsToken());
+            if (config.operations().managementPort().isEmpty()) {
+                metricsRoutes.register(routing);
+            }
             routing.any(HttpErrors::notFound);
 
             var listener = WebServer.builder()
@@ -480,6 +509,18 @@ public final class Wiring implements AutoCloseable {
                 throw new CannotListen("cannot listen on " + config.bindAddress() + ":" + config.port()
                         + " (is another process using the port?)");
             }
+            try {
+                this.management = config.operations().managementPort().isPresent()
+                        ? Optional.of(MetricsBindings.managementServer(
+                                address(config.bindAddress()),
+                                config.operations().managementPort().getAsInt(),
+                                metricsRoutes))
+                        : Optional.empty();
+            } catch (RuntimeException e) {
+                server.stop();
+                connections.close();
+                throw e;
+            }
             Optional<String> accountBanner = FirstAccount.ensure(config, accounts, services);
             Optional<String> adminBanner = console.ensureFirstAdmin(config.demoData());
             this.firstStartBanner = accountBanner.isPresent() || adminBanner.isPresent()
@@ -488,6 +529,7 @@ public final class Wiring implements AutoCloseable {
         } catch (RuntimeException e) {
             closeLive();
             database.close();
+            metrics.close();
             throw e;
         }
     }
@@ -581,6 +623,11 @@ public final class Wiring implements AutoCloseable {
         return server.port();
     }
 
+    /** The management listener's port (serving {@code /metrics}), when one is configured. */
+    public java.util.OptionalInt managementPort() {
+        return management.map(m -> java.util.OptionalInt.of(m.port())).orElse(java.util.OptionalInt.empty());
+    }
+
     public SwitchboardConfig config() {
         return config;
     }
@@ -617,8 +664,20 @@ public final class Wiring implements AutoCloseable {
         return rtbLog;
     }
 
+    /**
+     * Stops gracefully: new requests are refused (503) while those in flight finish, for at most the configured
+     * grace; then the listener stops, the background writers write what they hold, and the stores close. Calls still
+     * live and their timers are left as the store has them, for the next start to pick up ({@link
+     * CallService#resumeOpenCalls}).
+     */
     @Override
     public void close() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Wiring.class.getName());
+        long unfinished = draining.drain(config.operations().shutdownGrace());
+        if (unfinished > 0) {
+            log.warning(unfinished + " requests still running after the shutdown grace of "
+                    + config.operations().shutdownGrace().toSeconds() + " s; stopping anyway");
+        }
         server.stop();
         connections.close();
         conversions.close();
@@ -632,6 +691,8 @@ public final class Wiring implements AutoCloseable {
         outbound.close();
         closeLive();
         database.close();
+        management.ifPresent(WebServer::stop);
+        metrics.close();
     }
 
     /** The HTTP server could not bind its address and port (most often: another process holds the port). */

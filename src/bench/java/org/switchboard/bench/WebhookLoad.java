@@ -65,7 +65,7 @@ public final class WebhookLoad {
                     .account()
                     .id();
             WebhookDispatcher dispatcher = new WebhookDispatcher(
-                    http, new FiredPixelRepository(db.jdbi()), new org.switchboard.platform.secret.SecretBox(new byte[32]), Clock.systemUTC());
+                    http, new FiredPixelRepository(db.jdbi(), org.switchboard.platform.metrics.Metrics.none()), new org.switchboard.platform.secret.SecretBox(new byte[32]), org.switchboard.platform.metrics.Metrics.none(), Clock.systemUTC());
             Webhook fast = webhook(account, receiver.url("/fast") + "?caller=[caller_number]&call=[call_uuid]&s=[caller_state]");
             WebhookDispatcher.Context context = new WebhookDispatcher.Context(
                     account, Optional.empty(), "00000000-0000-0000-0000-000000000000", Optional.of("key"),

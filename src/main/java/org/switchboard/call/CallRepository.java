@@ -48,6 +48,25 @@ public final class CallRepository {
         this.jdbi = jdbi;
     }
 
+    /**
+     * How many calls of every account are in each state short of ended: an operator's figure for {@code /metrics},
+     * the one read of calls not scoped to an account (it returns counts only).
+     */
+    public java.util.EnumMap<CallState, Long> countOpenByState() {
+        java.util.EnumMap<CallState, Long> stateToCount = new java.util.EnumMap<>(CallState.class);
+        for (CallState state : CallState.values()) {
+            if (state != CallState.ENDED) {
+                stateToCount.put(state, 0L);
+            }
+        }
+        jdbi.useHandle(handle -> handle.createQuery(
+                        "SELECT state, COUNT(*) AS n FROM calls WHERE state <> :ended GROUP BY state")
+                .bind("ended", CallState.ENDED.name())
+                .map((rs, ctx) -> Map.entry(CallState.valueOf(rs.getString("state")), rs.getLong("n")))
+                .forEach(e -> stateToCount.put(e.getKey(), e.getValue())));
+        return stateToCount;
+    }
+
     /** What an arriving call is stored with. */
     record NewCall(
             String uuid,
@@ -93,6 +112,34 @@ public final class CallRepository {
                 .bind("uuid", uuid)
                 .map(CallRepository::map)
                 .findOne());
+    }
+
+    /**
+     * The UUIDs of every account's calls not yet ended, oldest first: what a node starting up must pick up (an
+     * operator's task, so not scoped to an account; the calls are then handled one by one, each under its own lock).
+     */
+    List<String> openCallUuids() {
+        return jdbi.withHandle(
+                handle -> handle.createQuery("SELECT uuid FROM calls WHERE state <> :ended ORDER BY started_at, id")
+                        .bind("ended", CallState.ENDED.name())
+                        .mapTo(String.class)
+                        .list());
+    }
+
+    /**
+     * Claims the firing of a connected call's timer webhooks at {@code atSeconds}: true for the one caller that
+     * inserts the row, false for every later one (another node, or this one again after a restart).
+     */
+    boolean claimTimer(long callId, long atSeconds, Instant now) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                                INSERT INTO call_timer_firings (call_id, at_seconds, fired_at)
+                                VALUES (:call, :at, :now)
+                                ON CONFLICT (call_id, at_seconds) DO NOTHING""")
+                        .bind("call", callId)
+                        .bind("at", atSeconds)
+                        .bind("now", now.toEpochMilli())
+                        .execute())
+                == 1;
     }
 
     public Optional<Call> findById(long id) {

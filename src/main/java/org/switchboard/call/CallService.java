@@ -766,6 +766,87 @@ public final class CallService implements AutoCloseable {
                 });
     }
 
+    /**
+     * Picks up the calls a stopped node left open (run at start-up, and harmless while other nodes run: each call is
+     * handled under its lock, every step checks the call's state, and a timer webhook fires once per call and offset).
+     * A call still {@code ringing} was being routed when the node stopped: its carrier got no instruction, so it is
+     * ended, abandoned, saying why. A {@code dialing} call gets its dial watchdog back, due when the open attempt's
+     * ring timeout and grace run out (at once if they have), so the carrier's report or the watchdog ends it. A
+     * {@code connected} call gets its timer webhooks not fired yet and its watchdog back, from its connected_at.
+     *
+     * @return how many calls were picked up
+     */
+    public int resumeOpenCalls() {
+        List<String> open = calls.openCallUuids();
+        for (String uuid : open) {
+            try {
+                withLock(uuid, () -> {
+                    calls.findByUuid(uuid).ifPresent(this::resume);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "picking up call " + uuid + " after a restart failed", e);
+            }
+        }
+        return open.size();
+    }
+
+    private void resume(Call call) {
+        Instant now = clock.instant();
+        switch (call.state()) {
+            case RINGING ->
+                end(
+                        call,
+                        CallOutcome.ABANDONED,
+                        "the server stopped while the call was being routed; ended when it started again",
+                        Optional.empty(),
+                        Optional.empty());
+            case DIALING -> {
+                Optional<Attempt> open = calls.attempts(call.id()).stream()
+                        .filter(a -> a.outcome().isEmpty())
+                        .findFirst();
+                Optional<Buyer> buyer = open.flatMap(a -> buyers.find(call.accountId(), a.buyerId()));
+                if (open.isEmpty() || buyer.isEmpty()) {
+                    end(
+                            call,
+                            CallOutcome.UNANSWERED,
+                            "the server stopped between two dial attempts; ended when it started again",
+                            Optional.empty(),
+                            Optional.empty());
+                    return;
+                }
+                int seq = open.get().seq();
+                Instant due = open.get()
+                        .startedAt()
+                        .plusSeconds(buyer.get().ringTimeoutSeconds())
+                        .plus(dialGrace);
+                live(call.uuid())
+                        .watch(timers.schedule(
+                                () -> Thread.ofVirtual().start(() -> giveUpDial(call.uuid(), seq, buyer.get())),
+                                Math.max(0, Duration.between(now, due).toMillis()),
+                                TimeUnit.MILLISECONDS));
+            }
+            case CONNECTED -> {
+                Instant connectedAt = call.connectedAt().orElse(now);
+                Live live = live(call.uuid());
+                if (live.timers.isEmpty()) {
+                    scheduleTimers(call, live, connectedAt);
+                }
+                String uuid = call.uuid();
+                live.watch(timers.schedule(
+                        () -> Thread.ofVirtual().start(() -> closeForgottenCall(uuid)),
+                        Math.max(
+                                0,
+                                Duration.between(now, connectedAt.plus(MAX_CONNECTED))
+                                        .toMillis()),
+                        TimeUnit.MILLISECONDS));
+            }
+            case ENDED -> {
+                // ended since it was listed
+            }
+        }
+    }
+
     private void scheduleTimers(Call call, Live live, Instant connectedAt) {
         for (Duration at : hooksTimers(call)) {
             long delay = Math.max(
@@ -783,6 +864,8 @@ public final class CallService implements AutoCloseable {
         withLock(uuid, () -> {
             calls.findByUuid(uuid)
                     .filter(call -> call.state() == CallState.CONNECTED)
+                    // once per call and offset, whichever node or restart armed it
+                    .filter(call -> calls.claimTimer(call.id(), at.toSeconds(), clock.instant()))
                     .ifPresent(call -> safely("timer", call, () -> {
                         hooks.onTimer(call, at, tagsOf(uuid));
                         return null;

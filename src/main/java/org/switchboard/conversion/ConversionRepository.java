@@ -1,5 +1,6 @@
 package org.switchboard.conversion;
 
+import io.micrometer.core.instrument.Counter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
 import org.switchboard.call.CallState;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.money.Money;
 
 /**
@@ -21,9 +23,35 @@ import org.switchboard.platform.money.Money;
  */
 public final class ConversionRepository {
     private final Jdbi jdbi;
+    private final Counter[] decisionsByState;
+    private final Counter revenue;
+    private final Counter payout;
 
-    public ConversionRepository(Jdbi jdbi) {
+    /** {@code metrics}: every decision stored is counted once, by state, with a conversion's revenue and payout. */
+    public ConversionRepository(Jdbi jdbi, Metrics metrics) {
         this.jdbi = jdbi;
+        Conversion.State[] states = Conversion.State.values();
+        this.decisionsByState = new Counter[states.length];
+        for (Conversion.State state : states) {
+            decisionsByState[state.ordinal()] = metrics.counter(
+                    "switchboard.conversions",
+                    "Conversion decisions stored, by state (a later conversion of a call counts again as converted)",
+                    "state",
+                    state.word());
+        }
+        this.revenue = metrics.counter("switchboard.conversions.revenue", "Revenue of conversions, in the currency");
+        this.payout = metrics.counter("switchboard.conversions.payout", "Payout of conversions, in the currency");
+    }
+
+    private boolean counted(boolean stored, Conversion conversion) {
+        if (stored) {
+            decisionsByState[conversion.state().ordinal()].increment();
+            if (conversion.converted()) {
+                revenue.increment(conversion.revenue().toMicros() / 1_000_000.0);
+                payout.increment(conversion.payout().toMicros() / 1_000_000.0);
+            }
+        }
+        return stored;
     }
 
     public Optional<Conversion> find(long callId) {
@@ -50,6 +78,10 @@ public final class ConversionRepository {
 
     /** Stores {@code conversion} unless the call already has a decision; true when this one was stored. */
     boolean insertIfAbsent(Conversion conversion, Instant now) {
+        return counted(insertRow(conversion, now), conversion);
+    }
+
+    private boolean insertRow(Conversion conversion, Instant now) {
         return jdbi.withHandle(handle -> bindAll(handle.createUpdate("""
                         INSERT INTO call_conversions (call_id, account_id, state, criterion_id, reason, deadline_at,
                             decided_at, converted_at, revenue_micros, payout_micros, posted_micros, postback_at,
@@ -71,6 +103,10 @@ public final class ConversionRepository {
      * were already being delivered owes its own conversion webhooks: it is marked late.
      */
     boolean replace(Conversion conversion, Conversion.State expected, Instant now) {
+        return counted(replaceRow(conversion, expected, now), conversion);
+    }
+
+    private boolean replaceRow(Conversion conversion, Conversion.State expected, Instant now) {
         return jdbi.withHandle(handle -> bindAll(handle.createUpdate("""
                         UPDATE call_conversions SET state = :state, criterion_id = :criterion, reason = :reason,
                             deadline_at = :deadline, decided_at = :decided, converted_at = :converted,

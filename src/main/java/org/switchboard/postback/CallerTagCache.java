@@ -9,6 +9,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.switchboard.call.CallerTagSource;
 import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -24,10 +25,10 @@ public final class CallerTagCache implements CallerTagSource {
 
     private final GroupCommit<Stored, Void> writes;
 
-    public CallerTagCache(Jdbi jdbi, Clock clock) {
+    public CallerTagCache(Jdbi jdbi, Clock clock, Metrics metrics) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.writes = new GroupCommit<>(jdbi, "caller-tag", CallerTagCache::insert);
+        this.writes = new GroupCommit<>(jdbi, "caller-tag", CallerTagCache::insert, metrics);
     }
 
     void store(AccountId account, String callerNumber, Optional<Long> publisherId, TagSet tags, boolean reusable) {

@@ -3,6 +3,7 @@ package org.switchboard.postback;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -35,11 +37,29 @@ public final class PostbackLog {
     private final Clock clock;
 
     private final GroupCommit<Row, Void> writes;
+    /** endpoint → [success, error] counters of {@code switchboard.postbacks}. */
+    private final Map<String, Counter[]> endpointToCounters = new java.util.HashMap<>();
 
-    public PostbackLog(Jdbi jdbi, Clock clock) {
+    public PostbackLog(Jdbi jdbi, Clock clock, Metrics metrics) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.writes = new GroupCommit<>(jdbi, "postback-log", PostbackLog::insert);
+        this.writes = new GroupCommit<>(jdbi, "postback-log", PostbackLog::insert, metrics);
+        for (Type type : Type.values()) {
+            for (String endpoint : type.endpoints) {
+                Counter[] counters = new Counter[2];
+                for (Outcome outcome : Outcome.values()) {
+                    counters[outcome.ordinal()] = metrics.counter(
+                            "switchboard.postbacks",
+                            "Keyed requests (conversion postbacks, data writes and reads, caller lists, call control)"
+                                    + " made with a valid key, by endpoint and outcome",
+                            "endpoint",
+                            endpoint,
+                            "outcome",
+                            outcome.word());
+                }
+                endpointToCounters.put(endpoint, counters);
+            }
+        }
     }
 
     /** A logged request as the log shows it ({@code key_id} null: a call's key, not a postback key). */
@@ -70,6 +90,10 @@ public final class PostbackLog {
             TagSet tags,
             Optional<String> callUuid,
             String result) {
+        Counter[] counters = endpointToCounters.get(endpoint);
+        if (counters != null) {
+            counters[(isError(result) ? Outcome.ERROR : Outcome.SUCCESS).ordinal()].increment();
+        }
         writes.write(new Row(
                 source,
                 endpoint,
@@ -79,6 +103,15 @@ public final class PostbackLog {
                 callUuid,
                 result.length() > 500 ? result.substring(0, 500) : result,
                 clock.millis()));
+    }
+
+    /** A result logged for a request answered with a 4xx or 5xx starts with that status and a space. */
+    private static boolean isError(String result) {
+        return result.length() > 4
+                && (result.charAt(0) == '4' || result.charAt(0) == '5')
+                && Character.isDigit(result.charAt(1))
+                && Character.isDigit(result.charAt(2))
+                && result.charAt(3) == ' ';
     }
 
     private record Row(

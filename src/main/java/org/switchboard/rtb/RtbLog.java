@@ -131,13 +131,31 @@ public final class RtbLog implements AutoCloseable {
         offer(new Expired(reservationUuid, at));
     }
 
+    /**
+     * At start with the live state in memory: the reservations the last run held are gone with it (they can no longer
+     * be claimed, and their caps were given back when the counters went), so every logged one still open is marked
+     * expired, now. With Redis the reservations outlive a node and expire through their queue instead.
+     *
+     * @return how many were marked
+     */
+    public int expireLostReservations(Instant now) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                        UPDATE rtb_pings SET expired_at = :now, final_status = 'expired'
+                        WHERE status = :reserved AND shielded = :no AND claimed_at IS NULL
+                            AND (final_status IS NULL OR final_status = 'confirmed')""")
+                .bind("now", now.toEpochMilli())
+                .bind("reserved", RtbStatus.RESERVED.word())
+                .bind("no", false)
+                .execute());
+    }
+
     /** Rows dropped because the queue was full, since start. */
     public long dropped() {
         return dropped.get();
     }
 
     /** Rows waiting to be written. */
-    int queued() {
+    public int queued() {
         return queue.size();
     }
 

@@ -41,16 +41,19 @@ public final class RtbRoutes {
             Map<String, String> params = read.get();
             Optional<String> key = Http.param(params, "key");
             params.remove("key"); // our own copy: the ping need not copy it again to drop the secret
+            long start = System.nanoTime();
             if (Http.param(params, "status").filter("confirmed"::equals).isPresent()) {
                 Optional<String> uuid = Http.param(params, "uuid");
-                send(
-                        res,
-                        uuid.isPresent()
-                                ? rtb.confirm(key, uuid.get(), Optional.of("confirmed"))
-                                : rtb.confirmCallers(key, Http.param(params, "caller_number")));
+                RtbService.Answer answer = uuid.isPresent()
+                        ? rtb.confirm(key, uuid.get(), Optional.of("confirmed"))
+                        : rtb.confirmCallers(key, Http.param(params, "caller_number"));
+                rtb.metrics().confirmation(answer.body().status(), System.nanoTime() - start);
+                send(res, answer);
                 return;
             }
-            send(res, rtb.ping(new RtbService.PingIn(key, params)));
+            RtbService.Answer answer = rtb.ping(new RtbService.PingIn(key, params));
+            rtb.metrics().ping(answer.body().status(), System.nanoTime() - start);
+            send(res, answer);
         };
         rules.post("/rtbs.json", ping);
         rules.get("/rtbs.json", ping);
@@ -58,9 +61,12 @@ public final class RtbRoutes {
         rules.get("/rtbs", ping);
         Handler confirm = (req, res) -> {
             String uuid = req.path().pathParameters().get("uuid");
-            paramsOrRefuse(req, res)
-                    .ifPresent(params ->
-                            send(res, rtb.confirm(Http.param(params, "key"), uuid, Http.param(params, "status"))));
+            long start = System.nanoTime();
+            paramsOrRefuse(req, res).ifPresent(params -> {
+                RtbService.Answer answer = rtb.confirm(Http.param(params, "key"), uuid, Http.param(params, "status"));
+                rtb.metrics().confirmation(answer.body().status(), System.nanoTime() - start);
+                send(res, answer);
+            });
         };
         for (String path : List.of("/rtbs/{uuid}.json", "/rtbs/{uuid}")) {
             rules.put(path, confirm);

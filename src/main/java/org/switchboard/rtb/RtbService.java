@@ -26,6 +26,7 @@ import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
 import org.switchboard.platform.live.LiveStateUnavailable;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.money.Money;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.time.IsoMillis;
@@ -59,6 +60,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
     private final RtbLog log;
     private final LiveState live;
     private final Clock clock;
+    private final RtbMetrics metrics;
     private final Map<String, AccountId> inFlight = new ConcurrentHashMap<>();
     private final ScheduledExecutorService expiries = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("rtb-expiries").factory());
@@ -74,7 +76,8 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             RtbLog log,
             LiveState live) {}
 
-    public RtbService(Parts parts, Clock clock) {
+    public RtbService(Parts parts, Metrics metrics, Clock clock) {
+        this.metrics = new RtbMetrics(metrics);
         this.cache = parts.cache();
         this.evaluator = new PingEvaluator(parts.routing(), parts.dispatcher(), parts.geo(), parts.cache(), clock);
         this.routing = parts.routing();
@@ -83,6 +86,11 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         this.log = parts.log();
         this.live = parts.live();
         this.clock = clock;
+    }
+
+    /** The engine's meters (the routes time the answers). */
+    RtbMetrics metrics() {
+        return metrics;
     }
 
     /** Processes expired reservations every {@code period}: their caps are given back and the log says expired. */
@@ -342,6 +350,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             PostbackKey key,
             Buyer buyer) {
         RtbOut out = out(uuid, RtbStatus.RESERVED, payout, seconds, inbound, expiresAt, dba(key, buyer), null);
+        metrics.reserved();
         return answer(logged, out, RtbStatus.RESERVED);
     }
 
@@ -646,6 +655,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                 r.capsHeld() ? live.take(holdKey(id)).map(RoutingService.Hold::decode) : Optional.empty();
         TagSet tags = live.take(tagsKey(id)).map(TagSet::fromStored).orElse(TagSet.empty());
         log.claimed(r.uuid(), callUuid, now);
+        metrics.claimed();
         shield.recordClaim(r.keyId());
         return Optional.of(new RoutingService.Claim(
                 r.uuid(), r.buyerId(), r.routeOnlyToReserved(), hold, tags, r.publisherId(), !r.inboundNamed()));
@@ -670,6 +680,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             }
             live.delete(tagsKey(id));
             log.expired(r.uuid(), now);
+            metrics.expired();
         }
     }
 

@@ -2,6 +2,7 @@ package org.switchboard.telephony;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,8 +25,9 @@ import org.switchboard.platform.http.Json;
  * </pre>
  *
  * {@code --answers} says how each dialled buyer responds, in order ({@code yes}, {@code no}, {@code busy},
- * {@code failed}; buyers past the list answer); {@code --talk} is the connected time reported at hang-up. Each step
- * and the final explained call log are printed.
+ * {@code failed}; buyers past the list answer); {@code --talk} is the connected time reported at hang-up. One call
+ * prints each step and the explained call log; several print their progress (every tenth of them) instead. Both end
+ * with a summary: calls, connected, converted, the final statuses and the time taken.
  */
 public final class Simulator {
     private final HttpClient client = HttpClient.newHttpClient();
@@ -50,7 +52,8 @@ public final class Simulator {
                                    comma-separated; buyers past the list answer (default yes)
               --talk SECONDS       connected time reported at hang-up (default 60)
               --server URL         the server (default http://127.0.0.1:8080)
-              --calls N            calls to play (default 1; one call also prints its explanation)
+              --calls N            calls to play (default 1, printed step by step with its explanation;
+                                   several print their progress, then a summary)
               --help               this text""";
 
     private static final List<String> ANSWERS = List.of("yes", "no", "busy", "failed");
@@ -104,20 +107,73 @@ public final class Simulator {
     }
 
     private static int play(Options options, PrintStream out, PrintStream err) {
-        Simulator simulator = new Simulator(options.server(), options.key(), out);
+        // one call prints each step and its explanation; several print progress and a summary
+        boolean one = options.calls() == 1;
+        Simulator simulator = new Simulator(
+                options.server(), options.key(), one ? out : new PrintStream(OutputStream.nullOutputStream()));
+        Tally tally = new Tally(System.nanoTime());
+        int every = Math.max(1, options.calls() / 10);
         try {
             for (int i = 0; i < options.calls(); i++) {
-                simulator.play(
-                        options.from(), options.to(), options.answers(), options.talkSeconds(), options.calls() == 1);
+                tally.add(simulator.play(options.from(), options.to(), options.answers(), options.talkSeconds(), one));
+                if (!one && ((i + 1) % every == 0 || i + 1 == options.calls())) {
+                    out.println("  " + tally.progress(options.calls()));
+                }
             }
+            out.println(tally.summary());
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("simulate: interrupted");
             return 1;
         } catch (IOException | RuntimeException e) {
+            if (!one && tally.calls > 0) {
+                out.println(tally.summary());
+            }
             err.println("simulate: " + failure(e, options.server()));
             return 1;
+        }
+    }
+
+    /** What one played call came to: its final status, whether a buyer answered, its conversion state if any. */
+    record Played(String status, boolean connected, String conversion) {}
+
+    /** The calls played so far: how many, connected, converted, by final status, and since when. */
+    static final class Tally {
+        private final long startNanos;
+        private final Map<String, Integer> statusToCount = new java.util.TreeMap<>();
+        private int calls;
+        private int connected;
+        private int converted;
+
+        Tally(long startNanos) {
+            this.startNanos = startNanos;
+        }
+
+        void add(Played played) {
+            calls++;
+            connected += played.connected() ? 1 : 0;
+            converted += played.conversion().equals("converted") ? 1 : 0;
+            statusToCount.merge(played.status(), 1, Integer::sum);
+        }
+
+        String progress(int of) {
+            return calls + "/" + of + " calls played, " + connected + " connected, " + converted + " converted ("
+                    + seconds() + ")";
+        }
+
+        String summary() {
+            StringBuilder ended = new StringBuilder();
+            statusToCount.forEach((status, count) -> ended.append(ended.isEmpty() ? "" : ", ")
+                    .append(status)
+                    .append(' ')
+                    .append(count));
+            return "simulated " + calls + (calls == 1 ? " call" : " calls") + " in " + seconds() + ": " + connected
+                    + " connected, " + converted + " converted; ended: " + ended;
+        }
+
+        private String seconds() {
+            return String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - startNanos) / 1e9);
         }
     }
 
@@ -144,8 +200,8 @@ public final class Simulator {
         };
     }
 
-    /** Plays one call; prints each step, and the explained log when {@code explain}. Returns the final status. */
-    String play(String from, String to, List<String> answers, int talkSeconds, boolean explain)
+    /** Plays one call; prints each step, and the explained log when {@code explain}. */
+    Played play(String from, String to, List<String> answers, int talkSeconds, boolean explain)
             throws IOException, InterruptedException {
         JsonNode step = post(
                 "/api/v2/call_control/calls",
@@ -154,6 +210,7 @@ public final class Simulator {
         out.printf("call %s -> %s: %s%n", from, to, uuid == null ? "rejected" : uuid);
         int dialled = 0;
         long ringing = 0;
+        boolean connected = false;
         while (true) {
             JsonNode instruction = step.path("instruction");
             String action = instruction.path("action").asText();
@@ -180,6 +237,7 @@ public final class Simulator {
                                 + instruction.path("attempt").asInt(),
                         Map.of("outcome", outcome));
             } else if (action.equals("connect")) {
+                connected = true;
                 out.printf("  connected; talking %d s%n", talkSeconds);
                 step = post(
                         "/api/v2/call_control/calls/" + uuid + "/hangup",
@@ -191,12 +249,16 @@ public final class Simulator {
             }
         }
         if (uuid == null) {
-            return "rejected";
+            return new Played("rejected", false, "");
         }
         String status = step.path("status").asText();
         out.printf("  ended: %s%n", status);
+        JsonNode detail = get("/api/v2/calls/" + uuid);
+        String conversion = detail.path("call").path("conversion").path("state").asText("");
+        if (!conversion.isEmpty()) {
+            out.printf("  conversion: %s%n", conversion);
+        }
         if (explain) {
-            JsonNode detail = get("/api/v2/calls/" + uuid);
             out.println("  buyers considered:");
             for (JsonNode c : detail.path("buyers_considered")) {
                 out.printf(
@@ -214,7 +276,7 @@ public final class Simulator {
                         e.path("detail").asText());
             }
         }
-        return status;
+        return new Played(status, connected, conversion);
     }
 
     private JsonNode post(String path, Map<String, Object> body) throws IOException, InterruptedException {

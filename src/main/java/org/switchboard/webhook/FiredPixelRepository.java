@@ -16,6 +16,7 @@ import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.tag.TagSet;
 
 /** Fired pixels; every read is scoped to one account. */
@@ -27,9 +28,9 @@ public final class FiredPixelRepository {
     private final Jdbi jdbi;
     private final GroupCommit<FiredPixel, Long> writes;
 
-    public FiredPixelRepository(Jdbi jdbi) {
+    public FiredPixelRepository(Jdbi jdbi, Metrics metrics) {
         this.jdbi = jdbi;
-        this.writes = new GroupCommit<>(jdbi, "fired-pixel", FiredPixelRepository::insertIn);
+        this.writes = new GroupCommit<>(jdbi, "fired-pixel", FiredPixelRepository::insertIn, metrics);
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.outbound.OutboundHttp;
 import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.platform.time.Deadline;
@@ -35,11 +36,14 @@ public final class WebhookDispatcher {
     private final FiredPixelRepository pixels;
     private final SecretBox secrets;
     private final java.time.Clock clock;
+    private final WebhookMetrics metrics;
 
-    public WebhookDispatcher(OutboundHttp http, FiredPixelRepository pixels, SecretBox secrets, java.time.Clock clock) {
+    public WebhookDispatcher(
+            OutboundHttp http, FiredPixelRepository pixels, SecretBox secrets, Metrics metrics, java.time.Clock clock) {
         this.http = http;
         this.pixels = pixels;
         this.secrets = secrets;
+        this.metrics = new WebhookMetrics(metrics);
         this.clock = clock;
     }
 
@@ -140,6 +144,11 @@ public final class WebhookDispatcher {
                 body.map(b -> b.getBytes(StandardCharsets.UTF_8)),
                 contentType,
                 timeout.isZero() ? Duration.ofMillis(1) : timeout));
+        metrics.fired(
+                webhook.trigger(),
+                result.status(),
+                result.error(),
+                result.elapsed().toNanos());
         // a receiver may echo the call key back: it is redacted from what is kept and from the tags the call takes
         String responseBody = clean(redact(new String(result.body(), StandardCharsets.UTF_8), context));
         TagSet responseTags =

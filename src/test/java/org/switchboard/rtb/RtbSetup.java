@@ -66,7 +66,7 @@ public record RtbSetup(Api api, Calls calls, long campaign, long publisher, Stri
     }
 
     /** A ping's parameters naming this set-up's publisher and {@code caller}. */
-    String pingQuery(String caller) {
+    public String pingQuery(String caller) {
         return "publisher_id=" + publisherCid + "&caller_number=" + caller.replace("+", "%2B");
     }
 

@@ -31,7 +31,8 @@ class SimulatorIT extends ServerIT {
 
         // when
         String status = new Simulator(server.base(), api.key(), new PrintStream(printed, true, StandardCharsets.UTF_8))
-                .play("+13125550147", number, List.of("no", "yes"), 95, true);
+                .play("+13125550147", number, List.of("no", "yes"), 95, true)
+                .status();
 
         // then
         String output = printed.toString(StandardCharsets.UTF_8);
@@ -43,6 +44,44 @@ class SimulatorIT extends ServerIT {
                 .contains("ended: completed")
                 .contains("did not answer (ring timeout 30 s)")
                 .contains("answered");
+    }
+
+    @Test
+    void severalCallsShouldPrintProgressAndASummary() {
+        // given: one buyer, and a criterion that converts calls connected 60 s or more
+        Api api = newAccount();
+        long campaign = api.post("/api/v2/campaigns", "{\"name\": \"Sim many\"}").id();
+        String number = engine.ordinal() == 0 ? "+18665559104" : "+18665559105";
+        api.post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}");
+        api.post(
+                "/api/v2/buyers",
+                "{\"name\": \"Desk\", \"destination\": \"+12125550603\", \"campaign_ids\": [" + campaign + "]}");
+        api.post(
+                "/api/v2/campaigns/" + campaign + "/conversion_criteria",
+                "{\"name\": \"Minute\", \"trigger\": {\"type\": \"duration\", \"seconds\": 60},"
+                        + " \"revenue\": {\"type\": \"static\", \"amount\": \"10.00\"}}");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        // when
+        int code = Simulator.run(
+                new String[] {
+                    "--key", api.key(), "--to", number, "--server", server.base(), "--calls", "20", "--talk", "95"
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        // then: a progress line every tenth of the calls, then the summary; no call's steps
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(printed.lines().filter(line -> line.matches("  \\d+/20 calls played, .*")))
+                .hasSize(10)
+                .first()
+                .asString()
+                .matches("  2/20 calls played, 2 connected, 2 converted \\(\\d+\\.\\d s\\)");
+        assertThat(printed.lines().toList().getLast())
+                .matches("simulated 20 calls in \\d+\\.\\d s: 20 connected, 20 converted; ended: completed 20");
+        assertThat(printed).doesNotContain("dial +12125550603");
     }
 
     @Test

@@ -113,6 +113,19 @@ public record ServerProcess(Process process, String base, Path log) {
         }
     }
 
+    /** SIGTERM (what {@link Process#destroy()} sends on Linux), without waiting: the server stops gracefully. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit; fails if it still runs after {@code limit}. */
+    public int awaitExit(Duration limit) throws InterruptedException {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("the server did not exit within " + limit + "; its output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
     /** Stops the process if it still runs: a normal stop first, then SIGKILL. */
     public void stop() {
         try {

@@ -260,7 +260,7 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    private static void createSchema(String name) {
+    static void createSchema(String name) {
         try (Connection connection = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "")) {
             connection.createStatement().execute("CREATE SCHEMA " + name);
         } catch (SQLException e) {
@@ -273,7 +273,7 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    private static void dropSchema(String name) {
+    static void dropSchema(String name) {
         try (Connection connection = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "")) {
             connection.createStatement().execute("DROP SCHEMA " + name + " CASCADE");
         } catch (SQLException e) {

@@ -164,6 +164,7 @@ public final class ConfigLoader {
             String twilioApiUrl = httpUrl("twilio_api_url");
             String plivoApiUrl = httpUrl("plivo_api_url");
             SwitchboardConfig.LogFormat logFormat = logFormat();
+            SwitchboardConfig.Operations operations = operations(port);
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
@@ -199,7 +200,23 @@ public final class ConfigLoader {
                     firstName,
                     firstKey,
                     demo,
-                    logFormat);
+                    logFormat,
+                    operations);
+        }
+
+        private SwitchboardConfig.Operations operations(int port) {
+            Optional<String> token = optional("metrics_token");
+            token.ifPresent(t -> minLength("metrics_token", t, 24));
+            java.util.OptionalInt managementPort = java.util.OptionalInt.empty();
+            if (optional("management_port").isPresent()) {
+                int management = integer("management_port", 0, 65_535);
+                if (management != 0 && management == port) {
+                    problems.add(envName("management_port") + ": must differ from " + envName("port"));
+                }
+                managementPort = java.util.OptionalInt.of(management);
+            }
+            int grace = integer("shutdown_grace_seconds", 0, 3_600);
+            return new SwitchboardConfig.Operations(token, managementPort, java.time.Duration.ofSeconds(grace));
         }
 
         /** Live state in Redis when a URL is set: its scheme, key prefix and command timeout checked. */

@@ -40,7 +40,15 @@ public record SwitchboardConfig(
         String firstAccountName,
         Optional<String> firstAccountApiKey,
         boolean demoData,
-        LogFormat logFormat) {
+        LogFormat logFormat,
+        Operations operations) {
+
+    /**
+     * How the server is operated: {@code /metrics} behind an optional bearer token, or on a separate management port
+     * (0: any free port) instead of the main one; how long a stopping server lets requests in flight finish.
+     */
+    public record Operations(
+            Optional<String> metricsToken, java.util.OptionalInt managementPort, java.time.Duration shutdownGrace) {}
 
     /** How log records are written: readable text lines, or one JSON object a line for a log collector. */
     public enum LogFormat {

@@ -131,6 +131,23 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * The connection pool's gauges for {@code /metrics}: connections in use, idle, total, and callers waiting for one.
+     * Read when scraped, so they cost the queries nothing.
+     */
+    public void bindPoolMetrics(org.switchboard.platform.metrics.Metrics metrics) {
+        com.zaxxer.hikari.HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
+        metrics.gauge("switchboard.sql.pool.active", "SQL connections in use", pool, p -> p.getActiveConnections());
+        metrics.gauge("switchboard.sql.pool.idle", "SQL connections idle", pool, p -> p.getIdleConnections());
+        metrics.gauge("switchboard.sql.pool.total", "SQL connections open", pool, p -> p.getTotalConnections());
+        metrics.gauge(
+                "switchboard.sql.pool.pending",
+                "Threads waiting for an SQL connection",
+                pool,
+                p -> p.getThreadsAwaitingConnection());
+        metrics.gauge("switchboard.sql.pool.max", "SQL pool size", dataSource, d -> d.getMaximumPoolSize());
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }

@@ -1,5 +1,6 @@
 package org.switchboard.platform.db;
 
+import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.switchboard.platform.metrics.Metrics;
 
 /**
  * Durable writes that share commits. Callers hand over a row and wait until it is committed; one writer thread takes
@@ -32,11 +34,22 @@ public final class GroupCommit<T, R> {
     private final String what;
     private final Writer<T, R> writer;
     private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
+    private final Counter failed;
 
-    public GroupCommit(Jdbi jdbi, String what, Writer<T, R> writer) {
+    /** {@code what} names the rows in errors and labels the writer's meters ({@code writer="what"}). */
+    public GroupCommit(Jdbi jdbi, String what, Writer<T, R> writer, Metrics metrics) {
         this.jdbi = jdbi;
         this.what = what;
         this.writer = writer;
+        metrics.gauge(
+                "switchboard.writer.queued",
+                "Rows waiting for a background writer",
+                queue,
+                BlockingQueue::size,
+                "writer",
+                what);
+        this.failed = metrics.counter(
+                "switchboard.writer.failed", "Rows a background writer could not store", "writer", what);
         Thread.ofVirtual().name(what + "-writer").start(this::writeBatches);
     }
 
@@ -95,6 +108,7 @@ public final class GroupCommit<T, R> {
                     try {
                         pending.result().complete(jdbi.inTransaction(handle -> writer.write(handle, pending.row())));
                     } catch (Throwable single) {
+                        failed.increment();
                         pending.result().completeExceptionally(single);
                     }
                 }

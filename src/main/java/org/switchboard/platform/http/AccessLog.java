@@ -35,8 +35,24 @@ public final class AccessLog {
     /** A request's id, kept in the request's context so every line about the request can quote it. */
     public record RequestId(String value) {}
 
-    public static void register(HttpRouting.Builder routing) {
-        routing.addFilter(AccessLog::filter);
+    /**
+     * The id of the request the current thread is handling, bound while its handlers run, so a log line written
+     * anywhere below them can quote it (the log formatters read it). A scoped value: cheap to bind on a virtual thread
+     * and gone when the handler returns, unlike a thread-local a pooled carrier could leak.
+     */
+    private static final ScopedValue<RequestId> CURRENT = ScopedValue.newInstance();
+
+    /** The id of the request this record is about: its own, or that of the request being handled on this thread. */
+    public static Optional<String> requestIdOf(LogRecord record) {
+        if (record instanceof RequestRecord about) {
+            return Optional.of(about.requestId());
+        }
+        return CURRENT.isBound() ? Optional.of(CURRENT.get().value()) : Optional.empty();
+    }
+
+    /** Logs every request and records it in {@code metrics} (one timer record, after the answer has left). */
+    public static void register(HttpRouting.Builder routing, HttpMetrics metrics) {
+        routing.addFilter((chain, req, res) -> filter(chain, req, res, metrics));
     }
 
     /** The id of a request the access log saw, or a new one for a request it did not (a test's bare routing). */
@@ -50,21 +66,20 @@ public final class AccessLog {
         return new RequestId(new UUID(random.nextLong(), random.nextLong()).toString());
     }
 
-    private static void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    private static void filter(FilterChain chain, RoutingRequest req, RoutingResponse res, HttpMetrics metrics) {
         long start = System.nanoTime();
         RequestId id = newId();
         req.context().register(id);
         // headers set before the handler runs survive an error handler's reset only if added at send time
         res.beforeSend(() -> res.header(REQUEST_ID_HEADER, id.value()));
         Runnable log = () -> {
+            long nanos = System.nanoTime() - start;
+            String method = req.prologue().method().text();
+            Optional<String> route = req.matchingPattern();
+            int status = res.status().code();
+            metrics.record(method, route, status, nanos);
             if (LOG.isLoggable(Level.INFO)) {
-                LOG.log(line(
-                        req.prologue().method().text(),
-                        req.matchingPattern(),
-                        req.path().path(),
-                        res.status().code(),
-                        (System.nanoTime() - start) / 1_000_000,
-                        id));
+                LOG.log(line(method, route, req.path().path(), status, nanos / 1_000_000, id));
             }
         };
         if (res instanceof ServerResponseBase<?> sent) {
@@ -72,7 +87,7 @@ public final class AccessLog {
         } else {
             res.beforeSend(log);
         }
-        chain.proceed();
+        ScopedValue.where(CURRENT, id).run(chain::proceed);
     }
 
     /** The record of one request; a catch-all route (the JSON 404) matches with an empty pattern. */

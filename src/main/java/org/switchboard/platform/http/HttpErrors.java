@@ -55,7 +55,7 @@ public final class HttpErrors {
         Http.send(
                 response,
                 Status.SERVICE_UNAVAILABLE_503,
-                body("unavailable", "the shared live state did not answer in time; try again", null));
+                body("unavailable", "the shared live state did not answer in time; try again", null, id));
     }
 
     /** Routes nothing else matched: a JSON 404 rather than the server's plain-text one. */
@@ -63,34 +63,38 @@ public final class HttpErrors {
         Http.send(
                 HeadRequests.forRequest(request, response),
                 Status.NOT_FOUND_404,
-                body("not_found", "no such endpoint: " + request.path().path(), null));
+                body("not_found", "no such endpoint: " + request.path().path(), null, AccessLog.requestId(request)));
     }
 
     private static void apiError(ServerRequest request, ServerResponse response, ApiException error) {
         Http.send(
                 HeadRequests.forRequest(request, response),
                 Status.create(error.status()),
-                body(error.code(), error.getMessage(), error.field().orElse(null)));
+                body(error.code(), error.getMessage(), error.field().orElse(null), AccessLog.requestId(request)));
     }
 
     private static void unexpected(ServerRequest request, ServerResponse given, Throwable error) {
         ServerResponse response = HeadRequests.forRequest(request, given);
+        AccessLog.RequestId id = AccessLog.requestId(request);
         String state = sqlState(error);
         if (state.startsWith("22")) {
             Http.send(
                     response,
                     Status.BAD_REQUEST_400,
-                    body("invalid", "a value in the request cannot be stored (bad characters or out of range)", null));
+                    body(
+                            "invalid",
+                            "a value in the request cannot be stored (bad characters or out of range)",
+                            null,
+                            id));
             return;
         }
         if (isConstraintViolation(error)) {
             Http.send(
                     response,
                     Status.CONFLICT_409,
-                    body("conflict", "the change conflicts with existing data; reload and try again", null));
+                    body("conflict", "the change conflicts with existing data; reload and try again", null, id));
             return;
         }
-        AccessLog.RequestId id = AccessLog.requestId(request);
         String requestId = id.value();
         // the path only (query strings may carry API keys), with keys that travel in the path redacted
         log(
@@ -102,7 +106,7 @@ public final class HttpErrors {
         Http.send(
                 response,
                 Status.INTERNAL_SERVER_ERROR_500,
-                body("internal", "unexpected error; quote request id " + requestId + " when reporting it", null));
+                body("internal", "unexpected error; quote request id " + requestId + " when reporting it", null, id));
     }
 
     /** A record about one request, carrying its id for the JSON log format. */
@@ -150,11 +154,18 @@ public final class HttpErrors {
         return false;
     }
 
-    static Map<String, Object> body(String code, String message, String field) {
+    /**
+     * The error shape; {@code request_id} (the {@code X-Request-Id} the answer carries, which every log line about the
+     * request quotes) when the request reached routing.
+     */
+    static Map<String, Object> body(String code, String message, String field, AccessLog.RequestId id) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
         error.put("field", field);
+        if (id != null) {
+            error.put("request_id", id.value());
+        }
         return Map.of("error", error);
     }
 
@@ -214,7 +225,7 @@ public final class HttpErrors {
         return DirectHandler.TransportResponse.builder()
                 .status(status)
                 .headers(headers)
-                .entity(Json.write(body(code, text, field)))
+                .entity(Json.write(body(code, text, field, null)))
                 .build();
     }
 }

@@ -69,7 +69,7 @@ class AccessLogIT extends ServerIT {
         // given: a routing with the access log and the error handler, and a route that fails unexpectedly
         HttpRouting.Builder routing = HttpRouting.builder();
         HttpErrors.register(routing);
-        AccessLog.register(routing);
+        AccessLog.register(routing, new HttpMetrics(org.switchboard.platform.metrics.Metrics.none()));
         routing.get("/postbacks/{key}", (req, res) -> {
             throw new IllegalStateException("boom");
         });
@@ -96,6 +96,45 @@ class AccessLogIT extends ServerIT {
             assertThat(log.lines())
                     .noneMatch(line -> line.contains(POSTBACK_KEY))
                     .noneMatch(line -> line.contains(DATA_KEY));
+        } finally {
+            web.stop();
+        }
+    }
+
+    @Test
+    void aLineLoggedWhileARequestIsHandledAndItsErrorAnswerShouldQuoteItsRequestId() {
+        // given: a route that logs a line of its own, then refuses the request
+        HttpRouting.Builder routing = HttpRouting.builder();
+        HttpErrors.register(routing);
+        AccessLog.register(routing, new HttpMetrics(org.switchboard.platform.metrics.Metrics.none()));
+        routing.get("/work", (req, res) -> {
+            java.util.logging.Logger.getLogger("org.switchboard.test").info("working on it");
+            throw new ApiException.NotFound("nothing to work on");
+        });
+        WebServer web = WebServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .routing(routing)
+                .build()
+                .start();
+        try (ServerLog log = ServerLog.capture()) {
+            // when
+            Response response = Api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + "/work"))
+                    .build());
+
+            // then: the answer, the text line and the JSON line name the request's id
+            String id = response.header("X-Request-Id");
+            assertThat(response.status()).isEqualTo(404);
+            assertThat(response.json().path("error").path("request_id").asText())
+                    .isEqualTo(id);
+            assertThat(log.lines())
+                    .anyMatch(line -> line.contains("working on it request_id=" + id + System.lineSeparator()));
+            assertThat(log.jsonLines())
+                    .anyMatch(line -> line.contains("\"message\":\"working on it\",\"request_id\":\"" + id + "\""));
+            // and a line logged outside any request names none
+            java.util.logging.Logger.getLogger("org.switchboard.test").info("idle");
+            assertThat(log.lines()).anyMatch(line -> line.endsWith("idle" + System.lineSeparator()));
+            assertThat(log.jsonLines()).anyMatch(line -> line.contains("\"idle\"}"));
         } finally {
             web.stop();
         }
