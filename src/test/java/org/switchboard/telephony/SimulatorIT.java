@@ -50,7 +50,8 @@ class SimulatorIT extends ServerIT {
     void severalCallsShouldPrintProgressAndASummary() {
         // given: one buyer, and a criterion that converts calls connected 60 s or more
         Api api = newAccount();
-        long campaign = api.post("/api/v2/campaigns", "{\"name\": \"Sim many\"}").id();
+        long campaign =
+                api.post("/api/v2/campaigns", "{\"name\": \"Sim many\"}").id();
         String number = engine.ordinal() == 0 ? "+18665559104" : "+18665559105";
         api.post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}");
         api.post(
