@@ -109,6 +109,7 @@ public final class Wiring implements AutoCloseable {
     private final CallService calls;
     private final OutboundHttp outbound;
     private final WebhookHooks webhookHooks;
+    private final org.switchboard.webhook.DeliveryWorker deliveryWorker;
     private final CallerListUploads uploads;
     private final CarrierControls carrierControls;
     private final ConversionService conversions;
@@ -189,9 +190,37 @@ public final class Wiring implements AutoCloseable {
             var callerTagCache = new CallerTagCache(jdbi, clock);
             var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
             var callConversions = new ConversionRepository(jdbi);
-            // conversions are decided when a call ends and start its post-call webhooks; they read calls back later
+            // post-call webhooks go through a durable outbox, delivered by a bounded worker pool
+            var deliveries = new org.switchboard.webhook.DeliveryRepository(
+                    jdbi, database.engine() == Database.Engine.POSTGRESQL, clock);
+            this.deliveryWorker = new org.switchboard.webhook.DeliveryWorker(
+                    deliveries,
+                    webhooks,
+                    pixels,
+                    dispatcher,
+                    new org.switchboard.webhook.DeliveryWorker.Calls() {
+                        @Override
+                        public Optional<org.switchboard.call.Call> find(long callId) {
+                            return callRecords.findById(callId);
+                        }
+
+                        @Override
+                        public org.switchboard.call.LiveCall live(String uuid) {
+                            return liveCall(uuid);
+                        }
+                    },
+                    webhookHooks,
+                    new org.switchboard.webhook.DeliveryWorker.Settings(
+                            new org.switchboard.webhook.RetrySchedule(
+                                    config.webhookDelivery().retrySchedule()),
+                            config.webhookDelivery().workers(),
+                            config.webhookDelivery().disableAfter(),
+                            config.webhookDelivery().disableMinFailures()),
+                    clock);
+            var outbox = new org.switchboard.webhook.WebhookOutbox(webhookHooks, deliveries, deliveryWorker);
+            // conversions are decided when a call ends and queue its post-call webhooks; they read calls back later
             this.conversions = new ConversionService(
-                    conversionCriteria, callConversions, callRecords, webhookHooks, this::liveCall, clock);
+                    conversionCriteria, callConversions, callRecords, outbox, this::liveCall, clock);
             // calls claim the reservations of RTB pings; the RTB engine is built later, from this routing
             var routingService = new RoutingService(
                     buyers,
@@ -266,7 +295,7 @@ public final class Wiring implements AutoCloseable {
                             call -> pixels.countForCall(call.accountId(), call.id()),
                             (account, callIds) -> ConversionOut.forCalls(callConversions, account, callIds))
                     .register(routing);
-            new WebhookRoutes(webhooks, dispatcher, auth::require, secrets, parties)
+            new WebhookRoutes(webhooks, dispatcher, auth::require, secrets, parties, pixels, deliveries)
                     .register(
                             routing,
                             (account, id) -> campaigns.find(account, id).isPresent(),
@@ -289,7 +318,10 @@ public final class Wiring implements AutoCloseable {
                                     numbers.setWebhooksUnlocked(account, numberId, unlocked);
                                 }
                             });
-            new FiredPixelRoutes(pixels, callRecords, readAuth).register(routing);
+            new FiredPixelRoutes(pixels, deliveries, callRecords, readAuth).register(routing);
+            new org.switchboard.webhook.DeliveryRoutes(
+                            deliveries, webhooks, pixels, deliveryWorker, callRecords, auth::require)
+                    .register(routing);
             var directories = new DirectoryRepository(jdbi, clock);
             CrudRoutes.register(
                     routing,
@@ -460,6 +492,7 @@ public final class Wiring implements AutoCloseable {
             this.firstStartBanner = accountBanner.isPresent() || adminBanner.isPresent()
                     ? Optional.of(accountBanner.orElse("") + adminBanner.orElse(""))
                     : Optional.empty();
+            deliveryWorker.start(); // last: nothing can fail after it that would leave it running
         } catch (RuntimeException e) {
             closeLive();
             database.close();
@@ -589,6 +622,7 @@ public final class Wiring implements AutoCloseable {
         server.stop();
         connections.close();
         conversions.close();
+        deliveryWorker.close();
         calls.close();
         uploads.close();
         carrierControls.close();
