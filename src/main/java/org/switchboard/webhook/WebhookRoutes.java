@@ -1,5 +1,6 @@
 package org.switchboard.webhook;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
@@ -124,7 +125,11 @@ public final class WebhookRoutes {
 
     /** A webhook's requests over the last 24 hours (test fires aside): success rate and latency. */
     record HealthOut(
-            long attempts24h, long succeeded24h, Double successRate24h, Long latencyMedianMs, Long latencyP95Ms) {
+            @JsonProperty("attempts_24h") long attempts24h,
+            @JsonProperty("succeeded_24h") long succeeded24h,
+            @JsonProperty("success_rate_24h") Double successRate24h,
+            Long latencyMedianMs,
+            @JsonProperty("latency_p95_ms") Long latencyP95Ms) {
         static HealthOut of(FiredPixelRepository.Health h) {
             return new HealthOut(
                     h.attempts(),
