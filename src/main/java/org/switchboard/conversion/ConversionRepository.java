@@ -187,6 +187,23 @@ public final class ConversionRepository {
                 .list());
     }
 
+    /**
+     * Calls that ended in [{@code from}, {@code to}) without a decision: a node stopped between ending a call and
+     * deciding it. Oldest first.
+     */
+    List<Long> undecided(java.time.Instant from, java.time.Instant to, int limit) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT c.id FROM calls c LEFT JOIN call_conversions v ON v.call_id = c.id
+                        WHERE c.ended_at >= :from AND c.ended_at < :to AND c.state = :ended AND v.call_id IS NULL
+                        ORDER BY c.ended_at LIMIT :limit""")
+                .bind("from", from.toEpochMilli())
+                .bind("to", to.toEpochMilli())
+                .bind("ended", CallState.ENDED.name())
+                .bind("limit", limit)
+                .mapTo(Long.class)
+                .list());
+    }
+
     /** Whether the caller converted for this buyer on the account since an instant, on a call other than this one. */
     boolean convertedForBuyerSince(
             AccountId account, String callerNumber, long buyerId, Instant since, long exceptCallId) {

@@ -268,9 +268,23 @@ public final class ConversionService implements AutoCloseable {
                 + existing.revenue().twoDecimals() + "; a conversion counts once");
     }
 
-    /** Expires the postback timeouts that have passed, and starts webhooks a stopped node left unstarted. */
+    /** How far back the first sweep for undecided calls looks (a node may have been down this long). */
+    private static final Duration FIRST_SWEEP = Duration.ofDays(7);
+    /** How often, and how far back, later sweeps look. */
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+
+    private static final Duration SWEEP_BACK = Duration.ofMinutes(10);
+    private volatile Instant lastSweep = Instant.EPOCH;
+
+    /**
+     * Expires the postback timeouts that have passed, decides calls a stopped node ended without deciding, and queues
+     * webhooks a stopped node left unqueued.
+     */
     public void expireDue() {
         Instant now = clock.instant();
+        if (Duration.between(lastSweep, now).compareTo(SWEEP_EVERY) >= 0) {
+            decideUndecided(now);
+        }
         for (long callId : conversions.due(now, 500)) {
             Optional<Conversion> pending = conversions.find(callId).filter(c -> c.state() == Conversion.State.PENDING);
             if (pending.isEmpty()) {
@@ -306,6 +320,18 @@ public final class ConversionService implements AutoCloseable {
             restoreMoneyTags(callId);
             fireLateIfDue(callId);
         }
+    }
+
+    /**
+     * Decides calls that ended at least {@link #UNFIRED_GRACE} ago without a decision (a node stopped between ending
+     * the call and deciding it), so their post-call webhooks are queued like any other's.
+     */
+    private void decideUndecided(Instant now) {
+        Instant from = lastSweep.equals(Instant.EPOCH) ? now.minus(FIRST_SWEEP) : now.minus(SWEEP_BACK);
+        for (long callId : conversions.undecided(from, now.minus(UNFIRED_GRACE), 500)) {
+            calls.findById(callId).ifPresent(call -> onCallEnded(call, liveCalls.apply(call.uuid())));
+        }
+        lastSweep = now;
     }
 
     /**

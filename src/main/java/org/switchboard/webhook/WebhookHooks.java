@@ -216,7 +216,9 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
 
     private static List<Webhook> matching(List<Webhook> candidates, Trigger trigger, TagSet tags) {
         return candidates.stream()
-                .filter(w -> w.trigger() == trigger && w.matches().matches(tags))
+                .filter(w -> w.trigger() == trigger
+                        && w.disabled().isEmpty()
+                        && w.matches().matches(tags))
                 .toList();
     }
 

@@ -221,18 +221,40 @@ class DeliveryCrashIT {
                 .isLessThanOrEqualTo(2L * WORKERS);
     }
 
-    /** Per call, the post-call triggers due: connect, conversion or non_conversion by its decision, always. */
+    /**
+     * Per call, the post-call triggers due: connect, conversion or non_conversion by its decision, always. A call the
+     * kill caught between its end and its decision is decided by the restarted server's poller: waited for, 90 s at
+     * most.
+     */
     private static Map<String, Set<String>> due(Api api, List<String> uuids) throws Exception {
         Map<String, Set<String>> uuidToDue = new LinkedHashMap<>();
-        List<Set<String>> sets = mapInParallel(uuids, uuid -> {
-            JsonNode call = api.get("/api/v2/calls/" + uuid).json().path("call");
-            assertThat(call.path("status").asText()).as(call.toString()).isEqualTo("completed");
-            String decision = call.path("conversion").path("state").asText();
-            assertThat(decision).as(call.toString()).isIn("converted", "not_converted");
-            return Set.of("connect", decision.equals("converted") ? "conversion" : "non_conversion", "always");
-        });
-        for (int i = 0; i < uuids.size(); i++) {
-            uuidToDue.put(uuids.get(i), sets.get(i));
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        List<String> waiting = uuids;
+        while (!waiting.isEmpty()) {
+            List<JsonNode> calls = mapInParallel(
+                    waiting, uuid -> api.get("/api/v2/calls/" + uuid).json().path("call"));
+            List<String> undecided = new ArrayList<>();
+            for (int i = 0; i < waiting.size(); i++) {
+                JsonNode call = calls.get(i);
+                assertThat(call.path("status").asText()).as(call.toString()).isEqualTo("completed");
+                String decision = call.path("conversion").path("state").asText();
+                if (decision.isEmpty()) {
+                    undecided.add(waiting.get(i));
+                    continue;
+                }
+                assertThat(decision).as(call.toString()).isIn("converted", "not_converted");
+                uuidToDue.put(
+                        waiting.get(i),
+                        Set.of("connect", decision.equals("converted") ? "conversion" : "non_conversion", "always"));
+            }
+            assertThat(System.nanoTime() < deadline || undecided.isEmpty())
+                    .as("calls still undecided after 90 s: " + undecided)
+                    .isTrue();
+            if (!undecided.isEmpty()) {
+                log("%d calls ended without a decision yet; waiting for the poller", undecided.size());
+                Thread.sleep(1_000);
+            }
+            waiting = undecided;
         }
         return uuidToDue;
     }
@@ -352,7 +374,7 @@ class DeliveryCrashIT {
         ServerProcess server =
                 ServerProcess.start(env, LOG_DIR.resolve("DeliveryCrashIT-" + engine + "-" + run + ".log"));
         started.add(server);
-        server.awaitReady(API_KEY, Duration.ofSeconds(40));
+        server.awaitReady(API_KEY, Duration.ofSeconds(90));
         return server;
     }
 
