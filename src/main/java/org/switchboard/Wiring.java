@@ -166,7 +166,12 @@ public final class Wiring implements AutoCloseable {
             var secrets = SecretBox.fromConfig(config.masterKey(), config.dataDir());
             var dispatcher = new WebhookDispatcher(outbound, pixels, secrets, clock);
             var geo = new GeoTagger();
-            this.webhookHooks = new WebhookHooks(webhooks, numbers, dispatcher, geo, clock);
+            // post-call webhooks (and failed answered / timer ones) go through a durable outbox
+            var deliveries = new org.switchboard.webhook.DeliveryRepository(
+                    jdbi, database.engine() == Database.Engine.POSTGRESQL, clock);
+            var retrySchedule = new org.switchboard.webhook.RetrySchedule(
+                    config.webhookDelivery().retrySchedule());
+            this.webhookHooks = new WebhookHooks(webhooks, numbers, dispatcher, geo, deliveries, retrySchedule, clock);
             // filters and test fires name publishers, buyers and campaigns by id or by cid
             var parties = new PartyTerms((account, kind, cidOrId) -> switch (kind) {
                 case PUBLISHER ->
@@ -190,9 +195,7 @@ public final class Wiring implements AutoCloseable {
             var callerTagCache = new CallerTagCache(jdbi, clock);
             var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
             var callConversions = new ConversionRepository(jdbi);
-            // post-call webhooks go through a durable outbox, delivered by a bounded worker pool
-            var deliveries = new org.switchboard.webhook.DeliveryRepository(
-                    jdbi, database.engine() == Database.Engine.POSTGRESQL, clock);
+            // the outbox is delivered by a bounded worker pool
             this.deliveryWorker = new org.switchboard.webhook.DeliveryWorker(
                     deliveries,
                     webhooks,
@@ -211,8 +214,7 @@ public final class Wiring implements AutoCloseable {
                     },
                     webhookHooks,
                     new org.switchboard.webhook.DeliveryWorker.Settings(
-                            new org.switchboard.webhook.RetrySchedule(
-                                    config.webhookDelivery().retrySchedule()),
+                            retrySchedule,
                             config.webhookDelivery().workers(),
                             config.webhookDelivery().disableAfter(),
                             config.webhookDelivery().disableMinFailures()),

@@ -3,7 +3,8 @@
 -- (lease_token names the claim; a result is only recorded under the token that claimed the row).
 -- state: pending (no attempt yet), retrying (next attempt at next_attempt_at), delivered, failed, cancelled.
 -- seq orders a call's deliveries: a row is attempted only once every lower seq of its call is finished, so always
--- stays after connect, conversion / non_conversion and postback across retries. message_id is the webhook-id header,
+-- stays after connect, conversion / non_conversion and postback across retries; seq 0 (answered and timer webhooks
+-- retried after the call moved on) is outside that order. message_id is the webhook-id header,
 -- the same on every attempt.
 CREATE TABLE webhook_deliveries (
     id ${id_pk},

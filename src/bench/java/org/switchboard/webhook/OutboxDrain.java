@@ -71,7 +71,13 @@ public final class OutboxDrain {
             var http = new OutboundHttp(AddressPolicy.allowing(List.of("127.0.0.0/8")), 65_536, 1_000, 250, clock);
             var dispatcher = new WebhookDispatcher(http, pixels, SecretBox.fromConfig(Optional.empty(), dir), clock);
             var hooks = new WebhookHooks(
-                    webhooks, new TrackingNumberRepository(jdbi, clock), dispatcher, new GeoTagger(), clock);
+                    webhooks,
+                    new TrackingNumberRepository(jdbi, clock),
+                    dispatcher,
+                    new GeoTagger(),
+                    deliveries,
+                    SCHEDULE,
+                    clock);
             DeliveryWorker.Calls calls = new DeliveryWorker.Calls() {
                 @Override
                 public Optional<Call> find(long callId) {

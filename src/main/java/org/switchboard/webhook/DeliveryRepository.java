@@ -78,8 +78,49 @@ public final class DeliveryRepository {
     }
 
     /**
+     * A webhook fired during the call (answered, timer) that failed: a delivery whose first attempt was
+     * {@code firstPixel}, retried at {@code nextAt} with {@code messageId} (the first attempt's, if it was signed).
+     * Its seq is 0: outside the post-call order, so a failing CRM's answered webhook never holds back the call's
+     * conversion webhooks. The pixel is put under it in the same transaction.
+     */
+    void retryLater(
+            AccountId account,
+            long callId,
+            Webhook webhook,
+            Optional<String> messageId,
+            long firstPixel,
+            Instant nextAt,
+            String error) {
+        long now = clock.millis();
+        jdbi.useTransaction(handle -> {
+            long id = handle.createQuery("""
+                            INSERT INTO webhook_deliveries (account_id, call_id, webhook_id, trigger_name, seq,
+                                message_id, state, attempts, round_start, next_attempt_at, last_error, created_at,
+                                updated_at)
+                            VALUES (:account, :call, :webhook, :trigger, :seq, :message, 'retrying', 1, 0, :next,
+                                :error, :now, :now) RETURNING id""")
+                    .bind("account", account.value())
+                    .bind("call", callId)
+                    .bind("webhook", webhook.id())
+                    .bind("trigger", webhook.trigger().word())
+                    .bind("seq", 0)
+                    .bind("message", messageId.orElseGet(WebhookDispatcher::newMessageId))
+                    .bind("next", nextAt.toEpochMilli())
+                    .bind("error", cut(error))
+                    .bind("now", now)
+                    .mapTo(Long.class)
+                    .one();
+            handle.createUpdate("UPDATE fired_pixels SET delivery_id = :delivery WHERE id = :pixel")
+                    .bind("delivery", id)
+                    .bind("pixel", firstPixel)
+                    .execute();
+        });
+    }
+
+    /**
      * Claims up to {@code limit} due deliveries for {@code lease} under {@code token}: unfinished, due, not leased by
-     * anyone else, and first of their call (no unfinished delivery of the call with a lower seq). On PostgreSQL rows
+     * anyone else, and first of their call (no unfinished delivery of the call with a lower seq above 0; seq 0 is
+     * outside the order). On PostgreSQL rows
      * another node is claiming are skipped ({@code FOR UPDATE SKIP LOCKED}); SQLite runs one writer at a time.
      */
     List<Delivery> claim(Instant now, Duration lease, String token, int limit) {
@@ -91,7 +132,7 @@ public final class DeliveryRepository {
                             WHERE d.state IN %s AND d.next_attempt_at <= :now
                                 AND (d.lease_until IS NULL OR d.lease_until < :now)
                                 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
-                                    WHERE e.call_id = d.call_id AND e.seq < d.seq AND e.state IN %s)
+                                    WHERE e.call_id = d.call_id AND e.seq > 0 AND e.seq < d.seq AND e.state IN %s)
                             ORDER BY d.next_attempt_at, d.id LIMIT :limit%s)
                         RETURNING *""".formatted(UNFINISHED, UNFINISHED, lock))
                 .bind("until", now.plus(lease).toEpochMilli())

@@ -31,8 +31,11 @@ import org.switchboard.tag.TagSet;
  */
 public final class DeliveryWorker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class.getName());
-    /** Longer than any attempt (a webhook's timeout is at most 30 s): a node that stops leaves its claims after it. */
-    static final Duration LEASE = Duration.ofMinutes(2);
+    /**
+     * Longer than any attempt (a webhook's timeout is at most 30 s, and its record is committed within seconds): a node
+     * that stops leaves its claims to the others after this.
+     */
+    static final Duration LEASE = Duration.ofSeconds(60);
 
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
 

@@ -49,6 +49,8 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     private final Map<String, CompletableFuture<Void>> uuidToQueue = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> uuidToTimers = new ConcurrentHashMap<>();
     private final java.time.Clock clock;
+    private final DeliveryRepository deliveries;
+    private final RetrySchedule schedule;
 
     /** How long the selected webhooks of one dial may hold the buyer's phone, all together. */
     static final Duration SELECTED_BOUND = Duration.ofSeconds(5);
@@ -58,8 +60,12 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
             TrackingNumberRepository numbers,
             WebhookDispatcher dispatcher,
             GeoTagger geo,
+            DeliveryRepository deliveries,
+            RetrySchedule schedule,
             java.time.Clock clock) {
         this.clock = clock;
+        this.deliveries = deliveries;
+        this.schedule = schedule;
         this.webhooks = webhooks;
         this.numbers = numbers;
         this.dispatcher = dispatcher;
@@ -128,7 +134,9 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
                                     .filter(s -> s == connectedFor.toSeconds())
                                     .isPresent())
                             .toList();
-                    applyTags(dispatcher.fire(context(call, live, tags), due, Optional.empty(), false), live);
+                    retryFailed(
+                            call,
+                            applyTags(dispatcher.fire(context(call, live, tags), due, Optional.empty(), false), live));
                 },
                 background);
         CompletableFuture<Void> running =
@@ -162,7 +170,50 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     private void fireNow(Call call, Trigger trigger, Optional<Long> buyerId, LiveCall live) {
         TagSet tags = live.tags(); // the latest: an earlier webhook's response may have added to them
         List<Webhook> due = applicable(call, trigger, buyerId, tags);
-        applyTags(dispatcher.fire(context(call, live, tags), due, Optional.empty(), false), live);
+        retryFailed(call, applyTags(dispatcher.fire(context(call, live, tags), due, Optional.empty(), false), live));
+    }
+
+    /**
+     * Answered and timer webhooks get one attempt while the call needs them; one that failed goes on as a delivery of
+     * the outbox (its first attempt this one, with the same {@code webhook-id}), retried on its schedule once the call
+     * has moved on. A 410 Gone disables the webhook instead.
+     */
+    private void retryFailed(Call call, List<WebhookDispatcher.Fired> fired) {
+        java.time.Instant now = clock.instant();
+        for (WebhookDispatcher.Fired f : fired) {
+            FiredPixel pixel = f.pixel();
+            boolean ok = pixel.errorKind().isEmpty()
+                    && pixel.status().filter(s -> s >= 200 && s < 300).isPresent();
+            if (ok || pixel.id() == 0) {
+                continue;
+            }
+            String error = pixel.errorKind()
+                    .map(kind -> kind + ": " + pixel.errorDetail().orElse(""))
+                    .orElseGet(() -> "HTTP " + pixel.status().orElse(0));
+            if (pixel.errorKind().isEmpty() && pixel.status().orElse(0) == 410) {
+                String reason = "the receiver answered 410 Gone at " + now;
+                if (webhooks.disable(call.accountId(), f.webhook().id(), reason)) {
+                    deliveries.cancelForWebhook(
+                            call.accountId(), f.webhook().id(), "the webhook was disabled: " + reason);
+                }
+                continue;
+            }
+            Optional<java.time.Instant> next = f.webhook()
+                    .schedule(schedule)
+                    .next(
+                            1,
+                            now,
+                            Optional.empty(),
+                            java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+            next.ifPresent(at -> deliveries.retryLater(
+                    call.accountId(),
+                    call.id(),
+                    f.webhook(),
+                    Optional.ofNullable(pixel.requestHeaders().get("webhook-id")),
+                    pixel.id(),
+                    at,
+                    error));
+        }
     }
 
     /** A delivered webhook's response tags, applied to the call as any webhook's are. */
@@ -172,12 +223,13 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
         }
     }
 
-    private void applyTags(List<WebhookDispatcher.Fired> fired, LiveCall live) {
+    private List<WebhookDispatcher.Fired> applyTags(List<WebhookDispatcher.Fired> fired, LiveCall live) {
         for (WebhookDispatcher.Fired f : fired) {
             if (!f.responseTags().isEmpty()) {
                 live.changeTags(tags -> ResponseTags.apply(tags, f.responseTags(), geo));
             }
         }
+        return fired;
     }
 
     /** Runs {@code work} after everything queued before for this call (answered before timer before always). */

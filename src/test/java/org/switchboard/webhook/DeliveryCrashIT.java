@@ -59,7 +59,7 @@ import org.switchboard.testing.ServerProcess;
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(Engine.class)
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 480, unit = TimeUnit.SECONDS)
 class DeliveryCrashIT {
     private static final String API_KEY = "delivery-crash-it-first-account-api-key-0123";
     private static final String POSTGRES_URL = Optional.ofNullable(System.getenv("SWITCHBOARD_TEST_POSTGRES_URL"))
@@ -158,16 +158,19 @@ class DeliveryCrashIT {
         Map<String, Set<String>> uuidToDue = due(again, uuids);
         int expected = uuidToDue.values().stream().mapToInt(Set::size).sum();
         int atSecondKill = got.size() + 1 + random.nextInt(Math.max(1, (expected - got.size()) / 2));
-        Await.until("webhooks before the second kill", Duration.ofSeconds(60), () -> got.size() >= atSecondKill);
+        awaitOrExplain(
+                "webhooks before the second kill", Duration.ofSeconds(90), again, () -> got.size() >= atSecondKill);
         second.kill();
         log("%s: second kill with %d of %d due webhooks received", run, got.size(), expected);
 
         // then: after the last restart every due webhook arrives
         ServerProcess third = start(env, 3);
         Api last = Api.forKey(third.base(), API_KEY);
-        Await.until(
+        // the killed node's claims pass to the new one when their 60 s lease runs out
+        awaitOrExplain(
                 "every due webhook at the receiver",
-                Duration.ofSeconds(90),
+                Duration.ofSeconds(150),
+                last,
                 () -> missing(uuidToDue, got).isEmpty());
         Await.until(
                 "every delivery finished",
@@ -219,6 +222,24 @@ class DeliveryCrashIT {
         assertThat(repeated)
                 .as(run + ": webhook-ids received twice (only requests in flight at one of two kills)")
                 .isLessThanOrEqualTo(2L * WORKERS);
+    }
+
+    /** Waits like {@link Await#until}; when it fails, says what the outbox holds. */
+    private static void awaitOrExplain(
+            String what, Duration within, Api api, java.util.function.BooleanSupplier condition) {
+        try {
+            Await.until(what, within, condition);
+        } catch (AssertionError e) {
+            StringBuilder state = new StringBuilder(e.getMessage()).append("; the outbox:");
+            for (String word : List.of("pending", "retrying", "delivered", "failed", "cancelled")) {
+                Response page = api.get("/api/v2/webhook_deliveries?per_page=3&state=" + word);
+                state.append("\n  ").append(word).append(": ").append(page.header("X-Total-Count"));
+                if (word.equals("pending") || word.equals("retrying")) {
+                    state.append(" e.g. ").append(page.body());
+                }
+            }
+            throw new AssertionError(state.toString(), e);
+        }
     }
 
     /**

@@ -246,6 +246,31 @@ class WebhookDeliveryIT {
     }
 
     @Test
+    void answeredWebhookThatFailedShouldBeRetriedAfterTheCallMovedOn() {
+        // given: an answered webhook whose receiver fails twice
+        Setup s = setup();
+        long webhook = s.webhook(hook("answered", receiver.url("/flaky/" + s.marker()), ""))
+                .path("id")
+                .asLong();
+
+        // when
+        s.call();
+        s.awaitState(webhook, "delivered");
+
+        // then: its real-time attempt and two retries, all under one delivery
+        assertThat(received("/flaky/" + s.marker())).hasSize(3);
+        JsonNode delivery = s.onlyDelivery(webhook);
+        assertThat(delivery.path("trigger").asText()).isEqualTo("answered");
+        assertThat(delivery.path("attempts").asInt()).isEqualTo(3);
+        assertThat(s.api()
+                        .get("/api/v2/webhook_deliveries/" + delivery.path("id").asLong())
+                        .json()
+                        .path("attempts"))
+                .extracting(p -> p.path("status").asInt())
+                .containsExactly(500, 500, 200);
+    }
+
+    @Test
     void retryAfterShouldBeHonouredOverTheShorterSchedule() {
         // given: a receiver answering 503 with Retry-After: 2 once (the schedule would wait 1 s)
         Setup s = setup();
