@@ -129,6 +129,7 @@ public final class OutboxDrain {
                 int downPort = freePort();
                 Webhook downHook = webhook(webhooks, account, "http://127.0.0.1:" + downPort + "/down");
                 maxInFlight.set(0);
+                received.set(0);
                 long heapBefore = usedHeap();
                 enqueue(jdbi, deliveries, account, downHook, count, count);
                 worker.wake();
@@ -162,7 +163,7 @@ public final class OutboxDrain {
                 System.out.printf(
                         "outage: %d deliveries, receiver down %d s; delivered %d s after it came back (%.1fx the"
                                 + " baseline's time), not delivered %d, attempts %d, requests received %d (before"
-                                + " it was up %d)%n",
+                                + " it was up: %d)%n",
                         count,
                         downSeconds,
                         drainMillis / 1000,
