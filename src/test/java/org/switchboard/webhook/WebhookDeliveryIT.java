@@ -398,6 +398,33 @@ class WebhookDeliveryIT {
     }
 
     @Test
+    void webhookFailingForFiveDaysShouldBeDisabledWithItsReason() {
+        // given: a webhook at a receiver that is down, whose first failure is then five days old (the clock moves)
+        Setup s = setup();
+        long webhook = s.webhook(hook(
+                        "always", receiver.url("/down/" + s.marker()), ", \"retry_schedule\": [30, 1, 1, 1, 1, 1]"))
+                .path("id")
+                .asLong();
+        DOWN_IS_UP.set(false);
+        s.call();
+        s.awaitState(webhook, "retrying"); // the first attempt failed and is recorded
+        server.clock().advance(Duration.ofDays(5).plusHours(1));
+        try {
+            // when: it keeps failing, five times within the last day
+            s.awaitState(webhook, "cancelled");
+
+            // then: disabled after the fifth failure of the day, its own delivery cancelled with the reason
+            JsonNode disabled = s.api().get("/api/v2/webhooks/" + webhook).json();
+            assertThat(disabled.path("enabled").asBoolean()).isFalse();
+            assertThat(disabled.path("disabled_reason").asText()).startsWith("every attempt failed for over 120 h");
+            assertThat(received("/down/" + s.marker())).hasSize(6);
+            assertThat(s.onlyDelivery(webhook).path("last_error").asText()).contains("disabled");
+        } finally {
+            server.clock().reset();
+        }
+    }
+
+    @Test
     void retryScheduleShouldBeValidatedNamingTheField() {
         Setup s = setup();
         for (String bad : List.of("[0]", "\"5s\"", "[1.5]", "[86401]", "[" + "1,".repeat(20) + "1]")) {
