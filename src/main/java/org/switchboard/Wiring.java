@@ -109,6 +109,7 @@ public final class Wiring implements AutoCloseable {
     private final CallService calls;
     private final OutboundHttp outbound;
     private final WebhookHooks webhookHooks;
+    private final org.switchboard.webhook.DeliveryWorker deliveryWorker;
     private final CallerListUploads uploads;
     private final CarrierControls carrierControls;
     private final ConversionService conversions;
@@ -171,7 +172,12 @@ public final class Wiring implements AutoCloseable {
             var secrets = SecretBox.fromConfig(config.masterKey(), config.dataDir());
             var dispatcher = new WebhookDispatcher(outbound, pixels, secrets, metrics, clock);
             var geo = new GeoTagger();
-            this.webhookHooks = new WebhookHooks(webhooks, numbers, dispatcher, geo, clock);
+            // post-call webhooks (and failed answered / timer ones) go through a durable outbox
+            var deliveries = new org.switchboard.webhook.DeliveryRepository(
+                    jdbi, database.engine() == Database.Engine.POSTGRESQL, clock);
+            var retrySchedule = new org.switchboard.webhook.RetrySchedule(
+                    config.webhookDelivery().retrySchedule());
+            this.webhookHooks = new WebhookHooks(webhooks, numbers, dispatcher, geo, deliveries, retrySchedule, clock);
             // filters and test fires name publishers, buyers and campaigns by id or by cid
             var parties = new PartyTerms((account, kind, cidOrId) -> switch (kind) {
                 case PUBLISHER ->
@@ -195,9 +201,34 @@ public final class Wiring implements AutoCloseable {
             var callerTagCache = new CallerTagCache(jdbi, clock, metrics);
             var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
             var callConversions = new ConversionRepository(jdbi, metrics);
-            // conversions are decided when a call ends and start its post-call webhooks; they read calls back later
+            // the outbox is delivered by a bounded worker pool
+            this.deliveryWorker = new org.switchboard.webhook.DeliveryWorker(
+                    deliveries,
+                    webhooks,
+                    pixels,
+                    dispatcher,
+                    new org.switchboard.webhook.DeliveryWorker.Calls() {
+                        @Override
+                        public Optional<org.switchboard.call.Call> find(long callId) {
+                            return callRecords.findById(callId);
+                        }
+
+                        @Override
+                        public org.switchboard.call.LiveCall live(String uuid) {
+                            return liveCall(uuid);
+                        }
+                    },
+                    webhookHooks,
+                    new org.switchboard.webhook.DeliveryWorker.Settings(
+                            retrySchedule,
+                            config.webhookDelivery().workers(),
+                            config.webhookDelivery().disableAfter(),
+                            config.webhookDelivery().disableMinFailures()),
+                    clock);
+            var outbox = new org.switchboard.webhook.WebhookOutbox(webhookHooks, deliveries, deliveryWorker);
+            // conversions are decided when a call ends and queue its post-call webhooks; they read calls back later
             this.conversions = new ConversionService(
-                    conversionCriteria, callConversions, callRecords, webhookHooks, this::liveCall, clock);
+                    conversionCriteria, callConversions, callRecords, outbox, this::liveCall, clock);
             // calls claim the reservations of RTB pings; the RTB engine is built later, from this routing
             var routingService = new RoutingService(
                     buyers,
@@ -298,13 +329,16 @@ public final class Wiring implements AutoCloseable {
                     numbers.setWebhooksUnlocked(account, numberId, unlocked);
                 }
             };
-            var webhookRoutes = new WebhookRoutes(webhooks, dispatcher, auth::require, secrets, parties);
+            var webhookRoutes = new WebhookRoutes(webhooks, dispatcher, auth::require, secrets, parties, pixels, deliveries);
             webhookRoutes.register(
                     routing,
                     (account, id) -> campaigns.find(account, id).isPresent(),
                     (account, id) -> buyers.find(account, id).isPresent(),
                     numberLocks);
-            new FiredPixelRoutes(pixels, callRecords, readAuth).register(routing);
+            new FiredPixelRoutes(pixels, deliveries, callRecords, readAuth).register(routing);
+            new org.switchboard.webhook.DeliveryRoutes(
+                            deliveries, webhooks, pixels, deliveryWorker, callRecords, auth::require)
+                    .register(routing);
             var directories = new DirectoryRepository(jdbi, clock);
             var directoryService = new DirectoryService(directories, postbackKeys::transferKeysUsing);
             CrudRoutes.register(routing, "/api/v2/directories", auth::require, directoryService);
@@ -526,6 +560,7 @@ public final class Wiring implements AutoCloseable {
             this.firstStartBanner = accountBanner.isPresent() || adminBanner.isPresent()
                     ? Optional.of(accountBanner.orElse("") + adminBanner.orElse(""))
                     : Optional.empty();
+            deliveryWorker.start(); // last: nothing can fail after it that would leave it running
         } catch (RuntimeException e) {
             closeLive();
             database.close();
@@ -681,6 +716,7 @@ public final class Wiring implements AutoCloseable {
         server.stop();
         connections.close();
         conversions.close();
+        deliveryWorker.close();
         calls.close();
         uploads.close();
         carrierControls.close();

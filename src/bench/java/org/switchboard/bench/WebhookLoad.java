@@ -133,7 +133,7 @@ public final class WebhookLoad {
     private static Webhook webhook(AccountId account, String url) {
         return new Webhook(1, account, Webhook.Owner.CAMPAIGN, 1, "load", Trigger.ANSWERED, Optional.empty(),
                 TagFilter.ANY, "GET", url, Map.of(), Optional.empty(), Webhook.BodyFormat.NONE, Duration.ofSeconds(10), Optional.empty(),
-                java.time.Instant.EPOCH, java.time.Instant.EPOCH);
+                java.time.Instant.EPOCH, java.time.Instant.EPOCH, Optional.empty(), Optional.empty());
     }
 
     private static long usedHeap() {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
@@ -128,26 +129,30 @@ public final class ConversionRepository {
     record PostCallClaim(boolean converted, boolean postedBack) {}
 
     /**
-     * Claims the delivery of the call's post-call webhooks: for one caller at a time, again after {@code lease} if the
-     * deliverer never said it was done (it stopped mid-way). The decision comes with the claim, in the same
-     * statement: a conversion replacing it afterwards sees the claim and is delivered as a late one ({@link #replace}),
-     * so read any later it would go out twice.
+     * In the caller's transaction: marks the call's post-call webhooks queued, once, if it is decided, and answers
+     * the decision as it stood then, which is what they must say. A conversion replacing it afterwards sees the mark
+     * and is queued as a late one ({@link #replace}), so read any later it would go out twice.
      */
-    Optional<PostCallClaim> claimPostCall(long callId, Instant now, java.time.Duration lease) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
-                        UPDATE call_conversions SET post_call_claimed_at = :now, updated_at = :now
+    Optional<PostCallClaim> claimPostCall(Handle handle, long callId, Instant now) {
+        return handle.createQuery("""
+                        UPDATE call_conversions SET post_call_fired = :yes, post_call_claimed_at = :now,
+                            updated_at = :now
                         WHERE call_id = :call AND post_call_fired = :no AND state <> :pending
-                            AND (post_call_claimed_at IS NULL OR post_call_claimed_at < :expired)
                         RETURNING state, postback_at""")
+                .bind("yes", true)
                 .bind("no", false)
                 .bind("pending", Conversion.State.PENDING.name())
                 .bind("now", now.toEpochMilli())
-                .bind("expired", now.minus(lease).toEpochMilli())
                 .bind("call", callId)
                 .map((rs, ctx) -> new PostCallClaim(
                         Conversion.State.valueOf(rs.getString("state")) == Conversion.State.CONVERTED,
                         optionalInstant(rs, "postback_at").isPresent()))
-                .findOne());
+                .findOne();
+    }
+
+    /** Runs {@code work} in one transaction (a claim and the deliveries it queues). */
+    <T> T inTransaction(java.util.function.Function<Handle, T> work) {
+        return jdbi.inTransaction(work::apply);
     }
 
     /** The buyer's own view of the call, judged again once it ended. */
@@ -164,37 +169,20 @@ public final class ConversionRepository {
                 .execute());
     }
 
-    /** The post-call webhooks were delivered (each has its fired pixel). */
-    void postCallDone(long callId) {
-        jdbi.useHandle(handle -> handle.createUpdate(
-                        "UPDATE call_conversions SET post_call_fired = :yes WHERE call_id = :call")
-                .bind("yes", true)
-                .bind("call", callId)
-                .execute());
-    }
-
-    /** Claims the delivery of a late conversion's webhooks, like {@link #claimPostCall}. */
-    boolean claimLate(long callId, Instant now, java.time.Duration lease) {
-        return jdbi.withHandle(handle -> handle.createUpdate("""
-                                UPDATE call_conversions SET late_claimed_at = :now, updated_at = :now
-                                WHERE call_id = :call AND late_due = :yes
-                                    AND (late_claimed_at IS NULL OR late_claimed_at < :expired)""")
+    /** In the caller's transaction: marks a late conversion's webhooks queued, once; true for the one that did. */
+    boolean claimLate(Handle handle, long callId, Instant now) {
+        return handle.createUpdate("""
+                                UPDATE call_conversions SET late_due = :no, late_claimed_at = :now, updated_at = :now
+                                WHERE call_id = :call AND late_due = :yes""")
                         .bind("yes", true)
+                        .bind("no", false)
                         .bind("now", now.toEpochMilli())
-                        .bind("expired", now.minus(lease).toEpochMilli())
                         .bind("call", callId)
-                        .execute())
+                        .execute()
                 == 1;
     }
 
-    void lateDone(long callId) {
-        jdbi.useHandle(handle -> handle.createUpdate("UPDATE call_conversions SET late_due = :no WHERE call_id = :call")
-                .bind("no", false)
-                .bind("call", callId)
-                .execute());
-    }
-
-    /** Late conversions whose webhooks are still to be delivered. */
+    /** Late conversions whose webhooks are still to be queued. */
     List<Long> lateDue(int limit) {
         return jdbi.withHandle(
                 handle -> handle.createQuery("SELECT call_id FROM call_conversions WHERE late_due = :yes LIMIT :limit")
@@ -217,7 +205,7 @@ public final class ConversionRepository {
     }
 
     /**
-     * Ended, decided calls whose post-call webhooks were never started (a node stopped in between), decided before.
+     * Ended, decided calls whose post-call webhooks were never queued (a node stopped in between), decided before.
      * A call a postback converted while it was live is left out until it ends.
      */
     List<Long> unfired(Instant decidedBefore, int limit) {
@@ -230,6 +218,23 @@ public final class ConversionRepository {
                 .bind("ended", CallState.ENDED.name())
                 .bind("pending", Conversion.State.PENDING.name())
                 .bind("before", decidedBefore.toEpochMilli())
+                .bind("limit", limit)
+                .mapTo(Long.class)
+                .list());
+    }
+
+    /**
+     * Calls that ended in [{@code from}, {@code to}) without a decision: a node stopped between ending a call and
+     * deciding it. Oldest first.
+     */
+    List<Long> undecided(java.time.Instant from, java.time.Instant to, int limit) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT c.id FROM calls c LEFT JOIN call_conversions v ON v.call_id = c.id
+                        WHERE c.ended_at >= :from AND c.ended_at < :to AND c.state = :ended AND v.call_id IS NULL
+                        ORDER BY c.ended_at LIMIT :limit""")
+                .bind("from", from.toEpochMilli())
+                .bind("to", to.toEpochMilli())
+                .bind("ended", CallState.ENDED.name())
                 .bind("limit", limit)
                 .mapTo(Long.class)
                 .list());

@@ -19,7 +19,8 @@ import org.switchboard.call.CallState;
 import org.switchboard.call.LiveCall;
 import org.switchboard.platform.money.Money;
 import org.switchboard.tag.TagSet;
-import org.switchboard.webhook.WebhookHooks;
+import org.switchboard.webhook.Webhook;
+import org.switchboard.webhook.WebhookOutbox;
 
 /**
  * Decides whether calls convert, records their money, and starts their post-call webhooks once the decision is known.
@@ -30,8 +31,9 @@ import org.switchboard.webhook.WebhookHooks;
  * after the end. The post-call webhooks wait for that: then {@code connect} (if connected), {@code conversion} or
  * {@code non_conversion}, {@code postback} (if one arrived), {@code always}. A postback after the timeout still
  * converts the call and fires {@code conversion} then {@code postback}. Pending calls are stored, so a restart
- * resumes their wait; a poller expires them. The webhooks are delivered at least once: a delivery is marked done
- * only when its requests were sent, and one a stopped node left unfinished is taken up again after a lease.
+ * resumes their wait; a poller expires them. The webhooks are queued in the durable outbox ({@link WebhookOutbox}),
+ * in the same transaction that marks them queued, so they are queued exactly once and delivered at least once; a
+ * call decided but not queued (a node stopped in between) is queued by the poller.
  *
  * <p>A second postback for a converted call never counts again: with the same value (or none) it is answered as the
  * first was, with another value it is refused.
@@ -49,18 +51,13 @@ public final class ConversionService implements AutoCloseable {
     }
 
     private static final Logger LOG = Logger.getLogger(ConversionService.class.getName());
-    /** A decided call whose webhooks were not started this long after (a node stopped in between) is picked up. */
+    /** A decided call whose webhooks were not queued this long after (a node stopped in between) is picked up. */
     private static final Duration UNFIRED_GRACE = Duration.ofSeconds(30);
-    /**
-     * How long a node may take to deliver a call's post-call webhooks before another takes over (they are delivered
-     * at least once: a node that stops mid-way leaves them to be sent again).
-     */
-    static final Duration DELIVERY_LEASE = Duration.ofMinutes(5);
 
     private final ConversionCriterionRepository criteria;
     private final ConversionRepository conversions;
     private final CallRepository calls;
-    private final WebhookHooks webhooks;
+    private final WebhookOutbox outbox;
     private final Function<String, LiveCall> liveCalls;
     private final Clock clock;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
@@ -71,13 +68,13 @@ public final class ConversionService implements AutoCloseable {
             ConversionCriterionRepository criteria,
             ConversionRepository conversions,
             CallRepository calls,
-            WebhookHooks webhooks,
+            WebhookOutbox outbox,
             Function<String, LiveCall> liveCalls,
             Clock clock) {
         this.criteria = criteria;
         this.conversions = conversions;
         this.calls = calls;
-        this.webhooks = webhooks;
+        this.outbox = outbox;
         this.liveCalls = liveCalls;
         this.clock = clock;
     }
@@ -271,9 +268,23 @@ public final class ConversionService implements AutoCloseable {
                 + existing.revenue().twoDecimals() + "; a conversion counts once");
     }
 
-    /** Expires the postback timeouts that have passed, and starts webhooks a stopped node left unstarted. */
+    /** How far back the first sweep for undecided calls looks (a node may have been down this long). */
+    private static final Duration FIRST_SWEEP = Duration.ofDays(7);
+    /** How often, and how far back, later sweeps look. */
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+
+    private static final Duration SWEEP_BACK = Duration.ofMinutes(10);
+    private volatile Instant lastSweep = Instant.EPOCH;
+
+    /**
+     * Expires the postback timeouts that have passed, decides calls a stopped node ended without deciding, and queues
+     * webhooks a stopped node left unqueued.
+     */
     public void expireDue() {
         Instant now = clock.instant();
+        if (Duration.between(lastSweep, now).compareTo(SWEEP_EVERY) >= 0) {
+            decideUndecided(now);
+        }
         for (long callId : conversions.due(now, 500)) {
             Optional<Conversion> pending = conversions.find(callId).filter(c -> c.state() == Conversion.State.PENDING);
             if (pending.isEmpty()) {
@@ -302,62 +313,93 @@ public final class ConversionService implements AutoCloseable {
             }
         }
         for (long callId : conversions.unfired(now.minus(UNFIRED_GRACE), 500)) {
+            restoreMoneyTags(callId);
             firePostCallIfDue(callId);
         }
         for (long callId : conversions.lateDue(500)) {
+            restoreMoneyTags(callId);
             fireLateIfDue(callId);
         }
     }
 
     /**
-     * Starts the call's post-call webhooks if it has ended, is decided, and nobody started them yet. They say the
-     * decision as the claim found it (the claim refuses a pending one): a conversion replacing a non-conversion after
-     * the claim is marked late and goes out on its own, once; read before the claim, the decision could be stale
-     * with nothing late to make up for it, read after it, the conversion would go out twice.
+     * Decides calls that ended at least {@link #UNFIRED_GRACE} ago without a decision (a node stopped between ending
+     * the call and deciding it), so their post-call webhooks are queued like any other's.
+     */
+    private void decideUndecided(Instant now) {
+        Instant from = lastSweep.equals(Instant.EPOCH) ? now.minus(FIRST_SWEEP) : now.minus(SWEEP_BACK);
+        for (long callId : conversions.undecided(from, now.minus(UNFIRED_GRACE), 500)) {
+            calls.findById(callId).ifPresent(call -> onCallEnded(call, liveCalls.apply(call.uuid())));
+        }
+        lastSweep = now;
+    }
+
+    /**
+     * Queues the call's post-call webhooks if it has ended, is decided, and nobody queued them yet. They say the
+     * decision as the claim found it (the claim refuses a pending one), and claim and queue are one transaction: a
+     * conversion replacing a non-conversion after it is marked late and queued on its own, once.
      */
     private void firePostCallIfDue(long callId) {
         Optional<Call> found = calls.findById(callId).filter(c -> c.state() == CallState.ENDED);
         if (found.isEmpty()) {
             return;
         }
-        Optional<ConversionRepository.PostCallClaim> decided =
-                conversions.claimPostCall(callId, clock.instant(), DELIVERY_LEASE);
-        if (decided.isEmpty()) {
-            return;
-        }
         Call call = found.get();
+        List<Webhook> candidates = outbox.candidates(call); // read before the transaction, which holds the writer
+        boolean queued = conversions.inTransaction(handle -> conversions
+                .claimPostCall(handle, callId, clock.instant())
+                .map(decided -> {
+                    outbox.enqueue(handle, call, candidates, postCallTriggers(call, decided));
+                    return true;
+                })
+                .orElse(false));
+        if (queued) {
+            outbox.wake();
+        }
+    }
+
+    private static List<org.switchboard.webhook.Trigger> postCallTriggers(
+            Call call, ConversionRepository.PostCallClaim decided) {
         List<org.switchboard.webhook.Trigger> triggers = new ArrayList<>();
         if (call.connectedAt().isPresent()) {
             triggers.add(Hook.CONNECT);
         }
-        triggers.add(decided.get().converted() ? Hook.CONVERSION : Hook.NON_CONVERSION);
-        if (decided.get().postedBack()) {
+        triggers.add(decided.converted() ? Hook.CONVERSION : Hook.NON_CONVERSION);
+        if (decided.postedBack()) {
             triggers.add(Hook.POSTBACK);
         }
         triggers.add(Hook.ALWAYS);
-        webhooks.afterCall(call, triggers, liveCalls.apply(call.uuid()))
-                .whenComplete((done, error) -> markDone(() -> conversions.postCallDone(callId)));
+        return triggers;
     }
 
-    /** Delivers a late conversion's {@code conversion} and {@code postback} webhooks if nobody is delivering them. */
+    /** Queues a late conversion's {@code conversion} and {@code postback} webhooks if nobody queued them yet. */
     private void fireLateIfDue(long callId) {
         Optional<Call> found = calls.findById(callId);
-        if (found.isEmpty() || !conversions.claimLate(callId, clock.instant(), DELIVERY_LEASE)) {
+        if (found.isEmpty()) {
             return;
         }
-        webhooks.afterCall(
-                        found.get(),
-                        List.of(Hook.CONVERSION, Hook.POSTBACK),
-                        liveCalls.apply(found.get().uuid()))
-                .whenComplete((done, error) -> markDone(() -> conversions.lateDone(callId)));
+        List<Webhook> candidates = outbox.candidates(found.get());
+        boolean queued = conversions.inTransaction(handle -> {
+            if (!conversions.claimLate(handle, callId, clock.instant())) {
+                return false;
+            }
+            outbox.enqueue(handle, found.get(), candidates, List.of(Hook.CONVERSION, Hook.POSTBACK));
+            return true;
+        });
+        if (queued) {
+            outbox.wake();
+        }
     }
 
-    /** Records a delivery as done; if that fails the lease runs out and the webhooks go again (at least once). */
-    private static void markDone(Runnable done) {
-        try {
-            done.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "recording delivered post-call webhooks failed; they will be sent again", e);
+    /**
+     * A converted call's money tags, written again before its webhooks are queued by the poller: a node that stopped
+     * between the decision and writing them must not leave {@code [payout]} empty.
+     */
+    private void restoreMoneyTags(long callId) {
+        Optional<Conversion> converted = conversions.find(callId).filter(Conversion::converted);
+        Optional<Call> call = calls.findById(callId);
+        if (converted.isPresent() && call.isPresent()) {
+            writeMoneyTags(call.get(), converted.get());
         }
     }
 

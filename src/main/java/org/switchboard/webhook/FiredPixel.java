@@ -9,7 +9,8 @@ import org.switchboard.tag.TagSet;
 
 /**
  * One request a webhook sent and what came back, secrets redacted. {@code missingTokens} lists tokens that had no
- * value (they rendered empty); {@code tagsApplied} the tags the response gave the call.
+ * value (they rendered empty); {@code tagsApplied} the tags the response gave the call; {@code deliveryId} the
+ * delivery (of a post-call webhook) this request was an attempt of.
  */
 public record FiredPixel(
         long id,
@@ -31,4 +32,32 @@ public record FiredPixel(
         Optional<String> errorKind,
         Optional<String> errorDetail,
         List<String> missingTokens,
-        TagSet tagsApplied) {}
+        TagSet tagsApplied,
+        Optional<Long> deliveryId) {
+
+    /** This pixel as attempt of {@code delivery}. */
+    FiredPixel inDelivery(long delivery) {
+        return new FiredPixel(
+                id,
+                accountId,
+                callId,
+                webhookId,
+                webhookName,
+                trigger,
+                testFire,
+                method,
+                url,
+                requestHeaders,
+                requestBody,
+                status,
+                responseHeaders,
+                responseBody,
+                startedAt,
+                elapsedMillis,
+                errorKind,
+                errorDetail,
+                missingTokens,
+                tagsApplied,
+                Optional.of(delivery));
+    }
+}

@@ -41,14 +41,14 @@ public final class FiredPixelRepository {
         return writes.write(p);
     }
 
-    private static long insertIn(org.jdbi.v3.core.Handle handle, FiredPixel p) {
+    static long insertIn(org.jdbi.v3.core.Handle handle, FiredPixel p) {
         return handle.createQuery("""
                         INSERT INTO fired_pixels (account_id, call_id, webhook_id, webhook_name, trigger_name, test_fire,
                             method, url, request_headers, request_body, status, response_headers, response_body,
-                            started_at, elapsed_ms, error_kind, error_detail, missing_tokens, tags_applied)
+                            started_at, elapsed_ms, error_kind, error_detail, missing_tokens, tags_applied, delivery_id)
                         VALUES (:account, :call, :webhook, :name, :trigger, :test, :method, :url, :request_headers,
                             :request_body, :status, :response_headers, :response_body, :started, :elapsed, :error_kind,
-                            :error_detail, :missing, :tags) RETURNING id""")
+                            :error_detail, :missing, :tags, :delivery) RETURNING id""")
                 .bind("account", p.accountId().value())
                 .bind("call", p.callId().orElse(null))
                 .bind("webhook", p.webhookId())
@@ -72,6 +72,7 @@ public final class FiredPixelRepository {
                                 .orElse(null))
                 .bind("missing", Json.writeString(p.missingTokens()))
                 .bind("tags", p.tagsApplied().toStored())
+                .bind("delivery", p.deliveryId().orElse(null))
                 .mapTo(Long.class)
                 .one();
     }
@@ -141,6 +142,88 @@ public final class FiredPixelRepository {
                 .list());
     }
 
+    private static final String OK = "status >= 200 AND status < 300 AND error_kind IS NULL";
+
+    /**
+     * Whether every real (not test-fire) attempt of the webhook since its last success has failed, the first of them
+     * before {@code since}, with at least {@code minRecent} failures in the 24 hours before {@code now}: sustained
+     * failure.
+     */
+    boolean failingSince(AccountId account, long webhookId, Instant since, Instant now, int minRecent) {
+        return jdbi.withHandle(handle -> {
+            long lastOk = handle.createQuery("SELECT COALESCE(MAX(started_at), 0) FROM fired_pixels"
+                            + " WHERE account_id = :account AND webhook_id = :webhook AND test_fire = :no AND " + OK)
+                    .bind("account", account.value())
+                    .bind("webhook", webhookId)
+                    .bind("no", false)
+                    .mapTo(Long.class)
+                    .one();
+            Long firstFailure = handle.createQuery("""
+                            SELECT MIN(started_at) FROM fired_pixels
+                            WHERE account_id = :account AND webhook_id = :webhook AND test_fire = :no
+                                AND started_at > :ok""")
+                    .bind("account", account.value())
+                    .bind("webhook", webhookId)
+                    .bind("no", false)
+                    .bind("ok", lastOk)
+                    .mapTo(Long.class)
+                    .one();
+            if (firstFailure == null || firstFailure > since.toEpochMilli()) {
+                return false;
+            }
+            long recent = handle.createQuery("""
+                            SELECT COUNT(*) FROM fired_pixels
+                            WHERE account_id = :account AND webhook_id = :webhook AND test_fire = :no
+                                AND started_at > :ok AND started_at >= :day""")
+                    .bind("account", account.value())
+                    .bind("webhook", webhookId)
+                    .bind("no", false)
+                    .bind("ok", lastOk)
+                    .bind("day", now.minus(java.time.Duration.ofDays(1)).toEpochMilli())
+                    .mapTo(Long.class)
+                    .one();
+            return recent >= minRecent;
+        });
+    }
+
+    /** A webhook's recent requests (test fires aside): how many, how many succeeded, and their latency. */
+    public record Health(long attempts, long succeeded, Optional<Long> medianMillis, Optional<Long> p95Millis) {}
+
+    /** The health of a webhook over its requests since {@code since} (at most the last 1,000). */
+    Health health(AccountId account, long webhookId, Instant since) {
+        return jdbi.withHandle(handle -> {
+            List<long[]> rows = handle.createQuery("SELECT elapsed_ms, CASE WHEN " + OK
+                            + " THEN 1 ELSE 0 END AS ok FROM fired_pixels"
+                            + " WHERE account_id = :account AND webhook_id = :webhook AND test_fire = :no"
+                            + " AND started_at >= :since ORDER BY started_at DESC LIMIT 1000")
+                    .bind("account", account.value())
+                    .bind("webhook", webhookId)
+                    .bind("no", false)
+                    .bind("since", since.toEpochMilli())
+                    .map((rs, ctx) -> new long[] {rs.getLong("elapsed_ms"), rs.getLong("ok")})
+                    .list();
+            long[] sorted = rows.stream().mapToLong(r -> r[0]).sorted().toArray();
+            long ok = rows.stream().filter(r -> r[1] == 1).count();
+            return new Health(
+                    rows.size(),
+                    ok,
+                    sorted.length == 0 ? Optional.empty() : Optional.of(sorted[(sorted.length - 1) / 2]),
+                    sorted.length == 0
+                            ? Optional.empty()
+                            : Optional.of(sorted[(int) Math.ceil(sorted.length * 0.95) - 1]));
+        });
+    }
+
+    /** A delivery's attempts, oldest first. */
+    public List<FiredPixel> forDelivery(AccountId account, long deliveryId) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM fired_pixels"
+                        + " WHERE account_id = :account AND delivery_id = :delivery ORDER BY started_at, id")
+                .bind("account", account.value())
+                .bind("delivery", deliveryId)
+                .map(FiredPixelRepository::map)
+                .list());
+    }
+
     public Optional<FiredPixel> find(AccountId account, long id) {
         return jdbi.withHandle(
                 handle -> handle.createQuery("SELECT * FROM fired_pixels WHERE account_id = :account AND id = :id")
@@ -148,6 +231,11 @@ public final class FiredPixelRepository {
                         .bind("id", id)
                         .map(FiredPixelRepository::map)
                         .findOne());
+    }
+
+    private static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(value);
     }
 
     private static FiredPixel map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -176,7 +264,8 @@ public final class FiredPixelRepository {
                     Optional.ofNullable(rs.getString("error_kind")),
                     Optional.ofNullable(rs.getString("error_detail")),
                     Json.MAPPER.readValue(rs.getString("missing_tokens"), LIST),
-                    TagSet.fromStored(rs.getString("tags_applied")));
+                    TagSet.fromStored(rs.getString("tags_applied")),
+                    optionalLong(rs, "delivery_id"));
         } catch (java.io.IOException e) {
             throw new SQLException("unreadable fired pixel", e);
         }

@@ -1,5 +1,6 @@
 package org.switchboard.webhook;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
@@ -25,12 +26,17 @@ import org.switchboard.platform.id.AccountId;
  */
 public final class FiredPixelRoutes {
     private final FiredPixelRepository pixels;
+    private final DeliveryRepository deliveries;
     private final CallRepository calls;
     private final Function<ServerRequest, AccountId> auth;
 
     public FiredPixelRoutes(
-            FiredPixelRepository pixels, CallRepository calls, Function<ServerRequest, AccountId> auth) {
+            FiredPixelRepository pixels,
+            DeliveryRepository deliveries,
+            CallRepository calls,
+            Function<ServerRequest, AccountId> auth) {
         this.pixels = pixels;
+        this.deliveries = deliveries;
         this.calls = calls;
         this.auth = auth;
     }
@@ -54,12 +60,14 @@ public final class FiredPixelRoutes {
             String error,
             String errorDetail,
             List<String> missingTokens,
-            Map<String, List<String>> tagsApplied) {
+            Map<String, List<String>> tagsApplied,
+            @JsonInclude(JsonInclude.Include.NON_NULL) DeliveryOut delivery) {
         static PixelOut of(FiredPixel p) {
-            return of(p, null);
+            return of(p, null, Optional.empty());
         }
 
-        static PixelOut of(FiredPixel p, String callUuid) {
+        /** With the delivery the pixel was an attempt of, if any: its state now. */
+        static PixelOut of(FiredPixel p, String callUuid, Optional<Delivery> delivery) {
             return new PixelOut(
                     p.id(),
                     callUuid,
@@ -79,8 +87,51 @@ public final class FiredPixelRoutes {
                     p.errorKind().orElse(null),
                     p.errorDetail().orElse(null),
                     p.missingTokens(),
-                    p.tagsApplied().asMap());
+                    p.tagsApplied().asMap(),
+                    delivery.map(DeliveryOut::of).orElse(null));
         }
+    }
+
+    /** A delivery as its pixels show it, and as the delivery API answers it. */
+    record DeliveryOut(
+            long id,
+            long webhookId,
+            String trigger,
+            String webhookMessageId,
+            String state,
+            int attempts,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String nextAttemptAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer lastStatus,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String lastError,
+            String createdAt,
+            String updatedAt) {
+        static DeliveryOut of(Delivery d) {
+            return new DeliveryOut(
+                    d.id(),
+                    d.webhookId(),
+                    d.trigger().word(),
+                    d.messageId(),
+                    d.state().word(),
+                    d.attempts(),
+                    d.nextAttemptAt()
+                            .filter(at -> d.state() == Delivery.State.RETRYING)
+                            .map(Object::toString)
+                            .orElse(null),
+                    d.lastStatus().orElse(null),
+                    d.lastError().orElse(null),
+                    d.createdAt().toString(),
+                    d.updatedAt().toString());
+        }
+    }
+
+    /** Each pixel with its delivery (when it was an attempt of one), read in one query. */
+    private List<PixelOut> withDeliveries(AccountId account, List<FiredPixel> fired, String callUuid) {
+        Map<Long, Delivery> idToDelivery = deliveries.byIds(
+                account,
+                fired.stream().flatMap(p -> p.deliveryId().stream()).collect(java.util.stream.Collectors.toSet()));
+        return fired.stream()
+                .map(p -> PixelOut.of(p, callUuid, p.deliveryId().map(idToDelivery::get)))
+                .toList();
     }
 
     public void register(HttpRules rules) {
@@ -98,30 +149,35 @@ public final class FiredPixelRoutes {
                     status,
                     Http.query(req, "from").map(raw -> Http.parseFrom("from", raw)),
                     Http.query(req, "to").map(raw -> Http.parseTo("to", raw)));
-            Http.page(req, res, page, pixels.list(account, filter, page).map(PixelOut::of));
+            var found = pixels.list(account, filter, page);
+            Http.page(
+                    req,
+                    res,
+                    page,
+                    new org.switchboard.platform.http.Page<>(
+                            withDeliveries(account, found.items(), null), found.total()));
         });
         rules.get("/api/v2/fired_pixels/{id}", (req, res) -> {
             AccountId account = auth.apply(req);
             long id = Http.pathId(req, "id", "fired pixel");
-            Http.ok(
-                    res,
-                    PixelOut.of(pixels.find(account, id)
-                            .orElseThrow(() -> new ApiException.NotFound("no fired pixel with id " + id))));
+            FiredPixel pixel = pixels.find(account, id)
+                    .orElseThrow(() -> new ApiException.NotFound("no fired pixel with id " + id));
+            Http.ok(res, withDeliveries(account, List.of(pixel), null).getFirst());
         });
         rules.get("/api/v2/calls/{uuid}/fired_pixels", (req, res) -> {
             AccountId account = auth.apply(req);
             Call call = call(req, account);
-            Http.ok(
-                    res,
-                    pixels.forCall(account, call.id()).stream()
-                            .map(p -> PixelOut.of(p, call.uuid()))
-                            .toList());
+            Http.ok(res, withDeliveries(account, pixels.forCall(account, call.id()), call.uuid()));
         });
         rules.get("/api/v2/calls/{uuid}/fired_pixels.har", (req, res) -> {
             AccountId account = auth.apply(req);
             Call call = call(req, account);
             res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"call-" + call.uuid() + ".har\"");
-            Http.ok(res, har(pixels.forCall(account, call.id())));
+            List<FiredPixel> fired = pixels.forCall(account, call.id());
+            Map<Long, Delivery> idToDelivery = deliveries.byIds(
+                    account,
+                    fired.stream().flatMap(p -> p.deliveryId().stream()).collect(java.util.stream.Collectors.toSet()));
+            Http.ok(res, har(fired, idToDelivery));
         });
     }
 
@@ -130,9 +186,13 @@ public final class FiredPixelRoutes {
         return calls.find(account, uuid).orElseThrow(() -> new ApiException.NotFound("no call with uuid " + uuid));
     }
 
-    /** The fired pixels as a HAR 1.2 log (http://www.softwareishard.com/blog/har-12-spec/). */
-    static Map<String, Object> har(List<FiredPixel> fired) {
+    /**
+     * The fired pixels as a HAR 1.2 log (http://www.softwareishard.com/blog/har-12-spec/), every attempt of a delivery
+     * an entry of its own; an attempt's comment names its delivery, its number and the delivery's state.
+     */
+    static Map<String, Object> har(List<FiredPixel> fired, Map<Long, Delivery> idToDelivery) {
         List<Map<String, Object>> entries = new ArrayList<>();
+        Map<Long, Integer> deliveryToAttempts = new java.util.HashMap<>();
         for (FiredPixel p : fired) {
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("method", p.method());
@@ -195,9 +255,12 @@ public final class FiredPixelRoutes {
             entry.put("response", response);
             entry.put("cache", Map.of());
             entry.put("timings", Map.of("send", 0, "wait", p.elapsedMillis(), "receive", 0));
+            String attempt = p.deliveryId()
+                    .map(id -> deliveryNote(id, deliveryToAttempts.merge(id, 1, Integer::sum), idToDelivery.get(id)))
+                    .orElse("");
             entry.put(
                     "comment",
-                    p.webhookName() + " (" + p.trigger().word() + ")"
+                    p.webhookName() + " (" + p.trigger().word() + ")" + attempt
                             + p.errorDetail().map(d -> ": " + d).orElse(""));
             entries.add(entry);
         }
@@ -219,6 +282,18 @@ public final class FiredPixelRoutes {
                                 Map.of())));
         log.put("entries", entries);
         return Map.of("log", log);
+    }
+
+    private static String deliveryNote(long id, int attempt, Delivery delivery) {
+        if (delivery == null) {
+            return ", delivery " + id + " attempt " + attempt;
+        }
+        return ", delivery " + id + " attempt " + attempt + " of " + delivery.attempts() + ", now "
+                + delivery.state().word()
+                + delivery.nextAttemptAt()
+                        .filter(at -> delivery.state() == Delivery.State.RETRYING)
+                        .map(at -> " (next attempt at " + at + ")")
+                        .orElse("");
     }
 
     private static List<Map<String, String>> nameValues(Map<String, String> headers) {

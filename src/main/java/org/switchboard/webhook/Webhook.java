@@ -16,6 +16,8 @@ import org.switchboard.tag.TagFilter;
  * @param body a template; for {@code json} a JSON document whose string values may hold tokens
  * @param sealedSigningSecret the Standard-Webhooks signing secret, sealed under the master key; requests are signed
  *     when present
+ * @param retrySchedule seconds between attempts of a post-call delivery; empty: the server's default
+ * @param disabled why the webhook fires nothing (410 Gone, sustained failure, its owner), until enabled again
  */
 public record Webhook(
         long id,
@@ -34,7 +36,17 @@ public record Webhook(
         Duration timeout,
         Optional<String> sealedSigningSecret,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Optional<java.util.List<Integer>> retrySchedule,
+        Optional<Disabled> disabled) {
+
+    /** Since when and why a webhook is disabled. */
+    public record Disabled(Instant at, String reason) {}
+
+    /** The waits between attempts: the webhook's own, else {@code fallback}. */
+    public RetrySchedule schedule(RetrySchedule fallback) {
+        return retrySchedule.map(RetrySchedule::ofSeconds).orElse(fallback);
+    }
 
     public enum Owner {
         COMPANY,

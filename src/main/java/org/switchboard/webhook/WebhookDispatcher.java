@@ -128,13 +128,41 @@ public final class WebhookDispatcher {
 
     private Fired fireOne(
             Context context, Webhook webhook, Optional<Deadline> deadline, boolean testFire, boolean record) {
+        Sent sent = exchange(context, webhook, deadline, testFire, Optional.empty());
+        long id = record ? pixels.insert(sent.pixel()) : 0;
+        return new Fired(webhook, withId(sent.pixel(), id), sent.responseTags());
+    }
+
+    /** One request and what came back: its pixel (not stored yet), the tags it gave, and the raw result. */
+    record Sent(FiredPixel pixel, TagSet responseTags, OutboundHttp.Result result) {}
+
+    /**
+     * One attempt of a delivery: the request as {@link #fire} sends it, signed (when the webhook is) with the
+     * delivery's {@code messageId} as {@code webhook-id} and this attempt's timestamp; the pixel is returned for the
+     * caller to store with the delivery's new state.
+     */
+    Sent attempt(Context context, Webhook webhook, String messageId) {
+        return exchange(context, webhook, Optional.empty(), false, Optional.of(messageId));
+    }
+
+    private Sent exchange(
+            Context context,
+            Webhook webhook,
+            Optional<Deadline> deadline,
+            boolean testFire,
+            Optional<String> messageId) {
         Rendered rendered = render(context, webhook);
         Set<String> missing = new LinkedHashSet<>(rendered.missingTokens());
         String url = rendered.url();
         Map<String, String> headers = new LinkedHashMap<>(rendered.headers());
         Optional<String> body = rendered.body();
         Optional<String> contentType = rendered.contentType();
-        webhook.sealedSigningSecret().ifPresent(stored -> sign(secrets.open(stored), body.orElse(""), headers));
+        webhook.sealedSigningSecret()
+                .ifPresent(stored -> sign(
+                        secrets.open(stored),
+                        messageId.orElseGet(WebhookDispatcher::newMessageId),
+                        body.orElse(""),
+                        headers));
         Duration timeout =
                 deadline.map(d -> min(webhook.timeout(), d.remaining())).orElse(webhook.timeout());
         OutboundHttp.Result result = http.send(new OutboundHttp.Request(
@@ -186,9 +214,14 @@ public final class WebhookDispatcher {
                 result.error().map(kind -> kind.name().toLowerCase(Locale.ROOT)),
                 result.error().map(kind -> result.errorDetail()),
                 List.copyOf(missing),
-                responseTags);
-        long id = record ? pixels.insert(pixel) : 0;
-        return new Fired(webhook, withId(pixel, id), responseTags);
+                responseTags,
+                Optional.empty());
+        return new Sent(pixel, responseTags, result);
+    }
+
+    /** A Standard-Webhooks message id: {@code msg_} and 32 hex digits. */
+    static String newMessageId() {
+        return "msg_" + java.util.UUID.randomUUID().toString().replace("-", "");
     }
 
     /** The request a webhook would send for a call, before signing: what the console's preview shows. */
@@ -220,8 +253,7 @@ public final class WebhookDispatcher {
      * Standard-Webhooks headers: {@code webhook-id}, {@code webhook-timestamp} and {@code webhook-signature} =
      * {@code v1,} base64 HMAC-SHA256 of {@code id.timestamp.body}, keyed with the secret's base64 bytes.
      */
-    private void sign(String secret, String body, Map<String, String> headers) {
-        String id = "msg_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    private void sign(String secret, String id, String body, Map<String, String> headers) {
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
@@ -275,6 +307,7 @@ public final class WebhookDispatcher {
                 p.errorKind(),
                 p.errorDetail(),
                 p.missingTokens(),
-                p.tagsApplied());
+                p.tagsApplied(),
+                p.deliveryId());
     }
 }

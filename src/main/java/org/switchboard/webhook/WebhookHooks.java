@@ -30,9 +30,9 @@ import org.switchboard.tag.TagSet;
  *   <li>{@code selected}: before each buyer is dialled (again on failover), so the buyer's system is updated first.
  *   <li>{@code answered}, {@code timer}, and after the call {@code connect} (if it connected), {@code conversion} or
  *       {@code non_conversion}, {@code postback}, {@code always}: on a per-call queue off the carrier's request, so
- *       they never delay the carrier, and in that order, so {@code always} is last. The post-call ones are started by
- *       the conversions feature through {@link #afterCall} once it has decided the call (which may wait for a
- *       postback).
+ *       they never delay the carrier, and in that order, so {@code always} is last. The post-call ones are queued by
+ *       the conversions feature in the durable outbox ({@link WebhookOutbox}) once it has decided the call (which may
+ *       wait for a postback), and retried until delivered.
  * </ul>
  *
  * Which webhooks: the campaign's, or an unlocked number's own instead; plus, for {@code selected} and later, those of
@@ -49,6 +49,8 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     private final Map<String, CompletableFuture<Void>> uuidToQueue = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> uuidToTimers = new ConcurrentHashMap<>();
     private final java.time.Clock clock;
+    private final DeliveryRepository deliveries;
+    private final RetrySchedule schedule;
 
     /** How long the selected webhooks of one dial may hold the buyer's phone, all together. */
     static final Duration SELECTED_BOUND = Duration.ofSeconds(5);
@@ -58,8 +60,12 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
             TrackingNumberRepository numbers,
             WebhookDispatcher dispatcher,
             GeoTagger geo,
+            DeliveryRepository deliveries,
+            RetrySchedule schedule,
             java.time.Clock clock) {
         this.clock = clock;
+        this.deliveries = deliveries;
+        this.schedule = schedule;
         this.webhooks = webhooks;
         this.numbers = numbers;
         this.dispatcher = dispatcher;
@@ -119,7 +125,7 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     @Override
     public void onTimer(Call call, Duration connectedFor, LiveCall live) {
         // fired at once, not behind slower webhooks of the call, so it reaches the receiver while the call is live;
-        // the end of the call waits for it, so "always" stays last
+        // the call's post-call deliveries wait for it, so "always" stays last
         CompletableFuture<Void> timer = CompletableFuture.runAsync(
                 () -> {
                     TagSet tags = live.tags();
@@ -128,56 +134,96 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
                                     .filter(s -> s == connectedFor.toSeconds())
                                     .isPresent())
                             .toList();
-                    applyTags(dispatcher.fire(context(call, live, tags), due, Optional.empty(), false), live);
+                    retryFailed(
+                            call,
+                            applyTags(dispatcher.fire(context(call, live, tags), due, Optional.empty(), false), live));
                 },
                 background);
-        uuidToTimers.merge(call.uuid(), timer, (running, next) -> CompletableFuture.allOf(running, next));
+        CompletableFuture<Void> running =
+                uuidToTimers.merge(call.uuid(), timer, (earlier, next) -> CompletableFuture.allOf(earlier, next));
+        // forgotten once done, whether or not the call has post-call deliveries to wait for it
+        running.whenComplete((done, error) -> uuidToTimers.remove(call.uuid(), running));
     }
 
     /**
-     * Fires the post-call webhooks of {@code triggers}, in that order, on the call's queue: after the call's answered
-     * and timer webhooks are done, each trigger after the previous one's requests have finished. The conversions
-     * feature passes {@code connect} (if the call connected), {@code conversion} or {@code non_conversion},
-     * {@code postback} (when one arrived), and {@code always}; a late conversion passes {@code conversion} and
-     * {@code postback}. Completes when they have all been sent (each recorded as a fired pixel).
+     * Waits (at most 35 s each) for the call's answered and timer webhooks still in flight on this node, so its
+     * post-call deliveries, which the outbox sends ({@link WebhookOutbox}), come after them.
      */
-    public CompletableFuture<Void> afterCall(Call call, List<Trigger> triggers, LiveCall live) {
-        CompletableFuture<Void> end = enqueue(call, () -> {
-            CompletableFuture<Void> timers = uuidToTimers.remove(call.uuid());
-            if (timers != null) {
-                try {
-                    timers.get(35, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    LOG.log(Level.FINE, "a timer webhook of call " + call.uuid() + " did not finish cleanly", e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            // the webhooks are read once; which of them fire is decided per trigger on the latest tags
-            List<Webhook> candidates = candidates(call, call.buyerId());
-            for (Trigger trigger : triggers) {
-                TagSet tags = live.tags(); // an earlier trigger's response may have added to them
-                applyTags(
-                        dispatcher.fire(
-                                context(call, live, tags),
-                                matching(candidates, trigger, tags),
-                                Optional.empty(),
-                                false),
-                        live);
-            }
-        });
-        // forget the call's queue once its end has run, unless more was queued behind it
-        end.whenComplete((done, error) -> uuidToQueue.remove(call.uuid(), end));
-        return end;
+    void awaitLiveWebhooks(String uuid) {
+        await(uuid, uuidToQueue.get(uuid));
+        await(uuid, uuidToTimers.get(uuid));
+    }
+
+    private static void await(String uuid, CompletableFuture<Void> running) {
+        if (running == null) {
+            return;
+        }
+        try {
+            running.get(35, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(Level.FINE, "a webhook of call " + uuid + " fired during the call did not finish cleanly", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void fireNow(Call call, Trigger trigger, Optional<Long> buyerId, LiveCall live) {
         TagSet tags = live.tags(); // the latest: an earlier webhook's response may have added to them
         List<Webhook> due = applicable(call, trigger, buyerId, tags);
-        applyTags(dispatcher.fire(context(call, live, tags), due, Optional.empty(), false), live);
+        retryFailed(call, applyTags(dispatcher.fire(context(call, live, tags), due, Optional.empty(), false), live));
     }
 
-    private void applyTags(List<WebhookDispatcher.Fired> fired, LiveCall live) {
+    /**
+     * Answered and timer webhooks get one attempt while the call needs them; one that failed goes on as a delivery of
+     * the outbox (its first attempt this one, with the same {@code webhook-id}), retried on its schedule once the call
+     * has moved on. A 410 Gone disables the webhook instead.
+     */
+    private void retryFailed(Call call, List<WebhookDispatcher.Fired> fired) {
+        java.time.Instant now = clock.instant();
+        for (WebhookDispatcher.Fired f : fired) {
+            FiredPixel pixel = f.pixel();
+            boolean ok = pixel.errorKind().isEmpty()
+                    && pixel.status().filter(s -> s >= 200 && s < 300).isPresent();
+            if (ok || pixel.id() == 0) {
+                continue;
+            }
+            String error = pixel.errorKind()
+                    .map(kind -> kind + ": " + pixel.errorDetail().orElse(""))
+                    .orElseGet(() -> "HTTP " + pixel.status().orElse(0));
+            if (pixel.errorKind().isEmpty() && pixel.status().orElse(0) == 410) {
+                String reason = "the receiver answered 410 Gone at " + now;
+                if (webhooks.disable(call.accountId(), f.webhook().id(), reason)) {
+                    deliveries.cancelForWebhook(
+                            call.accountId(), f.webhook().id(), "the webhook was disabled: " + reason);
+                }
+                continue;
+            }
+            Optional<java.time.Instant> next = f.webhook()
+                    .schedule(schedule)
+                    .next(
+                            1,
+                            now,
+                            Optional.empty(),
+                            java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+            next.ifPresent(at -> deliveries.retryLater(
+                    call.accountId(),
+                    call.id(),
+                    f.webhook(),
+                    Optional.ofNullable(pixel.requestHeaders().get("webhook-id")),
+                    pixel.id(),
+                    at,
+                    error));
+        }
+    }
+
+    /** A delivered webhook's response tags, applied to the call as any webhook's are. */
+    void applyResponseTags(LiveCall live, TagSet responseTags) {
+        if (!responseTags.isEmpty()) {
+            live.changeTags(tags -> ResponseTags.apply(tags, responseTags, geo));
+        }
+    }
+
+    private List<WebhookDispatcher.Fired> applyTags(List<WebhookDispatcher.Fired> fired, LiveCall live) {
         for (WebhookDispatcher.Fired f : fired) {
             if (!f.responseTags().isEmpty()) {
                 live.changeTags(
@@ -185,11 +231,12 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
                         tags -> ResponseTags.apply(tags, f.responseTags(), geo));
             }
         }
+        return fired;
     }
 
     /** Runs {@code work} after everything queued before for this call (answered before timer before always). */
     private CompletableFuture<Void> enqueue(Call call, Runnable work) {
-        return uuidToQueue.compute(call.uuid(), (uuid, queue) -> {
+        CompletableFuture<Void> queued = uuidToQueue.compute(call.uuid(), (uuid, queue) -> {
             CompletableFuture<Void> previous = queue == null ? CompletableFuture.completedFuture(null) : queue;
             return previous.thenRunAsync(
                     () -> {
@@ -201,6 +248,9 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
                     },
                     background);
         });
+        // forget the call's queue once this has run, unless more was queued behind it
+        queued.whenComplete((done, error) -> uuidToQueue.remove(call.uuid(), queued));
+        return queued;
     }
 
     /** The webhooks of {@code trigger} that apply to the call with {@code tags}. */
@@ -209,7 +259,7 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     }
 
     /** Every webhook that could fire for the call: its number's (if unlocked) or campaign's, and the buyer's. */
-    private List<Webhook> candidates(Call call, Optional<Long> buyerId) {
+    List<Webhook> candidates(Call call, Optional<Long> buyerId) {
         Optional<TrackingNumber> number = numbers.find(call.accountId(), call.trackingNumberId());
         List<Webhook> candidates = new ArrayList<>(number.filter(TrackingNumber::webhooksUnlocked)
                 .map(n -> webhooks.ofOwner(call.accountId(), Webhook.Owner.NUMBER, n.id()))
@@ -220,7 +270,9 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
 
     private static List<Webhook> matching(List<Webhook> candidates, Trigger trigger, TagSet tags) {
         return candidates.stream()
-                .filter(w -> w.trigger() == trigger && w.matches().matches(tags))
+                .filter(w -> w.trigger() == trigger
+                        && w.disabled().isEmpty()
+                        && w.matches().matches(tags))
                 .toList();
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,9 @@ record WebhookIn(
         Optional<String> body,
         Webhook.BodyFormat bodyFormat,
         Duration timeout,
-        boolean signed) {
+        boolean signed,
+        Optional<List<Integer>> retrySchedule,
+        boolean enabled) {
     static final int DEFAULT_TIMEOUT_MS = 5_000;
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
 
@@ -42,12 +45,24 @@ record WebhookIn(
                 w.body(),
                 w.bodyFormat(),
                 w.timeout(),
-                w.sealedSigningSecret().isPresent());
+                w.sealedSigningSecret().isPresent(),
+                w.retrySchedule(),
+                w.disabled().isEmpty());
     }
 
     static WebhookIn parse(ObjectNode node) {
         JsonFields fields = new JsonFields(
-                node, "id", "owner_type", "owner_id", "created_at", "updated_at", "signing_secret", "warnings");
+                node,
+                "id",
+                "owner_type",
+                "owner_id",
+                "created_at",
+                "updated_at",
+                "signing_secret",
+                "warnings",
+                "disabled_at",
+                "disabled_reason",
+                "health");
         String name = fields.requiredText("name", 200);
         String triggerWord = fields.requiredText("trigger", 24);
         Trigger trigger = Trigger.fromWord(triggerWord)
@@ -112,6 +127,8 @@ record WebhookIn(
         body.ifPresent(text -> checkBody(format, text));
         int timeoutMs = fields.integer("timeout_ms", DEFAULT_TIMEOUT_MS, 100, 30_000);
         boolean signed = fields.bool("signed", false);
+        Optional<List<Integer>> schedule = retrySchedule(fields.take("retry_schedule"));
+        boolean enabled = fields.bool("enabled", true);
         fields.finish();
         return new WebhookIn(
                 name,
@@ -124,7 +141,29 @@ record WebhookIn(
                 body,
                 format,
                 Duration.ofMillis(timeoutMs),
-                signed);
+                signed,
+                schedule,
+                enabled);
+    }
+
+    /** Seconds between attempts of a delivery: at most 20 waits of 1 to 86400 s; null or absent: the default. */
+    private static Optional<List<Integer>> retrySchedule(Optional<JsonNode> node) {
+        if (node.isEmpty() || node.get().isNull()) {
+            return Optional.empty();
+        }
+        String rule = "must be an array of at most " + RetrySchedule.MAX_RETRIES + " waits in seconds, each 1 to "
+                + RetrySchedule.MAX_WAIT_SECONDS;
+        if (!node.get().isArray() || node.get().size() > RetrySchedule.MAX_RETRIES) {
+            throw new ApiException.BadRequest("retry_schedule", rule);
+        }
+        List<Integer> waits = new java.util.ArrayList<>();
+        for (JsonNode wait : node.get()) {
+            if (!wait.isIntegralNumber() || wait.asLong() < 1 || wait.asLong() > RetrySchedule.MAX_WAIT_SECONDS) {
+                throw new ApiException.BadRequest("retry_schedule", rule);
+            }
+            waits.add(wait.asInt());
+        }
+        return Optional.of(List.copyOf(waits));
     }
 
     private static Map<String, String> headers(Optional<JsonNode> node) {

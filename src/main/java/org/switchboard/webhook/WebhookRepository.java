@@ -75,9 +75,10 @@ public final class WebhookRepository {
         long now = clock.millis();
         return bindFields(handle.createQuery("""
                                 INSERT INTO webhooks (account_id, owner_kind, owner_id, name, trigger_name, timer_seconds,
-                                    matches, method, url, headers, body, body_format, timeout_ms, signing_secret, created_at, updated_at)
+                                    matches, method, url, headers, body, body_format, timeout_ms, signing_secret, created_at, updated_at,
+                                    retry_schedule)
                                 VALUES (:account, :kind, :owner, :name, :trigger, :timer, :matches, :method, :url,
-                                    :headers, :body, :format, :timeout, :secret, :now, :now) RETURNING id"""), in)
+                                    :headers, :body, :format, :timeout, :secret, :now, :now, :schedule) RETURNING id"""), in)
                 .bind("account", account.value())
                 .bind("kind", owner.stored())
                 .bind("owner", ownerId)
@@ -91,7 +92,8 @@ public final class WebhookRepository {
         jdbi.useHandle(handle -> bindFields(handle.createUpdate("""
                                 UPDATE webhooks SET name = :name, trigger_name = :trigger, timer_seconds = :timer,
                                     matches = :matches, method = :method, url = :url, headers = :headers, body = :body,
-                                    body_format = :format, timeout_ms = :timeout, signing_secret = :secret, updated_at = :now
+                                    body_format = :format, timeout_ms = :timeout, signing_secret = :secret, updated_at = :now,
+                                    retry_schedule = :schedule
                                 WHERE account_id = :account AND id = :id"""), in)
                 .bind("account", account.value())
                 .bind("id", id)
@@ -139,7 +141,8 @@ public final class WebhookRepository {
                 .bind("headers", Json.writeString(in.headers()))
                 .bind("body", in.body().orElse(null))
                 .bind("format", in.bodyFormat().word())
-                .bind("timeout", (int) in.timeout().toMillis());
+                .bind("timeout", (int) in.timeout().toMillis())
+                .bind("schedule", in.retrySchedule().map(Json::writeString).orElse(null));
     }
 
     private static Webhook map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -168,6 +171,50 @@ public final class WebhookRepository {
                 Duration.ofMillis(rs.getInt("timeout_ms")),
                 Optional.ofNullable(rs.getString("signing_secret")),
                 Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Instant.ofEpochMilli(rs.getLong("updated_at")),
+                Optional.ofNullable(rs.getString("retry_schedule")).map(WebhookRepository::schedule),
+                disabled(rs));
+    }
+
+    private static List<Integer> schedule(String stored) {
+        try {
+            return List.of(Json.MAPPER.readValue(stored, Integer[].class));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable retry schedule", e);
+        }
+    }
+
+    private static Optional<Webhook.Disabled> disabled(ResultSet rs) throws SQLException {
+        long at = rs.getLong("disabled_at");
+        if (rs.wasNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Webhook.Disabled(Instant.ofEpochMilli(at), rs.getString("disabled_reason")));
+    }
+
+    /**
+     * Disables the webhook with {@code reason} unless it is disabled already; true when this call disabled it. Its
+     * deliveries not yet finished are cancelled by the caller.
+     */
+    public boolean disable(AccountId account, long id, String reason) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                                UPDATE webhooks SET disabled_at = :now, disabled_reason = :reason, updated_at = :now
+                                WHERE account_id = :account AND id = :id AND disabled_at IS NULL""")
+                        .bind("now", clock.millis())
+                        .bind("reason", reason.length() > 300 ? reason.substring(0, 300) : reason)
+                        .bind("account", account.value())
+                        .bind("id", id)
+                        .execute())
+                == 1;
+    }
+
+    void enable(AccountId account, long id) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE webhooks SET disabled_at = NULL, disabled_reason = NULL, updated_at = :now
+                        WHERE account_id = :account AND id = :id""")
+                .bind("now", clock.millis())
+                .bind("account", account.value())
+                .bind("id", id)
+                .execute());
     }
 }

@@ -1,5 +1,6 @@
 package org.switchboard.webhook;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
@@ -28,6 +29,7 @@ import org.switchboard.tag.TagSet;
  * /api/v2/{campaigns|buyers|numbers}/{id}/webhooks   one owner's webhooks: GET, POST (a number must be unlocked)
  * /api/v2/webhooks/{id}                              any webhook of the account: GET, PUT/PATCH, DELETE
  * /api/v2/webhooks/{id}/test_fire                    POST {"buyer_id", "publisher_id", "tags"}: fire with a sample call
+ * /api/v2/webhooks/{id}/replay                       POST: replay failed deliveries ({@link DeliveryRoutes})
  * /api/v2/numbers/{id}/unlock_webhooks               POST: copy the campaign's webhooks onto the number
  * /api/v2/numbers/{id}/lock_webhooks                 POST: drop the number's own webhooks
  * </pre>
@@ -38,13 +40,19 @@ public final class WebhookRoutes {
     private final Function<ServerRequest, AccountId> auth;
     private final SecretBox secrets;
     private final PartyTerms parties;
+    private final FiredPixelRepository pixels;
+    private final DeliveryRepository deliveries;
 
     public WebhookRoutes(
             WebhookRepository webhooks,
             WebhookDispatcher dispatcher,
             Function<ServerRequest, AccountId> auth,
             SecretBox secrets,
-            PartyTerms parties) {
+            PartyTerms parties,
+            FiredPixelRepository pixels,
+            DeliveryRepository deliveries) {
+        this.pixels = pixels;
+        this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.dispatcher = dispatcher;
         this.auth = auth;
@@ -72,13 +80,23 @@ public final class WebhookRoutes {
             String signingSecret,
 
             String createdAt,
-            String updatedAt) {
+            String updatedAt,
+            List<Integer> retrySchedule,
+            boolean enabled,
+            String disabledAt,
+            String disabledReason,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            HealthOut health) {
         static WebhookOut of(Webhook w) {
-            return of(w, null);
+            return of(w, null, null);
         }
 
-        /** With {@code secret} only in the response that created it: it is not shown again. */
-        static WebhookOut of(Webhook w, String secret) {
+        /**
+         * With {@code secret} only in the response that created it: it is not shown again; with its {@code health}
+         * where it was computed.
+         */
+        static WebhookOut of(Webhook w, String secret, HealthOut health) {
             return new WebhookOut(
                     w.id(),
                     w.owner().stored(),
@@ -96,8 +114,52 @@ public final class WebhookRoutes {
                     w.sealedSigningSecret().isPresent(),
                     secret,
                     w.createdAt().toString(),
-                    w.updatedAt().toString());
+                    w.updatedAt().toString(),
+                    w.retrySchedule().orElse(null),
+                    w.disabled().isEmpty(),
+                    w.disabled().map(d -> d.at().toString()).orElse(null),
+                    w.disabled().map(Webhook.Disabled::reason).orElse(null),
+                    health);
         }
+    }
+
+    /** A webhook's requests over the last 24 hours (test fires aside): success rate and latency. */
+    record HealthOut(
+            @JsonProperty("attempts_24h") long attempts24h,
+            @JsonProperty("succeeded_24h") long succeeded24h,
+            @JsonProperty("success_rate_24h") Double successRate24h,
+            Long latencyMedianMs,
+            @JsonProperty("latency_p95_ms") Long latencyP95Ms) {
+        static HealthOut of(FiredPixelRepository.Health h) {
+            return new HealthOut(
+                    h.attempts(),
+                    h.succeeded(),
+                    h.attempts() == 0 ? null : Math.round(10_000.0 * h.succeeded() / h.attempts()) / 10_000.0,
+                    h.medianMillis().orElse(null),
+                    h.p95Millis().orElse(null));
+        }
+    }
+
+    /** The webhook as answered, with its health. */
+    private WebhookOut out(Webhook w, String secret) {
+        return WebhookOut.of(
+                w,
+                secret,
+                HealthOut.of(pixels.health(
+                        w.accountId(), w.id(), java.time.Instant.now().minus(java.time.Duration.ofDays(1)))));
+    }
+
+    /** Applies {@code enabled}: enabling clears a disable (410, sustained failure); disabling cancels deliveries. */
+    private Webhook applyEnabled(Webhook w, boolean enabled) {
+        if (enabled && w.disabled().isPresent()) {
+            webhooks.enable(w.accountId(), w.id());
+        } else if (!enabled && w.disabled().isEmpty()) {
+            webhooks.disable(w.accountId(), w.id(), "disabled by its owner");
+            deliveries.cancelForWebhook(w.accountId(), w.id(), "the webhook was disabled by its owner");
+        } else {
+            return w;
+        }
+        return webhooks.find(w.accountId(), w.id()).orElseThrow();
     }
 
     /** How a number's webhooks are unlocked: whether it is, and how to change it. */
@@ -129,14 +191,13 @@ public final class WebhookRoutes {
             }
             return true;
         });
-        rules.get("/api/v2/webhooks/{id}", (req, res) -> Http.ok(res, WebhookOut.of(require(req))));
+        rules.get("/api/v2/webhooks/{id}", (req, res) -> Http.ok(res, out(require(req), null)));
         Handler update = (req, res) -> {
             Webhook existing = require(req);
             Saved saved = update(existing, Http.jsonObject(req));
             Http.ok(
                     res,
-                    Http.withWarnings(
-                            WebhookOut.of(saved.webhook(), saved.secret().orElse(null)), saved.warnings()));
+                    Http.withWarnings(out(saved.webhook(), saved.secret().orElse(null)), saved.warnings()));
         };
         rules.put("/api/v2/webhooks/{id}", update);
         rules.patch("/api/v2/webhooks/{id}", update);
@@ -170,7 +231,7 @@ public final class WebhookRoutes {
             long ownerId = owner(req, account, exists, what);
             PageRequest page = PageRequest.of(req);
             Http.page(
-                    req, res, page, webhooks.list(account, owner, ownerId, page).map(WebhookOut::of));
+                    req, res, page, webhooks.list(account, owner, ownerId, page).map(w -> out(w, null)));
         });
         rules.post(path, (req, res) -> {
             AccountId account = auth.apply(req);
@@ -189,7 +250,7 @@ public final class WebhookRoutes {
     private void list(ServerRequest req, io.helidon.webserver.http.ServerResponse res, Webhook.Owner owner, long id) {
         AccountId account = auth.apply(req);
         PageRequest page = PageRequest.of(req);
-        Http.page(req, res, page, webhooks.list(account, owner, id, page).map(WebhookOut::of));
+        Http.page(req, res, page, webhooks.list(account, owner, id, page).map(w -> out(w, null)));
     }
 
     private void create(
@@ -202,7 +263,7 @@ public final class WebhookRoutes {
         Http.created(
                 res,
                 "/api/v2/webhooks/" + saved.webhook().id(),
-                Http.withWarnings(WebhookOut.of(saved.webhook(), saved.secret().orElse(null)), saved.warnings()));
+                Http.withWarnings(out(saved.webhook(), saved.secret().orElse(null)), saved.warnings()));
     }
 
     /**
@@ -219,7 +280,8 @@ public final class WebhookRoutes {
         List<String> warnings = parties.normalize(account, body, "matches");
         WebhookIn in = WebhookIn.parse(body);
         Optional<String> secret = in.signed() ? Optional.of(newSigningSecret()) : Optional.empty();
-        Webhook created = webhooks.insert(account, owner, ownerId, in, secret.map(secrets::seal));
+        Webhook created =
+                applyEnabled(webhooks.insert(account, owner, ownerId, in, secret.map(secrets::seal)), in.enabled());
         return new Saved(created, secret, warnings);
     }
 
@@ -234,7 +296,9 @@ public final class WebhookRoutes {
                 : Optional.empty();
         Optional<String> kept =
                 in.signed() ? fresh.map(secrets::seal).or(existing::sealedSigningSecret) : Optional.empty();
-        return new Saved(webhooks.update(existing.accountId(), existing.id(), in, kept), fresh, warnings);
+        Webhook updated =
+                applyEnabled(webhooks.update(existing.accountId(), existing.id(), in, kept), in.enabled());
+        return new Saved(updated, fresh, warnings);
     }
 
     /** Checks the fields as a save would, saving nothing (the console's live validation); a 400 names the field. */
@@ -267,7 +331,9 @@ public final class WebhookRoutes {
                 in.timeout(),
                 Optional.empty(),
                 now,
-                now);
+                now,
+                in.retrySchedule(),
+                Optional.empty());
     }
 
     /** Unlocks a number's webhooks as the API does: a copy of its campaign's, which the number then owns. */

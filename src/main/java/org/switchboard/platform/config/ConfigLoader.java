@@ -158,6 +158,7 @@ public final class ConfigLoader {
             int responseCap = integer("webhook_response_cap_bytes", 1_024, 10 * 1024 * 1024);
             int maxConnections = integer("webhook_max_connections", 1, 100_000);
             int maxConnectionsPerHost = integer("webhook_max_connections_per_host", 1, 100_000);
+            SwitchboardConfig.WebhookDelivery delivery = webhookDelivery();
             int headTimeout = integer("request_head_timeout_seconds", 1, 3_600);
             int dialGrace = integer("dial_grace_seconds", 1, 3_600);
             int configCacheSeconds = integer("config_cache_seconds", 1, 3_600);
@@ -189,6 +190,7 @@ public final class ConfigLoader {
                     responseCap,
                     maxConnections,
                     maxConnectionsPerHost,
+                    delivery,
                     dialGrace,
                     configCacheSeconds,
                     optional("twilio_auth_token"),
@@ -240,6 +242,29 @@ public final class ConfigLoader {
                 problems.add(envName("redis_url") + ": is not a URL");
             }
             return Optional.of(new RedisSettings(url.get(), prefix, java.time.Duration.ofMillis(timeoutMillis)));
+        }
+
+        private SwitchboardConfig.WebhookDelivery webhookDelivery() {
+            List<java.time.Duration> schedule = List.of();
+            try {
+                schedule = org.switchboard.platform.time.Waits.parseList(text("webhook_retry_schedule"));
+                if (schedule.size() > 20) {
+                    problems.add(envName("webhook_retry_schedule") + ": at most 20 waits");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(envName("webhook_retry_schedule") + ": " + e.getMessage());
+            }
+            java.time.Duration disableAfter = java.time.Duration.ofDays(5);
+            try {
+                disableAfter = org.switchboard.platform.time.Waits.parse(text("webhook_disable_after"));
+            } catch (IllegalArgumentException e) {
+                problems.add(envName("webhook_disable_after") + ": " + e.getMessage());
+            }
+            return new SwitchboardConfig.WebhookDelivery(
+                    schedule,
+                    integer("webhook_delivery_workers", 1, 10_000),
+                    disableAfter,
+                    integer("webhook_disable_min_failures", 1, 1_000_000));
         }
 
         private SwitchboardConfig.LogFormat logFormat() {

@@ -29,6 +29,7 @@ public record SwitchboardConfig(
         int webhookResponseCapBytes,
         int webhookMaxConnections,
         int webhookMaxConnectionsPerHost,
+        WebhookDelivery webhookDelivery,
         int dialGraceSeconds,
         int configCacheSeconds,
         Optional<String> twilioAuthToken,
@@ -49,6 +50,17 @@ public record SwitchboardConfig(
      */
     public record Operations(
             Optional<String> metricsToken, java.util.OptionalInt managementPort, java.time.Duration shutdownGrace) {}
+
+    /**
+     * Post-call webhook delivery: the default waits between attempts, how many attempts run at once on this node, and
+     * when a webhook failing without a success is disabled (after {@code disableAfter}, with at least
+     * {@code disableMinFailures} failures in the last 24 h).
+     */
+    public record WebhookDelivery(
+            List<java.time.Duration> retrySchedule,
+            int workers,
+            java.time.Duration disableAfter,
+            int disableMinFailures) {}
 
     /** How log records are written: readable text lines, or one JSON object a line for a log collector. */
     public enum LogFormat {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +65,37 @@ class ConfigLoaderTest {
         assertThat(behindAHost.publicApiUrl()).isEqualTo("https://calls.example.com");
         assertThat(behindAHost.publicRtbUrl()).isEqualTo("https://rtb.example.com");
         assertThat(behindAHost.publicDataUrl()).isEqualTo("https://calls.example.com");
+    }
+
+    @Test
+    void webhookDeliveryShouldDefaultToTheDocumentedScheduleAndRefuseBadWaits() {
+        SwitchboardConfig.WebhookDelivery delivery = ConfigLoader.load(Map.of()).webhookDelivery();
+        assertThat(delivery.retrySchedule())
+                .containsExactly(
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(5),
+                        Duration.ofMinutes(30),
+                        Duration.ofHours(2),
+                        Duration.ofHours(5),
+                        Duration.ofHours(10),
+                        Duration.ofHours(10));
+        assertThat(delivery.workers()).isEqualTo(32);
+        assertThat(delivery.disableAfter()).isEqualTo(Duration.ofDays(5));
+        assertThat(delivery.disableMinFailures()).isEqualTo(5);
+        assertThat(ConfigLoader.load(Map.of("SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE", "1s, 500ms"))
+                        .webhookDelivery()
+                        .retrySchedule())
+                .containsExactly(Duration.ofSeconds(1), Duration.ofMillis(500));
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(
+                        "SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE", "5s,soon",
+                        "SWITCHBOARD_WEBHOOK_DISABLE_AFTER", "5",
+                        "SWITCHBOARD_WEBHOOK_DELIVERY_WORKERS", "0")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .hasSize(3)
+                        .anyMatch(p -> p.startsWith("SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: 'soon'"))
+                        .anyMatch(p -> p.startsWith("SWITCHBOARD_WEBHOOK_DISABLE_AFTER"))
+                        .anyMatch(p -> p.startsWith("SWITCHBOARD_WEBHOOK_DELIVERY_WORKERS")));
     }
 
     @Test
