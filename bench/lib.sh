@@ -28,12 +28,14 @@ refuse_taken_port() {
     fi
 }
 
-# start_server PORT: in the background (SERVER_PID), its output in $DATA/server.log, the first account's key
+# start_server PORT: in the background (SERVER_PID; BENCH_JAR: another build to measure, e.g. the one before a
+# change), its output in $DATA/server.log, the first account's key
 # BENCH_API_KEY
 start_server() {
     SWITCHBOARD_PORT="$1" SWITCHBOARD_BIND_ADDRESS=127.0.0.1 SWITCHBOARD_DATA_DIR="$DATA" \
         SWITCHBOARD_FIRST_ACCOUNT_API_KEY="$BENCH_API_KEY" SWITCHBOARD_DEMO_DATA=true \
-        "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -jar target/switchboard.jar >"$DATA/server.log" 2>&1 &
+        "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} ${SERVER_JAVA_OPTS:-} \
+        -jar "${BENCH_JAR:-target/switchboard.jar}" >"$DATA/server.log" 2>&1 &
     SERVER_PID=$!
 }
 

@@ -14,8 +14,9 @@
 #   postback           POST /postbacks/KEY?call_uuid=UUID&value=10 (a conversion postback on one call, repeated:
 #                      key, call, conversion, postback log entry)
 # then the ping, data writing and postback again at about half Switchboard's rate (both servers at the same offered
-# rate), for latency. It prints req/s, p50/p99/p99.9 of each run, each endpoint's ratio to bare (the sum of its turns'
-# rates over the bare turns'), and RSS and heap of both servers after the run.
+# rate), for latency. It prints req/s, CPU time per request, p50/p99/p99.9 of each run, each endpoint's ratios to bare
+# (the sum of its turns' rates over the bare turns', and bare's CPU per request over Switchboard's), and RSS and heap
+# of both servers after the run.
 #
 # Usage: bench/rtb-load.sh [options]
 #   --key KEY          the RTB postback key to ping with (default: one issued on demo campaign 1 for this run,
@@ -30,6 +31,8 @@
 #   --turns N          measured turns per endpoint and server (default 2)
 #   --only LIST        comma-separated subset of health,ping,data,postback (default all)
 #   --connections C    wrk connections (default 64)
+#   --profile FILE     records the run with JFR (CPU samples and allocations, the "profile" settings) into FILE and
+#                      prints its hottest methods and top allocation sites at the end
 # Warm-ups (discarded): WARMUP_BASELINE (default 10 s) for /health and each bare endpoint, WARMUP_PING (default 90 s:
 # on one core the JIT needs about a minute and a half for the ping path), WARMUP_WRITE (default 15 s) for data writing
 # and postbacks, 5 s before each half-rate run. BENCH_JAVA_OPTS: JVM options for both servers. ping/bare is what
@@ -47,6 +50,7 @@ DURATION=10
 TURNS=2
 ONLY="health,ping,data,postback"
 CONNECTIONS=64
+PROFILE=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --key) KEY="$2"; shift 2 ;;
@@ -58,7 +62,8 @@ while [ $# -gt 0 ]; do
         --turns) TURNS="$2"; shift 2 ;;
         --only) ONLY="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
-        -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+        --profile) PROFILE="$(realpath -m "$2")"; shift 2 ;;
+        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -72,6 +77,7 @@ BARE_PORT=$((PORT + 1))
 API_KEY="$BENCH_API_KEY"
 refuse_taken_port "$PORT"
 refuse_taken_port "$BARE_PORT"
+[ -z "$PROFILE" ] || SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-} -XX:StartFlightRecording=settings=profile,filename=$PROFILE"
 start_server "$PORT"
 start_bare "$BARE_PORT"
 BASE="http://127.0.0.1:$PORT"
@@ -194,34 +200,47 @@ wrk_run() {
         wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$DATA/load.lua" "$base"
 }
 
-# measure LABEL BASE METHOD PATH BODY EXTRA PAUSE: a measured run; prints its line to stderr, its req/s to stdout
+# cpu_ticks PID: the CPU time a process has used so far, user and system, in clock ticks
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+
+# measure LABEL PID BASE METHOD PATH BODY EXTRA PAUSE: a measured run of the server PID; prints its line to stderr,
+# "req/s cpu-us-per-request" to stdout. CPU time per request is the steadier figure on a shared machine: other work
+# takes turns on the core, which lowers req/s but not the CPU each request costs.
 measure() {
-    local label="$1" out rps lat statuses
-    shift
+    local label="$1" pid="$2" out rps lat statuses requests ticks cpu
+    shift 2
+    ticks=$(cpu_ticks "$pid")
     out=$(wrk_run "$1" "$2" "$3" "$4" "$5" "$DURATION" "$6")
+    ticks=$(( $(cpu_ticks "$pid") - ticks ))
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
+    cpu=$(awk "BEGIN {printf \"%.1f\", $ticks * $TICK_US / ($requests > 0 ? $requests : 1)}")
     lat=$(echo "$out" | awk '/^latency_ms/ {printf "p50 %s ms, p99 %s ms, p99.9 %s ms", $2, $3, $4}')
     statuses=$(echo "$out" | awk '/^status / {sub(/^status /, ""); printf "%s%s", sep, $0; sep=", "}')
-    echo "  $label: $rps req/s, $lat (answers: $statuses)$(echo "$out" | awk '/Socket errors/ {print ", " $0}') [load $(cut -d' ' -f1-3 /proc/loadavg)]" >&2
-    echo "$rps"
+    echo "  $label: $rps req/s, $cpu us CPU/request, $lat (answers: $statuses)$(echo "$out" | awk '/Socket errors/ {print ", " $0}') [load $(cut -d' ' -f1-3 /proc/loadavg)]" >&2
+    echo "$rps $cpu"
 }
 
 RATIOS=()
 # compare NAME METHOD PATH BODY EXTRA WARMUP: both servers warmed up, then TURNS measured turns each, in turns;
-# records "NAME/bare: R" and sets LAST_RATE (Switchboard's mean req/s)
+# records "NAME/bare" as the ratio of the rates (sum over the turns) and of the CPU per request (bare's over
+# Switchboard's, so 1 is as cheap as bare either way), and sets LAST_RATE (Switchboard's mean req/s)
 compare() {
-    local name="$1" method="$2" path="$3" body="$4" extra="$5" warmup="$6" bare_sum=0 sb_sum=0 r t
+    local name="$1" method="$2" path="$3" body="$4" extra="$5" warmup="$6" bare_sum=0 sb_sum=0 bare_cpu=0 sb_cpu=0 r t
     echo "$name (warm-up: bare ${WARMUP_BASELINE:-10} s, Switchboard $warmup s)" >&2
     wrk_run "$BARE" "$method" "$path" "$body" "$extra" "${WARMUP_BASELINE:-10}" 0 >/dev/null
     wrk_run "$BASE" "$method" "$path" "$body" "$extra" "$warmup" 0 >/dev/null
     for ((t = 1; t <= TURNS; t++)); do
-        r=$(measure "bare, turn $t" "$BARE" "$method" "$path" "$body" "$extra" 0)
-        bare_sum=$(awk "BEGIN {print $bare_sum + $r}")
-        r=$(measure "Switchboard, turn $t" "$BASE" "$method" "$path" "$body" "$extra" 0)
-        sb_sum=$(awk "BEGIN {print $sb_sum + $r}")
+        r=($(measure "bare, turn $t" "$BARE_PID" "$BARE" "$method" "$path" "$body" "$extra" 0))
+        bare_sum=$(awk "BEGIN {print $bare_sum + ${r[0]}}")
+        bare_cpu=$(awk "BEGIN {print $bare_cpu + ${r[1]}}")
+        r=($(measure "Switchboard, turn $t" "$SERVER_PID" "$BASE" "$method" "$path" "$body" "$extra" 0))
+        sb_sum=$(awk "BEGIN {print $sb_sum + ${r[0]}}")
+        sb_cpu=$(awk "BEGIN {print $sb_cpu + ${r[1]}}")
     done
     LAST_RATE=$(awk "BEGIN {printf \"%d\", $sb_sum / $TURNS}")
-    RATIOS+=("ratio $name / bare: $(awk "BEGIN {printf \"%.3f\", $sb_sum / $bare_sum}")")
+    RATIOS+=("ratio $name / bare: $(awk "BEGIN {printf \"%.3f\", $sb_sum / $bare_sum}") (req/s), $(awk "BEGIN {printf \"%.3f\", $bare_cpu / ($sb_cpu > 0 ? $sb_cpu : 1)}") (CPU per request)")
     echo "${RATIOS[-1]}" >&2
 }
 
@@ -231,8 +250,8 @@ half() {
     pause=$(awk "BEGIN {printf \"%d\", $CONNECTIONS * 1000 / ($rate / 2)}")
     echo "$name at about half Switchboard's rate (target $((rate / 2)) req/s, $pause ms between requests per connection)" >&2
     wrk_run "$BASE" "$method" "$path" "$body" "$extra" 5 "$pause" >/dev/null
-    measure "bare, half rate" "$BARE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
-    measure "Switchboard, half rate" "$BASE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
+    measure "bare, half rate" "$BARE_PID" "$BARE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
+    measure "Switchboard, half rate" "$SERVER_PID" "$BASE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
 }
 
 echo "Switchboard pid $SERVER_PID on $BASE, bare pid $BARE_PID on $BARE, both on core 0; $DURATION s per run, $TURNS turns; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -253,3 +272,8 @@ if wants postback; then
 fi
 printf '%s\n' "${RATIOS[@]}"
 echo "after the run: Switchboard $(memory "$SERVER_PID"); bare $(memory "$BARE_PID"); load $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "$PROFILE" ]; then
+    "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.dump filename="$PROFILE" >/dev/null
+    "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$PROFILE" | head -30
+    "$JAVA_HOME/bin/jfr" view --width 160 allocation-by-site "$PROFILE" | head -30
+fi

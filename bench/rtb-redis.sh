@@ -14,7 +14,7 @@ measure() { # label, then the environment of the server: prints the ping/health 
     local out
     out=$(env "$@" bench/rtb-load.sh --only health,ping "${ARGS[@]+"${ARGS[@]}"}" 2> >(sed "s/^/[$label] /" >&2))
     echo "$out" | sed "s/^/[$label] /" >&2
-    echo "$out" | awk -F': ' '/^ratio ping/ {print $2}'
+    echo "$out" | awk '/^ratio ping/ {print $5}'
 }
 
 ARGS=("$@")
