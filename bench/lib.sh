@@ -43,7 +43,7 @@ start_server() {
 # jar, so on the same Helidon version), pinned like Switchboard, in the background (BARE_PID); run by the source
 # launcher, so nothing is built for it
 start_bare() {
-    "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp target/switchboard.jar \
+    "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "${BENCH_JAR:-target/switchboard.jar}" \
         src/bench/java/org/switchboard/bench/BareServer.java "$1" >"$DATA/bare.log" 2>&1 &
     BARE_PID=$!
 }

@@ -184,7 +184,10 @@ public final class Wiring implements AutoCloseable {
                     new BuyerService(buyers, campaigns, parties));
             var buyerGroups = new BuyerGroupService(groups, buyers, parties);
             var callRecords = new CallRepository(jdbi);
-            var postbackKeys = new PostbackKeyRepository(jdbi, clock);
+            // the keyed endpoints (data writing, postbacks, call control) read their key from a cache kept current by
+            // the configuration changes, as the RTB engine's configuration is
+            var postbackKeys = new PostbackKeyRepository(
+                    jdbi, clock, changes, java.time.Duration.ofSeconds(config.configCacheSeconds()));
             var postbackLog = new PostbackLog(jdbi, clock);
             var callerTagCache = new CallerTagCache(jdbi, clock);
             var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
