@@ -21,7 +21,7 @@
 # Usage: bench/rtb-load.sh [options]
 #   --key KEY          the RTB postback key to ping with (default: one issued on demo campaign 1 for this run,
 #                      bound to demo publisher 1; a key bound to no publisher needs --publisher-id)
-#   --callers LIST|N   comma-separated E.164 caller numbers, or a count N of generated ones (default 10000000; each
+#   --callers LIST|N   comma-separated E.164 caller numbers, or a count N of generated ones (default 40000000; each
 #                      run starts at its own offset, so no caller is pinged twice); with few callers most pings are
 #                      answered by the ping shield (the caller's reservation again), which is the cheap path
 #   --publisher-id ID  sent as publisher_id (default: none)
@@ -35,14 +35,15 @@
 #                      prints its hottest methods and top allocation sites at the end
 # Warm-ups (discarded): WARMUP_BASELINE (default 10 s) for /health and each bare endpoint, WARMUP_PING (default 90 s:
 # on one core the JIT needs about a minute and a half for the ping path), WARMUP_WRITE (default 15 s) for data writing
-# and postbacks, 5 s before each half-rate run. BENCH_JAVA_OPTS: JVM options for both servers. ping/bare is what
+# and postbacks, 5 s before each half-rate run. BENCH_JAVA_OPTS: JVM options for both servers. BENCH_EXAMPLES=1: the
+# first answer of each status word of every run, to see why requests were refused. ping/bare is what
 # bench/rtb-redis.sh reads ("ratio ping / bare: R").
 # Only processes this script started are stopped, by their PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 KEY=""
-CALLERS="10000000"
+CALLERS="40000000"
 PUBLISHER=""
 BODY="form"
 ENDPOINT="/rtbs.json"
@@ -119,10 +120,12 @@ for check in "/rtbs.json?key=$KEY" "/postbacks/$CONV_KEY?call_uuid=$CALL_UUID&va
     echo "check ${check%%\?*}: $(curl -s -m 10 -X POST "$BASE$check" -d 'caller_number=%2B13125550198' | cut -c1-120)" >&2
 done
 
-# the callers as a Lua list: given numbers, or N generated ones (+13125000000, +13125000001, ...)
+# the callers as a Lua list: given numbers, or N generated ones (+13122000000, +13122000001, ...)
 if [[ "$CALLERS" =~ ^[0-9]+$ ]]; then
     [ "$CALLERS" -ge 1 ] || { echo "--callers needs at least one caller" >&2; exit 2; }
-    LUA_CALLERS="local caller_count = $CALLERS; local function caller_at(i) return string.format(\"+1%d\", 3125000000 + (i % caller_count)) end"
+    # valid North American numbers only: exchanges 200-999 of five area codes (an exchange starting with 0 or 1 is no
+    # phone number, and such a caller is refused before any routing)
+    LUA_CALLERS="local caller_count = $CALLERS; local areas = {312, 773, 415, 646, 213}; local function caller_at(i) local k = i % caller_count; return string.format(\"+1%d%03d%04d\", areas[math.floor(k / 8000000) % 5 + 1], 200 + math.floor(k / 10000) % 800, k % 10000) end"
 else
     LUA_CALLERS="local callers = {"
     IFS=',' read -ra LIST <<<"$CALLERS"
@@ -174,15 +177,22 @@ if pause > 0 then
     end
 end
 
+examples = {}
 function response(status, headers, body)
     local word = body:match('"status":"([^"]+)"') or body:match("^(%u+) ") or tostring(status)
     statuses[word] = (statuses[word] or 0) + 1
+    if examples[word] == nil then
+        examples[word] = status .. " " .. body:sub(1, 300)
+    end
 end
 
 function done(summary, latency, requests)
     for _, thread in ipairs(threads) do
         for code, count in pairs(thread:get("statuses")) do
             io.write(string.format("status %s: %d\n", code, count))
+        end
+        for code, example in pairs(thread:get("examples")) do
+            io.write(string.format("example %s: %s\n", code, example))
         end
     end
     io.write(string.format("latency_ms %.2f %.2f %.2f\n", latency:percentile(50) / 1000,
@@ -219,6 +229,7 @@ measure() {
     lat=$(echo "$out" | awk '/^latency_ms/ {printf "p50 %s ms, p99 %s ms, p99.9 %s ms", $2, $3, $4}')
     statuses=$(echo "$out" | awk '/^status / {sub(/^status /, ""); printf "%s%s", sep, $0; sep=", "}')
     echo "  $label: $rps req/s, $cpu us CPU/request, $lat (answers: $statuses)$(echo "$out" | awk '/Socket errors/ {print ", " $0}') [load $(cut -d' ' -f1-3 /proc/loadavg)]" >&2
+    [ -z "${BENCH_EXAMPLES:-}" ] || echo "$out" | grep '^example ' | sed 's/^/    /' >&2
     echo "$rps $cpu"
 }
 
