@@ -243,9 +243,12 @@ compare() {
     wrk_run "$BARE" "$method" "$path" "$body" "$extra" "${WARMUP_BASELINE:-10}" 0 >/dev/null
     wrk_run "$BASE" "$method" "$path" "$body" "$extra" "$warmup" 0 >/dev/null
     for ((t = 1; t <= TURNS; t++)); do
+        # measure runs in a subshell: the offsets move on here, so no run re-uses another's callers
+        NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
         r=($(measure "bare, turn $t" "$BARE_PID" "$BARE" "$method" "$path" "$body" "$extra" 0))
         bare_sum=$(awk "BEGIN {print $bare_sum + ${r[0]}}")
         bare_cpu=$(awk "BEGIN {print $bare_cpu + ${r[1]}}")
+        NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
         r=($(measure "Switchboard, turn $t" "$SERVER_PID" "$BASE" "$method" "$path" "$body" "$extra" 0))
         sb_sum=$(awk "BEGIN {print $sb_sum + ${r[0]}}")
         sb_cpu=$(awk "BEGIN {print $sb_cpu + ${r[1]}}")
@@ -261,7 +264,9 @@ half() {
     pause=$(awk "BEGIN {printf \"%d\", $CONNECTIONS * 1000 / ($rate / 2)}")
     echo "$name at about half Switchboard's rate (target $((rate / 2)) req/s, $pause ms between requests per connection)" >&2
     wrk_run "$BASE" "$method" "$path" "$body" "$extra" 5 "$pause" >/dev/null
+    NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
     measure "bare, half rate" "$BARE_PID" "$BARE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
+    NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
     measure "Switchboard, half rate" "$SERVER_PID" "$BASE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
 }
 
