@@ -7,7 +7,7 @@ help:
 	@echo "make run         start on :8080 with the embedded store and a demo account (./switchboard --demo)"
 	@echo "make bench       JMH micro-benchmarks of the hot pure functions"
 	@echo "make bench-http  wrk load run of the HTTP server (needs wrk: apt-get install wrk)"
-	@echo "make bench-rtb   wrk load run of POST /rtbs.json against GET /health (bench/rtb-load.sh --help)"
+	@echo "make bench-rtb   wrk load run of /health, the ping, data writing and postbacks, each against a bare Helidon app (bench/rtb-load.sh --help)"
 	@echo "make bench-rtb-redis the same ping with its live state in Redis against in memory, in one run"
 	@echo "make bench-report a simulated day of 10,000 calls, then the money report timed (ARGS=\"10000 --postgres=jdbc:postgresql://127.0.0.1:5432/test\")"
 fmt:

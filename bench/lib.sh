@@ -10,8 +10,10 @@
 BENCH_API_KEY="sb_bench_key_0123456789abcdefghijkl"
 DATA="$(mktemp -d)"
 SERVER_PID=""
+BARE_PID=""
 cleanup() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    local pid
+    for pid in $SERVER_PID $BARE_PID; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     rm -rf "$DATA"
 }
 trap cleanup EXIT
@@ -26,22 +28,42 @@ refuse_taken_port() {
     fi
 }
 
-# start_server PORT: in the background (SERVER_PID), its output in $DATA/server.log, the first account's key
+# start_server PORT: in the background (SERVER_PID; BENCH_JAR: another build to measure, e.g. the one before a
+# change), its output in $DATA/server.log, the first account's key
 # BENCH_API_KEY
 start_server() {
     SWITCHBOARD_PORT="$1" SWITCHBOARD_BIND_ADDRESS=127.0.0.1 SWITCHBOARD_DATA_DIR="$DATA" \
         SWITCHBOARD_FIRST_ACCOUNT_API_KEY="$BENCH_API_KEY" SWITCHBOARD_DEMO_DATA=true \
-        "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" -jar target/switchboard.jar >"$DATA/server.log" 2>&1 &
+        "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} ${SERVER_JAVA_OPTS:-} \
+        -jar "${BENCH_JAR:-target/switchboard.jar}" >"$DATA/server.log" 2>&1 &
     SERVER_PID=$!
 }
 
-# await_server PORT PAUSE: until GET /health answers, polling every PAUSE seconds; fails (with the server's output)
-# when the server exits or 30 s pass
+# start_bare PORT: the baseline server (src/bench/java/.../BareServer.java, a bare Helidon SE app on Switchboard's own
+# jar, so on the same Helidon version), pinned like Switchboard, in the background (BARE_PID); run by the source
+# launcher, so nothing is built for it
+start_bare() {
+    "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "${BENCH_JAR:-target/switchboard.jar}" \
+        src/bench/java/org/switchboard/bench/BareServer.java "$1" >"$DATA/bare.log" 2>&1 &
+    BARE_PID=$!
+}
+
+# memory PID: "RSS N MiB, heap used N MiB" of a running JVM (heap from jcmd GC.heap_info)
+memory() {
+    local rss_kb heap
+    rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$1/status")
+    heap=$("$JAVA_HOME/bin/jcmd" "$1" GC.heap_info 2>/dev/null | sed -nE 's/.* used ([0-9]+)K.*/\1/p' | head -1)
+    echo "RSS $((rss_kb / 1024)) MiB, heap used $(( ${heap:-0} / 1024 )) MiB"
+}
+
+# await_server PORT PAUSE [PID LOG]: until GET /health answers, polling every PAUSE seconds; fails (with the server's
+# output) when the server (SERVER_PID, or PID) exits or BENCH_START_TIMEOUT seconds (120) pass
 await_server() {
-    local until=$(( $(date +%s) + 30 ))
+    local until=$(( $(date +%s) + ${BENCH_START_TIMEOUT:-120} ))
     until curl -sf -m 1 "http://127.0.0.1:$1/health" >/dev/null 2>&1; do
-        kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server did not start:" >&2; cat "$DATA/server.log" >&2; exit 1; }
-        [ "$(date +%s)" -lt "$until" ] || { echo "the server did not answer /health within 30 s" >&2; exit 1; }
+        local pid="${3:-$SERVER_PID}" log="${4:-$DATA/server.log}"
+        kill -0 "$pid" 2>/dev/null || { echo "the server did not start:" >&2; cat "$log" >&2; exit 1; }
+        [ "$(date +%s)" -lt "$until" ] || { echo "the server did not answer /health in time (BENCH_START_TIMEOUT)" >&2; exit 1; }
         sleep "$2"
     done
 }

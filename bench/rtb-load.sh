@@ -1,37 +1,57 @@
 #!/usr/bin/env bash
-# Load run of the RTB ping endpoint with wrk on loopback, bounded in time, against a baseline of the same server.
+# Load run of Switchboard's hot endpoints with wrk on loopback, each against a bare Helidon SE server measured in the
+# same run, in turns.
 #
-# One server is started (fresh SQLite store with the demo data, pinned to core 0; wrk on core 1 when taskset
-# exists). In that one run it measures GET /health (the raw speed of the HTTP server in this process), then
-# POST /rtbs.json?key=KEY with a form or JSON body whose caller_number rotates over the given callers, each after a
-# discarded warm-up. It prints req/s, the ratio to the baseline, p50 and p99 latency and the status codes answered.
-# Both runs go through the same Lua script, so the ratio compares server work, not wrk's.
+# Two servers are started and pinned to the same core (core 0; wrk on core 1 when taskset exists): Switchboard (a
+# fresh SQLite store with the demo data) and the bare baseline (src/bench/java/org/switchboard/bench/BareServer.java:
+# Helidon SE on Switchboard's own jar, a trivial GET /health and a POST answering a small JSON). For each endpoint
+# both are warmed up, then measured in turns (bare, Switchboard, bare, Switchboard, ...), the same Lua script and the
+# same requests for both, so a ratio compares server work, not wrk's:
+#   /health            GET /health against the bare GET /health
+#   ping               POST /rtbs.json?key=KEY (form or JSON body, caller_number rotating over callers never pinged
+#                      before, so every ping goes the whole way) against the bare POST of the same request
+#   data writing       POST /data_writing?key=KEY (caller_number, lead=bench: a durable write per request)
+#   postback           POST /postbacks/KEY?call_uuid=UUID&value=10 (a conversion postback on one call, repeated:
+#                      key, call, conversion, postback log entry)
+# then the ping, data writing and postback again at about half Switchboard's rate (both servers at the same offered
+# rate), for latency. It prints req/s, CPU time per request, p50/p99/p99.9 of each run, each endpoint's ratios to bare
+# (the sum of its turns' rates over the bare turns', and bare's CPU per request over Switchboard's), and RSS and heap
+# of both servers after the run.
 #
 # Usage: bench/rtb-load.sh [options]
 #   --key KEY          the RTB postback key to ping with (default: one issued on demo campaign 1 for this run,
 #                      bound to demo publisher 1; a key bound to no publisher needs --publisher-id)
-#   --callers LIST|N   comma-separated E.164 caller numbers, or a count N of generated ones (default 10000000; each
-#                      run starts at its own offset, so no caller is pinged twice and every ping goes the whole way:
-#                      routing, payout, reservation); with few callers most pings are answered by the ping shield
-#                      (the caller's reservation again), which is the cheap path
+#   --callers LIST|N   comma-separated E.164 caller numbers, or a count N of generated ones (default 40000000; each
+#                      run starts at its own offset, so no caller is pinged twice); with few callers most pings are
+#                      answered by the ping shield (the caller's reservation again), which is the cheap path
 #   --publisher-id ID  sent as publisher_id (default: none)
-#   --body form|json   how the parameters are sent (default form)
-#   --path PATH        the endpoint (default /rtbs.json)
-#   --seconds S        measured seconds per endpoint (default 10); before each a discarded warm-up run:
-#                      WARMUP_BASELINE (default 10 s), WARMUP_PING (default 90 s: on one core the JIT needs about a
-#                      minute and a half to finish with the ping path) and 10 s before the half-rate run
+#   --body form|json   how the ping's parameters are sent (default form)
+#   --path PATH        the ping's endpoint (default /rtbs.json)
+#   --seconds S        measured seconds per run (default 10)
+#   --turns N          measured turns per endpoint and server (default 2)
+#   --only LIST        comma-separated subset of health,ping,data,postback (default all)
 #   --connections C    wrk connections (default 64)
+#   --profile FILE     records the run with JFR (CPU samples and allocations, the "profile" settings) into FILE and
+#                      prints its hottest methods and top allocation sites at the end
+# Warm-ups (discarded): WARMUP_BASELINE (default 10 s) for /health and each bare endpoint, WARMUP_PING (default 90 s:
+# on one core the JIT needs about a minute and a half for the ping path), WARMUP_WRITE (default 15 s) for data writing
+# and postbacks, 5 s before each half-rate run. BENCH_JAVA_OPTS: JVM options for both servers. BENCH_EXAMPLES=1: the
+# first answer of each status word of every run, to see why requests were refused. ping/bare is what
+# bench/rtb-redis.sh reads ("ratio ping / bare: R").
 # Only processes this script started are stopped, by their PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 KEY=""
-CALLERS="10000000"
+CALLERS="40000000"
 PUBLISHER=""
 BODY="form"
 ENDPOINT="/rtbs.json"
 DURATION=10
+TURNS=2
+ONLY="health,ping,data,postback"
 CONNECTIONS=64
+PROFILE=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --key) KEY="$2"; shift 2 ;;
@@ -40,31 +60,72 @@ while [ $# -gt 0 ]; do
         --body) BODY="$2"; shift 2 ;;
         --path) ENDPOINT="$2"; shift 2 ;;
         --seconds) DURATION="$2"; shift 2 ;;
+        --turns) TURNS="$2"; shift 2 ;;
+        --only) ONLY="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        --profile) PROFILE="$(realpath -m "$2")"; shift 2 ;;
+        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 case "$BODY" in form|json) ;; *) echo "--body is form or json" >&2; exit 2 ;; esac
 [[ "$DURATION" =~ ^[0-9]+$ ]] || { echo "--seconds is a whole number" >&2; exit 2; }
+[[ "$TURNS" =~ ^[1-9][0-9]*$ ]] || { echo "--turns is a whole number from 1" >&2; exit 2; }
+wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 PORT="${BENCH_PORT:-18091}"
+BARE_PORT=$((PORT + 1))
 . bench/lib.sh
 API_KEY="$BENCH_API_KEY"
 refuse_taken_port "$PORT"
+refuse_taken_port "$BARE_PORT"
+[ -z "$PROFILE" ] || SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-} -XX:StartFlightRecording=settings=profile,filename=$PROFILE"
 start_server "$PORT"
+start_bare "$BARE_PORT"
 BASE="http://127.0.0.1:$PORT"
+BARE="http://127.0.0.1:$BARE_PORT"
 await_server "$PORT" 0.1
+await_server "$BARE_PORT" 0.1 "$BARE_PID" "$DATA/bare.log"
+auth=(-H "Authorization: Bearer $API_KEY")
+key_of() { sed -E 's/.*"key":"([^"]+)".*/\1/'; }
 
 if [ -z "$KEY" ]; then
-    KEY=$(curl -sf -m 10 -X POST -H "Authorization: Bearer $API_KEY" "$BASE/api/v2/campaigns/1/postback_keys" \
-        -d '{"type": "real_time_bidding", "name": "rtb-load", "options": {"publisher_id": 1}}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+    KEY=$(curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/campaigns/1/postback_keys" \
+        -d '{"type": "real_time_bidding", "name": "rtb-load", "options": {"publisher_id": 1}}' | key_of)
     [ -n "$KEY" ] || { echo "could not issue an RTB key on campaign 1" >&2; exit 1; }
 fi
+# a buyer without caps or hours, so every ping can reserve (the demo buyers' caps are used up within seconds)
+curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/buyers" \
+    -d '{"name": "Bench buyer", "destination": "+12125550999", "priority": 1, "weight": 100, "campaign_ids": [1]}' >/dev/null
+DW_KEY=$(curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/publishers/1/postback_keys" \
+    -d '{"type": "call_data_writing", "name": "bench"}' | key_of)
+# the postbacks' call: a caller tagged bench_call:yes (by data writing) whose call a buyer answered and that ended,
+# judged by a postback criterion on that tag; a conversion key of that buyer
+curl -sf -m 10 -X POST "$BASE/data_writing?key=$DW_KEY" -d 'caller_number=%2B13125550199&bench_call=yes' >/dev/null
+curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/campaigns/1/conversion_criteria" \
+    -d '{"name": "bench-sale", "matches": ["publisher_id:1", "bench_call:yes"], "trigger": {"type": "postback"}, "revenue": {"type": "posted"}, "payout": {"type": "modifier", "modifier": "*0.8"}}' >/dev/null
+# a conversion criterion, so every reserved ping works out a payout (60% of 20.00 for 90 s)
+curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/campaigns/1/conversion_criteria" \
+    -d '{"name": "rtb-load", "trigger": {"type": "duration", "seconds": 90}, "revenue": {"type": "static", "amount": 20}, "payout": {"type": "percent", "percent": 60}}' >/dev/null
+CALL_UUID=$(curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/call_control/calls" \
+    -d '{"carrier_call_id": "bench-1", "from": "+13125550199", "to": "+18665550100"}' \
+    | sed -E 's/.*"call_uuid":"([^"]+)".*/\1/')
+curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/call_control/calls/$CALL_UUID/attempts/1" -d '{"outcome": "answered"}' >/dev/null
+curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/call_control/calls/$CALL_UUID/hangup" \
+    -d '{"duration_seconds": 70, "connected_seconds": 60}' >/dev/null
+CALL_BUYER=$(curl -sf -m 10 "${auth[@]}" "$BASE/api/v2/calls/$CALL_UUID" | sed -nE 's/.*"buyer_id":([0-9]+).*/\1/p')
+[ -n "$CALL_BUYER" ] || { echo "the bench call has no buyer" >&2; exit 1; }
+CONV_KEY=$(curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/buyers/$CALL_BUYER/postback_keys" \
+    -d '{"type": "conversion", "name": "bench"}' | key_of)
+for check in "/rtbs.json?key=$KEY" "/postbacks/$CONV_KEY?call_uuid=$CALL_UUID&value=10"; do
+    echo "check ${check%%\?*}: $(curl -s -m 10 -X POST "$BASE$check" -d 'caller_number=%2B13125550198' | cut -c1-120)" >&2
+done
 
-# the callers as a Lua list: given numbers, or N generated ones (+13125000000, +13125000001, ...)
+# the callers as a Lua list: given numbers, or N generated ones (+13122000000, +13122000001, ...)
 if [[ "$CALLERS" =~ ^[0-9]+$ ]]; then
     [ "$CALLERS" -ge 1 ] || { echo "--callers needs at least one caller" >&2; exit 2; }
-    LUA_CALLERS="local caller_count = $CALLERS; local function caller_at(i) return string.format(\"+1%d\", 3125000000 + (i % caller_count)) end"
+    # valid North American numbers only: exchanges 200-999 of five area codes (an exchange starting with 0 or 1 is no
+    # phone number, and such a caller is refused before any routing)
+    LUA_CALLERS="local caller_count = $CALLERS; local areas = {312, 773, 415, 646, 213}; local function caller_at(i) local k = i % caller_count; return string.format(\"+1%d%03d%04d\", areas[math.floor(k / 8000000) % 5 + 1], 200 + math.floor(k / 10000) % 800, k % 10000) end"
 else
     LUA_CALLERS="local callers = {"
     IFS=',' read -ra LIST <<<"$CALLERS"
@@ -75,14 +136,11 @@ else
     LUA_CALLERS="$LUA_CALLERS }; local function caller_at(i) return callers[(i % #callers) + 1] end"
 fi
 
-# a conversion criterion, so every reserved ping works out a payout (60% of 20.00 for 90 s)
-curl -sf -m 10 -X POST -H "Authorization: Bearer $API_KEY" "$BASE/api/v2/campaigns/1/conversion_criteria" \
-    -d '{"name": "rtb-load", "trigger": {"type": "duration", "seconds": 90}, "revenue": {"type": "static", "amount": 20}, "payout": {"type": "percent", "percent": 60}}' >/dev/null
-
-# one script for both runs: the same per-request Lua work and the same status counting
+# one script for every run: the same per-request Lua work and the same status counting for both servers
 cat >"$DATA/load.lua" <<LUA
 $LUA_CALLERS
-local method, path, body_kind, publisher = os.getenv("RTB_METHOD"), os.getenv("RTB_PATH"), "$BODY", "$PUBLISHER"
+local method, path, body_kind = os.getenv("RTB_METHOD"), os.getenv("RTB_PATH"), os.getenv("RTB_BODY")
+local publisher, extra = "$PUBLISHER", os.getenv("RTB_EXTRA") or ""
 local n = tonumber(os.getenv("RTB_OFFSET") or "0")
 statuses = {}
 local threads = {}
@@ -106,7 +164,7 @@ function request()
         body = '{"caller_number": "' .. caller .. '"' .. (publisher ~= "" and (', "publisher_id": "' .. publisher .. '"') or "") .. '}'
         headers = {["Content-Type"] = "application/json"}
     else
-        body = "caller_number=" .. encode(caller) .. (publisher ~= "" and ("&publisher_id=" .. encode(publisher)) or "")
+        body = "caller_number=" .. encode(caller) .. (publisher ~= "" and ("&publisher_id=" .. encode(publisher)) or "") .. extra
         headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
     end
     return wrk.format("POST", path, headers, body)
@@ -119,9 +177,13 @@ if pause > 0 then
     end
 end
 
+examples = {}
 function response(status, headers, body)
-    local word = body:match('"status":"([^"]+)"') or tostring(status)
+    local word = body:match('"status":"([^"]+)"') or body:match("^(%u+) ") or tostring(status)
     statuses[word] = (statuses[word] or 0) + 1
+    if examples[word] == nil then
+        examples[word] = status .. " " .. body:sub(1, 300)
+    end
 end
 
 function done(summary, latency, requests)
@@ -129,34 +191,105 @@ function done(summary, latency, requests)
         for code, count in pairs(thread:get("statuses")) do
             io.write(string.format("status %s: %d\n", code, count))
         end
+        for code, example in pairs(thread:get("examples")) do
+            io.write(string.format("example %s: %s\n", code, example))
+        end
     end
+    io.write(string.format("latency_ms %.2f %.2f %.2f\n", latency:percentile(50) / 1000,
+        latency:percentile(99) / 1000, latency:percentile(99.9) / 1000))
 end
 LUA
 
-run() { # label, method, path, warm-up seconds, first caller[, delay ms per connection]: a discarded warm-up, then
-         # the measured run (from caller first + 3,000,000, so it never pings a caller of the warm-up); prints the rps
-    local label="$1" method="$2" path="$3" warmup="$4" first="$5" pause="${6:-0}" out
-    RTB_METHOD="$method" RTB_PATH="$path" RTB_DELAY_MS="$pause" RTB_OFFSET="$first" "${TASKSET_WRK[@]}" \
-        wrk -t1 -c"$CONNECTIONS" -d"${warmup}s" -s "$DATA/load.lua" "$BASE" >/dev/null
-    out=$(RTB_METHOD="$method" RTB_PATH="$path" RTB_DELAY_MS="$pause" RTB_OFFSET="$((first + 3000000))" \
-        "${TASKSET_WRK[@]}" \
-        wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$DATA/load.lua" "$BASE")
-    local rps p50 p99 statuses
-    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
-    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-    statuses=$(echo "$out" | awk '/^status / {printf "%s%s %s", sep, $2, $3; sep=", "}')
-    echo "$label: $rps req/s, p50 $p50, p99 $p99 (answers: $statuses)$(echo "$out" | awk '/Socket errors/ {print ", " $0}')" >&2
-    echo "$rps"
+NEXT_OFFSET=0
+# wrk_run BASE METHOD PATH BODY EXTRA SECONDS PAUSE: one wrk run (callers from a fresh offset), its output on stdout
+wrk_run() {
+    local base="$1" method="$2" path="$3" body="$4" extra="$5" seconds="$6" pause="$7"
+    NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
+    RTB_METHOD="$method" RTB_PATH="$path" RTB_BODY="$body" RTB_EXTRA="$extra" RTB_DELAY_MS="$pause" \
+        RTB_OFFSET="$NEXT_OFFSET" "${TASKSET_WRK[@]}" \
+        wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$DATA/load.lua" "$base"
 }
 
-echo "server pid $SERVER_PID on $BASE; $DURATION s measured per endpoint after a warm-up" >&2
-base=$(run "GET /health (baseline)" GET /health "${WARMUP_BASELINE:-10}" 0)
-rtb=$(run "POST $ENDPOINT ($BODY body, callers: $CALLERS)" POST "$ENDPOINT?key=$KEY" "${WARMUP_PING:-90}" 0)
-echo "ratio POST $ENDPOINT / baseline: $(awk "BEGIN {printf \"%.3f\", $rtb/$base}")"
-# latency at half the ping's throughput: each connection waits between requests so the rate is about half
-pause=$(awk "BEGIN {printf \"%d\", $CONNECTIONS * 1000 / ($rtb / 2)}")
-half=$(run "POST $ENDPOINT at about half that rate ($pause ms between requests per connection)" POST "$ENDPOINT?key=$KEY" 10 6000000 "$pause")
-echo "rate reached in the half-rate run: $half req/s (target $(awk "BEGIN {printf \"%d\", $rtb / 2}"))"
-rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
-echo "server RSS after the runs: $((rss_kb / 1024)) MiB"
+# cpu_ticks PID: the CPU time a process has used so far, user and system, in clock ticks
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+
+# measure LABEL PID BASE METHOD PATH BODY EXTRA PAUSE: a measured run of the server PID; prints its line to stderr,
+# "req/s cpu-us-per-request" to stdout. CPU time per request is the steadier figure on a shared machine: other work
+# takes turns on the core, which lowers req/s but not the CPU each request costs.
+measure() {
+    local label="$1" pid="$2" out rps lat statuses requests ticks cpu
+    shift 2
+    ticks=$(cpu_ticks "$pid")
+    out=$(wrk_run "$1" "$2" "$3" "$4" "$5" "$DURATION" "$6")
+    ticks=$(( $(cpu_ticks "$pid") - ticks ))
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
+    cpu=$(awk "BEGIN {printf \"%.1f\", $ticks * $TICK_US / ($requests > 0 ? $requests : 1)}")
+    lat=$(echo "$out" | awk '/^latency_ms/ {printf "p50 %s ms, p99 %s ms, p99.9 %s ms", $2, $3, $4}')
+    statuses=$(echo "$out" | awk '/^status / {sub(/^status /, ""); printf "%s%s", sep, $0; sep=", "}')
+    echo "  $label: $rps req/s, $cpu us CPU/request, $lat (answers: $statuses)$(echo "$out" | awk '/Socket errors/ {print ", " $0}') [load $(cut -d' ' -f1-3 /proc/loadavg)]" >&2
+    [ -z "${BENCH_EXAMPLES:-}" ] || echo "$out" | grep '^example ' | sed 's/^/    /' >&2
+    echo "$rps $cpu"
+}
+
+RATIOS=()
+# compare NAME METHOD PATH BODY EXTRA WARMUP: both servers warmed up, then TURNS measured turns each, in turns;
+# records "NAME/bare" as the ratio of the rates (sum over the turns) and of the CPU per request (bare's over
+# Switchboard's, so 1 is as cheap as bare either way), and sets LAST_RATE (Switchboard's mean req/s)
+compare() {
+    local name="$1" method="$2" path="$3" body="$4" extra="$5" warmup="$6" bare_sum=0 sb_sum=0 bare_cpu=0 sb_cpu=0 r t
+    echo "$name (warm-up: bare ${WARMUP_BASELINE:-10} s, Switchboard $warmup s)" >&2
+    wrk_run "$BARE" "$method" "$path" "$body" "$extra" "${WARMUP_BASELINE:-10}" 0 >/dev/null
+    wrk_run "$BASE" "$method" "$path" "$body" "$extra" "$warmup" 0 >/dev/null
+    for ((t = 1; t <= TURNS; t++)); do
+        # measure runs in a subshell: the offsets move on here, so no run re-uses another's callers
+        NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
+        r=($(measure "bare, turn $t" "$BARE_PID" "$BARE" "$method" "$path" "$body" "$extra" 0))
+        bare_sum=$(awk "BEGIN {print $bare_sum + ${r[0]}}")
+        bare_cpu=$(awk "BEGIN {print $bare_cpu + ${r[1]}}")
+        NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
+        r=($(measure "Switchboard, turn $t" "$SERVER_PID" "$BASE" "$method" "$path" "$body" "$extra" 0))
+        sb_sum=$(awk "BEGIN {print $sb_sum + ${r[0]}}")
+        sb_cpu=$(awk "BEGIN {print $sb_cpu + ${r[1]}}")
+    done
+    LAST_RATE=$(awk "BEGIN {printf \"%d\", $sb_sum / $TURNS}")
+    RATIOS+=("ratio $name / bare: $(awk "BEGIN {printf \"%.3f\", $sb_sum / $bare_sum}") (req/s), $(awk "BEGIN {printf \"%.3f\", $bare_cpu / ($sb_cpu > 0 ? $sb_cpu : 1)}") (CPU per request)")
+    echo "${RATIOS[-1]}" >&2
+}
+
+# half NAME METHOD PATH BODY EXTRA RATE: both servers at about half of RATE (each connection pauses between requests)
+half() {
+    local name="$1" method="$2" path="$3" body="$4" extra="$5" rate="$6" pause
+    pause=$(awk "BEGIN {printf \"%d\", $CONNECTIONS * 1000 / ($rate / 2)}")
+    echo "$name at about half Switchboard's rate (target $((rate / 2)) req/s, $pause ms between requests per connection)" >&2
+    wrk_run "$BASE" "$method" "$path" "$body" "$extra" 5 "$pause" >/dev/null
+    NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
+    measure "bare, half rate" "$BARE_PID" "$BARE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
+    NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
+    measure "Switchboard, half rate" "$SERVER_PID" "$BASE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
+}
+
+echo "Switchboard pid $SERVER_PID on $BASE, bare pid $BARE_PID on $BARE, both on core 0; $DURATION s per run, $TURNS turns; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+if wants health; then
+    compare "/health" GET /health form "" "${WARMUP_BASELINE:-10}"
+fi
+if wants ping; then
+    compare "ping" POST "$ENDPOINT?key=$KEY" "$BODY" "" "${WARMUP_PING:-90}"
+    half "ping" POST "$ENDPOINT?key=$KEY" "$BODY" "" "$LAST_RATE"
+fi
+if wants data; then
+    compare "data writing" POST "/data_writing?key=$DW_KEY" form "&lead=bench" "${WARMUP_WRITE:-15}"
+    half "data writing" POST "/data_writing?key=$DW_KEY" form "&lead=bench" "$LAST_RATE"
+fi
+if wants postback; then
+    compare "postback" POST "/postbacks/$CONV_KEY?call_uuid=$CALL_UUID&value=10" form "" "${WARMUP_WRITE:-15}"
+    half "postback" POST "/postbacks/$CONV_KEY?call_uuid=$CALL_UUID&value=10" form "" "$LAST_RATE"
+fi
+printf '%s\n' "${RATIOS[@]}"
+echo "after the run: Switchboard $(memory "$SERVER_PID"); bare $(memory "$BARE_PID"); load $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "$PROFILE" ]; then
+    "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.dump filename="$PROFILE" >/dev/null
+    "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$PROFILE" | head -30
+    "$JAVA_HOME/bin/jfr" view --width 160 allocation-by-site "$PROFILE" | head -30
+fi

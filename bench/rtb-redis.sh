@@ -3,7 +3,7 @@
 #
 # Runs bench/rtb-load.sh twice with the same options: first on the in-memory live state, then with
 # SWITCHBOARD_REDIS_URL (default redis://127.0.0.1:6379, under a fresh key prefix). Each run measures its own
-# GET /health baseline first; the script prints both pings' rates and ratios and ping(redis) / ping(memory).
+# bare baseline server beside it; the script prints both pings' ratios to bare and ping(redis) / ping(memory).
 # Usage: bench/rtb-redis.sh [rtb-load.sh options]   (REDIS_URL=redis://host:port to use another Redis)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +12,9 @@ REDIS="${REDIS_URL:-redis://127.0.0.1:6379}"
 measure() { # label, then the environment of the server: prints the ping/health ratio of that run
     local label="$1"; shift
     local out
-    out=$(env "$@" bench/rtb-load.sh "${ARGS[@]+"${ARGS[@]}"}" 2> >(sed "s/^/[$label] /" >&2))
+    out=$(env "$@" bench/rtb-load.sh --only health,ping "${ARGS[@]+"${ARGS[@]}"}" 2> >(sed "s/^/[$label] /" >&2))
     echo "$out" | sed "s/^/[$label] /" >&2
-    echo "$out" | awk -F': ' '/^ratio POST/ {print $2}'
+    echo "$out" | awk '/^ratio ping/ {print $5}'
 }
 
 ARGS=("$@")

@@ -1,14 +1,13 @@
 package org.switchboard;
 
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import org.switchboard.platform.config.SwitchboardConfig;
 
 /**
- * One-line log records on standard error, as text or as JSON ({@code SWITCHBOARD_LOG_FORMAT}); chatty libraries
- * turned down to warnings.
+ * One-line log records on standard error, as text or as JSON ({@code SWITCHBOARD_LOG_FORMAT}), written by one thread
+ * off the requests' ({@link QueuedConsoleHandler}); chatty libraries turned down to warnings.
  */
 final class Logging {
     /** java.util.logging keeps loggers weakly; these hold the configured levels for the life of the process. */
@@ -17,23 +16,29 @@ final class Logging {
     private Logging() {}
 
     static void configure(SwitchboardConfig.LogFormat format) {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s - %5$s%6$s%n");
         if (LogManager.getLogManager() instanceof LogManagerKeptOnShutdown kept) {
             kept.resetNow();
         } else {
             LogManager.getLogManager().reset();
         }
         Logger root = Logger.getLogger("");
-        ConsoleHandler handler = new ConsoleHandler();
-        handler.setFormatter(
-                format == SwitchboardConfig.LogFormat.JSON ? new JsonLogFormatter() : new TextLogFormatter());
-        handler.setLevel(Level.ALL);
-        root.addHandler(handler);
+        root.addHandler(new QueuedConsoleHandler(
+                format == SwitchboardConfig.LogFormat.JSON ? new JsonLogFormatter() : new TextLogFormatter()));
         root.setLevel(Level.INFO);
         for (String noisy : new String[] {"com.zaxxer.hikari", "org.flywaydb", "io.helidon"}) {
             Logger logger = Logger.getLogger(noisy);
             logger.setLevel(Level.WARNING);
             CONFIGURED.add(logger);
+        }
+    }
+
+    /**
+     * Writes out and closes what the log handlers still hold: the last lines of a stop, which the JVM's exit would
+     * lose (the shutdown does not close them; see {@link LogManagerKeptOnShutdown}).
+     */
+    static void flush() {
+        for (java.util.logging.Handler handler : Logger.getLogger("").getHandlers()) {
+            handler.close();
         }
     }
 }

@@ -97,6 +97,7 @@ public final class Main {
             wiring.close();
             LOG.info(() -> "stopped in "
                     + Duration.ofNanos(System.nanoTime() - stopStart).toMillis() + " ms");
+            Logging.flush();
             stopped.countDown();
         }));
         stopped.await();

@@ -174,7 +174,7 @@ public final class Wiring implements AutoCloseable {
             var geo = new GeoTagger();
             // post-call webhooks (and failed answered / timer ones) go through a durable outbox
             var deliveries = new org.switchboard.webhook.DeliveryRepository(
-                    jdbi, database.engine() == Database.Engine.POSTGRESQL, clock);
+                    jdbi, database.engine() == Database.Engine.POSTGRESQL, metrics, clock);
             var retrySchedule = new org.switchboard.webhook.RetrySchedule(
                     config.webhookDelivery().retrySchedule());
             this.webhookHooks = new WebhookHooks(webhooks, numbers, dispatcher, geo, deliveries, retrySchedule, clock);
@@ -196,7 +196,10 @@ public final class Wiring implements AutoCloseable {
                     new BuyerService(buyers, campaigns, parties));
             var buyerGroups = new BuyerGroupService(groups, buyers, parties);
             var callRecords = new CallRepository(jdbi);
-            var postbackKeys = new PostbackKeyRepository(jdbi, clock);
+            // the keyed endpoints (data writing, postbacks, call control) read their key from a cache kept current by
+            // the configuration changes, as the RTB engine's configuration is
+            var postbackKeys = new PostbackKeyRepository(
+                    jdbi, clock, changes, java.time.Duration.ofSeconds(config.configCacheSeconds()));
             var postbackLog = new PostbackLog(jdbi, clock, metrics);
             var callerTagCache = new CallerTagCache(jdbi, clock, metrics);
             var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
@@ -261,25 +264,77 @@ public final class Wiring implements AutoCloseable {
                         .info(() -> "picked up " + resumed + " calls left open by the last run");
             }
 
+            // RTB log: pings written in batches off the ping path, read by the account owner
+            this.rtbLog = new RtbLog(jdbi, clock);
+            if (!(live instanceof RedisLiveState)) {
+                int lost = rtbLog.expireLostReservations(clock.instant());
+                if (lost > 0) {
+                    java.util.logging.Logger.getLogger(Wiring.class.getName())
+                            .info(() -> lost + " RTB reservations of the last run (kept in memory) logged as expired");
+                }
+            }
+            MetricsBindings.rtbLog(rtbLog, metrics);
+            var reservations = new ReservationStore(live, clock);
+            this.rtbCache = new RtbConfigCache(
+                    new RtbConfigCache.Sources(
+                            accounts,
+                            postbackKeys,
+                            campaigns,
+                            publishers,
+                            numbers,
+                            buyers,
+                            groups,
+                            callerLists,
+                            webhooks,
+                            conversionCriteria),
+                    changes,
+                    clock,
+                    java.time.Duration.ofSeconds(config.configCacheSeconds()));
+            this.rtb = new RtbService(
+                    new RtbService.Parts(
+                            rtbCache,
+                            routingService,
+                            dispatcher,
+                            geo,
+                            reservations,
+                            new PingShield(live, reservations, clock),
+                            rtbLog,
+                            live),
+                    metrics,
+                    clock);
+            rtb.start(java.time.Duration.ofSeconds(1));
             HttpRouting.Builder routing = HeadRequests.servedAsGet(HttpRouting.builder());
             HttpErrors.register(routing);
             org.switchboard.platform.http.AccessLog.register(
                     routing, new org.switchboard.platform.http.HttpMetrics(metrics));
             draining.register(routing);
             routing.addFilter((chain, req, res) -> {
-                // counted before the answer leaves, so a ping sent after it sees the change; a refused request (4xx)
-                // changed nothing and must not cost the pings a reload, where a failure (5xx) may have changed some
-                res.beforeSend(() -> {
+                // only admin writes can change what the RTB engine caches: every other request (the pings, the
+                // probes, the keyed endpoints) passes without a callback; counted before the answer leaves, so a
+                // ping sent after it sees the change; a refused request (4xx) changed nothing and must not cost the
+                // pings a reload, where a failure (5xx) may have changed some
+                Optional<Runnable> note = configurationChange(changes, req);
+                note.ifPresent(change -> res.beforeSend(() -> {
                     int status = res.status().code();
                     if (status < 400 || status >= 500) {
-                        noteConfigurationChange(
-                                changes,
-                                req.prologue().method().text(),
-                                req.path().path());
+                        change.run();
                     }
-                });
+                }));
                 chain.proceed();
             });
+            // the hot endpoints first: Helidon tries routes in the order they were registered, matching each
+            // route's path pattern in turn, so a probe or a ping registered behind the admin API paid for every
+            // pattern before its own
+            new HealthRoutes(database, live).register(routing);
+            new RtbRoutes(rtb).register(routing);
+            new DataWritingRoutes(postbackKeys, postbackLog, callRecords, calls, callerTagCache, clock)
+                    .register(routing);
+            new ConversionPostbackRoutes(
+                            new LiveCallControlRoutes.KeyedAccess(postbackKeys, postbackLog),
+                            callRecords,
+                            groups,
+                            conversions)
+                    .register(routing);
             // the web console's sessions also let a signed-in browser read the JSON its pages link to (CSV, HAR)
             this.console = new ConsoleRoutes(jdbi, live, clock, config.publicApiUrl());
             Function<ServerRequest, AccountId> readAuth =
@@ -329,7 +384,8 @@ public final class Wiring implements AutoCloseable {
                     numbers.setWebhooksUnlocked(account, numberId, unlocked);
                 }
             };
-            var webhookRoutes = new WebhookRoutes(webhooks, dispatcher, auth::require, secrets, parties, pixels, deliveries);
+            var webhookRoutes =
+                    new WebhookRoutes(webhooks, dispatcher, auth::require, secrets, parties, pixels, deliveries);
             webhookRoutes.register(
                     routing,
                     (account, id) -> campaigns.find(account, id).isPresent(),
@@ -386,46 +442,6 @@ public final class Wiring implements AutoCloseable {
             // the money report: calls and their conversions summed in SQL per campaign, publisher, buyer or day
             var reports = new ReportRepository(jdbi);
             new ReportRoutes(reports, readAuth).register(routing);
-            // RTB log: pings written in batches off the ping path, read by the account owner
-            this.rtbLog = new RtbLog(jdbi, clock);
-            if (!(live instanceof RedisLiveState)) {
-                int lost = rtbLog.expireLostReservations(clock.instant());
-                if (lost > 0) {
-                    java.util.logging.Logger.getLogger(Wiring.class.getName())
-                            .info(() -> lost + " RTB reservations of the last run (kept in memory) logged as expired");
-                }
-            }
-            MetricsBindings.rtbLog(rtbLog, metrics);
-            var reservations = new ReservationStore(live, clock);
-            this.rtbCache = new RtbConfigCache(
-                    new RtbConfigCache.Sources(
-                            accounts,
-                            postbackKeys,
-                            campaigns,
-                            publishers,
-                            numbers,
-                            buyers,
-                            groups,
-                            callerLists,
-                            webhooks,
-                            conversionCriteria),
-                    changes,
-                    clock,
-                    java.time.Duration.ofSeconds(config.configCacheSeconds()));
-            this.rtb = new RtbService(
-                    new RtbService.Parts(
-                            rtbCache,
-                            routingService,
-                            dispatcher,
-                            geo,
-                            reservations,
-                            new PingShield(live, reservations, clock),
-                            rtbLog,
-                            live),
-                    metrics,
-                    clock);
-            rtb.start(java.time.Duration.ofSeconds(1));
-            new RtbRoutes(rtb).register(routing);
             // the web console: pages on the same repositories as the API, registered before the RTB log's routes so
             // that a browser asking for /call_reservations/{uuid} as HTML gets the page and API clients the JSON
             console.register(
@@ -487,15 +503,7 @@ public final class Wiring implements AutoCloseable {
                                     callRecords,
                                     console.auditLog()))
                     .register(routing);
-            new DataWritingRoutes(postbackKeys, postbackLog, callRecords, calls, callerTagCache, clock)
-                    .register(routing);
             new DataReadingRoutes(postbackKeys, postbackLog, callRecords, groups).register(routing);
-            new ConversionPostbackRoutes(
-                            new LiveCallControlRoutes.KeyedAccess(postbackKeys, postbackLog),
-                            callRecords,
-                            groups,
-                            conversions)
-                    .register(routing);
             this.carrierControls = new CarrierControls(
                     carrierAccount(config.twilioAccountSid(), config.twilioAuthToken(), config.twilioApiUrl()),
                     carrierAccount(config.plivoAuthId(), config.plivoAuthToken(), config.plivoApiUrl()),
@@ -516,7 +524,6 @@ public final class Wiring implements AutoCloseable {
             config.plivoAuthToken()
                     .ifPresent(token -> new PlivoRoutes(calls, token, config.publicApiUrl()).register(routing));
             new OpenApiRoutes(config.publicApiUrl()).register(routing);
-            new HealthRoutes(database, live).register(routing);
             MetricsBindings.openCalls(callRecords, metrics);
             var metricsRoutes = new org.switchboard.platform.metrics.MetricsRoutes(
                     metrics, config.operations().metricsToken());
@@ -609,31 +616,28 @@ public final class Wiring implements AutoCloseable {
     }
 
     /**
-     * Writes through the admin API may change what the RTB engine caches; the call-control API, reads and the keyed
-     * endpoints that only record data (postbacks) do not.
+     * Writes through the admin API and the console's configuration forms may change what the RTB engine caches; the
+     * call-control API, reads and the keyed endpoints that only record data (postbacks) do not. The change to note if
+     * the request succeeds, or empty.
      */
-    private static void noteConfigurationChange(ConfigChanges changes, String method, String path) {
-        if (!method.equals("GET") && org.switchboard.console.ConfigurationPages.changesConfiguration(path)) {
-            if (path.startsWith("/caller_lists")) {
-                changes.callerListsChanged();
-            } else {
-                changes.configurationChanged();
-            }
-            return;
+    private static Optional<Runnable> configurationChange(ConfigChanges changes, ServerRequest req) {
+        String method = req.prologue().method().text();
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return Optional.empty();
         }
-        if (method.equals("GET")
-                || method.equals("HEAD")
-                || !path.startsWith("/api/v2/")
+        String path = req.path().path();
+        if (org.switchboard.console.ConfigurationPages.changesConfiguration(path)) {
+            return Optional.of(
+                    path.startsWith("/caller_lists") ? changes::callerListsChanged : changes::configurationChanged);
+        }
+        if (!path.startsWith("/api/v2/")
                 || path.startsWith("/api/v2/call_control/")
                 || path.contains("/caller_list_checks") // a check only reads
                 || path.endsWith("/test_fire")) { // a test fire only sends
-            return;
+            return Optional.empty();
         }
-        if (path.contains("/caller_lists")) {
-            changes.callerListsChanged();
-        } else {
-            changes.configurationChanged();
-        }
+        return Optional.of(
+                path.contains("/caller_lists") ? changes::callerListsChanged : changes::configurationChanged);
     }
 
     /** A call as hooks see it; used by parts built before the call service (conversions decided after the end). */

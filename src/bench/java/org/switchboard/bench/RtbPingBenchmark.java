@@ -33,7 +33,8 @@ import org.switchboard.rtb.RtbService;
 
 /**
  * One RTB ping through the engine (no HTTP): key check, ping shield, tagging, routing over the demo campaign's
- * buyers, payout from a criterion, a reservation in live state and a queued log row. Baselines in the same run: the
+ * buyers and a buyer without caps (so every ping reserves), payout from a criterion, a reservation in live state and
+ * a queued log row. Baselines in the same run: the
  * same caller pinging again (answered by the ping shield with its reservation) and the HTTP server's plain work of
  * parsing a caller number (libphonenumber), the one step every ping must do.
  */
@@ -71,6 +72,11 @@ public class RtbPingBenchmark {
         post(client, base + "/api/v2/campaigns/1/conversion_criteria", """
                 {"name": "bench", "trigger": {"type": "duration", "seconds": 90},
                  "revenue": {"type": "static", "amount": 20}, "payout": {"type": "percent", "percent": 60}}""");
+        // a buyer without caps or hours: the demo buyers' caps are used up after a few pings, and every ping after
+        // that would measure the capped path instead of a reservation
+        post(client, base + "/api/v2/buyers", """
+                {"name": "Bench buyer", "destination": "+12125550999", "priority": 1, "weight": 100,
+                 "campaign_ids": [1]}""");
         String created = post(client, base + "/api/v2/campaigns/1/postback_keys", """
                 {"type": "real_time_bidding", "name": "bench"}""");
         key = Json.read(created).path("key").asText();

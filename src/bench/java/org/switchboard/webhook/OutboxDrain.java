@@ -25,6 +25,7 @@ import org.switchboard.number.TrackingNumberRepository;
 import org.switchboard.platform.db.Database;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.outbound.AddressPolicy;
 import org.switchboard.platform.outbound.OutboundHttp;
 import org.switchboard.platform.secret.SecretBox;
@@ -66,10 +67,11 @@ public final class OutboxDrain {
                     .account()
                     .id();
             var webhooks = new WebhookRepository(jdbi, clock);
-            var pixels = new FiredPixelRepository(jdbi);
-            var deliveries = new DeliveryRepository(jdbi, false, clock);
+            var pixels = new FiredPixelRepository(jdbi, Metrics.none());
+            var deliveries = new DeliveryRepository(jdbi, false, Metrics.none(), clock);
             var http = new OutboundHttp(AddressPolicy.allowing(List.of("127.0.0.0/8")), 65_536, 1_000, 250, clock);
-            var dispatcher = new WebhookDispatcher(http, pixels, SecretBox.fromConfig(Optional.empty(), dir), clock);
+            var dispatcher = new WebhookDispatcher(
+                    http, pixels, SecretBox.fromConfig(Optional.empty(), dir), Metrics.none(), clock);
             var hooks = new WebhookHooks(
                     webhooks,
                     new TrackingNumberRepository(jdbi, clock),
@@ -98,7 +100,7 @@ public final class OutboxDrain {
                         }
 
                         @Override
-                        public void changeTags(UnaryOperator<TagSet> change) {}
+                        public void changeTags(String source, UnaryOperator<TagSet> change) {}
                     };
                 }
             };

@@ -504,6 +504,16 @@ public final class CallRepository {
         });
     }
 
+    /**
+     * The first {@code limit} matching calls in the filter's order, without counting them all as {@link #list} does (a
+     * keyed request looking for a caller's latest call needs no total).
+     */
+    public List<Call> first(AccountId account, Filter filter, int limit) {
+        List<Call> calls = new ArrayList<>(Math.min(limit, 64));
+        forEach(account, filter, limit, calls::add);
+        return calls;
+    }
+
     /** Streams every matching call, in the filter's order, to {@code sink} (for the CSV export). */
     public void forEach(AccountId account, Filter filter, int limit, Consumer<Call> sink) {
         Map<String, Object> binds = new LinkedHashMap<>();

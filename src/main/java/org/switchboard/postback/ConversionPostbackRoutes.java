@@ -14,7 +14,6 @@ import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.conversion.ConversionService;
 import org.switchboard.platform.http.ApiException;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.money.Money;
 import org.switchboard.tag.TagSet;
 
@@ -93,27 +92,25 @@ public final class ConversionPostbackRoutes {
             }
         } else {
             String caller = ref.callerNumber().orElseThrow();
-            call = calls
-                    .list(
-                            key.accountId(),
-                            CallRepository.Filter.ofCaller(caller, Optional.empty()),
-                            new PageRequest(1, LOOK_BACK))
-                    .items()
-                    .stream()
-                    .filter(c -> c.buyerId().filter(buyers::contains).isPresent())
-                    .filter(c -> duration.isEmpty()
-                            || c.connectedSeconds()
-                                    .filter(s -> Math.abs(s - duration.getAsLong()) <= DURATION_TOLERANCE_SECONDS)
-                                    .isPresent())
-                    .filter(c -> startTime.isEmpty()
-                            || Math.abs(c.startedAt().getEpochSecond() - startTime.getAsLong())
-                                    <= START_TOLERANCE_SECONDS)
-                    .findFirst()
-                    .orElseThrow(() -> new ApiException.NotFound("no call from " + caller
-                            + " handled by this key's buyer"
-                            + (duration.isPresent() || startTime.isPresent()
-                                    ? " with that connected_duration and start_time"
-                                    : "")));
+            call =
+                    calls
+                            .first(key.accountId(), CallRepository.Filter.ofCaller(caller, Optional.empty()), LOOK_BACK)
+                            .stream()
+                            .filter(c -> c.buyerId().filter(buyers::contains).isPresent())
+                            .filter(c -> duration.isEmpty()
+                                    || c.connectedSeconds()
+                                            .filter(s ->
+                                                    Math.abs(s - duration.getAsLong()) <= DURATION_TOLERANCE_SECONDS)
+                                            .isPresent())
+                            .filter(c -> startTime.isEmpty()
+                                    || Math.abs(c.startedAt().getEpochSecond() - startTime.getAsLong())
+                                            <= START_TOLERANCE_SECONDS)
+                            .findFirst()
+                            .orElseThrow(() -> new ApiException.NotFound("no call from " + caller
+                                    + " handled by this key's buyer"
+                                    + (duration.isPresent() || startTime.isPresent()
+                                            ? " with that connected_duration and start_time"
+                                            : "")));
         }
         return switch (conversions.postback(call, value)) {
             case ConversionService.PostbackOutcome.Converted converted -> {

@@ -16,7 +16,6 @@ import org.switchboard.call.CallService;
 import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.secret.Secrets;
 import org.switchboard.tag.SystemTags;
 import org.switchboard.tag.TagSet;
@@ -143,10 +142,7 @@ public final class DataWritingRoutes {
     }
 
     private Optional<Call> latestCall(PostbackKey key, String caller, Optional<Long> publisher) {
-        return calls
-                .list(key.accountId(), CallRepository.Filter.ofCaller(caller, publisher), new PageRequest(1, 1))
-                .items()
-                .stream()
+        return calls.first(key.accountId(), CallRepository.Filter.ofCaller(caller, publisher), 1).stream()
                 .findFirst();
     }
 

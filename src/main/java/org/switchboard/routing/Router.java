@@ -5,8 +5,10 @@ import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.switchboard.buyer.Buyer;
@@ -44,6 +46,8 @@ public final class Router {
             .map(day -> day.getDisplayName(TextStyle.FULL, Locale.ENGLISH))
             .toArray(String[]::new);
 
+    private static final SkipReason PAUSED = new SkipReason.Paused();
+
     private Router() {}
 
     private static String twoDigits(int value) {
@@ -53,19 +57,29 @@ public final class Router {
     public static RoutingPlan plan(Input in) {
         Optional<String> blocked = campaignBlock(in.campaignLists());
         if (blocked.isPresent()) {
-            List<Consideration> considered = in.candidates().stream()
-                    .map(c -> new Consideration(c.buyer().id(), c.buyer().name(), false, blocked.get()))
-                    .toList();
-            return new RoutingPlan(List.of(), considered, blocked);
+            SkipReason listed = new SkipReason.CallerListed(blocked.get());
+            List<Consideration> considered = new ArrayList<>(in.candidates().size());
+            Map<Long, SkipReason> skipped = new HashMap<>();
+            for (Candidate c : in.candidates()) {
+                considered.add(new Consideration(c.buyer().id(), c.buyer().name(), false, blocked.get()));
+                skipped.put(c.buyer().id(), listed);
+            }
+            return new RoutingPlan(List.of(), List.copyOf(considered), blocked, skipped);
         }
         List<Consideration> considered = new ArrayList<>();
         List<Candidate> eligible = new ArrayList<>();
+        Map<Long, SkipReason> skipped = new HashMap<>();
         for (Candidate candidate : in.candidates()) {
-            Optional<String> skip = skipReason(candidate, in);
+            SkipReason skip = skipReason(candidate, in);
             considered.add(new Consideration(
-                    candidate.buyer().id(), candidate.buyer().name(), skip.isEmpty(), skip.orElse("eligible")));
-            if (skip.isEmpty()) {
+                    candidate.buyer().id(),
+                    candidate.buyer().name(),
+                    skip == null,
+                    skip == null ? "eligible" : skip.text()));
+            if (skip == null) {
                 eligible.add(candidate);
+            } else {
+                skipped.put(candidate.buyer().id(), skip);
             }
         }
         List<Candidate> order = order(eligible, in.random());
@@ -86,7 +100,7 @@ public final class Router {
             duplicates.forEach(c -> annotate(
                     considered, c.buyer().id(), "eligible; duplicate caller for this buyer, tried after fresh buyers"));
         }
-        return new RoutingPlan(List.copyOf(order), List.copyOf(considered), Optional.empty());
+        return new RoutingPlan(List.copyOf(order), List.copyOf(considered), Optional.empty(), skipped);
     }
 
     private static Optional<String> campaignBlock(List<ListCheck> lists) {
@@ -109,16 +123,17 @@ public final class Router {
                 String.join(", ", acceptOnly.stream().map(ListCheck::name).toList()));
     }
 
-    private static Optional<String> skipReason(Candidate candidate, Input in) {
+    /** Why the candidate cannot be offered the call, or null when it can. */
+    private static SkipReason skipReason(Candidate candidate, Input in) {
         Buyer buyer = candidate.buyer();
         if (buyer.paused()) {
-            return Optional.of("paused");
+            return PAUSED;
         }
         if (buyer.hours().isPresent()) {
             ZonedDateTime local = in.now().atZone(buyer.timeZone());
             if (!buyer.hours().get().isOpen(local)) {
                 // built by hand, not with String.format: every RTB ping explains every closed buyer
-                return Optional.of("closed by hours of operation ("
+                return new SkipReason.Closed("closed by hours of operation ("
                         + DAY_NAMES[local.getDayOfWeek().ordinal()] + " "
                         + twoDigits(local.getHour()) + ":" + twoDigits(local.getMinute()) + " in "
                         + buyer.timeZone().getId() + ")");
@@ -126,43 +141,46 @@ public final class Router {
         }
         Optional<String> mismatch = buyer.tagFilters().explainMismatch(in.tags());
         if (mismatch.isPresent()) {
-            return Optional.of("filtered by tag filter: " + mismatch.get());
+            return new SkipReason.Filtered("filtered by tag filter: " + mismatch.get());
         }
         for (BuyerGroup group : candidate.groups()) {
             Optional<String> groupMismatch = group.tagFilters().explainMismatch(in.tags());
             if (groupMismatch.isPresent()) {
-                return Optional.of("filtered by buyer group " + group.name() + " tag filter: " + groupMismatch.get());
+                return new SkipReason.Filtered(
+                        "filtered by buyer group " + group.name() + " tag filter: " + groupMismatch.get());
             }
         }
         for (ListCheck list : candidate.buyerLists()) {
             if (list.behaviour() == CallerList.Behaviour.SUPPRESS && list.callerListed()) {
-                return Optional.of("suppressed by caller list " + list.name());
+                return new SkipReason.CallerListed("suppressed by caller list " + list.name());
             }
         }
         Optional<String> notAccepted = acceptOnlyMiss(candidate.buyerLists());
         if (notAccepted.isPresent()) {
-            return Optional.of("caller not on accepted list(s) " + notAccepted.get());
+            return new SkipReason.CallerListed("caller not on accepted list(s) " + notAccepted.get());
         }
         RepeatCaller repeat = in.repeat();
         if (repeat.toNewBuyer()
                 && repeat.previousBuyerId().filter(id -> id == buyer.id()).isPresent()) {
-            return Optional.of("repeat caller: the campaign sends repeat callers to a new buyer");
+            return new SkipReason.RepeatCaller("repeat caller: the campaign sends repeat callers to a new buyer");
         }
         CapLookup.CapContext buyerContext = new CapLookup.CapContext(buyer.timeZone(), buyer.hardCapResetAt());
         for (CapLookup.CapState cap : in.caps().states("buyer", buyer.id(), buyer.caps(), buyerContext)) {
             if (cap.full()) {
-                return Optional.of("capped: " + cap);
+                return new SkipReason.Capped("capped: " + cap, cap.kind() == CapCounters.Kind.CONCURRENCY);
             }
         }
         for (BuyerGroup group : candidate.groups()) {
             CapLookup.CapContext groupContext = new CapLookup.CapContext(buyer.timeZone(), group.hardCapResetAt());
             for (CapLookup.CapState cap : in.caps().states("group", group.id(), group.caps(), groupContext)) {
                 if (cap.full()) {
-                    return Optional.of("capped by buyer group " + group.name() + ": " + cap);
+                    return new SkipReason.Capped(
+                            "capped by buyer group " + group.name() + ": " + cap,
+                            cap.kind() == CapCounters.Kind.CONCURRENCY);
                 }
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     /** Ascending priority; within a priority a weighted random order (Efraimidis-Spirakis keys). */

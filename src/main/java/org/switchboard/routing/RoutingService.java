@@ -252,8 +252,10 @@ public final class RoutingService {
             LiveState.Counter counter = owned.cap().counter();
             return new Result(
                     Optional.empty(),
-                    Optional.of("capped " + owned.owner() + "when dialled: "
-                            + owned.cap().kind().word() + " " + live.current(counter) + "/" + counter.limit()));
+                    Optional.of(new SkipReason.Capped(
+                            "capped " + owned.owner() + "when dialled: "
+                                    + owned.cap().kind().word() + " " + live.current(counter) + "/" + counter.limit(),
+                            owned.cap().kind() == CapCounters.Kind.CONCURRENCY)));
         }
         List<LiveState.Counter> windows = new ArrayList<>();
         List<LiveState.Counter> liveOnes = new ArrayList<>();
@@ -265,7 +267,12 @@ public final class RoutingService {
     }
 
     /** A reservation, or why there is none. */
-    public record Result(Optional<Hold> hold, Optional<String> refusal) {}
+    public record Result(Optional<Hold> hold, Optional<SkipReason> refused) {
+        /** Why there is no reservation, in the call log's words. */
+        public Optional<String> refusal() {
+            return refused.map(SkipReason::text);
+        }
+    }
 
     /** Gives back what a dial held (the buyer did not answer, or the caller hung up first). */
     public void releaseAll(Hold hold) {

@@ -26,6 +26,7 @@ import org.switchboard.routing.ListCheck;
 import org.switchboard.routing.RepeatCaller;
 import org.switchboard.routing.RoutingPlan;
 import org.switchboard.routing.RoutingService;
+import org.switchboard.routing.SkipReason;
 import org.switchboard.tag.GeoTagger;
 import org.switchboard.tag.SystemTags;
 import org.switchboard.tag.TagSet;
@@ -117,11 +118,12 @@ final class PingEvaluator {
 
         Map<Long, RtbPing.ConsideredBuyer> considered = new LinkedHashMap<>();
         for (Consideration c : plan.considered()) {
+            SkipReason skipped = plan.skipped().get(c.buyerId());
             Optional<RtbStatus> status = c.eligible()
                     ? (recent.contains(c.buyerId())
                             ? Optional.of(RtbStatus.TARGETS_DUPLICATE_DEPRIORITIZED)
                             : Optional.empty())
-                    : statusOf(c.reason());
+                    : Optional.ofNullable(skipped).map(PingEvaluator::statusOf);
             considered.put(
                     c.buyerId(), new RtbPing.ConsideredBuyer(c.buyerId(), c.buyerName(), false, status, c.reason()));
         }
@@ -344,26 +346,16 @@ final class PingEvaluator {
         return new RtbPing.ConsideredBuyer(buyer.id(), buyer.name(), false, Optional.of(status), reason);
     }
 
-    /** The word of the status table for why routing left a buyer out, where it has one. */
-    static Optional<RtbStatus> statusOf(String reason) {
-        if (reason.startsWith("paused")) {
-            return Optional.of(RtbStatus.TARGETS_PAUSED);
-        }
-        if (reason.startsWith("closed by hours")) {
-            return Optional.of(RtbStatus.TARGETS_CLOSED);
-        }
-        if (reason.startsWith("capped")) {
-            return Optional.of(
-                    reason.contains("concurrency")
-                            ? RtbStatus.TARGET_SIMULCAPPED
-                            : RtbStatus.TARGET_DISQUALIFIED_BY_CAP);
-        }
-        if (reason.startsWith("filtered")
-                || reason.startsWith("suppressed")
-                || reason.startsWith("caller")
-                || reason.startsWith("repeat caller")) {
-            return Optional.of(RtbStatus.TARGET_DISQUALIFIED);
-        }
-        return Optional.empty();
+    /** The word of the status table for why routing left a buyer out. */
+    static RtbStatus statusOf(SkipReason reason) {
+        return switch (reason) {
+            case SkipReason.Paused paused -> RtbStatus.TARGETS_PAUSED;
+            case SkipReason.Closed closed -> RtbStatus.TARGETS_CLOSED;
+            case SkipReason.Capped capped ->
+                capped.concurrency() ? RtbStatus.TARGET_SIMULCAPPED : RtbStatus.TARGET_DISQUALIFIED_BY_CAP;
+            case SkipReason.Filtered filtered -> RtbStatus.TARGET_DISQUALIFIED;
+            case SkipReason.CallerListed listed -> RtbStatus.TARGET_DISQUALIFIED;
+            case SkipReason.RepeatCaller repeat -> RtbStatus.TARGET_DISQUALIFIED;
+        };
     }
 }

@@ -238,10 +238,11 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                                         .plus(routing.lease())));
                 if (taken.hold().isEmpty()) {
                     String reason = taken.refusal().orElse("capped");
+                    RtbStatus status =
+                            taken.refused().map(PingEvaluator::statusOf).orElse(RtbStatus.TARGET_DISQUALIFIED_BY_CAP);
                     considered.put(
                             buyer.id(),
-                            new RtbPing.ConsideredBuyer(
-                                    buyer.id(), buyer.name(), false, PingEvaluator.statusOf(reason), reason));
+                            new RtbPing.ConsideredBuyer(buyer.id(), buyer.name(), false, Optional.of(status), reason));
                     continue;
                 }
                 hold = taken.hold();

@@ -19,6 +19,7 @@ import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.metrics.Metrics;
 
 /**
  * The webhook outbox ({@code webhook_deliveries}). Rows are written in the transaction that makes them due
@@ -34,11 +35,11 @@ public final class DeliveryRepository {
     private final GroupCommit<Recorded, Long> records;
 
     /** {@code skipLocked}: the engine has {@code FOR UPDATE SKIP LOCKED} (PostgreSQL); SQLite has one writer. */
-    public DeliveryRepository(Jdbi jdbi, boolean skipLocked, Clock clock) {
+    public DeliveryRepository(Jdbi jdbi, boolean skipLocked, Metrics metrics, Clock clock) {
         this.jdbi = jdbi;
         this.skipLocked = skipLocked;
         this.clock = clock;
-        this.records = new GroupCommit<>(jdbi, "delivery-attempt", DeliveryRepository::recordIn);
+        this.records = new GroupCommit<>(jdbi, "delivery-attempt", DeliveryRepository::recordIn, metrics);
     }
 
     /** The webhooks of one trigger of a call, due together. */

@@ -177,7 +177,7 @@ public final class DeliveryWorker implements AutoCloseable {
         OutboundHttp.Result result = sent.result();
         Instant now = clock.instant();
         if (result.ok()) {
-            hooks.applyResponseTags(live, sent.responseTags());
+            hooks.applyResponseTags(live, webhook, sent.responseTags());
             record(delivery, token, sent, Delivery.State.DELIVERED, Optional.empty(), Optional.empty());
             return;
         }

@@ -217,9 +217,10 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     }
 
     /** A delivered webhook's response tags, applied to the call as any webhook's are. */
-    void applyResponseTags(LiveCall live, TagSet responseTags) {
+    void applyResponseTags(LiveCall live, Webhook webhook, TagSet responseTags) {
         if (!responseTags.isEmpty()) {
-            live.changeTags(tags -> ResponseTags.apply(tags, responseTags, geo));
+            live.changeTags(
+                    "webhook " + webhook.name() + "'s response", tags -> ResponseTags.apply(tags, responseTags, geo));
         }
     }
 

@@ -195,9 +195,7 @@ public final class WebhookRoutes {
         Handler update = (req, res) -> {
             Webhook existing = require(req);
             Saved saved = update(existing, Http.jsonObject(req));
-            Http.ok(
-                    res,
-                    Http.withWarnings(out(saved.webhook(), saved.secret().orElse(null)), saved.warnings()));
+            Http.ok(res, Http.withWarnings(out(saved.webhook(), saved.secret().orElse(null)), saved.warnings()));
         };
         rules.put("/api/v2/webhooks/{id}", update);
         rules.patch("/api/v2/webhooks/{id}", update);
@@ -296,8 +294,7 @@ public final class WebhookRoutes {
                 : Optional.empty();
         Optional<String> kept =
                 in.signed() ? fresh.map(secrets::seal).or(existing::sealedSigningSecret) : Optional.empty();
-        Webhook updated =
-                applyEnabled(webhooks.update(existing.accountId(), existing.id(), in, kept), in.enabled());
+        Webhook updated = applyEnabled(webhooks.update(existing.accountId(), existing.id(), in, kept), in.enabled());
         return new Saved(updated, fresh, warnings);
     }
 
