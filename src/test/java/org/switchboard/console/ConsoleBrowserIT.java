@@ -3,28 +3,22 @@ package org.switchboard.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import java.math.BigDecimal;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.switchboard.platform.http.Json;
 import org.switchboard.testing.Engine;
+import org.switchboard.testing.HeadlessChromium;
 import org.switchboard.testing.Receiver;
 import org.switchboard.testing.ServerIT;
 
@@ -35,65 +29,38 @@ import org.switchboard.testing.ServerIT;
  * SQLite run takes the screenshots docs/console.md shows.
  */
 class ConsoleBrowserIT extends ServerIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path SHOTS = Path.of("docs/console");
-
     private static Receiver receiver;
-    private static Playwright playwright;
-    private static Browser browser;
+    private static HeadlessChromium browser;
 
-    private BrowserContext context;
+    private HeadlessChromium.Window window;
     private Page page;
     private final List<String> consoleErrors = new ArrayList<>();
 
     @BeforeAll
     static void startBrowser() {
-        if (!Files.isExecutable(CHROMIUM)) {
-            // as with PostgreSQL: skipped on a developer's machine without it, a failure in CI
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException("CI needs " + CHROMIUM + " (apt-get install chromium; .ci/run does)");
-            }
-            Assumptions.abort("no " + CHROMIUM + ": apt-get install chromium to run the browser tests");
-        }
+        browser = HeadlessChromium.launch();
         receiver = new Receiver().on("/start", Receiver.respond(200, "application/json", "{\"lead_score\": \"high\"}"));
-        playwright = Playwright.create(
-                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright
-                .chromium()
-                .launch(new BrowserType.LaunchOptions()
-                        .setExecutablePath(CHROMIUM)
-                        .setHeadless(true)
-                        .setArgs(List.of(
-                                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking")));
     }
 
     @AfterAll
     static void stopBrowser() {
         if (browser != null) {
             browser.close();
-            playwright.close();
+        }
+        if (receiver != null) {
             receiver.close();
         }
     }
 
     @BeforeEach
     void openWindow() {
-        context = browser.newContext(new Browser.NewContextOptions()
-                .setViewportSize(1280, 900)
-                .setAcceptDownloads(true)
-                .setBaseURL(server.base()));
-        page = context.newPage();
-        page.setDefaultTimeout(20_000);
-        page.onConsoleMessage(message -> {
-            if (message.type().equals("error")) {
-                consoleErrors.add(message.text());
-            }
-        });
+        window = browser.open(server.base(), consoleErrors);
+        page = window.page();
     }
 
     @AfterEach
     void closeWindow() {
-        context.close();
+        window.close();
     }
 
     @Test
@@ -101,7 +68,7 @@ class ConsoleBrowserIT extends ServerIT {
         // given: an account with a call that fired its start webhook and converted for 12.50
         ConsoleScenario s = ConsoleScenario.create(server, newAccount(), "tour-" + engine, receiver.url("/start"));
         ConsoleScenario.Person owner = s.person(Role.ADMIN);
-        String uuid = simulate(s, "+13125550110", 75);
+        String uuid = HeadlessChromium.simulate(server.base(), s.api().key(), s.number(), "+13125550110", 75);
         s.awaitSettled(uuid, 1);
 
         // when / then
@@ -200,35 +167,6 @@ class ConsoleBrowserIT extends ServerIT {
                 .isEmpty();
     }
 
-    /** Plays a call with the simulator of {@code ./switchboard simulate}, as an owner trying Switchboard does. */
-    private String simulate(ConsoleScenario s, String caller, int talkSeconds) {
-        var out = new java.io.ByteArrayOutputStream();
-        var err = new java.io.ByteArrayOutputStream();
-        int exit = org.switchboard.telephony.Simulator.run(
-                new String[] {
-                    "--server",
-                    server.base(),
-                    "--key",
-                    s.api().key(),
-                    "--to",
-                    s.number(),
-                    "--from",
-                    caller,
-                    "--talk",
-                    Integer.toString(talkSeconds)
-                },
-                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
-                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(exit)
-                .as(printed + err.toString(java.nio.charset.StandardCharsets.UTF_8))
-                .isZero();
-        var call = java.util.regex.Pattern.compile("call \\S+ -> \\S+: (\\S+)").matcher(printed);
-        assertThat(call.find()).as(printed).isTrue();
-        assertThat(printed).contains("connected; talking " + talkSeconds + " s");
-        return call.group(1);
-    }
-
     // --- a person's steps -----------------------------------------------------------------------------------------
 
     private void signIn(ConsoleScenario.Person person) {
@@ -308,7 +246,7 @@ class ConsoleBrowserIT extends ServerIT {
             return;
         }
         page.screenshot(new Page.ScreenshotOptions()
-                .setPath(SHOTS.resolve(name + ".png"))
+                .setPath(HeadlessChromium.SHOTS.resolve(name + ".png"))
                 .setFullPage(true));
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Engine;
+import org.switchboard.testing.HeadlessChromium;
 import org.switchboard.testing.ServerIT;
 
 /**
@@ -29,13 +30,13 @@ class ConsoleConfigBrowserIT extends ServerIT {
     private static final List<String> DAYS =
             List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
 
-    private static ConsoleBrowser browser;
+    private static HeadlessChromium browser;
 
     private final List<String> consoleErrors = new ArrayList<>();
 
     @BeforeAll
     static void startBrowser() {
-        browser = ConsoleBrowser.launch();
+        browser = HeadlessChromium.launch();
     }
 
     @AfterAll
@@ -258,7 +259,7 @@ class ConsoleConfigBrowserIT extends ServerIT {
 
     private String playCall(Api api, String number) {
         String caller = "+1312555" + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
-        return ConsoleBrowser.simulate(server.base(), api.key(), number, caller, 60);
+        return HeadlessChromium.simulate(server.base(), api.key(), number, caller, 60);
     }
 
     /** The remaining configuration pages, each filled a little, for their screenshots. */
@@ -304,7 +305,7 @@ class ConsoleConfigBrowserIT extends ServerIT {
             return;
         }
         page.screenshot(new Page.ScreenshotOptions()
-                .setPath(ConsoleBrowser.SHOTS.resolve(name + ".png"))
+                .setPath(HeadlessChromium.SHOTS.resolve(name + ".png"))
                 .setFullPage(true));
     }
 }

@@ -2,11 +2,7 @@ package org.switchboard.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.SelectOption;
 import java.net.URI;
@@ -15,16 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Await;
 import org.switchboard.testing.Engine;
+import org.switchboard.testing.HeadlessChromium;
 import org.switchboard.testing.Receiver;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerIT;
@@ -36,64 +31,40 @@ import org.switchboard.testing.ServerIT;
  * as revenue 10.00 and payout 8.00. The SQLite run takes the screenshots docs/console.md shows.
  */
 class ConsoleHooksBrowserIT extends ServerIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path SHOTS = Path.of("docs/console");
-
     private static Receiver receiver;
-    private static Playwright playwright;
-    private static Browser browser;
+    private static HeadlessChromium browser;
 
-    private BrowserContext context;
+    private HeadlessChromium.Window window;
     private Page page;
     private final List<String> consoleErrors = new ArrayList<>();
 
     @BeforeAll
     static void startBrowser() {
-        if (!Files.isExecutable(CHROMIUM)) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException("CI needs " + CHROMIUM + " (apt-get install chromium; .ci/run does)");
-            }
-            Assumptions.abort("no " + CHROMIUM + ": apt-get install chromium to run the browser tests");
-        }
+        browser = HeadlessChromium.launch();
         receiver = new Receiver().on("/start", Receiver.respond(200, "application/json", "{\"lead_score\": \"high\"}"));
-        playwright = Playwright.create(
-                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright
-                .chromium()
-                .launch(new BrowserType.LaunchOptions()
-                        .setExecutablePath(CHROMIUM)
-                        .setHeadless(true)
-                        .setArgs(List.of(
-                                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking")));
     }
 
     @AfterAll
     static void stopBrowser() {
         if (browser != null) {
             browser.close();
-            playwright.close();
+        }
+        if (receiver != null) {
             receiver.close();
         }
     }
 
     @BeforeEach
     void openWindow() {
-        context = browser.newContext(
-                new Browser.NewContextOptions().setViewportSize(1280, 900).setBaseURL(server.base()));
-        context.grantPermissions(List.of("clipboard-read", "clipboard-write"));
-        page = context.newPage();
-        page.setDefaultTimeout(20_000);
+        window = browser.open(server.base(), consoleErrors);
+        page = window.page();
+        window.context().grantPermissions(List.of("clipboard-read", "clipboard-write"));
         page.onDialog(dialog -> dialog.accept());
-        page.onConsoleMessage(message -> {
-            if (message.type().equals("error")) {
-                consoleErrors.add(message.text());
-            }
-        });
     }
 
     @AfterEach
     void closeWindow() {
-        context.close();
+        window.close();
     }
 
     @Test
@@ -279,7 +250,7 @@ class ConsoleHooksBrowserIT extends ServerIT {
             return;
         }
         page.screenshot(new Page.ScreenshotOptions()
-                .setPath(SHOTS.resolve(name + ".png"))
+                .setPath(HeadlessChromium.SHOTS.resolve(name + ".png"))
                 .setFullPage(true));
     }
 }

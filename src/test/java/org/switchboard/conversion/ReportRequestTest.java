@@ -105,9 +105,10 @@ class ReportRequestTest {
             from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z           | to          | must not be before from
             from=2026-12-02&to=2026-12-01                               | to          | must not be before from
             from=2026-01-01T00:00:00Z&to=2027-01-02T00:00:00.001Z       | to          | must be at most 366 days after from
-            from=2026-12-01&to=2026-12-02&group_by=week                 | group_by    | must be campaign, publisher, buyer, day or tag:<key>
-            from=2026-12-01&to=2026-12-02&group_by=Campaign             | group_by    | must be campaign, publisher, buyer, day or tag:<key>
-            from=2026-12-01&to=2026-12-02&group_by=tag                  | group_by    | must be campaign, publisher, buyer, day or tag:<key>
+            from=2026-11-01&to=2026-12-02&group_by=hour                 | to          | must be at most 31 days after from when grouping by hour
+            from=2026-12-01&to=2026-12-02&group_by=week                 | group_by    | must be campaign, publisher, buyer, day, hour or tag:<key>
+            from=2026-12-01&to=2026-12-02&group_by=Campaign             | group_by    | must be campaign, publisher, buyer, day, hour or tag:<key>
+            from=2026-12-01&to=2026-12-02&group_by=tag                  | group_by    | must be campaign, publisher, buyer, day, hour or tag:<key>
             from=2026-12-01&to=2026-12-02&group_by=tag:                 | group_by    | tag: must name a tag key
             from=2026-12-01&to=2026-12-02&group_by=tag:a b              | group_by    | tag: must name a tag key
             from=2026-12-01&to=2026-12-02&time_zone=GMT+5               | time_zone   | is not an IANA time zone name

@@ -1,4 +1,4 @@
-package org.switchboard.console;
+package org.switchboard.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,21 +20,22 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's headless Chromium ({@code /usr/bin/chromium}) driven by Playwright, which never downloads a browser, as
- * {@link ConsoleBrowserIT} runs it: skipped on a machine without it, a failure in CI.
+ * every browser test runs it: skipped on a machine without it, a failure in CI.
  */
-final class ConsoleBrowser implements AutoCloseable {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path SHOTS = Path.of("docs/console");
+public final class HeadlessChromium implements AutoCloseable {
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Where the console's browser tests put the screenshots docs/console.md shows. */
+    public static final Path SHOTS = Path.of("docs/console");
 
     private final Playwright playwright;
     private final Browser browser;
 
-    private ConsoleBrowser(Playwright playwright, Browser browser) {
+    private HeadlessChromium(Playwright playwright, Browser browser) {
         this.playwright = playwright;
         this.browser = browser;
     }
 
-    static ConsoleBrowser launch() {
+    public static HeadlessChromium launch() {
         if (!Files.isExecutable(CHROMIUM)) {
             if ("true".equals(System.getenv("CI"))) {
                 throw new IllegalStateException("CI needs " + CHROMIUM + " (apt-get install chromium; .ci/run does)");
@@ -50,13 +51,15 @@ final class ConsoleBrowser implements AutoCloseable {
                         .setHeadless(true)
                         .setArgs(List.of(
                                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking")));
-        return new ConsoleBrowser(playwright, browser);
+        return new HeadlessChromium(playwright, browser);
     }
 
     /** A new window (its own cookies: another person) on {@code base}; browser console errors go to {@code errors}. */
-    Window open(String base, List<String> errors) {
-        BrowserContext context = browser.newContext(
-                new Browser.NewContextOptions().setViewportSize(1280, 900).setBaseURL(base));
+    public Window open(String base, List<String> errors) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions()
+                .setViewportSize(1280, 900)
+                .setAcceptDownloads(true)
+                .setBaseURL(base));
         Page page = context.newPage();
         page.setDefaultTimeout(20_000);
         page.onConsoleMessage(message -> {
@@ -68,7 +71,7 @@ final class ConsoleBrowser implements AutoCloseable {
     }
 
     /** One browser window of one person. */
-    record Window(BrowserContext context, Page page) implements AutoCloseable {
+    public record Window(BrowserContext context, Page page) implements AutoCloseable {
         @Override
         public void close() {
             context.close();
@@ -80,7 +83,7 @@ final class ConsoleBrowser implements AutoCloseable {
      * owner trying Switchboard does: from {@code caller} to the tracking number {@code to}, answered, talking
      * {@code talkSeconds}; the call's UUID.
      */
-    static String simulate(String base, String key, String to, String caller, int talkSeconds) {
+    public static String simulate(String base, String key, String to, String caller, int talkSeconds) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         int exit = org.switchboard.telephony.Simulator.run(
