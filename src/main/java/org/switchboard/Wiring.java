@@ -454,7 +454,9 @@ public final class Wiring implements AutoCloseable {
                             reports,
                             postbackLog,
                             rtbLog,
-                            new ApiKeys(accounts)));
+                            new ApiKeys(accounts),
+                            deliveries,
+                            deliveryWorker));
             console.registerConfiguration(
                     routing,
                     new ConsoleRoutes.Configuration(
@@ -501,7 +503,8 @@ public final class Wiring implements AutoCloseable {
                                     callerLists,
                                     uploads,
                                     callRecords,
-                                    console.auditLog()))
+                                    console.auditLog(),
+                                    deliveryWorker))
                     .register(routing);
             new DataReadingRoutes(postbackKeys, postbackLog, callRecords, groups).register(routing);
             this.carrierControls = new CarrierControls(

@@ -4,6 +4,7 @@ import io.helidon.webserver.http.HttpRules;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.switchboard.call.AttemptOutcome;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
@@ -13,6 +14,9 @@ import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.routing.Consideration;
+import org.switchboard.webhook.Delivery;
+import org.switchboard.webhook.DeliveryRepository;
+import org.switchboard.webhook.DeliveryWorker;
 import org.switchboard.webhook.FiredPixel;
 import org.switchboard.webhook.FiredPixelRepository;
 
@@ -22,6 +26,9 @@ import org.switchboard.webhook.FiredPixelRepository;
  * opened at {@code /calls/<uuid>/pixels/<id>}) with the HAR Log download. Another account's call is not found.
  */
 public final class CallPage {
+    /** The webhook outbox as the console replays it, and where replays are recorded. */
+    public record Replays(DeliveryRepository deliveries, DeliveryWorker worker, AuditLog audit) {}
+
     public record Fact(String label, String value) {}
 
     public record Step(String at, String what, String detail) {}
@@ -37,7 +44,33 @@ public final class CallPage {
             String url,
             String status,
             long millis,
-            boolean ok) {}
+            boolean ok,
+            Optional<DeliveryView> delivery) {}
+
+    /**
+     * The delivery a fired pixel was an attempt of: its state ({@code next} when retrying), attempts so far, the
+     * {@code webhook-id} every attempt carries, and its last error.
+     */
+    public record DeliveryView(
+            long id, String state, Optional<String> next, int attempts, String messageId, Optional<String> lastError) {
+        static DeliveryView of(Delivery d) {
+            return new DeliveryView(
+                    d.id(),
+                    d.state().word(),
+                    d.nextAttemptAt()
+                            .filter(at -> d.state() == Delivery.State.RETRYING)
+                            .map(Format::instant),
+                    d.attempts(),
+                    d.messageId(),
+                    d.lastError());
+        }
+
+        /** One line: "retrying (next attempt 2026-…), 2 attempts". */
+        public String summary() {
+            return state + next.map(at -> " (next attempt " + at + ")").orElse("") + ", " + attempts
+                    + (attempts == 1 ? " attempt" : " attempts");
+        }
+    }
 
     public record View(
             Frame frame,
@@ -57,7 +90,9 @@ public final class CallPage {
             FiredPixel pixel,
             List<Map.Entry<String, String>> requestHeaders,
             List<Map.Entry<String, String>> responseHeaders,
-            List<String> tagsApplied) {}
+            List<String> tagsApplied,
+            Optional<DeliveryView> delivery,
+            Optional<String> notice) {}
 
     private final Pages pages;
     private final CallRepository calls;
@@ -65,6 +100,9 @@ public final class CallPage {
     private final ConversionRepository conversions;
     private final Names.Sources names;
     private final PostbackLogPage postbacks;
+    private final DeliveryRepository deliveries;
+    private final DeliveryWorker deliveryWorker;
+    private final AuditLog audit;
 
     public CallPage(
             Pages pages,
@@ -72,7 +110,11 @@ public final class CallPage {
             FiredPixelRepository pixels,
             ConversionRepository conversions,
             Names.Sources names,
-            PostbackLogPage postbacks) {
+            PostbackLogPage postbacks,
+            Replays replays) {
+        this.deliveries = replays.deliveries();
+        this.deliveryWorker = replays.worker();
+        this.audit = replays.audit();
         this.pages = pages;
         this.calls = calls;
         this.pixels = pixels;
@@ -112,30 +154,73 @@ public final class CallPage {
                                                     .orElse("")))
                                     .toList(),
                             postbacks.forCall(account, call.uuid()),
-                            pixels.forCall(account, call.id()).stream()
-                                    .map(CallPage::pixelRow)
-                                    .toList()));
+                            pixelRows(account, pixels.forCall(account, call.id()))));
         });
         pages.get(rules, "/calls/{uuid}/pixels/{id}", (req, res, who) -> {
             AccountId account = who.account();
             Call call = call(account, req.path().pathParameters().get("uuid"));
-            long id = Http.pathId(req, "id", "fired pixel");
-            FiredPixel pixel = pixels.find(account, id)
-                    .filter(p -> p.callId().equals(Optional.of(call.id())))
-                    .orElseThrow(() -> new ApiException.NotFound("no fired pixel " + id + " on this call"));
+            FiredPixel pixel = pixel(req, account, call);
+            Optional<Delivery> delivery = pixel.deliveryId().flatMap(d -> deliveries.find(account, d));
+            Optional<String> notice = Http.query(req, "replayed")
+                    .flatMap(x -> delivery)
+                    .map(d -> "Queued again: delivery " + d.id() + " is "
+                            + DeliveryView.of(d).summary() + ", with webhook-id " + d.messageId() + ".");
             pages.render(
                     res,
                     "pixel.jte",
                     new PixelView(
-                            pages.frame("Fired pixel " + id, "calls", who),
+                            pages.frame("Fired pixel " + pixel.id(), "calls", who),
                             call.uuid(),
                             pixel,
                             List.copyOf(pixel.requestHeaders().entrySet()),
                             pixel.responseHeaders().entrySet().stream()
                                     .flatMap(h -> h.getValue().stream().map(v -> Map.entry(h.getKey(), v)))
                                     .toList(),
-                            Format.tags(pixel.tagsApplied().asMap())));
+                            Format.tags(pixel.tagsApplied().asMap()),
+                            delivery.map(DeliveryView::of),
+                            notice));
         });
+        pages.post(rules, "/calls/{uuid}/pixels/{id}/replay", Pages.Need.CHANGE, (req, res, who, form) -> {
+            AccountId account = who.account();
+            Call call = call(account, req.path().pathParameters().get("uuid"));
+            FiredPixel pixel = pixel(req, account, call);
+            long deliveryId = pixel.deliveryId()
+                    .orElseThrow(() -> new ApiException.BadRequest(
+                            null, "this request was not an attempt of a delivery: there is nothing to replay"));
+            Delivery before = deliveries.find(account, deliveryId).orElseThrow();
+            boolean newId = form.first("new_webhook_id").isPresent();
+            Delivery after = deliveryWorker.replay(account, deliveryId, newId);
+            audit.record(
+                    who,
+                    req,
+                    "replayed",
+                    new AuditLog.Subject("webhook_delivery", Long.toString(deliveryId), pixel.webhookName()),
+                    auditFields(before),
+                    auditFields(after),
+                    Set.of());
+            Pages.redirect(res, "/calls/" + call.uuid() + "/pixels/" + pixel.id() + "?replayed=1");
+        });
+    }
+
+    /** What the audit log keeps of a replayed delivery. */
+    private static Map<String, Object> auditFields(Delivery d) {
+        return Map.of("state", d.state().word(), "webhook_id", d.messageId(), "attempts", d.attempts());
+    }
+
+    private FiredPixel pixel(io.helidon.webserver.http.ServerRequest req, AccountId account, Call call) {
+        long id = Http.pathId(req, "id", "fired pixel");
+        return pixels.find(account, id)
+                .filter(p -> p.callId().equals(Optional.of(call.id())))
+                .orElseThrow(() -> new ApiException.NotFound("no fired pixel " + id + " on this call"));
+    }
+
+    private List<PixelRow> pixelRows(AccountId account, List<FiredPixel> fired) {
+        Map<Long, Delivery> idToDelivery = deliveries.byIds(
+                account,
+                fired.stream().flatMap(p -> p.deliveryId().stream()).collect(java.util.stream.Collectors.toSet()));
+        return fired.stream()
+                .map(p -> pixelRow(p, p.deliveryId().map(idToDelivery::get).map(DeliveryView::of)))
+                .toList();
     }
 
     /**
@@ -204,7 +289,7 @@ public final class CallPage {
                 new Fact("Carrier", call.carrier()));
     }
 
-    private static PixelRow pixelRow(FiredPixel p) {
+    private static PixelRow pixelRow(FiredPixel p, Optional<DeliveryView> delivery) {
         return new PixelRow(
                 p.id(),
                 p.trigger().word(),
@@ -213,6 +298,7 @@ public final class CallPage {
                 p.url(),
                 p.status().map(String::valueOf).orElse(p.errorKind().orElse("no answer")),
                 p.elapsedMillis(),
-                p.status().filter(s -> s < 400).isPresent());
+                p.status().filter(s -> s < 400).isPresent(),
+                delivery);
     }
 }

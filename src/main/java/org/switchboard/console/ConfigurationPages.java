@@ -35,7 +35,8 @@ public final class ConfigurationPages {
             CallerListRepository callerListRepository,
             CallerListUploads uploads,
             CallRepository calls,
-            AuditLog audit) {}
+            AuditLog audit,
+            org.switchboard.webhook.DeliveryWorker deliveryWorker) {}
 
     private final Pages pages;
     private final Sources sources;
@@ -52,7 +53,14 @@ public final class ConfigurationPages {
 
     public void register(HttpRules rules) {
         new ConfigurationPage(pages, sources.owners()).register(rules);
-        new WebhookPages(pages, sources.webhooks(), sources.owners(), sources.calls(), sources.audit()).register(rules);
+        new WebhookPages(
+                        pages,
+                        sources.webhooks(),
+                        sources.owners(),
+                        sources.calls(),
+                        sources.audit(),
+                        sources.deliveryWorker())
+                .register(rules);
         new PostbackKeyPages(pages, sources.postbackKeys(), sources.owners(), sources.audit()).register(rules);
         new CriterionPages(pages, sources.criteria(), sources.owners(), sources.audit()).register(rules);
         new CallerListPages(

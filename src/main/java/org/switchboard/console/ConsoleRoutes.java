@@ -76,7 +76,9 @@ public final class ConsoleRoutes {
             ReportRepository reports,
             PostbackLog postbackLog,
             RtbLog rtbLog,
-            ApiKeys apiKeys) {}
+            ApiKeys apiKeys,
+            org.switchboard.webhook.DeliveryRepository deliveries,
+            org.switchboard.webhook.DeliveryWorker deliveryWorker) {}
 
     /**
      * What the configuration pages change, through the API's own services (their rules are the pages' rules);
@@ -124,7 +126,14 @@ public final class ConsoleRoutes {
                 .register(rules);
         var postbacks = new PostbackLogPage(pages, sources.postbackLog());
         postbacks.register(rules);
-        new CallPage(pages, sources.calls(), sources.pixels(), sources.conversions(), sources.names(), postbacks)
+        new CallPage(
+                        pages,
+                        sources.calls(),
+                        sources.pixels(),
+                        sources.conversions(),
+                        sources.names(),
+                        postbacks,
+                        new CallPage.Replays(sources.deliveries(), sources.deliveryWorker(), auditLog))
                 .register(rules);
         new RtbPage(pages, sources.rtbLog(), sources.names(), clock).register(rules);
     }

@@ -20,6 +20,7 @@ import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.webhook.DeliveryWorker;
 import org.switchboard.webhook.FiredPixel;
 import org.switchboard.webhook.Tokens;
 import org.switchboard.webhook.Trigger;
@@ -75,9 +76,30 @@ public final class WebhookPages {
             Optional<String> signingSecret,
             String back,
             Optional<String> loaded,
-            Optional<EditGuard.Conflict> conflict) {
+            Optional<EditGuard.Conflict> conflict,
+            Optional<Condition> condition) {
         public String value(String name) {
             return form.getOrDefault(name, "");
+        }
+    }
+
+    /**
+     * A saved webhook's condition: its health over the last 24 hours (as the API's {@code health}), why it is
+     * disabled when it is, and what the last replay queued.
+     */
+    public record Condition(
+            WebhookRoutes.HealthOut health, Optional<Webhook.Disabled> disabled, Optional<String> notice) {
+        /** "97.5 %", or "no requests" over the last 24 hours. */
+        public String successRate() {
+            return health.successRate24h() == null
+                    ? "no requests"
+                    : String.format(java.util.Locale.ROOT, "%.1f %%", 100 * health.successRate24h());
+        }
+
+        public String latency() {
+            return health.latencyMedianMs() == null
+                    ? "–"
+                    : health.latencyMedianMs() + " ms median, " + health.latencyP95Ms() + " ms p95";
         }
     }
 
@@ -117,9 +139,16 @@ public final class WebhookPages {
     private final ConfigOwners owners;
     private final CallRepository calls;
     private final AuditLog audit;
+    private final DeliveryWorker deliveryWorker;
 
     public WebhookPages(
-            Pages pages, WebhookRoutes webhooks, ConfigOwners owners, CallRepository calls, AuditLog audit) {
+            Pages pages,
+            WebhookRoutes webhooks,
+            ConfigOwners owners,
+            CallRepository calls,
+            AuditLog audit,
+            DeliveryWorker deliveryWorker) {
+        this.deliveryWorker = deliveryWorker;
         this.pages = pages;
         this.webhooks = webhooks;
         this.owners = owners;
@@ -247,6 +276,9 @@ public final class WebhookPages {
         pages.get(rules, "/webhooks/{id}", (req, res, who) -> {
             Webhook w = require(req, who);
             OwnerRef owner = ownerOf(w);
+            Optional<String> notice = Http.query(req, "replayed")
+                    .filter(n -> n.matches("[0-9]{1,9}"))
+                    .map(n -> n + (n.equals("1") ? " failed delivery" : " failed deliveries") + " queued again.");
             editor(
                     res,
                     Status.OK_200,
@@ -256,7 +288,10 @@ public final class WebhookPages {
                     values(w),
                     Map.of(),
                     Optional.empty(),
-                    back(req, owner));
+                    back(req, owner),
+                    Optional.of(w),
+                    Optional.empty(),
+                    notice);
         });
         pages.post(rules, "/webhooks/{id}", Pages.Need.CHANGE, (req, res, who, form) -> {
             Webhook w = require(req, who);
@@ -314,6 +349,29 @@ public final class WebhookPages {
                         Optional.empty(),
                         back);
             }
+        });
+        pages.post(rules, "/webhooks/{id}/enable", Pages.Need.CHANGE, (req, res, who, form) -> {
+            Webhook w = require(req, who);
+            ObjectNode enable = Json.MAPPER.createObjectNode().put("enabled", true);
+            Webhook enabled = webhooks.update(w, enable).webhook();
+            audit.record(who, req, "enabled", subject(w), WebhookRoutes.wire(w), WebhookRoutes.wire(enabled), Set.of());
+            Pages.redirect(res, "/webhooks/" + w.id());
+        });
+        pages.post(rules, "/webhooks/{id}/replay", Pages.Need.CHANGE, (req, res, who, form) -> {
+            Webhook w = require(req, who);
+            java.time.Instant from = Http.parseFrom("from", form.first("from").orElse(""));
+            java.time.Instant to = Http.parseTo("to", form.first("to").orElse(""));
+            boolean newIds = form.first("new_webhook_id").isPresent();
+            List<Long> replayed = deliveryWorker.replayFailed(who.account(), w.id(), from, to, newIds);
+            audit.record(
+                    who,
+                    req,
+                    "replayed failed deliveries",
+                    subject(w),
+                    Map.of("from", from.toString(), "to", to.toString()),
+                    Map.of("from", from.toString(), "to", to.toString(), "replayed", replayed.size()),
+                    Set.of());
+            Pages.redirect(res, "/webhooks/" + w.id() + "?replayed=" + replayed.size());
         });
         pages.post(rules, "/webhooks/{id}/delete", Pages.Need.CHANGE, (req, res, who, form) -> {
             Webhook w = require(req, who);
@@ -482,6 +540,22 @@ public final class WebhookPages {
             String back,
             Optional<Webhook> loaded,
             Optional<EditGuard.Conflict> conflict) {
+        editor(res, status, who, owner, id, form, errors, secret, back, loaded, conflict, Optional.empty());
+    }
+
+    private void editor(
+            ServerResponse res,
+            Status status,
+            SignedIn who,
+            OwnerRef owner,
+            Optional<Long> id,
+            Map<String, String> form,
+            Map<String, String> errors,
+            Optional<String> secret,
+            String back,
+            Optional<Webhook> loaded,
+            Optional<EditGuard.Conflict> conflict,
+            Optional<String> notice) {
         AccountId account = who.account();
         String title = id.isPresent() ? "Webhook " + form.getOrDefault("name", "") : "New webhook";
         pages.render(
@@ -508,7 +582,8 @@ public final class WebhookPages {
                         secret,
                         back,
                         loaded.map(w -> EditGuard.stamp(WebhookRoutes.wire(w))),
-                        conflict));
+                        conflict,
+                        loaded.map(w -> new Condition(webhooks.health(w), w.disabled(), notice))));
     }
 
     private TokenList tokens(AccountId account, String triggerWord) {

@@ -225,7 +225,7 @@ public final class DeliveryRepository {
     }
 
     /** The account's deliveries among {@code ids}, by id (to show beside their pixels). */
-    Map<Long, Delivery> byIds(AccountId account, Collection<Long> ids) {
+    public Map<Long, Delivery> byIds(AccountId account, Collection<Long> ids) {
         Map<Long, Delivery> idToDelivery = new HashMap<>();
         if (ids.isEmpty()) {
             return idToDelivery;

@@ -81,19 +81,11 @@ public final class DeliveryRoutes {
         });
         rules.post("/api/v2/webhook_deliveries/{id}/replay", (req, res) -> {
             AccountId account = auth.apply(req);
-            Delivery delivery = require(req, account);
+            long id = Http.pathId(req, "id", "webhook delivery");
             JsonFields fields = fields(req);
             boolean newId = fields.bool("new_webhook_id", false);
             fields.finish();
-            if (!deliveries.replay(account, delivery.id(), newId)) {
-                throw new ApiException.Conflict(null, "delivery " + delivery.id() + " is being attempted right now");
-            }
-            worker.wake();
-            Http.send(
-                    res,
-                    Status.ACCEPTED_202,
-                    withAttempts(
-                            account, deliveries.find(account, delivery.id()).orElseThrow()));
+            Http.send(res, Status.ACCEPTED_202, withAttempts(account, worker.replay(account, id, newId)));
         });
         rules.post("/api/v2/webhooks/{id}/replay", (req, res) -> {
             AccountId account = auth.apply(req);
@@ -104,11 +96,7 @@ public final class DeliveryRoutes {
             Instant to = Http.parseTo("to", fields.requiredText("to", 40));
             boolean newIds = fields.bool("new_webhook_id", false);
             fields.finish();
-            if (!from.isBefore(to)) {
-                throw new ApiException.BadRequest("to", "must be after from");
-            }
-            List<Long> replayed = deliveries.replayFailed(account, id, from, to, newIds);
-            worker.wake();
+            List<Long> replayed = worker.replayFailed(account, id, from, to, newIds);
             Http.send(res, Status.ACCEPTED_202, new Replayed(replayed.size(), replayed));
         });
     }

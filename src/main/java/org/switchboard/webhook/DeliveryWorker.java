@@ -18,6 +18,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.switchboard.call.Call;
 import org.switchboard.call.LiveCall;
+import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.outbound.OutboundHttp;
 import org.switchboard.tag.TagSet;
 
@@ -91,6 +93,35 @@ public final class DeliveryWorker implements AutoCloseable {
     /** Something became due (a delivery was queued or finished): look at once rather than at the next poll. */
     public void wake() {
         wakeUps.offer(Boolean.TRUE);
+    }
+
+    /**
+     * Sends a delivery of the account again from the start of its schedule, keeping its {@code webhook-id} unless
+     * {@code newMessageId}: what the API's and the console's replay both do. A 404 when the account has no such
+     * delivery, a 409 while an attempt of it is in flight; answers it as queued.
+     */
+    public Delivery replay(AccountId account, long id, boolean newMessageId) {
+        deliveries.find(account, id).orElseThrow(() -> new ApiException.NotFound("no webhook delivery with id " + id));
+        if (!deliveries.replay(account, id, newMessageId)) {
+            throw new ApiException.Conflict(null, "delivery " + id + " is being attempted right now");
+        }
+        wake();
+        return deliveries.find(account, id).orElseThrow();
+    }
+
+    /**
+     * Replays every failed delivery of the account's webhook created in [from, to) (a 404 for another account's
+     * webhook, a 400 unless from is before to); answers the ids queued.
+     */
+    public List<Long> replayFailed(AccountId account, long webhookId, Instant from, Instant to, boolean newIds) {
+        webhooks.find(account, webhookId)
+                .orElseThrow(() -> new ApiException.NotFound("no webhook with id " + webhookId));
+        if (!from.isBefore(to)) {
+            throw new ApiException.BadRequest("to", "must be after from");
+        }
+        List<Long> replayed = deliveries.replayFailed(account, webhookId, from, to, newIds);
+        wake();
+        return replayed;
     }
 
     private void run() {

@@ -124,7 +124,7 @@ public final class WebhookRoutes {
     }
 
     /** A webhook's requests over the last 24 hours (test fires aside): success rate and latency. */
-    record HealthOut(
+    public record HealthOut(
             @JsonProperty("attempts_24h") long attempts24h,
             @JsonProperty("succeeded_24h") long succeeded24h,
             @JsonProperty("success_rate_24h") Double successRate24h,
@@ -140,13 +140,15 @@ public final class WebhookRoutes {
         }
     }
 
+    /** A webhook's health over the last 24 hours: the API's {@code health} field, for the console too. */
+    public HealthOut health(Webhook w) {
+        return HealthOut.of(
+                pixels.health(w.accountId(), w.id(), java.time.Instant.now().minus(java.time.Duration.ofDays(1))));
+    }
+
     /** The webhook as answered, with its health. */
     private WebhookOut out(Webhook w, String secret) {
-        return WebhookOut.of(
-                w,
-                secret,
-                HealthOut.of(pixels.health(
-                        w.accountId(), w.id(), java.time.Instant.now().minus(java.time.Duration.ofDays(1)))));
+        return WebhookOut.of(w, secret, health(w));
     }
 
     /** Applies {@code enabled}: enabling clears a disable (410, sustained failure); disabling cancels deliveries. */
