@@ -2,6 +2,7 @@ package org.switchboard.webhook;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.switchboard.platform.id.AccountId;
 
@@ -13,6 +14,7 @@ import org.switchboard.platform.id.AccountId;
  * @param attempts attempts made so far; {@code roundStart} how many of them were made before the last replay (the
  *     retry schedule counts from there)
  * @param leaseToken the token of the claim attempting it, while one is
+ * @param event for an account event (a {@code webhook_disabled} webhook; {@code callId} 0): its token values
  */
 public record Delivery(
         long id,
@@ -30,7 +32,8 @@ public record Delivery(
         Optional<String> lastError,
         Instant createdAt,
         Instant updatedAt,
-        Optional<String> leaseToken) {
+        Optional<String> leaseToken,
+        Optional<Map<String, String>> event) {
 
     public enum State {
         /** Not attempted yet. */

@@ -16,6 +16,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.db.GroupCommit;
+import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
@@ -28,6 +29,8 @@ import org.switchboard.platform.metrics.Metrics;
  */
 public final class DeliveryRepository {
     private static final String UNFINISHED = "('pending', 'retrying')";
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, String>> EVENT =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
     private final Jdbi jdbi;
     private final boolean skipLocked;
@@ -202,17 +205,74 @@ public final class DeliveryRepository {
                 .execute());
     }
 
+    /**
+     * Disables {@code webhook} for a 410 or sustained failure, unless it is disabled already (true when this call
+     * disabled it): in one transaction its unfinished deliveries are cancelled and, unless it is itself a
+     * {@code webhook_disabled} webhook (so operational webhooks never notify each other in a loop), a delivery is
+     * queued for each enabled {@code webhook_disabled} company webhook of the account, carrying the event's tokens.
+     */
+    boolean disable(Webhook webhook, String reason) {
+        long now = clock.millis();
+        String cutReason = cut(reason);
+        return jdbi.inTransaction(handle -> {
+            if (!WebhookRepository.disableIn(handle, webhook.accountId(), webhook.id(), cutReason, now)) {
+                return false;
+            }
+            cancelForWebhook(handle, webhook.accountId(), webhook.id(), "the webhook was disabled: " + reason, now);
+            if (webhook.trigger() != Trigger.WEBHOOK_DISABLED) {
+                Map<String, String> event = new LinkedHashMap<>();
+                event.put("webhook_id", Long.toString(webhook.id()));
+                event.put("webhook_name", webhook.name());
+                event.put("disabled_reason", cutReason);
+                event.put("disabled_at", Instant.ofEpochMilli(now).toString());
+                enqueueEvent(handle, webhook.accountId(), Trigger.WEBHOOK_DISABLED, event, now);
+            }
+            return true;
+        });
+    }
+
+    /** A delivery of {@code event} for each enabled company webhook of {@code trigger}: call 0, seq 0. */
+    private static void enqueueEvent(
+            Handle handle, AccountId account, Trigger trigger, Map<String, String> event, long now) {
+        List<Long> operational = handle.createQuery("""
+                        SELECT id FROM webhooks WHERE account_id = :account AND owner_kind = 'company'
+                            AND trigger_name = :trigger AND disabled_at IS NULL ORDER BY id""")
+                .bind("account", account.value())
+                .bind("trigger", trigger.word())
+                .mapTo(Long.class)
+                .list();
+        for (long webhookId : operational) {
+            handle.createUpdate("""
+                            INSERT INTO webhook_deliveries (account_id, call_id, webhook_id, trigger_name, seq,
+                                message_id, state, attempts, round_start, next_attempt_at, created_at, updated_at,
+                                event)
+                            VALUES (:account, 0, :webhook, :trigger, 0, :message, 'pending', 0, 0, :now, :now, :now,
+                                :event)""")
+                    .bind("account", account.value())
+                    .bind("webhook", webhookId)
+                    .bind("trigger", trigger.word())
+                    .bind("message", WebhookDispatcher.newMessageId())
+                    .bind("now", now)
+                    .bind("event", Json.writeString(event))
+                    .execute();
+        }
+    }
+
     /** Cancels every unfinished delivery of a webhook (it was disabled); answers how many. */
     int cancelForWebhook(AccountId account, long webhookId, String reason) {
-        return jdbi.withHandle(handle -> handle.createUpdate("""
+        return jdbi.withHandle(handle -> cancelForWebhook(handle, account, webhookId, reason, clock.millis()));
+    }
+
+    private static int cancelForWebhook(Handle handle, AccountId account, long webhookId, String reason, long now) {
+        return handle.createUpdate("""
                         UPDATE webhook_deliveries SET state = 'cancelled', next_attempt_at = NULL, lease_until = NULL,
                             lease_token = NULL, last_error = :reason, updated_at = :now
                         WHERE account_id = :account AND webhook_id = :webhook AND state IN %s""".formatted(UNFINISHED))
                 .bind("reason", cut(reason))
-                .bind("now", clock.millis())
+                .bind("now", now)
                 .bind("account", account.value())
                 .bind("webhook", webhookId)
-                .execute());
+                .execute();
     }
 
     public Optional<Delivery> find(AccountId account, long id) {
@@ -358,7 +418,16 @@ public final class DeliveryRepository {
                 Optional.ofNullable(rs.getString("last_error")),
                 Instant.ofEpochMilli(rs.getLong("created_at")),
                 Instant.ofEpochMilli(rs.getLong("updated_at")),
-                Optional.ofNullable(rs.getString("lease_token")));
+                Optional.ofNullable(rs.getString("lease_token")),
+                Optional.ofNullable(rs.getString("event")).map(DeliveryRepository::event));
+    }
+
+    private static Map<String, String> event(String stored) {
+        try {
+            return Json.MAPPER.readValue(stored, EVENT);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable delivery event", e);
+        }
     }
 
     private static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {

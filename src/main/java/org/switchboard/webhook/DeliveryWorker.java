@@ -183,6 +183,10 @@ public final class DeliveryWorker implements AutoCloseable {
                     "the webhook is disabled: " + webhook.disabled().get().reason());
             return;
         }
+        if (delivery.event().isPresent()) {
+            send(delivery, token, webhook, eventContext(delivery), Optional.empty());
+            return;
+        }
         Optional<Call> call = calls.find(delivery.callId());
         if (call.isEmpty()) {
             deliveries.cancel(delivery.id(), token, "the call is gone");
@@ -204,11 +208,37 @@ public final class DeliveryWorker implements AutoCloseable {
                 live.callKey(),
                 tags,
                 call.get().durationSeconds());
+        send(delivery, token, webhook, context, Optional.of(live));
+    }
+
+    /**
+     * An account event's tokens ({@code [webhook_id]}, {@code [disabled_reason]}…) as the values rendered: kept to
+     * what a tag value may hold (one line, at most {@link TagSet#MAX_VALUE_LENGTH} characters).
+     */
+    private static WebhookDispatcher.Context eventContext(Delivery delivery) {
+        TagSet.Builder values = TagSet.builder();
+        delivery.event().orElseThrow().forEach((token, raw) -> {
+            String value = raw.replaceAll("\\p{Cntrl}", " ").strip();
+            if (!value.isEmpty()) {
+                values.add(token, value.substring(0, Math.min(value.length(), TagSet.MAX_VALUE_LENGTH)));
+            }
+        });
+        return new WebhookDispatcher.Context(
+                delivery.accountId(), Optional.empty(), "", Optional.empty(), values.build(), Optional.empty());
+    }
+
+    /** Sends one attempt and records it with the delivery's next state; a call's gets the response tags. */
+    private void send(
+            Delivery delivery,
+            String token,
+            Webhook webhook,
+            WebhookDispatcher.Context context,
+            Optional<LiveCall> live) {
         WebhookDispatcher.Sent sent = dispatcher.attempt(context, webhook, delivery.messageId());
         OutboundHttp.Result result = sent.result();
         Instant now = clock.instant();
         if (result.ok()) {
-            hooks.applyResponseTags(live, webhook, sent.responseTags());
+            live.ifPresent(call -> hooks.applyResponseTags(call, webhook, sent.responseTags()));
             record(delivery, token, sent, Delivery.State.DELIVERED, Optional.empty(), Optional.empty());
             return;
         }
@@ -262,10 +292,10 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private void disable(Webhook webhook, String reason) {
-        if (webhooks.disable(webhook.accountId(), webhook.id(), reason)) {
+        if (deliveries.disable(webhook, reason)) {
             LOG.warning("webhook " + webhook.id() + " of account "
                     + webhook.accountId().value() + " disabled: " + reason);
-            deliveries.cancelForWebhook(webhook.accountId(), webhook.id(), "the webhook was disabled: " + reason);
+            wake(); // its webhook_disabled deliveries are due
         }
     }
 

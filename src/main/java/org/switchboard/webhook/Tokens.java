@@ -37,6 +37,13 @@ public final class Tokens {
 
     /** The system tokens with a value when {@code trigger} fires, in the order a person looks for them. */
     public static List<Token> at(Trigger trigger) {
+        if (trigger == Trigger.WEBHOOK_DISABLED) {
+            return List.of(
+                    new Token("webhook_id", "the id of the webhook that was disabled"),
+                    new Token("webhook_name", "its name"),
+                    new Token("disabled_reason", "why: a 410 Gone answer, or every attempt failing for days"),
+                    new Token("disabled_at", "when, as an ISO-8601 instant"));
+        }
         List<Token> out = new ArrayList<>(List.of(
                 new Token("call_uuid", "the call's unique id (send it to post data back to the call)"),
                 new Token("caller_number", "the caller's number, E.164 (+13125550100)"),

@@ -9,7 +9,8 @@ import java.util.Optional;
  * tags are applied before anything else), then {@code start} and {@code passthrough} together, all before routing.
  * During the call: {@code selected} (each buyer selected), {@code answered}, {@code timer}. After the call, in this
  * order: {@code connect} (if it connected), {@code conversion} / {@code non_conversion} and {@code postback} (fired by
- * the conversions feature), and {@code always}, last.
+ * the conversions feature), and {@code always}, last. Not a call's: {@code webhook_disabled}, a company webhook fired
+ * when another webhook of the account is disabled by a 410 or sustained failure.
  */
 public enum Trigger {
     DATA_APPENDING,
@@ -22,7 +23,8 @@ public enum Trigger {
     CONVERSION,
     NON_CONVERSION,
     POSTBACK,
-    ALWAYS;
+    ALWAYS,
+    WEBHOOK_DISABLED;
 
     public String word() {
         return name().toLowerCase(Locale.ROOT);

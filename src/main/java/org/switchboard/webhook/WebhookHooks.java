@@ -192,10 +192,7 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
                     .orElseGet(() -> "HTTP " + pixel.status().orElse(0));
             if (pixel.errorKind().isEmpty() && pixel.status().orElse(0) == 410) {
                 String reason = "the receiver answered 410 Gone at " + now;
-                if (webhooks.disable(call.accountId(), f.webhook().id(), reason)) {
-                    deliveries.cancelForWebhook(
-                            call.accountId(), f.webhook().id(), "the webhook was disabled: " + reason);
-                }
+                deliveries.disable(f.webhook(), reason);
                 continue;
             }
             Optional<java.time.Instant> next = f.webhook()

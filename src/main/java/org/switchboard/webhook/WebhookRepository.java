@@ -110,11 +110,17 @@ public final class WebhookRepository {
                 .execute());
     }
 
-    /** Copies every webhook of one owner to another (company defaults into a campaign, a campaign's onto a number). */
+    /**
+     * Copies every webhook of one owner to another (company defaults into a campaign, a campaign's onto a number),
+     * except {@code webhook_disabled} ones: they belong to the account.
+     */
     public void copy(AccountId account, Webhook.Owner from, long fromId, Webhook.Owner to, long toId) {
         List<Webhook> source = ofOwner(account, from, fromId);
         jdbi.useTransaction(handle -> {
             for (Webhook webhook : source) {
+                if (webhook.trigger() == Trigger.WEBHOOK_DISABLED) {
+                    continue; // the account's own operational webhook, not a call's
+                }
                 insert(handle, account, to, toId, WebhookIn.of(webhook), webhook.sealedSigningSecret());
             }
         });
@@ -197,14 +203,19 @@ public final class WebhookRepository {
      * deliveries not yet finished are cancelled by the caller.
      */
     public boolean disable(AccountId account, long id, String reason) {
-        return jdbi.withHandle(handle -> handle.createUpdate("""
+        return jdbi.withHandle(handle -> disableIn(handle, account, id, reason, clock.millis()));
+    }
+
+    /** {@link #disable} in the caller's transaction, at {@code now}. */
+    static boolean disableIn(Handle handle, AccountId account, long id, String reason, long now) {
+        return handle.createUpdate("""
                                 UPDATE webhooks SET disabled_at = :now, disabled_reason = :reason, updated_at = :now
                                 WHERE account_id = :account AND id = :id AND disabled_at IS NULL""")
-                        .bind("now", clock.millis())
+                        .bind("now", now)
                         .bind("reason", reason.length() > 300 ? reason.substring(0, 300) : reason)
                         .bind("account", account.value())
                         .bind("id", id)
-                        .execute())
+                        .execute()
                 == 1;
     }
 

@@ -279,6 +279,7 @@ public final class WebhookRoutes {
     public Saved create(AccountId account, Webhook.Owner owner, long ownerId, ObjectNode body) {
         List<String> warnings = parties.normalize(account, body, "matches");
         WebhookIn in = WebhookIn.parse(body);
+        checkOwner(in, owner);
         Optional<String> secret = in.signed() ? Optional.of(newSigningSecret()) : Optional.empty();
         Webhook created =
                 applyEnabled(webhooks.insert(account, owner, ownerId, in, secret.map(secrets::seal)), in.enabled());
@@ -291,6 +292,7 @@ public final class WebhookRoutes {
         changes.properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
         List<String> warnings = parties.normalize(existing.accountId(), merged, "matches");
         WebhookIn in = WebhookIn.parse(merged);
+        checkOwner(in, existing.owner());
         Optional<String> fresh = in.signed() && existing.sealedSigningSecret().isEmpty()
                 ? Optional.of(newSigningSecret())
                 : Optional.empty();
@@ -298,6 +300,14 @@ public final class WebhookRoutes {
                 in.signed() ? fresh.map(secrets::seal).or(existing::sealedSigningSecret) : Optional.empty();
         Webhook updated = applyEnabled(webhooks.update(existing.accountId(), existing.id(), in, kept), in.enabled());
         return new Saved(updated, fresh, warnings);
+    }
+
+    /** A {@code webhook_disabled} webhook is the account's own: a company webhook, never a call's. */
+    private static void checkOwner(WebhookIn in, Webhook.Owner owner) {
+        if (in.trigger() == Trigger.WEBHOOK_DISABLED && owner != Webhook.Owner.COMPANY) {
+            throw new ApiException.BadRequest(
+                    "trigger", "webhook_disabled is the account's own webhook: create it under /api/v2/webhooks");
+        }
     }
 
     /** Checks the fields as a save would, saving nothing (the console's live validation); a 400 names the field. */
