@@ -257,6 +257,7 @@ public final class ConfiguratorPage {
                         .toList();
             case "trigger" ->
                 java.util.Arrays.stream(Trigger.values())
+                        .filter(tr -> tr != Trigger.WEBHOOK_DISABLED) // the account's own, not an integration's
                         .map(tr -> new ConfigOwners.Choice(tr.word(), tr.word()))
                         .toList();
             default -> List.of();

@@ -570,6 +570,7 @@ public final class WebhookPages {
                         form,
                         errors,
                         java.util.Arrays.stream(Trigger.values())
+                                .filter(t -> t != Trigger.WEBHOOK_DISABLED || owner.kind() == OwnerRef.Kind.COMPANY)
                                 .map(Trigger::word)
                                 .toList(),
                         tokens(account, form.getOrDefault("trigger", "start")),
