@@ -132,7 +132,7 @@ public final class Wiring implements AutoCloseable {
         try {
             // one live state for caps, reservations and the ping shield, so a reservation and a call share counters;
             // in Redis when several nodes must share them
-            this.live = liveState(config, clock);
+            this.live = liveState(config, metrics, clock);
             if (live instanceof RedisLiveState redis) {
                 // every node's configuration caches hear of every node's admin writes at once
                 String node = java.util.UUID.randomUUID().toString();
@@ -582,9 +582,11 @@ public final class Wiring implements AutoCloseable {
     /** The Redis channel on which nodes tell each other of configuration changes: {@code nodeId|kind}. */
     private static final String CHANGES_CHANNEL = "config-changes";
 
-    private static LiveState liveState(SwitchboardConfig config, Clock clock) {
+    private static LiveState liveState(
+            SwitchboardConfig config, org.switchboard.platform.metrics.Metrics metrics, Clock clock) {
         return config.redis()
-                .<LiveState>map(redis -> new RedisLiveState(redis.url(), redis.prefix(), redis.timeout(), clock))
+                .<LiveState>map(redis -> new RedisLiveState(
+                        redis.url(), redis.prefix(), redis.timeout(), Optional.of(metrics.registry()), clock))
                 .orElseGet(() -> new InMemoryLiveState(clock));
     }
 

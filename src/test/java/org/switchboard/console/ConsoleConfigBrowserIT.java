@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import com.microsoft.playwright.options.SelectOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.switchboard.platform.id.AccountId;
 import org.switchboard.testing.Api;
-import org.switchboard.testing.Engine;
 import org.switchboard.testing.HeadlessChromium;
 import org.switchboard.testing.ServerIT;
 
@@ -27,8 +23,6 @@ import org.switchboard.testing.ServerIT;
  */
 class ConsoleConfigBrowserIT extends ServerIT {
     private static final AtomicInteger NEXT = new AtomicInteger();
-    private static final List<String> DAYS =
-            List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
 
     private static HeadlessChromium browser;
 
@@ -52,22 +46,25 @@ class ConsoleConfigBrowserIT extends ServerIT {
         Api api = newAccount();
         try (var window = browser.open(server.base(), consoleErrors)) {
             Page page = window.page();
-            signIn(page, person(api, Role.ADMIN));
+            ConsoleSteps steps = new ConsoleSteps(page, engine);
+            steps.signIn(ConsoleScenario.person(server, api, Role.ADMIN));
 
             // when: they build the campaign in the console
-            createPublisher(page, "Web Leads", "web-leads");
-            screenshot(page, "publisher");
-            long campaign = createCampaign(page, "Auto Insurance");
-            addNumberWithLetters(page);
-            String number = addNumber(page, "Web Leads");
-            screenshot(page, "campaign");
+            steps.createPublisher("Web Leads", "web-leads");
+            steps.screenshot("publisher");
+            long campaign = steps.createCampaign("Auto Insurance");
+            addNumberWithLetters(steps, page);
+            String number = steps.addNumber("Web Leads");
+            steps.screenshot("campaign");
             deletionShouldBeRefusedWithTheReason(page);
-            long alpha = createBuyer(page, "Alpha Desk", "+12125550101", "1", campaign, "00:00", "24:00");
-            setCap(page, "daily_cap", "10");
-            setCap(page, "concurrency_cap", "2");
-            long night = createBuyer(page, "Night Desk", "sip:night@desk.example", "2", campaign, "22:00", "06:00");
-            setCap(page, "hourly_cap", "5");
-            screenshot(page, "buyer");
+            long alpha = steps.createBuyer(
+                    "Alpha Desk", "+12125550101", "1", campaign, "America/New_York", "00:00", "24:00");
+            steps.setCap("daily_cap", "10");
+            steps.setCap("concurrency_cap", "2");
+            long night = steps.createBuyer(
+                    "Night Desk", "sip:night@desk.example", "2", campaign, "America/New_York", "22:00", "06:00");
+            steps.setCap("hourly_cap", "5");
+            steps.screenshot("buyer");
 
             // then: the API sees what was built
             var built = api.get("/api/v2/buyers/" + alpha).json();
@@ -98,7 +95,7 @@ class ConsoleConfigBrowserIT extends ServerIT {
             page.navigate("/buyers/" + alpha);
             assertThat(page.locator("[data-cap=daily_cap]").textContent()).isEqualTo("now 1 of 10");
 
-            tourTheOtherPages(page, alpha, night);
+            tourTheOtherPages(steps, page, alpha, night);
         }
         assertThat(cspViolations()).isEmpty();
     }
@@ -112,18 +109,19 @@ class ConsoleConfigBrowserIT extends ServerIT {
         try (var first = browser.open(server.base(), consoleErrors);
                 var second = browser.open(server.base(), consoleErrors);
                 var viewer = browser.open(server.base(), consoleErrors)) {
-            signIn(first.page(), person(api, Role.ADMIN));
-            signIn(second.page(), person(api, Role.MANAGER));
-            signIn(viewer.page(), person(api, Role.VIEWER));
+            var secondSteps = new ConsoleSteps(second.page(), engine);
+            new ConsoleSteps(first.page(), engine).signIn(ConsoleScenario.person(server, api, Role.ADMIN));
+            secondSteps.signIn(ConsoleScenario.person(server, api, Role.MANAGER));
+            new ConsoleSteps(viewer.page(), engine).signIn(ConsoleScenario.person(server, api, Role.VIEWER));
             first.page().navigate("/campaigns/" + campaign);
             second.page().navigate("/campaigns/" + campaign);
 
             // when: the first renames it, then the second saves its own change from the form it loaded earlier
             first.page().locator("#f-name").fill("Renamed by the first");
-            click(first.page(), "Update campaign");
+            ConsoleSteps.click(first.page(), "Update campaign");
             first.page().locator("h1:has-text('Renamed by the first')").waitFor();
             second.page().locator("#f-tags").fill("vertical:auto");
-            click(second.page(), "Update campaign");
+            ConsoleSteps.click(second.page(), "Update campaign");
 
             // then: refused, naming the first one's change, with the second's input kept
             second.page().locator("#form-problems").waitFor();
@@ -131,7 +129,7 @@ class ConsoleConfigBrowserIT extends ServerIT {
                     .contains("Someone else changed this")
                     .contains("name from Shared Campaign to Renamed by the first");
             assertThat(second.page().locator("#f-tags").inputValue()).isEqualTo("vertical:auto");
-            screenshot(second.page(), "campaign-conflict");
+            secondSteps.screenshot("campaign-conflict");
             assertThat(api.get("/api/v2/campaigns/" + campaign)
                             .json()
                             .path("tags")
@@ -146,7 +144,7 @@ class ConsoleConfigBrowserIT extends ServerIT {
                     .isTrue();
             page.evaluate("document.querySelectorAll('fieldset[disabled]').forEach(f => f.disabled = false)");
             page.locator("#f-name").fill("Viewer was here");
-            click(page, "Update campaign");
+            ConsoleSteps.click(page, "Update campaign");
             page.locator("h1:has-text('Not allowed')").waitFor();
             assertThat(page.locator("main").textContent()).contains("Your role (viewer) may not make this change.");
             assertThat(api.get("/api/v2/campaigns/" + campaign)
@@ -160,101 +158,24 @@ class ConsoleConfigBrowserIT extends ServerIT {
 
     // --- a person's steps -----------------------------------------------------------------------------------------
 
-    private ConsoleScenario.Person person(Api api, Role role) {
-        String email = role.word() + NEXT.incrementAndGet() + "-build-"
-                + engine.name().toLowerCase(Locale.ROOT) + "@console.test";
-        String password = "correct horse " + NEXT.incrementAndGet();
-        server.wiring()
-                .console()
-                .addUser(new AccountId(api.accountId()), email, "Person " + role.word(), role, password);
-        return new ConsoleScenario.Person(email, password, role);
-    }
-
-    private static void signIn(Page page, ConsoleScenario.Person person) {
-        page.navigate("/sign_in");
-        page.getByLabel("Email").fill(person.email());
-        page.getByLabel("Password").fill(person.password());
-        click(page, "Sign in");
-        page.waitForURL("**/dashboard");
-    }
-
-    private static void click(Page page, String button) {
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(button))
-                .click();
-    }
-
-    private static void createPublisher(Page page, String name, String cid) {
-        page.navigate("/publishers");
-        page.locator("#f-name").fill(name);
-        page.locator("#f-cid").fill(cid);
-        click(page, "Create publisher");
-        page.waitForURL("**/publishers/*");
-    }
-
-    private static long createCampaign(Page page, String name) {
-        page.navigate("/campaigns");
-        page.locator("#f-name").fill(name);
-        page.locator("#f-time_zone").fill("America/New_York");
-        page.locator("#f-repeat_caller_handling").check();
-        click(page, "Create campaign");
-        page.waitForURL("**/campaigns/*");
-        return Long.parseLong(page.url().substring(page.url().lastIndexOf('/') + 1));
-    }
-
     /** A number with letters in it: refused, named beside the field, what was typed still there. */
-    private void addNumberWithLetters(Page page) {
+    private static void addNumberWithLetters(ConsoleSteps steps, Page page) {
         page.locator("#n-f-number").fill("312-555");
         page.locator("#n-f-tags").fill("ad:radio");
-        click(page, "Add number");
+        ConsoleSteps.click(page, "Add number");
         page.locator("#n-number-error").waitFor();
         assertThat(page.locator("#n-number-error").textContent()).contains("is not a valid phone number");
         assertThat(page.locator("#n-f-number").inputValue()).isEqualTo("312-555");
         assertThat(page.locator("#n-f-tags").inputValue()).isEqualTo("ad:radio");
-        screenshot(page, "form-error");
+        steps.screenshot("form-error");
     }
 
     /** Deleting the campaign, confirmed, while a number points at it: the API's reason on the page. */
     private static void deletionShouldBeRefusedWithTheReason(Page page) {
         page.onceDialog(dialog -> dialog.accept());
-        click(page, "Delete campaign");
+        ConsoleSteps.click(page, "Delete campaign");
         page.locator("#refused").waitFor();
         assertThat(page.locator("#refused").textContent()).contains("still has 1 tracking number(s)");
-    }
-
-    /** A number in a local form, for the publisher; its E.164 form. */
-    private String addNumber(Page page, String publisher) {
-        String digits = String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
-        page.locator("#n-f-number").fill("(866) 561-" + digits);
-        page.locator("#n-f-publisher_id").selectOption(new SelectOption().setLabel(publisher));
-        page.locator("#n-f-tags").fill("ad:tv");
-        click(page, "Add number");
-        String e164 = "+1866561" + digits;
-        page.locator("#number-rows tr[data-number='" + e164 + "']").waitFor();
-        return e164;
-    }
-
-    /** A buyer of the campaign open every day from {@code open} to {@code close}; its id. */
-    private static long createBuyer(
-            Page page, String name, String destination, String priority, long campaign, String open, String close) {
-        page.navigate("/buyers");
-        page.locator("#f-name").fill(name);
-        page.locator("#f-destination").fill(destination);
-        page.locator("#f-priority").fill(priority);
-        page.locator("input[name=campaign_ids][value='" + campaign + "']").check();
-        page.locator("#f-hours_on").check();
-        for (String day : DAYS) {
-            page.locator("input[name='hours." + day + ".0.open']").fill(open);
-            page.locator("input[name='hours." + day + ".0.close']").fill(close);
-        }
-        click(page, "Create buyer");
-        page.waitForURL("**/buyers/*");
-        return Long.parseLong(page.url().substring(page.url().lastIndexOf('/') + 1));
-    }
-
-    private static void setCap(Page page, String cap, String limit) {
-        page.locator("#f-" + cap).fill(limit);
-        click(page, "Update buyer");
-        page.locator("[data-cap=" + cap + "]:has-text('of " + limit + "')").waitFor();
     }
 
     private String playCall(Api api, String number) {
@@ -263,49 +184,40 @@ class ConsoleConfigBrowserIT extends ServerIT {
     }
 
     /** The remaining configuration pages, each filled a little, for their screenshots. */
-    private void tourTheOtherPages(Page page, long alpha, long night) {
+    private static void tourTheOtherPages(ConsoleSteps steps, Page page, long alpha, long night) {
         page.navigate("/buyer_groups");
         page.locator("#f-name").fill("Insurance Desks");
         page.locator("input[name=buyer_ids][value='" + alpha + "']").check();
         page.locator("input[name=buyer_ids][value='" + night + "']").check();
         page.locator("#f-daily_cap").fill("40");
-        click(page, "Create group");
+        ConsoleSteps.click(page, "Create group");
         page.waitForURL("**/buyer_groups/*");
         assertThat(page.locator("[data-cap=daily_cap]").textContent()).isEqualTo("now 1 of 40");
-        screenshot(page, "buyer-group");
+        steps.screenshot("buyer-group");
         page.navigate("/directories");
         page.locator("input[name='entries.0.name']").fill("Sales floor");
         page.locator("input[name='entries.0.destination']").fill("+12125550150");
         page.locator("input[name='entries.1.name']").fill("Escalations");
         page.locator("input[name='entries.1.destination']").fill("sip:escalations@desk.example");
         page.locator("#f-name").fill("Transfer targets");
-        click(page, "Create directory");
+        ConsoleSteps.click(page, "Create directory");
         page.waitForURL("**/directories/*");
-        screenshot(page, "directory");
+        steps.screenshot("directory");
         for (String shot : List.of("campaigns", "numbers", "buyers", "buyer_groups", "publishers", "company")) {
             page.navigate("/" + shot);
-            screenshot(page, shot.replace('_', '-'));
+            steps.screenshot(shot.replace('_', '-'));
         }
         page.navigate("/audit_log");
         assertThat(page.locator("#audit-rows").textContent())
                 .contains("Auto Insurance")
                 .contains("Alpha Desk")
                 .contains("daily_cap: null → 10");
-        screenshot(page, "audit-log");
+        steps.screenshot("audit-log");
     }
 
     private List<String> cspViolations() {
         return consoleErrors.stream()
                 .filter(e -> e.contains("Content Security Policy") || e.contains("Refused to"))
                 .toList();
-    }
-
-    private void screenshot(Page page, String name) {
-        if (engine != Engine.SQLITE) {
-            return;
-        }
-        page.screenshot(new Page.ScreenshotOptions()
-                .setPath(HeadlessChromium.SHOTS.resolve(name + ".png"))
-                .setFullPage(true));
     }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.SelectOption;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.switchboard.testing.Api;
 import org.switchboard.testing.Await;
-import org.switchboard.testing.Engine;
 import org.switchboard.testing.HeadlessChromium;
 import org.switchboard.testing.Receiver;
 import org.switchboard.testing.Response;
@@ -36,6 +32,7 @@ class ConsoleHooksBrowserIT extends ServerIT {
 
     private HeadlessChromium.Window window;
     private Page page;
+    private ConsoleSteps steps;
     private final List<String> consoleErrors = new ArrayList<>();
 
     @BeforeAll
@@ -58,7 +55,7 @@ class ConsoleHooksBrowserIT extends ServerIT {
     void openWindow() {
         window = browser.open(server.base(), consoleErrors);
         page = window.page();
-        window.context().grantPermissions(List.of("clipboard-read", "clipboard-write"));
+        steps = new ConsoleSteps(page, engine);
         page.onDialog(dialog -> dialog.accept());
     }
 
@@ -71,9 +68,9 @@ class ConsoleHooksBrowserIT extends ServerIT {
     void theTestFireWizardShouldShowTheRequestAsSentAndTheResponse() {
         // given: a campaign with a start webhook to the receiver, and its editor with a mistyped token
         ConsoleScenario s = ConsoleScenario.create(server, newAccount(), "fire-" + engine, receiver.url("/start"));
-        signIn(s.person(Role.MANAGER));
-        openCampaignConfiguration(s.campaign());
-        screenshot("configuration");
+        steps.signIn(s.person(Role.MANAGER));
+        steps.openCampaignConfiguration(s.campaign());
+        steps.screenshot("configuration");
         page.locator("#webhooks-section a", new Page.LocatorOptions().setHasText("Start ping"))
                 .click();
         page.waitForURL("**/webhooks/*");
@@ -84,7 +81,7 @@ class ConsoleHooksBrowserIT extends ServerIT {
         page.locator("#token-wizard button[data-insert='[caller_number]']").click();
         assertThat(page.locator("#url").inputValue()).endsWith("?caller=[caller_number]");
         page.locator("#check .ok").waitFor();
-        screenshot("webhook-editor");
+        steps.screenshot("webhook-editor");
 
         // when: the owner test fires it for a buyer and a publisher with a tag
         page.navigate(page.url().replaceAll("\\?.*", "") + "/test_fire");
@@ -104,11 +101,11 @@ class ConsoleHooksBrowserIT extends ServerIT {
         assertThat(page.locator("#fire-response-body").textContent()).contains("lead_score");
         assertThat(receiver.received().stream().anyMatch(r -> r.uri().equals("/start?caller=%2B12025550143")))
                 .isTrue();
-        screenshot("webhook-test-fire");
+        steps.screenshot("webhook-test-fire");
         page.navigate("/configurator");
         page.locator("[data-template=rtb_buyer] a").click();
         page.locator("#configurator-form").waitFor();
-        screenshot("configurator");
+        steps.screenshot("configurator");
         assertThat(consoleErrors)
                 .as("browser console errors (a CSP violation shows here)")
                 .isEmpty();
@@ -118,7 +115,7 @@ class ConsoleHooksBrowserIT extends ServerIT {
     void anUploadWithABadLineShouldReportThatLineAndAddTheRest() throws Exception {
         // given: a suppression list created on the caller-lists page
         ConsoleScenario s = ConsoleScenario.create(server, newAccount(), "lists-" + engine, receiver.url("/start"));
-        signIn(s.person(Role.ADMIN));
+        steps.signIn(s.person(Role.ADMIN));
         page.navigate("/caller_lists");
         page.selectOption("#owner", new SelectOption().setLabel("Campaign Console Campaign"));
         page.locator("#name").fill("suppressed_dnc");
@@ -143,13 +140,13 @@ class ConsoleHooksBrowserIT extends ServerIT {
         assertThat(page.locator("#upload-errors tbody tr td").first().textContent())
                 .isEqualTo("2");
         assertThat(page.locator("#upload-errors").textContent()).contains("not-a-number");
-        screenshot("caller-list-upload");
+        steps.screenshot("caller-list-upload");
         page.locator(".crumbs a").first().click();
         page.locator("#number").fill("(312) 555-0102");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search"))
                 .click();
         assertThat(page.locator("#search-result").textContent()).contains("+13125550102 is on this list");
-        screenshot("caller-list");
+        steps.screenshot("caller-list");
         Files.delete(file);
         assertThat(consoleErrors).as("browser console errors").isEmpty();
     }
@@ -158,27 +155,13 @@ class ConsoleHooksBrowserIT extends ServerIT {
     void aPostbackCriterionAtEightyPercentAndAKeyCopiedFromThePageShouldPayEightOfTen() {
         // given: a campaign, its buyer, and an owner in the browser
         ConsoleScenario s = ConsoleScenario.create(server, newAccount(), "conv-" + engine, receiver.url("/start"));
-        signIn(s.person(Role.MANAGER));
+        steps.signIn(s.person(Role.MANAGER));
 
         // when: a postback criterion paying *0.8 for the buyer's calls is added and moved first
-        openCampaignConfiguration(s.campaign());
-        page.locator("#add-criterion").click();
-        page.waitForURL("**/conversion_criteria/new*");
-        page.locator("#name").fill("Buyer postback");
-        page.selectOption("#wizard-buyer", new SelectOption().setLabel("Console Buyer"));
+        steps.fillPostbackCriterion(s.campaign(), "Buyer postback", "Console Buyer", "*0.8", "8.00");
         assertThat(page.locator("#matches").inputValue()).isEqualTo("system_buyer_id:" + s.buyer());
-        page.locator("input[name='trigger.type'][value=postback]").check();
-        page.locator("input[name='revenue.type'][value=posted]").check();
-        page.locator("input[name='payout.type'][value=modifier]").check();
-        page.locator("[id='payout.modifier']").pressSequentially("*0.8");
-        page.locator("#modifier-example").waitFor();
-        Await.until(
-                "the modifier's example",
-                () -> page.locator("#modifier-example").textContent().contains("8.00"));
-        screenshot("criterion");
-        page.locator("#save-criterion").click();
-        page.waitForURL("**/configuration?owner=campaign:*");
-        page.locator("#criteria-section").waitFor();
+        steps.screenshot("criterion");
+        steps.saveCriterion();
         page.getByLabel("Move Buyer postback up").click();
         Await.until(
                 "the criterion moved first",
@@ -188,69 +171,19 @@ class ConsoleHooksBrowserIT extends ServerIT {
                         .contains("Buyer postback"));
 
         // and: a conversion key on the buyer, its URL copied from the page
-        page.navigate("/configuration?owner=buyer:" + s.buyer());
-        page.locator("#postback-keys-section a[data-key-type=conversion]").click();
-        page.locator("#save-key").click();
-        page.waitForURL("**/postback_keys/*");
-        page.locator("#copy-key-url").click();
-        page.locator("#copy-key-url[data-copied=yes]").waitFor();
-        String copied = (String) page.evaluate("() => navigator.clipboard.readText()");
-        assertThat(copied)
-                .isEqualTo(page.locator("#key-url").textContent().strip())
-                .contains("/postbacks/");
-        screenshot("postback-key");
+        steps.addKey("buyer:" + s.buyer(), "conversion");
+        String copied = steps.copyKeyUrl();
+        assertThat(copied).contains("/postbacks/");
+        steps.screenshot("postback-key");
 
         // and: a call is played and the buyer posts its conversion of 10.00 to that URL
         String caller = "+13125550130";
         String uuid = s.playCall(caller, 30);
-        URI url = URI.create(copied.replace("CALLER_NUMBER", caller.replace("+", "%2B"))
-                .replace("CALL_UUID", uuid)
-                .replace("REVENUE", "10.00"));
-        Response posted =
-                Api.send(HttpRequest.newBuilder(URI.create(server.base() + url.getRawPath() + "?" + url.getRawQuery()))
-                        .timeout(java.time.Duration.ofSeconds(20))
-                        .GET()
-                        .build());
+        Response posted = ConsoleSteps.postConversion(server.base(), copied, caller, uuid, "10.00");
         assertThat(posted.body()).as(posted.toString()).startsWith("SUCCESS " + uuid);
 
         // then: the call overview shows revenue 10.00 and payout 8.00
-        Await.until("the conversion on the call overview", () -> {
-            page.navigate("/calls/" + uuid);
-            return page.locator("#conversion [data-field=payout]").count() > 0
-                    && page.locator("#conversion [data-field=payout]")
-                            .textContent()
-                            .equals("8.00");
-        });
-        assertThat(page.locator("#conversion [data-field=revenue]").textContent())
-                .isEqualTo("10.00");
+        steps.conversionShouldShow(uuid, "10.00", "8.00");
         assertThat(consoleErrors).as("browser console errors").isEmpty();
-    }
-
-    // --- a person's steps -----------------------------------------------------------------------------------------
-
-    private void signIn(ConsoleScenario.Person person) {
-        page.navigate("/sign_in");
-        page.getByLabel("Email").fill(person.email());
-        page.getByLabel("Password").fill(person.password());
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
-                .click();
-        page.waitForURL("**/dashboard");
-    }
-
-    private void openCampaignConfiguration(long campaign) {
-        page.navigate("/configuration?owner=campaign:" + campaign);
-        page.locator("#webhooks-section").waitFor();
-        page.locator("#criteria-section").waitFor();
-        page.locator("#postback-keys-section").waitFor();
-        page.locator("#caller-lists-section").waitFor();
-    }
-
-    private void screenshot(String name) {
-        if (engine != Engine.SQLITE) {
-            return;
-        }
-        page.screenshot(new Page.ScreenshotOptions()
-                .setPath(HeadlessChromium.SHOTS.resolve(name + ".png"))
-                .setFullPage(true));
     }
 }

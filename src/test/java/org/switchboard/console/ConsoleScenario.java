@@ -64,6 +64,11 @@ record ConsoleScenario(TestServer server, Api api, Calls calls, long campaign, l
     }
 
     Person person(Role role) {
+        return person(server, api, role);
+    }
+
+    /** A person of {@code api}'s account with {@code role}, made with a password so a test can sign them in. */
+    static Person person(TestServer server, Api api, Role role) {
         String email = role.word() + NEXT.incrementAndGet() + "-"
                 + server.engine().name().toLowerCase(java.util.Locale.ROOT) + "@console.test";
         String password = "correct horse " + NEXT.incrementAndGet();

@@ -1,10 +1,14 @@
 package org.switchboard.platform.live;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.switchboard.testing.LocalRedis;
 
 /**
@@ -13,6 +17,7 @@ import org.switchboard.testing.LocalRedis;
  */
 class RedisLiveStateIT extends LiveStateContract {
     private RedisLiveState live;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeEach
     void connect() {
@@ -20,7 +25,19 @@ class RedisLiveStateIT extends LiveStateContract {
                 LocalRedis.url(),
                 "test-" + UUID.randomUUID() + ":",
                 Duration.ofSeconds(2),
+                java.util.Optional.of(meters),
                 java.time.Clock.systemUTC());
+    }
+
+    @Test
+    void everyRedisCommandShouldBeTimedForTheMetrics() {
+        live.put("timed", "1", Duration.ofSeconds(5));
+        live.get("timed");
+
+        assertThat(meters.find("lettuce.command.completion").timers())
+                .as("Lettuce's command timers")
+                .isNotEmpty()
+                .anySatisfy(timer -> assertThat(timer.count()).isPositive());
     }
 
     @AfterEach
