@@ -24,6 +24,7 @@ import org.switchboard.testing.ServerIT;
 class ConsoleReplayIT extends ServerIT {
     private static final AtomicInteger NEXT = new AtomicInteger();
     private static final AtomicBoolean CRM_UP = new AtomicBoolean();
+    private static final AtomicBoolean RANGE_UP = new AtomicBoolean();
     private static final Pattern PIXEL = Pattern.compile("/calls/[^/\"]+/pixels/([0-9]+)/replay");
     private static Receiver receiver;
 
@@ -31,6 +32,10 @@ class ConsoleReplayIT extends ServerIT {
     static void startReceiver() {
         receiver = new Receiver()
                 .on("/start", Receiver.respond(200, "text/plain", "ok"))
+                .on(
+                        "/range/",
+                        exchange -> Receiver.respond(RANGE_UP.get() ? 200 : 500, "text/plain", "")
+                                .answer(exchange))
                 .on(
                         "/crm/",
                         exchange -> Receiver.respond(CRM_UP.get() ? 200 : 500, "text/plain", "")
@@ -111,6 +116,51 @@ class ConsoleReplayIT extends ServerIT {
         String editor = manager.get("/webhooks/" + webhook).body();
         assertThat(editor).contains("id=\"webhook-health\"").contains("(1 of 3 requests)");
         assertThat(editor).contains("id=\"replay-failed-form\"");
+    }
+
+    @Test
+    void failedDeliveriesOfADateRangeShouldBeReplayedFromTheWebhookEditor() {
+        // given: a failed delivery of today
+        RANGE_UP.set(false);
+        ConsoleScenario s = ConsoleScenario.create(server, newAccount(), "range", receiver.url("/start"));
+        String marker = "r" + engine + NEXT.incrementAndGet();
+        long webhook = s.api()
+                .post(
+                        "/api/v2/campaigns/" + s.campaign() + "/webhooks",
+                        "{\"name\": \"Range\", \"trigger\": \"always\", \"url\": \"" + receiver.url("/range/" + marker)
+                                + "\", \"retry_schedule\": [1]}")
+                .id();
+        s.playCall("+13125550167", 30);
+        Await.until(
+                "the delivery failed",
+                Duration.ofSeconds(20),
+                () -> deliveryState(s, webhook).equals("failed"));
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        Map<String, String> range = Map.of("from", today, "to", today);
+
+        // when: a viewer tries, then a manager replays the range, the receiver back up
+        ConsoleClient viewer = new ConsoleClient(server.base());
+        viewer.signIn(s.person(Role.VIEWER));
+        assertThat(viewer.get("/webhooks/" + webhook).body()).doesNotContain("replay-failed-form");
+        ConsoleClient.Page refused = viewer.submit("/webhooks/" + webhook + "/replay", range);
+        RANGE_UP.set(true);
+        ConsoleClient manager = new ConsoleClient(server.base());
+        manager.signIn(s.person(Role.MANAGER));
+        manager.get("/webhooks/" + webhook);
+        ConsoleClient.Page replayed = manager.submit("/webhooks/" + webhook + "/replay", range);
+
+        // then
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(replayed.status()).isEqualTo(303);
+        assertThat(manager.get(replayed.location()).body()).contains("1 failed delivery queued again.");
+        Await.until(
+                "the delivery delivered",
+                Duration.ofSeconds(20),
+                () -> deliveryState(s, webhook).equals("delivered"));
+        assertThat(receiver.received().stream()
+                        .filter(r -> r.uri().startsWith("/range/" + marker))
+                        .count())
+                .isEqualTo(3);
     }
 
     @Test
