@@ -226,7 +226,8 @@ public final class Wiring implements AutoCloseable {
                             retrySchedule,
                             config.webhookDelivery().workers(),
                             config.webhookDelivery().disableAfter(),
-                            config.webhookDelivery().disableMinFailures()),
+                            config.webhookDelivery().disableMinFailures(),
+                            config.webhookDelivery().lease()),
                     clock);
             var outbox = new org.switchboard.webhook.WebhookOutbox(webhookHooks, deliveries, deliveryWorker);
             // conversions are decided when a call ends and queue its post-call webhooks; they read calls back later

@@ -111,7 +111,7 @@ public final class OutboxDrain {
                     dispatcher,
                     calls,
                     hooks,
-                    new DeliveryWorker.Settings(SCHEDULE, WORKERS, Duration.ofDays(5), 5),
+                    new DeliveryWorker.Settings(SCHEDULE, WORKERS, Duration.ofDays(5), 5, Duration.ofSeconds(60)),
                     clock);
             worker.start();
             try {

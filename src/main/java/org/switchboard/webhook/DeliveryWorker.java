@@ -37,8 +37,6 @@ public final class DeliveryWorker implements AutoCloseable {
      * Longer than any attempt (a webhook's timeout is at most 30 s, and its record is committed within seconds): a node
      * that stops leaves its claims to the others after this.
      */
-    static final Duration LEASE = Duration.ofSeconds(60);
-
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
 
     /** What the worker reads of calls: the record, and the live view (tags, key while live). */
@@ -49,7 +47,8 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     /** The delivery settings: default schedule, workers, and when a failing webhook is disabled. */
-    public record Settings(RetrySchedule schedule, int workers, Duration disableAfter, int disableMinFailures) {}
+    public record Settings(
+            RetrySchedule schedule, int workers, Duration disableAfter, int disableMinFailures, Duration lease) {}
 
     private final DeliveryRepository deliveries;
     private final WebhookRepository webhooks;
@@ -131,7 +130,10 @@ public final class DeliveryWorker implements AutoCloseable {
                 List<Delivery> claimed = wanted == 0
                         ? List.of()
                         : deliveries.claim(
-                                clock.instant(), LEASE, UUID.randomUUID().toString(), wanted);
+                                clock.instant(),
+                                settings.lease(),
+                                UUID.randomUUID().toString(),
+                                wanted);
                 for (Delivery delivery : claimed) {
                     free.acquire();
                     attempts.submit(() -> attemptAndRelease(delivery));

@@ -3,7 +3,6 @@ package org.switchboard.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
-import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
@@ -187,12 +186,25 @@ public final class ApiContract {
         return "/components/schemas/Error";
     }
 
+    /**
+     * The validator's Jackson 3 reader, without the default limits on names and strings: stored requests (the RTB log's
+     * parameters) may hold names longer than 50,000 characters, which the server's own mapper reads as well.
+     */
+    private static final tools.jackson.databind.ObjectMapper READER = tools.jackson.databind.json.JsonMapper.builder(
+                    tools.jackson.core.json.JsonFactory.builder()
+                            .streamReadConstraints(tools.jackson.core.StreamReadConstraints.builder()
+                                    .maxNameLength(Integer.MAX_VALUE)
+                                    .maxStringLength(Integer.MAX_VALUE)
+                                    .build())
+                            .build())
+            .build();
+
     private List<String> errors(String pointer, String body) {
         Schema schema =
                 pointerToSchema.computeIfAbsent(pointer, p -> registry.getSchema(SchemaLocation.of(BASE + "#" + p)));
         List<Error> errors;
         try {
-            errors = schema.validate(body, InputFormat.JSON);
+            errors = schema.validate(READER.readTree(body));
         } catch (RuntimeException e) {
             return List.of("unreadable JSON: " + e.getMessage());
         }

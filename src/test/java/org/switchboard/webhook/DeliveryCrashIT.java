@@ -168,7 +168,7 @@ class DeliveryCrashIT {
         // then: after the last restart every due webhook arrives
         ServerProcess third = start(env, 3);
         Api last = Api.forKey(third.base(), API_KEY);
-        // the killed node's claims pass to the new one when their 60 s lease runs out
+        // the killed node's claims pass to the new one when their lease (10 s here) runs out
         awaitOrExplain(
                 "every due webhook at the receiver",
                 Duration.ofSeconds(150),
@@ -393,6 +393,8 @@ class DeliveryCrashIT {
         env.put("SWITCHBOARD_FIRST_ACCOUNT_API_KEY", API_KEY);
         env.put("SWITCHBOARD_OUTBOUND_ALLOW_CIDRS", "127.0.0.0/8");
         env.put("SWITCHBOARD_WEBHOOK_DELIVERY_WORKERS", Integer.toString(WORKERS));
+        // the killed node's claims pass to the next one when their lease runs out: 10 s here instead of 60
+        env.put("SWITCHBOARD_WEBHOOK_DELIVERY_LEASE", "10s");
         env.put("SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE", "1s,1s,1s,1s,1s,1s,1s,1s,1s,1s");
         if (engine == Engine.POSTGRESQL) {
             String name =

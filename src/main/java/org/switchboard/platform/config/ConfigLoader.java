@@ -260,11 +260,21 @@ public final class ConfigLoader {
             } catch (IllegalArgumentException e) {
                 problems.add(envName("webhook_disable_after") + ": " + e.getMessage());
             }
+            java.time.Duration lease = java.time.Duration.ofSeconds(60);
+            try {
+                lease = org.switchboard.platform.time.Waits.parse(text("webhook_delivery_lease"));
+                if (lease.compareTo(java.time.Duration.ofSeconds(5)) < 0) {
+                    problems.add(envName("webhook_delivery_lease") + ": at least 5s (an attempt's timeout must fit)");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(envName("webhook_delivery_lease") + ": " + e.getMessage());
+            }
             return new SwitchboardConfig.WebhookDelivery(
                     schedule,
                     integer("webhook_delivery_workers", 1, 10_000),
                     disableAfter,
-                    integer("webhook_disable_min_failures", 1, 1_000_000));
+                    integer("webhook_disable_min_failures", 1, 1_000_000),
+                    lease);
         }
 
         private SwitchboardConfig.LogFormat logFormat() {

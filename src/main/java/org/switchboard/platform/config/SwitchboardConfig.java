@@ -60,7 +60,8 @@ public record SwitchboardConfig(
             List<java.time.Duration> retrySchedule,
             int workers,
             java.time.Duration disableAfter,
-            int disableMinFailures) {}
+            int disableMinFailures,
+            java.time.Duration lease) {}
 
     /** How log records are written: readable text lines, or one JSON object a line for a log collector. */
     public enum LogFormat {
