@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.PartyTerms;
 import org.switchboard.tag.TagFilter;
 
@@ -119,7 +119,7 @@ public final class BuyerGroupService implements CrudRoutes.Resource<BuyerGroup> 
         fields.finish();
         for (long buyerId : in.buyerIds()) {
             if (buyers.find(account, buyerId).isEmpty()) {
-                throw new ApiException.BadRequest("buyer_ids", "no buyer with id " + buyerId);
+                throw new Problem.Invalid("buyer_ids", "no buyer with id " + buyerId);
             }
         }
         return in;

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.switchboard.campaign.CampaignRepository;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.PartyTerms;
 
 /**
@@ -99,7 +99,7 @@ public final class BuyerService implements CrudRoutes.Resource<Buyer> {
     public void delete(AccountId account, Buyer existing) {
         List<String> groups = buyers.groupNames(existing.id());
         if (!groups.isEmpty()) {
-            throw new ApiException.Conflict(
+            throw new Problem.Conflict(
                     null,
                     "buyer " + existing.id() + " is a member of buyer group(s) " + String.join(", ", groups)
                             + "; remove it from them first");
@@ -137,12 +137,12 @@ public final class BuyerService implements CrudRoutes.Resource<Buyer> {
     private BuyerIn checked(AccountId account, BuyerIn in, long selfId) {
         in.cid().ifPresent(cid -> {
             if (buyers.cidTaken(account, cid, selfId)) {
-                throw new ApiException.Conflict("cid", "another buyer already uses cid '" + cid + "'");
+                throw new Problem.Conflict("cid", "another buyer already uses cid '" + cid + "'");
             }
         });
         for (long campaignId : in.campaignIds()) {
             if (campaigns.find(account, campaignId).isEmpty()) {
-                throw new ApiException.BadRequest("campaign_ids", "no campaign with id " + campaignId);
+                throw new Problem.Invalid("campaign_ids", "no campaign with id " + campaignId);
             }
         }
         return in;

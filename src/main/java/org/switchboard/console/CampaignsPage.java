@@ -12,12 +12,12 @@ import java.util.Optional;
 import org.switchboard.buyer.Buyer;
 import org.switchboard.campaign.Campaign;
 import org.switchboard.number.TrackingNumber;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Campaigns ({@code /campaigns}, {@code /campaigns/{id}}): the list with a form for a new one; a campaign's page with
@@ -158,7 +158,7 @@ public final class CampaignsPage extends EntityPage<Campaign> {
         long buyerId = form.first("buyer_id")
                 .filter(v -> v.matches("\\d{1,18}"))
                 .map(Long::parseLong)
-                .orElseThrow(() -> new ApiException.BadRequest("buyer_id", "choose a buyer"));
+                .orElseThrow(() -> new Problem.Invalid("buyer_id", "choose a buyer"));
         Buyer buyer = requireBuyer(who, buyerId);
         if (!buyer.campaignIds().contains(campaign.id())) {
             var ids = new ArrayList<>(buyer.campaignIds());
@@ -193,7 +193,7 @@ public final class CampaignsPage extends EntityPage<Campaign> {
     }
 
     private Buyer requireBuyer(SignedIn who, long id) {
-        return config.buyers().find(who.account(), id).orElseThrow(() -> new ApiException.NotFound("no buyer " + id));
+        return config.buyers().find(who.account(), id).orElseThrow(() -> new Problem.NotFound("no buyer " + id));
     }
 
     private void render(

@@ -14,10 +14,10 @@ import java.util.Set;
 import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionCriterionRoutes;
 import org.switchboard.conversion.PayoutModifier;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Conversion criteria in the console: the section of a campaign or buyer ({@code /sections/conversion_criteria?
@@ -158,7 +158,7 @@ public final class CriterionPages {
                         ConversionCriterionRoutes.wire(saved.criterion()),
                         Set.of());
                 Pages.redirect(res, back);
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 editor(
                         res,
                         Status.BAD_REQUEST_400,
@@ -213,7 +213,7 @@ public final class CriterionPages {
                         ConversionCriterionRoutes.wire(saved.criterion()),
                         Set.of());
                 Pages.redirect(res, back);
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 editor(
                         res,
                         Status.BAD_REQUEST_400,
@@ -266,7 +266,7 @@ public final class CriterionPages {
                     text,
                     Optional.of("A revenue of 10.00 pays " + Format.money(result.toBigDecimal()) + "."),
                     Optional.empty());
-        } catch (ApiException.BadRequest e) {
+        } catch (Problem.Invalid e) {
             return new Modifier(text, Optional.empty(), Optional.of(e.getMessage()));
         }
     }
@@ -401,15 +401,14 @@ public final class CriterionPages {
         if (buyer.isPresent()) {
             return OwnerRef.parse(Optional.of("buyer:" + buyer.get()));
         }
-        throw new ApiException.BadRequest("campaign", "name the campaign (?campaign=<id>) or the buyer (?buyer=<id>)");
+        throw new Problem.Invalid("campaign", "name the campaign (?campaign=<id>) or the buyer (?buyer=<id>)");
     }
 
     private static ConversionCriterion.Owner stored(OwnerRef owner) {
         return switch (owner.kind()) {
             case CAMPAIGN -> ConversionCriterion.Owner.CAMPAIGN;
             case BUYER -> ConversionCriterion.Owner.BUYER;
-            default ->
-                throw new ApiException.BadRequest("owner", "conversion criteria belong to a campaign or a buyer");
+            default -> throw new Problem.Invalid("owner", "conversion criteria belong to a campaign or a buyer");
         };
     }
 
@@ -422,7 +421,7 @@ public final class CriterionPages {
     private ConversionCriterion require(ServerRequest req, SignedIn who) {
         long id = Http.pathId(req, "id", "conversion criterion");
         return criteria.find(who.account(), id)
-                .orElseThrow(() -> new ApiException.NotFound("no conversion criterion " + id));
+                .orElseThrow(() -> new Problem.NotFound("no conversion criterion " + id));
     }
 
     static Set<String> inputs() {

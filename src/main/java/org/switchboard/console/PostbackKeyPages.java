@@ -13,10 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.postback.KeyType;
 import org.switchboard.postback.PostbackKey;
 import org.switchboard.postback.PostbackKeyRoutes;
@@ -313,10 +314,10 @@ public final class PostbackKeyPages {
                         res,
                         "/postback_keys/" + created.id() + "?back="
                                 + java.net.URLEncoder.encode(back, java.nio.charset.StandardCharsets.UTF_8));
-            } catch (ApiException.BadRequest | ApiException.Forbidden e) {
+            } catch (Problem.Invalid | Problem.Forbidden e) {
                 editor(
                         res,
-                        Status.create(e.status()),
+                        Status.create(HttpErrors.status(e)),
                         who,
                         owner,
                         type,
@@ -364,7 +365,7 @@ public final class PostbackKeyPages {
                 PostbackKey updated = keys.update(key, json(form, key.type(), owner));
                 audit.record(who, req, "updated", subject(key), keys.wire(key), keys.wire(updated), SECRET);
                 Pages.redirect(res, back);
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 editor(
                         res,
                         Status.BAD_REQUEST_400,
@@ -527,9 +528,9 @@ public final class PostbackKeyPages {
 
     private static KeyType allowedType(OwnerRef owner, Optional<String> word) {
         KeyType type = word.flatMap(KeyType::fromWord)
-                .orElseThrow(() -> new ApiException.BadRequest("type", "is not a postback key type"));
+                .orElseThrow(() -> new Problem.Invalid("type", "is not a postback key type"));
         if (owner.kind() == OwnerRef.Kind.NUMBER || !type.allowedOn(storedOwner(owner))) {
-            throw new ApiException.BadRequest(
+            throw new Problem.Invalid(
                     "type",
                     "a " + type.word() + " key cannot be issued on a "
                             + owner.kind().label());
@@ -544,8 +545,7 @@ public final class PostbackKeyPages {
             case PUBLISHER -> KeyType.Owner.PUBLISHER;
             case BUYER -> KeyType.Owner.BUYER;
             case BUYER_GROUP -> KeyType.Owner.BUYER_GROUP;
-            case NUMBER ->
-                throw new ApiException.BadRequest("owner", "a tracking number has no postback keys of its own");
+            case NUMBER -> throw new Problem.Invalid("owner", "a tracking number has no postback keys of its own");
         };
     }
 
@@ -561,8 +561,7 @@ public final class PostbackKeyPages {
 
     private PostbackKey require(ServerRequest req, SignedIn who) {
         long id = Http.pathId(req, "id", "postback key");
-        PostbackKey key =
-                keys.find(who.account(), id).orElseThrow(() -> new ApiException.NotFound("no postback key " + id));
+        PostbackKey key = keys.find(who.account(), id).orElseThrow(() -> new Problem.NotFound("no postback key " + id));
         owners.requireName(who.account(), ownerOf(key));
         return key;
     }

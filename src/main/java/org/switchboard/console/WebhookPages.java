@@ -14,12 +14,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.webhook.DeliveryWorker;
 import org.switchboard.webhook.FiredPixel;
 import org.switchboard.webhook.Tokens;
@@ -195,7 +195,7 @@ public final class WebhookPages {
             try {
                 webhooks.check(who.account(), json(form));
                 check = new Check(Optional.empty(), Optional.empty());
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 var error = FormJson.error(e, inputs()).entrySet().iterator().next();
                 check = new Check(Optional.of(error.getKey()), Optional.of(error.getValue()));
             }
@@ -260,7 +260,7 @@ public final class WebhookPages {
                     return;
                 }
                 Pages.redirect(res, back);
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 editor(
                         res,
                         Status.BAD_REQUEST_400,
@@ -337,7 +337,7 @@ public final class WebhookPages {
                     return;
                 }
                 Pages.redirect(res, back);
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 editor(
                         res,
                         Status.BAD_REQUEST_400,
@@ -398,7 +398,7 @@ public final class WebhookPages {
             try {
                 FiredPixel fired = webhooks.testFire(w, body);
                 testFirePage(res, Status.OK_200, who, w, FormJson.values(form), Map.of(), Optional.of(fired));
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 testFirePage(
                         res,
                         Status.BAD_REQUEST_400,
@@ -479,7 +479,7 @@ public final class WebhookPages {
     private void lock(ServerRequest req, ServerResponse res, SignedIn who, Form form, boolean unlock) {
         OwnerRef owner = OwnerRef.parse(form.first("owner"));
         if (owner.kind() != OwnerRef.Kind.NUMBER) {
-            throw new ApiException.BadRequest("owner", "only a tracking number's webhooks are locked or unlocked");
+            throw new Problem.Invalid("owner", "only a tracking number's webhooks are locked or unlocked");
         }
         var number = owners.requireNumber(who.account(), owner.id());
         if (unlock && !number.webhooksUnlocked()) {
@@ -669,7 +669,7 @@ public final class WebhookPages {
                     call.get().tags(),
                     call.get().durationSeconds());
             return new Preview(uuid, Optional.of(WebhookDispatcher.render(context, draft)), Optional.empty());
-        } catch (ApiException.BadRequest e) {
+        } catch (Problem.Invalid e) {
             return new Preview(
                     uuid,
                     Optional.empty(),
@@ -720,7 +720,7 @@ public final class WebhookPages {
             String line = lines.get(i);
             int colon = line.indexOf(':');
             if (colon <= 0) {
-                throw new ApiException.BadRequest("headers", "line " + (i + 1) + " is not Name: value");
+                throw new Problem.Invalid("headers", "line " + (i + 1) + " is not Name: value");
             }
             headers.put(
                     line.substring(0, colon).strip(), line.substring(colon + 1).strip());
@@ -757,7 +757,7 @@ public final class WebhookPages {
 
     private Webhook require(ServerRequest req, SignedIn who) {
         long id = Http.pathId(req, "id", "webhook");
-        return webhooks.find(who.account(), id).orElseThrow(() -> new ApiException.NotFound("no webhook " + id));
+        return webhooks.find(who.account(), id).orElseThrow(() -> new Problem.NotFound("no webhook " + id));
     }
 
     /** The stored owner of a section's webhooks; checks the owner is the account's. */
@@ -769,13 +769,13 @@ public final class WebhookPages {
             case BUYER -> Webhook.Owner.BUYER;
             case NUMBER -> {
                 if (!owners.requireNumber(account, owner.id()).webhooksUnlocked()) {
-                    throw new ApiException.Conflict(
+                    throw new Problem.Conflict(
                             null, "this tracking number uses its campaign's webhooks; unlock them first");
                 }
                 yield Webhook.Owner.NUMBER;
             }
             case BUYER_GROUP, PUBLISHER ->
-                throw new ApiException.BadRequest("owner", "a " + owner.kind().label() + " has no webhooks of its own");
+                throw new Problem.Invalid("owner", "a " + owner.kind().label() + " has no webhooks of its own");
         };
     }
 

@@ -17,11 +17,11 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.db.Sql;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagFilter;
 
 /**
@@ -208,16 +208,16 @@ public final class ConversionCriterionRepository {
                 .bind("owner", ownerId)
                 .execute();
         if (rows == 0) {
-            throw new ApiException.NotFound("no " + owner.stored() + " with id " + ownerId);
+            throw new Problem.NotFound("no " + owner.stored() + " with id " + ownerId);
         }
     }
 
     /** The criterion, read after its owner's row is locked, so its position cannot change underneath. */
     private static ConversionCriterion lockedCriterion(Handle handle, AccountId account, long id) {
         ConversionCriterion unlocked =
-                criterion(handle, account, id).orElseThrow(() -> new ApiException.NotFound(notFound(id)));
+                criterion(handle, account, id).orElseThrow(() -> new Problem.NotFound(notFound(id)));
         lockOwner(handle, account, unlocked.owner(), unlocked.ownerId());
-        return criterion(handle, account, id).orElseThrow(() -> new ApiException.NotFound(notFound(id)));
+        return criterion(handle, account, id).orElseThrow(() -> new Problem.NotFound(notFound(id)));
     }
 
     private static String notFound(long id) {
@@ -270,7 +270,7 @@ public final class ConversionCriterionRepository {
 
     private static void checkPosition(int position, int last) {
         if (position < 1 || position > last) {
-            throw new ApiException.BadRequest("position", "must be between 1 and " + last);
+            throw new Problem.Invalid("position", "must be between 1 and " + last);
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.switchboard.campaign.CampaignRepository;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.JsonFields;
@@ -14,6 +13,7 @@ import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.publisher.PublisherRepository;
 import org.switchboard.tag.TagSet;
 
@@ -104,15 +104,15 @@ public final class TrackingNumberService implements CrudRoutes.Resource<Tracking
                 TagSet.parse("tags", fields.take("tags").orElse(null)));
         fields.finish();
         if (campaigns.find(account, in.campaignId()).isEmpty()) {
-            throw new ApiException.BadRequest("campaign_id", "no campaign with id " + in.campaignId());
+            throw new Problem.Invalid("campaign_id", "no campaign with id " + in.campaignId());
         }
         in.publisherId().ifPresent(publisherId -> {
             if (publishers.find(account, publisherId).isEmpty()) {
-                throw new ApiException.BadRequest("publisher_id", "no publisher with id " + publisherId);
+                throw new Problem.Invalid("publisher_id", "no publisher with id " + publisherId);
             }
         });
         if (numbers.numberTaken(number, selfId)) {
-            throw new ApiException.Conflict("number", number + " is already a tracking number");
+            throw new Problem.Conflict("number", number + " is already a tracking number");
         }
         return in;
     }

@@ -15,13 +15,13 @@ import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.switchboard.platform.db.GroupCommit;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -175,12 +175,11 @@ public final class PostbackLog {
                     query.apply("endpoint"),
                     query.apply("type")
                             .map(word -> Type.fromWord(word)
-                                    .orElseThrow(() -> new ApiException.BadRequest(
+                                    .orElseThrow(() -> new Problem.Invalid(
                                             "type", "must be one of " + String.join(", ", Type.words())))),
                     query.apply("outcome")
                             .map(word -> Outcome.fromWord(word)
-                                    .orElseThrow(
-                                            () -> new ApiException.BadRequest("outcome", "must be success or error"))),
+                                    .orElseThrow(() -> new Problem.Invalid("outcome", "must be success or error"))),
                     query.apply("from").map(raw -> Http.parseFrom("from", raw)),
                     query.apply("to").map(raw -> Http.parseTo("to", raw)),
                     Optional.empty());

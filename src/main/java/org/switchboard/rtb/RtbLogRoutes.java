@@ -6,10 +6,10 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The RTB log for the account owner (never the publisher: it names buyers and why they were passed over), with the
@@ -66,6 +66,6 @@ public final class RtbLogRoutes {
             Http.ok(res, RtbOut.status(uuid, RtbStatus.CONSIDERING_TARGETS_SINGLE, "the ping is being processed"));
             return;
         }
-        Http.ok(res, found.orElseThrow(() -> new ApiException.NotFound("no RTB ping with uuid " + uuid)));
+        Http.ok(res, found.orElseThrow(() -> new Problem.NotFound("no RTB ping with uuid " + uuid)));
     }
 }

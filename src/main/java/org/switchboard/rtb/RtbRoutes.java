@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.HttpErrors;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The RTB API, on the reference platform's paths:
@@ -79,14 +80,14 @@ public final class RtbRoutes {
     private static Optional<Map<String, String>> paramsOrRefuse(ServerRequest req, ServerResponse res) {
         try {
             return Optional.of(params(req));
-        } catch (ApiException e) {
+        } catch (Problem e) {
             send(res, refusedShape(e));
             return Optional.empty();
         }
     }
 
-    private static RtbService.Answer refusedShape(ApiException e) {
-        return new RtbService.Answer(e.status(), RtbOut.refused(null, e));
+    private static RtbService.Answer refusedShape(Problem e) {
+        return new RtbService.Answer(HttpErrors.status(e), RtbOut.refused(null, e));
     }
 
     private static void send(ServerResponse res, RtbService.Answer answer) {

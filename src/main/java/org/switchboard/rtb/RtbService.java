@@ -21,14 +21,15 @@ import org.switchboard.buyer.BuyerGroup;
 import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionPolicy;
 import org.switchboard.number.TrackingNumber;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
 import org.switchboard.platform.live.LiveStateUnavailable;
 import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.money.Money;
 import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.time.IsoMillis;
 import org.switchboard.postback.KeyType;
 import org.switchboard.postback.PostbackKey;
@@ -131,7 +132,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         PostbackKey key;
         try {
             key = rtbKey(in.key());
-        } catch (ApiException e) {
+        } catch (Problem e) {
             return refused(uuid, e);
         }
         try {
@@ -145,7 +146,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                     503,
                     RtbOut.status(
                             uuid, RtbStatus.REJECTED, "temporarily unable to reserve: the live state is unavailable"));
-        } catch (ApiException e) {
+        } catch (Problem e) {
             Answer refused = refused(uuid, e);
             log.record(RtbPing.builder(
                             uuid, key.accountId(), key.id(), key.name(), campaignOf(key), RtbStatus.REJECTED, now)
@@ -388,8 +389,8 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                 : Optional.empty();
     }
 
-    private static Answer refused(String uuid, ApiException e) {
-        return new Answer(e.status(), RtbOut.refused(uuid, e));
+    private static Answer refused(String uuid, Problem e) {
+        return new Answer(HttpErrors.status(e), RtbOut.refused(uuid, e));
     }
 
     /** A reservation answered again (by the ping shield, or a confirmation): its own fields and {@code status}. */
@@ -407,18 +408,18 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
 
     /** The RTB key presented, usable now: known, of the RTB type, not paused, on an account with the feature. */
     private PostbackKey rtbKey(Optional<String> presented) {
-        String value = presented.orElseThrow(() -> new ApiException.Unauthorized("key is required"));
+        String value = presented.orElseThrow(() -> new Problem.Unauthorized("key is required"));
         PostbackKey key =
-                cache.key(value).orElseThrow(() -> new ApiException.Unauthorized("key is not a valid postback key"));
+                cache.key(value).orElseThrow(() -> new Problem.Unauthorized("key is not a valid postback key"));
         if (key.type() != KeyType.REAL_TIME_BIDDING) {
-            throw new ApiException.Forbidden(
+            throw new Problem.Forbidden(
                     "this key is a " + key.type().word().replace('_', ' ') + " key, not a real time bidding key");
         }
         if (key.paused()) {
-            throw new ApiException.Forbidden("this key is paused");
+            throw new Problem.Forbidden("this key is paused");
         }
         if (!cache.account(key.accountId()).features().contains(Feature.REAL_TIME_BIDDING)) {
-            throw new ApiException.Forbidden("real time bidding is not enabled on this account");
+            throw new Problem.Forbidden("real time bidding is not enabled on this account");
         }
         return key;
     }
@@ -435,13 +436,13 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         Optional<String> named = in.param("publisher_id").or(() -> in.param("source_id"));
         if (named.isEmpty()) {
             // the reference requires it: without it the ping could only be priced for nobody, at $0
-            throw new ApiException.BadRequest(
+            throw new Problem.Invalid(
                     "publisher_id",
                     "publisher_id (or source_id) is required: this key is not bound to a publisher, so the ping must"
                             + " name the publisher that sends the call");
         }
         return Optional.of(account.publisher(named.get())
-                .orElseThrow(() -> new ApiException.BadRequest(
+                .orElseThrow(() -> new Problem.Invalid(
                         in.param("publisher_id").isPresent() ? "publisher_id" : "source_id",
                         "'" + named.get() + "' is not a publisher of this account")));
     }
@@ -464,14 +465,14 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                 try {
                     campaignId = Long.parseLong(in.param("campaign_id").get());
                 } catch (NumberFormatException e) {
-                    throw new ApiException.BadRequest("campaign_id", "must be a campaign id");
+                    throw new Problem.Invalid("campaign_id", "must be a campaign id");
                 }
             } else {
                 List<Long> served = publisher
                         .map(p -> account.publisherCampaigns().getOrDefault(p.id(), List.of()))
                         .orElse(List.of());
                 if (served.size() != 1) {
-                    throw new ApiException.BadRequest(
+                    throw new Problem.Invalid(
                             "inbound_number",
                             "inbound_number or campaign_id is required: this publisher's numbers serve " + served.size()
                                     + " campaigns");
@@ -480,16 +481,16 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             }
         }
         return cache.campaign(key.accountId(), campaignId)
-                .orElseThrow(() -> new ApiException.NotFound("no campaign with id " + campaignId));
+                .orElseThrow(() -> new Problem.NotFound("no campaign with id " + campaignId));
     }
 
     private TrackingNumber trackingNumberOf(AccountId account, String raw) {
         String e164 = PhoneNumbers.toE164(raw)
-                .orElseThrow(() -> new ApiException.BadRequest("inbound_number", "is not a phone number"));
+                .orElseThrow(() -> new Problem.Invalid("inbound_number", "is not a phone number"));
         return cache.trackingNumber(e164)
                 .filter(n -> n.accountId().equals(account))
-                .orElseThrow(() -> new ApiException.BadRequest(
-                        "inbound_number", e164 + " is not a tracking number of this account"));
+                .orElseThrow(() ->
+                        new Problem.Invalid("inbound_number", e164 + " is not a tracking number of this account"));
     }
 
     /**
@@ -507,11 +508,10 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             if (key.options().path("allow_no_caller_number").asBoolean(false)) {
                 return Optional.empty();
             }
-            throw new ApiException.BadRequest("caller_number", "caller_number is required");
+            throw new Problem.Invalid("caller_number", "caller_number is required");
         }
         return Optional.of(PhoneNumbers.toE164(raw.get())
-                .orElseThrow(
-                        () -> new ApiException.BadRequest("caller_number", "caller_number is not a phone number")));
+                .orElseThrow(() -> new Problem.Invalid("caller_number", "caller_number is not a phone number")));
     }
 
     /**
@@ -525,7 +525,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         if (asked.isPresent()) {
             TrackingNumber number = trackingNumberOf(key.accountId(), asked.get());
             if (number.campaignId() != campaign.campaign().id()) {
-                throw new ApiException.BadRequest(
+                throw new Problem.Invalid(
                         "inbound_number", number.number() + " is not a tracking number of this campaign");
             }
             return number;
@@ -535,8 +535,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                         .filter(n -> n.publisherId().equals(Optional.of(p.id())))
                         .findFirst())
                 .or(() -> campaign.numbers().stream().findFirst())
-                .orElseThrow(
-                        () -> new ApiException.Conflict(null, "the campaign has no tracking number to send calls to"));
+                .orElseThrow(() -> new Problem.Conflict(null, "the campaign has no tracking number to send calls to"));
     }
 
     /**
@@ -549,16 +548,16 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         try {
             key = rtbKey(presentedKey);
             if (!status.map("confirmed"::equals).orElse(false)) {
-                throw new ApiException.BadRequest("status", "status must be confirmed");
+                throw new Problem.Invalid("status", "status must be confirmed");
             }
-        } catch (ApiException e) {
+        } catch (Problem e) {
             return refused(uuid, e);
         }
         Instant now = clock.instant();
         Optional<ReservationStore.Found> found =
                 reservations.findByUuid(uuid).filter(f -> f.reservation().keyId() == key.id());
         if (found.isEmpty()) {
-            return refused(uuid, new ApiException.NotFound("no reservation " + uuid + " of this key"));
+            return refused(uuid, new Problem.NotFound("no reservation " + uuid + " of this key"));
         }
         Reservation r = found.get().reservation();
         if (!found.get().phase().open()) {
@@ -623,17 +622,16 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         try {
             key = rtbKey(presentedKey);
             caller = PhoneNumbers.toE164(callerNumber.orElseThrow(
-                            () -> new ApiException.BadRequest("uuid", "uuid or caller_number is required to confirm")))
-                    .orElseThrow(
-                            () -> new ApiException.BadRequest("caller_number", "caller_number is not a phone number"));
-        } catch (ApiException e) {
+                            () -> new Problem.Invalid("uuid", "uuid or caller_number is required to confirm")))
+                    .orElseThrow(() -> new Problem.Invalid("caller_number", "caller_number is not a phone number"));
+        } catch (Problem e) {
             return refused(null, e);
         }
         return reservations
                 .findActiveForCaller(key.id(), caller)
                 .map(r -> confirm(presentedKey, r.uuid(), Optional.of("confirmed")))
                 .orElseGet(() ->
-                        refused(null, new ApiException.NotFound("no reservation held for " + caller + " by this key")));
+                        refused(null, new Problem.NotFound("no reservation held for " + caller + " by this key")));
     }
 
     /** A call from {@code callerNumber} to {@code inboundNumber} claims its reservation, exactly once. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The five REST routes of a resource (list, create, show, update, delete) with account scoping, pagination and the
@@ -30,7 +31,7 @@ public final class CrudRoutes {
 
         T update(AccountId account, T existing, ObjectNode merged);
 
-        /** Deletes, or throws {@link ApiException.Conflict} when the object is still in use. */
+        /** Deletes, or throws {@link Problem.Conflict} when the object is still in use. */
         void delete(AccountId account, T existing);
 
         /** The wire form (a record or map serialised as JSON). */
@@ -126,6 +127,6 @@ public final class CrudRoutes {
     private static <T> T require(Resource<T> resource, AccountId account, ServerRequest req) {
         long id = Http.pathId(req, "id", resource.what());
         return resource.find(account, id)
-                .orElseThrow(() -> new ApiException.NotFound("no " + resource.what() + " with id " + id));
+                .orElseThrow(() -> new Problem.NotFound("no " + resource.what() + " with id " + id));
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.switchboard.platform.problem.Problem;
 
 /** Small request and response helpers shared by every route. */
 public final class Http {
@@ -37,11 +38,11 @@ public final class Http {
         try {
             int value = Integer.parseInt(raw.get());
             if (value < min || value > max) {
-                throw new ApiException.BadRequest(name, "must be between " + min + " and " + max);
+                throw new Problem.Invalid(name, "must be between " + min + " and " + max);
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new ApiException.BadRequest(name, "must be a whole number");
+            throw new Problem.Invalid(name, "must be a whole number");
         }
     }
 
@@ -80,7 +81,7 @@ public final class Http {
             }
             return java.time.Instant.parse(raw);
         } catch (java.time.DateTimeException e) {
-            throw new ApiException.BadRequest(name, "must be " + what);
+            throw new Problem.Invalid(name, "must be " + what);
         }
     }
 
@@ -99,7 +100,7 @@ public final class Http {
         } catch (NumberFormatException e) {
             // falls through to not found
         }
-        throw new ApiException.NotFound("no " + what + " with id " + raw);
+        throw new Problem.NotFound("no " + what + " with id " + raw);
     }
 
     /** {@code raw} as a positive whole-number id, or a 400 naming the parameter {@code name}. */
@@ -112,7 +113,7 @@ public final class Http {
         } catch (NumberFormatException e) {
             // falls through to the error below
         }
-        throw new ApiException.BadRequest(name, "must be a positive whole-number id");
+        throw new Problem.Invalid(name, "must be a positive whole-number id");
     }
 
     /** The whole request body; the listener's size limit already applies, this only turns the overflow into JSON. */
@@ -134,7 +135,7 @@ public final class Http {
             return body;
         } catch (IOException | RuntimeException e) {
             // the client closed the connection or sent less than it announced
-            throw new ApiException.BadRequest(null, "the request body ended before its announced length");
+            throw new Problem.Invalid(null, "the request body ended before its announced length");
         }
     }
 
@@ -190,7 +191,7 @@ public final class Http {
                     continue;
                 }
                 if (!value.isValueNode()) {
-                    throw new ApiException.BadRequest(field.getKey(), "must be a string or a number");
+                    throw new Problem.Invalid(field.getKey(), "must be a string or a number");
                 }
                 params.put(field.getKey(), value.asText());
             }
