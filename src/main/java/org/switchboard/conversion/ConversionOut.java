@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
 
@@ -15,14 +16,14 @@ public record ConversionOut(
         String state,
         boolean converted,
         String reason,
-        Long criterionId,
+        @Nullable Long criterionId,
         BigDecimal revenue,
         BigDecimal payout,
         BigDecimal profit,
-        String convertedAt,
-        String waitingUntil,
-        BigDecimal postedValue,
-        Long buyerCriterionId,
+        @Nullable String convertedAt,
+        @Nullable String waitingUntil,
+        @Nullable BigDecimal postedValue,
+        @Nullable Long buyerCriterionId,
         boolean buyerConverted,
         BigDecimal buyerRevenue) {
 

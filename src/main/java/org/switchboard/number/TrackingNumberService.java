@@ -5,6 +5,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.Http;
@@ -36,9 +37,9 @@ public final class TrackingNumberService implements CrudRoutes.Resource<Tracking
     record TrackingNumberOut(
             long id,
             String number,
-            String name,
+            @Nullable String name,
             long campaignId,
-            Long publisherId,
+            @Nullable Long publisherId,
             Map<String, List<String>> tags,
             boolean webhooksUnlocked,
             String createdAt,

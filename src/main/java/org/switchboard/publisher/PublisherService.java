@@ -5,6 +5,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.http.Page;
@@ -22,7 +23,12 @@ public final class PublisherService implements CrudRoutes.Resource<Publisher> {
     }
 
     record PublisherOut(
-            long id, String cid, String name, Map<String, List<String>> tags, String createdAt, String updatedAt) {}
+            long id,
+            @Nullable String cid,
+            String name,
+            Map<String, List<String>> tags,
+            String createdAt,
+            String updatedAt) {}
 
     private record PublisherIn(Optional<String> cid, String name, TagSet tags) {}
 
