@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -14,20 +16,27 @@ import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionCriterionRepository;
+import org.switchboard.platform.config.ConfigChange;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.tag.TagSet;
 
-/** Campaign rows; every method is scoped to one account. */
+/**
+ * Campaign rows; every method is scoped to one account. Each write announces what it changed ({@link ConfigChanges}),
+ * a deletion also what went with the campaign.
+ */
 public final class CampaignRepository {
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ConfigChanges changes;
 
-    public CampaignRepository(Jdbi jdbi, Clock clock) {
+    public CampaignRepository(Jdbi jdbi, Clock clock, ConfigChanges changes) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.changes = changes;
     }
 
     public Optional<Campaign> find(AccountId account, long id) {
@@ -64,6 +73,7 @@ public final class CampaignRepository {
                 .bind("now", now)
                 .mapTo(Long.class)
                 .one());
+        changes.changed(new ConfigChange(ConfigChange.Kind.CAMPAIGN, account, id));
         return find(account, id).orElseThrow();
     }
 
@@ -80,17 +90,26 @@ public final class CampaignRepository {
                 .bind("id", id)
                 .bind("now", clock.millis())
                 .execute());
+        changes.changed(new ConfigChange(ConfigChange.Kind.CAMPAIGN, account, id));
         return find(account, id).orElseThrow();
     }
 
     /** Deletes the campaign with its buyer links, caller lists, webhooks and conversion criteria, in one transaction. */
     void delete(AccountId account, long id) {
-        jdbi.useTransaction(handle -> {
+        List<ConfigChange> gone = jdbi.inTransaction(handle -> {
+            List<ConfigChange> changed = new ArrayList<>();
+            changed.add(new ConfigChange(ConfigChange.Kind.CAMPAIGN, account, id));
+            Sql.ids(handle, "SELECT buyer_id FROM campaign_buyers WHERE campaign_id = :id", id)
+                    .forEach(buyer -> changed.add(new ConfigChange(ConfigChange.Kind.BUYER, account, buyer)));
             handle.createUpdate("DELETE FROM campaign_buyers WHERE campaign_id = :id")
                     .bind("id", id)
                     .execute();
-            CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.CAMPAIGN, id);
-            ConversionCriterionRepository.deleteOwnedBy(handle, account, ConversionCriterion.Owner.CAMPAIGN, id);
+            CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.CAMPAIGN, id)
+                    .forEach(list -> changed.add(new ConfigChange(ConfigChange.Kind.CALLER_LIST, account, list)));
+            ConversionCriterionRepository.deleteOwnedBy(handle, account, ConversionCriterion.Owner.CAMPAIGN, id)
+                    .forEach(c -> changed.add(new ConfigChange(ConfigChange.Kind.CRITERION, account, c)));
+            Sql.ids(handle, "SELECT id FROM webhooks WHERE owner_kind = 'campaign' AND owner_id = :id", id)
+                    .forEach(w -> changed.add(new ConfigChange(ConfigChange.Kind.WEBHOOK, account, w)));
             handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'campaign' AND owner_id = :id")
                     .bind("id", id)
                     .execute();
@@ -98,7 +117,9 @@ public final class CampaignRepository {
                     .bind("account", account.value())
                     .bind("id", id)
                     .execute();
+            return changed;
         });
+        changes.changed(gone);
     }
 
     private static <S extends SqlStatement<S>> S bindFields(S statement, CampaignIn in) {

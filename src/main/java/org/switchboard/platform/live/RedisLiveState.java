@@ -382,7 +382,8 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
 
     /**
      * Sends {@code message} to every node subscribed to {@code channel} (under this deployment's prefix). Best effort:
-     * a node that misses it catches up through its caches' maximum age.
+     * Redis keeps no message for a node that is not listening at that moment, and a message that cannot be sent is
+     * logged and dropped (see {@link #subscribe} for how a listener learns that it may have missed some).
      */
     public void publish(String channel, String message) {
         try {
@@ -393,13 +394,27 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
         }
     }
 
-    /** Calls {@code onMessage} with each message published on {@code channel}, on a connection of its own. */
-    public void subscribe(String channel, java.util.function.Consumer<String> onMessage) {
+    /**
+     * Calls {@code onMessage} with each message published on {@code channel}, on a connection of its own. That
+     * connection comes back by itself after it was cut (Redis restarted, a network fault) and subscribes again; the
+     * messages sent meanwhile are lost, so then {@code onResubscribed} is called, once the subscription holds again.
+     */
+    public void subscribe(String channel, java.util.function.Consumer<String> onMessage, Runnable onResubscribed) {
         var subscription = client.connectPubSub();
+        var first = new java.util.concurrent.atomic.AtomicBoolean(true);
         subscription.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
             @Override
             public void message(String from, String message) {
                 onMessage.accept(message);
+            }
+
+            @Override
+            public void subscribed(String subscribed, long count) {
+                if (!first.getAndSet(false)) {
+                    java.util.logging.Logger.getLogger(RedisLiveState.class.getName())
+                            .info(() -> "subscribed again to " + channel + " after the connection was cut");
+                    onResubscribed.run();
+                }
             }
         });
         subscription.sync().subscribe(prefix + channel);
