@@ -668,6 +668,11 @@ public final class Wiring implements AutoCloseable {
         return rtb;
     }
 
+    /** The RTB engine's configuration cache (tests look at what it holds). */
+    public RtbConfigCache rtbCache() {
+        return rtbCache;
+    }
+
     /** Where this node's configuration changes are announced, and its caches listen. */
     public ConfigChanges configChanges() {
         return changes;
