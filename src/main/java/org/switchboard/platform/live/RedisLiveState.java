@@ -417,6 +417,8 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
                 }
             }
         });
+        // named, so an operator (or a test) can tell it apart in CLIENT LIST
+        subscription.sync().clientSetname(prefix + channel);
         subscription.sync().subscribe(prefix + channel);
         subscriptions.add(subscription);
     }
@@ -491,6 +493,11 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
         } catch (RedisException e) {
             throw new LiveStateUnavailable("Redis did not answer: " + e.getMessage(), e);
         }
+    }
+
+    /** This deployment's key prefix (tests find their connections by it). */
+    String prefixForTests() {
+        return prefix;
     }
 
     /** Every key of this deployment's prefix is removed (tests only: a fresh state on a shared Redis). */
