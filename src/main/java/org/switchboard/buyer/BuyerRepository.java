@@ -17,9 +17,9 @@ import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionCriterionRepository;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagFilter;
 import org.switchboard.tag.TagSet;
 

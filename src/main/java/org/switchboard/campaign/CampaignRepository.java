@@ -15,9 +15,9 @@ import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionCriterionRepository;
 import org.switchboard.platform.db.Sql;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagSet;
 
 /** Campaign rows; every method is scoped to one account. */

@@ -16,7 +16,7 @@ import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 
 /**

@@ -17,10 +17,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 
@@ -244,7 +244,7 @@ public final class PostbackLog {
     public void register(HttpRules rules, Function<ServerRequest, AccountId> auth) {
         rules.get("/api/v2/postback_logs", (req, res) -> {
             AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Filter filter = Filter.parse(name -> Http.query(req, name));
             Http.page(req, res, page, list(account, filter, page));
         });

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 

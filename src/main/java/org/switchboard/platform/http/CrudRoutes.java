@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 
 /**
@@ -77,7 +79,7 @@ public final class CrudRoutes {
             HttpRules rules, String path, Function<ServerRequest, AccountId> auth, Resource<T> resource) {
         rules.get(path, (req, res) -> {
             AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Http.page(req, res, page, resource.list(account, page, req).map(resource::wire));
         });
         rules.post(path, (req, res) -> {
