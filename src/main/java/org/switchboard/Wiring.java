@@ -33,6 +33,7 @@ import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.campaign.CampaignService;
 import org.switchboard.console.ConsoleRoutes;
 import org.switchboard.console.Names;
+import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionCriterionRepository;
 import org.switchboard.conversion.ConversionCriterionRoutes;
 import org.switchboard.conversion.ConversionOut;
@@ -154,10 +155,22 @@ public final class Wiring implements AutoCloseable {
             var jdbi = database.jdbi();
             this.accounts = new AccountRepository(jdbi, clock);
             var auth = new Authenticator(accounts);
-            var campaigns = new CampaignRepository(jdbi, clock);
+            // deleting a campaign, buyer or number deletes the rows higher features keep about it, in its transaction
+            var campaigns = new CampaignRepository(
+                    jdbi,
+                    clock,
+                    List.of(
+                            ConversionCriterionRepository.ownedBy(ConversionCriterion.Owner.CAMPAIGN),
+                            WebhookRepository.ownedBy(Webhook.Owner.CAMPAIGN)));
             var publishers = new PublisherRepository(jdbi, clock);
-            var numbers = new TrackingNumberRepository(jdbi, clock);
-            var buyers = new BuyerRepository(jdbi, clock);
+            var numbers =
+                    new TrackingNumberRepository(jdbi, clock, List.of(WebhookRepository.ownedBy(Webhook.Owner.NUMBER)));
+            var buyers = new BuyerRepository(
+                    jdbi,
+                    clock,
+                    List.of(
+                            ConversionCriterionRepository.ownedBy(ConversionCriterion.Owner.BUYER),
+                            WebhookRepository.ownedBy(Webhook.Owner.BUYER)));
             var groups = new BuyerGroupRepository(jdbi, clock);
             var callerLists = new CallerListRepository(jdbi, clock);
             var webhooks = new WebhookRepository(jdbi, clock);
