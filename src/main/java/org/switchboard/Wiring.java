@@ -72,6 +72,7 @@ import org.switchboard.postback.LiveCallControlRoutes;
 import org.switchboard.postback.PostbackKeyRepository;
 import org.switchboard.postback.PostbackKeyRoutes;
 import org.switchboard.postback.PostbackLog;
+import org.switchboard.postback.PostbackLogRoutes;
 import org.switchboard.publisher.PublisherRepository;
 import org.switchboard.publisher.PublisherService;
 import org.switchboard.routing.RoutingService;
@@ -378,7 +379,7 @@ public final class Wiring implements AutoCloseable {
                             callRecords,
                             readAuth,
                             call -> pixels.countForCall(call.accountId(), call.id()),
-                            (account, callIds) -> ConversionOut.forCalls(callConversions, account, callIds))
+                            (account, callIds) -> ConversionOut.forCalls(callConversions.forCalls(account, callIds)))
                     .register(routing);
             var numberLocks = new WebhookRoutes.NumberLocks() {
                 @Override
@@ -452,7 +453,7 @@ public final class Wiring implements AutoCloseable {
                             (account, id) -> buyers.find(account, id).isPresent(),
                             KeyType.Owner.BUYER_GROUP,
                             (account, id) -> groups.find(account, id).isPresent()));
-            postbackLog.register(routing, auth::require);
+            new PostbackLogRoutes(postbackLog).register(routing, auth::require);
             // the money report: calls and their conversions summed in SQL per campaign, publisher, buyer or day
             var reports = new ReportRepository(jdbi);
             new ReportRoutes(reports, readAuth).register(routing);

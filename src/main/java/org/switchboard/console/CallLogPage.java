@@ -120,8 +120,8 @@ public final class CallLogPage {
             page = Http.pageRequest(req);
             CallRepository.Filter filter = CallLogRoutes.filter(name -> Optional.ofNullable(filters.get(name)));
             Page<Call> listed = calls.list(account, filter, page);
-            Map<Long, ConversionOut> money = ConversionOut.forCalls(
-                    conversions, account, listed.items().stream().map(Call::id).toList());
+            Map<Long, ConversionOut> money = ConversionOut.forCalls(conversions.forCalls(
+                    account, listed.items().stream().map(Call::id).toList()));
             rows = listed.items().stream()
                     .map(call -> row(account, call, money.get(call.id()), known))
                     .toList();
