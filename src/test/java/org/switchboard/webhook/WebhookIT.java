@@ -111,10 +111,13 @@ class WebhookIT extends ServerIT {
         long number = s.api().get("/api/v2/numbers").json().get(0).path("id").asLong();
         long ofCampaign = s.webhook(s.campaignPath(), hook("campaign", "start", "/plain"));
         long ofBuyer = s.webhook("/api/v2/buyers/" + buyer, hook("buyer", "answered", "/plain"));
-        assertThat(s.api().post("/api/v2/numbers/" + number + "/unlock_webhooks", null).status())
+        assertThat(s.api()
+                        .post("/api/v2/numbers/" + number + "/unlock_webhooks", null)
+                        .status())
                 .isEqualTo(200);
         long ofNumber = s.webhook("/api/v2/numbers/" + number, hook("number", "start", "/plain"));
-        long staying = s.api().post("/api/v2/campaigns", "{\"name\": \"Staying\"}").id();
+        long staying =
+                s.api().post("/api/v2/campaigns", "{\"name\": \"Staying\"}").id();
         long kept = s.webhook("/api/v2/campaigns/" + staying, hook("kept", "start", "/plain"));
 
         // when
