@@ -55,11 +55,12 @@ class ArchitectureTest {
             // the API's bearer-key check, handed to every route as Function<ServerRequest, AccountId>
             ROOT + ".account.Authenticator",
             // the console is a web edge throughout: sessions are cookies, assets and templates are responses, and
-            // the audit log and form helpers read the client address and the submitted form
+            // the audit log and the editors' helpers read the client address and the submitted form, and answer
             ROOT + ".console.Assets",
             ROOT + ".console.AuditLog",
             ROOT + ".console.Configuring",
             ROOT + ".console.ConsoleSessions",
+            ROOT + ".console.SaveFlow",
             ROOT + ".console.Templates",
             // keyed endpoints' request readers: parameters from query, form or JSON, the key from header or query
             ROOT + ".postback.CallerListKeyAccess",
