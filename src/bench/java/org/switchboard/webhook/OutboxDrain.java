@@ -74,7 +74,8 @@ public final class OutboxDrain {
                     http, pixels, SecretBox.fromConfig(Optional.empty(), dir), Metrics.none(), clock);
             var hooks = new WebhookHooks(
                     webhooks,
-                    new TrackingNumberRepository(jdbi, clock, new org.switchboard.platform.config.ConfigChanges()),
+                    new TrackingNumberRepository(
+                            jdbi, clock, new org.switchboard.platform.config.ConfigChanges(), List.of()),
                     dispatcher,
                     new GeoTagger(),
                     deliveries,

@@ -14,15 +14,14 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
-import org.switchboard.conversion.ConversionCriterion;
-import org.switchboard.conversion.ConversionCriterionRepository;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagFilter;
 import org.switchboard.tag.TagSet;
 
@@ -34,11 +33,14 @@ public final class BuyerRepository {
     private final Jdbi jdbi;
     private final Clock clock;
     private final ConfigChanges changes;
+    /** The rows higher features keep about a buyer (conversion criteria, webhooks), deleted with it, in order. */
+    private final List<DependentRows> dependents;
 
-    public BuyerRepository(Jdbi jdbi, Clock clock, ConfigChanges changes) {
+    public BuyerRepository(Jdbi jdbi, Clock clock, ConfigChanges changes, List<DependentRows> dependents) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.changes = changes;
+        this.dependents = List.copyOf(dependents);
     }
 
     public Optional<Buyer> find(AccountId account, long id) {
@@ -169,7 +171,10 @@ public final class BuyerRepository {
         return find(account, id).orElseThrow();
     }
 
-    /** Deletes the buyer with its campaign links, caller lists, webhooks and conversion criteria, in one transaction. */
+    /**
+     * Deletes the buyer with its campaign links, caller lists and the rows of its {@code dependents} (conversion
+     * criteria, webhooks), in one transaction.
+     */
     void delete(AccountId account, long id) {
         List<ConfigChange> gone = jdbi.inTransaction(handle -> {
             List<ConfigChange> changed = changed(
@@ -179,13 +184,9 @@ public final class BuyerRepository {
                     .execute();
             CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.BUYER, id)
                     .forEach(list -> changed.add(new ConfigChange(ConfigChange.Kind.CALLER_LIST, account, list)));
-            ConversionCriterionRepository.deleteOwnedBy(handle, account, ConversionCriterion.Owner.BUYER, id)
-                    .forEach(c -> changed.add(new ConfigChange(ConfigChange.Kind.CRITERION, account, c)));
-            Sql.ids(handle, "SELECT id FROM webhooks WHERE owner_kind = 'buyer' AND owner_id = :id", id)
-                    .forEach(w -> changed.add(new ConfigChange(ConfigChange.Kind.WEBHOOK, account, w)));
-            handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'buyer' AND owner_id = :id")
-                    .bind("id", id)
-                    .execute();
+            for (DependentRows rows : dependents) {
+                changed.addAll(rows.delete(handle, account, id));
+            }
             handle.createUpdate("DELETE FROM buyers WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)

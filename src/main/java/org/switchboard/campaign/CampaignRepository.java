@@ -14,14 +14,13 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
-import org.switchboard.conversion.ConversionCriterion;
-import org.switchboard.conversion.ConversionCriterionRepository;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -32,11 +31,14 @@ public final class CampaignRepository {
     private final Jdbi jdbi;
     private final Clock clock;
     private final ConfigChanges changes;
+    /** The rows higher features keep about a campaign (conversion criteria, webhooks), deleted with it, in order. */
+    private final List<DependentRows> dependents;
 
-    public CampaignRepository(Jdbi jdbi, Clock clock, ConfigChanges changes) {
+    public CampaignRepository(Jdbi jdbi, Clock clock, ConfigChanges changes, List<DependentRows> dependents) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.changes = changes;
+        this.dependents = List.copyOf(dependents);
     }
 
     public Optional<Campaign> find(AccountId account, long id) {
@@ -94,7 +96,10 @@ public final class CampaignRepository {
         return find(account, id).orElseThrow();
     }
 
-    /** Deletes the campaign with its buyer links, caller lists, webhooks and conversion criteria, in one transaction. */
+    /**
+     * Deletes the campaign with its buyer links, caller lists and the rows of its {@code dependents} (conversion
+     * criteria, webhooks), in one transaction.
+     */
     void delete(AccountId account, long id) {
         List<ConfigChange> gone = jdbi.inTransaction(handle -> {
             List<ConfigChange> changed = new ArrayList<>();
@@ -106,13 +111,9 @@ public final class CampaignRepository {
                     .execute();
             CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.CAMPAIGN, id)
                     .forEach(list -> changed.add(new ConfigChange(ConfigChange.Kind.CALLER_LIST, account, list)));
-            ConversionCriterionRepository.deleteOwnedBy(handle, account, ConversionCriterion.Owner.CAMPAIGN, id)
-                    .forEach(c -> changed.add(new ConfigChange(ConfigChange.Kind.CRITERION, account, c)));
-            Sql.ids(handle, "SELECT id FROM webhooks WHERE owner_kind = 'campaign' AND owner_id = :id", id)
-                    .forEach(w -> changed.add(new ConfigChange(ConfigChange.Kind.WEBHOOK, account, w)));
-            handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'campaign' AND owner_id = :id")
-                    .bind("id", id)
-                    .execute();
+            for (DependentRows rows : dependents) {
+                changed.addAll(rows.delete(handle, account, id));
+            }
             handle.createUpdate("DELETE FROM campaigns WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)

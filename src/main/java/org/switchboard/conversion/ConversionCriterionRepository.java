@@ -18,11 +18,12 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagFilter;
 
@@ -203,12 +204,19 @@ public final class ConversionCriterionRepository {
         announce(deleted);
     }
 
+    /** The criteria of an owner of {@code kind}, deleted by that owner's repository with the owner itself. */
+    public static DependentRows ownedBy(ConversionCriterion.Owner kind) {
+        return (handle, account, ownerId) -> deleteOwnedBy(handle, account, kind, ownerId).stream()
+                .map(id -> new ConfigChange(ConfigChange.Kind.CRITERION, account, id))
+                .toList();
+    }
+
     /**
      * Deletes every criterion of an owner inside the caller's transaction (the owner is being deleted). The owner row
      * is locked first, in the same order as the other writers, so the two cannot deadlock on PostgreSQL. Returns the ids
      * of the criteria deleted (for the owner to announce).
      */
-    public static List<Long> deleteOwnedBy(
+    private static List<Long> deleteOwnedBy(
             Handle handle, AccountId account, ConversionCriterion.Owner owner, long ownerId) {
         handle.createUpdate("UPDATE " + owner.table()
                         + " SET updated_at = updated_at WHERE account_id = :account AND id = :owner")

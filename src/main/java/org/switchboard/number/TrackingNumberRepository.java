@@ -13,10 +13,11 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 
 /**
  * Tracking number rows; every method but {@link #numberTaken} is scoped to one account. Each write announces the
@@ -26,11 +27,14 @@ public final class TrackingNumberRepository {
     private final Jdbi jdbi;
     private final Clock clock;
     private final ConfigChanges changes;
+    /** The rows higher features keep about a number (its own webhooks), deleted with it, in order. */
+    private final List<DependentRows> dependents;
 
-    public TrackingNumberRepository(Jdbi jdbi, Clock clock, ConfigChanges changes) {
+    public TrackingNumberRepository(Jdbi jdbi, Clock clock, ConfigChanges changes, List<DependentRows> dependents) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.changes = changes;
+        this.dependents = List.copyOf(dependents);
     }
 
     public Optional<TrackingNumber> find(AccountId account, long id) {
@@ -135,16 +139,14 @@ public final class TrackingNumberRepository {
         changes.changed(new ConfigChange(ConfigChange.Kind.TRACKING_NUMBER, account, id));
     }
 
-    /** Deletes the number with its own webhooks, in one transaction. */
+    /** Deletes the number with the rows of its {@code dependents} (its own webhooks), in one transaction. */
     void delete(AccountId account, long id) {
         Optional<Long> campaign = find(account, id).map(TrackingNumber::campaignId);
         List<ConfigChange> gone = jdbi.inTransaction(handle -> {
             List<ConfigChange> changed = changed(account, id, campaign.stream().toList());
-            Sql.ids(handle, "SELECT id FROM webhooks WHERE owner_kind = 'number' AND owner_id = :id", id)
-                    .forEach(w -> changed.add(new ConfigChange(ConfigChange.Kind.WEBHOOK, account, w)));
-            handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'number' AND owner_id = :id")
-                    .bind("id", id)
-                    .execute();
+            for (DependentRows rows : dependents) {
+                changed.addAll(rows.delete(handle, account, id));
+            }
             handle.createUpdate("DELETE FROM tracking_numbers WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)

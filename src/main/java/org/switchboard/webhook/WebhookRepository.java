@@ -16,11 +16,12 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagFilter;
 
 /**
@@ -152,6 +153,29 @@ public final class WebhookRepository {
             return ids;
         });
         changes.changed(changes(account, to, toId, copies));
+    }
+
+    /**
+     * The webhooks of an owner of {@code kind} (a campaign, buyer or number), deleted by that owner's repository with
+     * the owner itself.
+     */
+    public static DependentRows ownedBy(Webhook.Owner kind) {
+        return (handle, account, ownerId) -> {
+            List<ConfigChange> deleted = handle
+                    .createQuery("SELECT id FROM webhooks WHERE owner_kind = :kind AND owner_id = :owner")
+                    .bind("kind", kind.stored())
+                    .bind("owner", ownerId)
+                    .mapTo(Long.class)
+                    .list()
+                    .stream()
+                    .map(id -> new ConfigChange(ConfigChange.Kind.WEBHOOK, account, id))
+                    .toList();
+            handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = :kind AND owner_id = :owner")
+                    .bind("kind", kind.stored())
+                    .bind("owner", ownerId)
+                    .execute();
+            return deleted;
+        };
     }
 
     /** Deletes every webhook of an owner. */
