@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * Switchboard in its own JVM: the test JVM's java binary and class path (target/classes and every dependency),
- * {@code org.switchboard.Main}, the given {@code SWITCHBOARD_*} settings only.
+ * {@code org.switchboard.Main}, the given {@code SWITCHBOARD_*} settings only, compiled by C1 alone (it starts in
+ * half the time on a busy machine).
  */
 public record ServerProcess(Process process, String base, Path log) {
     /** Starts it with exactly these {@code SWITCHBOARD_*} settings, its output going to {@code log}. */
@@ -31,6 +32,10 @@ public record ServerProcess(Process process, String base, Path log) {
         ProcessBuilder builder = new ProcessBuilder(
                         java,
                         "-Xmx512m",
+                        // the C1 compiler only: on two cores shared with the build, C2 compiling the start-up's code
+                        // about doubles the time to ready (measured 13-16 s against 28-32 s), and the kill tests
+                        // start a server up to six times; what they prove does not depend on how the code is compiled
+                        "-XX:TieredStopAtLevel=1",
                         "--enable-native-access=ALL-UNNAMED",
                         "-cp",
                         serverClassPath(),
