@@ -7,13 +7,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.secret.Secrets;
 
 /** Accounts and their API keys. Keys are stored as a SHA-256 digest and a short hint, never in plain text. */
 public final class AccountRepository {
+    private static final RowMapper<ApiKey> KEY = ConstructorMapper.of(ApiKey.class);
+
     private final Jdbi jdbi;
     private final Clock clock;
 
@@ -51,7 +55,7 @@ public final class AccountRepository {
                         new AccountId(rs.getLong("id")),
                         rs.getString("name"),
                         features(rs.getString("features")),
-                        Instant.ofEpochMilli(rs.getLong("created_at"))))
+                        Columns.instant(rs, "created_at")))
                 .findOne());
     }
 
@@ -87,7 +91,7 @@ public final class AccountRepository {
                         "SELECT account_id, key_digest FROM api_keys WHERE key_digest = :digest")
                 .bind("digest", digest)
                 .map((rs, ctx) -> Secrets.constantTimeEquals(rs.getString("key_digest"), digest)
-                        ? Optional.of(new AccountId(rs.getLong("account_id")))
+                        ? Optional.of(Columns.accountId(rs))
                         : Optional.<AccountId>empty())
                 .findOne()
                 .flatMap(found -> found));
@@ -116,18 +120,18 @@ public final class AccountRepository {
 
     public List<ApiKey> listKeys(AccountId account) {
         return jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT id, account_id, name, key_hint, created_at FROM api_keys WHERE account_id = :account ORDER BY id")
+                        "SELECT id, account_id, name, key_hint AS hint, created_at FROM api_keys WHERE account_id = :account ORDER BY id")
                 .bind("account", account.value())
-                .map(AccountRepository::key)
+                .map(KEY)
                 .list());
     }
 
     public Optional<ApiKey> findKey(AccountId account, long id) {
         return jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT id, account_id, name, key_hint, created_at FROM api_keys WHERE account_id = :account AND id = :id")
+                        "SELECT id, account_id, name, key_hint AS hint, created_at FROM api_keys WHERE account_id = :account AND id = :id")
                 .bind("account", account.value())
                 .bind("id", id)
-                .map(AccountRepository::key)
+                .map(KEY)
                 .findOne());
     }
 
@@ -136,15 +140,6 @@ public final class AccountRepository {
                 .bind("account", account.value())
                 .bind("id", id)
                 .execute());
-    }
-
-    private static ApiKey key(java.sql.ResultSet rs, StatementContext ctx) throws java.sql.SQLException {
-        return new ApiKey(
-                rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
-                rs.getString("name"),
-                rs.getString("key_hint"),
-                Instant.ofEpochMilli(rs.getLong("created_at")));
     }
 
     /** An account just created and its first key. */

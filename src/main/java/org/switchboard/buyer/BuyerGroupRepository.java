@@ -3,13 +3,13 @@ package org.switchboard.buyer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
@@ -143,17 +143,15 @@ public final class BuyerGroupRepository {
     }
 
     private static BuyerGroup map(ResultSet rs, StatementContext ctx) throws SQLException {
-        long resetAt = rs.getLong("hard_cap_reset_at");
-        Optional<Instant> hardCapResetAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(resetAt));
         return new BuyerGroup(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 rs.getString("name"),
                 List.of(),
                 Caps.read(rs),
                 TagFilter.fromStored(rs.getString("tag_filters")),
-                hardCapResetAt,
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Columns.optionalInstant(rs, "hard_cap_reset_at"),
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"));
     }
 }

@@ -21,6 +21,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.phone.PhoneNumbers;
@@ -231,12 +232,10 @@ public final class CallerListUploads implements AutoCloseable {
     }
 
     private static Upload map(ResultSet rs, StatementContext ctx) throws SQLException {
-        long finished = rs.getLong("finished_at");
-        Optional<Instant> finishedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(finished));
         try {
             return new Upload(
                     rs.getLong("id"),
-                    new AccountId(rs.getLong("account_id")),
+                    Columns.accountId(rs),
                     rs.getLong("list_id"),
                     Action.valueOf(rs.getString("action").toUpperCase(java.util.Locale.ROOT)),
                     rs.getBoolean("clear_first"),
@@ -245,8 +244,8 @@ public final class CallerListUploads implements AutoCloseable {
                     rs.getInt("applied"),
                     rs.getInt("error_count"),
                     Json.MAPPER.readValue(rs.getString("errors"), ERRORS),
-                    Instant.ofEpochMilli(rs.getLong("created_at")),
-                    finishedAt);
+                    Columns.instant(rs, "created_at"),
+                    Columns.optionalInstant(rs, "finished_at"));
         } catch (IOException e) {
             throw new SQLException("unreadable caller list upload " + rs.getLong("id"), e);
         }

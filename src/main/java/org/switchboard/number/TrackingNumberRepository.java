@@ -3,7 +3,6 @@ package org.switchboard.number;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +10,12 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Page;
 import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.tag.TagSet;
 
 /** Tracking number rows; every method but {@link #numberTaken} is scoped to one account. */
 public final class TrackingNumberRepository {
@@ -135,18 +136,16 @@ public final class TrackingNumberRepository {
     }
 
     private static TrackingNumber map(ResultSet rs, StatementContext ctx) throws SQLException {
-        long publisherId = rs.getLong("publisher_id");
-        Optional<Long> publisher = rs.wasNull() ? Optional.empty() : Optional.of(publisherId);
         return new TrackingNumber(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 rs.getString("number"),
                 Optional.ofNullable(rs.getString("name")),
                 rs.getLong("campaign_id"),
-                publisher,
-                org.switchboard.tag.TagSet.fromStored(rs.getString("tags")),
+                Columns.optionalLong(rs, "publisher_id"),
+                TagSet.fromStored(rs.getString("tags")),
                 rs.getBoolean("webhooks_unlocked"),
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"));
     }
 }

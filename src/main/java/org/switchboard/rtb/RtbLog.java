@@ -29,6 +29,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
@@ -704,10 +705,8 @@ public final class RtbLog implements AutoCloseable {
                         + " GROUP BY publisher_id, " + current + " ORDER BY publisher_id")
                 .bind("account", account.value())
                 .bind("since", since.toEpochMilli())
-                .map((rs, ctx) -> {
-                    long id = rs.getLong(1);
-                    return new Group(rs.wasNull() ? null : id, null, rs.getString(2), rs.getLong(3));
-                })
+                .map((rs, ctx) ->
+                        new Group(Columns.nullableLong(rs, "publisher_id"), null, rs.getString(2), rs.getLong(3)))
                 .list());
         Map<String, Long> totals = new TreeMap<>();
         Map<Long, RtbDashboardOut.KeyCounts> keys = new LinkedHashMap<>();
@@ -751,44 +750,34 @@ public final class RtbLog implements AutoCloseable {
         return new RtbPingOut(
                 rs.getString("uuid"),
                 rs.getString("status"),
-                optionalText(rs, "final_status"),
+                rs.getString("final_status"),
                 rs.getBoolean("shielded"),
-                optionalText(rs, "info"),
+                rs.getString("info"),
                 rs.getLong("key_id"),
                 rs.getString("key_name"),
                 rs.getLong("campaign_id"),
-                optionalLong(rs, "publisher_id"),
-                optionalText(rs, "caller_number"),
-                optionalText(rs, "inbound_number"),
-                optionalText(rs, "reservation_uuid"),
-                optionalLong(rs, "buyer_id"),
-                optionalLong(rs, "payout_micros") == null ? null : dollars(rs.getLong("payout_micros")),
-                optionalLong(rs, "seconds") == null ? null : rs.getInt("seconds"),
-                instant(rs, "expires_at"),
-                IsoMillis.format(Instant.ofEpochMilli(rs.getLong("created_at"))),
-                instant(rs, "claimed_at"),
-                optionalText(rs, "call_uuid"),
-                instant(rs, "confirmed_at"),
-                optionalText(rs, "confirmation"),
-                instant(rs, "expired_at"),
+                Columns.nullableLong(rs, "publisher_id"),
+                rs.getString("caller_number"),
+                rs.getString("inbound_number"),
+                rs.getString("reservation_uuid"),
+                Columns.nullableLong(rs, "buyer_id"),
+                Columns.optionalLong(rs, "payout_micros").map(RtbLog::dollars).orElse(null),
+                Columns.optionalInt(rs, "seconds").orElse(null),
+                isoOrNull(rs, "expires_at"),
+                IsoMillis.format(Columns.instant(rs, "created_at")),
+                isoOrNull(rs, "claimed_at"),
+                rs.getString("call_uuid"),
+                isoOrNull(rs, "confirmed_at"),
+                rs.getString("confirmation"),
+                isoOrNull(rs, "expired_at"),
                 readJson(rs, "params"),
                 TagSet.fromStored(rs.getString("tags")).asMap(),
                 readJson(rs, "passthrough"),
                 readJson(rs, "considered"));
     }
 
-    private static String optionalText(ResultSet rs, String column) throws SQLException {
-        return rs.getString(column);
-    }
-
-    private static Long optionalLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private static String instant(ResultSet rs, String column) throws SQLException {
-        Long millis = optionalLong(rs, column);
-        return millis == null ? null : IsoMillis.format(Instant.ofEpochMilli(millis));
+    private static String isoOrNull(ResultSet rs, String column) throws SQLException {
+        return Columns.optionalInstant(rs, column).map(IsoMillis::format).orElse(null);
     }
 
     private static JsonNode readJson(ResultSet rs, String column) throws SQLException {

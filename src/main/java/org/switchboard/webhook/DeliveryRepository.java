@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
@@ -404,7 +405,7 @@ public final class DeliveryRepository {
     private static Delivery map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Delivery(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 rs.getLong("call_id"),
                 rs.getLong("webhook_id"),
                 Trigger.fromWord(rs.getString("trigger_name")).orElseThrow(),
@@ -413,11 +414,11 @@ public final class DeliveryRepository {
                 Delivery.State.fromWord(rs.getString("state")).orElseThrow(),
                 rs.getInt("attempts"),
                 rs.getInt("round_start"),
-                optionalLong(rs, "next_attempt_at").map(Instant::ofEpochMilli),
-                optionalLong(rs, "last_status").map(Long::intValue),
+                Columns.optionalInstant(rs, "next_attempt_at"),
+                Columns.optionalInt(rs, "last_status"),
                 Optional.ofNullable(rs.getString("last_error")),
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")),
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"),
                 Optional.ofNullable(rs.getString("lease_token")),
                 Optional.ofNullable(rs.getString("event")).map(DeliveryRepository::event));
     }
@@ -428,10 +429,5 @@ public final class DeliveryRepository {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("unreadable delivery event", e);
         }
-    }
-
-    private static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
     }
 }

@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +13,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.Page;
@@ -152,8 +152,6 @@ public final class WebhookRepository {
     }
 
     private static Webhook map(ResultSet rs, StatementContext ctx) throws SQLException {
-        int timer = rs.getInt("timer_seconds");
-        Optional<Integer> timerSeconds = rs.wasNull() ? Optional.empty() : Optional.of(timer);
         Map<String, String> headers;
         try {
             headers = Json.MAPPER.readValue(rs.getString("headers"), HEADERS);
@@ -162,12 +160,12 @@ public final class WebhookRepository {
         }
         return new Webhook(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 Webhook.Owner.valueOf(rs.getString("owner_kind").toUpperCase(Locale.ROOT)),
                 rs.getLong("owner_id"),
                 rs.getString("name"),
                 Trigger.fromWord(rs.getString("trigger_name")).orElseThrow(),
-                timerSeconds,
+                Columns.optionalInt(rs, "timer_seconds"),
                 TagFilter.fromStored(rs.getString("matches")),
                 rs.getString("method"),
                 rs.getString("url"),
@@ -176,8 +174,8 @@ public final class WebhookRepository {
                 Webhook.BodyFormat.valueOf(rs.getString("body_format").toUpperCase(Locale.ROOT)),
                 Duration.ofMillis(rs.getInt("timeout_ms")),
                 Optional.ofNullable(rs.getString("signing_secret")),
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")),
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"),
                 Optional.ofNullable(rs.getString("retry_schedule")).map(WebhookRepository::schedule),
                 disabled(rs));
     }
@@ -191,11 +189,8 @@ public final class WebhookRepository {
     }
 
     private static Optional<Webhook.Disabled> disabled(ResultSet rs) throws SQLException {
-        long at = rs.getLong("disabled_at");
-        if (rs.wasNull()) {
-            return Optional.empty();
-        }
-        return Optional.of(new Webhook.Disabled(Instant.ofEpochMilli(at), rs.getString("disabled_reason")));
+        String reason = rs.getString("disabled_reason");
+        return Columns.optionalInstant(rs, "disabled_at").map(at -> new Webhook.Disabled(at, reason));
     }
 
     /**

@@ -48,6 +48,7 @@ public final class Database implements AutoCloseable {
         this.engine = engine;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        Columns.register(jdbi);
     }
 
     /** Opens the pool and brings the schema up to date. */
