@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.problem.Problem;
 
@@ -115,7 +115,7 @@ public final class CallerListRoutes {
 
         rules.get(base, (req, res) -> {
             Scope scope = scope(req, at, "caller_list__index");
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Http.page(
                     req,
                     res,
@@ -157,7 +157,7 @@ public final class CallerListRoutes {
 
         Handler listNumbers = (req, res) -> {
             CallerList list = list(req, at, "caller_list_number__show");
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Http.page(req, res, page, lists.numbers(list.id(), page));
         };
         Handler addNumbers = (req, res) -> {
@@ -228,7 +228,7 @@ public final class CallerListRoutes {
         rules.delete(numbers + "/{number}", (req, res) -> {
             CallerList list = list(req, at, "caller_list_number__delete");
             String number = pathNumber(req);
-            if (!lists.removeNumber(list.id(), number)) {
+            if (!lists.removeNumber(list.accountId(), list.id(), number)) {
                 throw new Problem.NotFound(number + " is not on caller list " + list.name());
             }
             Http.noContent(res);
@@ -369,7 +369,7 @@ public final class CallerListRoutes {
 
     /** Adds numbers already normalised to E.164 (at most {@link #MAX_NUMBERS_PER_REQUEST}); how many were new. */
     public int addNumbers(CallerList list, List<String> e164) {
-        return lists.addNumbers(list.id(), e164);
+        return lists.addNumbers(list.accountId(), list.id(), e164);
     }
 
     /**

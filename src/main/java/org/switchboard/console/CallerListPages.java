@@ -16,8 +16,8 @@ import org.switchboard.callerlist.CallerListRoutes;
 import org.switchboard.callerlist.CallerListUploads;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.HttpErrors;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.problem.Problem;
 
@@ -197,7 +197,7 @@ public final class CallerListPages {
             CallerList list = require(req, who);
             String number =
                     PhoneNumbers.requireE164("number", form.first("number").orElse(""));
-            if (lists.removeNumber(list.id(), number)) {
+            if (lists.removeNumber(list.accountId(), list.id(), number)) {
                 audit.record(who, req, "removed a number", subject(list), Map.of("number", number), null, Set.of());
             }
             Pages.redirect(res, "/caller_lists/" + list.id());

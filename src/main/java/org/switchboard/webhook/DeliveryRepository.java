@@ -18,10 +18,10 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 
 /**
  * The webhook outbox ({@code webhook_deliveries}). Rows are written in the transaction that makes them due
@@ -37,11 +37,21 @@ public final class DeliveryRepository {
     private final boolean skipLocked;
     private final Clock clock;
     private final GroupCommit<Recorded, Long> records;
+    private final org.switchboard.platform.config.ConfigChanges changes;
 
-    /** {@code skipLocked}: the engine has {@code FOR UPDATE SKIP LOCKED} (PostgreSQL); SQLite has one writer. */
-    public DeliveryRepository(Jdbi jdbi, boolean skipLocked, Metrics metrics, Clock clock) {
+    /**
+     * {@code skipLocked}: the engine has {@code FOR UPDATE SKIP LOCKED} (PostgreSQL); SQLite has one writer.
+     * {@code changes} hears of the webhooks disabled here.
+     */
+    public DeliveryRepository(
+            Jdbi jdbi,
+            boolean skipLocked,
+            Metrics metrics,
+            org.switchboard.platform.config.ConfigChanges changes,
+            Clock clock) {
         this.jdbi = jdbi;
         this.skipLocked = skipLocked;
+        this.changes = changes;
         this.clock = clock;
         this.records = new GroupCommit<>(jdbi, "delivery-attempt", DeliveryRepository::recordIn, metrics);
     }
@@ -215,7 +225,7 @@ public final class DeliveryRepository {
     boolean disable(Webhook webhook, String reason) {
         long now = clock.millis();
         String cutReason = cut(reason);
-        return jdbi.inTransaction(handle -> {
+        boolean disabled = jdbi.inTransaction(handle -> {
             if (!WebhookRepository.disableIn(handle, webhook.accountId(), webhook.id(), cutReason, now)) {
                 return false;
             }
@@ -230,6 +240,11 @@ public final class DeliveryRepository {
             }
             return true;
         });
+        if (disabled) {
+            changes.changed(WebhookRepository.changes(
+                    webhook.accountId(), webhook.owner(), webhook.ownerId(), List.of(webhook.id())));
+        }
+        return disabled;
     }
 
     /** A delivery of {@code event} for each enabled company webhook of {@code trigger}: call 0, seq 0. */

@@ -494,7 +494,7 @@ class ConversionCriteriaIT extends ServerIT {
                                 b,
                                 ConversionCriterion.Owner.CAMPAIGN,
                                 s.campaign(),
-                                new org.switchboard.platform.http.PageRequest(1, 25))
+                                new org.switchboard.platform.paging.PageRequest(1, 25))
                         .total())
                 .isZero();
         // and writes nothing of A's
@@ -548,7 +548,10 @@ class ConversionCriteriaIT extends ServerIT {
     }
 
     private static ConversionCriterionRepository repository() {
-        return new ConversionCriterionRepository(server.wiring().database().jdbi(), Clock.systemUTC());
+        return new ConversionCriterionRepository(
+                server.wiring().database().jdbi(),
+                Clock.systemUTC(),
+                server.wiring().configChanges());
     }
 
     private static void assertError(Response response, String field, String message) {

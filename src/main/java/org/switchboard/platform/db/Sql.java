@@ -8,9 +8,9 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 
 /**
  * Statements every account-scoped table shares. Table and column names come from code, never from a request; values
@@ -103,6 +103,11 @@ public final class Sql {
                         .bind("value", value)
                         .mapTo(Long.class)
                         .one());
+    }
+
+    /** The ids {@code query} selects, with {@code :id} bound to {@code id}, in the caller's transaction. */
+    public static List<Long> ids(Handle handle, String query, long id) {
+        return handle.createQuery(query).bind("id", id).mapTo(Long.class).list();
     }
 
     /** Sets {@code column} (an instant column) and {@code updated_at} of the account's row to {@code nowMillis}. */
