@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
@@ -110,8 +111,7 @@ public final class AccountRepository {
                 new NewApiKey(insertKey(handle, account, name, secret, Instant.ofEpochMilli(clock.millis())), secret));
     }
 
-    private static ApiKey insertKey(
-            org.jdbi.v3.core.Handle handle, AccountId account, String name, String secret, Instant now) {
+    private static ApiKey insertKey(Handle handle, AccountId account, String name, String secret, Instant now) {
         String hint = Secrets.hint(secret);
         long id = handle.createQuery("""
                         INSERT INTO api_keys (account_id, name, key_digest, key_hint, created_at)

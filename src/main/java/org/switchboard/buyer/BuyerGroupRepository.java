@@ -3,6 +3,8 @@ package org.switchboard.buyer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +54,7 @@ public final class BuyerGroupRepository {
 
     /** The groups each of these buyers belongs to. */
     public Map<Long, List<BuyerGroup>> groupsOf(AccountId account, List<Long> buyerIds) {
-        Map<Long, List<BuyerGroup>> buyerToGroups = new java.util.HashMap<>();
+        Map<Long, List<BuyerGroup>> buyerToGroups = new HashMap<>();
         if (buyerIds.isEmpty()) {
             return buyerToGroups;
         }
@@ -65,9 +67,7 @@ public final class BuyerGroupRepository {
                 .list()));
         for (BuyerGroup group : groups) {
             for (long member : group.buyerIds()) {
-                buyerToGroups
-                        .computeIfAbsent(member, k -> new java.util.ArrayList<>())
-                        .add(group);
+                buyerToGroups.computeIfAbsent(member, k -> new ArrayList<>()).add(group);
             }
         }
         return buyerToGroups;
@@ -111,7 +111,7 @@ public final class BuyerGroupRepository {
             Sql.replaceLinks(handle, "buyer_group_members", "group_id", id, "buyer_id", buyerIds);
             return members;
         });
-        List<Long> members = new java.util.ArrayList<>(before);
+        List<Long> members = new ArrayList<>(before);
         members.addAll(buyerIds);
         changes.changed(changed(account, id, members));
         return find(account, id).orElseThrow();
@@ -119,7 +119,7 @@ public final class BuyerGroupRepository {
 
     /** The group changed, and so did its buyers, past and present (caches hold each buyer with its groups). */
     private static List<ConfigChange> changed(AccountId account, long groupId, List<Long> buyerIds) {
-        List<ConfigChange> changed = new java.util.ArrayList<>();
+        List<ConfigChange> changed = new ArrayList<>();
         changed.add(new ConfigChange(ConfigChange.Kind.BUYER_GROUP, account, groupId));
         buyerIds.stream().distinct().forEach(b -> changed.add(new ConfigChange(ConfigChange.Kind.BUYER, account, b)));
         return changed;

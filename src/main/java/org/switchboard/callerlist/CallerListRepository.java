@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -291,7 +292,7 @@ public final class CallerListRepository {
         return new CallerList(
                 rs.getLong("id"),
                 Columns.accountId(rs),
-                CallerList.Owner.valueOf(rs.getString("owner_kind").toUpperCase(java.util.Locale.ROOT)),
+                CallerList.Owner.valueOf(rs.getString("owner_kind").toUpperCase(Locale.ROOT)),
                 rs.getLong("owner_id"),
                 rs.getString("name"),
                 Columns.instant(rs, "created_at"),

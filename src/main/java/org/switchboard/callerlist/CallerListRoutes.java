@@ -2,13 +2,17 @@ package org.switchboard.callerlist;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -191,12 +195,12 @@ public final class CallerListRoutes {
         Handler upload = (req, res) -> {
             CallerList list = list(req, at, "caller_list_upload__create");
             CallerListUploads.Upload accepted = acceptUpload(req, list);
-            res.status(io.helidon.http.Status.ACCEPTED_202);
+            res.status(Status.ACCEPTED_202);
             res.header(
-                    io.helidon.http.HeaderNames.LOCATION,
+                    HeaderNames.LOCATION,
                     one.replace("{owner_id}", Long.toString(list.ownerId())).replace("{list_name}", list.name())
                             + "/caller_list_uploads/" + accepted.id());
-            res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json");
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(Json.write(uploadOut(accepted)));
         };
         for (String path : List.of(one + "/caller_list_checks", one + "/caller_list_checks.json")) {
@@ -252,12 +256,11 @@ public final class CallerListRoutes {
      */
     private CallerListUploads.Upload acceptUpload(ServerRequest req, CallerList list) {
         byte[] body = Http.body(req);
-        String type =
-                req.headers().value(io.helidon.http.HeaderNames.CONTENT_TYPE).orElse("");
+        String type = req.headers().value(HeaderNames.CONTENT_TYPE).orElse("");
         String text;
         String action;
         boolean clearFirst;
-        if (type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+        if (type.toLowerCase(Locale.ROOT).contains("json")) {
             JsonFields fields = new JsonFields(Json.readObject(body));
             JsonNode numbers = fields.take("numbers").orElseThrow(() -> new Problem.Invalid("numbers", "is required"));
             if (numbers.isArray()) {
@@ -273,10 +276,10 @@ public final class CallerListRoutes {
             clearFirst = fields.bool("clear_first", false);
             fields.finish();
         } else {
-            text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            text = new String(body, StandardCharsets.UTF_8);
             action = Http.query(req, "action").orElse("create");
             clearFirst = Http.query(req, "clear_first")
-                    .map(raw -> switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+                    .map(raw -> switch (raw.toLowerCase(Locale.ROOT)) {
                         case "true", "1" -> true;
                         case "false", "0" -> false;
                         default -> throw new Problem.Invalid("clear_first", "must be true or false");
@@ -286,7 +289,7 @@ public final class CallerListRoutes {
         if (text.isBlank() && !clearFirst) {
             throw new Problem.Invalid("numbers", "the upload holds no numbers");
         }
-        CallerListUploads.Action parsed = switch (action.strip().toLowerCase(java.util.Locale.ROOT)) {
+        CallerListUploads.Action parsed = switch (action.strip().toLowerCase(Locale.ROOT)) {
             case "create" -> CallerListUploads.Action.CREATE;
             case "delete" -> CallerListUploads.Action.DELETE;
             default -> throw new Problem.Invalid("action", "must be create or delete");
@@ -298,7 +301,7 @@ public final class CallerListRoutes {
         return new UploadOut(
                 u.id(),
                 u.status(),
-                u.action().name().toLowerCase(java.util.Locale.ROOT),
+                u.action().name().toLowerCase(Locale.ROOT),
                 u.clearFirst(),
                 u.lines(),
                 u.applied(),
@@ -422,8 +425,8 @@ public final class CallerListRoutes {
         return new CallerListOut(
                 list.id(),
                 list.name(),
-                list.behaviour().name().toLowerCase(java.util.Locale.ROOT),
-                list.owner().name().toLowerCase(java.util.Locale.ROOT),
+                list.behaviour().name().toLowerCase(Locale.ROOT),
+                list.owner().name().toLowerCase(Locale.ROOT),
                 list.ownerId(),
                 lists.numberCount(list.id()),
                 list.createdAt().toString(),

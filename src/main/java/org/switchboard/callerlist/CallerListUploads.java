@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.commons.csv.CSVFormat;
@@ -89,7 +91,7 @@ public final class CallerListUploads implements AutoCloseable {
                         VALUES (:account, :list, :action, :clear, :body, 'queued', 0, 0, 0, '[]', :now) RETURNING id""")
                 .bind("account", list.accountId().value())
                 .bind("list", list.id())
-                .bind("action", action.name().toLowerCase(java.util.Locale.ROOT))
+                .bind("action", action.name().toLowerCase(Locale.ROOT))
                 .bind("clear", clearFirst)
                 .bind("body", body)
                 .bind("now", clock.millis())
@@ -118,7 +120,7 @@ public final class CallerListUploads implements AutoCloseable {
                     .map((rs, ctx) -> new Row(
                             new AccountId(rs.getLong("account_id")),
                             rs.getLong("list_id"),
-                            Action.valueOf(rs.getString("action").toUpperCase(java.util.Locale.ROOT)),
+                            Action.valueOf(rs.getString("action").toUpperCase(Locale.ROOT)),
                             rs.getBoolean("clear_first"),
                             rs.getString("body")))
                     .one());
@@ -235,7 +237,7 @@ public final class CallerListUploads implements AutoCloseable {
                     rs.getLong("id"),
                     Columns.accountId(rs),
                     rs.getLong("list_id"),
-                    Action.valueOf(rs.getString("action").toUpperCase(java.util.Locale.ROOT)),
+                    Action.valueOf(rs.getString("action").toUpperCase(Locale.ROOT)),
                     rs.getBoolean("clear_first"),
                     rs.getString("status"),
                     rs.getInt("lines"),
@@ -257,7 +259,7 @@ public final class CallerListUploads implements AutoCloseable {
     public void close() {
         workers.shutdownNow();
         try {
-            workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            workers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

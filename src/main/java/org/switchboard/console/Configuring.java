@@ -4,6 +4,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.HttpErrors;
@@ -69,6 +70,6 @@ public final class Configuring {
      */
     public void changed(
             SignedIn who, ServerRequest req, AuditLog.Subject subject, String action, Object before, Object after) {
-        log.record(who, req, action, subject, before, after, java.util.Set.of());
+        log.record(who, req, action, subject, before, after, Set.of());
     }
 }

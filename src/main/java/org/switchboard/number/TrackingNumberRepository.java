@@ -3,6 +3,7 @@ package org.switchboard.number;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class TrackingNumberRepository {
     public Page<TrackingNumber> list(
             AccountId account, Optional<Long> campaignId, Optional<Long> publisherId, PageRequest page) {
         Map<String, Object> binds = new LinkedHashMap<>();
-        List<String> conditions = new java.util.ArrayList<>();
+        List<String> conditions = new ArrayList<>();
         campaignId.ifPresent(id -> {
             conditions.add("campaign_id = :campaign_id");
             binds.put("campaign_id", id);
@@ -104,7 +105,7 @@ public final class TrackingNumberRepository {
 
     /** The number changed, and so did the campaigns it serves or served (they list their numbers). */
     private static List<ConfigChange> changed(AccountId account, long numberId, List<Long> campaignIds) {
-        List<ConfigChange> changed = new java.util.ArrayList<>();
+        List<ConfigChange> changed = new ArrayList<>();
         changed.add(new ConfigChange(ConfigChange.Kind.TRACKING_NUMBER, account, numberId));
         campaignIds.stream()
                 .distinct()
@@ -122,7 +123,7 @@ public final class TrackingNumberRepository {
                 .bind("id", id)
                 .bind("now", clock.millis())
                 .execute());
-        List<Long> campaigns = new java.util.ArrayList<>(before.stream().toList());
+        List<Long> campaigns = new ArrayList<>(before.stream().toList());
         campaigns.add(in.campaignId());
         changes.changed(changed(account, id, campaigns));
         return find(account, id).orElseThrow();

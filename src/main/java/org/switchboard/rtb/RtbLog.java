@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,8 +65,7 @@ public final class RtbLog implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<RtbLogItem> queue;
     /** Pings (by UUID) with a row or an event queued but not written yet: how many of each. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Integer> unwritten =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> unwritten = new ConcurrentHashMap<>();
 
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();

@@ -1,6 +1,7 @@
 package org.switchboard.rtb;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -208,7 +209,7 @@ final class RtbLogReader {
     private static JsonNode readJson(ResultSet rs, String column) throws SQLException {
         try {
             return Json.MAPPER.readTree(rs.getString(column));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SQLException("unreadable " + column + " in the RTB log", e);
         }
     }

@@ -3,6 +3,7 @@ package org.switchboard.rtb;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import org.switchboard.platform.http.HttpErrors;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The answer to a ping or a confirmation, in the reference platform's shape: {@code uuid}, {@code status},
@@ -28,7 +29,7 @@ public record RtbOut(
     public record ErrorOut(String code, String message, String field) {}
 
     /** A refused request: {@code rejected}, the reason as {@code info}, and the project's error object. */
-    static RtbOut refused(String uuid, org.switchboard.platform.problem.Problem e) {
+    static RtbOut refused(String uuid, Problem e) {
         return new RtbOut(
                 uuid,
                 RtbStatus.REJECTED.word(),

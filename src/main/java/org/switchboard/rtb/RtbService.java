@@ -3,6 +3,9 @@ package org.switchboard.rtb;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,7 +38,9 @@ import org.switchboard.postback.KeyType;
 import org.switchboard.postback.PostbackKey;
 import org.switchboard.publisher.Publisher;
 import org.switchboard.routing.RoutingService;
+import org.switchboard.tag.GeoTagger;
 import org.switchboard.tag.TagSet;
+import org.switchboard.webhook.WebhookDispatcher;
 
 /**
  * Real-time bidding: pings, confirmations, the claim of a reservation by its call, and expiries.
@@ -69,8 +75,8 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
     public record Parts(
             RtbConfigCache cache,
             RoutingService routing,
-            org.switchboard.webhook.WebhookDispatcher dispatcher,
-            org.switchboard.tag.GeoTagger geo,
+            WebhookDispatcher dispatcher,
+            GeoTagger geo,
             ReservationStore reservations,
             PingShield shield,
             RtbLog log,
@@ -112,7 +118,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
     public record PingIn(Optional<String> key, Map<String, String> params) {
         public PingIn {
             if (params.containsKey("key")) { // a secret: kept out of the tags and the log
-                params = new java.util.LinkedHashMap<>(params);
+                params = new LinkedHashMap<>(params);
                 params.remove("key");
             }
         }
@@ -238,7 +244,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
 
     /** Holds the best buyer that can still take the call, and answers with its payout; or says why none can. */
     private Answer choose(Offer offer, PingEvaluator.Evaluation evaluation, RtbPing.Builder logged) {
-        Map<Long, RtbPing.ConsideredBuyer> considered = new java.util.LinkedHashMap<>(evaluation.considered());
+        Map<Long, RtbPing.ConsideredBuyer> considered = new LinkedHashMap<>(evaluation.considered());
         boolean addToCaps =
                 offer.key().options().path("add_to_caps_on_status_reserved").asBoolean(false);
         for (PingEvaluator.Eligible eligible : evaluation.eligible()) {
@@ -352,8 +358,8 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
      * The answer when no buyer can take the call: the word of the status table when every buyer was left out for
      * the same kind of reason (all closed, all paused, all capped...), otherwise {@code no-target}.
      */
-    static RtbStatus summary(java.util.Collection<RtbPing.ConsideredBuyer> considered) {
-        Set<RtbStatus> statuses = new java.util.HashSet<>();
+    static RtbStatus summary(Collection<RtbPing.ConsideredBuyer> considered) {
+        Set<RtbStatus> statuses = new HashSet<>();
         for (RtbPing.ConsideredBuyer c : considered) {
             if (c.status().isEmpty()) {
                 return RtbStatus.NO_TARGET;
@@ -732,7 +738,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
      * fast random source is enough.
      */
     static String pingUuid() {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         long most = (System.currentTimeMillis() << 16) | 0x7000L | (random.nextLong() & 0x0fffL);
         long least = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
         return new UUID(most, least).toString();

@@ -2,7 +2,9 @@ package org.switchboard.telephony;
 
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.switchboard.call.AttemptOutcome;
 import org.switchboard.call.CallService;
@@ -115,7 +117,7 @@ public final class PlivoRoutes {
                 if (dial.sip()) {
                     // Plivo prefixes each custom header with X-PH-
                     String headers = dial.sipHeaders().entrySet().stream()
-                            .sorted(java.util.Map.Entry.comparingByKey())
+                            .sorted(Map.Entry.comparingByKey())
                             .map(e -> e.getKey().replaceFirst("^X-PH-", "") + "=" + plivoHeaderValue(e.getValue()))
                             .collect(Collectors.joining(","));
                     reply.text("User", dial.destination(), "sipHeaders", headers);
@@ -155,12 +157,12 @@ public final class PlivoRoutes {
      */
     static String plivoHeaderValue(String value) {
         StringBuilder out = new StringBuilder();
-        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
             if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
                 out.append(c);
             } else {
-                out.append('%').append(String.format(java.util.Locale.ROOT, "%02X", b & 0xff));
+                out.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xff));
             }
         }
         return out.toString();

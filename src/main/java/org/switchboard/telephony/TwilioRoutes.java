@@ -6,6 +6,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.switchboard.call.AttemptOutcome;
 import org.switchboard.call.CallService;
@@ -24,8 +26,7 @@ import org.switchboard.platform.problem.Problem;
 public final class TwilioRoutes {
     static final String CARRIER = "twilio";
     /** Values of Twilio's CallStatus for a call that is over. */
-    private static final java.util.Set<String> ENDED =
-            java.util.Set.of("completed", "busy", "failed", "no-answer", "canceled");
+    private static final Set<String> ENDED = Set.of("completed", "busy", "failed", "no-answer", "canceled");
 
     private final CallService calls;
     private final String authToken;
@@ -150,7 +151,7 @@ public final class TwilioRoutes {
 
     /** The SIP URI with the custom headers as {@code X-} parameters, which Twilio sends as SIP headers. */
     private static String sipUri(Instruction.Dial dial) {
-        Map<String, String> headers = new java.util.TreeMap<>(dial.sipHeaders());
+        Map<String, String> headers = new TreeMap<>(dial.sipHeaders());
         String query = headers.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));

@@ -1,5 +1,7 @@
 package org.switchboard.webhook;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -15,6 +17,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.http.Json;
@@ -30,25 +33,19 @@ import org.switchboard.platform.paging.PageRequest;
  */
 public final class DeliveryRepository {
     private static final String UNFINISHED = "('pending', 'retrying')";
-    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, String>> EVENT =
-            new com.fasterxml.jackson.core.type.TypeReference<>() {};
+    private static final TypeReference<Map<String, String>> EVENT = new TypeReference<>() {};
 
     private final Jdbi jdbi;
     private final boolean skipLocked;
     private final Clock clock;
     private final GroupCommit<Recorded, Long> records;
-    private final org.switchboard.platform.config.ConfigChanges changes;
+    private final ConfigChanges changes;
 
     /**
      * {@code skipLocked}: the engine has {@code FOR UPDATE SKIP LOCKED} (PostgreSQL); SQLite has one writer.
      * {@code changes} hears of the webhooks disabled here.
      */
-    public DeliveryRepository(
-            Jdbi jdbi,
-            boolean skipLocked,
-            Metrics metrics,
-            org.switchboard.platform.config.ConfigChanges changes,
-            Clock clock) {
+    public DeliveryRepository(Jdbi jdbi, boolean skipLocked, Metrics metrics, ConfigChanges changes, Clock clock) {
         this.jdbi = jdbi;
         this.skipLocked = skipLocked;
         this.changes = changes;
@@ -441,7 +438,7 @@ public final class DeliveryRepository {
     private static Map<String, String> event(String stored) {
         try {
             return Json.MAPPER.readValue(stored, EVENT);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("unreadable delivery event", e);
         }
     }

@@ -1,14 +1,17 @@
 package org.switchboard.webhook;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.db.Columns;
@@ -42,7 +45,7 @@ public final class FiredPixelRepository {
         return writes.write(p);
     }
 
-    static long insertIn(org.jdbi.v3.core.Handle handle, FiredPixel p) {
+    static long insertIn(Handle handle, FiredPixel p) {
         return handle.createQuery("""
                         INSERT INTO fired_pixels (account_id, call_id, webhook_id, webhook_name, trigger_name, test_fire,
                             method, url, request_headers, request_body, status, response_headers, response_body,
@@ -180,7 +183,7 @@ public final class FiredPixelRepository {
                     .bind("webhook", webhookId)
                     .bind("no", false)
                     .bind("ok", lastOk)
-                    .bind("day", now.minus(java.time.Duration.ofDays(1)).toEpochMilli())
+                    .bind("day", now.minus(Duration.ofDays(1)).toEpochMilli())
                     .mapTo(Long.class)
                     .one();
             return recent >= minRecent;
@@ -258,7 +261,7 @@ public final class FiredPixelRepository {
                     Json.MAPPER.readValue(rs.getString("missing_tokens"), LIST),
                     TagSet.fromStored(rs.getString("tags_applied")),
                     Columns.optionalLong(rs, "delivery_id"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SQLException("unreadable fired pixel", e);
         }
     }

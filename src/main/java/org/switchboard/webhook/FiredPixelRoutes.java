@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 
@@ -124,8 +126,7 @@ public final class FiredPixelRoutes {
     /** Each pixel with its delivery (when it was an attempt of one), read in one query. */
     private List<PixelOut> withDeliveries(AccountId account, List<FiredPixel> fired, String callUuid) {
         Map<Long, Delivery> idToDelivery = deliveries.byIds(
-                account,
-                fired.stream().flatMap(p -> p.deliveryId().stream()).collect(java.util.stream.Collectors.toSet()));
+                account, fired.stream().flatMap(p -> p.deliveryId().stream()).collect(Collectors.toSet()));
         return fired.stream()
                 .map(p -> PixelOut.of(p, callUuid, p.deliveryId().map(idToDelivery::get)))
                 .toList();
@@ -147,12 +148,7 @@ public final class FiredPixelRoutes {
                     Http.query(req, "from").map(raw -> Http.parseFrom("from", raw)),
                     Http.query(req, "to").map(raw -> Http.parseTo("to", raw)));
             var found = pixels.list(account, filter, page);
-            Http.page(
-                    req,
-                    res,
-                    page,
-                    new org.switchboard.platform.paging.Page<>(
-                            withDeliveries(account, found.items(), null), found.total()));
+            Http.page(req, res, page, new Page<>(withDeliveries(account, found.items(), null), found.total()));
         });
         rules.get("/api/v2/fired_pixels/{id}", (req, res) -> {
             AccountId account = auth.apply(req);
@@ -173,7 +169,7 @@ public final class FiredPixelRoutes {
             List<FiredPixel> fired = pixels.forCall(account, call.id());
             Map<Long, Delivery> idToDelivery = deliveries.byIds(
                     account,
-                    fired.stream().flatMap(p -> p.deliveryId().stream()).collect(java.util.stream.Collectors.toSet()));
+                    fired.stream().flatMap(p -> p.deliveryId().stream()).collect(Collectors.toSet()));
             Http.ok(res, Har.of(fired, idToDelivery));
         });
     }

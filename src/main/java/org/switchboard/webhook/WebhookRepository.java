@@ -1,10 +1,12 @@
 package org.switchboard.webhook;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +45,7 @@ public final class WebhookRepository {
 
     /** What a change to these webhooks of one owner changes: each webhook, and its owner. */
     static List<ConfigChange> changes(AccountId account, Webhook.Owner owner, long ownerId, List<Long> webhookIds) {
-        List<ConfigChange> changed = new java.util.ArrayList<>();
+        List<ConfigChange> changed = new ArrayList<>();
         webhookIds.forEach(id -> changed.add(new ConfigChange(ConfigChange.Kind.WEBHOOK, account, id)));
         changed.add(owner.change(account, ownerId));
         return changed;
@@ -143,7 +145,7 @@ public final class WebhookRepository {
     public void copy(AccountId account, Webhook.Owner from, long fromId, Webhook.Owner to, long toId) {
         List<Webhook> source = ofOwner(account, from, fromId);
         List<Long> copies = jdbi.inTransaction(handle -> {
-            List<Long> ids = new java.util.ArrayList<>();
+            List<Long> ids = new ArrayList<>();
             for (Webhook webhook : source) {
                 if (webhook.trigger() == Trigger.WEBHOOK_DISABLED) {
                     continue; // the account's own operational webhook, not a call's
@@ -210,7 +212,7 @@ public final class WebhookRepository {
         Map<String, String> headers;
         try {
             headers = Json.MAPPER.readValue(rs.getString("headers"), HEADERS);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SQLException("unreadable webhook headers", e);
         }
         return new Webhook(
@@ -238,7 +240,7 @@ public final class WebhookRepository {
     private static List<Integer> schedule(String stored) {
         try {
             return List.of(Json.MAPPER.readValue(stored, Integer[].class));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("unreadable retry schedule", e);
         }
     }

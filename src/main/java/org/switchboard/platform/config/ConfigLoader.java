@@ -7,15 +7,19 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.TreeSet;
 import org.switchboard.platform.outbound.AddressPolicy;
+import org.switchboard.platform.outbound.OutboundHttp;
+import org.switchboard.platform.time.Waits;
 
 /**
  * Reads the commented defaults file from the class path, then an optional file named by {@code
@@ -232,16 +236,16 @@ public final class ConfigLoader {
         private SwitchboardConfig.Operations operations(int port) {
             Optional<String> token = optional("metrics_token");
             token.ifPresent(t -> minLength("metrics_token", t, 24));
-            java.util.OptionalInt managementPort = java.util.OptionalInt.empty();
+            OptionalInt managementPort = OptionalInt.empty();
             if (optional("management_port").isPresent()) {
                 int management = integer("management_port", 0, 65_535);
                 if (management != 0 && management == port) {
                     problems.add(envName("management_port") + ": must differ from " + envName("port"));
                 }
-                managementPort = java.util.OptionalInt.of(management);
+                managementPort = OptionalInt.of(management);
             }
             int grace = integer("shutdown_grace_seconds", 0, 3_600);
-            return new SwitchboardConfig.Operations(token, managementPort, java.time.Duration.ofSeconds(grace));
+            return new SwitchboardConfig.Operations(token, managementPort, Duration.ofSeconds(grace));
         }
 
         /** Live state in Redis when a URL is set: its scheme, key prefix and command timeout checked. */
@@ -264,29 +268,29 @@ public final class ConfigLoader {
             } catch (URISyntaxException e) {
                 problems.add(envName("redis_url") + ": is not a URL");
             }
-            return Optional.of(new RedisSettings(url.get(), prefix, java.time.Duration.ofMillis(timeoutMillis)));
+            return Optional.of(new RedisSettings(url.get(), prefix, Duration.ofMillis(timeoutMillis)));
         }
 
         private SwitchboardConfig.WebhookDelivery webhookDelivery() {
-            List<java.time.Duration> schedule = List.of();
+            List<Duration> schedule = List.of();
             try {
-                schedule = org.switchboard.platform.time.Waits.parseList(text("webhook_retry_schedule"));
+                schedule = Waits.parseList(text("webhook_retry_schedule"));
                 if (schedule.size() > 20) {
                     problems.add(envName("webhook_retry_schedule") + ": at most 20 waits");
                 }
             } catch (IllegalArgumentException e) {
                 problems.add(envName("webhook_retry_schedule") + ": " + e.getMessage());
             }
-            java.time.Duration disableAfter = java.time.Duration.ofDays(5);
+            Duration disableAfter = Duration.ofDays(5);
             try {
-                disableAfter = org.switchboard.platform.time.Waits.parse(text("webhook_disable_after"));
+                disableAfter = Waits.parse(text("webhook_disable_after"));
             } catch (IllegalArgumentException e) {
                 problems.add(envName("webhook_disable_after") + ": " + e.getMessage());
             }
-            java.time.Duration lease = java.time.Duration.ofSeconds(60);
+            Duration lease = Duration.ofSeconds(60);
             try {
-                lease = org.switchboard.platform.time.Waits.parse(text("webhook_delivery_lease"));
-                if (lease.compareTo(java.time.Duration.ofSeconds(5)) < 0) {
+                lease = Waits.parse(text("webhook_delivery_lease"));
+                if (lease.compareTo(Duration.ofSeconds(5)) < 0) {
                     problems.add(envName("webhook_delivery_lease") + ": at least 5s (an attempt's timeout must fit)");
                 }
             } catch (IllegalArgumentException e) {
@@ -350,7 +354,7 @@ public final class ConfigLoader {
             String raw = text(key);
             try {
                 URI uri = new URI(raw);
-                org.switchboard.platform.outbound.OutboundHttp.httpUrlProblem(uri)
+                OutboundHttp.httpUrlProblem(uri)
                         .ifPresent(problem -> problems.add(envName(key) + ": '" + raw + "' " + problem));
             } catch (URISyntaxException e) {
                 problems.add(envName(key) + ": '" + raw + "' is not a URL");
