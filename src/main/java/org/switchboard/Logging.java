@@ -1,5 +1,8 @@
 package org.switchboard;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -11,7 +14,7 @@ import org.switchboard.platform.config.SwitchboardConfig;
  */
 final class Logging {
     /** java.util.logging keeps loggers weakly; these hold the configured levels for the life of the process. */
-    private static final java.util.List<Logger> CONFIGURED = new java.util.ArrayList<>();
+    private static final List<Logger> CONFIGURED = new ArrayList<>();
 
     private Logging() {}
 
@@ -37,7 +40,7 @@ final class Logging {
      * lose (the shutdown does not close them; see {@link LogManagerKeptOnShutdown}).
      */
     static void flush() {
-        for (java.util.logging.Handler handler : Logger.getLogger("").getHandlers()) {
+        for (Handler handler : Logger.getLogger("").getHandlers()) {
             handler.close();
         }
     }

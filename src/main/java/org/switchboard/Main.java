@@ -3,12 +3,15 @@ package org.switchboard;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 import org.switchboard.platform.config.ConfigException;
 import org.switchboard.platform.config.ConfigLoader;
 import org.switchboard.platform.config.SwitchboardConfig;
+import org.switchboard.platform.live.LiveStateUnavailable;
 
 /** Starts Switchboard from the defaults file and {@code SWITCHBOARD_*} environment variables. */
 public final class Main {
@@ -50,7 +53,7 @@ public final class Main {
                     Integer.toString(Math.max(3, Runtime.getRuntime().availableProcessors())));
         }
         Map<String, String> env = new HashMap<>(System.getenv());
-        switch (Cli.parse(java.util.List.of(args))) {
+        switch (Cli.parse(List.of(args))) {
             case Cli.Command.Help help -> {
                 System.out.println(help.text());
                 System.exit(0);
@@ -78,7 +81,7 @@ public final class Main {
         Wiring wiring;
         try {
             wiring = Wiring.start(config, clock);
-        } catch (org.switchboard.platform.live.LiveStateUnavailable e) {
+        } catch (LiveStateUnavailable e) {
             System.err.println("Switchboard cannot start: " + e.getMessage());
             System.exit(1);
             return;
@@ -89,7 +92,7 @@ public final class Main {
         }
         wiring.firstStartBanner().ifPresent(System.out::println);
         LOG.info(() -> "Switchboard listening on http://" + wiring.config().bindAddress() + ":" + wiring.port()
-                + " (" + wiring.database().engine().name().toLowerCase(java.util.Locale.ROOT) + " store), started in "
+                + " (" + wiring.database().engine().name().toLowerCase(Locale.ROOT) + " store), started in "
                 + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,11 +2,13 @@ package org.switchboard;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallState;
+import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.metrics.MetricsRoutes;
 import org.switchboard.rtb.RtbLog;
@@ -85,9 +87,9 @@ final class MetricsBindings {
     }
 
     /** A listener on {@code bindAddress:port} serving only {@code /metrics}. */
-    static WebServer managementServer(java.net.InetAddress bindAddress, int port, MetricsRoutes routes) {
+    static WebServer managementServer(InetAddress bindAddress, int port, MetricsRoutes routes) {
         HttpRouting.Builder routing = HttpRouting.builder();
-        org.switchboard.platform.http.HttpErrors.register(routing);
+        HttpErrors.register(routing);
         routes.register(routing);
         WebServer server = WebServer.builder()
                 .address(bindAddress)

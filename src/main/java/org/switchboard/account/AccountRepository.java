@@ -6,10 +6,13 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.secret.Secrets;
@@ -19,6 +22,8 @@ import org.switchboard.platform.secret.Secrets;
  * an account's features is announced ({@link ConfigChanges}): the RTB engine caches them.
  */
 public final class AccountRepository {
+    private static final RowMapper<ApiKey> KEY = ConstructorMapper.of(ApiKey.class);
+
     private final Jdbi jdbi;
     private final Clock clock;
     private final ConfigChanges changes;
@@ -58,7 +63,7 @@ public final class AccountRepository {
                         new AccountId(rs.getLong("id")),
                         rs.getString("name"),
                         features(rs.getString("features")),
-                        Instant.ofEpochMilli(rs.getLong("created_at"))))
+                        Columns.instant(rs, "created_at")))
                 .findOne());
     }
 
@@ -95,7 +100,7 @@ public final class AccountRepository {
                         "SELECT account_id, key_digest FROM api_keys WHERE key_digest = :digest")
                 .bind("digest", digest)
                 .map((rs, ctx) -> Secrets.constantTimeEquals(rs.getString("key_digest"), digest)
-                        ? Optional.of(new AccountId(rs.getLong("account_id")))
+                        ? Optional.of(Columns.accountId(rs))
                         : Optional.<AccountId>empty())
                 .findOne()
                 .flatMap(found -> found));
@@ -106,8 +111,7 @@ public final class AccountRepository {
                 new NewApiKey(insertKey(handle, account, name, secret, Instant.ofEpochMilli(clock.millis())), secret));
     }
 
-    private static ApiKey insertKey(
-            org.jdbi.v3.core.Handle handle, AccountId account, String name, String secret, Instant now) {
+    private static ApiKey insertKey(Handle handle, AccountId account, String name, String secret, Instant now) {
         String hint = Secrets.hint(secret);
         long id = handle.createQuery("""
                         INSERT INTO api_keys (account_id, name, key_digest, key_hint, created_at)
@@ -124,18 +128,18 @@ public final class AccountRepository {
 
     public List<ApiKey> listKeys(AccountId account) {
         return jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT id, account_id, name, key_hint, created_at FROM api_keys WHERE account_id = :account ORDER BY id")
+                        "SELECT id, account_id, name, key_hint AS hint, created_at FROM api_keys WHERE account_id = :account ORDER BY id")
                 .bind("account", account.value())
-                .map(AccountRepository::key)
+                .map(KEY)
                 .list());
     }
 
     public Optional<ApiKey> findKey(AccountId account, long id) {
         return jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT id, account_id, name, key_hint, created_at FROM api_keys WHERE account_id = :account AND id = :id")
+                        "SELECT id, account_id, name, key_hint AS hint, created_at FROM api_keys WHERE account_id = :account AND id = :id")
                 .bind("account", account.value())
                 .bind("id", id)
-                .map(AccountRepository::key)
+                .map(KEY)
                 .findOne());
     }
 
@@ -144,15 +148,6 @@ public final class AccountRepository {
                 .bind("account", account.value())
                 .bind("id", id)
                 .execute());
-    }
-
-    private static ApiKey key(java.sql.ResultSet rs, StatementContext ctx) throws java.sql.SQLException {
-        return new ApiKey(
-                rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
-                rs.getString("name"),
-                rs.getString("key_hint"),
-                Instant.ofEpochMilli(rs.getLong("created_at")));
     }
 
     /** An account just created and its first key. */

@@ -3,6 +3,7 @@ package org.switchboard.account;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.EnumSet;
@@ -65,7 +66,7 @@ public final class AccountRoutes {
 
     public void register(HttpRules rules) {
         rules.get("/api/v2/account", (req, res) -> Http.ok(res, AccountOut.of(current(auth.require(req)))));
-        io.helidon.webserver.http.Handler rename = (req, res) -> {
+        Handler rename = (req, res) -> {
             AccountId account = auth.require(req);
             Http.ok(res, AccountOut.of(update(accounts, account, Http.jsonObject(req))));
         };

@@ -3,7 +3,8 @@ package org.switchboard.buyer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
@@ -52,7 +54,7 @@ public final class BuyerGroupRepository {
 
     /** The groups each of these buyers belongs to. */
     public Map<Long, List<BuyerGroup>> groupsOf(AccountId account, List<Long> buyerIds) {
-        Map<Long, List<BuyerGroup>> buyerToGroups = new java.util.HashMap<>();
+        Map<Long, List<BuyerGroup>> buyerToGroups = new HashMap<>();
         if (buyerIds.isEmpty()) {
             return buyerToGroups;
         }
@@ -65,9 +67,7 @@ public final class BuyerGroupRepository {
                 .list()));
         for (BuyerGroup group : groups) {
             for (long member : group.buyerIds()) {
-                buyerToGroups
-                        .computeIfAbsent(member, k -> new java.util.ArrayList<>())
-                        .add(group);
+                buyerToGroups.computeIfAbsent(member, k -> new ArrayList<>()).add(group);
             }
         }
         return buyerToGroups;
@@ -111,7 +111,7 @@ public final class BuyerGroupRepository {
             Sql.replaceLinks(handle, "buyer_group_members", "group_id", id, "buyer_id", buyerIds);
             return members;
         });
-        List<Long> members = new java.util.ArrayList<>(before);
+        List<Long> members = new ArrayList<>(before);
         members.addAll(buyerIds);
         changes.changed(changed(account, id, members));
         return find(account, id).orElseThrow();
@@ -119,7 +119,7 @@ public final class BuyerGroupRepository {
 
     /** The group changed, and so did its buyers, past and present (caches hold each buyer with its groups). */
     private static List<ConfigChange> changed(AccountId account, long groupId, List<Long> buyerIds) {
-        List<ConfigChange> changed = new java.util.ArrayList<>();
+        List<ConfigChange> changed = new ArrayList<>();
         changed.add(new ConfigChange(ConfigChange.Kind.BUYER_GROUP, account, groupId));
         buyerIds.stream().distinct().forEach(b -> changed.add(new ConfigChange(ConfigChange.Kind.BUYER, account, b)));
         return changed;
@@ -168,17 +168,15 @@ public final class BuyerGroupRepository {
     }
 
     private static BuyerGroup map(ResultSet rs, StatementContext ctx) throws SQLException {
-        long resetAt = rs.getLong("hard_cap_reset_at");
-        Optional<Instant> hardCapResetAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(resetAt));
         return new BuyerGroup(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 rs.getString("name"),
                 List.of(),
                 Caps.read(rs),
                 TagFilter.fromStored(rs.getString("tag_filters")),
-                hardCapResetAt,
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Columns.optionalInstant(rs, "hard_cap_reset_at"),
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"));
     }
 }

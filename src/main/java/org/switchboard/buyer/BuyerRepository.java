@@ -3,7 +3,6 @@ package org.switchboard.buyer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
@@ -217,11 +217,9 @@ public final class BuyerRepository {
 
     /** A buyer row; its campaign links are added by {@link #withCampaignIds}. */
     private static Buyer map(ResultSet rs, StatementContext ctx) throws SQLException {
-        long resetAt = rs.getLong("hard_cap_reset_at");
-        Optional<Instant> hardCapResetAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(resetAt));
         return new Buyer(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 Optional.ofNullable(rs.getString("cid")),
                 rs.getString("name"),
                 Optional.ofNullable(rs.getString("dba_name")),
@@ -232,12 +230,12 @@ public final class BuyerRepository {
                 ZoneId.of(rs.getString("time_zone")),
                 Optional.ofNullable(rs.getString("hours")).map(HoursOfOperation::fromStored),
                 Caps.read(rs),
-                hardCapResetAt,
+                Columns.optionalInstant(rs, "hard_cap_reset_at"),
                 rs.getBoolean("paused"),
                 TagSet.fromStored(rs.getString("tags")),
                 TagFilter.fromStored(rs.getString("tag_filters")),
                 List.of(),
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"));
     }
 }

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.SqlStatement;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.http.JsonFields;
 
 /**
@@ -40,15 +41,10 @@ public record Caps(
 
     static Caps read(ResultSet rs) throws SQLException {
         return new Caps(
-                nullableInt(rs, "concurrency_cap"),
-                nullableInt(rs, "hourly_cap"),
-                nullableInt(rs, "daily_cap"),
-                nullableInt(rs, "monthly_cap"),
-                nullableInt(rs, "hard_cap"));
-    }
-
-    private static Optional<Integer> nullableInt(ResultSet rs, String column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
+                Columns.optionalInt(rs, "concurrency_cap"),
+                Columns.optionalInt(rs, "hourly_cap"),
+                Columns.optionalInt(rs, "daily_cap"),
+                Columns.optionalInt(rs, "monthly_cap"),
+                Columns.optionalInt(rs, "hard_cap"));
     }
 }

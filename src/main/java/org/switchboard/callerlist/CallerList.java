@@ -1,6 +1,8 @@
 package org.switchboard.callerlist;
 
 import java.time.Instant;
+import java.util.Locale;
+import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.id.AccountId;
 
 /**
@@ -17,18 +19,13 @@ public record CallerList(
         BUYER;
 
         String stored() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** The change to the owner {@code ownerId} of this kind (what hangs off it changed). */
-        public org.switchboard.platform.config.ConfigChange change(
-                org.switchboard.platform.id.AccountId account, long ownerId) {
-            return new org.switchboard.platform.config.ConfigChange(
-                    this == CAMPAIGN
-                            ? org.switchboard.platform.config.ConfigChange.Kind.CAMPAIGN
-                            : org.switchboard.platform.config.ConfigChange.Kind.BUYER,
-                    account,
-                    ownerId);
+        public ConfigChange change(AccountId account, long ownerId) {
+            return new ConfigChange(
+                    this == CAMPAIGN ? ConfigChange.Kind.CAMPAIGN : ConfigChange.Kind.BUYER, account, ownerId);
         }
     }
 

@@ -3,8 +3,8 @@ package org.switchboard.callerlist;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -12,6 +12,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
@@ -290,11 +291,11 @@ public final class CallerListRepository {
     private static CallerList map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new CallerList(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
-                CallerList.Owner.valueOf(rs.getString("owner_kind").toUpperCase(java.util.Locale.ROOT)),
+                Columns.accountId(rs),
+                CallerList.Owner.valueOf(rs.getString("owner_kind").toUpperCase(Locale.ROOT)),
                 rs.getLong("owner_id"),
                 rs.getString("name"),
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"));
     }
 }

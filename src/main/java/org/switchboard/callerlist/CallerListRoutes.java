@@ -2,13 +2,17 @@ package org.switchboard.callerlist;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -96,13 +100,26 @@ public final class CallerListRoutes {
      */
     public void register(
             HttpRules rules, String collection, CallerList.Owner owner, BiPredicate<AccountId, Long> ownerExists) {
-        String base = "/api/v2/" + collection + "/{owner_id}/caller_lists";
-        String one = base + "/{list_name}";
-        String numbers = one + "/caller_list_numbers";
-        String what = owner == CallerList.Owner.CAMPAIGN ? "campaign" : "buyer";
+        Mount at = new Mount(
+                owner,
+                ownerExists,
+                owner == CallerList.Owner.CAMPAIGN ? "campaign" : "buyer",
+                "/api/v2/" + collection + "/{owner_id}/caller_lists");
+        registerLists(rules, at);
+        registerNumbers(rules, at);
+        registerChecksAndUploads(rules, at);
+        registerMembership(rules, at);
+    }
+
+    /** The lists themselves: index, create, show, rename, delete. */
+    private void registerLists(HttpRules rules, Mount at) {
+        String base = at.base();
+        String one = at.one();
+        CallerList.Owner owner = at.owner();
+        String what = at.what();
 
         rules.get(base, (req, res) -> {
-            Scope scope = scope(req, owner, ownerExists, what, "caller_list__index");
+            Scope scope = scope(req, at, "caller_list__index");
             PageRequest page = Http.pageRequest(req);
             Http.page(
                     req,
@@ -111,13 +128,13 @@ public final class CallerListRoutes {
                     lists.list(scope.account(), owner, scope.ownerId(), page).map(this::wire));
         });
         rules.post(base, (req, res) -> {
-            Scope scope = scope(req, owner, ownerExists, what, "caller_list__create");
+            Scope scope = scope(req, at, "caller_list__create");
             CallerList created = create(scope.account(), owner, scope.ownerId(), name(req, Optional.<String>empty()));
             Http.created(res, req.path().path() + "/" + created.name(), wire(created));
         });
-        rules.get(one, (req, res) -> Http.ok(res, wire(list(req, owner, ownerExists, what, "caller_list__show"))));
+        rules.get(one, (req, res) -> Http.ok(res, wire(list(req, at, "caller_list__show"))));
         Handler rename = (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what, "caller_list__update");
+            CallerList list = list(req, at, "caller_list__update");
             String name = name(req, Optional.of(list.name()));
             if (!name.equals(list.name())
                     && lists.findByName(list.accountId(), owner, list.ownerId(), name)
@@ -133,18 +150,23 @@ public final class CallerListRoutes {
         rules.put(one, rename);
         rules.patch(one, rename);
         rules.delete(one, (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what, "caller_list__delete");
+            CallerList list = list(req, at, "caller_list__delete");
             lists.delete(list.accountId(), list.id());
             Http.noContent(res);
         });
+    }
+
+    /** The numbers of a list: page through them, add some. */
+    private void registerNumbers(HttpRules rules, Mount at) {
+        String numbers = at.numbers();
 
         Handler listNumbers = (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what, "caller_list_number__show");
+            CallerList list = list(req, at, "caller_list_number__show");
             PageRequest page = Http.pageRequest(req);
             Http.page(req, res, page, lists.numbers(list.id(), page));
         };
         Handler addNumbers = (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what, "caller_list_number__create");
+            CallerList list = list(req, at, "caller_list_number__create");
             int added = addNumbers(list, numbersIn(Http.jsonObject(req)));
             Http.ok(res, new NumbersAdded(added, lists.numberCount(list.id())));
         };
@@ -153,8 +175,14 @@ public final class CallerListRoutes {
             rules.get(path, listNumbers);
             rules.post(path, addNumbers);
         }
+    }
+
+    /** Whether a number is on a list; uploads of many numbers at once, applied in the background. */
+    private void registerChecksAndUploads(HttpRules rules, Mount at) {
+        String one = at.one();
+
         Handler check = (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what, "caller_list_check__create");
+            CallerList list = list(req, at, "caller_list_check__create");
             String raw = Http.query(req, "number").orElseGet(() -> {
                 byte[] body = Http.body(req);
                 if (body.length == 0) {
@@ -166,14 +194,14 @@ public final class CallerListRoutes {
             Http.ok(res, new Check(number, lists.contains(list.id(), number) ? "present" : "not-present"));
         };
         Handler upload = (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what, "caller_list_upload__create");
+            CallerList list = list(req, at, "caller_list_upload__create");
             CallerListUploads.Upload accepted = acceptUpload(req, list);
-            res.status(io.helidon.http.Status.ACCEPTED_202);
+            res.status(Status.ACCEPTED_202);
             res.header(
-                    io.helidon.http.HeaderNames.LOCATION,
+                    HeaderNames.LOCATION,
                     one.replace("{owner_id}", Long.toString(list.ownerId())).replace("{list_name}", list.name())
                             + "/caller_list_uploads/" + accepted.id());
-            res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json");
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(Json.write(uploadOut(accepted)));
         };
         for (String path : List.of(one + "/caller_list_checks", one + "/caller_list_checks.json")) {
@@ -184,20 +212,26 @@ public final class CallerListRoutes {
             rules.post(path, upload);
         }
         rules.get(one + "/caller_list_uploads/{upload_id}", (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what, "caller_list_upload__create");
+            CallerList list = list(req, at, "caller_list_upload__create");
             long id = Http.pathId(req, "upload_id", "upload");
             Http.ok(
                     res,
                     uploadOut(uploads.find(list.accountId(), list.id(), id)
                             .orElseThrow(() -> new Problem.NotFound("no upload " + id + " on this list"))));
         });
+    }
+
+    /** One number of a list: is it there, take it off. */
+    private void registerMembership(HttpRules rules, Mount at) {
+        String numbers = at.numbers();
+
         rules.get(numbers + "/{number}", (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what, "caller_list_number__show");
+            CallerList list = list(req, at, "caller_list_number__show");
             String number = pathNumber(req);
             Http.ok(res, new Membership(number, lists.contains(list.id(), number)));
         });
         rules.delete(numbers + "/{number}", (req, res) -> {
-            CallerList list = list(req, owner, ownerExists, what, "caller_list_number__delete");
+            CallerList list = list(req, at, "caller_list_number__delete");
             String number = pathNumber(req);
             if (!lists.removeNumber(list.accountId(), list.id(), number)) {
                 throw new Problem.NotFound(number + " is not on caller list " + list.name());
@@ -206,18 +240,28 @@ public final class CallerListRoutes {
         });
     }
 
+    /** Where an owner's caller lists are mounted: {@code base} is {@code /api/v2/<collection>/{owner_id}/caller_lists}. */
+    private record Mount(CallerList.Owner owner, BiPredicate<AccountId, Long> ownerExists, String what, String base) {
+        String one() {
+            return base + "/{list_name}";
+        }
+
+        String numbers() {
+            return one() + "/caller_list_numbers";
+        }
+    }
+
     /**
      * A text body (newline- or comma-separated numbers) with {@code action} and {@code clear_first} in the query, or
      * JSON {@code {"numbers": "text" or [...], "action": "create"|"delete", "clear_first": false}}.
      */
     private CallerListUploads.Upload acceptUpload(ServerRequest req, CallerList list) {
         byte[] body = Http.body(req);
-        String type =
-                req.headers().value(io.helidon.http.HeaderNames.CONTENT_TYPE).orElse("");
+        String type = req.headers().value(HeaderNames.CONTENT_TYPE).orElse("");
         String text;
         String action;
         boolean clearFirst;
-        if (type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+        if (type.toLowerCase(Locale.ROOT).contains("json")) {
             JsonFields fields = new JsonFields(Json.readObject(body));
             JsonNode numbers = fields.take("numbers").orElseThrow(() -> new Problem.Invalid("numbers", "is required"));
             if (numbers.isArray()) {
@@ -233,10 +277,10 @@ public final class CallerListRoutes {
             clearFirst = fields.bool("clear_first", false);
             fields.finish();
         } else {
-            text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            text = new String(body, StandardCharsets.UTF_8);
             action = Http.query(req, "action").orElse("create");
             clearFirst = Http.query(req, "clear_first")
-                    .map(raw -> switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+                    .map(raw -> switch (raw.toLowerCase(Locale.ROOT)) {
                         case "true", "1" -> true;
                         case "false", "0" -> false;
                         default -> throw new Problem.Invalid("clear_first", "must be true or false");
@@ -246,7 +290,7 @@ public final class CallerListRoutes {
         if (text.isBlank() && !clearFirst) {
             throw new Problem.Invalid("numbers", "the upload holds no numbers");
         }
-        CallerListUploads.Action parsed = switch (action.strip().toLowerCase(java.util.Locale.ROOT)) {
+        CallerListUploads.Action parsed = switch (action.strip().toLowerCase(Locale.ROOT)) {
             case "create" -> CallerListUploads.Action.CREATE;
             case "delete" -> CallerListUploads.Action.DELETE;
             default -> throw new Problem.Invalid("action", "must be create or delete");
@@ -258,7 +302,7 @@ public final class CallerListRoutes {
         return new UploadOut(
                 u.id(),
                 u.status(),
-                u.action().name().toLowerCase(java.util.Locale.ROOT),
+                u.action().name().toLowerCase(Locale.ROOT),
                 u.clearFirst(),
                 u.lines(),
                 u.applied(),
@@ -270,27 +314,19 @@ public final class CallerListRoutes {
 
     private record Scope(AccountId account, long ownerId) {}
 
-    private Scope scope(
-            ServerRequest req,
-            CallerList.Owner owner,
-            BiPredicate<AccountId, Long> ownerExists,
-            String what,
-            String permission) {
-        long ownerId = Http.pathId(req, "owner_id", what);
-        AccountId account = access.check(req, owner, ownerId, permission);
-        if (!ownerExists.test(account, ownerId)) {
-            throw new Problem.NotFound("no " + what + " with id " + ownerId);
+    private Scope scope(ServerRequest req, Mount at, String permission) {
+        long ownerId = Http.pathId(req, "owner_id", at.what());
+        AccountId account = access.check(req, at.owner(), ownerId, permission);
+        if (!at.ownerExists().test(account, ownerId)) {
+            throw new Problem.NotFound("no " + at.what() + " with id " + ownerId);
         }
         return new Scope(account, ownerId);
     }
 
-    private CallerList list(
-            ServerRequest req,
-            CallerList.Owner owner,
-            BiPredicate<AccountId, Long> ownerExists,
-            String what,
-            String permission) {
-        Scope scope = scope(req, owner, ownerExists, what, permission);
+    private CallerList list(ServerRequest req, Mount at, String permission) {
+        CallerList.Owner owner = at.owner();
+        String what = at.what();
+        Scope scope = scope(req, at, permission);
         String name = req.path().pathParameters().get("list_name");
         if (!NAME.matcher(name).matches()) {
             throw new Problem.NotFound(
@@ -390,8 +426,8 @@ public final class CallerListRoutes {
         return new CallerListOut(
                 list.id(),
                 list.name(),
-                list.behaviour().name().toLowerCase(java.util.Locale.ROOT),
-                list.owner().name().toLowerCase(java.util.Locale.ROOT),
+                list.behaviour().name().toLowerCase(Locale.ROOT),
+                list.owner().name().toLowerCase(Locale.ROOT),
                 list.ownerId(),
                 lists.numberCount(list.id()),
                 list.createdAt().toString(),

@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.commons.csv.CSVFormat;
@@ -21,6 +23,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.phone.PhoneNumbers;
@@ -88,7 +91,7 @@ public final class CallerListUploads implements AutoCloseable {
                         VALUES (:account, :list, :action, :clear, :body, 'queued', 0, 0, 0, '[]', :now) RETURNING id""")
                 .bind("account", list.accountId().value())
                 .bind("list", list.id())
-                .bind("action", action.name().toLowerCase(java.util.Locale.ROOT))
+                .bind("action", action.name().toLowerCase(Locale.ROOT))
                 .bind("clear", clearFirst)
                 .bind("body", body)
                 .bind("now", clock.millis())
@@ -117,7 +120,7 @@ public final class CallerListUploads implements AutoCloseable {
                     .map((rs, ctx) -> new Row(
                             new AccountId(rs.getLong("account_id")),
                             rs.getLong("list_id"),
-                            Action.valueOf(rs.getString("action").toUpperCase(java.util.Locale.ROOT)),
+                            Action.valueOf(rs.getString("action").toUpperCase(Locale.ROOT)),
                             rs.getBoolean("clear_first"),
                             rs.getString("body")))
                     .one());
@@ -229,22 +232,20 @@ public final class CallerListUploads implements AutoCloseable {
     }
 
     private static Upload map(ResultSet rs, StatementContext ctx) throws SQLException {
-        long finished = rs.getLong("finished_at");
-        Optional<Instant> finishedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(finished));
         try {
             return new Upload(
                     rs.getLong("id"),
-                    new AccountId(rs.getLong("account_id")),
+                    Columns.accountId(rs),
                     rs.getLong("list_id"),
-                    Action.valueOf(rs.getString("action").toUpperCase(java.util.Locale.ROOT)),
+                    Action.valueOf(rs.getString("action").toUpperCase(Locale.ROOT)),
                     rs.getBoolean("clear_first"),
                     rs.getString("status"),
                     rs.getInt("lines"),
                     rs.getInt("applied"),
                     rs.getInt("error_count"),
                     Json.MAPPER.readValue(rs.getString("errors"), ERRORS),
-                    Instant.ofEpochMilli(rs.getLong("created_at")),
-                    finishedAt);
+                    Columns.instant(rs, "created_at"),
+                    Columns.optionalInstant(rs, "finished_at"));
         } catch (IOException e) {
             throw new SQLException("unreadable caller list upload " + rs.getLong("id"), e);
         }
@@ -258,7 +259,7 @@ public final class CallerListUploads implements AutoCloseable {
     public void close() {
         workers.shutdownNow();
         try {
-            workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            workers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

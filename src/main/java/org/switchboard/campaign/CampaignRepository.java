@@ -3,7 +3,6 @@ package org.switchboard.campaign;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.id.AccountId;
@@ -139,7 +139,7 @@ public final class CampaignRepository {
     private static Campaign map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Campaign(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 Optional.ofNullable(rs.getString("cid")),
                 rs.getString("name"),
                 rs.getBoolean("paused"),
@@ -149,7 +149,7 @@ public final class CampaignRepository {
                 rs.getBoolean("repeat_callers_to_new_buyer"),
                 rs.getBoolean("use_company_default_webhooks"),
                 TagSet.fromStored(rs.getString("tags")),
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"));
     }
 }

@@ -2,6 +2,7 @@ package org.switchboard.campaign;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
@@ -10,13 +11,12 @@ import org.switchboard.platform.problem.Problem;
 /** Campaigns through the admin API: unique customer ids, and no deletion while tracking numbers point at one. */
 public final class CampaignService implements CrudRoutes.Resource<Campaign> {
     private final CampaignRepository campaigns;
-    private final java.util.function.BiConsumer<AccountId, Long> copyDefaultWebhooks;
+    private final BiConsumer<AccountId, Long> copyDefaultWebhooks;
 
     /**
      * @param copyDefaultWebhooks copies the company's default webhooks into a new campaign that asks for them
      */
-    public CampaignService(
-            CampaignRepository campaigns, java.util.function.BiConsumer<AccountId, Long> copyDefaultWebhooks) {
+    public CampaignService(CampaignRepository campaigns, BiConsumer<AccountId, Long> copyDefaultWebhooks) {
         this.campaigns = campaigns;
         this.copyDefaultWebhooks = copyDefaultWebhooks;
     }

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.problem.Problem;
+import org.switchboard.webhook.Trigger;
 
 /**
  * The Webhook Configurator's library: templates for common integrations, each a JSON file under
@@ -72,8 +77,7 @@ public final class Configurator {
     public static Configurator load() {
         Map<String, Template> templates = new LinkedHashMap<>();
         for (Map.Entry<String, String> file : files().entrySet()) {
-            Template t = parse(
-                    file.getKey(), Json.readObject(file.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Template t = parse(file.getKey(), Json.readObject(file.getValue().getBytes(StandardCharsets.UTF_8)));
             templates.put(t.id(), t);
         }
         return new Configurator(templates);
@@ -149,14 +153,14 @@ public final class Configurator {
             }
             case "percent" -> {
                 if (!value.matches("[0-9]{1,4}(\\.[0-9]{1,6})?")
-                        || new java.math.BigDecimal(value).compareTo(java.math.BigDecimal.valueOf(1000)) > 0) {
+                        || new BigDecimal(value).compareTo(BigDecimal.valueOf(1000)) > 0) {
                     throw new Problem.Invalid(field.name(), "must be a number from 0 to 1000 (70 is 70%)");
                 }
                 yield value;
             }
             case "checkbox" -> value.equals("true") ? "true" : "false";
             case "trigger" -> {
-                if (org.switchboard.webhook.Trigger.fromWord(value).isEmpty()) {
+                if (Trigger.fromWord(value).isEmpty()) {
                     throw new Problem.Invalid(field.name(), "is not a webhook trigger");
                 }
                 yield value;
@@ -280,7 +284,7 @@ public final class Configurator {
             if (uri.getScheme().equals("jar")) {
                 try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
                     return read(jar.getPath("/configurator"));
-                } catch (java.nio.file.FileSystemAlreadyExistsException e) {
+                } catch (FileSystemAlreadyExistsException e) {
                     return read(FileSystems.getFileSystem(uri).getPath("/configurator"));
                 }
             }
@@ -293,7 +297,7 @@ public final class Configurator {
     }
 
     private static Map<String, String> read(Path dir) throws IOException {
-        Map<String, String> out = new java.util.TreeMap<>();
+        Map<String, String> out = new TreeMap<>();
         try (Stream<Path> list = Files.list(dir)) {
             for (Path p : list.filter(p -> p.getFileName().toString().endsWith(".json"))
                     .toList()) {

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.switchboard.platform.secret.Secrets;
@@ -33,7 +34,7 @@ public final class Assets {
                 throw new IllegalStateException("console asset missing from the jar: " + resource);
             }
             byte[] bytes = in.readAllBytes();
-            String version = Secrets.digest(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1))
+            String version = Secrets.digest(new String(bytes, StandardCharsets.ISO_8859_1))
                     .substring(0, 12);
             nameToAsset.put(name, new Asset(bytes, type + "; charset=utf-8", version));
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 
@@ -141,7 +142,7 @@ public final class AuditLog {
                 .bind("limit", Math.clamp(filter.limit(), 1, MAX_ROWS))
                 .map((rs, ctx) -> new Entry(
                         rs.getLong("id"),
-                        Instant.ofEpochMilli(rs.getLong("at")),
+                        Columns.instant(rs, "at"),
                         rs.getLong("user_id"),
                         rs.getString("user_email"),
                         rs.getString("address"),

@@ -2,6 +2,9 @@ package org.switchboard.console;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +88,7 @@ public final class AuditLogPage {
     }
 
     private void render(
-            io.helidon.webserver.http.ServerResponse res,
+            ServerResponse res,
             Status status,
             SignedIn who,
             List<Row> rows,
@@ -109,10 +112,8 @@ public final class AuditLogPage {
 
     private static String olderLink(Map<String, String> filter, long lastId) {
         StringBuilder link = new StringBuilder("/audit_log?before=" + lastId);
-        filter.forEach((name, value) -> link.append('&')
-                .append(name)
-                .append('=')
-                .append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)));
+        filter.forEach((name, value) ->
+                link.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
         return link.toString();
     }
 

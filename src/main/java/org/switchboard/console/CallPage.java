@@ -1,10 +1,15 @@
 package org.switchboard.console;
 
 import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.switchboard.call.AttemptOutcome;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
@@ -207,7 +212,7 @@ public final class CallPage {
         return Map.of("state", d.state().word(), "webhook_id", d.messageId(), "attempts", d.attempts());
     }
 
-    private FiredPixel pixel(io.helidon.webserver.http.ServerRequest req, AccountId account, Call call) {
+    private FiredPixel pixel(ServerRequest req, AccountId account, Call call) {
         long id = Http.pathId(req, "id", "fired pixel");
         return pixels.find(account, id)
                 .filter(p -> p.callId().equals(Optional.of(call.id())))
@@ -216,8 +221,7 @@ public final class CallPage {
 
     private List<PixelRow> pixelRows(AccountId account, List<FiredPixel> fired) {
         Map<Long, Delivery> idToDelivery = deliveries.byIds(
-                account,
-                fired.stream().flatMap(p -> p.deliveryId().stream()).collect(java.util.stream.Collectors.toSet()));
+                account, fired.stream().flatMap(p -> p.deliveryId().stream()).collect(Collectors.toSet()));
         return fired.stream()
                 .map(p -> pixelRow(p, p.deliveryId().map(idToDelivery::get).map(DeliveryView::of)))
                 .toList();
@@ -228,12 +232,12 @@ public final class CallPage {
      * arrival comes first), then its conversion decision with the reason and the money it set.
      */
     private List<Step> timeline(Call call, Optional<ConversionOut> money) {
-        record Timed(java.time.Instant at, int rank, Step step) {}
-        List<Timed> timed = new java.util.ArrayList<>();
+        record Timed(Instant at, int rank, Step step) {}
+        List<Timed> timed = new ArrayList<>();
         var events = calls.events(call.id());
         events.forEach(e -> timed.add(
                 new Timed(e.at(), 0, new Step(Format.instant(e.at()), e.state().word(), e.detail()))));
-        java.time.Instant arrival =
+        Instant arrival =
                 events.isEmpty() ? call.startedAt() : events.getFirst().at();
         for (CallRepository.TagChange change : calls.tagChanges(call.id())) {
             String detail = "by " + change.source() + ": "
@@ -243,16 +247,15 @@ public final class CallPage {
                             : (change.added().isEmpty() ? "" : "; ") + "removed "
                                     + String.join(
                                             ", ", Format.tags(change.removed().asMap())));
-            java.time.Instant at = change.at().isBefore(arrival) ? arrival : change.at();
+            Instant at = change.at().isBefore(arrival) ? arrival : change.at();
             timed.add(new Timed(at, 1, new Step(Format.instant(change.at()), "tagged", detail)));
         }
-        timed.sort(java.util.Comparator.comparing(Timed::at).thenComparingInt(Timed::rank));
-        List<Step> steps =
-                new java.util.ArrayList<>(timed.stream().map(Timed::step).toList());
+        timed.sort(Comparator.comparing(Timed::at).thenComparingInt(Timed::rank));
+        List<Step> steps = new ArrayList<>(timed.stream().map(Timed::step).toList());
         money.filter(m -> !m.state().equals("pending"))
                 .ifPresent(m -> steps.add(new Step(
                         Optional.ofNullable(m.convertedAt())
-                                .map(java.time.Instant::parse)
+                                .map(Instant::parse)
                                 .or(call::endedAt)
                                 .map(Format::instant)
                                 .orElse(""),

@@ -1,5 +1,6 @@
 package org.switchboard.console;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
@@ -127,7 +128,7 @@ public final class CallerListPages {
                         Status.create(HttpErrors.status(e)),
                         who,
                         FormJson.values(form),
-                        FormJson.error(e, java.util.Set.of("name", "owner")));
+                        FormJson.error(e, Set.of("name", "owner")));
             }
         });
         pages.get(rules, "/caller_lists/{id}", (req, res, who) -> {
@@ -230,7 +231,7 @@ public final class CallerListPages {
             var upload = uploads.find(who.account(), list.id(), id)
                     .orElseThrow(() -> new Problem.NotFound("no upload " + id));
             var report = new UploadReport(list.id(), list.name(), upload);
-            if (req.headers().contains(io.helidon.http.HeaderNames.create("HX-Request"))) {
+            if (req.headers().contains(HeaderNames.create("HX-Request"))) {
                 pages.render(res, "caller_list_upload.jte", report);
                 return;
             }

@@ -5,8 +5,10 @@ import org.switchboard.call.CallRepository;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.callerlist.CallerListRoutes;
 import org.switchboard.callerlist.CallerListUploads;
+import org.switchboard.configurator.Configurator;
 import org.switchboard.conversion.ConversionCriterionRoutes;
 import org.switchboard.postback.PostbackKeyRoutes;
+import org.switchboard.webhook.DeliveryWorker;
 import org.switchboard.webhook.WebhookRoutes;
 
 /**
@@ -26,7 +28,7 @@ public final class ConfigurationPages {
             CallerListUploads uploads,
             CallRepository calls,
             AuditLog audit,
-            org.switchboard.webhook.DeliveryWorker deliveryWorker) {}
+            DeliveryWorker deliveryWorker) {}
 
     private final Pages pages;
     private final Sources sources;
@@ -58,7 +60,7 @@ public final class ConfigurationPages {
                 .register(rules);
         new ConfiguratorPage(
                         pages,
-                        org.switchboard.configurator.Configurator.load(),
+                        Configurator.load(),
                         sources.webhooks(),
                         sources.criteria(),
                         sources.owners(),

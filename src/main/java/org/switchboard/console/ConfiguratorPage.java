@@ -3,8 +3,10 @@ package org.switchboard.console;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,11 +134,7 @@ public final class ConfiguratorPage {
     }
 
     /** Plans, checks every webhook, then creates the criteria and the webhooks. */
-    List<Created> apply(
-            SignedIn who,
-            io.helidon.webserver.http.ServerRequest req,
-            Configurator.Template t,
-            Map<String, String> answers) {
+    List<Created> apply(SignedIn who, ServerRequest req, Configurator.Template t, Map<String, String> answers) {
         AccountId account = who.account();
         OwnerRef owner =
                 OwnerRef.parse(Optional.ofNullable(answers.get("owner")).filter(o -> !o.isBlank()));
@@ -185,7 +183,7 @@ public final class ConfiguratorPage {
                             saved.criterion().name()),
                     null,
                     ConversionCriterionRoutes.wire(saved.criterion()),
-                    java.util.Set.of());
+                    Set.of());
             created.add(new Created(
                     "conversion criterion on " + at.kind().label() + " " + owners.requireName(account, at),
                     saved.criterion().name(),
@@ -203,7 +201,7 @@ public final class ConfiguratorPage {
                             saved.webhook().name()),
                     null,
                     WebhookRoutes.wire(saved.webhook()),
-                    java.util.Set.of());
+                    Set.of());
             created.add(new Created(
                     "webhook on " + owner.kind().label() + " " + owners.requireName(account, owner),
                     saved.webhook().name(),
@@ -255,7 +253,7 @@ public final class ConfiguratorPage {
                         .map(c -> new ConfigOwners.Choice(c.value().substring("publisher_id:".length()), c.label()))
                         .toList();
             case "trigger" ->
-                java.util.Arrays.stream(Trigger.values())
+                Arrays.stream(Trigger.values())
                         .filter(tr -> tr != Trigger.WEBHOOK_DISABLED) // the account's own, not an integration's
                         .map(tr -> new ConfigOwners.Choice(tr.word(), tr.word()))
                         .toList();

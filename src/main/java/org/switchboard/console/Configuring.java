@@ -4,6 +4,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Form;
@@ -75,6 +76,6 @@ public final class Configuring {
             String action,
             @Nullable Object before,
             @Nullable Object after) {
-        log.record(who, req, action, subject, before, after, java.util.Set.of());
+        log.record(who, req, action, subject, before, after, Set.of());
     }
 }

@@ -18,10 +18,13 @@ import org.switchboard.number.TrackingNumberRepository;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
+import org.switchboard.platform.secret.Secrets;
 import org.switchboard.postback.PostbackLog;
 import org.switchboard.publisher.Publisher;
 import org.switchboard.routing.RoutingService;
 import org.switchboard.rtb.RtbLog;
+import org.switchboard.webhook.DeliveryRepository;
+import org.switchboard.webhook.DeliveryWorker;
 import org.switchboard.webhook.FiredPixelRepository;
 import org.switchboard.webhook.NumberWebhookLock;
 
@@ -77,8 +80,8 @@ public final class ConsoleRoutes {
             PostbackLog postbackLog,
             RtbLog rtbLog,
             ApiKeys apiKeys,
-            org.switchboard.webhook.DeliveryRepository deliveries,
-            org.switchboard.webhook.DeliveryWorker deliveryWorker) {}
+            DeliveryRepository deliveries,
+            DeliveryWorker deliveryWorker) {}
 
     /**
      * What the configuration pages change, through the API's own services (their rules are the pages' rules; their
@@ -157,7 +160,7 @@ public final class ConsoleRoutes {
             return Optional.empty();
         }
         if (demo) {
-            String password = org.switchboard.platform.secret.Secrets.randomBase58(16);
+            String password = Secrets.randomBase58(16);
             User user = addUser(account.get(), "demo@switchboard.local", "Demo Admin", Role.ADMIN, password);
             return Optional.of("  Console: " + publicUrl + "/sign_in as " + user.email() + " with password " + password
                     + " (shown only now)\n");

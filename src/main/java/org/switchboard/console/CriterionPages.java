@@ -6,6 +6,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import org.switchboard.conversion.ConversionCriterionRoutes;
 import org.switchboard.conversion.PayoutModifier;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
 import org.switchboard.platform.money.Money;
 import org.switchboard.platform.problem.Problem;
 
@@ -214,7 +217,7 @@ public final class CriterionPages {
             ConversionCriterion c = require(req, who);
             int to = c.position() + (form.first("direction").orElse("down").equals("up") ? -1 : 1);
             if (to >= 1) {
-                ObjectNode body = org.switchboard.platform.http.Json.MAPPER.createObjectNode();
+                ObjectNode body = Json.MAPPER.createObjectNode();
                 body.put("position", to);
                 var saved = criteria.update(c, body);
                 audit.record(
@@ -310,7 +313,7 @@ public final class CriterionPages {
             ObjectNode node = (ObjectNode) body.get(rule);
             String type = node.path("type").asText("");
             List<String> keep = typeToFields.getOrDefault(type, List.of());
-            List<String> names = new java.util.ArrayList<>();
+            List<String> names = new ArrayList<>();
             node.fieldNames().forEachRemaining(names::add);
             names.stream()
                     .filter(n -> !n.equals("type")
@@ -333,7 +336,7 @@ public final class CriterionPages {
                     String typed = text(e.getValue());
                     form.put(
                             rule + "." + e.getKey(),
-                            e.getKey().equals("amount") ? Format.money(new java.math.BigDecimal(typed)) : typed);
+                            e.getKey().equals("amount") ? Format.money(new BigDecimal(typed)) : typed);
                 }
             });
         }
@@ -365,7 +368,7 @@ public final class CriterionPages {
                                 : (rule.path("seconds").isNull() ? "" : ", or ") + "[" + text(rule.path("seconds_tag"))
                                         + "] s");
             case "postback" -> "postback (waits " + text(rule.path("timeout_seconds")) + " s)";
-            case "static" -> Format.money(new java.math.BigDecimal(text(rule.path("amount"))));
+            case "static" -> Format.money(new BigDecimal(text(rule.path("amount"))));
             case "posted" -> "the posted value";
             case "percent" -> text(rule.path("percent")) + "% of revenue";
             case "modifier" -> "revenue " + text(rule.path("modifier"));

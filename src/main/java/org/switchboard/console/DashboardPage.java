@@ -4,14 +4,19 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.switchboard.conversion.Report;
 import org.switchboard.conversion.ReportCounters;
 import org.switchboard.conversion.ReportRepository;
@@ -77,7 +82,7 @@ public final class DashboardPage {
     static ZoneId zone(String name) {
         try {
             return ZoneId.of(name);
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             return ZoneId.of("UTC");
         }
     }
@@ -179,7 +184,7 @@ public final class DashboardPage {
     /** The RTB log's counts over the report's range (its days in its time zone), as far back as the log keeps. */
     private RtbRange rtbRange(AccountId account, Map<String, String> form) {
         ReportRequest range = ReportRequest.parse(name -> Optional.ofNullable(form.get(name)));
-        java.time.Instant kept = clock.instant().minus(RtbLog.RETENTION);
+        Instant kept = clock.instant().minus(RtbLog.RETENTION);
         boolean clipped = range.from().isBefore(kept);
         return new RtbRange(
                 rtb.counts(account, clipped ? kept : range.from(), range.to()), clipped, RtbLog.RETENTION.toHours());
@@ -194,11 +199,9 @@ public final class DashboardPage {
     static List<Figures> everyHour(LocalDate day, ZoneId zone, List<Figures> hoursWithCalls) {
         Map<String, Figures> byKey = new LinkedHashMap<>();
         hoursWithCalls.forEach(f -> byKey.put(f.key(), f));
-        List<Figures> hours = new java.util.ArrayList<>();
-        java.time.Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
-        for (java.time.ZonedDateTime hour = day.atStartOfDay(zone);
-                hour.toInstant().isBefore(end);
-                hour = hour.plusHours(1)) {
+        List<Figures> hours = new ArrayList<>();
+        Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
+        for (ZonedDateTime hour = day.atStartOfDay(zone); hour.toInstant().isBefore(end); hour = hour.plusHours(1)) {
             String key = hour.toOffsetDateTime().toString();
             String label = hour.toLocalTime().toString();
             Figures found = byKey.get(key);
@@ -208,7 +211,7 @@ public final class DashboardPage {
     }
 
     /** A Chart.js bar chart of calls, connected and converted per row, labelled by {@code label}. */
-    private static String countsChart(List<Figures> days, java.util.function.Function<Figures, String> label) {
+    private static String countsChart(List<Figures> days, Function<Figures, String> label) {
         return Json.writeString(Map.of(
                 "type",
                 "bar",
@@ -236,7 +239,7 @@ public final class DashboardPage {
     }
 
     /** A Chart.js configuration of revenue, payout and profit per row, labelled by {@code label}. */
-    static String moneyChart(String type, List<Figures> rows, java.util.function.Function<Figures, String> label) {
+    static String moneyChart(String type, List<Figures> rows, Function<Figures, String> label) {
         return Json.writeString(Map.of(
                 "type",
                 type,
@@ -251,7 +254,7 @@ public final class DashboardPage {
                                 Map.of("label", "Profit", "data", numbers(rows, Figures::profit))))));
     }
 
-    private static List<BigDecimal> numbers(List<Figures> days, java.util.function.Function<Figures, String> field) {
+    private static List<BigDecimal> numbers(List<Figures> days, Function<Figures, String> field) {
         return days.stream().map(d -> new BigDecimal(field.apply(d))).toList();
     }
 }

@@ -1,11 +1,14 @@
 package org.switchboard.console;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.switchboard.platform.http.Http;
 
 /**
  * How pages write values: instants in UTC to the second, durations as m:ss, tags as {@code key:value}, money as its
@@ -22,7 +25,7 @@ public final class Format {
     }
 
     /** The exact amount, never rounded, with at least two decimals ({@code 12.5} shows as {@code 12.50}). */
-    public static String money(java.math.BigDecimal amount) {
+    public static String money(BigDecimal amount) {
         return (amount.scale() < 2 ? amount.setScale(2) : amount).toPlainString();
     }
 
@@ -31,11 +34,11 @@ public final class Format {
      * once it holds an instant (a date picker would drop it).
      */
     public static String timeInputType(String value) {
-        return value.isEmpty() || org.switchboard.platform.http.Http.isDate(value) ? "date" : "text";
+        return value.isEmpty() || Http.isDate(value) ? "date" : "text";
     }
 
     static String duration(int seconds) {
-        return seconds / 60 + ":" + String.format(java.util.Locale.ROOT, "%02d", seconds % 60);
+        return seconds / 60 + ":" + String.format(Locale.ROOT, "%02d", seconds % 60);
     }
 
     static List<String> tags(Map<String, List<String>> keyToValues) {

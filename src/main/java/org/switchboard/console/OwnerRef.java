@@ -1,5 +1,6 @@
 package org.switchboard.console;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import org.switchboard.platform.problem.Problem;
@@ -47,7 +48,7 @@ public record OwnerRef(Kind kind, long id) {
         int colon = raw.indexOf(':');
         Optional<Kind> kind = colon < 0
                 ? Optional.empty()
-                : java.util.Arrays.stream(Kind.values())
+                : Arrays.stream(Kind.values())
                         .filter(k -> k != Kind.COMPANY && k.word().equals(raw.substring(0, colon)))
                         .findFirst();
         if (kind.isEmpty() || !raw.substring(colon + 1).matches("[1-9][0-9]{0,17}")) {

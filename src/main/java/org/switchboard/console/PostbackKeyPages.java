@@ -6,15 +6,20 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.postback.KeyType;
@@ -319,7 +324,7 @@ public final class PostbackKeyPages {
                         Pages.redirect(
                                 res,
                                 "/postback_keys/" + created.id() + "?back="
-                                        + java.net.URLEncoder.encode(back, java.nio.charset.StandardCharsets.UTF_8));
+                                        + URLEncoder.encode(back, StandardCharsets.UTF_8));
                     });
         });
         pages.get(rules, "/postback_keys/{id}", (req, res, who) -> {
@@ -364,7 +369,7 @@ public final class PostbackKeyPages {
         });
         pages.post(rules, "/postback_keys/{id}/pause", Pages.Need.CHANGE, (req, res, who, form) -> {
             PostbackKey key = require(req, who);
-            var body = org.switchboard.platform.http.Json.MAPPER.createObjectNode();
+            var body = Json.MAPPER.createObjectNode();
             boolean paused = form.first("paused").orElse("true").equals("true");
             body.put("paused", paused);
             PostbackKey updated = keys.update(key, body);
@@ -400,7 +405,7 @@ public final class PostbackKeyPages {
             return;
         }
         KeyType.Owner stored = storedOwner(owner);
-        List<Type> addable = java.util.Arrays.stream(KeyType.values())
+        List<Type> addable = Arrays.stream(KeyType.values())
                 .filter(t -> t.allowedOn(stored))
                 .map(PostbackKeyPages::type)
                 .toList();
@@ -501,7 +506,7 @@ public final class PostbackKeyPages {
             String text = v.isArray()
                     ? String.join(
                             "\n",
-                            java.util.stream.StreamSupport.stream(v.spliterator(), false)
+                            StreamSupport.stream(v.spliterator(), false)
                                     .map(JsonNode::asText)
                                     .toList())
                     : v.isBoolean() ? (v.asBoolean() ? "true" : "") : v.asText();

@@ -2,6 +2,7 @@ package org.switchboard.console;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,7 @@ public final class PostbackLogPage {
 
     private static Row row(PostbackLog.Entry e) {
         return new Row(
-                Format.instant(java.time.Instant.parse(e.createdAt())),
+                Format.instant(Instant.parse(e.createdAt())),
                 e.keyName(),
                 e.endpoint(),
                 e.method(),

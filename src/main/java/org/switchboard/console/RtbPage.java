@@ -5,8 +5,13 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +119,7 @@ public final class RtbPage {
                     new View(
                             pages.frame("RTB log", "rtb", who),
                             known,
-                            java.util.Arrays.stream(RtbStatus.values())
+                            Arrays.stream(RtbStatus.values())
                                     .map(RtbStatus::word)
                                     .distinct()
                                     .toList(),
@@ -146,13 +151,12 @@ public final class RtbPage {
                                     () -> Pages.redirect(
                                             res,
                                             "/sign_in?next="
-                                                    + java.net.URLEncoder.encode(
-                                                            req.path().rawPath(),
-                                                            java.nio.charset.StandardCharsets.UTF_8))));
+                                                    + URLEncoder.encode(
+                                                            req.path().rawPath(), StandardCharsets.UTF_8))));
         });
     }
 
-    private void reservation(ServerRequest req, io.helidon.webserver.http.ServerResponse res, SignedIn who) {
+    private void reservation(ServerRequest req, ServerResponse res, SignedIn who) {
         String uuid = req.path().pathParameters().get("uuid");
         RtbPingOut ping = log.find(who.account(), uuid).orElseThrow(() -> new Problem.NotFound("no RTB ping " + uuid));
         Names known = names.of(who.account());
@@ -201,7 +205,7 @@ public final class RtbPage {
     private static Row row(RtbPingOut p, Names known) {
         return new Row(
                 p.uuid(),
-                Format.instant(java.time.Instant.parse(p.createdAt())),
+                Format.instant(Instant.parse(p.createdAt())),
                 p.keyName(),
                 known.publisher(Optional.ofNullable(p.publisherId())),
                 p.callerNumber() == null ? "" : p.callerNumber(),

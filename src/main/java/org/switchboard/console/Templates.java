@@ -6,6 +6,9 @@ import gg.jte.output.Utf8ByteOutput;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Renders the templates the build compiled from {@code src/main/jte} (HTML mode: every {@code ${...}} is escaped for
@@ -27,11 +30,11 @@ public final class Templates {
         response.status(status);
         response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
         response.header(HeaderNames.CACHE_CONTROL, "no-store");
-        try (var stream = new java.io.ByteArrayOutputStream(output.getContentLength())) {
+        try (var stream = new ByteArrayOutputStream(output.getContentLength())) {
             output.writeTo(stream);
             response.send(stream.toByteArray());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.secret.Secrets;
 
@@ -222,7 +223,7 @@ public final class UserRepository {
                         SELECT u.*, s.last_seen_at AS session_seen_at FROM user_sessions s
                         JOIN users u ON u.id = s.user_id WHERE s.token_digest = :digest""")
                 .bind("digest", Secrets.digest(token))
-                .map((rs, ctx) -> new Session(map(rs), Instant.ofEpochMilli(rs.getLong("session_seen_at"))))
+                .map((rs, ctx) -> new Session(map(rs), Columns.instant(rs, "session_seen_at")))
                 .findOne());
     }
 
@@ -250,11 +251,11 @@ public final class UserRepository {
     private static User map(ResultSet rs) throws SQLException {
         return new User(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 rs.getString("email"),
                 rs.getString("display_name"),
                 Role.fromWord(rs.getString("role")).orElse(Role.VIEWER),
                 rs.getString("password_hash") != null,
-                Instant.ofEpochMilli(rs.getLong("created_at")));
+                Columns.instant(rs, "created_at"));
     }
 }

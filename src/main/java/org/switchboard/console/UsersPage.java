@@ -3,10 +3,12 @@ package org.switchboard.console;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.problem.Problem;
@@ -16,7 +18,7 @@ import org.switchboard.platform.problem.Problem;
  * a role, send a new link, remove one. An admin cannot change or remove themselves, so an account keeps an admin.
  */
 public final class UsersPage {
-    private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^@\\s]+@[^@\\s]+");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
     /** {@code link}: a set-password link just made (shown once), with whom it is for. */
     public record View(
@@ -119,7 +121,7 @@ public final class UsersPage {
                 new View(
                         pages.frame("Users", "users", who),
                         users.list(who.account()),
-                        java.util.Arrays.stream(Role.values()).map(Role::word).toList(),
+                        Arrays.stream(Role.values()).map(Role::word).toList(),
                         input,
                         errors,
                         link.map(l -> publicUrl + "/set_password/" + l.token()),

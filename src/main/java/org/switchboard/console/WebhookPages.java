@@ -1,13 +1,19 @@
 package org.switchboard.console;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -93,7 +99,7 @@ public final class WebhookPages {
         public String successRate() {
             return health.successRate24h() == null
                     ? "no requests"
-                    : String.format(java.util.Locale.ROOT, "%.1f %%", 100 * health.successRate24h());
+                    : String.format(Locale.ROOT, "%.1f %%", 100 * health.successRate24h());
         }
 
         public String latency() {
@@ -316,8 +322,8 @@ public final class WebhookPages {
         });
         pages.post(rules, "/webhooks/{id}/replay", Pages.Need.CHANGE, (req, res, who, form) -> {
             Webhook w = require(req, who);
-            java.time.Instant from = Http.parseFrom("from", form.first("from").orElse(""));
-            java.time.Instant to = Http.parseTo("to", form.first("to").orElse(""));
+            Instant from = Http.parseFrom("from", form.first("from").orElse(""));
+            Instant to = Http.parseTo("to", form.first("to").orElse(""));
             boolean newIds = form.first("new_webhook_id").isPresent();
             List<Long> replayed = deliveryWorker.replayFailed(who.account(), w.id(), from, to, newIds);
             audit.record(
@@ -544,7 +550,7 @@ public final class WebhookPages {
                         id,
                         form,
                         errors,
-                        java.util.Arrays.stream(Trigger.values())
+                        Arrays.stream(Trigger.values())
                                 .filter(t -> t != Trigger.WEBHOOK_DISABLED || owner.kind() == OwnerRef.Kind.COMPANY)
                                 .map(Trigger::word)
                                 .toList(),
@@ -564,7 +570,7 @@ public final class WebhookPages {
 
     private TokenList tokens(AccountId account, String triggerWord) {
         Trigger trigger = Trigger.fromWord(triggerWord).orElse(Trigger.START);
-        Set<String> system = new java.util.HashSet<>();
+        Set<String> system = new HashSet<>();
         List<Tokens.Token> tokens = Tokens.at(trigger);
         tokens.forEach(t -> system.add(t.name()));
         Set<String> keys = new TreeSet<>();
@@ -704,7 +710,7 @@ public final class WebhookPages {
     }
 
     private static Set<String> inputs() {
-        Set<String> inputs = new java.util.HashSet<>(FIELDS.keySet());
+        Set<String> inputs = new HashSet<>(FIELDS.keySet());
         inputs.add("headers");
         return inputs;
     }
@@ -767,7 +773,7 @@ public final class WebhookPages {
     static String back(ServerRequest req, OwnerRef owner) {
         Optional<String> given = Http.query(req, "back")
                 .or(() -> req.headers()
-                        .value(io.helidon.http.HeaderNames.create("HX-Current-URL"))
+                        .value(HeaderNames.create("HX-Current-URL"))
                         .map(WebhookPages::pathOf));
         return localOr(given, owner);
     }
@@ -783,7 +789,7 @@ public final class WebhookPages {
 
     private static String pathOf(String url) {
         try {
-            var uri = java.net.URI.create(url);
+            var uri = URI.create(url);
             return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         } catch (IllegalArgumentException e) {
             return "";

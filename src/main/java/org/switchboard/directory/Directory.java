@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.phone.PhoneNumbers;
 
 /**
  * A named list of transfer destinations. A Call Transfer key draws from one: a buyer's agent moves a live call to one
@@ -24,7 +25,7 @@ public record Directory(
      */
     public Optional<Entry> entry(String choice) {
         String wanted = choice.strip();
-        Optional<String> asNumber = org.switchboard.platform.phone.PhoneNumbers.toE164(wanted);
+        Optional<String> asNumber = PhoneNumbers.toE164(wanted);
         for (Entry entry : entries) {
             if (entry.destination().equals(wanted)
                     || asNumber.filter(entry.destination()::equals).isPresent()

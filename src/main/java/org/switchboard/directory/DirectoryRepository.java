@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
@@ -77,10 +77,10 @@ public final class DirectoryRepository {
         }
         return new Directory(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 rs.getString("name"),
                 entries,
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"));
     }
 }

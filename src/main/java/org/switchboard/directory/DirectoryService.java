@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -120,7 +121,7 @@ public final class DirectoryService implements CrudRoutes.Resource<Directory> {
                 entry.finish();
                 return null;
             });
-            if (!names.add(name.toLowerCase(java.util.Locale.ROOT))) {
+            if (!names.add(name.toLowerCase(Locale.ROOT))) {
                 throw new Problem.Invalid(field + ".name", "'" + name + "' is already an entry's name");
             }
             entries.add(new Directory.Entry(name, destination));

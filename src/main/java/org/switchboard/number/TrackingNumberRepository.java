@@ -3,7 +3,7 @@ package org.switchboard.number;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +13,13 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.tag.TagSet;
 
 /**
  * Tracking number rows; every method but {@link #numberTaken} is scoped to one account. Each write announces the
@@ -53,7 +55,7 @@ public final class TrackingNumberRepository {
     public Page<TrackingNumber> list(
             AccountId account, Optional<Long> campaignId, Optional<Long> publisherId, PageRequest page) {
         Map<String, Object> binds = new LinkedHashMap<>();
-        List<String> conditions = new java.util.ArrayList<>();
+        List<String> conditions = new ArrayList<>();
         campaignId.ifPresent(id -> {
             conditions.add("campaign_id = :campaign_id");
             binds.put("campaign_id", id);
@@ -103,7 +105,7 @@ public final class TrackingNumberRepository {
 
     /** The number changed, and so did the campaigns it serves or served (they list their numbers). */
     private static List<ConfigChange> changed(AccountId account, long numberId, List<Long> campaignIds) {
-        List<ConfigChange> changed = new java.util.ArrayList<>();
+        List<ConfigChange> changed = new ArrayList<>();
         changed.add(new ConfigChange(ConfigChange.Kind.TRACKING_NUMBER, account, numberId));
         campaignIds.stream()
                 .distinct()
@@ -121,7 +123,7 @@ public final class TrackingNumberRepository {
                 .bind("id", id)
                 .bind("now", clock.millis())
                 .execute());
-        List<Long> campaigns = new java.util.ArrayList<>(before.stream().toList());
+        List<Long> campaigns = new ArrayList<>(before.stream().toList());
         campaigns.add(in.campaignId());
         changes.changed(changed(account, id, campaigns));
         return find(account, id).orElseThrow();
@@ -166,18 +168,16 @@ public final class TrackingNumberRepository {
     }
 
     private static TrackingNumber map(ResultSet rs, StatementContext ctx) throws SQLException {
-        long publisherId = rs.getLong("publisher_id");
-        Optional<Long> publisher = rs.wasNull() ? Optional.empty() : Optional.of(publisherId);
         return new TrackingNumber(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 rs.getString("number"),
                 Optional.ofNullable(rs.getString("name")),
                 rs.getLong("campaign_id"),
-                publisher,
-                org.switchboard.tag.TagSet.fromStored(rs.getString("tags")),
+                Columns.optionalLong(rs, "publisher_id"),
+                TagSet.fromStored(rs.getString("tags")),
                 rs.getBoolean("webhooks_unlocked"),
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"));
     }
 }

@@ -8,13 +8,16 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
 
 /**
  * Serves the API's OpenAPI 3.1 document, written as YAML beside this class and sent as JSON at {@code /openapi.json},
@@ -28,7 +31,7 @@ import org.switchboard.platform.http.Http;
  */
 public final class OpenApiRoutes {
     private static final String SHARED = "#/components/x-";
-    private static final java.util.Set<String> METHODS = java.util.Set.of("get", "put", "post", "delete", "patch");
+    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
     /** Swagger UI's files from its WebJar, and the page and script that start it (no inline script: strict CSP). */
     private static final String SWAGGER_UI = "/META-INF/resources/webjars/swagger-ui/5.35.0/";
 
@@ -79,7 +82,7 @@ public final class OpenApiRoutes {
         });
     }
 
-    private static void send(io.helidon.webserver.http.ServerResponse res, Asset asset) {
+    private static void send(ServerResponse res, Asset asset) {
         res.header(HeaderNames.CONTENT_TYPE, asset.type() + "; charset=utf-8");
         res.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         res.header("X-Content-Type-Options", "nosniff");
@@ -103,9 +106,7 @@ public final class OpenApiRoutes {
      * clients without a running server: {@code java -cp target/switchboard.jar org.switchboard.openapi.OpenApiRoutes}.
      */
     public static void main(String[] args) throws IOException {
-        System.out.println(org.switchboard.platform.http.Json.MAPPER
-                .writerWithDefaultPrettyPrinter()
-                .writeValueAsString(load()));
+        System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(load()));
     }
 
     /** The document as served, with the servers the YAML lists (a local default). */

@@ -3,13 +3,13 @@ package org.switchboard.publisher;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
@@ -91,11 +91,11 @@ public final class PublisherRepository {
     private static Publisher map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Publisher(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 Optional.ofNullable(rs.getString("cid")),
                 rs.getString("name"),
                 TagSet.fromStored(rs.getString("tags")),
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"));
     }
 }

@@ -1,6 +1,9 @@
 package org.switchboard.routing;
 
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import org.switchboard.buyer.Caps;
 
 /** How full the caps of a buyer or group are now; the call flow reads live state, tests give fixed numbers. */
@@ -22,5 +25,5 @@ public interface CapLookup {
     }
 
     /** What a cap's window depends on besides the caps: the owner's zone and last hard-cap reset. */
-    record CapContext(java.time.ZoneId zone, java.util.Optional<java.time.Instant> hardCapResetAt) {}
+    record CapContext(ZoneId zone, Optional<Instant> hardCapResetAt) {}
 }

@@ -1,9 +1,11 @@
 package org.switchboard.routing;
 
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +45,7 @@ public final class Router {
             CapLookup caps,
             RandomGenerator random) {}
 
-    private static final String[] DAY_NAMES = java.util.Arrays.stream(java.time.DayOfWeek.values())
+    private static final String[] DAY_NAMES = Arrays.stream(DayOfWeek.values())
             .map(day -> day.getDisplayName(TextStyle.FULL, Locale.ENGLISH))
             .toArray(String[]::new);
 

@@ -1,6 +1,7 @@
 package org.switchboard.routing;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,8 +13,8 @@ public record RoutingPlan(
         List<Candidate> order,
         List<Consideration> considered,
         Optional<String> blocked,
-        java.util.Map<Long, SkipReason> skipped) {
+        Map<Long, SkipReason> skipped) {
     public RoutingPlan(List<Candidate> order, List<Consideration> considered, Optional<String> blocked) {
-        this(order, considered, blocked, java.util.Map.of());
+        this(order, considered, blocked, Map.of());
     }
 }

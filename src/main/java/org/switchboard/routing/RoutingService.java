@@ -1,16 +1,21 @@
 package org.switchboard.routing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.switchboard.buyer.Buyer;
 import org.switchboard.buyer.BuyerGroup;
 import org.switchboard.buyer.BuyerGroupRepository;
 import org.switchboard.buyer.BuyerRepository;
+import org.switchboard.buyer.Caps;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.platform.id.AccountId;
@@ -28,7 +33,7 @@ public final class RoutingService {
     private final CapCounters.Seeds seeds;
     private final RandomGenerator random;
     private final Reservations reservations;
-    private final java.time.Duration lease;
+    private final Duration lease;
 
     /** {@code lease}: how long a live unit stays held without renewal (see {@link #lease()}). */
     public RoutingService(
@@ -39,7 +44,7 @@ public final class RoutingService {
             CapCounters.Seeds seeds,
             RandomGenerator random,
             Reservations reservations,
-            java.time.Duration lease) {
+            Duration lease) {
         this.lease = lease;
         this.buyers = buyers;
         this.groups = groups;
@@ -127,21 +132,21 @@ public final class RoutingService {
             String reservationUuid,
             long buyerId,
             boolean onlyReservedBuyer,
-            java.util.Optional<Hold> hold,
+            Optional<Hold> hold,
             TagSet tags,
-            java.util.Optional<Long> publisherId,
+            Optional<Long> publisherId,
             boolean numberTags) {}
 
     /** What a call arrival asks whether it claims a reservation; the RTB engine answers, exactly once per reservation. */
     @FunctionalInterface
     public interface Reservations {
-        Reservations NONE = (account, inbound, caller, callUuid) -> java.util.Optional.empty();
+        Reservations NONE = (account, inbound, caller, callUuid) -> Optional.empty();
 
-        java.util.Optional<Claim> claim(AccountId account, String inboundNumber, String callerNumber, String callUuid);
+        Optional<Claim> claim(AccountId account, String inboundNumber, String callerNumber, String callUuid);
     }
 
     /** How long live state remembers which buyers took a caller (for RTB duplicate checks without SQL). */
-    static final java.time.Duration CALLER_HISTORY = java.time.Duration.ofDays(7);
+    static final Duration CALLER_HISTORY = Duration.ofDays(7);
 
     private static final int CALLER_HISTORY_ENTRIES = 10;
 
@@ -152,7 +157,7 @@ public final class RoutingService {
     public void recordAnswer(AccountId account, String callerNumber, long buyerId, Instant at) {
         String key = historyKey(account, callerNumber);
         for (int attempt = 0; attempt < 8; attempt++) {
-            java.util.Optional<String> current = live.get(key);
+            Optional<String> current = live.get(key);
             List<String> entries =
                     new ArrayList<>(current.map(v -> List.of(v.split(","))).orElse(List.of()));
             entries.add(buyerId + ":" + at.getEpochSecond());
@@ -168,8 +173,8 @@ public final class RoutingService {
     }
 
     /** Buyers that took a call from the caller since an instant, as live state remembers them. */
-    public java.util.Set<Long> buyersThatTook(AccountId account, String callerNumber, Instant since) {
-        java.util.Set<Long> buyerIds = new java.util.HashSet<>();
+    public Set<Long> buyersThatTook(AccountId account, String callerNumber, Instant since) {
+        Set<Long> buyerIds = new HashSet<>();
         live.get(historyKey(account, callerNumber)).ifPresent(value -> {
             for (String entry : value.split(",")) {
                 int colon = entry.indexOf(':');
@@ -178,7 +183,7 @@ public final class RoutingService {
                 }
             }
         });
-        return java.util.Set.copyOf(buyerIds);
+        return Set.copyOf(buyerIds);
     }
 
     private static String historyKey(AccountId account, String callerNumber) {
@@ -186,8 +191,7 @@ public final class RoutingService {
     }
 
     /** The RTB reservation a call from {@code callerNumber} to {@code inboundNumber} claims, taken exactly once. */
-    public java.util.Optional<Claim> claim(
-            AccountId account, String inboundNumber, String callerNumber, String callUuid) {
+    public Optional<Claim> claim(AccountId account, String inboundNumber, String callerNumber, String callUuid) {
         return reservations.claim(account, inboundNumber, callerNumber, callUuid);
     }
 
@@ -197,7 +201,7 @@ public final class RoutingService {
         List<Buyer> campaignBuyers = buyers.forCampaign(account, campaignId);
         List<Long> buyerIds = campaignBuyers.stream().map(Buyer::id).toList();
         Map<Long, List<BuyerGroup>> buyerToGroups = groups.groupsOf(account, buyerIds);
-        Map<Long, List<ListCheck>> buyerToLists = new java.util.HashMap<>();
+        Map<Long, List<ListCheck>> buyerToLists = new HashMap<>();
         for (var membership : callerLists.memberships(account, CallerList.Owner.BUYER, buyerIds, callerNumber)) {
             buyerToLists
                     .computeIfAbsent(membership.ownerId(), k -> new ArrayList<>())
@@ -290,7 +294,7 @@ public final class RoutingService {
      * How long a live unit stays held without renewal ({@code SWITCHBOARD_LIVE_LEASE_SECONDS}): a node that dies gives
      * its calls' units back within it; live nodes renew theirs every third of it.
      */
-    public java.time.Duration lease() {
+    public Duration lease() {
         return lease;
     }
 
@@ -311,11 +315,7 @@ public final class RoutingService {
      * routing would read (the console shows it beside each cap).
      */
     public List<CapLookup.CapState> capStates(
-            String ownerType,
-            long ownerId,
-            org.switchboard.buyer.Caps caps,
-            CapLookup.CapContext context,
-            Instant now) {
+            String ownerType, long ownerId, Caps caps, CapLookup.CapContext context, Instant now) {
         return capLookup(now).states(ownerType, ownerId, caps, context);
     }
 

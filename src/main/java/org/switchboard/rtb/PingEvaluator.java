@@ -15,6 +15,7 @@ import java.util.Set;
 import org.switchboard.buyer.Buyer;
 import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionPolicy;
+import org.switchboard.number.TrackingNumber;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
 import org.switchboard.platform.phone.PhoneNumbers;
@@ -70,7 +71,7 @@ final class PingEvaluator {
             RtbConfigCache.CampaignConfig campaign,
             Optional<Publisher> publisher,
             Optional<String> callerNumber,
-            org.switchboard.number.TrackingNumber inbound,
+            TrackingNumber inbound,
             boolean inboundNamed,
             Map<String, String> params,
             String tagPrefix,

@@ -4,12 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 import org.switchboard.account.AccountRepository;
 import org.switchboard.account.Feature;
 import org.switchboard.buyer.Buyer;
@@ -29,6 +31,7 @@ import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.secret.Secrets;
 import org.switchboard.postback.PostbackKey;
 import org.switchboard.postback.PostbackKeyRepository;
 import org.switchboard.publisher.Publisher;
@@ -113,8 +116,8 @@ public final class RtbConfigCache implements AutoCloseable {
 
         /** Whether the webhook is the campaign's, one of its numbers' or one of its buyers'. */
         boolean holdsWebhook(long id) {
-            return java.util.stream.Stream.of(List.of(webhooks), numberWebhooks.values(), buyerWebhooks.values())
-                    .flatMap(java.util.Collection::stream)
+            return Stream.of(List.of(webhooks), numberWebhooks.values(), buyerWebhooks.values())
+                    .flatMap(Collection::stream)
                     .flatMap(List::stream)
                     .anyMatch(w -> w.id() == id);
         }
@@ -205,7 +208,7 @@ public final class RtbConfigCache implements AutoCloseable {
 
     /** The postback key with this SHA-256 digest (constant-time compared when loaded), or empty. */
     public Optional<PostbackKey> key(String presented) {
-        String digest = org.switchboard.platform.secret.Secrets.digest(presented);
+        String digest = Secrets.digest(presented);
         return digestToKey.get(digest, () -> sources.keys().findByKey(presented));
     }
 

@@ -5,6 +5,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
@@ -27,14 +28,14 @@ public final class RtbLogRoutes {
     private final RtbLog log;
     private final Function<ServerRequest, AccountId> auth;
     private final Clock clock;
-    private final java.util.function.BiPredicate<AccountId, String> processing;
+    private final BiPredicate<AccountId, String> processing;
 
     /** {@code processing}: whether a ping of the account is being processed now (not in the log yet). */
     public RtbLogRoutes(
             RtbLog log,
             Function<ServerRequest, AccountId> auth,
             Clock clock,
-            java.util.function.BiPredicate<AccountId, String> processing) {
+            BiPredicate<AccountId, String> processing) {
         this.log = log;
         this.auth = auth;
         this.clock = clock;

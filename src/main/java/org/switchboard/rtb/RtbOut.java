@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.HttpErrors;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The answer to a ping or a confirmation, in the reference platform's shape: {@code uuid}, {@code status},
@@ -30,7 +31,7 @@ public record RtbOut(
             String code, String message, @Nullable String field) {}
 
     /** A refused request: {@code rejected}, the reason as {@code info}, and the project's error object. */
-    static RtbOut refused(@Nullable String uuid, org.switchboard.platform.problem.Problem e) {
+    static RtbOut refused(@Nullable String uuid, Problem e) {
         return new RtbOut(
                 uuid,
                 RtbStatus.REJECTED.word(),

@@ -3,6 +3,9 @@ package org.switchboard.rtb;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,7 +39,9 @@ import org.switchboard.postback.KeyType;
 import org.switchboard.postback.PostbackKey;
 import org.switchboard.publisher.Publisher;
 import org.switchboard.routing.RoutingService;
+import org.switchboard.tag.GeoTagger;
 import org.switchboard.tag.TagSet;
+import org.switchboard.webhook.WebhookDispatcher;
 
 /**
  * Real-time bidding: pings, confirmations, the claim of a reservation by its call, and expiries.
@@ -70,8 +76,8 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
     public record Parts(
             RtbConfigCache cache,
             RoutingService routing,
-            org.switchboard.webhook.WebhookDispatcher dispatcher,
-            org.switchboard.tag.GeoTagger geo,
+            WebhookDispatcher dispatcher,
+            GeoTagger geo,
             ReservationStore reservations,
             PingShield shield,
             RtbLog log,
@@ -113,7 +119,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
     public record PingIn(Optional<String> key, Map<String, String> params) {
         public PingIn {
             if (params.containsKey("key")) { // a secret: kept out of the tags and the log
-                params = new java.util.LinkedHashMap<>(params);
+                params = new LinkedHashMap<>(params);
                 params.remove("key");
             }
         }
@@ -213,15 +219,17 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                     Duration.ofSeconds(key.longOption("timeout_seconds", 5))));
             logged.tags(evaluation.tags()).passthrough(evaluation.passthrough());
             return choose(
-                    uuid, key, campaign, publisher.map(Publisher::id), caller, inbound, named, evaluation, logged, now);
+                    new Offer(uuid, key, campaign, publisher.map(Publisher::id), caller, inbound, named, now),
+                    evaluation,
+                    logged);
         } finally {
             ticket.close();
             inFlight.remove(uuid);
         }
     }
 
-    /** Holds the best buyer that can still take the call, and answers with its payout; or says why none can. */
-    private Answer choose(
+    /** The ping a buyer is chosen for: its key, campaign, publisher, caller and inbound number, at {@code now}. */
+    private record Offer(
             String uuid,
             PostbackKey key,
             RtbConfigCache.CampaignConfig campaign,
@@ -229,11 +237,17 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             Optional<String> caller,
             TrackingNumber inbound,
             boolean inboundNamed,
-            PingEvaluator.Evaluation evaluation,
-            RtbPing.Builder logged,
             Instant now) {
-        Map<Long, RtbPing.ConsideredBuyer> considered = new java.util.LinkedHashMap<>(evaluation.considered());
-        boolean addToCaps = key.options().path("add_to_caps_on_status_reserved").asBoolean(false);
+        Duration ttl() {
+            return Duration.ofSeconds(key.longOption("ttl_seconds", 15));
+        }
+    }
+
+    /** Holds the best buyer that can still take the call, and answers with its payout; or says why none can. */
+    private Answer choose(Offer offer, PingEvaluator.Evaluation evaluation, RtbPing.Builder logged) {
+        Map<Long, RtbPing.ConsideredBuyer> considered = new LinkedHashMap<>(evaluation.considered());
+        boolean addToCaps =
+                offer.key().options().path("add_to_caps_on_status_reserved").asBoolean(false);
         for (PingEvaluator.Eligible eligible : evaluation.eligible()) {
             Buyer buyer = eligible.candidate().buyer();
             Optional<RoutingService.Hold> hold = Optional.empty();
@@ -243,10 +257,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                         buyer,
                         eligible.candidate().groups(),
                         new LiveState.Lease(
-                                uuid,
-                                now,
-                                Duration.ofSeconds(key.longOption("ttl_seconds", 15))
-                                        .plus(routing.lease())));
+                                offer.uuid(), offer.now(), offer.ttl().plus(routing.lease())));
                 if (taken.hold().isEmpty()) {
                     String reason = taken.refusal().orElse("capped");
                     RtbStatus status =
@@ -258,80 +269,98 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                 }
                 hold = taken.hold();
             }
-            TagSet tags = PingEvaluator.withBuyer(evaluation.tags(), buyer);
-            Optional<ConversionCriterion> criterion = ConversionPolicy.select(campaign.criteria(), tags);
-            Optional<Money> payout = criterion.isEmpty()
-                    ? Optional.of(Money.ZERO)
-                    : ConversionPolicy.amounts(criterion.get(), tags, Optional.empty())
-                            .payout();
-            // publishers parse retreaver_seconds from every reserved answer: no duration to reach is 0 seconds
-            OptionalInt seconds = OptionalInt.of(criterion
-                    .map(c -> ConversionPolicy.requiredSeconds(c, tags))
-                    .orElse(OptionalInt.empty())
-                    .orElse(0));
             considered.put(
                     buyer.id(),
                     new RtbPing.ConsideredBuyer(buyer.id(), buyer.name(), true, Optional.empty(), "chosen"));
             logged.considered(List.copyOf(considered.values())).buyerId(Optional.of(buyer.id()));
-            if (payout.isEmpty()) {
-                hold.ifPresent(routing::releaseAll);
-                return answer(logged, RtbOut.status(uuid, RtbStatus.REJECTED, UNKNOWN_PAYOUT), RtbStatus.REJECTED);
-            }
-            if (caller.isEmpty()) {
-                // nothing to hold a buyer for without a caller: the publisher learns the payout and where to send
-                hold.ifPresent(routing::releaseAll);
-                return reserved(logged, uuid, payout, seconds, inbound.number(), Optional.empty(), key, buyer);
-            }
-            Instant expiresAt = now.plusSeconds(key.longOption("ttl_seconds", 15));
-            Reservation reservation = new Reservation(
-                    uuid,
-                    key.accountId(),
-                    campaign.campaign().id(),
-                    key.id(),
-                    publisherId,
-                    buyer.id(),
-                    caller.get(),
-                    inbound.number(),
-                    payout.map(Money::toBigDecimal),
-                    seconds,
-                    hold.isPresent(),
-                    key.options().path("route_only_to_reserved_target").asBoolean(false),
-                    inboundNamed,
-                    now,
-                    expiresAt);
-            String id = ReservationStore.compact(uuid);
-            Duration ttl = Duration.between(now, expiresAt).plus(ReservationStore.LINGER);
-            if (!evaluation.learned().isEmpty()) {
-                live.put(tagsKey(id), evaluation.learned().toStored(), ttl);
-            }
-            hold.ifPresent(h -> live.put(holdKey(id), h.encode(), ttl.plus(ReservationStore.UNPROCESSED_GRACE)));
-            if (!reservations.reserve(reservation)) {
-                // another key's ping holds this number for this caller already: this one cannot be told apart
-                hold.ifPresent(routing::releaseAll);
-                live.delete(tagsKey(id));
-                live.delete(holdKey(id));
-                Optional<Reservation> held = reservations.findActive(inbound.number(), caller.get());
-                return answer(
-                        logged.shielded(true),
-                        held.map(r -> held(r, RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED, true))
-                                .orElse(RtbOut.status(
-                                        uuid, RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED, null)),
-                        RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED);
-            }
-            logged.reservation(reservation);
-            return reserved(logged, uuid, payout, seconds, inbound.number(), Optional.of(expiresAt), key, buyer);
+            return offer(offer, evaluation, buyer, hold, logged);
         }
         logged.considered(List.copyOf(considered.values()));
         RtbStatus status = summary(considered.values());
-        return answer(logged, RtbOut.status(uuid, status, null), status);
+        return answer(logged, RtbOut.status(offer.uuid(), status, null), status);
+    }
+
+    /**
+     * Answers with the chosen buyer's payout and, when the ping names a caller, reserves the buyer for it; the hold on
+     * the buyer's caps (if any) is let go when nothing is reserved.
+     */
+    private Answer offer(
+            Offer offer,
+            PingEvaluator.Evaluation evaluation,
+            Buyer buyer,
+            Optional<RoutingService.Hold> hold,
+            RtbPing.Builder logged) {
+        String uuid = offer.uuid();
+        PostbackKey key = offer.key();
+        TagSet tags = PingEvaluator.withBuyer(evaluation.tags(), buyer);
+        Optional<ConversionCriterion> criterion =
+                ConversionPolicy.select(offer.campaign().criteria(), tags);
+        Optional<Money> payout = criterion.isEmpty()
+                ? Optional.of(Money.ZERO)
+                : ConversionPolicy.amounts(criterion.get(), tags, Optional.empty())
+                        .payout();
+        // publishers parse retreaver_seconds from every reserved answer: no duration to reach is 0 seconds
+        OptionalInt seconds = OptionalInt.of(criterion
+                .map(c -> ConversionPolicy.requiredSeconds(c, tags))
+                .orElse(OptionalInt.empty())
+                .orElse(0));
+        if (payout.isEmpty()) {
+            hold.ifPresent(routing::releaseAll);
+            return answer(logged, RtbOut.status(uuid, RtbStatus.REJECTED, UNKNOWN_PAYOUT), RtbStatus.REJECTED);
+        }
+        String inbound = offer.inbound().number();
+        if (offer.caller().isEmpty()) {
+            // nothing to hold a buyer for without a caller: the publisher learns the payout and where to send
+            hold.ifPresent(routing::releaseAll);
+            return reserved(logged, uuid, payout, seconds, inbound, Optional.empty(), key, buyer);
+        }
+        String caller = offer.caller().get();
+        Instant expiresAt = offer.now().plus(offer.ttl());
+        Reservation reservation = new Reservation(
+                uuid,
+                key.accountId(),
+                offer.campaign().campaign().id(),
+                key.id(),
+                offer.publisherId(),
+                buyer.id(),
+                caller,
+                inbound,
+                payout.map(Money::toBigDecimal),
+                seconds,
+                hold.isPresent(),
+                key.options().path("route_only_to_reserved_target").asBoolean(false),
+                offer.inboundNamed(),
+                offer.now(),
+                expiresAt);
+        String id = ReservationStore.compact(uuid);
+        Duration ttl = Duration.between(offer.now(), expiresAt).plus(ReservationStore.LINGER);
+        if (!evaluation.learned().isEmpty()) {
+            live.put(tagsKey(id), evaluation.learned().toStored(), ttl);
+        }
+        hold.ifPresent(h -> live.put(holdKey(id), h.encode(), ttl.plus(ReservationStore.UNPROCESSED_GRACE)));
+        if (!reservations.reserve(reservation)) {
+            // another key's ping holds this number for this caller already: this one cannot be told apart
+            hold.ifPresent(routing::releaseAll);
+            live.delete(tagsKey(id));
+            live.delete(holdKey(id));
+            Optional<Reservation> held = reservations.findActive(inbound, caller);
+            return answer(
+                    logged.shielded(true),
+                    held.map(r -> held(r, RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED, true))
+                            .orElse(RtbOut.status(
+                                    uuid, RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED, null)),
+                    RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED);
+        }
+        logged.reservation(reservation);
+        return reserved(logged, uuid, payout, seconds, inbound, Optional.of(expiresAt), key, buyer);
     }
 
     /**
      * The answer when no buyer can take the call: the word of the status table when every buyer was left out for
      * the same kind of reason (all closed, all paused, all capped...), otherwise {@code no-target}.
      */
-    static RtbStatus summary(java.util.Collection<RtbPing.ConsideredBuyer> considered) {
-        Set<RtbStatus> statuses = new java.util.HashSet<>();
+    static RtbStatus summary(Collection<RtbPing.ConsideredBuyer> considered) {
+        Set<RtbStatus> statuses = new HashSet<>();
         for (RtbPing.ConsideredBuyer c : considered) {
             if (c.status().isEmpty()) {
                 return RtbStatus.NO_TARGET;
@@ -710,7 +739,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
      * fast random source is enough.
      */
     static String pingUuid() {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         long most = (System.currentTimeMillis() << 16) | 0x7000L | (random.nextLong() & 0x0fffL);
         long least = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
         return new UUID(most, least).toString();

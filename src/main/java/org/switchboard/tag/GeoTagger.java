@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.switchboard.platform.phone.PhoneNumbers;
@@ -34,12 +36,12 @@ public final class GeoTagger {
     private static final Pattern CITY_AND_STATE = Pattern.compile(".*, ([A-Z]{2})$");
     private static final Pattern ZIP = Pattern.compile("(?:us-)?(\\d{5})(?:-\\d{4})?", Pattern.CASE_INSENSITIVE);
 
-    private static final java.util.Set<String> US_TERRITORIES = java.util.Set.of("PR", "VI", "GU", "AS", "MP");
+    private static final Set<String> US_TERRITORIES = Set.of("PR", "VI", "GU", "AS", "MP");
 
     private final PhoneNumberOfflineGeocoder geocoder = PhoneNumberOfflineGeocoder.getInstance();
     private final String[] zip3ToState = loadZipPrefixes();
     /** North American area code ({@code +1212}) to its geo tags; a few hundred entries at most. */
-    private final java.util.Map<String, TagSet> areaCodeToTags = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, TagSet> areaCodeToTags = new ConcurrentHashMap<>();
 
     /**
      * The geo tags of a number already known to be a valid E.164 number ({@code toE164} gave it). A North American

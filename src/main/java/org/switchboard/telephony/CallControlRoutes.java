@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -121,11 +123,11 @@ public final class CallControlRoutes {
     }
 
     private static void requireHttpUrl(String url) {
-        java.util.Optional<String> problem;
+        Optional<String> problem;
         try {
-            problem = OutboundHttp.httpUrlProblem(new java.net.URI(url));
-        } catch (java.net.URISyntaxException e) {
-            problem = java.util.Optional.of("is not a valid URL (spaces and some characters must be encoded)");
+            problem = OutboundHttp.httpUrlProblem(new URI(url));
+        } catch (URISyntaxException e) {
+            problem = Optional.of("is not a valid URL (spaces and some characters must be encoded)");
         }
         problem.ifPresent(why -> {
             throw new Problem.Invalid("control_url", why);

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -155,7 +156,7 @@ public final class CarrierControls implements CarrierControl, AutoCloseable {
         }
         return Optional.of(result.error()
                 .map(kind ->
-                        "the control URL could not be reached (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ")")
+                        "the control URL could not be reached (" + kind.name().toLowerCase(Locale.ROOT) + ")")
                 .orElseGet(
                         () -> "the control URL answered HTTP " + result.status().orElse(0)));
     }

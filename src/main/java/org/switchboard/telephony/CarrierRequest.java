@@ -78,6 +78,6 @@ record CarrierRequest(String url, Form form) {
 
     static void xml(ServerResponse res, String body) {
         res.header(HeaderNames.CONTENT_TYPE, "application/xml; charset=utf-8");
-        res.send(Xml.PROLOGUE + body);
+        res.send(body);
     }
 }

@@ -2,7 +2,9 @@ package org.switchboard.telephony;
 
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.switchboard.call.AttemptOutcome;
 import org.switchboard.call.CallService;
@@ -46,7 +48,7 @@ public final class PlivoRoutes {
                         CarrierRequest.attempt(req),
                         AttemptOutcome.ANSWERED);
             }
-            return "<Response></Response>";
+            return Xml.empty();
         }));
         rules.post("/plivo/dial", signed((req, plivo) -> {
             String uuid = CarrierRequest.queryRequired(req, "call");
@@ -54,10 +56,10 @@ public final class PlivoRoutes {
             String status = plivo.optional("DialStatus").orElse("failed").toLowerCase(Locale.ROOT);
             if (status.equals("completed") || status.equals("answer")) {
                 calls.attemptEnded(uuid, attempt, AttemptOutcome.ANSWERED);
-                return "<Response><Hangup/></Response>";
+                return Xml.hangup();
             }
             if (status.equals("cancel")) {
-                return "<Response><Hangup/></Response>";
+                return Xml.hangup();
             }
             AttemptOutcome outcome = switch (status) {
                 case "busy" -> AttemptOutcome.BUSY;
@@ -73,10 +75,10 @@ public final class PlivoRoutes {
             return xml(calls.currentInstruction(uuid).orElseThrow(() -> new Problem.NotFound("no call " + uuid)));
         }));
         // a transferred call's bridge to its transfer destination is over: so is the call
-        rules.post("/plivo/transferred", signed((req, plivo) -> "<Response><Hangup/></Response>"));
+        rules.post("/plivo/transferred", signed((req, plivo) -> Xml.hangup()));
         rules.post("/plivo/hangup", signed((req, plivo) -> {
             calls.hangUpCarrierCall(CARRIER, plivo.required("CallUUID"), plivo.seconds("Duration"));
-            return "<Response></Response>";
+            return Xml.empty();
         }));
     }
 
@@ -97,35 +99,55 @@ public final class PlivoRoutes {
         return switch (instruction) {
             case Instruction.Dial dial -> {
                 String callback = "call=" + dial.callUuid() + "&attempt=" + dial.attempt();
-                String events = Xml.escape(publicBaseUrl + "/plivo/dial-events?" + callback);
-                String action = Xml.escape(publicBaseUrl + "/plivo/dial?" + callback);
-                String endpoint;
+                Xml reply = Xml.response()
+                        .open(
+                                "Dial",
+                                "action",
+                                publicBaseUrl + "/plivo/dial?" + callback,
+                                "method",
+                                "POST",
+                                "timeout",
+                                Integer.toString(dial.ringTimeoutSeconds()),
+                                "callbackUrl",
+                                publicBaseUrl + "/plivo/dial-events?" + callback,
+                                "callbackMethod",
+                                "POST",
+                                "redirect",
+                                "true");
                 if (dial.sip()) {
                     // Plivo prefixes each custom header with X-PH-
                     String headers = dial.sipHeaders().entrySet().stream()
-                            .sorted(java.util.Map.Entry.comparingByKey())
+                            .sorted(Map.Entry.comparingByKey())
                             .map(e -> e.getKey().replaceFirst("^X-PH-", "") + "=" + plivoHeaderValue(e.getValue()))
                             .collect(Collectors.joining(","));
-                    endpoint = "<User sipHeaders=\"" + Xml.escape(headers) + "\">" + Xml.escape(dial.destination())
-                            + "</User>";
+                    reply.text("User", dial.destination(), "sipHeaders", headers);
                 } else {
-                    endpoint = "<Number>" + Xml.escape(dial.destination().replaceFirst("^\\+", "")) + "</Number>";
+                    reply.text("Number", withoutPlus(dial.destination()));
                 }
-                yield "<Response><Dial action=\"" + action + "\" method=\"POST\" timeout=\"" + dial.ringTimeoutSeconds()
-                        + "\" callbackUrl=\"" + events + "\" callbackMethod=\"POST\" redirect=\"true\">" + endpoint
-                        + "</Dial></Response>";
+                yield reply.build();
             }
             case Instruction.Transfer transfer -> {
-                String action = Xml.escape(publicBaseUrl + "/plivo/transferred?call=" + transfer.callUuid());
-                String endpoint = transfer.sip()
-                        ? "<User>" + Xml.escape(transfer.destination()) + "</User>"
-                        : "<Number>" + Xml.escape(transfer.destination().replaceFirst("^\\+", "")) + "</Number>";
-                yield "<Response><Dial action=\"" + action + "\" method=\"POST\" timeout=\""
-                        + transfer.ringTimeoutSeconds() + "\" redirect=\"true\">" + endpoint + "</Dial></Response>";
+                String action = publicBaseUrl + "/plivo/transferred?call=" + transfer.callUuid();
+                yield Xml.response()
+                        .open(
+                                "Dial",
+                                "action",
+                                action,
+                                "method",
+                                "POST",
+                                "timeout",
+                                Integer.toString(transfer.ringTimeoutSeconds()),
+                                "redirect",
+                                "true")
+                        .text(
+                                transfer.sip() ? "User" : "Number",
+                                transfer.sip() ? transfer.destination() : withoutPlus(transfer.destination()))
+                        .build();
             }
-            case Instruction.Connect connect -> "<Response></Response>";
-            case Instruction.Hangup hangup -> "<Response><Hangup/></Response>";
-            case Instruction.Reject reject -> "<Response><Hangup reason=\"rejected\"/></Response>";
+            case Instruction.Connect connect -> Xml.empty();
+            case Instruction.Hangup hangup -> Xml.hangup();
+            case Instruction.Reject reject ->
+                Xml.response().element("Hangup", "reason", "rejected").build();
         };
     }
 
@@ -135,15 +157,20 @@ public final class PlivoRoutes {
      */
     static String plivoHeaderValue(String value) {
         StringBuilder out = new StringBuilder();
-        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
             if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
                 out.append(c);
             } else {
-                out.append('%').append(String.format(java.util.Locale.ROOT, "%02X", b & 0xff));
+                out.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xff));
             }
         }
         return out.toString();
+    }
+
+    /** Plivo dials numbers written in E.164 without the plus. */
+    private static String withoutPlus(String number) {
+        return number.replaceFirst("^\\+", "");
     }
 
     /** Plivo writes numbers in E.164 without the plus. */

@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.switchboard.platform.http.Json;
 
@@ -141,7 +145,7 @@ public final class Simulator {
     /** The calls played so far: how many, connected, converted, by final status, and since when. */
     static final class Tally {
         private final long startNanos;
-        private final Map<String, Integer> statusToCount = new java.util.TreeMap<>();
+        private final Map<String, Integer> statusToCount = new TreeMap<>();
         private int calls;
         private int connected;
         private int converted;
@@ -173,7 +177,7 @@ public final class Simulator {
         }
 
         private String seconds() {
-            return String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - startNanos) / 1e9);
+            return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - startNanos) / 1e9);
         }
     }
 
@@ -187,9 +191,9 @@ public final class Simulator {
             case Refused refused ->
                 "the server at " + server + " answered HTTP " + refused.status
                         + (refused.code.isEmpty() ? "" : " " + refused.code) + ": " + refused.getMessage();
-            case java.net.ConnectException e ->
+            case ConnectException e ->
                 "no Switchboard answers at " + server + " (start it with ./switchboard, or pass --server URL)";
-            case java.net.http.HttpTimeoutException e ->
+            case HttpTimeoutException e ->
                 server + " did not answer within 30 s; check that it is a running Switchboard (--server URL)";
             case IOException e ->
                 "cannot talk to " + server + " (" + e.getClass().getSimpleName()

@@ -6,6 +6,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.switchboard.call.AttemptOutcome;
 import org.switchboard.call.CallService;
@@ -24,8 +26,7 @@ import org.switchboard.platform.problem.Problem;
 public final class TwilioRoutes {
     static final String CARRIER = "twilio";
     /** Values of Twilio's CallStatus for a call that is over. */
-    private static final java.util.Set<String> ENDED =
-            java.util.Set.of("completed", "busy", "failed", "no-answer", "canceled");
+    private static final Set<String> ENDED = Set.of("completed", "busy", "failed", "no-answer", "canceled");
 
     private final CallService calls;
     private final String authToken;
@@ -46,7 +47,7 @@ public final class TwilioRoutes {
         rules.post("/twilio/answered", signed((req, twilio) -> {
             calls.attemptEnded(
                     CarrierRequest.queryRequired(req, "call"), CarrierRequest.attempt(req), AttemptOutcome.ANSWERED);
-            return "<Response></Response>";
+            return Xml.empty();
         }));
         rules.post("/twilio/dial", signed((req, twilio) -> {
             String uuid = CarrierRequest.queryRequired(req, "call");
@@ -56,12 +57,12 @@ public final class TwilioRoutes {
             if (ENDED.contains(parent) && !status.equals("completed")) {
                 // the caller hung up while the buyer rang: end the call instead of dialling the next buyer
                 calls.hangUpCarrierCall(CARRIER, twilio.required("CallSid"), twilio.seconds("CallDuration"));
-                return "<Response><Hangup/></Response>";
+                return Xml.hangup();
             }
             if (status.equals("completed") || status.equals("answered")) {
                 // the bridged call is over; make sure the answer was recorded even if the answer URL was not called
                 calls.attemptEnded(uuid, attempt, AttemptOutcome.ANSWERED);
-                return "<Response><Hangup/></Response>";
+                return Xml.hangup();
             }
             AttemptOutcome outcome = switch (status) {
                 case "busy" -> AttemptOutcome.BUSY;
@@ -69,7 +70,7 @@ public final class TwilioRoutes {
                 default -> AttemptOutcome.FAILED;
             };
             if (status.equals("canceled")) {
-                return "<Response><Hangup/></Response>";
+                return Xml.hangup();
             }
             return twiml(calls.attemptEnded(uuid, attempt, outcome)
                     .orElseThrow(() -> new Problem.NotFound("no call " + uuid)));
@@ -80,13 +81,13 @@ public final class TwilioRoutes {
             return twiml(calls.currentInstruction(uuid).orElseThrow(() -> new Problem.NotFound("no call " + uuid)));
         }));
         // a transferred call's bridge to its transfer destination is over: so is the call
-        rules.post("/twilio/transferred", signed((req, twilio) -> "<Response><Hangup/></Response>"));
+        rules.post("/twilio/transferred", signed((req, twilio) -> Xml.hangup()));
         rules.post("/twilio/status", signed((req, twilio) -> {
             String status = twilio.optional("CallStatus").orElse("").toLowerCase(Locale.ROOT);
             if (ENDED.contains(status)) {
                 calls.hangUpCarrierCall(CARRIER, twilio.required("CallSid"), twilio.seconds("CallDuration"));
             }
-            return "<Response></Response>";
+            return Xml.empty();
         }));
     }
 
@@ -106,32 +107,51 @@ public final class TwilioRoutes {
         return switch (instruction) {
             case Instruction.Dial dial -> {
                 String callback = "call=" + dial.callUuid() + "&attempt=" + dial.attempt();
-                String answered = Xml.escape(publicBaseUrl + "/twilio/answered?" + callback);
-                String action = Xml.escape(publicBaseUrl + "/twilio/dial?" + callback);
-                String endpoint = dial.sip()
-                        ? "<Sip url=\"" + answered + "\" method=\"POST\">" + Xml.escape(sipUri(dial)) + "</Sip>"
-                        : "<Number url=\"" + answered + "\" method=\"POST\">" + Xml.escape(dial.destination())
-                                + "</Number>";
-                yield "<Response><Dial action=\"" + action + "\" method=\"POST\" timeout=\"" + dial.ringTimeoutSeconds()
-                        + "\" answerOnBridge=\"true\">" + endpoint + "</Dial></Response>";
+                String answered = publicBaseUrl + "/twilio/answered?" + callback;
+                yield Xml.response()
+                        .open(
+                                "Dial",
+                                "action",
+                                publicBaseUrl + "/twilio/dial?" + callback,
+                                "method",
+                                "POST",
+                                "timeout",
+                                Integer.toString(dial.ringTimeoutSeconds()),
+                                "answerOnBridge",
+                                "true")
+                        .text(
+                                dial.sip() ? "Sip" : "Number",
+                                dial.sip() ? sipUri(dial) : dial.destination(),
+                                "url",
+                                answered,
+                                "method",
+                                "POST")
+                        .build();
             }
             case Instruction.Transfer transfer -> {
-                String action = Xml.escape(publicBaseUrl + "/twilio/transferred?call=" + transfer.callUuid());
-                String endpoint = transfer.sip()
-                        ? "<Sip>" + Xml.escape(transfer.destination()) + "</Sip>"
-                        : "<Number>" + Xml.escape(transfer.destination()) + "</Number>";
-                yield "<Response><Dial action=\"" + action + "\" method=\"POST\" timeout=\""
-                        + transfer.ringTimeoutSeconds() + "\">" + endpoint + "</Dial></Response>";
+                String action = publicBaseUrl + "/twilio/transferred?call=" + transfer.callUuid();
+                yield Xml.response()
+                        .open(
+                                "Dial",
+                                "action",
+                                action,
+                                "method",
+                                "POST",
+                                "timeout",
+                                Integer.toString(transfer.ringTimeoutSeconds()))
+                        .text(transfer.sip() ? "Sip" : "Number", transfer.destination())
+                        .build();
             }
-            case Instruction.Connect connect -> "<Response></Response>";
-            case Instruction.Hangup hangup -> "<Response><Hangup/></Response>";
-            case Instruction.Reject reject -> "<Response><Reject reason=\"rejected\"/></Response>";
+            case Instruction.Connect connect -> Xml.empty();
+            case Instruction.Hangup hangup -> Xml.hangup();
+            case Instruction.Reject reject ->
+                Xml.response().element("Reject", "reason", "rejected").build();
         };
     }
 
     /** The SIP URI with the custom headers as {@code X-} parameters, which Twilio sends as SIP headers. */
     private static String sipUri(Instruction.Dial dial) {
-        Map<String, String> headers = new java.util.TreeMap<>(dial.sipHeaders());
+        Map<String, String> headers = new TreeMap<>(dial.sipHeaders());
         String query = headers.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));

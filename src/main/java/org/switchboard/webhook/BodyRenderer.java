@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -37,7 +38,7 @@ final class BodyRenderer {
             case JSON -> {
                 try {
                     yield Json.writeString(renderNode(Json.MAPPER.readTree(body), values, missing));
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new IllegalStateException("a stored JSON body no longer parses", e);
                 }
             }

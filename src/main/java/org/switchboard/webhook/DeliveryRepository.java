@@ -1,5 +1,7 @@
 package org.switchboard.webhook;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -15,6 +17,8 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
@@ -29,25 +33,19 @@ import org.switchboard.platform.paging.PageRequest;
  */
 public final class DeliveryRepository {
     private static final String UNFINISHED = "('pending', 'retrying')";
-    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, String>> EVENT =
-            new com.fasterxml.jackson.core.type.TypeReference<>() {};
+    private static final TypeReference<Map<String, String>> EVENT = new TypeReference<>() {};
 
     private final Jdbi jdbi;
     private final boolean skipLocked;
     private final Clock clock;
     private final GroupCommit<Recorded, Long> records;
-    private final org.switchboard.platform.config.ConfigChanges changes;
+    private final ConfigChanges changes;
 
     /**
      * {@code skipLocked}: the engine has {@code FOR UPDATE SKIP LOCKED} (PostgreSQL); SQLite has one writer.
      * {@code changes} hears of the webhooks disabled here.
      */
-    public DeliveryRepository(
-            Jdbi jdbi,
-            boolean skipLocked,
-            Metrics metrics,
-            org.switchboard.platform.config.ConfigChanges changes,
-            Clock clock) {
+    public DeliveryRepository(Jdbi jdbi, boolean skipLocked, Metrics metrics, ConfigChanges changes, Clock clock) {
         this.jdbi = jdbi;
         this.skipLocked = skipLocked;
         this.changes = changes;
@@ -419,7 +417,7 @@ public final class DeliveryRepository {
     private static Delivery map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Delivery(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 rs.getLong("call_id"),
                 rs.getLong("webhook_id"),
                 Trigger.fromWord(rs.getString("trigger_name")).orElseThrow(),
@@ -428,11 +426,11 @@ public final class DeliveryRepository {
                 Delivery.State.fromWord(rs.getString("state")).orElseThrow(),
                 rs.getInt("attempts"),
                 rs.getInt("round_start"),
-                optionalLong(rs, "next_attempt_at").map(Instant::ofEpochMilli),
-                optionalLong(rs, "last_status").map(Long::intValue),
+                Columns.optionalInstant(rs, "next_attempt_at"),
+                Columns.optionalInt(rs, "last_status"),
                 Optional.ofNullable(rs.getString("last_error")),
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")),
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"),
                 Optional.ofNullable(rs.getString("lease_token")),
                 Optional.ofNullable(rs.getString("event")).map(DeliveryRepository::event));
     }
@@ -440,13 +438,8 @@ public final class DeliveryRepository {
     private static Map<String, String> event(String stored) {
         try {
             return Json.MAPPER.readValue(stored, EVENT);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("unreadable delivery event", e);
         }
-    }
-
-    private static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
     }
 }

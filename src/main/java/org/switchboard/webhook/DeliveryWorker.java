@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -248,7 +249,7 @@ public final class DeliveryWorker implements AutoCloseable {
             return;
         }
         String error = result.error()
-                .map(kind -> kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + result.errorDetail())
+                .map(kind -> kind.name().toLowerCase(Locale.ROOT) + ": " + result.errorDetail())
                 .orElseGet(() -> "HTTP " + result.status().orElse(0) + redirectNote(result));
         if (result.error().isEmpty() && result.status().orElse(0) == 410) {
             record(delivery, token, sent, Delivery.State.FAILED, Optional.empty(), Optional.of(error));

@@ -1,16 +1,20 @@
 package org.switchboard.webhook;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
@@ -41,7 +45,7 @@ public final class FiredPixelRepository {
         return writes.write(p);
     }
 
-    static long insertIn(org.jdbi.v3.core.Handle handle, FiredPixel p) {
+    static long insertIn(Handle handle, FiredPixel p) {
         return handle.createQuery("""
                         INSERT INTO fired_pixels (account_id, call_id, webhook_id, webhook_name, trigger_name, test_fire,
                             method, url, request_headers, request_body, status, response_headers, response_body,
@@ -179,7 +183,7 @@ public final class FiredPixelRepository {
                     .bind("webhook", webhookId)
                     .bind("no", false)
                     .bind("ok", lastOk)
-                    .bind("day", now.minus(java.time.Duration.ofDays(1)).toEpochMilli())
+                    .bind("day", now.minus(Duration.ofDays(1)).toEpochMilli())
                     .mapTo(Long.class)
                     .one();
             return recent >= minRecent;
@@ -233,21 +237,12 @@ public final class FiredPixelRepository {
                         .findOne());
     }
 
-    private static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
-    }
-
     private static FiredPixel map(ResultSet rs, StatementContext ctx) throws SQLException {
-        long call = rs.getLong("call_id");
-        Optional<Long> callId = rs.wasNull() ? Optional.empty() : Optional.of(call);
-        int status = rs.getInt("status");
-        Optional<Integer> statusCode = rs.wasNull() ? Optional.empty() : Optional.of(status);
         try {
             return new FiredPixel(
                     rs.getLong("id"),
-                    new AccountId(rs.getLong("account_id")),
-                    callId,
+                    Columns.accountId(rs),
+                    Columns.optionalLong(rs, "call_id"),
                     rs.getLong("webhook_id"),
                     rs.getString("webhook_name"),
                     Trigger.fromWord(rs.getString("trigger_name")).orElseThrow(),
@@ -256,17 +251,17 @@ public final class FiredPixelRepository {
                     rs.getString("url"),
                     Json.MAPPER.readValue(rs.getString("request_headers"), STRING_MAP),
                     Optional.ofNullable(rs.getString("request_body")),
-                    statusCode,
+                    Columns.optionalInt(rs, "status"),
                     Json.MAPPER.readValue(rs.getString("response_headers"), LIST_MAP),
                     Optional.ofNullable(rs.getString("response_body")),
-                    Instant.ofEpochMilli(rs.getLong("started_at")),
+                    Columns.instant(rs, "started_at"),
                     rs.getInt("elapsed_ms"),
                     Optional.ofNullable(rs.getString("error_kind")),
                     Optional.ofNullable(rs.getString("error_detail")),
                     Json.MAPPER.readValue(rs.getString("missing_tokens"), LIST),
                     TagSet.fromStored(rs.getString("tags_applied")),
-                    optionalLong(rs, "delivery_id"));
-        } catch (java.io.IOException e) {
+                    Columns.optionalLong(rs, "delivery_id"));
+        } catch (IOException e) {
             throw new SQLException("unreadable fired pixel", e);
         }
     }

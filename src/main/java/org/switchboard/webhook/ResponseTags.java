@@ -1,6 +1,7 @@
 package org.switchboard.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import org.switchboard.platform.http.Json;
@@ -27,7 +28,7 @@ public final class ResponseTags {
                 return TagSet.empty();
             }
             root = Json.MAPPER.readTree(text);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return TagSet.empty();
         }
         TagSet.Builder tags = TagSet.builder();

@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import org.switchboard.platform.time.Waits;
 
 /**
  * When a failed delivery is tried again: the waits after the first, second, ... failed attempt; once they are used
@@ -31,7 +32,7 @@ public record RetrySchedule(List<Duration> waits) {
 
     /** {@code 5s,5m,30m,2h}: waits with a unit (ms, s, m, h, d); an empty text means no retries. */
     public static RetrySchedule parse(String text) {
-        return new RetrySchedule(org.switchboard.platform.time.Waits.parseList(text));
+        return new RetrySchedule(Waits.parseList(text));
     }
 
     public static RetrySchedule ofSeconds(List<Integer> seconds) {

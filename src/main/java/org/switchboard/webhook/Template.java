@@ -3,6 +3,7 @@ package org.switchboard.webhook;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -84,7 +85,7 @@ public record Template(String source, List<Part> parts) {
 
     /** The token names used, in order of first use. */
     public Set<String> tokens() {
-        var names = new java.util.LinkedHashSet<String>();
+        var names = new LinkedHashSet<String>();
         parts.forEach(part -> {
             if (part instanceof Token token) {
                 names.add(token.name());

@@ -2,8 +2,11 @@ package org.switchboard.webhook;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.tag.TagFilter;
 
@@ -37,7 +40,7 @@ public record Webhook(
         Optional<String> sealedSigningSecret,
         Instant createdAt,
         Instant updatedAt,
-        Optional<java.util.List<Integer>> retrySchedule,
+        Optional<List<Integer>> retrySchedule,
         Optional<Disabled> disabled) {
 
     /** Since when and why a webhook is disabled. */
@@ -55,23 +58,16 @@ public record Webhook(
         NUMBER;
 
         public String stored() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** The change to the owner {@code ownerId} of this kind (its webhooks changed); the company is the account. */
-        public org.switchboard.platform.config.ConfigChange change(
-                org.switchboard.platform.id.AccountId account, long ownerId) {
+        public ConfigChange change(AccountId account, long ownerId) {
             return switch (this) {
-                case COMPANY -> org.switchboard.platform.config.ConfigChange.account(account);
-                case CAMPAIGN ->
-                    new org.switchboard.platform.config.ConfigChange(
-                            org.switchboard.platform.config.ConfigChange.Kind.CAMPAIGN, account, ownerId);
-                case BUYER ->
-                    new org.switchboard.platform.config.ConfigChange(
-                            org.switchboard.platform.config.ConfigChange.Kind.BUYER, account, ownerId);
-                case NUMBER ->
-                    new org.switchboard.platform.config.ConfigChange(
-                            org.switchboard.platform.config.ConfigChange.Kind.TRACKING_NUMBER, account, ownerId);
+                case COMPANY -> ConfigChange.account(account);
+                case CAMPAIGN -> new ConfigChange(ConfigChange.Kind.CAMPAIGN, account, ownerId);
+                case BUYER -> new ConfigChange(ConfigChange.Kind.BUYER, account, ownerId);
+                case NUMBER -> new ConfigChange(ConfigChange.Kind.TRACKING_NUMBER, account, ownerId);
             };
         }
     }
@@ -82,7 +78,7 @@ public record Webhook(
         FORM;
 
         public String word() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

@@ -1,8 +1,11 @@
 package org.switchboard.webhook;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,11 +13,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.outbound.OutboundHttp;
@@ -35,11 +42,11 @@ public final class WebhookDispatcher {
     private final OutboundHttp http;
     private final FiredPixelRepository pixels;
     private final SecretBox secrets;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final WebhookMetrics metrics;
 
     public WebhookDispatcher(
-            OutboundHttp http, FiredPixelRepository pixels, SecretBox secrets, Metrics metrics, java.time.Clock clock) {
+            OutboundHttp http, FiredPixelRepository pixels, SecretBox secrets, Metrics metrics, Clock clock) {
         this.http = http;
         this.pixels = pixels;
         this.secrets = secrets;
@@ -111,7 +118,7 @@ public final class WebhookDispatcher {
             for (Future<Fired> future : futures) {
                 try {
                     fired.add(future.get());
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     throw new IllegalStateException("a webhook failed unexpectedly", e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -221,7 +228,7 @@ public final class WebhookDispatcher {
 
     /** A Standard-Webhooks message id: {@code msg_} and 32 hex digits. */
     static String newMessageId() {
-        return "msg_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        return "msg_" + UUID.randomUUID().toString().replace("-", "");
     }
 
     /** The request a webhook would send for a call, before signing: what the console's preview shows. */
@@ -256,15 +263,13 @@ public final class WebhookDispatcher {
     private void sign(String secret, String id, String body, Map<String, String> headers) {
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(
-                    java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
             byte[] signature = mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
             headers.put("webhook-id", id);
             headers.put("webhook-timestamp", timestamp);
-            headers.put(
-                    "webhook-signature", "v1," + java.util.Base64.getEncoder().encodeToString(signature));
-        } catch (java.security.GeneralSecurityException e) {
+            headers.put("webhook-signature", "v1," + Base64.getEncoder().encodeToString(signature));
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is required by every JDK", e);
         }
     }

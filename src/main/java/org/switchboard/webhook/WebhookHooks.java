@@ -1,14 +1,20 @@
 package org.switchboard.webhook;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -49,7 +55,7 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, CompletableFuture<Void>> uuidToQueue = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> uuidToTimers = new ConcurrentHashMap<>();
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final DeliveryRepository deliveries;
     private final RetrySchedule schedule;
 
@@ -63,7 +69,7 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
             GeoTagger geo,
             DeliveryRepository deliveries,
             RetrySchedule schedule,
-            java.time.Clock clock) {
+            Clock clock) {
         this.clock = clock;
         this.deliveries = deliveries;
         this.schedule = schedule;
@@ -160,8 +166,8 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
             return;
         }
         try {
-            running.get(35, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            running.get(35, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
             LOG.log(Level.FINE, "a webhook of call " + uuid + " fired during the call did not finish cleanly", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -180,7 +186,7 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
      * has moved on. A 410 Gone disables the webhook instead.
      */
     private void retryFailed(Call call, List<WebhookDispatcher.Fired> fired) {
-        java.time.Instant now = clock.instant();
+        Instant now = clock.instant();
         for (WebhookDispatcher.Fired f : fired) {
             FiredPixel pixel = f.pixel();
             boolean ok = pixel.errorKind().isEmpty()
@@ -196,13 +202,9 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
                 deliveries.disable(f.webhook(), reason);
                 continue;
             }
-            Optional<java.time.Instant> next = f.webhook()
+            Optional<Instant> next = f.webhook()
                     .schedule(schedule)
-                    .next(
-                            1,
-                            now,
-                            Optional.empty(),
-                            java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+                    .next(1, now, Optional.empty(), ThreadLocalRandom.current().nextDouble());
             next.ifPresent(at -> deliveries.retryLater(
                     call.accountId(),
                     call.id(),

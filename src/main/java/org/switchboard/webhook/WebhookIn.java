@@ -2,7 +2,12 @@ package org.switchboard.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +16,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
+import org.switchboard.platform.outbound.OutboundHttp;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagFilter;
 
@@ -71,7 +77,7 @@ record WebhookIn(
                         "must be one of "
                                 + String.join(
                                         ", ",
-                                        java.util.Arrays.stream(Trigger.values())
+                                        Arrays.stream(Trigger.values())
                                                 .map(Trigger::word)
                                                 .toList())));
         Optional<Integer> timer = fields.optionalInteger("timer_seconds", 1, 86_400);
@@ -92,12 +98,11 @@ record WebhookIn(
             throw new Problem.Invalid("url", "must start with http:// or https://");
         }
         try {
-            var sample = java.net.URI.create(Template.parse("url", url)
-                    .render(token -> Optional.of("x"), Template.Escaping.URL, new java.util.HashSet<>()));
-            org.switchboard.platform.outbound.OutboundHttp.httpUrlProblem(sample)
-                    .ifPresent(problem -> {
-                        throw new Problem.Invalid("url", problem);
-                    });
+            var sample = URI.create(Template.parse("url", url)
+                    .render(token -> Optional.of("x"), Template.Escaping.URL, new HashSet<>()));
+            OutboundHttp.httpUrlProblem(sample).ifPresent(problem -> {
+                throw new Problem.Invalid("url", problem);
+            });
         } catch (IllegalArgumentException e) {
             throw new Problem.Invalid("url", "is not a valid URL (spaces and some characters must be encoded)");
         }
@@ -156,7 +161,7 @@ record WebhookIn(
         if (!node.get().isArray() || node.get().size() > RetrySchedule.MAX_RETRIES) {
             throw new Problem.Invalid("retry_schedule", rule);
         }
-        List<Integer> waits = new java.util.ArrayList<>();
+        List<Integer> waits = new ArrayList<>();
         for (JsonNode wait : node.get()) {
             if (!wait.isIntegralNumber() || wait.asLong() < 1 || wait.asLong() > RetrySchedule.MAX_WAIT_SECONDS) {
                 throw new Problem.Invalid("retry_schedule", rule);
@@ -207,7 +212,7 @@ record WebhookIn(
         JsonNode json;
         try {
             json = Json.MAPPER.readTree(text);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new Problem.Invalid("body", "is not valid JSON; put tokens inside strings, e.g. \"[caller_number]\"");
         }
         BodyRenderer.checkStrings(json, "body");

@@ -1,11 +1,12 @@
 package org.switchboard.webhook;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
@@ -43,7 +45,7 @@ public final class WebhookRepository {
 
     /** What a change to these webhooks of one owner changes: each webhook, and its owner. */
     static List<ConfigChange> changes(AccountId account, Webhook.Owner owner, long ownerId, List<Long> webhookIds) {
-        List<ConfigChange> changed = new java.util.ArrayList<>();
+        List<ConfigChange> changed = new ArrayList<>();
         webhookIds.forEach(id -> changed.add(new ConfigChange(ConfigChange.Kind.WEBHOOK, account, id)));
         changed.add(owner.change(account, ownerId));
         return changed;
@@ -143,7 +145,7 @@ public final class WebhookRepository {
     public void copy(AccountId account, Webhook.Owner from, long fromId, Webhook.Owner to, long toId) {
         List<Webhook> source = ofOwner(account, from, fromId);
         List<Long> copies = jdbi.inTransaction(handle -> {
-            List<Long> ids = new java.util.ArrayList<>();
+            List<Long> ids = new ArrayList<>();
             for (Webhook webhook : source) {
                 if (webhook.trigger() == Trigger.WEBHOOK_DISABLED) {
                     continue; // the account's own operational webhook, not a call's
@@ -207,22 +209,20 @@ public final class WebhookRepository {
     }
 
     private static Webhook map(ResultSet rs, StatementContext ctx) throws SQLException {
-        int timer = rs.getInt("timer_seconds");
-        Optional<Integer> timerSeconds = rs.wasNull() ? Optional.empty() : Optional.of(timer);
         Map<String, String> headers;
         try {
             headers = Json.MAPPER.readValue(rs.getString("headers"), HEADERS);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SQLException("unreadable webhook headers", e);
         }
         return new Webhook(
                 rs.getLong("id"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 Webhook.Owner.valueOf(rs.getString("owner_kind").toUpperCase(Locale.ROOT)),
                 rs.getLong("owner_id"),
                 rs.getString("name"),
                 Trigger.fromWord(rs.getString("trigger_name")).orElseThrow(),
-                timerSeconds,
+                Columns.optionalInt(rs, "timer_seconds"),
                 TagFilter.fromStored(rs.getString("matches")),
                 rs.getString("method"),
                 rs.getString("url"),
@@ -231,8 +231,8 @@ public final class WebhookRepository {
                 Webhook.BodyFormat.valueOf(rs.getString("body_format").toUpperCase(Locale.ROOT)),
                 Duration.ofMillis(rs.getInt("timeout_ms")),
                 Optional.ofNullable(rs.getString("signing_secret")),
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")),
+                Columns.instant(rs, "created_at"),
+                Columns.instant(rs, "updated_at"),
                 Optional.ofNullable(rs.getString("retry_schedule")).map(WebhookRepository::schedule),
                 disabled(rs));
     }
@@ -240,17 +240,14 @@ public final class WebhookRepository {
     private static List<Integer> schedule(String stored) {
         try {
             return List.of(Json.MAPPER.readValue(stored, Integer[].class));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("unreadable retry schedule", e);
         }
     }
 
     private static Optional<Webhook.Disabled> disabled(ResultSet rs) throws SQLException {
-        long at = rs.getLong("disabled_at");
-        if (rs.wasNull()) {
-            return Optional.empty();
-        }
-        return Optional.of(new Webhook.Disabled(Instant.ofEpochMilli(at), rs.getString("disabled_reason")));
+        String reason = rs.getString("disabled_reason");
+        return Columns.optionalInstant(rs, "disabled_at").map(at -> new Webhook.Disabled(at, reason));
     }
 
     /**

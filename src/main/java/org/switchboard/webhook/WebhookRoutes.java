@@ -1,10 +1,16 @@
 package org.switchboard.webhook;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,8 +83,7 @@ public final class WebhookRoutes {
             long timeoutMs,
             boolean signed,
 
-            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            @Nullable
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
             String signingSecret,
 
             String createdAt,
@@ -88,8 +93,7 @@ public final class WebhookRoutes {
             @Nullable String disabledAt,
             @Nullable String disabledReason,
 
-            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            @Nullable
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
             HealthOut health) {
         static WebhookOut of(Webhook w) {
             return of(w, null, null);
@@ -145,8 +149,7 @@ public final class WebhookRoutes {
 
     /** A webhook's health over the last 24 hours: the API's {@code health} field, for the console too. */
     public HealthOut health(Webhook w) {
-        return HealthOut.of(
-                pixels.health(w.accountId(), w.id(), java.time.Instant.now().minus(java.time.Duration.ofDays(1))));
+        return HealthOut.of(pixels.health(w.accountId(), w.id(), Instant.now().minus(Duration.ofDays(1))));
     }
 
     /** The webhook as answered, with its health. */
@@ -250,18 +253,13 @@ public final class WebhookRoutes {
         return id;
     }
 
-    private void list(ServerRequest req, io.helidon.webserver.http.ServerResponse res, Webhook.Owner owner, long id) {
+    private void list(ServerRequest req, ServerResponse res, Webhook.Owner owner, long id) {
         AccountId account = auth.apply(req);
         PageRequest page = Http.pageRequest(req);
         Http.page(req, res, page, webhooks.list(account, owner, id, page).map(w -> out(w, null)));
     }
 
-    private void create(
-            ServerRequest req,
-            io.helidon.webserver.http.ServerResponse res,
-            AccountId account,
-            Webhook.Owner owner,
-            long ownerId) {
+    private void create(ServerRequest req, ServerResponse res, AccountId account, Webhook.Owner owner, long ownerId) {
         Saved saved = create(account, owner, ownerId, Http.jsonObject(req));
         Http.created(
                 res,
@@ -325,7 +323,7 @@ public final class WebhookRoutes {
         ObjectNode copy = body.deepCopy();
         parties.normalize(account, copy, "matches");
         WebhookIn in = WebhookIn.parse(copy);
-        java.time.Instant now = java.time.Instant.EPOCH;
+        Instant now = Instant.EPOCH;
         return new Webhook(
                 0,
                 account,
@@ -379,8 +377,8 @@ public final class WebhookRoutes {
     /** A Standard-Webhooks secret: "whsec_" and 24 random bytes in base64. */
     private static String newSigningSecret() {
         byte[] bytes = new byte[24];
-        new java.security.SecureRandom().nextBytes(bytes);
-        return "whsec_" + java.util.Base64.getEncoder().encodeToString(bytes);
+        new SecureRandom().nextBytes(bytes);
+        return "whsec_" + Base64.getEncoder().encodeToString(bytes);
     }
 
     private Webhook require(ServerRequest req) {

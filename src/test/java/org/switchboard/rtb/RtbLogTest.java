@@ -155,7 +155,7 @@ class RtbLogTest {
         "0.00000049, 0, 0"
     })
     void payoutsShouldBeStoredAsMicroDollars(String dollars, long micros, String shown) {
-        assertThat(RtbLog.micros(new BigDecimal(dollars))).isEqualTo(micros);
-        assertThat(RtbLog.dollars(micros).toPlainString()).isEqualTo(shown);
+        assertThat(RtbLogRows.micros(new BigDecimal(dollars))).isEqualTo(micros);
+        assertThat(RtbLogRows.dollars(micros).toPlainString()).isEqualTo(shown);
     }
 }

@@ -7,14 +7,19 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.TreeSet;
+import org.switchboard.platform.outbound.AddressPolicy;
+import org.switchboard.platform.outbound.OutboundHttp;
+import org.switchboard.platform.time.Waits;
 
 /**
  * Reads the commented defaults file from the class path, then an optional file named by {@code
@@ -101,21 +106,10 @@ public final class ConfigLoader {
 
         SwitchboardConfig read() {
             int port = integer("port", 0, 65_535);
-            String bind = text("bind_address");
-            if (bind.isEmpty()) {
-                problems.add(envName("bind_address") + ": must not be empty");
-            }
+            String bind = nonEmpty("bind_address");
             long maxRequestBytes = integer("max_request_bytes", 1_024, 64 * 1024 * 1024);
-            String dataDir = text("data_dir");
-            if (dataDir.isEmpty()) {
-                problems.add(envName("data_dir") + ": must not be empty");
-            }
-            Optional<String> databaseUrl = optional("database_url");
-            databaseUrl.ifPresent(url -> {
-                if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
-                    problems.add(envName("database_url") + ": must start with jdbc:sqlite: or jdbc:postgresql:");
-                }
-            });
+            String dataDir = nonEmpty("data_dir");
+            Optional<String> databaseUrl = databaseUrl();
             int poolSize = integer("database_pool_size", 1, 500);
             Optional<RedisSettings> redis = redis();
             int liveLeaseSeconds = integer("live_lease_seconds", 3, 3_600);
@@ -124,37 +118,14 @@ public final class ConfigLoader {
                     optional("public_api_url").isPresent() ? httpUrl("public_api_url") : "http://localhost:" + port;
             String rtbUrl = optional("public_rtb_url").isPresent() ? httpUrl("public_rtb_url") : apiUrl;
             String dataUrl = optional("public_data_url").isPresent() ? httpUrl("public_data_url") : apiUrl;
-            Optional<String> masterKey = optional("master_key");
-            masterKey.ifPresent(key -> {
-                try {
-                    if (Base64.getDecoder().decode(key).length != 32) {
-                        problems.add(envName("master_key") + ": must be base64 of exactly 32 bytes");
-                    }
-                } catch (IllegalArgumentException e) {
-                    problems.add(envName("master_key") + ": is not valid base64");
-                }
-            });
+            Optional<String> masterKey = masterKey();
             Optional<String> operatorToken = optional("operator_token");
             operatorToken.ifPresent(token -> minLength("operator_token", token, 24));
-            String firstName = text("first_account_name");
-            if (firstName.isEmpty() || firstName.length() > 200) {
-                problems.add(envName("first_account_name") + ": must be 1 to 200 characters");
-            }
+            String firstName = firstAccountName();
             Optional<String> firstKey = optional("first_account_api_key");
             firstKey.ifPresent(key -> minLength("first_account_api_key", key, 24));
             boolean demo = bool("demo_data");
-            List<String> allowCidrs = new ArrayList<>();
-            for (String cidr : text("outbound_allow_cidrs").split(",")) {
-                if (cidr.isBlank()) {
-                    continue;
-                }
-                try {
-                    org.switchboard.platform.outbound.AddressPolicy.allowing(List.of(cidr));
-                    allowCidrs.add(cidr.strip());
-                } catch (IllegalArgumentException e) {
-                    problems.add(envName("outbound_allow_cidrs") + ": " + e.getMessage());
-                }
-            }
+            List<String> allowCidrs = allowCidrs();
             int responseCap = integer("webhook_response_cap_bytes", 1_024, 10 * 1024 * 1024);
             int maxConnections = integer("webhook_max_connections", 1, 100_000);
             int maxConnectionsPerHost = integer("webhook_max_connections_per_host", 1, 100_000);
@@ -206,19 +177,75 @@ public final class ConfigLoader {
                     operations);
         }
 
+        private String nonEmpty(String name) {
+            String value = text(name);
+            if (value.isEmpty()) {
+                problems.add(envName(name) + ": must not be empty");
+            }
+            return value;
+        }
+
+        private Optional<String> databaseUrl() {
+            Optional<String> databaseUrl = optional("database_url");
+            databaseUrl.ifPresent(url -> {
+                if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+                    problems.add(envName("database_url") + ": must start with jdbc:sqlite: or jdbc:postgresql:");
+                }
+            });
+            return databaseUrl;
+        }
+
+        private Optional<String> masterKey() {
+            Optional<String> masterKey = optional("master_key");
+            masterKey.ifPresent(key -> {
+                try {
+                    if (Base64.getDecoder().decode(key).length != 32) {
+                        problems.add(envName("master_key") + ": must be base64 of exactly 32 bytes");
+                    }
+                } catch (IllegalArgumentException e) {
+                    problems.add(envName("master_key") + ": is not valid base64");
+                }
+            });
+            return masterKey;
+        }
+
+        private String firstAccountName() {
+            String firstName = text("first_account_name");
+            if (firstName.isEmpty() || firstName.length() > 200) {
+                problems.add(envName("first_account_name") + ": must be 1 to 200 characters");
+            }
+            return firstName;
+        }
+
+        private List<String> allowCidrs() {
+            List<String> allowCidrs = new ArrayList<>();
+            for (String cidr : text("outbound_allow_cidrs").split(",")) {
+                if (cidr.isBlank()) {
+                    continue;
+                }
+                try {
+                    AddressPolicy.allowing(List.of(cidr));
+                    allowCidrs.add(cidr.strip());
+                } catch (IllegalArgumentException e) {
+                    problems.add(envName("outbound_allow_cidrs") + ": " + e.getMessage());
+                }
+            }
+            return allowCidrs;
+        }
+
         private SwitchboardConfig.Operations operations(int port) {
             Optional<String> token = optional("metrics_token");
             token.ifPresent(t -> minLength("metrics_token", t, 24));
-            java.util.OptionalInt managementPort = java.util.OptionalInt.empty();
+            OptionalInt managementPort = OptionalInt.empty();
             if (optional("management_port").isPresent()) {
                 int management = integer("management_port", 0, 65_535);
                 if (management != 0 && management == port) {
                     problems.add(envName("management_port") + ": must differ from " + envName("port"));
                 }
-                managementPort = java.util.OptionalInt.of(management);
+                managementPort = OptionalInt.of(management);
             }
             int grace = integer("shutdown_grace_seconds", 0, 3_600);
-            return new SwitchboardConfig.Operations(token, managementPort, java.time.Duration.ofSeconds(grace));
+            return new SwitchboardConfig.Operations(token, managementPort, Duration.ofSeconds(grace));
         }
 
         /** Live state in Redis when a URL is set: its scheme, key prefix and command timeout checked. */
@@ -241,29 +268,29 @@ public final class ConfigLoader {
             } catch (URISyntaxException e) {
                 problems.add(envName("redis_url") + ": is not a URL");
             }
-            return Optional.of(new RedisSettings(url.get(), prefix, java.time.Duration.ofMillis(timeoutMillis)));
+            return Optional.of(new RedisSettings(url.get(), prefix, Duration.ofMillis(timeoutMillis)));
         }
 
         private SwitchboardConfig.WebhookDelivery webhookDelivery() {
-            List<java.time.Duration> schedule = List.of();
+            List<Duration> schedule = List.of();
             try {
-                schedule = org.switchboard.platform.time.Waits.parseList(text("webhook_retry_schedule"));
+                schedule = Waits.parseList(text("webhook_retry_schedule"));
                 if (schedule.size() > 20) {
                     problems.add(envName("webhook_retry_schedule") + ": at most 20 waits");
                 }
             } catch (IllegalArgumentException e) {
                 problems.add(envName("webhook_retry_schedule") + ": " + e.getMessage());
             }
-            java.time.Duration disableAfter = java.time.Duration.ofDays(5);
+            Duration disableAfter = Duration.ofDays(5);
             try {
-                disableAfter = org.switchboard.platform.time.Waits.parse(text("webhook_disable_after"));
+                disableAfter = Waits.parse(text("webhook_disable_after"));
             } catch (IllegalArgumentException e) {
                 problems.add(envName("webhook_disable_after") + ": " + e.getMessage());
             }
-            java.time.Duration lease = java.time.Duration.ofSeconds(60);
+            Duration lease = Duration.ofSeconds(60);
             try {
-                lease = org.switchboard.platform.time.Waits.parse(text("webhook_delivery_lease"));
-                if (lease.compareTo(java.time.Duration.ofSeconds(5)) < 0) {
+                lease = Waits.parse(text("webhook_delivery_lease"));
+                if (lease.compareTo(Duration.ofSeconds(5)) < 0) {
                     problems.add(envName("webhook_delivery_lease") + ": at least 5s (an attempt's timeout must fit)");
                 }
             } catch (IllegalArgumentException e) {
@@ -327,7 +354,7 @@ public final class ConfigLoader {
             String raw = text(key);
             try {
                 URI uri = new URI(raw);
-                org.switchboard.platform.outbound.OutboundHttp.httpUrlProblem(uri)
+                OutboundHttp.httpUrlProblem(uri)
                         .ifPresent(problem -> problems.add(envName(key) + ": '" + raw + "' " + problem));
             } catch (URISyntaxException e) {
                 problems.add(envName(key) + ": '" + raw + "' is not a URL");

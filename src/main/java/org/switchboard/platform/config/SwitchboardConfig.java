@@ -1,8 +1,10 @@
 package org.switchboard.platform.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The whole configuration, loaded and checked once at start-up by {@link ConfigLoader}. Optional values are empty
@@ -48,8 +50,7 @@ public record SwitchboardConfig(
      * How the server is operated: {@code /metrics} behind an optional bearer token, or on a separate management port
      * (0: any free port) instead of the main one; how long a stopping server lets requests in flight finish.
      */
-    public record Operations(
-            Optional<String> metricsToken, java.util.OptionalInt managementPort, java.time.Duration shutdownGrace) {}
+    public record Operations(Optional<String> metricsToken, OptionalInt managementPort, Duration shutdownGrace) {}
 
     /**
      * Post-call webhook delivery: the default waits between attempts, how many attempts run at once on this node, and
@@ -57,11 +58,7 @@ public record SwitchboardConfig(
      * {@code disableMinFailures} failures in the last 24 h).
      */
     public record WebhookDelivery(
-            List<java.time.Duration> retrySchedule,
-            int workers,
-            java.time.Duration disableAfter,
-            int disableMinFailures,
-            java.time.Duration lease) {}
+            List<Duration> retrySchedule, int workers, Duration disableAfter, int disableMinFailures, Duration lease) {}
 
     /** How log records are written: readable text lines, or one JSON object a line for a log collector. */
     public enum LogFormat {

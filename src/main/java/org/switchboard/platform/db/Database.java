@@ -2,16 +2,20 @@ package org.switchboard.platform.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.switchboard.platform.metrics.Metrics;
 
 /**
  * The SQL store: one schema on two engines. SQLite (embedded, WAL, synchronous=FULL so a commit survives a power
@@ -48,6 +52,7 @@ public final class Database implements AutoCloseable {
         this.engine = engine;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        Columns.register(jdbi);
     }
 
     /** Opens the pool and brings the schema up to date. */
@@ -57,7 +62,7 @@ public final class Database implements AutoCloseable {
         hikari.setJdbcUrl(jdbcUrl);
         user.ifPresent(hikari::setUsername);
         password.ifPresent(hikari::setPassword);
-        hikari.setPoolName("switchboard-" + engine.name().toLowerCase(java.util.Locale.ROOT));
+        hikari.setPoolName("switchboard-" + engine.name().toLowerCase(Locale.ROOT));
         if (engine == Engine.SQLITE) {
             createParentFolder(jdbcUrl);
             // WAL lets readers run beside the single writer; IMMEDIATE transactions take the write lock up front
@@ -126,7 +131,7 @@ public final class Database implements AutoCloseable {
     public boolean isReachable() {
         try (var connection = dataSource.getConnection()) {
             return connection.isValid(2);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             return false;
         }
     }
@@ -135,8 +140,8 @@ public final class Database implements AutoCloseable {
      * The connection pool's gauges for {@code /metrics}: connections in use, idle, total, and callers waiting for one.
      * Read when scraped, so they cost the queries nothing.
      */
-    public void bindPoolMetrics(org.switchboard.platform.metrics.Metrics metrics) {
-        com.zaxxer.hikari.HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
+    public void bindPoolMetrics(Metrics metrics) {
+        HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
         metrics.gauge("switchboard.sql.pool.active", "SQL connections in use", pool, p -> p.getActiveConnections());
         metrics.gauge("switchboard.sql.pool.idle", "SQL connections idle", pool, p -> p.getIdleConnections());
         metrics.gauge("switchboard.sql.pool.total", "SQL connections open", pool, p -> p.getTotalConnections());

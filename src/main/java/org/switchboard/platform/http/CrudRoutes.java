@@ -1,6 +1,7 @@
 package org.switchboard.platform.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.LinkedHashMap;
@@ -118,7 +119,7 @@ public final class CrudRoutes {
             AccountId account = auth.apply(req);
             Http.ok(res, resource.wire(require(resource, account, req)));
         });
-        io.helidon.webserver.http.Handler update = (req, res) -> {
+        Handler update = (req, res) -> {
             AccountId account = auth.apply(req);
             Saved<T> updated = update(resource, account, require(resource, account, req), Http.jsonObject(req));
             Http.ok(res, Http.withWarnings(resource.wire(updated.value()), updated.warnings()));

@@ -1,7 +1,10 @@
 package org.switchboard.platform.http;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.switchboard.platform.db.Database;
 import org.switchboard.platform.live.LiveState;
@@ -25,15 +28,15 @@ public final class HealthRoutes {
 
     public void register(HttpRules rules) {
         rules.get("/health", (req, res) -> {
-            res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json");
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(OK);
         });
         rules.get("/ready", (req, res) -> {
             boolean store = database.isReachable();
             boolean liveState = live.reachable();
-            Map<String, String> body = new java.util.LinkedHashMap<>();
+            Map<String, String> body = new LinkedHashMap<>();
             body.put("status", store && liveState ? "ok" : "unavailable");
-            body.put("store", store ? database.engine().name().toLowerCase(java.util.Locale.ROOT) : "unreachable");
+            body.put("store", store ? database.engine().name().toLowerCase(Locale.ROOT) : "unreachable");
             body.put("live_state", liveState ? live.engine() : "unreachable");
             Http.send(res, store && liveState ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
         });

@@ -1,5 +1,6 @@
 package org.switchboard.platform.http;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
@@ -10,12 +11,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
@@ -55,7 +62,7 @@ public final class Http {
         }
     }
 
-    private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final String INSTANT_OR_DATE =
             "an ISO-8601 instant such as 2026-11-22T00:00:00Z or a date such as 2026-11-22 (that whole day in UTC)";
 
@@ -65,31 +72,30 @@ public final class Http {
     }
 
     /** The start of a range: an ISO-8601 instant, or a date as the start of that day in UTC; else a 400. */
-    public static java.time.Instant parseFrom(String name, String raw) {
-        return parseBound(name, raw, java.time.ZoneOffset.UTC, false, INSTANT_OR_DATE);
+    public static Instant parseFrom(String name, String raw) {
+        return parseBound(name, raw, ZoneOffset.UTC, false, INSTANT_OR_DATE);
     }
 
     /**
      * The exclusive end of a range: an ISO-8601 instant, or a date as the last day of the range, whole (the start of
      * the next day in UTC), as people write date ranges; else a 400.
      */
-    public static java.time.Instant parseTo(String name, String raw) {
-        return parseBound(name, raw, java.time.ZoneOffset.UTC, true, INSTANT_OR_DATE);
+    public static Instant parseTo(String name, String raw) {
+        return parseBound(name, raw, ZoneOffset.UTC, true, INSTANT_OR_DATE);
     }
 
     /**
      * An instant, or a date: the start of that day in {@code zone}, or when it ends a range ({@code end}) the start
      * of the next day; else a 400 naming {@code name} saying it must be {@code what}.
      */
-    public static java.time.Instant parseBound(
-            String name, String raw, java.time.ZoneId zone, boolean end, String what) {
+    public static Instant parseBound(String name, String raw, ZoneId zone, boolean end, String what) {
         try {
             if (isDate(raw)) {
-                java.time.LocalDate day = java.time.LocalDate.parse(raw);
+                LocalDate day = LocalDate.parse(raw);
                 return (end ? day.plusDays(1) : day).atStartOfDay(zone).toInstant();
             }
-            return java.time.Instant.parse(raw);
-        } catch (java.time.DateTimeException e) {
+            return Instant.parse(raw);
+        } catch (DateTimeException e) {
             throw new Problem.Invalid(name, "must be " + what);
         }
     }
@@ -233,8 +239,7 @@ public final class Http {
     }
 
     /** A record's fields followed by {@code warnings}. */
-    record Warned(
-            @com.fasterxml.jackson.annotation.JsonUnwrapped Object saved, List<String> warnings) {}
+    record Warned(@JsonUnwrapped Object saved, List<String> warnings) {}
 
     public static void send(ServerResponse response, Status status, Object body) {
         response.status(status);

@@ -1,5 +1,6 @@
 package org.switchboard.platform.http;
 
+import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.concurrency.limits.Limit;
@@ -22,7 +23,9 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
@@ -108,7 +111,7 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
     }
 
     @Override
-    public Support supports(io.helidon.common.buffers.BufferData request) {
+    public Support supports(BufferData request) {
         return Support.SUPPORTED;
     }
 
@@ -168,11 +171,11 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
     }
 
     static boolean isHttp10(byte[] line) {
-        byte[] version = " HTTP/1.0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] version = " HTTP/1.0".getBytes(StandardCharsets.US_ASCII);
         if (line.length < version.length) {
             return false;
         }
-        return java.util.Arrays.equals(line, line.length - version.length, line.length, version, 0, version.length);
+        return Arrays.equals(line, line.length - version.length, line.length, version, 0, version.length);
     }
 
     /** RFC 9110 {@code tchar}. */

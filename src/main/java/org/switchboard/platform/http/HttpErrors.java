@@ -4,6 +4,7 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
+import io.helidon.webserver.ErrorHandling;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -53,7 +54,7 @@ public final class HttpErrors {
                                 + " more refused since the last such line)",
                         id,
                         null));
-        response.header(io.helidon.http.HeaderNames.RETRY_AFTER, "1");
+        response.header(HeaderNames.RETRY_AFTER, "1");
         Http.send(
                 response,
                 Status.SERVICE_UNAVAILABLE_503,
@@ -203,8 +204,8 @@ public final class HttpErrors {
      * Errors raised below routing say what was wrong with the request (a missing Host header, a bad method) where
      * Helidon marks the text safe to show; the others get the status alone, since they are not logged either.
      */
-    public static io.helidon.webserver.ErrorHandling transportErrors() {
-        return io.helidon.webserver.ErrorHandling.builder().includeEntity(true).build();
+    public static ErrorHandling transportErrors() {
+        return ErrorHandling.builder().includeEntity(true).build();
     }
 
     /**

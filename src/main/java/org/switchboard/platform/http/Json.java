@@ -1,12 +1,15 @@
 package org.switchboard.platform.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.problem.Problem;
 
@@ -20,7 +23,7 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     static {
-        MAPPER.getFactory().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        MAPPER.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         MAPPER.getFactory()
                 .setStreamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(64)
@@ -67,14 +70,14 @@ public final class Json {
     }
 
     /** {@link #readObject(byte[])} with a reader of its own settings (such as exact decimals). */
-    public static ObjectNode readObject(com.fasterxml.jackson.databind.ObjectReader reader, byte[] body) {
+    public static ObjectNode readObject(ObjectReader reader, byte[] body) {
         if (body.length == 0) {
             throw new Problem.Invalid(null, "the request body must be a JSON object");
         }
         JsonNode node;
         try {
             node = reader.readTree(body);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new Problem.Invalid(null, "the request body is not valid JSON");
         }
         if (node instanceof ObjectNode object) {

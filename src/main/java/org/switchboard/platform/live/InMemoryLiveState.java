@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * Live state of a single node.
@@ -170,7 +171,7 @@ public final class InMemoryLiveState implements LiveState {
      * from their source (SQL) without the lock, so a slow read never holds up pings on other counters; the usual case,
      * every counter held already, takes the lock once. When two threads seed one counter, the first to store it wins.
      */
-    private <T> T underLock(List<Counter> counters, java.util.function.Function<Map<String, Long>, T> body) {
+    private <T> T underLock(List<Counter> counters, Function<Map<String, Long>, T> body) {
         List<Counter> absent = new ArrayList<>();
         lock.lock();
         try {

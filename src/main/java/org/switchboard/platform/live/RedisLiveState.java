@@ -1,6 +1,7 @@
 package org.switchboard.platform.live;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
@@ -13,15 +14,26 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
 import io.lettuce.core.metrics.MicrometerOptions;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Live state in Redis, shared by every node of a deployment.
@@ -133,17 +145,16 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
     private final RedisCommands<String, String> redis;
     private final String prefix;
     /** The application's clock: leases are judged by it, as every node's callers set them by it. */
-    private final java.time.Clock clock;
+    private final Clock clock;
 
-    private final java.util.Map<String, String> scriptToDigest = new java.util.concurrent.ConcurrentHashMap<>();
-    private final List<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> subscriptions =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, String> scriptToDigest = new ConcurrentHashMap<>();
+    private final List<StatefulRedisPubSubConnection<String, String>> subscriptions = new CopyOnWriteArrayList<>();
 
     /**
      * Connects to {@code url} ({@code redis://[:password@]host:port[/db]}, {@code rediss://} for TLS); every command
      * waits at most {@code timeout}. Fails with {@link LiveStateUnavailable} when Redis cannot be reached now.
      */
-    public RedisLiveState(String url, String prefix, Duration timeout, java.time.Clock clock) {
+    public RedisLiveState(String url, String prefix, Duration timeout, Clock clock) {
         this(url, prefix, timeout, Optional.empty(), clock);
     }
 
@@ -152,8 +163,7 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
      * {@code lettuce.command.completion} and {@code lettuce.command.firstresponse} per command type, without
      * histograms so the series stay few).
      */
-    public RedisLiveState(
-            String url, String prefix, Duration timeout, Optional<MeterRegistry> meters, java.time.Clock clock) {
+    public RedisLiveState(String url, String prefix, Duration timeout, Optional<MeterRegistry> meters, Clock clock) {
         this.prefix = prefix;
         this.clock = clock;
         RedisURI uri = RedisURI.create(url);
@@ -175,7 +185,7 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
             this.connection = client.connect();
         } catch (RedisException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-            resources.shutdown(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
@@ -197,7 +207,7 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
                 redis.ping();
                 return;
             } catch (RedisException e) {
-                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+                LockSupport.parkNanos(50_000_000L);
                 if (System.nanoTime() > until) {
                     close();
                     throw new LiveStateUnavailable(
@@ -271,9 +281,7 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
         String key = counterKey(counter);
         if (counter.leased()) {
             // leases ending after now: one that ends exactly now has ended
-            io.lettuce.core.Range<Long> live = io.lettuce.core.Range.from(
-                    io.lettuce.core.Range.Boundary.excluding(clock.millis()),
-                    io.lettuce.core.Range.Boundary.unbounded());
+            Range<Long> live = Range.from(Range.Boundary.excluding(clock.millis()), Range.Boundary.unbounded());
             return call(() -> redis.zcount(key, live));
         }
         String value = call(() -> redis.get(key));
@@ -389,7 +397,7 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
         try {
             redis.publish(prefix + channel, message);
         } catch (RedisException e) {
-            java.util.logging.Logger.getLogger(RedisLiveState.class.getName())
+            Logger.getLogger(RedisLiveState.class.getName())
                     .warning("could not tell other nodes on " + channel + ": " + e.getMessage());
         }
     }
@@ -399,10 +407,10 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
      * connection comes back by itself after it was cut (Redis restarted, a network fault) and subscribes again; the
      * messages sent meanwhile are lost, so then {@code onResubscribed} is called, once the subscription holds again.
      */
-    public void subscribe(String channel, java.util.function.Consumer<String> onMessage, Runnable onResubscribed) {
+    public void subscribe(String channel, Consumer<String> onMessage, Runnable onResubscribed) {
         var subscription = client.connectPubSub();
-        var first = new java.util.concurrent.atomic.AtomicBoolean(true);
-        subscription.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+        var first = new AtomicBoolean(true);
+        subscription.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String from, String message) {
                 onMessage.accept(message);
@@ -411,7 +419,7 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
             @Override
             public void subscribed(String subscribed, long count) {
                 if (!first.getAndSet(false)) {
-                    java.util.logging.Logger.getLogger(RedisLiveState.class.getName())
+                    Logger.getLogger(RedisLiveState.class.getName())
                             .info(() -> "subscribed again to " + channel + " after the connection was cut");
                     onResubscribed.run();
                 }
@@ -439,10 +447,10 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
 
     @Override
     public void close() {
-        subscriptions.forEach(io.lettuce.core.pubsub.StatefulRedisPubSubConnection::close);
+        subscriptions.forEach(StatefulRedisPubSubConnection::close);
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     private String[] counterKeys(List<Counter> counters) {
