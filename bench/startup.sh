@@ -2,7 +2,7 @@
 # Start-up to the first answered request: N starts (default 3) of Switchboard, each on a fresh SQLite store with the
 # demo data (migrations, first account, demo campaign), unpinned, timed from the moment the JVM is launched to the
 # first GET /health answered 200 (polled every 10 ms), beside the server's own "started in N ms" (main() to
-# listening) and the load average at that moment. BENCH_JAR=other.jar: that build too, started in turns with this one
+# listening), the CPU time the JVM had used by then and the load average at that moment. BENCH_JAR=other.jar: that build too, started in turns with this one
 # (this, other, this, ...), so the two are compared in one run. BENCH_JAVA_OPTS: JVM options for every start.
 #
 # Usage: bench/startup.sh [N]
@@ -35,7 +35,10 @@ start_once() {
         sleep 0.01
     done
     ms=$(( $(now_ms) - t0 ))
-    echo "$name: first answered GET /health after $ms ms ($(sed -nE 's/.*(started in [0-9]+ ms).*/\1/p' "$dir/server.log" | head -1); load $(cut -d' ' -f1-3 /proc/loadavg))"
+    # CPU time the JVM used until then (all its threads): steadier than the wall time on a shared machine
+    cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$SERVER_PID/stat")
+    sleep 0.2
+    echo "$name: first answered GET /health after $ms ms, $cpu_ms ms of CPU ($(grep -oE 'started in [0-9]+ ms' "$dir/server.log" | head -1); load $(cut -d' ' -f1-3 /proc/loadavg))"
     kill "$SERVER_PID"
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
