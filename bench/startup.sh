@@ -37,11 +37,12 @@ start_once() {
     ms=$(( $(now_ms) - t0 ))
     # CPU time the JVM used until then (all its threads): steadier than the wall time on a shared machine
     cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$SERVER_PID/stat")
-    sleep 0.2
-    echo "$name: first answered GET /health after $ms ms, $cpu_ms ms of CPU ($(grep -oE 'started in [0-9]+ ms' "$dir/server.log" | head -1); load $(cut -d' ' -f1-3 /proc/loadavg))"
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
     kill "$SERVER_PID"
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
+    # the log is written by its own thread: the line is complete once the server has stopped
+    echo "$name: first answered GET /health after $ms ms, $cpu_ms ms of CPU ($(grep -oE 'started in [0-9]+ ms' "$dir/server.log" | head -1); load $load)"
 }
 
 echo "$RUNS starts each; load $(cut -d' ' -f1-3 /proc/loadavg)"
