@@ -10,10 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.secret.Secrets;
 
 /**
@@ -109,7 +109,7 @@ public final class AccountRoutes {
      */
     public static Account update(AccountRepository accounts, AccountId account, ObjectNode body) {
         Account current =
-                accounts.find(account).orElseThrow(() -> new ApiException.Unauthorized("the account no longer exists"));
+                accounts.find(account).orElseThrow(() -> new Problem.Unauthorized("the account no longer exists"));
         JsonFields fields = new JsonFields(body, "id", "created_at");
         // an explicit blank name is an error; leaving the field out keeps the name
         String name = body.has("name") ? fields.requiredText("name", 200) : current.name();
@@ -136,14 +136,14 @@ public final class AccountRoutes {
             return features;
         }
         if (!given.get().isObject()) {
-            throw new ApiException.BadRequest("features", "must be an object of feature names to true or false");
+            throw new Problem.Invalid("features", "must be an object of feature names to true or false");
         }
         for (var entry : given.get().properties()) {
             Feature feature = Feature.fromWord(entry.getKey())
-                    .orElseThrow(() -> new ApiException.BadRequest(
+                    .orElseThrow(() -> new Problem.Invalid(
                             "features." + entry.getKey(), "is not a feature (real_time_bidding, live_call_control)"));
             if (!entry.getValue().isBoolean()) {
-                throw new ApiException.BadRequest("features." + entry.getKey(), "must be true or false");
+                throw new Problem.Invalid("features." + entry.getKey(), "must be true or false");
             }
             if (entry.getValue().asBoolean()) {
                 features.add(feature);
@@ -160,16 +160,16 @@ public final class AccountRoutes {
     }
 
     private Account current(AccountId account) {
-        return accounts.find(account).orElseThrow(() -> new ApiException.Unauthorized("the account no longer exists"));
+        return accounts.find(account).orElseThrow(() -> new Problem.Unauthorized("the account no longer exists"));
     }
 
     private void requireOperator(ServerRequest req) {
         String expected = operatorToken.orElseThrow(() ->
-                new ApiException.NotFound("account creation is disabled; set SWITCHBOARD_OPERATOR_TOKEN to enable it"));
+                new Problem.NotFound("account creation is disabled; set SWITCHBOARD_OPERATOR_TOKEN to enable it"));
         String presented = Authenticator.bearer(req)
-                .orElseThrow(() -> new ApiException.Unauthorized("the operator token is required as a Bearer token"));
+                .orElseThrow(() -> new Problem.Unauthorized("the operator token is required as a Bearer token"));
         if (!Secrets.constantTimeEquals(expected, presented)) {
-            throw new ApiException.Unauthorized("the operator token is not valid");
+            throw new Problem.Unauthorized("the operator token is not valid");
         }
     }
 }

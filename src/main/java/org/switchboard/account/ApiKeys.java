@@ -1,8 +1,8 @@
 package org.switchboard.account;
 
 import java.util.List;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The rules of an account's API keys, for the API and the console alike: a key has a name of at most
@@ -26,22 +26,22 @@ public final class ApiKeys {
     public NewApiKey create(AccountId account, String name) {
         String stripped = name.strip();
         if (stripped.isEmpty()) {
-            throw new ApiException.BadRequest("name", "is required");
+            throw new Problem.Invalid("name", "is required");
         }
         if (stripped.length() > MAX_NAME) {
-            throw new ApiException.BadRequest("name", "must be at most " + MAX_NAME + " characters");
+            throw new Problem.Invalid("name", "must be at most " + MAX_NAME + " characters");
         }
         if (stripped.chars().anyMatch(Character::isISOControl)) {
-            throw new ApiException.BadRequest("name", "must not contain control characters");
+            throw new Problem.Invalid("name", "must not contain control characters");
         }
         return accounts.createKey(account, stripped, AccountRoutes.newSecret());
     }
 
     /** Deletes the account's key {@code id}: a 404 when it has none such, a 409 when it is the account's last. */
     public void delete(AccountId account, long id) {
-        accounts.findKey(account, id).orElseThrow(() -> new ApiException.NotFound("no API key with id " + id));
+        accounts.findKey(account, id).orElseThrow(() -> new Problem.NotFound("no API key with id " + id));
         if (accounts.listKeys(account).size() == 1) {
-            throw new ApiException.Conflict(null, "this is the account's last API key; create another one first");
+            throw new Problem.Conflict(null, "this is the account's last API key; create another one first");
         }
         accounts.deleteKey(account, id);
     }

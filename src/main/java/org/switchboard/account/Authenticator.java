@@ -3,8 +3,8 @@ package org.switchboard.account;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.secret.Secrets;
 
 /**
@@ -21,10 +21,10 @@ public final class Authenticator {
     /** The caller's account, or a 401. */
     public AccountId require(ServerRequest request) {
         String key = presentedKey(request)
-                .orElseThrow(() -> new ApiException.Unauthorized(
+                .orElseThrow(() -> new Problem.Unauthorized(
                         "an API key is required: pass api_key=... or an Authorization: Bearer header"));
         return accounts.findAccountByKeyDigest(Secrets.digest(key))
-                .orElseThrow(() -> new ApiException.Unauthorized("the API key is not valid"));
+                .orElseThrow(() -> new Problem.Unauthorized("the API key is not valid"));
     }
 
     /** The bearer token of the request, if any (also used for the operator token). */

@@ -1,17 +1,14 @@
 package org.switchboard.buyer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.switchboard.campaign.CampaignRepository;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.CrudRoutes;
-import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.PartyTerms;
 
 /**
@@ -70,8 +67,13 @@ public final class BuyerService implements CrudRoutes.Resource<Buyer> {
     }
 
     @Override
-    public Page<Buyer> list(AccountId account, PageRequest page, ServerRequest request) {
-        return buyers.list(account, Http.idQuery(request, "campaign_id"), page);
+    public List<String> idFilters() {
+        return List.of("campaign_id");
+    }
+
+    @Override
+    public Page<Buyer> list(AccountId account, CrudRoutes.ListQuery query) {
+        return buyers.list(account, query.id("campaign_id"), query.page());
     }
 
     @Override
@@ -99,7 +101,7 @@ public final class BuyerService implements CrudRoutes.Resource<Buyer> {
     public void delete(AccountId account, Buyer existing) {
         List<String> groups = buyers.groupNames(existing.id());
         if (!groups.isEmpty()) {
-            throw new ApiException.Conflict(
+            throw new Problem.Conflict(
                     null,
                     "buyer " + existing.id() + " is a member of buyer group(s) " + String.join(", ", groups)
                             + "; remove it from them first");
@@ -137,12 +139,12 @@ public final class BuyerService implements CrudRoutes.Resource<Buyer> {
     private BuyerIn checked(AccountId account, BuyerIn in, long selfId) {
         in.cid().ifPresent(cid -> {
             if (buyers.cidTaken(account, cid, selfId)) {
-                throw new ApiException.Conflict("cid", "another buyer already uses cid '" + cid + "'");
+                throw new Problem.Conflict("cid", "another buyer already uses cid '" + cid + "'");
             }
         });
         for (long campaignId : in.campaignIds()) {
             if (campaigns.find(account, campaignId).isEmpty()) {
-                throw new ApiException.BadRequest("campaign_ids", "no campaign with id " + campaignId);
+                throw new Problem.Invalid("campaign_ids", "no campaign with id " + campaignId);
             }
         }
         return in;

@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * When a buyer takes calls, per weekday, in the buyer's own time zone. Each day holds shifts {@code {"open":
@@ -85,29 +85,29 @@ public record HoursOfOperation(Map<DayOfWeek, List<Shift>> dayToShifts) {
     /** Reads hours from a request, naming {@code field} (and the day) in errors. */
     public static HoursOfOperation parse(String field, JsonNode node) {
         if (!node.isObject()) {
-            throw new ApiException.BadRequest(field, "must be an object of weekday names to shifts");
+            throw new Problem.Invalid(field, "must be an object of weekday names to shifts");
         }
         Map<DayOfWeek, List<Shift>> dayToShifts = new EnumMap<>(DayOfWeek.class);
         for (var entry : node.properties()) {
             DayOfWeek day = day(field, entry.getKey());
             if (!entry.getValue().isArray()) {
-                throw new ApiException.BadRequest(field, entry.getKey() + " must be an array of {open, close} shifts");
+                throw new Problem.Invalid(field, entry.getKey() + " must be an array of {open, close} shifts");
             }
             List<Shift> shifts = new ArrayList<>();
             for (JsonNode shift : entry.getValue()) {
                 if (!shift.isObject()) {
-                    throw new ApiException.BadRequest(field, entry.getKey() + ": each shift is {\"open\", \"close\"}");
+                    throw new Problem.Invalid(field, entry.getKey() + ": each shift is {\"open\", \"close\"}");
                 }
                 shift.fieldNames().forEachRemaining(name -> {
                     if (!name.equals("open") && !name.equals("close")) {
-                        throw new ApiException.BadRequest(
+                        throw new Problem.Invalid(
                                 field, entry.getKey() + ": '" + name + "' is not a shift field (open, close)");
                     }
                 });
                 int open = minute(field, entry.getKey(), shift.path("open"), false);
                 int close = minute(field, entry.getKey(), shift.path("close"), true);
                 if (open == close) {
-                    throw new ApiException.BadRequest(
+                    throw new Problem.Invalid(
                             field,
                             entry.getKey() + ": a shift needs different open and close times (all day is 00:00-24:00)");
                 }
@@ -122,7 +122,7 @@ public record HoursOfOperation(Map<DayOfWeek, List<Shift>> dayToShifts) {
         try {
             return DayOfWeek.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ApiException.BadRequest(field, "'" + name + "' is not a weekday name such as monday");
+            throw new Problem.Invalid(field, "'" + name + "' is not a weekday name such as monday");
         }
     }
 
@@ -136,6 +136,6 @@ public record HoursOfOperation(Map<DayOfWeek, List<Shift>> dayToShifts) {
                 return hour * 60 + minute;
             }
         }
-        throw new ApiException.BadRequest(field, day + ": shifts need open and close times as HH:MM");
+        throw new Problem.Invalid(field, day + ": shifts need open and close times as HH:MM");
     }
 }

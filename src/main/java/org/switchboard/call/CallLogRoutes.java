@@ -14,11 +14,11 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.switchboard.platform.csv.CsvLines;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.routing.Consideration;
 import org.switchboard.tag.TagSet;
 
@@ -106,7 +106,7 @@ public final class CallLogRoutes {
     public void register(HttpRules rules) {
         rules.get("/api/v2/calls", (req, res) -> {
             AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             var listed = calls.list(account, filter(req), page);
             Map<Long, ?> money = conversions.apply(
                     account, listed.items().stream().map(Call::id).toList());
@@ -152,8 +152,7 @@ public final class CallLogRoutes {
         rules.get("/api/v2/calls/{uuid}", (req, res) -> {
             AccountId account = auth.apply(req);
             String uuid = req.path().pathParameters().get("uuid");
-            Call call =
-                    calls.find(account, uuid).orElseThrow(() -> new ApiException.NotFound("no call with uuid " + uuid));
+            Call call = calls.find(account, uuid).orElseThrow(() -> new Problem.NotFound("no call with uuid " + uuid));
             Http.ok(
                     res,
                     new CallDetail(
@@ -233,7 +232,7 @@ public final class CallLogRoutes {
         Optional<String> status = query.apply("status");
         status.ifPresent(value -> {
             if (!STATUSES.contains(value)) {
-                throw new ApiException.BadRequest(
+                throw new Problem.Invalid(
                         "status",
                         "must be one of "
                                 + String.join(", ", STATUSES.stream().sorted().toList()));
@@ -252,8 +251,8 @@ public final class CallLogRoutes {
                 query.apply("tag").map(CallLogRoutes::tag),
                 query.apply("sort")
                         .map(word -> CallRepository.Order.fromWord(word)
-                                .orElseThrow(() -> new ApiException.BadRequest(
-                                        "sort", "must be newest, oldest, longest or shortest")))
+                                .orElseThrow(() ->
+                                        new Problem.Invalid("sort", "must be newest, oldest, longest or shortest")))
                         .orElse(CallRepository.Order.NEWEST));
     }
 
@@ -263,7 +262,7 @@ public final class CallLogRoutes {
         String key = colon < 0 ? "" : TagSet.normalizeKey(raw.substring(0, colon));
         String value = colon < 0 ? "" : raw.substring(colon + 1).strip();
         if (!TagSet.isValidKey(key) || value.isEmpty()) {
-            throw new ApiException.BadRequest("tag", "must be key:value, such as source:google");
+            throw new Problem.Invalid("tag", "must be key:value, such as source:google");
         }
         return new CallRepository.TagMatch(key, value);
     }

@@ -13,13 +13,13 @@ import java.util.Optional;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Caller lists of a campaign or a buyer, addressed by name as in the reference platform's caller-list URLs:
@@ -44,7 +44,7 @@ public final class CallerListRoutes {
      */
     @FunctionalInterface
     public interface Access {
-        /** The account the request acts for, or an {@link ApiException} saying why it may not. */
+        /** The account the request acts for, or an {@link Problem} saying why it may not. */
         AccountId check(ServerRequest req, CallerList.Owner owner, long ownerId, String permission);
 
         /** The account's API key alone. */
@@ -102,7 +102,7 @@ public final class CallerListRoutes {
 
         rules.get(base, (req, res) -> {
             Scope scope = scope(req, owner, ownerExists, what, "caller_list__index");
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Http.page(
                     req,
                     res,
@@ -121,7 +121,7 @@ public final class CallerListRoutes {
             if (!name.equals(list.name())
                     && lists.findByName(list.accountId(), owner, list.ownerId(), name)
                             .isPresent()) {
-                throw new ApiException.Conflict("name", "this " + what + " already has a caller list named " + name);
+                throw new Problem.Conflict("name", "this " + what + " already has a caller list named " + name);
             }
             lists.rename(list.accountId(), list.id(), name);
             Http.ok(
@@ -139,7 +139,7 @@ public final class CallerListRoutes {
 
         Handler listNumbers = (req, res) -> {
             CallerList list = list(req, owner, ownerExists, what, "caller_list_number__show");
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Http.page(req, res, page, lists.numbers(list.id(), page));
         };
         Handler addNumbers = (req, res) -> {
@@ -188,7 +188,7 @@ public final class CallerListRoutes {
             Http.ok(
                     res,
                     uploadOut(uploads.find(list.accountId(), list.id(), id)
-                            .orElseThrow(() -> new ApiException.NotFound("no upload " + id + " on this list"))));
+                            .orElseThrow(() -> new Problem.NotFound("no upload " + id + " on this list"))));
         });
         rules.get(numbers + "/{number}", (req, res) -> {
             CallerList list = list(req, owner, ownerExists, what, "caller_list_number__show");
@@ -199,7 +199,7 @@ public final class CallerListRoutes {
             CallerList list = list(req, owner, ownerExists, what, "caller_list_number__delete");
             String number = pathNumber(req);
             if (!lists.removeNumber(list.id(), number)) {
-                throw new ApiException.NotFound(number + " is not on caller list " + list.name());
+                throw new Problem.NotFound(number + " is not on caller list " + list.name());
             }
             Http.noContent(res);
         });
@@ -218,8 +218,7 @@ public final class CallerListRoutes {
         boolean clearFirst;
         if (type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
             JsonFields fields = new JsonFields(Json.readObject(body));
-            JsonNode numbers =
-                    fields.take("numbers").orElseThrow(() -> new ApiException.BadRequest("numbers", "is required"));
+            JsonNode numbers = fields.take("numbers").orElseThrow(() -> new Problem.Invalid("numbers", "is required"));
             if (numbers.isArray()) {
                 List<String> values = new ArrayList<>();
                 numbers.forEach(n -> values.add(n.asText()));
@@ -227,7 +226,7 @@ public final class CallerListRoutes {
             } else if (numbers.isTextual()) {
                 text = numbers.asText();
             } else {
-                throw new ApiException.BadRequest("numbers", "must be text or an array of phone numbers");
+                throw new Problem.Invalid("numbers", "must be text or an array of phone numbers");
             }
             action = fields.take("action").map(JsonNode::asText).orElse("create");
             clearFirst = fields.bool("clear_first", false);
@@ -239,17 +238,17 @@ public final class CallerListRoutes {
                     .map(raw -> switch (raw.toLowerCase(java.util.Locale.ROOT)) {
                         case "true", "1" -> true;
                         case "false", "0" -> false;
-                        default -> throw new ApiException.BadRequest("clear_first", "must be true or false");
+                        default -> throw new Problem.Invalid("clear_first", "must be true or false");
                     })
                     .orElse(false);
         }
         if (text.isBlank() && !clearFirst) {
-            throw new ApiException.BadRequest("numbers", "the upload holds no numbers");
+            throw new Problem.Invalid("numbers", "the upload holds no numbers");
         }
         CallerListUploads.Action parsed = switch (action.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "create" -> CallerListUploads.Action.CREATE;
             case "delete" -> CallerListUploads.Action.DELETE;
-            default -> throw new ApiException.BadRequest("action", "must be create or delete");
+            default -> throw new Problem.Invalid("action", "must be create or delete");
         };
         return uploads.submit(list, parsed, clearFirst, text);
     }
@@ -279,7 +278,7 @@ public final class CallerListRoutes {
         long ownerId = Http.pathId(req, "owner_id", what);
         AccountId account = access.check(req, owner, ownerId, permission);
         if (!ownerExists.test(account, ownerId)) {
-            throw new ApiException.NotFound("no " + what + " with id " + ownerId);
+            throw new Problem.NotFound("no " + what + " with id " + ownerId);
         }
         return new Scope(account, ownerId);
     }
@@ -293,11 +292,11 @@ public final class CallerListRoutes {
         Scope scope = scope(req, owner, ownerExists, what, permission);
         String name = req.path().pathParameters().get("list_name");
         if (!NAME.matcher(name).matches()) {
-            throw new ApiException.NotFound(
+            throw new Problem.NotFound(
                     "no caller list named " + name.replaceAll("\\p{Cntrl}", "?") + " on this " + what);
         }
         return lists.findByName(scope.account(), owner, scope.ownerId(), name)
-                .orElseThrow(() -> new ApiException.NotFound("no caller list named " + name + " on this " + what));
+                .orElseThrow(() -> new Problem.NotFound("no caller list named " + name + " on this " + what));
     }
 
     private static String name(ServerRequest req, Optional<String> current) {
@@ -306,7 +305,7 @@ public final class CallerListRoutes {
                 body, "id", "behaviour", "owner_type", "owner_id", "number_count", "created_at", "updated_at");
         // an explicit blank name is an error; leaving the field out of an update keeps the name
         String name = (body.has("name") ? Optional.of(fields.requiredText("name", 100)) : current)
-                .orElseThrow(() -> new ApiException.BadRequest("name", "is required"));
+                .orElseThrow(() -> new Problem.Invalid("name", "is required"));
         fields.finish();
         return checkName(name);
     }
@@ -314,7 +313,7 @@ public final class CallerListRoutes {
     /** A list name as the API takes it: letters, digits, '_', '.' and '-'; a 400 on {@code name} otherwise. */
     public static String checkName(String name) {
         if (!NAME.matcher(name).matches()) {
-            throw new ApiException.BadRequest(
+            throw new Problem.Invalid(
                     "name",
                     "may hold only letters, digits, '_', '.' and '-' (start it with suppressed or accepted to"
                             + " block or allow callers)");
@@ -330,7 +329,7 @@ public final class CallerListRoutes {
         checkName(name);
         if (lists.findByName(account, owner, ownerId, name).isPresent()) {
             String what = owner == CallerList.Owner.CAMPAIGN ? "campaign" : "buyer";
-            throw new ApiException.Conflict("name", "this " + what + " already has a caller list named " + name);
+            throw new Problem.Conflict("name", "this " + what + " already has a caller list named " + name);
         }
         return lists.insert(account, owner, ownerId, name);
     }
@@ -346,15 +345,14 @@ public final class CallerListRoutes {
      */
     public CallerListUploads.Upload upload(CallerList list, String text) {
         if (text.isBlank()) {
-            throw new ApiException.BadRequest("numbers", "the upload holds no numbers");
+            throw new Problem.Invalid("numbers", "the upload holds no numbers");
         }
         return uploads.submit(list, CallerListUploads.Action.CREATE, false, text);
     }
 
     private static String pathNumber(ServerRequest req) {
         String raw = req.path().pathParameters().get("number");
-        return PhoneNumbers.toE164(raw)
-                .orElseThrow(() -> new ApiException.NotFound(raw + " is not a valid phone number"));
+        return PhoneNumbers.toE164(raw).orElseThrow(() -> new Problem.NotFound(raw + " is not a valid phone number"));
     }
 
     /** {@code {"numbers": [...]}} or {@code {"number": "..."}}, each normalised to E.164. */
@@ -364,23 +362,23 @@ public final class CallerListRoutes {
         fields.take("number").ifPresent(raw::add);
         fields.take("numbers").ifPresent(node -> {
             if (!node.isArray()) {
-                throw new ApiException.BadRequest("numbers", "must be an array of phone numbers");
+                throw new Problem.Invalid("numbers", "must be an array of phone numbers");
             }
             node.forEach(raw::add);
         });
         fields.finish();
         if (raw.isEmpty()) {
-            throw new ApiException.BadRequest("numbers", "is required");
+            throw new Problem.Invalid("numbers", "is required");
         }
         if (raw.size() > MAX_NUMBERS_PER_REQUEST) {
-            throw new ApiException.BadRequest("numbers", "at most " + MAX_NUMBERS_PER_REQUEST + " numbers per request");
+            throw new Problem.Invalid("numbers", "at most " + MAX_NUMBERS_PER_REQUEST + " numbers per request");
         }
         var out = new LinkedHashSet<String>();
         for (int i = 0; i < raw.size(); i++) {
             JsonNode node = raw.get(i);
             String field = "numbers[" + i + "]";
             if (!node.isTextual()) {
-                throw new ApiException.BadRequest(field, "must be a phone number string");
+                throw new Problem.Invalid(field, "must be a phone number string");
             }
             out.add(PhoneNumbers.requireE164(field, node.asText()));
         }

@@ -1,13 +1,11 @@
 package org.switchboard.campaign;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.CrudRoutes;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.problem.Problem;
 
 /** Campaigns through the admin API: unique customer ids, and no deletion while tracking numbers point at one. */
 public final class CampaignService implements CrudRoutes.Resource<Campaign> {
@@ -34,8 +32,8 @@ public final class CampaignService implements CrudRoutes.Resource<Campaign> {
     }
 
     @Override
-    public Page<Campaign> list(AccountId account, PageRequest page, ServerRequest request) {
-        return campaigns.list(account, page);
+    public Page<Campaign> list(AccountId account, CrudRoutes.ListQuery query) {
+        return campaigns.list(account, query.page());
     }
 
     @Override
@@ -62,7 +60,7 @@ public final class CampaignService implements CrudRoutes.Resource<Campaign> {
     public void delete(AccountId account, Campaign existing) {
         long numbers = campaigns.trackingNumberCount(existing.id());
         if (numbers > 0) {
-            throw new ApiException.Conflict(
+            throw new Problem.Conflict(
                     null,
                     "campaign " + existing.id() + " still has " + numbers
                             + " tracking number(s); delete them or move them to another campaign first");
@@ -78,7 +76,7 @@ public final class CampaignService implements CrudRoutes.Resource<Campaign> {
     private CampaignIn checked(AccountId account, CampaignIn in, long selfId) {
         in.cid().ifPresent(cid -> {
             if (campaigns.cidTaken(account, cid, selfId)) {
-                throw new ApiException.Conflict("cid", "another campaign already uses cid '" + cid + "'");
+                throw new Problem.Conflict("cid", "another campaign already uses cid '" + cid + "'");
             }
         });
         return in;

@@ -20,8 +20,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The Webhook Configurator's library: templates for common integrations, each a JSON file under
@@ -129,42 +129,41 @@ public final class Configurator {
     static String check(Field field, String value) {
         if (value.isEmpty()) {
             if (field.required()) {
-                throw new ApiException.BadRequest(field.name(), "is required");
+                throw new Problem.Invalid(field.name(), "is required");
             }
             return field.type().equals("checkbox") ? "false" : "";
         }
         return switch (field.type()) {
             case "url" -> {
                 if (!value.matches("https?://[^\\s\"'<>\\\\{}|^`]+")) {
-                    throw new ApiException.BadRequest(field.name(), "must be a URL starting with http:// or https://");
+                    throw new Problem.Invalid(field.name(), "must be a URL starting with http:// or https://");
                 }
                 yield value;
             }
             case "base_url" -> baseUrl(field, value);
             case "key" -> {
                 if (!value.matches("[A-Za-z0-9_.\\-]{1,200}")) {
-                    throw new ApiException.BadRequest(field.name(), "may hold only letters, digits, '_', '.' and '-'");
+                    throw new Problem.Invalid(field.name(), "may hold only letters, digits, '_', '.' and '-'");
                 }
                 yield value;
             }
             case "percent" -> {
                 if (!value.matches("[0-9]{1,4}(\\.[0-9]{1,6})?")
                         || new java.math.BigDecimal(value).compareTo(java.math.BigDecimal.valueOf(1000)) > 0) {
-                    throw new ApiException.BadRequest(field.name(), "must be a number from 0 to 1000 (70 is 70%)");
+                    throw new Problem.Invalid(field.name(), "must be a number from 0 to 1000 (70 is 70%)");
                 }
                 yield value;
             }
             case "checkbox" -> value.equals("true") ? "true" : "false";
             case "trigger" -> {
                 if (org.switchboard.webhook.Trigger.fromWord(value).isEmpty()) {
-                    throw new ApiException.BadRequest(field.name(), "is not a webhook trigger");
+                    throw new Problem.Invalid(field.name(), "is not a webhook trigger");
                 }
                 yield value;
             }
             case "campaign", "buyer", "publisher", "text" -> {
                 if (!value.matches("[A-Za-z0-9 _.:@\\-]{1,200}")) {
-                    throw new ApiException.BadRequest(
-                            field.name(), "may hold only letters, digits, spaces and _ . : @ -");
+                    throw new Problem.Invalid(field.name(), "may hold only letters, digits, spaces and _ . : @ -");
                 }
                 yield value;
             }
@@ -184,7 +183,7 @@ public final class Configurator {
             rest = rest.substring(0, rest.length() - 1);
         }
         if (!HOST.matcher(rest).matches()) {
-            throw new ApiException.BadRequest(
+            throw new Problem.Invalid(
                     field.name(), "must be a domain such as track.example.com (or its https:// address)");
         }
         return scheme + rest;

@@ -9,8 +9,8 @@ import java.util.Optional;
 import org.switchboard.account.ApiKey;
 import org.switchboard.account.ApiKeys;
 import org.switchboard.account.NewApiKey;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The account's API keys, for admins ({@code /api_keys}): the keys with their names and hints, a new key (its secret
@@ -49,7 +49,7 @@ public final class ApiKeysPage {
     public void register(HttpRules rules) {
         pages.get(rules, "/api_keys", (req, res, who) -> {
             if (!who.role().managesUsers()) {
-                throw new ApiException.Forbidden("Only admins manage API keys.");
+                throw new Problem.Forbidden("Only admins manage API keys.");
             }
             show(res, Status.OK_200, who, Map.of(), Map.of(), Optional.empty(), Optional.empty());
         });
@@ -58,7 +58,7 @@ public final class ApiKeysPage {
             try {
                 NewApiKey created = keys.create(who.account(), name);
                 show(res, Status.OK_200, who, Map.of(), Map.of(), Optional.of(created), Optional.empty());
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 show(
                         res,
                         Status.BAD_REQUEST_400,
@@ -72,7 +72,7 @@ public final class ApiKeysPage {
         pages.post(rules, "/api_keys/{id}/delete", Pages.Need.ADMIN, (req, res, who, form) -> {
             try {
                 keys.delete(who.account(), Http.pathId(req, "id", "API key"));
-            } catch (ApiException.Conflict e) {
+            } catch (Problem.Conflict e) {
                 show(res, Status.CONFLICT_409, who, Map.of(), Map.of(), Optional.empty(), Optional.of(e.getMessage()));
                 return;
             }

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The audit log ({@code /audit_log}): who changed what in the console, when and from which address, newest first,
@@ -70,7 +70,7 @@ public final class AuditLogPage {
                         ? Optional.empty()
                         : Optional.of(olderLink(filter, rows.getLast().id()));
                 render(res, Status.OK_200, who, rows, people, filter, Map.of(), older);
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 render(
                         res,
                         Status.BAD_REQUEST_400,

@@ -10,9 +10,9 @@ import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.conversion.ConversionOut;
 import org.switchboard.conversion.ConversionRepository;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.routing.Consideration;
 import org.switchboard.webhook.Delivery;
 import org.switchboard.webhook.DeliveryRepository;
@@ -129,7 +129,7 @@ public final class CallPage {
             Call call = call(account, req.path().pathParameters().get("uuid"));
             Names known = names.of(account);
             Optional<ConversionOut> money =
-                    Optional.ofNullable(ConversionOut.forCalls(conversions, account, List.of(call.id()))
+                    Optional.ofNullable(ConversionOut.forCalls(conversions.forCalls(account, List.of(call.id())))
                             .get(call.id()));
             pages.render(
                     res,
@@ -185,7 +185,7 @@ public final class CallPage {
             Call call = call(account, req.path().pathParameters().get("uuid"));
             FiredPixel pixel = pixel(req, account, call);
             long deliveryId = pixel.deliveryId()
-                    .orElseThrow(() -> new ApiException.BadRequest(
+                    .orElseThrow(() -> new Problem.Invalid(
                             null, "this request was not an attempt of a delivery: there is nothing to replay"));
             Delivery before = deliveries.find(account, deliveryId).orElseThrow();
             boolean newId = form.first("new_webhook_id").isPresent();
@@ -211,7 +211,7 @@ public final class CallPage {
         long id = Http.pathId(req, "id", "fired pixel");
         return pixels.find(account, id)
                 .filter(p -> p.callId().equals(Optional.of(call.id())))
-                .orElseThrow(() -> new ApiException.NotFound("no fired pixel " + id + " on this call"));
+                .orElseThrow(() -> new Problem.NotFound("no fired pixel " + id + " on this call"));
     }
 
     private List<PixelRow> pixelRows(AccountId account, List<FiredPixel> fired) {
@@ -266,7 +266,7 @@ public final class CallPage {
     }
 
     private Call call(AccountId account, String uuid) {
-        return calls.find(account, uuid).orElseThrow(() -> new ApiException.NotFound("no call " + uuid));
+        return calls.find(account, uuid).orElseThrow(() -> new Problem.NotFound("no call " + uuid));
     }
 
     private static List<Fact> facts(Call call, Names known) {

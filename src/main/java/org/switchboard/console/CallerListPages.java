@@ -14,11 +14,12 @@ import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.callerlist.CallerListRoutes;
 import org.switchboard.callerlist.CallerListUploads;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Caller lists in the console: the section of a campaign or buyer ({@code /sections/caller_lists?campaign=12}), all
@@ -120,10 +121,10 @@ public final class CallerListPages {
                         form.first("name").orElse("").strip());
                 audit.record(who, req, "created", subject(created), null, Map.of("name", created.name()), Set.of());
                 Pages.redirect(res, "/caller_lists/" + created.id());
-            } catch (ApiException.BadRequest | ApiException.Conflict e) {
+            } catch (Problem.Invalid | Problem.Conflict e) {
                 all(
                         res,
-                        Status.create(e.status()),
+                        Status.create(HttpErrors.status(e)),
                         who,
                         FormJson.values(form),
                         FormJson.error(e, java.util.Set.of("name", "owner")));
@@ -178,7 +179,7 @@ public final class CallerListPages {
                         Map.of(),
                         Optional.of(added + " number" + (added == 1 ? "" : "s") + " added (" + (numbers.size() - added)
                                 + " already listed)."));
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 one(
                         res,
                         Status.BAD_REQUEST_400,
@@ -209,7 +210,7 @@ public final class CallerListPages {
                 audit.record(
                         who, req, "uploaded numbers", subject(list), null, Map.of("upload", upload.id()), Set.of());
                 Pages.redirect(res, "/caller_lists/" + list.id() + "/uploads/" + upload.id());
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 one(
                         res,
                         Status.BAD_REQUEST_400,
@@ -227,7 +228,7 @@ public final class CallerListPages {
             CallerList list = require(req, who);
             long id = Http.pathId(req, "upload", "upload");
             var upload = uploads.find(who.account(), list.id(), id)
-                    .orElseThrow(() -> new ApiException.NotFound("no upload " + id));
+                    .orElseThrow(() -> new Problem.NotFound("no upload " + id));
             var report = new UploadReport(list.id(), list.name(), upload);
             if (req.headers().contains(io.helidon.http.HeaderNames.create("HX-Request"))) {
                 pages.render(res, "caller_list_upload.jte", report);
@@ -348,13 +349,13 @@ public final class CallerListPages {
                 if (!part.isBlank()) {
                     final int line = i + 1;
                     out.add(PhoneNumbers.toE164(part.strip())
-                            .orElseThrow(() -> new ApiException.BadRequest(
+                            .orElseThrow(() -> new Problem.Invalid(
                                     "numbers", "line " + line + ": '" + part.strip() + "' is not a phone number")));
                 }
             }
         }
         if (out.isEmpty()) {
-            throw new ApiException.BadRequest("numbers", "give at least one number");
+            throw new Problem.Invalid("numbers", "give at least one number");
         }
         return out;
     }
@@ -368,14 +369,14 @@ public final class CallerListPages {
         if (buyer.isPresent()) {
             return OwnerRef.parse(Optional.of("buyer:" + buyer.get()));
         }
-        throw new ApiException.BadRequest("campaign", "name the campaign (?campaign=<id>) or the buyer (?buyer=<id>)");
+        throw new Problem.Invalid("campaign", "name the campaign (?campaign=<id>) or the buyer (?buyer=<id>)");
     }
 
     private static CallerList.Owner stored(OwnerRef owner) {
         return switch (owner.kind()) {
             case CAMPAIGN -> CallerList.Owner.CAMPAIGN;
             case BUYER -> CallerList.Owner.BUYER;
-            default -> throw new ApiException.BadRequest("owner", "caller lists belong to a campaign or a buyer");
+            default -> throw new Problem.Invalid("owner", "caller lists belong to a campaign or a buyer");
         };
     }
 
@@ -387,6 +388,6 @@ public final class CallerListPages {
 
     private CallerList require(ServerRequest req, SignedIn who) {
         long id = Http.pathId(req, "id", "caller list");
-        return lists.find(who.account(), id).orElseThrow(() -> new ApiException.NotFound("no caller list " + id));
+        return lists.find(who.account(), id).orElseThrow(() -> new Problem.NotFound("no caller list " + id));
     }
 }

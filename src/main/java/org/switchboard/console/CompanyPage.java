@@ -13,9 +13,9 @@ import java.util.Optional;
 import org.switchboard.account.Account;
 import org.switchboard.account.AccountRoutes;
 import org.switchboard.account.Feature;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The company settings ({@code /company}): the account's name and features (Real Time Bidding, live call control),
@@ -41,7 +41,7 @@ public final class CompanyPage {
     }
 
     private Account account(SignedIn who) {
-        return config.accounts().find(who.account()).orElseThrow(() -> new ApiException.NotFound("no account"));
+        return config.accounts().find(who.account()).orElseThrow(() -> new Problem.NotFound("no account"));
     }
 
     private void update(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
@@ -61,7 +61,7 @@ public final class CompanyPage {
                     "update",
                     before,
                     AccountRoutes.wire(saved));
-        } catch (ApiException.BadRequest e) {
+        } catch (Problem.Invalid e) {
             show(res, who, Status.BAD_REQUEST_400, typed(form, Map.of(e.field().orElse(""), e.getMessage())));
             return;
         }

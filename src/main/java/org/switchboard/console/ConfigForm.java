@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * A configuration form as the JSON API's body: each input is named like the API's field and turned into the JSON the
@@ -141,7 +141,7 @@ public final class ConfigForm {
     }
 
     /** The form as the person sent it, with the API's refusal beside its field (or above the form). */
-    public FormState refused(Form form, ApiException refusal) {
+    public FormState refused(Form form, Problem refusal) {
         FormState typed = show(body(form));
         return new FormState(typed.nameToValues(), Map.of(refusal.field().orElse(""), refusal.getMessage()));
     }

@@ -8,9 +8,9 @@ import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.directory.DirectoryRepository;
 import org.switchboard.number.TrackingNumber;
 import org.switchboard.number.TrackingNumberRepository;
-import org.switchboard.platform.http.ApiException;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.publisher.PublisherRepository;
 
 /**
@@ -54,13 +54,12 @@ public final class ConfigOwners {
             case BUYER_GROUP -> groups.find(account, owner.id()).map(g -> g.name());
             case PUBLISHER -> publishers.find(account, owner.id()).map(p -> p.name());
         };
-        return name.orElseThrow(
-                () -> new ApiException.NotFound("no " + owner.kind().label() + " " + owner.id()));
+        return name.orElseThrow(() -> new Problem.NotFound("no " + owner.kind().label() + " " + owner.id()));
     }
 
     /** A tracking number of the account (for its webhook lock). */
     public TrackingNumber requireNumber(AccountId account, long id) {
-        return numbers.find(account, id).orElseThrow(() -> new ApiException.NotFound("no tracking number " + id));
+        return numbers.find(account, id).orElseThrow(() -> new Problem.NotFound("no tracking number " + id));
     }
 
     public void setWebhooksUnlocked(AccountId account, long numberId, boolean unlocked) {

@@ -14,9 +14,9 @@ import java.util.stream.Collectors;
 import org.switchboard.configurator.Configurator;
 import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionCriterionRoutes;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.webhook.Trigger;
 import org.switchboard.webhook.Webhook;
 import org.switchboard.webhook.WebhookRoutes;
@@ -97,7 +97,7 @@ public final class ConfiguratorPage {
         pages.post(rules, "/configurator/one_click", Pages.Need.CHANGE, (req, res, who, form) -> {
             String id = form.first("template").orElse("");
             if (!ONE_CLICK.contains(id)) {
-                throw new ApiException.BadRequest("template", "must be cake, hasoffers or voluum");
+                throw new Problem.Invalid("template", "must be cake, hasoffers or voluum");
             }
             Configurator.Template t = require(id);
             Map<String, String> answers =
@@ -105,7 +105,7 @@ public final class ConfiguratorPage {
             try {
                 apply(who, req, t, answers);
                 Pages.redirect(res, WebhookPages.back(form, OwnerRef.COMPANY));
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 show(
                         res,
                         Status.BAD_REQUEST_400,
@@ -125,7 +125,7 @@ public final class ConfiguratorPage {
             try {
                 List<Created> created = apply(who, req, t, answers);
                 show(res, Status.OK_200, who, t, answers, Map.of(), created);
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 show(res, Status.BAD_REQUEST_400, who, t, answers, FormJson.error(e, inputs), List.of());
             }
         });
@@ -141,19 +141,18 @@ public final class ConfiguratorPage {
         OwnerRef owner =
                 OwnerRef.parse(Optional.ofNullable(answers.get("owner")).filter(o -> !o.isBlank()));
         if (!t.owners().contains(owner.kind().word())) {
-            throw new ApiException.BadRequest(
-                    "owner", "this template's webhooks go on a " + String.join(" or ", t.owners()));
+            throw new Problem.Invalid("owner", "this template's webhooks go on a " + String.join(" or ", t.owners()));
         }
         owners.requireName(account, owner);
         Webhook.Owner webhookOwner = switch (owner.kind()) {
             case COMPANY -> Webhook.Owner.COMPANY;
             case CAMPAIGN -> Webhook.Owner.CAMPAIGN;
             case BUYER -> Webhook.Owner.BUYER;
-            default -> throw new ApiException.BadRequest("owner", "webhooks go on the company, a campaign or a buyer");
+            default -> throw new Problem.Invalid("owner", "webhooks go on the company, a campaign or a buyer");
         };
         Configurator.Plan plan = Configurator.plan(t, answers, owner.id());
         for (ObjectNode webhook : plan.webhooks()) {
-            ApiException.BadRequest.under("webhook", () -> {
+            Problem.Invalid.under("webhook", () -> {
                 webhooks.check(account, webhook);
                 return true;
             });
@@ -164,8 +163,8 @@ public final class ConfiguratorPage {
             try {
                 at = OwnerRef.parse(Optional.of(c.owner()));
                 owners.requireName(account, at);
-            } catch (ApiException.BadRequest | ApiException.NotFound e) {
-                throw new ApiException.BadRequest("campaign", "choose the campaign the conversion criterion goes on");
+            } catch (Problem.Invalid | Problem.NotFound e) {
+                throw new Problem.Invalid("campaign", "choose the campaign the conversion criterion goes on");
             }
             criteriaToMake.add(Map.entry(at, c.body()));
         }
@@ -265,6 +264,6 @@ public final class ConfiguratorPage {
     }
 
     private Configurator.Template require(String id) {
-        return library.find(id).orElseThrow(() -> new ApiException.NotFound("no configurator template " + id));
+        return library.find(id).orElseThrow(() -> new Problem.NotFound("no configurator template " + id));
     }
 }

@@ -5,8 +5,9 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
+import org.switchboard.platform.http.HttpErrors;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * What the configuration pages share: a save through the API's rules whose refusal comes back as the form with the
@@ -35,9 +36,10 @@ public final class Configuring {
     public static <T> Attempt<T> attempt(ConfigForm form, Form sent, Supplier<T> save) {
         try {
             return new Attempt<>(Optional.of(save.get()), Optional.empty());
-        } catch (ApiException.BadRequest | ApiException.Conflict e) {
+        } catch (Problem.Invalid | Problem.Conflict e) {
             return new Attempt<>(
-                    Optional.empty(), Optional.of(new Refusal(form.refused(sent, e), Status.create(e.status()))));
+                    Optional.empty(),
+                    Optional.of(new Refusal(form.refused(sent, e), Status.create(HttpErrors.status(e)))));
         }
     }
 

@@ -14,10 +14,10 @@ import java.util.Set;
 import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionCriterionRoutes;
 import org.switchboard.conversion.PayoutModifier;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Conversion criteria in the console: the section of a campaign or buyer ({@code /sections/conversion_criteria?
@@ -147,28 +147,23 @@ public final class CriterionPages {
             OwnerRef owner = OwnerRef.parse(form.first("owner"));
             owners.requireName(who.account(), owner);
             String back = WebhookPages.back(form, owner);
-            try {
-                var saved = criteria.create(who.account(), stored(owner), owner.id(), json(form));
-                audit.record(
-                        who,
-                        req,
-                        "created",
-                        subject(saved.criterion()),
-                        null,
-                        ConversionCriterionRoutes.wire(saved.criterion()),
-                        Set.of());
-                Pages.redirect(res, back);
-            } catch (ApiException.BadRequest e) {
-                editor(
-                        res,
-                        Status.BAD_REQUEST_400,
-                        who,
-                        owner,
-                        Optional.empty(),
-                        FormJson.values(form),
-                        FormJson.error(e, FIELDS.keySet()),
-                        back);
-            }
+            SaveFlow.create(
+                    form,
+                    FIELDS.keySet(),
+                    (status, values, errors, conflict) ->
+                            editor(res, status, who, owner, Optional.empty(), values, errors, back),
+                    () -> criteria.create(who.account(), stored(owner), owner.id(), json(form)),
+                    saved -> {
+                        audit.record(
+                                who,
+                                req,
+                                "created",
+                                subject(saved.criterion()),
+                                null,
+                                ConversionCriterionRoutes.wire(saved.criterion()),
+                                Set.of());
+                        Pages.redirect(res, back);
+                    });
         });
         pages.get(rules, "/conversion_criteria/{id}", (req, res, who) -> {
             ConversionCriterion c = require(req, who);
@@ -187,43 +182,33 @@ public final class CriterionPages {
             ConversionCriterion c = require(req, who);
             OwnerRef owner = ownerOf(c);
             String back = WebhookPages.back(form, owner);
-            Optional<EditGuard.Conflict> conflict = EditGuard.check(form, ConversionCriterionRoutes.wire(c));
-            if (conflict.isPresent()) {
-                editor(
-                        res,
-                        Status.CONFLICT_409,
-                        who,
-                        owner,
-                        Optional.of(c.id()),
-                        FormJson.values(form),
-                        Map.of(),
-                        back,
-                        Optional.of(c),
-                        conflict);
-                return;
-            }
-            try {
-                var saved = criteria.update(c, json(form));
-                audit.record(
-                        who,
-                        req,
-                        "updated",
-                        subject(c),
-                        ConversionCriterionRoutes.wire(c),
-                        ConversionCriterionRoutes.wire(saved.criterion()),
-                        Set.of());
-                Pages.redirect(res, back);
-            } catch (ApiException.BadRequest e) {
-                editor(
-                        res,
-                        Status.BAD_REQUEST_400,
-                        who,
-                        owner,
-                        Optional.of(c.id()),
-                        FormJson.values(form),
-                        FormJson.error(e, FIELDS.keySet()),
-                        back);
-            }
+            SaveFlow.update(
+                    form,
+                    ConversionCriterionRoutes.wire(c),
+                    FIELDS.keySet(),
+                    (status, values, errors, conflict) -> editor(
+                            res,
+                            status,
+                            who,
+                            owner,
+                            Optional.of(c.id()),
+                            values,
+                            errors,
+                            back,
+                            Optional.of(c),
+                            conflict),
+                    () -> criteria.update(c, json(form)),
+                    saved -> {
+                        audit.record(
+                                who,
+                                req,
+                                "updated",
+                                subject(c),
+                                ConversionCriterionRoutes.wire(c),
+                                ConversionCriterionRoutes.wire(saved.criterion()),
+                                Set.of());
+                        Pages.redirect(res, back);
+                    });
         });
         pages.post(rules, "/conversion_criteria/{id}/move", Pages.Need.CHANGE, (req, res, who, form) -> {
             ConversionCriterion c = require(req, who);
@@ -266,7 +251,7 @@ public final class CriterionPages {
                     text,
                     Optional.of("A revenue of 10.00 pays " + Format.money(result.toBigDecimal()) + "."),
                     Optional.empty());
-        } catch (ApiException.BadRequest e) {
+        } catch (Problem.Invalid e) {
             return new Modifier(text, Optional.empty(), Optional.of(e.getMessage()));
         }
     }
@@ -401,15 +386,14 @@ public final class CriterionPages {
         if (buyer.isPresent()) {
             return OwnerRef.parse(Optional.of("buyer:" + buyer.get()));
         }
-        throw new ApiException.BadRequest("campaign", "name the campaign (?campaign=<id>) or the buyer (?buyer=<id>)");
+        throw new Problem.Invalid("campaign", "name the campaign (?campaign=<id>) or the buyer (?buyer=<id>)");
     }
 
     private static ConversionCriterion.Owner stored(OwnerRef owner) {
         return switch (owner.kind()) {
             case CAMPAIGN -> ConversionCriterion.Owner.CAMPAIGN;
             case BUYER -> ConversionCriterion.Owner.BUYER;
-            default ->
-                throw new ApiException.BadRequest("owner", "conversion criteria belong to a campaign or a buyer");
+            default -> throw new Problem.Invalid("owner", "conversion criteria belong to a campaign or a buyer");
         };
     }
 
@@ -422,7 +406,7 @@ public final class CriterionPages {
     private ConversionCriterion require(ServerRequest req, SignedIn who) {
         long id = Http.pathId(req, "id", "conversion criterion");
         return criteria.find(who.account(), id)
-                .orElseThrow(() -> new ApiException.NotFound("no conversion criterion " + id));
+                .orElseThrow(() -> new Problem.NotFound("no conversion criterion " + id));
     }
 
     static Set<String> inputs() {

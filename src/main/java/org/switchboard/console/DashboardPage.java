@@ -16,10 +16,10 @@ import org.switchboard.conversion.Report;
 import org.switchboard.conversion.ReportCounters;
 import org.switchboard.conversion.ReportRepository;
 import org.switchboard.conversion.ReportRequest;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.rtb.RtbDashboardOut;
 import org.switchboard.rtb.RtbLog;
 
@@ -146,7 +146,7 @@ public final class DashboardPage {
                         breakdown("Per publisher", report(account, form, "publisher")),
                         breakdown("Per buyer", report(account, form, "buyer")));
                 rtbRange = Optional.of(rtbRange(account, form));
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 errors.put(e.field().orElse("from"), e.getMessage());
             }
             pages.render(

@@ -5,9 +5,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Optimistic concurrency for edit forms, so two people editing one object do not silently overwrite each other. The
@@ -39,19 +39,19 @@ public final class EditGuard {
      */
     public static Optional<Conflict> check(Form form, Object current) {
         String stamp = form.first(FIELD)
-                .orElseThrow(() ->
-                        new ApiException.BadRequest(FIELD, "is missing: reload the page and make your change again"));
+                .orElseThrow(
+                        () -> new Problem.Invalid(FIELD, "is missing: reload the page and make your change again"));
         String loaded;
         try {
             loaded = new String(Base64.getUrlDecoder().decode(stamp), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new ApiException.BadRequest(FIELD, "is not readable: reload the page and make your change again");
+            throw new Problem.Invalid(FIELD, "is not readable: reload the page and make your change again");
         }
         List<Changes.Change> changes;
         try {
             changes = Changes.between(Json.read(loaded), Json.tree(current), Set.of());
         } catch (RuntimeException e) {
-            throw new ApiException.BadRequest(FIELD, "is not readable: reload the page and make your change again");
+            throw new Problem.Invalid(FIELD, "is not readable: reload the page and make your change again");
         }
         return changes.isEmpty() ? Optional.empty() : Optional.of(new Conflict(changes));
     }

@@ -5,10 +5,10 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The pages of one kind of configured object: {@code path} lists them with a form for a new one, {@code path/{id}}
@@ -73,7 +73,7 @@ abstract class EntityPage<T> {
     T require(ServerRequest req, SignedIn who) {
         long id = Http.pathId(req, "id", resource.what());
         return resource.find(who.account(), id)
-                .orElseThrow(() -> new ApiException.NotFound("no " + resource.what() + " " + id));
+                .orElseThrow(() -> new Problem.NotFound("no " + resource.what() + " " + id));
     }
 
     void show(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState state, String refused) {
@@ -151,7 +151,7 @@ abstract class EntityPage<T> {
         T existing = require(req, who);
         try {
             resource.delete(who.account(), existing);
-        } catch (ApiException.Conflict e) {
+        } catch (Problem.Conflict e) {
             show(req, res, who, Status.CONFLICT_409, null, e.getMessage());
             return;
         }

@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Turns a console form into the JSON object the API takes, so both are checked by the same code: inputs are named
@@ -101,7 +101,7 @@ public final class FormJson {
      * The input an API error belongs to: its field, or the nearest enclosing one the form has ({@code headers} for
      * {@code headers.X-Id}), else {@link #GENERAL}; mapped to the message.
      */
-    public static Map<String, String> error(ApiException e, Set<String> inputs) {
+    public static Map<String, String> error(Problem e, Set<String> inputs) {
         String field = e.field().orElse(GENERAL);
         String at = field;
         while (!inputs.contains(at) && (at.contains(".") || at.contains("["))) {

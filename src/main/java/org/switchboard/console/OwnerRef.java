@@ -2,7 +2,7 @@ package org.switchboard.console;
 
 import java.util.Locale;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * What a configuration section belongs to, as the section URLs name it: {@code owner=campaign:12}, {@code buyer:3},
@@ -39,7 +39,7 @@ public record OwnerRef(Kind kind, long id) {
 
     /** Parses {@code kind:id} (or {@code company}); a 400 naming {@code owner} otherwise. */
     public static OwnerRef parse(Optional<String> text) {
-        String raw = text.orElseThrow(() -> new ApiException.BadRequest("owner", "is required, e.g. campaign:12"))
+        String raw = text.orElseThrow(() -> new Problem.Invalid("owner", "is required, e.g. campaign:12"))
                 .strip();
         if (raw.equals("company") || raw.equals("company:0")) {
             return COMPANY;
@@ -51,7 +51,7 @@ public record OwnerRef(Kind kind, long id) {
                         .filter(k -> k != Kind.COMPANY && k.word().equals(raw.substring(0, colon)))
                         .findFirst();
         if (kind.isEmpty() || !raw.substring(colon + 1).matches("[1-9][0-9]{0,17}")) {
-            throw new ApiException.BadRequest(
+            throw new Problem.Invalid(
                     "owner", "must be company or kind:id with kind campaign, number, buyer, buyer_group or publisher");
         }
         return new OwnerRef(kind.get(), Long.parseLong(raw.substring(colon + 1)));

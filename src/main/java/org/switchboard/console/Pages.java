@@ -12,10 +12,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.live.LiveStateUnavailable;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.secret.Secrets;
 
 /**
@@ -112,7 +113,7 @@ public final class Pages {
                     if (token.isEmpty()
                             || !Secrets.constantTimeEquals(
                                     token.get(), who.get().csrfToken())) {
-                        throw new ApiException.Forbidden(
+                        throw new Problem.Forbidden(
                                 "This form has expired or was not sent from this site. Go back, reload the page and try again.");
                     }
                     Role role = who.get().role();
@@ -122,7 +123,7 @@ public final class Pages {
                         case ADMIN -> role.managesUsers();
                     };
                     if (!allowed) {
-                        throw new ApiException.Forbidden("Your role (" + role.word() + ") may not make this change.");
+                        throw new Problem.Forbidden("Your role (" + role.word() + ") may not make this change.");
                     }
                     action.handle(req, res, who.get(), form);
                 }));
@@ -132,20 +133,20 @@ public final class Pages {
     public void guarded(ServerRequest req, ServerResponse res, Runnable page) {
         try {
             page.run();
-        } catch (ApiException.NotFound e) {
+        } catch (Problem.NotFound e) {
             message(
                     req,
                     res,
                     Status.NOT_FOUND_404,
                     "Not found",
                     "There is nothing here, or it belongs to another account.");
-        } catch (ApiException.Forbidden e) {
+        } catch (Problem.Forbidden e) {
             message(req, res, Status.FORBIDDEN_403, "Not allowed", e.getMessage());
-        } catch (ApiException e) {
+        } catch (Problem e) {
             message(
                     req,
                     res,
-                    Status.create(e.status()),
+                    Status.create(HttpErrors.status(e)),
                     "That did not work",
                     e.field().map(f -> f + ": ").orElse("") + e.getMessage());
         } catch (LiveStateUnavailable e) {

@@ -12,8 +12,8 @@ import java.util.Optional;
 import org.switchboard.conversion.Report;
 import org.switchboard.conversion.ReportRepository;
 import org.switchboard.conversion.ReportRequest;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Reports, {@code /reports}: the money report of {@code /api/v2/reports/calls} grouped by day, campaign, publisher,
@@ -85,7 +85,7 @@ public final class ReportsPage {
                     rows = DashboardPage.rows(report);
                     totals = Optional.of(DashboardPage.Figures.of("", "Total", report.totals()));
                 }
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 errors.put(e.field().orElse("from"), e.getMessage());
             }
             pages.render(

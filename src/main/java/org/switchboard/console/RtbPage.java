@@ -11,11 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.rtb.RtbDashboardOut;
 import org.switchboard.rtb.RtbLog;
 import org.switchboard.rtb.RtbPingOut;
@@ -99,12 +99,12 @@ public final class RtbPage {
             long total = 0;
             PageRequest page = new PageRequest(1, PageRequest.DEFAULT_PER_PAGE);
             try {
-                page = PageRequest.of(req);
+                page = Http.pageRequest(req);
                 RtbLog.Filter filter = RtbLog.Filter.parse(name -> Optional.ofNullable(filters.get(name)));
                 Page<RtbPingOut> listed = log.list(who.account(), filter, page);
                 rows = listed.items().stream().map(p -> row(p, known)).toList();
                 total = listed.total();
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 errors.put(e.field().orElse("page"), e.getMessage());
             }
             pages.render(
@@ -154,8 +154,7 @@ public final class RtbPage {
 
     private void reservation(ServerRequest req, io.helidon.webserver.http.ServerResponse res, SignedIn who) {
         String uuid = req.path().pathParameters().get("uuid");
-        RtbPingOut ping =
-                log.find(who.account(), uuid).orElseThrow(() -> new ApiException.NotFound("no RTB ping " + uuid));
+        RtbPingOut ping = log.find(who.account(), uuid).orElseThrow(() -> new Problem.NotFound("no RTB ping " + uuid));
         Names known = names.of(who.account());
         List<Passthrough> passthrough = new ArrayList<>();
         for (JsonNode p : iterable(ping.passthrough())) {

@@ -6,9 +6,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Signing in and out, and setting a password through a one-time link. A wrong password and an unknown email get the
@@ -105,7 +105,7 @@ public final class SignInPage {
         }
         String token = req.path().pathParameters().get("token");
         if (!users.setPasswordWithLink(token, passwords.hash(password))) {
-            throw new ApiException.NotFound("link used or expired");
+            throw new Problem.NotFound("link used or expired");
         }
         pages.sessions().start(res, user);
         Pages.redirect(res, "/dashboard");
@@ -113,12 +113,12 @@ public final class SignInPage {
 
     private User linkUser(ServerRequest req) {
         return users.findByPasswordLink(req.path().pathParameters().get("token"))
-                .orElseThrow(() -> new ApiException.NotFound("no such link"));
+                .orElseThrow(() -> new Problem.NotFound("no such link"));
     }
 
     private void checkCsrf(ServerRequest req, Form form) {
         if (!pages.sessions().preSessionCsrfValid(req, form.first("_csrf"))) {
-            throw new ApiException.Forbidden(
+            throw new Problem.Forbidden(
                     "This form has expired or was not sent from this site. Go back, reload the page and try again.");
         }
     }

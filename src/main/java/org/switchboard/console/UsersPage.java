@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The account's users, for admins: invite one (a one-time set-password link shown to the admin; no mail server), change
@@ -48,7 +48,7 @@ public final class UsersPage {
             User user = other(who, Http.pathId(req, "id", "user"));
             Role role = form.first("role")
                     .flatMap(Role::fromWord)
-                    .orElseThrow(() -> new ApiException.BadRequest("role", "must be admin, manager or viewer"));
+                    .orElseThrow(() -> new Problem.Invalid("role", "must be admin, manager or viewer"));
             users.setRole(who.account(), user.id(), role);
             Pages.redirect(res, "/users");
         });
@@ -94,14 +94,14 @@ public final class UsersPage {
 
     private User other(SignedIn who, long id) {
         if (id == who.user().id()) {
-            throw new ApiException.Forbidden("You cannot change or remove yourself; ask another admin.");
+            throw new Problem.Forbidden("You cannot change or remove yourself; ask another admin.");
         }
-        return users.find(who.account(), id).orElseThrow(() -> new ApiException.NotFound("no user " + id));
+        return users.find(who.account(), id).orElseThrow(() -> new Problem.NotFound("no user " + id));
     }
 
     private static void requireAdmin(SignedIn who) {
         if (!who.role().managesUsers()) {
-            throw new ApiException.Forbidden("Only admins manage users.");
+            throw new Problem.Forbidden("Only admins manage users.");
         }
     }
 

@@ -14,12 +14,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.webhook.DeliveryWorker;
 import org.switchboard.webhook.FiredPixel;
 import org.switchboard.webhook.Tokens;
@@ -195,7 +195,7 @@ public final class WebhookPages {
             try {
                 webhooks.check(who.account(), json(form));
                 check = new Check(Optional.empty(), Optional.empty());
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 var error = FormJson.error(e, inputs()).entrySet().iterator().next();
                 check = new Check(Optional.of(error.getKey()), Optional.of(error.getValue()));
             }
@@ -236,42 +236,23 @@ public final class WebhookPages {
             OwnerRef owner = OwnerRef.parse(form.first("owner"));
             Webhook.Owner stored = webhookOwner(who.account(), owner);
             String back = back(form, owner);
-            try {
-                WebhookRoutes.Saved saved = webhooks.create(who.account(), stored, owner.id(), json(form));
-                audit.record(
-                        who,
-                        req,
-                        "created",
-                        subject(saved.webhook()),
-                        null,
-                        WebhookRoutes.wire(saved.webhook()),
-                        Set.of());
-                if (saved.secret().isPresent()) {
-                    editor(
-                            res,
-                            Status.OK_200,
-                            who,
-                            owner,
-                            Optional.of(saved.webhook().id()),
-                            values(saved.webhook()),
-                            Map.of(),
-                            saved.secret(),
-                            back);
-                    return;
-                }
-                Pages.redirect(res, back);
-            } catch (ApiException.BadRequest e) {
-                editor(
-                        res,
-                        Status.BAD_REQUEST_400,
-                        who,
-                        owner,
-                        Optional.empty(),
-                        FormJson.values(form),
-                        FormJson.error(e, inputs()),
-                        Optional.empty(),
-                        back);
-            }
+            SaveFlow.create(
+                    form,
+                    inputs(),
+                    (status, values, errors, conflict) ->
+                            editor(res, status, who, owner, Optional.empty(), values, errors, Optional.empty(), back),
+                    () -> webhooks.create(who.account(), stored, owner.id(), json(form)),
+                    saved -> {
+                        audit.record(
+                                who,
+                                req,
+                                "created",
+                                subject(saved.webhook()),
+                                null,
+                                WebhookRoutes.wire(saved.webhook()),
+                                Set.of());
+                        shownOnce(res, who, owner, saved, back);
+                    });
         });
         pages.get(rules, "/webhooks/{id}", (req, res, who) -> {
             Webhook w = require(req, who);
@@ -297,58 +278,34 @@ public final class WebhookPages {
             Webhook w = require(req, who);
             OwnerRef owner = ownerOf(w);
             String back = back(form, owner);
-            Optional<EditGuard.Conflict> conflict = EditGuard.check(form, WebhookRoutes.wire(w));
-            if (conflict.isPresent()) {
-                editor(
-                        res,
-                        Status.CONFLICT_409,
-                        who,
-                        owner,
-                        Optional.of(w.id()),
-                        FormJson.values(form),
-                        Map.of(),
-                        Optional.empty(),
-                        back,
-                        Optional.of(w),
-                        conflict);
-                return;
-            }
-            try {
-                WebhookRoutes.Saved saved = webhooks.update(w, json(form));
-                audit.record(
-                        who,
-                        req,
-                        "updated",
-                        subject(w),
-                        WebhookRoutes.wire(w),
-                        WebhookRoutes.wire(saved.webhook()),
-                        Set.of());
-                if (saved.secret().isPresent()) {
-                    editor(
+            SaveFlow.update(
+                    form,
+                    WebhookRoutes.wire(w),
+                    inputs(),
+                    (status, values, errors, conflict) -> editor(
                             res,
-                            Status.OK_200,
+                            status,
                             who,
                             owner,
                             Optional.of(w.id()),
-                            values(saved.webhook()),
-                            Map.of(),
-                            saved.secret(),
-                            back);
-                    return;
-                }
-                Pages.redirect(res, back);
-            } catch (ApiException.BadRequest e) {
-                editor(
-                        res,
-                        Status.BAD_REQUEST_400,
-                        who,
-                        owner,
-                        Optional.of(w.id()),
-                        FormJson.values(form),
-                        FormJson.error(e, inputs()),
-                        Optional.empty(),
-                        back);
-            }
+                            values,
+                            errors,
+                            Optional.empty(),
+                            back,
+                            Optional.of(w),
+                            conflict),
+                    () -> webhooks.update(w, json(form)),
+                    saved -> {
+                        audit.record(
+                                who,
+                                req,
+                                "updated",
+                                subject(w),
+                                WebhookRoutes.wire(w),
+                                WebhookRoutes.wire(saved.webhook()),
+                                Set.of());
+                        shownOnce(res, who, owner, saved, back);
+                    });
         });
         pages.post(rules, "/webhooks/{id}/enable", Pages.Need.CHANGE, (req, res, who, form) -> {
             Webhook w = require(req, who);
@@ -398,7 +355,7 @@ public final class WebhookPages {
             try {
                 FiredPixel fired = webhooks.testFire(w, body);
                 testFirePage(res, Status.OK_200, who, w, FormJson.values(form), Map.of(), Optional.of(fired));
-            } catch (ApiException.BadRequest e) {
+            } catch (Problem.Invalid e) {
                 testFirePage(
                         res,
                         Status.BAD_REQUEST_400,
@@ -479,7 +436,7 @@ public final class WebhookPages {
     private void lock(ServerRequest req, ServerResponse res, SignedIn who, Form form, boolean unlock) {
         OwnerRef owner = OwnerRef.parse(form.first("owner"));
         if (owner.kind() != OwnerRef.Kind.NUMBER) {
-            throw new ApiException.BadRequest("owner", "only a tracking number's webhooks are locked or unlocked");
+            throw new Problem.Invalid("owner", "only a tracking number's webhooks are locked or unlocked");
         }
         var number = owners.requireNumber(who.account(), owner.id());
         if (unlock && !number.webhooksUnlocked()) {
@@ -500,6 +457,24 @@ public final class WebhookPages {
                     Set.of());
         }
         Pages.redirect(res, back(form, owner));
+    }
+
+    /** After a save: the editor once more when the save made a signing secret (shown this once), else back. */
+    private void shownOnce(ServerResponse res, SignedIn who, OwnerRef owner, WebhookRoutes.Saved saved, String back) {
+        if (saved.secret().isPresent()) {
+            editor(
+                    res,
+                    Status.OK_200,
+                    who,
+                    owner,
+                    Optional.of(saved.webhook().id()),
+                    values(saved.webhook()),
+                    Map.of(),
+                    saved.secret(),
+                    back);
+            return;
+        }
+        Pages.redirect(res, back);
     }
 
     // --- the editor ---------------------------------------------------------------------------------------------
@@ -669,7 +644,7 @@ public final class WebhookPages {
                     call.get().tags(),
                     call.get().durationSeconds());
             return new Preview(uuid, Optional.of(WebhookDispatcher.render(context, draft)), Optional.empty());
-        } catch (ApiException.BadRequest e) {
+        } catch (Problem.Invalid e) {
             return new Preview(
                     uuid,
                     Optional.empty(),
@@ -720,7 +695,7 @@ public final class WebhookPages {
             String line = lines.get(i);
             int colon = line.indexOf(':');
             if (colon <= 0) {
-                throw new ApiException.BadRequest("headers", "line " + (i + 1) + " is not Name: value");
+                throw new Problem.Invalid("headers", "line " + (i + 1) + " is not Name: value");
             }
             headers.put(
                     line.substring(0, colon).strip(), line.substring(colon + 1).strip());
@@ -757,7 +732,7 @@ public final class WebhookPages {
 
     private Webhook require(ServerRequest req, SignedIn who) {
         long id = Http.pathId(req, "id", "webhook");
-        return webhooks.find(who.account(), id).orElseThrow(() -> new ApiException.NotFound("no webhook " + id));
+        return webhooks.find(who.account(), id).orElseThrow(() -> new Problem.NotFound("no webhook " + id));
     }
 
     /** The stored owner of a section's webhooks; checks the owner is the account's. */
@@ -769,13 +744,13 @@ public final class WebhookPages {
             case BUYER -> Webhook.Owner.BUYER;
             case NUMBER -> {
                 if (!owners.requireNumber(account, owner.id()).webhooksUnlocked()) {
-                    throw new ApiException.Conflict(
+                    throw new Problem.Conflict(
                             null, "this tracking number uses its campaign's webhooks; unlock them first");
                 }
                 yield Webhook.Owner.NUMBER;
             }
             case BUYER_GROUP, PUBLISHER ->
-                throw new ApiException.BadRequest("owner", "a " + owner.kind().label() + " has no webhooks of its own");
+                throw new Problem.Invalid("owner", "a " + owner.kind().label() + " has no webhooks of its own");
         };
     }
 

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagFilter;
 import org.switchboard.tag.TagSet;
 
@@ -42,22 +42,22 @@ record ConversionCriterionIn(
         String name = fields.requiredText("name", 200);
         Optional<Integer> position = fields.optionalInteger("position", 1, 100_000);
         TagFilter matches = TagFilter.parse("matches", fields.take("matches").orElse(null));
-        Trigger trigger = trigger(
-                fields.take("trigger").orElseThrow(() -> new ApiException.BadRequest("trigger", "is required")));
-        RevenueRule revenue = revenue(
-                fields.take("revenue").orElseThrow(() -> new ApiException.BadRequest("revenue", "is required")));
+        Trigger trigger =
+                trigger(fields.take("trigger").orElseThrow(() -> new Problem.Invalid("trigger", "is required")));
+        RevenueRule revenue =
+                revenue(fields.take("revenue").orElseThrow(() -> new Problem.Invalid("revenue", "is required")));
         // no payout pays nothing: safer than the reference's blank modifier, which pays the whole revenue
         PayoutRule payout =
                 fields.take("payout").map(ConversionCriterionIn::payout).orElse(new PayoutRule.Static(Money.ZERO));
         int duplicateWindow = fields.integer("duplicate_window_seconds", 0, 0, MAX_DUPLICATE_WINDOW_SECONDS);
         fields.finish();
         if (revenue instanceof RevenueRule.Posted && !(trigger instanceof Trigger.Postback)) {
-            throw new ApiException.BadRequest("revenue.type", "posted revenue needs a postback trigger");
+            throw new Problem.Invalid("revenue.type", "posted revenue needs a postback trigger");
         }
         if (trigger instanceof Trigger.Postback
                 && owner == ConversionCriterion.Owner.CAMPAIGN
                 && !namesParty(matches)) {
-            throw new ApiException.BadRequest(
+            throw new Problem.Invalid(
                     "matches",
                     "a postback criterion must name at least one publisher or buyer by id or cid, e.g."
                             + " \"publisher_id:pub-100\" or \"system_buyer_id:42\" (keys: publisher_id, source_id,"
@@ -81,7 +81,7 @@ record ConversionCriterionIn(
                     Optional<Integer> seconds = fields.optionalInteger("seconds", 0, Trigger.MAX_SECONDS);
                     Optional<String> tag = tagKey(fields, "seconds_tag");
                     if (seconds.isEmpty() && tag.isEmpty()) {
-                        throw new ApiException.BadRequest(
+                        throw new Problem.Invalid(
                                 "seconds", "a duration trigger needs seconds, a seconds_tag, or both");
                     }
                     return new Trigger.Duration(seconds.map(OptionalInt::of).orElse(OptionalInt.empty()), tag);
@@ -92,7 +92,7 @@ record ConversionCriterionIn(
                     return new Trigger.Postback(fields.integer(
                             "timeout_seconds", Trigger.DEFAULT_POSTBACK_TIMEOUT_SECONDS, 1, Trigger.MAX_SECONDS));
                 }
-                default -> throw new ApiException.BadRequest("type", "must be duration or postback");
+                default -> throw new Problem.Invalid("type", "must be duration or postback");
             }
         });
     }
@@ -105,8 +105,8 @@ record ConversionCriterionIn(
                 case "posted" -> new RevenueRule.Posted();
                 case "tag" ->
                     new RevenueRule.FromTag(
-                            tagKey(fields, "tag").orElseThrow(() -> new ApiException.BadRequest("tag", "is required")));
-                default -> throw new ApiException.BadRequest("type", "must be static, posted or tag");
+                            tagKey(fields, "tag").orElseThrow(() -> new Problem.Invalid("tag", "is required")));
+                default -> throw new Problem.Invalid("type", "must be static, posted or tag");
             };
         });
     }
@@ -119,9 +119,9 @@ record ConversionCriterionIn(
                 case "percent" -> new PayoutRule.PercentOfRevenue(percent(fields, "percent"));
                 case "tag" ->
                     new PayoutRule.FromTag(
-                            tagKey(fields, "tag").orElseThrow(() -> new ApiException.BadRequest("tag", "is required")));
+                            tagKey(fields, "tag").orElseThrow(() -> new Problem.Invalid("tag", "is required")));
                 case "modifier" -> new PayoutRule.Modifier(modifier(fields, "modifier"));
-                default -> throw new ApiException.BadRequest("type", "must be static, percent, tag or modifier");
+                default -> throw new Problem.Invalid("type", "must be static, percent, tag or modifier");
             };
         });
     }
@@ -132,9 +132,9 @@ record ConversionCriterionIn(
      */
     private static <T> T nested(String name, JsonNode node, Function<JsonFields, T> reader) {
         if (!node.isObject()) {
-            throw new ApiException.BadRequest(name, "must be an object with a \"type\"");
+            throw new Problem.Invalid(name, "must be an object with a \"type\"");
         }
-        return ApiException.BadRequest.under(name, () -> {
+        return Problem.Invalid.under(name, () -> {
             JsonFields fields = new JsonFields((ObjectNode) node);
             T value = reader.apply(fields);
             fields.finish();
@@ -144,7 +144,7 @@ record ConversionCriterionIn(
 
     private static void refuse(JsonFields fields, String name, String message) {
         if (fields.take(name).isPresent()) {
-            throw new ApiException.BadRequest(name, message);
+            throw new Problem.Invalid(name, message);
         }
     }
 
@@ -152,7 +152,7 @@ record ConversionCriterionIn(
         return fields.optionalText(name, 100).map(raw -> {
             String key = TagSet.normalizeKey(raw);
             if (!TagSet.isValidKey(key)) {
-                throw new ApiException.BadRequest(
+                throw new Problem.Invalid(
                         name,
                         "'" + raw + "' is not a tag key (1 to " + TagSet.MAX_KEY_LENGTH
                                 + " characters of a-z, 0-9, '_', '.' or '-')");
@@ -163,42 +163,42 @@ record ConversionCriterionIn(
 
     /** A required amount of dollars, as a JSON number or a numeric string ("12.50", "$12.50"); never negative. */
     private static Money amount(JsonFields fields, String name) {
-        JsonNode node = fields.take(name).orElseThrow(() -> new ApiException.BadRequest(name, "is required"));
+        JsonNode node = fields.take(name).orElseThrow(() -> new Problem.Invalid(name, "is required"));
         Money amount;
         try {
             if (node.isNumber()) {
                 BigDecimal value = node.decimalValue();
                 if (value.abs().compareTo(Money.MAX) > 0) {
-                    throw new ApiException.BadRequest(name, "must be at most " + Money.MAX.toPlainString());
+                    throw new Problem.Invalid(name, "must be at most " + Money.MAX.toPlainString());
                 }
                 amount = Money.of(value);
             } else if (node.isTextual()) {
                 amount = Money.parse(node.asText());
             } else {
-                throw new ApiException.BadRequest(name, "must be a number or a numeric string such as \"12.50\"");
+                throw new Problem.Invalid(name, "must be a number or a numeric string such as \"12.50\"");
             }
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new ApiException.BadRequest(name, e.getMessage());
+            throw new Problem.Invalid(name, e.getMessage());
         }
         if (amount.isNegative()) {
-            throw new ApiException.BadRequest(name, "must not be negative");
+            throw new Problem.Invalid(name, "must not be negative");
         }
         return amount;
     }
 
     /** A percentage 0..1000, as a JSON number or numeric string, kept to 6 decimals (HALF_UP). */
     private static BigDecimal percent(JsonFields fields, String name) {
-        JsonNode node = fields.take(name).orElseThrow(() -> new ApiException.BadRequest(name, "is required"));
+        JsonNode node = fields.take(name).orElseThrow(() -> new Problem.Invalid(name, "is required"));
         BigDecimal value;
         if (node.isNumber()) {
             value = node.decimalValue();
         } else if (node.isTextual() && node.asText().strip().matches("\\d{1,10}(\\.\\d{1,20})?")) {
             value = new BigDecimal(node.asText().strip());
         } else {
-            throw new ApiException.BadRequest(name, "must be a number from 0 to 1000 (70 is 70%)");
+            throw new Problem.Invalid(name, "must be a number from 0 to 1000 (70 is 70%)");
         }
         if (value.signum() < 0 || value.compareTo(MAX_PERCENT) > 0) {
-            throw new ApiException.BadRequest(name, "must be from 0 to 1000 (70 is 70%)");
+            throw new Problem.Invalid(name, "must be from 0 to 1000 (70 is 70%)");
         }
         return value.setScale(Money.SCALE, Money.ROUNDING);
     }
@@ -209,7 +209,7 @@ record ConversionCriterionIn(
             return PayoutModifier.NONE;
         }
         if (!node.get().isTextual()) {
-            throw new ApiException.BadRequest(name, "must be a string such as \"*0.8\"");
+            throw new Problem.Invalid(name, "must be a string such as \"*0.8\"");
         }
         // the raw text, not stripped: error positions must count the characters as the client sent them
         return PayoutModifier.parse(name, node.get().asText());

@@ -16,12 +16,13 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
-import org.switchboard.platform.http.ApiException;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagFilter;
 
 /**
@@ -182,11 +183,16 @@ public final class ConversionCriterionRepository {
         });
     }
 
+    /** The criteria of an owner of {@code kind}, deleted by that owner's repository with the owner itself. */
+    public static DependentRows ownedBy(ConversionCriterion.Owner kind) {
+        return (handle, account, ownerId) -> deleteOwnedBy(handle, account, kind, ownerId);
+    }
+
     /**
      * Deletes every criterion of an owner inside the caller's transaction (the owner is being deleted). The owner row
      * is locked first, in the same order as the other writers, so the two cannot deadlock on PostgreSQL.
      */
-    public static void deleteOwnedBy(Handle handle, AccountId account, ConversionCriterion.Owner owner, long ownerId) {
+    private static void deleteOwnedBy(Handle handle, AccountId account, ConversionCriterion.Owner owner, long ownerId) {
         handle.createUpdate("UPDATE " + owner.table()
                         + " SET updated_at = updated_at WHERE account_id = :account AND id = :owner")
                 .bind("account", account.value())
@@ -208,16 +214,16 @@ public final class ConversionCriterionRepository {
                 .bind("owner", ownerId)
                 .execute();
         if (rows == 0) {
-            throw new ApiException.NotFound("no " + owner.stored() + " with id " + ownerId);
+            throw new Problem.NotFound("no " + owner.stored() + " with id " + ownerId);
         }
     }
 
     /** The criterion, read after its owner's row is locked, so its position cannot change underneath. */
     private static ConversionCriterion lockedCriterion(Handle handle, AccountId account, long id) {
         ConversionCriterion unlocked =
-                criterion(handle, account, id).orElseThrow(() -> new ApiException.NotFound(notFound(id)));
+                criterion(handle, account, id).orElseThrow(() -> new Problem.NotFound(notFound(id)));
         lockOwner(handle, account, unlocked.owner(), unlocked.ownerId());
-        return criterion(handle, account, id).orElseThrow(() -> new ApiException.NotFound(notFound(id)));
+        return criterion(handle, account, id).orElseThrow(() -> new Problem.NotFound(notFound(id)));
     }
 
     private static String notFound(long id) {
@@ -270,7 +276,7 @@ public final class ConversionCriterionRepository {
 
     private static void checkPosition(int position, int last) {
         if (position < 1 || position > last) {
-            throw new ApiException.BadRequest("position", "must be between 1 and " + last);
+            throw new Problem.Invalid("position", "must be between 1 and " + last);
         }
     }
 

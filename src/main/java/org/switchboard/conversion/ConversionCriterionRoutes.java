@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.PartyTerms;
 
 /**
@@ -141,7 +141,7 @@ public final class ConversionCriterionRoutes {
         rules.get(path, (req, res) -> {
             AccountId account = auth.apply(req);
             long ownerId = owner(req, account, owner, exists);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Http.page(
                     req, res, page, criteria.page(account, owner, ownerId, page).map(CriterionOut::of));
         });
@@ -204,7 +204,7 @@ public final class ConversionCriterionRoutes {
             BiPredicate<AccountId, Long> exists) {
         long id = Http.pathId(req, "owner_id", owner.stored());
         if (!exists.test(account, id)) {
-            throw new ApiException.NotFound("no " + owner.stored() + " with id " + id);
+            throw new Problem.NotFound("no " + owner.stored() + " with id " + id);
         }
         return id;
     }
@@ -213,7 +213,7 @@ public final class ConversionCriterionRoutes {
         AccountId account = auth.apply(req);
         long id = Http.pathId(req, "id", "conversion criterion");
         return criteria.find(account, id)
-                .orElseThrow(() -> new ApiException.NotFound("no conversion criterion with id " + id));
+                .orElseThrow(() -> new Problem.NotFound("no conversion criterion with id " + id));
     }
 
     /** The body as a JSON object whose decimals are BigDecimal, not double (the shared reader's default). */

@@ -5,8 +5,8 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The reference platform's "posted-value payout modifier": a string such as {@code *0.8}, {@code *0+50} or
@@ -99,7 +99,7 @@ public record PayoutModifier(List<Step> steps) {
             return NONE;
         }
         if (text.length() > MAX_LENGTH) {
-            throw new ApiException.BadRequest(field, "must be at most " + MAX_LENGTH + " characters");
+            throw new Problem.Invalid(field, "must be at most " + MAX_LENGTH + " characters");
         }
         return new Parser(field, text).modifier();
     }
@@ -227,8 +227,8 @@ public record PayoutModifier(List<Step> steps) {
             return Character.isISOControl(c) ? String.format("character U+%04X", (int) c) : "'" + c + "'";
         }
 
-        private ApiException.BadRequest error(String message) {
-            return new ApiException.BadRequest(field, message);
+        private Problem.Invalid error(String message) {
+            return new Problem.Invalid(field, message);
         }
     }
 }

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.time.Zones;
 import org.switchboard.tag.TagSet;
 
@@ -68,12 +68,12 @@ public record ReportRequest(
     public static ReportRequest parse(Function<String, Optional<String>> query) {
         // the zone first: a date given as from or to is a day of that zone
         ZoneId zone = query.apply("time_zone")
-                .map(name -> Zones.iana(name).orElseThrow(() -> new ApiException.BadRequest("time_zone", Zones.RULE)))
+                .map(name -> Zones.iana(name).orElseThrow(() -> new Problem.Invalid("time_zone", Zones.RULE)))
                 .orElse(UTC);
         Instant from = instant(query, "from", zone, false);
         Instant to = instant(query, "to", zone, true);
         if (!to.isAfter(from)) {
-            throw new ApiException.BadRequest(
+            throw new Problem.Invalid(
                     "to",
                     to.equals(from) && !Http.isDate(query.apply("to").orElse(""))
                             ? "must be after from: a date-time is the exclusive end of the range (for one whole day"
@@ -81,14 +81,14 @@ public record ReportRequest(
                             : "must not be before from");
         }
         if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-            throw new ApiException.BadRequest("to", "must be at most 366 days after from");
+            throw new Problem.Invalid("to", "must be at most 366 days after from");
         }
         String groupWord = query.apply("group_by").orElse(GroupBy.DAY.word());
         Optional<String> tagKey = Optional.empty();
         if (groupWord.startsWith("tag:")) {
             String key = TagSet.normalizeKey(groupWord.substring("tag:".length()));
             if (!TagSet.isValidKey(key)) {
-                throw new ApiException.BadRequest(
+                throw new Problem.Invalid(
                         "group_by", "tag: must name a tag key, such as tag:ad (letters, digits, _ and -)");
             }
             tagKey = Optional.of(key);
@@ -97,11 +97,11 @@ public record ReportRequest(
                 ? GroupBy.TAG
                 : GroupBy.fromWord(groupWord)
                         .filter(g -> g != GroupBy.TAG)
-                        .orElseThrow(() -> new ApiException.BadRequest(
+                        .orElseThrow(() -> new Problem.Invalid(
                                 "group_by",
                                 "must be campaign, publisher, buyer, day, hour or tag:<key> (such as tag:ad)"));
         if (groupBy == GroupBy.HOUR && Duration.between(from, to).compareTo(MAX_HOUR_RANGE) > 0) {
-            throw new ApiException.BadRequest(
+            throw new Problem.Invalid(
                     "to", "must be at most 31 days after from when grouping by hour (group_by=day for longer ranges)");
         }
         return new ReportRequest(
@@ -122,7 +122,7 @@ public record ReportRequest(
 
     /** A date is the start of that day in {@code zone}, or of the next day when it ends the range (inclusive). */
     private static Instant instant(Function<String, Optional<String>> query, String name, ZoneId zone, boolean end) {
-        String raw = query.apply(name).orElseThrow(() -> new ApiException.BadRequest(name, "is required: " + WHEN));
+        String raw = query.apply(name).orElseThrow(() -> new Problem.Invalid(name, "is required: " + WHEN));
         return Http.parseBound(name, raw, zone, end, WHEN);
     }
 

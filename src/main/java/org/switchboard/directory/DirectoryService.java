@@ -2,20 +2,18 @@ package org.switchboard.directory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Directories through the admin API ({@code /api/v2/directories}): a name and up to 100 entries, each a name and a
@@ -47,8 +45,8 @@ public final class DirectoryService implements CrudRoutes.Resource<Directory> {
     }
 
     @Override
-    public Page<Directory> list(AccountId account, PageRequest page, ServerRequest request) {
-        return directories.list(account, page);
+    public Page<Directory> list(AccountId account, CrudRoutes.ListQuery query) {
+        return directories.list(account, query.page());
     }
 
     @Override
@@ -78,7 +76,7 @@ public final class DirectoryService implements CrudRoutes.Resource<Directory> {
     public void delete(AccountId account, Directory existing) {
         long keys = transferKeysUsing.apply(account, existing.id());
         if (keys > 0) {
-            throw new ApiException.Conflict(
+            throw new Problem.Conflict(
                     null,
                     "directory " + existing.id() + " is used by " + keys
                             + " call transfer key(s); change or delete them first");
@@ -101,10 +99,10 @@ public final class DirectoryService implements CrudRoutes.Resource<Directory> {
             return List.of();
         }
         if (!given.get().isArray()) {
-            throw new ApiException.BadRequest("entries", "must be an array of {\"name\", \"destination\"}");
+            throw new Problem.Invalid("entries", "must be an array of {\"name\", \"destination\"}");
         }
         if (given.get().size() > MAX_ENTRIES) {
-            throw new ApiException.BadRequest("entries", "may hold at most " + MAX_ENTRIES + " entries");
+            throw new Problem.Invalid("entries", "may hold at most " + MAX_ENTRIES + " entries");
         }
         List<Directory.Entry> entries = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -112,19 +110,18 @@ public final class DirectoryService implements CrudRoutes.Resource<Directory> {
         for (JsonNode node : given.get()) {
             String field = "entries[" + index++ + "]";
             if (!node.isObject()) {
-                throw new ApiException.BadRequest(field, "must be an object with name and destination");
+                throw new Problem.Invalid(field, "must be an object with name and destination");
             }
             JsonFields entry = new JsonFields((ObjectNode) node.deepCopy());
-            String name = ApiException.BadRequest.under(field, () -> entry.requiredText("name", 100));
+            String name = Problem.Invalid.under(field, () -> entry.requiredText("name", 100));
             String destination = PhoneNumbers.requireDialable(
-                    field + ".destination",
-                    ApiException.BadRequest.under(field, () -> entry.requiredText("destination", 512)));
-            ApiException.BadRequest.under(field, () -> {
+                    field + ".destination", Problem.Invalid.under(field, () -> entry.requiredText("destination", 512)));
+            Problem.Invalid.under(field, () -> {
                 entry.finish();
                 return null;
             });
             if (!names.add(name.toLowerCase(java.util.Locale.ROOT))) {
-                throw new ApiException.BadRequest(field + ".name", "'" + name + "' is already an entry's name");
+                throw new Problem.Invalid(field + ".name", "'" + name + "' is already an entry's name");
             }
             entries.add(new Directory.Entry(name, destination));
         }

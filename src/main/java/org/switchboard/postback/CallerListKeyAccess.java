@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRoutes;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.platform.secret.Secrets;
 
@@ -51,14 +51,14 @@ public final class CallerListKeyAccess implements CallerListRoutes.Access {
                 .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
                 .map(h -> h.substring(7).strip());
         if (secret.isEmpty() && key.options().path("require_secret_key").asBoolean(false)) {
-            throw new ApiException.Unauthorized(
+            throw new Problem.Unauthorized(
                     "this key has require_secret_key: send its secret key as Authorization: Bearer SECRET");
         }
         if (secret.isPresent()) {
             String expected =
                     secrets.open(key.options().path("sealed_secret_key").asText());
             if (!Secrets.constantTimeEquals(expected, secret.get())) {
-                throw new ApiException.Unauthorized("the secret key does not match this key");
+                throw new Problem.Unauthorized("the secret key does not match this key");
             }
         }
         String refused = null;
@@ -86,7 +86,7 @@ public final class CallerListKeyAccess implements CallerListRoutes.Access {
                 Optional.empty(),
                 refused == null ? "allowed " + permission : "403 " + refused);
         if (refused != null) {
-            throw new ApiException.Forbidden(refused);
+            throw new Problem.Forbidden(refused);
         }
         return key.accountId();
     }

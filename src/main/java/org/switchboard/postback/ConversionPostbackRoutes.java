@@ -13,8 +13,9 @@ import org.switchboard.buyer.BuyerGroupRepository;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.conversion.ConversionService;
-import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -58,9 +59,9 @@ public final class ConversionPostbackRoutes {
                         req.path().pathParameters().first("key").asOptional();
                 PostbackKey key = keyed.require(presented, org.switchboard.postback.KeyType.CONVERSION);
                 text = keyed.logged(PostbackLog.Source.of(key), "conversion", request, r -> convert(key, r));
-            } catch (ApiException e) {
+            } catch (Problem e) {
                 text = "FAILED " + e.getMessage();
-                status = e.status();
+                status = HttpErrors.status(e);
             }
             res.status(Status.create(status));
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -77,7 +78,7 @@ public final class ConversionPostbackRoutes {
         Optional<Money> value = request.param("value")
                 .map(raw -> Money.tryParse(raw)
                         .filter(amount -> !amount.isNegative())
-                        .orElseThrow(() -> new ApiException.BadRequest("value", "value is not an amount: " + raw)));
+                        .orElseThrow(() -> new Problem.Invalid("value", "value is not an amount: " + raw)));
         OptionalLong duration = whole(request, "connected_duration");
         OptionalLong startTime = whole(request, "start_time");
         Set<Long> buyers = key.owner() == KeyType.Owner.BUYER
@@ -86,9 +87,9 @@ public final class ConversionPostbackRoutes {
         Call call;
         if (ref.callUuid().isPresent()) {
             String uuid = ref.callUuid().get();
-            call = calls.find(key.accountId(), uuid).orElseThrow(() -> new ApiException.NotFound("no call " + uuid));
+            call = calls.find(key.accountId(), uuid).orElseThrow(() -> new Problem.NotFound("no call " + uuid));
             if (call.buyerId().filter(buyers::contains).isEmpty()) {
-                throw new ApiException.Forbidden("call " + uuid + " was not handled by this key's buyer");
+                throw new Problem.Forbidden("call " + uuid + " was not handled by this key's buyer");
             }
         } else {
             String caller = ref.callerNumber().orElseThrow();
@@ -106,7 +107,7 @@ public final class ConversionPostbackRoutes {
                                     || Math.abs(c.startedAt().getEpochSecond() - startTime.getAsLong())
                                             <= START_TOLERANCE_SECONDS)
                             .findFirst()
-                            .orElseThrow(() -> new ApiException.NotFound("no call from " + caller
+                            .orElseThrow(() -> new Problem.NotFound("no call from " + caller
                                     + " handled by this key's buyer"
                                     + (duration.isPresent() || startTime.isPresent()
                                             ? " with that connected_duration and start_time"
@@ -123,7 +124,7 @@ public final class ConversionPostbackRoutes {
                         text + (converted.repeated() ? " (already converted; counted once)" : ""));
             }
             case ConversionService.PostbackOutcome.Refused refused ->
-                throw new ApiException.Conflict(null, refused.reason());
+                throw new Problem.Conflict(null, refused.reason());
         };
     }
 
@@ -140,6 +141,6 @@ public final class ConversionPostbackRoutes {
         } catch (NumberFormatException e) {
             // falls through to the error
         }
-        throw new ApiException.BadRequest(name, name + " must be a whole number of seconds");
+        throw new Problem.Invalid(name, name + " must be a whole number of seconds");
     }
 }

@@ -12,9 +12,9 @@ import org.switchboard.buyer.BuyerGroupRepository;
 import org.switchboard.call.Attempt;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -64,7 +64,7 @@ public final class DataReadingRoutes {
         Call call = (uuid.isPresent()
                         ? calls.find(key.accountId(), uuid.get()).filter(c -> reachedGroup(c, members))
                         : latestReaching(key, caller.get(), members))
-                .orElseThrow(() -> new ApiException.NotFound(
+                .orElseThrow(() -> new Problem.NotFound(
                         "no call " + uuid.map(u -> u + " ").orElse("") + "that reached this buyer group"
                                 + caller.map(c -> " from " + c).orElse("")));
 
@@ -110,7 +110,7 @@ public final class DataReadingRoutes {
         for (String pair : list(raw)) {
             int colon = pair.indexOf(':');
             if (colon <= 0 || colon == pair.length() - 1) {
-                throw new ApiException.BadRequest("map_keys", "'" + pair + "' is not their_key:our_key");
+                throw new Problem.Invalid("map_keys", "'" + pair + "' is not their_key:our_key");
             }
             theirNameOf.put(
                     TagSet.normalizeKey(pair.substring(colon + 1).strip()),

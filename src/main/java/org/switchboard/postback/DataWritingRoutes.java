@@ -13,9 +13,9 @@ import java.util.Set;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallService;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.secret.Secrets;
 import org.switchboard.tag.SystemTags;
 import org.switchboard.tag.TagSet;
@@ -109,8 +109,8 @@ public final class DataWritingRoutes {
             }
             return outcome(tags, call.get().callerNumber(), status.get(), call.map(Call::uuid));
         }
-        String caller = callerNumber.orElseThrow(() -> new ApiException.NotFound(
-                "no call with call_uuid " + uuid.orElseThrow() + " that this key may write to"));
+        String caller = callerNumber.orElseThrow(() ->
+                new Problem.NotFound("no call with call_uuid " + uuid.orElseThrow() + " that this key may write to"));
         if (!tags.isEmpty()) {
             cache.store(key.accountId(), caller, publisher, tags, reuse);
         }
@@ -119,7 +119,7 @@ public final class DataWritingRoutes {
 
     /** The call whose UUID and call key were given; anything else is a 401 that does not say which was wrong. */
     private Call callKeyHolder(PostbackRequest request, String callKey) {
-        ApiException refused = new ApiException.Unauthorized("call_uuid and call_key do not match a call");
+        Problem refused = new Problem.Unauthorized("call_uuid and call_key do not match a call");
         String uuid = request.param("call_uuid").orElseThrow(() -> refused);
         String digest = Secrets.digest(callKey);
         boolean matches = calls.keyDigest(uuid)
@@ -132,7 +132,7 @@ public final class DataWritingRoutes {
     private KeyedRequests.Outcome<Response> writeWithCallKey(Call call, PostbackRequest request) {
         if (call.endedAt().isPresent()
                 && call.endedAt().get().isBefore(clock.instant().minus(CALL_KEY_WINDOW))) {
-            throw new ApiException.Forbidden("the call ended more than 7 days ago; its key no longer writes to it");
+            throw new Problem.Forbidden("the call ended more than 7 days ago; its key no longer writes to it");
         }
         TagSet tags = tags("", request);
         callService.changeTags(

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Set;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -33,7 +33,7 @@ final class KeyOptions {
 
     static ObjectNode parse(KeyType type, JsonNode given) {
         if (given != null && !given.isNull() && !given.isObject()) {
-            throw new ApiException.BadRequest("options", "must be an object");
+            throw new Problem.Invalid("options", "must be an object");
         }
         ObjectNode in =
                 given == null || given.isNull() ? Json.MAPPER.createObjectNode() : (ObjectNode) given.deepCopy();
@@ -43,7 +43,7 @@ final class KeyOptions {
                 out.put("tag_prefix", tagPrefix(in));
                 int start = integer(in, "start_seconds", 0, 0, 86_400);
                 if (!START_SECONDS.contains(start)) {
-                    throw new ApiException.BadRequest(
+                    throw new Problem.Invalid(
                             "options.start_seconds", "must be 0, 1800, 3600, 7200, 10800, 14400, 43200 or 86400");
                 }
                 out.put("start_seconds", start);
@@ -55,7 +55,7 @@ final class KeyOptions {
                 // would answer every read with nothing and no reason, so it is refused where the mistake is made
                 ArrayNode readable = tagKeys(in, "readable_tags");
                 if (readable.isEmpty()) {
-                    throw new ApiException.BadRequest(
+                    throw new Problem.Invalid(
                             "options.readable_tags",
                             "list at least one tag key this key may read, e.g. {\"readable_tags\": [\"plan\"]}");
                 }
@@ -66,11 +66,11 @@ final class KeyOptions {
                 JsonNode list = in.remove("permissions");
                 if (list != null && !list.isNull()) {
                     if (!list.isArray()) {
-                        throw new ApiException.BadRequest("options.permissions", "must be an array");
+                        throw new Problem.Invalid("options.permissions", "must be an array");
                     }
                     for (JsonNode p : list) {
                         if (!p.isTextual() || !PERMISSIONS.contains(p.asText())) {
-                            throw new ApiException.BadRequest(
+                            throw new Problem.Invalid(
                                     "options.permissions", "'" + p.asText() + "' is not a caller-list permission");
                         }
                         permissions.add(p.asText());
@@ -85,7 +85,7 @@ final class KeyOptions {
                 JsonNode publisher = in.remove("publisher_id");
                 if (publisher != null && !publisher.isNull()) {
                     if (!publisher.canConvertToLong() || publisher.asLong() <= 0) {
-                        throw new ApiException.BadRequest("options.publisher_id", "must be a publisher id");
+                        throw new Problem.Invalid("options.publisher_id", "must be a publisher id");
                     }
                     out.put("publisher_id", publisher.asLong());
                 }
@@ -106,7 +106,7 @@ final class KeyOptions {
                     JsonNode value = in.remove(limit);
                     if (value != null && !value.isNull()) {
                         if (!value.canConvertToLong() || value.asLong() < 0) {
-                            throw new ApiException.BadRequest("options." + limit, "must be a whole number >= 0");
+                            throw new Problem.Invalid("options." + limit, "must be a whole number >= 0");
                         }
                         out.put(limit, value.asLong());
                     }
@@ -123,7 +123,7 @@ final class KeyOptions {
                 JsonNode directory = in.remove("directory_id");
                 if (directory != null && !directory.isNull()) {
                     if (!directory.canConvertToLong() || directory.asLong() <= 0) {
-                        throw new ApiException.BadRequest("options.directory_id", "must be a directory id");
+                        throw new Problem.Invalid("options.directory_id", "must be a directory id");
                     }
                     out.put("directory_id", directory.asLong());
                 }
@@ -133,7 +133,7 @@ final class KeyOptions {
             }
         }
         in.fieldNames().forEachRemaining(name -> {
-            throw new ApiException.BadRequest("options." + name, "is not an option of a " + type.word() + " key");
+            throw new Problem.Invalid("options." + name, "is not an option of a " + type.word() + " key");
         });
         return out;
     }
@@ -145,8 +145,7 @@ final class KeyOptions {
         }
         String prefix = TagSet.normalizeKey(value.asText());
         if (prefix.length() > 40 || !TagSet.isValidKey(prefix + "x")) {
-            throw new ApiException.BadRequest(
-                    "options.tag_prefix", "must be up to 40 characters of a-z, 0-9, '_', '.', '-'");
+            throw new Problem.Invalid("options.tag_prefix", "must be up to 40 characters of a-z, 0-9, '_', '.', '-'");
         }
         return prefix;
     }
@@ -158,12 +157,12 @@ final class KeyOptions {
             return out;
         }
         if (!list.isArray()) {
-            throw new ApiException.BadRequest("options." + name, "must be an array of tag keys");
+            throw new Problem.Invalid("options." + name, "must be an array of tag keys");
         }
         for (JsonNode key : list) {
             String normalized = TagSet.normalizeKey(key.asText());
             if (!key.isTextual() || !TagSet.isValidKey(normalized)) {
-                throw new ApiException.BadRequest("options." + name, "'" + key.asText() + "' is not a tag key");
+                throw new Problem.Invalid("options." + name, "'" + key.asText() + "' is not a tag key");
             }
             out.add(normalized);
         }
@@ -176,8 +175,7 @@ final class KeyOptions {
             return fallback;
         }
         if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
-            throw new ApiException.BadRequest(
-                    "options." + name, "must be a whole number between " + min + " and " + max);
+            throw new Problem.Invalid("options." + name, "must be a whole number between " + min + " and " + max);
         }
         return value.asInt();
     }
@@ -188,7 +186,7 @@ final class KeyOptions {
             return fallback;
         }
         if (!value.isBoolean()) {
-            throw new ApiException.BadRequest("options." + name, "must be true or false");
+            throw new Problem.Invalid("options." + name, "must be true or false");
         }
         return value.asBoolean();
     }

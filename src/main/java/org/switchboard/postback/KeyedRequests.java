@@ -2,7 +2,8 @@ package org.switchboard.postback;
 
 import java.util.Optional;
 import java.util.function.Function;
-import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.http.HttpErrors;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Turns the key a keyed endpoint was given into the stored key, or the error the caller should see: no key or an
@@ -18,16 +19,15 @@ final class KeyedRequests {
     }
 
     PostbackKey require(Optional<String> presented, KeyType type) {
-        String key = presented.orElseThrow(() -> new ApiException.Unauthorized("key is required"));
+        String key = presented.orElseThrow(() -> new Problem.Unauthorized("key is required"));
         PostbackKey found =
-                keys.findByKey(key).orElseThrow(() -> new ApiException.Unauthorized("key is not a valid postback key"));
+                keys.findByKey(key).orElseThrow(() -> new Problem.Unauthorized("key is not a valid postback key"));
         if (found.type() != type) {
-            throw new ApiException.Forbidden(
-                    "this key is a " + found.type().word().replace('_', ' ') + " key, not a "
-                            + type.word().replace('_', ' ') + " key");
+            throw new Problem.Forbidden("this key is a " + found.type().word().replace('_', ' ') + " key, not a "
+                    + type.word().replace('_', ' ') + " key");
         }
         if (found.paused()) {
-            throw new ApiException.Forbidden("this key is paused");
+            throw new Problem.Forbidden("this key is paused");
         }
         return found;
     }
@@ -41,7 +41,7 @@ final class KeyedRequests {
         Outcome<T> outcome;
         try {
             outcome = work.apply(request);
-        } catch (ApiException e) {
+        } catch (Problem e) {
             log.record(
                     source,
                     endpoint,
@@ -49,7 +49,7 @@ final class KeyedRequests {
                     request.loggable(),
                     org.switchboard.tag.TagSet.empty(),
                     Optional.empty(),
-                    e.status() + " " + e.getMessage());
+                    HttpErrors.status(e) + " " + e.getMessage());
             throw e;
         }
         log.record(

@@ -23,9 +23,10 @@ import org.switchboard.call.CarrierControl;
 import org.switchboard.call.LiveControl;
 import org.switchboard.directory.Directory;
 import org.switchboard.directory.DirectoryRepository;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.http.HttpErrors;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Live call control with a buyer group's keys, answered in plain text like the reference platform.
@@ -88,8 +89,8 @@ public final class LiveCallControlRoutes {
             PostbackRequest request;
             try {
                 request = PostbackRequest.of(req);
-            } catch (ApiException e) {
-                send(res, e.status(), "FAILED transferred: " + e.getMessage());
+            } catch (Problem e) {
+                send(res, HttpErrors.status(e), "FAILED transferred: " + e.getMessage());
                 return;
             }
             boolean chosen =
@@ -127,7 +128,7 @@ public final class LiveCallControlRoutes {
                 yield new KeyedRequests.Outcome<>(
                         text, org.switchboard.tag.TagSet.empty(), Optional.of(call.uuid()), text);
             }
-            case LiveControl.Refused refused -> throw new ApiException.Conflict(null, refused.reason());
+            case LiveControl.Refused refused -> throw new Problem.Conflict(null, refused.reason());
         };
     }
 
@@ -136,7 +137,7 @@ public final class LiveCallControlRoutes {
         String choice = request.param("entry").or(() -> request.param("number")).orElseThrow();
         Directory.Entry entry = directory
                 .entry(choice)
-                .orElseThrow(() -> new ApiException.BadRequest(
+                .orElseThrow(() -> new Problem.Invalid(
                         request.param("entry").isPresent() ? "entry" : "number",
                         "'" + choice + "' is not an entry of directory " + directory.name()));
         Set<Long> members = members(key);
@@ -148,7 +149,7 @@ public final class LiveCallControlRoutes {
                 yield new KeyedRequests.Outcome<>(
                         text, org.switchboard.tag.TagSet.empty(), Optional.of(call.uuid()), text);
             }
-            case LiveControl.Refused refused -> throw new ApiException.Conflict(null, refused.reason());
+            case LiveControl.Refused refused -> throw new Problem.Conflict(null, refused.reason());
         };
     }
 
@@ -157,7 +158,7 @@ public final class LiveCallControlRoutes {
         if (change instanceof LiveControl.Changed changed) {
             Optional<String> failed = carriers.redirect(changed.call(), changed.next());
             if (failed.isPresent()) {
-                throw new ApiException.BadGateway("the call changed but its carrier was not told: " + failed.get());
+                throw new Problem.PartnerFailed("the call changed but its carrier was not told: " + failed.get());
             }
         }
         return change;
@@ -167,17 +168,17 @@ public final class LiveCallControlRoutes {
     private void requireGroup(ServerRequest req, PostbackKey key) {
         long groupId = Http.pathId(req, "id", "buyer group");
         if (key.ownerId() != groupId) {
-            throw new ApiException.Forbidden("this key belongs to another buyer group");
+            throw new Problem.Forbidden("this key belongs to another buyer group");
         }
         if (groups.find(key.accountId(), groupId).isEmpty()) {
-            throw new ApiException.NotFound("no buyer group with id " + groupId);
+            throw new Problem.NotFound("no buyer group with id " + groupId);
         }
     }
 
     private void requireTransfers(ServerRequest req, PostbackKey key) {
         requireGroup(req, key);
         if (!accounts.hasFeature(key.accountId(), Feature.LIVE_CALL_CONTROL)) {
-            throw new ApiException.Forbidden("live call control is not enabled on this account");
+            throw new Problem.Forbidden("live call control is not enabled on this account");
         }
     }
 
@@ -189,7 +190,7 @@ public final class LiveCallControlRoutes {
         return Optional.of(key.longOption("directory_id", 0))
                 .filter(id -> id > 0)
                 .flatMap(id -> directories.find(key.accountId(), id))
-                .orElseThrow(() -> new ApiException.Conflict(null, "this key has no directory to transfer to"));
+                .orElseThrow(() -> new Problem.Conflict(null, "this key has no directory to transfer to"));
     }
 
     /**
@@ -205,7 +206,7 @@ public final class LiveCallControlRoutes {
     /** The call, unless its carrier cannot be told to move it (a conflict saying why). */
     private Call available(Call call) {
         carriers.unavailable(call).ifPresent(why -> {
-            throw new ApiException.Conflict(null, why);
+            throw new Problem.Conflict(null, why);
         });
         return call;
     }
@@ -233,8 +234,8 @@ public final class LiveCallControlRoutes {
                 .orElseThrow(LiveCallControlRoutes::noCallOfTheGroup);
     }
 
-    private static ApiException noCallOfTheGroup() {
-        return new ApiException.NotFound("no call of this group's buyers from that caller or with that UUID");
+    private static Problem noCallOfTheGroup() {
+        return new Problem.NotFound("no call of this group's buyers from that caller or with that UUID");
     }
 
     /** The transfer interface: the call and the directory's entries to choose from. */
@@ -253,8 +254,8 @@ public final class LiveCallControlRoutes {
                 throw noCallOfTheGroup();
             }
             call = available(found);
-        } catch (ApiException e) {
-            send(res, e.status(), "FAILED transferred: " + e.getMessage());
+        } catch (Problem e) {
+            send(res, HttpErrors.status(e), "FAILED transferred: " + e.getMessage());
             return;
         }
         boolean html = req.headers()
@@ -309,9 +310,9 @@ public final class LiveCallControlRoutes {
         try {
             text = action.get();
             status = 200;
-        } catch (ApiException e) {
+        } catch (Problem e) {
             text = failure + ": " + e.getMessage();
-            status = e.status();
+            status = HttpErrors.status(e);
         }
         send(res, status, text);
     }

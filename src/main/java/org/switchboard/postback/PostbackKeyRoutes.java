@@ -11,11 +11,11 @@ import java.util.UUID;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import org.switchboard.account.AccountRepository;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.platform.secret.Secrets;
 
@@ -121,7 +121,7 @@ public final class PostbackKeyRoutes {
             AccountId account,
             KeyType.Owner owner,
             long ownerId) {
-        PageRequest page = PageRequest.of(req);
+        PageRequest page = Http.pageRequest(req);
         Http.page(req, res, page, keys.list(account, owner, ownerId, page).map(this::out));
     }
 
@@ -142,16 +142,16 @@ public final class PostbackKeyRoutes {
     public PostbackKey create(AccountId account, KeyType.Owner owner, long ownerId, ObjectNode body) {
         JsonFields fields = new JsonFields(body);
         String typeWord = fields.requiredText("type", 32);
-        KeyType type = KeyType.fromWord(typeWord)
-                .orElseThrow(() -> new ApiException.BadRequest("type", "is not a postback key type"));
+        KeyType type =
+                KeyType.fromWord(typeWord).orElseThrow(() -> new Problem.Invalid("type", "is not a postback key type"));
         if (!type.allowedOn(owner)) {
-            throw new ApiException.BadRequest(
+            throw new Problem.Invalid(
                     "type",
                     "a " + type.word() + " key cannot be issued on a "
                             + owner.word().replace('_', ' '));
         }
         type.feature().filter(feature -> !accounts.hasFeature(account, feature)).ifPresent(feature -> {
-            throw new ApiException.Forbidden("a " + type.word() + " key needs the " + feature.word()
+            throw new Problem.Forbidden("a " + type.word() + " key needs the " + feature.word()
                     + " feature on the account (PATCH /api/v2/account {\"features\": {\"" + feature.word()
                     + "\": true}})");
         });
@@ -231,21 +231,21 @@ public final class PostbackKeyRoutes {
         if (options.has("publisher_id")
                 && !references.publisherExists(
                         account, options.get("publisher_id").asLong())) {
-            throw new ApiException.BadRequest("options.publisher_id", "is not a publisher of this account");
+            throw new Problem.Invalid("options.publisher_id", "is not a publisher of this account");
         }
         if (options.has("directory_id")
                 && !references.directoryExists(
                         account, options.get("directory_id").asLong())) {
-            throw new ApiException.BadRequest("options.directory_id", "is not a directory of this account");
+            throw new Problem.Invalid("options.directory_id", "is not a directory of this account");
         }
         if (options.has("inbound_number")) {
             String number = options.get("inbound_number").asText();
             long campaign = references
                     .campaignOfNumber(account, number)
-                    .orElseThrow(() -> new ApiException.BadRequest(
+                    .orElseThrow(() -> new Problem.Invalid(
                             "options.inbound_number", number + " is not a tracking number of this account"));
             if (owner == KeyType.Owner.CAMPAIGN && campaign != ownerId) {
-                throw new ApiException.BadRequest(
+                throw new Problem.Invalid(
                         "options.inbound_number", number + " is not a tracking number of campaign " + ownerId);
             }
         }
@@ -284,7 +284,7 @@ public final class PostbackKeyRoutes {
         String what = owner.word().replace('_', ' ');
         long id = Http.pathId(req, "owner_id", what);
         if (!exists.test(account, id)) {
-            throw new ApiException.NotFound("no " + what + " with id " + id);
+            throw new Problem.NotFound("no " + what + " with id " + id);
         }
         return id;
     }
@@ -292,6 +292,6 @@ public final class PostbackKeyRoutes {
     private PostbackKey require(ServerRequest req) {
         AccountId account = auth.apply(req);
         long id = Http.pathId(req, "id", "postback key");
-        return keys.find(account, id).orElseThrow(() -> new ApiException.NotFound("no postback key with id " + id));
+        return keys.find(account, id).orElseThrow(() -> new Problem.NotFound("no postback key with id " + id));
     }
 }

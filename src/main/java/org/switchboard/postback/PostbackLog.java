@@ -1,8 +1,6 @@
 package org.switchboard.postback;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.ServerRequest;
 import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,20 +13,19 @@ import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.switchboard.platform.db.GroupCommit;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 
 /**
  * The postback log: every request that reached a keyed endpoint with a valid key, with the key's name (never the
- * key), the endpoint, its parameters, the tags parsed from them, and the result. {@code GET /api/v2/postback_logs}
- * lists it, newest first, filtered by {@code key_id}, {@code endpoint}, {@code type}, {@code outcome}, {@code from}
- * and {@code to}.
+ * key), the endpoint, its parameters, the tags parsed from them, and the result; read back newest first, filtered
+ * ({@link PostbackLogRoutes} answers it as {@code GET /api/v2/postback_logs}).
  */
 public final class PostbackLog {
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {};
@@ -175,12 +172,11 @@ public final class PostbackLog {
                     query.apply("endpoint"),
                     query.apply("type")
                             .map(word -> Type.fromWord(word)
-                                    .orElseThrow(() -> new ApiException.BadRequest(
+                                    .orElseThrow(() -> new Problem.Invalid(
                                             "type", "must be one of " + String.join(", ", Type.words())))),
                     query.apply("outcome")
                             .map(word -> Outcome.fromWord(word)
-                                    .orElseThrow(
-                                            () -> new ApiException.BadRequest("outcome", "must be success or error"))),
+                                    .orElseThrow(() -> new Problem.Invalid("outcome", "must be success or error"))),
                     query.apply("from").map(raw -> Http.parseFrom("from", raw)),
                     query.apply("to").map(raw -> Http.parseTo("to", raw)),
                     Optional.empty());
@@ -241,15 +237,6 @@ public final class PostbackLog {
 
     /** A result logged for a request answered with a 4xx or 5xx: its status, a space, the message. */
     private static final String ERROR_RESULT = "(result LIKE '4__ %' OR result LIKE '5__ %')";
-
-    public void register(HttpRules rules, Function<ServerRequest, AccountId> auth) {
-        rules.get("/api/v2/postback_logs", (req, res) -> {
-            AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
-            Filter filter = Filter.parse(name -> Http.query(req, name));
-            Http.page(req, res, page, list(account, filter, page));
-        });
-    }
 
     /** The account's logged requests matching {@code filter}, newest first. */
     public Page<Entry> list(AccountId account, Filter filter, PageRequest page) {

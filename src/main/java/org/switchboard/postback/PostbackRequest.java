@@ -4,9 +4,9 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The parameters of a keyed postback, however they came: the query string, a form body or a JSON object body
@@ -25,10 +25,10 @@ record PostbackRequest(String method, Map<String, String> params) {
     CallRef callRef() {
         Optional<String> caller = param("caller_number")
                 .map(raw -> PhoneNumbers.toE164(raw)
-                        .orElseThrow(() -> new ApiException.BadRequest("caller_number", "is not a phone number")));
+                        .orElseThrow(() -> new Problem.Invalid("caller_number", "is not a phone number")));
         Optional<String> uuid = param("call_uuid");
         if (caller.isEmpty() && uuid.isEmpty()) {
-            throw new ApiException.BadRequest("caller_number", "caller_number or call_uuid is required");
+            throw new Problem.Invalid("caller_number", "caller_number or call_uuid is required");
         }
         return new CallRef(caller, uuid);
     }

@@ -1,16 +1,14 @@
 package org.switchboard.publisher;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 
 /** Publishers through the admin API: unique customer ids, no deletion while tracking numbers name one. */
@@ -37,8 +35,8 @@ public final class PublisherService implements CrudRoutes.Resource<Publisher> {
     }
 
     @Override
-    public Page<Publisher> list(AccountId account, PageRequest page, ServerRequest request) {
-        return publishers.list(account, page);
+    public Page<Publisher> list(AccountId account, CrudRoutes.ListQuery query) {
+        return publishers.list(account, query.page());
     }
 
     @Override
@@ -62,7 +60,7 @@ public final class PublisherService implements CrudRoutes.Resource<Publisher> {
     public void delete(AccountId account, Publisher existing) {
         long numbers = publishers.trackingNumberCount(existing.id());
         if (numbers > 0) {
-            throw new ApiException.Conflict(
+            throw new Problem.Conflict(
                     null,
                     "publisher " + existing.id() + " is still set on " + numbers
                             + " tracking number(s); change or delete them first");
@@ -90,7 +88,7 @@ public final class PublisherService implements CrudRoutes.Resource<Publisher> {
         fields.finish();
         in.cid().ifPresent(cid -> {
             if (publishers.cidTaken(account, cid, selfId)) {
-                throw new ApiException.Conflict("cid", "another publisher already uses cid '" + cid + "'");
+                throw new Problem.Conflict("cid", "another publisher already uses cid '" + cid + "'");
             }
         });
         return in;

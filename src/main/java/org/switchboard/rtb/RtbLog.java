@@ -29,14 +29,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.time.IsoMillis;
 import org.switchboard.tag.TagSet;
 
@@ -587,8 +587,7 @@ public final class RtbLog implements AutoCloseable {
                     query.apply("publisher_id").map(raw -> Http.parseId("publisher_id", raw)),
                     query.apply("status")
                             .map(word -> RtbStatus.fromWord(word)
-                                    .orElseThrow(
-                                            () -> new ApiException.BadRequest("status", "is not an RTB status word"))),
+                                    .orElseThrow(() -> new Problem.Invalid("status", "is not an RTB status word"))),
                     query.apply("caller_number").map(raw -> PhoneNumbers.requireE164("caller_number", raw)),
                     query.apply("from").map(raw -> Http.parseFrom("from", raw)),
                     query.apply("to").map(raw -> Http.parseTo("to", raw)));

@@ -6,10 +6,10 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The RTB log for the account owner (never the publisher: it names buyers and why they were passed over), with the
@@ -44,7 +44,7 @@ public final class RtbLogRoutes {
     public void register(HttpRules rules) {
         rules.get("/api/v2/rtb_pings", (req, res) -> {
             AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             RtbLog.Filter filter = RtbLog.Filter.parse(name -> Http.query(req, name));
             Http.page(req, res, page, log.list(account, filter, page));
         });
@@ -66,6 +66,6 @@ public final class RtbLogRoutes {
             Http.ok(res, RtbOut.status(uuid, RtbStatus.CONSIDERING_TARGETS_SINGLE, "the ping is being processed"));
             return;
         }
-        Http.ok(res, found.orElseThrow(() -> new ApiException.NotFound("no RTB ping with uuid " + uuid)));
+        Http.ok(res, found.orElseThrow(() -> new Problem.NotFound("no RTB ping with uuid " + uuid)));
     }
 }

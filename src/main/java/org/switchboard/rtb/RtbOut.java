@@ -2,6 +2,7 @@ package org.switchboard.rtb;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
+import org.switchboard.platform.http.HttpErrors;
 
 /**
  * The answer to a ping or a confirmation, in the reference platform's shape: {@code uuid}, {@code status},
@@ -27,7 +28,7 @@ public record RtbOut(
     public record ErrorOut(String code, String message, String field) {}
 
     /** A refused request: {@code rejected}, the reason as {@code info}, and the project's error object. */
-    static RtbOut refused(String uuid, org.switchboard.platform.http.ApiException e) {
+    static RtbOut refused(String uuid, org.switchboard.platform.problem.Problem e) {
         return new RtbOut(
                 uuid,
                 RtbStatus.REJECTED.word(),
@@ -38,7 +39,7 @@ public record RtbOut(
                 null,
                 e.getMessage(),
                 null,
-                new ErrorOut(e.code(), e.getMessage(), e.field().orElse(null)));
+                new ErrorOut(HttpErrors.code(e), e.getMessage(), e.field().orElse(null)));
     }
 
     static RtbOut status(String uuid, RtbStatus status, String info) {

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.HttpErrors;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The RTB API, on the reference platform's paths:
@@ -79,18 +80,27 @@ public final class RtbRoutes {
     private static Optional<Map<String, String>> paramsOrRefuse(ServerRequest req, ServerResponse res) {
         try {
             return Optional.of(params(req));
-        } catch (ApiException e) {
+        } catch (Problem e) {
             send(res, refusedShape(e));
             return Optional.empty();
         }
     }
 
-    private static RtbService.Answer refusedShape(ApiException e) {
-        return new RtbService.Answer(e.status(), RtbOut.refused(null, e));
+    private static RtbService.Answer refusedShape(Problem e) {
+        return new RtbService.Answer.Refused(RtbOut.refused(null, e), e);
     }
 
     private static void send(ServerResponse res, RtbService.Answer answer) {
-        Http.send(res, Status.create(answer.httpStatus()), answer.body());
+        Http.send(res, status(answer), answer.body());
+    }
+
+    /** A given answer is a 200 whatever its status word; a refusal takes its error's status. */
+    static Status status(RtbService.Answer answer) {
+        return switch (answer) {
+            case RtbService.Answer.Given _ -> Status.OK_200;
+            case RtbService.Answer.Refused refused -> Status.create(HttpErrors.status(refused.problem()));
+            case RtbService.Answer.Unavailable _ -> Status.SERVICE_UNAVAILABLE_503;
+        };
     }
 
     /** The request's parameters ({@link Http#params}), a {@code status} of any case read in lower case. */

@@ -21,7 +21,6 @@ import org.switchboard.buyer.BuyerGroup;
 import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionPolicy;
 import org.switchboard.number.TrackingNumber;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
@@ -29,6 +28,7 @@ import org.switchboard.platform.live.LiveStateUnavailable;
 import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.money.Money;
 import org.switchboard.platform.phone.PhoneNumbers;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.time.IsoMillis;
 import org.switchboard.postback.KeyType;
 import org.switchboard.postback.PostbackKey;
@@ -122,8 +122,20 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         }
     }
 
-    /** The answer and its HTTP status. */
-    public record Answer(int httpStatus, RtbOut body) {}
+    /**
+     * What a ping or a confirmation came to, with the body to answer: given (the documented answer, whatever its status
+     * word), refused (a request error, in the reference's shape with the error beside it), or unavailable (the live
+     * state could not be reached). {@link RtbRoutes} maps each to its HTTP status.
+     */
+    public sealed interface Answer {
+        RtbOut body();
+
+        record Given(RtbOut body) implements Answer {}
+
+        record Refused(RtbOut body, Problem problem) implements Answer {}
+
+        record Unavailable(RtbOut body) implements Answer {}
+    }
 
     public Answer ping(PingIn in) {
         String uuid = pingUuid();
@@ -131,7 +143,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         PostbackKey key;
         try {
             key = rtbKey(in.key());
-        } catch (ApiException e) {
+        } catch (Problem e) {
             return refused(uuid, e);
         }
         try {
@@ -141,11 +153,9 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             LiveStateUnavailable.warnNow()
                     .ifPresent(since -> LOG.warning("RTB ping " + uuid + " refused: " + e.getMessage() + " (" + since
                             + " more refused since the last such line)"));
-            return new Answer(
-                    503,
-                    RtbOut.status(
-                            uuid, RtbStatus.REJECTED, "temporarily unable to reserve: the live state is unavailable"));
-        } catch (ApiException e) {
+            return new Answer.Unavailable(RtbOut.status(
+                    uuid, RtbStatus.REJECTED, "temporarily unable to reserve: the live state is unavailable"));
+        } catch (Problem e) {
             Answer refused = refused(uuid, e);
             log.record(RtbPing.builder(
                             uuid, key.accountId(), key.id(), key.name(), campaignOf(key), RtbStatus.REJECTED, now)
@@ -357,7 +367,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
 
     private Answer answer(RtbPing.Builder logged, RtbOut out, RtbStatus status) {
         log.record(logged.status(status).info(Optional.ofNullable(out.info())).build());
-        return new Answer(200, out);
+        return new Answer.Given(out);
     }
 
     private static RtbOut out(
@@ -388,8 +398,8 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                 : Optional.empty();
     }
 
-    private static Answer refused(String uuid, ApiException e) {
-        return new Answer(e.status(), RtbOut.refused(uuid, e));
+    private static Answer refused(String uuid, Problem e) {
+        return new Answer.Refused(RtbOut.refused(uuid, e), e);
     }
 
     /** A reservation answered again (by the ping shield, or a confirmation): its own fields and {@code status}. */
@@ -407,18 +417,18 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
 
     /** The RTB key presented, usable now: known, of the RTB type, not paused, on an account with the feature. */
     private PostbackKey rtbKey(Optional<String> presented) {
-        String value = presented.orElseThrow(() -> new ApiException.Unauthorized("key is required"));
+        String value = presented.orElseThrow(() -> new Problem.Unauthorized("key is required"));
         PostbackKey key =
-                cache.key(value).orElseThrow(() -> new ApiException.Unauthorized("key is not a valid postback key"));
+                cache.key(value).orElseThrow(() -> new Problem.Unauthorized("key is not a valid postback key"));
         if (key.type() != KeyType.REAL_TIME_BIDDING) {
-            throw new ApiException.Forbidden(
+            throw new Problem.Forbidden(
                     "this key is a " + key.type().word().replace('_', ' ') + " key, not a real time bidding key");
         }
         if (key.paused()) {
-            throw new ApiException.Forbidden("this key is paused");
+            throw new Problem.Forbidden("this key is paused");
         }
         if (!cache.account(key.accountId()).features().contains(Feature.REAL_TIME_BIDDING)) {
-            throw new ApiException.Forbidden("real time bidding is not enabled on this account");
+            throw new Problem.Forbidden("real time bidding is not enabled on this account");
         }
         return key;
     }
@@ -435,13 +445,13 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         Optional<String> named = in.param("publisher_id").or(() -> in.param("source_id"));
         if (named.isEmpty()) {
             // the reference requires it: without it the ping could only be priced for nobody, at $0
-            throw new ApiException.BadRequest(
+            throw new Problem.Invalid(
                     "publisher_id",
                     "publisher_id (or source_id) is required: this key is not bound to a publisher, so the ping must"
                             + " name the publisher that sends the call");
         }
         return Optional.of(account.publisher(named.get())
-                .orElseThrow(() -> new ApiException.BadRequest(
+                .orElseThrow(() -> new Problem.Invalid(
                         in.param("publisher_id").isPresent() ? "publisher_id" : "source_id",
                         "'" + named.get() + "' is not a publisher of this account")));
     }
@@ -464,14 +474,14 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                 try {
                     campaignId = Long.parseLong(in.param("campaign_id").get());
                 } catch (NumberFormatException e) {
-                    throw new ApiException.BadRequest("campaign_id", "must be a campaign id");
+                    throw new Problem.Invalid("campaign_id", "must be a campaign id");
                 }
             } else {
                 List<Long> served = publisher
                         .map(p -> account.publisherCampaigns().getOrDefault(p.id(), List.of()))
                         .orElse(List.of());
                 if (served.size() != 1) {
-                    throw new ApiException.BadRequest(
+                    throw new Problem.Invalid(
                             "inbound_number",
                             "inbound_number or campaign_id is required: this publisher's numbers serve " + served.size()
                                     + " campaigns");
@@ -480,16 +490,16 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             }
         }
         return cache.campaign(key.accountId(), campaignId)
-                .orElseThrow(() -> new ApiException.NotFound("no campaign with id " + campaignId));
+                .orElseThrow(() -> new Problem.NotFound("no campaign with id " + campaignId));
     }
 
     private TrackingNumber trackingNumberOf(AccountId account, String raw) {
         String e164 = PhoneNumbers.toE164(raw)
-                .orElseThrow(() -> new ApiException.BadRequest("inbound_number", "is not a phone number"));
+                .orElseThrow(() -> new Problem.Invalid("inbound_number", "is not a phone number"));
         return cache.trackingNumber(e164)
                 .filter(n -> n.accountId().equals(account))
-                .orElseThrow(() -> new ApiException.BadRequest(
-                        "inbound_number", e164 + " is not a tracking number of this account"));
+                .orElseThrow(() ->
+                        new Problem.Invalid("inbound_number", e164 + " is not a tracking number of this account"));
     }
 
     /**
@@ -507,11 +517,10 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             if (key.options().path("allow_no_caller_number").asBoolean(false)) {
                 return Optional.empty();
             }
-            throw new ApiException.BadRequest("caller_number", "caller_number is required");
+            throw new Problem.Invalid("caller_number", "caller_number is required");
         }
         return Optional.of(PhoneNumbers.toE164(raw.get())
-                .orElseThrow(
-                        () -> new ApiException.BadRequest("caller_number", "caller_number is not a phone number")));
+                .orElseThrow(() -> new Problem.Invalid("caller_number", "caller_number is not a phone number")));
     }
 
     /**
@@ -525,7 +534,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         if (asked.isPresent()) {
             TrackingNumber number = trackingNumberOf(key.accountId(), asked.get());
             if (number.campaignId() != campaign.campaign().id()) {
-                throw new ApiException.BadRequest(
+                throw new Problem.Invalid(
                         "inbound_number", number.number() + " is not a tracking number of this campaign");
             }
             return number;
@@ -535,8 +544,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                         .filter(n -> n.publisherId().equals(Optional.of(p.id())))
                         .findFirst())
                 .or(() -> campaign.numbers().stream().findFirst())
-                .orElseThrow(
-                        () -> new ApiException.Conflict(null, "the campaign has no tracking number to send calls to"));
+                .orElseThrow(() -> new Problem.Conflict(null, "the campaign has no tracking number to send calls to"));
     }
 
     /**
@@ -549,22 +557,22 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         try {
             key = rtbKey(presentedKey);
             if (!status.map("confirmed"::equals).orElse(false)) {
-                throw new ApiException.BadRequest("status", "status must be confirmed");
+                throw new Problem.Invalid("status", "status must be confirmed");
             }
-        } catch (ApiException e) {
+        } catch (Problem e) {
             return refused(uuid, e);
         }
         Instant now = clock.instant();
         Optional<ReservationStore.Found> found =
                 reservations.findByUuid(uuid).filter(f -> f.reservation().keyId() == key.id());
         if (found.isEmpty()) {
-            return refused(uuid, new ApiException.NotFound("no reservation " + uuid + " of this key"));
+            return refused(uuid, new Problem.NotFound("no reservation " + uuid + " of this key"));
         }
         Reservation r = found.get().reservation();
         if (!found.get().phase().open()) {
             RtbStatus phase =
                     found.get().phase() == ReservationStore.Phase.CLAIMED ? RtbStatus.CLAIMED : RtbStatus.EXPIRED;
-            return new Answer(200, RtbOut.status(uuid, phase, null));
+            return new Answer.Given(RtbOut.status(uuid, phase, null));
         }
         Optional<RoutingService.Hold> taken = Optional.empty();
         if (!r.capsHeld()) {
@@ -572,8 +580,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             Optional<Buyer> buyer = campaign.flatMap(c -> c.buyer(r.buyerId()));
             if (buyer.isEmpty()) {
                 log.confirmation(uuid, RtbStatus.NO_TARGET, now);
-                return new Answer(
-                        200,
+                return new Answer.Given(
                         RtbOut.status(uuid, RtbStatus.NO_TARGET, "the reserved buyer is no longer on the campaign"));
             }
             List<BuyerGroup> groups = campaign.get().groupsByBuyer().getOrDefault(r.buyerId(), List.of());
@@ -584,10 +591,8 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                     new LiveState.Lease(uuid, now, leased.isNegative() ? routing.lease() : leased));
             if (result.hold().isEmpty()) {
                 log.confirmation(uuid, RtbStatus.NO_TARGET, now);
-                return new Answer(
-                        200,
-                        RtbOut.status(
-                                uuid, RtbStatus.NO_TARGET, result.refusal().orElse("capped")));
+                return new Answer.Given(RtbOut.status(
+                        uuid, RtbStatus.NO_TARGET, result.refusal().orElse("capped")));
             }
             taken = result.hold();
             live.put(
@@ -610,10 +615,10 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                                 .isPresent()
                         ? RtbStatus.CLAIMED
                         : RtbStatus.EXPIRED;
-                return new Answer(200, RtbOut.status(uuid, phase, null));
+                return new Answer.Given(RtbOut.status(uuid, phase, null));
             }
         }
-        return new Answer(200, held(r, RtbStatus.CONFIRMED, null));
+        return new Answer.Given(held(r, RtbStatus.CONFIRMED, null));
     }
 
     /** The second request of the reference's wording: {@code status=confirmed} for the caller's held reservation. */
@@ -623,17 +628,16 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         try {
             key = rtbKey(presentedKey);
             caller = PhoneNumbers.toE164(callerNumber.orElseThrow(
-                            () -> new ApiException.BadRequest("uuid", "uuid or caller_number is required to confirm")))
-                    .orElseThrow(
-                            () -> new ApiException.BadRequest("caller_number", "caller_number is not a phone number"));
-        } catch (ApiException e) {
+                            () -> new Problem.Invalid("uuid", "uuid or caller_number is required to confirm")))
+                    .orElseThrow(() -> new Problem.Invalid("caller_number", "caller_number is not a phone number"));
+        } catch (Problem e) {
             return refused(null, e);
         }
         return reservations
                 .findActiveForCaller(key.id(), caller)
                 .map(r -> confirm(presentedKey, r.uuid(), Optional.of("confirmed")))
                 .orElseGet(() ->
-                        refused(null, new ApiException.NotFound("no reservation held for " + caller + " by this key")));
+                        refused(null, new Problem.NotFound("no reservation held for " + caller + " by this key")));
     }
 
     /** A call from {@code callerNumber} to {@code inboundNumber} claims its reservation, exactly once. */

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The "matches" of a buyer, webhook or conversion criterion: decides whether it applies to a call's tags.
@@ -115,15 +115,15 @@ public record TagFilter(List<Term> terms) {
         }
         int colon = text.indexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
-            throw new ApiException.BadRequest(field, "'" + raw + "' is not a key:value term");
+            throw new Problem.Invalid(field, "'" + raw + "' is not a key:value term");
         }
         String key = TagSet.normalizeKey(text.substring(0, colon));
         String value = text.substring(colon + 1).strip();
         if (!TagSet.isValidKey(key)) {
-            throw new ApiException.BadRequest(field, "'" + raw + "' has an invalid tag key");
+            throw new Problem.Invalid(field, "'" + raw + "' has an invalid tag key");
         }
         if (value.isEmpty() || value.length() > TagSet.MAX_VALUE_LENGTH) {
-            throw new ApiException.BadRequest(field, "'" + raw + "' needs a value of 1 to 255 characters");
+            throw new Problem.Invalid(field, "'" + raw + "' needs a value of 1 to 255 characters");
         }
         return new Term(negated, key, value);
     }
@@ -134,15 +134,15 @@ public record TagFilter(List<Term> terms) {
             return ANY;
         }
         if (!node.isArray()) {
-            throw new ApiException.BadRequest(field, "must be an array of \"key:value\" terms");
+            throw new Problem.Invalid(field, "must be an array of \"key:value\" terms");
         }
         if (node.size() > MAX_TERMS) {
-            throw new ApiException.BadRequest(field, "may hold at most " + MAX_TERMS + " terms");
+            throw new Problem.Invalid(field, "may hold at most " + MAX_TERMS + " terms");
         }
         List<Term> terms = new ArrayList<>();
         for (JsonNode element : node) {
             if (!element.isTextual()) {
-                throw new ApiException.BadRequest(field, "terms must be strings such as \"geo:us-ny\"");
+                throw new Problem.Invalid(field, "terms must be strings such as \"geo:us-ny\"");
             }
             Term term = parseTerm(field, element.asText());
             if (!terms.contains(term)) {

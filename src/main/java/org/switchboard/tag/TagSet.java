@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * A call's tags: a multi-valued {@code key:value} set. Keys are lower case ({@code [a-z0-9_.-]}, at most 64
@@ -191,12 +191,12 @@ public final class TagSet {
                 String pair = scalar(field, element);
                 int colon = pair.indexOf(':');
                 if (colon <= 0) {
-                    throw new ApiException.BadRequest(field, "'" + pair + "' is not a key:value tag");
+                    throw new Problem.Invalid(field, "'" + pair + "' is not a key:value tag");
                 }
                 builder.addChecked(field, pair.substring(0, colon), pair.substring(colon + 1));
             }
         } else {
-            throw new ApiException.BadRequest(field, "must be an object of tag keys to values");
+            throw new Problem.Invalid(field, "must be an object of tag keys to values");
         }
         return builder.build();
     }
@@ -205,7 +205,7 @@ public final class TagSet {
         if (value.isTextual() || value.isNumber() || value.isBoolean()) {
             return value.asText();
         }
-        throw new ApiException.BadRequest(field, "tag values must be strings, numbers or arrays of them");
+        throw new Problem.Invalid(field, "tag values must be strings, numbers or arrays of them");
     }
 
     @Override
@@ -242,14 +242,14 @@ public final class TagSet {
         Builder addChecked(String field, String rawKey, String rawValue) {
             String key = normalizeKey(rawKey);
             if (!isValidKey(key)) {
-                throw new ApiException.BadRequest(
+                throw new Problem.Invalid(
                         field,
                         "tag key '" + rawKey + "' must be 1 to " + MAX_KEY_LENGTH
                                 + " characters of a-z, 0-9, '_', '.' or '-'");
             }
             String value = rawValue.strip();
             if (value.isEmpty() || value.length() > MAX_VALUE_LENGTH || hasControlCharacter(value)) {
-                throw new ApiException.BadRequest(
+                throw new Problem.Invalid(
                         field,
                         "tag '" + key + "' needs a value of 1 to " + MAX_VALUE_LENGTH
                                 + " characters without control characters");

@@ -11,11 +11,11 @@ import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallService;
 import org.switchboard.call.Instruction;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.outbound.OutboundHttp;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The carrier-neutral call-control API, for SIP stacks, the simulator and load runs. Authenticated with the
@@ -92,8 +92,7 @@ public final class CallControlRoutes {
             String word = fields.requiredText("outcome", 20);
             fields.finish();
             AttemptOutcome outcome = AttemptOutcome.fromWord(word)
-                    .orElseThrow(() ->
-                            new ApiException.BadRequest("outcome", "must be answered, no_answer, busy or failed"));
+                    .orElseThrow(() -> new Problem.Invalid("outcome", "must be answered, no_answer, busy or failed"));
             Instruction next = calls.attemptEnded(call.uuid(), attempt, outcome).orElseThrow();
             Http.ok(res, step(call.uuid(), next));
         });
@@ -128,7 +127,7 @@ public final class CallControlRoutes {
             problem = java.util.Optional.of("is not a valid URL (spaces and some characters must be encoded)");
         }
         problem.ifPresent(why -> {
-            throw new ApiException.BadRequest("control_url", why);
+            throw new Problem.Invalid("control_url", why);
         });
     }
 
@@ -139,7 +138,7 @@ public final class CallControlRoutes {
     private Call requireCall(ServerRequest req) {
         AccountId account = auth.apply(req);
         String uuid = req.path().pathParameters().get("uuid");
-        return records.find(account, uuid).orElseThrow(() -> new ApiException.NotFound("no call with uuid " + uuid));
+        return records.find(account, uuid).orElseThrow(() -> new Problem.NotFound("no call with uuid " + uuid));
     }
 
     private static int attempt(ServerRequest req) {
@@ -152,6 +151,6 @@ public final class CallControlRoutes {
         } catch (NumberFormatException e) {
             // falls through
         }
-        throw new ApiException.NotFound("no attempt " + raw);
+        throw new Problem.NotFound("no attempt " + raw);
     }
 }

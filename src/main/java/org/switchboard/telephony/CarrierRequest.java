@@ -6,9 +6,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Optional;
 import java.util.function.BiPredicate;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.problem.Problem;
 
 /** A carrier callback: the URL the carrier called (as it signed it) and the posted form. */
 record CarrierRequest(String url, Form form) {
@@ -22,7 +22,7 @@ record CarrierRequest(String url, Form form) {
     String required(String field) {
         return form.first(field)
                 .filter(value -> !value.isBlank())
-                .orElseThrow(() -> new ApiException.BadRequest(field, "is required"));
+                .orElseThrow(() -> new Problem.Invalid(field, "is required"));
     }
 
     Optional<String> optional(String field) {
@@ -41,7 +41,7 @@ record CarrierRequest(String url, Form form) {
     }
 
     static String queryRequired(ServerRequest req, String name) {
-        return Http.query(req, name).orElseThrow(() -> new ApiException.BadRequest(name, "is required"));
+        return Http.query(req, name).orElseThrow(() -> new Problem.Invalid(name, "is required"));
     }
 
     static int attempt(ServerRequest req) {
@@ -65,7 +65,7 @@ record CarrierRequest(String url, Form form) {
         return (req, res) -> {
             CarrierRequest carrier = of(req, publicBaseUrl);
             if (!verified.test(req, carrier)) {
-                throw new ApiException.Forbidden("the " + what + " header does not match this request");
+                throw new Problem.Forbidden("the " + what + " header does not match this request");
             }
             xml(res, handler.handle(req, carrier));
         };

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 import org.switchboard.call.AttemptOutcome;
 import org.switchboard.call.CallService;
 import org.switchboard.call.Instruction;
-import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Plivo's voice webhooks. Point the application's answer URL at {@code POST /plivo/answer} and its hangup URL at
@@ -65,12 +65,12 @@ public final class PlivoRoutes {
                 default -> AttemptOutcome.FAILED;
             };
             return xml(calls.attemptEnded(uuid, attempt, outcome)
-                    .orElseThrow(() -> new ApiException.NotFound("no call " + uuid)));
+                    .orElseThrow(() -> new Problem.NotFound("no call " + uuid)));
         }));
         // after a live change (rejection, transfer) Plivo's A leg is transferred here for its new instructions
         rules.post("/plivo/redirect", signed((req, plivo) -> {
             String uuid = CarrierRequest.queryRequired(req, "call");
-            return xml(calls.currentInstruction(uuid).orElseThrow(() -> new ApiException.NotFound("no call " + uuid)));
+            return xml(calls.currentInstruction(uuid).orElseThrow(() -> new Problem.NotFound("no call " + uuid)));
         }));
         // a transferred call's bridge to its transfer destination is over: so is the call
         rules.post("/plivo/transferred", signed((req, plivo) -> "<Response><Hangup/></Response>"));

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 import org.switchboard.call.AttemptOutcome;
 import org.switchboard.call.CallService;
 import org.switchboard.call.Instruction;
-import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Twilio's programmable-voice webhooks. Point the number's voice URL at {@code POST /twilio/voice} and its status
@@ -72,13 +72,12 @@ public final class TwilioRoutes {
                 return "<Response><Hangup/></Response>";
             }
             return twiml(calls.attemptEnded(uuid, attempt, outcome)
-                    .orElseThrow(() -> new ApiException.NotFound("no call " + uuid)));
+                    .orElseThrow(() -> new Problem.NotFound("no call " + uuid)));
         }));
         // after a live change (rejection, transfer) Twilio fetches the call's new instructions here
         rules.post("/twilio/redirect", signed((req, twilio) -> {
             String uuid = CarrierRequest.queryRequired(req, "call");
-            return twiml(
-                    calls.currentInstruction(uuid).orElseThrow(() -> new ApiException.NotFound("no call " + uuid)));
+            return twiml(calls.currentInstruction(uuid).orElseThrow(() -> new Problem.NotFound("no call " + uuid)));
         }));
         // a transferred call's bridge to its transfer destination is over: so is the call
         rules.post("/twilio/transferred", signed((req, twilio) -> "<Response><Hangup/></Response>"));

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.switchboard.call.CallRepository;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The post-call webhook outbox through the admin API.
@@ -57,14 +57,14 @@ public final class DeliveryRoutes {
     public void register(HttpRules rules) {
         rules.get("/api/v2/webhook_deliveries", (req, res) -> {
             AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Optional<Long> callId = Http.query(req, "call_uuid")
                     .map(uuid -> calls.find(account, uuid)
-                            .orElseThrow(() -> new ApiException.BadRequest("call_uuid", "no call with uuid " + uuid))
+                            .orElseThrow(() -> new Problem.Invalid("call_uuid", "no call with uuid " + uuid))
                             .id());
             Optional<Delivery.State> state = Http.query(req, "state")
                     .map(word -> Delivery.State.fromWord(word)
-                            .orElseThrow(() -> new ApiException.BadRequest(
+                            .orElseThrow(() -> new Problem.Invalid(
                                     "state", "must be pending, retrying, delivered, failed or cancelled")));
             var filter = new DeliveryRepository.Filter(
                     Http.idQuery(req, "webhook_id"),
@@ -90,7 +90,7 @@ public final class DeliveryRoutes {
         rules.post("/api/v2/webhooks/{id}/replay", (req, res) -> {
             AccountId account = auth.apply(req);
             long id = Http.pathId(req, "id", "webhook");
-            webhooks.find(account, id).orElseThrow(() -> new ApiException.NotFound("no webhook with id " + id));
+            webhooks.find(account, id).orElseThrow(() -> new Problem.NotFound("no webhook with id " + id));
             JsonFields fields = fields(req);
             Instant from = Http.parseFrom("from", fields.requiredText("from", 40));
             Instant to = Http.parseTo("to", fields.requiredText("to", 40));
@@ -117,6 +117,6 @@ public final class DeliveryRoutes {
         long id = Http.pathId(req, "id", "webhook delivery");
         return deliveries
                 .find(account, id)
-                .orElseThrow(() -> new ApiException.NotFound("no webhook delivery with id " + id));
+                .orElseThrow(() -> new Problem.NotFound("no webhook delivery with id " + id));
     }
 }

@@ -18,9 +18,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.switchboard.call.Call;
 import org.switchboard.call.LiveCall;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.outbound.OutboundHttp;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -100,9 +100,9 @@ public final class DeliveryWorker implements AutoCloseable {
      * delivery, a 409 while an attempt of it is in flight; answers it as queued.
      */
     public Delivery replay(AccountId account, long id, boolean newMessageId) {
-        deliveries.find(account, id).orElseThrow(() -> new ApiException.NotFound("no webhook delivery with id " + id));
+        deliveries.find(account, id).orElseThrow(() -> new Problem.NotFound("no webhook delivery with id " + id));
         if (!deliveries.replay(account, id, newMessageId)) {
-            throw new ApiException.Conflict(null, "delivery " + id + " is being attempted right now");
+            throw new Problem.Conflict(null, "delivery " + id + " is being attempted right now");
         }
         wake();
         return deliveries.find(account, id).orElseThrow();
@@ -113,10 +113,9 @@ public final class DeliveryWorker implements AutoCloseable {
      * webhook, a 400 unless from is before to); answers the ids queued.
      */
     public List<Long> replayFailed(AccountId account, long webhookId, Instant from, Instant to, boolean newIds) {
-        webhooks.find(account, webhookId)
-                .orElseThrow(() -> new ApiException.NotFound("no webhook with id " + webhookId));
+        webhooks.find(account, webhookId).orElseThrow(() -> new Problem.NotFound("no webhook with id " + webhookId));
         if (!from.isBefore(to)) {
-            throw new ApiException.BadRequest("to", "must be after from");
+            throw new Problem.Invalid("to", "must be after from");
         }
         List<Long> replayed = deliveries.replayFailed(account, webhookId, from, to, newIds);
         wake();

@@ -13,10 +13,10 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Fired pixels: {@code GET /api/v2/fired_pixels} (filters {@code webhook_id}, {@code status} as an HTTP status,
@@ -137,11 +137,11 @@ public final class FiredPixelRoutes {
     public void register(HttpRules rules) {
         rules.get("/api/v2/fired_pixels", (req, res) -> {
             AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Optional<String> status = Http.query(req, "status");
             status.ifPresent(value -> {
                 if (!value.equals("ok") && !value.equals("error") && !value.matches("[1-5]\\d\\d")) {
-                    throw new ApiException.BadRequest("status", "must be an HTTP status, ok or error");
+                    throw new Problem.Invalid("status", "must be an HTTP status, ok or error");
                 }
             });
             var filter = new FiredPixelRepository.Filter(
@@ -154,14 +154,14 @@ public final class FiredPixelRoutes {
                     req,
                     res,
                     page,
-                    new org.switchboard.platform.http.Page<>(
+                    new org.switchboard.platform.paging.Page<>(
                             withDeliveries(account, found.items(), null), found.total()));
         });
         rules.get("/api/v2/fired_pixels/{id}", (req, res) -> {
             AccountId account = auth.apply(req);
             long id = Http.pathId(req, "id", "fired pixel");
-            FiredPixel pixel = pixels.find(account, id)
-                    .orElseThrow(() -> new ApiException.NotFound("no fired pixel with id " + id));
+            FiredPixel pixel =
+                    pixels.find(account, id).orElseThrow(() -> new Problem.NotFound("no fired pixel with id " + id));
             Http.ok(res, withDeliveries(account, List.of(pixel), null).getFirst());
         });
         rules.get("/api/v2/calls/{uuid}/fired_pixels", (req, res) -> {
@@ -183,7 +183,7 @@ public final class FiredPixelRoutes {
 
     private Call call(ServerRequest req, AccountId account) {
         String uuid = req.path().pathParameters().get("uuid");
-        return calls.find(account, uuid).orElseThrow(() -> new ApiException.NotFound("no call with uuid " + uuid));
+        return calls.find(account, uuid).orElseThrow(() -> new Problem.NotFound("no call with uuid " + uuid));
     }
 
     /**

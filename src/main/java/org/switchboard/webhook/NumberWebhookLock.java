@@ -1,8 +1,8 @@
 package org.switchboard.webhook;
 
 import java.util.List;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The lock of a tracking number's webhooks: unlocking copies the campaign's webhooks onto the number (which then uses
@@ -21,7 +21,7 @@ public final class NumberWebhookLock {
     /** Unlocks (copying the campaign's webhooks the first time); the number's own webhooks after. */
     public List<Webhook> unlock(AccountId account, long numberId) {
         long campaign = numbers.campaignOf(account, numberId)
-                .orElseThrow(() -> new ApiException.NotFound("no tracking number with id " + numberId));
+                .orElseThrow(() -> new Problem.NotFound("no tracking number with id " + numberId));
         if (!numbers.unlocked(account, numberId)) {
             webhooks.copy(account, Webhook.Owner.CAMPAIGN, campaign, Webhook.Owner.NUMBER, numberId);
             numbers.setUnlocked(account, numberId, true);
@@ -32,7 +32,7 @@ public final class NumberWebhookLock {
     /** Locks: the number's own webhooks are deleted and its campaign's apply again. */
     public void lock(AccountId account, long numberId) {
         numbers.campaignOf(account, numberId)
-                .orElseThrow(() -> new ApiException.NotFound("no tracking number with id " + numberId));
+                .orElseThrow(() -> new Problem.NotFound("no tracking number with id " + numberId));
         webhooks.deleteOwnedBy(account, Webhook.Owner.NUMBER, numberId);
         numbers.setUnlocked(account, numberId, false);
     }

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * A text with {@code [token]} placeholders, as webhook URLs, headers and body strings are written. A token names a
@@ -56,11 +56,11 @@ public record Template(String source, List<Part> parts) {
             if (c == '[' && !ipv6Host) {
                 int close = text.indexOf(']', i + 1);
                 if (close < 0) {
-                    throw new ApiException.BadRequest(field, "unclosed token '[' at position " + (i + 1));
+                    throw new Problem.Invalid(field, "unclosed token '[' at position " + (i + 1));
                 }
                 String name = text.substring(i + 1, close).strip().toLowerCase(Locale.ROOT);
                 if (!NAME.matcher(name).matches()) {
-                    throw new ApiException.BadRequest(
+                    throw new Problem.Invalid(
                             field,
                             "'" + text.substring(i, close + 1) + "' at position " + (i + 1)
                                     + " is not a token: write a tag key or a system value such as [caller_number]");

@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagFilter;
 
 /** The editable fields of a webhook, checked; every template is parsed so a bad token is refused at save. */
@@ -66,7 +66,7 @@ record WebhookIn(
         String name = fields.requiredText("name", 200);
         String triggerWord = fields.requiredText("trigger", 24);
         Trigger trigger = Trigger.fromWord(triggerWord)
-                .orElseThrow(() -> new ApiException.BadRequest(
+                .orElseThrow(() -> new Problem.Invalid(
                         "trigger",
                         "must be one of "
                                 + String.join(
@@ -76,30 +76,30 @@ record WebhookIn(
                                                 .toList())));
         Optional<Integer> timer = fields.optionalInteger("timer_seconds", 1, 86_400);
         if (trigger == Trigger.TIMER && timer.isEmpty()) {
-            throw new ApiException.BadRequest("timer_seconds", "is required for a timer webhook");
+            throw new Problem.Invalid("timer_seconds", "is required for a timer webhook");
         }
         if (trigger != Trigger.TIMER && timer.isPresent()) {
-            throw new ApiException.BadRequest("timer_seconds", "is only for timer webhooks");
+            throw new Problem.Invalid("timer_seconds", "is only for timer webhooks");
         }
         TagFilter matches = TagFilter.parse("matches", fields.take("matches").orElse(null));
         String method = fields.optionalText("method", 8).orElse("GET").toUpperCase(Locale.ROOT);
         if (!method.equals("GET") && !method.equals("POST")) {
-            throw new ApiException.BadRequest("method", "must be GET or POST");
+            throw new Problem.Invalid("method", "must be GET or POST");
         }
         String url = fields.requiredText("url", 4_000);
         Template.parse("url", url);
         if (!url.startsWith("http://") && !url.startsWith("https://")) {
-            throw new ApiException.BadRequest("url", "must start with http:// or https://");
+            throw new Problem.Invalid("url", "must start with http:// or https://");
         }
         try {
             var sample = java.net.URI.create(Template.parse("url", url)
                     .render(token -> Optional.of("x"), Template.Escaping.URL, new java.util.HashSet<>()));
             org.switchboard.platform.outbound.OutboundHttp.httpUrlProblem(sample)
                     .ifPresent(problem -> {
-                        throw new ApiException.BadRequest("url", problem);
+                        throw new Problem.Invalid("url", problem);
                     });
         } catch (IllegalArgumentException e) {
-            throw new ApiException.BadRequest("url", "is not a valid URL (spaces and some characters must be encoded)");
+            throw new Problem.Invalid("url", "is not a valid URL (spaces and some characters must be encoded)");
         }
         Map<String, String> headers = headers(fields.take("headers"));
         Webhook.BodyFormat format = fields.optionalText("body_format", 8)
@@ -107,22 +107,22 @@ record WebhookIn(
                     case "json" -> Webhook.BodyFormat.JSON;
                     case "form" -> Webhook.BodyFormat.FORM;
                     case "none" -> Webhook.BodyFormat.NONE;
-                    default -> throw new ApiException.BadRequest("body_format", "must be json, form or none");
+                    default -> throw new Problem.Invalid("body_format", "must be json, form or none");
                 })
                 .orElse(Webhook.BodyFormat.NONE);
         Optional<String> body = fields.take("body")
                 .map(value -> {
                     if (!value.isTextual()) {
-                        throw new ApiException.BadRequest("body", "must be a string (a template)");
+                        throw new Problem.Invalid("body", "must be a string (a template)");
                     }
                     return value.asText();
                 })
                 .filter(text -> !text.isBlank());
         if (body.isPresent() && format == Webhook.BodyFormat.NONE) {
-            throw new ApiException.BadRequest("body_format", "must be json or form when a body is given");
+            throw new Problem.Invalid("body_format", "must be json or form when a body is given");
         }
         if (body.isPresent() && method.equals("GET")) {
-            throw new ApiException.BadRequest("body", "a GET webhook sends no body; use POST");
+            throw new Problem.Invalid("body", "a GET webhook sends no body; use POST");
         }
         body.ifPresent(text -> checkBody(format, text));
         int timeoutMs = fields.integer("timeout_ms", DEFAULT_TIMEOUT_MS, 100, 30_000);
@@ -154,12 +154,12 @@ record WebhookIn(
         String rule = "must be an array of at most " + RetrySchedule.MAX_RETRIES + " waits in seconds, each 1 to "
                 + RetrySchedule.MAX_WAIT_SECONDS;
         if (!node.get().isArray() || node.get().size() > RetrySchedule.MAX_RETRIES) {
-            throw new ApiException.BadRequest("retry_schedule", rule);
+            throw new Problem.Invalid("retry_schedule", rule);
         }
         List<Integer> waits = new java.util.ArrayList<>();
         for (JsonNode wait : node.get()) {
             if (!wait.isIntegralNumber() || wait.asLong() < 1 || wait.asLong() > RetrySchedule.MAX_WAIT_SECONDS) {
-                throw new ApiException.BadRequest("retry_schedule", rule);
+                throw new Problem.Invalid("retry_schedule", rule);
             }
             waits.add(wait.asInt());
         }
@@ -172,25 +172,25 @@ record WebhookIn(
             return headers;
         }
         if (!node.get().isObject()) {
-            throw new ApiException.BadRequest("headers", "must be an object of header names to templates");
+            throw new Problem.Invalid("headers", "must be an object of header names to templates");
         }
         for (var entry : node.get().properties()) {
             if (!HEADER_NAME.matcher(entry.getKey()).matches()) {
-                throw new ApiException.BadRequest("headers", "'" + entry.getKey() + "' is not a header name");
+                throw new Problem.Invalid("headers", "'" + entry.getKey() + "' is not a header name");
             }
             if (!entry.getValue().isTextual()) {
-                throw new ApiException.BadRequest("headers", entry.getKey() + " must be a string");
+                throw new Problem.Invalid("headers", entry.getKey() + " must be a string");
             }
             String template = entry.getValue().asText();
             if (template.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
-                throw new ApiException.BadRequest(
+                throw new Problem.Invalid(
                         "headers", entry.getKey() + " may hold only printable ASCII (no line breaks)");
             }
             Template.parse("headers." + entry.getKey(), template);
             headers.put(entry.getKey(), entry.getValue().asText());
         }
         if (headers.size() > 30) {
-            throw new ApiException.BadRequest("headers", "at most 30 headers");
+            throw new Problem.Invalid("headers", "at most 30 headers");
         }
         return headers;
     }
@@ -198,7 +198,7 @@ record WebhookIn(
     /** A JSON body must be JSON (tokens live inside its strings); a form body is a template. */
     private static void checkBody(Webhook.BodyFormat format, String text) {
         if (text.length() > 100_000) {
-            throw new ApiException.BadRequest("body", "must be at most 100000 characters");
+            throw new Problem.Invalid("body", "must be at most 100000 characters");
         }
         if (format == Webhook.BodyFormat.FORM) {
             Template.parse("body", text);
@@ -208,8 +208,7 @@ record WebhookIn(
         try {
             json = Json.MAPPER.readTree(text);
         } catch (java.io.IOException e) {
-            throw new ApiException.BadRequest(
-                    "body", "is not valid JSON; put tokens inside strings, e.g. \"[caller_number]\"");
+            throw new Problem.Invalid("body", "is not valid JSON; put tokens inside strings, e.g. \"[caller_number]\"");
         }
         BodyRenderer.checkStrings(json, "body");
     }

@@ -11,12 +11,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.tag.PartyTerms;
 import org.switchboard.tag.TagSet;
@@ -188,7 +188,7 @@ public final class WebhookRoutes {
                 return false;
             }
             if (!numbers.unlocked(account, id)) {
-                throw new ApiException.Conflict(
+                throw new Problem.Conflict(
                         null, "tracking number " + id + " uses its campaign's webhooks; unlock its webhooks first");
             }
             return true;
@@ -229,7 +229,7 @@ public final class WebhookRoutes {
         rules.get(path, (req, res) -> {
             AccountId account = auth.apply(req);
             long ownerId = owner(req, account, exists, what);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Http.page(
                     req, res, page, webhooks.list(account, owner, ownerId, page).map(w -> out(w, null)));
         });
@@ -242,14 +242,14 @@ public final class WebhookRoutes {
     private static long owner(ServerRequest req, AccountId account, BiPredicate<AccountId, Long> exists, String what) {
         long id = Http.pathId(req, "owner_id", what);
         if (!exists.test(account, id)) {
-            throw new ApiException.NotFound("no " + what + " with id " + id);
+            throw new Problem.NotFound("no " + what + " with id " + id);
         }
         return id;
     }
 
     private void list(ServerRequest req, io.helidon.webserver.http.ServerResponse res, Webhook.Owner owner, long id) {
         AccountId account = auth.apply(req);
-        PageRequest page = PageRequest.of(req);
+        PageRequest page = Http.pageRequest(req);
         Http.page(req, res, page, webhooks.list(account, owner, id, page).map(w -> out(w, null)));
     }
 
@@ -305,7 +305,7 @@ public final class WebhookRoutes {
     /** A {@code webhook_disabled} webhook is the account's own: a company webhook, never a call's. */
     private static void checkOwner(WebhookIn in, Webhook.Owner owner) {
         if (in.trigger() == Trigger.WEBHOOK_DISABLED && owner != Webhook.Owner.COMPANY) {
-            throw new ApiException.BadRequest(
+            throw new Problem.Invalid(
                     "trigger", "webhook_disabled is the account's own webhook: create it under /api/v2/webhooks");
         }
     }
@@ -383,7 +383,7 @@ public final class WebhookRoutes {
     private Webhook require(ServerRequest req) {
         AccountId account = auth.apply(req);
         long id = Http.pathId(req, "id", "webhook");
-        return webhooks.find(account, id).orElseThrow(() -> new ApiException.NotFound("no webhook with id " + id));
+        return webhooks.find(account, id).orElseThrow(() -> new Problem.NotFound("no webhook with id " + id));
     }
 
     /**
@@ -429,11 +429,11 @@ public final class WebhookRoutes {
     private Optional<PartyTerms.Party> party(AccountId account, JsonFields fields, String field, PartyTerms.Kind kind) {
         return fields.take(field).filter(node -> !node.isNull()).map(node -> {
             if (!node.isTextual() && !node.canConvertToLong()) {
-                throw new ApiException.BadRequest(field, "must be a " + kind.word() + "'s id or cid");
+                throw new Problem.Invalid(field, "must be a " + kind.word() + "'s id or cid");
             }
             String named = node.asText().strip();
             return parties.find(account, kind, named)
-                    .orElseThrow(() -> new ApiException.BadRequest(
+                    .orElseThrow(() -> new Problem.Invalid(
                             field, "'" + named + "' is no " + kind.word() + " of this account (by id or cid)"));
         });
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.problem.Problem;
 
 class ConfiguratorTest {
     private static final Configurator LIBRARY = Configurator.load();
@@ -44,8 +44,7 @@ class ConfiguratorTest {
     void aDomainThatIsNotOneShouldBeRefusedNamingItsField(String given) {
         assertThatThrownBy(() -> Configurator.plan(LIBRARY.find("cake").orElseThrow(), Map.of("domain", given), 0))
                 .isInstanceOfSatisfying(
-                        ApiException.BadRequest.class,
-                        e -> assertThat(e.field()).contains("domain"));
+                        Problem.Invalid.class, e -> assertThat(e.field()).contains("domain"));
     }
 
     @Test

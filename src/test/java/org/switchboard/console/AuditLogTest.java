@@ -16,9 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.switchboard.platform.db.Database;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.problem.Problem;
 
 class AuditLogTest {
     private record Cap(int limit, String timeZone) {}
@@ -122,12 +122,11 @@ class AuditLogTest {
     @Test
     void editGuardRefusesAFormWithoutAReadableStamp() {
         var current = new Buyer("Acme", new Cap(10, "UTC"), "k");
-        assertThatThrownBy(() -> EditGuard.check(form("name", "x"), current))
-                .isInstanceOf(ApiException.BadRequest.class);
+        assertThatThrownBy(() -> EditGuard.check(form("name", "x"), current)).isInstanceOf(Problem.Invalid.class);
         assertThatThrownBy(() -> EditGuard.check(form(EditGuard.FIELD, "%%%"), current))
-                .isInstanceOf(ApiException.BadRequest.class);
+                .isInstanceOf(Problem.Invalid.class);
         assertThatThrownBy(() -> EditGuard.check(form(EditGuard.FIELD, "bm90IGpzb24"), current))
-                .isInstanceOf(ApiException.BadRequest.class);
+                .isInstanceOf(Problem.Invalid.class);
     }
 
     private static Form form(String key, String value) {

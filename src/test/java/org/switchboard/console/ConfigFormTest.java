@@ -7,9 +7,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 
 class ConfigFormTest {
     private static final ConfigForm FORM = new ConfigForm(List.of(
@@ -70,8 +70,7 @@ class ConfigFormTest {
         Form sent = form("name=A&entries.0.name=Sales&entries.0.destination=nope");
 
         // when
-        FormState refused =
-                FORM.refused(sent, new ApiException.BadRequest("entries[0].destination", "is not dialable"));
+        FormState refused = FORM.refused(sent, new Problem.Invalid("entries[0].destination", "is not dialable"));
 
         // then
         assertThat(refused.value("entries.0.destination")).isEqualTo("nope");

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagFilter;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Response;
@@ -494,15 +494,15 @@ class ConversionCriteriaIT extends ServerIT {
                                 b,
                                 ConversionCriterion.Owner.CAMPAIGN,
                                 s.campaign(),
-                                new org.switchboard.platform.http.PageRequest(1, 25))
+                                new org.switchboard.platform.paging.PageRequest(1, 25))
                         .total())
                 .isZero();
         // and writes nothing of A's
         assertThatThrownBy(() -> repository.insert(b, ConversionCriterion.Owner.CAMPAIGN, s.campaign(), in))
-                .isInstanceOf(ApiException.NotFound.class);
-        assertThatThrownBy(() -> repository.update(b, id, in)).isInstanceOf(ApiException.NotFound.class);
-        assertThatThrownBy(() -> repository.delete(b, id)).isInstanceOf(ApiException.NotFound.class);
-        assertThatThrownBy(() -> repository.move(b, id, 1)).isInstanceOf(ApiException.NotFound.class);
+                .isInstanceOf(Problem.NotFound.class);
+        assertThatThrownBy(() -> repository.update(b, id, in)).isInstanceOf(Problem.NotFound.class);
+        assertThatThrownBy(() -> repository.delete(b, id)).isInstanceOf(Problem.NotFound.class);
+        assertThatThrownBy(() -> repository.move(b, id, 1)).isInstanceOf(Problem.NotFound.class);
         assertThat(repository.listFor(a, ConversionCriterion.Owner.CAMPAIGN, s.campaign()))
                 .extracting(ConversionCriterion::name)
                 .containsExactly("Ninety seconds");

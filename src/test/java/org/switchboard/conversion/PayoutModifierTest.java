@@ -10,8 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.problem.Problem;
 
 class PayoutModifierTest {
 
@@ -108,7 +108,7 @@ class PayoutModifierTest {
             """)
     void malformedModifierShouldNameThePosition(String modifier, String message) {
         assertThatThrownBy(() -> PayoutModifier.parse("payout.modifier", modifier))
-                .isInstanceOfSatisfying(ApiException.BadRequest.class, e -> {
+                .isInstanceOfSatisfying(Problem.Invalid.class, e -> {
                     assertThat(e.field()).contains("payout.modifier");
                     assertThat(e.getMessage()).isEqualTo(message);
                 });

@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.problem.Problem;
 
 class ReportRequestTest {
 
@@ -123,7 +123,7 @@ class ReportRequestTest {
         String[] pairs = query.replace('=', '&').split("&", -1);
 
         // when / then
-        assertThatThrownBy(() -> parse(pairs)).isInstanceOfSatisfying(ApiException.BadRequest.class, e -> {
+        assertThatThrownBy(() -> parse(pairs)).isInstanceOfSatisfying(Problem.Invalid.class, e -> {
             assertThat(e.field()).contains(field);
             assertThat(e.getMessage()).startsWith(message);
         });

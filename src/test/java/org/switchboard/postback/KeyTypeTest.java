@@ -7,8 +7,8 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 
 class KeyTypeTest {
 
@@ -54,16 +54,14 @@ class KeyTypeTest {
         assertThatThrownBy(() ->
                         KeyOptions.parse(KeyType.CALL_DATA_WRITING, Json.MAPPER.readTree("{\"start_seconds\": 900}")))
                 .isInstanceOfSatisfying(
-                        ApiException.BadRequest.class,
-                        e -> assertThat(e.field()).contains("options.start_seconds"));
+                        Problem.Invalid.class, e -> assertThat(e.field()).contains("options.start_seconds"));
         assertThatThrownBy(() ->
                         KeyOptions.parse(KeyType.CALL_DATA_WRITING, Json.MAPPER.readTree("{\"directory_id\": 3}")))
                 .isInstanceOfSatisfying(
-                        ApiException.BadRequest.class,
-                        e -> assertThat(e.field()).contains("options.directory_id"));
+                        Problem.Invalid.class, e -> assertThat(e.field()).contains("options.directory_id"));
         assertThatThrownBy(() -> KeyOptions.parse(
                         KeyType.CALLER_LIST_MANAGEMENT,
                         Json.MAPPER.readTree("{\"permissions\": [\"caller_list__destroy_all\"]}")))
-                .isInstanceOf(ApiException.BadRequest.class);
+                .isInstanceOf(Problem.Invalid.class);
     }
 }

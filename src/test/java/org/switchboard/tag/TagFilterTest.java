@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 
 class TagFilterTest {
     private static final TagSet CALL = TagSet.of(
@@ -49,8 +49,8 @@ class TagFilterTest {
     @CsvSource({"nocolon", "':value'", "'key:'", "'Bad Key:v'", "'!'"})
     void malformedTermsShouldBeRejected(String term) {
         assertThatThrownBy(() -> TagFilter.parse("matches", Json.read(Json.writeString(new String[] {term}))))
-                .isInstanceOf(ApiException.BadRequest.class)
-                .extracting(e -> ((ApiException) e).field().orElseThrow())
+                .isInstanceOf(Problem.Invalid.class)
+                .extracting(e -> ((Problem) e).field().orElseThrow())
                 .isEqualTo("matches");
     }
 

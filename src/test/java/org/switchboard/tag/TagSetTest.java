@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.switchboard.platform.http.ApiException;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.problem.Problem;
 
 class TagSetTest {
 
@@ -46,15 +46,14 @@ class TagSetTest {
     @Test
     void badKeysAndValuesShouldBeRequestErrors() {
         assertThatThrownBy(() -> TagSet.parse("tags", Json.read("{\"has space\": \"v\"}")))
-                .isInstanceOf(ApiException.BadRequest.class);
+                .isInstanceOf(Problem.Invalid.class);
         assertThatThrownBy(() -> TagSet.parse("tags", Json.read("{\"k\": \"\"}")))
-                .isInstanceOf(ApiException.BadRequest.class);
+                .isInstanceOf(Problem.Invalid.class);
         assertThatThrownBy(() -> TagSet.parse("tags", Json.read("{\"k\": {\"nested\": 1}}")))
-                .isInstanceOf(ApiException.BadRequest.class);
-        assertThatThrownBy(() -> TagSet.parse("tags", Json.read("\"k:v\"")))
-                .isInstanceOf(ApiException.BadRequest.class);
+                .isInstanceOf(Problem.Invalid.class);
+        assertThatThrownBy(() -> TagSet.parse("tags", Json.read("\"k:v\""))).isInstanceOf(Problem.Invalid.class);
         assertThatThrownBy(() -> TagSet.parse("tags", Json.read("{\"k\": \"" + "x".repeat(256) + "\"}")))
-                .isInstanceOf(ApiException.BadRequest.class);
+                .isInstanceOf(Problem.Invalid.class);
     }
 
     @Test

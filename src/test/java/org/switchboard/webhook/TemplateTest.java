@@ -10,7 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.problem.Problem;
 
 class TemplateTest {
     private static final Map<String, String> VALUES = Map.of(
@@ -57,9 +57,9 @@ class TemplateTest {
             """)
     void malformedTokensShouldBeRefusedWithTheirPosition(String template, String message) {
         assertThatThrownBy(() -> Template.parse("url", template))
-                .isInstanceOf(ApiException.BadRequest.class)
+                .isInstanceOf(Problem.Invalid.class)
                 .hasMessageContaining(message)
-                .extracting(e -> ((ApiException) e).field().orElseThrow())
+                .extracting(e -> ((Problem) e).field().orElseThrow())
                 .isEqualTo("url");
     }
 

@@ -3,11 +3,16 @@ package org.switchboard.platform.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The five REST routes of a resource (list, create, show, update, delete) with account scoping, pagination and the
@@ -22,7 +27,12 @@ public final class CrudRoutes {
 
         long id(T value);
 
-        Page<T> list(AccountId account, PageRequest page, ServerRequest request);
+        /** The query parameters that filter the list by an id ({@code campaign_id}), in the order they are read. */
+        default List<String> idFilters() {
+            return List.of();
+        }
+
+        Page<T> list(AccountId account, ListQuery query);
 
         Optional<T> find(AccountId account, long id);
 
@@ -30,7 +40,7 @@ public final class CrudRoutes {
 
         T update(AccountId account, T existing, ObjectNode merged);
 
-        /** Deletes, or throws {@link ApiException.Conflict} when the object is still in use. */
+        /** Deletes, or throws {@link Problem.Conflict} when the object is still in use. */
         void delete(AccountId account, T existing);
 
         /** The wire form (a record or map serialised as JSON). */
@@ -42,6 +52,18 @@ public final class CrudRoutes {
          */
         default List<String> normalize(AccountId account, ObjectNode body) {
             return List.of();
+        }
+    }
+
+    /** A list request, parsed: the page, and those of the resource's {@link Resource#idFilters} that were given. */
+    public record ListQuery(PageRequest page, Map<String, Long> ids) {
+        public ListQuery {
+            ids = Map.copyOf(ids);
+        }
+
+        /** The id filter {@code name}, when the request gave one. */
+        public Optional<Long> id(String name) {
+            return Optional.ofNullable(ids.get(name));
         }
     }
 
@@ -76,8 +98,12 @@ public final class CrudRoutes {
             HttpRules rules, String path, Function<ServerRequest, AccountId> auth, Resource<T> resource) {
         rules.get(path, (req, res) -> {
             AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
-            Http.page(req, res, page, resource.list(account, page, req).map(resource::wire));
+            PageRequest page = Http.pageRequest(req);
+            Http.page(
+                    req,
+                    res,
+                    page,
+                    resource.list(account, listQuery(resource, req, page)).map(resource::wire));
         });
         rules.post(path, (req, res) -> {
             AccountId account = auth.apply(req);
@@ -123,9 +149,18 @@ public final class CrudRoutes {
         });
     }
 
+    /** The list request of {@code request} for {@code resource} at {@code page}; a malformed id filter is a 400. */
+    public static ListQuery listQuery(Resource<?> resource, ServerRequest request, PageRequest page) {
+        Map<String, Long> ids = new LinkedHashMap<>();
+        for (String name : resource.idFilters()) {
+            Http.idQuery(request, name).ifPresent(id -> ids.put(name, id));
+        }
+        return new ListQuery(page, ids);
+    }
+
     private static <T> T require(Resource<T> resource, AccountId account, ServerRequest req) {
         long id = Http.pathId(req, "id", resource.what());
         return resource.find(account, id)
-                .orElseThrow(() -> new ApiException.NotFound("no " + resource.what() + " with id " + id));
+                .orElseThrow(() -> new Problem.NotFound("no " + resource.what() + " with id " + id));
     }
 }

@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.platform.problem.Problem;
 
 /** Small request and response helpers shared by every route. */
 public final class Http {
@@ -28,6 +31,13 @@ public final class Http {
         return present(name, request.query().first(name).asOptional());
     }
 
+    /** The page a list request asks for: {@code page} from 1, {@code per_page} 1..200 (default 25); else a 400. */
+    public static PageRequest pageRequest(ServerRequest request) {
+        int page = intQuery(request, "page", 1, 1, 1_000_000);
+        int perPage = intQuery(request, "per_page", PageRequest.DEFAULT_PER_PAGE, 1, PageRequest.MAX_PER_PAGE);
+        return new PageRequest(page, perPage);
+    }
+
     /** A whole-number query parameter within {@code min..max}, or {@code fallback} when absent. */
     public static int intQuery(ServerRequest request, String name, int fallback, int min, int max) {
         Optional<String> raw = query(request, name);
@@ -37,11 +47,11 @@ public final class Http {
         try {
             int value = Integer.parseInt(raw.get());
             if (value < min || value > max) {
-                throw new ApiException.BadRequest(name, "must be between " + min + " and " + max);
+                throw new Problem.Invalid(name, "must be between " + min + " and " + max);
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new ApiException.BadRequest(name, "must be a whole number");
+            throw new Problem.Invalid(name, "must be a whole number");
         }
     }
 
@@ -80,7 +90,7 @@ public final class Http {
             }
             return java.time.Instant.parse(raw);
         } catch (java.time.DateTimeException e) {
-            throw new ApiException.BadRequest(name, "must be " + what);
+            throw new Problem.Invalid(name, "must be " + what);
         }
     }
 
@@ -99,7 +109,7 @@ public final class Http {
         } catch (NumberFormatException e) {
             // falls through to not found
         }
-        throw new ApiException.NotFound("no " + what + " with id " + raw);
+        throw new Problem.NotFound("no " + what + " with id " + raw);
     }
 
     /** {@code raw} as a positive whole-number id, or a 400 naming the parameter {@code name}. */
@@ -112,7 +122,7 @@ public final class Http {
         } catch (NumberFormatException e) {
             // falls through to the error below
         }
-        throw new ApiException.BadRequest(name, "must be a positive whole-number id");
+        throw new Problem.Invalid(name, "must be a positive whole-number id");
     }
 
     /** The whole request body; the listener's size limit already applies, this only turns the overflow into JSON. */
@@ -134,7 +144,7 @@ public final class Http {
             return body;
         } catch (IOException | RuntimeException e) {
             // the client closed the connection or sent less than it announced
-            throw new ApiException.BadRequest(null, "the request body ended before its announced length");
+            throw new Problem.Invalid(null, "the request body ended before its announced length");
         }
     }
 
@@ -190,7 +200,7 @@ public final class Http {
                     continue;
                 }
                 if (!value.isValueNode()) {
-                    throw new ApiException.BadRequest(field.getKey(), "must be a string or a number");
+                    throw new Problem.Invalid(field.getKey(), "must be a string or a number");
                 }
                 params.put(field.getKey(), value.asText());
             }

@@ -17,9 +17,10 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.switchboard.platform.live.LiveStateUnavailable;
+import org.switchboard.platform.problem.Problem;
 
 /**
- * The one place where failures become responses: {@link ApiException}s become their status with the JSON error
+ * The one place where failures become responses: {@link Problem}s become their status with the JSON error
  * shape; a database constraint violation that slipped past a service's own checks becomes a 409; anything else is a
  * 500 with a generic body, logged once with a request id. Errors the HTTP layer raises before routing (malformed
  * requests, bodies over the size limit) get the same JSON shape.
@@ -33,7 +34,7 @@ public final class HttpErrors {
     private HttpErrors() {}
 
     public static void register(HttpRouting.Builder routing) {
-        routing.error(ApiException.class, HttpErrors::apiError);
+        routing.error(Problem.class, HttpErrors::apiError);
         routing.error(LiveStateUnavailable.class, HttpErrors::liveStateUnavailable);
         routing.error(Throwable.class, HttpErrors::unexpected);
     }
@@ -66,11 +67,37 @@ public final class HttpErrors {
                 body("not_found", "no such endpoint: " + request.path().path(), null, AccessLog.requestId(request)));
     }
 
-    private static void apiError(ServerRequest request, ServerResponse response, ApiException error) {
+    /** The HTTP status a problem is answered with, wherever it is answered (JSON here, plain text or a page elsewhere). */
+    public static int status(Problem problem) {
+        return switch (problem) {
+            case Problem.Invalid p -> 400;
+            case Problem.Unauthorized p -> 401;
+            case Problem.Forbidden p -> 403;
+            case Problem.NotFound p -> 404;
+            case Problem.Conflict p -> 409;
+            case Problem.TooLarge p -> 413;
+            case Problem.PartnerFailed p -> 502;
+        };
+    }
+
+    /** The error code word of the JSON error shape. */
+    public static String code(Problem problem) {
+        return switch (problem) {
+            case Problem.Invalid p -> "invalid";
+            case Problem.Unauthorized p -> "unauthorized";
+            case Problem.Forbidden p -> "forbidden";
+            case Problem.NotFound p -> "not_found";
+            case Problem.Conflict p -> "conflict";
+            case Problem.TooLarge p -> "too_large";
+            case Problem.PartnerFailed p -> "bad_gateway";
+        };
+    }
+
+    private static void apiError(ServerRequest request, ServerResponse response, Problem error) {
         Http.send(
                 HeadRequests.forRequest(request, response),
-                Status.create(error.status()),
-                body(error.code(), error.getMessage(), error.field().orElse(null), AccessLog.requestId(request)));
+                Status.create(status(error)),
+                body(code(error), error.getMessage(), error.field().orElse(null), AccessLog.requestId(request)));
     }
 
     private static void unexpected(ServerRequest request, ServerResponse given, Throwable error) {
@@ -184,7 +211,7 @@ public final class HttpErrors {
      */
     public static DirectHandlers directHandlers() {
         DirectHandler json = (request, eventType, status, headers, message) -> {
-            Optional<ApiException.BadRequest> placeholder =
+            Optional<Problem.Invalid> placeholder =
                     status.code() == 400 ? Placeholders.inInvalidQueryMessage(message) : Optional.empty();
             return placeholder
                     .map(refused -> transport(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * The one JSON mapper. Wire records are written with snake_case names, so {@code ringTimeoutSeconds} appears as
@@ -67,18 +68,18 @@ public final class Json {
     /** {@link #readObject(byte[])} with a reader of its own settings (such as exact decimals). */
     public static ObjectNode readObject(com.fasterxml.jackson.databind.ObjectReader reader, byte[] body) {
         if (body.length == 0) {
-            throw new ApiException.BadRequest(null, "the request body must be a JSON object");
+            throw new Problem.Invalid(null, "the request body must be a JSON object");
         }
         JsonNode node;
         try {
             node = reader.readTree(body);
         } catch (java.io.IOException e) {
-            throw new ApiException.BadRequest(null, "the request body is not valid JSON");
+            throw new Problem.Invalid(null, "the request body is not valid JSON");
         }
         if (node instanceof ObjectNode object) {
             return object;
         }
-        throw new ApiException.BadRequest(null, "the request body must be a JSON object");
+        throw new Problem.Invalid(null, "the request body must be a JSON object");
     }
 
     public static JsonNode tree(Object value) {

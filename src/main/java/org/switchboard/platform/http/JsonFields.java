@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.time.Zones;
 
 /**
@@ -33,7 +34,7 @@ public final class JsonFields {
     }
 
     public String requiredText(String name, int maxLength) {
-        return optionalText(name, maxLength).orElseThrow(() -> new ApiException.BadRequest(name, "is required"));
+        return optionalText(name, maxLength).orElseThrow(() -> new Problem.Invalid(name, "is required"));
     }
 
     /** A string field; blank counts as absent. Control characters are refused. */
@@ -43,17 +44,17 @@ public final class JsonFields {
             return Optional.empty();
         }
         if (!value.get().isTextual()) {
-            throw new ApiException.BadRequest(name, "must be a string");
+            throw new Problem.Invalid(name, "must be a string");
         }
         String text = value.get().asText().strip();
         if (text.isEmpty()) {
             return Optional.empty();
         }
         if (text.length() > maxLength) {
-            throw new ApiException.BadRequest(name, "must be at most " + maxLength + " characters");
+            throw new Problem.Invalid(name, "must be at most " + maxLength + " characters");
         }
         if (text.chars().anyMatch(Character::isISOControl)) {
-            throw new ApiException.BadRequest(name, "must not contain control characters");
+            throw new Problem.Invalid(name, "must not contain control characters");
         }
         return Optional.of(text);
     }
@@ -64,7 +65,7 @@ public final class JsonFields {
             return fallback;
         }
         if (!value.get().isBoolean()) {
-            throw new ApiException.BadRequest(name, "must be true or false");
+            throw new Problem.Invalid(name, "must be true or false");
         }
         return value.get().booleanValue();
     }
@@ -81,11 +82,11 @@ public final class JsonFields {
         }
         JsonNode number = value.get();
         if (!number.isIntegralNumber() || !number.canConvertToLong()) {
-            throw new ApiException.BadRequest(name, "must be a whole number");
+            throw new Problem.Invalid(name, "must be a whole number");
         }
         long raw = number.longValue();
         if (raw < min || raw > max) {
-            throw new ApiException.BadRequest(name, "must be between " + min + " and " + max);
+            throw new Problem.Invalid(name, "must be between " + min + " and " + max);
         }
         return Optional.of((int) raw);
     }
@@ -96,11 +97,11 @@ public final class JsonFields {
         if (raw.isEmpty()) {
             return fallback;
         }
-        return Zones.iana(raw.get()).orElseThrow(() -> new ApiException.BadRequest(name, Zones.RULE));
+        return Zones.iana(raw.get()).orElseThrow(() -> new Problem.Invalid(name, Zones.RULE));
     }
 
     public long requiredId(String name) {
-        return optionalId(name).orElseThrow(() -> new ApiException.BadRequest(name, "is required"));
+        return optionalId(name).orElseThrow(() -> new Problem.Invalid(name, "is required"));
     }
 
     public Optional<Long> optionalId(String name) {
@@ -118,7 +119,7 @@ public final class JsonFields {
             return List.of();
         }
         if (!value.get().isArray()) {
-            throw new ApiException.BadRequest(name, "must be an array of ids");
+            throw new Problem.Invalid(name, "must be an array of ids");
         }
         var ids = new LinkedHashSet<Long>();
         for (JsonNode element : value.get()) {
@@ -129,7 +130,7 @@ public final class JsonFields {
 
     private static long id(String name, JsonNode value) {
         if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() <= 0) {
-            throw new ApiException.BadRequest(name, "must hold positive whole-number ids");
+            throw new Problem.Invalid(name, "must hold positive whole-number ids");
         }
         return value.longValue();
     }
@@ -143,7 +144,7 @@ public final class JsonFields {
             }
         });
         if (!unknown.isEmpty()) {
-            throw new ApiException.BadRequest(unknown.getFirst(), "is not a known field");
+            throw new Problem.Invalid(unknown.getFirst(), "is not a known field");
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Placeholders of a key URL that were pasted without being replaced: {@code caller_number=[caller_number]} as the key
@@ -43,11 +44,11 @@ public final class Placeholders {
     }
 
     /** The 400 for parameter {@code name} when its value is a placeholder. */
-    public static Optional<ApiException.BadRequest> refusal(String name, String value) {
+    public static Optional<Problem.Invalid> refusal(String name, String value) {
         if (!isPlaceholder(name, value)) {
             return Optional.empty();
         }
-        return Optional.of(new ApiException.BadRequest(
+        return Optional.of(new Problem.Invalid(
                 name,
                 "is still the placeholder '" + value.strip() + "' of the key's URL: replace it with the real " + name
                         + " before calling"));
@@ -57,7 +58,7 @@ public final class Placeholders {
      * The refusal for a raw request target (path and query as sent) whose query holds a placeholder, for requests
      * the HTTP layer refused before routing (raw {@code [} and {@code <} are not allowed in a URL).
      */
-    public static Optional<ApiException.BadRequest> inRequestTarget(String target) {
+    public static Optional<Problem.Invalid> inRequestTarget(String target) {
         int query = target.indexOf('?');
         if (query < 0) {
             return Optional.empty();
@@ -67,7 +68,7 @@ public final class Placeholders {
             if (equals <= 0) {
                 continue;
             }
-            Optional<ApiException.BadRequest> refused =
+            Optional<Problem.Invalid> refused =
                     refusal(decode(pair.substring(0, equals)), decode(pair.substring(equals + 1)));
             if (refused.isPresent()) {
                 return refused;
@@ -81,7 +82,7 @@ public final class Placeholders {
      * ({@code "Query contains invalid char: key=...&caller_number=[caller_number], index: 55, char: '['"}), when the
      * query holds a placeholder; empty for any other message.
      */
-    public static Optional<ApiException.BadRequest> inInvalidQueryMessage(String message) {
+    public static Optional<Problem.Invalid> inInvalidQueryMessage(String message) {
         String prefix = "Query contains invalid char: ";
         if (message == null || !message.startsWith(prefix) || !message.contains(", index: ")) {
             return Optional.empty();

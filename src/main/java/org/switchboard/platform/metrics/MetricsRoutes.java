@@ -5,7 +5,7 @@ import io.helidon.webserver.http.HttpRules;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
-import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * {@code GET /metrics}: the Prometheus text format. With a token set, a scraper must send
@@ -30,7 +30,7 @@ public final class MetricsRoutes {
                         .orElse("")
                         .getBytes(StandardCharsets.UTF_8);
                 if (!MessageDigest.isEqual(expected, presented)) {
-                    throw new ApiException.Unauthorized("send the metrics token as Authorization: Bearer <token>");
+                    throw new Problem.Unauthorized("send the metrics token as Authorization: Bearer <token>");
                 }
             });
             res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);

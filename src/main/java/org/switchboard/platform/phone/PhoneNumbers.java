@@ -5,7 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.switchboard.platform.http.ApiException;
+import org.switchboard.platform.problem.Problem;
 
 /**
  * Phone numbers in E.164 form through libphonenumber. Numbers written without a country code are read as North
@@ -26,7 +26,7 @@ public final class PhoneNumbers {
     /** The E.164 form of {@code raw}, or a 400 naming {@code field}. */
     public static String requireE164(String field, String raw) {
         return toE164(raw)
-                .orElseThrow(() -> new ApiException.BadRequest(
+                .orElseThrow(() -> new Problem.Invalid(
                         field, "is not a valid phone number; write it in E.164 form such as +12125550123"));
     }
 
@@ -37,13 +37,13 @@ public final class PhoneNumbers {
     public static String requireDialable(String field, String raw) {
         if (isSip(raw)) {
             if (!SIP_URI.matcher(raw).matches()) {
-                throw new ApiException.BadRequest(field, "is not a SIP URI of the form sip:user@host[:port][;params]");
+                throw new Problem.Invalid(field, "is not a SIP URI of the form sip:user@host[:port][;params]");
             }
             return raw;
         }
         return toE164(raw)
-                .orElseThrow(() -> new ApiException.BadRequest(
-                        field, "must be an E.164 phone number such as +12125550123 or a sip: URI"));
+                .orElseThrow(() ->
+                        new Problem.Invalid(field, "must be an E.164 phone number such as +12125550123 or a sip: URI"));
     }
 
     /** {@code raw} (stripped) as {@link #requireDialable} accepts it, or empty when a call cannot be sent there. */

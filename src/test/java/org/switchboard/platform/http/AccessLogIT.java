@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.switchboard.platform.problem.Problem;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Await;
 import org.switchboard.testing.Response;
@@ -109,7 +110,7 @@ class AccessLogIT extends ServerIT {
         AccessLog.register(routing, new HttpMetrics(org.switchboard.platform.metrics.Metrics.none()));
         routing.get("/work", (req, res) -> {
             java.util.logging.Logger.getLogger("org.switchboard.test").info("working on it");
-            throw new ApiException.NotFound("nothing to work on");
+            throw new Problem.NotFound("nothing to work on");
         });
         WebServer web = WebServer.builder()
                 .host("127.0.0.1")
