@@ -21,8 +21,9 @@ import org.switchboard.platform.live.LiveState;
  *
  * <p>Two storages keep the same contract: on a shared store (Redis) the reservation is a few expiring keys
  * ({@link KeyedReservations}); in a single node's memory it is one compact object in a table indexed for the three
- * look-ups ({@link LocalReservations}), which holds a live reservation in about a third of the memory the keys took.
- * The constructor picks the table for an {@link InMemoryLiveState} and the keys for anything else.
+ * look-ups ({@link LocalReservations}), which holds a live reservation in 257 bytes where the keys took 563
+ * (docs/benchmarks.md). The constructor picks the table for an {@link InMemoryLiveState} and the keys for anything
+ * else.
  */
 public final class ReservationStore {
     /** How long a claimed or expired reservation stays readable. */
