@@ -50,10 +50,12 @@ start_bare() {
 
 # memory PID: "RSS N MiB, heap used N MiB" of a running JVM (heap from jcmd GC.heap_info)
 memory() {
-    local rss_kb heap
+    local rss_kb info heap committed
     rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$1/status")
-    heap=$("$JAVA_HOME/bin/jcmd" "$1" GC.heap_info 2>/dev/null | sed -nE 's/.* used ([0-9]+)K.*/\1/p' | head -1)
-    echo "RSS $((rss_kb / 1024)) MiB, heap used $(( ${heap:-0} / 1024 )) MiB"
+    info=$("$JAVA_HOME/bin/jcmd" "$1" GC.heap_info 2>/dev/null || true)
+    heap=$(sed -nE 's/.* used ([0-9]+)K.*/\1/p' <<<"$info" | head -1)
+    committed=$(sed -nE 's/.*heap .* committed ([0-9]+)K, used.*/\1/p' <<<"$info" | head -1)
+    echo "RSS $((rss_kb / 1024)) MiB, heap used $(( ${heap:-0} / 1024 )) MiB of $(( ${committed:-0} / 1024 )) MiB committed"
 }
 
 # await_server PORT PAUSE [PID LOG]: until GET /health answers, polling every PAUSE seconds; fails (with the server's

@@ -40,7 +40,8 @@
 # Warm-ups (discarded): WARMUP_BASELINE (default 10 s) for /health and each bare endpoint, WARMUP_PING (default 90 s:
 # on one core the JIT needs about a minute and a half for the ping path), WARMUP_WRITE (default 15 s) for data writing
 # and postbacks, 5 s before each half-rate run. BENCH_JAVA_OPTS: JVM options for both servers. BENCH_EXAMPLES=1: the
-# first answer of each status word of every run, to see why requests were refused. ping/bare is what
+# first answer of each status word of every run, to see why requests were refused. BENCH_NMT=1: Switchboard with the
+# JVM's native memory tracking, its summary by area printed after the run. ping/bare is what
 # bench/rtb-redis.sh reads ("ratio ping / bare: R").
 # Only processes this script started are stopped, by their PID.
 set -euo pipefail
@@ -72,7 +73,7 @@ while [ $# -gt 0 ]; do
         --soak) SOAK="$2"; shift 2 ;;
         --rate) RATE="$2"; shift 2 ;;
         --profile) PROFILE="$(realpath -m "$2")"; shift 2 ;;
-        -h|--help) sed -n '2,45p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,46p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -89,6 +90,7 @@ API_KEY="$BENCH_API_KEY"
 refuse_taken_port "$PORT"
 refuse_taken_port "$BARE_PORT"
 [ -z "$PROFILE" ] || SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-} -XX:StartFlightRecording=settings=profile,filename=$PROFILE"
+[ -z "${BENCH_NMT:-}" ] || SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
 start_server "$PORT"
 start_bare "$BARE_PORT"
 BASE="http://127.0.0.1:$PORT"
@@ -320,6 +322,11 @@ if wants postback; then
 fi
 printf '%s\n' "${RATIOS[@]}"
 echo "after the run: Switchboard $(memory "$SERVER_PID"); bare $(memory "$BARE_PID"); load $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "${BENCH_NMT:-}" ]; then
+    # committed memory by JVM area; RSS above their total is the C heap's (malloc's) own keeping
+    "$JAVA_HOME/bin/jcmd" "$SERVER_PID" VM.native_memory summary scale=MB \
+        | grep -E '^(Total|-  *(Java Heap|Class|Thread|Code|GC|Compiler|Internal|Other|Symbol|Metaspace|Arena Chunk|Shared))'
+fi
 if [ -n "$PROFILE" ]; then
     "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.dump filename="$PROFILE" >/dev/null
     "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$PROFILE" | head -30

@@ -128,6 +128,19 @@ public final class Wiring implements AutoCloseable {
     /** {@code hooks} empty: the webhooks are the call flow's hooks (tests may plug in their own instead). */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
         this.config = config;
+        // Helidon finds its services the first time a routing is built (a fifth of a start's CPU): on another core
+        // while the store opens and migrates. The main thread waits for it before it touches Helidon itself, so the
+        // two never initialise the same classes at once.
+        Thread routingWarmUp = Thread.ofPlatform()
+                .daemon()
+                .name("routing-warm-up")
+                .start(() -> {
+                    try {
+                        HttpRouting.builder();
+                    } catch (RuntimeException e) {
+                        // the main thread builds it again and reports what went wrong
+                    }
+                });
         this.metrics = org.switchboard.platform.metrics.Metrics.prometheus();
         this.database = Database.open(
                 config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.databasePoolSize());
@@ -326,6 +339,7 @@ public final class Wiring implements AutoCloseable {
                     metrics,
                     clock);
             rtb.start(java.time.Duration.ofSeconds(1));
+            awaitWarmUp(routingWarmUp);
             HttpRouting.Builder routing = HeadRequests.servedAsGet(HttpRouting.builder());
             HttpErrors.register(routing);
             org.switchboard.platform.http.AccessLog.register(
@@ -584,6 +598,15 @@ public final class Wiring implements AutoCloseable {
             database.close();
             metrics.close();
             throw e;
+        }
+    }
+
+    private static void awaitWarmUp(Thread warmUp) {
+        try {
+            warmUp.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
         }
     }
 

@@ -22,9 +22,9 @@ import org.switchboard.rtb.ReservationStore;
 
 /**
  * One reservation made and claimed on the in-memory live state (what a reserved ping and its call cost the store:
- * the record, its claim and shield keys, the expiry schedule, then the claim's take and compare-and-set), against
- * the floor of any map-based store measured in the same run: one {@link ConcurrentHashMap} put and remove of the
- * same strings.
+ * since issue 15 the in-memory reservation table, one object indexed by UUID and by caller, scheduled for expiry, then
+ * claimed under its caller's lock), against the floor of any map-based store measured in the same run: one
+ * {@link ConcurrentHashMap} put and remove of the same strings.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

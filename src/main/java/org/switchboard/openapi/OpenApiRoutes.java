@@ -51,23 +51,31 @@ public final class OpenApiRoutes {
         static final Asset PAGE = asset("/org/switchboard/openapi/api-docs.html", "text/html");
     }
 
-    private final JsonNode document;
+    private final String publicApiUrl;
+    /** Read on first use: parsing and inlining the YAML was a tenth of the start-up, for a document few ask for. */
+    private volatile JsonNode document;
 
     /** @param publicApiUrl the base URL clients reach the API at, listed as the document's server */
     public OpenApiRoutes(String publicApiUrl) {
-        ObjectNode loaded = (ObjectNode) load();
-        ArrayNode servers = loaded.putArray("servers");
-        servers.addObject().put("url", publicApiUrl).put("description", "This deployment (public_api_url)");
-        this.document = loaded;
+        this.publicApiUrl = publicApiUrl;
     }
 
     /** The document this server answers at {@code /openapi.json}. */
     public JsonNode document() {
-        return document;
+        JsonNode read = document;
+        if (read == null) {
+            ObjectNode loaded = (ObjectNode) load();
+            ArrayNode servers = loaded.putArray("servers");
+            servers.addObject().put("url", publicApiUrl).put("description", "This deployment (public_api_url)");
+            // two first requests at once may both read it: the same document, the later one kept
+            document = loaded;
+            read = loaded;
+        }
+        return read;
     }
 
     public void register(HttpRules rules) {
-        rules.get("/openapi.json", (req, res) -> Http.ok(res, document));
+        rules.get("/openapi.json", (req, res) -> Http.ok(res, document()));
         rules.get("/docs/api", (req, res) -> send(res, Assets.PAGE));
         rules.get("/docs/api/{name}", (req, res) -> {
             Asset asset = Assets.NAME_TO_ASSET.get(req.path().pathParameters().get("name"));

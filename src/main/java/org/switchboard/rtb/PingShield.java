@@ -151,11 +151,8 @@ public final class PingShield {
         Optional<String> markerKey = callerNumber.map(caller -> "ps:" + keyId + ":m:" + caller);
         if (callerNumber.isPresent()) {
             // the processing marker, unless the caller's reservation is held: one step (one round trip to Redis)
-            LiveState.Guarded marked = live.putIfAbsentUnless(
-                    markerKey.get(),
-                    pingUuid,
-                    settings.processingLimit(),
-                    ReservationStore.shieldKey(keyId, callerNumber.get()));
+            LiveState.Guarded marked = reservations.markUnlessHeld(
+                    markerKey.get(), pingUuid, settings.processingLimit(), keyId, callerNumber.get());
             if (marked == LiveState.Guarded.TAKEN) {
                 return new Verdict.AlreadyProcessing();
             }

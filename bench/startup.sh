@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Start-up to the first answered request: N starts (default 3) of Switchboard, each on a fresh SQLite store with the
+# demo data (migrations, first account, demo campaign), unpinned, timed from the moment the JVM is launched to the
+# first GET /health answered 200 (polled every 10 ms), with the CPU time the JVM had used by then and the load average
+# at that moment. (The server answers before its "started in" line: the first account and the demo data are created
+# once it listens.) BENCH_JAR=other.jar: that build too, started in turns with this one
+# (this, other, this, ...), so the two are compared in one run. BENCH_JAVA_OPTS: JVM options for every start.
+#
+# Usage: bench/startup.sh [N]
+# Only processes this script started are stopped, by their PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS="${1:-3}"
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "N is a whole number from 1" >&2; exit 2; }
+BENCH_NO_WRK=1
+OTHER_JAR="${BENCH_JAR:-}"
+unset BENCH_JAR
+. bench/lib.sh
+PORT="${BENCH_PORT:-18095}"
+refuse_taken_port "$PORT"
+
+now_ms() { date +%s%3N; }
+
+# start_once JAR NAME: one start on a fresh store; prints the figures and stops the server
+start_once() {
+    local jar="$1" name="$2" dir t0 ms
+    dir="$DATA/$name-$(now_ms)"
+    mkdir -p "$dir"
+    t0=$(now_ms)
+    SWITCHBOARD_PORT="$PORT" SWITCHBOARD_BIND_ADDRESS=127.0.0.1 SWITCHBOARD_DATA_DIR="$dir" \
+        SWITCHBOARD_FIRST_ACCOUNT_API_KEY="$BENCH_API_KEY" SWITCHBOARD_DEMO_DATA=true \
+        "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -jar "$jar" >"$dir/server.log" 2>&1 &
+    SERVER_PID=$!
+    until curl -sf -m 1 "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do
+        kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server did not start:" >&2; cat "$dir/server.log" >&2; exit 1; }
+        sleep 0.01
+    done
+    ms=$(( $(now_ms) - t0 ))
+    # CPU time the JVM used until then (all its threads): steadier than the wall time on a shared machine
+    cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$SERVER_PID/stat")
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+    echo "$name: first answered GET /health after $ms ms, $cpu_ms ms of CPU (load $load)"
+}
+
+echo "$RUNS starts each; load $(cut -d' ' -f1-3 /proc/loadavg)"
+for ((i = 1; i <= RUNS; i++)); do
+    start_once target/switchboard.jar "this build"
+    [ -z "$OTHER_JAR" ] || start_once "$OTHER_JAR" "$(basename "$OTHER_JAR")"
+done

@@ -1,0 +1,593 @@
+package org.switchboard.rtb;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.live.LiveState;
+import org.switchboard.rtb.ReservationStore.Confirmation;
+import org.switchboard.rtb.ReservationStore.Found;
+import org.switchboard.rtb.ReservationStore.Phase;
+
+/**
+ * The reservations of a {@link ReservationStore} in this process's memory (a single node), built to hold a million
+ * at once: each is one {@link Held} object with its fields as numbers, found by UUID through one hash index, and by
+ * caller through another whose entry chains the caller's reservations that still hold their inbound number or their
+ * RTB key (nearly always one); the look-ups by number and by key walk that short chain. The expiry schedule holds the
+ * objects themselves by due time.
+ *
+ * <p>What the live-state keys say ({@link KeyedReservations}) is said here by two flags of the object, with the same
+ * lifetimes: {@code HOLDS_NUMBER} is the claim key (set at reservation unless an open one holds the pair already,
+ * gone when a call takes it, at expiry and at the TTL), {@code HOLDS_KEY} the shield key (gone when the reservation is
+ * claimed or expired, at the TTL, or when a newer reservation of the caller on the same key replaces it). Everything
+ * about one caller's reservations is read and changed under the lock of the caller's stripe, so a claim, a
+ * confirmation and an expiry racing each other happen in one order, as the keys' compare-and-set makes them.
+ *
+ * <p>A claimed or expired reservation stays readable by UUID for {@link ReservationStore#LINGER}, an unprocessed one
+ * {@link ReservationStore#UNPROCESSED_GRACE} past its TTL; a sweep on a virtual thread drops what is past that every
+ * {@link #SWEEP_EVERY}. The ping shield's processing markers stay in the live state.
+ */
+final class LocalReservations implements ReservationStore.Storage {
+    /** How often (in this store's clock) reservations past their keeping are dropped. */
+    static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
+
+    private static final int STRIPES = 64;
+    private static final long LINGER_MILLIS = ReservationStore.LINGER.toMillis();
+    private static final long GRACE_MILLIS = ReservationStore.UNPROCESSED_GRACE.toMillis();
+
+    private final LiveState live;
+    private final Clock clock;
+    /** Each held reservation keyed by itself (its UUID): no key object per entry. */
+    private final ConcurrentHashMap<Held, Held> byUuid = new ConcurrentHashMap<>();
+
+    private final Stripe[] stripes = new Stripe[STRIPES];
+    private final ReentrantLock scheduleLock = new ReentrantLock();
+    /** Due time to a {@link Held}, or to an {@code ArrayList<Held>} when several are due at one millisecond. */
+    private final TreeMap<Long, Object> dueToHeld = new TreeMap<>();
+
+    private volatile long nextSweepMillis = Long.MIN_VALUE;
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+
+    /** Callers whose numbers hash alike: the first of each caller's chain, and the lock for all of them. */
+    private static final class Stripe {
+        final ReentrantLock lock = new ReentrantLock();
+        final HashMap<Long, Held> callerToFirst = new HashMap<>();
+    }
+
+    LocalReservations(LiveState live, Clock clock) {
+        this.live = live;
+        this.clock = clock;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Stripe();
+        }
+    }
+
+    @Override
+    public boolean reserve(Reservation reservation, Duration ttl) {
+        Held held = new Held(reservation);
+        long now = clock.millis();
+        Stripe stripe = stripe(held.caller);
+        stripe.lock.lock();
+        try {
+            Held first = chain(stripe, held.caller, now);
+            for (Held h = first; h != null; h = h.next) {
+                if (h.has(Held.HOLDS_NUMBER) && h.inbound == held.inbound) {
+                    return false;
+                }
+            }
+            for (Held h = first; h != null; h = h.next) {
+                if (h.has(Held.HOLDS_KEY) && h.keyId == held.keyId) {
+                    h.drop(Held.HOLDS_KEY); // the ping shield finds the newer one from now on
+                }
+            }
+            held.keptUntil = held.expiresAt + GRACE_MILLIS;
+            held.next = chain(stripe, held.caller, now);
+            stripe.callerToFirst.put(held.caller, held);
+            byUuid.put(held, held);
+        } finally {
+            stripe.lock.unlock();
+        }
+        schedule(held, held.expiresAt);
+        sweepWhenDue(now);
+        return true;
+    }
+
+    @Override
+    public Optional<Found> findByUuid(String uuid) {
+        Held held = byUuid.get(Held.probe(uuid));
+        if (held == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Stripe stripe = stripe(held.caller);
+        stripe.lock.lock();
+        try {
+            if (now.toEpochMilli() >= held.keptUntil) {
+                return Optional.empty();
+            }
+            return Optional.of(Found.at(held.reservation(), held.phase, now));
+        } finally {
+            stripe.lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Reservation> findActive(String inboundNumber, String callerNumber) {
+        long inbound = digits(inboundNumber);
+        return inbound < 0 ? Optional.empty() : findOpen(callerNumber, Held.HOLDS_NUMBER, inbound);
+    }
+
+    @Override
+    public Optional<Reservation> findActiveForCaller(long keyId, String callerNumber) {
+        return findOpen(callerNumber, Held.HOLDS_KEY, keyId);
+    }
+
+    /** The open reservation the caller's {@code index} (number or key) holds for {@code value}. */
+    private Optional<Reservation> findOpen(String callerNumber, int index, long value) {
+        long caller = digits(callerNumber);
+        if (caller < 0) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Stripe stripe = stripe(caller);
+        stripe.lock.lock();
+        try {
+            Held held = indexed(chain(stripe, caller, now.toEpochMilli()), index, value);
+            if (held == null) {
+                return Optional.empty();
+            }
+            Found found = Found.at(held.reservation(), held.phase, now);
+            return found.phase().open() ? Optional.of(found.reservation()) : Optional.empty();
+        } finally {
+            stripe.lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Reservation> claim(String inboundNumber, String callerNumber) {
+        long caller = digits(callerNumber);
+        long inbound = digits(inboundNumber);
+        if (caller < 0 || inbound < 0) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        long nowMillis = now.toEpochMilli();
+        Stripe stripe = stripe(caller);
+        stripe.lock.lock();
+        try {
+            Held held = indexed(chain(stripe, caller, nowMillis), Held.HOLDS_NUMBER, inbound);
+            if (held == null) {
+                return Optional.empty();
+            }
+            // the number stops routing to it whatever comes next, as a taken claim key
+            held.drop(Held.HOLDS_NUMBER);
+            Optional<Reservation> claimed = Optional.empty();
+            if (held.phase.open() && held.expiresAt > nowMillis) {
+                claimed = Optional.of(held.reservation());
+                held.phase = Phase.CLAIMED;
+                held.keptUntil = nowMillis + LINGER_MILLIS;
+                held.drop(Held.HOLDS_KEY);
+            }
+            chain(stripe, caller, nowMillis);
+            return claimed;
+        } finally {
+            stripe.lock.unlock();
+        }
+    }
+
+    @Override
+    public Confirmation confirm(String uuid) {
+        Held held = byUuid.get(Held.probe(uuid));
+        if (held == null) {
+            return new Confirmation.NotOpen(Optional.empty());
+        }
+        Instant now = clock.instant();
+        Stripe stripe = stripe(held.caller);
+        stripe.lock.lock();
+        try {
+            if (now.toEpochMilli() >= held.keptUntil) {
+                return new Confirmation.NotOpen(Optional.empty());
+            }
+            Found found = Found.at(held.reservation(), held.phase, now);
+            return switch (found.phase()) {
+                case CONFIRMED -> new Confirmation.AlreadyConfirmed(found.reservation());
+                case CLAIMED, EXPIRED -> new Confirmation.NotOpen(Optional.of(found.phase()));
+                case RESERVED -> {
+                    held.set(Held.CAPS_HELD);
+                    held.phase = Phase.CONFIRMED;
+                    held.keptUntil = held.expiresAt + GRACE_MILLIS;
+                    yield new Confirmation.Confirmed(found.reservation().withCapsHeld());
+                }
+            };
+        } finally {
+            stripe.lock.unlock();
+        }
+    }
+
+    @Override
+    public List<Reservation> takeExpired(Instant now, int max) {
+        List<Reservation> expired = new ArrayList<>();
+        for (Held held : takeDue(now.toEpochMilli(), max)) {
+            // judged by this store's clock, as a transition of the keys is
+            long at = clock.millis();
+            Stripe stripe = stripe(held.caller);
+            boolean early = false;
+            stripe.lock.lock();
+            try {
+                if (at >= held.keptUntil || !held.phase.open()) {
+                    continue;
+                }
+                if (held.expiresAt > at) {
+                    early = true; // asked too early (a clock ahead of this one): put it back for its real time
+                } else {
+                    expired.add(held.reservation());
+                    held.phase = Phase.EXPIRED;
+                    held.keptUntil = at + LINGER_MILLIS;
+                    held.drop(Held.HOLDS_NUMBER | Held.HOLDS_KEY);
+                    chain(stripe, held.caller, at);
+                }
+            } finally {
+                stripe.lock.unlock();
+            }
+            if (early) {
+                schedule(held, held.expiresAt);
+            }
+        }
+        sweepWhenDue(clock.millis());
+        return expired;
+    }
+
+    /** As {@code putIfAbsentUnless} of the in-memory live state: the guard looked at before and after storing. */
+    @Override
+    public LiveState.Guarded markUnlessHeld(
+            String markerKey, String value, Duration ttl, long keyId, String callerNumber) {
+        if (keyHeld(keyId, callerNumber)) {
+            return LiveState.Guarded.GUARDED;
+        }
+        if (!live.putIfAbsent(markerKey, value, ttl)) {
+            return LiveState.Guarded.TAKEN;
+        }
+        if (keyHeld(keyId, callerNumber)) {
+            live.deleteIfEquals(markerKey, value);
+            return LiveState.Guarded.GUARDED;
+        }
+        return LiveState.Guarded.STORED;
+    }
+
+    /** Whether a reservation of the caller is indexed under the key (open or not: the shield key's presence). */
+    private boolean keyHeld(long keyId, String callerNumber) {
+        long caller = digits(callerNumber);
+        if (caller < 0) {
+            return false;
+        }
+        Stripe stripe = stripe(caller);
+        stripe.lock.lock();
+        try {
+            return indexed(chain(stripe, caller, clock.millis()), Held.HOLDS_KEY, keyId) != null;
+        } finally {
+            stripe.lock.unlock();
+        }
+    }
+
+    /** How many reservations are held, past their keeping but not yet swept included (for tests). */
+    int size() {
+        return byUuid.size();
+    }
+
+    // --- the caller chains -----------------------------------------------------------------------------------------
+
+    private Stripe stripe(long caller) {
+        return stripes[(int) ((caller * 0x9E3779B97F4A7C15L) >>> (Long.SIZE - Integer.numberOfTrailingZeros(STRIPES)))];
+    }
+
+    private static Held indexed(Held first, int index, long value) {
+        for (Held h = first; h != null; h = h.next) {
+            if (h.has(index) && (index == Held.HOLDS_NUMBER ? h.inbound : h.keyId) == value) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The first of the caller's chain, after taking out what no longer holds a number or a key: claimed, expired, or
+     * past its TTL (where the keys would have lapsed). Under the stripe's lock.
+     */
+    private static Held chain(Stripe stripe, long caller, long now) {
+        Held first = stripe.callerToFirst.get(caller);
+        Held kept = null;
+        Held last = null;
+        for (Held h = first; h != null; ) {
+            Held next = h.next;
+            if (h.expiresAt <= now) {
+                h.drop(Held.HOLDS_NUMBER | Held.HOLDS_KEY);
+            }
+            if (h.has(Held.HOLDS_NUMBER) || h.has(Held.HOLDS_KEY)) {
+                if (last == null) {
+                    kept = h;
+                } else {
+                    last.next = h;
+                }
+                last = h;
+            } else {
+                h.next = null;
+            }
+            h = next;
+        }
+        if (last != null) {
+            last.next = null;
+        }
+        if (kept == null) {
+            if (first != null) {
+                stripe.callerToFirst.remove(caller);
+            }
+        } else if (kept != first) {
+            stripe.callerToFirst.put(caller, kept);
+        }
+        return kept;
+    }
+
+    /**
+     * The digits of an E.164 number as a long ({@code +} and 2 to 15 digits, the first not 0, as a {@link Reservation}
+     * requires, so the long gives the number back), or -1 for anything else, which no reservation holds.
+     */
+    static long digits(String number) {
+        int length = number.length();
+        if (length < 3 || length > 16 || number.charAt(0) != '+' || number.charAt(1) == '0') {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 1; i < length; i++) {
+            char c = number.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    // --- the expiry schedule and the sweep -------------------------------------------------------------------------
+
+    private void schedule(Held held, long at) {
+        scheduleLock.lock();
+        try {
+            Object due = dueToHeld.get(at);
+            if (due == null) {
+                dueToHeld.put(at, held);
+            } else if (due instanceof Held one) {
+                ArrayList<Held> several = new ArrayList<>(4);
+                several.add(one);
+                several.add(held);
+                dueToHeld.put(at, several);
+            } else {
+                @SuppressWarnings("unchecked")
+                ArrayList<Held> several = (ArrayList<Held>) due;
+                several.add(held);
+            }
+        } finally {
+            scheduleLock.unlock();
+        }
+    }
+
+    /** Removes and returns up to {@code max} held reservations due at or before {@code now}, earliest first. */
+    private List<Held> takeDue(long now, int max) {
+        List<Held> due = new ArrayList<>(Math.min(Math.max(max, 0), 64));
+        scheduleLock.lock();
+        try {
+            while (due.size() < max && !dueToHeld.isEmpty() && dueToHeld.firstKey() <= now) {
+                Map.Entry<Long, Object> first = dueToHeld.firstEntry();
+                if (first.getValue() instanceof Held one) {
+                    due.add(one);
+                    dueToHeld.pollFirstEntry();
+                } else {
+                    @SuppressWarnings("unchecked")
+                    ArrayList<Held> several = (ArrayList<Held>) first.getValue();
+                    List<Held> head = several.subList(0, Math.min(max - due.size(), several.size()));
+                    due.addAll(head);
+                    head.clear();
+                    if (several.isEmpty()) {
+                        dueToHeld.pollFirstEntry();
+                    }
+                }
+            }
+        } finally {
+            scheduleLock.unlock();
+        }
+        return due;
+    }
+
+    /** Starts a sweep on a virtual thread when one is due, so no request pays for walking a million reservations. */
+    private void sweepWhenDue(long now) {
+        if (now < nextSweepMillis || !sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        nextSweepMillis = now + SWEEP_EVERY.toMillis();
+        Thread.ofVirtual().name("rtb-reservation-sweep").start(() -> {
+            try {
+                sweep();
+            } finally {
+                sweeping.set(false);
+            }
+        });
+    }
+
+    /** Drops every reservation past its keeping now. */
+    void sweep() {
+        long now = clock.millis();
+        for (Held held : byUuid.keySet()) {
+            // read without the lock to pass over the rest quickly; a stale value is checked again under it
+            if (held.keptUntil > now) {
+                continue;
+            }
+            Stripe stripe = stripe(held.caller);
+            stripe.lock.lock();
+            try {
+                if (held.keptUntil <= now) {
+                    byUuid.remove(held, held);
+                    held.drop(Held.HOLDS_NUMBER | Held.HOLDS_KEY);
+                    chain(stripe, held.caller, now);
+                }
+            } finally {
+                stripe.lock.unlock();
+            }
+        }
+    }
+
+    // --- one reservation -------------------------------------------------------------------------------------------
+
+    /**
+     * One reservation: its fields as numbers (E.164 numbers as their digits, the payout as unscaled value and scale),
+     * about 140 bytes (257 with its two index entries, where the keys took 563). Equal by UUID, so it is its own key
+     * in the UUID index. The fields after {@code expiresAt} change only under the lock of the caller's stripe.
+     */
+    private static final class Held {
+        static final int PUBLISHER = 1;
+        static final int SECONDS = 2;
+        static final int PAYOUT = 4;
+        static final int CAPS_HELD = 8;
+        static final int ROUTE_ONLY_TO_RESERVED = 16;
+        static final int INBOUND_NAMED = 32;
+        /** The claim key: a call from the caller to the inbound number finds it. */
+        static final int HOLDS_NUMBER = 64;
+        /** The shield key: a repeat ping of the caller through the key finds it. */
+        static final int HOLDS_KEY = 128;
+
+        final long uuidHigh;
+        final long uuidLow;
+        final long account;
+        final long campaign;
+        final long keyId;
+        final long publisher;
+        final long buyer;
+        final long caller;
+        final long inbound;
+        final long payoutUnscaled;
+        final int payoutScale;
+        /** A payout whose unscaled value does not fit a long (never a price in practice), else null. */
+        final BigDecimal payoutWide;
+
+        final int seconds;
+        final long createdAt;
+        final long expiresAt;
+
+        Phase phase = Phase.RESERVED;
+        long keptUntil;
+        /** The flags above. */
+        int flags;
+        /** The caller's next reservation that holds a number or a key. */
+        Held next;
+
+        /** A look-up key for the UUID index. */
+        static Held probe(String uuid) {
+            UUID parsed = UUID.fromString(uuid);
+            return new Held(parsed.getMostSignificantBits(), parsed.getLeastSignificantBits());
+        }
+
+        private Held(long uuidHigh, long uuidLow) {
+            this.uuidHigh = uuidHigh;
+            this.uuidLow = uuidLow;
+            this.account = 0;
+            this.campaign = 0;
+            this.keyId = 0;
+            this.publisher = 0;
+            this.buyer = 0;
+            this.caller = 0;
+            this.inbound = 0;
+            this.payoutUnscaled = 0;
+            this.payoutScale = 0;
+            this.payoutWide = null;
+            this.seconds = 0;
+            this.createdAt = 0;
+            this.expiresAt = 0;
+        }
+
+        Held(Reservation r) {
+            UUID uuid = UUID.fromString(r.uuid());
+            this.uuidHigh = uuid.getMostSignificantBits();
+            this.uuidLow = uuid.getLeastSignificantBits();
+            this.account = r.accountId().value();
+            this.campaign = r.campaignId();
+            this.keyId = r.keyId();
+            this.publisher = r.publisherId().orElse(0L);
+            this.buyer = r.buyerId();
+            this.caller = digits(r.callerNumber());
+            this.inbound = digits(r.inboundNumber());
+            // as the keys keep it: the exact plain decimal (a negative scale comes back as scale 0)
+            BigDecimal payout =
+                    r.payout().map(p -> p.scale() < 0 ? p.setScale(0) : p).orElse(null);
+            boolean narrow = payout != null && payout.unscaledValue().bitLength() < Long.SIZE;
+            this.payoutUnscaled = narrow ? payout.unscaledValue().longValue() : 0;
+            this.payoutScale = narrow ? payout.scale() : 0;
+            this.payoutWide = narrow ? null : payout;
+            this.seconds = r.seconds().orElse(0);
+            this.createdAt = r.createdAt().toEpochMilli();
+            this.expiresAt = r.expiresAt().toEpochMilli();
+            this.flags = (r.publisherId().isPresent() ? PUBLISHER : 0)
+                    | (r.seconds().isPresent() ? SECONDS : 0)
+                    | (payout != null ? PAYOUT : 0)
+                    | (r.capsHeld() ? CAPS_HELD : 0)
+                    | (r.routeOnlyToReserved() ? ROUTE_ONLY_TO_RESERVED : 0)
+                    | (r.inboundNamed() ? INBOUND_NAMED : 0)
+                    | HOLDS_NUMBER
+                    | HOLDS_KEY;
+        }
+
+        boolean has(int flag) {
+            return (flags & flag) != 0;
+        }
+
+        void set(int flag) {
+            flags |= flag;
+        }
+
+        void drop(int flag) {
+            flags &= ~flag;
+        }
+
+        /** The reservation as stored (times in whole milliseconds, as the keys keep them). */
+        Reservation reservation() {
+            return new Reservation(
+                    new UUID(uuidHigh, uuidLow).toString(),
+                    new AccountId(account),
+                    campaign,
+                    keyId,
+                    has(PUBLISHER) ? Optional.of(publisher) : Optional.empty(),
+                    buyer,
+                    "+" + caller,
+                    "+" + inbound,
+                    has(PAYOUT)
+                            ? Optional.of(
+                                    payoutWide != null ? payoutWide : BigDecimal.valueOf(payoutUnscaled, payoutScale))
+                            : Optional.empty(),
+                    has(SECONDS) ? OptionalInt.of(seconds) : OptionalInt.empty(),
+                    has(CAPS_HELD),
+                    has(ROUTE_ONLY_TO_RESERVED),
+                    has(INBOUND_NAMED),
+                    Instant.ofEpochMilli(createdAt),
+                    Instant.ofEpochMilli(expiresAt));
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Held held && held.uuidHigh == uuidHigh && held.uuidLow == uuidLow;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(uuidHigh ^ uuidLow);
+        }
+    }
+}
