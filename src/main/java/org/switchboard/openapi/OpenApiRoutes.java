@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 
@@ -53,7 +54,7 @@ public final class OpenApiRoutes {
 
     private final String publicApiUrl;
     /** Read on first use: parsing and inlining the YAML was a tenth of the start-up, for a document few ask for. */
-    private volatile JsonNode document;
+    private volatile @Nullable JsonNode document;
 
     /** @param publicApiUrl the base URL clients reach the API at, listed as the document's server */
     public OpenApiRoutes(String publicApiUrl) {

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
 import org.switchboard.rtb.ReservationStore.Confirmation;
@@ -292,7 +293,7 @@ final class LocalReservations implements ReservationStore.Storage {
         return stripes[(int) ((caller * 0x9E3779B97F4A7C15L) >>> (Long.SIZE - Integer.numberOfTrailingZeros(STRIPES)))];
     }
 
-    private static Held indexed(Held first, int index, long value) {
+    private static @Nullable Held indexed(@Nullable Held first, int index, long value) {
         for (Held h = first; h != null; h = h.next) {
             if (h.has(index) && (index == Held.HOLDS_NUMBER ? h.inbound : h.keyId) == value) {
                 return h;
@@ -305,12 +306,12 @@ final class LocalReservations implements ReservationStore.Storage {
      * The first of the caller's chain, after taking out what no longer holds a number or a key: claimed, expired, or
      * past its TTL (where the keys would have lapsed). Under the stripe's lock.
      */
-    private static Held chain(Stripe stripe, long caller, long now) {
-        Held first = stripe.callerToFirst.get(caller);
-        Held kept = null;
-        Held last = null;
+    private static @Nullable Held chain(Stripe stripe, long caller, long now) {
+        @Nullable Held first = stripe.callerToFirst.get(caller);
+        @Nullable Held kept = null;
+        @Nullable Held last = null;
         for (Held h = first; h != null; ) {
-            Held next = h.next;
+            @Nullable Held next = h.next;
             if (h.expiresAt <= now) {
                 h.drop(Held.HOLDS_NUMBER | Held.HOLDS_KEY);
             }
@@ -477,7 +478,7 @@ final class LocalReservations implements ReservationStore.Storage {
         final long payoutUnscaled;
         final int payoutScale;
         /** A payout whose unscaled value does not fit a long (never a price in practice), else null. */
-        final BigDecimal payoutWide;
+        final @Nullable BigDecimal payoutWide;
 
         final int seconds;
         final long createdAt;
@@ -488,6 +489,7 @@ final class LocalReservations implements ReservationStore.Storage {
         /** The flags above. */
         int flags;
         /** The caller's next reservation that holds a number or a key. */
+        @Nullable
         Held next;
 
         /** A look-up key for the UUID index. */
@@ -526,11 +528,13 @@ final class LocalReservations implements ReservationStore.Storage {
             this.caller = digits(r.callerNumber());
             this.inbound = digits(r.inboundNumber());
             // as the keys keep it: the exact plain decimal (a negative scale comes back as scale 0)
+            @Nullable
             BigDecimal payout =
                     r.payout().map(p -> p.scale() < 0 ? p.setScale(0) : p).orElse(null);
             boolean narrow = payout != null && payout.unscaledValue().bitLength() < Long.SIZE;
-            this.payoutUnscaled = narrow ? payout.unscaledValue().longValue() : 0;
-            this.payoutScale = narrow ? payout.scale() : 0;
+            this.payoutUnscaled =
+                    narrow && payout != null ? payout.unscaledValue().longValue() : 0;
+            this.payoutScale = narrow && payout != null ? payout.scale() : 0;
             this.payoutWide = narrow ? null : payout;
             this.seconds = r.seconds().orElse(0);
             this.createdAt = r.createdAt().toEpochMilli();

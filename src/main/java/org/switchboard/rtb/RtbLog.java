@@ -62,7 +62,6 @@ public final class RtbLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RtbLog.class.getName());
 
     private final Jdbi jdbi;
-    private final Clock clock;
     private final BlockingQueue<RtbLogItem> queue;
     /** Pings (by UUID) with a row or an event queued but not written yet: how many of each. */
     private final ConcurrentHashMap<String, Integer> unwritten = new ConcurrentHashMap<>();
@@ -85,7 +84,6 @@ public final class RtbLog implements AutoCloseable {
     /** {@code capacity}: rows waiting to be written before new ones are dropped. */
     public RtbLog(Jdbi jdbi, Clock clock, int capacity) {
         this.jdbi = jdbi;
-        this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(capacity);
         // a platform thread: SQLite's native calls would pin a virtual thread's carrier for the whole batch anyway
         this.writer = Thread.ofPlatform().daemon().name("rtb-log-writer").start(this::writeBatches);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
@@ -89,7 +90,7 @@ final class RtbLogReader {
     }
 
     /**
-     * The account's pings in {@code [from, to)} counted for the dashboard; the log keeps {@link #RETENTION}, so older
+     * The account's pings in {@code [from, to)} counted for the dashboard; the log keeps {@link RtbLog#RETENTION}, so older
      * pings are no longer counted.
      */
     RtbLog.RangeCounts counts(AccountId account, Instant from, Instant to) {
@@ -115,7 +116,7 @@ final class RtbLogReader {
      */
     RtbDashboardOut dashboard(AccountId account, Instant since) {
         Instant until = clock.instant();
-        record Group(Long id, String name, String status, long count) {}
+        record Group(@Nullable Long id, @Nullable String name, String status, long count) {}
         String current = "COALESCE(final_status, status)";
         List<Group> byKey = jdbi.withHandle(handle -> handle.createQuery("SELECT key_id, MAX(key_name), " + current
                         + ", COUNT(*) FROM rtb_pings WHERE account_id = :account AND created_at >= :since"
@@ -202,7 +203,7 @@ final class RtbLogReader {
                 readJson(rs, "considered"));
     }
 
-    private static String isoOrNull(ResultSet rs, String column) throws SQLException {
+    private static @Nullable String isoOrNull(ResultSet rs, String column) throws SQLException {
         return Columns.optionalInstant(rs, column).map(IsoMillis::format).orElse(null);
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A call's fired pixels as a HAR 1.2 file (http://www.softwareishard.com/blog/har-12-spec/), every attempt of a
@@ -48,7 +49,10 @@ record Har(Log log) {
             List<NameValue> cookies,
             List<NameValue> headers,
             List<NameValue> queryString,
-            @JsonInclude(JsonInclude.Include.NON_NULL) PostData postData,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            PostData postData,
+
             int headersSize,
             int bodySize) {}
 
@@ -146,7 +150,7 @@ record Har(Log log) {
         return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private static String deliveryNote(long id, int attempt, Delivery delivery) {
+    private static String deliveryNote(long id, int attempt, @Nullable Delivery delivery) {
         if (delivery == null) {
             return ", delivery " + id + " attempt " + attempt;
         }

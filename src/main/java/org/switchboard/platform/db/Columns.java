@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.ColumnMapper;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.id.AccountId;
 
 /**
@@ -73,7 +74,7 @@ public final class Columns {
     }
 
     /** A nullable number for records that keep null (wire rows); {@link #optionalLong} elsewhere. */
-    public static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    public static @Nullable Long nullableLong(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }
