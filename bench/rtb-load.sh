@@ -33,6 +33,10 @@
 #   --connections C    wrk connections (default 64)
 #   --profile FILE     records the run with JFR (CPU samples and allocations, the "profile" settings) into FILE and
 #                      prints its hottest methods and top allocation sites at the end
+#   --store sqlite|postgresql
+#                      Switchboard's store (default sqlite: a fresh file); postgresql: a fresh schema, dropped after the
+#                      run, in BENCH_POSTGRES_URL (default jdbc:postgresql://127.0.0.1:5432/test, user
+#                      BENCH_POSTGRES_USER, default postgres; psql creates and drops the schema)
 # Warm-ups (discarded): WARMUP_BASELINE (default 10 s) for /health and each bare endpoint, WARMUP_PING (default 90 s:
 # on one core the JIT needs about a minute and a half for the ping path), WARMUP_WRITE (default 15 s) for data writing
 # and postbacks, 5 s before each half-rate run. BENCH_JAVA_OPTS: JVM options for both servers. BENCH_EXAMPLES=1: the
@@ -52,6 +56,7 @@ TURNS=2
 ONLY="health,ping,data,postback"
 CONNECTIONS=64
 PROFILE=""
+STORE="sqlite"
 while [ $# -gt 0 ]; do
     case "$1" in
         --key) KEY="$2"; shift 2 ;;
@@ -64,11 +69,13 @@ while [ $# -gt 0 ]; do
         --only) ONLY="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
         --profile) PROFILE="$(realpath -m "$2")"; shift 2 ;;
-        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+        --store) STORE="$2"; shift 2 ;;
+        -h|--help) sed -n '2,41p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 case "$BODY" in form|json) ;; *) echo "--body is form or json" >&2; exit 2 ;; esac
+case "$STORE" in sqlite|postgresql) ;; *) echo "--store is sqlite or postgresql" >&2; exit 2 ;; esac
 [[ "$DURATION" =~ ^[0-9]+$ ]] || { echo "--seconds is a whole number" >&2; exit 2; }
 [[ "$TURNS" =~ ^[1-9][0-9]*$ ]] || { echo "--turns is a whole number from 1" >&2; exit 2; }
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
@@ -79,6 +86,7 @@ API_KEY="$BENCH_API_KEY"
 refuse_taken_port "$PORT"
 refuse_taken_port "$BARE_PORT"
 [ -z "$PROFILE" ] || SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-} -XX:StartFlightRecording=settings=profile,filename=$PROFILE"
+[ "$STORE" = sqlite ] || use_postgres_schema
 start_server "$PORT"
 start_bare "$BARE_PORT"
 BASE="http://127.0.0.1:$PORT"
@@ -270,7 +278,7 @@ half() {
     measure "Switchboard, half rate" "$SERVER_PID" "$BASE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
 }
 
-echo "Switchboard pid $SERVER_PID on $BASE, bare pid $BARE_PID on $BARE, both on core 0; $DURATION s per run, $TURNS turns; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "Switchboard pid $SERVER_PID on $BASE ($STORE store), bare pid $BARE_PID on $BARE, both on core 0; $DURATION s per run, $TURNS turns; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 if wants health; then
     compare "/health" GET /health form "" "${WARMUP_BASELINE:-10}"
 fi

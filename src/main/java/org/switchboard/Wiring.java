@@ -200,8 +200,11 @@ public final class Wiring implements AutoCloseable {
             // the configuration changes, as the RTB engine's configuration is
             var postbackKeys = new PostbackKeyRepository(
                     jdbi, clock, changes, java.time.Duration.ofSeconds(config.configCacheSeconds()));
-            var postbackLog = new PostbackLog(jdbi, clock, metrics);
-            var callerTagCache = new CallerTagCache(jdbi, clock, metrics);
+            // a keyed request's rows (its log entry with what it wrote) in one transaction that concurrent requests
+            // share: answered once durable, at a few disk syncs per burst
+            var durableWrites = new org.switchboard.platform.db.DurableWrites(jdbi, metrics);
+            var postbackLog = new PostbackLog(jdbi, durableWrites, clock, metrics);
+            var callerTagCache = new CallerTagCache(jdbi, clock);
             var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
             var callConversions = new ConversionRepository(jdbi, metrics);
             // the outbox is delivered by a bounded worker pool
