@@ -215,6 +215,24 @@ public final class ConversionService implements AutoCloseable {
 
         /** Once committed: counts the decision and starts delivering the webhooks it queued. */
         void committed();
+
+        /** A postback answered from what was read before the transaction, which then writes nothing but its log. */
+        static PostbackPlan answered(PostbackOutcome outcome) {
+            return new PostbackPlan() {
+                @Override
+                public PostbackOutcome decide(Handle handle) {
+                    return outcome;
+                }
+
+                @Override
+                public <R> R around(Supplier<R> commit) {
+                    return commit.get();
+                }
+
+                @Override
+                public void committed() {}
+            };
+        }
     }
 
     /**
@@ -232,22 +250,16 @@ public final class ConversionService implements AutoCloseable {
                     .map(c -> "call " + call.uuid() + " is judged by criterion " + c.name()
                             + ", which converts on duration, not on a postback")
                     .orElse("no conversion criterion matches call " + call.uuid()));
-            return new PostbackPlan() {
-                @Override
-                public PostbackOutcome decide(Handle handle) {
-                    return refused;
-                }
-
-                @Override
-                public <R> R around(Supplier<R> commit) {
-                    return commit.get();
-                }
-
-                @Override
-                public void committed() {}
-            };
+            return PostbackPlan.answered(refused);
         }
-        // read before the transaction, which holds the writer: the webhooks an ended call's decision queues
+        // read before the transaction, which holds the writer: the decision as it stands (a conversion is final, so a
+        // repeated postback is answered from it; any other state is only where the conditional writes start from)
+        // and the webhooks an ended call's decision queues
+        Optional<Conversion> before = conversions.find(call.id());
+        if (before.filter(Conversion::converted).isPresent()) {
+            PostbackOutcome repeated = repeated(call, before.get(), posted);
+            return PostbackPlan.answered(repeated);
+        }
         List<Webhook> candidates = call.state() == CallState.ENDED ? outbox.candidates(call) : List.of();
         LiveCall live = liveCalls.apply(call.uuid());
         return new PostbackPlan() {
@@ -261,7 +273,8 @@ public final class ConversionService implements AutoCloseable {
                 queued = false;
                 fireLater = false;
                 for (int attempt = 0; attempt < 5; attempt++) {
-                    Optional<Conversion> existing = ConversionRepository.find(handle, call.id());
+                    Optional<Conversion> existing =
+                            attempt == 0 ? before : ConversionRepository.find(handle, call.id());
                     if (existing.filter(Conversion::converted).isPresent()) {
                         return repeated(call, existing.get(), posted);
                     }
