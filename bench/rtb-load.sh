@@ -31,6 +31,10 @@
 #   --turns N          measured turns per endpoint and server (default 2)
 #   --only LIST        comma-separated subset of health,ping,data,postback (default all)
 #   --connections C    wrk connections (default 64)
+#   --soak MINUTES     instead of the comparisons: the ping alone, paced at --rate pings/s (default 2000), for MINUTES,
+#                      printing Switchboard's RSS, heap and latency after every minute and the RSS spread at the end
+#                      (memory flat under hours of load: the first minute is the warm-up and is left out of the spread)
+#   --rate R           the paced rate of --soak
 #   --profile FILE     records the run with JFR (CPU samples and allocations, the "profile" settings) into FILE and
 #                      prints its hottest methods and top allocation sites at the end
 #   --store sqlite|postgresql
@@ -57,6 +61,8 @@ ONLY="health,ping,data,postback"
 CONNECTIONS=64
 PROFILE=""
 STORE="sqlite"
+SOAK=""
+RATE=2000
 while [ $# -gt 0 ]; do
     case "$1" in
         --key) KEY="$2"; shift 2 ;;
@@ -68,15 +74,19 @@ while [ $# -gt 0 ]; do
         --turns) TURNS="$2"; shift 2 ;;
         --only) ONLY="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
+        --soak) SOAK="$2"; shift 2 ;;
+        --rate) RATE="$2"; shift 2 ;;
         --profile) PROFILE="$(realpath -m "$2")"; shift 2 ;;
         --store) STORE="$2"; shift 2 ;;
-        -h|--help) sed -n '2,41p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,49p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 case "$BODY" in form|json) ;; *) echo "--body is form or json" >&2; exit 2 ;; esac
 case "$STORE" in sqlite|postgresql) ;; *) echo "--store is sqlite or postgresql" >&2; exit 2 ;; esac
 [[ "$DURATION" =~ ^[0-9]+$ ]] || { echo "--seconds is a whole number" >&2; exit 2; }
+[ -z "$SOAK" ] || [[ "$SOAK" =~ ^[1-9][0-9]*$ ]] || { echo "--soak is a whole number of minutes from 1" >&2; exit 2; }
+[[ "$RATE" =~ ^[1-9][0-9]*$ ]] || { echo "--rate is a whole number of requests per second" >&2; exit 2; }
 [[ "$TURNS" =~ ^[1-9][0-9]*$ ]] || { echo "--turns is a whole number from 1" >&2; exit 2; }
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 PORT="${BENCH_PORT:-18091}"
@@ -277,6 +287,28 @@ half() {
     NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
     measure "Switchboard, half rate" "$SERVER_PID" "$BASE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
 }
+
+# soak: RSS of Switchboard minute by minute under a steady ping rate; the bare server is not measured
+soak() {
+    local pause rss min=0 max=0 m out
+    pause=$(awk "BEGIN {printf \"%d\", $CONNECTIONS * 1000 / $RATE}")
+    echo "soak: the ping at about $RATE req/s ($pause ms between requests per connection) for $SOAK min" >&2
+    for ((m = 1; m <= SOAK; m++)); do
+        out=$(wrk_run "$BASE" POST "$ENDPOINT?key=$KEY" "$BODY" "" 60 "$pause")
+        rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$SERVER_PID/status")
+        echo "minute $m: $(echo "$out" | awk '/Requests\/sec/ {printf "%d req/s", $2}'), $(echo "$out" | awk '/^latency_ms/ {printf "p50 %s ms, p99 %s ms, p99.9 %s ms", $2, $3, $4}'), $(memory "$SERVER_PID") [load $(cut -d' ' -f1-3 /proc/loadavg)]"
+        if [ "$m" -gt 1 ]; then
+            if [ "$min" -eq 0 ] || [ "$rss" -lt "$min" ]; then min=$rss; fi
+            if [ "$rss" -gt "$max" ]; then max=$rss; fi
+        fi
+    done
+    [ "$SOAK" -lt 2 ] || echo "RSS after the first minute: $min-$max MiB, spread $(awk "BEGIN {printf \"%.1f\", ($max - $min) * 100 / $min}") %"
+}
+if [ -n "$SOAK" ]; then
+    kill "$BARE_PID" 2>/dev/null || true
+    soak
+    exit 0
+fi
 
 echo "Switchboard pid $SERVER_PID on $BASE ($STORE store), bare pid $BARE_PID on $BARE, both on core 0; $DURATION s per run, $TURNS turns; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 if wants health; then

@@ -33,6 +33,7 @@ import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.campaign.CampaignService;
 import org.switchboard.console.ConsoleRoutes;
 import org.switchboard.console.Names;
+import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionCriterionRepository;
 import org.switchboard.conversion.ConversionCriterionRoutes;
 import org.switchboard.conversion.ConversionOut;
@@ -71,6 +72,7 @@ import org.switchboard.postback.LiveCallControlRoutes;
 import org.switchboard.postback.PostbackKeyRepository;
 import org.switchboard.postback.PostbackKeyRoutes;
 import org.switchboard.postback.PostbackLog;
+import org.switchboard.postback.PostbackLogRoutes;
 import org.switchboard.publisher.PublisherRepository;
 import org.switchboard.publisher.PublisherService;
 import org.switchboard.routing.RoutingService;
@@ -154,10 +156,22 @@ public final class Wiring implements AutoCloseable {
             var jdbi = database.jdbi();
             this.accounts = new AccountRepository(jdbi, clock);
             var auth = new Authenticator(accounts);
-            var campaigns = new CampaignRepository(jdbi, clock);
+            // deleting a campaign, buyer or number deletes the rows higher features keep about it, in its transaction
+            var campaigns = new CampaignRepository(
+                    jdbi,
+                    clock,
+                    List.of(
+                            ConversionCriterionRepository.ownedBy(ConversionCriterion.Owner.CAMPAIGN),
+                            WebhookRepository.ownedBy(Webhook.Owner.CAMPAIGN)));
             var publishers = new PublisherRepository(jdbi, clock);
-            var numbers = new TrackingNumberRepository(jdbi, clock);
-            var buyers = new BuyerRepository(jdbi, clock);
+            var numbers =
+                    new TrackingNumberRepository(jdbi, clock, List.of(WebhookRepository.ownedBy(Webhook.Owner.NUMBER)));
+            var buyers = new BuyerRepository(
+                    jdbi,
+                    clock,
+                    List.of(
+                            ConversionCriterionRepository.ownedBy(ConversionCriterion.Owner.BUYER),
+                            WebhookRepository.ownedBy(Webhook.Owner.BUYER)));
             var groups = new BuyerGroupRepository(jdbi, clock);
             var callerLists = new CallerListRepository(jdbi, clock);
             var webhooks = new WebhookRepository(jdbi, clock);
@@ -368,7 +382,7 @@ public final class Wiring implements AutoCloseable {
                             callRecords,
                             readAuth,
                             call -> pixels.countForCall(call.accountId(), call.id()),
-                            (account, callIds) -> ConversionOut.forCalls(callConversions, account, callIds))
+                            (account, callIds) -> ConversionOut.forCalls(callConversions.forCalls(account, callIds)))
                     .register(routing);
             var numberLocks = new WebhookRoutes.NumberLocks() {
                 @Override
@@ -442,7 +456,7 @@ public final class Wiring implements AutoCloseable {
                             (account, id) -> buyers.find(account, id).isPresent(),
                             KeyType.Owner.BUYER_GROUP,
                             (account, id) -> groups.find(account, id).isPresent()));
-            postbackLog.register(routing, auth::require);
+            new PostbackLogRoutes(postbackLog).register(routing, auth::require);
             // the money report: calls and their conversions summed in SQL per campaign, publisher, buyer or day
             var reports = new ReportRepository(jdbi);
             new ReportRoutes(reports, readAuth).register(routing);

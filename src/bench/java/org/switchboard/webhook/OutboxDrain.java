@@ -73,7 +73,7 @@ public final class OutboxDrain {
                     http, pixels, SecretBox.fromConfig(Optional.empty(), dir), Metrics.none(), clock);
             var hooks = new WebhookHooks(
                     webhooks,
-                    new TrackingNumberRepository(jdbi, clock),
+                    new TrackingNumberRepository(jdbi, clock, List.of()),
                     dispatcher,
                     new GeoTagger(),
                     deliveries,

@@ -11,9 +11,9 @@ import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.db.Sql;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagFilter;
 
 /** Buyer group rows with their members; every method is scoped to one account. */

@@ -1,14 +1,12 @@
 package org.switchboard.buyer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Optional;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.PartyTerms;
 import org.switchboard.tag.TagFilter;
@@ -66,8 +64,8 @@ public final class BuyerGroupService implements CrudRoutes.Resource<BuyerGroup> 
     }
 
     @Override
-    public Page<BuyerGroup> list(AccountId account, PageRequest page, ServerRequest request) {
-        return groups.list(account, page);
+    public Page<BuyerGroup> list(AccountId account, CrudRoutes.ListQuery query) {
+        return groups.list(account, query.page());
     }
 
     @Override

@@ -13,13 +13,12 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
-import org.switchboard.conversion.ConversionCriterion;
-import org.switchboard.conversion.ConversionCriterionRepository;
+import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagFilter;
 import org.switchboard.tag.TagSet;
 
@@ -27,10 +26,13 @@ import org.switchboard.tag.TagSet;
 public final class BuyerRepository {
     private final Jdbi jdbi;
     private final Clock clock;
+    /** The rows higher features keep about a buyer (conversion criteria, webhooks), deleted with it, in order. */
+    private final List<DependentRows> dependents;
 
-    public BuyerRepository(Jdbi jdbi, Clock clock) {
+    public BuyerRepository(Jdbi jdbi, Clock clock, List<DependentRows> dependents) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.dependents = List.copyOf(dependents);
     }
 
     public Optional<Buyer> find(AccountId account, long id) {
@@ -144,17 +146,19 @@ public final class BuyerRepository {
         return find(account, id).orElseThrow();
     }
 
-    /** Deletes the buyer with its campaign links, caller lists, webhooks and conversion criteria, in one transaction. */
+    /**
+     * Deletes the buyer with its campaign links, caller lists and the rows of its {@code dependents} (conversion
+     * criteria, webhooks), in one transaction.
+     */
     void delete(AccountId account, long id) {
         jdbi.useTransaction(handle -> {
             handle.createUpdate("DELETE FROM campaign_buyers WHERE buyer_id = :id")
                     .bind("id", id)
                     .execute();
             CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.BUYER, id);
-            ConversionCriterionRepository.deleteOwnedBy(handle, account, ConversionCriterion.Owner.BUYER, id);
-            handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'buyer' AND owner_id = :id")
-                    .bind("id", id)
-                    .execute();
+            for (DependentRows rows : dependents) {
+                rows.delete(handle, account, id);
+            }
             handle.createUpdate("DELETE FROM buyers WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)

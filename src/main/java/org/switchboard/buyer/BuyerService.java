@@ -1,16 +1,13 @@
 package org.switchboard.buyer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.platform.http.CrudRoutes;
-import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.PartyTerms;
 
@@ -70,8 +67,13 @@ public final class BuyerService implements CrudRoutes.Resource<Buyer> {
     }
 
     @Override
-    public Page<Buyer> list(AccountId account, PageRequest page, ServerRequest request) {
-        return buyers.list(account, Http.idQuery(request, "campaign_id"), page);
+    public List<String> idFilters() {
+        return List.of("campaign_id");
+    }
+
+    @Override
+    public Page<Buyer> list(AccountId account, CrudRoutes.ListQuery query) {
+        return buyers.list(account, query.id("campaign_id"), query.page());
     }
 
     @Override

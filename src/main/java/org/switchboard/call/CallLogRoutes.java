@@ -15,8 +15,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.switchboard.platform.csv.CsvLines;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.routing.Consideration;
@@ -106,7 +106,7 @@ public final class CallLogRoutes {
     public void register(HttpRules rules) {
         rules.get("/api/v2/calls", (req, res) -> {
             AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             var listed = calls.list(account, filter(req), page);
             Map<Long, ?> money = conversions.apply(
                     account, listed.items().stream().map(Call::id).toList());

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.problem.Problem;
 
@@ -102,7 +102,7 @@ public final class CallerListRoutes {
 
         rules.get(base, (req, res) -> {
             Scope scope = scope(req, owner, ownerExists, what, "caller_list__index");
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Http.page(
                     req,
                     res,
@@ -139,7 +139,7 @@ public final class CallerListRoutes {
 
         Handler listNumbers = (req, res) -> {
             CallerList list = list(req, owner, ownerExists, what, "caller_list_number__show");
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Http.page(req, res, page, lists.numbers(list.id(), page));
         };
         Handler addNumbers = (req, res) -> {

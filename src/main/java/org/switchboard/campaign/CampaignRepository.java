@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -12,22 +13,24 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
-import org.switchboard.conversion.ConversionCriterion;
-import org.switchboard.conversion.ConversionCriterionRepository;
+import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagSet;
 
 /** Campaign rows; every method is scoped to one account. */
 public final class CampaignRepository {
     private final Jdbi jdbi;
     private final Clock clock;
+    /** The rows higher features keep about a campaign (conversion criteria, webhooks), deleted with it, in order. */
+    private final List<DependentRows> dependents;
 
-    public CampaignRepository(Jdbi jdbi, Clock clock) {
+    public CampaignRepository(Jdbi jdbi, Clock clock, List<DependentRows> dependents) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.dependents = List.copyOf(dependents);
     }
 
     public Optional<Campaign> find(AccountId account, long id) {
@@ -83,17 +86,19 @@ public final class CampaignRepository {
         return find(account, id).orElseThrow();
     }
 
-    /** Deletes the campaign with its buyer links, caller lists, webhooks and conversion criteria, in one transaction. */
+    /**
+     * Deletes the campaign with its buyer links, caller lists and the rows of its {@code dependents} (conversion
+     * criteria, webhooks), in one transaction.
+     */
     void delete(AccountId account, long id) {
         jdbi.useTransaction(handle -> {
             handle.createUpdate("DELETE FROM campaign_buyers WHERE campaign_id = :id")
                     .bind("id", id)
                     .execute();
             CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.CAMPAIGN, id);
-            ConversionCriterionRepository.deleteOwnedBy(handle, account, ConversionCriterion.Owner.CAMPAIGN, id);
-            handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'campaign' AND owner_id = :id")
-                    .bind("id", id)
-                    .execute();
+            for (DependentRows rows : dependents) {
+                rows.delete(handle, account, id);
+            }
             handle.createUpdate("DELETE FROM campaigns WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)

@@ -1,12 +1,10 @@
 package org.switchboard.campaign;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
 import org.switchboard.platform.http.CrudRoutes;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.problem.Problem;
 
 /** Campaigns through the admin API: unique customer ids, and no deletion while tracking numbers point at one. */
@@ -34,8 +32,8 @@ public final class CampaignService implements CrudRoutes.Resource<Campaign> {
     }
 
     @Override
-    public Page<Campaign> list(AccountId account, PageRequest page, ServerRequest request) {
-        return campaigns.list(account, page);
+    public Page<Campaign> list(AccountId account, CrudRoutes.ListQuery query) {
+        return campaigns.list(account, query.page());
     }
 
     @Override

@@ -73,7 +73,7 @@ public final class BuyerGroupsPage extends EntityPage<BuyerGroup> {
     @Override
     void list(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState state) {
         Map<Long, String> buyers = buyers(req, who);
-        List<Row> rows = config.groups().list(who.account(), CampaignsPage.all(), req).items().stream()
+        List<Row> rows = CampaignsPage.listAll(config.groups(), who, req).items().stream()
                 .map(g -> new Row(
                         g.id(),
                         g.name(),
@@ -124,7 +124,7 @@ public final class BuyerGroupsPage extends EntityPage<BuyerGroup> {
 
     private Map<Long, String> buyers(ServerRequest req, SignedIn who) {
         Map<Long, String> out = new LinkedHashMap<>();
-        config.buyers().list(who.account(), CampaignsPage.all(), req).items().forEach(b -> out.put(b.id(), b.name()));
+        CampaignsPage.listAll(config.buyers(), who, req).items().forEach(b -> out.put(b.id(), b.name()));
         return out;
     }
 }

@@ -87,7 +87,7 @@ public final class BuyersPage extends EntityPage<Buyer> {
     @Override
     void list(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState state) {
         Map<Long, String> campaigns = campaigns(req, who);
-        List<Row> rows = config.buyers().list(who.account(), CampaignsPage.all(), req).items().stream()
+        List<Row> rows = CampaignsPage.listAll(config.buyers(), who, req).items().stream()
                 .map(b -> new Row(
                         b.id(),
                         b.name(),
@@ -144,10 +144,7 @@ public final class BuyersPage extends EntityPage<Buyer> {
 
     private Map<Long, String> campaigns(ServerRequest req, SignedIn who) {
         Map<Long, String> out = new LinkedHashMap<>();
-        config.campaigns()
-                .list(who.account(), CampaignsPage.all(), req)
-                .items()
-                .forEach(c -> out.put(c.id(), c.name()));
+        CampaignsPage.listAll(config.campaigns(), who, req).items().forEach(c -> out.put(c.id(), c.name()));
         return out;
     }
 }

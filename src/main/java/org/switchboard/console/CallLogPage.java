@@ -16,9 +16,9 @@ import org.switchboard.call.CallRepository;
 import org.switchboard.conversion.ConversionOut;
 import org.switchboard.conversion.ConversionRepository;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.webhook.FiredPixelRepository;
 
@@ -117,11 +117,11 @@ public final class CallLogPage {
         long total = 0;
         PageRequest page;
         try {
-            page = PageRequest.of(req);
+            page = Http.pageRequest(req);
             CallRepository.Filter filter = CallLogRoutes.filter(name -> Optional.ofNullable(filters.get(name)));
             Page<Call> listed = calls.list(account, filter, page);
-            Map<Long, ConversionOut> money = ConversionOut.forCalls(
-                    conversions, account, listed.items().stream().map(Call::id).toList());
+            Map<Long, ConversionOut> money = ConversionOut.forCalls(conversions.forCalls(
+                    account, listed.items().stream().map(Call::id).toList()));
             rows = listed.items().stream()
                     .map(call -> row(account, call, money.get(call.id()), known))
                     .toList();

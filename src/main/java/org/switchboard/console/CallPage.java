@@ -129,7 +129,7 @@ public final class CallPage {
             Call call = call(account, req.path().pathParameters().get("uuid"));
             Names known = names.of(account);
             Optional<ConversionOut> money =
-                    Optional.ofNullable(ConversionOut.forCalls(conversions, account, List.of(call.id()))
+                    Optional.ofNullable(ConversionOut.forCalls(conversions.forCalls(account, List.of(call.id())))
                             .get(call.id()));
             pages.render(
                     res,

@@ -16,8 +16,8 @@ import org.switchboard.callerlist.CallerListRoutes;
 import org.switchboard.callerlist.CallerListUploads;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.HttpErrors;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.problem.Problem;
 

@@ -16,7 +16,8 @@ import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 
 /**
@@ -95,7 +96,7 @@ public final class CampaignsPage extends EntityPage<Campaign> {
 
     @Override
     void list(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState form) {
-        List<Row> rows = config.campaigns().list(who.account(), all(), req).items().stream()
+        List<Row> rows = listAll(config.campaigns(), who, req).items().stream()
                 .map(c -> new Row(
                         c.id(),
                         c.name(),
@@ -207,7 +208,7 @@ public final class CampaignsPage extends EntityPage<Campaign> {
             FormState numberForm,
             Optional<String> refused) {
         Map<Long, String> publishers = new LinkedHashMap<>();
-        config.publishers().list(who.account(), all(), req).items().forEach(p -> publishers.put(p.id(), p.name()));
+        listAll(config.publishers(), who, req).items().forEach(p -> publishers.put(p.id(), p.name()));
         List<NumberRow> numbers = config
                 .numberRepository()
                 .list(who.account(), Optional.of(campaign.id()), Optional.empty(), all())
@@ -222,7 +223,7 @@ public final class CampaignsPage extends EntityPage<Campaign> {
                 .toList();
         List<BuyerRow> linked = new ArrayList<>();
         Map<Long, String> others = new LinkedHashMap<>();
-        for (Buyer b : config.buyers().list(who.account(), all(), req).items()) {
+        for (Buyer b : listAll(config.buyers(), who, req).items()) {
             if (b.campaignIds().contains(campaign.id())) {
                 linked.add(new BuyerRow(b.id(), b.name(), b.destination(), b.paused(), b.priority(), b.weight()));
             } else {
@@ -249,5 +250,13 @@ public final class CampaignsPage extends EntityPage<Campaign> {
     /** The first page of the largest size the API lists (the menus and tables of the configuration pages). */
     static PageRequest all() {
         return new PageRequest(1, PageRequest.MAX_PER_PAGE);
+    }
+
+    /**
+     * The first page of the largest size of {@code resource}'s list (the menus and tables of the configuration pages),
+     * with the id filters the request gives, as the API reads them.
+     */
+    static <T> Page<T> listAll(CrudRoutes.Resource<T> resource, SignedIn who, ServerRequest req) {
+        return resource.list(who.account(), CrudRoutes.listQuery(resource, req, all()));
     }
 }

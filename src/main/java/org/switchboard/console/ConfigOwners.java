@@ -8,8 +8,8 @@ import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.directory.DirectoryRepository;
 import org.switchboard.number.TrackingNumber;
 import org.switchboard.number.TrackingNumberRepository;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.publisher.PublisherRepository;
 

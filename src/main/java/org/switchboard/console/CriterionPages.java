@@ -147,28 +147,23 @@ public final class CriterionPages {
             OwnerRef owner = OwnerRef.parse(form.first("owner"));
             owners.requireName(who.account(), owner);
             String back = WebhookPages.back(form, owner);
-            try {
-                var saved = criteria.create(who.account(), stored(owner), owner.id(), json(form));
-                audit.record(
-                        who,
-                        req,
-                        "created",
-                        subject(saved.criterion()),
-                        null,
-                        ConversionCriterionRoutes.wire(saved.criterion()),
-                        Set.of());
-                Pages.redirect(res, back);
-            } catch (Problem.Invalid e) {
-                editor(
-                        res,
-                        Status.BAD_REQUEST_400,
-                        who,
-                        owner,
-                        Optional.empty(),
-                        FormJson.values(form),
-                        FormJson.error(e, FIELDS.keySet()),
-                        back);
-            }
+            SaveFlow.create(
+                    form,
+                    FIELDS.keySet(),
+                    (status, values, errors, conflict) ->
+                            editor(res, status, who, owner, Optional.empty(), values, errors, back),
+                    () -> criteria.create(who.account(), stored(owner), owner.id(), json(form)),
+                    saved -> {
+                        audit.record(
+                                who,
+                                req,
+                                "created",
+                                subject(saved.criterion()),
+                                null,
+                                ConversionCriterionRoutes.wire(saved.criterion()),
+                                Set.of());
+                        Pages.redirect(res, back);
+                    });
         });
         pages.get(rules, "/conversion_criteria/{id}", (req, res, who) -> {
             ConversionCriterion c = require(req, who);
@@ -187,43 +182,33 @@ public final class CriterionPages {
             ConversionCriterion c = require(req, who);
             OwnerRef owner = ownerOf(c);
             String back = WebhookPages.back(form, owner);
-            Optional<EditGuard.Conflict> conflict = EditGuard.check(form, ConversionCriterionRoutes.wire(c));
-            if (conflict.isPresent()) {
-                editor(
-                        res,
-                        Status.CONFLICT_409,
-                        who,
-                        owner,
-                        Optional.of(c.id()),
-                        FormJson.values(form),
-                        Map.of(),
-                        back,
-                        Optional.of(c),
-                        conflict);
-                return;
-            }
-            try {
-                var saved = criteria.update(c, json(form));
-                audit.record(
-                        who,
-                        req,
-                        "updated",
-                        subject(c),
-                        ConversionCriterionRoutes.wire(c),
-                        ConversionCriterionRoutes.wire(saved.criterion()),
-                        Set.of());
-                Pages.redirect(res, back);
-            } catch (Problem.Invalid e) {
-                editor(
-                        res,
-                        Status.BAD_REQUEST_400,
-                        who,
-                        owner,
-                        Optional.of(c.id()),
-                        FormJson.values(form),
-                        FormJson.error(e, FIELDS.keySet()),
-                        back);
-            }
+            SaveFlow.update(
+                    form,
+                    ConversionCriterionRoutes.wire(c),
+                    FIELDS.keySet(),
+                    (status, values, errors, conflict) -> editor(
+                            res,
+                            status,
+                            who,
+                            owner,
+                            Optional.of(c.id()),
+                            values,
+                            errors,
+                            back,
+                            Optional.of(c),
+                            conflict),
+                    () -> criteria.update(c, json(form)),
+                    saved -> {
+                        audit.record(
+                                who,
+                                req,
+                                "updated",
+                                subject(c),
+                                ConversionCriterionRoutes.wire(c),
+                                ConversionCriterionRoutes.wire(saved.criterion()),
+                                Set.of());
+                        Pages.redirect(res, back);
+                    });
         });
         pages.post(rules, "/conversion_criteria/{id}/move", Pages.Need.CHANGE, (req, res, who, form) -> {
             ConversionCriterion c = require(req, who);

@@ -46,7 +46,7 @@ public final class DirectoriesPage extends EntityPage<Directory> {
 
     @Override
     void list(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState state) {
-        List<Row> rows = config.directories().list(who.account(), CampaignsPage.all(), req).items().stream()
+        List<Row> rows = CampaignsPage.listAll(config.directories(), who, req).items().stream()
                 .map(d -> new Row(d.id(), d.name(), d.entries().size()))
                 .toList();
         pages.render(

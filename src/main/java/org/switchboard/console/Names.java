@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.switchboard.buyer.BuyerRepository;
 import org.switchboard.campaign.CampaignRepository;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.publisher.PublisherRepository;
 
 /**

@@ -140,19 +140,13 @@ public final class NumbersPage extends EntityPage<TrackingNumber> {
 
     private Map<Long, String> campaigns(ServerRequest req, SignedIn who) {
         Map<Long, String> out = new LinkedHashMap<>();
-        config.campaigns()
-                .list(who.account(), CampaignsPage.all(), req)
-                .items()
-                .forEach(c -> out.put(c.id(), c.name()));
+        CampaignsPage.listAll(config.campaigns(), who, req).items().forEach(c -> out.put(c.id(), c.name()));
         return out;
     }
 
     private Map<Long, String> publishers(ServerRequest req, SignedIn who) {
         Map<Long, String> out = new LinkedHashMap<>();
-        config.publishers()
-                .list(who.account(), CampaignsPage.all(), req)
-                .items()
-                .forEach(p -> out.put(p.id(), p.name()));
+        CampaignsPage.listAll(config.publishers(), who, req).items().forEach(p -> out.put(p.id(), p.name()));
         return out;
     }
 }

@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.postback.KeyType;
@@ -305,27 +304,23 @@ public final class PostbackKeyPages {
             OwnerRef owner = OwnerRef.parse(form.first("owner"));
             KeyType type = allowedType(owner, form.first("type"));
             String back = WebhookPages.back(form, owner);
-            try {
-                ObjectNode body = json(form, type, owner);
-                body.put("type", type.word());
-                PostbackKey created = keys.create(who.account(), storedOwner(owner), owner.id(), body);
-                audit.record(who, req, "created", subject(created), null, keys.wire(created), SECRET);
-                Pages.redirect(
-                        res,
-                        "/postback_keys/" + created.id() + "?back="
-                                + java.net.URLEncoder.encode(back, java.nio.charset.StandardCharsets.UTF_8));
-            } catch (Problem.Invalid | Problem.Forbidden e) {
-                editor(
-                        res,
-                        Status.create(HttpErrors.status(e)),
-                        who,
-                        owner,
-                        type,
-                        Optional.empty(),
-                        FormJson.values(form),
-                        FormJson.error(e, inputs(type, owner)),
-                        back);
-            }
+            SaveFlow.create(
+                    form,
+                    inputs(type, owner),
+                    (status, values, errors, conflict) ->
+                            editor(res, status, who, owner, type, Optional.empty(), values, errors, back),
+                    () -> {
+                        ObjectNode body = json(form, type, owner);
+                        body.put("type", type.word());
+                        return keys.create(who.account(), storedOwner(owner), owner.id(), body);
+                    },
+                    created -> {
+                        audit.record(who, req, "created", subject(created), null, keys.wire(created), SECRET);
+                        Pages.redirect(
+                                res,
+                                "/postback_keys/" + created.id() + "?back="
+                                        + java.net.URLEncoder.encode(back, java.nio.charset.StandardCharsets.UTF_8));
+                    });
         });
         pages.get(rules, "/postback_keys/{id}", (req, res, who) -> {
             PostbackKey key = require(req, who);
@@ -345,38 +340,27 @@ public final class PostbackKeyPages {
             PostbackKey key = require(req, who);
             OwnerRef owner = ownerOf(key);
             String back = WebhookPages.back(form, owner);
-            Optional<EditGuard.Conflict> conflict = EditGuard.check(form, keys.wire(key));
-            if (conflict.isPresent()) {
-                editor(
-                        res,
-                        Status.CONFLICT_409,
-                        who,
-                        owner,
-                        key.type(),
-                        Optional.of(row(key)),
-                        FormJson.values(form),
-                        Map.of(),
-                        back,
-                        Optional.of(key),
-                        conflict);
-                return;
-            }
-            try {
-                PostbackKey updated = keys.update(key, json(form, key.type(), owner));
-                audit.record(who, req, "updated", subject(key), keys.wire(key), keys.wire(updated), SECRET);
-                Pages.redirect(res, back);
-            } catch (Problem.Invalid e) {
-                editor(
-                        res,
-                        Status.BAD_REQUEST_400,
-                        who,
-                        owner,
-                        key.type(),
-                        Optional.of(row(key)),
-                        FormJson.values(form),
-                        FormJson.error(e, inputs(key.type(), owner)),
-                        back);
-            }
+            SaveFlow.update(
+                    form,
+                    keys.wire(key),
+                    inputs(key.type(), owner),
+                    (status, values, errors, conflict) -> editor(
+                            res,
+                            status,
+                            who,
+                            owner,
+                            key.type(),
+                            Optional.of(row(key)),
+                            values,
+                            errors,
+                            back,
+                            Optional.of(key),
+                            conflict),
+                    () -> keys.update(key, json(form, key.type(), owner)),
+                    updated -> {
+                        audit.record(who, req, "updated", subject(key), keys.wire(key), keys.wire(updated), SECRET);
+                        Pages.redirect(res, back);
+                    });
         });
         pages.post(rules, "/postback_keys/{id}/pause", Pages.Need.CHANGE, (req, res, who, form) -> {
             PostbackKey key = require(req, who);

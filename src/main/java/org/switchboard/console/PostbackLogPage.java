@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.postback.PostbackLog;
 
@@ -67,7 +67,7 @@ public final class PostbackLogPage {
             long total = 0;
             PageRequest page = new PageRequest(1, PageRequest.DEFAULT_PER_PAGE);
             try {
-                page = PageRequest.of(req);
+                page = Http.pageRequest(req);
                 PostbackLog.Filter filter = PostbackLog.Filter.parse(name -> Optional.ofNullable(filters.get(name)));
                 Page<PostbackLog.Entry> listed = log.list(who.account(), filter, page);
                 rows = listed.items().stream().map(PostbackLogPage::row).toList();

@@ -37,7 +37,7 @@ public final class PublishersPage extends EntityPage<Publisher> {
 
     @Override
     void list(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState state) {
-        List<Row> rows = config.publishers().list(who.account(), CampaignsPage.all(), req).items().stream()
+        List<Row> rows = CampaignsPage.listAll(config.publishers(), who, req).items().stream()
                 .map(p -> new Row(
                         p.id(),
                         p.name(),

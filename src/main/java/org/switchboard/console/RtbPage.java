@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.rtb.RtbDashboardOut;
 import org.switchboard.rtb.RtbLog;
@@ -99,7 +99,7 @@ public final class RtbPage {
             long total = 0;
             PageRequest page = new PageRequest(1, PageRequest.DEFAULT_PER_PAGE);
             try {
-                page = PageRequest.of(req);
+                page = Http.pageRequest(req);
                 RtbLog.Filter filter = RtbLog.Filter.parse(name -> Optional.ofNullable(filters.get(name)));
                 Page<RtbPingOut> listed = log.list(who.account(), filter, page);
                 rows = listed.items().stream().map(p -> row(p, known)).toList();

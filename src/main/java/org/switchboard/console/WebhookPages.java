@@ -17,8 +17,8 @@ import org.switchboard.call.CallRepository;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.webhook.DeliveryWorker;
 import org.switchboard.webhook.FiredPixel;
@@ -236,42 +236,23 @@ public final class WebhookPages {
             OwnerRef owner = OwnerRef.parse(form.first("owner"));
             Webhook.Owner stored = webhookOwner(who.account(), owner);
             String back = back(form, owner);
-            try {
-                WebhookRoutes.Saved saved = webhooks.create(who.account(), stored, owner.id(), json(form));
-                audit.record(
-                        who,
-                        req,
-                        "created",
-                        subject(saved.webhook()),
-                        null,
-                        WebhookRoutes.wire(saved.webhook()),
-                        Set.of());
-                if (saved.secret().isPresent()) {
-                    editor(
-                            res,
-                            Status.OK_200,
-                            who,
-                            owner,
-                            Optional.of(saved.webhook().id()),
-                            values(saved.webhook()),
-                            Map.of(),
-                            saved.secret(),
-                            back);
-                    return;
-                }
-                Pages.redirect(res, back);
-            } catch (Problem.Invalid e) {
-                editor(
-                        res,
-                        Status.BAD_REQUEST_400,
-                        who,
-                        owner,
-                        Optional.empty(),
-                        FormJson.values(form),
-                        FormJson.error(e, inputs()),
-                        Optional.empty(),
-                        back);
-            }
+            SaveFlow.create(
+                    form,
+                    inputs(),
+                    (status, values, errors, conflict) ->
+                            editor(res, status, who, owner, Optional.empty(), values, errors, Optional.empty(), back),
+                    () -> webhooks.create(who.account(), stored, owner.id(), json(form)),
+                    saved -> {
+                        audit.record(
+                                who,
+                                req,
+                                "created",
+                                subject(saved.webhook()),
+                                null,
+                                WebhookRoutes.wire(saved.webhook()),
+                                Set.of());
+                        shownOnce(res, who, owner, saved, back);
+                    });
         });
         pages.get(rules, "/webhooks/{id}", (req, res, who) -> {
             Webhook w = require(req, who);
@@ -297,58 +278,34 @@ public final class WebhookPages {
             Webhook w = require(req, who);
             OwnerRef owner = ownerOf(w);
             String back = back(form, owner);
-            Optional<EditGuard.Conflict> conflict = EditGuard.check(form, WebhookRoutes.wire(w));
-            if (conflict.isPresent()) {
-                editor(
-                        res,
-                        Status.CONFLICT_409,
-                        who,
-                        owner,
-                        Optional.of(w.id()),
-                        FormJson.values(form),
-                        Map.of(),
-                        Optional.empty(),
-                        back,
-                        Optional.of(w),
-                        conflict);
-                return;
-            }
-            try {
-                WebhookRoutes.Saved saved = webhooks.update(w, json(form));
-                audit.record(
-                        who,
-                        req,
-                        "updated",
-                        subject(w),
-                        WebhookRoutes.wire(w),
-                        WebhookRoutes.wire(saved.webhook()),
-                        Set.of());
-                if (saved.secret().isPresent()) {
-                    editor(
+            SaveFlow.update(
+                    form,
+                    WebhookRoutes.wire(w),
+                    inputs(),
+                    (status, values, errors, conflict) -> editor(
                             res,
-                            Status.OK_200,
+                            status,
                             who,
                             owner,
                             Optional.of(w.id()),
-                            values(saved.webhook()),
-                            Map.of(),
-                            saved.secret(),
-                            back);
-                    return;
-                }
-                Pages.redirect(res, back);
-            } catch (Problem.Invalid e) {
-                editor(
-                        res,
-                        Status.BAD_REQUEST_400,
-                        who,
-                        owner,
-                        Optional.of(w.id()),
-                        FormJson.values(form),
-                        FormJson.error(e, inputs()),
-                        Optional.empty(),
-                        back);
-            }
+                            values,
+                            errors,
+                            Optional.empty(),
+                            back,
+                            Optional.of(w),
+                            conflict),
+                    () -> webhooks.update(w, json(form)),
+                    saved -> {
+                        audit.record(
+                                who,
+                                req,
+                                "updated",
+                                subject(w),
+                                WebhookRoutes.wire(w),
+                                WebhookRoutes.wire(saved.webhook()),
+                                Set.of());
+                        shownOnce(res, who, owner, saved, back);
+                    });
         });
         pages.post(rules, "/webhooks/{id}/enable", Pages.Need.CHANGE, (req, res, who, form) -> {
             Webhook w = require(req, who);
@@ -500,6 +457,24 @@ public final class WebhookPages {
                     Set.of());
         }
         Pages.redirect(res, back(form, owner));
+    }
+
+    /** After a save: the editor once more when the save made a signing secret (shown this once), else back. */
+    private void shownOnce(ServerResponse res, SignedIn who, OwnerRef owner, WebhookRoutes.Saved saved, String back) {
+        if (saved.secret().isPresent()) {
+            editor(
+                    res,
+                    Status.OK_200,
+                    who,
+                    owner,
+                    Optional.of(saved.webhook().id()),
+                    values(saved.webhook()),
+                    Map.of(),
+                    saved.secret(),
+                    back);
+            return;
+        }
+        Pages.redirect(res, back);
     }
 
     // --- the editor ---------------------------------------------------------------------------------------------

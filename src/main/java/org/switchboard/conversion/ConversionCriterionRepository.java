@@ -16,11 +16,12 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagFilter;
 
@@ -208,11 +209,16 @@ public final class ConversionCriterionRepository {
         });
     }
 
+    /** The criteria of an owner of {@code kind}, deleted by that owner's repository with the owner itself. */
+    public static DependentRows ownedBy(ConversionCriterion.Owner kind) {
+        return (handle, account, ownerId) -> deleteOwnedBy(handle, account, kind, ownerId);
+    }
+
     /**
      * Deletes every criterion of an owner inside the caller's transaction (the owner is being deleted). The owner row
      * is locked first, in the same order as the other writers, so the two cannot deadlock on PostgreSQL.
      */
-    public static void deleteOwnedBy(Handle handle, AccountId account, ConversionCriterion.Owner owner, long ownerId) {
+    private static void deleteOwnedBy(Handle handle, AccountId account, ConversionCriterion.Owner owner, long ownerId) {
         handle.createUpdate("UPDATE " + owner.table()
                         + " SET updated_at = updated_at WHERE account_id = :account AND id = :owner")
                 .bind("account", account.value())

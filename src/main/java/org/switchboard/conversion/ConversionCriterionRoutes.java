@@ -13,9 +13,9 @@ import java.util.function.BiPredicate;
 import java.util.function.Function;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.PartyTerms;
 
@@ -141,7 +141,7 @@ public final class ConversionCriterionRoutes {
         rules.get(path, (req, res) -> {
             AccountId account = auth.apply(req);
             long ownerId = owner(req, account, owner, exists);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Http.page(
                     req, res, page, criteria.page(account, owner, ownerId, page).map(CriterionOut::of));
         });

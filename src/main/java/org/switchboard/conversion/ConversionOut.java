@@ -4,9 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
 
 /** A call's conversion and money as the call log shows them; amounts are exact decimals. */
@@ -45,11 +43,10 @@ public record ConversionOut(
                 c.buyerRevenue().toBigDecimal());
     }
 
-    /** The wire form of the decisions of the account's calls among {@code callIds} (undecided calls are absent). */
-    public static Map<Long, ConversionOut> forCalls(
-            ConversionRepository conversions, AccountId account, List<Long> callIds) {
+    /** The wire form of calls' decisions ({@link ConversionRepository#forCalls}), by call id. */
+    public static Map<Long, ConversionOut> forCalls(Map<Long, Conversion> callIdToConversion) {
         Map<Long, ConversionOut> out = new HashMap<>();
-        conversions.forCalls(account, callIds).forEach((id, c) -> out.put(id, of(c)));
+        callIdToConversion.forEach((id, c) -> out.put(id, of(c)));
         return out;
     }
 }

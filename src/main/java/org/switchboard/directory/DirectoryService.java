@@ -2,7 +2,6 @@ package org.switchboard.directory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,9 +10,8 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.problem.Problem;
 
@@ -47,8 +45,8 @@ public final class DirectoryService implements CrudRoutes.Resource<Directory> {
     }
 
     @Override
-    public Page<Directory> list(AccountId account, PageRequest page, ServerRequest request) {
-        return directories.list(account, page);
+    public Page<Directory> list(AccountId account, CrudRoutes.ListQuery query) {
+        return directories.list(account, query.page());
     }
 
     @Override

@@ -11,19 +11,23 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 
 /** Tracking number rows; every method but {@link #numberTaken} is scoped to one account. */
 public final class TrackingNumberRepository {
     private final Jdbi jdbi;
     private final Clock clock;
+    /** The rows higher features keep about a number (its own webhooks), deleted with it, in order. */
+    private final List<DependentRows> dependents;
 
-    public TrackingNumberRepository(Jdbi jdbi, Clock clock) {
+    public TrackingNumberRepository(Jdbi jdbi, Clock clock, List<DependentRows> dependents) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.dependents = List.copyOf(dependents);
     }
 
     public Optional<TrackingNumber> find(AccountId account, long id) {
@@ -112,12 +116,12 @@ public final class TrackingNumberRepository {
                 .execute());
     }
 
-    /** Deletes the number with its own webhooks, in one transaction. */
+    /** Deletes the number with the rows of its {@code dependents} (its own webhooks), in one transaction. */
     void delete(AccountId account, long id) {
         jdbi.useTransaction(handle -> {
-            handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = 'number' AND owner_id = :id")
-                    .bind("id", id)
-                    .execute();
+            for (DependentRows rows : dependents) {
+                rows.delete(handle, account, id);
+            }
             handle.createUpdate("DELETE FROM tracking_numbers WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)

@@ -1,17 +1,14 @@
 package org.switchboard.number;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.platform.http.CrudRoutes;
-import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.publisher.PublisherRepository;
@@ -55,8 +52,13 @@ public final class TrackingNumberService implements CrudRoutes.Resource<Tracking
     }
 
     @Override
-    public Page<TrackingNumber> list(AccountId account, PageRequest page, ServerRequest request) {
-        return numbers.list(account, Http.idQuery(request, "campaign_id"), Http.idQuery(request, "publisher_id"), page);
+    public List<String> idFilters() {
+        return List.of("campaign_id", "publisher_id");
+    }
+
+    @Override
+    public Page<TrackingNumber> list(AccountId account, CrudRoutes.ListQuery query) {
+        return numbers.list(account, query.id("campaign_id"), query.id("publisher_id"), query.page());
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.switchboard.call.Attempt;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 

@@ -25,7 +25,7 @@ import org.switchboard.directory.Directory;
 import org.switchboard.directory.DirectoryRepository;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.HttpErrors;
-import org.switchboard.platform.http.PageRequest;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 
 /**

@@ -13,8 +13,8 @@ import java.util.function.Function;
 import org.switchboard.account.AccountRepository;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.platform.secret.Secrets;
@@ -121,7 +121,7 @@ public final class PostbackKeyRoutes {
             AccountId account,
             KeyType.Owner owner,
             long ownerId) {
-        PageRequest page = PageRequest.of(req);
+        PageRequest page = Http.pageRequest(req);
         Http.page(req, res, page, keys.list(account, owner, ownerId, page).map(this::out));
     }
 

@@ -1,8 +1,6 @@
 package org.switchboard.postback;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.ServerRequest;
 import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,18 +15,17 @@ import org.jdbi.v3.core.Jdbi;
 import org.switchboard.platform.db.DurableWrites;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 
 /**
  * The postback log: every request that reached a keyed endpoint with a valid key, with the key's name (never the
- * key), the endpoint, its parameters, the tags parsed from them, and the result. {@code GET /api/v2/postback_logs}
- * lists it, newest first, filtered by {@code key_id}, {@code endpoint}, {@code type}, {@code outcome}, {@code from}
- * and {@code to}.
+ * key), the endpoint, its parameters, the tags parsed from them, and the result; read back newest first, filtered
+ * ({@link PostbackLogRoutes} answers it as {@code GET /api/v2/postback_logs}).
  */
 public final class PostbackLog {
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {};
@@ -266,15 +263,6 @@ public final class PostbackLog {
 
     /** A result logged for a request answered with a 4xx or 5xx: its status, a space, the message. */
     private static final String ERROR_RESULT = "(result LIKE '4__ %' OR result LIKE '5__ %')";
-
-    public void register(HttpRules rules, Function<ServerRequest, AccountId> auth) {
-        rules.get("/api/v2/postback_logs", (req, res) -> {
-            AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
-            Filter filter = Filter.parse(name -> Http.query(req, name));
-            Http.page(req, res, page, list(account, filter, page));
-        });
-    }
 
     /** The account's logged requests matching {@code filter}, newest first. */
     public Page<Entry> list(AccountId account, Filter filter, PageRequest page) {

@@ -1,15 +1,13 @@
 package org.switchboard.publisher;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 
@@ -37,8 +35,8 @@ public final class PublisherService implements CrudRoutes.Resource<Publisher> {
     }
 
     @Override
-    public Page<Publisher> list(AccountId account, PageRequest page, ServerRequest request) {
-        return publishers.list(account, page);
+    public Page<Publisher> list(AccountId account, CrudRoutes.ListQuery query) {
+        return publishers.list(account, query.page());
     }
 
     @Override

@@ -7,8 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 
 /**
@@ -44,7 +44,7 @@ public final class RtbLogRoutes {
     public void register(HttpRules rules) {
         rules.get("/api/v2/rtb_pings", (req, res) -> {
             AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             RtbLog.Filter filter = RtbLog.Filter.parse(name -> Http.query(req, name));
             Http.page(req, res, page, log.list(account, filter, page));
         });

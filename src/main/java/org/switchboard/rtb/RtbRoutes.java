@@ -87,11 +87,20 @@ public final class RtbRoutes {
     }
 
     private static RtbService.Answer refusedShape(Problem e) {
-        return new RtbService.Answer(HttpErrors.status(e), RtbOut.refused(null, e));
+        return new RtbService.Answer.Refused(RtbOut.refused(null, e), e);
     }
 
     private static void send(ServerResponse res, RtbService.Answer answer) {
-        Http.send(res, Status.create(answer.httpStatus()), answer.body());
+        Http.send(res, status(answer), answer.body());
+    }
+
+    /** A given answer is a 200 whatever its status word; a refusal takes its error's status. */
+    static Status status(RtbService.Answer answer) {
+        return switch (answer) {
+            case RtbService.Answer.Given _ -> Status.OK_200;
+            case RtbService.Answer.Refused refused -> Status.create(HttpErrors.status(refused.problem()));
+            case RtbService.Answer.Unavailable _ -> Status.SERVICE_UNAVAILABLE_503;
+        };
     }
 
     /** The request's parameters ({@link Http#params}), a {@code status} of any case read in lower case. */

@@ -22,7 +22,6 @@ import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionPolicy;
 import org.switchboard.number.TrackingNumber;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
 import org.switchboard.platform.live.LiveStateUnavailable;
@@ -123,8 +122,20 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         }
     }
 
-    /** The answer and its HTTP status. */
-    public record Answer(int httpStatus, RtbOut body) {}
+    /**
+     * What a ping or a confirmation came to, with the body to answer: given (the documented answer, whatever its status
+     * word), refused (a request error, in the reference's shape with the error beside it), or unavailable (the live
+     * state could not be reached). {@link RtbRoutes} maps each to its HTTP status.
+     */
+    public sealed interface Answer {
+        RtbOut body();
+
+        record Given(RtbOut body) implements Answer {}
+
+        record Refused(RtbOut body, Problem problem) implements Answer {}
+
+        record Unavailable(RtbOut body) implements Answer {}
+    }
 
     public Answer ping(PingIn in) {
         String uuid = pingUuid();
@@ -142,10 +153,8 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             LiveStateUnavailable.warnNow()
                     .ifPresent(since -> LOG.warning("RTB ping " + uuid + " refused: " + e.getMessage() + " (" + since
                             + " more refused since the last such line)"));
-            return new Answer(
-                    503,
-                    RtbOut.status(
-                            uuid, RtbStatus.REJECTED, "temporarily unable to reserve: the live state is unavailable"));
+            return new Answer.Unavailable(RtbOut.status(
+                    uuid, RtbStatus.REJECTED, "temporarily unable to reserve: the live state is unavailable"));
         } catch (Problem e) {
             Answer refused = refused(uuid, e);
             log.record(RtbPing.builder(
@@ -358,7 +367,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
 
     private Answer answer(RtbPing.Builder logged, RtbOut out, RtbStatus status) {
         log.record(logged.status(status).info(Optional.ofNullable(out.info())).build());
-        return new Answer(200, out);
+        return new Answer.Given(out);
     }
 
     private static RtbOut out(
@@ -390,7 +399,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
     }
 
     private static Answer refused(String uuid, Problem e) {
-        return new Answer(HttpErrors.status(e), RtbOut.refused(uuid, e));
+        return new Answer.Refused(RtbOut.refused(uuid, e), e);
     }
 
     /** A reservation answered again (by the ping shield, or a confirmation): its own fields and {@code status}. */
@@ -563,7 +572,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         if (!found.get().phase().open()) {
             RtbStatus phase =
                     found.get().phase() == ReservationStore.Phase.CLAIMED ? RtbStatus.CLAIMED : RtbStatus.EXPIRED;
-            return new Answer(200, RtbOut.status(uuid, phase, null));
+            return new Answer.Given(RtbOut.status(uuid, phase, null));
         }
         Optional<RoutingService.Hold> taken = Optional.empty();
         if (!r.capsHeld()) {
@@ -571,8 +580,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             Optional<Buyer> buyer = campaign.flatMap(c -> c.buyer(r.buyerId()));
             if (buyer.isEmpty()) {
                 log.confirmation(uuid, RtbStatus.NO_TARGET, now);
-                return new Answer(
-                        200,
+                return new Answer.Given(
                         RtbOut.status(uuid, RtbStatus.NO_TARGET, "the reserved buyer is no longer on the campaign"));
             }
             List<BuyerGroup> groups = campaign.get().groupsByBuyer().getOrDefault(r.buyerId(), List.of());
@@ -583,10 +591,8 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                     new LiveState.Lease(uuid, now, leased.isNegative() ? routing.lease() : leased));
             if (result.hold().isEmpty()) {
                 log.confirmation(uuid, RtbStatus.NO_TARGET, now);
-                return new Answer(
-                        200,
-                        RtbOut.status(
-                                uuid, RtbStatus.NO_TARGET, result.refusal().orElse("capped")));
+                return new Answer.Given(RtbOut.status(
+                        uuid, RtbStatus.NO_TARGET, result.refusal().orElse("capped")));
             }
             taken = result.hold();
             live.put(
@@ -609,10 +615,10 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                                 .isPresent()
                         ? RtbStatus.CLAIMED
                         : RtbStatus.EXPIRED;
-                return new Answer(200, RtbOut.status(uuid, phase, null));
+                return new Answer.Given(RtbOut.status(uuid, phase, null));
             }
         }
-        return new Answer(200, held(r, RtbStatus.CONFIRMED, null));
+        return new Answer.Given(held(r, RtbStatus.CONFIRMED, null));
     }
 
     /** The second request of the reference's wording: {@code status=confirmed} for the caller's held reservation. */

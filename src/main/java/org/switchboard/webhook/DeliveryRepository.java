@@ -17,10 +17,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 
 /**
  * The webhook outbox ({@code webhook_deliveries}). Rows are written in the transaction that makes them due

@@ -11,8 +11,8 @@ import org.switchboard.call.CallRepository;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 
 /**
@@ -57,7 +57,7 @@ public final class DeliveryRoutes {
     public void register(HttpRules rules) {
         rules.get("/api/v2/webhook_deliveries", (req, res) -> {
             AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Optional<Long> callId = Http.query(req, "call_uuid")
                     .map(uuid -> calls.find(account, uuid)
                             .orElseThrow(() -> new Problem.Invalid("call_uuid", "no call with uuid " + uuid))

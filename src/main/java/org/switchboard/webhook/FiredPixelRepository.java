@@ -13,10 +13,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagSet;
 
 /** Fired pixels; every read is scoped to one account. */

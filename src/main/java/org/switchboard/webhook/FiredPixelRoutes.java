@@ -14,8 +14,8 @@ import java.util.function.Function;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.platform.http.Http;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 
 /**
@@ -137,7 +137,7 @@ public final class FiredPixelRoutes {
     public void register(HttpRules rules) {
         rules.get("/api/v2/fired_pixels", (req, res) -> {
             AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Optional<String> status = Http.query(req, "status");
             status.ifPresent(value -> {
                 if (!value.equals("ok") && !value.equals("error") && !value.matches("[1-5]\\d\\d")) {
@@ -154,7 +154,7 @@ public final class FiredPixelRoutes {
                     req,
                     res,
                     page,
-                    new org.switchboard.platform.http.Page<>(
+                    new org.switchboard.platform.paging.Page<>(
                             withDeliveries(account, found.items(), null), found.total()));
         });
         rules.get("/api/v2/fired_pixels/{id}", (req, res) -> {

@@ -14,11 +14,12 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.Page;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagFilter;
 
 /** Webhook definitions; every method is scoped to one account. */
@@ -124,6 +125,18 @@ public final class WebhookRepository {
                 insert(handle, account, to, toId, WebhookIn.of(webhook), webhook.sealedSigningSecret());
             }
         });
+    }
+
+    /**
+     * The webhooks of an owner of {@code kind} (a campaign, buyer or number), deleted by that owner's repository with
+     * the owner itself.
+     */
+    public static DependentRows ownedBy(Webhook.Owner kind) {
+        return (handle, account, ownerId) -> handle.createUpdate(
+                        "DELETE FROM webhooks WHERE owner_kind = :kind AND owner_id = :owner")
+                .bind("kind", kind.stored())
+                .bind("owner", ownerId)
+                .execute();
     }
 
     /** Deletes every webhook of an owner. */

@@ -14,8 +14,8 @@ import java.util.function.Function;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
-import org.switchboard.platform.http.PageRequest;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.tag.PartyTerms;
@@ -229,7 +229,7 @@ public final class WebhookRoutes {
         rules.get(path, (req, res) -> {
             AccountId account = auth.apply(req);
             long ownerId = owner(req, account, exists, what);
-            PageRequest page = PageRequest.of(req);
+            PageRequest page = Http.pageRequest(req);
             Http.page(
                     req, res, page, webhooks.list(account, owner, ownerId, page).map(w -> out(w, null)));
         });
@@ -249,7 +249,7 @@ public final class WebhookRoutes {
 
     private void list(ServerRequest req, io.helidon.webserver.http.ServerResponse res, Webhook.Owner owner, long id) {
         AccountId account = auth.apply(req);
-        PageRequest page = PageRequest.of(req);
+        PageRequest page = Http.pageRequest(req);
         Http.page(req, res, page, webhooks.list(account, owner, id, page).map(w -> out(w, null)));
     }
 

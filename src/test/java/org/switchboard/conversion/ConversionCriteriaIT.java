@@ -494,7 +494,7 @@ class ConversionCriteriaIT extends ServerIT {
                                 b,
                                 ConversionCriterion.Owner.CAMPAIGN,
                                 s.campaign(),
-                                new org.switchboard.platform.http.PageRequest(1, 25))
+                                new org.switchboard.platform.paging.PageRequest(1, 25))
                         .total())
                 .isZero();
         // and writes nothing of A's

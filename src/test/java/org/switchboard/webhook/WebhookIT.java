@@ -104,6 +104,37 @@ class WebhookIT extends ServerIT {
     }
 
     @Test
+    void webhooksShouldGoWithTheirOwner() {
+        // given: webhooks of a campaign, a buyer and an unlocked number, and one of another campaign that stays
+        Setup s = setup();
+        long buyer = s.buyer("{\"name\": \"Leaving\", \"destination\": \"+12125550891\"}");
+        long number = s.api().get("/api/v2/numbers").json().get(0).path("id").asLong();
+        long ofCampaign = s.webhook(s.campaignPath(), hook("campaign", "start", "/plain"));
+        long ofBuyer = s.webhook("/api/v2/buyers/" + buyer, hook("buyer", "answered", "/plain"));
+        assertThat(s.api()
+                        .post("/api/v2/numbers/" + number + "/unlock_webhooks", null)
+                        .status())
+                .isEqualTo(200);
+        long ofNumber = s.webhook("/api/v2/numbers/" + number, hook("number", "start", "/plain"));
+        long staying =
+                s.api().post("/api/v2/campaigns", "{\"name\": \"Staying\"}").id();
+        long kept = s.webhook("/api/v2/campaigns/" + staying, hook("kept", "start", "/plain"));
+
+        // when
+        assertThat(s.api().delete("/api/v2/numbers/" + number).status()).isEqualTo(204);
+        assertThat(s.api().delete(s.campaignPath()).status()).isEqualTo(204);
+        assertThat(s.api().delete("/api/v2/buyers/" + buyer).status()).isEqualTo(204);
+
+        // then
+        for (long gone : List.of(ofCampaign, ofBuyer, ofNumber)) {
+            assertThat(s.api().get("/api/v2/webhooks/" + gone).status())
+                    .as("webhook " + gone)
+                    .isEqualTo(404);
+        }
+        assertThat(s.api().get("/api/v2/webhooks/" + kept).status()).isEqualTo(200);
+    }
+
+    @Test
     void everyTriggerShouldFireAtItsPointInTheCallInOrder() throws Exception {
         // given: one webhook per trigger, each marking its request with the trigger and the call
         Setup s = setup();

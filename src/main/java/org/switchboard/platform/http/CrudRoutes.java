@@ -3,11 +3,15 @@ package org.switchboard.platform.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.switchboard.platform.id.AccountId;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 
 /**
@@ -23,7 +27,12 @@ public final class CrudRoutes {
 
         long id(T value);
 
-        Page<T> list(AccountId account, PageRequest page, ServerRequest request);
+        /** The query parameters that filter the list by an id ({@code campaign_id}), in the order they are read. */
+        default List<String> idFilters() {
+            return List.of();
+        }
+
+        Page<T> list(AccountId account, ListQuery query);
 
         Optional<T> find(AccountId account, long id);
 
@@ -43,6 +52,18 @@ public final class CrudRoutes {
          */
         default List<String> normalize(AccountId account, ObjectNode body) {
             return List.of();
+        }
+    }
+
+    /** A list request, parsed: the page, and those of the resource's {@link Resource#idFilters} that were given. */
+    public record ListQuery(PageRequest page, Map<String, Long> ids) {
+        public ListQuery {
+            ids = Map.copyOf(ids);
+        }
+
+        /** The id filter {@code name}, when the request gave one. */
+        public Optional<Long> id(String name) {
+            return Optional.ofNullable(ids.get(name));
         }
     }
 
@@ -77,8 +98,12 @@ public final class CrudRoutes {
             HttpRules rules, String path, Function<ServerRequest, AccountId> auth, Resource<T> resource) {
         rules.get(path, (req, res) -> {
             AccountId account = auth.apply(req);
-            PageRequest page = PageRequest.of(req);
-            Http.page(req, res, page, resource.list(account, page, req).map(resource::wire));
+            PageRequest page = Http.pageRequest(req);
+            Http.page(
+                    req,
+                    res,
+                    page,
+                    resource.list(account, listQuery(resource, req, page)).map(resource::wire));
         });
         rules.post(path, (req, res) -> {
             AccountId account = auth.apply(req);
@@ -122,6 +147,15 @@ public final class CrudRoutes {
             T existing = require(resource, account, req);
             Http.ok(res, resource.wire(action.apply(account, existing)));
         });
+    }
+
+    /** The list request of {@code request} for {@code resource} at {@code page}; a malformed id filter is a 400. */
+    public static ListQuery listQuery(Resource<?> resource, ServerRequest request, PageRequest page) {
+        Map<String, Long> ids = new LinkedHashMap<>();
+        for (String name : resource.idFilters()) {
+            Http.idQuery(request, name).ifPresent(id -> ids.put(name, id));
+        }
+        return new ListQuery(page, ids);
     }
 
     private static <T> T require(Resource<T> resource, AccountId account, ServerRequest req) {

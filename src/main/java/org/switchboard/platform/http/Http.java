@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.switchboard.platform.paging.Page;
+import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
 
 /** Small request and response helpers shared by every route. */
@@ -27,6 +29,13 @@ public final class Http {
     /** The named query parameter as {@link #param} reads it. */
     public static Optional<String> query(ServerRequest request, String name) {
         return present(name, request.query().first(name).asOptional());
+    }
+
+    /** The page a list request asks for: {@code page} from 1, {@code per_page} 1..200 (default 25); else a 400. */
+    public static PageRequest pageRequest(ServerRequest request) {
+        int page = intQuery(request, "page", 1, 1, 1_000_000);
+        int perPage = intQuery(request, "per_page", PageRequest.DEFAULT_PER_PAGE, 1, PageRequest.MAX_PER_PAGE);
+        return new PageRequest(page, perPage);
     }
 
     /** A whole-number query parameter within {@code min..max}, or {@code fallback} when absent. */

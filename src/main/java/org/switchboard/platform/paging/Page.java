@@ -1,4 +1,4 @@
-package org.switchboard.platform.http;
+package org.switchboard.platform.paging;
 
 import java.util.List;
 import java.util.function.Function;
