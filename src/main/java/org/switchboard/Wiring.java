@@ -216,7 +216,8 @@ public final class Wiring implements AutoCloseable {
                     jdbi, clock, changes, java.time.Duration.ofSeconds(config.configCacheSeconds()));
             // a keyed request's rows (its log entry with what it wrote) in one transaction that concurrent requests
             // share: answered once durable, at a few disk syncs per burst
-            var durableWrites = new org.switchboard.platform.db.DurableWrites(jdbi, metrics);
+            // (its meters keep the postback log's name: every unit holds a log entry; caller tags are among its rows)
+            var durableWrites = new org.switchboard.platform.db.DurableWrites(jdbi, "postback-log", metrics);
             var postbackLog = new PostbackLog(jdbi, durableWrites, clock, metrics);
             var callerTagCache = new CallerTagCache(jdbi, clock);
             var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);

@@ -26,8 +26,9 @@ public final class DurableWrites {
 
     private final GroupCommit<Work<?>, Object> commits;
 
-    public DurableWrites(Jdbi jdbi, Metrics metrics) {
-        this.commits = new GroupCommit<>(jdbi, "request", (handle, work) -> work.run(handle), metrics);
+    /** {@code what} names the writer in errors and in its meters ({@code writer="what"}). */
+    public DurableWrites(Jdbi jdbi, String what, Metrics metrics) {
+        this.commits = new GroupCommit<>(jdbi, what, (handle, work) -> work.run(handle), metrics);
     }
 
     /** Runs {@code work} in a shared transaction and answers its result once that transaction is committed. */
