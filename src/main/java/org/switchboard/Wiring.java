@@ -136,15 +136,19 @@ public final class Wiring implements AutoCloseable {
             // in Redis when several nodes must share them
             this.live = liveState(config, metrics, clock);
             if (live instanceof RedisLiveState redis) {
-                // every node's configuration caches hear of every node's admin writes at once
+                // every node's configuration caches hear of every node's writes at once; a message missed while the
+                // subscription was cut cannot be read again, so when it is back every cache starts again empty
                 String node = java.util.UUID.randomUUID().toString();
-                redis.subscribe(CHANGES_CHANNEL, message -> {
-                    int bar = message.indexOf('|');
-                    if (bar > 0 && !message.substring(0, bar).equals(node)) {
-                        changes.received(message.substring(bar + 1));
-                    }
-                });
-                changes.sendTo(kind -> redis.publish(CHANGES_CHANNEL, node + "|" + kind));
+                redis.subscribe(
+                        CHANGES_CHANNEL,
+                        message -> {
+                            int bar = message.indexOf('|');
+                            if (bar > 0 && !message.substring(0, bar).equals(node)) {
+                                changes.received(message.substring(bar + 1));
+                            }
+                        },
+                        changes::missed);
+                changes.sendTo(text -> redis.publish(CHANGES_CHANNEL, node + "|" + text));
             }
         } catch (RuntimeException e) {
             closeLive();
@@ -154,27 +158,30 @@ public final class Wiring implements AutoCloseable {
         }
         try {
             var jdbi = database.jdbi();
-            this.accounts = new AccountRepository(jdbi, clock);
+            this.accounts = new AccountRepository(jdbi, clock, changes);
             var auth = new Authenticator(accounts);
+            // every configuration write announces what it changed to the caches (here and on the other nodes);
             // deleting a campaign, buyer or number deletes the rows higher features keep about it, in its transaction
             var campaigns = new CampaignRepository(
                     jdbi,
                     clock,
+                    changes,
                     List.of(
                             ConversionCriterionRepository.ownedBy(ConversionCriterion.Owner.CAMPAIGN),
                             WebhookRepository.ownedBy(Webhook.Owner.CAMPAIGN)));
-            var publishers = new PublisherRepository(jdbi, clock);
-            var numbers =
-                    new TrackingNumberRepository(jdbi, clock, List.of(WebhookRepository.ownedBy(Webhook.Owner.NUMBER)));
+            var publishers = new PublisherRepository(jdbi, clock, changes);
+            var numbers = new TrackingNumberRepository(
+                    jdbi, clock, changes, List.of(WebhookRepository.ownedBy(Webhook.Owner.NUMBER)));
             var buyers = new BuyerRepository(
                     jdbi,
                     clock,
+                    changes,
                     List.of(
                             ConversionCriterionRepository.ownedBy(ConversionCriterion.Owner.BUYER),
                             WebhookRepository.ownedBy(Webhook.Owner.BUYER)));
-            var groups = new BuyerGroupRepository(jdbi, clock);
-            var callerLists = new CallerListRepository(jdbi, clock);
-            var webhooks = new WebhookRepository(jdbi, clock);
+            var groups = new BuyerGroupRepository(jdbi, clock, changes);
+            var callerLists = new CallerListRepository(jdbi, clock, changes);
+            var webhooks = new WebhookRepository(jdbi, clock, changes);
             database.bindPoolMetrics(metrics);
             var pixels = new FiredPixelRepository(jdbi, metrics);
             this.outbound = new OutboundHttp(
@@ -188,7 +195,7 @@ public final class Wiring implements AutoCloseable {
             var geo = new GeoTagger();
             // post-call webhooks (and failed answered / timer ones) go through a durable outbox
             var deliveries = new org.switchboard.webhook.DeliveryRepository(
-                    jdbi, database.engine() == Database.Engine.POSTGRESQL, metrics, clock);
+                    jdbi, database.engine() == Database.Engine.POSTGRESQL, metrics, changes, clock);
             var retrySchedule = new org.switchboard.webhook.RetrySchedule(
                     config.webhookDelivery().retrySchedule());
             this.webhookHooks = new WebhookHooks(webhooks, numbers, dispatcher, geo, deliveries, retrySchedule, clock);
@@ -211,7 +218,8 @@ public final class Wiring implements AutoCloseable {
             var buyerGroups = new BuyerGroupService(groups, buyers, parties);
             var callRecords = new CallRepository(jdbi);
             // the keyed endpoints (data writing, postbacks, call control) read their key from a cache kept current by
-            // the configuration changes, as the RTB engine's configuration is
+            // the configuration changes, as the RTB engine's configuration is; it listens before the RTB cache, which
+            // reads its keys through it
             var postbackKeys = new PostbackKeyRepository(
                     jdbi, clock, changes, java.time.Duration.ofSeconds(config.configCacheSeconds()));
             // a keyed request's rows (its log entry with what it wrote) in one transaction that concurrent requests
@@ -220,7 +228,7 @@ public final class Wiring implements AutoCloseable {
             var durableWrites = new org.switchboard.platform.db.DurableWrites(jdbi, "postback-log", metrics);
             var postbackLog = new PostbackLog(jdbi, durableWrites, clock, metrics);
             var callerTagCache = new CallerTagCache(jdbi, clock);
-            var conversionCriteria = new ConversionCriterionRepository(jdbi, clock);
+            var conversionCriteria = new ConversionCriterionRepository(jdbi, clock, changes);
             var callConversions = new ConversionRepository(jdbi, metrics);
             // the outbox is delivered by a bounded worker pool
             this.deliveryWorker = new org.switchboard.webhook.DeliveryWorker(
@@ -327,20 +335,6 @@ public final class Wiring implements AutoCloseable {
             org.switchboard.platform.http.AccessLog.register(
                     routing, new org.switchboard.platform.http.HttpMetrics(metrics));
             draining.register(routing);
-            routing.addFilter((chain, req, res) -> {
-                // only admin writes can change what the RTB engine caches: every other request (the pings, the
-                // probes, the keyed endpoints) passes without a callback; counted before the answer leaves, so a
-                // ping sent after it sees the change; a refused request (4xx) changed nothing and must not cost the
-                // pings a reload, where a failure (5xx) may have changed some
-                Optional<Runnable> note = configurationChange(changes, req);
-                note.ifPresent(change -> res.beforeSend(() -> {
-                    int status = res.status().code();
-                    if (status < 400 || status >= 500) {
-                        change.run();
-                    }
-                }));
-                chain.proceed();
-            });
             // the hot endpoints first: Helidon tries routes in the order they were registered, matching each
             // route's path pattern in turn, so a probe or a ping registered behind the admin API paid for every
             // pattern before its own
@@ -488,10 +482,9 @@ public final class Wiring implements AutoCloseable {
                             directoryService,
                             accounts,
                             new org.switchboard.webhook.NumberWebhookLock(webhooks, numberLocks),
-                            routingService,
-                            changes::configurationChanged));
+                            routingService));
             new RtbLogRoutes(rtbLog, auth::require, clock, rtb::processing).register(routing);
-            this.uploads = new CallerListUploads(jdbi, callerLists, clock, changes::callerListsChanged);
+            this.uploads = new CallerListUploads(jdbi, callerLists, clock);
             uploads.resumePending();
             var callerListRoutes = new CallerListRoutes(
                     callerLists, uploads, new CallerListKeyAccess(postbackKeys, postbackLog, secrets, auth::require));
@@ -598,7 +591,10 @@ public final class Wiring implements AutoCloseable {
         }
     }
 
-    /** The Redis channel on which nodes tell each other of configuration changes: {@code nodeId|kind}. */
+    /**
+     * The Redis channel on which nodes tell each other of configuration changes: {@code nodeId|changes}, the changes
+     * as {@link ConfigChanges#received} reads them.
+     */
     private static final String CHANGES_CHANNEL = "config-changes";
 
     private static LiveState liveState(
@@ -637,31 +633,6 @@ public final class Wiring implements AutoCloseable {
     private java.util.Optional<RoutingService.Claim> claimReservation(
             AccountId account, String inboundNumber, String callerNumber, String callUuid) {
         return rtb.claim(account, inboundNumber, callerNumber, callUuid);
-    }
-
-    /**
-     * Writes through the admin API and the console's configuration forms may change what the RTB engine caches; the
-     * call-control API, reads and the keyed endpoints that only record data (postbacks) do not. The change to note if
-     * the request succeeds, or empty.
-     */
-    private static Optional<Runnable> configurationChange(ConfigChanges changes, ServerRequest req) {
-        String method = req.prologue().method().text();
-        if (method.equals("GET") || method.equals("HEAD")) {
-            return Optional.empty();
-        }
-        String path = req.path().path();
-        if (org.switchboard.console.ConfigurationPages.changesConfiguration(path)) {
-            return Optional.of(
-                    path.startsWith("/caller_lists") ? changes::callerListsChanged : changes::configurationChanged);
-        }
-        if (!path.startsWith("/api/v2/")
-                || path.startsWith("/api/v2/call_control/")
-                || path.contains("/caller_list_checks") // a check only reads
-                || path.endsWith("/test_fire")) { // a test fire only sends
-            return Optional.empty();
-        }
-        return Optional.of(
-                path.contains("/caller_lists") ? changes::callerListsChanged : changes::configurationChanged);
     }
 
     /** A call as hooks see it; used by parts built before the call service (conversions decided after the end). */
@@ -717,7 +688,12 @@ public final class Wiring implements AutoCloseable {
         return rtb;
     }
 
-    /** The count of configuration changes made through this node, which the RTB cache follows. */
+    /** The RTB engine's configuration cache (tests look at what it holds). */
+    public RtbConfigCache rtbCache() {
+        return rtbCache;
+    }
+
+    /** Where this node's configuration changes are announced, and its caches listen. */
     public ConfigChanges configChanges() {
         return changes;
     }

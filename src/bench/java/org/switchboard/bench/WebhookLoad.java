@@ -60,7 +60,7 @@ public final class WebhookLoad {
                 Database db = Database.open("jdbc:sqlite:" + dir.resolve("load.db"), Optional.empty(), Optional.empty(), 4);
                 OutboundHttp http = new OutboundHttp(
                         AddressPolicy.allowing(List.of("127.0.0.0/8")), 65_536, concurrent, concurrent, Clock.systemUTC())) {
-            AccountId account = new AccountRepository(db.jdbi(), Clock.systemUTC())
+            AccountId account = new AccountRepository(db.jdbi(), Clock.systemUTC(), new org.switchboard.platform.config.ConfigChanges())
                     .create("Load", "load", "sb_load_key_000000000000000000000")
                     .account()
                     .id();

@@ -61,19 +61,20 @@ public final class OutboxDrain {
         try (Database db = Database.open(
                 "jdbc:sqlite:" + dir.resolve("drain.db"), Optional.empty(), Optional.empty(), 4)) {
             var jdbi = db.jdbi();
-            AccountId account = new AccountRepository(jdbi, clock)
+            AccountId account = new AccountRepository(jdbi, clock, new org.switchboard.platform.config.ConfigChanges())
                     .create("drain", "bench", "drain-bench-secret-0123456789abcdef")
                     .account()
                     .id();
-            var webhooks = new WebhookRepository(jdbi, clock);
+            var webhooks = new WebhookRepository(jdbi, clock, new org.switchboard.platform.config.ConfigChanges());
             var pixels = new FiredPixelRepository(jdbi, Metrics.none());
-            var deliveries = new DeliveryRepository(jdbi, false, Metrics.none(), clock);
+            var deliveries = new DeliveryRepository(jdbi, false, Metrics.none(), new org.switchboard.platform.config.ConfigChanges(), clock);
             var http = new OutboundHttp(AddressPolicy.allowing(List.of("127.0.0.0/8")), 65_536, 1_000, 250, clock);
             var dispatcher = new WebhookDispatcher(
                     http, pixels, SecretBox.fromConfig(Optional.empty(), dir), Metrics.none(), clock);
             var hooks = new WebhookHooks(
                     webhooks,
-                    new TrackingNumberRepository(jdbi, clock, List.of()),
+                    new TrackingNumberRepository(
+                            jdbi, clock, new org.switchboard.platform.config.ConfigChanges(), List.of()),
                     dispatcher,
                     new GeoTagger(),
                     deliveries,

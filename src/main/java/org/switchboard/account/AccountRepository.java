@@ -8,18 +8,25 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.config.ConfigChange;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.secret.Secrets;
 
-/** Accounts and their API keys. Keys are stored as a SHA-256 digest and a short hint, never in plain text. */
+/**
+ * Accounts and their API keys. Keys are stored as a SHA-256 digest and a short hint, never in plain text. A change to
+ * an account's features is announced ({@link ConfigChanges}): the RTB engine caches them.
+ */
 public final class AccountRepository {
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ConfigChanges changes;
 
-    public AccountRepository(Jdbi jdbi, Clock clock) {
+    public AccountRepository(Jdbi jdbi, Clock clock, ConfigChanges changes) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.changes = changes;
     }
 
     /** Creates an account together with its first API key, in one transaction. */
@@ -66,6 +73,7 @@ public final class AccountRepository {
                 .bind("features", Json.writeString(words))
                 .bind("id", account.value())
                 .execute());
+        changes.changed(ConfigChange.account(account));
     }
 
     private static Set<Feature> features(String stored) {

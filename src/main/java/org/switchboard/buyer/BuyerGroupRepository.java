@@ -10,20 +10,27 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.config.ConfigChange;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagFilter;
 
-/** Buyer group rows with their members; every method is scoped to one account. */
+/**
+ * Buyer group rows with their members; every method is scoped to one account. Each write announces the group and the
+ * buyers that are or were its members ({@link ConfigChanges}): caches hold a buyer with its groups.
+ */
 public final class BuyerGroupRepository {
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ConfigChanges changes;
 
-    public BuyerGroupRepository(Jdbi jdbi, Clock clock) {
+    public BuyerGroupRepository(Jdbi jdbi, Clock clock, ConfigChanges changes) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.changes = changes;
     }
 
     public Optional<BuyerGroup> find(AccountId account, long id) {
@@ -83,11 +90,13 @@ public final class BuyerGroupRepository {
             Sql.replaceLinks(handle, "buyer_group_members", "group_id", created, "buyer_id", buyerIds);
             return created;
         });
+        changes.changed(changed(account, id, buyerIds));
         return find(account, id).orElseThrow();
     }
 
     BuyerGroup update(AccountId account, long id, String name, List<Long> buyerIds, Caps caps, TagFilter tagFilters) {
-        jdbi.useTransaction(handle -> {
+        List<Long> before = jdbi.inTransaction(handle -> {
+            List<Long> members = Sql.ids(handle, "SELECT buyer_id FROM buyer_group_members WHERE group_id = :id", id);
             caps.bind(handle.createUpdate("""
                                     UPDATE buyer_groups SET name = :name, concurrency_cap = :concurrency_cap,
                                         hourly_cap = :hourly_cap, daily_cap = :daily_cap, monthly_cap = :monthly_cap,
@@ -100,17 +109,31 @@ public final class BuyerGroupRepository {
                     .bind("now", clock.millis())
                     .execute();
             Sql.replaceLinks(handle, "buyer_group_members", "group_id", id, "buyer_id", buyerIds);
+            return members;
         });
+        List<Long> members = new java.util.ArrayList<>(before);
+        members.addAll(buyerIds);
+        changes.changed(changed(account, id, members));
         return find(account, id).orElseThrow();
+    }
+
+    /** The group changed, and so did its buyers, past and present (caches hold each buyer with its groups). */
+    private static List<ConfigChange> changed(AccountId account, long groupId, List<Long> buyerIds) {
+        List<ConfigChange> changed = new java.util.ArrayList<>();
+        changed.add(new ConfigChange(ConfigChange.Kind.BUYER_GROUP, account, groupId));
+        buyerIds.stream().distinct().forEach(b -> changed.add(new ConfigChange(ConfigChange.Kind.BUYER, account, b)));
+        return changed;
     }
 
     BuyerGroup resetHardCap(AccountId account, long id) {
         Sql.stamp(jdbi, "buyer_groups", account, id, "hard_cap_reset_at", clock.millis());
+        changes.changed(new ConfigChange(ConfigChange.Kind.BUYER_GROUP, account, id));
         return find(account, id).orElseThrow();
     }
 
     void delete(AccountId account, long id) {
-        jdbi.useTransaction(handle -> {
+        List<Long> members = jdbi.inTransaction(handle -> {
+            List<Long> before = Sql.ids(handle, "SELECT buyer_id FROM buyer_group_members WHERE group_id = :id", id);
             handle.createUpdate("DELETE FROM buyer_group_members WHERE group_id = :id")
                     .bind("id", id)
                     .execute();
@@ -118,7 +141,9 @@ public final class BuyerGroupRepository {
                     .bind("account", account.value())
                     .bind("id", id)
                     .execute();
+            return before;
         });
+        changes.changed(changed(account, id, members));
     }
 
     private List<BuyerGroup> withMembers(List<BuyerGroup> groups) {

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
+import org.switchboard.platform.config.ConfigChange;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
@@ -22,16 +25,21 @@ import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagFilter;
 import org.switchboard.tag.TagSet;
 
-/** Buyer rows with their campaign links; every method is scoped to one account. */
+/**
+ * Buyer rows with their campaign links; every method is scoped to one account. Each write announces the buyer and
+ * the campaigns it joined or left ({@link ConfigChanges}), a deletion also what went with the buyer.
+ */
 public final class BuyerRepository {
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ConfigChanges changes;
     /** The rows higher features keep about a buyer (conversion criteria, webhooks), deleted with it, in order. */
     private final List<DependentRows> dependents;
 
-    public BuyerRepository(Jdbi jdbi, Clock clock, List<DependentRows> dependents) {
+    public BuyerRepository(Jdbi jdbi, Clock clock, ConfigChanges changes, List<DependentRows> dependents) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.changes = changes;
         this.dependents = List.copyOf(dependents);
     }
 
@@ -118,11 +126,13 @@ public final class BuyerRepository {
             Sql.replaceLinks(handle, "campaign_buyers", "buyer_id", created, "campaign_id", in.campaignIds());
             return created;
         });
+        changes.changed(changed(account, id, in.campaignIds()));
         return find(account, id).orElseThrow();
     }
 
     Buyer update(AccountId account, long id, BuyerIn in) {
-        jdbi.useTransaction(handle -> {
+        List<Long> before = jdbi.inTransaction(handle -> {
+            List<Long> linked = Sql.ids(handle, "SELECT campaign_id FROM campaign_buyers WHERE buyer_id = :id", id);
             bindFields(handle.createUpdate("""
                                     UPDATE buyers SET cid = :cid, name = :name, dba_name = :dba_name,
                                         destination = :destination, ring_timeout_seconds = :ring_timeout_seconds,
@@ -136,13 +146,28 @@ public final class BuyerRepository {
                     .bind("now", clock.millis())
                     .execute();
             Sql.replaceLinks(handle, "campaign_buyers", "buyer_id", id, "campaign_id", in.campaignIds());
+            return linked;
         });
+        List<Long> campaigns = new ArrayList<>(before);
+        campaigns.addAll(in.campaignIds());
+        changes.changed(changed(account, id, campaigns));
         return find(account, id).orElseThrow();
+    }
+
+    /** The buyer changed, and so did the campaigns it takes calls of (or took: they list their buyers). */
+    private static List<ConfigChange> changed(AccountId account, long buyerId, List<Long> campaignIds) {
+        List<ConfigChange> changed = new ArrayList<>();
+        changed.add(new ConfigChange(ConfigChange.Kind.BUYER, account, buyerId));
+        campaignIds.stream()
+                .distinct()
+                .forEach(c -> changed.add(new ConfigChange(ConfigChange.Kind.CAMPAIGN, account, c)));
+        return changed;
     }
 
     /** Starts a new hard-cap period now. */
     Buyer resetHardCap(AccountId account, long id) {
         Sql.stamp(jdbi, "buyers", account, id, "hard_cap_reset_at", clock.millis());
+        changes.changed(new ConfigChange(ConfigChange.Kind.BUYER, account, id));
         return find(account, id).orElseThrow();
     }
 
@@ -151,19 +176,24 @@ public final class BuyerRepository {
      * criteria, webhooks), in one transaction.
      */
     void delete(AccountId account, long id) {
-        jdbi.useTransaction(handle -> {
+        List<ConfigChange> gone = jdbi.inTransaction(handle -> {
+            List<ConfigChange> changed = changed(
+                    account, id, Sql.ids(handle, "SELECT campaign_id FROM campaign_buyers WHERE buyer_id = :id", id));
             handle.createUpdate("DELETE FROM campaign_buyers WHERE buyer_id = :id")
                     .bind("id", id)
                     .execute();
-            CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.BUYER, id);
+            CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.BUYER, id)
+                    .forEach(list -> changed.add(new ConfigChange(ConfigChange.Kind.CALLER_LIST, account, list)));
             for (DependentRows rows : dependents) {
-                rows.delete(handle, account, id);
+                changed.addAll(rows.delete(handle, account, id));
             }
             handle.createUpdate("DELETE FROM buyers WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)
                     .execute();
+            return changed;
         });
+        changes.changed(gone);
     }
 
     private static <S extends SqlStatement<S>> S bindFields(S statement, BuyerIn in) {

@@ -19,6 +19,17 @@ public record CallerList(
         String stored() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        /** The change to the owner {@code ownerId} of this kind (what hangs off it changed). */
+        public org.switchboard.platform.config.ConfigChange change(
+                org.switchboard.platform.id.AccountId account, long ownerId) {
+            return new org.switchboard.platform.config.ConfigChange(
+                    this == CAMPAIGN
+                            ? org.switchboard.platform.config.ConfigChange.Kind.CAMPAIGN
+                            : org.switchboard.platform.config.ConfigChange.Kind.BUYER,
+                    account,
+                    ownerId);
+        }
     }
 
     /** What routing does with a list's callers. */

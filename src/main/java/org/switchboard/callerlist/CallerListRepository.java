@@ -10,19 +10,27 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.config.ConfigChange;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.paging.PageRequest;
 
-/** Caller lists and their numbers; every method is scoped to one account. */
+/**
+ * Caller lists and their numbers; every method is scoped to one account. Each write announces what it changed
+ * ({@link ConfigChanges}): a list's numbers as a change to the list; its creation, renaming or deletion also as a
+ * change to its owner (the campaign or buyer whose routing reads the list's name).
+ */
 public final class CallerListRepository {
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ConfigChanges changes;
 
-    public CallerListRepository(Jdbi jdbi, Clock clock) {
+    public CallerListRepository(Jdbi jdbi, Clock clock, ConfigChanges changes) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.changes = changes;
     }
 
     public Page<CallerList> list(AccountId account, CallerList.Owner owner, long ownerId, PageRequest page) {
@@ -65,11 +73,13 @@ public final class CallerListRepository {
                 .bind("now", now)
                 .mapTo(Long.class)
                 .one());
+        changes.changed(owner.change(account, ownerId));
         return Sql.find(jdbi, "caller_lists", account, id, CallerListRepository::map)
                 .orElseThrow();
     }
 
     void rename(AccountId account, long id, String name) {
+        Optional<CallerList> list = find(account, id);
         jdbi.useHandle(handle -> handle.createUpdate(
                         "UPDATE caller_lists SET name = :name, updated_at = :now WHERE account_id = :account AND id = :id")
                 .bind("account", account.value())
@@ -77,9 +87,11 @@ public final class CallerListRepository {
                 .bind("name", name)
                 .bind("now", clock.millis())
                 .execute());
+        list.ifPresent(this::announce);
     }
 
     public void delete(AccountId account, long id) {
+        Optional<CallerList> list = find(account, id);
         jdbi.useTransaction(handle -> {
             handle.createUpdate("""
                             DELETE FROM caller_list_numbers WHERE list_id IN
@@ -92,6 +104,19 @@ public final class CallerListRepository {
                     .bind("id", id)
                     .execute();
         });
+        list.ifPresent(this::announce);
+    }
+
+    /** The list changed in itself (its name, its existence): a change to the list and to its owner. */
+    private void announce(CallerList list) {
+        changes.changed(
+                new ConfigChange(ConfigChange.Kind.CALLER_LIST, list.accountId(), list.id()),
+                list.owner().change(list.accountId(), list.ownerId()));
+    }
+
+    /** The list's numbers changed. */
+    private void numbersChanged(AccountId account, long listId) {
+        changes.changed(new ConfigChange(ConfigChange.Kind.CALLER_LIST, account, listId));
     }
 
     /** A list of an owner and whether a given caller is on it. */
@@ -146,8 +171,17 @@ public final class CallerListRepository {
                         .list());
     }
 
-    /** Deletes every list of a campaign or buyer with its numbers, inside the owner's deletion transaction. */
-    public static void deleteOwnedBy(Handle handle, CallerList.Owner owner, long ownerId) {
+    /**
+     * Deletes every list of a campaign or buyer with its numbers, inside the owner's deletion transaction; returns the
+     * ids of the lists deleted (for the owner to announce).
+     */
+    public static List<Long> deleteOwnedBy(Handle handle, CallerList.Owner owner, long ownerId) {
+        List<Long> ids = handle.createQuery(
+                        "SELECT id FROM caller_lists WHERE owner_kind = :owner_kind AND owner_id = :owner_id")
+                .bind("owner_kind", owner.stored())
+                .bind("owner_id", ownerId)
+                .mapTo(Long.class)
+                .list();
         handle.createUpdate("""
                         DELETE FROM caller_list_numbers WHERE list_id IN
                             (SELECT id FROM caller_lists WHERE owner_kind = :owner_kind AND owner_id = :owner_id)""")
@@ -158,6 +192,7 @@ public final class CallerListRepository {
                 .bind("owner_kind", owner.stored())
                 .bind("owner_id", ownerId)
                 .execute();
+        return ids;
     }
 
     public long numberCount(long listId) {
@@ -189,9 +224,9 @@ public final class CallerListRepository {
     }
 
     /** Adds the numbers not yet on the list, in one transaction; returns how many were new. */
-    int addNumbers(long listId, List<String> numbers) {
+    int addNumbers(AccountId account, long listId, List<String> numbers) {
         long now = clock.millis();
-        return jdbi.inTransaction(handle -> {
+        int total = jdbi.inTransaction(handle -> {
             int added = 0;
             for (String number : numbers) {
                 added += handle.createUpdate("""
@@ -204,15 +239,17 @@ public final class CallerListRepository {
             }
             return added;
         });
+        numbersChanged(account, listId);
+        return total;
     }
 
     /**
      * A bulk upload in one transaction (so routing never sees a half-applied list): optionally clears the list, then
      * adds ({@code add}) or removes the numbers; returns how many numbers changed.
      */
-    int applyUpload(long listId, boolean clearFirst, boolean add, List<String> numbers) {
+    int applyUpload(AccountId account, long listId, boolean clearFirst, boolean add, List<String> numbers) {
         long now = clock.millis();
-        return jdbi.inTransaction(handle -> {
+        int applied = jdbi.inTransaction(handle -> {
             if (clearFirst) {
                 handle.createUpdate("DELETE FROM caller_list_numbers WHERE list_id = :list")
                         .bind("list", listId)
@@ -232,15 +269,22 @@ public final class CallerListRepository {
             }
             return changed;
         });
+        numbersChanged(account, listId);
+        return applied;
     }
 
-    public boolean removeNumber(long listId, String number) {
-        return jdbi.withHandle(handle -> handle.createUpdate(
+    /** Takes a number off the account's list; false when it was not on it. */
+    public boolean removeNumber(AccountId account, long listId, String number) {
+        boolean removed = jdbi.withHandle(handle -> handle.createUpdate(
                                 "DELETE FROM caller_list_numbers WHERE list_id = :list AND number = :number")
                         .bind("list", listId)
                         .bind("number", number)
                         .execute())
                 > 0;
+        if (removed) {
+            numbersChanged(account, listId);
+        }
+        return removed;
     }
 
     private static CallerList map(ResultSet rs, StatementContext ctx) throws SQLException {

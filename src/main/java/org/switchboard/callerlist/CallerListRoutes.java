@@ -198,7 +198,7 @@ public final class CallerListRoutes {
         rules.delete(numbers + "/{number}", (req, res) -> {
             CallerList list = list(req, owner, ownerExists, what, "caller_list_number__delete");
             String number = pathNumber(req);
-            if (!lists.removeNumber(list.id(), number)) {
+            if (!lists.removeNumber(list.accountId(), list.id(), number)) {
                 throw new Problem.NotFound(number + " is not on caller list " + list.name());
             }
             Http.noContent(res);
@@ -336,7 +336,7 @@ public final class CallerListRoutes {
 
     /** Adds numbers already normalised to E.164 (at most {@link #MAX_NUMBERS_PER_REQUEST}); how many were new. */
     public int addNumbers(CallerList list, List<String> e164) {
-        return lists.addNumbers(list.id(), e164);
+        return lists.addNumbers(list.accountId(), list.id(), e164);
     }
 
     /**

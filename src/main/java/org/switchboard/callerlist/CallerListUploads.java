@@ -61,17 +61,15 @@ public final class CallerListUploads implements AutoCloseable {
     private final Jdbi jdbi;
     private final CallerListRepository lists;
     private final Clock clock;
-    private final Runnable onApplied;
     /** One upload at a time, in the order accepted: two uploads to one list must not interleave. */
     private final ExecutorService workers = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("caller-list-upload").factory());
 
-    /** {@code onApplied}: told when an upload has changed a list (caches of list numbers reload). */
-    public CallerListUploads(Jdbi jdbi, CallerListRepository lists, Clock clock, Runnable onApplied) {
+    /** An applied upload is announced by {@code lists} (caches of the list's numbers drop them). */
+    public CallerListUploads(Jdbi jdbi, CallerListRepository lists, Clock clock) {
         this.jdbi = jdbi;
         this.lists = lists;
         this.clock = clock;
-        this.onApplied = onApplied;
     }
 
     /** Takes up the uploads a previous run accepted and did not finish. */
@@ -114,9 +112,10 @@ public final class CallerListUploads implements AutoCloseable {
     private void apply(long id) {
         try {
             Row row = jdbi.withHandle(handle -> handle.createQuery(
-                            "SELECT list_id, action, clear_first, body FROM caller_list_uploads WHERE id = :id")
+                            "SELECT account_id, list_id, action, clear_first, body FROM caller_list_uploads WHERE id = :id")
                     .bind("id", id)
                     .map((rs, ctx) -> new Row(
+                            new AccountId(rs.getLong("account_id")),
                             rs.getLong("list_id"),
                             Action.valueOf(rs.getString("action").toUpperCase(java.util.Locale.ROOT)),
                             rs.getBoolean("clear_first"),
@@ -124,9 +123,8 @@ public final class CallerListUploads implements AutoCloseable {
                     .one());
             setStatus(id, "processing");
             Parsed parsed = parse(row.body());
-            int applied =
-                    lists.applyUpload(row.listId(), row.clearFirst(), row.action() == Action.CREATE, parsed.numbers());
-            onApplied.run();
+            int applied = lists.applyUpload(
+                    row.account(), row.listId(), row.clearFirst(), row.action() == Action.CREATE, parsed.numbers());
             finish(id, "completed", parsed.lines(), applied, parsed.errors());
         } catch (RuntimeException e) {
             if (workers.isShutdown()) {
@@ -138,7 +136,7 @@ public final class CallerListUploads implements AutoCloseable {
         }
     }
 
-    private record Row(long listId, Action action, boolean clearFirst, String body) {}
+    private record Row(AccountId account, long listId, Action action, boolean clearFirst, String body) {}
 
     record Parsed(List<String> numbers, int lines, List<LineError> errors) {}
 

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
+import org.switchboard.platform.config.ConfigChange;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.id.AccountId;
@@ -20,16 +23,21 @@ import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagSet;
 
-/** Campaign rows; every method is scoped to one account. */
+/**
+ * Campaign rows; every method is scoped to one account. Each write announces what it changed ({@link ConfigChanges}),
+ * a deletion also what went with the campaign.
+ */
 public final class CampaignRepository {
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ConfigChanges changes;
     /** The rows higher features keep about a campaign (conversion criteria, webhooks), deleted with it, in order. */
     private final List<DependentRows> dependents;
 
-    public CampaignRepository(Jdbi jdbi, Clock clock, List<DependentRows> dependents) {
+    public CampaignRepository(Jdbi jdbi, Clock clock, ConfigChanges changes, List<DependentRows> dependents) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.changes = changes;
         this.dependents = List.copyOf(dependents);
     }
 
@@ -67,6 +75,7 @@ public final class CampaignRepository {
                 .bind("now", now)
                 .mapTo(Long.class)
                 .one());
+        changes.changed(new ConfigChange(ConfigChange.Kind.CAMPAIGN, account, id));
         return find(account, id).orElseThrow();
     }
 
@@ -83,6 +92,7 @@ public final class CampaignRepository {
                 .bind("id", id)
                 .bind("now", clock.millis())
                 .execute());
+        changes.changed(new ConfigChange(ConfigChange.Kind.CAMPAIGN, account, id));
         return find(account, id).orElseThrow();
     }
 
@@ -91,19 +101,26 @@ public final class CampaignRepository {
      * criteria, webhooks), in one transaction.
      */
     void delete(AccountId account, long id) {
-        jdbi.useTransaction(handle -> {
+        List<ConfigChange> gone = jdbi.inTransaction(handle -> {
+            List<ConfigChange> changed = new ArrayList<>();
+            changed.add(new ConfigChange(ConfigChange.Kind.CAMPAIGN, account, id));
+            Sql.ids(handle, "SELECT buyer_id FROM campaign_buyers WHERE campaign_id = :id", id)
+                    .forEach(buyer -> changed.add(new ConfigChange(ConfigChange.Kind.BUYER, account, buyer)));
             handle.createUpdate("DELETE FROM campaign_buyers WHERE campaign_id = :id")
                     .bind("id", id)
                     .execute();
-            CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.CAMPAIGN, id);
+            CallerListRepository.deleteOwnedBy(handle, CallerList.Owner.CAMPAIGN, id)
+                    .forEach(list -> changed.add(new ConfigChange(ConfigChange.Kind.CALLER_LIST, account, list)));
             for (DependentRows rows : dependents) {
-                rows.delete(handle, account, id);
+                changed.addAll(rows.delete(handle, account, id));
             }
             handle.createUpdate("DELETE FROM campaigns WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)
                     .execute();
+            return changed;
         });
+        changes.changed(gone);
     }
 
     private static <S extends SqlStatement<S>> S bindFields(S statement, CampaignIn in) {

@@ -197,7 +197,7 @@ public final class CallerListPages {
             CallerList list = require(req, who);
             String number =
                     PhoneNumbers.requireE164("number", form.first("number").orElse(""));
-            if (lists.removeNumber(list.id(), number)) {
+            if (lists.removeNumber(list.accountId(), list.id(), number)) {
                 audit.record(who, req, "removed a number", subject(list), Map.of("number", number), null, Set.of());
             }
             Pages.redirect(res, "/caller_lists/" + list.id());

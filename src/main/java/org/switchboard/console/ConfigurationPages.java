@@ -1,7 +1,6 @@
 package org.switchboard.console;
 
 import io.helidon.webserver.http.HttpRules;
-import java.util.List;
 import org.switchboard.call.CallRepository;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.callerlist.CallerListRoutes;
@@ -16,15 +15,6 @@ import org.switchboard.webhook.WebhookRoutes;
  * lists. Each saves through the API routes' own code, handed in here.
  */
 public final class ConfigurationPages {
-    /** The paths under which a form post changes configuration (the RTB cache hears of it, as of an API write). */
-    private static final List<String> CHANGING = List.of(
-            "/webhooks",
-            "/sections/webhooks",
-            "/postback_keys",
-            "/conversion_criteria",
-            "/caller_lists",
-            "/configurator");
-
     /** What the pages save through and read. */
     public record Sources(
             ConfigOwners owners,
@@ -44,11 +34,6 @@ public final class ConfigurationPages {
     public ConfigurationPages(Pages pages, Sources sources) {
         this.pages = pages;
         this.sources = sources;
-    }
-
-    /** Whether a form post to {@code path} may change configuration. */
-    public static boolean changesConfiguration(String path) {
-        return CHANGING.stream().anyMatch(prefix -> path.equals(prefix) || path.startsWith(prefix + "/"));
     }
 
     public void register(HttpRules rules) {

@@ -11,20 +11,18 @@ import org.switchboard.platform.problem.Problem;
 
 /**
  * What the configuration pages share: a save through the API's rules whose refusal comes back as the form with the
- * problem beside its field, and, after every change, the audit log entry and the note that configuration changed (so
- * routing and the RTB caches read it again, as after an API write).
+ * problem beside its field, and, after every change, the audit log entry. (The caches hear of the change from the
+ * write itself, as after an API write.)
  */
 public final class Configuring {
     /** A save that was refused: the form as sent with the problem, and the status to answer with. */
     public record Refusal(FormState form, Status status) {}
 
     private final Pages pages;
-    private final Runnable changed;
     private final AuditLog log;
 
-    public Configuring(Pages pages, Runnable changed, AuditLog log) {
+    public Configuring(Pages pages, AuditLog log) {
         this.pages = pages;
-        this.changed = changed;
         this.log = log;
     }
 
@@ -67,11 +65,10 @@ public final class Configuring {
 
     /**
      * Records a change {@code who} made to {@code subject} in the audit log ({@code before} and {@code after} are its
-     * wire forms, null where it did not exist) and tells the caches that configuration changed.
+     * wire forms, null where it did not exist).
      */
     public void changed(
             SignedIn who, ServerRequest req, AuditLog.Subject subject, String action, Object before, Object after) {
-        changed.run();
         log.record(who, req, action, subject, before, after, java.util.Set.of());
     }
 }

@@ -81,8 +81,8 @@ public final class ConsoleRoutes {
             org.switchboard.webhook.DeliveryWorker deliveryWorker) {}
 
     /**
-     * What the configuration pages change, through the API's own services (their rules are the pages' rules);
-     * {@code changed} tells the caches that configuration changed, as an API write does.
+     * What the configuration pages change, through the API's own services (their rules are the pages' rules; their
+     * writes announce the change to the caches, as an API write does).
      */
     public record Configuration(
             CrudRoutes.Resource<Campaign> campaigns,
@@ -94,12 +94,11 @@ public final class ConsoleRoutes {
             CrudRoutes.Resource<Directory> directories,
             AccountRepository accounts,
             NumberWebhookLock numberLocks,
-            RoutingService routing,
-            Runnable changed) {}
+            RoutingService routing) {}
 
     /** Registers the configuration pages (campaigns, numbers, buyers and groups, publishers, directories, company). */
     public void registerConfiguration(HttpRules rules, Configuration config) {
-        var configuring = new Configuring(pages, config.changed(), auditLog);
+        var configuring = new Configuring(pages, auditLog);
         new CampaignsPage(configuring, config).register(rules);
         new NumbersPage(configuring, config).register(rules);
         new PublishersPage(configuring, config).register(rules);

@@ -38,6 +38,17 @@ public record ConversionCriterion(
             return name().toLowerCase(Locale.ROOT);
         }
 
+        /** The change to the owner {@code ownerId} of this kind (its criteria changed). */
+        public org.switchboard.platform.config.ConfigChange change(
+                org.switchboard.platform.id.AccountId account, long ownerId) {
+            return new org.switchboard.platform.config.ConfigChange(
+                    this == CAMPAIGN
+                            ? org.switchboard.platform.config.ConfigChange.Kind.CAMPAIGN
+                            : org.switchboard.platform.config.ConfigChange.Kind.BUYER,
+                    account,
+                    ownerId);
+        }
+
         /** The owner's SQL table, to lock its row while its criteria are renumbered. */
         String table() {
             return switch (this) {

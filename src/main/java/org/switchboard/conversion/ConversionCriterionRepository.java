@@ -16,6 +16,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.config.ConfigChange;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.id.AccountId;
@@ -32,16 +34,27 @@ import org.switchboard.tag.TagFilter;
  * owner's row with a no-op update: on PostgreSQL that queues concurrent writers of the same list (so two inserts
  * cannot both take position n+1), SQLite's IMMEDIATE transactions queue them anyway, and it finds out in the same
  * step whether the owner still exists.
+ *
+ * <p>Each write announces the criterion it changed and its owner ({@link ConfigChanges}): moving one renumbers the
+ * others, and caches hold an owner's criteria together.
  */
 public final class ConversionCriterionRepository {
     private static final String TABLE = "conversion_criteria";
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ConfigChanges changes;
 
-    public ConversionCriterionRepository(Jdbi jdbi, Clock clock) {
+    public ConversionCriterionRepository(Jdbi jdbi, Clock clock, ConfigChanges changes) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.changes = changes;
+    }
+
+    private void announce(ConversionCriterion criterion) {
+        changes.changed(
+                new ConfigChange(ConfigChange.Kind.CRITERION, criterion.accountId(), criterion.id()),
+                criterion.owner().change(criterion.accountId(), criterion.ownerId()));
     }
 
     public Optional<ConversionCriterion> find(AccountId account, long id) {
@@ -149,7 +162,9 @@ public final class ConversionCriterionRepository {
             renumber(handle, account, order);
             return inserted;
         });
-        return find(account, id).orElseThrow();
+        ConversionCriterion created = find(account, id).orElseThrow();
+        announce(created);
+        return created;
     }
 
     /**
@@ -177,7 +192,9 @@ public final class ConversionCriterionRepository {
                 moveLocked(handle, account, existing, in.position().get());
             }
         });
-        return find(account, id).orElseThrow();
+        ConversionCriterion updated = find(account, id).orElseThrow();
+        announce(updated);
+        return updated;
     }
 
     /**
@@ -186,7 +203,9 @@ public final class ConversionCriterionRepository {
      */
     public ConversionCriterion move(AccountId account, long id, int position) {
         jdbi.useTransaction(handle -> moveLocked(handle, account, lockedCriterion(handle, account, id), position));
-        return find(account, id).orElseThrow();
+        ConversionCriterion moved = find(account, id).orElseThrow();
+        announce(moved);
+        return moved;
     }
 
     private static void moveLocked(Handle handle, AccountId account, ConversionCriterion criterion, int position) {
@@ -199,31 +218,38 @@ public final class ConversionCriterionRepository {
 
     /** Deletes the criterion and closes the gap it leaves. */
     void delete(AccountId account, long id) {
-        jdbi.useTransaction(handle -> {
+        ConversionCriterion deleted = jdbi.inTransaction(handle -> {
             ConversionCriterion existing = lockedCriterion(handle, account, id);
             handle.createUpdate("DELETE FROM conversion_criteria WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)
                     .execute();
             renumber(handle, account, order(handle, account, existing.owner(), existing.ownerId()));
+            return existing;
         });
+        announce(deleted);
     }
 
     /** The criteria of an owner of {@code kind}, deleted by that owner's repository with the owner itself. */
     public static DependentRows ownedBy(ConversionCriterion.Owner kind) {
-        return (handle, account, ownerId) -> deleteOwnedBy(handle, account, kind, ownerId);
+        return (handle, account, ownerId) -> deleteOwnedBy(handle, account, kind, ownerId).stream()
+                .map(id -> new ConfigChange(ConfigChange.Kind.CRITERION, account, id))
+                .toList();
     }
 
     /**
      * Deletes every criterion of an owner inside the caller's transaction (the owner is being deleted). The owner row
-     * is locked first, in the same order as the other writers, so the two cannot deadlock on PostgreSQL.
+     * is locked first, in the same order as the other writers, so the two cannot deadlock on PostgreSQL. Returns the ids
+     * of the criteria deleted (for the owner to announce).
      */
-    private static void deleteOwnedBy(Handle handle, AccountId account, ConversionCriterion.Owner owner, long ownerId) {
+    private static List<Long> deleteOwnedBy(
+            Handle handle, AccountId account, ConversionCriterion.Owner owner, long ownerId) {
         handle.createUpdate("UPDATE " + owner.table()
                         + " SET updated_at = updated_at WHERE account_id = :account AND id = :owner")
                 .bind("account", account.value())
                 .bind("owner", ownerId)
                 .execute();
+        List<Long> ids = order(handle, account, owner, ownerId);
         handle.createUpdate("""
                         DELETE FROM conversion_criteria
                         WHERE account_id = :account AND owner_kind = :kind AND owner_id = :owner""")
@@ -231,6 +257,7 @@ public final class ConversionCriterionRepository {
                 .bind("kind", owner.stored())
                 .bind("owner", ownerId)
                 .execute();
+        return ids;
     }
 
     private static void lockOwner(Handle handle, AccountId account, ConversionCriterion.Owner owner, long ownerId) {

@@ -11,22 +11,29 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.config.ConfigChange;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.paging.PageRequest;
 
-/** Tracking number rows; every method but {@link #numberTaken} is scoped to one account. */
+/**
+ * Tracking number rows; every method but {@link #numberTaken} is scoped to one account. Each write announces the
+ * number and the campaigns it joined or left ({@link ConfigChanges}), a deletion also the number's own webhooks.
+ */
 public final class TrackingNumberRepository {
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ConfigChanges changes;
     /** The rows higher features keep about a number (its own webhooks), deleted with it, in order. */
     private final List<DependentRows> dependents;
 
-    public TrackingNumberRepository(Jdbi jdbi, Clock clock, List<DependentRows> dependents) {
+    public TrackingNumberRepository(Jdbi jdbi, Clock clock, ConfigChanges changes, List<DependentRows> dependents) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.changes = changes;
         this.dependents = List.copyOf(dependents);
     }
 
@@ -90,10 +97,22 @@ public final class TrackingNumberRepository {
                 .bind("now", now)
                 .mapTo(Long.class)
                 .one());
+        changes.changed(changed(account, id, List.of(in.campaignId())));
         return find(account, id).orElseThrow();
     }
 
+    /** The number changed, and so did the campaigns it serves or served (they list their numbers). */
+    private static List<ConfigChange> changed(AccountId account, long numberId, List<Long> campaignIds) {
+        List<ConfigChange> changed = new java.util.ArrayList<>();
+        changed.add(new ConfigChange(ConfigChange.Kind.TRACKING_NUMBER, account, numberId));
+        campaignIds.stream()
+                .distinct()
+                .forEach(c -> changed.add(new ConfigChange(ConfigChange.Kind.CAMPAIGN, account, c)));
+        return changed;
+    }
+
     TrackingNumber update(AccountId account, long id, TrackingNumberIn in) {
+        Optional<Long> before = find(account, id).map(TrackingNumber::campaignId);
         jdbi.useHandle(handle -> bindFields(handle.createUpdate("""
                                 UPDATE tracking_numbers SET number = :number, name = :name, campaign_id = :campaign_id,
                                     publisher_id = :publisher_id, tags = :tags, updated_at = :now
@@ -102,6 +121,9 @@ public final class TrackingNumberRepository {
                 .bind("id", id)
                 .bind("now", clock.millis())
                 .execute());
+        List<Long> campaigns = new java.util.ArrayList<>(before.stream().toList());
+        campaigns.add(in.campaignId());
+        changes.changed(changed(account, id, campaigns));
         return find(account, id).orElseThrow();
     }
 
@@ -114,19 +136,24 @@ public final class TrackingNumberRepository {
                 .bind("account", account.value())
                 .bind("id", id)
                 .execute());
+        changes.changed(new ConfigChange(ConfigChange.Kind.TRACKING_NUMBER, account, id));
     }
 
     /** Deletes the number with the rows of its {@code dependents} (its own webhooks), in one transaction. */
     void delete(AccountId account, long id) {
-        jdbi.useTransaction(handle -> {
+        Optional<Long> campaign = find(account, id).map(TrackingNumber::campaignId);
+        List<ConfigChange> gone = jdbi.inTransaction(handle -> {
+            List<ConfigChange> changed = changed(account, id, campaign.stream().toList());
             for (DependentRows rows : dependents) {
-                rows.delete(handle, account, id);
+                changed.addAll(rows.delete(handle, account, id));
             }
             handle.createUpdate("DELETE FROM tracking_numbers WHERE account_id = :account AND id = :id")
                     .bind("account", account.value())
                     .bind("id", id)
                     .execute();
+            return changed;
         });
+        changes.changed(gone);
     }
 
     private static <S extends SqlStatement<S>> S bindFields(S statement, TrackingNumberIn in) {

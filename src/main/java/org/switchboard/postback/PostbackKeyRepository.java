@@ -9,9 +9,10 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.config.ConfigCache;
+import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
@@ -21,39 +22,47 @@ import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.secret.Secrets;
 
 /**
- * Postback keys. Admin reads are scoped to one account; {@link #findByKey} serves the keyed endpoints, from a cache by
- * digest when one is configured: an entry holds while no configuration change was counted since it was read
- * ({@link ConfigChanges}: every admin write on this node, and other nodes' when they share a Redis) and for at most
- * its maximum age (other nodes' changes without Redis); this repository's own writes empty it. At most
- * {@value #CACHED_KEYS} keys are held; beyond that the cache starts again empty.
+ * Postback keys. Admin reads are scoped to one account; {@link #findByKey} serves the keyed endpoints from a cache by
+ * digest. The cache follows {@link ConfigChanges}: this repository's writes announce the key they changed (here and,
+ * through Redis, on every node) and a key's change drops only that key's entry and the memory of unknown keys; when
+ * changes may have been missed it starts again empty. At most {@value #CACHED_KEYS} keys (and as many unknown ones)
+ * are held; beyond that the cache starts again empty. {@code maxAge} is a safety net for a change that never arrived.
  */
 public final class PostbackKeyRepository {
     static final int CACHED_KEYS = 10_000;
 
     private final Jdbi jdbi;
     private final Clock clock;
-    private final Optional<ConfigChanges> changes;
-    private final Duration maxAge;
-    private final Map<String, Cached> digestToKey = new ConcurrentHashMap<>();
+    private final ConfigChanges changes;
+    private final ConfigCache<String, Optional<PostbackKey>> digestToKey;
 
-    /** A key as read, the configuration count before it was read and until when it may be used. */
-    private record Cached(String digest, PostbackKey key, long configuration, long untilMillis) {}
-
-    /** Without a cache: every look-up reads the store. */
-    public PostbackKeyRepository(Jdbi jdbi, Clock clock) {
-        this(jdbi, clock, Optional.empty(), Duration.ZERO);
-    }
-
-    /** With the key cache, kept current by {@code changes} and {@code maxAge}. */
+    /** With the key cache, kept current by {@code changes} and, as a safety net, {@code maxAge} (zero: none). */
     public PostbackKeyRepository(Jdbi jdbi, Clock clock, ConfigChanges changes, Duration maxAge) {
-        this(jdbi, clock, Optional.of(changes), maxAge);
-    }
-
-    private PostbackKeyRepository(Jdbi jdbi, Clock clock, Optional<ConfigChanges> changes, Duration maxAge) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.changes = changes;
-        this.maxAge = maxAge;
+        this.digestToKey = new ConfigCache<>(
+                Optional::isEmpty,
+                CACHED_KEYS,
+                CACHED_KEYS,
+                maxAge,
+                clock,
+                task -> Thread.ofVirtual().name("postback-key-refresh").start(task));
+        changes.listen(new ConfigChanges.Listener() {
+            @Override
+            public void changed(ConfigChange change) {
+                if (change.kind() == ConfigChange.Kind.POSTBACK_KEY) {
+                    digestToKey.removeIf(
+                            (digest, key) -> key.map(k -> k.id() == change.id()).orElse(false));
+                    digestToKey.forgetAbsent(); // the key may be new
+                }
+            }
+
+            @Override
+            public void everythingMayHaveChanged() {
+                digestToKey.clear();
+            }
+        });
     }
 
     public Optional<PostbackKey> find(AccountId account, long id) {
@@ -86,29 +95,7 @@ public final class PostbackKeyRepository {
     /** The key presented on a keyed endpoint, by digest (constant-time compared), in whatever account holds it. */
     public Optional<PostbackKey> findByKey(String presented) {
         String digest = Secrets.digest(presented);
-        if (changes.isEmpty() || maxAge.isZero()) {
-            return read(digest);
-        }
-        long configuration = changes.get().configuration();
-        long now = clock.millis();
-        Cached cached = digestToKey.get(digest);
-        if (cached != null
-                && cached.configuration() == configuration
-                && now < cached.untilMillis()
-                && Secrets.constantTimeEquals(cached.digest(), digest)) {
-            return Optional.of(cached.key());
-        }
-        // the count is read before the key, so a change made meanwhile makes this entry stale at once
-        Optional<PostbackKey> found = read(digest);
-        if (found.isPresent()) {
-            if (digestToKey.size() >= CACHED_KEYS) {
-                digestToKey.clear();
-            }
-            digestToKey.put(digest, new Cached(digest, found.get(), configuration, now + maxAge.toMillis()));
-        } else {
-            digestToKey.remove(digest);
-        }
-        return found;
+        return digestToKey.get(digest, () -> read(digest));
     }
 
     private Optional<PostbackKey> read(String digest) {
@@ -148,7 +135,7 @@ public final class PostbackKeyRepository {
                 .bind("now", now)
                 .mapTo(Long.class)
                 .one());
-        digestToKey.clear();
+        changes.changed(new ConfigChange(ConfigChange.Kind.POSTBACK_KEY, account, id));
         return find(account, id).orElseThrow();
     }
 
@@ -163,7 +150,7 @@ public final class PostbackKeyRepository {
                 .bind("options", Json.writeString(options))
                 .bind("now", clock.millis())
                 .execute());
-        digestToKey.clear();
+        changes.changed(new ConfigChange(ConfigChange.Kind.POSTBACK_KEY, account, id));
         return find(account, id).orElseThrow();
     }
 
@@ -173,7 +160,7 @@ public final class PostbackKeyRepository {
                         .bind("account", account.value())
                         .bind("id", id)
                         .execute());
-        digestToKey.clear();
+        changes.changed(new ConfigChange(ConfigChange.Kind.POSTBACK_KEY, account, id));
     }
 
     private static PostbackKey map(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -8,20 +8,24 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.config.ConfigChange;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagSet;
 
-/** Publisher rows; every method is scoped to one account. */
+/** Publisher rows; every method is scoped to one account, and each write announces itself ({@link ConfigChanges}). */
 public final class PublisherRepository {
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ConfigChanges changes;
 
-    public PublisherRepository(Jdbi jdbi, Clock clock) {
+    public PublisherRepository(Jdbi jdbi, Clock clock, ConfigChanges changes) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.changes = changes;
     }
 
     public Optional<Publisher> find(AccountId account, long id) {
@@ -57,6 +61,7 @@ public final class PublisherRepository {
                 .bind("now", now)
                 .mapTo(Long.class)
                 .one());
+        changes.changed(new ConfigChange(ConfigChange.Kind.PUBLISHER, account, id));
         return find(account, id).orElseThrow();
     }
 
@@ -71,6 +76,7 @@ public final class PublisherRepository {
                 .bind("tags", tags.toStored())
                 .bind("now", clock.millis())
                 .execute());
+        changes.changed(new ConfigChange(ConfigChange.Kind.PUBLISHER, account, id));
         return find(account, id).orElseThrow();
     }
 
@@ -79,6 +85,7 @@ public final class PublisherRepository {
                 .bind("account", account.value())
                 .bind("id", id)
                 .execute());
+        changes.changed(new ConfigChange(ConfigChange.Kind.PUBLISHER, account, id));
     }
 
     private static Publisher map(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -2,7 +2,6 @@ package org.switchboard.rtb;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,13 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.Executor;
 import org.switchboard.account.AccountRepository;
 import org.switchboard.account.Feature;
 import org.switchboard.buyer.Buyer;
@@ -31,6 +24,8 @@ import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionCriterionRepository;
 import org.switchboard.number.TrackingNumber;
 import org.switchboard.number.TrackingNumberRepository;
+import org.switchboard.platform.config.ConfigCache;
+import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.PageRequest;
@@ -46,14 +41,15 @@ import org.switchboard.webhook.WebhookRepository;
  * account's features and publishers, each campaign's numbers, buyers with their groups and caller lists, webhooks and
  * conversion criteria, and the numbers on caller lists (as sorted arrays of digits: 8 bytes a number).
  *
- * <p>Freshness: an entry loaded before this node's last configuration change ({@link ConfigChanges}) is reloaded on
- * its next use, so a write through this node (a deleted key, a paused buyer) counts for the very next ping. An entry
- * older than {@code maxAge} is served once more and reloaded in the background, which bounds how long a change made
- * on another node takes to arrive. Caller-list numbers follow the same rules, keyed on caller-list changes: a
- * suppression list changed on another node must count within {@code maxAge} too.
+ * <p>Freshness: the cache listens to {@link ConfigChanges} (this node's writes, and other nodes' through Redis) and
+ * drops only what a change touches ({@link #changed}): a key change that key (and the memory of unknown keys), a
+ * campaign change that campaign and its numbers, a buyer, group, webhook or criterion change the campaigns holding
+ * it, a caller-list change that list's numbers, a publisher or account change that account's features and
+ * publishers, a number change that number, its account's publishers' campaigns and the campaigns holding it. When
+ * changes may have been missed it drops everything. An entry older than {@code maxAge} (a safety net for a change
+ * that never arrived; zero for none) is served once more and reloaded in the background.
  */
 public final class RtbConfigCache implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(RtbConfigCache.class.getName());
     private static final PageRequest ALL = new PageRequest(1, 1_000_000);
     /**
      * Bounds the memory of unknown keys (remembered so a flood of them does not reach SQL once per request); they are
@@ -114,90 +110,128 @@ public final class RtbConfigCache implements AutoCloseable {
         public Optional<Buyer> buyer(long id) {
             return buyers.stream().filter(b -> b.id() == id).findFirst();
         }
-    }
 
-    /** A loaded entry; {@code refreshing} is set while one background reload of it runs. */
-    private record Loaded<T>(T value, long generation, Instant loadedAt, AtomicBoolean refreshing) {
-        Loaded(T value, long generation, Instant loadedAt) {
-            this(value, generation, loadedAt, new AtomicBoolean());
+        /** Whether the webhook is the campaign's, one of its numbers' or one of its buyers'. */
+        boolean holdsWebhook(long id) {
+            return java.util.stream.Stream.of(List.of(webhooks), numberWebhooks.values(), buyerWebhooks.values())
+                    .flatMap(java.util.Collection::stream)
+                    .flatMap(List::stream)
+                    .anyMatch(w -> w.id() == id);
         }
     }
 
     private final Sources sources;
-    private final ConfigChanges changes;
-    private final Clock clock;
-    private final Duration maxAge;
-    private final Cache<String, Optional<PostbackKey>> digestToKey = new Cache<>();
-    private final Cache<String, Boolean> unknownDigests = new Cache<>();
-    private final Cache<Long, AccountConfig> accountToConfig = new Cache<>();
-    private final Cache<Long, Optional<CampaignConfig>> campaignToConfig = new Cache<>();
-    private final Cache<String, Optional<TrackingNumber>> numberToTracking = new Cache<>();
-    private final Cache<Long, long[]> listToNumbers = new Cache<>();
+    private final ConfigCache<String, Optional<PostbackKey>> digestToKey;
+    private final ConfigCache<Long, AccountConfig> accountToConfig;
+    private final ConfigCache<Long, Optional<CampaignConfig>> campaignToConfig;
+    private final ConfigCache<String, Optional<TrackingNumber>> numberToTracking;
+    private final ConfigCache<Long, long[]> listToNumbers;
 
-    /**
-     * One kind of entry: what is loaded, and the loads under way, so that many pings missing one entry together wait
-     * for a single load of it instead of each querying SQL.
-     */
-    private static final class Cache<K, T> {
-        final Map<K, Loaded<T>> entries = new ConcurrentHashMap<>();
-        final Map<K, java.util.concurrent.CompletableFuture<T>> loading = new ConcurrentHashMap<>();
-    }
-
-    private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
-
+    /** Builds the cache and has it follow {@code changes}. */
     public RtbConfigCache(Sources sources, ConfigChanges changes, Clock clock, Duration maxAge) {
         this.sources = sources;
-        this.changes = changes;
-        this.clock = clock;
-        this.maxAge = maxAge;
+        Executor refresher =
+                task -> Thread.ofVirtual().name("rtb-config-refresh").start(task);
+        // unknown keys and numbers come from the pings themselves: remembered apart and bounded, so a flood of them
+        // neither reaches SQL once per ping nor pushes a valid one out
+        this.digestToKey = new ConfigCache<>(Optional::isEmpty, 0, MAX_UNKNOWN_KEYS, maxAge, clock, refresher);
+        this.accountToConfig = new ConfigCache<>(c -> false, 0, 0, maxAge, clock, refresher);
+        this.campaignToConfig = new ConfigCache<>(c -> false, 0, 0, maxAge, clock, refresher);
+        this.numberToTracking = new ConfigCache<>(Optional::isEmpty, 0, MAX_UNKNOWN_KEYS, maxAge, clock, refresher);
+        this.listToNumbers = new ConfigCache<>(n -> false, 0, 0, maxAge, clock, refresher);
+        changes.listen(new ConfigChanges.Listener() {
+            @Override
+            public void changed(ConfigChange change) {
+                RtbConfigCache.this.changed(change);
+            }
+
+            @Override
+            public void everythingMayHaveChanged() {
+                clear();
+            }
+        });
+    }
+
+    /** Drops what {@code change} touches, and nothing else. */
+    void changed(ConfigChange change) {
+        long id = change.id();
+        switch (change.kind()) {
+            case POSTBACK_KEY -> {
+                digestToKey.removeIf((digest, key) -> key.map(k -> k.id() == id).orElse(false));
+                digestToKey.forgetAbsent(); // the key may be new
+            }
+            case ACCOUNT, PUBLISHER -> accountToConfig.remove(change.account().value());
+            case CAMPAIGN -> {
+                campaignToConfig.remove(id);
+                numberToTracking.removeIf(
+                        (e164, n) -> n.map(number -> number.campaignId() == id).orElse(false));
+            }
+            case TRACKING_NUMBER -> {
+                numberToTracking.removeIf(
+                        (e164, n) -> n.map(number -> number.id() == id).orElse(false));
+                numberToTracking.forgetAbsent(); // the number may be new
+                accountToConfig.remove(change.account().value()); // which campaigns its publisher serves
+                campaignToConfig.removeIf((campaign, c) -> c.map(
+                                config -> config.numbers().stream().anyMatch(n -> n.id() == id))
+                        .orElse(false));
+            }
+            case BUYER ->
+                campaignToConfig.removeIf(
+                        (campaign, c) -> c.flatMap(config -> config.buyer(id)).isPresent());
+            case BUYER_GROUP ->
+                campaignToConfig.removeIf((campaign, c) -> c.map(config -> config.groupsByBuyer().values().stream()
+                                .flatMap(List::stream)
+                                .anyMatch(g -> g.id() == id))
+                        .orElse(false));
+            case CALLER_LIST -> listToNumbers.remove(id);
+            case WEBHOOK ->
+                campaignToConfig.removeIf((campaign, c) ->
+                        c.map(config -> config.holdsWebhook(id)).orElse(false));
+            case CRITERION ->
+                campaignToConfig.removeIf((campaign, c) -> c.map(
+                                config -> config.criteria().stream().anyMatch(criterion -> criterion.id() == id))
+                        .orElse(false));
+        }
+    }
+
+    /** Drops everything (changes may have been missed). */
+    void clear() {
+        digestToKey.clear();
+        accountToConfig.clear();
+        campaignToConfig.clear();
+        numberToTracking.clear();
+        listToNumbers.clear();
     }
 
     /** The postback key with this SHA-256 digest (constant-time compared when loaded), or empty. */
     public Optional<PostbackKey> key(String presented) {
         String digest = org.switchboard.platform.secret.Secrets.digest(presented);
-        long generation = changes.configuration();
-        Loaded<Boolean> unknown = unknownDigests.entries.get(digest);
-        if (unknown != null && unknown.generation() == generation) {
-            return Optional.empty(); // a key created since would have changed the generation
-        }
-        Optional<PostbackKey> found =
-                fresh(digestToKey, digest, generation, () -> sources.keys().findByKey(presented));
-        if (found.isEmpty()) {
-            digestToKey.entries.remove(digest);
-            if (unknownDigests.entries.size() >= MAX_UNKNOWN_KEYS) {
-                unknownDigests.entries.clear();
-            }
-            unknownDigests.entries.put(digest, new Loaded<>(true, generation, clock.instant()));
-        }
-        return found;
+        return digestToKey.get(digest, () -> sources.keys().findByKey(presented));
     }
 
     /** How many valid keys are held (tests: a flood of unknown ones must not push them out). */
     int keysHeld() {
-        return digestToKey.entries.size();
+        return digestToKey.size();
     }
 
     public AccountConfig account(AccountId account) {
-        return fresh(accountToConfig, account.value(), changes.configuration(), () -> loadAccount(account));
+        return accountToConfig.get(account.value(), () -> loadAccount(account));
     }
 
     public Optional<CampaignConfig> campaign(AccountId account, long campaignId) {
-        return fresh(campaignToConfig, campaignId, changes.configuration(), () -> loadCampaign(account, campaignId))
+        return campaignToConfig
+                .get(campaignId, () -> loadCampaign(account, campaignId))
                 .filter(c -> c.campaign().accountId().equals(account));
     }
 
     /** The tracking number with this E.164 form, in whatever account holds it. */
     public Optional<TrackingNumber> trackingNumber(String e164) {
-        return fresh(
-                numberToTracking,
-                e164,
-                changes.configuration(),
-                () -> sources.numbers().findByNumber(e164));
+        return numberToTracking.get(e164, () -> sources.numbers().findByNumber(e164));
     }
 
     /** Whether the caller is on the list; {@code callerNumber} is E.164. */
     public boolean listed(long listId, String callerNumber) {
-        long[] numbers = fresh(listToNumbers, listId, changes.callerLists(), () -> loadList(listId));
+        long[] numbers = listToNumbers.get(listId, () -> loadList(listId));
         long wanted = digits(callerNumber);
         return wanted >= 0 && Arrays.binarySearch(numbers, wanted) >= 0;
     }
@@ -216,57 +250,6 @@ public final class RtbConfigCache implements AutoCloseable {
             value = value * 10 + (c - '0');
         }
         return value;
-    }
-
-    private <K, T> T fresh(Cache<K, T> cache, K key, long generation, Supplier<T> loader) {
-        Map<K, Loaded<T>> map = cache.entries;
-        Loaded<T> loaded = map.get(key);
-        Instant now = clock.instant();
-        if (loaded == null || loaded.generation() != generation) {
-            return loadOnce(cache, key, generation, loader);
-        }
-        Loaded<T> stale = loaded;
-        if (Duration.between(loaded.loadedAt(), now).compareTo(maxAge) > 0
-                && stale.refreshing().compareAndSet(false, true)) {
-            // another node may have changed it: serve this once more and reload in the background (the new entry
-            // starts not refreshing; a failed reload lets the next use try again)
-            background.execute(() -> {
-                try {
-                    map.put(key, new Loaded<>(loader.get(), generation, clock.instant()));
-                } catch (RuntimeException e) {
-                    stale.refreshing().set(false);
-                    LOG.log(Level.WARNING, "reloading RTB configuration failed; the previous copy stays", e);
-                }
-            });
-        }
-        return loaded.value();
-    }
-
-    /** Loads a missing entry; a thread that finds the same entry being loaded waits for that load instead. */
-    private <K, T> T loadOnce(Cache<K, T> cache, K key, long generation, Supplier<T> loader) {
-        var mine = new java.util.concurrent.CompletableFuture<T>();
-        var running = cache.loading.putIfAbsent(key, mine);
-        if (running != null) {
-            try {
-                return running.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                if (e.getCause() instanceof RuntimeException cause) {
-                    throw cause;
-                }
-                throw e;
-            }
-        }
-        try {
-            T value = loader.get();
-            cache.entries.put(key, new Loaded<>(value, generation, clock.instant()));
-            mine.complete(value);
-            return value;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            cache.loading.remove(key, mine);
-        }
     }
 
     private AccountConfig loadAccount(AccountId account) {
@@ -347,6 +330,6 @@ public final class RtbConfigCache implements AutoCloseable {
 
     @Override
     public void close() {
-        background.close();
+        // background reloads run on virtual threads of their own and end with their read
     }
 }

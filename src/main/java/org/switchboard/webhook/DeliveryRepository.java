@@ -36,11 +36,21 @@ public final class DeliveryRepository {
     private final boolean skipLocked;
     private final Clock clock;
     private final GroupCommit<Recorded, Long> records;
+    private final org.switchboard.platform.config.ConfigChanges changes;
 
-    /** {@code skipLocked}: the engine has {@code FOR UPDATE SKIP LOCKED} (PostgreSQL); SQLite has one writer. */
-    public DeliveryRepository(Jdbi jdbi, boolean skipLocked, Metrics metrics, Clock clock) {
+    /**
+     * {@code skipLocked}: the engine has {@code FOR UPDATE SKIP LOCKED} (PostgreSQL); SQLite has one writer.
+     * {@code changes} hears of the webhooks disabled here.
+     */
+    public DeliveryRepository(
+            Jdbi jdbi,
+            boolean skipLocked,
+            Metrics metrics,
+            org.switchboard.platform.config.ConfigChanges changes,
+            Clock clock) {
         this.jdbi = jdbi;
         this.skipLocked = skipLocked;
+        this.changes = changes;
         this.clock = clock;
         this.records = new GroupCommit<>(jdbi, "delivery-attempt", DeliveryRepository::recordIn, metrics);
     }
@@ -214,7 +224,7 @@ public final class DeliveryRepository {
     boolean disable(Webhook webhook, String reason) {
         long now = clock.millis();
         String cutReason = cut(reason);
-        return jdbi.inTransaction(handle -> {
+        boolean disabled = jdbi.inTransaction(handle -> {
             if (!WebhookRepository.disableIn(handle, webhook.accountId(), webhook.id(), cutReason, now)) {
                 return false;
             }
@@ -229,6 +239,11 @@ public final class DeliveryRepository {
             }
             return true;
         });
+        if (disabled) {
+            changes.changed(WebhookRepository.changes(
+                    webhook.accountId(), webhook.owner(), webhook.ownerId(), List.of(webhook.id())));
+        }
+        return disabled;
     }
 
     /** A delivery of {@code event} for each enabled company webhook of {@code trigger}: call 0, seq 0. */

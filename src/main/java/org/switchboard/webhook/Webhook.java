@@ -57,6 +57,23 @@ public record Webhook(
         public String stored() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        /** The change to the owner {@code ownerId} of this kind (its webhooks changed); the company is the account. */
+        public org.switchboard.platform.config.ConfigChange change(
+                org.switchboard.platform.id.AccountId account, long ownerId) {
+            return switch (this) {
+                case COMPANY -> org.switchboard.platform.config.ConfigChange.account(account);
+                case CAMPAIGN ->
+                    new org.switchboard.platform.config.ConfigChange(
+                            org.switchboard.platform.config.ConfigChange.Kind.CAMPAIGN, account, ownerId);
+                case BUYER ->
+                    new org.switchboard.platform.config.ConfigChange(
+                            org.switchboard.platform.config.ConfigChange.Kind.BUYER, account, ownerId);
+                case NUMBER ->
+                    new org.switchboard.platform.config.ConfigChange(
+                            org.switchboard.platform.config.ConfigChange.Kind.TRACKING_NUMBER, account, ownerId);
+            };
+        }
     }
 
     public enum BodyFormat {

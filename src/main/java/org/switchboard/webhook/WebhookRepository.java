@@ -14,6 +14,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.config.ConfigChange;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.http.Json;
@@ -22,16 +24,33 @@ import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.tag.TagFilter;
 
-/** Webhook definitions; every method is scoped to one account. */
+/**
+ * Webhook definitions; every method is scoped to one account. Each write announces the webhooks it changed and their
+ * owner ({@link ConfigChanges}), as caches hold an owner's webhooks together.
+ */
 public final class WebhookRepository {
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ConfigChanges changes;
 
-    public WebhookRepository(Jdbi jdbi, Clock clock) {
+    public WebhookRepository(Jdbi jdbi, Clock clock, ConfigChanges changes) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.changes = changes;
+    }
+
+    /** What a change to these webhooks of one owner changes: each webhook, and its owner. */
+    static List<ConfigChange> changes(AccountId account, Webhook.Owner owner, long ownerId, List<Long> webhookIds) {
+        List<ConfigChange> changed = new java.util.ArrayList<>();
+        webhookIds.forEach(id -> changed.add(new ConfigChange(ConfigChange.Kind.WEBHOOK, account, id)));
+        changed.add(owner.change(account, ownerId));
+        return changed;
+    }
+
+    private void announce(Webhook webhook) {
+        changes.changed(changes(webhook.accountId(), webhook.owner(), webhook.ownerId(), List.of(webhook.id())));
     }
 
     public Optional<Webhook> find(AccountId account, long id) {
@@ -63,7 +82,9 @@ public final class WebhookRepository {
 
     Webhook insert(AccountId account, Webhook.Owner owner, long ownerId, WebhookIn in, Optional<String> sealedSecret) {
         long id = jdbi.withHandle(handle -> insert(handle, account, owner, ownerId, in, sealedSecret));
-        return find(account, id).orElseThrow();
+        Webhook created = find(account, id).orElseThrow();
+        announce(created);
+        return created;
     }
 
     private long insert(
@@ -101,14 +122,18 @@ public final class WebhookRepository {
                 .bind("secret", sealedSecret.orElse(null))
                 .bind("now", clock.millis())
                 .execute());
-        return find(account, id).orElseThrow();
+        Webhook updated = find(account, id).orElseThrow();
+        announce(updated);
+        return updated;
     }
 
     void delete(AccountId account, long id) {
+        Optional<Webhook> existing = find(account, id);
         jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM webhooks WHERE account_id = :account AND id = :id")
                 .bind("account", account.value())
                 .bind("id", id)
                 .execute());
+        existing.ifPresent(this::announce);
     }
 
     /**
@@ -117,14 +142,17 @@ public final class WebhookRepository {
      */
     public void copy(AccountId account, Webhook.Owner from, long fromId, Webhook.Owner to, long toId) {
         List<Webhook> source = ofOwner(account, from, fromId);
-        jdbi.useTransaction(handle -> {
+        List<Long> copies = jdbi.inTransaction(handle -> {
+            List<Long> ids = new java.util.ArrayList<>();
             for (Webhook webhook : source) {
                 if (webhook.trigger() == Trigger.WEBHOOK_DISABLED) {
                     continue; // the account's own operational webhook, not a call's
                 }
-                insert(handle, account, to, toId, WebhookIn.of(webhook), webhook.sealedSigningSecret());
+                ids.add(insert(handle, account, to, toId, WebhookIn.of(webhook), webhook.sealedSigningSecret()));
             }
+            return ids;
         });
+        changes.changed(changes(account, to, toId, copies));
     }
 
     /**
@@ -132,21 +160,35 @@ public final class WebhookRepository {
      * the owner itself.
      */
     public static DependentRows ownedBy(Webhook.Owner kind) {
-        return (handle, account, ownerId) -> handle.createUpdate(
-                        "DELETE FROM webhooks WHERE owner_kind = :kind AND owner_id = :owner")
-                .bind("kind", kind.stored())
-                .bind("owner", ownerId)
-                .execute();
+        return (handle, account, ownerId) -> {
+            List<ConfigChange> deleted = handle
+                    .createQuery("SELECT id FROM webhooks WHERE owner_kind = :kind AND owner_id = :owner")
+                    .bind("kind", kind.stored())
+                    .bind("owner", ownerId)
+                    .mapTo(Long.class)
+                    .list()
+                    .stream()
+                    .map(id -> new ConfigChange(ConfigChange.Kind.WEBHOOK, account, id))
+                    .toList();
+            handle.createUpdate("DELETE FROM webhooks WHERE owner_kind = :kind AND owner_id = :owner")
+                    .bind("kind", kind.stored())
+                    .bind("owner", ownerId)
+                    .execute();
+            return deleted;
+        };
     }
 
     /** Deletes every webhook of an owner. */
     public void deleteOwnedBy(AccountId account, Webhook.Owner owner, long ownerId) {
+        List<Long> ids =
+                ofOwner(account, owner, ownerId).stream().map(Webhook::id).toList();
         jdbi.useHandle(handle -> handle.createUpdate(
                         "DELETE FROM webhooks WHERE account_id = :account AND owner_kind = :kind AND owner_id = :owner")
                 .bind("account", account.value())
                 .bind("kind", owner.stored())
                 .bind("owner", ownerId)
                 .execute());
+        changes.changed(changes(account, owner, ownerId, ids));
     }
 
     private static <S extends SqlStatement<S>> S bindFields(S statement, WebhookIn in) {
@@ -216,7 +258,11 @@ public final class WebhookRepository {
      * deliveries not yet finished are cancelled by the caller.
      */
     public boolean disable(AccountId account, long id, String reason) {
-        return jdbi.withHandle(handle -> disableIn(handle, account, id, reason, clock.millis()));
+        boolean disabled = jdbi.withHandle(handle -> disableIn(handle, account, id, reason, clock.millis()));
+        if (disabled) {
+            find(account, id).ifPresent(this::announce);
+        }
+        return disabled;
     }
 
     /** {@link #disable} in the caller's transaction, at {@code now}. */
@@ -240,5 +286,6 @@ public final class WebhookRepository {
                 .bind("account", account.value())
                 .bind("id", id)
                 .execute());
+        find(account, id).ifPresent(this::announce);
     }
 }

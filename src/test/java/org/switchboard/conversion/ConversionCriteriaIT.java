@@ -548,7 +548,10 @@ class ConversionCriteriaIT extends ServerIT {
     }
 
     private static ConversionCriterionRepository repository() {
-        return new ConversionCriterionRepository(server.wiring().database().jdbi(), Clock.systemUTC());
+        return new ConversionCriterionRepository(
+                server.wiring().database().jdbi(),
+                Clock.systemUTC(),
+                server.wiring().configChanges());
     }
 
     private static void assertError(Response response, String field, String message) {

@@ -1,56 +1,108 @@
 package org.switchboard.platform.config;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Counts the configuration changes made through this node (admin writes, caller-list writes), so in-memory caches of
- * configuration know when what they hold may be out of date. Caches compare the count they loaded at with the current
- * one. When several nodes share a Redis, each local change is also sent to the other nodes ({@link #sendTo}) and
- * theirs arrive through {@link #received}, so a change reaches every node's caches at once; otherwise other nodes'
- * changes reach them through the caches' maximum age.
+ * Where the write paths announce configuration changes and the caches of configuration hear of them. A write calls
+ * {@link #changed} after it committed, naming every object it changed (cascades included); the listeners of this
+ * node drop what the changes touch before the call returns, so a request sent after the write's answer sees the
+ * change. When several nodes share a Redis, each local change is also sent to the other nodes ({@link #sendTo}) and
+ * theirs arrive through {@link #received}. When changes may have been missed (the channel between nodes was cut, a
+ * message could not be read), {@link #missed} makes every listener drop everything.
+ *
+ * <p>Listeners are told in the order they registered: a cache that reads through another cache registers after it,
+ * so the one it reads from is already current when it drops its own entries.
  */
 public final class ConfigChanges {
-    /** The words a change travels as between nodes. */
-    public static final String CONFIGURATION = "configuration";
+    private static final Logger LOG = Logger.getLogger(ConfigChanges.class.getName());
 
-    public static final String CALLER_LISTS = "caller_lists";
+    /** A cache of configuration. Called on the writer's thread, or on the thread receiving other nodes' changes. */
+    public interface Listener {
+        /** Drops what {@code change} touches. */
+        void changed(ConfigChange change);
 
-    private final AtomicLong configuration = new AtomicLong();
-    private final AtomicLong callerLists = new AtomicLong();
-    private volatile Consumer<String> others = kind -> {};
-
-    /** Anything configured may have changed (campaigns, buyers, keys, webhooks, criteria, features, lists...). */
-    public void configurationChanged() {
-        configuration.incrementAndGet();
-        others.accept(CONFIGURATION);
+        /** Changes may have been missed: drops everything. */
+        void everythingMayHaveChanged();
     }
 
-    /** The numbers on some caller list may have changed (they are cached apart, as lists can be large). */
-    public void callerListsChanged() {
-        callerLists.incrementAndGet();
-        configuration.incrementAndGet();
-        others.accept(CALLER_LISTS);
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Consumer<String> others = text -> {};
+
+    public void listen(Listener listener) {
+        listeners.add(listener);
     }
 
-    /** Sends every later local change to the other nodes. */
+    /** Announces changes made through this node: to this node's caches, then to the other nodes. */
+    public void changed(ConfigChange... changes) {
+        changed(List.of(changes));
+    }
+
+    /** Announces changes made through this node: to this node's caches, then to the other nodes (one message). */
+    public void changed(List<ConfigChange> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        changes.forEach(this::tell);
+        others.accept(text(changes));
+    }
+
+    /** Sends every later local change to the other nodes, as the text {@link #received} reads. */
     public void sendTo(Consumer<String> otherNodes) {
         this.others = otherNodes;
     }
 
-    /** A change another node made: counted here, not sent on. Unknown words count as any configuration change. */
-    public void received(String kind) {
-        if (CALLER_LISTS.equals(kind)) {
-            callerLists.incrementAndGet();
+    /**
+     * Changes another node made ({@code kind:account:id}, comma-separated): told to this node's caches, not sent on.
+     * Text that does not read as changes (a node of another version) counts as anything having changed.
+     */
+    public void received(String text) {
+        List<ConfigChange> changes = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            Optional<ConfigChange> change = ConfigChange.parse(part);
+            if (change.isEmpty()) {
+                missed();
+                return;
+            }
+            changes.add(change.get());
         }
-        configuration.incrementAndGet();
+        changes.forEach(this::tell);
     }
 
-    public long configuration() {
-        return configuration.get();
+    /** Changes may have been missed (the channel between nodes was cut and came back): every cache drops all. */
+    public void missed() {
+        for (Listener listener : listeners) {
+            try {
+                listener.everythingMayHaveChanged();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a configuration cache failed to drop its entries", e);
+            }
+        }
     }
 
-    public long callerLists() {
-        return callerLists.get();
+    private void tell(ConfigChange change) {
+        for (Listener listener : listeners) {
+            try {
+                listener.changed(change);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a configuration cache failed to drop " + change.text(), e);
+            }
+        }
+    }
+
+    static String text(List<ConfigChange> changes) {
+        StringBuilder text = new StringBuilder();
+        for (ConfigChange change : changes) {
+            if (!text.isEmpty()) {
+                text.append(',');
+            }
+            text.append(change.text());
+        }
+        return text.toString();
     }
 }

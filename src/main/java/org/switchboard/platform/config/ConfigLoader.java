@@ -161,7 +161,7 @@ public final class ConfigLoader {
             SwitchboardConfig.WebhookDelivery delivery = webhookDelivery();
             int headTimeout = integer("request_head_timeout_seconds", 1, 3_600);
             int dialGrace = integer("dial_grace_seconds", 1, 3_600);
-            int configCacheSeconds = integer("config_cache_seconds", 1, 3_600);
+            int configCacheSeconds = integer("config_cache_seconds", 0, 86_400);
             String twilioApiUrl = httpUrl("twilio_api_url");
             String plivoApiUrl = httpUrl("plivo_api_url");
             SwitchboardConfig.LogFormat logFormat = logFormat();

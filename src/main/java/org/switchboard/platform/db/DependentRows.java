@@ -1,6 +1,8 @@
 package org.switchboard.platform.db;
 
+import java.util.List;
 import org.jdbi.v3.core.Handle;
+import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.id.AccountId;
 
 /**
@@ -11,6 +13,9 @@ import org.switchboard.platform.id.AccountId;
  */
 @FunctionalInterface
 public interface DependentRows {
-    /** Deletes the rows hanging off {@code ownerId} of {@code account}, within {@code handle}'s transaction. */
-    void delete(Handle handle, AccountId account, long ownerId);
+    /**
+     * Deletes the rows hanging off {@code ownerId} of {@code account}, within {@code handle}'s transaction; answers the
+     * configuration changes they make, for the owner's repository to announce once the transaction committed.
+     */
+    List<ConfigChange> delete(Handle handle, AccountId account, long ownerId);
 }

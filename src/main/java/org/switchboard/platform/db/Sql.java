@@ -105,6 +105,11 @@ public final class Sql {
                         .one());
     }
 
+    /** The ids {@code query} selects, with {@code :id} bound to {@code id}, in the caller's transaction. */
+    public static List<Long> ids(Handle handle, String query, long id) {
+        return handle.createQuery(query).bind("id", id).mapTo(Long.class).list();
+    }
+
     /** Sets {@code column} (an instant column) and {@code updated_at} of the account's row to {@code nowMillis}. */
     public static void stamp(Jdbi jdbi, String table, AccountId account, long id, String column, long nowMillis) {
         jdbi.useHandle(handle -> handle.createUpdate("UPDATE " + table + " SET " + column + " = :now, updated_at = :now"

@@ -382,7 +382,8 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
 
     /**
      * Sends {@code message} to every node subscribed to {@code channel} (under this deployment's prefix). Best effort:
-     * a node that misses it catches up through its caches' maximum age.
+     * Redis keeps no message for a node that is not listening at that moment, and a message that cannot be sent is
+     * logged and dropped (see {@link #subscribe} for how a listener learns that it may have missed some).
      */
     public void publish(String channel, String message) {
         try {
@@ -393,15 +394,31 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
         }
     }
 
-    /** Calls {@code onMessage} with each message published on {@code channel}, on a connection of its own. */
-    public void subscribe(String channel, java.util.function.Consumer<String> onMessage) {
+    /**
+     * Calls {@code onMessage} with each message published on {@code channel}, on a connection of its own. That
+     * connection comes back by itself after it was cut (Redis restarted, a network fault) and subscribes again; the
+     * messages sent meanwhile are lost, so then {@code onResubscribed} is called, once the subscription holds again.
+     */
+    public void subscribe(String channel, java.util.function.Consumer<String> onMessage, Runnable onResubscribed) {
         var subscription = client.connectPubSub();
+        var first = new java.util.concurrent.atomic.AtomicBoolean(true);
         subscription.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
             @Override
             public void message(String from, String message) {
                 onMessage.accept(message);
             }
+
+            @Override
+            public void subscribed(String subscribed, long count) {
+                if (!first.getAndSet(false)) {
+                    java.util.logging.Logger.getLogger(RedisLiveState.class.getName())
+                            .info(() -> "subscribed again to " + channel + " after the connection was cut");
+                    onResubscribed.run();
+                }
+            }
         });
+        // named, so an operator (or a test) can tell it apart in CLIENT LIST
+        subscription.sync().clientSetname(prefix + channel);
         subscription.sync().subscribe(prefix + channel);
         subscriptions.add(subscription);
     }
@@ -476,6 +493,11 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
         } catch (RedisException e) {
             throw new LiveStateUnavailable("Redis did not answer: " + e.getMessage(), e);
         }
+    }
+
+    /** This deployment's key prefix (tests find their connections by it). */
+    String prefixForTests() {
+        return prefix;
     }
 
     /** Every key of this deployment's prefix is removed (tests only: a fresh state on a shared Redis). */

@@ -40,6 +40,40 @@ class RedisLiveStateIT extends LiveStateContract {
                 .anySatisfy(timer -> assertThat(timer.count()).isPositive());
     }
 
+    @Test
+    void aSubscriptionCutAndRestoredShouldSayItMayHaveMissedMessagesAndHearTheNextOnes() {
+        // given: a subscriber that has heard one message
+        String channel = "changes-" + UUID.randomUUID();
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger resubscribed = new java.util.concurrent.atomic.AtomicInteger();
+        live.subscribe(channel, heard::add, resubscribed::incrementAndGet);
+        live.publish(channel, "before");
+        org.switchboard.testing.Await.until("the first message", () -> heard.contains("before"));
+
+        // when: Redis closes the subscriber's connection (as a restart or a network fault would)
+        io.lettuce.core.RedisClient admin = io.lettuce.core.RedisClient.create(LocalRedis.url());
+        try (var connection = admin.connect()) {
+            String name = "name=" + live.prefixForTests() + channel + " ";
+            String line = connection
+                    .sync()
+                    .clientList()
+                    .lines()
+                    .filter(l -> (l + " ").contains(name))
+                    .findFirst()
+                    .orElseThrow();
+            long id = Long.parseLong(line.replaceFirst("^id=(\\d+) .*", "$1"));
+            connection.sync().clientKill(io.lettuce.core.KillArgs.Builder.id(id));
+        } finally {
+            admin.shutdown();
+        }
+
+        // then: it subscribes again by itself, says so once, and hears what comes next
+        org.switchboard.testing.Await.until("the subscription to come back", () -> resubscribed.get() == 1);
+        live.publish(channel, "after");
+        org.switchboard.testing.Await.until("the message after the cut", () -> heard.contains("after"));
+        assertThat(resubscribed).hasValue(1);
+    }
+
     @AfterEach
     void clean() {
         live.clearForTests();
