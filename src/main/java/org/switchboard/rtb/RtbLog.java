@@ -75,6 +75,9 @@ public final class RtbLog implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private volatile long lastDropLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
     private final Thread writer;
+    /** Completed when the writer has stopped: a flush marker put after its last look at the queue is never taken. */
+    private final CompletableFuture<Void> writerStopped = new CompletableFuture<>();
+
     private final Thread purger;
     private volatile boolean closing;
     private final CountDownLatch stopPurge = new CountDownLatch(1);
@@ -217,9 +220,15 @@ public final class RtbLog implements AutoCloseable {
             return;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
+        Flush marker = new Flush(done);
         try {
-            queue.put(new Flush(done));
-            done.get(60, TimeUnit.SECONDS);
+            queue.put(marker);
+            // the writer may have stopped (closing, with the queue empty) just after the check above: then nothing
+            // takes the marker, and nothing queued after its end would be written anyway
+            CompletableFuture.anyOf(done, writerStopped).get(60, TimeUnit.SECONDS);
+            if (!done.isDone()) {
+                queue.remove(marker);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while flushing the RTB log", e);
@@ -244,6 +253,14 @@ public final class RtbLog implements AutoCloseable {
     }
 
     private void writeBatches() {
+        try {
+            writeUntilClosed();
+        } finally {
+            writerStopped.complete(null);
+        }
+    }
+
+    private void writeUntilClosed() {
         List<Item> batch = new ArrayList<>(MAX_BATCH);
         while (!closing || !queue.isEmpty()) {
             try {
