@@ -119,7 +119,7 @@ public final class LiveCallControlRoutes {
 
     private KeyedRequests.Outcome<String> reject(PostbackKey key, Set<Long> members, PostbackRequest request) {
         Call call = connectedCall(key, request, members);
-        return switch (carriersTold(call, callService.reject(call.uuid(), members))) {
+        return switch (carriersTold(callService.reject(call.uuid(), members))) {
             case LiveControl.Changed changed -> {
                 String text = "SUCCESS call " + call.uuid() + " rejected";
                 yield new KeyedRequests.Outcome<>(
@@ -138,8 +138,7 @@ public final class LiveCallControlRoutes {
                         request.param("entry").isPresent() ? "entry" : "number",
                         "'" + choice + "' is not an entry of directory " + directory.name()));
         Call call = connectedCall(key, request, members);
-        return switch (carriersTold(
-                call, callService.transfer(call.uuid(), members, entry.name(), entry.destination()))) {
+        return switch (carriersTold(callService.transfer(call.uuid(), members, entry.name(), entry.destination()))) {
             case LiveControl.Changed changed -> {
                 String text = "SUCCESS call " + call.uuid() + " transferred to " + entry.destination();
                 yield new KeyedRequests.Outcome<>(
@@ -150,7 +149,7 @@ public final class LiveCallControlRoutes {
     }
 
     /** Sends a change to the call's carrier; a carrier that cannot be told at all is checked before anything moves. */
-    private LiveControl carriersTold(Call call, LiveControl change) {
+    private LiveControl carriersTold(LiveControl change) {
         if (change instanceof LiveControl.Changed changed) {
             Optional<String> failed = carriers.redirect(changed.call(), changed.next());
             if (failed.isPresent()) {

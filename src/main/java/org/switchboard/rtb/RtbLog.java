@@ -29,6 +29,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
@@ -707,7 +708,7 @@ public final class RtbLog implements AutoCloseable {
      */
     public RtbDashboardOut dashboard(AccountId account, Instant since) {
         Instant until = clock.instant();
-        record Group(Long id, String name, String status, long count) {}
+        record Group(@Nullable Long id, @Nullable String name, String status, long count) {}
         String current = "COALESCE(final_status, status)";
         List<Group> byKey = jdbi.withHandle(handle -> handle.createQuery("SELECT key_id, MAX(key_name), " + current
                         + ", COUNT(*) FROM rtb_pings WHERE account_id = :account AND created_at >= :since"
@@ -794,16 +795,16 @@ public final class RtbLog implements AutoCloseable {
                 readJson(rs, "considered"));
     }
 
-    private static String optionalText(ResultSet rs, String column) throws SQLException {
+    private static @Nullable String optionalText(ResultSet rs, String column) throws SQLException {
         return rs.getString(column);
     }
 
-    private static Long optionalLong(ResultSet rs, String column) throws SQLException {
+    private static @Nullable Long optionalLong(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }
 
-    private static String instant(ResultSet rs, String column) throws SQLException {
+    private static @Nullable String instant(ResultSet rs, String column) throws SQLException {
         Long millis = optionalLong(rs, column);
         return millis == null ? null : IsoMillis.format(Instant.ofEpochMilli(millis));
     }
