@@ -574,7 +574,7 @@ public final class ConversionService implements AutoCloseable {
                         call.buyerId().get()));
     }
 
-    /** {@link #buyerView(Call, TagSet, Optional, Instant)} with the buyer's criteria already read. */
+    /** {@link #buyerView(Call, TagSet, Optional)} with the buyer's criteria already read. */
     private static BuyerView buyerView(
             Call call, TagSet tags, Optional<Money> posted, List<ConversionCriterion> buyerCriteria) {
         if (call.buyerId().isEmpty() || call.connectedAt().isEmpty()) {
