@@ -11,10 +11,31 @@ BENCH_API_KEY="sb_bench_key_0123456789abcdefghijkl"
 DATA="$(mktemp -d)"
 SERVER_PID=""
 BARE_PID=""
+PG_SCHEMA=""
 cleanup() {
     local pid
     for pid in $SERVER_PID $BARE_PID; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    if [ -n "$PG_SCHEMA" ]; then psql_bench -c "DROP SCHEMA IF EXISTS $PG_SCHEMA CASCADE" >/dev/null 2>&1 || true; fi
     rm -rf "$DATA"
+}
+
+# psql_bench ARGS...: psql on the database of BENCH_POSTGRES_URL (host, port and database taken from the JDBC URL)
+psql_bench() {
+    local url="${BENCH_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/test}" rest host port db
+    rest="${url#jdbc:postgresql://}"
+    host="${rest%%/*}"; db="${rest#*/}"; db="${db%%\?*}"
+    port=5432; [[ "$host" == *:* ]] && { port="${host##*:}"; host="${host%%:*}"; }
+    psql -q -h "$host" -p "$port" -U "${BENCH_POSTGRES_USER:-postgres}" -d "$db" "$@"
+}
+
+# use_postgres_schema: the next start_server uses a fresh PostgreSQL schema (dropped on exit) instead of SQLite
+use_postgres_schema() {
+    command -v psql >/dev/null || { echo "--store postgresql needs psql" >&2; exit 1; }
+    PG_SCHEMA="bench_$$_$(date +%s)"
+    psql_bench -c "CREATE SCHEMA $PG_SCHEMA" >/dev/null
+    local url="${BENCH_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/test}"
+    export SWITCHBOARD_DATABASE_URL="$url$([[ "$url" == *\?* ]] && echo '&' || echo '?')currentSchema=$PG_SCHEMA"
+    export SWITCHBOARD_DATABASE_USER="${BENCH_POSTGRES_USER:-postgres}"
 }
 trap cleanup EXIT
 TASKSET_SERVER=(); TASKSET_WRK=()

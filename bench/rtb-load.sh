@@ -37,6 +37,10 @@
 #   --rate R           the paced rate of --soak
 #   --profile FILE     records the run with JFR (CPU samples and allocations, the "profile" settings) into FILE and
 #                      prints its hottest methods and top allocation sites at the end
+#   --store sqlite|postgresql
+#                      Switchboard's store (default sqlite: a fresh file); postgresql: a fresh schema, dropped after the
+#                      run, in BENCH_POSTGRES_URL (default jdbc:postgresql://127.0.0.1:5432/test, user
+#                      BENCH_POSTGRES_USER, default postgres; psql creates and drops the schema)
 # Warm-ups (discarded): WARMUP_BASELINE (default 10 s) for /health and each bare endpoint, WARMUP_PING (default 90 s:
 # on one core the JIT needs about a minute and a half for the ping path), WARMUP_WRITE (default 15 s) for data writing
 # and postbacks, 5 s before each half-rate run. BENCH_JAVA_OPTS: JVM options for both servers. BENCH_EXAMPLES=1: the
@@ -57,6 +61,7 @@ TURNS=2
 ONLY="health,ping,data,postback"
 CONNECTIONS=64
 PROFILE=""
+STORE="sqlite"
 SOAK=""
 RATE=2000
 while [ $# -gt 0 ]; do
@@ -73,11 +78,13 @@ while [ $# -gt 0 ]; do
         --soak) SOAK="$2"; shift 2 ;;
         --rate) RATE="$2"; shift 2 ;;
         --profile) PROFILE="$(realpath -m "$2")"; shift 2 ;;
-        -h|--help) sed -n '2,46p' "$0"; exit 0 ;;
+        --store) STORE="$2"; shift 2 ;;
+        -h|--help) sed -n '2,50p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 case "$BODY" in form|json) ;; *) echo "--body is form or json" >&2; exit 2 ;; esac
+case "$STORE" in sqlite|postgresql) ;; *) echo "--store is sqlite or postgresql" >&2; exit 2 ;; esac
 [[ "$DURATION" =~ ^[0-9]+$ ]] || { echo "--seconds is a whole number" >&2; exit 2; }
 [ -z "$SOAK" ] || [[ "$SOAK" =~ ^[1-9][0-9]*$ ]] || { echo "--soak is a whole number of minutes from 1" >&2; exit 2; }
 [[ "$RATE" =~ ^[1-9][0-9]*$ ]] || { echo "--rate is a whole number of requests per second" >&2; exit 2; }
@@ -91,6 +98,7 @@ refuse_taken_port "$PORT"
 refuse_taken_port "$BARE_PORT"
 [ -z "$PROFILE" ] || SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-} -XX:StartFlightRecording=settings=profile,filename=$PROFILE"
 [ -z "${BENCH_NMT:-}" ] || SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
+[ "$STORE" = sqlite ] || use_postgres_schema
 start_server "$PORT"
 start_bare "$BARE_PORT"
 BASE="http://127.0.0.1:$PORT"
@@ -304,7 +312,7 @@ if [ -n "$SOAK" ]; then
     exit 0
 fi
 
-echo "Switchboard pid $SERVER_PID on $BASE, bare pid $BARE_PID on $BARE, both on core 0; $DURATION s per run, $TURNS turns; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "Switchboard pid $SERVER_PID on $BASE ($STORE store), bare pid $BARE_PID on $BARE, both on core 0; $DURATION s per run, $TURNS turns; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 if wants health; then
     compare "/health" GET /health form "" "${WARMUP_BASELINE:-10}"
 fi

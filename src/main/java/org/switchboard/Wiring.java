@@ -235,8 +235,12 @@ public final class Wiring implements AutoCloseable {
             // reads its keys through it
             var postbackKeys = new PostbackKeyRepository(
                     jdbi, clock, changes, java.time.Duration.ofSeconds(config.configCacheSeconds()));
-            var postbackLog = new PostbackLog(jdbi, clock, metrics);
-            var callerTagCache = new CallerTagCache(jdbi, clock, metrics);
+            // a keyed request's rows (its log entry with what it wrote) in one transaction that concurrent requests
+            // share: answered once durable, at a few disk syncs per burst
+            // (its meters keep the postback log's name: every unit holds a log entry; caller tags are among its rows)
+            var durableWrites = new org.switchboard.platform.db.DurableWrites(jdbi, "postback-log", metrics);
+            var postbackLog = new PostbackLog(jdbi, durableWrites, clock, metrics);
+            var callerTagCache = new CallerTagCache(jdbi, clock);
             var conversionCriteria = new ConversionCriterionRepository(jdbi, clock, changes);
             var callConversions = new ConversionRepository(jdbi, metrics);
             // the outbox is delivered by a bounded worker pool

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 import org.switchboard.account.AccountRepository;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallState;
@@ -89,20 +88,7 @@ public final class OutboxDrain {
 
                 @Override
                 public LiveCall live(String uuid) {
-                    return new LiveCall() {
-                        @Override
-                        public Optional<String> callKey() {
-                            return Optional.empty();
-                        }
-
-                        @Override
-                        public TagSet tags() {
-                            return TagSet.empty();
-                        }
-
-                        @Override
-                        public void changeTags(String source, UnaryOperator<TagSet> change) {}
-                    };
+                    return LiveCall.NONE;
                 }
             };
             var worker = new DeliveryWorker(

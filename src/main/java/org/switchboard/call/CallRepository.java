@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jspecify.annotations.Nullable;
@@ -144,10 +145,15 @@ public final class CallRepository {
     }
 
     public Optional<Call> findById(long id) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM calls WHERE id = :id")
+        return jdbi.withHandle(handle -> findById(handle, id));
+    }
+
+    /** The call with this id, read in the caller's transaction. */
+    public static Optional<Call> findById(Handle handle, long id) {
+        return handle.createQuery("SELECT * FROM calls WHERE id = :id")
                 .bind("id", id)
                 .map(CallRepository::map)
-                .findOne());
+                .findOne();
     }
 
     public Optional<Call> find(AccountId account, String uuid) {
@@ -276,26 +282,49 @@ public final class CallRepository {
 
     /** Records where the call's tags came from; changes that added and removed nothing are left out. */
     void addTagChanges(long callId, List<TagChange> changes) {
+        if (changes.stream().anyMatch(c -> !c.isEmpty())) {
+            jdbi.useHandle(handle -> addTagChanges(handle, callId, changes));
+        }
+    }
+
+    /** {@link #addTagChanges(long, List)} in the caller's transaction. */
+    static void addTagChanges(Handle handle, long callId, List<TagChange> changes) {
         List<TagChange> kept = changes.stream().filter(c -> !c.isEmpty()).toList();
         if (kept.isEmpty()) {
             return;
         }
-        jdbi.useHandle(handle -> {
-            var batch = handle.prepareBatch("""
-                    INSERT INTO call_tag_changes (call_id, at, source, added, removed)
-                    VALUES (:call, :at, :source, :added, :removed)""");
-            for (TagChange change : kept) {
-                batch.bind("call", callId)
-                        .bind("at", change.at().toEpochMilli())
-                        .bind(
-                                "source",
-                                change.source().length() > 200 ? change.source().substring(0, 200) : change.source())
-                        .bind("added", change.added().toStored())
-                        .bind("removed", change.removed().toStored())
-                        .add();
-            }
-            batch.execute();
-        });
+        var batch = handle.prepareBatch("""
+                INSERT INTO call_tag_changes (call_id, at, source, added, removed)
+                VALUES (:call, :at, :source, :added, :removed)""");
+        for (TagChange change : kept) {
+            batch.bind("call", callId)
+                    .bind("at", change.at().toEpochMilli())
+                    .bind(
+                            "source",
+                            change.source().length() > 200 ? change.source().substring(0, 200) : change.source())
+                    .bind("added", change.added().toStored())
+                    .bind("removed", change.removed().toStored())
+                    .add();
+        }
+        batch.execute();
+    }
+
+    /** A call's id and tags as stored, read in the caller's transaction. */
+    record StoredTags(long callId, TagSet tags) {}
+
+    static Optional<StoredTags> tags(Handle handle, String uuid) {
+        return handle.createQuery("SELECT id, tags FROM calls WHERE uuid = :uuid")
+                .bind("uuid", uuid)
+                .map((rs, ctx) -> new StoredTags(rs.getLong("id"), TagSet.fromStored(rs.getString("tags"))))
+                .findOne();
+    }
+
+    /** Sets a call's tags in the caller's transaction. */
+    static void updateTags(Handle handle, long callId, TagSet tags) {
+        handle.createUpdate("UPDATE calls SET tags = :tags WHERE id = :id")
+                .bind("tags", tags.toStored())
+                .bind("id", callId)
+                .execute();
     }
 
     /** Where the call's tags came from, in the order they were applied. */

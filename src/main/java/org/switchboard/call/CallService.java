@@ -439,7 +439,42 @@ public final class CallService implements AutoCloseable {
                     return null;
                 });
             }
+
+            @Override
+            public <T> T underLock(java.util.function.Supplier<T> body) {
+                return withLock(uuid, body);
+            }
+
+            @Override
+            public boolean changeTags(
+                    org.jdbi.v3.core.Handle handle, String source, java.util.function.UnaryOperator<TagSet> change) {
+                return CallService.this.changeTags(handle, uuid, source, change);
+            }
         };
+    }
+
+    /**
+     * Changes a call's tags as stored, in the caller's transaction, recorded as {@code source}'s change; false when
+     * there is no call. The transaction must commit under the call's lock ({@link LiveCall#underLock}), where every
+     * other change of its tags is made.
+     */
+    public boolean changeTags(
+            org.jdbi.v3.core.Handle handle,
+            String uuid,
+            String source,
+            java.util.function.UnaryOperator<TagSet> change) {
+        Optional<CallRepository.StoredTags> stored = CallRepository.tags(handle, uuid);
+        if (stored.isEmpty()) {
+            return false;
+        }
+        TagSet before = stored.get().tags();
+        TagSet after = change.apply(before);
+        if (!after.equals(before)) {
+            CallRepository.updateTags(handle, stored.get().callId(), after);
+            CallRepository.addTagChanges(
+                    handle, stored.get().callId(), List.of(TagTrail.change(clock.instant(), source, before, after)));
+        }
+        return true;
     }
 
     /**

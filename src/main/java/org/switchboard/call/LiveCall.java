@@ -1,7 +1,9 @@
 package org.switchboard.call;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.jdbi.v3.core.Handle;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -23,6 +25,16 @@ public interface LiveCall {
 
         @Override
         public void changeTags(String source, UnaryOperator<TagSet> change) {}
+
+        @Override
+        public <T> T underLock(Supplier<T> body) {
+            return body.get();
+        }
+
+        @Override
+        public boolean changeTags(Handle handle, String source, UnaryOperator<TagSet> change) {
+            return false;
+        }
     };
 
     Optional<String> callKey();
@@ -32,4 +44,16 @@ public interface LiveCall {
 
     /** Changes the tags; {@code source} says where the change came from (shown on the call overview). */
     void changeTags(String source, UnaryOperator<TagSet> change);
+
+    /**
+     * Runs {@code body} under the call's lock, where its tags change: a change made in a transaction that commits
+     * inside {@code body} (see {@link #changeTags(Handle, String, UnaryOperator)}) cannot be lost to another.
+     */
+    <T> T underLock(Supplier<T> body);
+
+    /**
+     * Changes the tags as stored, in the caller's transaction, which must commit under {@link #underLock}; false when
+     * there is no call.
+     */
+    boolean changeTags(Handle handle, String source, UnaryOperator<TagSet> change);
 }

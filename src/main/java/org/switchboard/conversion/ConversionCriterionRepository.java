@@ -74,6 +74,32 @@ public final class ConversionCriterionRepository {
                 .list());
     }
 
+    /** The criteria that judge one call: its campaign's and its buyer's, each in judging order. */
+    public record ForCall(List<ConversionCriterion> campaign, List<ConversionCriterion> buyer) {}
+
+    /** {@link #listFor} of a call's campaign and (when it has one) its buyer, in one query. */
+    public ForCall forCall(AccountId account, long campaignId, Optional<Long> buyerId) {
+        List<ConversionCriterion> all = jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT * FROM conversion_criteria
+                        WHERE account_id = :account AND ((owner_kind = :campaign_kind AND owner_id = :campaign)
+                            OR (owner_kind = :buyer_kind AND owner_id = :buyer))
+                        ORDER BY position, id""")
+                .bind("account", account.value())
+                .bind("campaign_kind", ConversionCriterion.Owner.CAMPAIGN.stored())
+                .bind("campaign", campaignId)
+                .bind("buyer_kind", ConversionCriterion.Owner.BUYER.stored())
+                .bind("buyer", buyerId.orElse(-1L))
+                .map(ConversionCriterionRepository::map)
+                .list());
+        return new ForCall(
+                all.stream()
+                        .filter(c -> c.owner() == ConversionCriterion.Owner.CAMPAIGN)
+                        .toList(),
+                all.stream()
+                        .filter(c -> c.owner() == ConversionCriterion.Owner.BUYER)
+                        .toList());
+    }
+
     /** One page of an owner's criteria in judging order. */
     public Page<ConversionCriterion> page(
             AccountId account, ConversionCriterion.Owner owner, long ownerId, PageRequest page) {

@@ -57,10 +57,20 @@ public final class ConversionRepository {
     }
 
     public Optional<Conversion> find(long callId) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM call_conversions WHERE call_id = :call")
+        return jdbi.withHandle(handle -> find(handle, callId));
+    }
+
+    /** The call's decision, read in the caller's transaction. */
+    static Optional<Conversion> find(Handle handle, long callId) {
+        return handle.createQuery("SELECT * FROM call_conversions WHERE call_id = :call")
                 .bind("call", callId)
                 .map(ConversionRepository::map)
-                .findOne());
+                .findOne();
+    }
+
+    /** Counts a decision stored by a transaction that has committed ({@link #insertIfAbsent(Handle, Conversion, Instant)}). */
+    void count(Conversion conversion) {
+        counted(true, conversion);
     }
 
     /** The decisions of several calls of the account at once (for call log pages). */
@@ -84,7 +94,15 @@ public final class ConversionRepository {
     }
 
     private boolean insertRow(Conversion conversion, Instant now) {
-        return jdbi.withHandle(handle -> bindAll(handle.createUpdate("""
+        return jdbi.withHandle(handle -> insertIfAbsent(handle, conversion, now));
+    }
+
+    /**
+     * {@link #insertIfAbsent(Conversion, Instant)} in the caller's transaction, not yet counted: the caller counts it
+     * ({@link #count}) once committed.
+     */
+    static boolean insertIfAbsent(Handle handle, Conversion conversion, Instant now) {
+        return bindAll(handle.createUpdate("""
                         INSERT INTO call_conversions (call_id, account_id, state, criterion_id, reason, deadline_at,
                             decided_at, converted_at, revenue_micros, payout_micros, posted_micros, postback_at,
                             buyer_criterion_id, buyer_converted, buyer_revenue_micros, post_call_fired, late_due,
@@ -95,7 +113,7 @@ public final class ConversionRepository {
                         ON CONFLICT (call_id) DO NOTHING"""), conversion, now)
                         .bind("fired", conversion.postCallFired())
                         .bind("no", false)
-                        .execute())
+                        .execute()
                 == 1;
     }
 
@@ -109,7 +127,12 @@ public final class ConversionRepository {
     }
 
     private boolean replaceRow(Conversion conversion, Conversion.State expected, Instant now) {
-        return jdbi.withHandle(handle -> bindAll(handle.createUpdate("""
+        return jdbi.withHandle(handle -> replace(handle, conversion, expected, now));
+    }
+
+    /** {@link #replace(Conversion, Conversion.State, Instant)} in the caller's transaction, not yet counted. */
+    static boolean replace(Handle handle, Conversion conversion, Conversion.State expected, Instant now) {
+        return bindAll(handle.createUpdate("""
                         UPDATE call_conversions SET state = :state, criterion_id = :criterion, reason = :reason,
                             deadline_at = :deadline, decided_at = :decided, converted_at = :converted,
                             revenue_micros = :revenue, payout_micros = :payout, posted_micros = :posted,
@@ -122,7 +145,7 @@ public final class ConversionRepository {
                         .bind("expected", expected.name())
                         .bind("late_if_started", expected == Conversion.State.NOT_CONVERTED && conversion.converted())
                         .bind("yes", true)
-                        .execute())
+                        .execute()
                 == 1;
     }
 
@@ -149,6 +172,11 @@ public final class ConversionRepository {
                         Conversion.State.valueOf(rs.getString("state")) == Conversion.State.CONVERTED,
                         optionalInstant(rs, "postback_at").isPresent()))
                 .findOne();
+    }
+
+    /** Runs {@code reads} on a connection of its own, outside any transaction. */
+    <T> T read(java.util.function.Function<Handle, T> reads) {
+        return jdbi.withHandle(reads::apply);
     }
 
     /** Runs {@code work} in one transaction (a claim and the deliveries it queues). */
@@ -242,21 +270,22 @@ public final class ConversionRepository {
     }
 
     /** Whether the caller converted for this buyer on the account since an instant, on a call other than this one. */
-    boolean convertedForBuyerSince(
-            AccountId account, String callerNumber, long buyerId, Instant since, long exceptCallId) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
-                                SELECT COUNT(*) FROM call_conversions v JOIN calls c ON c.id = v.call_id
-                                WHERE c.account_id = :account AND c.caller_number = :caller AND c.buyer_id = :buyer
-                                    AND v.state = :converted AND v.converted_at >= :since AND c.id <> :except""")
-                        .bind("account", account.value())
-                        .bind("caller", callerNumber)
-                        .bind("buyer", buyerId)
-                        .bind("converted", Conversion.State.CONVERTED.name())
-                        .bind("since", since.toEpochMilli())
-                        .bind("except", exceptCallId)
-                        .mapTo(Long.class)
-                        .one())
-                > 0;
+    static boolean convertedForBuyerSince(
+            Handle handle, AccountId account, String callerNumber, long buyerId, Instant since, long exceptCallId) {
+        return handle.createQuery("""
+                        SELECT 1 FROM call_conversions v JOIN calls c ON c.id = v.call_id
+                        WHERE c.account_id = :account AND c.caller_number = :caller AND c.buyer_id = :buyer
+                            AND v.state = :converted AND v.converted_at >= :since AND c.id <> :except
+                        LIMIT 1""")
+                .bind("account", account.value())
+                .bind("caller", callerNumber)
+                .bind("buyer", buyerId)
+                .bind("converted", Conversion.State.CONVERTED.name())
+                .bind("since", since.toEpochMilli())
+                .bind("except", exceptCallId)
+                .mapTo(Integer.class)
+                .findOne()
+                .isPresent();
     }
 
     private static Update bindAll(Update update, Conversion c, Instant now) {

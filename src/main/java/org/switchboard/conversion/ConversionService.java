@@ -11,8 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jdbi.v3.core.Handle;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallState;
@@ -162,7 +164,8 @@ public final class ConversionService implements AutoCloseable {
                     now);
         }
         Instant convertedAt = call.connectedAt().orElse(now).plusSeconds(required.getAsInt());
-        Optional<String> duplicate = duplicate(call, criterion, convertedAt);
+        Optional<String> duplicate =
+                conversions.inTransaction(handle -> duplicate(handle, call, criterion, convertedAt));
         if (duplicate.isPresent()) {
             return notConverted(call, Optional.of(criterion.id()), duplicate.get(), buyerView, now);
         }
@@ -196,65 +199,166 @@ public final class ConversionService implements AutoCloseable {
     }
 
     /**
-     * The buyer posts a conversion for {@code call} (already checked to be the key's buyer's), with an optional value.
-     * The call's campaign criterion must be a postback criterion; the conversion counts once.
+     * A conversion postback, checked against what was read before its transaction and decided inside it: the
+     * conversion row, the call's money tags, its post-call (or late) webhooks queued in the outbox and the request's
+     * own log entry are one transaction, so a postback answered SUCCESS has all of them and a crash leaves none.
      */
-    public PostbackOutcome postback(Call found, Optional<Money> posted) {
-        Call call = calls.findById(found.id()).orElse(found);
+    public interface PostbackPlan {
+        /**
+         * In the request's shared transaction ({@link org.switchboard.platform.db.DurableWrites}), using only
+         * {@code handle}: decides and writes. May run twice when a batch is retried; only the last run counts.
+         */
+        PostbackOutcome decide(Handle handle);
+
+        /** Runs the transaction's commit under the call's lock, where its money tags change. */
+        <R> R around(Supplier<R> commit);
+
+        /** Once committed: counts the decision and starts delivering the webhooks it queued. */
+        void committed();
+
+        /** A postback answered from what was read before the transaction, which then writes nothing but its log. */
+        static PostbackPlan answered(PostbackOutcome outcome) {
+            return new PostbackPlan() {
+                @Override
+                public PostbackOutcome decide(Handle handle) {
+                    return outcome;
+                }
+
+                @Override
+                public <R> R around(Supplier<R> commit) {
+                    return commit.get();
+                }
+
+                @Override
+                public void committed() {}
+            };
+        }
+    }
+
+    /**
+     * The buyer posts a conversion for {@code call} (already checked to be the key's buyer's, and just read), with an
+     * optional value. The call's campaign criterion must be a postback criterion; the conversion counts once.
+     */
+    public PostbackPlan postback(Call call, Optional<Money> posted) {
         Instant now = clock.instant();
         TagSet tags = call.tags();
-        Optional<ConversionCriterion> criterion = ConversionPolicy.select(
-                criteria.listFor(call.accountId(), ConversionCriterion.Owner.CAMPAIGN, call.campaignId()), tags);
+        ConversionCriterionRepository.ForCall judges =
+                criteria.forCall(call.accountId(), call.campaignId(), call.buyerId());
+        Optional<ConversionCriterion> criterion = ConversionPolicy.select(judges.campaign(), tags);
         if (criterion.isEmpty() || !(criterion.get().trigger() instanceof Trigger.Postback)) {
-            return new PostbackOutcome.Refused(criterion
+            PostbackOutcome refused = new PostbackOutcome.Refused(criterion
                     .map(c -> "call " + call.uuid() + " is judged by criterion " + c.name()
                             + ", which converts on duration, not on a postback")
                     .orElse("no conversion criterion matches call " + call.uuid()));
+            return PostbackPlan.answered(refused);
         }
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Optional<Conversion> existing = conversions.find(call.id());
-            if (existing.filter(Conversion::converted).isPresent()) {
-                return repeated(call, existing.get(), posted);
-            }
-            Optional<String> duplicate = duplicate(call, criterion.get(), now);
-            if (duplicate.isPresent()) {
-                return new PostbackOutcome.Refused(duplicate.get());
-            }
-            ConversionPolicy.Amounts amounts = ConversionPolicy.amounts(criterion.get(), tags, posted);
-            // the buyer's own criteria judge the call as it is now: read after the decision row, a call whose end
-            // wrote that row shows as ended (a live call's view is judged again when it ends, by onCallEnded)
-            BuyerView buyerView = buyerView(calls.findById(call.id()).orElse(call), tags, posted);
-            Conversion converted = new Conversion(
-                    call.id(),
-                    call.accountId(),
-                    Conversion.State.CONVERTED,
-                    Optional.of(criterion.get().id()),
-                    "converted by the buyer's postback under criterion "
-                            + criterion.get().name(),
-                    Optional.empty(),
-                    Optional.of(now),
-                    Optional.of(now),
-                    amounts.revenue().orElse(Money.ZERO),
-                    amounts.payout().orElse(Money.ZERO),
-                    posted,
-                    Optional.of(now),
-                    buyerView.criterionId(),
-                    buyerView.converted(),
-                    buyerView.revenue(),
-                    existing.map(Conversion::postCallFired).orElse(false));
-            boolean won = existing.isEmpty()
-                    ? conversions.insertIfAbsent(converted, now)
-                    : conversions.replace(converted, existing.get().state(), now);
-            if (!won) {
-                continue; // someone else changed it first: look again
-            }
-            writeMoneyTags(call, converted);
-            // the post-call webhooks, or, when the timeout's non-conversion ones already went out, the late ones
-            firePostCallIfDue(call.id());
-            fireLateIfDue(call.id());
-            return new PostbackOutcome.Converted(call, converted.revenue(), false);
+        // read before the transaction, which holds the writer: the decision as it stands (a conversion is final, so a
+        // repeated postback is answered from it; any other state is only where the conditional writes start from)
+        // and the webhooks an ended call's decision queues
+        Optional<Conversion> before = conversions.find(call.id());
+        if (before.filter(Conversion::converted).isPresent()) {
+            PostbackOutcome repeated = repeated(call, before.get(), posted);
+            return PostbackPlan.answered(repeated);
         }
-        return new PostbackOutcome.Refused("the call's conversion is changing under concurrent postbacks; try again");
+        List<Webhook> candidates = call.state() == CallState.ENDED ? outbox.candidates(call) : List.of();
+        LiveCall live = liveCalls.apply(call.uuid());
+        return new PostbackPlan() {
+            private Optional<Conversion> stored = Optional.empty();
+            private boolean queued;
+            private boolean fireLater;
+
+            @Override
+            public PostbackOutcome decide(Handle handle) {
+                stored = Optional.empty();
+                queued = false;
+                fireLater = false;
+                for (int attempt = 0; attempt < 5; attempt++) {
+                    Optional<Conversion> existing =
+                            attempt == 0 ? before : ConversionRepository.find(handle, call.id());
+                    if (existing.filter(Conversion::converted).isPresent()) {
+                        return repeated(call, existing.get(), posted);
+                    }
+                    Optional<String> duplicate = duplicate(handle, call, criterion.get(), now);
+                    if (duplicate.isPresent()) {
+                        return new PostbackOutcome.Refused(duplicate.get());
+                    }
+                    ConversionPolicy.Amounts amounts = ConversionPolicy.amounts(criterion.get(), tags, posted);
+                    // the buyer's own criteria judge the call as it is now: read after the decision row, a call whose
+                    // end wrote that row shows as ended (a live call's view is judged again when it ends, by
+                    // onCallEnded); an ended call does not change
+                    Call current = call.state() == CallState.ENDED
+                            ? call
+                            : CallRepository.findById(handle, call.id()).orElse(call);
+                    BuyerView buyerView = buyerView(current, tags, posted, judges.buyer());
+                    Conversion converted = new Conversion(
+                            call.id(),
+                            call.accountId(),
+                            Conversion.State.CONVERTED,
+                            Optional.of(criterion.get().id()),
+                            "converted by the buyer's postback under criterion "
+                                    + criterion.get().name(),
+                            Optional.empty(),
+                            Optional.of(now),
+                            Optional.of(now),
+                            amounts.revenue().orElse(Money.ZERO),
+                            amounts.payout().orElse(Money.ZERO),
+                            posted,
+                            Optional.of(now),
+                            buyerView.criterionId(),
+                            buyerView.converted(),
+                            buyerView.revenue(),
+                            existing.map(Conversion::postCallFired).orElse(false));
+                    boolean won = existing.isEmpty()
+                            ? ConversionRepository.insertIfAbsent(handle, converted, now)
+                            : ConversionRepository.replace(
+                                    handle, converted, existing.get().state(), now);
+                    if (!won) {
+                        continue; // someone else changed it first: look again
+                    }
+                    stored = Optional.of(converted);
+                    writeMoneyTags(handle, live, converted);
+                    // the post-call webhooks, or, when the timeout's non-conversion ones already went out, the late
+                    // ones; a call that ended since it was read is left to the check after the commit
+                    if (current.state() == CallState.ENDED) {
+                        if (call.state() != CallState.ENDED) {
+                            fireLater = true;
+                        } else if (!converted.postCallFired()) {
+                            queued |= conversions
+                                    .claimPostCall(handle, call.id(), now)
+                                    .map(decided -> {
+                                        outbox.enqueue(handle, call, candidates, postCallTriggers(call, decided));
+                                        return true;
+                                    })
+                                    .orElse(false);
+                        } else if (existing.get().state() == Conversion.State.NOT_CONVERTED
+                                && conversions.claimLate(handle, call.id(), now)) {
+                            outbox.enqueue(handle, call, candidates, List.of(Hook.CONVERSION, Hook.POSTBACK));
+                            queued = true;
+                        }
+                    }
+                    return new PostbackOutcome.Converted(call, converted.revenue(), false);
+                }
+                return new PostbackOutcome.Refused(
+                        "the call's conversion is changing under concurrent postbacks; try again");
+            }
+
+            @Override
+            public <R> R around(Supplier<R> commit) {
+                return live.underLock(commit);
+            }
+
+            @Override
+            public void committed() {
+                stored.ifPresent(conversions::count);
+                if (queued) {
+                    outbox.wake();
+                }
+                if (fireLater) {
+                    firePostCallIfDue(call.id());
+                    fireLateIfDue(call.id());
+                }
+            }
+        };
     }
 
     private PostbackOutcome repeated(Call call, Conversion existing, Optional<Money> posted) {
@@ -405,26 +509,32 @@ public final class ConversionService implements AutoCloseable {
 
     /** {@code [revenue]} and {@code [payout]} in the webhooks that follow: the call's tags of those names. */
     private void writeMoneyTags(Call call, Conversion converted) {
-        liveCalls
-                .apply(call.uuid())
-                .changeTags(
-                        "the conversion decision",
-                        tags -> tags.replacing(
-                                        "revenue",
-                                        java.util.Set.of(converted.revenue().twoDecimals()))
-                                .replacing(
-                                        "payout",
-                                        java.util.Set.of(converted.payout().twoDecimals())));
+        liveCalls.apply(call.uuid()).changeTags("the conversion decision", tags -> withMoney(tags, converted));
+    }
+
+    /** {@link #writeMoneyTags(Call, Conversion)} in the caller's transaction, committed under the call's lock. */
+    private static void writeMoneyTags(Handle handle, LiveCall live, Conversion converted) {
+        live.changeTags(handle, "the conversion decision", tags -> withMoney(tags, converted));
+    }
+
+    private static TagSet withMoney(TagSet tags, Conversion converted) {
+        return tags.replacing("revenue", java.util.Set.of(converted.revenue().twoDecimals()))
+                .replacing("payout", java.util.Set.of(converted.payout().twoDecimals()));
     }
 
     /** Why a conversion would be a duplicate (the caller converted for this buyer within the window), if it would. */
-    private Optional<String> duplicate(Call call, ConversionCriterion criterion, Instant at) {
+    private static Optional<String> duplicate(Handle handle, Call call, ConversionCriterion criterion, Instant at) {
         if (criterion.duplicateWindowSeconds() <= 0 || call.buyerId().isEmpty()) {
             return Optional.empty();
         }
         Instant since = at.minusSeconds(criterion.duplicateWindowSeconds());
-        return conversions.convertedForBuyerSince(
-                        call.accountId(), call.callerNumber(), call.buyerId().get(), since, call.id())
+        return ConversionRepository.convertedForBuyerSince(
+                        handle,
+                        call.accountId(),
+                        call.callerNumber(),
+                        call.buyerId().get(),
+                        since,
+                        call.id())
                 ? Optional.of("duplicate: the caller already converted for this buyer within "
                         + criterion.duplicateWindowSeconds() + " s")
                 : Optional.empty();
@@ -454,12 +564,23 @@ public final class ConversionService implements AutoCloseable {
         if (call.buyerId().isEmpty() || call.connectedAt().isEmpty()) {
             return BuyerView.NONE;
         }
-        Optional<ConversionCriterion> criterion = ConversionPolicy.select(
+        return buyerView(
+                call,
+                tags,
+                posted,
                 criteria.listFor(
                         call.accountId(),
                         ConversionCriterion.Owner.BUYER,
-                        call.buyerId().get()),
-                tags);
+                        call.buyerId().get()));
+    }
+
+    /** {@link #buyerView(Call, TagSet, Optional)} with the buyer's criteria already read. */
+    private static BuyerView buyerView(
+            Call call, TagSet tags, Optional<Money> posted, List<ConversionCriterion> buyerCriteria) {
+        if (call.buyerId().isEmpty() || call.connectedAt().isEmpty()) {
+            return BuyerView.NONE;
+        }
+        Optional<ConversionCriterion> criterion = ConversionPolicy.select(buyerCriteria, tags);
         if (criterion.isEmpty()) {
             return BuyerView.NONE;
         }

@@ -4,12 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.switchboard.call.CallerTagSource;
-import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.id.AccountId;
-import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -19,21 +18,36 @@ import org.switchboard.tag.TagSet;
  */
 public final class CallerTagCache implements CallerTagSource {
     static final Duration KEEP = Duration.ofHours(24);
+    /** Expired rows are deleted by a write at most this often, not by every write. */
+    private static final long PURGE_EVERY_MILLIS = Duration.ofMinutes(1).toMillis();
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final AtomicLong lastPurge = new AtomicLong();
 
-    private final GroupCommit<Stored, Void> writes;
-
-    public CallerTagCache(Jdbi jdbi, Clock clock, Metrics metrics) {
+    public CallerTagCache(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.writes = new GroupCommit<>(jdbi, "caller-tag", CallerTagCache::insert, metrics);
     }
 
-    void store(AccountId account, String callerNumber, Optional<Long> publisherId, TagSet tags, boolean reusable) {
+    /** Stores tags for the caller's next call, in the caller's (the request's) transaction. */
+    void store(
+            Handle handle,
+            AccountId account,
+            String callerNumber,
+            Optional<Long> publisherId,
+            TagSet tags,
+            boolean reusable) {
         long now = clock.millis();
-        writes.write(new Stored(account, callerNumber, publisherId, tags, reusable, now, now + KEEP.toMillis()));
+        insert(handle, new Stored(account, callerNumber, publisherId, tags, reusable, now, now + KEEP.toMillis()));
+        // expired rows go as new ones come (the only way rows come), not on the call path, and not on every write:
+        // a row read after it expired is skipped anyway
+        long last = lastPurge.get();
+        if (now - last >= PURGE_EVERY_MILLIS && lastPurge.compareAndSet(last, now)) {
+            handle.createUpdate("DELETE FROM caller_tag_cache WHERE expires_at <= :now")
+                    .bind("now", now)
+                    .execute();
+        }
     }
 
     private record Stored(
@@ -45,7 +59,7 @@ public final class CallerTagCache implements CallerTagSource {
             long at,
             long expires) {}
 
-    private static Void insert(Handle handle, Stored row) {
+    private static void insert(Handle handle, Stored row) {
         handle.createUpdate("""
                         INSERT INTO caller_tag_cache (account_id, caller_number, publisher_id, tags, reusable, created_at,
                             expires_at)
@@ -58,11 +72,6 @@ public final class CallerTagCache implements CallerTagSource {
                 .bind("now", row.at())
                 .bind("expires", row.expires())
                 .execute();
-        // expired rows go as new ones come (the only way rows come), not on the call path
-        handle.createUpdate("DELETE FROM caller_tag_cache WHERE expires_at <= :now")
-                .bind("now", row.at())
-                .execute();
-        return null;
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
 import org.switchboard.buyer.BuyerGroupRepository;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
@@ -73,7 +75,7 @@ public final class ConversionPostbackRoutes {
         }
     }
 
-    private KeyedRequests.Outcome<String> convert(PostbackKey key, PostbackRequest request) {
+    private KeyedRequests.Plan<String> convert(PostbackKey key, PostbackRequest request) {
         PostbackRequest.CallRef ref = request.callRef();
         Optional<Money> value = request.param("value")
                 .map(raw -> Money.tryParse(raw)
@@ -113,18 +115,32 @@ public final class ConversionPostbackRoutes {
                                             ? " with that connected_duration and start_time"
                                             : "")));
         }
-        return switch (conversions.postback(call, value)) {
-            case ConversionService.PostbackOutcome.Converted converted -> {
-                String text =
-                        "SUCCESS " + call.uuid() + " " + converted.revenue().twoDecimals();
-                yield new KeyedRequests.Outcome<>(
-                        text,
-                        TagSet.empty(),
-                        Optional.of(call.uuid()),
-                        text + (converted.repeated() ? " (already converted; counted once)" : ""));
+        Call found = call;
+        ConversionService.PostbackPlan plan = conversions.postback(found, value);
+        return new KeyedRequests.Plan<>() {
+            @Override
+            public KeyedRequests.Result<String> write(Handle handle) {
+                return switch (plan.decide(handle)) {
+                    case ConversionService.PostbackOutcome.Converted converted -> {
+                        String text = "SUCCESS " + found.uuid() + " "
+                                + converted.revenue().twoDecimals();
+                        yield new KeyedRequests.Outcome<>(
+                                text,
+                                TagSet.empty(),
+                                Optional.of(found.uuid()),
+                                text + (converted.repeated() ? " (already converted; counted once)" : ""));
+                    }
+                    case ConversionService.PostbackOutcome.Refused refused ->
+                        new KeyedRequests.Refused<>(new Problem.Conflict(null, refused.reason()));
+                };
             }
-            case ConversionService.PostbackOutcome.Refused refused ->
-                throw new Problem.Conflict(null, refused.reason());
+
+            @Override
+            public <R> R around(Supplier<R> commit) {
+                R committed = plan.around(commit);
+                plan.committed();
+                return committed;
+            }
         };
     }
 

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallService;
+import org.switchboard.call.LiveCall;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.problem.Problem;
@@ -86,7 +87,7 @@ public final class DataWritingRoutes {
         }
     }
 
-    private KeyedRequests.Outcome<Response> write(PostbackKey key, PostbackRequest request) {
+    private KeyedRequests.Plan<Response> write(PostbackKey key, PostbackRequest request) {
         PostbackRequest.CallRef ref = request.callRef();
         Optional<String> callerParam = ref.callerNumber();
         Optional<String> uuid = ref.callUuid();
@@ -102,19 +103,51 @@ public final class DataWritingRoutes {
 
         Optional<String> status = call.flatMap(c -> writable(key, c));
         if (status.isPresent()) {
-            callService.changeTags(
-                    call.get().uuid(), "data-writing key " + key.name(), current -> overwrite(current, tags));
-            if (reuse && !tags.isEmpty()) {
-                cache.store(key.accountId(), call.get().callerNumber(), publisher, tags, true);
-            }
-            return outcome(tags, call.get().callerNumber(), status.get(), call.map(Call::uuid));
+            Call found = call.get();
+            KeyedRequests.Outcome<Response> outcome =
+                    outcome(tags, found.callerNumber(), status.get(), Optional.of(found.uuid()));
+            return onCall(found, "data-writing key " + key.name(), tags, outcome, handle -> {
+                if (reuse && !tags.isEmpty()) {
+                    cache.store(handle, key.accountId(), found.callerNumber(), publisher, tags, true);
+                }
+            });
         }
         String caller = callerNumber.orElseThrow(() ->
                 new Problem.NotFound("no call with call_uuid " + uuid.orElseThrow() + " that this key may write to"));
-        if (!tags.isEmpty()) {
-            cache.store(key.accountId(), caller, publisher, tags, reuse);
+        KeyedRequests.Outcome<Response> outcome = outcome(tags, caller, STORED, Optional.empty());
+        if (tags.isEmpty()) {
+            return outcome;
         }
-        return outcome(tags, caller, STORED, Optional.empty());
+        return handle -> {
+            cache.store(handle, key.accountId(), caller, publisher, tags, reuse);
+            return outcome;
+        };
+    }
+
+    /**
+     * Writes {@code tags} onto the call (and whatever {@code also} writes) in the request's transaction, committed
+     * under the call's lock so no other change of its tags is lost.
+     */
+    private KeyedRequests.Plan<Response> onCall(
+            Call call,
+            String source,
+            TagSet tags,
+            KeyedRequests.Outcome<Response> outcome,
+            java.util.function.Consumer<org.jdbi.v3.core.Handle> also) {
+        LiveCall live = callService.liveCall(call.uuid());
+        return new KeyedRequests.Plan<>() {
+            @Override
+            public KeyedRequests.Result<Response> write(org.jdbi.v3.core.Handle handle) {
+                live.changeTags(handle, source, current -> overwrite(current, tags));
+                also.accept(handle);
+                return outcome;
+            }
+
+            @Override
+            public <R> R around(java.util.function.Supplier<R> commit) {
+                return live.underLock(commit);
+            }
+        };
     }
 
     /** The call whose UUID and call key were given; anything else is a 401 that does not say which was wrong. */
@@ -129,16 +162,19 @@ public final class DataWritingRoutes {
     }
 
     /** The buyer's data postback: tags onto the one call whose key was given, live or ended within a week. */
-    private KeyedRequests.Outcome<Response> writeWithCallKey(Call call, PostbackRequest request) {
+    private KeyedRequests.Plan<Response> writeWithCallKey(Call call, PostbackRequest request) {
         if (call.endedAt().isPresent()
                 && call.endedAt().get().isBefore(clock.instant().minus(CALL_KEY_WINDOW))) {
             throw new Problem.Forbidden("the call ended more than 7 days ago; its key no longer writes to it");
         }
         TagSet tags = tags("", request);
-        callService.changeTags(
-                call.uuid(), "the buyer's data postback (call key)", current -> overwrite(current, tags));
         String status = call.endedAt().isPresent() ? COMPLETED : IN_PROGRESS;
-        return outcome(tags, call.callerNumber(), status, Optional.of(call.uuid()));
+        return onCall(
+                call,
+                "the buyer's data postback (call key)",
+                tags,
+                outcome(tags, call.callerNumber(), status, Optional.of(call.uuid())),
+                handle -> {});
     }
 
     private Optional<Call> latestCall(PostbackKey key, String caller, Optional<Long> publisher) {

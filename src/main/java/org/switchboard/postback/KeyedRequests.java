@@ -1,9 +1,14 @@
 package org.switchboard.postback;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.switchboard.platform.db.DurableWrites;
 import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.problem.Problem;
+import org.switchboard.tag.TagSet;
 
 /**
  * Turns the key a keyed endpoint was given into the stored key, or the error the caller should see: no key or an
@@ -32,37 +37,94 @@ final class KeyedRequests {
         return found;
     }
 
-    /** Runs {@code work} for a request made by {@code source}, logging what became of it, errors included. */
+    /**
+     * Runs {@code work} for a request made by {@code source} and logs what became of it, errors included. The rows
+     * the work plans are written with the log entry in one shared transaction ({@link DurableWrites}), and the answer
+     * comes once that is committed: answered means durable, and a request's rows are all stored or none are.
+     */
     <T> T logged(
             PostbackLog.Source source,
             String endpoint,
             PostbackRequest request,
-            Function<PostbackRequest, Outcome<T>> work) {
-        Outcome<T> outcome;
+            Function<PostbackRequest, ? extends Plan<T>> work) {
+        Plan<T> plan;
         try {
-            outcome = work.apply(request);
+            plan = work.apply(request);
         } catch (Problem e) {
             log.record(
                     source,
                     endpoint,
                     request.method(),
                     request.loggable(),
-                    org.switchboard.tag.TagSet.empty(),
+                    TagSet.empty(),
                     Optional.empty(),
                     HttpErrors.status(e) + " " + e.getMessage());
             throw e;
         }
-        log.record(
-                source,
-                endpoint,
-                request.method(),
-                request.loggable(),
-                outcome.tags(),
-                outcome.callUuid(),
-                outcome.result());
-        return outcome.response();
+        Map<String, String> params = request.loggable();
+        Logged<T> logged = plan.around(() -> log.writes().commit(handle -> {
+            Result<T> result = plan.write(handle);
+            PostbackLog.Row row = switch (result) {
+                case Outcome<T> outcome ->
+                    log.row(
+                            source,
+                            endpoint,
+                            request.method(),
+                            params,
+                            outcome.tags(),
+                            outcome.callUuid(),
+                            outcome.result());
+                case Refused<T> refused ->
+                    log.row(
+                            source,
+                            endpoint,
+                            request.method(),
+                            params,
+                            TagSet.empty(),
+                            Optional.empty(),
+                            HttpErrors.status(refused.problem()) + " "
+                                    + refused.problem().getMessage());
+            };
+            PostbackLog.insert(handle, row);
+            return new Logged<>(result, row);
+        }));
+        log.counted(logged.row());
+        return switch (logged.result()) {
+            case Outcome<T> outcome -> outcome.response();
+            case Refused<T> refused -> throw refused.problem();
+        };
     }
 
-    /** What a keyed request did: the response, the tags it wrote, the call it touched and the logged result. */
-    record Outcome<T>(T response, org.switchboard.tag.TagSet tags, Optional<String> callUuid, String result) {}
+    private record Logged<T>(Result<T> result, PostbackLog.Row row) {}
+
+    /**
+     * What a checked request writes: run inside the shared transaction on the writer's thread, with only the handle
+     * it is given (see {@link DurableWrites}); it answers the outcome, or a refusal decided by what it found there.
+     */
+    @FunctionalInterface
+    interface Plan<T> {
+        Result<T> write(Handle handle);
+
+        /** Runs the commit of the plan's transaction; a plan that changes a call's tags commits under its lock. */
+        default <R> R around(Supplier<R> commit) {
+            return commit.get();
+        }
+    }
+
+    /** What became of a request: an outcome, or a refusal answered with its error (and logged with it). */
+    sealed interface Result<T> permits Outcome, Refused {}
+
+    /**
+     * What a keyed request did: the response, the tags it wrote, the call it touched and the logged result. As a plan
+     * it writes nothing but the log entry.
+     */
+    record Outcome<T>(T response, TagSet tags, Optional<String> callUuid, String result) implements Plan<T>, Result<T> {
+        @Override
+        public Result<T> write(Handle handle) {
+            return this;
+        }
+    }
+
+    /** A request refused by what its transaction found (a conflict, say): answered with this error. */
+    record Refused<T>(Problem problem) implements Result<T> {}
 }

@@ -81,8 +81,7 @@ public final class LiveCallControlRoutes {
             PostbackRequest request = PostbackRequest.of(req);
             PostbackKey key = keyed.require(request.param("key"), KeyType.CALL_REJECTION);
             return keyed.logged(PostbackLog.Source.of(key), "call_rejection", request, r -> {
-                requireGroup(req, key);
-                return reject(key, r);
+                return reject(key, requireGroup(req, key), r);
             });
         });
         Handler transfer = (req, res) -> {
@@ -102,8 +101,7 @@ public final class LiveCallControlRoutes {
             plainText(res, "FAILED transferred", () -> {
                 PostbackKey key = keyed.require(request.param("key"), KeyType.CALL_TRANSFER);
                 return keyed.logged(PostbackLog.Source.of(key), "call_transfer", request, r -> {
-                    requireTransfers(req, key);
-                    return transfer(key, r);
+                    return transfer(key, requireTransfers(req, key), r);
                 });
             });
         };
@@ -119,8 +117,7 @@ public final class LiveCallControlRoutes {
         }
     }
 
-    private KeyedRequests.Outcome<String> reject(PostbackKey key, PostbackRequest request) {
-        Set<Long> members = members(key);
+    private KeyedRequests.Outcome<String> reject(PostbackKey key, Set<Long> members, PostbackRequest request) {
         Call call = connectedCall(key, request, members);
         return switch (carriersTold(callService.reject(call.uuid(), members))) {
             case LiveControl.Changed changed -> {
@@ -132,7 +129,7 @@ public final class LiveCallControlRoutes {
         };
     }
 
-    private KeyedRequests.Outcome<String> transfer(PostbackKey key, PostbackRequest request) {
+    private KeyedRequests.Outcome<String> transfer(PostbackKey key, Set<Long> members, PostbackRequest request) {
         Directory directory = directoryOf(key);
         String choice = request.param("entry").or(() -> request.param("number")).orElseThrow();
         Directory.Entry entry = directory
@@ -140,7 +137,6 @@ public final class LiveCallControlRoutes {
                 .orElseThrow(() -> new Problem.Invalid(
                         request.param("entry").isPresent() ? "entry" : "number",
                         "'" + choice + "' is not an entry of directory " + directory.name()));
-        Set<Long> members = members(key);
         Call call = connectedCall(key, request, members);
         return switch (carriersTold(callService.transfer(call.uuid(), members, entry.name(), entry.destination()))) {
             case LiveControl.Changed changed -> {
@@ -163,26 +159,23 @@ public final class LiveCallControlRoutes {
         return change;
     }
 
-    /** A key is used on its own buyer group's URL only. */
-    private void requireGroup(ServerRequest req, PostbackKey key) {
+    /** A key is used on its own buyer group's URL only; answers the ids of the group's buyers. */
+    private Set<Long> requireGroup(ServerRequest req, PostbackKey key) {
         long groupId = Http.pathId(req, "id", "buyer group");
         if (key.ownerId() != groupId) {
             throw new Problem.Forbidden("this key belongs to another buyer group");
         }
-        if (groups.find(key.accountId(), groupId).isEmpty()) {
-            throw new Problem.NotFound("no buyer group with id " + groupId);
-        }
+        return groups.find(key.accountId(), groupId)
+                .<Set<Long>>map(group -> Set.copyOf(group.buyerIds()))
+                .orElseThrow(() -> new Problem.NotFound("no buyer group with id " + groupId));
     }
 
-    private void requireTransfers(ServerRequest req, PostbackKey key) {
-        requireGroup(req, key);
+    private Set<Long> requireTransfers(ServerRequest req, PostbackKey key) {
+        Set<Long> members = requireGroup(req, key);
         if (!accounts.hasFeature(key.accountId(), Feature.LIVE_CALL_CONTROL)) {
             throw new Problem.Forbidden("live call control is not enabled on this account");
         }
-    }
-
-    private Set<Long> members(PostbackKey key) {
-        return groups.memberIds(key.accountId(), key.ownerId());
+        return members;
     }
 
     private Directory directoryOf(PostbackKey key) {
@@ -244,9 +237,8 @@ public final class LiveCallControlRoutes {
         Call call;
         try {
             key = keyed.require(request.param("key"), KeyType.CALL_TRANSFER);
-            requireTransfers(req, key);
+            Set<Long> members = requireTransfers(req, key);
             directory = directoryOf(key);
-            Set<Long> members = members(key);
             Call found = findCall(key, request, members);
             if (found.buyerId().filter(members::contains).isEmpty()) {
                 // the page shows the call: only while the group has it (reject and transfer refuse with a reason)

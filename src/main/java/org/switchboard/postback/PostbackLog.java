@@ -13,7 +13,7 @@ import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
-import org.switchboard.platform.db.GroupCommit;
+import org.switchboard.platform.db.DurableWrites;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
@@ -34,14 +34,15 @@ public final class PostbackLog {
     private final Jdbi jdbi;
     private final Clock clock;
 
-    private final GroupCommit<Row, Void> writes;
+    private final DurableWrites writes;
     /** endpoint → [success, error] counters of {@code switchboard.postbacks}. */
     private final Map<String, Counter[]> endpointToCounters = new java.util.HashMap<>();
 
-    public PostbackLog(Jdbi jdbi, Clock clock, Metrics metrics) {
+    /** {@code writes}: the shared commits an entry is written in, with the rows of the request it logs. */
+    public PostbackLog(Jdbi jdbi, DurableWrites writes, Clock clock, Metrics metrics) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.writes = new GroupCommit<>(jdbi, "postback-log", PostbackLog::insert, metrics);
+        this.writes = writes;
         for (Type type : Type.values()) {
             for (String endpoint : type.endpoints) {
                 Counter[] counters = new Counter[2];
@@ -80,6 +81,7 @@ public final class PostbackLog {
         }
     }
 
+    /** Logs a request that wrote nothing else, answering once the entry is committed. */
     void record(
             Source source,
             String endpoint,
@@ -88,11 +90,26 @@ public final class PostbackLog {
             TagSet tags,
             Optional<String> callUuid,
             String result) {
-        Counter[] counters = endpointToCounters.get(endpoint);
-        if (counters != null) {
-            counters[(isError(result) ? Outcome.ERROR : Outcome.SUCCESS).ordinal()].increment();
-        }
-        writes.write(new Row(
+        Row row = row(source, endpoint, method, params, tags, callUuid, result);
+        writes.commit(handle -> insert(handle, row));
+        counted(row);
+    }
+
+    /** The shared commits keyed requests write their rows in, with their entries ({@link #insert}). */
+    DurableWrites writes() {
+        return writes;
+    }
+
+    /** An entry to write with {@link #insert} in the request's transaction, then to {@link #counted count}. */
+    Row row(
+            Source source,
+            String endpoint,
+            String method,
+            Map<String, String> params,
+            TagSet tags,
+            Optional<String> callUuid,
+            String result) {
+        return new Row(
                 source,
                 endpoint,
                 method,
@@ -100,7 +117,15 @@ public final class PostbackLog {
                 tags,
                 callUuid,
                 result.length() > 500 ? result.substring(0, 500) : result,
-                clock.millis()));
+                clock.millis());
+    }
+
+    /** Counts a committed entry in {@code switchboard.postbacks}. */
+    void counted(Row row) {
+        Counter[] counters = endpointToCounters.get(row.endpoint());
+        if (counters != null) {
+            counters[(isError(row.result()) ? Outcome.ERROR : Outcome.SUCCESS).ordinal()].increment();
+        }
     }
 
     /** A result logged for a request answered with a 4xx or 5xx starts with that status and a space. */
@@ -112,7 +137,7 @@ public final class PostbackLog {
                 && result.charAt(3) == ' ';
     }
 
-    private record Row(
+    record Row(
             Source source,
             String endpoint,
             String method,
@@ -122,7 +147,8 @@ public final class PostbackLog {
             String result,
             long at) {}
 
-    private static Void insert(Handle handle, Row row) {
+    /** Writes the entry in the caller's transaction. */
+    static Void insert(Handle handle, Row row) {
         handle.createUpdate("""
                         INSERT INTO postback_logs (account_id, key_id, key_name, endpoint, method, params, tags, call_uuid,
                             result, created_at)

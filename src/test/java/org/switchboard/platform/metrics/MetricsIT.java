@@ -155,7 +155,7 @@ class MetricsIT extends ServerIT {
         assertThat(after.find("switchboard_calls_live", "state", "ringing")).isPresent();
         assertThat(after.find("switchboard_calls_live", "state", "dialing")).isPresent();
         // background writers, the SQL pool, keyed requests, the JVM and the process
-        for (String writer : new String[] {"rtb-log", "fired-pixel", "postback-log", "caller-tag"}) {
+        for (String writer : new String[] {"rtb-log", "fired-pixel", "postback-log"}) {
             assertThat(after.find("switchboard_writer_queued", "writer", writer))
                     .as(writer)
                     .isPresent();
