@@ -2,6 +2,7 @@ package org.switchboard;
 
 import java.util.List;
 import java.util.Map;
+import org.switchboard.telephony.Simulator;
 
 /**
  * The front door's command line: {@code ./switchboard [--demo]} starts the server, {@code test} and {@code simulate}
@@ -29,7 +30,7 @@ final class Cli {
               --help    this text""", "test", """
             usage: ./switchboard test [maven args]
             Runs the whole test suite (./mvnw verify [maven args]): unit tests, then the integration tests once on
-            SQLite and once on the PostgreSQL at 127.0.0.1:5432 (SWITCHBOARD_TEST_POSTGRES_URL names another).""", "simulate", org.switchboard.telephony.Simulator.USAGE, "help", """
+            SQLite and once on the PostgreSQL at 127.0.0.1:5432 (SWITCHBOARD_TEST_POSTGRES_URL names another).""", "simulate", Simulator.USAGE, "help", """
             usage: ./switchboard help [command]
             Lists the commands, or one command's options.""");
 

@@ -1,6 +1,7 @@
 package org.switchboard;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.EnumSet;
 import java.util.Optional;
 import org.switchboard.account.AccountRepository;
 import org.switchboard.account.AccountRoutes;
@@ -53,7 +54,7 @@ final class FirstAccount {
         }
         if (config.demoData()) {
             // a newcomer can try RTB and live call control at once
-            accounts.setFeatures(created.account().id(), java.util.EnumSet.allOf(Feature.class));
+            accounts.setFeatures(created.account().id(), EnumSet.allOf(Feature.class));
             banner.append(seedDemo(created.account().id(), services));
         }
         return Optional.of(banner.toString());

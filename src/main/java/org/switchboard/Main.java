@@ -3,12 +3,15 @@ package org.switchboard;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 import org.switchboard.platform.config.ConfigException;
 import org.switchboard.platform.config.ConfigLoader;
 import org.switchboard.platform.config.SwitchboardConfig;
+import org.switchboard.platform.live.LiveStateUnavailable;
 
 /** Starts Switchboard from the defaults file and {@code SWITCHBOARD_*} environment variables. */
 public final class Main {
@@ -48,7 +51,39 @@ public final class Main {
                     Integer.toString(Math.max(3, Runtime.getRuntime().availableProcessors())));
         }
         Map<String, String> env = new HashMap<>(System.getenv());
-        switch (Cli.parse(java.util.List.of(args))) {
+        readCommand(args, env);
+        SwitchboardConfig config;
+        try {
+            config = ConfigLoader.load(env);
+        } catch (ConfigException e) {
+            System.err.println("Switchboard cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Logging.configure(config.logFormat());
+        Clock clock = Clock.systemUTC();
+        Wiring wiring;
+        try {
+            wiring = Wiring.start(config, clock);
+        } catch (LiveStateUnavailable e) {
+            System.err.println("Switchboard cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (RuntimeException e) {
+            System.err.println("Switchboard cannot start: " + rootMessage(e));
+            System.exit(1);
+            return;
+        }
+        wiring.firstStartBanner().ifPresent(System.out::println);
+        LOG.info(() -> "Switchboard listening on http://" + wiring.config().bindAddress() + ":" + wiring.port()
+                + " (" + wiring.database().engine().name().toLowerCase(Locale.ROOT) + " store), started in "
+                + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms");
+        awaitStop(wiring);
+    }
+
+    /** Answers {@code --help} and a bad command line (and exits); {@code --demo} asks for the demo data in {@code env}. */
+    private static void readCommand(String[] args, Map<String, String> env) {
+        switch (Cli.parse(List.of(args))) {
             case Cli.Command.Help help -> {
                 System.out.println(help.text());
                 System.exit(0);
@@ -63,32 +98,10 @@ public final class Main {
                 }
             }
         }
-        SwitchboardConfig config;
-        try {
-            config = ConfigLoader.load(env);
-        } catch (ConfigException e) {
-            System.err.println("Switchboard cannot start: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        Logging.configure(config.logFormat());
-        Clock clock = Clock.systemUTC();
-        Wiring wiring;
-        try {
-            wiring = Wiring.start(config, clock);
-        } catch (org.switchboard.platform.live.LiveStateUnavailable e) {
-            System.err.println("Switchboard cannot start: " + e.getMessage());
-            System.exit(1);
-            return;
-        } catch (RuntimeException e) {
-            System.err.println("Switchboard cannot start: " + rootMessage(e));
-            System.exit(1);
-            return;
-        }
-        wiring.firstStartBanner().ifPresent(System.out::println);
-        LOG.info(() -> "Switchboard listening on http://" + wiring.config().bindAddress() + ":" + wiring.port()
-                + " (" + wiring.database().engine().name().toLowerCase(java.util.Locale.ROOT) + " store), started in "
-                + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms");
+    }
+
+    /** Waits until the process is asked to stop, then stops gracefully (see {@link Wiring#close}). */
+    private static void awaitStop(Wiring wiring) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping: refusing new requests, letting those in flight finish (at most "

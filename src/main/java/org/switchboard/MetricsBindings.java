@@ -2,6 +2,7 @@ package org.switchboard;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -85,7 +86,7 @@ final class MetricsBindings {
     }
 
     /** A listener on {@code bindAddress:port} serving only {@code /metrics}. */
-    static WebServer managementServer(java.net.InetAddress bindAddress, int port, MetricsRoutes routes) {
+    static WebServer managementServer(InetAddress bindAddress, int port, MetricsRoutes routes) {
         HttpRouting.Builder routing = HttpRouting.builder();
         org.switchboard.platform.http.HttpErrors.register(routing);
         routes.register(routing);
