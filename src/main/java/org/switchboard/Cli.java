@@ -52,12 +52,13 @@ final class Cli {
         if (!args.isEmpty() && args.getFirst().equals("help")) {
             return args.size() == 1 ? new Command.Help(OVERVIEW) : help(args.get(1));
         }
-        List<String> options = !args.isEmpty() && args.getFirst().equals("start") ? args.subList(1, args.size()) : args;
+        boolean startNamed = !args.isEmpty() && args.getFirst().equals("start");
+        List<String> options = startNamed ? args.subList(1, args.size()) : args;
         boolean demo = false;
         for (String arg : options) {
             switch (arg) {
                 case "--help", "-h" -> {
-                    return new Command.Help(options == args ? OVERVIEW : COMMANDS.get("start"));
+                    return startNamed ? help("start") : new Command.Help(OVERVIEW);
                 }
                 case "--demo" -> demo = true;
                 default -> {

@@ -32,10 +32,12 @@ public final class Main {
     private static String rootMessage(Throwable error) {
         Throwable root = error;
         String message = String.valueOf(error.getMessage());
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-            if (root.getMessage() != null) {
-                message = root.getMessage();
+        // a Throwable's equals is identity: this stops at an exception that names itself as its cause
+        for (Throwable cause = root.getCause(); cause != null && !cause.equals(root); cause = root.getCause()) {
+            root = cause;
+            String causeMessage = cause.getMessage();
+            if (causeMessage != null) {
+                message = causeMessage;
             }
         }
         return message;

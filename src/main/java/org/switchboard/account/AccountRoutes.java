@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.id.AccountId;
@@ -48,8 +49,13 @@ public final class AccountRoutes {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ApiKeyOut(long id, String name, String hint, String createdAt, String key) {
-        static ApiKeyOut of(ApiKey key, String secret) {
+    record ApiKeyOut(
+            long id,
+            String name,
+            String hint,
+            String createdAt,
+            @Nullable String key) {
+        static ApiKeyOut of(ApiKey key, @Nullable String secret) {
             return new ApiKeyOut(
                     key.id(), key.name(), key.hint(), key.createdAt().toString(), secret);
         }

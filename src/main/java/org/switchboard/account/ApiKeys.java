@@ -39,7 +39,9 @@ public final class ApiKeys {
 
     /** Deletes the account's key {@code id}: a 404 when it has none such, a 409 when it is the account's last. */
     public void delete(AccountId account, long id) {
-        accounts.findKey(account, id).orElseThrow(() -> new Problem.NotFound("no API key with id " + id));
+        if (accounts.findKey(account, id).isEmpty()) {
+            throw new Problem.NotFound("no API key with id " + id);
+        }
         if (accounts.listKeys(account).size() == 1) {
             throw new Problem.Conflict(null, "this is the account's last API key; create another one first");
         }

@@ -3,6 +3,7 @@ package org.switchboard.buyer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.id.AccountId;
@@ -36,12 +37,12 @@ public final class BuyerGroupService implements CrudRoutes.Resource<BuyerGroup> 
             long id,
             String name,
             List<Long> buyerIds,
-            Integer concurrencyCap,
-            Integer hourlyCap,
-            Integer dailyCap,
-            Integer monthlyCap,
-            Integer hardCap,
-            String hardCapResetAt,
+            @Nullable Integer concurrencyCap,
+            @Nullable Integer hourlyCap,
+            @Nullable Integer dailyCap,
+            @Nullable Integer monthlyCap,
+            @Nullable Integer hardCap,
+            @Nullable String hardCapResetAt,
             List<String> tagFilters,
             String createdAt,
             String updatedAt) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.id.AccountId;
@@ -29,21 +30,21 @@ public final class BuyerService implements CrudRoutes.Resource<Buyer> {
 
     record BuyerOut(
             long id,
-            String cid,
+            @Nullable String cid,
             String name,
-            String dbaName,
+            @Nullable String dbaName,
             String destination,
             int ringTimeoutSeconds,
             int priority,
             int weight,
             String timeZone,
-            Map<String, List<Map<String, String>>> hours,
-            Integer concurrencyCap,
-            Integer hourlyCap,
-            Integer dailyCap,
-            Integer monthlyCap,
-            Integer hardCap,
-            String hardCapResetAt,
+            @Nullable Map<String, List<Map<String, String>>> hours,
+            @Nullable Integer concurrencyCap,
+            @Nullable Integer hourlyCap,
+            @Nullable Integer dailyCap,
+            @Nullable Integer monthlyCap,
+            @Nullable Integer hardCap,
+            @Nullable String hardCapResetAt,
             boolean paused,
             Map<String, List<String>> tags,
             List<String> tagFilters,

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.problem.Problem;
 
@@ -23,7 +24,6 @@ import org.switchboard.platform.problem.Problem;
  */
 public record HoursOfOperation(Map<DayOfWeek, List<Shift>> dayToShifts) {
     private static final Pattern TIME = Pattern.compile("(\\d{2}):(\\d{2})");
-    private static final int DAY_MINUTES = 24 * 60;
 
     /**
      * A shift in minutes from midnight; {@code closeMinute} 1440 is midnight at the end of the day ("24:00"), and a
@@ -83,7 +83,7 @@ public record HoursOfOperation(Map<DayOfWeek, List<Shift>> dayToShifts) {
     }
 
     /** Reads hours from a request, naming {@code field} (and the day) in errors. */
-    public static HoursOfOperation parse(String field, JsonNode node) {
+    public static HoursOfOperation parse(@Nullable String field, JsonNode node) {
         if (!node.isObject()) {
             throw new Problem.Invalid(field, "must be an object of weekday names to shifts");
         }
@@ -118,7 +118,7 @@ public record HoursOfOperation(Map<DayOfWeek, List<Shift>> dayToShifts) {
         return new HoursOfOperation(dayToShifts);
     }
 
-    private static DayOfWeek day(String field, String name) {
+    private static DayOfWeek day(@Nullable String field, String name) {
         try {
             return DayOfWeek.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
@@ -126,7 +126,7 @@ public record HoursOfOperation(Map<DayOfWeek, List<Shift>> dayToShifts) {
         }
     }
 
-    private static int minute(String field, String day, JsonNode value, boolean mayBeMidnight) {
+    private static int minute(@Nullable String field, String day, JsonNode value, boolean mayBeMidnight) {
         Matcher matcher = TIME.matcher(value.isTextual() ? value.asText() : "");
         if (matcher.matches()) {
             int hour = Integer.parseInt(matcher.group(1));

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.csv.CsvLines;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
@@ -60,18 +61,18 @@ public final class CallLogRoutes {
             String uuid,
             String status,
             long campaignId,
-            Long publisherId,
-            Long buyerId,
+            @Nullable Long publisherId,
+            @Nullable Long buyerId,
             String callerNumber,
             String dialedNumber,
             String carrier,
             String startedAt,
-            String connectedAt,
-            String endedAt,
-            Integer durationSeconds,
-            Integer connectedSeconds,
-            Object conversion) {
-        static CallRow of(Call c, Object conversion) {
+            @Nullable String connectedAt,
+            @Nullable String endedAt,
+            @Nullable Integer durationSeconds,
+            @Nullable Integer connectedSeconds,
+            @Nullable Object conversion) {
+        static CallRow of(Call c, @Nullable Object conversion) {
             return new CallRow(
                     c.uuid(),
                     c.status(),
@@ -91,7 +92,12 @@ public final class CallLogRoutes {
     }
 
     record AttemptOut(
-            int attempt, long buyerId, String destination, String startedAt, String endedAt, String outcome) {}
+            int attempt,
+            long buyerId,
+            String destination,
+            String startedAt,
+            @Nullable String endedAt,
+            @Nullable String outcome) {}
 
     record EventOut(String at, String state, String detail) {}
 
@@ -276,7 +282,7 @@ public final class CallLogRoutes {
                         .toList());
     }
 
-    private static String text(Object value) {
+    private static String text(@Nullable Object value) {
         return value == null ? "" : value.toString();
     }
 }

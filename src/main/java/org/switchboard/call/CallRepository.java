@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
@@ -28,7 +29,7 @@ public final class CallRepository {
     private final Jdbi jdbi;
 
     /** Whether the store is SQLite (the tag filter's JSON functions differ), asked of the driver once. */
-    private volatile Boolean sqlite;
+    private volatile @Nullable Boolean sqlite;
 
     private boolean sqlite() {
         Boolean known = sqlite;

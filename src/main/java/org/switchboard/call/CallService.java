@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.buyer.Buyer;
 import org.switchboard.buyer.BuyerRepository;
 import org.switchboard.campaign.Campaign;
@@ -80,9 +81,11 @@ public final class CallService implements AutoCloseable {
         Optional<RoutingService.Claim> claim = Optional.empty();
 
         final List<ScheduledFuture<?>> timers = new ArrayList<>();
+
+        @Nullable
         ScheduledFuture<?> watchdog;
 
-        void watch(ScheduledFuture<?> next) {
+        void watch(@Nullable ScheduledFuture<?> next) {
             if (watchdog != null) {
                 watchdog.cancel(false);
             }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
@@ -73,7 +74,7 @@ public final class CallerListRoutes {
             int errorCount,
             List<CallerListUploads.LineError> errors,
             String createdAt,
-            String finishedAt) {}
+            @Nullable String finishedAt) {}
 
     record CallerListOut(
             long id,

@@ -2,11 +2,12 @@ package org.switchboard.campaign;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** A campaign on the wire. */
 record CampaignOut(
         long id,
-        String cid,
+        @Nullable String cid,
         String name,
         boolean paused,
         String timeZone,

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 
@@ -51,7 +52,8 @@ public final class AuditLog {
     /** The object a change was made to: its type (campaign, buyer, webhook…), id and a name people recognise. */
     public record Subject(String type, String id, String name) {}
 
-    private record StoredChange(String field, String before, String after) {}
+    private record StoredChange(
+            String field, @Nullable String before, @Nullable String after) {}
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -72,8 +74,8 @@ public final class AuditLog {
             ServerRequest request,
             String action,
             Subject subject,
-            Object before,
-            Object after,
+            @Nullable Object before,
+            @Nullable Object after,
             Set<String> moreSecretFields) {
         record(who, request.remotePeer().host(), action, subject, before, after, moreSecretFields);
     }
@@ -84,8 +86,8 @@ public final class AuditLog {
             String address,
             String action,
             Subject subject,
-            Object before,
-            Object after,
+            @Nullable Object before,
+            @Nullable Object after,
             Set<String> moreSecretFields) {
         List<Changes.Change> changes = Changes.between(before, after, moreSecretFields);
         if (changes.isEmpty() && before != null && after != null) {

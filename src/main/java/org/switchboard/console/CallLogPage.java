@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallLogRoutes;
 import org.switchboard.call.CallRepository;
@@ -151,7 +152,7 @@ public final class CallLogPage {
                                 && filters.getOrDefault("sort", "newest").equals("newest")));
     }
 
-    private Row row(AccountId account, Call call, ConversionOut money, Names known) {
+    private Row row(AccountId account, Call call, @Nullable ConversionOut money, Names known) {
         return new Row(
                 call.uuid(),
                 Format.instant(call.startedAt()),

@@ -246,7 +246,7 @@ public final class CallPage {
             java.time.Instant at = change.at().isBefore(arrival) ? arrival : change.at();
             timed.add(new Timed(at, 1, new Step(Format.instant(change.at()), "tagged", detail)));
         }
-        timed.sort(java.util.Comparator.comparing(Timed::at).thenComparing(Timed::rank));
+        timed.sort(java.util.Comparator.comparing(Timed::at).thenComparingInt(Timed::rank));
         List<Step> steps =
                 new java.util.ArrayList<>(timed.stream().map(Timed::step).toList());
         money.filter(m -> !m.state().equals("pending"))

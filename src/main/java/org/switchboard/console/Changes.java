@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Json;
 
 /**
@@ -25,7 +26,7 @@ public final class Changes {
     private Changes() {}
 
     /** What changed from {@code before} to {@code after} (either may be null: creation or deletion). */
-    public static List<Change> between(Object before, Object after, Set<String> moreSecretFields) {
+    public static List<Change> between(@Nullable Object before, @Nullable Object after, Set<String> moreSecretFields) {
         Map<String, String> was = flatten(before);
         Map<String, String> now = flatten(after);
         Set<String> fields = new TreeSet<>(was.keySet());
@@ -48,7 +49,7 @@ public final class Changes {
     }
 
     /** The object as dotted field name to JSON text; null (an object that does not exist) is no fields. */
-    static Map<String, String> flatten(Object value) {
+    static Map<String, String> flatten(@Nullable Object value) {
         Map<String, String> fields = new LinkedHashMap<>();
         if (value != null) {
             flatten("", value instanceof JsonNode node ? node : Json.MAPPER.valueToTree(value), fields);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.account.Account;
 import org.switchboard.account.AccountRoutes;
 import org.switchboard.account.Feature;
@@ -93,7 +94,7 @@ public final class CompanyPage {
         return new FormState(values, Map.of());
     }
 
-    private void show(ServerResponse res, SignedIn who, Status status, FormState form) {
+    private void show(ServerResponse res, SignedIn who, Status status, @Nullable FormState form) {
         Account account = account(who);
         pages.render(
                 res,

@@ -5,6 +5,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.problem.Problem;
@@ -68,7 +69,12 @@ public final class Configuring {
      * wire forms, null where it did not exist).
      */
     public void changed(
-            SignedIn who, ServerRequest req, AuditLog.Subject subject, String action, Object before, Object after) {
+            SignedIn who,
+            ServerRequest req,
+            AuditLog.Subject subject,
+            String action,
+            @Nullable Object before,
+            @Nullable Object after) {
         log.record(who, req, action, subject, before, after, java.util.Set.of());
     }
 }

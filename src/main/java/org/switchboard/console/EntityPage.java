@@ -5,6 +5,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
@@ -76,7 +77,13 @@ abstract class EntityPage<T> {
                 .orElseThrow(() -> new Problem.NotFound("no " + resource.what() + " " + id));
     }
 
-    void show(ServerRequest req, ServerResponse res, SignedIn who, Status status, FormState state, String refused) {
+    void show(
+            ServerRequest req,
+            ServerResponse res,
+            SignedIn who,
+            Status status,
+            @Nullable FormState state,
+            @Nullable String refused) {
         T value = require(req, who);
         Object wire = resource.wire(value);
         item(

@@ -111,7 +111,7 @@ public final class FormJson {
         if (!inputs.contains(at)) {
             at = GENERAL;
         }
-        String message = at.equals(field) || at.equals(GENERAL) && field.equals(GENERAL)
+        String message = at.equals(field) || (at.equals(GENERAL) && field.equals(GENERAL))
                 ? e.getMessage()
                 : field + ": " + e.getMessage();
         return Map.of(at, message);

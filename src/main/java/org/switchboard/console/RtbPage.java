@@ -195,7 +195,7 @@ public final class RtbPage {
     }
 
     private static Iterable<JsonNode> iterable(JsonNode node) {
-        return node == null ? List.of() : node::iterator;
+        return node == null ? List.of() : node;
     }
 
     private static Row row(RtbPingOut p, Names known) {

@@ -3,6 +3,7 @@ package org.switchboard.conversion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -75,7 +76,7 @@ record ConversionCriterionIn(
     private static Trigger trigger(JsonNode node) {
         return nested("trigger", node, fields -> {
             String type = fields.requiredText("type", 16);
-            switch (type) {
+            return switch (type) {
                 case "duration" -> {
                     refuse(fields, "timeout_seconds", "is only for postback triggers");
                     Optional<Integer> seconds = fields.optionalInteger("seconds", 0, Trigger.MAX_SECONDS);
@@ -84,16 +85,16 @@ record ConversionCriterionIn(
                         throw new Problem.Invalid(
                                 "seconds", "a duration trigger needs seconds, a seconds_tag, or both");
                     }
-                    return new Trigger.Duration(seconds.map(OptionalInt::of).orElse(OptionalInt.empty()), tag);
+                    yield new Trigger.Duration(seconds.map(OptionalInt::of).orElse(OptionalInt.empty()), tag);
                 }
                 case "postback" -> {
                     refuse(fields, "seconds", "is only for duration triggers");
                     refuse(fields, "seconds_tag", "is only for duration triggers");
-                    return new Trigger.Postback(fields.integer(
+                    yield new Trigger.Postback(fields.integer(
                             "timeout_seconds", Trigger.DEFAULT_POSTBACK_TIMEOUT_SECONDS, 1, Trigger.MAX_SECONDS));
                 }
                 default -> throw new Problem.Invalid("type", "must be duration or postback");
-            }
+            };
         });
     }
 
@@ -178,7 +179,9 @@ record ConversionCriterionIn(
                 throw new Problem.Invalid(name, "must be a number or a numeric string such as \"12.50\"");
             }
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new Problem.Invalid(name, e.getMessage());
+            // Money names what is wrong; a bare exception (no message) still gets words rather than a null message
+            throw new Problem.Invalid(
+                    name, Objects.requireNonNullElse(e.getMessage(), "is not an amount such as 12.50"));
         }
         if (amount.isNegative()) {
             throw new Problem.Invalid(name, "must not be negative");

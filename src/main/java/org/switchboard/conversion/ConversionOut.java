@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.money.Money;
 
 /** A call's conversion and money as the call log shows them; amounts are exact decimals. */
@@ -13,14 +14,14 @@ public record ConversionOut(
         String state,
         boolean converted,
         String reason,
-        Long criterionId,
+        @Nullable Long criterionId,
         BigDecimal revenue,
         BigDecimal payout,
         BigDecimal profit,
-        String convertedAt,
-        String waitingUntil,
-        BigDecimal postedValue,
-        Long buyerCriterionId,
+        @Nullable String convertedAt,
+        @Nullable String waitingUntil,
+        @Nullable BigDecimal postedValue,
+        @Nullable Long buyerCriterionId,
         boolean buyerConverted,
         BigDecimal buyerRevenue) {
 

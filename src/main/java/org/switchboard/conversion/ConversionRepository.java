@@ -12,6 +12,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.call.CallState;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
@@ -277,7 +278,7 @@ public final class ConversionRepository {
                 .bind("now", now.toEpochMilli());
     }
 
-    private static Long millis(Optional<Instant> instant) {
+    private static @Nullable Long millis(Optional<Instant> instant) {
         return instant.map(Instant::toEpochMilli).orElse(null);
     }
 

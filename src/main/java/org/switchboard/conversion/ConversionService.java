@@ -105,7 +105,7 @@ public final class ConversionService implements AutoCloseable {
             return;
         }
         TagSet tags = call.tags();
-        BuyerView buyerView = buyerView(call, tags, Optional.empty(), now);
+        BuyerView buyerView = buyerView(call, tags, Optional.empty());
         Optional<ConversionCriterion> criterion = call.connectedAt().isPresent()
                 ? ConversionPolicy.select(
                         criteria.listFor(call.accountId(), ConversionCriterion.Owner.CAMPAIGN, call.campaignId()), tags)
@@ -223,7 +223,7 @@ public final class ConversionService implements AutoCloseable {
             ConversionPolicy.Amounts amounts = ConversionPolicy.amounts(criterion.get(), tags, posted);
             // the buyer's own criteria judge the call as it is now: read after the decision row, a call whose end
             // wrote that row shows as ended (a live call's view is judged again when it ends, by onCallEnded)
-            BuyerView buyerView = buyerView(calls.findById(call.id()).orElse(call), tags, posted, now);
+            BuyerView buyerView = buyerView(calls.findById(call.id()).orElse(call), tags, posted);
             Conversion converted = new Conversion(
                     call.id(),
                     call.accountId(),
@@ -441,7 +441,7 @@ public final class ConversionService implements AutoCloseable {
      */
     private void judgeBuyerViewOnTheWholeCall(Call ended, Instant now) {
         conversions.find(ended.id()).ifPresent(decided -> {
-            BuyerView view = buyerView(ended, ended.tags(), decided.posted(), now);
+            BuyerView view = buyerView(ended, ended.tags(), decided.posted());
             conversions.setBuyerView(ended.id(), view.criterionId(), view.converted(), view.revenue(), now);
         });
     }
@@ -450,7 +450,7 @@ public final class ConversionService implements AutoCloseable {
      * The buyer's criteria judge the call too: a duration criterion when the call ends, a postback criterion when
      * the buyer posts ({@code posted} present).
      */
-    private BuyerView buyerView(Call call, TagSet tags, Optional<Money> posted, Instant now) {
+    private BuyerView buyerView(Call call, TagSet tags, Optional<Money> posted) {
         if (call.buyerId().isEmpty() || call.connectedAt().isEmpty()) {
             return BuyerView.NONE;
         }

@@ -5,6 +5,7 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.money.Money;
 import org.switchboard.platform.problem.Problem;
 
@@ -55,7 +56,7 @@ public record PayoutModifier(List<Step> steps) {
             return symbol;
         }
 
-        static Operator of(char c) {
+        static @Nullable Operator of(char c) {
             for (Operator operator : values()) {
                 if (operator.symbol == c) {
                     return operator;

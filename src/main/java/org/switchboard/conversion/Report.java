@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.tag.TagSet;
 
 /**
@@ -21,10 +22,10 @@ import org.switchboard.tag.TagSet;
 public record Report(ReportRequest request, List<Row> rows, ReportCounters totals) {
 
     /** One group; {@code name} is the entity's current name, empty for days, for calls without one, or once deleted. */
-    public record Row(Object key, Optional<String> name, ReportCounters counters) {}
+    public record Row(@Nullable Object key, Optional<String> name, ReportCounters counters) {}
 
     /** What the SQL aggregation answers per group: an entity id (null for none) or a bucket of {@link ReportDays}. */
-    record Group(Long key, Optional<String> name, ReportCounters counters) {}
+    record Group(@Nullable Long key, Optional<String> name, ReportCounters counters) {}
 
     /** Assembles the report from the SQL groups; day buckets are folded into the days of {@code days}. */
     static Report of(ReportRequest request, ReportDays days, List<Group> groups) {
@@ -72,7 +73,7 @@ public record Report(ReportRequest request, List<Row> rows, ReportCounters total
         return new Report(request, List.copyOf(rows), totals);
     }
 
-    private static long requireBucket(Long key) {
+    private static long requireBucket(@Nullable Long key) {
         if (key == null) {
             throw new IllegalStateException("a day bucket is never null: every call has a start");
         }

@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.csv.CsvLines;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
@@ -49,7 +50,10 @@ public final class ReportRoutes {
      * its counters.
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record RowOut(Object key, String name, @JsonUnwrapped TotalsOut counters) {
+    record RowOut(
+            @Nullable Object key,
+            @Nullable String name,
+            @JsonUnwrapped TotalsOut counters) {
         static RowOut of(Report.Row row) {
             return new RowOut(
                     row.key() instanceof LocalDate || row.key() instanceof OffsetDateTime

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.JsonFields;
@@ -33,9 +34,9 @@ public final class TrackingNumberService implements CrudRoutes.Resource<Tracking
     record TrackingNumberOut(
             long id,
             String number,
-            String name,
+            @Nullable String name,
             long campaignId,
-            Long publisherId,
+            @Nullable Long publisherId,
             Map<String, List<String>> tags,
             boolean webhooksUnlocked,
             String createdAt,

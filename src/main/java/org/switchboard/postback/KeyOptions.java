@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
@@ -31,7 +32,7 @@ final class KeyOptions {
 
     private KeyOptions() {}
 
-    static ObjectNode parse(KeyType type, JsonNode given) {
+    static ObjectNode parse(KeyType type, @Nullable JsonNode given) {
         if (given != null && !given.isNull() && !given.isObject()) {
             throw new Problem.Invalid("options", "must be an object");
         }

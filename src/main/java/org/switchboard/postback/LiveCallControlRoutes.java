@@ -122,7 +122,7 @@ public final class LiveCallControlRoutes {
     private KeyedRequests.Outcome<String> reject(PostbackKey key, PostbackRequest request) {
         Set<Long> members = members(key);
         Call call = connectedCall(key, request, members);
-        return switch (carriersTold(call, callService.reject(call.uuid(), members))) {
+        return switch (carriersTold(callService.reject(call.uuid(), members))) {
             case LiveControl.Changed changed -> {
                 String text = "SUCCESS call " + call.uuid() + " rejected";
                 yield new KeyedRequests.Outcome<>(
@@ -142,8 +142,7 @@ public final class LiveCallControlRoutes {
                         "'" + choice + "' is not an entry of directory " + directory.name()));
         Set<Long> members = members(key);
         Call call = connectedCall(key, request, members);
-        return switch (carriersTold(
-                call, callService.transfer(call.uuid(), members, entry.name(), entry.destination()))) {
+        return switch (carriersTold(callService.transfer(call.uuid(), members, entry.name(), entry.destination()))) {
             case LiveControl.Changed changed -> {
                 String text = "SUCCESS call " + call.uuid() + " transferred to " + entry.destination();
                 yield new KeyedRequests.Outcome<>(
@@ -154,7 +153,7 @@ public final class LiveCallControlRoutes {
     }
 
     /** Sends a change to the call's carrier; a carrier that cannot be told at all is checked before anything moves. */
-    private LiveControl carriersTold(Call call, LiveControl change) {
+    private LiveControl carriersTold(LiveControl change) {
         if (change instanceof LiveControl.Changed changed) {
             Optional<String> failed = carriers.redirect(changed.call(), changed.next());
             if (failed.isPresent()) {

@@ -6,10 +6,12 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.account.AccountRepository;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.JsonFields;
@@ -73,14 +75,14 @@ public final class PostbackKeyRoutes {
     record KeyOut(
             long id,
             String ownerType,
-            Long ownerId,
+            @Nullable Long ownerId,
             String type,
             String name,
             boolean paused,
             ObjectNode options,
             String key,
             String url,
-            String secretKey,
+            @Nullable String secretKey,
             String createdAt,
             String updatedAt) {}
 
@@ -92,14 +94,16 @@ public final class PostbackKeyRoutes {
                 "buyer_groups", KeyType.Owner.BUYER_GROUP);
         collections.forEach((collection, owner) -> {
             String path = "/api/v2/" + collection + "/{owner_id}/postback_keys";
+            BiPredicate<AccountId, Long> exists =
+                    Objects.requireNonNull(ownerExists.get(owner), () -> "no look-up of " + collection + " given");
             rules.get(path, (req, res) -> {
                 AccountId account = auth.apply(req);
-                long ownerId = owner(req, account, ownerExists.get(owner), owner);
+                long ownerId = owner(req, account, exists, owner);
                 list(req, res, account, owner, ownerId);
             });
             rules.post(path, (req, res) -> {
                 AccountId account = auth.apply(req);
-                long ownerId = owner(req, account, ownerExists.get(owner), owner);
+                long ownerId = owner(req, account, exists, owner);
                 create(req, res, account, owner, ownerId);
             });
         });

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.db.GroupCommit;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
@@ -62,7 +63,7 @@ public final class PostbackLog {
     /** A logged request as the log shows it ({@code key_id} null: a call's key, not a postback key). */
     public record Entry(
             long id,
-            Long keyId,
+            @Nullable Long keyId,
             String keyName,
             String endpoint,
             String method,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.id.AccountId;
@@ -20,7 +21,12 @@ public final class PublisherService implements CrudRoutes.Resource<Publisher> {
     }
 
     record PublisherOut(
-            long id, String cid, String name, Map<String, List<String>> tags, String createdAt, String updatedAt) {}
+            long id,
+            @Nullable String cid,
+            String name,
+            Map<String, List<String>> tags,
+            String createdAt,
+            String updatedAt) {}
 
     private record PublisherIn(Optional<String> cid, String name, TagSet tags) {}
 

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.buyer.Buyer;
 import org.switchboard.buyer.BuyerGroup;
 import org.switchboard.callerlist.CallerList;
@@ -124,7 +125,7 @@ public final class Router {
     }
 
     /** Why the candidate cannot be offered the call, or null when it can. */
-    private static SkipReason skipReason(Candidate candidate, Input in) {
+    private static @Nullable SkipReason skipReason(Candidate candidate, Input in) {
         Buyer buyer = candidate.buyer();
         if (buyer.paused()) {
             return PAUSED;

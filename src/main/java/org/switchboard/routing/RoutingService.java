@@ -237,7 +237,7 @@ public final class RoutingService {
      */
     public Result reserve(Buyer buyer, List<BuyerGroup> buyerGroups, LiveState.Lease lease) {
         Instant now = lease.at();
-        /** A cap with the words naming whose it is in a refusal. */
+        // a cap with the words naming whose it is in a refusal
         record Owned(CapCounters.Cap cap, String owner) {}
         List<Owned> caps = new ArrayList<>();
         capsOf("buyer", buyer.id(), buyer, buyer.hardCapResetAt(), now).forEach(cap -> caps.add(new Owned(cap, "")));

@@ -55,7 +55,7 @@ public record Reservation(
         }
         for (int i = 0; i < 36; i++) {
             char c = value.charAt(i);
-            boolean ok = i == 8 || i == 13 || i == 18 || i == 23
+            boolean ok = (i == 8 || i == 13 || i == 18 || i == 23)
                     ? c == '-'
                     : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
             if (!ok) {

@@ -2,6 +2,7 @@ package org.switchboard.rtb;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts of an account's recent pings ({@code GET /api/v2/rtb_dashboard?minutes=15}) by status word, over all keys,
@@ -16,10 +17,10 @@ public record RtbDashboardOut(
         List<KeyOut> keys,
         List<PublisherOut> publishers) {
 
-    public record KeyOut(long keyId, String keyName, long total, Map<String, Long> statuses) {}
+    public record KeyOut(long keyId, @Nullable String keyName, long total, Map<String, Long> statuses) {}
 
-    public record PublisherOut(Long publisherId, long total, Map<String, Long> statuses) {}
+    public record PublisherOut(@Nullable Long publisherId, long total, Map<String, Long> statuses) {}
 
     /** A key's counts while they are gathered. */
-    record KeyCounts(long keyId, String keyName, Map<String, Long> statuses) {}
+    record KeyCounts(long keyId, @Nullable String keyName, Map<String, Long> statuses) {}
 }

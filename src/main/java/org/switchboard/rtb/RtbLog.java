@@ -29,6 +29,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
@@ -75,6 +76,9 @@ public final class RtbLog implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private volatile long lastDropLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
     private final Thread writer;
+    /** Completed when the writer has stopped: a flush marker put after its last look at the queue is never taken. */
+    private final CompletableFuture<Void> writerStopped = new CompletableFuture<>();
+
     private final Thread purger;
     private volatile boolean closing;
     private final CountDownLatch stopPurge = new CountDownLatch(1);
@@ -217,9 +221,15 @@ public final class RtbLog implements AutoCloseable {
             return;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
+        Flush marker = new Flush(done);
         try {
-            queue.put(new Flush(done));
-            done.get(60, TimeUnit.SECONDS);
+            queue.put(marker);
+            // the writer may have stopped (closing, with the queue empty) just after the check above: then nothing
+            // takes the marker, and nothing queued after its end would be written anyway
+            CompletableFuture.anyOf(done, writerStopped).get(60, TimeUnit.SECONDS);
+            if (!done.isDone()) {
+                queue.remove(marker);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while flushing the RTB log", e);
@@ -244,6 +254,14 @@ public final class RtbLog implements AutoCloseable {
     }
 
     private void writeBatches() {
+        try {
+            writeUntilClosed();
+        } finally {
+            writerStopped.complete(null);
+        }
+    }
+
+    private void writeUntilClosed() {
         List<Item> batch = new ArrayList<>(MAX_BATCH);
         while (!closing || !queue.isEmpty()) {
             try {
@@ -690,7 +708,7 @@ public final class RtbLog implements AutoCloseable {
      */
     public RtbDashboardOut dashboard(AccountId account, Instant since) {
         Instant until = clock.instant();
-        record Group(Long id, String name, String status, long count) {}
+        record Group(@Nullable Long id, @Nullable String name, String status, long count) {}
         String current = "COALESCE(final_status, status)";
         List<Group> byKey = jdbi.withHandle(handle -> handle.createQuery("SELECT key_id, MAX(key_name), " + current
                         + ", COUNT(*) FROM rtb_pings WHERE account_id = :account AND created_at >= :since"
@@ -777,16 +795,16 @@ public final class RtbLog implements AutoCloseable {
                 readJson(rs, "considered"));
     }
 
-    private static String optionalText(ResultSet rs, String column) throws SQLException {
+    private static @Nullable String optionalText(ResultSet rs, String column) throws SQLException {
         return rs.getString(column);
     }
 
-    private static Long optionalLong(ResultSet rs, String column) throws SQLException {
+    private static @Nullable Long optionalLong(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }
 
-    private static String instant(ResultSet rs, String column) throws SQLException {
+    private static @Nullable String instant(ResultSet rs, String column) throws SQLException {
         Long millis = optionalLong(rs, column);
         return millis == null ? null : IsoMillis.format(Instant.ofEpochMilli(millis));
     }

@@ -2,6 +2,7 @@ package org.switchboard.rtb;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.HttpErrors;
 
 /**
@@ -13,22 +14,23 @@ import org.switchboard.platform.http.HttpErrors;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RtbOut(
-        String uuid,
+        @Nullable String uuid,
         String status,
-        BigDecimal retreaverPayout,
-        Integer retreaverSeconds,
-        String inboundNumber,
-        String expiresAt,
-        String retreaverTargetDba,
-        String info,
-        Boolean shielded,
-        ErrorOut error) {
+        @Nullable BigDecimal retreaverPayout,
+        @Nullable Integer retreaverSeconds,
+        @Nullable String inboundNumber,
+        @Nullable String expiresAt,
+        @Nullable String retreaverTargetDba,
+        @Nullable String info,
+        @Nullable Boolean shielded,
+        @Nullable ErrorOut error) {
 
     /** The project's error shape, beside the documented words, on a refused request. */
-    public record ErrorOut(String code, String message, String field) {}
+    public record ErrorOut(
+            String code, String message, @Nullable String field) {}
 
     /** A refused request: {@code rejected}, the reason as {@code info}, and the project's error object. */
-    static RtbOut refused(String uuid, org.switchboard.platform.problem.Problem e) {
+    static RtbOut refused(@Nullable String uuid, org.switchboard.platform.problem.Problem e) {
         return new RtbOut(
                 uuid,
                 RtbStatus.REJECTED.word(),
@@ -42,7 +44,7 @@ public record RtbOut(
                 new ErrorOut(HttpErrors.code(e), e.getMessage(), e.field().orElse(null)));
     }
 
-    static RtbOut status(String uuid, RtbStatus status, String info) {
+    static RtbOut status(@Nullable String uuid, RtbStatus status, @Nullable String info) {
         return new RtbOut(uuid, status.word(), null, null, null, null, null, info, null, null);
     }
 }

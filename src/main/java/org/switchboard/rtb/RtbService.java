@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.account.Feature;
 import org.switchboard.buyer.Buyer;
 import org.switchboard.buyer.BuyerGroup;
@@ -186,7 +187,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
 
         PingShield.Verdict verdict = shield.check(key.id(), caller, uuid, PingShield.Settings.of(key.options()));
         if (!(verdict instanceof PingShield.Verdict.Proceed proceed)) {
-            return shielded(uuid, key, verdict, logged);
+            return shielded(uuid, verdict, logged);
         }
         inFlight.put(uuid, account);
         // the shield's "processing" mark for this caller is let go once the ping is answered
@@ -340,7 +341,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         return statuses.size() == 1 ? statuses.iterator().next() : RtbStatus.NO_TARGET;
     }
 
-    private Answer shielded(String uuid, PostbackKey key, PingShield.Verdict verdict, RtbPing.Builder logged) {
+    private Answer shielded(String uuid, PingShield.Verdict verdict, RtbPing.Builder logged) {
         RtbStatus status = verdict.status().orElse(RtbStatus.REJECTED);
         logged.shielded(true);
         if (verdict instanceof PingShield.Verdict.AlreadyReserved reserved) {
@@ -378,7 +379,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             String inbound,
             Optional<Instant> expiresAt,
             Optional<String> dba,
-            Boolean shielded) {
+            @Nullable Boolean shielded) {
         return new RtbOut(
                 uuid,
                 status.word(),
@@ -398,12 +399,12 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                 : Optional.empty();
     }
 
-    private static Answer refused(String uuid, Problem e) {
+    private static Answer refused(@Nullable String uuid, Problem e) {
         return new Answer.Refused(RtbOut.refused(uuid, e), e);
     }
 
     /** A reservation answered again (by the ping shield, or a confirmation): its own fields and {@code status}. */
-    private static RtbOut held(Reservation r, RtbStatus status, Boolean shielded) {
+    private static RtbOut held(Reservation r, RtbStatus status, @Nullable Boolean shielded) {
         return out(
                 r.uuid(),
                 status,

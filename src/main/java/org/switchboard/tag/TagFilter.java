@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.problem.Problem;
 
@@ -102,12 +103,12 @@ public record TagFilter(List<Term> terms) {
         return Json.writeString(asStrings());
     }
 
-    public static TagFilter fromStored(String json) {
+    public static TagFilter fromStored(@Nullable String json) {
         return json == null || json.isBlank() ? ANY : parse(null, Json.read(json));
     }
 
     /** Parses one {@code [!]key:value} term. */
-    public static Term parseTerm(String field, String raw) {
+    public static Term parseTerm(@Nullable String field, String raw) {
         String text = raw.strip();
         boolean negated = text.startsWith("!");
         if (negated) {
@@ -129,7 +130,7 @@ public record TagFilter(List<Term> terms) {
     }
 
     /** Reads a filter from an array of term strings, naming {@code field} in errors. */
-    public static TagFilter parse(String field, JsonNode node) {
+    public static TagFilter parse(@Nullable String field, @Nullable JsonNode node) {
         if (node == null || node.isNull()) {
             return ANY;
         }

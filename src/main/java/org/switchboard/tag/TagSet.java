@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.problem.Problem;
 
@@ -162,7 +163,7 @@ public final class TagSet {
         return Json.writeString(asMap());
     }
 
-    public static TagSet fromStored(String json) {
+    public static TagSet fromStored(@Nullable String json) {
         return json == null || json.isBlank() ? EMPTY : parse(null, Json.read(json));
     }
 
@@ -170,7 +171,7 @@ public final class TagSet {
      * Reads a tag set from a request, naming {@code field} in the error when a key or value is not allowed. Accepts
      * an object of string or string-array values, or an array of {@code "key:value"} strings.
      */
-    public static TagSet parse(String field, JsonNode node) {
+    public static TagSet parse(@Nullable String field, @Nullable JsonNode node) {
         Builder builder = builder();
         if (node == null || node.isNull()) {
             return EMPTY;
@@ -201,7 +202,7 @@ public final class TagSet {
         return builder.build();
     }
 
-    private static String scalar(String field, JsonNode value) {
+    private static String scalar(@Nullable String field, JsonNode value) {
         if (value.isTextual() || value.isNumber() || value.isBoolean()) {
             return value.asText();
         }
@@ -239,7 +240,7 @@ public final class TagSet {
             return addChecked(null, key, value);
         }
 
-        Builder addChecked(String field, String rawKey, String rawValue) {
+        Builder addChecked(@Nullable String field, String rawKey, String rawValue) {
             String key = normalizeKey(rawKey);
             if (!isValidKey(key)) {
                 throw new Problem.Invalid(

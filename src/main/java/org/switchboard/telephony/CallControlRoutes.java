@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.call.AttemptOutcome;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
@@ -46,7 +47,7 @@ public final class CallControlRoutes {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record StepOut(String callUuid, String status, InstructionOut instruction) {}
+    record StepOut(@Nullable String callUuid, String status, InstructionOut instruction) {}
 
     public void register(HttpRules rules) {
         rules.post("/api/v2/call_control/calls", (req, res) -> {
@@ -112,7 +113,7 @@ public final class CallControlRoutes {
         });
     }
 
-    private StepOut step(String uuid, Instruction instruction) {
+    private StepOut step(@Nullable String uuid, Instruction instruction) {
         String status = uuid == null
                 ? "rejected"
                 : records.findByUuid(uuid).map(Call::status).orElse("rejected");

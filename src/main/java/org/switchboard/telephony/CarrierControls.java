@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.call.CarrierControl;
@@ -47,7 +48,7 @@ public final class CarrierControls implements CarrierControl, AutoCloseable {
     private final CallRepository calls;
     private final OutboundHttp outbound;
     /** Built on first use: most nodes never call a carrier's API, and building one costs start-up time. */
-    private HttpClient client;
+    private @Nullable HttpClient client;
 
     public CarrierControls(
             Optional<Account> twilio,

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Optional;
 import java.util.function.BiPredicate;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.problem.Problem;
@@ -71,7 +72,7 @@ record CarrierRequest(String url, Form form) {
         };
     }
 
-    static String header(ServerRequest req, String name) {
+    static @Nullable String header(ServerRequest req, String name) {
         return req.headers().first(HeaderNames.create(name)).orElse(null);
     }
 

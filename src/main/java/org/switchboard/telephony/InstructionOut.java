@@ -2,18 +2,19 @@ package org.switchboard.telephony;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.call.Instruction;
 
 /** An instruction in the carrier-neutral JSON form: {@code action} is dial, transfer, connect, hangup or reject. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record InstructionOut(
         String action,
-        Integer attempt,
-        Long buyerId,
-        String destination,
-        Integer ringTimeoutSeconds,
-        Map<String, String> sipHeaders,
-        String reason) {
+        @Nullable Integer attempt,
+        @Nullable Long buyerId,
+        @Nullable String destination,
+        @Nullable Integer ringTimeoutSeconds,
+        @Nullable Map<String, String> sipHeaders,
+        @Nullable String reason) {
 
     static InstructionOut of(Instruction instruction) {
         return switch (instruction) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.secret.Secrets;
 
@@ -39,7 +40,8 @@ public final class Signatures {
         return hmac("HmacSHA1", authToken, data.toString());
     }
 
-    public static boolean twilioValid(String authToken, String url, Map<String, List<String>> params, String header) {
+    public static boolean twilioValid(
+            String authToken, String url, Map<String, List<String>> params, @Nullable String header) {
         return header != null && Secrets.constantTimeEquals(twilio(authToken, url, params), header.strip());
     }
 
@@ -76,7 +78,11 @@ public final class Signatures {
     }
 
     public static boolean plivoV3Valid(
-            String authToken, String url, Map<String, List<String>> postParams, String nonce, String header) {
+            String authToken,
+            String url,
+            Map<String, List<String>> postParams,
+            @Nullable String nonce,
+            @Nullable String header) {
         if (header == null || nonce == null) {
             return false;
         }

@@ -334,10 +334,13 @@ public final class Simulator {
             }
             given.put(name, rest.removeFirst());
         }
-        for (String required : List.of("key", "to")) {
-            if (!given.containsKey(required)) {
-                return new Command.Invalid("--" + required + " is required");
-            }
+        String key = given.get("key");
+        if (key == null) {
+            return new Command.Invalid("--key is required");
+        }
+        String to = given.get("to");
+        if (to == null) {
+            return new Command.Invalid("--to is required");
         }
         List<String> answers = List.of(given.getOrDefault("answers", "yes").split(",")).stream()
                 .map(String::strip)
@@ -372,8 +375,8 @@ public final class Simulator {
         }
         return new Command.Run(new Options(
                 server.endsWith("/") ? server.substring(0, server.length() - 1) : server,
-                given.get("key"),
-                given.get("to"),
+                key,
+                to,
                 given.getOrDefault("from", "+13125550147"),
                 answers,
                 talk,

@@ -90,7 +90,9 @@ public final class DeliveryRoutes {
         rules.post("/api/v2/webhooks/{id}/replay", (req, res) -> {
             AccountId account = auth.apply(req);
             long id = Http.pathId(req, "id", "webhook");
-            webhooks.find(account, id).orElseThrow(() -> new Problem.NotFound("no webhook with id " + id));
+            if (webhooks.find(account, id).isEmpty()) {
+                throw new Problem.NotFound("no webhook with id " + id);
+            }
             JsonFields fields = fields(req);
             Instant from = Http.parseFrom("from", fields.requiredText("from", 40));
             Instant to = Http.parseTo("to", fields.requiredText("to", 40));

@@ -100,7 +100,9 @@ public final class DeliveryWorker implements AutoCloseable {
      * delivery, a 409 while an attempt of it is in flight; answers it as queued.
      */
     public Delivery replay(AccountId account, long id, boolean newMessageId) {
-        deliveries.find(account, id).orElseThrow(() -> new Problem.NotFound("no webhook delivery with id " + id));
+        if (deliveries.find(account, id).isEmpty()) {
+            throw new Problem.NotFound("no webhook delivery with id " + id);
+        }
         if (!deliveries.replay(account, id, newMessageId)) {
             throw new Problem.Conflict(null, "delivery " + id + " is being attempted right now");
         }
@@ -113,7 +115,9 @@ public final class DeliveryWorker implements AutoCloseable {
      * webhook, a 400 unless from is before to); answers the ids queued.
      */
     public List<Long> replayFailed(AccountId account, long webhookId, Instant from, Instant to, boolean newIds) {
-        webhooks.find(account, webhookId).orElseThrow(() -> new Problem.NotFound("no webhook with id " + webhookId));
+        if (webhooks.find(account, webhookId).isEmpty()) {
+            throw new Problem.NotFound("no webhook with id " + webhookId);
+        }
         if (!from.isBefore(to)) {
             throw new Problem.Invalid("to", "must be after from");
         }

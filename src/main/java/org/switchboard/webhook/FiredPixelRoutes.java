@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.platform.http.Http;
@@ -43,7 +44,7 @@ public final class FiredPixelRoutes {
 
     record PixelOut(
             long id,
-            String callUuid,
+            @Nullable String callUuid,
             long webhookId,
             String webhookName,
             String trigger,
@@ -51,23 +52,25 @@ public final class FiredPixelRoutes {
             String method,
             String url,
             Map<String, String> requestHeaders,
-            String requestBody,
-            Integer status,
+            @Nullable String requestBody,
+            @Nullable Integer status,
             Map<String, List<String>> responseHeaders,
-            String responseBody,
+            @Nullable String responseBody,
             String startedAt,
             long elapsedMs,
-            String error,
-            String errorDetail,
+            @Nullable String error,
+            @Nullable String errorDetail,
             List<String> missingTokens,
             Map<String, List<String>> tagsApplied,
-            @JsonInclude(JsonInclude.Include.NON_NULL) DeliveryOut delivery) {
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            DeliveryOut delivery) {
         static PixelOut of(FiredPixel p) {
             return of(p, null, Optional.empty());
         }
 
         /** With the delivery the pixel was an attempt of, if any: its state now. */
-        static PixelOut of(FiredPixel p, String callUuid, Optional<Delivery> delivery) {
+        static PixelOut of(FiredPixel p, @Nullable String callUuid, Optional<Delivery> delivery) {
             return new PixelOut(
                     p.id(),
                     callUuid,
@@ -100,9 +103,16 @@ public final class FiredPixelRoutes {
             String webhookMessageId,
             String state,
             int attempts,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String nextAttemptAt,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Integer lastStatus,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String lastError,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String nextAttemptAt,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Integer lastStatus,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String lastError,
+
             String createdAt,
             String updatedAt) {
         static DeliveryOut of(Delivery d) {
@@ -125,7 +135,7 @@ public final class FiredPixelRoutes {
     }
 
     /** Each pixel with its delivery (when it was an attempt of one), read in one query. */
-    private List<PixelOut> withDeliveries(AccountId account, List<FiredPixel> fired, String callUuid) {
+    private List<PixelOut> withDeliveries(AccountId account, List<FiredPixel> fired, @Nullable String callUuid) {
         Map<Long, Delivery> idToDelivery = deliveries.byIds(
                 account,
                 fired.stream().flatMap(p -> p.deliveryId().stream()).collect(java.util.stream.Collectors.toSet()));
@@ -284,7 +294,7 @@ public final class FiredPixelRoutes {
         return Map.of("log", log);
     }
 
-    private static String deliveryNote(long id, int attempt, Delivery delivery) {
+    private static String deliveryNote(long id, int attempt, @Nullable Delivery delivery) {
         if (delivery == null) {
             return ", delivery " + id + " attempt " + attempt;
         }

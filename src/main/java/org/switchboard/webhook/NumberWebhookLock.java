@@ -31,8 +31,9 @@ public final class NumberWebhookLock {
 
     /** Locks: the number's own webhooks are deleted and its campaign's apply again. */
     public void lock(AccountId account, long numberId) {
-        numbers.campaignOf(account, numberId)
-                .orElseThrow(() -> new Problem.NotFound("no tracking number with id " + numberId));
+        if (numbers.campaignOf(account, numberId).isEmpty()) {
+            throw new Problem.NotFound("no tracking number with id " + numberId);
+        }
         webhooks.deleteOwnedBy(account, Webhook.Owner.NUMBER, numberId);
         numbers.setUnlocked(account, numberId, false);
     }

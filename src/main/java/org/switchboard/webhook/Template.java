@@ -126,7 +126,8 @@ public record Template(String source, List<Part> parts) {
     /** Header values are printable ASCII: line breaks and other characters become spaces or '?', as sent. */
     private static String headerValue(String value) {
         StringBuilder out = new StringBuilder(value.length());
-        for (char c : value.toCharArray()) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
             out.append(c == '\r' || c == '\n' || c == '\t' ? ' ' : c < 0x20 || c > 0x7e ? '?' : c);
         }
         return out.toString();
@@ -134,7 +135,8 @@ public record Template(String source, List<Part> parts) {
 
     private static String jsonEscape(String value) {
         StringBuilder out = new StringBuilder(value.length() + 8);
-        for (char c : value.toCharArray()) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");

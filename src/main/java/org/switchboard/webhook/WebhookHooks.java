@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.buyer.Buyer;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallHooks;
@@ -154,7 +155,7 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
         await(uuid, uuidToTimers.get(uuid));
     }
 
-    private static void await(String uuid, CompletableFuture<Void> running) {
+    private static void await(String uuid, @Nullable CompletableFuture<Void> running) {
         if (running == null) {
             return;
         }

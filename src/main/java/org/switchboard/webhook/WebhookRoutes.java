@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
@@ -63,30 +64,32 @@ public final class WebhookRoutes {
     record WebhookOut(
             long id,
             String ownerType,
-            Long ownerId,
+            @Nullable Long ownerId,
             String name,
             String trigger,
-            Integer timerSeconds,
+            @Nullable Integer timerSeconds,
             List<String> matches,
             String method,
             String url,
             Map<String, String> headers,
-            String body,
+            @Nullable String body,
             String bodyFormat,
             long timeoutMs,
             boolean signed,
 
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            @Nullable
             String signingSecret,
 
             String createdAt,
             String updatedAt,
-            List<Integer> retrySchedule,
+            @Nullable List<Integer> retrySchedule,
             boolean enabled,
-            String disabledAt,
-            String disabledReason,
+            @Nullable String disabledAt,
+            @Nullable String disabledReason,
 
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            @Nullable
             HealthOut health) {
         static WebhookOut of(Webhook w) {
             return of(w, null, null);
@@ -96,7 +99,7 @@ public final class WebhookRoutes {
          * With {@code secret} only in the response that created it: it is not shown again; with its {@code health}
          * where it was computed.
          */
-        static WebhookOut of(Webhook w, String secret, HealthOut health) {
+        static WebhookOut of(Webhook w, @Nullable String secret, @Nullable HealthOut health) {
             return new WebhookOut(
                     w.id(),
                     w.owner().stored(),
@@ -127,9 +130,9 @@ public final class WebhookRoutes {
     public record HealthOut(
             @JsonProperty("attempts_24h") long attempts24h,
             @JsonProperty("succeeded_24h") long succeeded24h,
-            @JsonProperty("success_rate_24h") Double successRate24h,
-            Long latencyMedianMs,
-            @JsonProperty("latency_p95_ms") Long latencyP95Ms) {
+            @JsonProperty("success_rate_24h") @Nullable Double successRate24h,
+            @Nullable Long latencyMedianMs,
+            @JsonProperty("latency_p95_ms") @Nullable Long latencyP95Ms) {
         static HealthOut of(FiredPixelRepository.Health h) {
             return new HealthOut(
                     h.attempts(),
@@ -147,7 +150,7 @@ public final class WebhookRoutes {
     }
 
     /** The webhook as answered, with its health. */
-    private WebhookOut out(Webhook w, String secret) {
+    private WebhookOut out(Webhook w, @Nullable String secret) {
         return WebhookOut.of(w, secret, health(w));
     }
 

@@ -244,7 +244,14 @@ class CallFlowIT extends ServerIT {
                         .path("detail")
                         .asText())
                 .contains("repeat caller");
-        assertThat(a).isNotEqualTo(b);
+        // without the stickiness A, of the higher priority, is dialled first: as the first call was
+        assertThat(sticky.calls()
+                        .detail(first)
+                        .path("attempts")
+                        .get(0)
+                        .path("buyer_id")
+                        .asLong())
+                .isEqualTo(a);
 
         // given: a campaign that sends repeat callers to a new buyer
         Setup fresh = setup("{\"name\": \"Fresh\", \"repeat_callers_to_new_buyer\": true}");

@@ -11,6 +11,7 @@ import org.switchboard.buyer.Buyer;
 import org.switchboard.platform.time.Deadline;
 import org.switchboard.tag.TagSet;
 import org.switchboard.testing.Api;
+import org.switchboard.testing.Await;
 import org.switchboard.testing.Calls;
 import org.switchboard.testing.Engine;
 import org.switchboard.testing.Response;
@@ -82,11 +83,10 @@ class CallHooksIT {
             String uuid = arrived.json().path("call_uuid").asText();
             calls.attempt(uuid, 1, "no_answer");
             calls.attempt(uuid, 2, "answered");
-            long waitUntil = System.currentTimeMillis() + 5_000;
-            while (hooks.calls.stream().noneMatch(c -> c.startsWith("timer"))
-                    && System.currentTimeMillis() < waitUntil) {
-                Thread.sleep(20);
-            }
+            Await.until(
+                    "the timer hook",
+                    () -> List.copyOf(hooks.calls),
+                    seen -> seen.stream().anyMatch(c -> c.startsWith("timer")));
             calls.hangup(uuid, 10, 5);
 
             // then

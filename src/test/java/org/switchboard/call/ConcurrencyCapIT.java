@@ -2,6 +2,7 @@ package org.switchboard.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.switchboard.testing.Api;
+import org.switchboard.testing.Await;
 import org.switchboard.testing.Calls;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerIT;
@@ -105,11 +107,11 @@ class ConcurrencyCapIT extends ServerIT {
                     .path("call_uuid")
                     .asText();
             Response blocked = calls.arrive("+13125553102", "+18665559003");
-            long until = System.currentTimeMillis() + 15_000;
-            while (!calls.detail(lost).path("call").path("status").asText().equals("unanswered")
-                    && System.currentTimeMillis() < until) {
-                Thread.sleep(200);
-            }
+            Await.until(
+                    "the lost dial ended by its watchdog",
+                    Duration.ofSeconds(15),
+                    () -> calls.detail(lost).path("call").path("status").asText(),
+                    "unanswered"::equals);
             Response after = calls.arrive("+13125553103", "+18665559003");
 
             // then

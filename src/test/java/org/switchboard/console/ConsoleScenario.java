@@ -2,9 +2,11 @@ package org.switchboard.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.testing.Api;
+import org.switchboard.testing.Await;
 import org.switchboard.testing.Calls;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.TestServer;
@@ -117,23 +119,15 @@ record ConsoleScenario(TestServer server, Api api, Calls calls, long campaign, l
 
     /** Waits (with a deadline) until the call has fired {@code count} webhook requests and its conversion is decided. */
     void awaitSettled(String uuid, int pixels) {
-        long until = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
-        while (true) {
-            var detail = calls.detail(uuid);
-            boolean decided = !detail.path("call").path("conversion").isNull()
-                    && !detail.path("call").path("conversion").isMissingNode();
-            if (decided && detail.path("fired_pixel_count").asInt() >= pixels) {
-                return;
-            }
-            if (System.nanoTime() > until) {
-                throw new AssertionError("call " + uuid + " did not settle within 20 s: " + detail);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(
+                "call " + uuid + " decided with " + pixels + " webhook request(s) fired",
+                java.time.Duration.ofSeconds(20),
+                () -> calls.detail(uuid),
+                detail -> {
+                    JsonNode conversion = detail.path("call").path("conversion");
+                    return !conversion.isNull()
+                            && !conversion.isMissingNode()
+                            && detail.path("fired_pixel_count").asInt() >= pixels;
+                });
     }
 }

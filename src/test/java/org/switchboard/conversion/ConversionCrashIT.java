@@ -32,6 +32,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +54,7 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.switchboard.testing.Api;
+import org.switchboard.testing.Await;
 import org.switchboard.testing.Engine;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerProcess;
@@ -176,7 +178,8 @@ class ConversionCrashIT {
                 run, uuids.size(), millisSince(setupStart), plan.size(), killAfter);
 
         // when: postbacks stream in from many threads and the process is killed with SIGKILL mid-stream
-        Results results = new Results();
+        CountDownLatch killPoint = new CountDownLatch(killAfter);
+        Results results = new Results(killPoint);
         AtomicBoolean killed = new AtomicBoolean();
         AtomicInteger inFlight = new AtomicInteger();
         int inFlightAtKill;
@@ -189,14 +192,8 @@ class ConversionCrashIT {
                 BigDecimal value = uuidToValue.get(uuid);
                 sent.add(pool.submit(() -> results.add(postOnce(poster, s.key(), uuid, value, killed, inFlight))));
             }
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (results.answered() < killAfter && System.nanoTime() < until) {
-                Thread.sleep(1);
-            }
             try {
-                assertThat(results.answered())
-                        .as(run + ": answers before the kill")
-                        .isGreaterThanOrEqualTo(killAfter);
+                Await.until(run + ": " + killAfter + " answers before the kill", Duration.ofSeconds(30), killPoint);
             } finally {
                 // from here on nothing more is sent, even when the wait above failed
                 killed.set(true);
@@ -324,20 +321,20 @@ class ConversionCrashIT {
         }
     }
 
-    /** The postbacks' outcomes, and how many got an answer so far. */
+    /** The postbacks' outcomes; each answer counts {@code answers} down. */
     private static final class Results {
         private final ConcurrentLinkedQueue<Posted> all = new ConcurrentLinkedQueue<>();
-        private final AtomicInteger answered = new AtomicInteger();
+        private final CountDownLatch answers;
+
+        Results(CountDownLatch answers) {
+            this.answers = answers;
+        }
 
         void add(Posted posted) {
             all.add(posted);
             if (posted.outcome() == Outcome.SUCCESS || posted.outcome() == Outcome.OTHER_ANSWER) {
-                answered.incrementAndGet();
+                answers.countDown();
             }
-        }
-
-        int answered() {
-            return answered.get();
         }
 
         List<Posted> all() {

@@ -108,6 +108,23 @@ class ConversionIT extends ServerIT {
                 .toList();
     }
 
+    /** The webhook deliveries queued for the call (the post-call ones are queued in the request that decides it). */
+    private static JsonNode deliveries(Setup s, String uuid) {
+        return s.api().get("/api/v2/webhook_deliveries?call_uuid=" + uuid).json();
+    }
+
+    /**
+     * The positive event a test that shows "nothing fired" waits for: a call of another campaign, without a criterion,
+     * ends, and its always webhook (queued as it ended, after whatever the test did before) reaches the receiver.
+     * Webhooks queued earlier are claimed no later, so had the test's call queued one, it would have been sent by now.
+     */
+    private void awaitALaterCallsWebhook(String marker) {
+        Setup later = setup();
+        webhooks(later, marker, "always");
+        later.call("+13125550899", 30);
+        Await.until("the later call's always webhook", () -> fired(marker), fired -> fired.size() == 1);
+    }
+
     @Test
     void durationCriterionShouldConvertCallsThatReachItsSeconds() {
         // given
@@ -163,21 +180,25 @@ class ConversionIT extends ServerIT {
     }
 
     @Test
-    void postCallWebhooksShouldWaitForThePostbackThenFireInOrder() throws Exception {
+    void postCallWebhooksShouldWaitForThePostbackThenFireInOrder() {
         // given
         Setup s = setup();
         s.criterion(postbackCriterion(s, "{\"type\": \"modifier\", \"modifier\": \"*0.8\"}"));
         webhooks(s, "order", "always", "postback", "non_conversion", "conversion", "connect");
         String uuid = s.call("+13125550804", 120);
 
-        // when: the call is over but its postback criterion is pending
-        Thread.sleep(1_000);
+        // when: the call is over but its postback criterion is pending; a later call's webhook has arrived
+        awaitALaterCallsWebhook("order-later");
         List<String> beforePostback = fired("order");
+        JsonNode queuedBeforePostback = deliveries(s, uuid);
         Response posted = s.postback("caller_number=%2B13125550804&value=125");
-        Await.until("four post-call webhooks in order", () -> fired("order").size() == 4);
+        Await.until("four post-call webhooks", () -> fired("order"), fired -> fired.size() == 4);
 
         // then: nothing before the postback; then connect, conversion, postback, always, carrying the money
         assertThat(beforePostback).isEmpty();
+        assertThat(queuedBeforePostback)
+                .as("deliveries queued before the postback")
+                .isEmpty();
         assertThat(s.conversion(uuid).path("state").asText()).isEqualTo("converted");
         assertThat(posted.body()).isEqualTo("SUCCESS " + uuid + " 125.00");
         assertThat(fired("order"))
@@ -227,7 +248,7 @@ class ConversionIT extends ServerIT {
     }
 
     @Test
-    void tagDataPostedBackShouldNotEndTheWait() throws Exception {
+    void tagDataPostedBackShouldNotEndTheWait() {
         // given
         Setup s = setup();
         s.criterion(postbackCriterion(s, "{\"type\": \"static\", \"amount\": 7}"));
@@ -241,13 +262,14 @@ class ConversionIT extends ServerIT {
                 .path("key")
                 .asText();
 
-        // when
+        // when: tag data is posted back, and then a later call's webhook arrives
         Response written = s.api().get("/data_writing?key=" + writer + "&call_uuid=" + uuid + "&disposition=callback");
-        Thread.sleep(1_500);
+        awaitALaterCallsWebhook("data-later");
 
-        // then
+        // then: the call still waits for its postback, and none of its post-call webhooks was queued or sent
         assertThat(written.json().path("status").asText()).isEqualTo("completed call found, tags applied");
         assertThat(s.conversion(uuid).path("state").asText()).isEqualTo("pending");
+        assertThat(deliveries(s, uuid)).isEmpty();
         assertThat(fired("data")).isEmpty();
     }
 
@@ -275,12 +297,14 @@ class ConversionIT extends ServerIT {
                 answers.add(f.get());
             }
         }
-        Thread.sleep(500);
+        Await.until("the conversion webhook", () -> fired("five"), fired -> !fired.isEmpty());
+        awaitALaterCallsWebhook("five-later");
 
-        // then: all answered SUCCESS, the revenue counted once, the conversion webhook fired once
+        // then: all answered SUCCESS, the revenue counted once, the conversion webhook queued and fired once
         assertThat(answers).extracting(Response::body).allMatch(("SUCCESS " + uuid + " 60.00")::equals);
         assertThat(s.conversion(uuid).path("revenue").decimalValue()).isEqualByComparingTo("60");
         assertThat(s.conversion(uuid).path("payout").decimalValue()).isEqualByComparingTo("30");
+        assertThat(deliveries(s, uuid)).hasSize(1);
         assertThat(fired("five")).hasSize(1);
         assertThat(s.api()
                         .get("/api/v2/postback_logs?endpoint=conversion")

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import org.junit.jupiter.api.Test;
 import org.switchboard.testing.Api;
+import org.switchboard.testing.Await;
 import org.switchboard.testing.Calls;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerIT;
@@ -169,7 +170,7 @@ class CallerListKeysIT extends ServerIT {
     }
 
     @Test
-    void checksAndBulkUploadsShouldWorkWithTheirPermissionsAndReportPerLineErrors() throws InterruptedException {
+    void checksAndBulkUploadsShouldWorkWithTheirPermissionsAndReportPerLineErrors() {
         // given: a suppression list with one number, a key that may check and upload
         Setup s = setup();
         String lists = "/api/v2/campaigns/" + s.campaign() + "/caller_lists";
@@ -196,18 +197,16 @@ class CallerListKeysIT extends ServerIT {
                         "phone,name\n+13125550192,Ada\n(312) 555-0193,Bob\nnot-a-number,Eve\n\n312-555-0192,Dup\n"))
                 .build());
         String status = uploaded.header("Location");
-        JsonNode done = uploaded.json();
-        for (int i = 0; i < 200 && !done.path("status").asText().equals("completed"); i++) {
-            Thread.sleep(25);
-            done = send(s.api(), "GET", status, key, key.secret(), null).json();
-        }
+        JsonNode done = Await.until(
+                "the upload completed",
+                () -> send(s.api(), "GET", status, key, key.secret(), null).json(),
+                report -> report.path("status").asText().equals("completed"));
         Response removal =
                 s.api().post(one + "/caller_list_uploads", "{\"numbers\": [\"+13125550193\"], \"action\": \"delete\"}");
-        JsonNode removed = removal.json();
-        for (int i = 0; i < 200 && !removed.path("status").asText().equals("completed"); i++) {
-            Thread.sleep(25);
-            removed = s.api().get(removal.header("Location")).json();
-        }
+        JsonNode removed = Await.until(
+                "the removal completed",
+                () -> s.api().get(removal.header("Location")).json(),
+                report -> report.path("status").asText().equals("completed"));
         Response badAction =
                 s.api().post(one + "/caller_list_uploads", "{\"numbers\": \"+13125550194\", \"action\": \"merge\"}");
         Response notPermitted = send(s.api(), "GET", one + "/caller_list_numbers", key, key.secret(), null);

@@ -2,6 +2,10 @@ package org.switchboard.rtb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -29,7 +33,7 @@ import org.switchboard.testing.ServerProcess;
 /**
  * Two Switchboard processes of one deployment (one PostgreSQL schema, one Redis prefix, one master key); the one
  * holding a connected call on a buyer with room for one call at a time is killed with SIGKILL. The other gives the
- * unit back once the dead node's lease ends (3 s here), and not before, and carries on.
+ * unit back once the dead node's lease ends (6 s here), and not before, and carries on.
  */
 class NodeKillIT {
     private static final String POSTGRES_URL =
@@ -64,9 +68,8 @@ class NodeKillIT {
         shared.put("SWITCHBOARD_DATABASE_URL", POSTGRES_URL + "?currentSchema=" + schema);
         shared.put("SWITCHBOARD_DATABASE_USER", "postgres");
         shared.put("SWITCHBOARD_REDIS_URL", LocalRedis.url());
-        shared.put(
-                "SWITCHBOARD_REDIS_PREFIX",
-                "kill-" + UUID.randomUUID().toString().substring(0, 8) + ":");
+        String prefix = "kill-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        shared.put("SWITCHBOARD_REDIS_PREFIX", prefix);
         shared.put("SWITCHBOARD_MASTER_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         shared.put("SWITCHBOARD_FIRST_ACCOUNT_API_KEY", API_KEY);
         // renewed every 2 s: long enough that a node's renewal is not late on two cores shared with the build
@@ -78,8 +81,21 @@ class NodeKillIT {
         RtbSetup a = RtbSetup.create(api, Engine.POSTGRESQL);
         String key = a.oneLineTakenByACall("+12125550961");
         RtbSetup b = a.at(nodeB.base());
-        // node A renews its call's lease: well past one lease, the unit is still held
-        Thread.sleep(Duration.ofSeconds(8));
+        // node A renews its call's lease: once the first lease would have ended and A has renewed it, the unit is
+        // still held
+        RedisClient client = RedisClient.create(LocalRedis.url());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisCommands<String, String> redis = connection.sync();
+            long firstEnd =
+                    Await.until("node A's lease on the call's unit", () -> leaseEnd(redis, prefix), end -> end > 0);
+            Await.until(
+                    "node A to have renewed the lease past the end of its first one",
+                    Duration.ofSeconds(20),
+                    () -> leaseEnd(redis, prefix),
+                    end -> System.currentTimeMillis() > firstEnd && end > System.currentTimeMillis());
+        } finally {
+            client.shutdown();
+        }
         Response whileAlive = b.ping(key, b.pingQuery(RtbSetup.caller()));
 
         // when
@@ -99,6 +115,22 @@ class NodeKillIT {
                         .asText()
                         .equals("reserved"));
         assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    /**
+     * The end (epoch milliseconds) of the latest lease held on a concurrency counter under {@code prefix}, 0 if none:
+     * the counters are sorted sets of holders scored by the end of their lease.
+     */
+    private static long leaseEnd(RedisCommands<String, String> redis, String prefix) {
+        long latest = 0;
+        for (String key : redis.keys(prefix + "*")) {
+            if (redis.type(key).equals("zset")) {
+                for (ScoredValue<String> holder : redis.zrangeWithScores(key, 0, -1)) {
+                    latest = Math.max(latest, (long) holder.getScore());
+                }
+            }
+        }
+        return latest;
     }
 
     private ServerProcess start(Map<String, String> shared, String name) throws Exception {

@@ -115,7 +115,14 @@ class RtbIT extends ServerIT {
         JsonNode logged = s.api().get("/api/v2/rtb_pings/" + reservation).json();
         assertThat(logged.path("final_status").asText()).isEqualTo("claimed");
         assertThat(logged.path("call_uuid").asText()).isEqualTo(uuid);
-        assertThat(first).isNotEqualTo(second);
+        // the first buyer was considered for the ping and left out by its tag filter
+        assertThat(logged.path("considered").findParents("buyer_id"))
+                .filteredOn(c -> c.path("buyer_id").asLong() == first)
+                .singleElement()
+                .satisfies(c -> {
+                    assertThat(c.path("chosen").asBoolean()).isFalse();
+                    assertThat(c.path("reason").asText()).contains("vertical:auto");
+                });
 
         // and a second call from the caller claims nothing
         String again =

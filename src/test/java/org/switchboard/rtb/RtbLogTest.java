@@ -11,8 +11,11 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,8 +24,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.switchboard.platform.db.Database;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.PageRequest;
+import org.switchboard.testing.Await;
 
-/** The writer's queue and batches, on a real SQLite file of its own. */
+/** The writer's queue, batches and closing, on a real SQLite file of its own. */
 class RtbLogTest {
     private static final AccountId ACCOUNT = new AccountId(1);
 
@@ -57,8 +61,13 @@ class RtbLogTest {
                         .one());
     }
 
+    /**
+     * A store that is down or stuck: the writer holds its batch while it waits for the store, the queue fills, and a
+     * row with no room (after waiting {@link RtbLog#OFFER_WAIT} for some) is dropped and counted; once the store is
+     * back everything kept is written.
+     */
     @Test
-    void aFullQueueShouldDropAndCountRowsInsteadOfMakingThePingWait() throws Exception {
+    void rowsWithNoRoomInTheQueueShouldBeDroppedAndCountedWhileTheStoreIsStuck() throws Exception {
         // given: a log that holds 10 rows, whose writer is stuck behind another connection's write lock
         RtbLog log = new RtbLog(database.jdbi(), Clock.systemUTC(), 10);
         long droppedWhileStuck;
@@ -66,13 +75,13 @@ class RtbLogTest {
                 Statement statement = lock.createStatement()) {
             statement.execute("BEGIN IMMEDIATE");
             log.record(ping(UUID.randomUUID().toString()));
-            while (log.queued() > 0) {
-                Thread.sleep(5);
-            }
-            // well past its gathering window: the writer now waits for the lock with its batch of one
-            Thread.sleep(RtbLog.BATCH_WINDOW.toMillis() * 10);
+            // past its gathering window, with its batch of one, the writer is in SQLite waiting for the lock
+            Await.until(
+                    "the writer waiting for the store's write lock",
+                    RtbLogTest::writerStacks,
+                    stacks -> stacks.stream().anyMatch(stack -> stack.contains("org.sqlite.")));
 
-            // when
+            // when: fifteen more rows for a queue of ten
             for (int i = 0; i < 15; i++) {
                 log.record(ping(UUID.randomUUID().toString()));
             }
@@ -85,6 +94,17 @@ class RtbLogTest {
         assertThat(droppedWhileStuck).isEqualTo(5);
         assertThat(rows()).isEqualTo(11);
         log.close();
+    }
+
+    /** Where the RTB log writer threads are now: the top of each one's stack. */
+    private static List<String> writerStacks() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().equals("rtb-log-writer"))
+                .map(e -> Arrays.stream(e.getValue())
+                        .limit(8)
+                        .map(StackTraceElement::toString)
+                        .collect(Collectors.joining(" < ")))
+                .toList();
     }
 
     @Test

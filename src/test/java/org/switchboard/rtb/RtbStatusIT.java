@@ -5,19 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.switchboard.platform.id.AccountId;
+import org.switchboard.testing.Await;
 import org.switchboard.testing.Receiver;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerIT;
 
 /** Every word of the reference's RTB status table where it applies, and the refusals of bad pings. */
 class RtbStatusIT extends ServerIT {
+    /** Lets one held passthrough request at {@code /held} be answered per permit. */
+    private final Semaphore answerHeld = new Semaphore(0);
+
     private final Receiver receiver = new Receiver()
-            .on("/slow", exchange -> {
+            .on("/held", exchange -> {
                 try {
-                    Thread.sleep(1_500);
+                    // held until the test has looked at the ping in flight; never past the ping's 5 s deadline
+                    answerHeld.tryAcquire(4, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -116,50 +123,52 @@ class RtbStatusIT extends ServerIT {
 
     @Test
     void aPingBeingProcessedShouldBeConsideringAndItsRepeatAlreadyProcessing() throws Exception {
-        // given: a passthrough ping that takes 1.5 s
+        // given: a passthrough ping whose receiver holds each request until the test lets it answer
         RtbSetup s = setup();
         s.buyer("{\"name\": \"B\", \"destination\": \"+12125550851\", \"campaign_ids\": [CAMPAIGN]}");
         s.api()
                 .post(
                         "/api/v2/campaigns/" + s.campaign() + "/webhooks",
-                        "{\"name\": \"Slow\", \"trigger\": \"passthrough\", \"url\": \"" + receiver.url("/slow")
+                        "{\"name\": \"Held\", \"trigger\": \"passthrough\", \"url\": \"" + receiver.url("/held")
                                 + "\"}");
         String key = s.key("{}");
         String query = call(s);
+        AccountId account = new AccountId(s.api().accountId());
 
-        // when: a ping starts, and a second for the same caller arrives while the first waits
+        // when: a ping is held in its passthrough, and a second for the same caller arrives meanwhile
         CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> s.ping(key, query));
-        Thread.sleep(500);
+        awaitHeldRequests(1);
         Response second = s.ping(key, query);
+        answerHeld.release();
         Response done = first.get(10, TimeUnit.SECONDS);
 
         // then
         assertThat(status(second)).isEqualTo("ping_shield_postback_key_caller_number_already_processing");
         assertThat(status(done)).isEqualTo("reserved");
-        // the owner sees the first ping as being considered while it was in flight
+
+        // when: another ping is held in its passthrough, and the owner looks it up
         CompletableFuture<Response> third = CompletableFuture.supplyAsync(() -> s.ping(key, call(s)));
-        Thread.sleep(500);
-        String inFlight = null;
-        for (int i = 0; i < 20 && inFlight == null; i++) {
-            inFlight =
-                    server
-                            .wiring()
-                            .rtb()
-                            .inFlight(new org.switchboard.platform.id.AccountId(
-                                    s.api().accountId()))
-                            .stream()
-                            .findFirst()
-                            .orElse(null);
-            Thread.sleep(50);
-        }
-        assertThat(inFlight).isNotNull();
-        assertThat(s.api()
-                        .get("/call_reservations/" + inFlight)
-                        .json()
-                        .path("status")
-                        .asText())
+        awaitHeldRequests(2);
+        List<String> inFlight = server.wiring().rtb().inFlight(account);
+        assertThat(inFlight).hasSize(1);
+        Response lookedUp = s.api().get("/call_reservations/" + inFlight.getFirst());
+        answerHeld.release();
+
+        // then: the owner sees it as being considered while it is in flight, and it is then answered
+        assertThat(lookedUp.json().path("status").asText())
+                .as(lookedUp.toString())
                 .isEqualTo("considering_targets.single");
         assertThat(status(third.get(10, TimeUnit.SECONDS))).isEqualTo("reserved");
+    }
+
+    /** Waits until {@code count} passthrough requests reached the receiver (each ping in flight until let go). */
+    private void awaitHeldRequests(int count) {
+        Await.until(
+                count + " held passthrough request(s)",
+                () -> receiver.received().stream()
+                        .filter(r -> r.uri().startsWith("/held"))
+                        .count(),
+                n -> n >= count);
     }
 
     @Test

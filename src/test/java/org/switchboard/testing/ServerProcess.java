@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * Switchboard in its own JVM: the test JVM's java binary and class path (target/classes and every dependency),
- * {@code org.switchboard.Main}, the given {@code SWITCHBOARD_*} settings only.
+ * {@code org.switchboard.Main}, the given {@code SWITCHBOARD_*} settings only, compiled by C1 alone (it starts in
+ * half the time on a busy machine).
  */
 public record ServerProcess(Process process, String base, Path log) {
     /** Starts it with exactly these {@code SWITCHBOARD_*} settings, its output going to {@code log}. */
@@ -31,6 +32,10 @@ public record ServerProcess(Process process, String base, Path log) {
         ProcessBuilder builder = new ProcessBuilder(
                         java,
                         "-Xmx512m",
+                        // the C1 compiler only: on two cores shared with the build, C2 compiling the start-up's code
+                        // about doubles the time to ready (measured 13-16 s against 28-32 s), and the kill tests
+                        // start a server up to six times; what they prove does not depend on how the code is compiled
+                        "-XX:TieredStopAtLevel=1",
                         "--enable-native-access=ALL-UNNAMED",
                         "-cp",
                         serverClassPath(),
@@ -65,33 +70,44 @@ public record ServerProcess(Process process, String base, Path log) {
      * Waits until the process serves HTTP and the first account's key ({@code apiKey}) works; fails if it exits
      * or is not ready within {@code limit}.
      */
-    public void awaitReady(String apiKey, Duration limit) throws InterruptedException {
-        long until = System.nanoTime() + limit.toNanos();
+    public void awaitReady(String apiKey, Duration limit) {
         try (HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
                 .build()) {
-            boolean healthy = false;
-            while (true) {
-                if (!process.isAlive()) {
-                    fail("the server exited with " + process.exitValue() + "; its output:\n" + output());
-                }
-                try {
-                    if (!healthy) {
-                        healthy = get(http, "/health", null) == 200;
-                    }
-                    // the first account is created once the server listens
-                    if (healthy && get(http, "/api/v2/account", apiKey) == 200) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                if (System.nanoTime() > until) {
-                    fail("the server did not become ready within " + limit + "; its output:\n" + output());
-                }
-                Thread.sleep(100);
+            String state;
+            try {
+                state = Await.until(
+                        "the server at " + base + " to be ready",
+                        limit,
+                        () -> readiness(http, apiKey),
+                        seen -> seen.equals(READY) || !process.isAlive());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; its output:\n" + output(), e);
             }
+            if (!state.equals(READY)) {
+                fail("the server exited with " + process.exitValue() + "; its output:\n" + output());
+            }
+        }
+    }
+
+    private static final String READY = "ready";
+
+    /** How far the server is: not listening, not healthy, the first account not there yet, or {@link #READY}. */
+    private String readiness(HttpClient http, String apiKey) {
+        try {
+            int health = get(http, "/health", null);
+            if (health != 200) {
+                return "/health answers " + health;
+            }
+            // the first account is created once the server listens
+            int account = get(http, "/api/v2/account", apiKey);
+            return account == 200 ? READY : "/api/v2/account answers " + account;
+        } catch (IOException e) {
+            return "not listening (" + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the server at " + base, e);
         }
     }
 

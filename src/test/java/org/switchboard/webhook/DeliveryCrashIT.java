@@ -24,6 +24,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -131,6 +132,7 @@ class DeliveryCrashIT {
         // when: the calls hang up (half long enough to convert) and the server is killed mid-stream
         int killAfter = CALLS / 5 + random.nextInt(CALLS / 2);
         AtomicInteger hungUp = new AtomicInteger();
+        CountDownLatch killPoint = new CountDownLatch(killAfter);
         List<Future<?>> hangups = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
             for (int i = 0; i < CALLS; i++) {
@@ -140,12 +142,13 @@ class DeliveryCrashIT {
                     try {
                         hangUp(api, uuid, connected);
                         hungUp.incrementAndGet();
+                        killPoint.countDown();
                     } catch (UncheckedIOException e) {
                         // cut by the kill: hung up again after the restart
                     }
                 }));
             }
-            Await.until("hang-ups before the first kill", Duration.ofSeconds(60), () -> hungUp.get() >= killAfter);
+            Await.until(killAfter + " hang-ups before the first kill", Duration.ofSeconds(60), killPoint);
             first.kill();
         }
         log("%s: first kill after %d hang-ups answered, %d webhook requests received", run, hungUp.get(), got.size());
@@ -157,6 +160,8 @@ class DeliveryCrashIT {
             hangUp(again, uuids.get(i), i % 2 == 0 ? 60 : 10);
             return i;
         });
+        // a call the first kill caught between its end and its decision is decided by this node's poller (at its
+        // sweep 30 s or more after the call's end): waited for here, where it comes soonest
         Map<String, Set<String>> uuidToDue = due(again, uuids);
         int expected = uuidToDue.values().stream().mapToInt(Set::size).sum();
         // (when everything has arrived already, as it may once the first node's claims have passed on, the second
@@ -265,35 +270,40 @@ class DeliveryCrashIT {
      * kill caught between its end and its decision is decided by the restarted server's poller: waited for, 90 s at
      * most.
      */
-    private static Map<String, Set<String>> due(Api api, List<String> uuids) throws Exception {
+    private static Map<String, Set<String>> due(Api api, List<String> uuids) {
         Map<String, Set<String>> uuidToDue = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        List<String> waiting = uuids;
-        while (!waiting.isEmpty()) {
-            List<JsonNode> calls = mapInParallel(
-                    waiting, uuid -> api.get("/api/v2/calls/" + uuid).json().path("call"));
-            List<String> undecided = new ArrayList<>();
-            for (int i = 0; i < waiting.size(); i++) {
-                JsonNode call = calls.get(i);
-                assertThat(call.path("status").asText()).as(call.toString()).isEqualTo("completed");
-                String decision = call.path("conversion").path("state").asText();
-                if (decision.isEmpty()) {
-                    undecided.add(waiting.get(i));
-                    continue;
-                }
+        Await.until(
+                "every call decided (the poller decides those the kill caught before their decision)",
+                Duration.ofSeconds(90),
+                () -> {
+                    uuidToDue.putAll(decided(
+                            api,
+                            uuids.stream()
+                                    .filter(uuid -> !uuidToDue.containsKey(uuid))
+                                    .toList()));
+                    return uuids.stream()
+                            .filter(uuid -> !uuidToDue.containsKey(uuid))
+                            .toList();
+                },
+                List::isEmpty);
+        return uuidToDue;
+    }
+
+    /** The post-call triggers due for each of the calls that is decided now (all of them ended). */
+    private static Map<String, Set<String>> decided(Api api, List<String> uuids) {
+        List<JsonNode> calls = mapInParallelUnchecked(
+                uuids, uuid -> api.get("/api/v2/calls/" + uuid).json().path("call"));
+        Map<String, Set<String>> uuidToDue = new LinkedHashMap<>();
+        for (int i = 0; i < uuids.size(); i++) {
+            JsonNode call = calls.get(i);
+            assertThat(call.path("status").asText()).as(call.toString()).isEqualTo("completed");
+            String decision = call.path("conversion").path("state").asText();
+            if (!decision.isEmpty()) {
                 assertThat(decision).as(call.toString()).isIn("converted", "not_converted");
                 uuidToDue.put(
-                        waiting.get(i),
+                        uuids.get(i),
                         Set.of("connect", decision.equals("converted") ? "conversion" : "non_conversion", "always"));
             }
-            assertThat(System.nanoTime() < deadline || undecided.isEmpty())
-                    .as("calls still undecided after 90 s: " + undecided)
-                    .isTrue();
-            if (!undecided.isEmpty()) {
-                log("%d calls ended without a decision yet; waiting for the poller", undecided.size());
-                Thread.sleep(1_000);
-            }
-            waiting = undecided;
         }
         return uuidToDue;
     }
@@ -370,6 +380,14 @@ class DeliveryCrashIT {
             }
         }
         return out;
+    }
+
+    private static <T, R> List<R> mapInParallelUnchecked(List<T> items, Function<T, R> work) {
+        try {
+            return mapInParallel(items, work);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static <T, R> List<R> mapInParallel(List<T> items, Function<T, R> work) throws Exception {

@@ -23,6 +23,7 @@ import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The listener's HTTP/1 connections: Helidon's own HTTP/1.1 connection, with three things it does not do read into
@@ -124,9 +126,10 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
     }
 
     private void closeSlowHeads() {
-        for (Guarded guarded : open) {
+        for (Iterator<Guarded> it = open.iterator(); it.hasNext(); ) {
+            Guarded guarded = it.next();
             if (guarded.readingHead() && guarded.connection.idleTime().compareTo(headTimeout) > 0) {
-                open.remove(guarded);
+                it.remove();
                 try {
                     guarded.serverSocket().close();
                 } catch (RuntimeException e) {
@@ -184,6 +187,8 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
     private final class Guarded implements ConnectionContext, ServerConnection, InterruptableTask<Void> {
         private final ConnectionContext ctx;
         private final LineReader reader;
+        // set by connection() right after construction, before Helidon is handed this object: never read as null
+        @SuppressWarnings("NullAway.Init")
         private ServerConnection connection;
         /** Between a request line and the end of its headers. */
         private volatile boolean readingHeaders;
@@ -337,7 +342,7 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
             ended.set(true);
         }
 
-        private static byte[] next(DataReader source) {
+        private static byte @Nullable [] next(DataReader source) {
             try {
                 source.ensureAvailable();
             } catch (DataReader.InsufficientDataAvailableException e) {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.live.LiveStateUnavailable;
 import org.switchboard.platform.problem.Problem;
 
@@ -137,7 +138,7 @@ public final class HttpErrors {
     }
 
     /** A record about one request, carrying its id for the JSON log format. */
-    private static void log(Level level, String message, AccessLog.RequestId id, Throwable error) {
+    private static void log(Level level, String message, AccessLog.RequestId id, @Nullable Throwable error) {
         LogRecord record = AccessLog.record(level, message, id);
         record.setLoggerName(LOG.getName());
         record.setThrown(error);
@@ -160,8 +161,9 @@ public final class HttpErrors {
 
     /** A copy of the cause chain with the same types and stacks but no messages. */
     static Throwable withoutMessages(Throwable error) {
-        Throwable cause =
-                error.getCause() == null || error.getCause() == error ? null : withoutMessages(error.getCause());
+        // a Throwable's equals is identity: an exception that names itself as its cause ends the chain
+        Throwable next = error.getCause();
+        Throwable cause = next == null || next.equals(error) ? null : withoutMessages(next);
         String state = error instanceof SQLException sql && sql.getSQLState() != null
                 ? " (SQLState " + sql.getSQLState() + ")"
                 : "";
@@ -185,7 +187,8 @@ public final class HttpErrors {
      * The error shape; {@code request_id} (the {@code X-Request-Id} the answer carries, which every log line about the
      * request quotes) when the request reached routing.
      */
-    static Map<String, Object> body(String code, String message, String field, AccessLog.RequestId id) {
+    static Map<String, Object> body(
+            String code, String message, @Nullable String field, AccessLog.@Nullable RequestId id) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
@@ -229,14 +232,14 @@ public final class HttpErrors {
     }
 
     /** Helidon's words about a refused request, unless they may quote its URL (and a key in its query). */
-    private static String quotesNoUrl(String message) {
+    private static @Nullable String quotesNoUrl(@Nullable String message) {
         return message == null || message.contains("?") || message.contains("=") || message.contains("/")
                 ? null
                 : message;
     }
 
     private static DirectHandler.TransportResponse transport(
-            Status status, ServerResponseHeaders headers, String message, String field) {
+            Status status, ServerResponseHeaders headers, @Nullable String message, @Nullable String field) {
         String code = switch (status.code()) {
             case 413 -> "too_large";
             case 400 -> "invalid";

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.problem.Problem;
 
 /**
@@ -82,7 +83,7 @@ public final class Json {
         throw new Problem.Invalid(null, "the request body must be a JSON object");
     }
 
-    public static JsonNode tree(Object value) {
+    public static JsonNode tree(@Nullable Object value) {
         return MAPPER.valueToTree(value);
     }
 }

@@ -465,6 +465,7 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
     }
 
     /** Runs a script by its digest, loading it when this Redis does not know it yet (first use, or after a restart). */
+    @SuppressWarnings("TypeParameterUnusedInFormals") // typed by the caller, as lettuce's own evalsha is
     private <T> T script(String script, ScriptOutputType type, String[] keys, String... args) {
         String digest = scriptToDigest.computeIfAbsent(script, s -> call(() -> redis.scriptLoad(s)));
         try {

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +48,7 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Outbound HTTP for webhooks: one request, a hard deadline, a capped response, and no surprises. Never throws: every
@@ -301,7 +303,12 @@ public final class OutboundHttp implements AutoCloseable {
                         "no complete answer within " + request.timeout().toMillis() + " ms");
             }
             if (e instanceof BlockedAddressException || e.getCause() instanceof BlockedAddressException) {
-                return failure(started, startNanos, ErrorKind.BLOCKED_ADDRESS, e.getMessage());
+                return failure(
+                        started,
+                        startNanos,
+                        ErrorKind.BLOCKED_ADDRESS,
+                        Objects.requireNonNullElse(
+                                e.getMessage(), "the host resolves only to addresses outbound requests may not reach"));
             }
             if (e instanceof UnknownHostException) {
                 return failure(started, startNanos, ErrorKind.DNS, "host not found: " + uri.getHost());
@@ -349,8 +356,8 @@ public final class OutboundHttp implements AutoCloseable {
     /** The attempt of one request under way: its route, and whether it has a connection yet. */
     private static final class Attempt {
         static final String KEY = "switchboard.attempt";
-        private volatile HttpRoute route;
-        private volatile ExecRuntime runtime;
+        private volatile @Nullable HttpRoute route;
+        private volatile @Nullable ExecRuntime runtime;
 
         void started(HttpRoute route, ExecRuntime runtime) {
             this.route = route;

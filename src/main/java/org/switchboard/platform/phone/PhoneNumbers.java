@@ -5,6 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.problem.Problem;
 
 /**
@@ -80,7 +81,7 @@ public final class PhoneNumbers {
      * libphonenumber's parser. Skipping the parser saves most of the cost of reading a caller on the RTB ping path;
      * validity is still libphonenumber's.
      */
-    static PhoneNumber northAmericanDigits(String raw) {
+    static @Nullable PhoneNumber northAmericanDigits(String raw) {
         int start = raw.startsWith("+") ? 1 : 0;
         int digits = raw.length() - start;
         for (int i = start; i < raw.length(); i++) {

@@ -2,6 +2,7 @@ package org.switchboard.platform.problem;
 
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why a request cannot be done, as the domain knows it: a value breaks a rule, the caller is unknown or not allowed,
@@ -12,10 +13,18 @@ import java.util.function.Supplier;
  */
 public abstract sealed class Problem extends RuntimeException {
     private final transient Optional<String> field;
+    private final String message;
 
     private Problem(String message, Optional<String> field) {
         super(message, null, false, false);
         this.field = field;
+        this.message = message;
+    }
+
+    /** Never null, unlike a plain exception's: every problem is made with the message shown to the caller. */
+    @Override
+    public String getMessage() {
+        return message;
     }
 
     /** The request field the problem is about, where there is one. */
@@ -25,7 +34,7 @@ public abstract sealed class Problem extends RuntimeException {
 
     /** The request is malformed or a field breaks a rule; {@code field} names it where there is one. */
     public static final class Invalid extends Problem {
-        public Invalid(String field, String message) {
+        public Invalid(@Nullable String field, String message) {
             super(message, Optional.ofNullable(field));
         }
 
@@ -65,7 +74,7 @@ public abstract sealed class Problem extends RuntimeException {
 
     /** The request is well formed but clashes with stored state (a duplicate, or an object still in use). */
     public static final class Conflict extends Problem {
-        public Conflict(String field, String message) {
+        public Conflict(@Nullable String field, String message) {
             super(message, Optional.ofNullable(field));
         }
     }
