@@ -1,6 +1,7 @@
 package org.switchboard;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A component that parts built before it call back into: the webhook worker and the conversions ask the call service
@@ -13,7 +14,8 @@ import java.util.Objects;
  */
 final class Later<T> {
     private final String what;
-    private volatile T value;
+    /** Null until the component is built. */
+    private volatile @Nullable T value;
 
     Later(String what) {
         this.what = what;
