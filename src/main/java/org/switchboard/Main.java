@@ -53,21 +53,7 @@ public final class Main {
                     Integer.toString(Math.max(3, Runtime.getRuntime().availableProcessors())));
         }
         Map<String, String> env = new HashMap<>(System.getenv());
-        switch (Cli.parse(List.of(args))) {
-            case Cli.Command.Help help -> {
-                System.out.println(help.text());
-                System.exit(0);
-            }
-            case Cli.Command.Invalid invalid -> {
-                System.err.println(invalid.message());
-                System.exit(2);
-            }
-            case Cli.Command.Start start -> {
-                if (start.demo()) {
-                    env.put("SWITCHBOARD_DEMO_DATA", "true");
-                }
-            }
-        }
+        readCommand(args, env);
         SwitchboardConfig config;
         try {
             config = ConfigLoader.load(env);
@@ -94,6 +80,30 @@ public final class Main {
         LOG.info(() -> "Switchboard listening on http://" + wiring.config().bindAddress() + ":" + wiring.port()
                 + " (" + wiring.database().engine().name().toLowerCase(Locale.ROOT) + " store), started in "
                 + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms");
+        awaitStop(wiring);
+    }
+
+    /** Answers {@code --help} and a bad command line (and exits); {@code --demo} asks for the demo data in {@code env}. */
+    private static void readCommand(String[] args, Map<String, String> env) {
+        switch (Cli.parse(List.of(args))) {
+            case Cli.Command.Help help -> {
+                System.out.println(help.text());
+                System.exit(0);
+            }
+            case Cli.Command.Invalid invalid -> {
+                System.err.println(invalid.message());
+                System.exit(2);
+            }
+            case Cli.Command.Start start -> {
+                if (start.demo()) {
+                    env.put("SWITCHBOARD_DEMO_DATA", "true");
+                }
+            }
+        }
+    }
+
+    /** Waits until the process is asked to stop, then stops gracefully (see {@link Wiring#close}). */
+    private static void awaitStop(Wiring wiring) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping: refusing new requests, letting those in flight finish (at most "
