@@ -133,9 +133,22 @@ class ContainerImageIT {
                     .as("HealthProbe's exit code")
                     .isZero();
         } finally {
+            // the image's java first: it outlives unshare, since chroot --userspec changes the user, which clears the
+            // parent-death signal --kill-child relies on (it was left running after every run)
+            List<ProcessHandle> inside = server.descendants().toList();
+            inside.forEach(ProcessHandle::destroy);
             server.destroy();
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
                 server.destroyForcibly().waitFor();
+            }
+            for (ProcessHandle process : inside) {
+                if (!process.onExit()
+                        .completeOnTimeout(process, 30, TimeUnit.SECONDS)
+                        .join()
+                        .isAlive()) {
+                    continue;
+                }
+                process.destroyForcibly();
             }
         }
     }
