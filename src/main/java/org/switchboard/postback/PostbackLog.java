@@ -2,18 +2,23 @@ package org.switchboard.postback;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.jspecify.annotations.Nullable;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.DurableWrites;
+import org.switchboard.platform.db.Where;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
@@ -267,70 +272,39 @@ public final class PostbackLog {
 
     /** The account's logged requests matching {@code filter}, newest first. */
     public Page<Entry> list(AccountId account, Filter filter, PageRequest page) {
-        Map<String, Object> binds = new LinkedHashMap<>();
-        List<String> conditions = new ArrayList<>(List.of("account_id = :account"));
-        binds.put("account", account.value());
-        filter.keyId().ifPresent(id -> {
-            conditions.add("key_id = :key");
-            binds.put("key", id);
-        });
-        filter.endpoint().ifPresent(endpoint -> {
-            conditions.add("endpoint = :endpoint");
-            binds.put("endpoint", endpoint);
-        });
+        Where where = Where.account(account)
+                .and("key_id = :key", "key", filter.keyId())
+                .and("endpoint = :endpoint", "endpoint", filter.endpoint());
         filter.type().ifPresent(type -> {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < type.endpoints.size(); i++) {
                 names.add(":type" + i);
-                binds.put("type" + i, type.endpoints.get(i));
+                where.bind("type" + i, type.endpoints.get(i));
             }
-            conditions.add("endpoint IN (" + String.join(", ", names) + ")");
+            where.and("endpoint IN (" + String.join(", ", names) + ")");
         });
         filter.outcome()
-                .ifPresent(outcome -> conditions.add(outcome == Outcome.ERROR ? ERROR_RESULT : "NOT " + ERROR_RESULT));
-        filter.from().ifPresent(from -> {
-            conditions.add("created_at >= :from");
-            binds.put("from", from.toEpochMilli());
-        });
-        filter.to().ifPresent(to -> {
-            conditions.add("created_at < :to");
-            binds.put("to", to.toEpochMilli());
-        });
-        filter.callUuid().ifPresent(uuid -> {
-            conditions.add("call_uuid = :call");
-            binds.put("call", uuid);
-        });
-        String where = " WHERE " + String.join(" AND ", conditions);
-        return jdbi.withHandle(handle -> new Page<>(
-                handle.createQuery("SELECT * FROM postback_logs" + where
-                                + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset")
-                        .bindMap(binds)
-                        .bind("limit", page.perPage())
-                        .bind("offset", page.offset())
-                        .map((rs, ctx) -> {
-                            long keyId = rs.getLong("key_id");
-                            Long key = rs.wasNull() ? null : keyId;
-                            try {
-                                return new Entry(
-                                        rs.getLong("id"),
-                                        key,
-                                        rs.getString("key_name"),
-                                        rs.getString("endpoint"),
-                                        rs.getString("method"),
-                                        Json.MAPPER.readValue(rs.getString("params"), PARAMS),
-                                        TagSet.fromStored(rs.getString("tags")).asMap(),
-                                        rs.getString("call_uuid"),
-                                        rs.getString("result"),
-                                        Instant.ofEpochMilli(rs.getLong("created_at"))
-                                                .toString());
-                            } catch (java.io.IOException e) {
-                                throw new java.sql.SQLException("unreadable postback log entry", e);
-                            }
-                        })
-                        .list(),
-                handle.createQuery("SELECT COUNT(*) FROM postback_logs" + where)
-                        .bindMap(binds)
-                        .mapTo(Long.class)
-                        .one()));
+                .ifPresent(outcome -> where.and(outcome == Outcome.ERROR ? ERROR_RESULT : "NOT " + ERROR_RESULT));
+        return where.between("created_at", filter.from(), filter.to())
+                .and("call_uuid = :call", "call", filter.callUuid())
+                .page(jdbi, "postback_logs", "created_at", PostbackLog::entry, page);
+    }
+
+    private static Entry entry(ResultSet rs, StatementContext ctx) throws SQLException {
+        try {
+            return new Entry(
+                    rs.getLong("id"),
+                    Columns.nullableLong(rs, "key_id"),
+                    rs.getString("key_name"),
+                    rs.getString("endpoint"),
+                    rs.getString("method"),
+                    Json.MAPPER.readValue(rs.getString("params"), PARAMS),
+                    TagSet.fromStored(rs.getString("tags")).asMap(),
+                    rs.getString("call_uuid"),
+                    rs.getString("result"),
+                    Instant.ofEpochMilli(rs.getLong("created_at")).toString());
+        } catch (IOException e) {
+            throw new SQLException("unreadable postback log entry", e);
+        }
     }
 }

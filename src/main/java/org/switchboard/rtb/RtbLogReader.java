@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,7 @@ import java.util.TreeMap;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.db.Columns;
+import org.switchboard.platform.db.Where;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
@@ -47,46 +47,16 @@ final class RtbLogReader {
 
     /** One page of the account's pings matching {@code filter}, newest first. */
     Page<RtbPingOut> list(AccountId account, RtbLog.Filter filter, PageRequest page) {
-        Map<String, Object> binds = new LinkedHashMap<>();
-        List<String> conditions = new ArrayList<>(List.of("account_id = :account"));
-        binds.put("account", account.value());
-        filter.keyId().ifPresent(id -> {
-            conditions.add("key_id = :key");
-            binds.put("key", id);
-        });
-        filter.publisherId().ifPresent(id -> {
-            conditions.add("publisher_id = :publisher");
-            binds.put("publisher", id);
-        });
-        filter.status().ifPresent(status -> {
-            conditions.add("(status = :status OR final_status = :status)");
-            binds.put("status", status.word());
-        });
-        filter.callerNumber().ifPresent(caller -> {
-            conditions.add("caller_number = :caller");
-            binds.put("caller", caller);
-        });
-        filter.from().ifPresent(from -> {
-            conditions.add("created_at >= :from");
-            binds.put("from", from.toEpochMilli());
-        });
-        filter.to().ifPresent(to -> {
-            conditions.add("created_at < :to");
-            binds.put("to", to.toEpochMilli());
-        });
-        String where = " WHERE " + String.join(" AND ", conditions);
-        return jdbi.withHandle(handle -> new Page<>(
-                handle.createQuery("SELECT * FROM rtb_pings" + where
-                                + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset")
-                        .bindMap(binds)
-                        .bind("limit", page.perPage())
-                        .bind("offset", page.offset())
-                        .map((rs, ctx) -> out(rs))
-                        .list(),
-                handle.createQuery("SELECT COUNT(*) FROM rtb_pings" + where)
-                        .bindMap(binds)
-                        .mapTo(Long.class)
-                        .one()));
+        return Where.account(account)
+                .and("key_id = :key", "key", filter.keyId())
+                .and("publisher_id = :publisher", "publisher", filter.publisherId())
+                .and(
+                        "(status = :status OR final_status = :status)",
+                        "status",
+                        filter.status().map(s -> s.word()))
+                .and("caller_number = :caller", "caller", filter.callerNumber())
+                .between("created_at", filter.from(), filter.to())
+                .page(jdbi, "rtb_pings", "created_at", (rs, ctx) -> out(rs), page);
     }
 
     /**

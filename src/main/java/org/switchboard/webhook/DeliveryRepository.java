@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +19,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.GroupCommit;
+import org.switchboard.platform.db.Where;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
@@ -321,42 +321,12 @@ public final class DeliveryRepository {
             Optional<Instant> to) {}
 
     Page<Delivery> list(AccountId account, Filter filter, PageRequest page) {
-        Map<String, Object> binds = new LinkedHashMap<>();
-        List<String> conditions = new ArrayList<>(List.of("account_id = :account"));
-        binds.put("account", account.value());
-        filter.webhookId().ifPresent(id -> {
-            conditions.add("webhook_id = :webhook");
-            binds.put("webhook", id);
-        });
-        filter.callId().ifPresent(id -> {
-            conditions.add("call_id = :call");
-            binds.put("call", id);
-        });
-        filter.state().ifPresent(state -> {
-            conditions.add("state = :state");
-            binds.put("state", state.word());
-        });
-        filter.from().ifPresent(from -> {
-            conditions.add("created_at >= :from");
-            binds.put("from", from.toEpochMilli());
-        });
-        filter.to().ifPresent(to -> {
-            conditions.add("created_at < :to");
-            binds.put("to", to.toEpochMilli());
-        });
-        String where = " WHERE " + String.join(" AND ", conditions);
-        return jdbi.withHandle(handle -> new Page<>(
-                handle.createQuery("SELECT * FROM webhook_deliveries" + where
-                                + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset")
-                        .bindMap(binds)
-                        .bind("limit", page.perPage())
-                        .bind("offset", page.offset())
-                        .map(DeliveryRepository::map)
-                        .list(),
-                handle.createQuery("SELECT COUNT(*) FROM webhook_deliveries" + where)
-                        .bindMap(binds)
-                        .mapTo(Long.class)
-                        .one()));
+        return Where.account(account)
+                .and("webhook_id = :webhook", "webhook", filter.webhookId())
+                .and("call_id = :call", "call", filter.callId())
+                .and("state = :state", "state", filter.state().map(Delivery.State::word))
+                .between("created_at", filter.from(), filter.to())
+                .page(jdbi, "webhook_deliveries", "created_at", DeliveryRepository::map, page);
     }
 
     /**

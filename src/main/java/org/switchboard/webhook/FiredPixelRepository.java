@@ -6,8 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.GroupCommit;
+import org.switchboard.platform.db.Where;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
@@ -86,44 +85,16 @@ public final class FiredPixelRepository {
             Optional<Long> webhookId, Optional<String> status, Optional<Instant> from, Optional<Instant> to) {}
 
     public Page<FiredPixel> list(AccountId account, Filter filter, PageRequest page) {
-        Map<String, Object> binds = new LinkedHashMap<>();
-        List<String> conditions = new ArrayList<>(List.of("account_id = :account"));
-        binds.put("account", account.value());
-        filter.webhookId().ifPresent(id -> {
-            conditions.add("webhook_id = :webhook");
-            binds.put("webhook", id);
-        });
+        Where where = Where.account(account).and("webhook_id = :webhook", "webhook", filter.webhookId());
         filter.status().ifPresent(status -> {
             switch (status) {
-                case "ok" -> conditions.add("status >= 200 AND status < 300 AND error_kind IS NULL");
-                case "error" -> conditions.add("(error_kind IS NOT NULL OR status IS NULL OR status >= 300)");
-                default -> {
-                    conditions.add("status = :status");
-                    binds.put("status", Integer.parseInt(status));
-                }
+                case "ok" -> where.and("status >= 200 AND status < 300 AND error_kind IS NULL");
+                case "error" -> where.and("(error_kind IS NOT NULL OR status IS NULL OR status >= 300)");
+                default -> where.and("status = :status", "status", Integer.parseInt(status));
             }
         });
-        filter.from().ifPresent(from -> {
-            conditions.add("started_at >= :from");
-            binds.put("from", from.toEpochMilli());
-        });
-        filter.to().ifPresent(to -> {
-            conditions.add("started_at < :to");
-            binds.put("to", to.toEpochMilli());
-        });
-        String where = " WHERE " + String.join(" AND ", conditions);
-        return jdbi.withHandle(handle -> new Page<>(
-                handle.createQuery("SELECT * FROM fired_pixels" + where
-                                + " ORDER BY started_at DESC, id DESC LIMIT :limit OFFSET :offset")
-                        .bindMap(binds)
-                        .bind("limit", page.perPage())
-                        .bind("offset", page.offset())
-                        .map(FiredPixelRepository::map)
-                        .list(),
-                handle.createQuery("SELECT COUNT(*) FROM fired_pixels" + where)
-                        .bindMap(binds)
-                        .mapTo(Long.class)
-                        .one()));
+        return where.between("started_at", filter.from(), filter.to())
+                .page(jdbi, "fired_pixels", "started_at", FiredPixelRepository::map, page);
     }
 
     /** How many pixels a call fired. */
