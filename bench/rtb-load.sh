@@ -290,6 +290,12 @@ half() {
     measure "Switchboard, half rate" "$SERVER_PID" "$BASE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
 }
 
+# with BENCH_NMT: Switchboard's committed memory by JVM area; RSS above their total is the C heap's (malloc's) own keeping
+native_memory() {
+    [ -n "${BENCH_NMT:-}" ] || return 0
+    "$JAVA_HOME/bin/jcmd" "$SERVER_PID" VM.native_memory summary scale=MB \
+        | grep -E '^(Total|-  *(Java Heap|Class|Thread|Code|GC|Compiler|Internal|Other|Symbol|Metaspace|Arena Chunk|Shared))'
+}
 # soak: RSS of Switchboard minute by minute under a steady ping rate; the bare server is not measured
 soak() {
     local pause rss min=0 max=0 m out
@@ -309,6 +315,7 @@ soak() {
 if [ -n "$SOAK" ]; then
     kill "$BARE_PID" 2>/dev/null || true
     soak
+    native_memory
     exit 0
 fi
 
@@ -330,11 +337,7 @@ if wants postback; then
 fi
 printf '%s\n' "${RATIOS[@]}"
 echo "after the run: Switchboard $(memory "$SERVER_PID"); bare $(memory "$BARE_PID"); load $(cut -d' ' -f1-3 /proc/loadavg)"
-if [ -n "${BENCH_NMT:-}" ]; then
-    # committed memory by JVM area; RSS above their total is the C heap's (malloc's) own keeping
-    "$JAVA_HOME/bin/jcmd" "$SERVER_PID" VM.native_memory summary scale=MB \
-        | grep -E '^(Total|-  *(Java Heap|Class|Thread|Code|GC|Compiler|Internal|Other|Symbol|Metaspace|Arena Chunk|Shared))'
-fi
+native_memory
 if [ -n "$PROFILE" ]; then
     "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.dump filename="$PROFILE" >/dev/null
     "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$PROFILE" | head -30
