@@ -33,7 +33,10 @@
 #   --connections C    wrk connections (default 64)
 #   --soak MINUTES     instead of the comparisons: the ping alone, paced at --rate pings/s (default 2000), for MINUTES,
 #                      printing Switchboard's RSS, heap and latency after every minute and the RSS spread at the end
-#                      (memory flat under hours of load: the first minute is the warm-up and is left out of the spread)
+#                      (memory flat under hours of load: the first minute is the warm-up and is left out of the spread);
+#                      the server runs without ./switchboard's JVM defaults (on one core the JVM picks the serial
+#                      collector and a starting heap of 1/64 of the memory): pass them in SERVER_JAVA_OPTS to measure
+#                      them, e.g. SERVER_JAVA_OPTS="-Xmx1024m -XX:+UseSerialGC -Xms128m -Xmn64m"
 #   --rate R           the paced rate of --soak
 #   --profile FILE     records the run with JFR (CPU samples and allocations, the "profile" settings) into FILE and
 #                      prints its hottest methods and top allocation sites at the end
@@ -79,7 +82,7 @@ while [ $# -gt 0 ]; do
         --rate) RATE="$2"; shift 2 ;;
         --profile) PROFILE="$(realpath -m "$2")"; shift 2 ;;
         --store) STORE="$2"; shift 2 ;;
-        -h|--help) sed -n '2,50p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,53p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
