@@ -114,10 +114,12 @@ public final class ConfigLoader {
             Optional<RedisSettings> redis = redis();
             int liveLeaseSeconds = integer("live_lease_seconds", 3, 3_600);
             // a server started on another port shows its own address in key URLs unless told otherwise
-            String apiUrl =
-                    optional("public_api_url").isPresent() ? httpUrl("public_api_url") : "http://localhost:" + port;
-            String rtbUrl = optional("public_rtb_url").isPresent() ? httpUrl("public_rtb_url") : apiUrl;
-            String dataUrl = optional("public_data_url").isPresent() ? httpUrl("public_data_url") : apiUrl;
+            // (on port 0, a URL naming port 0 stands for the port the listener gets: see PublicUrl)
+            String apiUrl = optional("public_api_url").isPresent()
+                    ? publicUrl("public_api_url", port)
+                    : "http://localhost:" + port;
+            String rtbUrl = optional("public_rtb_url").isPresent() ? publicUrl("public_rtb_url", port) : apiUrl;
+            String dataUrl = optional("public_data_url").isPresent() ? publicUrl("public_data_url", port) : apiUrl;
             Optional<String> masterKey = masterKey();
             Optional<String> operatorToken = optional("operator_token");
             operatorToken.ifPresent(token -> minLength("operator_token", token, 24));
@@ -137,6 +139,8 @@ public final class ConfigLoader {
             String plivoApiUrl = httpUrl("plivo_api_url");
             SwitchboardConfig.LogFormat logFormat = logFormat();
             SwitchboardConfig.Operations operations = operations(port);
+            var recovery = new SwitchboardConfig.ConversionRecovery(
+                    shortWait("conversion_recovery_grace"), shortWait("conversion_sweep_every"));
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
@@ -174,7 +178,8 @@ public final class ConfigLoader {
                     firstKey,
                     demo,
                     logFormat,
-                    operations);
+                    operations,
+                    recovery);
         }
 
         private String nonEmpty(String name) {
@@ -304,6 +309,23 @@ public final class ConfigLoader {
                     lease);
         }
 
+        /**
+         * A wait from 1 s to 5 min: the sweep for calls left undecided looks 10 min back, so both must stay well
+         * within that.
+         */
+        private Duration shortWait(String key) {
+            try {
+                Duration wait = Waits.parse(text(key));
+                if (wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(Duration.ofMinutes(5)) > 0) {
+                    problems.add(envName(key) + ": " + text(key) + " is outside 1s..5m");
+                }
+                return wait;
+            } catch (IllegalArgumentException e) {
+                problems.add(envName(key) + ": " + e.getMessage());
+                return Duration.ofSeconds(30);
+            }
+        }
+
         private SwitchboardConfig.LogFormat logFormat() {
             return switch (text("log_format").toLowerCase(Locale.ROOT)) {
                 case "text" -> SwitchboardConfig.LogFormat.TEXT;
@@ -350,10 +372,29 @@ public final class ConfigLoader {
             };
         }
 
+        /** An http(s) URL; with the listener on port 0, one naming port 0 too (it follows the port the listener gets). */
+        private String publicUrl(String key, int port) {
+            return port == 0 ? httpUrl(key, true) : httpUrl(key);
+        }
+
         private String httpUrl(String key) {
+            return httpUrl(key, false);
+        }
+
+        private String httpUrl(String key, boolean portZeroAllowed) {
             String raw = text(key);
             try {
                 URI uri = new URI(raw);
+                if (portZeroAllowed && uri.getPort() == 0 && uri.getHost() != null) {
+                    uri = new URI(
+                            uri.getScheme(),
+                            uri.getRawUserInfo(),
+                            uri.getHost(),
+                            1,
+                            uri.getRawPath(),
+                            uri.getRawQuery(),
+                            uri.getRawFragment());
+                }
                 OutboundHttp.httpUrlProblem(uri)
                         .ifPresent(problem -> problems.add(envName(key) + ": '" + raw + "' " + problem));
             } catch (URISyntaxException e) {
