@@ -143,7 +143,7 @@ public final class CriterionPages {
             form.put("trigger.seconds", "60");
             form.put("revenue.type", "static");
             form.put("payout.type", "modifier");
-            editor(res, who, OwnedEditor.blank(owner, form, WebhookPages.back(req, owner)));
+            editor(res, who, WebhookPages.OwnedEditor.blank(owner, form, WebhookPages.back(req, owner)));
         });
         pages.post(rules, "/conversion_criteria/new", Pages.Need.CHANGE, (req, res, who, form) -> {
             OwnerRef owner = OwnerRef.parse(form.first("owner"));
@@ -153,7 +153,7 @@ public final class CriterionPages {
                     form,
                     FIELDS.keySet(),
                     (status, values, errors, conflict) ->
-                            editor(res, who, OwnedEditor.refusedNew(status, owner, values, errors, back)),
+                            editor(res, who, WebhookPages.OwnedEditor.refusedNew(status, owner, values, errors, back)),
                     () -> criteria.create(who.account(), stored(owner), owner.id(), json(form)),
                     saved -> {
                         audit.record(
@@ -173,7 +173,8 @@ public final class CriterionPages {
             editor(
                     res,
                     who,
-                    OwnedEditor.stored(owner, c.id(), values(c), WebhookPages.back(req, owner), Optional.of(c)));
+                    WebhookPages.OwnedEditor.stored(
+                            owner, c.id(), values(c), WebhookPages.back(req, owner), Optional.of(c)));
         });
         pages.post(rules, "/conversion_criteria/{id}", Pages.Need.CHANGE, (req, res, who, form) -> {
             ConversionCriterion c = require(req, who);
@@ -186,7 +187,7 @@ public final class CriterionPages {
                     (status, values, errors, conflict) -> editor(
                             res,
                             who,
-                            new OwnedEditor<>(
+                            new WebhookPages.OwnedEditor<>(
                                     status,
                                     owner,
                                     Optional.of(c.id()),
@@ -254,7 +255,7 @@ public final class CriterionPages {
         }
     }
 
-    private void editor(ServerResponse res, SignedIn who, OwnedEditor<ConversionCriterion> shown) {
+    private void editor(ServerResponse res, SignedIn who, WebhookPages.OwnedEditor<ConversionCriterion> shown) {
         OwnerRef owner = shown.owner();
         Map<String, String> form = shown.values();
         var account = who.account();
