@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -521,8 +522,8 @@ public final class ConversionService implements AutoCloseable {
     }
 
     private static TagSet withMoney(TagSet tags, Conversion converted) {
-        return tags.replacing("revenue", java.util.Set.of(converted.revenue().twoDecimals()))
-                .replacing("payout", java.util.Set.of(converted.payout().twoDecimals()));
+        return tags.replacing("revenue", Set.of(converted.revenue().twoDecimals()))
+                .replacing("payout", Set.of(converted.payout().twoDecimals()));
     }
 
     /** Why a conversion would be a duplicate (the caller converted for this buyer within the window), if it would. */
