@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -98,7 +99,9 @@ public final class ConversionService implements AutoCloseable {
 
     /** Starts expiring postback timeouts every {@code period} (and picking up webhooks a stopped node left). */
     public void start(Duration period) {
-        poller.scheduleWithFixedDelay(
+        // deliberately not kept: the task logs its own failures (so the schedule never stops on one), and close()'s
+        // shutdown of the poller is what cancels it
+        ScheduledFuture<?> _ = poller.scheduleWithFixedDelay(
                 () -> {
                     try {
                         expireDue();

@@ -105,14 +105,96 @@ public final class ConfigLoader {
         }
 
         SwitchboardConfig read() {
+            // read in the order the problems are listed
+            Listener listener = listener();
+            Storage storage = storage();
+            PublicUrls urls = publicUrls(listener.port());
+            Access access = access();
+            Outbound outbound = outbound();
+            Timing timing = timing();
+            Carriers carriers = carriers();
+            SwitchboardConfig.LogFormat logFormat = logFormat();
+            SwitchboardConfig.Operations operations = operations(listener.port());
+            var recovery = new SwitchboardConfig.ConversionRecovery(
+                    shortWait("conversion_recovery_grace"), shortWait("conversion_sweep_every"));
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return new SwitchboardConfig(
+                    listener.port(),
+                    listener.bind(),
+                    listener.maxRequestBytes(),
+                    timing.headTimeoutSeconds(),
+                    storage.dataDir(),
+                    storage.databaseUrl(),
+                    storage.databaseUser(),
+                    storage.databasePassword(),
+                    storage.poolSize(),
+                    storage.redis(),
+                    storage.liveLeaseSeconds(),
+                    urls.api(),
+                    urls.rtb(),
+                    urls.data(),
+                    access.masterKey(),
+                    access.operatorToken(),
+                    outbound.allowCidrs(),
+                    outbound.responseCapBytes(),
+                    outbound.maxConnections(),
+                    outbound.maxConnectionsPerHost(),
+                    outbound.delivery(),
+                    timing.dialGraceSeconds(),
+                    timing.configCacheSeconds(),
+                    carriers.twilioAuthToken(),
+                    carriers.plivoAuthToken(),
+                    carriers.twilioAccountSid(),
+                    carriers.twilioApiUrl(),
+                    carriers.plivoAuthId(),
+                    carriers.plivoApiUrl(),
+                    access.firstAccountName(),
+                    access.firstAccountKey(),
+                    access.demoData(),
+                    logFormat,
+                    operations,
+                    recovery);
+        }
+
+        private record Listener(int port, String bind, long maxRequestBytes) {}
+
+        private Listener listener() {
             int port = integer("port", 0, 65_535);
             String bind = nonEmpty("bind_address");
             long maxRequestBytes = integer("max_request_bytes", 1_024, 64 * 1024 * 1024);
+            return new Listener(port, bind, maxRequestBytes);
+        }
+
+        private record Storage(
+                Path dataDir,
+                Optional<String> databaseUrl,
+                Optional<String> databaseUser,
+                Optional<String> databasePassword,
+                int poolSize,
+                Optional<RedisSettings> redis,
+                int liveLeaseSeconds) {}
+
+        private Storage storage() {
             String dataDir = nonEmpty("data_dir");
             Optional<String> databaseUrl = databaseUrl();
             int poolSize = integer("database_pool_size", 1, 500);
             Optional<RedisSettings> redis = redis();
             int liveLeaseSeconds = integer("live_lease_seconds", 3, 3_600);
+            return new Storage(
+                    Path.of(dataDir),
+                    databaseUrl,
+                    optional("database_user"),
+                    optional("database_password"),
+                    poolSize,
+                    redis,
+                    liveLeaseSeconds);
+        }
+
+        private record PublicUrls(String api, String rtb, String data) {}
+
+        private PublicUrls publicUrls(int port) {
             // a server started on another port shows its own address in key URLs unless told otherwise
             // (on port 0, a URL naming port 0 stands for the port the listener gets: see PublicUrl)
             String apiUrl = optional("public_api_url").isPresent()
@@ -120,6 +202,18 @@ public final class ConfigLoader {
                     : "http://localhost:" + port;
             String rtbUrl = optional("public_rtb_url").isPresent() ? publicUrl("public_rtb_url", port) : apiUrl;
             String dataUrl = optional("public_data_url").isPresent() ? publicUrl("public_data_url", port) : apiUrl;
+            return new PublicUrls(apiUrl, rtbUrl, dataUrl);
+        }
+
+        /** Who may get in: the secrets, and the account made at first start. */
+        private record Access(
+                Optional<String> masterKey,
+                Optional<String> operatorToken,
+                String firstAccountName,
+                Optional<String> firstAccountKey,
+                boolean demoData) {}
+
+        private Access access() {
             Optional<String> masterKey = masterKey();
             Optional<String> operatorToken = optional("operator_token");
             operatorToken.ifPresent(token -> minLength("operator_token", token, 24));
@@ -127,59 +221,53 @@ public final class ConfigLoader {
             Optional<String> firstKey = optional("first_account_api_key");
             firstKey.ifPresent(key -> minLength("first_account_api_key", key, 24));
             boolean demo = bool("demo_data");
+            return new Access(masterKey, operatorToken, firstName, firstKey, demo);
+        }
+
+        /** Webhooks and other outbound requests: where they may go, how many at once, how they are retried. */
+        private record Outbound(
+                List<String> allowCidrs,
+                int responseCapBytes,
+                int maxConnections,
+                int maxConnectionsPerHost,
+                SwitchboardConfig.WebhookDelivery delivery) {}
+
+        private Outbound outbound() {
             List<String> allowCidrs = allowCidrs();
             int responseCap = integer("webhook_response_cap_bytes", 1_024, 10 * 1024 * 1024);
             int maxConnections = integer("webhook_max_connections", 1, 100_000);
             int maxConnectionsPerHost = integer("webhook_max_connections_per_host", 1, 100_000);
             SwitchboardConfig.WebhookDelivery delivery = webhookDelivery();
+            return new Outbound(allowCidrs, responseCap, maxConnections, maxConnectionsPerHost, delivery);
+        }
+
+        private record Timing(int headTimeoutSeconds, int dialGraceSeconds, int configCacheSeconds) {}
+
+        private Timing timing() {
             int headTimeout = integer("request_head_timeout_seconds", 1, 3_600);
             int dialGrace = integer("dial_grace_seconds", 1, 3_600);
             int configCacheSeconds = integer("config_cache_seconds", 0, 86_400);
+            return new Timing(headTimeout, dialGrace, configCacheSeconds);
+        }
+
+        private record Carriers(
+                Optional<String> twilioAuthToken,
+                Optional<String> plivoAuthToken,
+                Optional<String> twilioAccountSid,
+                String twilioApiUrl,
+                Optional<String> plivoAuthId,
+                String plivoApiUrl) {}
+
+        private Carriers carriers() {
             String twilioApiUrl = httpUrl("twilio_api_url");
             String plivoApiUrl = httpUrl("plivo_api_url");
-            SwitchboardConfig.LogFormat logFormat = logFormat();
-            SwitchboardConfig.Operations operations = operations(port);
-            var recovery = new SwitchboardConfig.ConversionRecovery(
-                    shortWait("conversion_recovery_grace"), shortWait("conversion_sweep_every"));
-            if (!problems.isEmpty()) {
-                throw new ConfigException(problems);
-            }
-            return new SwitchboardConfig(
-                    port,
-                    bind,
-                    maxRequestBytes,
-                    headTimeout,
-                    Path.of(dataDir),
-                    databaseUrl,
-                    optional("database_user"),
-                    optional("database_password"),
-                    poolSize,
-                    redis,
-                    liveLeaseSeconds,
-                    apiUrl,
-                    rtbUrl,
-                    dataUrl,
-                    masterKey,
-                    operatorToken,
-                    allowCidrs,
-                    responseCap,
-                    maxConnections,
-                    maxConnectionsPerHost,
-                    delivery,
-                    dialGrace,
-                    configCacheSeconds,
+            return new Carriers(
                     optional("twilio_auth_token"),
                     optional("plivo_auth_token"),
                     optional("twilio_account_sid"),
                     twilioApiUrl,
                     optional("plivo_auth_id"),
-                    plivoApiUrl,
-                    firstName,
-                    firstKey,
-                    demo,
-                    logFormat,
-                    operations,
-                    recovery);
+                    plivoApiUrl);
         }
 
         private String nonEmpty(String name) {
