@@ -131,7 +131,9 @@ public final class CallService implements AutoCloseable {
         // the concurrency units of this node's live calls are leases: renewed while the calls live, so a node that
         // dies gives its calls' units back within a lease instead of keeping them counted for ever
         long every = routing.lease().toMillis() / 3;
-        timers.scheduleAtFixedRate(
+        // deliberately not kept: each tick only starts a thread (renewLeases logs its own failures), and the timers'
+        // shutdown is what cancels it
+        ScheduledFuture<?> _ = timers.scheduleAtFixedRate(
                 () -> Thread.ofVirtual().start(this::renewLeases), every, every, TimeUnit.MILLISECONDS);
     }
 
