@@ -273,7 +273,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                     buyer.id(),
                     new RtbPing.ConsideredBuyer(buyer.id(), buyer.name(), true, Optional.empty(), "chosen"));
             logged.considered(List.copyOf(considered.values())).buyerId(Optional.of(buyer.id()));
-            return offer(offer, evaluation, buyer, hold, logged);
+            return offer(offer, evaluation, eligible, hold, logged);
         }
         logged.considered(List.copyOf(considered.values()));
         RtbStatus status = summary(considered.values());
@@ -287,12 +287,13 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
     private Answer offer(
             Offer offer,
             PingEvaluator.Evaluation evaluation,
-            Buyer buyer,
+            PingEvaluator.Eligible chosen,
             Optional<RoutingService.Hold> hold,
             RtbPing.Builder logged) {
         String uuid = offer.uuid();
         PostbackKey key = offer.key();
-        TagSet tags = PingEvaluator.withBuyer(evaluation.tags(), buyer);
+        Buyer buyer = chosen.candidate().buyer();
+        TagSet tags = chosen.withBuyer();
         Optional<ConversionCriterion> criterion =
                 ConversionPolicy.select(offer.campaign().criteria(), tags);
         Optional<Money> payout = criterion.isEmpty()
