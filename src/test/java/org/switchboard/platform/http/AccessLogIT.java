@@ -103,6 +103,39 @@ class AccessLogIT extends ServerIT {
     }
 
     @Test
+    void aFailureOutsideTheRoutesShouldQuoteTheAccessLinesRequestIdInItsAnswer() {
+        // given: the access log, then a filter that fails before any route runs (its error is handled after the
+        // access log's filter has returned)
+        HttpRouting.Builder routing = HttpRouting.builder();
+        HttpErrors.register(routing);
+        AccessLog.register(routing, new HttpMetrics(org.switchboard.platform.metrics.Metrics.none()));
+        routing.addFilter((chain, req, res) -> {
+            throw new IllegalStateException("filter failed");
+        });
+        routing.get("/work", (req, res) -> res.send("never"));
+        WebServer web = WebServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .routing(routing)
+                .build()
+                .start();
+        try (ServerLog log = ServerLog.capture()) {
+            // when
+            Response response = Api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + "/work"))
+                    .build());
+
+            // then: the answer, its header, the failure's line and the access line name the same id
+            String id = response.header("X-Request-Id");
+            assertThat(response.status()).isEqualTo(500);
+            assertThat(response.body()).contains("quote request id " + id);
+            assertThat(log.lines()).anyMatch(line -> line.contains("request " + id + " GET /work failed"));
+            Await.until("the access line of " + id, () -> accessLines(log, id).size() == 1);
+        } finally {
+            web.stop();
+        }
+    }
+
+    @Test
     void aLineLoggedWhileARequestIsHandledAndItsErrorAnswerShouldQuoteItsRequestId() {
         // given: a route that logs a line of its own, then refuses the request
         HttpRouting.Builder routing = HttpRouting.builder();
