@@ -21,9 +21,8 @@ public final class Draining {
     private volatile boolean draining;
 
     /**
-     * Lets the request through the chain unless the server is draining; run by the access log's filter ({@link
-     * AccessLog#register(io.helidon.webserver.http.HttpRouting.Builder, HttpMetrics, Draining)}), so a refusal has a
-     * request id, an access line and a metric like any answer.
+     * Lets the request through the chain unless the server is draining; run inside the access log's filter (see
+     * {@link AccessLog}), so a refusal has a request id, an access line and a metric like any answer.
      */
     void admit(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         // counted before the check: drain() sets the flag before it reads the count, so every request either is

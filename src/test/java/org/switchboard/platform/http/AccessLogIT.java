@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Await;
@@ -70,7 +71,7 @@ class AccessLogIT extends ServerIT {
         // given: a routing with the access log and the error handler, and a route that fails unexpectedly
         HttpRouting.Builder routing = HttpRouting.builder();
         HttpErrors.register(routing);
-        AccessLog.register(routing, new HttpMetrics(org.switchboard.platform.metrics.Metrics.none()));
+        AccessLog.register(routing, new HttpMetrics(Metrics.none()));
         routing.get("/postbacks/{key}", (req, res) -> {
             throw new IllegalStateException("boom");
         });
@@ -108,7 +109,7 @@ class AccessLogIT extends ServerIT {
         // access log's filter has returned)
         HttpRouting.Builder routing = HttpRouting.builder();
         HttpErrors.register(routing);
-        AccessLog.register(routing, new HttpMetrics(org.switchboard.platform.metrics.Metrics.none()));
+        AccessLog.register(routing, new HttpMetrics(Metrics.none()));
         routing.addFilter((chain, req, res) -> {
             throw new IllegalStateException("filter failed");
         });
@@ -140,7 +141,7 @@ class AccessLogIT extends ServerIT {
         // given: a route that logs a line of its own, then refuses the request
         HttpRouting.Builder routing = HttpRouting.builder();
         HttpErrors.register(routing);
-        AccessLog.register(routing, new HttpMetrics(org.switchboard.platform.metrics.Metrics.none()));
+        AccessLog.register(routing, new HttpMetrics(Metrics.none()));
         routing.get("/work", (req, res) -> {
             java.util.logging.Logger.getLogger("org.switchboard.test").info("working on it");
             throw new Problem.NotFound("nothing to work on");
