@@ -207,7 +207,9 @@ public final class Wiring implements AutoCloseable {
     /**
      * Helidon finds its services the first time a routing is built (a fifth of a start's CPU): on another core while
      * the store opens and migrates. The main thread waits for it ({@link #awaitWarmUp}) before it touches Helidon
-     * itself, so the two never initialise the same classes at once.
+     * itself, so the two never initialise the same classes at once. Then the outbound client's TLS set-up (a tenth of
+     * the main thread's start with the AOT cache), which the JDK and HttpClient make safe to run from two threads at
+     * once.
      */
     private static Thread startRoutingWarmUp() {
         return Thread.ofPlatform().daemon().name("routing-warm-up").start(() -> {
@@ -216,6 +218,7 @@ public final class Wiring implements AutoCloseable {
             } catch (RuntimeException e) {
                 // the main thread builds it again and reports what went wrong
             }
+            OutboundHttp.warmUp();
         });
     }
 
