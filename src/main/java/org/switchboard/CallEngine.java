@@ -42,7 +42,9 @@ record CallEngine(ConversionService conversions, RoutingService routing, CallSer
                 stores.calls(),
                 webhooks.outbox(),
                 uuid -> calls.get().liveCall(uuid),
-                clock);
+                clock,
+                config.conversionRecovery().grace(),
+                config.conversionRecovery().sweepEvery());
         var routing = new RoutingService(
                 stores.buyers(),
                 stores.groups(),

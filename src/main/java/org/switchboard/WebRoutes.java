@@ -21,6 +21,7 @@ import org.switchboard.conversion.ConversionCriterionRoutes;
 import org.switchboard.conversion.ConversionOut;
 import org.switchboard.conversion.ReportRoutes;
 import org.switchboard.openapi.OpenApiRoutes;
+import org.switchboard.platform.config.PublicUrl;
 import org.switchboard.platform.config.SwitchboardConfig;
 import org.switchboard.platform.db.Database;
 import org.switchboard.platform.http.AccessLog;
@@ -69,6 +70,11 @@ final class WebRoutes {
     private final LiveState live;
     private final Database database;
     private final SwitchboardConfig config;
+    /** The public base URLs, which on port 0 follow the port the listener gets (see {@link #listening}). */
+    private final PublicUrl apiUrl;
+
+    private final PublicUrl rtbUrl;
+    private final PublicUrl dataUrl;
     private final Clock clock;
     private final Metrics metrics;
 
@@ -107,12 +113,15 @@ final class WebRoutes {
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
-        this.console = new ConsoleRoutes(database.jdbi(), live, clock, config.publicApiUrl());
+        this.apiUrl = PublicUrl.of(config.publicApiUrl(), config.port());
+        this.rtbUrl = PublicUrl.of(config.publicRtbUrl(), config.port());
+        this.dataUrl = PublicUrl.of(config.publicDataUrl(), config.port());
+        this.console = new ConsoleRoutes(database.jdbi(), live, clock, apiUrl);
         this.uploads = new CallerListUploads(database.jdbi(), stores.callerLists(), clock);
         this.carrierControls = new CarrierControls(
                 carrierAccount(config.twilioAccountSid(), config.twilioAuthToken(), config.twilioApiUrl()),
                 carrierAccount(config.plivoAuthId(), config.plivoAuthToken(), config.plivoApiUrl()),
-                config.publicApiUrl(),
+                apiUrl,
                 stores.calls(),
                 webhooks.outbound());
         this.metricsRoutes = new MetricsRoutes(metrics, config.operations().metricsToken());
@@ -132,7 +141,7 @@ final class WebRoutes {
         this.postbackKeyRoutes = new PostbackKeyRoutes(
                 stores.postbackKeys(),
                 features.secrets(),
-                new KeyUrls(config.publicApiUrl(), config.publicRtbUrl(), config.publicDataUrl()),
+                new KeyUrls(apiUrl, rtbUrl, dataUrl),
                 stores.accounts(),
                 keyReferences(stores),
                 features.auth()::require);
@@ -141,6 +150,13 @@ final class WebRoutes {
                 uploads,
                 new CallerListKeyAccess(
                         stores.postbackKeys(), stores.postbackLog(), features.secrets(), features.auth()::require));
+    }
+
+    /** The listener is bound to {@code port}: public URLs that follow it take it. */
+    void listening(int port) {
+        apiUrl.listening(port);
+        rtbUrl.listening(port);
+        dataUrl.listening(port);
     }
 
     /**
@@ -158,7 +174,7 @@ final class WebRoutes {
         callerListsAndConfigurationPages(routing);
         keyedEndpoints(routing);
         carriers(routing);
-        new OpenApiRoutes(config.publicApiUrl()).register(routing);
+        new OpenApiRoutes(apiUrl).register(routing);
         MetricsBindings.openCalls(stores.calls(), metrics);
         if (config.operations().managementPort().isEmpty()) {
             metricsRoutes.register(routing);
@@ -381,10 +397,8 @@ final class WebRoutes {
 
     /** The carriers' callbacks, for the carriers whose auth token is configured. */
     private void carriers(HttpRouting.Builder routing) {
-        config.twilioAuthToken()
-                .ifPresent(token -> new TwilioRoutes(calls.calls(), token, config.publicApiUrl()).register(routing));
-        config.plivoAuthToken()
-                .ifPresent(token -> new PlivoRoutes(calls.calls(), token, config.publicApiUrl()).register(routing));
+        config.twilioAuthToken().ifPresent(token -> new TwilioRoutes(calls.calls(), token, apiUrl).register(routing));
+        config.plivoAuthToken().ifPresent(token -> new PlivoRoutes(calls.calls(), token, apiUrl).register(routing));
     }
 
     /** Whether a number's webhooks are unlocked from its campaign's, and which campaign that is. */

@@ -126,6 +126,7 @@ public final class Wiring implements AutoCloseable {
             this.carrierControls = web.carrierControls();
             var listeners = Listeners.start(config, web.routing(draining), web.metricsRoutes());
             this.server = listeners.server();
+            web.listening(server.port()); // before anything reads a public URL that follows the port
             this.connections = listeners.connections();
             this.management = listeners.management();
             this.firstStartBanner = firstStartBanner(config, accounts, features.services(), console);

@@ -1,5 +1,6 @@
 package org.switchboard.call;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
@@ -7,15 +8,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.csv.CsvLines;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.phone.PhoneNumbers;
@@ -38,7 +43,7 @@ public final class CallLogRoutes {
 
     private final CallRepository calls;
     private final Function<ServerRequest, AccountId> auth;
-    private final java.util.function.ToLongFunction<Call> firedPixels;
+    private final ToLongFunction<Call> firedPixels;
     private final BiFunction<AccountId, List<Long>, Map<Long, ?>> conversions;
 
     /**
@@ -49,7 +54,7 @@ public final class CallLogRoutes {
     public CallLogRoutes(
             CallRepository calls,
             Function<ServerRequest, AccountId> auth,
-            java.util.function.ToLongFunction<Call> firedPixels,
+            ToLongFunction<Call> firedPixels,
             BiFunction<AccountId, List<Long>, Map<Long, ?>> conversions) {
         this.calls = calls;
         this.auth = auth;
@@ -144,7 +149,7 @@ public final class CallLogRoutes {
                                 "profit",
                                 "buyers_considered"))
                         .getBytes(StandardCharsets.UTF_8));
-                List<Call> chunk = new java.util.ArrayList<>();
+                List<Call> chunk = new ArrayList<>();
                 calls.forEach(account, filter, CSV_LIMIT, call -> {
                     chunk.add(call);
                     if (chunk.size() == 500) {
@@ -197,10 +202,9 @@ public final class CallLogRoutes {
                 conversions.apply(account, chunk.stream().map(Call::id).toList());
         for (Call call : chunk) {
             CallRow r = CallRow.of(call, null);
-            com.fasterxml.jackson.databind.JsonNode conversion =
-                    org.switchboard.platform.http.Json.tree(money.get(call.id()));
+            JsonNode conversion = Json.tree(money.get(call.id()));
             try {
-                out.write(CsvLines.line(java.util.Arrays.asList(
+                out.write(CsvLines.line(Arrays.asList(
                                 r.uuid(),
                                 r.status(),
                                 Long.toString(r.campaignId()),

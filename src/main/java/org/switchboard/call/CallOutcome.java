@@ -1,5 +1,7 @@
 package org.switchboard.call;
 
+import java.util.Locale;
+
 /** How an ended call ended. */
 public enum CallOutcome {
     /** A buyer answered; the call ran until one side hung up. */
@@ -12,6 +14,6 @@ public enum CallOutcome {
     ABANDONED;
 
     public String word() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

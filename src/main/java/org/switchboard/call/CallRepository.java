@@ -5,8 +5,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +18,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jspecify.annotations.Nullable;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
@@ -38,7 +42,7 @@ public final class CallRepository {
             try {
                 known = jdbi.withHandle(
                         handle -> handle.getConnection().getMetaData().getURL().startsWith("jdbc:sqlite:"));
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new IllegalStateException("cannot tell the database engine", e);
             }
             sqlite = known;
@@ -54,8 +58,8 @@ public final class CallRepository {
      * How many calls of every account are in each state short of ended: an operator's figure for {@code /metrics},
      * the one read of calls not scoped to an account (it returns counts only).
      */
-    public java.util.EnumMap<CallState, Long> countOpenByState() {
-        java.util.EnumMap<CallState, Long> stateToCount = new java.util.EnumMap<>(CallState.class);
+    public EnumMap<CallState, Long> countOpenByState() {
+        EnumMap<CallState, Long> stateToCount = new EnumMap<>(CallState.class);
         for (CallState state : CallState.values()) {
             if (state != CallState.ENDED) {
                 stateToCount.put(state, 0L);
@@ -387,9 +391,7 @@ public final class CallRepository {
                         "SELECT * FROM call_attempts WHERE call_id = :call ORDER BY seq")
                 .bind("call", callId)
                 .map((rs, ctx) -> {
-                    long ended = rs.getLong("ended_at");
-                    Optional<Instant> endedAt =
-                            rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ended));
+                    Optional<Instant> endedAt = Columns.optionalInstant(rs, "ended_at");
                     String outcome = rs.getString("outcome");
                     return new Attempt(
                             rs.getInt("seq"),
@@ -502,13 +504,11 @@ public final class CallRepository {
         }
 
         public String word() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         public static Optional<Order> fromWord(String word) {
-            return java.util.Arrays.stream(values())
-                    .filter(o -> o.word().equals(word))
-                    .findFirst();
+            return Arrays.stream(values()).filter(o -> o.word().equals(word)).findFirst();
         }
     }
 
@@ -588,11 +588,11 @@ public final class CallRepository {
             switch (status) {
                 case "ringing", "dialing", "connected" -> {
                     conditions.add("state = :state");
-                    binds.put("state", status.toUpperCase(java.util.Locale.ROOT));
+                    binds.put("state", status.toUpperCase(Locale.ROOT));
                 }
                 default -> {
                     conditions.add("outcome = :outcome");
-                    binds.put("outcome", status.toUpperCase(java.util.Locale.ROOT));
+                    binds.put("outcome", status.toUpperCase(Locale.ROOT));
                 }
             }
         });
@@ -633,43 +633,29 @@ public final class CallRepository {
                         c.path("buyer_name").asText(),
                         c.path("eligible").asBoolean(),
                         c.path("reason").asText())));
-        long publisher = rs.getLong("publisher_id");
-        Optional<Long> publisherId = rs.wasNull() ? Optional.empty() : Optional.of(publisher);
-        long buyer = rs.getLong("buyer_id");
-        Optional<Long> buyerId = rs.wasNull() ? Optional.empty() : Optional.of(buyer);
         String outcome = rs.getString("outcome");
         return new Call(
                 rs.getLong("id"),
                 rs.getString("uuid"),
-                new AccountId(rs.getLong("account_id")),
+                Columns.accountId(rs),
                 rs.getLong("campaign_id"),
                 rs.getLong("tracking_number_id"),
-                publisherId,
+                Columns.optionalLong(rs, "publisher_id"),
                 rs.getString("carrier"),
                 rs.getString("carrier_call_id"),
                 rs.getString("caller_number"),
                 rs.getString("dialed_number"),
                 CallState.valueOf(rs.getString("state")),
                 Optional.ofNullable(outcome).map(CallOutcome::valueOf),
-                buyerId,
+                Columns.optionalLong(rs, "buyer_id"),
                 TagSet.fromStored(rs.getString("tags")),
                 List.copyOf(order),
                 List.copyOf(considered),
                 Instant.ofEpochMilli(rs.getLong("started_at")),
-                optionalInstant(rs, "connected_at"),
-                optionalInstant(rs, "ended_at"),
-                optionalInt(rs, "duration_seconds"),
-                optionalInt(rs, "connected_seconds"),
+                Columns.optionalInstant(rs, "connected_at"),
+                Columns.optionalInstant(rs, "ended_at"),
+                Columns.optionalInt(rs, "duration_seconds"),
+                Columns.optionalInt(rs, "connected_seconds"),
                 Optional.ofNullable(rs.getString("transferred_to")));
-    }
-
-    private static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
-    }
-
-    private static Optional<Integer> optionalInt(ResultSet rs, String column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
     }
 }

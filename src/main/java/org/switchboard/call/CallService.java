@@ -7,15 +7,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.buyer.Buyer;
 import org.switchboard.buyer.BuyerRepository;
@@ -23,6 +32,7 @@ import org.switchboard.campaign.Campaign;
 import org.switchboard.campaign.CampaignRepository;
 import org.switchboard.number.TrackingNumber;
 import org.switchboard.number.TrackingNumberRepository;
+import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
 import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.secret.Secrets;
@@ -121,7 +131,9 @@ public final class CallService implements AutoCloseable {
         // the concurrency units of this node's live calls are leases: renewed while the calls live, so a node that
         // dies gives its calls' units back within a lease instead of keeping them counted for ever
         long every = routing.lease().toMillis() / 3;
-        timers.scheduleAtFixedRate(
+        // deliberately not kept: each tick only starts a thread (renewLeases logs its own failures), and the timers'
+        // shutdown is what cancels it
+        ScheduledFuture<?> _ = timers.scheduleAtFixedRate(
                 () -> Thread.ofVirtual().start(this::renewLeases), every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -201,7 +213,7 @@ public final class CallService implements AutoCloseable {
         trail.apply("the caller's earlier call (repeat caller)", t -> t.withAll(repeat.carriedTags()));
         claim.ifPresent(c -> trail.apply(
                 "RTB reservation " + c.reservationUuid(),
-                t -> t.withAll(c.tags()).replacing("rtb_reservation_uuid", java.util.Set.of(c.reservationUuid()))));
+                t -> t.withAll(c.tags()).replacing("rtb_reservation_uuid", Set.of(c.reservationUuid()))));
         TagSet tags = trail.tags();
         Call call = calls.insert(new CallRepository.NewCall(
                 uuid,
@@ -266,14 +278,13 @@ public final class CallService implements AutoCloseable {
      */
     private TagSet startHooks(Call call) {
         Deadline deadline = Deadline.in(START_HOOKS_TIMEOUT, clock);
-        var task =
-                new java.util.concurrent.FutureTask<TagSet>(() -> hooks.onStart(call, deadline, tagsOf(call.uuid())));
+        var task = new FutureTask<TagSet>(() -> hooks.onStart(call, deadline, tagsOf(call.uuid())));
         Thread.ofVirtual().name("start-hooks-" + call.uuid()).start(task);
         try {
             // a little past the hooks' own deadline, so pings cut at the deadline can still hand back what they got
             TagSet tags = task.get(START_HOOKS_TIMEOUT.toMillis() + START_HOOKS_GRACE_MS, TimeUnit.MILLISECONDS);
             return tags == null ? call.tags() : tags;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             task.cancel(true);
             event(
                     call,
@@ -281,7 +292,7 @@ public final class CallService implements AutoCloseable {
                     "call-start pings gave no answer within " + START_HOOKS_TIMEOUT.toSeconds()
                             + " s; routing without them");
             return call.tags();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             LOG.log(Level.WARNING, "call hook start failed for call " + call.uuid(), e.getCause());
             return call.tags();
         } catch (InterruptedException e) {
@@ -428,7 +439,7 @@ public final class CallService implements AutoCloseable {
             }
 
             @Override
-            public void changeTags(String source, java.util.function.UnaryOperator<TagSet> change) {
+            public void changeTags(String source, UnaryOperator<TagSet> change) {
                 withLock(uuid, () -> {
                     calls.findByUuid(uuid).ifPresent(call -> {
                         TagSet after = change.apply(call.tags());
@@ -441,13 +452,12 @@ public final class CallService implements AutoCloseable {
             }
 
             @Override
-            public <T> T underLock(java.util.function.Supplier<T> body) {
+            public <T> T underLock(Supplier<T> body) {
                 return withLock(uuid, body);
             }
 
             @Override
-            public boolean changeTags(
-                    org.jdbi.v3.core.Handle handle, String source, java.util.function.UnaryOperator<TagSet> change) {
+            public boolean changeTags(Handle handle, String source, UnaryOperator<TagSet> change) {
                 return CallService.this.changeTags(handle, uuid, source, change);
             }
         };
@@ -458,11 +468,7 @@ public final class CallService implements AutoCloseable {
      * there is no call. The transaction must commit under the call's lock ({@link LiveCall#underLock}), where every
      * other change of its tags is made.
      */
-    public boolean changeTags(
-            org.jdbi.v3.core.Handle handle,
-            String uuid,
-            String source,
-            java.util.function.UnaryOperator<TagSet> change) {
+    public boolean changeTags(Handle handle, String uuid, String source, UnaryOperator<TagSet> change) {
         Optional<CallRepository.StoredTags> stored = CallRepository.tags(handle, uuid);
         if (stored.isEmpty()) {
             return false;
@@ -481,7 +487,7 @@ public final class CallService implements AutoCloseable {
      * Changes a call's tags under its lock (the data-writing and call-key postbacks), recorded as {@code source}'s
      * change; false when there is no call.
      */
-    public boolean changeTags(String uuid, String source, java.util.function.UnaryOperator<TagSet> change) {
+    public boolean changeTags(String uuid, String source, UnaryOperator<TagSet> change) {
         if (calls.findByUuid(uuid).isEmpty()) {
             return false;
         }
@@ -498,7 +504,7 @@ public final class CallService implements AutoCloseable {
      * other buyers first, then the rest of its plan. Refused when the call is not connected to a buyer of the group,
      * was transferred, was answered too long ago, or no untried buyer is left to take it.
      */
-    public LiveControl reject(String uuid, java.util.Set<Long> groupBuyerIds) {
+    public LiveControl reject(String uuid, Set<Long> groupBuyerIds) {
         return changeConnected(uuid, groupBuyerIds, call -> {
             Instant now = clock.instant();
             Instant answered = call.connectedAt().orElse(now);
@@ -507,8 +513,7 @@ public final class CallService implements AutoCloseable {
                         + " seconds ago (" + Duration.between(answered, now).toSeconds() + " s)");
             }
             List<Attempt> attempts = calls.attempts(call.id());
-            java.util.Set<Long> tried =
-                    attempts.stream().map(Attempt::buyerId).collect(java.util.stream.Collectors.toSet());
+            Set<Long> tried = attempts.stream().map(Attempt::buyerId).collect(Collectors.toSet());
             List<Long> untried =
                     call.order().stream().filter(id -> !tried.contains(id)).toList();
             if (untried.isEmpty()) {
@@ -555,7 +560,7 @@ public final class CallService implements AutoCloseable {
      * directory): the buyer's agent is free again (its concurrency is given back), the call stays the buyer's for
      * the record. A call is transferred at most once.
      */
-    public LiveControl transfer(String uuid, java.util.Set<Long> groupBuyerIds, String entryName, String destination) {
+    public LiveControl transfer(String uuid, Set<Long> groupBuyerIds, String entryName, String destination) {
         return changeConnected(uuid, groupBuyerIds, call -> {
             Live live = live(uuid);
             routing.releaseLive(live.hold);
@@ -575,8 +580,7 @@ public final class CallService implements AutoCloseable {
     }
 
     /** Runs {@code change} under the call's lock if the call is connected to a buyer of the group; else says why not. */
-    private LiveControl changeConnected(
-            String uuid, java.util.Set<Long> groupBuyerIds, java.util.function.Function<Call, LiveControl> change) {
+    private LiveControl changeConnected(String uuid, Set<Long> groupBuyerIds, Function<Call, LiveControl> change) {
         return withLock(uuid, () -> {
             Optional<Call> found = calls.findByUuid(uuid);
             if (found.isEmpty()) {
@@ -588,7 +592,7 @@ public final class CallService implements AutoCloseable {
     }
 
     /** Why a call cannot be changed by a buyer group's key, or empty when it is connected to one of its buyers. */
-    private static Optional<String> connectedToGroup(Call call, java.util.Set<Long> groupBuyerIds) {
+    private static Optional<String> connectedToGroup(Call call, Set<Long> groupBuyerIds) {
         if (call.state() == CallState.ENDED) {
             return Optional.of("the call is over");
         }
@@ -625,7 +629,7 @@ public final class CallService implements AutoCloseable {
     }
 
     /** The account holding a tracking number, if it is one. */
-    public Optional<org.switchboard.platform.id.AccountId> trackingNumberAccount(String number) {
+    public Optional<AccountId> trackingNumberAccount(String number) {
         return PhoneNumbers.toE164(number).flatMap(numbers::findByNumber).map(TrackingNumber::accountId);
     }
 
@@ -941,7 +945,7 @@ public final class CallService implements AutoCloseable {
         return uuidToLive.computeIfAbsent(uuid, k -> new Live(""));
     }
 
-    private <T> Optional<T> safely(String hook, Call call, java.util.function.Supplier<T> body) {
+    private <T> Optional<T> safely(String hook, Call call, Supplier<T> body) {
         try {
             return Optional.ofNullable(body.get());
         } catch (RuntimeException e) {
@@ -955,7 +959,7 @@ public final class CallService implements AutoCloseable {
      * lives while someone holds or waits for it: the count changes only inside {@code compute}, so a lock is never
      * dropped while a thread is about to take it.
      */
-    private <T> T withLock(String key, java.util.function.Supplier<T> body) {
+    private <T> T withLock(String key, Supplier<T> body) {
         if (shared.isEmpty()) {
             return withLocalLock(key, body);
         }
@@ -989,7 +993,7 @@ public final class CallService implements AutoCloseable {
         });
     }
 
-    private <T> T withLocalLock(String key, java.util.function.Supplier<T> body) {
+    private <T> T withLocalLock(String key, Supplier<T> body) {
         KeyLock held = keyToLock.compute(key, (k, existing) -> {
             KeyLock lock = existing == null ? new KeyLock() : existing;
             lock.users++;

@@ -1,5 +1,7 @@
 package org.switchboard.call;
 
+import java.util.Locale;
+
 /**
  * Where a call is in its life. {@code RINGING}: arrived, being tagged and routed; {@code DIALING}: a buyer's phone is
  * ringing; {@code CONNECTED}: a buyer answered; {@code ENDED}: over, with an {@link CallOutcome}.
@@ -11,6 +13,6 @@ public enum CallState {
     ENDED;
 
     public String word() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,6 @@
 package org.switchboard.call;
 
+import java.util.Optional;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.tag.TagSet;
 
@@ -15,5 +16,5 @@ public interface CallerTagSource {
      * The cached tags of this caller on this account that may go on a call from {@code publisherId} (tags a publisher
      * wrote only go on that publisher's calls), removed from the cache as they are handed over.
      */
-    TagSet takeFor(AccountId account, String callerNumber, java.util.Optional<Long> publisherId);
+    TagSet takeFor(AccountId account, String callerNumber, Optional<Long> publisherId);
 }

@@ -3,9 +3,12 @@ package org.switchboard.call;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.live.LiveState;
 import org.switchboard.platform.secret.SecretBox;
@@ -31,7 +34,7 @@ public final class SharedCalls {
 
     private final LiveState live;
     private final SecretBox secrets;
-    private final ThreadLocal<java.util.Map<String, Held>> held = ThreadLocal.withInitial(java.util.HashMap::new);
+    private final ThreadLocal<Map<String, Held>> held = ThreadLocal.withInitial(HashMap::new);
 
     private record Held(String token, int depth) {}
 
@@ -44,8 +47,8 @@ public final class SharedCalls {
      * Runs {@code body} holding the deployment-wide lock of {@code key}; {@code outermost} is told whether this is
      * the first hold of the key on this thread (so the caller loads and stores the call's state once).
      */
-    <T> T withLock(String key, java.util.function.Function<Boolean, T> body) {
-        java.util.Map<String, Held> mine = held.get();
+    <T> T withLock(String key, Function<Boolean, T> body) {
+        Map<String, Held> mine = held.get();
         Held current = mine.get(key);
         if (current != null) {
             mine.put(key, new Held(current.token(), current.depth() + 1));

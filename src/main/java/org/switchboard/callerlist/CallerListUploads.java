@@ -81,7 +81,7 @@ public final class CallerListUploads implements AutoCloseable {
                                 "SELECT id FROM caller_list_uploads WHERE status IN ('queued', 'processing') ORDER BY id")
                         .mapTo(Long.class)
                         .list())
-                .forEach(id -> workers.submit(() -> apply(id)));
+                .forEach(id -> workers.execute(() -> apply(id)));
     }
 
     Upload submit(CallerList list, Action action, boolean clearFirst, String body) {
@@ -98,7 +98,8 @@ public final class CallerListUploads implements AutoCloseable {
                 .mapTo(Long.class)
                 .one());
         Upload queued = find(list.accountId(), list.id(), id).orElseThrow();
-        workers.submit(() -> apply(id));
+        // fire and forget: apply records its own outcome on the upload row (read back by find)
+        workers.execute(() -> apply(id));
         return queued;
     }
 

@@ -15,6 +15,7 @@ import org.switchboard.conversion.ReportRepository;
 import org.switchboard.directory.Directory;
 import org.switchboard.number.TrackingNumber;
 import org.switchboard.number.TrackingNumberRepository;
+import org.switchboard.platform.config.PublicUrl;
 import org.switchboard.platform.http.CrudRoutes;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
@@ -39,7 +40,7 @@ public final class ConsoleRoutes {
     private final Assets assets = new Assets();
     private final Pages pages;
     private final AuditLog auditLog;
-    private final String publicUrl;
+    private final PublicUrl publicUrl;
     private final LiveState live;
     private final Clock clock;
 
@@ -47,12 +48,12 @@ public final class ConsoleRoutes {
      * @param live where sign-in failures are counted (shared by the nodes when it is in Redis)
      * @param publicUrl the console's public base URL (set-password links start with it; https makes cookies Secure)
      */
-    public ConsoleRoutes(Jdbi jdbi, LiveState live, Clock clock, String publicUrl) {
+    public ConsoleRoutes(Jdbi jdbi, LiveState live, Clock clock, PublicUrl publicUrl) {
         this.live = live;
         this.clock = clock;
-        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        this.publicUrl = publicUrl;
         this.users = new UserRepository(jdbi, clock);
-        this.sessions = new ConsoleSessions(users, clock, this.publicUrl.startsWith("https://"));
+        this.sessions = new ConsoleSessions(users, clock, publicUrl.secure());
         this.pages = new Pages(new Templates(), sessions, assets);
         this.auditLog = new AuditLog(jdbi, clock);
     }
@@ -162,11 +163,11 @@ public final class ConsoleRoutes {
         if (demo) {
             String password = Secrets.randomBase58(16);
             User user = addUser(account.get(), "demo@switchboard.local", "Demo Admin", Role.ADMIN, password);
-            return Optional.of("  Console: " + publicUrl + "/sign_in as " + user.email() + " with password " + password
-                    + " (shown only now)\n");
+            return Optional.of("  Console: " + publicUrl.get() + "/sign_in as " + user.email() + " with password "
+                    + password + " (shown only now)\n");
         }
         User user = users.create(account.get(), "admin@switchboard.local", "Admin", Role.ADMIN);
-        return Optional.of("  Console: set the password of " + user.email() + " (admin) at " + publicUrl
+        return Optional.of("  Console: set the password of " + user.email() + " (admin) at " + publicUrl.get()
                 + "/set_password/" + users.newPasswordLink(user) + " (one-time link, shown only now, valid "
                 + UserRepository.LINK_LIFETIME.toDays() + " days)\n");
     }

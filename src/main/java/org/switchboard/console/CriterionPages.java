@@ -2,7 +2,6 @@ package org.switchboard.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -144,7 +143,7 @@ public final class CriterionPages {
             form.put("trigger.seconds", "60");
             form.put("revenue.type", "static");
             form.put("payout.type", "modifier");
-            editor(res, Status.OK_200, who, owner, Optional.empty(), form, Map.of(), WebhookPages.back(req, owner));
+            editor(res, who, WebhookPages.OwnedEditor.blank(owner, form, WebhookPages.back(req, owner)));
         });
         pages.post(rules, "/conversion_criteria/new", Pages.Need.CHANGE, (req, res, who, form) -> {
             OwnerRef owner = OwnerRef.parse(form.first("owner"));
@@ -154,7 +153,7 @@ public final class CriterionPages {
                     form,
                     FIELDS.keySet(),
                     (status, values, errors, conflict) ->
-                            editor(res, status, who, owner, Optional.empty(), values, errors, back),
+                            editor(res, who, WebhookPages.OwnedEditor.refusedNew(status, owner, values, errors, back)),
                     () -> criteria.create(who.account(), stored(owner), owner.id(), json(form)),
                     saved -> {
                         audit.record(
@@ -173,13 +172,9 @@ public final class CriterionPages {
             OwnerRef owner = ownerOf(c);
             editor(
                     res,
-                    Status.OK_200,
                     who,
-                    owner,
-                    Optional.of(c.id()),
-                    values(c),
-                    Map.of(),
-                    WebhookPages.back(req, owner));
+                    WebhookPages.OwnedEditor.stored(
+                            owner, c.id(), values(c), WebhookPages.back(req, owner), Optional.of(c)));
         });
         pages.post(rules, "/conversion_criteria/{id}", Pages.Need.CHANGE, (req, res, who, form) -> {
             ConversionCriterion c = require(req, who);
@@ -191,15 +186,16 @@ public final class CriterionPages {
                     FIELDS.keySet(),
                     (status, values, errors, conflict) -> editor(
                             res,
-                            status,
                             who,
-                            owner,
-                            Optional.of(c.id()),
-                            values,
-                            errors,
-                            back,
-                            Optional.of(c),
-                            conflict),
+                            new WebhookPages.OwnedEditor<>(
+                                    status,
+                                    owner,
+                                    Optional.of(c.id()),
+                                    values,
+                                    errors,
+                                    back,
+                                    Optional.of(c),
+                                    conflict)),
                     () -> criteria.update(c, json(form)),
                     saved -> {
                         audit.record(
@@ -259,51 +255,30 @@ public final class CriterionPages {
         }
     }
 
-    private void editor(
-            ServerResponse res,
-            Status status,
-            SignedIn who,
-            OwnerRef owner,
-            Optional<Long> id,
-            Map<String, String> form,
-            Map<String, String> errors,
-            String back) {
-        Optional<ConversionCriterion> loaded = id.flatMap(i -> criteria.find(who.account(), i));
-        editor(res, status, who, owner, id, form, errors, back, loaded, Optional.empty());
-    }
-
-    private void editor(
-            ServerResponse res,
-            Status status,
-            SignedIn who,
-            OwnerRef owner,
-            Optional<Long> id,
-            Map<String, String> form,
-            Map<String, String> errors,
-            String back,
-            Optional<ConversionCriterion> loaded,
-            Optional<EditGuard.Conflict> conflict) {
+    private void editor(ServerResponse res, SignedIn who, WebhookPages.OwnedEditor<ConversionCriterion> shown) {
+        OwnerRef owner = shown.owner();
+        Map<String, String> form = shown.values();
         var account = who.account();
         pages.render(
                 res,
-                status,
+                shown.status(),
                 "criterion_form.jte",
                 new Editor(
                         pages.frame(
-                                id.isPresent() ? "Conversion criterion" : "New conversion criterion",
+                                shown.id().isPresent() ? "Conversion criterion" : "New conversion criterion",
                                 "configuration",
                                 who),
                         owner,
                         owners.requireName(account, owner),
-                        id,
+                        shown.id(),
                         form,
-                        errors,
+                        shown.errors(),
                         modifier(form.getOrDefault("payout.modifier", "")),
                         new WebhookPages.Wizard(
                                 owners.publisherTags(account), owners.buyerTags(account), List.of(), List.of()),
-                        back,
-                        loaded.map(c -> EditGuard.stamp(ConversionCriterionRoutes.wire(c))),
-                        conflict));
+                        shown.back(),
+                        shown.loaded().map(c -> EditGuard.stamp(ConversionCriterionRoutes.wire(c))),
+                        shown.conflict()));
     }
 
     /** The form as the API's JSON: each rule object with only its selected type's fields. */

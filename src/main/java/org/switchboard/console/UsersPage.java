@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
@@ -32,9 +33,9 @@ public final class UsersPage {
 
     private final Pages pages;
     private final UserRepository users;
-    private final String publicUrl;
+    private final Supplier<String> publicUrl;
 
-    public UsersPage(Pages pages, UserRepository users, String publicUrl) {
+    public UsersPage(Pages pages, UserRepository users, Supplier<String> publicUrl) {
         this.pages = pages;
         this.users = users;
         this.publicUrl = publicUrl;
@@ -124,7 +125,7 @@ public final class UsersPage {
                         Arrays.stream(Role.values()).map(Role::word).toList(),
                         input,
                         errors,
-                        link.map(l -> publicUrl + "/set_password/" + l.token()),
+                        link.map(l -> publicUrl.get() + "/set_password/" + l.token()),
                         link.map(l -> l.user().email())));
     }
 }

@@ -227,16 +227,7 @@ public final class WebhookPages {
                     "trigger", Http.query(req, "trigger").orElse(stored == Webhook.Owner.BUYER ? "selected" : "start"));
             form.put("method", "GET");
             form.put("timeout_ms", "5000");
-            editor(
-                    res,
-                    Status.OK_200,
-                    who,
-                    owner,
-                    Optional.empty(),
-                    form,
-                    Map.of(),
-                    Optional.empty(),
-                    back(req, owner));
+            editor(res, who, OwnedEditor.blank(owner, form, back(req, owner)), Optional.empty(), Optional.empty());
         });
         pages.post(rules, "/webhooks/new", Pages.Need.CHANGE, (req, res, who, form) -> {
             OwnerRef owner = OwnerRef.parse(form.first("owner"));
@@ -245,8 +236,12 @@ public final class WebhookPages {
             SaveFlow.create(
                     form,
                     inputs(),
-                    (status, values, errors, conflict) ->
-                            editor(res, status, who, owner, Optional.empty(), values, errors, Optional.empty(), back),
+                    (status, values, errors, conflict) -> editor(
+                            res,
+                            who,
+                            OwnedEditor.refusedNew(status, owner, values, errors, back),
+                            Optional.empty(),
+                            Optional.empty()),
                     () -> webhooks.create(who.account(), stored, owner.id(), json(form)),
                     saved -> {
                         audit.record(
@@ -268,15 +263,8 @@ public final class WebhookPages {
                     .map(n -> n + (n.equals("1") ? " failed delivery" : " failed deliveries") + " queued again.");
             editor(
                     res,
-                    Status.OK_200,
                     who,
-                    owner,
-                    Optional.of(w.id()),
-                    values(w),
-                    Map.of(),
-                    Optional.empty(),
-                    back(req, owner),
-                    Optional.of(w),
+                    OwnedEditor.stored(owner, w.id(), values(w), back(req, owner), Optional.of(w)),
                     Optional.empty(),
                     notice);
         });
@@ -290,16 +278,11 @@ public final class WebhookPages {
                     inputs(),
                     (status, values, errors, conflict) -> editor(
                             res,
-                            status,
                             who,
-                            owner,
-                            Optional.of(w.id()),
-                            values,
-                            errors,
+                            new OwnedEditor<>(
+                                    status, owner, Optional.of(w.id()), values, errors, back, Optional.of(w), conflict),
                             Optional.empty(),
-                            back,
-                            Optional.of(w),
-                            conflict),
+                            Optional.empty()),
                     () -> webhooks.update(w, json(form)),
                     saved -> {
                         audit.record(
@@ -468,16 +451,15 @@ public final class WebhookPages {
     /** After a save: the editor once more when the save made a signing secret (shown this once), else back. */
     private void shownOnce(ServerResponse res, SignedIn who, OwnerRef owner, WebhookRoutes.Saved saved, String back) {
         if (saved.secret().isPresent()) {
+            long id = saved.webhook().id();
+            // the webhook as stored now, for the edit stamp
+            Optional<Webhook> loaded = webhooks.find(who.account(), id);
             editor(
                     res,
-                    Status.OK_200,
                     who,
-                    owner,
-                    Optional.of(saved.webhook().id()),
-                    values(saved.webhook()),
-                    Map.of(),
+                    OwnedEditor.stored(owner, id, values(saved.webhook()), back, loaded),
                     saved.secret(),
-                    back);
+                    Optional.empty());
             return;
         }
         Pages.redirect(res, back);
@@ -485,71 +467,75 @@ public final class WebhookPages {
 
     // --- the editor ---------------------------------------------------------------------------------------------
 
-    private void editor(
-            ServerResponse res,
+    /**
+     * What one showing of the editor of a thing that belongs to an owner (a webhook, a conversion criterion) is made of:
+     * the form as first opened, or brought back by {@link SaveFlow} with the user's input, the messages beside its fields
+     * and, after a refused update, what someone else changed meanwhile. Here, beside the webhook editor, because
+     * {@link CriterionPages} already shares this page's {@code back} and {@code Wizard}, and the architecture test keeps
+     * Helidon types ({@code Status}) in classes named for pages or routes.
+     *
+     * @param id the thing's id; empty on the "new" form
+     * @param values the fields' values by input name
+     * @param errors messages by input name
+     * @param back where the editor's Back link and a finished save go
+     * @param loaded the thing as stored, for the edit stamp ({@link EditGuard}); empty on the "new" form
+     */
+    record OwnedEditor<T>(
             Status status,
-            SignedIn who,
             OwnerRef owner,
             Optional<Long> id,
-            Map<String, String> form,
+            Map<String, String> values,
             Map<String, String> errors,
-            Optional<String> secret,
-            String back) {
-        editor(
-                res,
-                status,
-                who,
-                owner,
-                id,
-                form,
-                errors,
-                secret,
-                back,
-                id.flatMap(i -> webhooks.find(who.account(), i)),
-                Optional.empty());
-    }
-
-    private void editor(
-            ServerResponse res,
-            Status status,
-            SignedIn who,
-            OwnerRef owner,
-            Optional<Long> id,
-            Map<String, String> form,
-            Map<String, String> errors,
-            Optional<String> secret,
             String back,
-            Optional<Webhook> loaded,
+            Optional<T> loaded,
             Optional<EditGuard.Conflict> conflict) {
-        editor(res, status, who, owner, id, form, errors, secret, back, loaded, conflict, Optional.empty());
+
+        /** The "new" form with its starting values. */
+        static <T> OwnedEditor<T> blank(OwnerRef owner, Map<String, String> values, String back) {
+            return new OwnedEditor<>(
+                    Status.OK_200, owner, Optional.empty(), values, Map.of(), back, Optional.empty(), Optional.empty());
+        }
+
+        /** The "new" form brought back after a refused create (a thing not yet made has no conflict to show). */
+        static <T> OwnedEditor<T> refusedNew(
+                Status status, OwnerRef owner, Map<String, String> values, Map<String, String> errors, String back) {
+            return new OwnedEditor<>(
+                    status, owner, Optional.empty(), values, errors, back, Optional.empty(), Optional.empty());
+        }
+
+        /** The editor of a stored thing, opened with its values. */
+        static <T> OwnedEditor<T> stored(
+                OwnerRef owner, long id, Map<String, String> values, String back, Optional<T> loaded) {
+            return new OwnedEditor<>(
+                    Status.OK_200, owner, Optional.of(id), values, Map.of(), back, loaded, Optional.empty());
+        }
     }
 
+    /**
+     * The webhook editor; {@code secret} is a signing secret just made (shown this once), {@code notice} a line about
+     * what was just done.
+     */
     private void editor(
             ServerResponse res,
-            Status status,
             SignedIn who,
-            OwnerRef owner,
-            Optional<Long> id,
-            Map<String, String> form,
-            Map<String, String> errors,
+            OwnedEditor<Webhook> shown,
             Optional<String> secret,
-            String back,
-            Optional<Webhook> loaded,
-            Optional<EditGuard.Conflict> conflict,
             Optional<String> notice) {
+        OwnerRef owner = shown.owner();
+        Map<String, String> form = shown.values();
         AccountId account = who.account();
-        String title = id.isPresent() ? "Webhook " + form.getOrDefault("name", "") : "New webhook";
+        String title = shown.id().isPresent() ? "Webhook " + form.getOrDefault("name", "") : "New webhook";
         pages.render(
                 res,
-                status,
+                shown.status(),
                 "webhook_form.jte",
                 new Editor(
                         pages.frame(title, "webhooks", who),
                         owner,
                         owners.requireName(account, owner),
-                        id,
+                        shown.id(),
                         form,
-                        errors,
+                        shown.errors(),
                         Arrays.stream(Trigger.values())
                                 .filter(t -> t != Trigger.WEBHOOK_DISABLED || owner.kind() == OwnerRef.Kind.COMPANY)
                                 .map(Trigger::word)
@@ -562,10 +548,10 @@ public final class WebhookPages {
                                 recentTagValues(account)),
                         recentCalls(account),
                         secret,
-                        back,
-                        loaded.map(w -> EditGuard.stamp(WebhookRoutes.wire(w))),
-                        conflict,
-                        loaded.map(w -> new Condition(webhooks.health(w), w.disabled(), notice))));
+                        shown.back(),
+                        shown.loaded().map(w -> EditGuard.stamp(WebhookRoutes.wire(w))),
+                        shown.conflict(),
+                        shown.loaded().map(w -> new Condition(webhooks.health(w), w.disabled(), notice))));
     }
 
     private TokenList tokens(AccountId account, String triggerWord) {

@@ -2,6 +2,7 @@ package org.switchboard.conversion;
 
 import java.time.Instant;
 import java.util.Locale;
+import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.tag.TagFilter;
 
@@ -39,14 +40,9 @@ public record ConversionCriterion(
         }
 
         /** The change to the owner {@code ownerId} of this kind (its criteria changed). */
-        public org.switchboard.platform.config.ConfigChange change(
-                org.switchboard.platform.id.AccountId account, long ownerId) {
-            return new org.switchboard.platform.config.ConfigChange(
-                    this == CAMPAIGN
-                            ? org.switchboard.platform.config.ConfigChange.Kind.CAMPAIGN
-                            : org.switchboard.platform.config.ConfigChange.Kind.BUYER,
-                    account,
-                    ownerId);
+        public ConfigChange change(AccountId account, long ownerId) {
+            return new ConfigChange(
+                    this == CAMPAIGN ? ConfigChange.Kind.CAMPAIGN : ConfigChange.Kind.BUYER, account, ownerId);
         }
 
         /** The owner's SQL table, to lock its row while its criteria are renumbered. */

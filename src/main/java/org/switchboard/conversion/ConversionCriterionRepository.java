@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -20,6 +19,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.switchboard.platform.config.ConfigCache;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.Sql;
 import org.switchboard.platform.id.AccountId;
@@ -423,7 +423,8 @@ public final class ConversionCriterionRepository {
         Trigger trigger = switch (rs.getString("trigger_kind")) {
             case "duration" ->
                 new Trigger.Duration(
-                        optionalInt(rs, "duration_seconds"), Optional.ofNullable(rs.getString("duration_tag")));
+                        Columns.optionalIntValue(rs, "duration_seconds"),
+                        Optional.ofNullable(rs.getString("duration_tag")));
             case "postback" -> new Trigger.Postback(rs.getInt("postback_timeout_seconds"));
             default -> throw new SQLException("unknown trigger kind " + rs.getString("trigger_kind"));
         };
@@ -456,10 +457,5 @@ public final class ConversionCriterionRepository {
                 rs.getInt("duplicate_window_seconds"),
                 Instant.ofEpochMilli(rs.getLong("created_at")),
                 Instant.ofEpochMilli(rs.getLong("updated_at")));
-    }
-
-    private static OptionalInt optionalInt(ResultSet rs, String column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(value);
     }
 }

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import org.switchboard.platform.http.Http;
@@ -182,7 +183,7 @@ public final class ConversionCriterionRoutes {
         criteria.delete(existing.accountId(), existing.id());
     }
 
-    public java.util.Optional<ConversionCriterion> find(AccountId account, long id) {
+    public Optional<ConversionCriterion> find(AccountId account, long id) {
         return criteria.find(account, id);
     }
 

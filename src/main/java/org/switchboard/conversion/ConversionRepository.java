@@ -8,12 +8,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.call.CallState;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.money.Money;
@@ -170,17 +172,17 @@ public final class ConversionRepository {
                 .bind("call", callId)
                 .map((rs, ctx) -> new PostCallClaim(
                         Conversion.State.valueOf(rs.getString("state")) == Conversion.State.CONVERTED,
-                        optionalInstant(rs, "postback_at").isPresent()))
+                        Columns.optionalInstant(rs, "postback_at").isPresent()))
                 .findOne();
     }
 
     /** Runs {@code reads} on a connection of its own, outside any transaction. */
-    <T> T read(java.util.function.Function<Handle, T> reads) {
+    <T> T read(Function<Handle, T> reads) {
         return jdbi.withHandle(reads::apply);
     }
 
     /** Runs {@code work} in one transaction (a claim and the deliveries it queues). */
-    <T> T inTransaction(java.util.function.Function<Handle, T> work) {
+    <T> T inTransaction(Function<Handle, T> work) {
         return jdbi.inTransaction(work::apply);
     }
 
@@ -256,7 +258,7 @@ public final class ConversionRepository {
      * Calls that ended in [{@code from}, {@code to}) without a decision: a node stopped between ending a call and
      * deciding it. Oldest first.
      */
-    List<Long> undecided(java.time.Instant from, java.time.Instant to, int limit) {
+    List<Long> undecided(Instant from, Instant to, int limit) {
         return jdbi.withHandle(handle -> handle.createQuery("""
                         SELECT c.id FROM calls c LEFT JOIN call_conversions v ON v.call_id = c.id
                         WHERE c.ended_at >= :from AND c.ended_at < :to AND c.state = :ended AND v.call_id IS NULL
@@ -316,27 +318,18 @@ public final class ConversionRepository {
                 rs.getLong("call_id"),
                 new AccountId(rs.getLong("account_id")),
                 Conversion.State.valueOf(rs.getString("state")),
-                optionalLong(rs, "criterion_id"),
+                Columns.optionalLong(rs, "criterion_id"),
                 rs.getString("reason"),
-                optionalInstant(rs, "deadline_at"),
-                optionalInstant(rs, "decided_at"),
-                optionalInstant(rs, "converted_at"),
+                Columns.optionalInstant(rs, "deadline_at"),
+                Columns.optionalInstant(rs, "decided_at"),
+                Columns.optionalInstant(rs, "converted_at"),
                 Money.ofMicros(rs.getLong("revenue_micros")),
                 Money.ofMicros(rs.getLong("payout_micros")),
-                optionalLong(rs, "posted_micros").map(Money::ofMicros),
-                optionalInstant(rs, "postback_at"),
-                optionalLong(rs, "buyer_criterion_id"),
+                Columns.optionalLong(rs, "posted_micros").map(Money::ofMicros),
+                Columns.optionalInstant(rs, "postback_at"),
+                Columns.optionalLong(rs, "buyer_criterion_id"),
                 rs.getBoolean("buyer_converted"),
                 Money.ofMicros(rs.getLong("buyer_revenue_micros")),
                 rs.getBoolean("post_call_fired"));
-    }
-
-    private static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
-    }
-
-    private static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
-        return optionalLong(rs, column).map(Instant::ofEpochMilli);
     }
 }

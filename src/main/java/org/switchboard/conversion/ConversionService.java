@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -53,8 +55,6 @@ public final class ConversionService implements AutoCloseable {
     }
 
     private static final Logger LOG = Logger.getLogger(ConversionService.class.getName());
-    /** A decided call whose webhooks were not queued this long after (a node stopped in between) is picked up. */
-    private static final Duration UNFIRED_GRACE = Duration.ofSeconds(30);
 
     private final ConversionCriterionRepository criteria;
     private final ConversionRepository conversions;
@@ -62,28 +62,46 @@ public final class ConversionService implements AutoCloseable {
     private final WebhookOutbox outbox;
     private final Function<String, LiveCall> liveCalls;
     private final Clock clock;
+    /**
+     * A call ended (or decided) this long ago without a decision (or without its webhooks queued) was left by a node
+     * that stopped in between, and is taken up by this one.
+     */
+    private final Duration recoveryGrace;
+    /** How often the calls ended without a decision are looked for. */
+    private final Duration sweepEvery;
+
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("conversion-timeouts").factory());
 
-    /** {@code liveCalls}: a call's tags (and key while live) by UUID, for webhooks fired after it ended. */
+    /**
+     * {@code liveCalls}: a call's tags (and key while live) by UUID, for webhooks fired after it ended. {@code
+     * recoveryGrace}: how long after its end (or decision) a call left undecided (or its webhooks unqueued) is taken
+     * up by this node; {@code sweepEvery}: how often the undecided ones are looked for.
+     */
     public ConversionService(
             ConversionCriterionRepository criteria,
             ConversionRepository conversions,
             CallRepository calls,
             WebhookOutbox outbox,
             Function<String, LiveCall> liveCalls,
-            Clock clock) {
+            Clock clock,
+            Duration recoveryGrace,
+            Duration sweepEvery) {
         this.criteria = criteria;
         this.conversions = conversions;
         this.calls = calls;
         this.outbox = outbox;
         this.liveCalls = liveCalls;
         this.clock = clock;
+        this.recoveryGrace = recoveryGrace;
+        this.sweepEvery = sweepEvery;
     }
 
     /** Starts expiring postback timeouts every {@code period} (and picking up webhooks a stopped node left). */
     public void start(Duration period) {
-        poller.scheduleWithFixedDelay(
+        // deliberately not kept: the task logs its own failures (so the schedule never stops on one), and close()'s
+        // shutdown of the poller is what cancels it
+        ScheduledFuture<?> _ = poller.scheduleWithFixedDelay(
                 () -> {
                     try {
                         expireDue();
@@ -374,10 +392,9 @@ public final class ConversionService implements AutoCloseable {
 
     /** How far back the first sweep for undecided calls looks (a node may have been down this long). */
     private static final Duration FIRST_SWEEP = Duration.ofDays(7);
-    /** How often, and how far back, later sweeps look. */
-    private static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
-
+    /** How far back later sweeps look. */
     private static final Duration SWEEP_BACK = Duration.ofMinutes(10);
+
     private volatile Instant lastSweep = Instant.EPOCH;
 
     /**
@@ -386,7 +403,7 @@ public final class ConversionService implements AutoCloseable {
      */
     public void expireDue() {
         Instant now = clock.instant();
-        if (Duration.between(lastSweep, now).compareTo(SWEEP_EVERY) >= 0) {
+        if (Duration.between(lastSweep, now).compareTo(sweepEvery) >= 0) {
             decideUndecided(now);
         }
         for (long callId : conversions.due(now, 500)) {
@@ -416,7 +433,7 @@ public final class ConversionService implements AutoCloseable {
                 firePostCallIfDue(callId);
             }
         }
-        for (long callId : conversions.unfired(now.minus(UNFIRED_GRACE), 500)) {
+        for (long callId : conversions.unfired(now.minus(recoveryGrace), 500)) {
             restoreMoneyTags(callId);
             firePostCallIfDue(callId);
         }
@@ -427,12 +444,12 @@ public final class ConversionService implements AutoCloseable {
     }
 
     /**
-     * Decides calls that ended at least {@link #UNFIRED_GRACE} ago without a decision (a node stopped between ending
+     * Decides calls that ended at least {@link #recoveryGrace} ago without a decision (a node stopped between ending
      * the call and deciding it), so their post-call webhooks are queued like any other's.
      */
     private void decideUndecided(Instant now) {
         Instant from = lastSweep.equals(Instant.EPOCH) ? now.minus(FIRST_SWEEP) : now.minus(SWEEP_BACK);
-        for (long callId : conversions.undecided(from, now.minus(UNFIRED_GRACE), 500)) {
+        for (long callId : conversions.undecided(from, now.minus(recoveryGrace), 500)) {
             calls.findById(callId).ifPresent(call -> onCallEnded(call, liveCalls.apply(call.uuid())));
         }
         lastSweep = now;
@@ -518,8 +535,8 @@ public final class ConversionService implements AutoCloseable {
     }
 
     private static TagSet withMoney(TagSet tags, Conversion converted) {
-        return tags.replacing("revenue", java.util.Set.of(converted.revenue().twoDecimals()))
-                .replacing("payout", java.util.Set.of(converted.payout().twoDecimals()));
+        return tags.replacing("revenue", Set.of(converted.revenue().twoDecimals()))
+                .replacing("payout", Set.of(converted.payout().twoDecimals()));
     }
 
     /** Why a conversion would be a duplicate (the caller converted for this buyer within the window), if it would. */

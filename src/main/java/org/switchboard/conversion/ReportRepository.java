@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
-import org.jspecify.annotations.Nullable;
+import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.id.AccountId;
 
 /**
@@ -52,7 +52,7 @@ public final class ReportRepository {
                         request,
                         days,
                         (rs, counters) -> new Report.Group(
-                                nullableLong(rs, "grp"), Optional.ofNullable(rs.getString("name")), counters)));
+                                Columns.nullableLong(rs, "grp"), Optional.ofNullable(rs.getString("name")), counters)));
     }
 
     /** Reads one SQL group: its key column {@code grp}, its {@code name} and its counters. */
@@ -130,10 +130,5 @@ public final class ReportRepository {
                                 rs.getLong("payout"),
                                 rs.getLong("buyer_revenue"))))
                 .list());
-    }
-
-    private static @Nullable Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
     }
 }

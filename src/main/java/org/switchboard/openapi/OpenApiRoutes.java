@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
@@ -52,12 +53,12 @@ public final class OpenApiRoutes {
         static final Asset PAGE = asset("/org/switchboard/openapi/api-docs.html", "text/html");
     }
 
-    private final String publicApiUrl;
+    private final Supplier<String> publicApiUrl;
     /** Read on first use: parsing and inlining the YAML was a tenth of the start-up, for a document few ask for. */
     private volatile @Nullable JsonNode document;
 
     /** @param publicApiUrl the base URL clients reach the API at, listed as the document's server */
-    public OpenApiRoutes(String publicApiUrl) {
+    public OpenApiRoutes(Supplier<String> publicApiUrl) {
         this.publicApiUrl = publicApiUrl;
     }
 
@@ -67,7 +68,7 @@ public final class OpenApiRoutes {
         if (read == null) {
             ObjectNode loaded = (ObjectNode) load();
             ArrayNode servers = loaded.putArray("servers");
-            servers.addObject().put("url", publicApiUrl).put("description", "This deployment (public_api_url)");
+            servers.addObject().put("url", publicApiUrl.get()).put("description", "This deployment (public_api_url)");
             // two first requests at once may both read it: the same document, the later one kept
             document = loaded;
             read = loaded;

@@ -2,6 +2,7 @@ package org.switchboard.postback;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -12,6 +13,7 @@ import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.secret.SecretBox;
 import org.switchboard.platform.secret.Secrets;
+import org.switchboard.tag.TagSet;
 
 /**
  * Caller lists through a Caller List Management key: {@code ?key=KEY}, the URL shape of the reference document, which
@@ -70,7 +72,7 @@ public final class CallerListKeyAccess implements CallerListRoutes.Access {
         };
         if (!covers) {
             refused = "this key does not cover the caller lists of this "
-                    + owner.name().toLowerCase(java.util.Locale.ROOT);
+                    + owner.name().toLowerCase(Locale.ROOT);
         } else if (!hasPermission(key, permission)) {
             refused = "this key lacks the " + permission + " permission";
         }
@@ -82,7 +84,7 @@ public final class CallerListKeyAccess implements CallerListRoutes.Access {
                 "caller_lists",
                 req.prologue().method().text(),
                 params,
-                org.switchboard.tag.TagSet.empty(),
+                TagSet.empty(),
                 Optional.empty(),
                 refused == null ? "allowed " + permission : "403 " + refused);
         if (refused != null) {

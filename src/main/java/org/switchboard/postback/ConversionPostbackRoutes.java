@@ -59,7 +59,7 @@ public final class ConversionPostbackRoutes {
                 PostbackRequest request = PostbackRequest.of(req);
                 Optional<String> presented =
                         req.path().pathParameters().first("key").asOptional();
-                PostbackKey key = keyed.require(presented, org.switchboard.postback.KeyType.CONVERSION);
+                PostbackKey key = keyed.require(presented, KeyType.CONVERSION);
                 text = keyed.logged(PostbackLog.Source.of(key), "conversion", request, r -> convert(key, r));
             } catch (Problem e) {
                 text = "FAILED " + e.getMessage();

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallService;
@@ -41,7 +45,7 @@ public final class DataWritingRoutes {
     static final String IN_PROGRESS = "in-progress call found, tags may be ignored";
     static final String STORED = "call not found, tags stored";
     private static final Set<String> RESERVED = Set.of("key", "call_key", "caller_number", "call_uuid");
-    static final java.time.Duration CALL_KEY_WINDOW = java.time.Duration.ofDays(7);
+    static final Duration CALL_KEY_WINDOW = Duration.ofDays(7);
 
     private final KeyedRequests keyed;
     private final CallRepository calls;
@@ -129,22 +133,18 @@ public final class DataWritingRoutes {
      * under the call's lock so no other change of its tags is lost.
      */
     private KeyedRequests.Plan<Response> onCall(
-            Call call,
-            String source,
-            TagSet tags,
-            KeyedRequests.Outcome<Response> outcome,
-            java.util.function.Consumer<org.jdbi.v3.core.Handle> also) {
+            Call call, String source, TagSet tags, KeyedRequests.Outcome<Response> outcome, Consumer<Handle> also) {
         LiveCall live = callService.liveCall(call.uuid());
         return new KeyedRequests.Plan<>() {
             @Override
-            public KeyedRequests.Result<Response> write(org.jdbi.v3.core.Handle handle) {
+            public KeyedRequests.Result<Response> write(Handle handle) {
                 live.changeTags(handle, source, current -> overwrite(current, tags));
                 also.accept(handle);
                 return outcome;
             }
 
             @Override
-            public <R> R around(java.util.function.Supplier<R> commit) {
+            public <R> R around(Supplier<R> commit) {
                 return live.underLock(commit);
             }
         };

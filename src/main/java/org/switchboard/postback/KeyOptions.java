@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.phone.PhoneNumbers;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.tag.TagSet;
 
@@ -136,10 +137,7 @@ final class KeyOptions {
         }
         JsonNode inbound = in.remove("inbound_number");
         if (inbound != null && !inbound.isNull()) {
-            out.put(
-                    "inbound_number",
-                    org.switchboard.platform.phone.PhoneNumbers.requireE164(
-                            "options.inbound_number", inbound.asText()));
+            out.put("inbound_number", PhoneNumbers.requireE164("options.inbound_number", inbound.asText()));
         }
     }
 

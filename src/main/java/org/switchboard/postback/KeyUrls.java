@@ -1,24 +1,26 @@
 package org.switchboard.postback;
 
+import java.util.function.Supplier;
+
 /**
  * The full URL of a key for its type, on the public hosts the operator configured, in the reference platform's
  * shapes: RTB on the RTB host; data writing, data reading and conversions on the data host (the conversion key in
  * the path); caller lists, call rejection and transfer on the API host. An RTB URL names its publisher.
  */
-public record KeyUrls(String api, String rtb, String data) {
+public record KeyUrls(Supplier<String> api, Supplier<String> rtb, Supplier<String> data) {
 
     String of(PostbackKey key, String secret) {
         return switch (key.type()) {
             case REAL_TIME_BIDDING ->
-                rtb + "/rtbs.json?key=" + secret + "&publisher_id=" + rtbPublisher(key)
+                rtb.get() + "/rtbs.json?key=" + secret + "&publisher_id=" + rtbPublisher(key)
                         + "&caller_number=[caller_number]";
-            case CALL_DATA_WRITING -> data + "/data_writing?key=" + secret + "&caller_number=[caller_number]";
+            case CALL_DATA_WRITING -> data.get() + "/data_writing?key=" + secret + "&caller_number=[caller_number]";
             case CALL_DATA_READING ->
-                data + "/data_reading?key=" + secret + "&caller_number=[caller_number]&map_keys=&accept_keys=";
+                data.get() + "/data_reading?key=" + secret + "&caller_number=[caller_number]&map_keys=&accept_keys=";
             case CONVERSION ->
-                data + "/postbacks/" + secret + "?caller_number=CALLER_NUMBER&call_uuid=CALL_UUID&value=REVENUE";
+                data.get() + "/postbacks/" + secret + "?caller_number=CALLER_NUMBER&call_uuid=CALL_UUID&value=REVENUE";
             case CALLER_LIST_MANAGEMENT ->
-                api
+                api.get()
                         + switch (key.owner()) {
                             case BUYER -> "/api/v2/targets/" + key.ownerId();
                             case CAMPAIGN -> "/api/v2/campaigns/" + key.ownerId();
@@ -26,10 +28,10 @@ public record KeyUrls(String api, String rtb, String data) {
                         }
                         + "/caller_lists/<list_name>/caller_list_numbers.json?key=" + secret;
             case CALL_REJECTION ->
-                api + "/handler_groups/" + key.ownerId() + "/call_control/reject?key=" + secret
+                api.get() + "/handler_groups/" + key.ownerId() + "/call_control/reject?key=" + secret
                         + "&caller_number=[caller_number]";
             case CALL_TRANSFER ->
-                api + "/handler_groups/" + key.ownerId() + "/transfers/interface?key=" + secret
+                api.get() + "/handler_groups/" + key.ownerId() + "/transfers/interface?key=" + secret
                         + "&caller_number=[caller_number]";
         };
     }

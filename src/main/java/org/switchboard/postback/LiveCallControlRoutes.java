@@ -7,11 +7,14 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.switchboard.account.AccountRepository;
 import org.switchboard.account.Feature;
 import org.switchboard.buyer.BuyerGroupRepository;
@@ -27,6 +30,7 @@ import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.platform.problem.Problem;
+import org.switchboard.tag.TagSet;
 
 /**
  * Live call control with a buyer group's keys, answered in plain text like the reference platform.
@@ -122,8 +126,7 @@ public final class LiveCallControlRoutes {
         return switch (carriersTold(callService.reject(call.uuid(), members))) {
             case LiveControl.Changed changed -> {
                 String text = "SUCCESS call " + call.uuid() + " rejected";
-                yield new KeyedRequests.Outcome<>(
-                        text, org.switchboard.tag.TagSet.empty(), Optional.of(call.uuid()), text);
+                yield new KeyedRequests.Outcome<>(text, TagSet.empty(), Optional.of(call.uuid()), text);
             }
             case LiveControl.Refused refused -> throw new Problem.Conflict(null, refused.reason());
         };
@@ -141,8 +144,7 @@ public final class LiveCallControlRoutes {
         return switch (carriersTold(callService.transfer(call.uuid(), members, entry.name(), entry.destination()))) {
             case LiveControl.Changed changed -> {
                 String text = "SUCCESS call " + call.uuid() + " transferred to " + entry.destination();
-                yield new KeyedRequests.Outcome<>(
-                        text, org.switchboard.tag.TagSet.empty(), Optional.of(call.uuid()), text);
+                yield new KeyedRequests.Outcome<>(text, TagSet.empty(), Optional.of(call.uuid()), text);
             }
             case LiveControl.Refused refused -> throw new Problem.Conflict(null, refused.reason());
         };
@@ -205,7 +207,7 @@ public final class LiveCallControlRoutes {
 
     private Call findCall(PostbackKey key, PostbackRequest request, Set<Long> members) {
         PostbackRequest.CallRef ref = request.callRef();
-        java.util.function.Predicate<Call> reachedGroup =
+        Predicate<Call> reachedGroup =
                 c -> c.buyerId().filter(members::contains).isPresent()
                         || calls.attempts(c.id()).stream().anyMatch(a -> members.contains(a.buyerId()));
         if (ref.callUuid().isPresent()) {
@@ -254,7 +256,7 @@ public final class LiveCallControlRoutes {
                 .filter(accept -> accept.contains("text/html"))
                 .isPresent();
         if (!html) {
-            List<Map<String, Object>> entries = new java.util.ArrayList<>();
+            List<Map<String, Object>> entries = new ArrayList<>();
             for (int i = 0; i < directory.entries().size(); i++) {
                 Directory.Entry entry = directory.entries().get(i);
                 entries.add(Map.of("position", i + 1, "name", entry.name(), "destination", entry.destination()));
@@ -295,7 +297,7 @@ public final class LiveCallControlRoutes {
     }
 
     /** Runs a keyed action answering plain text; a request error becomes {@code failure: message} with its status. */
-    private static void plainText(ServerResponse res, String failure, java.util.function.Supplier<String> action) {
+    private static void plainText(ServerResponse res, String failure, Supplier<String> action) {
         String text;
         int status;
         try {

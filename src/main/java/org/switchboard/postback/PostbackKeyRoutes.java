@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,6 +16,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.account.AccountRepository;
 import org.switchboard.platform.http.Http;
+import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonFields;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.PageRequest;
@@ -119,22 +122,12 @@ public final class PostbackKeyRoutes {
         });
     }
 
-    private void list(
-            ServerRequest req,
-            io.helidon.webserver.http.ServerResponse res,
-            AccountId account,
-            KeyType.Owner owner,
-            long ownerId) {
+    private void list(ServerRequest req, ServerResponse res, AccountId account, KeyType.Owner owner, long ownerId) {
         PageRequest page = Http.pageRequest(req);
         Http.page(req, res, page, keys.list(account, owner, ownerId, page).map(this::out));
     }
 
-    private void create(
-            ServerRequest req,
-            io.helidon.webserver.http.ServerResponse res,
-            AccountId account,
-            KeyType.Owner owner,
-            long ownerId) {
+    private void create(ServerRequest req, ServerResponse res, AccountId account, KeyType.Owner owner, long ownerId) {
         PostbackKey created = create(account, owner, ownerId, Http.jsonObject(req));
         Http.created(res, "/api/v2/postback_keys/" + created.id(), out(created));
     }
@@ -196,7 +189,7 @@ public final class PostbackKeyRoutes {
     }
 
     /** The keys of one owner (0 for the company), oldest first (at most a page of {@link PageRequest#MAX_PER_PAGE}). */
-    public java.util.List<PostbackKey> ofOwner(AccountId account, KeyType.Owner owner, long ownerId) {
+    public List<PostbackKey> ofOwner(AccountId account, KeyType.Owner owner, long ownerId) {
         return keys.list(account, owner, ownerId, new PageRequest(1, PageRequest.MAX_PER_PAGE))
                 .items();
     }
@@ -206,7 +199,7 @@ public final class PostbackKeyRoutes {
      * guard compares it; the audit log records those fields without values.
      */
     public ObjectNode wire(PostbackKey key) {
-        return (ObjectNode) org.switchboard.platform.http.Json.tree(out(key));
+        return (ObjectNode) Json.tree(out(key));
     }
 
     /** The key's full URL, as the API shows it. */

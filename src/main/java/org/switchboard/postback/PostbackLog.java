@@ -8,7 +8,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -41,7 +44,7 @@ public final class PostbackLog {
 
     private final DurableWrites writes;
     /** endpoint → [success, error] counters of {@code switchboard.postbacks}. */
-    private final Map<String, Counter[]> endpointToCounters = new java.util.HashMap<>();
+    private final Map<String, Counter[]> endpointToCounters = new HashMap<>();
 
     /** {@code writes}: the shared commits an entry is written in, with the rows of the request it logs. */
     public PostbackLog(Jdbi jdbi, DurableWrites writes, Clock clock, Metrics metrics) {
@@ -240,17 +243,15 @@ public final class PostbackLog {
         }
 
         public String word() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         public static List<String> words() {
-            return java.util.Arrays.stream(values()).map(Type::word).toList();
+            return Arrays.stream(values()).map(Type::word).toList();
         }
 
         static Optional<Type> fromWord(String word) {
-            return java.util.Arrays.stream(values())
-                    .filter(t -> t.word().equals(word))
-                    .findFirst();
+            return Arrays.stream(values()).filter(t -> t.word().equals(word)).findFirst();
         }
     }
 
@@ -263,17 +264,15 @@ public final class PostbackLog {
         ERROR;
 
         public String word() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         public static List<String> words() {
-            return java.util.Arrays.stream(values()).map(Outcome::word).toList();
+            return Arrays.stream(values()).map(Outcome::word).toList();
         }
 
         static Optional<Outcome> fromWord(String word) {
-            return java.util.Arrays.stream(values())
-                    .filter(o -> o.word().equals(word))
-                    .findFirst();
+            return Arrays.stream(values()).filter(o -> o.word().equals(word)).findFirst();
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -102,7 +103,9 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
 
     /** Processes expired reservations every {@code period}: their caps are given back and the log says expired. */
     public void start(Duration period) {
-        expiries.scheduleWithFixedDelay(
+        // deliberately not kept: the task logs its own failures (so the schedule never stops on one), and the
+        // executor's shutdown is what cancels it
+        ScheduledFuture<?> _ = expiries.scheduleWithFixedDelay(
                 () -> {
                     try {
                         expireDue();
@@ -292,6 +295,50 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             RtbPing.Builder logged) {
         String uuid = offer.uuid();
         PostbackKey key = offer.key();
+        Terms terms = terms(offer, evaluation, buyer);
+        if (terms.payout().isEmpty()) {
+            hold.ifPresent(routing::releaseAll);
+            return answer(logged, RtbOut.status(uuid, RtbStatus.REJECTED, UNKNOWN_PAYOUT), RtbStatus.REJECTED);
+        }
+        String inbound = offer.inbound().number();
+        if (offer.caller().isEmpty()) {
+            // nothing to hold a buyer for without a caller: the publisher learns the payout and where to send
+            hold.ifPresent(routing::releaseAll);
+            return reserved(logged, uuid, terms.payout(), terms.seconds(), inbound, Optional.empty(), key, buyer);
+        }
+        Reservation reservation = reservation(offer, buyer, offer.caller().get(), terms, hold.isPresent());
+        String id = ReservationStore.compact(uuid);
+        Duration ttl = Duration.between(offer.now(), reservation.expiresAt()).plus(ReservationStore.LINGER);
+        if (!evaluation.learned().isEmpty()) {
+            live.put(tagsKey(id), evaluation.learned().toStored(), ttl);
+        }
+        hold.ifPresent(h -> live.put(holdKey(id), h.encode(), ttl.plus(ReservationStore.UNPROCESSED_GRACE)));
+        if (!reservations.reserve(reservation)) {
+            // another key's ping holds this number for this caller already: this one cannot be told apart
+            hold.ifPresent(routing::releaseAll);
+            live.delete(tagsKey(id));
+            live.delete(holdKey(id));
+            return alreadyReserved(logged, reservation);
+        }
+        logged.reservation(reservation);
+        return reserved(
+                logged,
+                uuid,
+                terms.payout(),
+                terms.seconds(),
+                inbound,
+                Optional.of(reservation.expiresAt()),
+                key,
+                buyer);
+    }
+
+    /**
+     * What the chosen buyer pays for the call under the campaign's criterion (empty when the criterion's payout
+     * cannot be known yet), and the seconds the call must last to convert.
+     */
+    private record Terms(Optional<Money> payout, OptionalInt seconds) {}
+
+    private static Terms terms(Offer offer, PingEvaluator.Evaluation evaluation, Buyer buyer) {
         TagSet tags = PingEvaluator.withBuyer(evaluation.tags(), buyer);
         Optional<ConversionCriterion> criterion =
                 ConversionPolicy.select(offer.campaign().criteria(), tags);
@@ -304,55 +351,38 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                 .map(c -> ConversionPolicy.requiredSeconds(c, tags))
                 .orElse(OptionalInt.empty())
                 .orElse(0));
-        if (payout.isEmpty()) {
-            hold.ifPresent(routing::releaseAll);
-            return answer(logged, RtbOut.status(uuid, RtbStatus.REJECTED, UNKNOWN_PAYOUT), RtbStatus.REJECTED);
-        }
-        String inbound = offer.inbound().number();
-        if (offer.caller().isEmpty()) {
-            // nothing to hold a buyer for without a caller: the publisher learns the payout and where to send
-            hold.ifPresent(routing::releaseAll);
-            return reserved(logged, uuid, payout, seconds, inbound, Optional.empty(), key, buyer);
-        }
-        String caller = offer.caller().get();
-        Instant expiresAt = offer.now().plus(offer.ttl());
-        Reservation reservation = new Reservation(
-                uuid,
+        return new Terms(payout, seconds);
+    }
+
+    /** The buyer held for {@code caller} on the offer's number until the key's TTL runs out. */
+    private static Reservation reservation(Offer offer, Buyer buyer, String caller, Terms terms, boolean held) {
+        PostbackKey key = offer.key();
+        return new Reservation(
+                offer.uuid(),
                 key.accountId(),
                 offer.campaign().campaign().id(),
                 key.id(),
                 offer.publisherId(),
                 buyer.id(),
                 caller,
-                inbound,
-                payout.map(Money::toBigDecimal),
-                seconds,
-                hold.isPresent(),
+                offer.inbound().number(),
+                terms.payout().map(Money::toBigDecimal),
+                terms.seconds(),
+                held,
                 key.options().path("route_only_to_reserved_target").asBoolean(false),
                 offer.inboundNamed(),
                 offer.now(),
-                expiresAt);
-        String id = ReservationStore.compact(uuid);
-        Duration ttl = Duration.between(offer.now(), expiresAt).plus(ReservationStore.LINGER);
-        if (!evaluation.learned().isEmpty()) {
-            live.put(tagsKey(id), evaluation.learned().toStored(), ttl);
-        }
-        hold.ifPresent(h -> live.put(holdKey(id), h.encode(), ttl.plus(ReservationStore.UNPROCESSED_GRACE)));
-        if (!reservations.reserve(reservation)) {
-            // another key's ping holds this number for this caller already: this one cannot be told apart
-            hold.ifPresent(routing::releaseAll);
-            live.delete(tagsKey(id));
-            live.delete(holdKey(id));
-            Optional<Reservation> held = reservations.findActive(inbound, caller);
-            return answer(
-                    logged.shielded(true),
-                    held.map(r -> held(r, RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED, true))
-                            .orElse(RtbOut.status(
-                                    uuid, RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED, null)),
-                    RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED);
-        }
-        logged.reservation(reservation);
-        return reserved(logged, uuid, payout, seconds, inbound, Optional.of(expiresAt), key, buyer);
+                offer.now().plus(offer.ttl()));
+    }
+
+    /** The ping shield's answer when another key's ping already holds the number for this caller. */
+    private Answer alreadyReserved(RtbPing.Builder logged, Reservation refused) {
+        RtbStatus status = RtbStatus.PING_SHIELD_POSTBACK_KEY_CALLER_NUMBER_ALREADY_RESERVED;
+        Optional<Reservation> held = reservations.findActive(refused.inboundNumber(), refused.callerNumber());
+        return answer(
+                logged.shielded(true),
+                held.map(r -> held(r, status, true)).orElse(RtbOut.status(refused.uuid(), status, null)),
+                status);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
@@ -45,7 +46,7 @@ public final class CarrierControls implements CarrierControl, AutoCloseable {
 
     private final Optional<Account> twilio;
     private final Optional<Account> plivo;
-    private final String publicBaseUrl;
+    private final Supplier<String> publicBaseUrl;
     private final CallRepository calls;
     private final OutboundHttp outbound;
     /** Built on first use: most nodes never call a carrier's API, and building one costs start-up time. */
@@ -54,7 +55,7 @@ public final class CarrierControls implements CarrierControl, AutoCloseable {
     public CarrierControls(
             Optional<Account> twilio,
             Optional<Account> plivo,
-            String publicBaseUrl,
+            Supplier<String> publicBaseUrl,
             CallRepository calls,
             OutboundHttp outbound) {
         this.twilio = twilio;
@@ -96,7 +97,7 @@ public final class CarrierControls implements CarrierControl, AutoCloseable {
                         account,
                         url,
                         "application/x-www-form-urlencoded",
-                        "Url=" + encode(publicBaseUrl + "/twilio/redirect?call=" + call.uuid()) + "&Method=POST");
+                        "Url=" + encode(publicBaseUrl.get() + "/twilio/redirect?call=" + call.uuid()) + "&Method=POST");
             }
             case PlivoRoutes.CARRIER -> {
                 Account account = plivo.orElseThrow();
@@ -110,7 +111,7 @@ public final class CarrierControls implements CarrierControl, AutoCloseable {
                                 "legs",
                                 "aleg",
                                 "aleg_url",
-                                publicBaseUrl + "/plivo/redirect?call=" + call.uuid(),
+                                publicBaseUrl.get() + "/plivo/redirect?call=" + call.uuid(),
                                 "aleg_method",
                                 "POST")));
             }

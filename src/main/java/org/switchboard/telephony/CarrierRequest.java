@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Optional;
 import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
@@ -59,12 +60,12 @@ record CarrierRequest(String url, Form form) {
      * and the handler's XML sent back.
      */
     static Handler signed(
-            String publicBaseUrl,
+            Supplier<String> publicBaseUrl,
             BiPredicate<ServerRequest, CarrierRequest> verified,
             String what,
             XmlHandler handler) {
         return (req, res) -> {
-            CarrierRequest carrier = of(req, publicBaseUrl);
+            CarrierRequest carrier = of(req, publicBaseUrl.get());
             if (!verified.test(req, carrier)) {
                 throw new Problem.Forbidden("the " + what + " header does not match this request");
             }

@@ -5,6 +5,7 @@ import io.helidon.webserver.http.HttpRules;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.switchboard.call.AttemptOutcome;
 import org.switchboard.call.CallService;
@@ -24,9 +25,9 @@ public final class PlivoRoutes {
 
     private final CallService calls;
     private final String authToken;
-    private final String publicBaseUrl;
+    private final Supplier<String> publicBaseUrl;
 
-    public PlivoRoutes(CallService calls, String authToken, String publicBaseUrl) {
+    public PlivoRoutes(CallService calls, String authToken, Supplier<String> publicBaseUrl) {
         this.calls = calls;
         this.authToken = authToken;
         this.publicBaseUrl = publicBaseUrl;
@@ -103,13 +104,13 @@ public final class PlivoRoutes {
                         .open(
                                 "Dial",
                                 "action",
-                                publicBaseUrl + "/plivo/dial?" + callback,
+                                publicBaseUrl.get() + "/plivo/dial?" + callback,
                                 "method",
                                 "POST",
                                 "timeout",
                                 Integer.toString(dial.ringTimeoutSeconds()),
                                 "callbackUrl",
-                                publicBaseUrl + "/plivo/dial-events?" + callback,
+                                publicBaseUrl.get() + "/plivo/dial-events?" + callback,
                                 "callbackMethod",
                                 "POST",
                                 "redirect",
@@ -127,7 +128,7 @@ public final class PlivoRoutes {
                 yield reply.build();
             }
             case Instruction.Transfer transfer -> {
-                String action = publicBaseUrl + "/plivo/transferred?call=" + transfer.callUuid();
+                String action = publicBaseUrl.get() + "/plivo/transferred?call=" + transfer.callUuid();
                 yield Xml.response()
                         .open(
                                 "Dial",

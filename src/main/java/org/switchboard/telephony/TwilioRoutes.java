@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.switchboard.call.AttemptOutcome;
 import org.switchboard.call.CallService;
@@ -30,9 +31,9 @@ public final class TwilioRoutes {
 
     private final CallService calls;
     private final String authToken;
-    private final String publicBaseUrl;
+    private final Supplier<String> publicBaseUrl;
 
-    public TwilioRoutes(CallService calls, String authToken, String publicBaseUrl) {
+    public TwilioRoutes(CallService calls, String authToken, Supplier<String> publicBaseUrl) {
         this.calls = calls;
         this.authToken = authToken;
         this.publicBaseUrl = publicBaseUrl;
@@ -107,12 +108,12 @@ public final class TwilioRoutes {
         return switch (instruction) {
             case Instruction.Dial dial -> {
                 String callback = "call=" + dial.callUuid() + "&attempt=" + dial.attempt();
-                String answered = publicBaseUrl + "/twilio/answered?" + callback;
+                String answered = publicBaseUrl.get() + "/twilio/answered?" + callback;
                 yield Xml.response()
                         .open(
                                 "Dial",
                                 "action",
-                                publicBaseUrl + "/twilio/dial?" + callback,
+                                publicBaseUrl.get() + "/twilio/dial?" + callback,
                                 "method",
                                 "POST",
                                 "timeout",
@@ -129,7 +130,7 @@ public final class TwilioRoutes {
                         .build();
             }
             case Instruction.Transfer transfer -> {
-                String action = publicBaseUrl + "/twilio/transferred?call=" + transfer.callUuid();
+                String action = publicBaseUrl.get() + "/twilio/transferred?call=" + transfer.callUuid();
                 yield Xml.response()
                         .open(
                                 "Dial",

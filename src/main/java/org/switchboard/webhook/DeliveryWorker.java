@@ -140,7 +140,9 @@ public final class DeliveryWorker implements AutoCloseable {
                                 wanted);
                 for (Delivery delivery : claimed) {
                     free.acquire();
-                    attempts.submit(() -> attemptAndRelease(delivery));
+                    // fire and forget: the attempt logs its own failure and releases its permit; anything else
+                    // reaches the thread's uncaught-exception handler instead of a Future nobody reads
+                    attempts.execute(() -> attemptAndRelease(delivery));
                 }
                 if (claimed.isEmpty() || claimed.size() < wanted) {
                     wakeUps.poll(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);

@@ -148,8 +148,9 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
                 background);
         CompletableFuture<Void> running =
                 uuidToTimers.merge(call.uuid(), timer, (earlier, next) -> CompletableFuture.allOf(earlier, next));
-        // forgotten once done, whether or not the call has post-call deliveries to wait for it
-        running.whenComplete((done, error) -> uuidToTimers.remove(call.uuid(), running));
+        // forgotten once done, whether or not the call has post-call deliveries to wait for it; the stage this makes is
+        // not kept: it only mirrors running, which awaitLiveWebhooks waits on
+        CompletableFuture<Void> _ = running.whenComplete((done, error) -> uuidToTimers.remove(call.uuid(), running));
     }
 
     /**
@@ -236,7 +237,7 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     }
 
     /** Runs {@code work} after everything queued before for this call (answered before timer before always). */
-    private CompletableFuture<Void> enqueue(Call call, Runnable work) {
+    private void enqueue(Call call, Runnable work) {
         CompletableFuture<Void> queued = uuidToQueue.compute(call.uuid(), (uuid, queue) -> {
             CompletableFuture<Void> previous = queue == null ? CompletableFuture.completedFuture(null) : queue;
             return previous.thenRunAsync(
@@ -249,9 +250,10 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
                     },
                     background);
         });
-        // forget the call's queue once this has run, unless more was queued behind it
-        queued.whenComplete((done, error) -> uuidToQueue.remove(call.uuid(), queued));
-        return queued;
+        // forget the call's queue once this has run, unless more was queued behind it; the stage this makes is not
+        // kept:
+        // it only mirrors queued, which awaitLiveWebhooks waits on (and whose work logs its own failures)
+        CompletableFuture<Void> _ = queued.whenComplete((done, error) -> uuidToQueue.remove(call.uuid(), queued));
     }
 
     /** The webhooks of {@code trigger} that apply to the call with {@code tags}. */

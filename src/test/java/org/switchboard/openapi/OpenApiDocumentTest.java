@@ -63,7 +63,7 @@ class OpenApiDocumentTest {
     @Test
     void servedDocumentShouldNameThisDeploymentAsItsServer() {
         // given
-        OpenApiRoutes routes = new OpenApiRoutes("https://calls.example.com");
+        OpenApiRoutes routes = new OpenApiRoutes(() -> "https://calls.example.com");
 
         // when
         JsonNode servers = routes.document().path("servers");

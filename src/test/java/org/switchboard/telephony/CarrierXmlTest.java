@@ -77,8 +77,8 @@ class CarrierXmlTest {
     @MethodSource("instructions")
     void replyShouldBeTheDocumentedXmlByteForByte(String name, Instruction instruction, String twiml, String plivo) {
         // when
-        String twilioReply = new TwilioRoutes(null, "t", BASE).twiml(instruction);
-        String plivoReply = new PlivoRoutes(null, "t", BASE).xml(instruction);
+        String twilioReply = new TwilioRoutes(null, "t", () -> BASE).twiml(instruction);
+        String plivoReply = new PlivoRoutes(null, "t", () -> BASE).xml(instruction);
 
         // then
         assertThat(twilioReply).isEqualTo(twiml);

@@ -21,7 +21,8 @@ import org.switchboard.Wiring;
 import org.switchboard.platform.config.ConfigLoader;
 
 /**
- * The real server in-process on a free loopback port, on a store of its own: a fresh SQLite file in a temporary
+ * The real server in-process on a loopback port it binds itself (port 0, so no other process can take it between a
+ * choice and the bind; its public URL follows the port it got), on a store of its own: a fresh SQLite file in a temporary
  * folder, or a fresh schema in the local PostgreSQL database {@code test}. PostgreSQL tests are skipped when no
  * server answers, except under {@code CI=true} where that is a failure.
  */
@@ -69,10 +70,9 @@ public final class TestServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Map<String, String> settings = new HashMap<>();
-        // a fixed free port, so the public URL (which carrier signatures cover) is known before start
-        int port = freePort();
-        settings.put("SWITCHBOARD_PORT", Integer.toString(port));
-        settings.put("SWITCHBOARD_PUBLIC_API_URL", "http://127.0.0.1:" + port);
+        // any free port, taken by the listener itself; the public URL (which carrier signatures cover) follows it
+        settings.put("SWITCHBOARD_PORT", "0");
+        settings.put("SWITCHBOARD_PUBLIC_API_URL", "http://127.0.0.1:0");
         settings.put("SWITCHBOARD_TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN);
         settings.put("SWITCHBOARD_PLIVO_AUTH_TOKEN", PLIVO_AUTH_TOKEN);
         settings.put("SWITCHBOARD_TWILIO_ACCOUNT_SID", TWILIO_ACCOUNT_SID);
@@ -108,52 +108,7 @@ public final class TestServer implements AutoCloseable {
         }
         settings.putAll(extraEnv);
         this.env = Map.copyOf(settings);
-        this.wiring = startOnFreePort(
-                settings,
-                extraEnv.containsKey("SWITCHBOARD_PORT"),
-                extraEnv.entrySet().stream()
-                        .filter(e -> e.getKey().equals("SWITCHBOARD_PUBLIC_API_URL"))
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
-    }
-
-    /**
-     * Starts the server; when another process took the free port between its choice and the bind (test JVMs run side
-     * by side), on another free port, up to five times.
-     */
-    private Wiring startOnFreePort(
-            Map<String, String> settings, boolean portGiven, Map<String, String> publicUrlGiven) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return startWiring();
-            } catch (RuntimeException e) {
-                if (portGiven || attempt == 5 || !portTaken(e)) {
-                    throw e;
-                }
-                int port = freePort();
-                settings.put("SWITCHBOARD_PORT", Integer.toString(port));
-                settings.put("SWITCHBOARD_PUBLIC_API_URL", "http://127.0.0.1:" + port);
-                settings.putAll(publicUrlGiven);
-                this.env = Map.copyOf(settings);
-            }
-        }
-    }
-
-    static boolean portTaken(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof Wiring.CannotListen || t instanceof java.net.BindException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket socket =
-                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.wiring = startWiring();
     }
 
     public static TestServer start(Engine engine) {
@@ -218,9 +173,19 @@ public final class TestServer implements AutoCloseable {
         return "http://127.0.0.1:" + wiring.port();
     }
 
-    /** Stops the server and starts a new one on the same store, as a process restart would. */
+    /**
+     * Stops the server and starts a new one on the same store, as a process restart would: on the port it had, so
+     * clients made before still reach it (a process restarting on its configured port keeps it too).
+     */
     public void restart() {
+        int port = wiring.port();
         wiring.close();
+        if ("0".equals(env.get("SWITCHBOARD_PORT"))) {
+            Map<String, String> samePort = new HashMap<>(env);
+            samePort.put("SWITCHBOARD_PORT", Integer.toString(port));
+            samePort.computeIfPresent("SWITCHBOARD_PUBLIC_API_URL", (name, url) -> url.replaceFirst(":0$", ":" + port));
+            env = Map.copyOf(samePort);
+        }
         wiring = startWiring();
     }
 

@@ -69,6 +69,9 @@ class DeliveryCrashIT {
     private static final int CALLS = 200;
     private static final int WORKERS = 32;
     private static final int KILLS = 2;
+    /** Longer than a decision takes on a busy machine, so a node never takes up work a live one is still doing. */
+    private static final String RECOVERY_GRACE = "3s";
+
     private static final Path LOG_DIR = Path.of("target", "crash-it");
 
     @Parameter
@@ -161,7 +164,7 @@ class DeliveryCrashIT {
             return i;
         });
         // a call the first kill caught between its end and its decision is decided by this node's poller (at its
-        // sweep 30 s or more after the call's end): waited for here, where it comes soonest
+        // first sweep once the call ended RECOVERY_GRACE ago): waited for here, where it comes soonest
         Map<String, Set<String>> uuidToDue = due(again, uuids);
         int expected = uuidToDue.values().stream().mapToInt(Set::size).sum();
         // (when everything has arrived already, as it may once the first node's claims have passed on, the second
@@ -268,7 +271,7 @@ class DeliveryCrashIT {
     /**
      * Per call, the post-call triggers due: connect, conversion or non_conversion by its decision, always. A call the
      * kill caught between its end and its decision is decided by the restarted server's poller: waited for, 90 s at
-     * most.
+     * most (it takes seconds).
      */
     private static Map<String, Set<String>> due(Api api, List<String> uuids) {
         Map<String, Set<String>> uuidToDue = new LinkedHashMap<>();
@@ -417,6 +420,10 @@ class DeliveryCrashIT {
         // the killed node's claims pass to the next one when their lease runs out: 10 s here instead of 60
         env.put("SWITCHBOARD_WEBHOOK_DELIVERY_LEASE", "10s");
         env.put("SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE", "1s,1s,1s,1s,1s,1s,1s,1s,1s,1s");
+        // the work a killed node left (calls ended undecided, decisions with their webhooks unqueued) is taken up
+        // RECOVERY_GRACE after it was left, looked for every second here instead of 30 s and 30 s
+        env.put("SWITCHBOARD_CONVERSION_RECOVERY_GRACE", RECOVERY_GRACE);
+        env.put("SWITCHBOARD_CONVERSION_SWEEP_EVERY", "1s");
         if (engine == Engine.POSTGRESQL) {
             String name =
                     "sw_dcrash_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

@@ -105,19 +105,115 @@ public final class ConfigLoader {
         }
 
         SwitchboardConfig read() {
+            // read in the order the problems are listed
+            Listener listener = listener();
+            Storage storage = storage();
+            PublicUrls urls = publicUrls(listener.port());
+            Access access = access();
+            Outbound outbound = outbound();
+            Timing timing = timing();
+            Carriers carriers = carriers();
+            SwitchboardConfig.LogFormat logFormat = logFormat();
+            SwitchboardConfig.Operations operations = operations(listener.port());
+            var recovery = new SwitchboardConfig.ConversionRecovery(
+                    shortWait("conversion_recovery_grace"), shortWait("conversion_sweep_every"));
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return new SwitchboardConfig(
+                    listener.port(),
+                    listener.bind(),
+                    listener.maxRequestBytes(),
+                    timing.headTimeoutSeconds(),
+                    storage.dataDir(),
+                    storage.databaseUrl(),
+                    storage.databaseUser(),
+                    storage.databasePassword(),
+                    storage.poolSize(),
+                    storage.redis(),
+                    storage.liveLeaseSeconds(),
+                    urls.api(),
+                    urls.rtb(),
+                    urls.data(),
+                    access.masterKey(),
+                    access.operatorToken(),
+                    outbound.allowCidrs(),
+                    outbound.responseCapBytes(),
+                    outbound.maxConnections(),
+                    outbound.maxConnectionsPerHost(),
+                    outbound.delivery(),
+                    timing.dialGraceSeconds(),
+                    timing.configCacheSeconds(),
+                    carriers.twilioAuthToken(),
+                    carriers.plivoAuthToken(),
+                    carriers.twilioAccountSid(),
+                    carriers.twilioApiUrl(),
+                    carriers.plivoAuthId(),
+                    carriers.plivoApiUrl(),
+                    access.firstAccountName(),
+                    access.firstAccountKey(),
+                    access.demoData(),
+                    logFormat,
+                    operations,
+                    recovery);
+        }
+
+        private record Listener(int port, String bind, long maxRequestBytes) {}
+
+        private Listener listener() {
             int port = integer("port", 0, 65_535);
             String bind = nonEmpty("bind_address");
             long maxRequestBytes = integer("max_request_bytes", 1_024, 64 * 1024 * 1024);
+            return new Listener(port, bind, maxRequestBytes);
+        }
+
+        private record Storage(
+                Path dataDir,
+                Optional<String> databaseUrl,
+                Optional<String> databaseUser,
+                Optional<String> databasePassword,
+                int poolSize,
+                Optional<RedisSettings> redis,
+                int liveLeaseSeconds) {}
+
+        private Storage storage() {
             String dataDir = nonEmpty("data_dir");
             Optional<String> databaseUrl = databaseUrl();
             int poolSize = integer("database_pool_size", 1, 500);
             Optional<RedisSettings> redis = redis();
             int liveLeaseSeconds = integer("live_lease_seconds", 3, 3_600);
+            return new Storage(
+                    Path.of(dataDir),
+                    databaseUrl,
+                    optional("database_user"),
+                    optional("database_password"),
+                    poolSize,
+                    redis,
+                    liveLeaseSeconds);
+        }
+
+        private record PublicUrls(String api, String rtb, String data) {}
+
+        private PublicUrls publicUrls(int port) {
             // a server started on another port shows its own address in key URLs unless told otherwise
-            String apiUrl =
-                    optional("public_api_url").isPresent() ? httpUrl("public_api_url") : "http://localhost:" + port;
-            String rtbUrl = optional("public_rtb_url").isPresent() ? httpUrl("public_rtb_url") : apiUrl;
-            String dataUrl = optional("public_data_url").isPresent() ? httpUrl("public_data_url") : apiUrl;
+            // (on port 0, a URL naming port 0 stands for the port the listener gets: see PublicUrl)
+            String apiUrl = optional("public_api_url").isPresent()
+                    ? publicUrl("public_api_url", port)
+                    : "http://localhost:" + port;
+            String rtbUrl = optional("public_rtb_url").isPresent() ? publicUrl("public_rtb_url", port) : apiUrl;
+            String dataUrl = optional("public_data_url").isPresent() ? publicUrl("public_data_url", port) : apiUrl;
+            return new PublicUrls(apiUrl, rtbUrl, dataUrl);
+        }
+
+        /** Who may get in: the secrets, and the account made at first start. */
+        private record Access(
+                Optional<String> masterKey,
+                Optional<String> operatorToken,
+                String firstAccountName,
+                Optional<String> firstAccountKey,
+                boolean demoData) {}
+
+        private Access access() {
             Optional<String> masterKey = masterKey();
             Optional<String> operatorToken = optional("operator_token");
             operatorToken.ifPresent(token -> minLength("operator_token", token, 24));
@@ -125,56 +221,53 @@ public final class ConfigLoader {
             Optional<String> firstKey = optional("first_account_api_key");
             firstKey.ifPresent(key -> minLength("first_account_api_key", key, 24));
             boolean demo = bool("demo_data");
+            return new Access(masterKey, operatorToken, firstName, firstKey, demo);
+        }
+
+        /** Webhooks and other outbound requests: where they may go, how many at once, how they are retried. */
+        private record Outbound(
+                List<String> allowCidrs,
+                int responseCapBytes,
+                int maxConnections,
+                int maxConnectionsPerHost,
+                SwitchboardConfig.WebhookDelivery delivery) {}
+
+        private Outbound outbound() {
             List<String> allowCidrs = allowCidrs();
             int responseCap = integer("webhook_response_cap_bytes", 1_024, 10 * 1024 * 1024);
             int maxConnections = integer("webhook_max_connections", 1, 100_000);
             int maxConnectionsPerHost = integer("webhook_max_connections_per_host", 1, 100_000);
             SwitchboardConfig.WebhookDelivery delivery = webhookDelivery();
+            return new Outbound(allowCidrs, responseCap, maxConnections, maxConnectionsPerHost, delivery);
+        }
+
+        private record Timing(int headTimeoutSeconds, int dialGraceSeconds, int configCacheSeconds) {}
+
+        private Timing timing() {
             int headTimeout = integer("request_head_timeout_seconds", 1, 3_600);
             int dialGrace = integer("dial_grace_seconds", 1, 3_600);
             int configCacheSeconds = integer("config_cache_seconds", 0, 86_400);
+            return new Timing(headTimeout, dialGrace, configCacheSeconds);
+        }
+
+        private record Carriers(
+                Optional<String> twilioAuthToken,
+                Optional<String> plivoAuthToken,
+                Optional<String> twilioAccountSid,
+                String twilioApiUrl,
+                Optional<String> plivoAuthId,
+                String plivoApiUrl) {}
+
+        private Carriers carriers() {
             String twilioApiUrl = httpUrl("twilio_api_url");
             String plivoApiUrl = httpUrl("plivo_api_url");
-            SwitchboardConfig.LogFormat logFormat = logFormat();
-            SwitchboardConfig.Operations operations = operations(port);
-            if (!problems.isEmpty()) {
-                throw new ConfigException(problems);
-            }
-            return new SwitchboardConfig(
-                    port,
-                    bind,
-                    maxRequestBytes,
-                    headTimeout,
-                    Path.of(dataDir),
-                    databaseUrl,
-                    optional("database_user"),
-                    optional("database_password"),
-                    poolSize,
-                    redis,
-                    liveLeaseSeconds,
-                    apiUrl,
-                    rtbUrl,
-                    dataUrl,
-                    masterKey,
-                    operatorToken,
-                    allowCidrs,
-                    responseCap,
-                    maxConnections,
-                    maxConnectionsPerHost,
-                    delivery,
-                    dialGrace,
-                    configCacheSeconds,
+            return new Carriers(
                     optional("twilio_auth_token"),
                     optional("plivo_auth_token"),
                     optional("twilio_account_sid"),
                     twilioApiUrl,
                     optional("plivo_auth_id"),
-                    plivoApiUrl,
-                    firstName,
-                    firstKey,
-                    demo,
-                    logFormat,
-                    operations);
+                    plivoApiUrl);
         }
 
         private String nonEmpty(String name) {
@@ -304,6 +397,23 @@ public final class ConfigLoader {
                     lease);
         }
 
+        /**
+         * A wait from 1 s to 5 min: the sweep for calls left undecided looks 10 min back, so both must stay well
+         * within that.
+         */
+        private Duration shortWait(String key) {
+            try {
+                Duration wait = Waits.parse(text(key));
+                if (wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(Duration.ofMinutes(5)) > 0) {
+                    problems.add(envName(key) + ": " + text(key) + " is outside 1s..5m");
+                }
+                return wait;
+            } catch (IllegalArgumentException e) {
+                problems.add(envName(key) + ": " + e.getMessage());
+                return Duration.ofSeconds(30);
+            }
+        }
+
         private SwitchboardConfig.LogFormat logFormat() {
             return switch (text("log_format").toLowerCase(Locale.ROOT)) {
                 case "text" -> SwitchboardConfig.LogFormat.TEXT;
@@ -350,10 +460,29 @@ public final class ConfigLoader {
             };
         }
 
+        /** An http(s) URL; with the listener on port 0, one naming port 0 too (it follows the port the listener gets). */
+        private String publicUrl(String key, int port) {
+            return port == 0 ? httpUrl(key, true) : httpUrl(key);
+        }
+
         private String httpUrl(String key) {
+            return httpUrl(key, false);
+        }
+
+        private String httpUrl(String key, boolean portZeroAllowed) {
             String raw = text(key);
             try {
                 URI uri = new URI(raw);
+                if (portZeroAllowed && uri.getPort() == 0 && uri.getHost() != null) {
+                    uri = new URI(
+                            uri.getScheme(),
+                            uri.getRawUserInfo(),
+                            uri.getHost(),
+                            1,
+                            uri.getRawPath(),
+                            uri.getRawQuery(),
+                            uri.getRawFragment());
+                }
                 OutboundHttp.httpUrlProblem(uri)
                         .ifPresent(problem -> problems.add(envName(key) + ": '" + raw + "' " + problem));
             } catch (URISyntaxException e) {

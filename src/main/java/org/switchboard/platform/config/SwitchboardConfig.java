@@ -44,7 +44,8 @@ public record SwitchboardConfig(
         Optional<String> firstAccountApiKey,
         boolean demoData,
         LogFormat logFormat,
-        Operations operations) {
+        Operations operations,
+        ConversionRecovery conversionRecovery) {
 
     /**
      * How the server is operated: {@code /metrics} behind an optional bearer token, or on a separate management port
@@ -59,6 +60,13 @@ public record SwitchboardConfig(
      */
     public record WebhookDelivery(
             List<Duration> retrySchedule, int workers, Duration disableAfter, int disableMinFailures, Duration lease) {}
+
+    /**
+     * How a node takes up the conversion work a stopped node left: a call ended (or decided) {@code grace} ago without
+     * a decision (or without its post-call webhooks queued) is decided (or queued) by any node; the ended calls left
+     * undecided are looked for every {@code sweepEvery}.
+     */
+    public record ConversionRecovery(Duration grace, Duration sweepEvery) {}
 
     /** How log records are written: readable text lines, or one JSON object a line for a log collector. */
     public enum LogFormat {

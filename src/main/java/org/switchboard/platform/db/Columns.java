@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.ColumnMapper;
 import org.jspecify.annotations.Nullable;
@@ -67,6 +68,12 @@ public final class Columns {
     public static Optional<Integer> optionalInt(ResultSet rs, String column) throws SQLException {
         int value = rs.getInt(column);
         return rs.wasNull() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** A nullable whole number for domain records that hold an {@link OptionalInt}; {@link #optionalInt} elsewhere. */
+    public static OptionalInt optionalIntValue(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(value);
     }
 
     public static Optional<String> optionalString(ResultSet rs, String column) throws SQLException {

@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -91,7 +92,10 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
         this.sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("http-head-timeout").factory());
         long periodMillis = Math.clamp(headTimeout.toMillis() / 4, 100, 1_000);
-        sweeper.scheduleWithFixedDelay(this::closeSlowHeads, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        // deliberately not kept: a sweep catches its own failures (one that threw would never run again), and close()
+        // cancels it by shutting the sweeper down
+        ScheduledFuture<?> _ =
+                sweeper.scheduleWithFixedDelay(this::closeSlowHeads, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -185,7 +185,7 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
             this.connection = client.connect();
         } catch (RedisException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-            resources.shutdown(0, 1, TimeUnit.SECONDS);
+            stopEventLoops(resources, 1);
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
@@ -450,7 +450,16 @@ public final class RedisLiveState implements LiveState, AutoCloseable {
         subscriptions.forEach(StatefulRedisPubSubConnection::close);
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        stopEventLoops(resources, 2);
+    }
+
+    /**
+     * Starts stopping Lettuce's event loops and I/O threads, given {@code timeoutSeconds} to finish. The future is
+     * deliberately not awaited: closing returns at once, Lettuce logs its own shutdown failures, and nothing here uses
+     * the threads once the client is shut down.
+     */
+    private static void stopEventLoops(ClientResources resources, long timeoutSeconds) {
+        var _ = resources.shutdown(0, timeoutSeconds, TimeUnit.SECONDS);
     }
 
     private String[] counterKeys(List<Counter> counters) {

@@ -68,6 +68,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void publicUrlsShouldNamePortZeroOnlyWhenTheListenerTakesAnyPort() {
+        // given a listener on port 0, with and without a public URL naming port 0, and one on a fixed port naming it
+        SwitchboardConfig anyPort = ConfigLoader.load(Map.of("SWITCHBOARD_PORT", "0"));
+        SwitchboardConfig onLoopback =
+                ConfigLoader.load(Map.of("SWITCHBOARD_PORT", "0", "SWITCHBOARD_PUBLIC_API_URL", "http://127.0.0.1:0"));
+
+        // then: the port-0 URLs are kept (the server puts the port it got in them), and refused on a fixed port
+        assertThat(anyPort.publicApiUrl()).isEqualTo("http://localhost:0");
+        assertThat(PublicUrl.of(onLoopback.publicDataUrl(), onLoopback.port()))
+                .satisfies(url -> url.listening(41_234))
+                .extracting(PublicUrl::get)
+                .isEqualTo("http://127.0.0.1:41234");
+        assertThat(PublicUrl.of("https://calls.example.com", 0))
+                .satisfies(url -> url.listening(41_234))
+                .extracting(PublicUrl::get)
+                .isEqualTo("https://calls.example.com");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("SWITCHBOARD_PUBLIC_API_URL", "http://127.0.0.1:0")))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
     void webhookDeliveryShouldDefaultToTheDocumentedScheduleAndRefuseBadWaits() {
         SwitchboardConfig.WebhookDelivery delivery = ConfigLoader.load(Map.of()).webhookDelivery();
         assertThat(delivery.retrySchedule())
@@ -96,6 +117,28 @@ class ConfigLoaderTest {
                         .anyMatch(p -> p.startsWith("SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: 'soon'"))
                         .anyMatch(p -> p.startsWith("SWITCHBOARD_WEBHOOK_DISABLE_AFTER"))
                         .anyMatch(p -> p.startsWith("SWITCHBOARD_WEBHOOK_DELIVERY_WORKERS")));
+    }
+
+    @Test
+    void conversionRecoveryShouldDefaultToThirtySecondsAndStayWithinFiveMinutes() {
+        // given the defaults, then shorter waits (as the crash tests set), then waits out of range
+        SwitchboardConfig.ConversionRecovery defaults =
+                ConfigLoader.load(Map.of()).conversionRecovery();
+        SwitchboardConfig.ConversionRecovery quick = ConfigLoader.load(Map.of(
+                        "SWITCHBOARD_CONVERSION_RECOVERY_GRACE", "3s", "SWITCHBOARD_CONVERSION_SWEEP_EVERY", "1s"))
+                .conversionRecovery();
+        // then
+        assertThat(defaults)
+                .isEqualTo(new SwitchboardConfig.ConversionRecovery(Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        assertThat(quick)
+                .isEqualTo(new SwitchboardConfig.ConversionRecovery(Duration.ofSeconds(3), Duration.ofSeconds(1)));
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(
+                        "SWITCHBOARD_CONVERSION_RECOVERY_GRACE", "500ms", "SWITCHBOARD_CONVERSION_SWEEP_EVERY", "10m")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactly(
+                                "SWITCHBOARD_CONVERSION_RECOVERY_GRACE: 500ms is outside 1s..5m",
+                                "SWITCHBOARD_CONVERSION_SWEEP_EVERY: 10m is outside 1s..5m"));
     }
 
     @Test
