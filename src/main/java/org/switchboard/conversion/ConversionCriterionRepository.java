@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -125,7 +126,7 @@ public final class ConversionCriterionRepository {
                 .bind("kind", owner.stored())
                 .bind("owner", ownerId)
                 .map(ConversionCriterionRepository::map)
-                .collect(java.util.stream.Collectors.toUnmodifiableList()));
+                .collect(Collectors.toUnmodifiableList()));
     }
 
     /** The criteria that judge one call: its campaign's and its buyer's, each in judging order. */
