@@ -5,6 +5,8 @@
 # at that moment. (The server answers before its "started in" line: the first account and the demo data are created
 # once it listens.) BENCH_JAR=other.jar: that build too, started in turns with this one
 # (this, other, this, ...), so the two are compared in one run. BENCH_JAVA_OPTS: JVM options for every start.
+# BENCH_AOT_CACHE=FILE: this build is also started with JDK 25's ahead-of-time cache in FILE, in the same turns (the
+# cache ./switchboard records, target/switchboard.aot; recorded first unless it is one of this jar: bin/aot-cache).
 #
 # Usage: bench/startup.sh [N]
 # Only processes this script started are stopped, by their PID.
@@ -21,15 +23,16 @@ refuse_taken_port "$PORT"
 
 now_ms() { date +%s%3N; }
 
-# start_once JAR NAME: one start on a fresh store; prints the figures and stops the server
+# start_once JAR NAME [JVM OPTIONS]: one start on a fresh store; prints the figures and stops the server
 start_once() {
     local jar="$1" name="$2" dir t0 ms
+    shift 2
     dir="$DATA/$name-$(now_ms)"
     mkdir -p "$dir"
     t0=$(now_ms)
     SWITCHBOARD_PORT="$PORT" SWITCHBOARD_BIND_ADDRESS=127.0.0.1 SWITCHBOARD_DATA_DIR="$dir" \
         SWITCHBOARD_FIRST_ACCOUNT_API_KEY="$BENCH_API_KEY" SWITCHBOARD_DEMO_DATA=true \
-        "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -jar "$jar" >"$dir/server.log" 2>&1 &
+        "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} "$@" -jar "$jar" >"$dir/server.log" 2>&1 &
     SERVER_PID=$!
     until curl -sf -m 1 "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do
         kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server did not start:" >&2; cat "$dir/server.log" >&2; exit 1; }
@@ -45,8 +48,14 @@ start_once() {
     echo "$name: first answered GET /health after $ms ms, $cpu_ms ms of CPU (load $load)"
 }
 
+AOT_CACHE="${BENCH_AOT_CACHE:-}"
+if [ -n "$AOT_CACHE" ] && ! bin/aot-cache current target/switchboard.jar "$AOT_CACHE" ${BENCH_JAVA_OPTS:-}; then
+    echo "recording the AOT cache $AOT_CACHE (a training start; load $(cut -d' ' -f1-3 /proc/loadavg))"
+    bin/aot-cache record target/switchboard.jar "$AOT_CACHE" ${BENCH_JAVA_OPTS:-} || exit 1
+fi
 echo "$RUNS starts each; load $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((i = 1; i <= RUNS; i++)); do
     start_once target/switchboard.jar "this build"
+    [ -z "$AOT_CACHE" ] || start_once target/switchboard.jar "this build with the AOT cache" -XX:AOTCache="$AOT_CACHE"
     [ -z "$OTHER_JAR" ] || start_once "$OTHER_JAR" "$(basename "$OTHER_JAR")"
 done

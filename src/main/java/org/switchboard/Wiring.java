@@ -74,7 +74,8 @@ public final class Wiring implements AutoCloseable {
         this.config = config;
         // Helidon finds its services the first time a routing is built (a fifth of a start's CPU): on another core
         // while the store opens and migrates. The main thread waits for it before it touches Helidon itself, so the
-        // two never initialise the same classes at once.
+        // two never initialise the same classes at once. Then the outbound client's TLS set-up (a tenth of the main
+        // thread's start with the AOT cache), which the JDK and HttpClient make safe to run from two threads at once.
         Thread routingWarmUp = Thread.ofPlatform()
                 .daemon()
                 .name("routing-warm-up")
@@ -84,6 +85,7 @@ public final class Wiring implements AutoCloseable {
                     } catch (RuntimeException e) {
                         // the main thread builds it again and reports what went wrong
                     }
+                    OutboundHttp.warmUp();
                 });
         this.metrics = Metrics.prometheus();
         this.database = Database.open(

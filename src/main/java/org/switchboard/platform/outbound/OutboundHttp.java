@@ -41,6 +41,7 @@ import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.psl.PublicSuffixMatcherLoader;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentType;
@@ -48,6 +49,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
@@ -134,6 +136,21 @@ public final class OutboundHttp implements AutoCloseable {
     static final class BlockedAddressException extends UnknownHostException {
         BlockedAddressException(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * Does ahead the process-wide work of the first client's TLS set-up (the JDK's TLS provider and trusted
+     * certificates, HttpClient's public-suffix list for the host name check), which they keep for the process: a start
+     * calls this on a second thread while its main thread opens the store, so building the client later finds it
+     * done. Changes nothing the client does; a failure here is left for the client's own set-up to report.
+     */
+    public static void warmUp() {
+        try {
+            SSLContexts.createDefault();
+            PublicSuffixMatcherLoader.getDefault();
+        } catch (RuntimeException e) {
+            // the client's constructor does the same work again and reports what went wrong
         }
     }
 
