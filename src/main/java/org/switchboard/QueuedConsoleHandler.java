@@ -22,12 +22,18 @@ import org.switchboard.platform.http.AccessLog;
  * {@code ConsoleHandler} formats and flushes each record under a lock on the thread that logs, which cost every
  * request a write system call and a turn at that lock.
  *
+ * <p>Lines reach standard error in batches: after it has written all it had, the writer waits
+ * {@value #LINGER_MILLIS} ms before it looks again, so under load it wakes a few hundred times a second rather than
+ * for every few lines.
+ *
  * <p>Bounded: {@value #CAPACITY} records wait at most; a thread that finds the queue full waits for room, so no line
  * is dropped. Records left when the handler closes (the JVM's shutdown closes it) are written before it returns.
  */
 final class QueuedConsoleHandler extends Handler {
     static final int CAPACITY = 16_384;
     private static final int BATCH = 1_024;
+    /** How long the writer lets lines gather after it has written all it had: at most this late on standard error. */
+    private static final long LINGER_MILLIS = 5;
 
     private final BlockingQueue<LogRecord> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final Writer out;
@@ -93,6 +99,15 @@ final class QueuedConsoleHandler extends Handler {
             batch.clear();
             if (queue.isEmpty()) {
                 flush();
+                // lets the next lines gather before the writer looks again: under load a line per request woke it
+                // for each few lines (a wake-up on the request's thread, a write system call here), which cost a
+                // GET /health about a tenth of its CPU. A quiet log is written at once: the first line after a
+                // pause finds the writer waiting.
+                try {
+                    Thread.sleep(LINGER_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         }
     }

@@ -86,6 +86,11 @@ record Stores(
         // reads its keys through it
         var postbackKeys =
                 new PostbackKeyRepository(jdbi, clock, changes, Duration.ofSeconds(config.configCacheSeconds()));
+        // a keyed request's rows (its log entry with what it wrote) in one transaction that concurrent requests
+        // share: answered once durable, at a few disk syncs per burst (its meters keep the postback log's name: every
+        // unit holds a log entry; caller tags are among its rows); on PostgreSQL two writers, so one batch's commit
+        // overlaps the next one's (SQLite has one write lock: one writer)
+        var keyedWrites = new DurableWrites(jdbi, "postback-log", metrics, durableWriters(database.engine()));
         return new Stores(
                 accounts,
                 campaigns,
@@ -99,15 +104,21 @@ record Stores(
                 deliveries,
                 new CallRepository(jdbi),
                 postbackKeys,
-                // a keyed request's rows (its log entry with what it wrote) in one transaction that concurrent requests
-                // share: answered once durable, at a few disk syncs per burst (its meters keep the postback log's
-                // name: every unit holds a log entry; caller tags are among its rows)
-                new PostbackLog(jdbi, new DurableWrites(jdbi, "postback-log", metrics), clock, metrics),
-                new CallerTagCache(jdbi, clock),
-                new ConversionCriterionRepository(jdbi, clock, changes),
+                new PostbackLog(jdbi, keyedWrites, clock, metrics),
+                new CallerTagCache(jdbi, clock, keyedWrites),
+                // what judges a call (every conversion postback, every call's end) from a cache kept current by the
+                // changes;
+                // it listens before the RTB cache, which reads a campaign's criteria through it
+                new ConversionCriterionRepository(
+                        jdbi, clock, changes, Duration.ofSeconds(config.configCacheSeconds())),
                 new ConversionRepository(jdbi, metrics),
                 new DirectoryRepository(jdbi, clock),
                 // the money report: calls and their conversions summed in SQL per campaign, publisher, buyer or day
                 new ReportRepository(jdbi));
+    }
+
+    /** Writer threads of the keyed requests' shared commits: commits overlap on PostgreSQL, not on SQLite. */
+    static int durableWriters(Database.Engine engine) {
+        return engine == Database.Engine.POSTGRESQL ? 2 : 1;
     }
 }

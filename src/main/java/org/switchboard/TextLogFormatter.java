@@ -2,6 +2,7 @@ package org.switchboard;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.logging.Formatter;
@@ -16,13 +17,23 @@ import org.switchboard.platform.http.AccessLog;
  * request is handled, so every line about a request can be found by its id (the access line quotes it already).
  */
 public final class TextLogFormatter extends Formatter {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+    /** The time up to its second; the milliseconds and the {@code Z} are appended to it. */
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.");
+
     private final ZoneId zone = ZoneId.systemDefault();
+    /**
+     * The last second formatted: every line of the same second shares its text, so a busy log (an access line per
+     * request) formats a date once a second instead of once a line. Replaced whole, so a thread that reads it while
+     * another replaces it sees one second or the other, each with its own text.
+     */
+    private volatile Second last = new Second(Long.MIN_VALUE, "");
+
+    private record Second(long epochSecond, String text) {}
 
     @Override
     public String format(LogRecord record) {
         StringBuilder line = new StringBuilder(160);
-        TIME.formatTo(record.getInstant().atZone(zone), line);
+        appendTime(record.getInstant(), line);
         line.append(' ');
         String level = record.getLevel().getLocalizedName();
         line.append(level);
@@ -43,5 +54,26 @@ public final class TextLogFormatter extends Formatter {
             line.append(trace);
         }
         return line.append(System.lineSeparator()).toString();
+    }
+
+    /**
+     * {@code yyyy-MM-dd'T'HH:mm:ss.SSS'Z'} in the system's zone. The seconds' text is reused: a zone's offset changes
+     * only on a whole second, so the milliseconds never change the rest.
+     */
+    private void appendTime(Instant at, StringBuilder line) {
+        long epochSecond = at.getEpochSecond();
+        Second second = last;
+        if (second.epochSecond() != epochSecond) {
+            StringBuilder text = new StringBuilder(24);
+            SECOND.formatTo(Instant.ofEpochSecond(epochSecond).atZone(zone), text);
+            second = new Second(epochSecond, text.toString());
+            last = second;
+        }
+        int millis = at.getNano() / 1_000_000;
+        line.append(second.text())
+                .append((char) ('0' + millis / 100))
+                .append((char) ('0' + millis / 10 % 10))
+                .append((char) ('0' + millis % 10))
+                .append('Z');
     }
 }

@@ -165,8 +165,7 @@ final class WebRoutes {
     HttpRouting.Builder routing(Draining draining) {
         HttpRouting.Builder routing = HeadRequests.servedAsGet(HttpRouting.builder());
         HttpErrors.register(routing);
-        AccessLog.register(routing, new HttpMetrics(metrics));
-        draining.register(routing);
+        AccessLog.register(routing, new HttpMetrics(metrics), draining);
         hotEndpoints(routing);
         configurationApi(routing);
         webhookAndKeyApi(routing);

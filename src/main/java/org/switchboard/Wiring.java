@@ -72,21 +72,7 @@ public final class Wiring implements AutoCloseable {
      */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
         this.config = config;
-        // Helidon finds its services the first time a routing is built (a fifth of a start's CPU): on another core
-        // while the store opens and migrates. The main thread waits for it before it touches Helidon itself, so the
-        // two never initialise the same classes at once. Then the outbound client's TLS set-up (a tenth of the main
-        // thread's start with the AOT cache), which the JDK and HttpClient make safe to run from two threads at once.
-        Thread routingWarmUp = Thread.ofPlatform()
-                .daemon()
-                .name("routing-warm-up")
-                .start(() -> {
-                    try {
-                        HttpRouting.builder();
-                    } catch (RuntimeException e) {
-                        // the main thread builds it again and reports what went wrong
-                    }
-                    OutboundHttp.warmUp();
-                });
+        Thread routingWarmUp = startRoutingWarmUp();
         this.metrics = Metrics.prometheus();
         this.database = Database.open(
                 config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.databasePoolSize());
@@ -216,6 +202,24 @@ public final class Wiring implements AutoCloseable {
         return accountBanner.isPresent() || adminBanner.isPresent()
                 ? Optional.of(accountBanner.orElse("") + adminBanner.orElse(""))
                 : Optional.empty();
+    }
+
+    /**
+     * Helidon finds its services the first time a routing is built (a fifth of a start's CPU): on another core while
+     * the store opens and migrates. The main thread waits for it ({@link #awaitWarmUp}) before it touches Helidon
+     * itself, so the two never initialise the same classes at once. Then the outbound client's TLS set-up (a tenth of
+     * the main thread's start with the AOT cache), which the JDK and HttpClient make safe to run from two threads at
+     * once.
+     */
+    private static Thread startRoutingWarmUp() {
+        return Thread.ofPlatform().daemon().name("routing-warm-up").start(() -> {
+            try {
+                HttpRouting.builder();
+            } catch (RuntimeException e) {
+                // the main thread builds it again and reports what went wrong
+            }
+            OutboundHttp.warmUp();
+        });
     }
 
     private static void awaitWarmUp(Thread warmUp) {

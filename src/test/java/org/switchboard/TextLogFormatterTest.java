@@ -18,18 +18,7 @@ class TextLogFormatterTest {
     @Test
     void textLineShouldEqualTheSimpleFormatterLineOfThePattern() {
         // given
-        String previous = System.getProperty("java.util.logging.SimpleFormatter.format");
-        System.setProperty("java.util.logging.SimpleFormatter.format", PATTERN);
-        SimpleFormatter simple;
-        try {
-            simple = new SimpleFormatter();
-        } finally {
-            if (previous == null) {
-                System.clearProperty("java.util.logging.SimpleFormatter.format");
-            } else {
-                System.setProperty("java.util.logging.SimpleFormatter.format", previous);
-            }
-        }
+        SimpleFormatter simple = simpleFormatter();
         LogRecord access = record(Level.INFO, "GET /postbacks/{key} 401 24 ms request_id=ff90", null);
         LogRecord warning = record(Level.WARNING, "live state unavailable", null);
         LogRecord failed = record(
@@ -40,6 +29,29 @@ class TextLogFormatterTest {
         // when / then
         TextLogFormatter text = new TextLogFormatter();
         for (LogRecord record : new LogRecord[] {access, warning, failed}) {
+            assertThat(text.format(record)).isEqualTo(simple.format(record));
+        }
+    }
+
+    @Test
+    void timeShouldStayExactWhenLinesOfOneSecondShareItsText() {
+        // given: records of one second, the next, and the first again (threads log out of order)
+        SimpleFormatter simple = simpleFormatter();
+        TextLogFormatter text = new TextLogFormatter();
+        String[] times = {
+            "2026-12-06T10:04:02.078Z",
+            "2026-12-06T10:04:02.999Z",
+            "2026-12-06T10:04:03.000Z",
+            "2026-12-06T10:04:02.001Z",
+            "2026-12-06T23:59:59.999Z",
+            "2026-12-07T00:00:00.009Z",
+            "1969-12-31T23:59:59.500Z"
+        };
+
+        // when / then
+        for (String time : times) {
+            LogRecord record = record(Level.INFO, "at " + time, null);
+            record.setInstant(Instant.parse(time));
             assertThat(text.format(record)).isEqualTo(simple.format(record));
         }
     }
@@ -69,6 +81,21 @@ class TextLogFormatterTest {
         assertThat(lines).hasSize(count);
         for (int i = 0; i < count; i += 997) {
             assertThat(lines.get(i)).endsWith(" INFO    org.switchboard.access - line " + i);
+        }
+    }
+
+    /** The JDK's formatter with our pattern. */
+    private static SimpleFormatter simpleFormatter() {
+        String previous = System.getProperty("java.util.logging.SimpleFormatter.format");
+        System.setProperty("java.util.logging.SimpleFormatter.format", PATTERN);
+        try {
+            return new SimpleFormatter();
+        } finally {
+            if (previous == null) {
+                System.clearProperty("java.util.logging.SimpleFormatter.format");
+            } else {
+                System.setProperty("java.util.logging.SimpleFormatter.format", previous);
+            }
         }
     }
 

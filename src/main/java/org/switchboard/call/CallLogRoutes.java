@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -115,82 +116,84 @@ public final class CallLogRoutes {
             long firedPixelCount) {}
 
     public void register(HttpRules rules) {
-        rules.get("/api/v2/calls", (req, res) -> {
-            AccountId account = auth.apply(req);
-            PageRequest page = Http.pageRequest(req);
-            var listed = calls.list(account, filter(req), page);
-            Map<Long, ?> money = conversions.apply(
-                    account, listed.items().stream().map(Call::id).toList());
-            Http.page(req, res, page, listed.map(c -> CallRow.of(c, money.get(c.id()))));
-        });
-        rules.get("/api/v2/calls.csv", (req, res) -> {
-            AccountId account = auth.apply(req);
-            CallRepository.Filter filter = filter(req);
-            res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
-            res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"calls.csv\"");
-            try (OutputStream out = res.outputStream()) {
-                out.write(CsvLines.line(List.of(
-                                "uuid",
-                                "status",
-                                "campaign_id",
-                                "publisher_id",
-                                "buyer_id",
-                                "caller_number",
-                                "dialed_number",
-                                "carrier",
-                                "started_at",
-                                "connected_at",
-                                "ended_at",
-                                "duration_seconds",
-                                "connected_seconds",
-                                "conversion",
-                                "revenue",
-                                "payout",
-                                "profit",
-                                "buyers_considered"))
-                        .getBytes(StandardCharsets.UTF_8));
-                List<Call> chunk = new ArrayList<>();
-                calls.forEach(account, filter, CSV_LIMIT, call -> {
-                    chunk.add(call);
-                    if (chunk.size() == 500) {
-                        writeCsvRows(out, account, chunk);
-                        chunk.clear();
-                    }
-                });
-                writeCsvRows(out, account, chunk);
-            }
-        });
-        rules.get("/api/v2/calls/{uuid}", (req, res) -> {
-            AccountId account = auth.apply(req);
-            String uuid = req.path().pathParameters().get("uuid");
-            Call call = calls.find(account, uuid).orElseThrow(() -> new Problem.NotFound("no call with uuid " + uuid));
-            Http.ok(
-                    res,
-                    new CallDetail(
-                            CallRow.of(
-                                    call,
-                                    conversions
-                                            .apply(account, List.of(call.id()))
-                                            .get(call.id())),
-                            call.tags().asMap(),
-                            call.considered(),
-                            calls.attempts(call.id()).stream()
-                                    .map(a -> new AttemptOut(
-                                            a.seq(),
-                                            a.buyerId(),
-                                            a.destination(),
-                                            a.startedAt().toString(),
-                                            a.endedAt().map(Object::toString).orElse(null),
-                                            a.outcome()
-                                                    .map(AttemptOutcome::word)
-                                                    .orElse(null)))
-                                    .toList(),
-                            calls.events(call.id()).stream()
-                                    .map(e -> new EventOut(
-                                            e.at().toString(), e.state().word(), e.detail()))
-                                    .toList(),
-                            firedPixels.applyAsLong(call)));
-        });
+        rules.get("/api/v2/calls", this::list);
+        rules.get("/api/v2/calls.csv", this::csv);
+        rules.get("/api/v2/calls/{uuid}", this::one);
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        AccountId account = auth.apply(req);
+        PageRequest page = Http.pageRequest(req);
+        var listed = calls.list(account, filter(req), page);
+        Map<Long, ?> money =
+                conversions.apply(account, listed.items().stream().map(Call::id).toList());
+        Http.page(req, res, page, listed.map(c -> CallRow.of(c, money.get(c.id()))));
+    }
+
+    private void csv(ServerRequest req, ServerResponse res) throws IOException {
+        AccountId account = auth.apply(req);
+        CallRepository.Filter filter = filter(req);
+        res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
+        res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"calls.csv\"");
+        try (OutputStream out = res.outputStream()) {
+            out.write(CsvLines.line(List.of(
+                            "uuid",
+                            "status",
+                            "campaign_id",
+                            "publisher_id",
+                            "buyer_id",
+                            "caller_number",
+                            "dialed_number",
+                            "carrier",
+                            "started_at",
+                            "connected_at",
+                            "ended_at",
+                            "duration_seconds",
+                            "connected_seconds",
+                            "conversion",
+                            "revenue",
+                            "payout",
+                            "profit",
+                            "buyers_considered"))
+                    .getBytes(StandardCharsets.UTF_8));
+            List<Call> chunk = new ArrayList<>();
+            calls.forEach(account, filter, CSV_LIMIT, call -> {
+                chunk.add(call);
+                if (chunk.size() == 500) {
+                    writeCsvRows(out, account, chunk);
+                    chunk.clear();
+                }
+            });
+            writeCsvRows(out, account, chunk);
+        }
+    }
+
+    private void one(ServerRequest req, ServerResponse res) {
+        AccountId account = auth.apply(req);
+        String uuid = req.path().pathParameters().get("uuid");
+        Call call = calls.find(account, uuid).orElseThrow(() -> new Problem.NotFound("no call with uuid " + uuid));
+        Http.ok(
+                res,
+                new CallDetail(
+                        CallRow.of(
+                                call,
+                                conversions.apply(account, List.of(call.id())).get(call.id())),
+                        call.tags().asMap(),
+                        call.considered(),
+                        calls.attempts(call.id()).stream()
+                                .map(a -> new AttemptOut(
+                                        a.seq(),
+                                        a.buyerId(),
+                                        a.destination(),
+                                        a.startedAt().toString(),
+                                        a.endedAt().map(Object::toString).orElse(null),
+                                        a.outcome().map(AttemptOutcome::word).orElse(null)))
+                                .toList(),
+                        calls.events(call.id()).stream()
+                                .map(e -> new EventOut(
+                                        e.at().toString(), e.state().word(), e.detail()))
+                                .toList(),
+                        firedPixels.applyAsLong(call)));
     }
 
     /** CSV rows of a chunk of calls, with their money looked up in one query. */

@@ -232,13 +232,7 @@ public final class CallService implements AutoCloseable {
         started.claim = claim;
         renew(started, now); // a claimed reservation's lease runs from the ping: the call holds it from now on
         uuidToLive.put(uuid, started);
-        event(
-                call,
-                CallState.RINGING,
-                "call arrived on " + tracking.number() + " for campaign " + campaign.name()
-                        + (repeat.repeatCall() ? " (repeat caller)" : "")
-                        + claim.map(c -> "; it claims RTB reservation " + c.reservationUuid())
-                                .orElse(""));
+        event(call, CallState.RINGING, arrival(tracking, campaign, repeat, claim));
         calls.addTagChanges(call.id(), trail.changes());
         TagSet routedTags = startHooks(call);
         calls.addTagChanges(
@@ -247,29 +241,51 @@ public final class CallService implements AutoCloseable {
                         clock.instant(), "the call-start webhooks' responses", call.tags(), routedTags)));
         RoutingPlan plan = routing.plan(
                 tracking.accountId(), campaign.id(), routedTags, caller, repeat.routing(), clock.instant());
-        List<Long> order = plan.order().stream().map(c -> c.buyer().id()).toList();
-        List<Consideration> considered = plan.considered();
-        if (claim.isPresent()) {
-            // the reserved buyer first (its caps may already be held for this call, so the cap check does not apply
-            // to it), or only it when the key routes only to reserved buyers
-            long reserved = claim.get().buyerId();
-            List<Long> claimedOrder = new ArrayList<>(List.of(reserved));
-            if (!claim.get().onlyReservedBuyer()) {
-                order.stream().filter(id -> id != reserved).forEach(claimedOrder::add);
-            }
-            order = claimedOrder;
-            considered = new ArrayList<>(considered);
-            considered.replaceAll(c -> c.buyerId() == reserved
-                    ? c.withReason(
-                            true, "reserved by RTB reservation " + claim.get().reservationUuid())
-                    : c);
-        }
-        calls.updateRouting(call.id(), routedTags, order, considered);
+        BuyerOrder order = BuyerOrder.of(plan, claim);
+        calls.updateRouting(call.id(), routedTags, order.buyerIds(), order.considered());
         Call routed = calls.findByUuid(uuid).orElseThrow();
         if (plan.blocked().isPresent() && claim.isEmpty()) {
             return end(routed, CallOutcome.NO_BUYER, plan.blocked().get(), Optional.empty(), Optional.empty());
         }
         return dialNext(routed);
+    }
+
+    /** The ringing event's words: where the call arrived, whether it repeats a caller, the reservation it claims. */
+    private static String arrival(
+            TrackingNumber tracking,
+            Campaign campaign,
+            CallTagging.Repeat repeat,
+            Optional<RoutingService.Claim> claim) {
+        return "call arrived on " + tracking.number() + " for campaign " + campaign.name()
+                + (repeat.repeatCall() ? " (repeat caller)" : "")
+                + claim.map(c -> "; it claims RTB reservation " + c.reservationUuid())
+                        .orElse("");
+    }
+
+    /** The buyers a call dials, in order, and every buyer considered with its verdict. */
+    private record BuyerOrder(List<Long> buyerIds, List<Consideration> considered) {
+        /**
+         * The plan's order; with a claimed RTB reservation, the reserved buyer first (its caps may already be held
+         * for this call, so the cap check does not apply to it), or only it when the key routes only to reserved
+         * buyers.
+         */
+        static BuyerOrder of(RoutingPlan plan, Optional<RoutingService.Claim> claim) {
+            List<Long> order = plan.order().stream().map(c -> c.buyer().id()).toList();
+            if (claim.isEmpty()) {
+                return new BuyerOrder(order, plan.considered());
+            }
+            long reserved = claim.get().buyerId();
+            List<Long> claimedOrder = new ArrayList<>(List.of(reserved));
+            if (!claim.get().onlyReservedBuyer()) {
+                order.stream().filter(id -> id != reserved).forEach(claimedOrder::add);
+            }
+            List<Consideration> considered = new ArrayList<>(plan.considered());
+            considered.replaceAll(c -> c.buyerId() == reserved
+                    ? c.withReason(
+                            true, "reserved by RTB reservation " + claim.get().reservationUuid())
+                    : c);
+            return new BuyerOrder(claimedOrder, considered);
+        }
     }
 
     /**

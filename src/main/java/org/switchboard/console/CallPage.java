@@ -2,6 +2,7 @@ package org.switchboard.console;
 
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,6 +16,7 @@ import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.conversion.ConversionOut;
 import org.switchboard.conversion.ConversionRepository;
+import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.problem.Problem;
@@ -129,82 +131,89 @@ public final class CallPage {
     }
 
     public void register(HttpRules rules) {
-        pages.get(rules, "/calls/{uuid}", (req, res, who) -> {
-            AccountId account = who.account();
-            Call call = call(account, req.path().pathParameters().get("uuid"));
-            Names known = names.of(account);
-            Optional<ConversionOut> money =
-                    Optional.ofNullable(ConversionOut.forCalls(conversions.forCalls(account, List.of(call.id())))
-                            .get(call.id()));
-            pages.render(
-                    res,
-                    "call.jte",
-                    new View(
-                            pages.frame("Call " + call.uuid(), "calls", who),
-                            call.uuid(),
-                            facts(call, known),
-                            money,
-                            timeline(call, money),
-                            Format.tags(call.tags().asMap()),
-                            call.considered(),
-                            calls.attempts(call.id()).stream()
-                                    .map(a -> new Dial(
-                                            a.seq(),
-                                            known.buyer(Optional.of(a.buyerId())),
-                                            a.destination(),
-                                            Format.instant(a.startedAt()),
-                                            a.endedAt().map(Format::instant).orElse(""),
-                                            a.outcome()
-                                                    .map(AttemptOutcome::word)
-                                                    .orElse("")))
-                                    .toList(),
-                            postbacks.forCall(account, call.uuid()),
-                            pixelRows(account, pixels.forCall(account, call.id()))));
-        });
-        pages.get(rules, "/calls/{uuid}/pixels/{id}", (req, res, who) -> {
-            AccountId account = who.account();
-            Call call = call(account, req.path().pathParameters().get("uuid"));
-            FiredPixel pixel = pixel(req, account, call);
-            Optional<Delivery> delivery = pixel.deliveryId().flatMap(d -> deliveries.find(account, d));
-            Optional<String> notice = Http.query(req, "replayed")
-                    .flatMap(x -> delivery)
-                    .map(d -> "Queued again: delivery " + d.id() + " is "
-                            + DeliveryView.of(d).summary() + ", with webhook-id " + d.messageId() + ".");
-            pages.render(
-                    res,
-                    "pixel.jte",
-                    new PixelView(
-                            pages.frame("Fired pixel " + pixel.id(), "calls", who),
-                            call.uuid(),
-                            pixel,
-                            List.copyOf(pixel.requestHeaders().entrySet()),
-                            pixel.responseHeaders().entrySet().stream()
-                                    .flatMap(h -> h.getValue().stream().map(v -> Map.entry(h.getKey(), v)))
-                                    .toList(),
-                            Format.tags(pixel.tagsApplied().asMap()),
-                            delivery.map(DeliveryView::of),
-                            notice));
-        });
-        pages.post(rules, "/calls/{uuid}/pixels/{id}/replay", Pages.Need.CHANGE, (req, res, who, form) -> {
-            AccountId account = who.account();
-            Call call = call(account, req.path().pathParameters().get("uuid"));
-            FiredPixel pixel = pixel(req, account, call);
-            long deliveryId = pixel.deliveryId()
-                    .orElseThrow(() -> new Problem.Invalid(
-                            null, "this request was not an attempt of a delivery: there is nothing to replay"));
-            Delivery before = deliveries.find(account, deliveryId).orElseThrow();
-            boolean newId = form.first("new_webhook_id").isPresent();
-            Delivery after = deliveryWorker.replay(account, deliveryId, newId);
-            audit.record(
-                    who,
-                    req,
-                    "replayed",
-                    new AuditLog.Subject("webhook_delivery", Long.toString(deliveryId), pixel.webhookName()),
-                    auditFields(before),
-                    auditFields(after),
-                    Set.of());
-            Pages.redirect(res, "/calls/" + call.uuid() + "/pixels/" + pixel.id() + "?replayed=1");
-        });
+        pages.get(rules, "/calls/{uuid}", this::show);
+        pages.get(rules, "/calls/{uuid}/pixels/{id}", this::showPixel);
+        pages.post(rules, "/calls/{uuid}/pixels/{id}/replay", Pages.Need.CHANGE, this::replay);
+    }
+
+    /** One call: its facts, money, timeline, tags, routing, dials, postbacks and fired pixels. */
+    private void show(ServerRequest req, ServerResponse res, SignedIn who) {
+        AccountId account = who.account();
+        Call call = call(account, req.path().pathParameters().get("uuid"));
+        Names known = names.of(account);
+        Optional<ConversionOut> money =
+                Optional.ofNullable(ConversionOut.forCalls(conversions.forCalls(account, List.of(call.id())))
+                        .get(call.id()));
+        pages.render(
+                res,
+                "call.jte",
+                new View(
+                        pages.frame("Call " + call.uuid(), "calls", who),
+                        call.uuid(),
+                        facts(call, known),
+                        money,
+                        timeline(call, money),
+                        Format.tags(call.tags().asMap()),
+                        call.considered(),
+                        calls.attempts(call.id()).stream()
+                                .map(a -> new Dial(
+                                        a.seq(),
+                                        known.buyer(Optional.of(a.buyerId())),
+                                        a.destination(),
+                                        Format.instant(a.startedAt()),
+                                        a.endedAt().map(Format::instant).orElse(""),
+                                        a.outcome().map(AttemptOutcome::word).orElse("")))
+                                .toList(),
+                        postbacks.forCall(account, call.uuid()),
+                        pixelRows(account, pixels.forCall(account, call.id()))));
+    }
+
+    /** One fired pixel of a call: request, response, tags applied and its delivery, if it was one. */
+    private void showPixel(ServerRequest req, ServerResponse res, SignedIn who) {
+        AccountId account = who.account();
+        Call call = call(account, req.path().pathParameters().get("uuid"));
+        FiredPixel pixel = pixel(req, account, call);
+        Optional<Delivery> delivery = pixel.deliveryId().flatMap(d -> deliveries.find(account, d));
+        Optional<String> notice = Http.query(req, "replayed")
+                .flatMap(x -> delivery)
+                .map(d -> "Queued again: delivery " + d.id() + " is "
+                        + DeliveryView.of(d).summary() + ", with webhook-id " + d.messageId() + ".");
+        pages.render(
+                res,
+                "pixel.jte",
+                new PixelView(
+                        pages.frame("Fired pixel " + pixel.id(), "calls", who),
+                        call.uuid(),
+                        pixel,
+                        List.copyOf(pixel.requestHeaders().entrySet()),
+                        pixel.responseHeaders().entrySet().stream()
+                                .flatMap(h -> h.getValue().stream().map(v -> Map.entry(h.getKey(), v)))
+                                .toList(),
+                        Format.tags(pixel.tagsApplied().asMap()),
+                        delivery.map(DeliveryView::of),
+                        notice));
+    }
+
+    /** Queues the pixel's delivery again, keeping or (asked) renewing its webhook-id. */
+    private void replay(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        AccountId account = who.account();
+        Call call = call(account, req.path().pathParameters().get("uuid"));
+        FiredPixel pixel = pixel(req, account, call);
+        long deliveryId = pixel.deliveryId()
+                .orElseThrow(() -> new Problem.Invalid(
+                        null, "this request was not an attempt of a delivery: there is nothing to replay"));
+        Delivery before = deliveries.find(account, deliveryId).orElseThrow();
+        boolean newId = form.first("new_webhook_id").isPresent();
+        Delivery after = deliveryWorker.replay(account, deliveryId, newId);
+        audit.record(
+                who,
+                req,
+                "replayed",
+                new AuditLog.Subject("webhook_delivery", Long.toString(deliveryId), pixel.webhookName()),
+                auditFields(before),
+                auditFields(after),
+                Set.of());
+        Pages.redirect(res, "/calls/" + call.uuid() + "/pixels/" + pixel.id() + "?replayed=1");
     }
 
     /** What the audit log keeps of a replayed delivery. */

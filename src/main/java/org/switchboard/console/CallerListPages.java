@@ -15,6 +15,7 @@ import org.switchboard.callerlist.CallerList;
 import org.switchboard.callerlist.CallerListRepository;
 import org.switchboard.callerlist.CallerListRoutes;
 import org.switchboard.callerlist.CallerListUploads;
+import org.switchboard.platform.http.Form;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.id.AccountId;
@@ -91,161 +92,180 @@ public final class CallerListPages {
     }
 
     public void register(HttpRules rules) {
-        pages.get(rules, "/sections/caller_lists", (req, res, who) -> {
-            OwnerRef owner = owner(req);
-            String name = owners.requireName(who.account(), owner);
-            pages.render(
-                    res,
-                    "caller_lists_section.jte",
-                    new Lists(
-                            pages.frame("Caller lists", "caller_lists", who),
-                            who.csrfToken(),
-                            Optional.of(owner),
-                            name,
-                            who.role().canChange(),
-                            rows(who.account(), List.of(owner)),
-                            List.of(),
-                            Map.of(),
-                            Map.of(),
-                            WebhookPages.back(req, owner)));
-        });
+        pages.get(rules, "/sections/caller_lists", this::section);
         pages.get(rules, "/caller_lists", (req, res, who) -> all(res, Status.OK_200, who, Map.of(), Map.of()));
-        pages.post(rules, "/caller_lists", Pages.Need.CHANGE, (req, res, who, form) -> {
-            String ownerWord = form.first("owner").orElse("");
-            try {
-                OwnerRef owner = OwnerRef.parse(Optional.of(ownerWord).filter(o -> !o.isBlank()));
-                owners.requireName(who.account(), owner);
-                CallerList created = routes.create(
-                        who.account(),
-                        stored(owner),
-                        owner.id(),
-                        form.first("name").orElse("").strip());
-                audit.record(who, req, "created", subject(created), null, Map.of("name", created.name()), Set.of());
-                Pages.redirect(res, "/caller_lists/" + created.id());
-            } catch (Problem.Invalid | Problem.Conflict e) {
-                all(
-                        res,
-                        Status.create(HttpErrors.status(e)),
-                        who,
-                        FormJson.values(form),
-                        FormJson.error(e, Set.of("name", "owner")));
+        pages.post(rules, "/caller_lists", Pages.Need.CHANGE, this::create);
+        pages.get(rules, "/caller_lists/{id}", this::show);
+        pages.post(rules, "/caller_lists/{id}/numbers", Pages.Need.CHANGE, this::addNumbers);
+        pages.post(rules, "/caller_lists/{id}/numbers/remove", Pages.Need.CHANGE, this::removeNumber);
+        pages.post(rules, "/caller_lists/{id}/uploads", Pages.Need.CHANGE, this::upload);
+        pages.get(rules, "/caller_lists/{id}/uploads/{upload}", this::showUpload);
+        pages.post(rules, "/caller_lists/{id}/delete", Pages.Need.CHANGE, this::delete);
+    }
+
+    // --- the routes ---------------------------------------------------------------------------------------------
+
+    /** The section of a campaign or buyer: its lists. */
+    private void section(ServerRequest req, ServerResponse res, SignedIn who) {
+        OwnerRef owner = owner(req);
+        String name = owners.requireName(who.account(), owner);
+        pages.render(
+                res,
+                "caller_lists_section.jte",
+                new Lists(
+                        pages.frame("Caller lists", "caller_lists", who),
+                        who.csrfToken(),
+                        Optional.of(owner),
+                        name,
+                        who.role().canChange(),
+                        rows(who.account(), List.of(owner)),
+                        List.of(),
+                        Map.of(),
+                        Map.of(),
+                        WebhookPages.back(req, owner)));
+    }
+
+    private void create(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        String ownerWord = form.first("owner").orElse("");
+        try {
+            OwnerRef owner = OwnerRef.parse(Optional.of(ownerWord).filter(o -> !o.isBlank()));
+            owners.requireName(who.account(), owner);
+            CallerList created = routes.create(
+                    who.account(),
+                    stored(owner),
+                    owner.id(),
+                    form.first("name").orElse("").strip());
+            audit.record(who, req, "created", subject(created), null, Map.of("name", created.name()), Set.of());
+            Pages.redirect(res, "/caller_lists/" + created.id());
+        } catch (Problem.Invalid | Problem.Conflict e) {
+            all(
+                    res,
+                    Status.create(HttpErrors.status(e)),
+                    who,
+                    FormJson.values(form),
+                    FormJson.error(e, Set.of("name", "owner")));
+        }
+    }
+
+    /** One list: a page of its numbers, and whether a searched number is on it. */
+    private void show(ServerRequest req, ServerResponse res, SignedIn who) {
+        CallerList list = require(req, who);
+        Optional<String> search = Http.query(req, "number").filter(n -> !n.isBlank());
+        Map<String, String> errors = Map.of();
+        Optional<Boolean> found = Optional.empty();
+        if (search.isPresent()) {
+            Optional<String> e164 = PhoneNumbers.toE164(search.get());
+            if (e164.isEmpty()) {
+                errors = Map.of("number", "'" + search.get() + "' is not a phone number");
+            } else {
+                found = Optional.of(lists.contains(list.id(), e164.get()));
+                search = e164;
             }
-        });
-        pages.get(rules, "/caller_lists/{id}", (req, res, who) -> {
-            CallerList list = require(req, who);
-            Optional<String> search = Http.query(req, "number").filter(n -> !n.isBlank());
-            Map<String, String> errors = Map.of();
-            Optional<Boolean> found = Optional.empty();
-            if (search.isPresent()) {
-                Optional<String> e164 = PhoneNumbers.toE164(search.get());
-                if (e164.isEmpty()) {
-                    errors = Map.of("number", "'" + search.get() + "' is not a phone number");
-                } else {
-                    found = Optional.of(lists.contains(list.id(), e164.get()));
-                    search = e164;
-                }
-            }
-            int page = Http.query(req, "page")
-                    .filter(p -> p.matches("[1-9][0-9]{0,6}"))
-                    .map(Integer::parseInt)
-                    .orElse(1);
+        }
+        int page = Http.query(req, "page")
+                .filter(p -> p.matches("[1-9][0-9]{0,6}"))
+                .map(Integer::parseInt)
+                .orElse(1);
+        one(
+                res,
+                errors.isEmpty() ? Status.OK_200 : Status.BAD_REQUEST_400,
+                who,
+                list,
+                page,
+                search,
+                found,
+                Map.of(),
+                errors,
+                Optional.empty());
+    }
+
+    private void addNumbers(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        CallerList list = require(req, who);
+        String text = form.first("numbers").orElse("");
+        try {
+            List<String> numbers = new ArrayList<>(new LinkedHashSet<>(numbersIn(text)));
+            int added = routes.addNumbers(list, numbers);
+            audit.record(who, req, "added numbers", subject(list), null, Map.of("numbers", numbers), Set.of());
             one(
                     res,
-                    errors.isEmpty() ? Status.OK_200 : Status.BAD_REQUEST_400,
+                    Status.OK_200,
                     who,
                     list,
-                    page,
-                    search,
-                    found,
+                    1,
+                    Optional.empty(),
+                    Optional.empty(),
                     Map.of(),
-                    errors,
-                    Optional.empty());
-        });
-        pages.post(rules, "/caller_lists/{id}/numbers", Pages.Need.CHANGE, (req, res, who, form) -> {
-            CallerList list = require(req, who);
-            String text = form.first("numbers").orElse("");
-            try {
-                List<String> numbers = new ArrayList<>(new LinkedHashSet<>(numbersIn(text)));
-                int added = routes.addNumbers(list, numbers);
-                audit.record(who, req, "added numbers", subject(list), null, Map.of("numbers", numbers), Set.of());
-                one(
-                        res,
-                        Status.OK_200,
-                        who,
-                        list,
-                        1,
-                        Optional.empty(),
-                        Optional.empty(),
-                        Map.of(),
-                        Map.of(),
-                        Optional.of(added + " number" + (added == 1 ? "" : "s") + " added (" + (numbers.size() - added)
-                                + " already listed)."));
-            } catch (Problem.Invalid e) {
-                one(
-                        res,
-                        Status.BAD_REQUEST_400,
-                        who,
-                        list,
-                        1,
-                        Optional.empty(),
-                        Optional.empty(),
-                        Map.of("numbers", text),
-                        Map.of("numbers", e.getMessage()),
-                        Optional.empty());
-            }
-        });
-        pages.post(rules, "/caller_lists/{id}/numbers/remove", Pages.Need.CHANGE, (req, res, who, form) -> {
-            CallerList list = require(req, who);
-            String number =
-                    PhoneNumbers.requireE164("number", form.first("number").orElse(""));
-            if (lists.removeNumber(list.accountId(), list.id(), number)) {
-                audit.record(who, req, "removed a number", subject(list), Map.of("number", number), null, Set.of());
-            }
-            Pages.redirect(res, "/caller_lists/" + list.id());
-        });
-        pages.post(rules, "/caller_lists/{id}/uploads", Pages.Need.CHANGE, (req, res, who, form) -> {
-            CallerList list = require(req, who);
-            try {
-                CallerListUploads.Upload upload =
-                        routes.upload(list, form.first("upload").orElse(""));
-                audit.record(
-                        who, req, "uploaded numbers", subject(list), null, Map.of("upload", upload.id()), Set.of());
-                Pages.redirect(res, "/caller_lists/" + list.id() + "/uploads/" + upload.id());
-            } catch (Problem.Invalid e) {
-                one(
-                        res,
-                        Status.BAD_REQUEST_400,
-                        who,
-                        list,
-                        1,
-                        Optional.empty(),
-                        Optional.empty(),
-                        Map.of(),
-                        Map.of("upload", e.getMessage()),
-                        Optional.empty());
-            }
-        });
-        pages.get(rules, "/caller_lists/{id}/uploads/{upload}", (req, res, who) -> {
-            CallerList list = require(req, who);
-            long id = Http.pathId(req, "upload", "upload");
-            var upload = uploads.find(who.account(), list.id(), id)
-                    .orElseThrow(() -> new Problem.NotFound("no upload " + id));
-            var report = new UploadReport(list.id(), list.name(), upload);
-            if (req.headers().contains(HeaderNames.create("HX-Request"))) {
-                pages.render(res, "caller_list_upload.jte", report);
-                return;
-            }
-            pages.render(
+                    Map.of(),
+                    Optional.of(added + " number" + (added == 1 ? "" : "s") + " added (" + (numbers.size() - added)
+                            + " already listed)."));
+        } catch (Problem.Invalid e) {
+            one(
                     res,
-                    "caller_list_upload_page.jte",
-                    new UploadPage(pages.frame("Upload to " + list.name(), "caller_lists", who), report));
-        });
-        pages.post(rules, "/caller_lists/{id}/delete", Pages.Need.CHANGE, (req, res, who, form) -> {
-            CallerList list = require(req, who);
-            lists.delete(who.account(), list.id());
-            audit.record(who, req, "deleted", subject(list), Map.of("name", list.name()), null, Set.of());
-            Pages.redirect(res, "/caller_lists");
-        });
+                    Status.BAD_REQUEST_400,
+                    who,
+                    list,
+                    1,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Map.of("numbers", text),
+                    Map.of("numbers", e.getMessage()),
+                    Optional.empty());
+        }
+    }
+
+    private void removeNumber(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        CallerList list = require(req, who);
+        String number = PhoneNumbers.requireE164("number", form.first("number").orElse(""));
+        if (lists.removeNumber(list.accountId(), list.id(), number)) {
+            audit.record(who, req, "removed a number", subject(list), Map.of("number", number), null, Set.of());
+        }
+        Pages.redirect(res, "/caller_lists/" + list.id());
+    }
+
+    private void upload(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        CallerList list = require(req, who);
+        try {
+            CallerListUploads.Upload upload =
+                    routes.upload(list, form.first("upload").orElse(""));
+            audit.record(who, req, "uploaded numbers", subject(list), null, Map.of("upload", upload.id()), Set.of());
+            Pages.redirect(res, "/caller_lists/" + list.id() + "/uploads/" + upload.id());
+        } catch (Problem.Invalid e) {
+            one(
+                    res,
+                    Status.BAD_REQUEST_400,
+                    who,
+                    list,
+                    1,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Map.of(),
+                    Map.of("upload", e.getMessage()),
+                    Optional.empty());
+        }
+    }
+
+    /** An upload's report: the fragment an htmx refresh asks for, else the whole page. */
+    private void showUpload(ServerRequest req, ServerResponse res, SignedIn who) {
+        CallerList list = require(req, who);
+        long id = Http.pathId(req, "upload", "upload");
+        var upload =
+                uploads.find(who.account(), list.id(), id).orElseThrow(() -> new Problem.NotFound("no upload " + id));
+        var report = new UploadReport(list.id(), list.name(), upload);
+        if (req.headers().contains(HeaderNames.create("HX-Request"))) {
+            pages.render(res, "caller_list_upload.jte", report);
+            return;
+        }
+        pages.render(
+                res,
+                "caller_list_upload_page.jte",
+                new UploadPage(pages.frame("Upload to " + list.name(), "caller_lists", who), report));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        CallerList list = require(req, who);
+        lists.delete(who.account(), list.id());
+        audit.record(who, req, "deleted", subject(list), Map.of("name", list.name()), null, Set.of());
+        Pages.redirect(res, "/caller_lists");
     }
 
     private static AuditLog.Subject subject(CallerList list) {

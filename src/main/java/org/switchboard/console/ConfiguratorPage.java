@@ -138,16 +138,7 @@ public final class ConfiguratorPage {
         AccountId account = who.account();
         OwnerRef owner =
                 OwnerRef.parse(Optional.ofNullable(answers.get("owner")).filter(o -> !o.isBlank()));
-        if (!t.owners().contains(owner.kind().word())) {
-            throw new Problem.Invalid("owner", "this template's webhooks go on a " + String.join(" or ", t.owners()));
-        }
-        owners.requireName(account, owner);
-        Webhook.Owner webhookOwner = switch (owner.kind()) {
-            case COMPANY -> Webhook.Owner.COMPANY;
-            case CAMPAIGN -> Webhook.Owner.CAMPAIGN;
-            case BUYER -> Webhook.Owner.BUYER;
-            default -> throw new Problem.Invalid("owner", "webhooks go on the company, a campaign or a buyer");
-        };
+        Webhook.Owner webhookOwner = webhookOwner(account, t, owner);
         Configurator.Plan plan = Configurator.plan(t, answers, owner.id());
         for (ObjectNode webhook : plan.webhooks()) {
             Problem.Invalid.under("webhook", () -> {
@@ -155,6 +146,33 @@ public final class ConfiguratorPage {
                 return true;
             });
         }
+        List<Map.Entry<OwnerRef, ObjectNode>> criteriaToMake = criteriaOwners(account, plan);
+        List<Created> created = new ArrayList<>();
+        for (var entry : criteriaToMake) {
+            created.add(createCriterion(who, req, entry.getKey(), entry.getValue()));
+        }
+        for (ObjectNode webhook : plan.webhooks()) {
+            created.add(createWebhook(who, req, webhookOwner, owner, webhook));
+        }
+        return created;
+    }
+
+    /** Where the template's webhooks are stored: an owner the template allows, and the account's. */
+    private Webhook.Owner webhookOwner(AccountId account, Configurator.Template t, OwnerRef owner) {
+        if (!t.owners().contains(owner.kind().word())) {
+            throw new Problem.Invalid("owner", "this template's webhooks go on a " + String.join(" or ", t.owners()));
+        }
+        owners.requireName(account, owner);
+        return switch (owner.kind()) {
+            case COMPANY -> Webhook.Owner.COMPANY;
+            case CAMPAIGN -> Webhook.Owner.CAMPAIGN;
+            case BUYER -> Webhook.Owner.BUYER;
+            default -> throw new Problem.Invalid("owner", "webhooks go on the company, a campaign or a buyer");
+        };
+    }
+
+    /** The planned criteria with the owners they go on, each checked to be the account's before anything is made. */
+    private List<Map.Entry<OwnerRef, ObjectNode>> criteriaOwners(AccountId account, Configurator.Plan plan) {
         List<Map.Entry<OwnerRef, ObjectNode>> criteriaToMake = new ArrayList<>();
         for (Configurator.PlannedCriterion c : plan.criteria()) {
             OwnerRef at;
@@ -166,48 +184,51 @@ public final class ConfiguratorPage {
             }
             criteriaToMake.add(Map.entry(at, c.body()));
         }
-        List<Created> created = new ArrayList<>();
-        for (var entry : criteriaToMake) {
-            OwnerRef at = entry.getKey();
-            var kind = at.kind() == OwnerRef.Kind.CAMPAIGN
-                    ? ConversionCriterion.Owner.CAMPAIGN
-                    : ConversionCriterion.Owner.BUYER;
-            var saved = criteria.create(account, kind, at.id(), entry.getValue());
-            audit.record(
-                    who,
-                    req,
-                    "created (configurator)",
-                    new AuditLog.Subject(
-                            "conversion_criterion",
-                            Long.toString(saved.criterion().id()),
-                            saved.criterion().name()),
-                    null,
-                    ConversionCriterionRoutes.wire(saved.criterion()),
-                    Set.of());
-            created.add(new Created(
-                    "conversion criterion on " + at.kind().label() + " " + owners.requireName(account, at),
-                    saved.criterion().name(),
-                    "/conversion_criteria/" + saved.criterion().id()));
-        }
-        for (ObjectNode webhook : plan.webhooks()) {
-            var saved = webhooks.create(account, webhookOwner, owner.id(), webhook);
-            audit.record(
-                    who,
-                    req,
-                    "created (configurator)",
-                    new AuditLog.Subject(
-                            "webhook",
-                            Long.toString(saved.webhook().id()),
-                            saved.webhook().name()),
-                    null,
-                    WebhookRoutes.wire(saved.webhook()),
-                    Set.of());
-            created.add(new Created(
-                    "webhook on " + owner.kind().label() + " " + owners.requireName(account, owner),
-                    saved.webhook().name(),
-                    "/webhooks/" + saved.webhook().id()));
-        }
-        return created;
+        return criteriaToMake;
+    }
+
+    private Created createCriterion(SignedIn who, ServerRequest req, OwnerRef at, ObjectNode body) {
+        AccountId account = who.account();
+        var kind = at.kind() == OwnerRef.Kind.CAMPAIGN
+                ? ConversionCriterion.Owner.CAMPAIGN
+                : ConversionCriterion.Owner.BUYER;
+        var saved = criteria.create(account, kind, at.id(), body);
+        audit.record(
+                who,
+                req,
+                "created (configurator)",
+                new AuditLog.Subject(
+                        "conversion_criterion",
+                        Long.toString(saved.criterion().id()),
+                        saved.criterion().name()),
+                null,
+                ConversionCriterionRoutes.wire(saved.criterion()),
+                Set.of());
+        return new Created(
+                "conversion criterion on " + at.kind().label() + " " + owners.requireName(account, at),
+                saved.criterion().name(),
+                "/conversion_criteria/" + saved.criterion().id());
+    }
+
+    private Created createWebhook(
+            SignedIn who, ServerRequest req, Webhook.Owner webhookOwner, OwnerRef owner, ObjectNode webhook) {
+        AccountId account = who.account();
+        var saved = webhooks.create(account, webhookOwner, owner.id(), webhook);
+        audit.record(
+                who,
+                req,
+                "created (configurator)",
+                new AuditLog.Subject(
+                        "webhook",
+                        Long.toString(saved.webhook().id()),
+                        saved.webhook().name()),
+                null,
+                WebhookRoutes.wire(saved.webhook()),
+                Set.of());
+        return new Created(
+                "webhook on " + owner.kind().label() + " " + owners.requireName(account, owner),
+                saved.webhook().name(),
+                "/webhooks/" + saved.webhook().id());
     }
 
     private void show(

@@ -112,20 +112,7 @@ public final class CriterionPages {
     }
 
     public void register(HttpRules rules) {
-        pages.get(rules, "/sections/conversion_criteria", (req, res, who) -> {
-            OwnerRef owner = owner(
-                    req.query().first("campaign").asOptional(),
-                    req.query().first("buyer").asOptional());
-            String name = owners.requireName(who.account(), owner);
-            List<Row> rows = criteria.ofOwner(who.account(), stored(owner), owner.id()).stream()
-                    .map(CriterionPages::row)
-                    .toList();
-            pages.render(
-                    res,
-                    "criteria_section.jte",
-                    new Section(
-                            who.csrfToken(), owner, name, who.role().canChange(), rows, WebhookPages.back(req, owner)));
-        });
+        pages.get(rules, "/sections/conversion_criteria", this::section);
         pages.post(
                 rules,
                 "/conversion_criteria/modifier",
@@ -134,105 +121,129 @@ public final class CriterionPages {
                         res,
                         "modifier_check.jte",
                         modifier(form.first("payout.modifier").orElse(""))));
-        pages.get(rules, "/conversion_criteria/new", (req, res, who) -> {
-            OwnerRef owner = owner(
-                    req.query().first("campaign").asOptional(),
-                    req.query().first("buyer").asOptional());
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("trigger.type", "duration");
-            form.put("trigger.seconds", "60");
-            form.put("revenue.type", "static");
-            form.put("payout.type", "modifier");
-            editor(res, who, WebhookPages.OwnedEditor.blank(owner, form, WebhookPages.back(req, owner)));
-        });
-        pages.post(rules, "/conversion_criteria/new", Pages.Need.CHANGE, (req, res, who, form) -> {
-            OwnerRef owner = OwnerRef.parse(form.first("owner"));
-            owners.requireName(who.account(), owner);
-            String back = WebhookPages.back(form, owner);
-            SaveFlow.create(
-                    form,
-                    FIELDS.keySet(),
-                    (status, values, errors, conflict) ->
-                            editor(res, who, WebhookPages.OwnedEditor.refusedNew(status, owner, values, errors, back)),
-                    () -> criteria.create(who.account(), stored(owner), owner.id(), json(form)),
-                    saved -> {
-                        audit.record(
-                                who,
-                                req,
-                                "created",
-                                subject(saved.criterion()),
-                                null,
-                                ConversionCriterionRoutes.wire(saved.criterion()),
-                                Set.of());
-                        Pages.redirect(res, back);
-                    });
-        });
-        pages.get(rules, "/conversion_criteria/{id}", (req, res, who) -> {
-            ConversionCriterion c = require(req, who);
-            OwnerRef owner = ownerOf(c);
-            editor(
-                    res,
-                    who,
-                    WebhookPages.OwnedEditor.stored(
-                            owner, c.id(), values(c), WebhookPages.back(req, owner), Optional.of(c)));
-        });
-        pages.post(rules, "/conversion_criteria/{id}", Pages.Need.CHANGE, (req, res, who, form) -> {
-            ConversionCriterion c = require(req, who);
-            OwnerRef owner = ownerOf(c);
-            String back = WebhookPages.back(form, owner);
-            SaveFlow.update(
-                    form,
-                    ConversionCriterionRoutes.wire(c),
-                    FIELDS.keySet(),
-                    (status, values, errors, conflict) -> editor(
-                            res,
+        pages.get(rules, "/conversion_criteria/new", this::showNew);
+        pages.post(rules, "/conversion_criteria/new", Pages.Need.CHANGE, this::create);
+        pages.get(rules, "/conversion_criteria/{id}", this::show);
+        pages.post(rules, "/conversion_criteria/{id}", Pages.Need.CHANGE, this::update);
+        pages.post(rules, "/conversion_criteria/{id}/move", Pages.Need.CHANGE, this::move);
+        pages.post(rules, "/conversion_criteria/{id}/delete", Pages.Need.CHANGE, this::delete);
+    }
+
+    // --- the routes ---------------------------------------------------------------------------------------------
+
+    /** The section of a campaign or buyer: its criteria in judging order. */
+    private void section(ServerRequest req, ServerResponse res, SignedIn who) {
+        OwnerRef owner = owner(
+                req.query().first("campaign").asOptional(),
+                req.query().first("buyer").asOptional());
+        String name = owners.requireName(who.account(), owner);
+        List<Row> rows = criteria.ofOwner(who.account(), stored(owner), owner.id()).stream()
+                .map(CriterionPages::row)
+                .toList();
+        pages.render(
+                res,
+                "criteria_section.jte",
+                new Section(who.csrfToken(), owner, name, who.role().canChange(), rows, WebhookPages.back(req, owner)));
+    }
+
+    /** The "new" form: converts after 60 seconds, static revenue, payout by modifier. */
+    private void showNew(ServerRequest req, ServerResponse res, SignedIn who) {
+        OwnerRef owner = owner(
+                req.query().first("campaign").asOptional(),
+                req.query().first("buyer").asOptional());
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("trigger.type", "duration");
+        form.put("trigger.seconds", "60");
+        form.put("revenue.type", "static");
+        form.put("payout.type", "modifier");
+        editor(res, who, WebhookPages.OwnedEditor.blank(owner, form, WebhookPages.back(req, owner)));
+    }
+
+    private void create(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        OwnerRef owner = OwnerRef.parse(form.first("owner"));
+        owners.requireName(who.account(), owner);
+        String back = WebhookPages.back(form, owner);
+        SaveFlow.create(
+                form,
+                FIELDS.keySet(),
+                (status, values, errors, conflict) ->
+                        editor(res, who, WebhookPages.OwnedEditor.refusedNew(status, owner, values, errors, back)),
+                () -> criteria.create(who.account(), stored(owner), owner.id(), json(form)),
+                saved -> {
+                    audit.record(
                             who,
-                            new WebhookPages.OwnedEditor<>(
-                                    status,
-                                    owner,
-                                    Optional.of(c.id()),
-                                    values,
-                                    errors,
-                                    back,
-                                    Optional.of(c),
-                                    conflict)),
-                    () -> criteria.update(c, json(form)),
-                    saved -> {
-                        audit.record(
-                                who,
-                                req,
-                                "updated",
-                                subject(c),
-                                ConversionCriterionRoutes.wire(c),
-                                ConversionCriterionRoutes.wire(saved.criterion()),
-                                Set.of());
-                        Pages.redirect(res, back);
-                    });
-        });
-        pages.post(rules, "/conversion_criteria/{id}/move", Pages.Need.CHANGE, (req, res, who, form) -> {
-            ConversionCriterion c = require(req, who);
-            int to = c.position() + (form.first("direction").orElse("down").equals("up") ? -1 : 1);
-            if (to >= 1) {
-                ObjectNode body = Json.MAPPER.createObjectNode();
-                body.put("position", to);
-                var saved = criteria.update(c, body);
-                audit.record(
+                            req,
+                            "created",
+                            subject(saved.criterion()),
+                            null,
+                            ConversionCriterionRoutes.wire(saved.criterion()),
+                            Set.of());
+                    Pages.redirect(res, back);
+                });
+    }
+
+    private void show(ServerRequest req, ServerResponse res, SignedIn who) {
+        ConversionCriterion c = require(req, who);
+        OwnerRef owner = ownerOf(c);
+        editor(
+                res,
+                who,
+                WebhookPages.OwnedEditor.stored(
+                        owner, c.id(), values(c), WebhookPages.back(req, owner), Optional.of(c)));
+    }
+
+    private void update(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        ConversionCriterion c = require(req, who);
+        OwnerRef owner = ownerOf(c);
+        String back = WebhookPages.back(form, owner);
+        SaveFlow.update(
+                form,
+                ConversionCriterionRoutes.wire(c),
+                FIELDS.keySet(),
+                (status, values, errors, conflict) -> editor(
+                        res,
                         who,
-                        req,
-                        "moved",
-                        subject(c),
-                        ConversionCriterionRoutes.wire(c),
-                        ConversionCriterionRoutes.wire(saved.criterion()),
-                        Set.of());
-            }
-            Pages.redirect(res, WebhookPages.back(form, ownerOf(c)));
-        });
-        pages.post(rules, "/conversion_criteria/{id}/delete", Pages.Need.CHANGE, (req, res, who, form) -> {
-            ConversionCriterion c = require(req, who);
-            criteria.delete(c);
-            audit.record(who, req, "deleted", subject(c), ConversionCriterionRoutes.wire(c), null, Set.of());
-            Pages.redirect(res, WebhookPages.back(form, ownerOf(c)));
-        });
+                        new WebhookPages.OwnedEditor<>(
+                                status, owner, Optional.of(c.id()), values, errors, back, Optional.of(c), conflict)),
+                () -> criteria.update(c, json(form)),
+                saved -> {
+                    audit.record(
+                            who,
+                            req,
+                            "updated",
+                            subject(c),
+                            ConversionCriterionRoutes.wire(c),
+                            ConversionCriterionRoutes.wire(saved.criterion()),
+                            Set.of());
+                    Pages.redirect(res, back);
+                });
+    }
+
+    /** Moves the criterion one place up or down the judging order (never above the first). */
+    private void move(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        ConversionCriterion c = require(req, who);
+        int to = c.position() + (form.first("direction").orElse("down").equals("up") ? -1 : 1);
+        if (to >= 1) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("position", to);
+            var saved = criteria.update(c, body);
+            audit.record(
+                    who,
+                    req,
+                    "moved",
+                    subject(c),
+                    ConversionCriterionRoutes.wire(c),
+                    ConversionCriterionRoutes.wire(saved.criterion()),
+                    Set.of());
+        }
+        Pages.redirect(res, WebhookPages.back(form, ownerOf(c)));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        ConversionCriterion c = require(req, who);
+        criteria.delete(c);
+        audit.record(who, req, "deleted", subject(c), ConversionCriterionRoutes.wire(c), null, Set.of());
+        Pages.redirect(res, WebhookPages.back(form, ownerOf(c)));
     }
 
     /** The modifier as typed: its effect on 10.00, or the parser's problem with its position. */

@@ -104,116 +104,8 @@ public final class PostbackKeyPages {
     /** The fields of a type, as the reference platform's key forms ask them. */
     public static List<Option> options(KeyType type, OwnerRef owner) {
         return switch (type) {
-            case REAL_TIME_BIDDING -> {
-                List<Option> o = new ArrayList<>();
-                if (owner.kind() == OwnerRef.Kind.CAMPAIGN) {
-                    o.add(new Option(
-                            "publisher_id",
-                            "Publisher",
-                            "publisher",
-                            FormJson.Kind.INTEGER,
-                            "bind the key to one publisher (else the ping names it in publisher_id)"));
-                }
-                o.add(new Option(
-                        "ttl_seconds",
-                        "Reservation TTL (seconds)",
-                        "number",
-                        FormJson.Kind.INTEGER,
-                        "10 to 999; how long a reserved buyer waits for the call (default 15)"));
-                o.add(new Option(
-                        "timeout_seconds",
-                        "Timeout (seconds)",
-                        "number",
-                        FormJson.Kind.INTEGER,
-                        "1 to 30; how long passthrough pings may take (default 5)"));
-                o.add(new Option(
-                        "tag_prefix",
-                        "Tag prefix",
-                        "text",
-                        FormJson.Kind.TEXT,
-                        "prepended to the keys of tags the ping sends"));
-                o.add(new Option(
-                        "inbound_number",
-                        "Inbound number",
-                        "text",
-                        FormJson.Kind.TEXT,
-                        "the tracking number answered to callers (E.164); else the campaign's first"));
-                o.add(new Option(
-                        "return_dba",
-                        "Return DBA",
-                        "checkbox",
-                        FormJson.Kind.BOOLEAN,
-                        "answer the buyer's doing-business-as name"));
-                o.add(new Option(
-                        "add_to_caps_on_status_reserved",
-                        "add_to_caps_on_status_reserved",
-                        "checkbox",
-                        FormJson.Kind.BOOLEAN,
-                        "count a reservation in the buyer's caps at once"));
-                o.add(new Option(
-                        "route_only_to_reserved_target",
-                        "route_only_to_reserved_target",
-                        "checkbox",
-                        FormJson.Kind.BOOLEAN,
-                        "the call goes only to the buyer reserved for it"));
-                o.add(new Option(
-                        "allow_no_caller_number",
-                        "allow_no_caller_number",
-                        "checkbox",
-                        FormJson.Kind.BOOLEAN,
-                        "accept pings without a caller number"));
-                o.add(new Option(
-                        "ping_shield_outbound_count_limit",
-                        "Ping shield: pings per caller",
-                        "number",
-                        FormJson.Kind.INTEGER,
-                        "limit repeated pings for one caller (blank: none)"));
-                o.add(new Option(
-                        "ping_shield_outbound_ms_limit",
-                        "Ping shield: window (ms)",
-                        "number",
-                        FormJson.Kind.INTEGER,
-                        "the window the count applies to"));
-                o.add(new Option(
-                        "claim_percent_threshold",
-                        "Ping shield: claim % threshold",
-                        "number",
-                        FormJson.Kind.INTEGER,
-                        "below this share of reservations claimed, pings are shielded"));
-                o.add(new Option(
-                        "blocked_inbound_percent",
-                        "Ping shield: blocked inbound %",
-                        "number",
-                        FormJson.Kind.INTEGER,
-                        "share of shielded pings refused"));
-                yield o;
-            }
-            case CALL_DATA_WRITING ->
-                List.of(
-                        new Option(
-                                "tag_prefix",
-                                "Tag prefix",
-                                "text",
-                                FormJson.Kind.TEXT,
-                                "prepended to the keys of the tags written"),
-                        new Option(
-                                "start_seconds",
-                                "Start",
-                                "start",
-                                FormJson.Kind.INTEGER,
-                                "how far back a call may have started and still take the data"),
-                        new Option(
-                                "end_seconds",
-                                "End (seconds)",
-                                "number",
-                                FormJson.Kind.INTEGER,
-                                "how long data waits for the caller's next call (60 to 86400, default 3600)"),
-                        new Option(
-                                "reuse_tags_on_repeat_calls",
-                                "Reuse tags on repeat calls",
-                                "checkbox",
-                                FormJson.Kind.BOOLEAN,
-                                "a caller's later calls take the data too"));
+            case REAL_TIME_BIDDING -> rtbOptions(owner);
+            case CALL_DATA_WRITING -> dataWritingOptions();
             case CALL_DATA_READING ->
                 List.of(new Option(
                         "readable_tags",
@@ -221,20 +113,7 @@ public final class PostbackKeyPages {
                         "lines",
                         FormJson.Kind.LINES,
                         "the tag keys this key may read, one a line"));
-            case CALLER_LIST_MANAGEMENT ->
-                List.of(
-                        new Option(
-                                "permissions",
-                                "Permissions",
-                                "permissions",
-                                FormJson.Kind.CHOICES,
-                                "what the key may do"),
-                        new Option(
-                                "require_secret_key",
-                                "Require the secret key",
-                                "checkbox",
-                                FormJson.Kind.BOOLEAN,
-                                "requests must also send Authorization: Bearer <secret>"));
+            case CALLER_LIST_MANAGEMENT -> callerListOptions();
             case CALL_TRANSFER ->
                 List.of(new Option(
                         "directory_id",
@@ -244,6 +123,143 @@ public final class PostbackKeyPages {
                         "the directory of transfer destinations"));
             case CONVERSION, CALL_REJECTION -> List.of();
         };
+    }
+
+    /** An RTB key's fields: the publisher (on a campaign's key), the reservation's terms, then the ping shield. */
+    private static List<Option> rtbOptions(OwnerRef owner) {
+        List<Option> o = new ArrayList<>();
+        if (owner.kind() == OwnerRef.Kind.CAMPAIGN) {
+            o.add(new Option(
+                    "publisher_id",
+                    "Publisher",
+                    "publisher",
+                    FormJson.Kind.INTEGER,
+                    "bind the key to one publisher (else the ping names it in publisher_id)"));
+        }
+        o.addAll(rtbTermOptions());
+        o.addAll(pingShieldOptions());
+        return o;
+    }
+
+    /** How an RTB key reserves and answers: TTL, timeout, tags, the number answered and the cap and routing flags. */
+    private static List<Option> rtbTermOptions() {
+        return List.of(
+                new Option(
+                        "ttl_seconds",
+                        "Reservation TTL (seconds)",
+                        "number",
+                        FormJson.Kind.INTEGER,
+                        "10 to 999; how long a reserved buyer waits for the call (default 15)"),
+                new Option(
+                        "timeout_seconds",
+                        "Timeout (seconds)",
+                        "number",
+                        FormJson.Kind.INTEGER,
+                        "1 to 30; how long passthrough pings may take (default 5)"),
+                new Option(
+                        "tag_prefix",
+                        "Tag prefix",
+                        "text",
+                        FormJson.Kind.TEXT,
+                        "prepended to the keys of tags the ping sends"),
+                new Option(
+                        "inbound_number",
+                        "Inbound number",
+                        "text",
+                        FormJson.Kind.TEXT,
+                        "the tracking number answered to callers (E.164); else the campaign's first"),
+                new Option(
+                        "return_dba",
+                        "Return DBA",
+                        "checkbox",
+                        FormJson.Kind.BOOLEAN,
+                        "answer the buyer's doing-business-as name"),
+                new Option(
+                        "add_to_caps_on_status_reserved",
+                        "add_to_caps_on_status_reserved",
+                        "checkbox",
+                        FormJson.Kind.BOOLEAN,
+                        "count a reservation in the buyer's caps at once"),
+                new Option(
+                        "route_only_to_reserved_target",
+                        "route_only_to_reserved_target",
+                        "checkbox",
+                        FormJson.Kind.BOOLEAN,
+                        "the call goes only to the buyer reserved for it"),
+                new Option(
+                        "allow_no_caller_number",
+                        "allow_no_caller_number",
+                        "checkbox",
+                        FormJson.Kind.BOOLEAN,
+                        "accept pings without a caller number"));
+    }
+
+    /** An RTB key's ping shield: the per-caller limit and window, and the claim-rate shield. */
+    private static List<Option> pingShieldOptions() {
+        return List.of(
+                new Option(
+                        "ping_shield_outbound_count_limit",
+                        "Ping shield: pings per caller",
+                        "number",
+                        FormJson.Kind.INTEGER,
+                        "limit repeated pings for one caller (blank: none)"),
+                new Option(
+                        "ping_shield_outbound_ms_limit",
+                        "Ping shield: window (ms)",
+                        "number",
+                        FormJson.Kind.INTEGER,
+                        "the window the count applies to"),
+                new Option(
+                        "claim_percent_threshold",
+                        "Ping shield: claim % threshold",
+                        "number",
+                        FormJson.Kind.INTEGER,
+                        "below this share of reservations claimed, pings are shielded"),
+                new Option(
+                        "blocked_inbound_percent",
+                        "Ping shield: blocked inbound %",
+                        "number",
+                        FormJson.Kind.INTEGER,
+                        "share of shielded pings refused"));
+    }
+
+    private static List<Option> dataWritingOptions() {
+        return List.of(
+                new Option(
+                        "tag_prefix",
+                        "Tag prefix",
+                        "text",
+                        FormJson.Kind.TEXT,
+                        "prepended to the keys of the tags written"),
+                new Option(
+                        "start_seconds",
+                        "Start",
+                        "start",
+                        FormJson.Kind.INTEGER,
+                        "how far back a call may have started and still take the data"),
+                new Option(
+                        "end_seconds",
+                        "End (seconds)",
+                        "number",
+                        FormJson.Kind.INTEGER,
+                        "how long data waits for the caller's next call (60 to 86400, default 3600)"),
+                new Option(
+                        "reuse_tags_on_repeat_calls",
+                        "Reuse tags on repeat calls",
+                        "checkbox",
+                        FormJson.Kind.BOOLEAN,
+                        "a caller's later calls take the data too"));
+    }
+
+    private static List<Option> callerListOptions() {
+        return List.of(
+                new Option("permissions", "Permissions", "permissions", FormJson.Kind.CHOICES, "what the key may do"),
+                new Option(
+                        "require_secret_key",
+                        "Require the secret key",
+                        "checkbox",
+                        FormJson.Kind.BOOLEAN,
+                        "requests must also send Authorization: Bearer <secret>"));
     }
 
     /** The caller-list permissions, in the reference platform's words. */
@@ -289,100 +305,107 @@ public final class PostbackKeyPages {
 
     public void register(HttpRules rules) {
         pages.get(rules, "/sections/postback_keys", (req, res, who) -> section(req, res, who));
-        pages.get(rules, "/postback_keys/new", (req, res, who) -> {
-            OwnerRef owner = OwnerRef.parse(Http.query(req, "owner"));
-            KeyType type = allowedType(owner, Http.query(req, "type"));
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("name", type(type).label() + " key");
-            editor(
-                    res,
-                    Status.OK_200,
-                    who,
-                    owner,
-                    type,
-                    Optional.empty(),
-                    form,
-                    Map.of(),
-                    WebhookPages.back(req, owner));
-        });
-        pages.post(rules, "/postback_keys/new", Pages.Need.CHANGE, (req, res, who, form) -> {
-            OwnerRef owner = OwnerRef.parse(form.first("owner"));
-            KeyType type = allowedType(owner, form.first("type"));
-            String back = WebhookPages.back(form, owner);
-            SaveFlow.create(
-                    form,
-                    inputs(type, owner),
-                    (status, values, errors, conflict) ->
-                            editor(res, status, who, owner, type, Optional.empty(), values, errors, back),
-                    () -> {
-                        ObjectNode body = json(form, type, owner);
-                        body.put("type", type.word());
-                        return keys.create(who.account(), storedOwner(owner), owner.id(), body);
-                    },
-                    created -> {
-                        audit.record(who, req, "created", subject(created), null, keys.wire(created), SECRET);
-                        Pages.redirect(
-                                res,
-                                "/postback_keys/" + created.id() + "?back="
-                                        + URLEncoder.encode(back, StandardCharsets.UTF_8));
-                    });
-        });
-        pages.get(rules, "/postback_keys/{id}", (req, res, who) -> {
-            PostbackKey key = require(req, who);
-            OwnerRef owner = ownerOf(key);
-            editor(
-                    res,
-                    Status.OK_200,
-                    who,
-                    owner,
-                    key.type(),
-                    Optional.of(row(key)),
-                    values(key),
-                    Map.of(),
-                    WebhookPages.back(req, owner));
-        });
-        pages.post(rules, "/postback_keys/{id}", Pages.Need.CHANGE, (req, res, who, form) -> {
-            PostbackKey key = require(req, who);
-            OwnerRef owner = ownerOf(key);
-            String back = WebhookPages.back(form, owner);
-            SaveFlow.update(
-                    form,
-                    keys.wire(key),
-                    inputs(key.type(), owner),
-                    (status, values, errors, conflict) -> editor(
+        pages.get(rules, "/postback_keys/new", this::showNew);
+        pages.post(rules, "/postback_keys/new", Pages.Need.CHANGE, this::create);
+        pages.get(rules, "/postback_keys/{id}", this::show);
+        pages.post(rules, "/postback_keys/{id}", Pages.Need.CHANGE, this::update);
+        pages.post(rules, "/postback_keys/{id}/pause", Pages.Need.CHANGE, this::pause);
+        pages.post(rules, "/postback_keys/{id}/delete", Pages.Need.CHANGE, this::delete);
+    }
+
+    // --- the routes ---------------------------------------------------------------------------------------------
+
+    /** The "new" form of the asked type, named after the type. */
+    private void showNew(ServerRequest req, ServerResponse res, SignedIn who) {
+        OwnerRef owner = OwnerRef.parse(Http.query(req, "owner"));
+        KeyType type = allowedType(owner, Http.query(req, "type"));
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("name", type(type).label() + " key");
+        editor(res, Status.OK_200, who, owner, type, Optional.empty(), form, Map.of(), WebhookPages.back(req, owner));
+    }
+
+    /** Creates the key, then opens it so its URL (and any secret) can be copied. */
+    private void create(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        OwnerRef owner = OwnerRef.parse(form.first("owner"));
+        KeyType type = allowedType(owner, form.first("type"));
+        String back = WebhookPages.back(form, owner);
+        SaveFlow.create(
+                form,
+                inputs(type, owner),
+                (status, values, errors, conflict) ->
+                        editor(res, status, who, owner, type, Optional.empty(), values, errors, back),
+                () -> {
+                    ObjectNode body = json(form, type, owner);
+                    body.put("type", type.word());
+                    return keys.create(who.account(), storedOwner(owner), owner.id(), body);
+                },
+                created -> {
+                    audit.record(who, req, "created", subject(created), null, keys.wire(created), SECRET);
+                    Pages.redirect(
                             res,
-                            status,
-                            who,
-                            owner,
-                            key.type(),
-                            Optional.of(row(key)),
-                            values,
-                            errors,
-                            back,
-                            Optional.of(key),
-                            conflict),
-                    () -> keys.update(key, json(form, key.type(), owner)),
-                    updated -> {
-                        audit.record(who, req, "updated", subject(key), keys.wire(key), keys.wire(updated), SECRET);
-                        Pages.redirect(res, back);
-                    });
-        });
-        pages.post(rules, "/postback_keys/{id}/pause", Pages.Need.CHANGE, (req, res, who, form) -> {
-            PostbackKey key = require(req, who);
-            var body = Json.MAPPER.createObjectNode();
-            boolean paused = form.first("paused").orElse("true").equals("true");
-            body.put("paused", paused);
-            PostbackKey updated = keys.update(key, body);
-            audit.record(
-                    who, req, paused ? "paused" : "resumed", subject(key), keys.wire(key), keys.wire(updated), SECRET);
-            Pages.redirect(res, WebhookPages.back(form, ownerOf(key)));
-        });
-        pages.post(rules, "/postback_keys/{id}/delete", Pages.Need.CHANGE, (req, res, who, form) -> {
-            PostbackKey key = require(req, who);
-            keys.delete(key);
-            audit.record(who, req, "deleted", subject(key), keys.wire(key), null, SECRET);
-            Pages.redirect(res, WebhookPages.back(form, ownerOf(key)));
-        });
+                            "/postback_keys/" + created.id() + "?back="
+                                    + URLEncoder.encode(back, StandardCharsets.UTF_8));
+                });
+    }
+
+    private void show(ServerRequest req, ServerResponse res, SignedIn who) {
+        PostbackKey key = require(req, who);
+        OwnerRef owner = ownerOf(key);
+        editor(
+                res,
+                Status.OK_200,
+                who,
+                owner,
+                key.type(),
+                Optional.of(row(key)),
+                values(key),
+                Map.of(),
+                WebhookPages.back(req, owner));
+    }
+
+    private void update(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        PostbackKey key = require(req, who);
+        OwnerRef owner = ownerOf(key);
+        String back = WebhookPages.back(form, owner);
+        SaveFlow.update(
+                form,
+                keys.wire(key),
+                inputs(key.type(), owner),
+                (status, values, errors, conflict) -> editor(
+                        res,
+                        status,
+                        who,
+                        owner,
+                        key.type(),
+                        Optional.of(row(key)),
+                        values,
+                        errors,
+                        back,
+                        Optional.of(key),
+                        conflict),
+                () -> keys.update(key, json(form, key.type(), owner)),
+                updated -> {
+                    audit.record(who, req, "updated", subject(key), keys.wire(key), keys.wire(updated), SECRET);
+                    Pages.redirect(res, back);
+                });
+    }
+
+    /** Pauses or (with {@code paused=false}) resumes the key. */
+    private void pause(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        PostbackKey key = require(req, who);
+        var body = Json.MAPPER.createObjectNode();
+        boolean paused = form.first("paused").orElse("true").equals("true");
+        body.put("paused", paused);
+        PostbackKey updated = keys.update(key, body);
+        audit.record(who, req, paused ? "paused" : "resumed", subject(key), keys.wire(key), keys.wire(updated), SECRET);
+        Pages.redirect(res, WebhookPages.back(form, ownerOf(key)));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        PostbackKey key = require(req, who);
+        keys.delete(key);
+        audit.record(who, req, "deleted", subject(key), keys.wire(key), null, SECRET);
+        Pages.redirect(res, WebhookPages.back(form, ownerOf(key)));
     }
 
     private void section(ServerRequest req, ServerResponse res, SignedIn who) {

@@ -93,67 +93,75 @@ public final class RtbPage {
     }
 
     public void register(HttpRules rules) {
-        pages.get(rules, "/rtb_pings", (req, res, who) -> {
-            Map<String, String> filters = new LinkedHashMap<>();
-            for (String name : FILTERS) {
-                Http.query(req, name).ifPresent(value -> filters.put(name, value));
-            }
-            Names known = names.of(who.account());
-            Map<String, String> errors = new LinkedHashMap<>();
-            List<Row> rows = List.of();
-            long total = 0;
-            PageRequest page = new PageRequest(1, PageRequest.DEFAULT_PER_PAGE);
-            try {
-                page = Http.pageRequest(req);
-                RtbLog.Filter filter = RtbLog.Filter.parse(name -> Optional.ofNullable(filters.get(name)));
-                Page<RtbPingOut> listed = log.list(who.account(), filter, page);
-                rows = listed.items().stream().map(p -> row(p, known)).toList();
-                total = listed.total();
-            } catch (Problem.Invalid e) {
-                errors.put(e.field().orElse("page"), e.getMessage());
-            }
-            pages.render(
-                    res,
-                    errors.isEmpty() ? Status.OK_200 : Status.BAD_REQUEST_400,
-                    "rtb_pings.jte",
-                    new View(
-                            pages.frame("RTB log", "rtb", who),
-                            known,
-                            Arrays.stream(RtbStatus.values())
-                                    .map(RtbStatus::word)
-                                    .distinct()
-                                    .toList(),
-                            filters,
-                            errors,
-                            rows,
-                            total,
-                            page.page(),
-                            page.perPage(),
-                            CallLogPage.query(filters),
-                            realtime(who, known)));
-        });
+        pages.get(rules, "/rtb_pings", this::list);
         pages.get(
                 rules,
                 "/rtb_pings/realtime",
                 (req, res, who) -> pages.render(res, "rtb_realtime.jte", realtime(who, names.of(who.account()))));
-        rules.get("/call_reservations/{uuid}", (req, res) -> {
-            if (!wantsHtml(req)) {
-                res.next();
-                return;
-            }
-            pages.guarded(
-                    req,
-                    res,
-                    () -> pages.sessions()
-                            .find(req)
-                            .ifPresentOrElse(
-                                    who -> reservation(req, res, who),
-                                    () -> Pages.redirect(
-                                            res,
-                                            "/sign_in?next="
-                                                    + URLEncoder.encode(
-                                                            req.path().rawPath(), StandardCharsets.UTF_8))));
-        });
+        rules.get("/call_reservations/{uuid}", this::reservationPage);
+    }
+
+    /** The RTB log: a filtered page of pings, with the realtime counts above it. */
+    private void list(ServerRequest req, ServerResponse res, SignedIn who) {
+        Map<String, String> filters = new LinkedHashMap<>();
+        for (String name : FILTERS) {
+            Http.query(req, name).ifPresent(value -> filters.put(name, value));
+        }
+        Names known = names.of(who.account());
+        Map<String, String> errors = new LinkedHashMap<>();
+        List<Row> rows = List.of();
+        long total = 0;
+        PageRequest page = new PageRequest(1, PageRequest.DEFAULT_PER_PAGE);
+        try {
+            page = Http.pageRequest(req);
+            RtbLog.Filter filter = RtbLog.Filter.parse(name -> Optional.ofNullable(filters.get(name)));
+            Page<RtbPingOut> listed = log.list(who.account(), filter, page);
+            rows = listed.items().stream().map(p -> row(p, known)).toList();
+            total = listed.total();
+        } catch (Problem.Invalid e) {
+            errors.put(e.field().orElse("page"), e.getMessage());
+        }
+        pages.render(
+                res,
+                errors.isEmpty() ? Status.OK_200 : Status.BAD_REQUEST_400,
+                "rtb_pings.jte",
+                new View(
+                        pages.frame("RTB log", "rtb", who),
+                        known,
+                        Arrays.stream(RtbStatus.values())
+                                .map(RtbStatus::word)
+                                .distinct()
+                                .toList(),
+                        filters,
+                        errors,
+                        rows,
+                        total,
+                        page.page(),
+                        page.perPage(),
+                        CallLogPage.query(filters),
+                        realtime(who, known)));
+    }
+
+    /**
+     * A reservation's page at the API's own path: a browser asking for HTML gets the page (or the sign-in page); any
+     * other client goes on to the API's JSON.
+     */
+    private void reservationPage(ServerRequest req, ServerResponse res) {
+        if (!wantsHtml(req)) {
+            res.next();
+            return;
+        }
+        pages.guarded(
+                req,
+                res,
+                () -> pages.sessions()
+                        .find(req)
+                        .ifPresentOrElse(
+                                who -> reservation(req, res, who),
+                                () -> Pages.redirect(
+                                        res,
+                                        "/sign_in?next="
+                                                + URLEncoder.encode(req.path().rawPath(), StandardCharsets.UTF_8))));
     }
 
     private void reservation(ServerRequest req, ServerResponse res, SignedIn who) {

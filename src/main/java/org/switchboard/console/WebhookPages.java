@@ -196,17 +196,7 @@ public final class WebhookPages {
                 "/sections/webhooks/lock",
                 Pages.Need.CHANGE,
                 (req, res, who, form) -> lock(req, res, who, form, false));
-        pages.post(rules, "/webhooks/check", Pages.Need.SESSION, (req, res, who, form) -> {
-            Check check;
-            try {
-                webhooks.check(who.account(), json(form));
-                check = new Check(Optional.empty(), Optional.empty());
-            } catch (Problem.Invalid e) {
-                var error = FormJson.error(e, inputs()).entrySet().iterator().next();
-                check = new Check(Optional.of(error.getKey()), Optional.of(error.getValue()));
-            }
-            pages.render(res, "webhook_check.jte", check);
-        });
+        pages.post(rules, "/webhooks/check", Pages.Need.SESSION, this::check);
         pages.get(
                 rules,
                 "/webhooks/tokens",
@@ -219,142 +209,178 @@ public final class WebhookPages {
                 "/webhooks/preview",
                 Pages.Need.SESSION,
                 (req, res, who, form) -> pages.render(res, "webhook_preview.jte", preview(who, form)));
-        pages.get(rules, "/webhooks/new", (req, res, who) -> {
-            OwnerRef owner = OwnerRef.parse(Http.query(req, "owner"));
-            Webhook.Owner stored = webhookOwner(who.account(), owner);
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put(
-                    "trigger", Http.query(req, "trigger").orElse(stored == Webhook.Owner.BUYER ? "selected" : "start"));
-            form.put("method", "GET");
-            form.put("timeout_ms", "5000");
-            editor(res, who, OwnedEditor.blank(owner, form, back(req, owner)), Optional.empty(), Optional.empty());
-        });
-        pages.post(rules, "/webhooks/new", Pages.Need.CHANGE, (req, res, who, form) -> {
-            OwnerRef owner = OwnerRef.parse(form.first("owner"));
-            Webhook.Owner stored = webhookOwner(who.account(), owner);
-            String back = back(form, owner);
-            SaveFlow.create(
-                    form,
-                    inputs(),
-                    (status, values, errors, conflict) -> editor(
-                            res,
-                            who,
-                            OwnedEditor.refusedNew(status, owner, values, errors, back),
-                            Optional.empty(),
-                            Optional.empty()),
-                    () -> webhooks.create(who.account(), stored, owner.id(), json(form)),
-                    saved -> {
-                        audit.record(
-                                who,
-                                req,
-                                "created",
-                                subject(saved.webhook()),
-                                null,
-                                WebhookRoutes.wire(saved.webhook()),
-                                Set.of());
-                        shownOnce(res, who, owner, saved, back);
-                    });
-        });
-        pages.get(rules, "/webhooks/{id}", (req, res, who) -> {
-            Webhook w = require(req, who);
-            OwnerRef owner = ownerOf(w);
-            Optional<String> notice = Http.query(req, "replayed")
-                    .filter(n -> n.matches("[0-9]{1,9}"))
-                    .map(n -> n + (n.equals("1") ? " failed delivery" : " failed deliveries") + " queued again.");
-            editor(
-                    res,
-                    who,
-                    OwnedEditor.stored(owner, w.id(), values(w), back(req, owner), Optional.of(w)),
-                    Optional.empty(),
-                    notice);
-        });
-        pages.post(rules, "/webhooks/{id}", Pages.Need.CHANGE, (req, res, who, form) -> {
-            Webhook w = require(req, who);
-            OwnerRef owner = ownerOf(w);
-            String back = back(form, owner);
-            SaveFlow.update(
-                    form,
-                    WebhookRoutes.wire(w),
-                    inputs(),
-                    (status, values, errors, conflict) -> editor(
-                            res,
-                            who,
-                            new OwnedEditor<>(
-                                    status, owner, Optional.of(w.id()), values, errors, back, Optional.of(w), conflict),
-                            Optional.empty(),
-                            Optional.empty()),
-                    () -> webhooks.update(w, json(form)),
-                    saved -> {
-                        audit.record(
-                                who,
-                                req,
-                                "updated",
-                                subject(w),
-                                WebhookRoutes.wire(w),
-                                WebhookRoutes.wire(saved.webhook()),
-                                Set.of());
-                        shownOnce(res, who, owner, saved, back);
-                    });
-        });
-        pages.post(rules, "/webhooks/{id}/enable", Pages.Need.CHANGE, (req, res, who, form) -> {
-            Webhook w = require(req, who);
-            ObjectNode enable = Json.MAPPER.createObjectNode().put("enabled", true);
-            Webhook enabled = webhooks.update(w, enable).webhook();
-            audit.record(who, req, "enabled", subject(w), WebhookRoutes.wire(w), WebhookRoutes.wire(enabled), Set.of());
-            Pages.redirect(res, "/webhooks/" + w.id());
-        });
-        pages.post(rules, "/webhooks/{id}/replay", Pages.Need.CHANGE, (req, res, who, form) -> {
-            Webhook w = require(req, who);
-            Instant from = Http.parseFrom("from", form.first("from").orElse(""));
-            Instant to = Http.parseTo("to", form.first("to").orElse(""));
-            boolean newIds = form.first("new_webhook_id").isPresent();
-            List<Long> replayed = deliveryWorker.replayFailed(who.account(), w.id(), from, to, newIds);
-            audit.record(
-                    who,
-                    req,
-                    "replayed failed deliveries",
-                    subject(w),
-                    Map.of("from", from.toString(), "to", to.toString()),
-                    Map.of("from", from.toString(), "to", to.toString(), "replayed", replayed.size()),
-                    Set.of());
-            Pages.redirect(res, "/webhooks/" + w.id() + "?replayed=" + replayed.size());
-        });
-        pages.post(rules, "/webhooks/{id}/delete", Pages.Need.CHANGE, (req, res, who, form) -> {
-            Webhook w = require(req, who);
-            webhooks.delete(w);
-            audit.record(who, req, "deleted", subject(w), WebhookRoutes.wire(w), null, Set.of());
-            Pages.redirect(res, back(form, ownerOf(w)));
-        });
-        pages.get(rules, "/webhooks/{id}/test_fire", (req, res, who) -> {
-            Webhook w = require(req, who);
-            testFirePage(res, Status.OK_200, who, w, Map.of(), Map.of(), Optional.empty());
-        });
-        pages.post(rules, "/webhooks/{id}/test_fire", Pages.Need.CHANGE, (req, res, who, form) -> {
-            Webhook w = require(req, who);
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            form.first("buyer_id").filter(v -> !v.isBlank()).ifPresent(v -> body.put("buyer_id", v));
-            form.first("publisher_id").filter(v -> !v.isBlank()).ifPresent(v -> body.put("publisher_id", v));
-            var tags = body.putArray("tags");
-            form.first("tags")
-                    .orElse("")
-                    .lines()
-                    .map(String::strip)
-                    .filter(l -> !l.isEmpty())
-                    .forEach(tags::add);
-            try {
-                FiredPixel fired = webhooks.testFire(w, body);
-                testFirePage(res, Status.OK_200, who, w, FormJson.values(form), Map.of(), Optional.of(fired));
-            } catch (Problem.Invalid e) {
-                testFirePage(
+        pages.get(rules, "/webhooks/new", this::showNew);
+        pages.post(rules, "/webhooks/new", Pages.Need.CHANGE, this::create);
+        pages.get(rules, "/webhooks/{id}", this::show);
+        pages.post(rules, "/webhooks/{id}", Pages.Need.CHANGE, this::update);
+        pages.post(rules, "/webhooks/{id}/enable", Pages.Need.CHANGE, this::enable);
+        pages.post(rules, "/webhooks/{id}/replay", Pages.Need.CHANGE, this::replay);
+        pages.post(rules, "/webhooks/{id}/delete", Pages.Need.CHANGE, this::delete);
+        pages.get(rules, "/webhooks/{id}/test_fire", this::showTestFire);
+        pages.post(rules, "/webhooks/{id}/test_fire", Pages.Need.CHANGE, this::testFire);
+    }
+
+    // --- the routes ---------------------------------------------------------------------------------------------
+
+    /** The live template check: the first problem the API finds, beside its field. */
+    private void check(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        Check check;
+        try {
+            webhooks.check(who.account(), json(form));
+            check = new Check(Optional.empty(), Optional.empty());
+        } catch (Problem.Invalid e) {
+            var error = FormJson.error(e, inputs()).entrySet().iterator().next();
+            check = new Check(Optional.of(error.getKey()), Optional.of(error.getValue()));
+        }
+        pages.render(res, "webhook_check.jte", check);
+    }
+
+    /** The "new" form: a buyer's webhooks start at "selected", others at "start". */
+    private void showNew(ServerRequest req, ServerResponse res, SignedIn who) {
+        OwnerRef owner = OwnerRef.parse(Http.query(req, "owner"));
+        Webhook.Owner stored = webhookOwner(who.account(), owner);
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("trigger", Http.query(req, "trigger").orElse(stored == Webhook.Owner.BUYER ? "selected" : "start"));
+        form.put("method", "GET");
+        form.put("timeout_ms", "5000");
+        editor(res, who, OwnedEditor.blank(owner, form, back(req, owner)), Optional.empty(), Optional.empty());
+    }
+
+    private void create(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        OwnerRef owner = OwnerRef.parse(form.first("owner"));
+        Webhook.Owner stored = webhookOwner(who.account(), owner);
+        String back = back(form, owner);
+        SaveFlow.create(
+                form,
+                inputs(),
+                (status, values, errors, conflict) -> editor(
                         res,
-                        Status.BAD_REQUEST_400,
                         who,
-                        w,
-                        FormJson.values(form),
-                        FormJson.error(e, Set.of("buyer_id", "publisher_id", "tags")),
-                        Optional.empty());
-            }
-        });
+                        OwnedEditor.refusedNew(status, owner, values, errors, back),
+                        Optional.empty(),
+                        Optional.empty()),
+                () -> webhooks.create(who.account(), stored, owner.id(), json(form)),
+                saved -> {
+                    audit.record(
+                            who,
+                            req,
+                            "created",
+                            subject(saved.webhook()),
+                            null,
+                            WebhookRoutes.wire(saved.webhook()),
+                            Set.of());
+                    shownOnce(res, who, owner, saved, back);
+                });
+    }
+
+    /** The editor of a saved webhook, with a line about the last replay when it has just queued one. */
+    private void show(ServerRequest req, ServerResponse res, SignedIn who) {
+        Webhook w = require(req, who);
+        OwnerRef owner = ownerOf(w);
+        Optional<String> notice = Http.query(req, "replayed")
+                .filter(n -> n.matches("[0-9]{1,9}"))
+                .map(n -> n + (n.equals("1") ? " failed delivery" : " failed deliveries") + " queued again.");
+        editor(
+                res,
+                who,
+                OwnedEditor.stored(owner, w.id(), values(w), back(req, owner), Optional.of(w)),
+                Optional.empty(),
+                notice);
+    }
+
+    private void update(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        Webhook w = require(req, who);
+        OwnerRef owner = ownerOf(w);
+        String back = back(form, owner);
+        SaveFlow.update(
+                form,
+                WebhookRoutes.wire(w),
+                inputs(),
+                (status, values, errors, conflict) -> editor(
+                        res,
+                        who,
+                        new OwnedEditor<>(
+                                status, owner, Optional.of(w.id()), values, errors, back, Optional.of(w), conflict),
+                        Optional.empty(),
+                        Optional.empty()),
+                () -> webhooks.update(w, json(form)),
+                saved -> {
+                    audit.record(
+                            who,
+                            req,
+                            "updated",
+                            subject(w),
+                            WebhookRoutes.wire(w),
+                            WebhookRoutes.wire(saved.webhook()),
+                            Set.of());
+                    shownOnce(res, who, owner, saved, back);
+                });
+    }
+
+    private void enable(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        Webhook w = require(req, who);
+        ObjectNode enable = Json.MAPPER.createObjectNode().put("enabled", true);
+        Webhook enabled = webhooks.update(w, enable).webhook();
+        audit.record(who, req, "enabled", subject(w), WebhookRoutes.wire(w), WebhookRoutes.wire(enabled), Set.of());
+        Pages.redirect(res, "/webhooks/" + w.id());
+    }
+
+    /** Queues the failed deliveries in the chosen window again; the editor then says how many. */
+    private void replay(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        Webhook w = require(req, who);
+        Instant from = Http.parseFrom("from", form.first("from").orElse(""));
+        Instant to = Http.parseTo("to", form.first("to").orElse(""));
+        boolean newIds = form.first("new_webhook_id").isPresent();
+        List<Long> replayed = deliveryWorker.replayFailed(who.account(), w.id(), from, to, newIds);
+        audit.record(
+                who,
+                req,
+                "replayed failed deliveries",
+                subject(w),
+                Map.of("from", from.toString(), "to", to.toString()),
+                Map.of("from", from.toString(), "to", to.toString(), "replayed", replayed.size()),
+                Set.of());
+        Pages.redirect(res, "/webhooks/" + w.id() + "?replayed=" + replayed.size());
+    }
+
+    private void delete(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        Webhook w = require(req, who);
+        webhooks.delete(w);
+        audit.record(who, req, "deleted", subject(w), WebhookRoutes.wire(w), null, Set.of());
+        Pages.redirect(res, back(form, ownerOf(w)));
+    }
+
+    private void showTestFire(ServerRequest req, ServerResponse res, SignedIn who) {
+        Webhook w = require(req, who);
+        testFirePage(res, Status.OK_200, who, w, Map.of(), Map.of(), Optional.empty());
+    }
+
+    /** Fires the webhook once with the chosen buyer, publisher and tags, and shows what it sent and got. */
+    private void testFire(ServerRequest req, ServerResponse res, SignedIn who, Form form) {
+        Webhook w = require(req, who);
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        form.first("buyer_id").filter(v -> !v.isBlank()).ifPresent(v -> body.put("buyer_id", v));
+        form.first("publisher_id").filter(v -> !v.isBlank()).ifPresent(v -> body.put("publisher_id", v));
+        var tags = body.putArray("tags");
+        form.first("tags")
+                .orElse("")
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .forEach(tags::add);
+        try {
+            FiredPixel fired = webhooks.testFire(w, body);
+            testFirePage(res, Status.OK_200, who, w, FormJson.values(form), Map.of(), Optional.of(fired));
+        } catch (Problem.Invalid e) {
+            testFirePage(
+                    res,
+                    Status.BAD_REQUEST_400,
+                    who,
+                    w,
+                    FormJson.values(form),
+                    FormJson.error(e, Set.of("buyer_id", "publisher_id", "tags")),
+                    Optional.empty());
+        }
     }
 
     // --- the section --------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,10 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.switchboard.platform.config.ConfigCache;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.Columns;
@@ -37,18 +40,66 @@ import org.switchboard.tag.TagFilter;
  *
  * <p>Each write announces the criterion it changed and its owner ({@link ConfigChanges}): moving one renumbers the
  * others, and caches hold an owner's criteria together.
+ *
+ * <p>An owner's criteria in judging order ({@link #listFor}, {@link #forCall}: what every conversion postback and
+ * every call's end judges by) are served from a cache kept current by those announcements, here and, through Redis, on
+ * every node: a change of a criterion or of its owner drops that owner's list; when changes may have been missed the
+ * cache starts again empty. At most {@value #CACHED_OWNERS} owners' lists are held; beyond that the cache starts again
+ * empty. {@code maxAge} is a safety net for a change that never arrived.
  */
 public final class ConversionCriterionRepository {
+    static final int CACHED_OWNERS = 10_000;
     private static final String TABLE = "conversion_criteria";
 
     private final Jdbi jdbi;
     private final Clock clock;
     private final ConfigChanges changes;
+    private final ConfigCache<OwnerKey, List<ConversionCriterion>> ownerToCriteria;
 
+    /** The criteria of one owner, the cache's key. */
+    private record OwnerKey(AccountId account, ConversionCriterion.Owner owner, long ownerId) {}
+
+    /** With the owners' lists cached and no safety net but the changes (tests). */
     public ConversionCriterionRepository(Jdbi jdbi, Clock clock, ConfigChanges changes) {
+        this(jdbi, clock, changes, Duration.ZERO);
+    }
+
+    /** With the owners' lists cached, kept current by {@code changes} and, as a safety net, {@code maxAge} (zero: none). */
+    public ConversionCriterionRepository(Jdbi jdbi, Clock clock, ConfigChanges changes, Duration maxAge) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.changes = changes;
+        this.ownerToCriteria = new ConfigCache<>(
+                list -> false,
+                CACHED_OWNERS,
+                0,
+                maxAge,
+                clock,
+                task -> Thread.ofVirtual().name("criteria-refresh").start(task));
+        changes.listen(new ConfigChanges.Listener() {
+            @Override
+            public void changed(ConfigChange change) {
+                switch (change.kind()) {
+                    case CAMPAIGN ->
+                        ownerToCriteria.remove(
+                                new OwnerKey(change.account(), ConversionCriterion.Owner.CAMPAIGN, change.id()));
+                    case BUYER ->
+                        ownerToCriteria.remove(
+                                new OwnerKey(change.account(), ConversionCriterion.Owner.BUYER, change.id()));
+                    // its owner's change comes with it; a list that holds it goes too, whatever came with it
+                    case CRITERION ->
+                        ownerToCriteria.removeIf((owner, list) -> list.stream().anyMatch(c -> c.id() == change.id()));
+                    default -> {
+                        // no criteria hang off anything else
+                    }
+                }
+            }
+
+            @Override
+            public void everythingMayHaveChanged() {
+                ownerToCriteria.clear();
+            }
+        });
     }
 
     private void announce(ConversionCriterion criterion) {
@@ -63,6 +114,10 @@ public final class ConversionCriterionRepository {
 
     /** All criteria of one owner in judging order (position, then id): what {@link ConversionPolicy#select} takes. */
     public List<ConversionCriterion> listFor(AccountId account, ConversionCriterion.Owner owner, long ownerId) {
+        return ownerToCriteria.get(new OwnerKey(account, owner, ownerId), () -> read(account, owner, ownerId));
+    }
+
+    private List<ConversionCriterion> read(AccountId account, ConversionCriterion.Owner owner, long ownerId) {
         return jdbi.withHandle(handle -> handle.createQuery("""
                         SELECT * FROM conversion_criteria
                         WHERE account_id = :account AND owner_kind = :kind AND owner_id = :owner
@@ -71,33 +126,18 @@ public final class ConversionCriterionRepository {
                 .bind("kind", owner.stored())
                 .bind("owner", ownerId)
                 .map(ConversionCriterionRepository::map)
-                .list());
+                .collect(Collectors.toUnmodifiableList()));
     }
 
     /** The criteria that judge one call: its campaign's and its buyer's, each in judging order. */
     public record ForCall(List<ConversionCriterion> campaign, List<ConversionCriterion> buyer) {}
 
-    /** {@link #listFor} of a call's campaign and (when it has one) its buyer, in one query. */
+    /** {@link #listFor} of a call's campaign and (when it has one) its buyer, from the cache. */
     public ForCall forCall(AccountId account, long campaignId, Optional<Long> buyerId) {
-        List<ConversionCriterion> all = jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT * FROM conversion_criteria
-                        WHERE account_id = :account AND ((owner_kind = :campaign_kind AND owner_id = :campaign)
-                            OR (owner_kind = :buyer_kind AND owner_id = :buyer))
-                        ORDER BY position, id""")
-                .bind("account", account.value())
-                .bind("campaign_kind", ConversionCriterion.Owner.CAMPAIGN.stored())
-                .bind("campaign", campaignId)
-                .bind("buyer_kind", ConversionCriterion.Owner.BUYER.stored())
-                .bind("buyer", buyerId.orElse(-1L))
-                .map(ConversionCriterionRepository::map)
-                .list());
         return new ForCall(
-                all.stream()
-                        .filter(c -> c.owner() == ConversionCriterion.Owner.CAMPAIGN)
-                        .toList(),
-                all.stream()
-                        .filter(c -> c.owner() == ConversionCriterion.Owner.BUYER)
-                        .toList());
+                listFor(account, ConversionCriterion.Owner.CAMPAIGN, campaignId),
+                buyerId.map(buyer -> listFor(account, ConversionCriterion.Owner.BUYER, buyer))
+                        .orElse(List.of()));
     }
 
     /** One page of an owner's criteria in judging order. */

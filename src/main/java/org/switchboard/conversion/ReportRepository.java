@@ -67,36 +67,10 @@ public final class ReportRepository {
      */
     private <T> List<T> aggregate(AccountId account, ReportRequest request, ReportDays days, GroupReader<T> reader) {
         Map<String, Object> binds = new LinkedHashMap<>();
-        binds.put("account", account.value());
-        binds.put("from", request.from().toEpochMilli());
-        binds.put("to", request.to().toEpochMilli());
         binds.put("converted", Conversion.State.CONVERTED.name());
         binds.put("pending", Conversion.State.PENDING.name());
-        List<String> conditions =
-                new ArrayList<>(List.of("c.account_id = :account", "c.started_at >= :from", "c.started_at < :to"));
-        request.campaignId().ifPresent(id -> {
-            conditions.add("c.campaign_id = :campaign");
-            binds.put("campaign", id);
-        });
-        request.publisherId().ifPresent(id -> {
-            conditions.add("c.publisher_id = :publisher");
-            binds.put("publisher", id);
-        });
-        request.buyerId().ifPresent(id -> {
-            conditions.add("c.buyer_id = :buyer");
-            binds.put("buyer", id);
-        });
-        Grouping grouping = switch (request.groupBy()) {
-            case CAMPAIGN -> new Grouping("c.campaign_id", Optional.of("campaigns"));
-            case PUBLISHER -> new Grouping("c.publisher_id", Optional.of("publishers"));
-            case BUYER -> new Grouping("c.buyer_id", Optional.of("buyers"));
-            case DAY, HOUR -> new Grouping("(c.started_at - :origin) / :bucket", Optional.empty());
-            case TAG -> new Grouping("c.tags", Optional.empty());
-        };
-        if (request.groupBy() == ReportRequest.GroupBy.DAY || request.groupBy() == ReportRequest.GroupBy.HOUR) {
-            binds.put("origin", days.originMillis());
-            binds.put("bucket", days.bucketMillis());
-        }
+        List<String> conditions = conditions(account, request, binds);
+        Grouping grouping = grouping(request, days, binds);
         // Money counts once the decision is final: pending calls (waiting for a postback) and live calls (no decision
         // row yet) add to calls and connected only. Names are joined after grouping, on one row per group; GROUP BY 1
         // because PostgreSQL does not see two uses of a bound parameter as the same expression.
@@ -130,5 +104,43 @@ public final class ReportRepository {
                                 rs.getLong("payout"),
                                 rs.getLong("buyer_revenue"))))
                 .list());
+    }
+
+    /** The WHERE conditions of the request's account, range and filters; their values go into {@code binds}. */
+    private static List<String> conditions(AccountId account, ReportRequest request, Map<String, Object> binds) {
+        binds.put("account", account.value());
+        binds.put("from", request.from().toEpochMilli());
+        binds.put("to", request.to().toEpochMilli());
+        List<String> conditions =
+                new ArrayList<>(List.of("c.account_id = :account", "c.started_at >= :from", "c.started_at < :to"));
+        request.campaignId().ifPresent(id -> {
+            conditions.add("c.campaign_id = :campaign");
+            binds.put("campaign", id);
+        });
+        request.publisherId().ifPresent(id -> {
+            conditions.add("c.publisher_id = :publisher");
+            binds.put("publisher", id);
+        });
+        request.buyerId().ifPresent(id -> {
+            conditions.add("c.buyer_id = :buyer");
+            binds.put("buyer", id);
+        });
+        return conditions;
+    }
+
+    /** What the request groups calls by; day and hour buckets put their origin and width into {@code binds}. */
+    private static Grouping grouping(ReportRequest request, ReportDays days, Map<String, Object> binds) {
+        Grouping grouping = switch (request.groupBy()) {
+            case CAMPAIGN -> new Grouping("c.campaign_id", Optional.of("campaigns"));
+            case PUBLISHER -> new Grouping("c.publisher_id", Optional.of("publishers"));
+            case BUYER -> new Grouping("c.buyer_id", Optional.of("buyers"));
+            case DAY, HOUR -> new Grouping("(c.started_at - :origin) / :bucket", Optional.empty());
+            case TAG -> new Grouping("c.tags", Optional.empty());
+        };
+        if (request.groupBy() == ReportRequest.GroupBy.DAY || request.groupBy() == ReportRequest.GroupBy.HOUR) {
+            binds.put("origin", days.originMillis());
+            binds.put("bucket", days.bucketMillis());
+        }
+        return grouping;
     }
 }

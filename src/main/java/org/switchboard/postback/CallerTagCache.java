@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.switchboard.call.CallerTagSource;
+import org.switchboard.platform.db.DurableWrites;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.tag.TagSet;
 
@@ -23,14 +24,21 @@ public final class CallerTagCache implements CallerTagSource {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final DurableWrites writes;
     private final AtomicLong lastPurge = new AtomicLong();
 
-    public CallerTagCache(Jdbi jdbi, Clock clock) {
+    /** {@code writes}: the keyed requests' shared commits, in whose transactions tags are stored. */
+    public CallerTagCache(Jdbi jdbi, Clock clock, DurableWrites writes) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.writes = writes;
     }
 
-    /** Stores tags for the caller's next call, in the caller's (the request's) transaction. */
+    /**
+     * Stores tags for the caller's next call, in the caller's (the request's) transaction, one of {@link #writes}: the
+     * row with the others of that transaction when it commits ({@link DurableWrites#insertAtCommit}; nothing in it
+     * reads them).
+     */
     void store(
             Handle handle,
             AccountId account,
@@ -59,19 +67,23 @@ public final class CallerTagCache implements CallerTagSource {
             long at,
             long expires) {}
 
-    private static void insert(Handle handle, Stored row) {
-        handle.createUpdate("""
-                        INSERT INTO caller_tag_cache (account_id, caller_number, publisher_id, tags, reusable, created_at,
-                            expires_at)
-                        VALUES (:account, :caller, :publisher, :tags, :reusable, :now, :expires)""")
-                .bind("account", row.account().value())
-                .bind("caller", row.callerNumber())
-                .bind("publisher", row.publisherId().orElse(null))
-                .bind("tags", row.tags().toStored())
-                .bind("reusable", row.reusable())
-                .bind("now", row.at())
-                .bind("expires", row.expires())
-                .execute();
+    private static final String INSERT = """
+            INSERT INTO caller_tag_cache (account_id, caller_number, publisher_id, tags, reusable, created_at, expires_at)
+            VALUES (:account, :caller, :publisher, :tags, :reusable, :now, :expires)""";
+
+    private void insert(Handle handle, Stored row) {
+        Long publisher = row.publisherId().orElse(null);
+        String tags = row.tags().toStored();
+        writes.insertAtCommit(
+                handle,
+                INSERT,
+                batch -> batch.bind("account", row.account().value())
+                        .bind("caller", row.callerNumber())
+                        .bind("publisher", publisher)
+                        .bind("tags", tags)
+                        .bind("reusable", row.reusable())
+                        .bind("now", row.at())
+                        .bind("expires", row.expires()));
     }
 
     /**

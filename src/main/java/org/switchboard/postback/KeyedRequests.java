@@ -85,7 +85,7 @@ final class KeyedRequests {
                             HttpErrors.status(refused.problem()) + " "
                                     + refused.problem().getMessage());
             };
-            PostbackLog.insert(handle, row);
+            log.insert(handle, row);
             return new Logged<>(result, row);
         }));
         log.counted(logged.row());

@@ -256,20 +256,35 @@ public final class LiveCallControlRoutes {
                 .filter(accept -> accept.contains("text/html"))
                 .isPresent();
         if (!html) {
-            List<Map<String, Object>> entries = new ArrayList<>();
-            for (int i = 0; i < directory.entries().size(); i++) {
-                Directory.Entry entry = directory.entries().get(i);
-                entries.add(Map.of("position", i + 1, "name", entry.name(), "destination", entry.destination()));
-            }
-            Map<String, Object> page = new LinkedHashMap<>();
-            page.put("call_uuid", call.uuid());
-            page.put("caller_number", call.callerNumber());
-            page.put("status", call.status());
-            page.put("directory", Map.of("id", directory.id(), "name", directory.name()));
-            page.put("entries", entries);
-            Http.ok(res, page);
+            Http.ok(res, directoryJson(call, directory));
             return;
         }
+        String page = directoryHtml(call, directory);
+        res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+        // the page's form posts back to this URL, key included: it must not be cached or sent on as a referrer
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.header("Referrer-Policy", "no-referrer");
+        res.send(page.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The transfer interface as JSON: the call and the directory's entries, numbered from 1. */
+    private static Map<String, Object> directoryJson(Call call, Directory directory) {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (int i = 0; i < directory.entries().size(); i++) {
+            Directory.Entry entry = directory.entries().get(i);
+            entries.add(Map.of("position", i + 1, "name", entry.name(), "destination", entry.destination()));
+        }
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("call_uuid", call.uuid());
+        page.put("caller_number", call.callerNumber());
+        page.put("status", call.status());
+        page.put("directory", Map.of("id", directory.id(), "name", directory.name()));
+        page.put("entries", entries);
+        return page;
+    }
+
+    /** The transfer interface as an HTML page: one button per directory entry, each a form posting the choice. */
+    private static String directoryHtml(Call call, Directory directory) {
         StringBuilder page = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Transfer "
                         + "call</title></head><body><h1>Transfer call from ")
                 .append(escape(call.callerNumber()))
@@ -289,11 +304,7 @@ public final class LiveCallControlRoutes {
                     .append(")</button></form>");
         }
         page.append("</body></html>");
-        res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
-        // the page's form posts back to this URL, key included: it must not be cached or sent on as a referrer
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.header("Referrer-Policy", "no-referrer");
-        res.send(page.toString().getBytes(StandardCharsets.UTF_8));
+        return page.toString();
     }
 
     /** Runs a keyed action answering plain text; a request error becomes {@code failure: message} with its status. */

@@ -155,23 +155,33 @@ public final class PostbackLog {
             String result,
             long at) {}
 
-    /** Writes the entry in the caller's transaction. */
-    static Void insert(Handle handle, Row row) {
-        handle.createUpdate("""
-                        INSERT INTO postback_logs (account_id, key_id, key_name, endpoint, method, params, tags, call_uuid,
-                            result, created_at)
-                        VALUES (:account, :key, :name, :endpoint, :method, :params, :tags, :call, :result, :now)""")
-                .bind("account", row.source().account().value())
-                .bind("key", row.source().keyId().orElse(null))
-                .bind("name", row.source().name())
-                .bind("endpoint", row.endpoint())
-                .bind("method", row.method())
-                .bind("params", Json.writeString(row.params()))
-                .bind("tags", row.tags().toStored())
-                .bind("call", row.callUuid().orElse(null))
-                .bind("result", row.result())
-                .bind("now", row.at())
-                .execute();
+    private static final String INSERT = """
+            INSERT INTO postback_logs (account_id, key_id, key_name, endpoint, method, params, tags, call_uuid, result,
+                created_at)
+            VALUES (:account, :key, :name, :endpoint, :method, :params, :tags, :call, :result, :now)""";
+
+    /**
+     * Writes the entry in the caller's transaction, one of {@link #writes}: with the other entries of that transaction
+     * when it commits ({@link DurableWrites#insertAtCommit}).
+     */
+    Void insert(Handle handle, Row row) {
+        Long keyId = row.source().keyId().orElse(null);
+        String params = Json.writeString(row.params());
+        String tags = row.tags().toStored();
+        String callUuid = row.callUuid().orElse(null);
+        writes.insertAtCommit(
+                handle,
+                INSERT,
+                batch -> batch.bind("account", row.source().account().value())
+                        .bind("key", keyId)
+                        .bind("name", row.source().name())
+                        .bind("endpoint", row.endpoint())
+                        .bind("method", row.method())
+                        .bind("params", params)
+                        .bind("tags", tags)
+                        .bind("call", callUuid)
+                        .bind("result", row.result())
+                        .bind("now", row.at()));
         return null;
     }
 

@@ -62,60 +62,54 @@ public final class CapCounters {
             Optional<Instant> hardCapResetAt,
             Instant now,
             Seeds seeds) {
-        List<Cap> out = new ArrayList<>();
-        String prefix = ownerType + ":" + ownerId + ":";
+        Owner owner = new Owner(ownerType, ownerId, seeds);
         ZonedDateTime local = now.atZone(zone);
+        List<Cap> out = new ArrayList<>();
         caps.concurrency()
                 .ifPresent(limit ->
-                        out.add(new Cap(Kind.CONCURRENCY, Counter.leased(prefix + "live", limit), Instant.MIN)));
-        caps.hourly().ifPresent(limit -> {
-            ZonedDateTime start = local.truncatedTo(ChronoUnit.HOURS);
-            out.add(window(
-                    Kind.HOURLY,
-                    prefix + "h" + stamp(start, true),
-                    limit,
-                    start,
-                    start.plusHours(1),
-                    ownerType,
-                    ownerId,
-                    seeds));
-        });
-        caps.daily().ifPresent(limit -> {
-            ZonedDateTime start = local.truncatedTo(ChronoUnit.DAYS);
-            out.add(window(
-                    Kind.DAILY,
-                    prefix + "d" + stamp(start, false),
-                    limit,
-                    start,
-                    start.plusDays(1),
-                    ownerType,
-                    ownerId,
-                    seeds));
-        });
-        caps.monthly().ifPresent(limit -> {
-            ZonedDateTime start = local.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
-            out.add(window(
-                    Kind.MONTHLY,
-                    prefix + "m" + (start.getYear() * 100 + start.getMonthValue()),
-                    limit,
-                    start,
-                    start.plusMonths(1),
-                    ownerType,
-                    ownerId,
-                    seeds));
-        });
-        caps.hard().ifPresent(limit -> {
-            Instant since = hardCapResetAt.orElse(Instant.EPOCH);
-            out.add(new Cap(
-                    Kind.HARD,
-                    new Counter(
-                            prefix + "hard" + since.toEpochMilli(),
-                            limit,
-                            Instant.MAX,
-                            () -> seeds.connectedSince(ownerType, ownerId, since)),
-                    since));
-        });
+                        out.add(new Cap(Kind.CONCURRENCY, Counter.leased(owner.key("live"), limit), Instant.MIN)));
+        caps.hourly().ifPresent(limit -> out.add(hourly(owner, limit, local)));
+        caps.daily().ifPresent(limit -> out.add(daily(owner, limit, local)));
+        caps.monthly().ifPresent(limit -> out.add(monthly(owner, limit, local)));
+        caps.hard().ifPresent(limit -> out.add(hard(owner, limit, hardCapResetAt.orElse(Instant.EPOCH))));
         return out;
+    }
+
+    /** Whose caps: the owner's counter keys start {@code type:id:}; its seeds count its connected calls. */
+    private record Owner(String type, long id, Seeds seeds) {
+        String key(String counter) {
+            return type + ":" + id + ":" + counter;
+        }
+
+        Counter counter(String key, int limit, Instant until, Instant since) {
+            return new Counter(key(key), limit, until, () -> seeds.connectedSince(type, id, since));
+        }
+    }
+
+    private static Cap hourly(Owner owner, int limit, ZonedDateTime local) {
+        ZonedDateTime start = local.truncatedTo(ChronoUnit.HOURS);
+        return window(Kind.HOURLY, owner, "h" + stamp(start, true), limit, start, start.plusHours(1));
+    }
+
+    private static Cap daily(Owner owner, int limit, ZonedDateTime local) {
+        ZonedDateTime start = local.truncatedTo(ChronoUnit.DAYS);
+        return window(Kind.DAILY, owner, "d" + stamp(start, false), limit, start, start.plusDays(1));
+    }
+
+    private static Cap monthly(Owner owner, int limit, ZonedDateTime local) {
+        ZonedDateTime start = local.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
+        return window(
+                Kind.MONTHLY,
+                owner,
+                "m" + (start.getYear() * 100 + start.getMonthValue()),
+                limit,
+                start,
+                start.plusMonths(1));
+    }
+
+    /** The hard cap counts from its last reset (from the start when never reset) and has no end. */
+    private static Cap hard(Owner owner, int limit, Instant since) {
+        return new Cap(Kind.HARD, owner.counter("hard" + since.toEpochMilli(), limit, Instant.MAX, since), since);
     }
 
     /** yyyyMMdd[HH] of a window start, as a number (cheaper than a formatter on the routing path). */
@@ -124,19 +118,8 @@ public final class CapCounters {
         return withHour ? day * 100 + start.getHour() : day;
     }
 
-    private static Cap window(
-            Kind kind,
-            String key,
-            int limit,
-            ZonedDateTime start,
-            ZonedDateTime end,
-            String ownerType,
-            long ownerId,
-            Seeds seeds) {
+    private static Cap window(Kind kind, Owner owner, String key, int limit, ZonedDateTime start, ZonedDateTime end) {
         Instant since = start.toInstant();
-        return new Cap(
-                kind,
-                new Counter(key, limit, end.toInstant(), () -> seeds.connectedSince(ownerType, ownerId, since)),
-                since);
+        return new Cap(kind, owner.counter(key, limit, end.toInstant(), since), since);
     }
 }

@@ -77,8 +77,11 @@ final class PingEvaluator {
             String tagPrefix,
             Duration timeout) {}
 
-    /** A buyer that can take the call, with its groups and what its bid (or criterion) says it pays. */
-    record Eligible(Candidate candidate, Optional<Money> revenue, boolean duplicate) {}
+    /**
+     * A buyer that can take the call, with its groups, what its bid (or criterion) says it pays, and the ping's tags
+     * once this buyer is selected ({@link #withBuyer}; worked out for the revenue, kept for the payout).
+     */
+    record Eligible(Candidate candidate, Optional<Money> revenue, boolean duplicate, TagSet withBuyer) {}
 
     /** The outcome of evaluation: the tags, what the passthrough webhooks did, every buyer's verdict, the eligible. */
     record Evaluation(
@@ -146,7 +149,9 @@ final class PingEvaluator {
                                 "its transfer number '" + number.get() + "' cannot be dialled"));
                 continue;
             }
-            eligible.add(new Eligible(candidate, revenue(config.criteria(), tags, buyer), recent.contains(buyer.id())));
+            TagSet withBuyer = withBuyer(tags, buyer);
+            eligible.add(new Eligible(
+                    candidate, revenue(config.criteria(), withBuyer), recent.contains(buyer.id()), withBuyer));
         }
         // fresh buyers before duplicates, then by priority, then the better payer; ties keep routing's weighted order
         eligible.sort(Comparator.comparing((Eligible e) -> e.duplicate())
@@ -329,9 +334,11 @@ final class PingEvaluator {
                 fired.responseTags().asMap());
     }
 
-    /** What the campaign's criteria say this buyer pays for the call: its bid, or the criterion's revenue. */
-    private static Optional<Money> revenue(List<ConversionCriterion> criteria, TagSet tags, Buyer buyer) {
-        TagSet withBuyer = withBuyer(tags, buyer);
+    /**
+     * What the campaign's criteria say a buyer pays for the call, given the tags with the buyer selected: its bid, or
+     * the criterion's revenue.
+     */
+    private static Optional<Money> revenue(List<ConversionCriterion> criteria, TagSet withBuyer) {
         return ConversionPolicy.select(criteria, withBuyer)
                 .flatMap(c ->
                         ConversionPolicy.amounts(c, withBuyer, Optional.empty()).revenue());
@@ -339,8 +346,14 @@ final class PingEvaluator {
 
     /** The tags once {@code buyer} is selected: {@code system_buyer_id} and {@code handler_id}. */
     static TagSet withBuyer(TagSet tags, Buyer buyer) {
-        return tags.replacing("system_buyer_id", Set.of(Long.toString(buyer.id())))
-                .replacing("handler_id", Set.of(buyer.cid().orElse(Long.toString(buyer.id()))));
+        // one copy of the tags rather than one per replaced key
+        String id = Long.toString(buyer.id());
+        return tags.toBuilder()
+                .remove("system_buyer_id")
+                .add("system_buyer_id", id)
+                .remove("handler_id")
+                .add("handler_id", buyer.cid().orElse(id))
+                .build();
     }
 
     private static RtbPing.ConsideredBuyer excluded(Buyer buyer, RtbStatus status, String reason) {

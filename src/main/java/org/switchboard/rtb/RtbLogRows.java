@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.JsonText;
 import org.switchboard.platform.money.Money;
 import org.switchboard.rtb.RtbLogItem.Claimed;
 import org.switchboard.rtb.RtbLogItem.Confirmation;
@@ -137,10 +138,10 @@ final class RtbLogRows {
         statement.setString(9, p.status().word());
         statement.setBoolean(10, p.shielded());
         statement.setString(11, p.info().map(RtbLogRows::clip).orElse(null));
-        statement.setString(12, Json.writeString(withoutSecrets(p.params())));
+        statement.setString(12, paramsJson(p.params()));
         statement.setString(13, p.tags().toStored());
         statement.setString(14, p.passthrough().isEmpty() ? "[]" : Json.writeString(passthroughJson(p.passthrough())));
-        statement.setString(15, Json.writeString(consideredJson(p.considered())));
+        statement.setString(15, consideredJson(p.considered()));
         statement.setString(16, p.reservationUuid().orElse(null));
         setLong(statement, 17, p.buyerId());
         setLong(statement, 18, p.payout().map(RtbLogRows::micros));
@@ -212,7 +213,53 @@ final class RtbLogRows {
         return out;
     }
 
-    private static ArrayNode consideredJson(List<RtbPing.ConsideredBuyer> considered) {
+    /**
+     * The parameters without secrets, by name, as a JSON object: the text {@link Json#writeString} gives for
+     * {@link #withoutSecrets}, written by hand (one per ping) unless a text holds what {@link JsonText} leaves to the
+     * mapper.
+     */
+    static String paramsJson(Map<String, String> params) {
+        Map<String, String> kept = withoutSecrets(params);
+        JsonText json = new JsonText(24 * kept.size() + 2).startObject();
+        for (var param : kept.entrySet()) {
+            if (!JsonText.writable(param.getKey()) || !JsonText.writable(param.getValue())) {
+                return Json.writeString(kept);
+            }
+            json.name(param.getKey()).value(param.getValue());
+        }
+        return json.endObject().toString();
+    }
+
+    /**
+     * Each buyer considered as {@code {"buyer_id", "buyer_name", "chosen", "status", "reason"}} (a {@code null}
+     * status when the reference has no word for it): the text the mapper wrote for the same tree, written by hand.
+     */
+    static String consideredJson(List<RtbPing.ConsideredBuyer> considered) {
+        JsonText json = new JsonText(120 * considered.size() + 2).startArray();
+        for (RtbPing.ConsideredBuyer c : considered) {
+            if (!JsonText.writable(c.buyerName()) || !JsonText.writable(c.reason())) {
+                return Json.writeString(consideredTree(considered));
+            }
+            json.startObject()
+                    .name("buyer_id")
+                    .value(c.buyerId())
+                    .name("buyer_name")
+                    .value(c.buyerName())
+                    .name("chosen")
+                    .value(c.chosen())
+                    .name("status");
+            if (c.status().isPresent()) {
+                json.value(c.status().get().word());
+            } else {
+                json.nullValue();
+            }
+            json.name("reason").value(c.reason()).endObject();
+        }
+        return json.endArray().toString();
+    }
+
+    /** {@link #consideredJson} through the mapper, for texts {@link JsonText} leaves to it. */
+    static ArrayNode consideredTree(List<RtbPing.ConsideredBuyer> considered) {
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (RtbPing.ConsideredBuyer c : considered) {
             ObjectNode node = out.addObject();

@@ -91,7 +91,7 @@ public final class RtbRoutes {
     }
 
     private static void send(ServerResponse res, RtbService.Answer answer) {
-        Http.send(res, status(answer), answer.body());
+        Http.sendJson(res, status(answer), answer.body().json());
     }
 
     /** A given answer is a 200 whatever its status word; a refusal takes its error's status. */

@@ -276,7 +276,7 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                     buyer.id(),
                     new RtbPing.ConsideredBuyer(buyer.id(), buyer.name(), true, Optional.empty(), "chosen"));
             logged.considered(List.copyOf(considered.values())).buyerId(Optional.of(buyer.id()));
-            return offer(offer, evaluation, buyer, hold, logged);
+            return offer(offer, evaluation, eligible, hold, logged);
         }
         logged.considered(List.copyOf(considered.values()));
         RtbStatus status = summary(considered.values());
@@ -290,12 +290,13 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
     private Answer offer(
             Offer offer,
             PingEvaluator.Evaluation evaluation,
-            Buyer buyer,
+            PingEvaluator.Eligible chosen,
             Optional<RoutingService.Hold> hold,
             RtbPing.Builder logged) {
         String uuid = offer.uuid();
         PostbackKey key = offer.key();
-        Terms terms = terms(offer, evaluation, buyer);
+        Buyer buyer = chosen.candidate().buyer();
+        Terms terms = terms(offer, chosen.withBuyer());
         if (terms.payout().isEmpty()) {
             hold.ifPresent(routing::releaseAll);
             return answer(logged, RtbOut.status(uuid, RtbStatus.REJECTED, UNKNOWN_PAYOUT), RtbStatus.REJECTED);
@@ -338,8 +339,8 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
      */
     private record Terms(Optional<Money> payout, OptionalInt seconds) {}
 
-    private static Terms terms(Offer offer, PingEvaluator.Evaluation evaluation, Buyer buyer) {
-        TagSet tags = PingEvaluator.withBuyer(evaluation.tags(), buyer);
+    /** {@code tags}: the ping's tags with the chosen buyer selected ({@link PingEvaluator.Eligible#withBuyer}). */
+    private static Terms terms(Offer offer, TagSet tags) {
         Optional<ConversionCriterion> criterion =
                 ConversionPolicy.select(offer.campaign().criteria(), tags);
         Optional<Money> payout = criterion.isEmpty()

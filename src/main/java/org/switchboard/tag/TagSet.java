@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.JsonText;
 import org.switchboard.platform.problem.Problem;
 
 /**
@@ -146,7 +147,9 @@ public final class TagSet {
     }
 
     public Builder toBuilder() {
-        Builder builder = builder();
+        // sized for this set and a few more keys: growing the map from its default size was a tenth of a ping's
+        // allocation
+        Builder builder = new Builder(keyToValues.size() + 4);
         builder.addAll(this);
         return builder;
     }
@@ -158,9 +161,29 @@ public final class TagSet {
         return out;
     }
 
-    /** The stored form: JSON text of {@link #asMap()}. */
+    /**
+     * The stored form: JSON text of {@link #asMap()}, written without the mapper (every RTB ping stores its tags in
+     * its log row) unless a key or value holds a character {@link JsonText} leaves to it.
+     */
     public String toStored() {
-        return Json.writeString(asMap());
+        if (keyToValues.isEmpty()) {
+            return "{}";
+        }
+        JsonText json = new JsonText(32 * keyToValues.size()).startObject();
+        for (var entry : keyToValues.entrySet()) {
+            if (!JsonText.writable(entry.getKey())) {
+                return Json.writeString(asMap());
+            }
+            json.name(entry.getKey()).startArray();
+            for (String value : entry.getValue()) {
+                if (!JsonText.writable(value)) {
+                    return Json.writeString(asMap());
+                }
+                json.value(value);
+            }
+            json.endArray();
+        }
+        return json.endObject().toString();
     }
 
     public static TagSet fromStored(@Nullable String json) {
@@ -230,10 +253,21 @@ public final class TagSet {
      * every RTB ping do it many times) costs one small map, not a copy of every value.
      */
     public static final class Builder {
-        /** A key's values: shared (an unmodifiable set of some built TagSet) or this builder's own LinkedHashSet. */
-        private final Map<String, Set<String>> keyToValues = new LinkedHashMap<>();
+        /**
+         * A key's values: shared (an unmodifiable set of some built TagSet) or this builder's own LinkedHashSet. The
+         * map itself is handed to the set {@link #build} makes; a change after that copies it first ({@link #built}).
+         */
+        private Map<String, Set<String>> keyToValues;
+        /** Whether {@link #keyToValues} belongs to a built set (so it must be copied before any change). */
+        private boolean built;
 
-        private Builder() {}
+        private Builder() {
+            this.keyToValues = new LinkedHashMap<>();
+        }
+
+        private Builder(int expectedKeys) {
+            this.keyToValues = LinkedHashMap.newLinkedHashMap(expectedKeys);
+        }
 
         /** Adds a tag that must be valid (programmer input: a bad key is a bug, not a request error). */
         public Builder add(String key, String value) {
@@ -260,6 +294,10 @@ public final class TagSet {
         }
 
         public Builder addAll(TagSet other) {
+            if (other.keyToValues.isEmpty()) {
+                return this;
+            }
+            ownMap();
             other.keyToValues.forEach((key, values) -> {
                 Set<String> held = keyToValues.get(key);
                 if (held == null) {
@@ -272,29 +310,45 @@ public final class TagSet {
         }
 
         public Builder remove(String key) {
-            keyToValues.remove(normalizeKey(key));
+            String normalized = normalizeKey(key);
+            if (keyToValues.containsKey(normalized)) {
+                ownMap();
+                keyToValues.remove(normalized);
+            }
             return this;
         }
 
+        /**
+         * The set of the tags collected. It takes this builder's map as it is (no copy: the RTB ping builds a dozen
+         * sets); the builder copies the map again if it is changed afterwards, so the built set never changes.
+         */
         public TagSet build() {
             if (keyToValues.isEmpty()) {
                 return EMPTY;
             }
-            Map<String, Set<String>> copy = new LinkedHashMap<>(keyToValues.size() * 2);
-            for (var entry : keyToValues.entrySet()) {
-                Set<String> values = entry.getValue();
-                if (values instanceof LinkedHashSet<String>) {
-                    // this builder's own set becomes the built set's: the builder copies it again if changed later
-                    values = Collections.unmodifiableSet(values);
-                    entry.setValue(values);
+            if (!built) {
+                for (var entry : keyToValues.entrySet()) {
+                    if (entry.getValue() instanceof LinkedHashSet<String> own) {
+                        // this builder's own set becomes the built set's: the builder copies it again if changed
+                        entry.setValue(Collections.unmodifiableSet(own));
+                    }
                 }
-                copy.put(entry.getKey(), values);
+                built = true;
             }
-            return new TagSet(Collections.unmodifiableMap(copy));
+            return new TagSet(Collections.unmodifiableMap(keyToValues));
+        }
+
+        /** Makes {@link #keyToValues} this builder's own again once a built set holds it. */
+        private void ownMap() {
+            if (built) {
+                keyToValues = new LinkedHashMap<>(keyToValues);
+                built = false;
+            }
         }
 
         /** The key's values, owned by this builder (a shared set is copied first). */
         private Set<String> writable(String key) {
+            ownMap();
             Set<String> values = keyToValues.get(key);
             if (values instanceof LinkedHashSet<String> own) {
                 return own;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Optional;
@@ -52,67 +53,74 @@ public final class CallControlRoutes {
     record StepOut(@Nullable String callUuid, String status, InstructionOut instruction) {}
 
     public void register(HttpRules rules) {
-        rules.post("/api/v2/call_control/calls", (req, res) -> {
-            AccountId account = auth.apply(req);
-            JsonFields fields = new JsonFields(Http.jsonObject(req));
-            String carrierCallId = fields.requiredText("carrier_call_id", 128);
-            String from = fields.optionalText("from", 40).orElse("anonymous");
-            String to = fields.requiredText("to", 40);
-            Optional<String> controlUrl = fields.optionalText("control_url", 2_000);
-            fields.finish();
-            controlUrl.ifPresent(CallControlRoutes::requireHttpUrl);
-            if (!ownsNumber(account, to)) {
-                Http.ok(
-                        res,
-                        new StepOut(
-                                null,
-                                "rejected",
-                                InstructionOut.of(
-                                        new Instruction.Reject("the dialled number is not a tracking number"))));
-                return;
-            }
-            Instruction instruction = calls.arrive(CARRIER, account.value() + ":" + carrierCallId, from, to);
-            String uuid = switch (instruction) {
-                case Instruction.Dial d -> d.callUuid();
-                case Instruction.Connect c -> c.callUuid();
-                case Instruction.Hangup h -> h.callUuid();
-                case Instruction.Transfer t -> t.callUuid();
-                case Instruction.Reject r -> null;
-            };
-            if (uuid != null) {
-                controlUrl.ifPresent(url -> records.setControlUrl(uuid, url));
-            }
-            Http.send(res, Status.CREATED_201, step(uuid, instruction));
-        });
-        rules.get("/api/v2/call_control/calls/{uuid}", (req, res) -> {
-            Call call = requireCall(req);
-            Http.ok(res, step(call.uuid(), calls.currentInstruction(call.uuid()).orElseThrow()));
-        });
-        rules.post("/api/v2/call_control/calls/{uuid}/attempts/{attempt}", (req, res) -> {
-            Call call = requireCall(req);
-            int attempt = attempt(req);
-            JsonFields fields = new JsonFields(Http.jsonObject(req));
-            String word = fields.requiredText("outcome", 20);
-            fields.finish();
-            AttemptOutcome outcome = AttemptOutcome.fromWord(word)
-                    .orElseThrow(() -> new Problem.Invalid("outcome", "must be answered, no_answer, busy or failed"));
-            Instruction next = calls.attemptEnded(call.uuid(), attempt, outcome).orElseThrow();
-            Http.ok(res, step(call.uuid(), next));
-        });
-        rules.post("/api/v2/call_control/calls/{uuid}/hangup", (req, res) -> {
-            Call call = requireCall(req);
-            JsonFields fields = new JsonFields(Http.jsonObject(req));
-            Optional<Integer> duration = fields.optionalInteger("duration_seconds", 0, 86_400);
-            Optional<Integer> connected = fields.optionalInteger("connected_seconds", 0, 86_400);
-            fields.finish();
-            Call ended = calls.hangUp(call.uuid(), duration, connected).orElseThrow();
+        rules.post("/api/v2/call_control/calls", this::arrive);
+        rules.get("/api/v2/call_control/calls/{uuid}", this::current);
+        rules.post("/api/v2/call_control/calls/{uuid}/attempts/{attempt}", this::attemptEnded);
+        rules.post("/api/v2/call_control/calls/{uuid}/hangup", this::hangUp);
+    }
+
+    private void arrive(ServerRequest req, ServerResponse res) {
+        AccountId account = auth.apply(req);
+        JsonFields fields = new JsonFields(Http.jsonObject(req));
+        String carrierCallId = fields.requiredText("carrier_call_id", 128);
+        String from = fields.optionalText("from", 40).orElse("anonymous");
+        String to = fields.requiredText("to", 40);
+        Optional<String> controlUrl = fields.optionalText("control_url", 2_000);
+        fields.finish();
+        controlUrl.ifPresent(CallControlRoutes::requireHttpUrl);
+        if (!ownsNumber(account, to)) {
             Http.ok(
                     res,
                     new StepOut(
-                            ended.uuid(),
-                            ended.status(),
-                            InstructionOut.of(new Instruction.Hangup(ended.uuid(), "call is over"))));
-        });
+                            null,
+                            "rejected",
+                            InstructionOut.of(new Instruction.Reject("the dialled number is not a tracking number"))));
+            return;
+        }
+        Instruction instruction = calls.arrive(CARRIER, account.value() + ":" + carrierCallId, from, to);
+        String uuid = switch (instruction) {
+            case Instruction.Dial d -> d.callUuid();
+            case Instruction.Connect c -> c.callUuid();
+            case Instruction.Hangup h -> h.callUuid();
+            case Instruction.Transfer t -> t.callUuid();
+            case Instruction.Reject r -> null;
+        };
+        if (uuid != null) {
+            controlUrl.ifPresent(url -> records.setControlUrl(uuid, url));
+        }
+        Http.send(res, Status.CREATED_201, step(uuid, instruction));
+    }
+
+    private void current(ServerRequest req, ServerResponse res) {
+        Call call = requireCall(req);
+        Http.ok(res, step(call.uuid(), calls.currentInstruction(call.uuid()).orElseThrow()));
+    }
+
+    private void attemptEnded(ServerRequest req, ServerResponse res) {
+        Call call = requireCall(req);
+        int attempt = attempt(req);
+        JsonFields fields = new JsonFields(Http.jsonObject(req));
+        String word = fields.requiredText("outcome", 20);
+        fields.finish();
+        AttemptOutcome outcome = AttemptOutcome.fromWord(word)
+                .orElseThrow(() -> new Problem.Invalid("outcome", "must be answered, no_answer, busy or failed"));
+        Instruction next = calls.attemptEnded(call.uuid(), attempt, outcome).orElseThrow();
+        Http.ok(res, step(call.uuid(), next));
+    }
+
+    private void hangUp(ServerRequest req, ServerResponse res) {
+        Call call = requireCall(req);
+        JsonFields fields = new JsonFields(Http.jsonObject(req));
+        Optional<Integer> duration = fields.optionalInteger("duration_seconds", 0, 86_400);
+        Optional<Integer> connected = fields.optionalInteger("connected_seconds", 0, 86_400);
+        fields.finish();
+        Call ended = calls.hangUp(call.uuid(), duration, connected).orElseThrow();
+        Http.ok(
+                res,
+                new StepOut(
+                        ended.uuid(),
+                        ended.status(),
+                        InstructionOut.of(new Instruction.Hangup(ended.uuid(), "call is over"))));
     }
 
     private StepOut step(@Nullable String uuid, Instruction instruction) {

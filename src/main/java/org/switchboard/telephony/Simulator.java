@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.switchboard.platform.http.Json;
@@ -221,13 +222,7 @@ public final class Simulator {
             if (action.equals("dial")) {
                 String answer = dialled < answers.size() ? answers.get(dialled).strip() : "yes";
                 dialled++;
-                out.printf(
-                        "  dial %s (buyer %d, ring timeout %d s%s): %s%n",
-                        instruction.path("destination").asText(),
-                        instruction.path("buyer_id").asLong(),
-                        instruction.path("ring_timeout_seconds").asInt(),
-                        instruction.path("sip_headers").isMissingNode() ? "" : ", SIP headers X-PH-RetreaverUUID/Key",
-                        answer);
+                printDial(instruction, answer);
                 String outcome = switch (answer) {
                     case "yes" -> "answered";
                     case "no" -> "no_answer";
@@ -263,24 +258,38 @@ public final class Simulator {
             out.printf("  conversion: %s%n", conversion);
         }
         if (explain) {
-            out.println("  buyers considered:");
-            for (JsonNode c : detail.path("buyers_considered")) {
-                out.printf(
-                        "    %-28s %s%n",
-                        c.path("buyer_name").asText() + " ("
-                                + c.path("buyer_id").asLong() + ")",
-                        c.path("reason").asText());
-            }
-            out.println("  transitions:");
-            for (JsonNode e : detail.path("events")) {
-                out.printf(
-                        "    %s  %-9s %s%n",
-                        e.path("at").asText(),
-                        e.path("state").asText(),
-                        e.path("detail").asText());
-            }
+            printExplanation(detail);
         }
         return new Played(status, connected, conversion);
+    }
+
+    private void printDial(JsonNode instruction, String answer) {
+        out.printf(
+                "  dial %s (buyer %d, ring timeout %d s%s): %s%n",
+                instruction.path("destination").asText(),
+                instruction.path("buyer_id").asLong(),
+                instruction.path("ring_timeout_seconds").asInt(),
+                instruction.path("sip_headers").isMissingNode() ? "" : ", SIP headers X-PH-RetreaverUUID/Key",
+                answer);
+    }
+
+    /** The explained call log: every buyer considered with its verdict, then the call's state transitions. */
+    private void printExplanation(JsonNode detail) {
+        out.println("  buyers considered:");
+        for (JsonNode c : detail.path("buyers_considered")) {
+            out.printf(
+                    "    %-28s %s%n",
+                    c.path("buyer_name").asText() + " (" + c.path("buyer_id").asLong() + ")",
+                    c.path("reason").asText());
+        }
+        out.println("  transitions:");
+        for (JsonNode e : detail.path("events")) {
+            out.printf(
+                    "    %s  %-9s %s%n",
+                    e.path("at").asText(),
+                    e.path("state").asText(),
+                    e.path("detail").asText());
+        }
     }
 
     private JsonNode post(String path, Map<String, Object> body) throws IOException, InterruptedException {
@@ -319,25 +328,42 @@ public final class Simulator {
     /** Checks a command line: every option known and given a value, numbers whole and in range, answers known. */
     static Command parse(String[] args) {
         Map<String, String> given = new LinkedHashMap<>();
+        Optional<Command> stop = read(args, given);
+        if (stop.isPresent()) {
+            return stop.get();
+        }
+        return check(given);
+    }
+
+    /**
+     * Reads {@code --name value} pairs into {@code given}; answers the command when the line asks for help or
+     * cannot be read (an argument not an option, an unknown option, an option without its value).
+     */
+    private static Optional<Command> read(String[] args, Map<String, String> given) {
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String arg = rest.removeFirst();
             if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
-                return new Command.Help();
+                return Optional.of(new Command.Help());
             }
             if (!arg.startsWith("--")) {
-                return new Command.Invalid("unexpected argument '" + arg + "'; options start with --");
+                return Optional.of(new Command.Invalid("unexpected argument '" + arg + "'; options start with --"));
             }
             String name = arg.substring(2);
             if (!List.of("key", "to", "from", "answers", "talk", "server", "calls")
                     .contains(name)) {
-                return new Command.Invalid("unknown option --" + name);
+                return Optional.of(new Command.Invalid("unknown option --" + name));
             }
             if (rest.isEmpty() || rest.getFirst().startsWith("--")) {
-                return new Command.Invalid("--" + name + " needs a value");
+                return Optional.of(new Command.Invalid("--" + name + " needs a value"));
             }
             given.put(name, rest.removeFirst());
         }
+        return Optional.empty();
+    }
+
+    /** Checks the options read: key and tracking number given, answers known, URL usable, numbers in range. */
+    private static Command check(Map<String, String> given) {
         String key = given.get("key");
         if (key == null) {
             return new Command.Invalid("--key is required");

@@ -159,11 +159,8 @@ public final class WebhookDispatcher {
             boolean testFire,
             Optional<String> messageId) {
         Rendered rendered = render(context, webhook);
-        Set<String> missing = new LinkedHashSet<>(rendered.missingTokens());
-        String url = rendered.url();
         Map<String, String> headers = new LinkedHashMap<>(rendered.headers());
         Optional<String> body = rendered.body();
-        Optional<String> contentType = rendered.contentType();
         webhook.sealedSigningSecret()
                 .ifPresent(stored -> sign(
                         secrets.open(stored),
@@ -174,10 +171,10 @@ public final class WebhookDispatcher {
                 deadline.map(d -> min(webhook.timeout(), d.remaining())).orElse(webhook.timeout());
         OutboundHttp.Result result = http.send(new OutboundHttp.Request(
                 webhook.method(),
-                url,
+                rendered.url(),
                 headers,
                 body.map(b -> b.getBytes(StandardCharsets.UTF_8)),
-                contentType,
+                rendered.contentType(),
                 timeout.isZero() ? Duration.ofMillis(1) : timeout));
         metrics.fired(
                 webhook.trigger(),
@@ -190,18 +187,31 @@ public final class WebhookDispatcher {
                 result.error().isEmpty() && result.status().filter(s -> s < 300).isPresent()
                         ? ResponseTags.parse(responseBody.getBytes(StandardCharsets.UTF_8))
                         : TagSet.empty();
+        FiredPixel pixel =
+                pixel(context, webhook, testFire, rendered, headers, new Answer(result, responseBody, responseTags));
+        return new Sent(pixel, responseTags, result);
+    }
+
+    /** What came back for a request: the raw result, its body as kept (redacted), and the tags it gave. */
+    private record Answer(OutboundHttp.Result result, String body, TagSet tags) {}
+
+    /**
+     * The record of one request sent ({@code headers} as sent, signature included) and its answer, with the call
+     * key and secret headers redacted; not stored yet (id 0).
+     */
+    private static FiredPixel pixel(
+            Context context,
+            Webhook webhook,
+            boolean testFire,
+            Rendered rendered,
+            Map<String, String> headers,
+            Answer answer) {
+        OutboundHttp.Result result = answer.result();
         Map<String, String> storedHeaders = new LinkedHashMap<>();
         headers.forEach((name, value) -> storedHeaders.put(
                 name, SECRET_HEADER.matcher(name).matches() ? REDACTED : clean(redact(value, context))));
-        Map<String, List<String>> storedResponseHeaders = new LinkedHashMap<>();
-        result.headers()
-                .forEach((name, received) -> storedResponseHeaders.put(
-                        name,
-                        received.stream()
-                                .map(v -> SECRET_HEADER.matcher(name).matches() ? REDACTED : clean(redact(v, context)))
-                                .toList()));
-        contentType.ifPresent(type -> storedHeaders.put("Content-Type", type));
-        FiredPixel pixel = new FiredPixel(
+        rendered.contentType().ifPresent(type -> storedHeaders.put("Content-Type", type));
+        return new FiredPixel(
                 0,
                 context.account(),
                 context.callId(),
@@ -210,20 +220,31 @@ public final class WebhookDispatcher {
                 webhook.trigger(),
                 testFire,
                 webhook.method(),
-                clean(redact(url, context)),
+                clean(redact(rendered.url(), context)),
                 storedHeaders,
-                body.map(b -> clean(redact(b, context))),
+                rendered.body().map(b -> clean(redact(b, context))),
                 result.status(),
-                storedResponseHeaders,
-                responseBody.isEmpty() ? Optional.empty() : Optional.of(responseBody),
+                storedResponseHeaders(result.headers(), context),
+                answer.body().isEmpty() ? Optional.empty() : Optional.of(answer.body()),
                 result.startedAt(),
                 result.elapsed().toMillis(),
                 result.error().map(kind -> kind.name().toLowerCase(Locale.ROOT)),
                 result.error().map(kind -> result.errorDetail()),
-                List.copyOf(missing),
-                responseTags,
+                List.copyOf(new LinkedHashSet<>(rendered.missingTokens())),
+                answer.tags(),
                 Optional.empty());
-        return new Sent(pixel, responseTags, result);
+    }
+
+    /** The response's headers as kept: secret ones redacted, the call key taken out of the rest. */
+    private static Map<String, List<String>> storedResponseHeaders(
+            Map<String, List<String>> received, Context context) {
+        Map<String, List<String>> stored = new LinkedHashMap<>();
+        received.forEach((name, values) -> stored.put(
+                name,
+                values.stream()
+                        .map(v -> SECRET_HEADER.matcher(name).matches() ? REDACTED : clean(redact(v, context)))
+                        .toList()));
+        return stored;
     }
 
     /** A Standard-Webhooks message id: {@code msg_} and 32 hex digits. */

@@ -70,66 +70,17 @@ record WebhookIn(
                 "disabled_reason",
                 "health");
         String name = fields.requiredText("name", 200);
-        String triggerWord = fields.requiredText("trigger", 24);
-        Trigger trigger = Trigger.fromWord(triggerWord)
-                .orElseThrow(() -> new Problem.Invalid(
-                        "trigger",
-                        "must be one of "
-                                + String.join(
-                                        ", ",
-                                        Arrays.stream(Trigger.values())
-                                                .map(Trigger::word)
-                                                .toList())));
-        Optional<Integer> timer = fields.optionalInteger("timer_seconds", 1, 86_400);
-        if (trigger == Trigger.TIMER && timer.isEmpty()) {
-            throw new Problem.Invalid("timer_seconds", "is required for a timer webhook");
-        }
-        if (trigger != Trigger.TIMER && timer.isPresent()) {
-            throw new Problem.Invalid("timer_seconds", "is only for timer webhooks");
-        }
+        Trigger trigger = trigger(fields);
+        Optional<Integer> timer = timerSeconds(fields, trigger);
         TagFilter matches = TagFilter.parse("matches", fields.take("matches").orElse(null));
         String method = fields.optionalText("method", 8).orElse("GET").toUpperCase(Locale.ROOT);
         if (!method.equals("GET") && !method.equals("POST")) {
             throw new Problem.Invalid("method", "must be GET or POST");
         }
-        String url = fields.requiredText("url", 4_000);
-        Template.parse("url", url);
-        if (!url.startsWith("http://") && !url.startsWith("https://")) {
-            throw new Problem.Invalid("url", "must start with http:// or https://");
-        }
-        try {
-            var sample = URI.create(Template.parse("url", url)
-                    .render(token -> Optional.of("x"), Template.Escaping.URL, new HashSet<>()));
-            OutboundHttp.httpUrlProblem(sample).ifPresent(problem -> {
-                throw new Problem.Invalid("url", problem);
-            });
-        } catch (IllegalArgumentException e) {
-            throw new Problem.Invalid("url", "is not a valid URL (spaces and some characters must be encoded)");
-        }
+        String url = url(fields);
         Map<String, String> headers = headers(fields.take("headers"));
-        Webhook.BodyFormat format = fields.optionalText("body_format", 8)
-                .map(word -> switch (word.toLowerCase(Locale.ROOT)) {
-                    case "json" -> Webhook.BodyFormat.JSON;
-                    case "form" -> Webhook.BodyFormat.FORM;
-                    case "none" -> Webhook.BodyFormat.NONE;
-                    default -> throw new Problem.Invalid("body_format", "must be json, form or none");
-                })
-                .orElse(Webhook.BodyFormat.NONE);
-        Optional<String> body = fields.take("body")
-                .map(value -> {
-                    if (!value.isTextual()) {
-                        throw new Problem.Invalid("body", "must be a string (a template)");
-                    }
-                    return value.asText();
-                })
-                .filter(text -> !text.isBlank());
-        if (body.isPresent() && format == Webhook.BodyFormat.NONE) {
-            throw new Problem.Invalid("body_format", "must be json or form when a body is given");
-        }
-        if (body.isPresent() && method.equals("GET")) {
-            throw new Problem.Invalid("body", "a GET webhook sends no body; use POST");
-        }
-        body.ifPresent(text -> checkBody(format, text));
+        Webhook.BodyFormat format = bodyFormat(fields);
+        Optional<String> body = body(fields, format, method);
         int timeoutMs = fields.integer("timeout_ms", DEFAULT_TIMEOUT_MS, 100, 30_000);
         boolean signed = fields.bool("signed", false);
         Optional<List<Integer>> schedule = retrySchedule(fields.take("retry_schedule"));
@@ -149,6 +100,81 @@ record WebhookIn(
                 signed,
                 schedule,
                 enabled);
+    }
+
+    private static Trigger trigger(JsonFields fields) {
+        String triggerWord = fields.requiredText("trigger", 24);
+        return Trigger.fromWord(triggerWord)
+                .orElseThrow(() -> new Problem.Invalid(
+                        "trigger",
+                        "must be one of "
+                                + String.join(
+                                        ", ",
+                                        Arrays.stream(Trigger.values())
+                                                .map(Trigger::word)
+                                                .toList())));
+    }
+
+    /** Seconds after the call a timer webhook fires; required for a timer webhook, refused for any other. */
+    private static Optional<Integer> timerSeconds(JsonFields fields, Trigger trigger) {
+        Optional<Integer> timer = fields.optionalInteger("timer_seconds", 1, 86_400);
+        if (trigger == Trigger.TIMER && timer.isEmpty()) {
+            throw new Problem.Invalid("timer_seconds", "is required for a timer webhook");
+        }
+        if (trigger != Trigger.TIMER && timer.isPresent()) {
+            throw new Problem.Invalid("timer_seconds", "is only for timer webhooks");
+        }
+        return timer;
+    }
+
+    /** The URL template: parsed, and with every token rendered as "x" a URL the client can request. */
+    private static String url(JsonFields fields) {
+        String url = fields.requiredText("url", 4_000);
+        Template.parse("url", url);
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new Problem.Invalid("url", "must start with http:// or https://");
+        }
+        try {
+            var sample = URI.create(Template.parse("url", url)
+                    .render(token -> Optional.of("x"), Template.Escaping.URL, new HashSet<>()));
+            OutboundHttp.httpUrlProblem(sample).ifPresent(problem -> {
+                throw new Problem.Invalid("url", problem);
+            });
+        } catch (IllegalArgumentException e) {
+            throw new Problem.Invalid("url", "is not a valid URL (spaces and some characters must be encoded)");
+        }
+        return url;
+    }
+
+    private static Webhook.BodyFormat bodyFormat(JsonFields fields) {
+        return fields.optionalText("body_format", 8)
+                .map(word -> switch (word.toLowerCase(Locale.ROOT)) {
+                    case "json" -> Webhook.BodyFormat.JSON;
+                    case "form" -> Webhook.BodyFormat.FORM;
+                    case "none" -> Webhook.BodyFormat.NONE;
+                    default -> throw new Problem.Invalid("body_format", "must be json, form or none");
+                })
+                .orElse(Webhook.BodyFormat.NONE);
+    }
+
+    /** The body template, blank meaning none; only a POST with a json or form format sends one. */
+    private static Optional<String> body(JsonFields fields, Webhook.BodyFormat format, String method) {
+        Optional<String> body = fields.take("body")
+                .map(value -> {
+                    if (!value.isTextual()) {
+                        throw new Problem.Invalid("body", "must be a string (a template)");
+                    }
+                    return value.asText();
+                })
+                .filter(text -> !text.isBlank());
+        if (body.isPresent() && format == Webhook.BodyFormat.NONE) {
+            throw new Problem.Invalid("body_format", "must be json or form when a body is given");
+        }
+        if (body.isPresent() && method.equals("GET")) {
+            throw new Problem.Invalid("body", "a GET webhook sends no body; use POST");
+        }
+        body.ifPresent(text -> checkBody(format, text));
+        return body;
     }
 
     /** Seconds between attempts of a delivery: at most 20 waits of 1 to 86400 s; null or absent: the default. */

@@ -104,4 +104,23 @@ class TagSetTest {
         assertThat(merged.values("geo")).containsExactly("us", "us-ny", "mx");
         assertThatThrownBy(() -> first.values("geo").add("x")).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void storedFormShouldBeTheTextTheMapperWritesForTheMap() {
+        // given: several values per key, characters to escape, and one value only the mapper writes
+        TagSet tags = TagSet.builder()
+                .add("geo", "us")
+                .add("geo", "us-ny")
+                .add("note", "say \"hi\" \\ back é")
+                .add("caller_number", "+13125550147")
+                .build();
+        TagSet emoji = tags.with("mood", "\uD83D\uDE00");
+
+        // when / then
+        assertThat(tags.toStored()).isEqualTo(Json.writeString(tags.asMap()));
+        assertThat(emoji.toStored()).isEqualTo(Json.writeString(emoji.asMap()));
+        assertThat(TagSet.empty().toStored())
+                .isEqualTo(Json.writeString(TagSet.empty().asMap()));
+        assertThat(TagSet.fromStored(tags.toStored())).isEqualTo(tags);
+    }
 }

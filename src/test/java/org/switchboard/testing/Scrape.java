@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.hawkular.agent.prometheus.text.TextPrometheusMetricsProcessor;
 import org.hawkular.agent.prometheus.types.Counter;
 import org.hawkular.agent.prometheus.types.Gauge;
@@ -26,6 +27,10 @@ public record Scrape(List<MetricFamily> families) {
 
     /** The series of family {@code name} whose labels include {@code labels} (name, value pairs). */
     public Optional<Metric> find(String name, String... labels) {
+        return series(name, labels).findFirst();
+    }
+
+    private Stream<Metric> series(String name, String... labels) {
         Map<String, String> wanted = new HashMap<>();
         for (int i = 0; i < labels.length; i += 2) {
             wanted.put(labels[i], labels[i + 1]);
@@ -33,8 +38,7 @@ public record Scrape(List<MetricFamily> families) {
         return families.stream()
                 .filter(f -> f.getName().equals(name))
                 .flatMap(f -> f.getMetrics().stream())
-                .filter(m -> m.getLabels().entrySet().containsAll(wanted.entrySet()))
-                .findFirst();
+                .filter(m -> m.getLabels().entrySet().containsAll(wanted.entrySet()));
     }
 
     /** A counter's or gauge's value, 0 when the series is absent. */
@@ -46,6 +50,17 @@ public record Scrape(List<MetricFamily> families) {
                     default -> throw new AssertionError(name + " is neither a counter nor a gauge: " + m);
                 })
                 .orElse(0.0);
+    }
+
+    /** The sum of the counters' or gauges' values over every series of {@code name} whose labels include these. */
+    public double sum(String name, String... labels) {
+        return series(name, labels)
+                .mapToDouble(m -> switch (m) {
+                    case Counter c -> c.getValue();
+                    case Gauge g -> g.getValue();
+                    default -> throw new AssertionError(name + " is neither a counter nor a gauge: " + m);
+                })
+                .sum();
     }
 
     /** A histogram's sample count, 0 when the series is absent. */

@@ -1,7 +1,15 @@
 package org.switchboard.platform.db;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.switchboard.platform.metrics.Metrics;
 
 /**
@@ -16,6 +24,11 @@ import org.switchboard.platform.metrics.Metrics;
  * an answer, not an exception, because an exception rolls the whole batch back. A batch that fails is retried one
  * work at a time, so work may run twice and must have no effect outside the handle (count metrics after
  * {@link #commit} returns).
+ *
+ * <p>Rows that every work inserts the same way and that no work reads back (the postback log's entries, the tags stored
+ * for a caller's next call) are left for the end of the transaction ({@link #insertAtCommit}): the batch inserts them
+ * together, one statement executed as a JDBC batch (one round trip to PostgreSQL for all of them, one prepared
+ * statement on SQLite), instead of one round trip per row while every request of the batch waits.
  */
 public final class DurableWrites {
     /** A request's writes inside the shared transaction, answering what they did. */
@@ -25,15 +38,72 @@ public final class DurableWrites {
     }
 
     private final GroupCommit<Work<?>, Object> commits;
+    /** The transactions under way (one per writer) → their rows left for the commit: SQL → each row's binds. */
+    private final Map<Handle, Map<String, List<Consumer<PreparedBatch>>>> handleToInserts =
+            Collections.synchronizedMap(new IdentityHashMap<>());
 
-    /** {@code what} names the writer in errors and in its meters ({@code writer="what"}). */
+    /** {@code what} names the writer in errors and in its meters ({@code writer="what"}); one writer thread. */
     public DurableWrites(Jdbi jdbi, String what, Metrics metrics) {
-        this.commits = new GroupCommit<>(jdbi, what, (handle, work) -> work.run(handle), metrics);
+        this(jdbi, what, metrics, 1);
+    }
+
+    /**
+     * With {@code writers} writer threads committing in parallel, each on its own connection ({@link GroupCommit}):
+     * more than one only where commits on several connections overlap (PostgreSQL). Work that must be ordered after
+     * other work already is: a request answered is committed, and work that changes a call commits under its lock.
+     */
+    public DurableWrites(Jdbi jdbi, String what, Metrics metrics, int writers) {
+        this.commits = new GroupCommit<>(
+                jdbi,
+                what,
+                new GroupCommit.Writer<>() {
+                    @Override
+                    public Object write(Handle handle, Work<?> work) {
+                        handleToInserts.putIfAbsent(handle, new LinkedHashMap<>());
+                        return work.run(handle);
+                    }
+
+                    @Override
+                    public void beforeCommit(Handle handle) {
+                        Map<String, List<Consumer<PreparedBatch>>> inserts = handleToInserts.remove(handle);
+                        if (inserts != null) {
+                            inserts.forEach((sql, rows) -> {
+                                PreparedBatch batch = handle.prepareBatch(sql);
+                                for (Consumer<PreparedBatch> row : rows) {
+                                    row.accept(batch);
+                                    batch.add();
+                                }
+                                batch.execute();
+                            });
+                        }
+                    }
+
+                    @Override
+                    public void after(Handle handle) {
+                        handleToInserts.remove(handle);
+                    }
+                },
+                metrics,
+                writers);
     }
 
     /** Runs {@code work} in a shared transaction and answers its result once that transaction is committed. */
     @SuppressWarnings("unchecked") // each work's own result comes back to it
     public <R> R commit(Work<R> work) {
         return (R) commits.write(work);
+    }
+
+    /**
+     * From inside a {@link Work}: inserts a row by {@code sql} (an INSERT with named parameters, the same text for every
+     * row of its kind) with the binds {@code row} sets, at the end of the work's transaction, with the other rows of
+     * that text, before it commits. For rows no work of the transaction reads back; a failure fails the transaction
+     * as any of its statements would.
+     */
+    public void insertAtCommit(Handle handle, String sql, Consumer<PreparedBatch> row) {
+        Map<String, List<Consumer<PreparedBatch>>> inserts = handleToInserts.get(handle);
+        if (inserts == null) {
+            throw new IllegalStateException("a row left for the commit outside a durable write's transaction");
+        }
+        inserts.computeIfAbsent(sql, text -> new ArrayList<>()).add(row);
     }
 }

@@ -14,9 +14,17 @@ import org.jdbi.v3.core.Jdbi;
 import org.switchboard.platform.metrics.Metrics;
 
 /**
- * Durable writes that share commits. Callers hand over a row and wait until it is committed; one writer thread takes
+ * Durable writes that share commits. Callers hand over a row and wait until it is committed; a writer thread takes
  * everything waiting and stores it in one transaction, so a burst costs a few disk syncs, not one per row, and no
  * caller returns before its row is durable. A batch that fails is retried row by row, so one bad row loses no other.
+ *
+ * <p>The writers are platform threads: every caller waits for them, and a virtual writer, once woken, would wait for a
+ * carrier behind every runnable request before it could commit. With more than one writer (PostgreSQL, where commits
+ * on several connections overlap their WAL flushes) each takes the rows waiting when it is free, so a row waits for at
+ * most the commit under way rather than for it and the next; rows handed over at the same time are then in no
+ * particular order, as they were not before, and a row handed over after another was answered is committed after it.
+ * With one writer (SQLite, which has one write lock anyway) batches commit one after the other in the order handed
+ * over.
  *
  * @param <T> what is written
  * @param <R> what writing one row answers (its id, say)
@@ -26,6 +34,12 @@ public final class GroupCommit<T, R> {
     @FunctionalInterface
     public interface Writer<T, R> {
         R write(Handle handle, T row);
+
+        /** After every row of the transaction is written, before it commits: writes what the rows left for it. */
+        default void beforeCommit(Handle handle) {}
+
+        /** Once the transaction is over, committed or not: forgets what its rows left for {@link #beforeCommit}. */
+        default void after(Handle handle) {}
     }
 
     private static final int MAX_BATCH = 500;
@@ -36,8 +50,16 @@ public final class GroupCommit<T, R> {
     private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
     private final Counter failed;
 
-    /** {@code what} names the rows in errors and labels the writer's meters ({@code writer="what"}). */
+    /** {@code what} names the rows in errors and labels the writer's meters ({@code writer="what"}); one writer. */
     public GroupCommit(Jdbi jdbi, String what, Writer<T, R> writer, Metrics metrics) {
+        this(jdbi, what, writer, metrics, 1);
+    }
+
+    /** With {@code writers} writer threads, each committing its own batches on its own connection. */
+    public GroupCommit(Jdbi jdbi, String what, Writer<T, R> writer, Metrics metrics, int writers) {
+        if (writers < 1) {
+            throw new IllegalArgumentException("a group commit needs a writer, not " + writers);
+        }
         this.jdbi = jdbi;
         this.what = what;
         this.writer = writer;
@@ -50,7 +72,12 @@ public final class GroupCommit<T, R> {
                 what);
         this.failed = metrics.counter(
                 "switchboard.writer.failed", "Rows a background writer could not store", "writer", what);
-        Thread.ofVirtual().name(what + "-writer").start(this::writeBatches);
+        for (int i = 0; i < writers; i++) {
+            Thread.ofPlatform()
+                    .daemon(true)
+                    .name(what + "-writer") // one name for all: the thread name says whose writer it is
+                    .start(this::writeBatches);
+        }
     }
 
     /** Stores {@code row} and answers once it is committed. */
@@ -92,13 +119,7 @@ public final class GroupCommit<T, R> {
             }
             queue.drainTo(batch, MAX_BATCH - 1);
             try {
-                List<R> results = jdbi.inTransaction(handle -> {
-                    List<R> stored = new ArrayList<>(batch.size());
-                    for (Pending<T, R> pending : batch) {
-                        stored.add(writer.write(handle, pending.row()));
-                    }
-                    return stored;
-                });
+                List<R> results = commit(batch);
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).result().complete(results.get(i));
                 }
@@ -106,7 +127,7 @@ public final class GroupCommit<T, R> {
                 // one bad row must not lose the others, and nothing may end this thread: retry row by row
                 for (Pending<T, R> pending : batch) {
                     try {
-                        pending.result().complete(jdbi.inTransaction(handle -> writer.write(handle, pending.row())));
+                        pending.result().complete(commit(List.of(pending)).getFirst());
                     } catch (Throwable single) {
                         failed.increment();
                         pending.result().completeExceptionally(single);
@@ -115,5 +136,21 @@ public final class GroupCommit<T, R> {
             }
             batch.clear();
         }
+    }
+
+    /** Writes {@code rows} in one transaction and commits it, answering what writing each row answered. */
+    private List<R> commit(List<Pending<T, R>> rows) {
+        return jdbi.inTransaction(handle -> {
+            try {
+                List<R> stored = new ArrayList<>(rows.size());
+                for (Pending<T, R> pending : rows) {
+                    stored.add(writer.write(handle, pending.row()));
+                }
+                writer.beforeCommit(handle);
+                return stored;
+            } finally {
+                writer.after(handle);
+            }
+        });
     }
 }

@@ -2,7 +2,6 @@ package org.switchboard.platform.http;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
@@ -22,7 +21,8 @@ import java.util.logging.Logger;
  * made here, answered in {@code X-Request-Id} and quoted by {@link HttpErrors} in a 500's message.
  *
  * <p>Cost: a random id and a clock read before the request; the line is built and logged once the answer has left,
- * so it adds one log call to the request's thread and nothing to the client's wait.
+ * so it adds one log call to the request's thread and nothing to the client's wait. The id is bound to the request's
+ * thread, not put in Helidon's request context, unless an error handler will need it.
  */
 public final class AccessLog {
     /** The access log's logger: set it to WARNING to turn the lines off. */
@@ -52,11 +52,29 @@ public final class AccessLog {
 
     /** Logs every request and records it in {@code metrics} (one timer record, after the answer has left). */
     public static void register(HttpRouting.Builder routing, HttpMetrics metrics) {
-        routing.addFilter((chain, req, res) -> filter(chain, req, res, metrics));
+        routing.addFilter((chain, req, res) -> filter(req, res, metrics, chain::proceed));
     }
 
-    /** The id of a request the access log saw, or a new one for a request it did not (a test's bare routing). */
+    /**
+     * As {@link #register(HttpRouting.Builder, HttpMetrics)}, with {@code draining}'s gate inside the same filter:
+     * each filter Helidon runs costs a request a step of its filter chain and another error-handling frame, and the
+     * gate's refusals are logged and counted like any answer.
+     */
+    public static void register(HttpRouting.Builder routing, HttpMetrics metrics, Draining draining) {
+        routing.addFilter((chain, req, res) -> filter(req, res, metrics, () -> draining.admit(chain, req, res)));
+    }
+
+    /**
+     * The id of a request the access log saw, or a new one for a request it did not (a test's bare routing). Inside
+     * the filter it is the bound {@link #CURRENT}: the routes, {@link Draining}'s gate and the error handlers of what
+     * a route threw (Helidon runs those at the end of the filter chain). The error handlers of a failure that left the
+     * filter itself run after it has returned; they find the id in the request's context, where the filter puts it
+     * only then.
+     */
     static RequestId requestId(ServerRequest request) {
+        if (CURRENT.isBound()) {
+            return CURRENT.get();
+        }
         return request.context().get(RequestId.class).orElseGet(AccessLog::newId);
     }
 
@@ -66,10 +84,9 @@ public final class AccessLog {
         return new RequestId(new UUID(random.nextLong(), random.nextLong()).toString());
     }
 
-    private static void filter(FilterChain chain, RoutingRequest req, RoutingResponse res, HttpMetrics metrics) {
+    private static void filter(RoutingRequest req, RoutingResponse res, HttpMetrics metrics, Runnable proceed) {
         long start = System.nanoTime();
         RequestId id = newId();
-        req.context().register(id);
         // headers set before the handler runs survive an error handler's reset only if added at send time
         res.beforeSend(() -> res.header(REQUEST_ID_HEADER, id.value()));
         Runnable log = () -> {
@@ -87,7 +104,18 @@ public final class AccessLog {
         } else {
             res.beforeSend(log);
         }
-        ScopedValue.where(CURRENT, id).run(chain::proceed);
+        boolean proceeded = false;
+        try {
+            ScopedValue.where(CURRENT, id).run(proceed);
+            proceeded = true;
+        } finally {
+            if (!proceeded) {
+                // the error handlers of this failure run after this filter, outside the scope: they find the id in
+                // the request's context. Only then: a request's context is made on first use, and making it (a
+                // thread-local look-up, a registry, an id string) cost about a tenth of a GET /health.
+                req.context().register(id);
+            }
+        }
     }
 
     /** The record of one request; a catch-all route (the JSON 404) matches with an empty pattern. */

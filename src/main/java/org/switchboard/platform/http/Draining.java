@@ -3,7 +3,6 @@ package org.switchboard.platform.http;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.FilterChain;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.time.Duration;
@@ -21,11 +20,11 @@ public final class Draining {
     private final LongAdder inFlight = new LongAdder();
     private volatile boolean draining;
 
-    public void register(HttpRouting.Builder routing) {
-        routing.addFilter(this::filter);
-    }
-
-    private void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    /**
+     * Lets the request through the chain unless the server is draining; run inside the access log's filter (see
+     * {@link AccessLog}), so a refusal has a request id, an access line and a metric like any answer.
+     */
+    void admit(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         // counted before the check: drain() sets the flag before it reads the count, so every request either is
         // counted in time to be waited for or sees the flag and is refused
         inFlight.increment();

@@ -247,6 +247,13 @@ public final class Http {
         response.send(Json.write(body));
     }
 
+    /** Sends JSON already written ({@link JsonText}, or {@link Json#write}). */
+    public static void sendJson(ServerResponse response, Status status, byte[] json) {
+        response.status(status);
+        response.header(HeaderNames.CONTENT_TYPE, JSON);
+        response.send(json);
+    }
+
     public static void ok(ServerResponse response, Object body) {
         send(response, Status.OK_200, body);
     }

@@ -62,6 +62,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Http1Connections implements ServerConnectionSelector, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Http1Connections.class.getName());
+    private static final byte[] HTTP_10 = " HTTP/1.0".getBytes(StandardCharsets.US_ASCII);
+    /** RFC 9110 {@code tchar} by ASCII code: checked for every byte of every request's method. */
+    private static final boolean[] TOKEN_CHARS = tokenChars();
 
     private final ServerConnectionSelector http1;
     private final Duration headTimeout;
@@ -175,19 +178,26 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
     }
 
     static boolean isHttp10(byte[] line) {
-        byte[] version = " HTTP/1.0".getBytes(StandardCharsets.US_ASCII);
-        if (line.length < version.length) {
+        if (line.length < HTTP_10.length) {
             return false;
         }
-        return Arrays.equals(line, line.length - version.length, line.length, version, 0, version.length);
+        return Arrays.equals(line, line.length - HTTP_10.length, line.length, HTTP_10, 0, HTTP_10.length);
     }
 
     /** RFC 9110 {@code tchar}. */
     private static boolean isTokenChar(byte b) {
-        return (b >= 'a' && b <= 'z')
-                || (b >= 'A' && b <= 'Z')
-                || (b >= '0' && b <= '9')
-                || "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
+        return b >= 0 && TOKEN_CHARS[b];
+    }
+
+    private static boolean[] tokenChars() {
+        boolean[] token = new boolean[128];
+        for (int c = 0; c < token.length; c++) {
+            token[c] = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        }
+        return token;
     }
 
     /** One connection: Helidon's, with a reader that checks request lines and the state of its head. */

@@ -31,12 +31,15 @@ public final class HttpMetrics {
 
     /** Records one answered request. */
     public void record(String method, Optional<String> route, int status, long nanos) {
-        timer(method, route.filter(pattern -> !pattern.isEmpty()).orElse("unmatched"), status)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        String pattern = route.orElse("");
+        timer(method, pattern.isEmpty() ? "unmatched" : pattern, status).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     private Timer timer(String method, String route, int status) {
-        var byMethod = routeToTimers.computeIfAbsent(route, r -> new AtomicReferenceArray<>(METHODS.length + 1));
+        var byMethod = routeToTimers.get(route);
+        if (byMethod == null) {
+            byMethod = routeToTimers.computeIfAbsent(route, r -> new AtomicReferenceArray<>(METHODS.length + 1));
+        }
         int m = methodIndex(method);
         var byStatus = byMethod.get(m);
         if (byStatus == null) {

@@ -255,18 +255,7 @@ public final class OutboundHttp implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return failure(started, startNanos, ErrorKind.INVALID_URL, "not a valid URL");
         }
-        HttpUriRequestBase http = new HttpUriRequestBase(request.method(), uri);
-        Timeout timeout = Timeout.ofMilliseconds(Math.max(1, request.timeout().toMillis()));
-        http.setConfig(RequestConfig.custom()
-                .setConnectionRequestTimeout(timeout)
-                .setResponseTimeout(timeout)
-                .setRedirectsEnabled(false)
-                .build());
-        request.headers().forEach(http::addHeader);
-        request.body()
-                .ifPresent(body -> http.setEntity(new ByteArrayEntity(
-                        body,
-                        request.contentType().map(ContentType::parse).orElse(ContentType.APPLICATION_OCTET_STREAM))));
+        HttpUriRequestBase http = httpRequest(request, uri);
         Attempt attempt = new Attempt();
         HttpClientContext context = HttpClientContext.create();
         context.setAttribute(Attempt.KEY, attempt);
@@ -281,65 +270,91 @@ public final class OutboundHttp implements AutoCloseable {
                 request.timeout().toMillis(),
                 TimeUnit.MILLISECONDS);
         try (ClassicHttpResponse response = client.executeOpen(null, http, context)) {
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            for (Header header : response.getHeaders()) {
-                headers.computeIfAbsent(header.getName(), k -> new ArrayList<>())
-                        .add(header.getValue());
-            }
-            byte[] body = new byte[0];
-            boolean tooLarge = false;
-            if (response.getEntity() != null) {
-                try (InputStream in = response.getEntity().getContent()) {
-                    body = in.readNBytes(maxResponseBytes + 1);
-                    if (body.length > maxResponseBytes) {
-                        body = Arrays.copyOf(body, maxResponseBytes);
-                        tooLarge = true;
-                        http.cancel();
-                    }
-                }
-            }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-            return new Result(
-                    started,
-                    elapsed,
-                    Optional.of(response.getCode()),
-                    headers,
-                    body,
-                    tooLarge ? Optional.of(ErrorKind.TOO_LARGE) : Optional.empty(),
-                    tooLarge ? "response body over " + maxResponseBytes + " bytes; the rest was not read" : "");
+            return answered(response, http, started, startNanos);
         } catch (IOException | RuntimeException e) {
             if (e instanceof ConnectionRequestTimeoutException || (timedOut.get() && waitingForConnection.get())) {
                 return failure(started, startNanos, ErrorKind.TIMEOUT, noFreeConnection(attempt, request.timeout()));
             }
-            if (timedOut.get()
-                    || e instanceof SocketTimeoutException
-                    || e instanceof ConnectTimeoutException
-                    || e instanceof InterruptedIOException) {
-                return failure(
-                        started,
-                        startNanos,
-                        ErrorKind.TIMEOUT,
-                        "no complete answer within " + request.timeout().toMillis() + " ms");
-            }
-            if (e instanceof BlockedAddressException || e.getCause() instanceof BlockedAddressException) {
-                return failure(
-                        started,
-                        startNanos,
-                        ErrorKind.BLOCKED_ADDRESS,
-                        Objects.requireNonNullElse(
-                                e.getMessage(), "the host resolves only to addresses outbound requests may not reach"));
-            }
-            if (e instanceof UnknownHostException) {
-                return failure(started, startNanos, ErrorKind.DNS, "host not found: " + uri.getHost());
-            }
-            if (e instanceof HttpHostConnectException || e instanceof ConnectException) {
-                return failure(
-                        started, startNanos, ErrorKind.CONNECTION_REFUSED, "connection refused by " + uri.getHost());
-            }
-            return failure(started, startNanos, ErrorKind.IO, e.getClass().getSimpleName());
+            return failed(e, timedOut.get(), request, uri, started, startNanos);
         } finally {
             deadline.cancel(false);
         }
+    }
+
+    /** The client's request for {@code request}: its method, headers and body, with the timeout on every wait. */
+    private static HttpUriRequestBase httpRequest(Request request, URI uri) {
+        HttpUriRequestBase http = new HttpUriRequestBase(request.method(), uri);
+        Timeout timeout = Timeout.ofMilliseconds(Math.max(1, request.timeout().toMillis()));
+        http.setConfig(RequestConfig.custom()
+                .setConnectionRequestTimeout(timeout)
+                .setResponseTimeout(timeout)
+                .setRedirectsEnabled(false)
+                .build());
+        request.headers().forEach(http::addHeader);
+        request.body()
+                .ifPresent(body -> http.setEntity(new ByteArrayEntity(
+                        body,
+                        request.contentType().map(ContentType::parse).orElse(ContentType.APPLICATION_OCTET_STREAM))));
+        return http;
+    }
+
+    /** The result of a response: its status, headers and at most the capped body (cancelling the rest). */
+    private Result answered(ClassicHttpResponse response, HttpUriRequestBase http, Instant started, long startNanos)
+            throws IOException {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Header header : response.getHeaders()) {
+            headers.computeIfAbsent(header.getName(), k -> new ArrayList<>()).add(header.getValue());
+        }
+        byte[] body = new byte[0];
+        boolean tooLarge = false;
+        if (response.getEntity() != null) {
+            try (InputStream in = response.getEntity().getContent()) {
+                body = in.readNBytes(maxResponseBytes + 1);
+                if (body.length > maxResponseBytes) {
+                    body = Arrays.copyOf(body, maxResponseBytes);
+                    tooLarge = true;
+                    http.cancel();
+                }
+            }
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+        return new Result(
+                started,
+                elapsed,
+                Optional.of(response.getCode()),
+                headers,
+                body,
+                tooLarge ? Optional.of(ErrorKind.TOO_LARGE) : Optional.empty(),
+                tooLarge ? "response body over " + maxResponseBytes + " bytes; the rest was not read" : "");
+    }
+
+    /** The failure an exchange that got a connection (or never needed one) ended with. */
+    private Result failed(Exception e, boolean timedOut, Request request, URI uri, Instant started, long startNanos) {
+        if (timedOut
+                || e instanceof SocketTimeoutException
+                || e instanceof ConnectTimeoutException
+                || e instanceof InterruptedIOException) {
+            return failure(
+                    started,
+                    startNanos,
+                    ErrorKind.TIMEOUT,
+                    "no complete answer within " + request.timeout().toMillis() + " ms");
+        }
+        if (e instanceof BlockedAddressException || e.getCause() instanceof BlockedAddressException) {
+            return failure(
+                    started,
+                    startNanos,
+                    ErrorKind.BLOCKED_ADDRESS,
+                    Objects.requireNonNullElse(
+                            e.getMessage(), "the host resolves only to addresses outbound requests may not reach"));
+        }
+        if (e instanceof UnknownHostException) {
+            return failure(started, startNanos, ErrorKind.DNS, "host not found: " + uri.getHost());
+        }
+        if (e instanceof HttpHostConnectException || e instanceof ConnectException) {
+            return failure(started, startNanos, ErrorKind.CONNECTION_REFUSED, "connection refused by " + uri.getHost());
+        }
+        return failure(started, startNanos, ErrorKind.IO, e.getClass().getSimpleName());
     }
 
     private static ConnectionConfig connectionConfig(TimeValue checkAfterIdle) {

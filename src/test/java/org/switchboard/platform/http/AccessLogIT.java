@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Await;
@@ -70,7 +71,7 @@ class AccessLogIT extends ServerIT {
         // given: a routing with the access log and the error handler, and a route that fails unexpectedly
         HttpRouting.Builder routing = HttpRouting.builder();
         HttpErrors.register(routing);
-        AccessLog.register(routing, new HttpMetrics(org.switchboard.platform.metrics.Metrics.none()));
+        AccessLog.register(routing, new HttpMetrics(Metrics.none()));
         routing.get("/postbacks/{key}", (req, res) -> {
             throw new IllegalStateException("boom");
         });
@@ -103,11 +104,44 @@ class AccessLogIT extends ServerIT {
     }
 
     @Test
+    void aFailureOutsideTheRoutesShouldQuoteTheAccessLinesRequestIdInItsAnswer() {
+        // given: the access log, then a filter that fails before any route runs (its error is handled after the
+        // access log's filter has returned)
+        HttpRouting.Builder routing = HttpRouting.builder();
+        HttpErrors.register(routing);
+        AccessLog.register(routing, new HttpMetrics(Metrics.none()));
+        routing.addFilter((chain, req, res) -> {
+            throw new IllegalStateException("filter failed");
+        });
+        routing.get("/work", (req, res) -> res.send("never"));
+        WebServer web = WebServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .routing(routing)
+                .build()
+                .start();
+        try (ServerLog log = ServerLog.capture()) {
+            // when
+            Response response = Api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + "/work"))
+                    .build());
+
+            // then: the answer, its header, the failure's line and the access line name the same id
+            String id = response.header("X-Request-Id");
+            assertThat(response.status()).isEqualTo(500);
+            assertThat(response.body()).contains("quote request id " + id);
+            assertThat(log.lines()).anyMatch(line -> line.contains("request " + id + " GET /work failed"));
+            Await.until("the access line of " + id, () -> accessLines(log, id).size() == 1);
+        } finally {
+            web.stop();
+        }
+    }
+
+    @Test
     void aLineLoggedWhileARequestIsHandledAndItsErrorAnswerShouldQuoteItsRequestId() {
         // given: a route that logs a line of its own, then refuses the request
         HttpRouting.Builder routing = HttpRouting.builder();
         HttpErrors.register(routing);
-        AccessLog.register(routing, new HttpMetrics(org.switchboard.platform.metrics.Metrics.none()));
+        AccessLog.register(routing, new HttpMetrics(Metrics.none()));
         routing.get("/work", (req, res) -> {
             java.util.logging.Logger.getLogger("org.switchboard.test").info("working on it");
             throw new Problem.NotFound("nothing to work on");
