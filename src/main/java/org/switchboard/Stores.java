@@ -18,6 +18,7 @@ import org.switchboard.number.TrackingNumberRepository;
 import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.config.SwitchboardConfig;
 import org.switchboard.platform.db.Database;
+import org.switchboard.platform.db.DependentRows;
 import org.switchboard.platform.db.DurableWrites;
 import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.postback.CallerTagCache;
@@ -56,23 +57,11 @@ record Stores(
         // every configuration write announces what it changed to the caches (here and on the other nodes);
         // deleting a campaign, buyer or number deletes the rows higher features keep about it, in its transaction
         var accounts = new AccountRepository(jdbi, clock, changes);
-        var campaigns = new CampaignRepository(
-                jdbi,
-                clock,
-                changes,
-                List.of(
-                        ConversionCriterionRepository.ownedBy(ConversionCriterion.Owner.CAMPAIGN),
-                        WebhookRepository.ownedBy(Webhook.Owner.CAMPAIGN)));
+        var campaigns = new CampaignRepository(jdbi, clock, changes, ownedRows(ConversionCriterion.Owner.CAMPAIGN));
         var publishers = new PublisherRepository(jdbi, clock, changes);
         var numbers = new TrackingNumberRepository(
                 jdbi, clock, changes, List.of(WebhookRepository.ownedBy(Webhook.Owner.NUMBER)));
-        var buyers = new BuyerRepository(
-                jdbi,
-                clock,
-                changes,
-                List.of(
-                        ConversionCriterionRepository.ownedBy(ConversionCriterion.Owner.BUYER),
-                        WebhookRepository.ownedBy(Webhook.Owner.BUYER)));
+        var buyers = new BuyerRepository(jdbi, clock, changes, ownedRows(ConversionCriterion.Owner.BUYER));
         var groups = new BuyerGroupRepository(jdbi, clock, changes);
         var callerLists = new CallerListRepository(jdbi, clock, changes);
         var webhooks = new WebhookRepository(jdbi, clock, changes);
@@ -107,14 +96,20 @@ record Stores(
                 new PostbackLog(jdbi, keyedWrites, clock, metrics),
                 new CallerTagCache(jdbi, clock, keyedWrites),
                 // what judges a call (every conversion postback, every call's end) from a cache kept current by the
-                // changes;
-                // it listens before the RTB cache, which reads a campaign's criteria through it
+                // changes; it listens before the RTB cache, which reads a campaign's criteria through it
                 new ConversionCriterionRepository(
                         jdbi, clock, changes, Duration.ofSeconds(config.configCacheSeconds())),
                 new ConversionRepository(jdbi, metrics),
                 new DirectoryRepository(jdbi, clock),
                 // the money report: calls and their conversions summed in SQL per campaign, publisher, buyer or day
                 new ReportRepository(jdbi));
+    }
+
+    /** The rows of higher features that a campaign's or buyer's deletion deletes with it: criteria and webhooks. */
+    private static List<DependentRows> ownedRows(ConversionCriterion.Owner owner) {
+        Webhook.Owner webhookOwner =
+                owner == ConversionCriterion.Owner.CAMPAIGN ? Webhook.Owner.CAMPAIGN : Webhook.Owner.BUYER;
+        return List.of(ConversionCriterionRepository.ownedBy(owner), WebhookRepository.ownedBy(webhookOwner));
     }
 
     /** Writer threads of the keyed requests' shared commits: commits overlap on PostgreSQL, not on SQLite. */
