@@ -101,13 +101,7 @@ final class PingEvaluator {
 
         RtbConfigCache.CampaignConfig config = ping.campaign();
         String caller = ping.callerNumber().orElse("");
-        List<Candidate> candidates = new ArrayList<>();
-        for (Buyer buyer : config.buyers()) {
-            List<ListCheck> lists = config.buyerLists().getOrDefault(buyer.id(), List.of()).stream()
-                    .map(l -> new ListCheck(l.name(), l.behaviour(), cache.listed(l.id(), caller)))
-                    .toList();
-            candidates.add(new Candidate(buyer, config.groupsByBuyer().getOrDefault(buyer.id(), List.of()), lists));
-        }
+        List<Candidate> candidates = candidates(config, caller);
         List<ListCheck> campaignLists = config.campaignLists().stream()
                 .map(l -> new ListCheck(l.name(), l.behaviour(), cache.listed(l.id(), caller)))
                 .toList();
@@ -120,6 +114,25 @@ final class PingEvaluator {
         RoutingPlan plan = routing.plan(
                 candidates, campaignLists, tags, new RepeatCaller(Optional.empty(), false, false, recent), now);
 
+        Map<Long, RtbPing.ConsideredBuyer> considered = considered(plan, recent);
+        List<Eligible> eligible = eligible(plan, config, tags, recent, buyerFailures, considered);
+        return new Evaluation(tags, learned(base, tags), passthrough, considered, eligible);
+    }
+
+    /** The campaign's buyers as routing candidates, with their groups and whether the caller is on their lists. */
+    private List<Candidate> candidates(RtbConfigCache.CampaignConfig config, String caller) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (Buyer buyer : config.buyers()) {
+            List<ListCheck> lists = config.buyerLists().getOrDefault(buyer.id(), List.of()).stream()
+                    .map(l -> new ListCheck(l.name(), l.behaviour(), cache.listed(l.id(), caller)))
+                    .toList();
+            candidates.add(new Candidate(buyer, config.groupsByBuyer().getOrDefault(buyer.id(), List.of()), lists));
+        }
+        return candidates;
+    }
+
+    /** Routing's verdict on every buyer: eligible ones have no status (or are repeat-caller duplicates). */
+    private static Map<Long, RtbPing.ConsideredBuyer> considered(RoutingPlan plan, Set<Long> recent) {
         Map<Long, RtbPing.ConsideredBuyer> considered = new LinkedHashMap<>();
         for (Consideration c : plan.considered()) {
             SkipReason skipped = plan.skipped().get(c.buyerId());
@@ -131,6 +144,20 @@ final class PingEvaluator {
             considered.put(
                     c.buyerId(), new RtbPing.ConsideredBuyer(c.buyerId(), c.buyerName(), false, status, c.reason()));
         }
+        return considered;
+    }
+
+    /**
+     * The buyers in routing's order that can take the call, best first; a buyer whose passthrough ping failed or
+     * whose transfer number cannot be dialled is excluded here (and its verdict in {@code considered} says why).
+     */
+    private List<Eligible> eligible(
+            RoutingPlan plan,
+            RtbConfigCache.CampaignConfig config,
+            TagSet tags,
+            Set<Long> recent,
+            Map<Long, String> buyerFailures,
+            Map<Long, RtbPing.ConsideredBuyer> considered) {
         List<Eligible> eligible = new ArrayList<>();
         for (Candidate candidate : plan.order()) {
             Buyer buyer = candidate.buyer();
@@ -157,7 +184,7 @@ final class PingEvaluator {
         eligible.sort(Comparator.comparing((Eligible e) -> e.duplicate())
                 .thenComparingInt(e -> e.candidate().buyer().priority())
                 .thenComparing(e -> e.revenue().orElse(Money.ZERO), Comparator.<Money>reverseOrder()));
-        return new Evaluation(tags, learned(base, tags), passthrough, considered, eligible);
+        return eligible;
     }
 
     /** The tags a call from this ping's caller on the campaign starts with anyway (its call re-derives them). */
@@ -246,6 +273,17 @@ final class PingEvaluator {
                 tags = ResponseTags.apply(tags, fired.responseTags(), geo);
             }
         }
+        DuePassthrough due = duePassthrough(config, own, tags);
+        if (due.webhooks().isEmpty()) {
+            return tags;
+        }
+        return firePassthrough(ping, tags, due, deadline, passthrough, buyerFailures);
+    }
+
+    /** The passthrough webhooks due for a ping, its own and its buyers'; each buyer's webhook maps to its buyer. */
+    private record DuePassthrough(List<Webhook> webhooks, Map<Long, Long> webhookToBuyer) {}
+
+    private static DuePassthrough duePassthrough(RtbConfigCache.CampaignConfig config, List<Webhook> own, TagSet tags) {
         List<Webhook> due = new ArrayList<>(applicable(own, Trigger.PASSTHROUGH, tags));
         Map<Long, Long> webhookToBuyer = new HashMap<>();
         for (Buyer buyer : config.buyers()) {
@@ -255,41 +293,37 @@ final class PingEvaluator {
                 webhookToBuyer.put(w.id(), buyer.id());
             }
         }
-        if (due.isEmpty()) {
-            return tags;
-        }
-        Set<Long> bidders = new HashSet<>(webhookToBuyer.values());
+        return new DuePassthrough(due, webhookToBuyer);
+    }
+
+    /**
+     * Fires the passthrough webhooks together: the ping's own answers tag the ping, a buyer's answer is its bid (as
+     * {@code retreaver_rtb_<buyer>_*} tags); a buyer whose ping failed or gave no bid is noted in {@code buyerFailures}.
+     */
+    private TagSet firePassthrough(
+            Ping ping,
+            TagSet before,
+            DuePassthrough due,
+            Deadline deadline,
+            List<RtbPing.Passthrough> passthrough,
+            Map<Long, String> buyerFailures) {
+        Set<Long> bidders = new HashSet<>(due.webhookToBuyer().values());
         Set<Long> answered = new HashSet<>();
-        TagSet before = tags;
-        for (WebhookDispatcher.Fired fired : dispatcher.fireForPing(context(ping, before), due, deadline)) {
+        TagSet tags = before;
+        for (WebhookDispatcher.Fired fired : dispatcher.fireForPing(context(ping, before), due.webhooks(), deadline)) {
             passthrough.add(summary(fired));
-            Long buyerId = webhookToBuyer.get(fired.webhook().id());
-            boolean ok = fired.pixel().errorKind().isEmpty()
-                    && fired.pixel().status().filter(s -> s < 300).isPresent();
+            Long buyerId = due.webhookToBuyer().get(fired.webhook().id());
             if (buyerId == null) {
                 tags = ResponseTags.apply(tags, fired.responseTags(), geo);
                 continue;
             }
-            if (!ok) {
+            if (!succeeded(fired)) {
                 buyerFailures.putIfAbsent(
                         buyerId,
-                        "its passthrough ping " + fired.webhook().name() + " failed ("
-                                + fired.pixel()
-                                        .errorKind()
-                                        .orElseGet(() ->
-                                                "HTTP " + fired.pixel().status().orElse(0))
-                                + ")");
+                        "its passthrough ping " + fired.webhook().name() + " failed (" + failureOf(fired) + ")");
                 continue;
             }
-            TagSet.Builder bid = fired.responseTags().toBuilder();
-            for (String part : List.of("bid", "timer", "number")) {
-                Set<String> values = fired.responseTags().values(part);
-                if (!values.isEmpty()) {
-                    bid.remove("retreaver_rtb_" + buyerId + "_" + part);
-                    values.forEach(v -> bid.add("retreaver_rtb_" + buyerId + "_" + part, v));
-                }
-            }
-            tags = ResponseTags.apply(tags, bid.build(), geo);
+            tags = ResponseTags.apply(tags, bidTags(fired, buyerId), geo);
             if (!fired.responseTags().values("bid").isEmpty()
                     || !tags.values("retreaver_rtb_" + buyerId + "_bid").isEmpty()) {
                 answered.add(buyerId);
@@ -301,6 +335,31 @@ final class PingEvaluator {
             }
         }
         return tags;
+    }
+
+    private static boolean succeeded(WebhookDispatcher.Fired fired) {
+        return fired.pixel().errorKind().isEmpty()
+                && fired.pixel().status().filter(s -> s < 300).isPresent();
+    }
+
+    /** Why a passthrough ping failed: its error kind, else its HTTP status. */
+    private static String failureOf(WebhookDispatcher.Fired fired) {
+        return fired.pixel()
+                .errorKind()
+                .orElseGet(() -> "HTTP " + fired.pixel().status().orElse(0));
+    }
+
+    /** A buyer's answer, with its bid, timer and number also named for the buyer. */
+    private static TagSet bidTags(WebhookDispatcher.Fired fired, long buyerId) {
+        TagSet.Builder bid = fired.responseTags().toBuilder();
+        for (String part : List.of("bid", "timer", "number")) {
+            Set<String> values = fired.responseTags().values(part);
+            if (!values.isEmpty()) {
+                bid.remove("retreaver_rtb_" + buyerId + "_" + part);
+                values.forEach(v -> bid.add("retreaver_rtb_" + buyerId + "_" + part, v));
+            }
+        }
+        return bid.build();
     }
 
     private static List<Webhook> applicable(List<Webhook> webhooks, Trigger trigger, TagSet tags) {

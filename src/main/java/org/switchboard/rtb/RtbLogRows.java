@@ -81,26 +81,17 @@ final class RtbLogRows {
             for (RtbLogItem item : rows) {
                 switch (item) {
                     case Confirmation c -> {
-                        confirmations.setLong(1, c.at().toEpochMilli());
-                        confirmations.setString(2, c.answer().word());
-                        confirmations.setString(3, c.answer().word());
-                        confirmations.setString(4, c.reservationUuid());
-                        confirmations.addBatch();
+                        bind(confirmations, c);
                         confirmed.add(c);
                         counts[0]++;
                     }
                     case Claimed c -> {
-                        claims.setLong(1, c.at().toEpochMilli());
-                        claims.setString(2, c.callUuid());
-                        claims.setString(3, c.reservationUuid());
-                        claims.addBatch();
+                        bind(claims, c);
                         claimed.add(c);
                         counts[1]++;
                     }
                     case Expired e -> {
-                        expiries.setLong(1, e.at().toEpochMilli());
-                        expiries.setString(2, e.reservationUuid());
-                        expiries.addBatch();
+                        bind(expiries, e);
                         counts[2]++;
                     }
                     case Insert i -> {
@@ -123,6 +114,30 @@ final class RtbLogRows {
             }
             return missed;
         }
+    }
+
+    /** A confirmation, added to the batch of confirmations. */
+    private static void bind(PreparedStatement confirmations, Confirmation c) throws SQLException {
+        confirmations.setLong(1, c.at().toEpochMilli());
+        confirmations.setString(2, c.answer().word());
+        confirmations.setString(3, c.answer().word());
+        confirmations.setString(4, c.reservationUuid());
+        confirmations.addBatch();
+    }
+
+    /** A claim, added to the batch of claims. */
+    private static void bind(PreparedStatement claims, Claimed c) throws SQLException {
+        claims.setLong(1, c.at().toEpochMilli());
+        claims.setString(2, c.callUuid());
+        claims.setString(3, c.reservationUuid());
+        claims.addBatch();
+    }
+
+    /** An expiry, added to the batch of expiries. */
+    private static void bind(PreparedStatement expiries, Expired e) throws SQLException {
+        expiries.setLong(1, e.at().toEpochMilli());
+        expiries.setString(2, e.reservationUuid());
+        expiries.addBatch();
     }
 
     /** A ping's row, in the order of the insert's columns. */

@@ -637,32 +637,56 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         }
         Optional<RoutingService.Hold> taken = Optional.empty();
         if (!r.capsHeld()) {
-            Optional<RtbConfigCache.CampaignConfig> campaign = cache.campaign(r.accountId(), r.campaignId());
-            Optional<Buyer> buyer = campaign.flatMap(c -> c.buyer(r.buyerId()));
-            if (buyer.isEmpty()) {
-                log.confirmation(uuid, RtbStatus.NO_TARGET, now);
-                return new Answer.Given(
-                        RtbOut.status(uuid, RtbStatus.NO_TARGET, "the reserved buyer is no longer on the campaign"));
+            switch (takeCaps(r, uuid, now)) {
+                case CapsCheck.Refused(String reason) -> {
+                    log.confirmation(uuid, RtbStatus.NO_TARGET, now);
+                    return new Answer.Given(RtbOut.status(uuid, RtbStatus.NO_TARGET, reason));
+                }
+                case CapsCheck.Taken(RoutingService.Hold hold) -> taken = Optional.of(hold);
             }
-            List<BuyerGroup> groups = campaign.get().groupsByBuyer().getOrDefault(r.buyerId(), List.of());
-            Duration leased = Duration.between(now, r.expiresAt()).plus(routing.lease());
-            RoutingService.Result result = routing.reserve(
-                    buyer.get(),
-                    groups,
-                    new LiveState.Lease(uuid, now, leased.isNegative() ? routing.lease() : leased));
-            if (result.hold().isEmpty()) {
-                log.confirmation(uuid, RtbStatus.NO_TARGET, now);
-                return new Answer.Given(RtbOut.status(
-                        uuid, RtbStatus.NO_TARGET, result.refusal().orElse("capped")));
-            }
-            taken = result.hold();
-            live.put(
-                    holdKey(ReservationStore.compact(uuid)),
-                    taken.get().encode(),
-                    Duration.between(now, r.expiresAt())
-                            .plus(ReservationStore.UNPROCESSED_GRACE)
-                            .plus(ReservationStore.LINGER));
         }
+        return markConfirmed(r, uuid, taken, now);
+    }
+
+    /** What checking a reservation's caps again at confirmation came to: a hold on them, or why there is none. */
+    private sealed interface CapsCheck {
+        record Taken(RoutingService.Hold hold) implements CapsCheck {}
+
+        record Refused(String reason) implements CapsCheck {}
+    }
+
+    /**
+     * Checks the reserved buyer's caps again and holds them until the reservation's claim can no longer come (the
+     * hold is kept in the live store under the reservation, for the claim or the expiry to release).
+     */
+    private CapsCheck takeCaps(Reservation r, String uuid, Instant now) {
+        Optional<RtbConfigCache.CampaignConfig> campaign = cache.campaign(r.accountId(), r.campaignId());
+        Optional<Buyer> buyer = campaign.flatMap(c -> c.buyer(r.buyerId()));
+        if (buyer.isEmpty()) {
+            return new CapsCheck.Refused("the reserved buyer is no longer on the campaign");
+        }
+        List<BuyerGroup> groups = campaign.get().groupsByBuyer().getOrDefault(r.buyerId(), List.of());
+        Duration leased = Duration.between(now, r.expiresAt()).plus(routing.lease());
+        RoutingService.Result result = routing.reserve(
+                buyer.get(), groups, new LiveState.Lease(uuid, now, leased.isNegative() ? routing.lease() : leased));
+        if (result.hold().isEmpty()) {
+            return new CapsCheck.Refused(result.refusal().orElse("capped"));
+        }
+        RoutingService.Hold hold = result.hold().get();
+        live.put(
+                holdKey(ReservationStore.compact(uuid)),
+                hold.encode(),
+                Duration.between(now, r.expiresAt())
+                        .plus(ReservationStore.UNPROCESSED_GRACE)
+                        .plus(ReservationStore.LINGER));
+        return new CapsCheck.Taken(hold);
+    }
+
+    /**
+     * Marks the reservation confirmed in the store; a hold just taken is released again when another confirmation
+     * got there first or the reservation closed meanwhile.
+     */
+    private Answer markConfirmed(Reservation r, String uuid, Optional<RoutingService.Hold> taken, Instant now) {
         ReservationStore.Confirmation confirmation = reservations.confirm(uuid);
         switch (confirmation) {
             case ReservationStore.Confirmation.Confirmed c -> log.confirmation(uuid, RtbStatus.CONFIRMED, now);
