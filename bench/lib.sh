@@ -69,14 +69,18 @@ start_bare() {
     BARE_PID=$!
 }
 
-# memory PID: "RSS N MiB, heap used N MiB" of a running JVM (heap from jcmd GC.heap_info)
+# memory PID: "RSS N MiB, heap used N MiB of N MiB committed (COLLECTOR, GC time N s)" of a running JVM (the heap
+# from jstat -gc, whose columns every collector fills: survivors, eden and old generation; ZGC reports its heap as
+# eden; the collector from the JVM's flags, which on one pinned core is Serial unless the options name one)
 memory() {
-    local rss_kb info heap committed
+    local rss_kb heap gc
     rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$1/status")
-    info=$("$JAVA_HOME/bin/jcmd" "$1" GC.heap_info 2>/dev/null || true)
-    heap=$(sed -nE 's/.* used ([0-9]+)K.*/\1/p' <<<"$info" | head -1)
-    committed=$(sed -nE 's/.*heap .* committed ([0-9]+)K, used.*/\1/p' <<<"$info" | head -1)
-    echo "RSS $((rss_kb / 1024)) MiB, heap used $(( ${heap:-0} / 1024 )) MiB of $(( ${committed:-0} / 1024 )) MiB committed"
+    heap=$("$JAVA_HOME/bin/jstat" -gc "$1" 2>/dev/null | awk 'NR == 1 {for (i = 1; i <= NF; i++) col[$i] = i}
+        NR == 2 {c = $col["S0C"] + $col["S1C"] + $col["EC"] + $col["OC"]; u = $col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]
+            printf "heap used %d MiB of %d MiB committed", u / 1024, c / 1024; gct = $col["GCT"]}
+        END {if (gct != "") printf ", GC time %s s", gct}' || true)
+    gc=$("$JAVA_HOME/bin/jcmd" "$1" VM.flags 2>/dev/null | grep -oE 'Use(Serial|Parallel|G1|Z|Shenandoah)GC' | head -1 || true)
+    echo "RSS $((rss_kb / 1024)) MiB, ${heap:-heap unknown}${gc:+ (${gc#Use})}"
 }
 
 # await_server PORT PAUSE [PID LOG]: until GET /health answers, polling every PAUSE seconds; fails (with the server's

@@ -33,7 +33,10 @@
 #   --connections C    wrk connections (default 64)
 #   --soak MINUTES     instead of the comparisons: the ping alone, paced at --rate pings/s (default 2000), for MINUTES,
 #                      printing Switchboard's RSS, heap and latency after every minute and the RSS spread at the end
-#                      (memory flat under hours of load: the first minute is the warm-up and is left out of the spread)
+#                      (memory flat under hours of load: the first minute is the warm-up and is left out of the spread);
+#                      the server runs without ./switchboard's JVM defaults (on one core the JVM picks the serial
+#                      collector and a starting heap of 1/64 of the memory): pass them in SERVER_JAVA_OPTS to measure
+#                      them, e.g. SERVER_JAVA_OPTS="-Xmx1024m -XX:+UseSerialGC -Xms128m -Xmn64m"
 #   --rate R           the paced rate of --soak
 #   --profile FILE     records the run with JFR (CPU samples and allocations, the "profile" settings) into FILE and
 #                      prints its hottest methods and top allocation sites at the end
@@ -79,7 +82,7 @@ while [ $# -gt 0 ]; do
         --rate) RATE="$2"; shift 2 ;;
         --profile) PROFILE="$(realpath -m "$2")"; shift 2 ;;
         --store) STORE="$2"; shift 2 ;;
-        -h|--help) sed -n '2,50p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,53p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -290,6 +293,12 @@ half() {
     measure "Switchboard, half rate" "$SERVER_PID" "$BASE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
 }
 
+# with BENCH_NMT: Switchboard's committed memory by JVM area; RSS above their total is the C heap's (malloc's) own keeping
+native_memory() {
+    [ -n "${BENCH_NMT:-}" ] || return 0
+    "$JAVA_HOME/bin/jcmd" "$SERVER_PID" VM.native_memory summary scale=MB \
+        | grep -E '^(Total|-  *(Java Heap|Class|Thread|Code|GC|Compiler|Internal|Other|Symbol|Metaspace|Arena Chunk|Shared))'
+}
 # soak: RSS of Switchboard minute by minute under a steady ping rate; the bare server is not measured
 soak() {
     local pause rss min=0 max=0 m out
@@ -309,6 +318,7 @@ soak() {
 if [ -n "$SOAK" ]; then
     kill "$BARE_PID" 2>/dev/null || true
     soak
+    native_memory
     exit 0
 fi
 
@@ -330,11 +340,7 @@ if wants postback; then
 fi
 printf '%s\n' "${RATIOS[@]}"
 echo "after the run: Switchboard $(memory "$SERVER_PID"); bare $(memory "$BARE_PID"); load $(cut -d' ' -f1-3 /proc/loadavg)"
-if [ -n "${BENCH_NMT:-}" ]; then
-    # committed memory by JVM area; RSS above their total is the C heap's (malloc's) own keeping
-    "$JAVA_HOME/bin/jcmd" "$SERVER_PID" VM.native_memory summary scale=MB \
-        | grep -E '^(Total|-  *(Java Heap|Class|Thread|Code|GC|Compiler|Internal|Other|Symbol|Metaspace|Arena Chunk|Shared))'
-fi
+native_memory
 if [ -n "$PROFILE" ]; then
     "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.dump filename="$PROFILE" >/dev/null
     "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$PROFILE" | head -30
