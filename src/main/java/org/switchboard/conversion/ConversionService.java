@@ -21,6 +21,7 @@ import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallState;
 import org.switchboard.call.LiveCall;
+import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
 import org.switchboard.tag.TagSet;
 import org.switchboard.webhook.Webhook;
@@ -137,14 +138,13 @@ public final class ConversionService implements AutoCloseable {
             decided = notConverted(call, Optional.empty(), "no conversion criterion matches the call", buyerView, now);
         } else if (criterion.get().trigger() instanceof Trigger.Postback postback) {
             Instant deadline = call.endedAt().orElse(now).plusSeconds(postback.timeoutSeconds());
-            decided = withoutMoney(
-                    call,
-                    Conversion.State.PENDING,
-                    Optional.of(criterion.get().id()),
-                    "waiting for the buyer's postback until " + deadline,
-                    Optional.of(deadline),
-                    Optional.empty(),
-                    buyerView);
+            decided = Decision.withoutMoney(
+                            Conversion.State.PENDING,
+                            Optional.of(criterion.get().id()),
+                            "waiting for the buyer's postback until " + deadline,
+                            Optional.of(deadline),
+                            Optional.empty())
+                    .of(call.id(), call.accountId(), buyerView, false);
         } else {
             decided = byDuration(call, criterion.get(), tags, buyerView, now);
         }
@@ -188,24 +188,16 @@ public final class ConversionService implements AutoCloseable {
             return notConverted(call, Optional.of(criterion.id()), duplicate.get(), buyerView, now);
         }
         ConversionPolicy.Amounts amounts = ConversionPolicy.amounts(criterion, tags, Optional.empty());
-        return new Conversion(
-                call.id(),
-                call.accountId(),
-                Conversion.State.CONVERTED,
-                Optional.of(criterion.id()),
-                "connected " + connected + " s, reaching the " + required.getAsInt() + " s of criterion "
-                        + criterion.name(),
-                Optional.empty(),
-                Optional.of(now),
-                Optional.of(convertedAt),
-                amounts.revenue().orElse(Money.ZERO),
-                amounts.payout().orElse(Money.ZERO),
-                Optional.empty(),
-                Optional.empty(),
-                buyerView.criterionId(),
-                buyerView.converted(),
-                buyerView.revenue(),
-                false);
+        return Decision.converted(
+                        criterion.id(),
+                        "connected " + connected + " s, reaching the " + required.getAsInt() + " s of criterion "
+                                + criterion.name(),
+                        now,
+                        convertedAt,
+                        amounts,
+                        Optional.empty(),
+                        Optional.empty())
+                .of(call.id(), call.accountId(), buyerView, false);
     }
 
     /** What a conversion postback did. */
@@ -259,10 +251,9 @@ public final class ConversionService implements AutoCloseable {
      */
     public PostbackPlan postback(Call call, Optional<Money> posted) {
         Instant now = clock.instant();
-        TagSet tags = call.tags();
         ConversionCriterionRepository.ForCall judges =
                 criteria.forCall(call.accountId(), call.campaignId(), call.buyerId());
-        Optional<ConversionCriterion> criterion = ConversionPolicy.select(judges.campaign(), tags);
+        Optional<ConversionCriterion> criterion = ConversionPolicy.select(judges.campaign(), call.tags());
         if (criterion.isEmpty() || !(criterion.get().trigger() instanceof Trigger.Postback)) {
             PostbackOutcome refused = new PostbackOutcome.Refused(criterion
                     .map(c -> "call " + call.uuid() + " is judged by criterion " + c.name()
@@ -279,104 +270,146 @@ public final class ConversionService implements AutoCloseable {
             return PostbackPlan.answered(repeated);
         }
         List<Webhook> candidates = call.state() == CallState.ENDED ? outbox.candidates(call) : List.of();
-        LiveCall live = liveCalls.apply(call.uuid());
-        return new PostbackPlan() {
-            private Optional<Conversion> stored = Optional.empty();
-            private boolean queued;
-            private boolean fireLater;
+        return new PostbackWrite(
+                call, posted, now, criterion.get(), judges.buyer(), before, candidates, liveCalls.apply(call.uuid()));
+    }
 
-            @Override
-            public PostbackOutcome decide(Handle handle) {
-                stored = Optional.empty();
-                queued = false;
-                fireLater = false;
-                for (int attempt = 0; attempt < 5; attempt++) {
-                    Optional<Conversion> existing =
-                            attempt == 0 ? before : ConversionRepository.find(handle, call.id());
-                    if (existing.filter(Conversion::converted).isPresent()) {
-                        return repeated(call, existing.get(), posted);
-                    }
-                    Optional<String> duplicate = duplicate(handle, call, criterion.get(), now);
-                    if (duplicate.isPresent()) {
-                        return new PostbackOutcome.Refused(duplicate.get());
-                    }
-                    ConversionPolicy.Amounts amounts = ConversionPolicy.amounts(criterion.get(), tags, posted);
-                    // the buyer's own criteria judge the call as it is now: read after the decision row, a call whose
-                    // end wrote that row shows as ended (a live call's view is judged again when it ends, by
-                    // onCallEnded); an ended call does not change
-                    Call current = call.state() == CallState.ENDED
-                            ? call
-                            : CallRepository.findById(handle, call.id()).orElse(call);
-                    BuyerView buyerView = buyerView(current, tags, posted, judges.buyer());
-                    Conversion converted = new Conversion(
-                            call.id(),
-                            call.accountId(),
-                            Conversion.State.CONVERTED,
-                            Optional.of(criterion.get().id()),
-                            "converted by the buyer's postback under criterion "
-                                    + criterion.get().name(),
-                            Optional.empty(),
-                            Optional.of(now),
-                            Optional.of(now),
-                            amounts.revenue().orElse(Money.ZERO),
-                            amounts.payout().orElse(Money.ZERO),
-                            posted,
-                            Optional.of(now),
-                            buyerView.criterionId(),
-                            buyerView.converted(),
-                            buyerView.revenue(),
-                            existing.map(Conversion::postCallFired).orElse(false));
-                    boolean won = existing.isEmpty()
-                            ? ConversionRepository.insertIfAbsent(handle, converted, now)
-                            : ConversionRepository.replace(
-                                    handle, converted, existing.get().state(), now);
-                    if (!won) {
-                        continue; // someone else changed it first: look again
-                    }
+    /**
+     * A postback that passed the checks made before its transaction, written inside it: converts the call (reading
+     * the row again when a concurrent decision changed it first), writes its money tags and queues the webhooks the
+     * conversion makes due.
+     */
+    private final class PostbackWrite implements PostbackPlan {
+        /** How many times the row is read and written before a postback racing other decisions gives up. */
+        private static final int ATTEMPTS = 5;
+
+        private final Call call;
+        private final Optional<Money> posted;
+        private final Instant now;
+        private final ConversionCriterion criterion;
+        private final List<ConversionCriterion> buyerCriteria;
+        /** The decision as read before the transaction. */
+        private final Optional<Conversion> before;
+        /** The webhooks an ended call's decision queues, read before the transaction. */
+        private final List<Webhook> candidates;
+
+        private final LiveCall live;
+        private Optional<Conversion> stored = Optional.empty();
+        private boolean queued;
+        private boolean fireLater;
+
+        PostbackWrite(
+                Call call,
+                Optional<Money> posted,
+                Instant now,
+                ConversionCriterion criterion,
+                List<ConversionCriterion> buyerCriteria,
+                Optional<Conversion> before,
+                List<Webhook> candidates,
+                LiveCall live) {
+            this.call = call;
+            this.posted = posted;
+            this.now = now;
+            this.criterion = criterion;
+            this.buyerCriteria = buyerCriteria;
+            this.before = before;
+            this.candidates = candidates;
+            this.live = live;
+        }
+
+        @Override
+        public PostbackOutcome decide(Handle handle) {
+            stored = Optional.empty();
+            queued = false;
+            fireLater = false;
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                Optional<Conversion> existing = attempt == 0 ? before : ConversionRepository.find(handle, call.id());
+                if (existing.filter(Conversion::converted).isPresent()) {
+                    return repeated(call, existing.get(), posted);
+                }
+                Optional<String> duplicate = duplicate(handle, call, criterion, now);
+                if (duplicate.isPresent()) {
+                    return new PostbackOutcome.Refused(duplicate.get());
+                }
+                // the buyer's own criteria judge the call as it is now: read after the decision row, a call whose end
+                // wrote that row shows as ended (a live call's view is judged again when it ends, by onCallEnded); an
+                // ended call does not change
+                Call current = call.state() == CallState.ENDED
+                        ? call
+                        : CallRepository.findById(handle, call.id()).orElse(call);
+                Conversion converted = converted(current, existing);
+                if (write(handle, converted, existing)) {
                     stored = Optional.of(converted);
                     writeMoneyTags(handle, live, converted);
-                    // the post-call webhooks, or, when the timeout's non-conversion ones already went out, the late
-                    // ones; a call that ended since it was read is left to the check after the commit
-                    if (current.state() == CallState.ENDED) {
-                        if (call.state() != CallState.ENDED) {
-                            fireLater = true;
-                        } else if (!converted.postCallFired()) {
-                            queued |= conversions
-                                    .claimPostCall(handle, call.id(), now)
-                                    .map(decided -> {
-                                        outbox.enqueue(handle, call, candidates, postCallTriggers(call, decided));
-                                        return true;
-                                    })
-                                    .orElse(false);
-                        } else if (existing.get().state() == Conversion.State.NOT_CONVERTED
-                                && conversions.claimLate(handle, call.id(), now)) {
-                            outbox.enqueue(handle, call, candidates, List.of(Hook.CONVERSION, Hook.POSTBACK));
-                            queued = true;
-                        }
-                    }
+                    queueWebhooks(handle, current, existing, converted);
                     return new PostbackOutcome.Converted(call, converted.revenue(), false);
                 }
-                return new PostbackOutcome.Refused(
-                        "the call's conversion is changing under concurrent postbacks; try again");
+                // someone else changed it first: look again
             }
+            return new PostbackOutcome.Refused(
+                    "the call's conversion is changing under concurrent postbacks; try again");
+        }
 
-            @Override
-            public <R> R around(Supplier<R> commit) {
-                return live.underLock(commit);
-            }
+        /** The row this postback writes: converted, judged by the buyer's criteria on {@code current}. */
+        private Conversion converted(Call current, Optional<Conversion> existing) {
+            ConversionPolicy.Amounts amounts = ConversionPolicy.amounts(criterion, call.tags(), posted);
+            BuyerView buyerView = buyerView(current, call.tags(), posted, buyerCriteria);
+            return Decision.converted(
+                            criterion.id(),
+                            "converted by the buyer's postback under criterion " + criterion.name(),
+                            now,
+                            now,
+                            amounts,
+                            posted,
+                            Optional.of(now))
+                    .of(
+                            call.id(),
+                            call.accountId(),
+                            buyerView,
+                            existing.map(Conversion::postCallFired).orElse(false));
+        }
 
-            @Override
-            public void committed() {
-                stored.ifPresent(conversions::count);
-                if (queued) {
-                    outbox.wake();
-                }
-                if (fireLater) {
-                    firePostCallIfDue(call.id());
-                    fireLateIfDue(call.id());
-                }
+        /** Writes {@code converted} unless another decision changed the row since {@code existing} was read. */
+        private boolean write(Handle handle, Conversion converted, Optional<Conversion> existing) {
+            return existing.isEmpty()
+                    ? ConversionRepository.insertIfAbsent(handle, converted, now)
+                    : ConversionRepository.replace(
+                            handle, converted, existing.get().state(), now);
+        }
+
+        /**
+         * The post-call webhooks, or, when the timeout's non-conversion ones already went out, the late ones; a call
+         * that ended since it was read is left to the check after the commit.
+         */
+        private void queueWebhooks(Handle handle, Call current, Optional<Conversion> existing, Conversion converted) {
+            if (current.state() != CallState.ENDED) {
+                return;
             }
-        };
+            if (call.state() != CallState.ENDED) {
+                fireLater = true;
+            } else if (!converted.postCallFired()) {
+                queued |= queuePostCall(handle, call, candidates, now);
+            } else if (existing.get().state() == Conversion.State.NOT_CONVERTED) {
+                queued |= queueLate(handle, call, candidates, now);
+            }
+        }
+
+        @Override
+        public <R> R around(Supplier<R> commit) {
+            return live.underLock(commit);
+        }
+
+        @Override
+        public void committed() {
+            stored.ifPresent(conversions::count);
+            if (queued) {
+                outbox.wake();
+            }
+            if (fireLater) {
+                firePostCallIfDue(call.id());
+                fireLateIfDue(call.id());
+            }
+        }
     }
 
     private PostbackOutcome repeated(Call call, Conversion existing, Optional<Money> posted) {
@@ -412,23 +445,13 @@ public final class ConversionService implements AutoCloseable {
                 continue;
             }
             Conversion c = pending.get();
-            Conversion expired = new Conversion(
-                    c.callId(),
-                    c.accountId(),
-                    Conversion.State.NOT_CONVERTED,
-                    c.criterionId(),
-                    "no postback from the buyer by " + c.deadlineAt().orElse(now),
-                    c.deadlineAt(),
-                    Optional.of(now),
-                    Optional.empty(),
-                    Money.ZERO,
-                    Money.ZERO,
-                    Optional.empty(),
-                    Optional.empty(),
-                    c.buyerCriterionId(),
-                    c.buyerConverted(),
-                    c.buyerRevenue(),
-                    c.postCallFired());
+            Conversion expired = Decision.withoutMoney(
+                            Conversion.State.NOT_CONVERTED,
+                            c.criterionId(),
+                            "no postback from the buyer by " + c.deadlineAt().orElse(now),
+                            c.deadlineAt(),
+                            Optional.of(now))
+                    .of(c.callId(), c.accountId(), BuyerView.of(c), c.postCallFired());
             if (conversions.replace(expired, Conversion.State.PENDING, now)) {
                 firePostCallIfDue(callId);
             }
@@ -467,16 +490,21 @@ public final class ConversionService implements AutoCloseable {
         }
         Call call = found.get();
         List<Webhook> candidates = outbox.candidates(call); // read before the transaction, which holds the writer
-        boolean queued = conversions.inTransaction(handle -> conversions
-                .claimPostCall(handle, callId, clock.instant())
+        boolean queued = conversions.inTransaction(handle -> queuePostCall(handle, call, candidates, clock.instant()));
+        if (queued) {
+            outbox.wake();
+        }
+    }
+
+    /** In the caller's transaction: claims the ended call's post-call webhooks and queues them, if nobody did. */
+    private boolean queuePostCall(Handle handle, Call call, List<Webhook> candidates, Instant now) {
+        return conversions
+                .claimPostCall(handle, call.id(), now)
                 .map(decided -> {
                     outbox.enqueue(handle, call, candidates, postCallTriggers(call, decided));
                     return true;
                 })
-                .orElse(false));
-        if (queued) {
-            outbox.wake();
-        }
+                .orElse(false);
     }
 
     private static List<org.switchboard.webhook.Trigger> postCallTriggers(
@@ -500,16 +528,20 @@ public final class ConversionService implements AutoCloseable {
             return;
         }
         List<Webhook> candidates = outbox.candidates(found.get());
-        boolean queued = conversions.inTransaction(handle -> {
-            if (!conversions.claimLate(handle, callId, clock.instant())) {
-                return false;
-            }
-            outbox.enqueue(handle, found.get(), candidates, List.of(Hook.CONVERSION, Hook.POSTBACK));
-            return true;
-        });
+        boolean queued =
+                conversions.inTransaction(handle -> queueLate(handle, found.get(), candidates, clock.instant()));
         if (queued) {
             outbox.wake();
         }
+    }
+
+    /** In the caller's transaction: claims a late conversion's webhooks and queues them, if nobody did. */
+    private boolean queueLate(Handle handle, Call call, List<Webhook> candidates, Instant now) {
+        if (!conversions.claimLate(handle, call.id(), now)) {
+            return false;
+        }
+        outbox.enqueue(handle, call, candidates, List.of(Hook.CONVERSION, Hook.POSTBACK));
+        return true;
     }
 
     /**
@@ -560,6 +592,11 @@ public final class ConversionService implements AutoCloseable {
     /** The buyer's own view of the call, from the buyer's criteria. */
     private record BuyerView(Optional<Long> criterionId, boolean converted, Money revenue) {
         static final BuyerView NONE = new BuyerView(Optional.empty(), false, Money.ZERO);
+
+        /** The view {@code decided} holds. */
+        static BuyerView of(Conversion decided) {
+            return new BuyerView(decided.buyerCriterionId(), decided.buyerConverted(), decided.buyerRevenue());
+        }
     }
 
     /**
@@ -617,42 +654,89 @@ public final class ConversionService implements AutoCloseable {
 
     private static Conversion notConverted(
             Call call, Optional<Long> criterionId, String reason, BuyerView buyerView, Instant now) {
-        return withoutMoney(
-                call,
-                Conversion.State.NOT_CONVERTED,
-                criterionId,
-                reason,
-                Optional.empty(),
-                Optional.of(now),
-                buyerView);
+        return Decision.withoutMoney(
+                        Conversion.State.NOT_CONVERTED, criterionId, reason, Optional.empty(), Optional.of(now))
+                .of(call.id(), call.accountId(), buyerView, false);
     }
 
-    /** A call's first conversion row that has earned nothing (yet): pending its postback, or not converted. */
-    private static Conversion withoutMoney(
-            Call call,
+    /**
+     * What was decided about a call, apart from whose call it is and the buyer's view: the one place a {@link
+     * Conversion} row is built here.
+     */
+    private record Decision(
             Conversion.State state,
             Optional<Long> criterionId,
             String reason,
             Optional<Instant> deadlineAt,
             Optional<Instant> decidedAt,
-            BuyerView buyerView) {
-        return new Conversion(
-                call.id(),
-                call.accountId(),
-                state,
-                criterionId,
-                reason,
-                deadlineAt,
-                decidedAt,
-                Optional.empty(),
-                Money.ZERO,
-                Money.ZERO,
-                Optional.empty(),
-                Optional.empty(),
-                buyerView.criterionId(),
-                buyerView.converted(),
-                buyerView.revenue(),
-                false);
+            Optional<Instant> convertedAt,
+            Money revenue,
+            Money payout,
+            Optional<Money> posted,
+            Optional<Instant> postbackAt) {
+
+        /** A decision that has earned nothing (yet): pending its postback, or not converted. */
+        static Decision withoutMoney(
+                Conversion.State state,
+                Optional<Long> criterionId,
+                String reason,
+                Optional<Instant> deadlineAt,
+                Optional<Instant> decidedAt) {
+            return new Decision(
+                    state,
+                    criterionId,
+                    reason,
+                    deadlineAt,
+                    decidedAt,
+                    Optional.empty(),
+                    Money.ZERO,
+                    Money.ZERO,
+                    Optional.empty(),
+                    Optional.empty());
+        }
+
+        /** The call converted at {@code convertedAt} under {@code criterionId}, earning {@code amounts}. */
+        static Decision converted(
+                long criterionId,
+                String reason,
+                Instant decidedAt,
+                Instant convertedAt,
+                ConversionPolicy.Amounts amounts,
+                Optional<Money> posted,
+                Optional<Instant> postbackAt) {
+            return new Decision(
+                    Conversion.State.CONVERTED,
+                    Optional.of(criterionId),
+                    reason,
+                    Optional.empty(),
+                    Optional.of(decidedAt),
+                    Optional.of(convertedAt),
+                    amounts.revenue().orElse(Money.ZERO),
+                    amounts.payout().orElse(Money.ZERO),
+                    posted,
+                    postbackAt);
+        }
+
+        /** The row for call {@code callId}, whose post-call webhooks were queued already if {@code postCallFired}. */
+        Conversion of(long callId, AccountId accountId, BuyerView buyerView, boolean postCallFired) {
+            return new Conversion(
+                    callId,
+                    accountId,
+                    state,
+                    criterionId,
+                    reason,
+                    deadlineAt,
+                    decidedAt,
+                    convertedAt,
+                    revenue,
+                    payout,
+                    posted,
+                    postbackAt,
+                    buyerView.criterionId(),
+                    buyerView.converted(),
+                    buyerView.revenue(),
+                    postCallFired);
+        }
     }
 
     @Override

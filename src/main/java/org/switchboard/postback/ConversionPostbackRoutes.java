@@ -77,57 +77,72 @@ public final class ConversionPostbackRoutes {
 
     private KeyedRequests.Plan<String> convert(PostbackKey key, PostbackRequest request) {
         PostbackRequest.CallRef ref = request.callRef();
-        Optional<Money> value = request.param("value")
-                .map(raw -> Money.tryParse(raw)
-                        .filter(amount -> !amount.isNegative())
-                        .orElseThrow(() -> new Problem.Invalid("value", "value is not an amount: " + raw)));
+        Optional<Money> value = value(request);
         OptionalLong duration = whole(request, "connected_duration");
         OptionalLong startTime = whole(request, "start_time");
         Set<Long> buyers = key.owner() == KeyType.Owner.BUYER
                 ? Set.of(key.ownerId())
                 : groups.memberIds(key.accountId(), key.ownerId());
-        Call call;
-        if (ref.callUuid().isPresent()) {
-            String uuid = ref.callUuid().get();
-            call = calls.find(key.accountId(), uuid).orElseThrow(() -> new Problem.NotFound("no call " + uuid));
-            if (call.buyerId().filter(buyers::contains).isEmpty()) {
-                throw new Problem.Forbidden("call " + uuid + " was not handled by this key's buyer");
-            }
-        } else {
-            String caller = ref.callerNumber().orElseThrow();
-            call =
-                    calls
-                            .first(key.accountId(), CallRepository.Filter.ofCaller(caller, Optional.empty()), LOOK_BACK)
-                            .stream()
-                            .filter(c -> c.buyerId().filter(buyers::contains).isPresent())
-                            .filter(c -> duration.isEmpty()
-                                    || c.connectedSeconds()
-                                            .filter(s ->
-                                                    Math.abs(s - duration.getAsLong()) <= DURATION_TOLERANCE_SECONDS)
-                                            .isPresent())
-                            .filter(c -> startTime.isEmpty()
-                                    || Math.abs(c.startedAt().getEpochSecond() - startTime.getAsLong())
-                                            <= START_TOLERANCE_SECONDS)
-                            .findFirst()
-                            .orElseThrow(() -> new Problem.NotFound("no call from " + caller
-                                    + " handled by this key's buyer"
-                                    + (duration.isPresent() || startTime.isPresent()
-                                            ? " with that connected_duration and start_time"
-                                            : "")));
+        Call call = ref.callUuid().isPresent()
+                ? named(key, ref.callUuid().get(), buyers)
+                : latestOfCaller(key, ref.callerNumber().orElseThrow(), buyers, duration, startTime);
+        return answered(call, conversions.postback(call, value));
+    }
+
+    /** The posted {@code value}, if any: an amount, not negative. */
+    private static Optional<Money> value(PostbackRequest request) {
+        return request.param("value")
+                .map(raw -> Money.tryParse(raw)
+                        .filter(amount -> !amount.isNegative())
+                        .orElseThrow(() -> new Problem.Invalid("value", "value is not an amount: " + raw)));
+    }
+
+    /** The call named by {@code call_uuid}, which one of {@code buyers} must have handled. */
+    private Call named(PostbackKey key, String uuid, Set<Long> buyers) {
+        Call call = calls.find(key.accountId(), uuid).orElseThrow(() -> new Problem.NotFound("no call " + uuid));
+        if (call.buyerId().filter(buyers::contains).isEmpty()) {
+            throw new Problem.Forbidden("call " + uuid + " was not handled by this key's buyer");
         }
-        Call found = call;
-        ConversionService.PostbackPlan plan = conversions.postback(found, value);
+        return call;
+    }
+
+    /**
+     * The most recent call of {@code caller} that one of {@code buyers} handled, within the tolerances of {@code
+     * duration} and {@code startTime} when given.
+     */
+    private Call latestOfCaller(
+            PostbackKey key, String caller, Set<Long> buyers, OptionalLong duration, OptionalLong startTime) {
+        return calls
+                .first(key.accountId(), CallRepository.Filter.ofCaller(caller, Optional.empty()), LOOK_BACK)
+                .stream()
+                .filter(c -> c.buyerId().filter(buyers::contains).isPresent())
+                .filter(c -> duration.isEmpty()
+                        || c.connectedSeconds()
+                                .filter(s -> Math.abs(s - duration.getAsLong()) <= DURATION_TOLERANCE_SECONDS)
+                                .isPresent())
+                .filter(c -> startTime.isEmpty()
+                        || Math.abs(c.startedAt().getEpochSecond() - startTime.getAsLong()) <= START_TOLERANCE_SECONDS)
+                .findFirst()
+                .orElseThrow(() -> new Problem.NotFound("no call from " + caller
+                        + " handled by this key's buyer"
+                        + (duration.isPresent() || startTime.isPresent()
+                                ? " with that connected_duration and start_time"
+                                : "")));
+    }
+
+    /** The postback's plan for the request's transaction, answering {@code SUCCESS} or a refusal in plain text. */
+    private static KeyedRequests.Plan<String> answered(Call call, ConversionService.PostbackPlan plan) {
         return new KeyedRequests.Plan<>() {
             @Override
             public KeyedRequests.Result<String> write(Handle handle) {
                 return switch (plan.decide(handle)) {
                     case ConversionService.PostbackOutcome.Converted converted -> {
-                        String text = "SUCCESS " + found.uuid() + " "
+                        String text = "SUCCESS " + call.uuid() + " "
                                 + converted.revenue().twoDecimals();
                         yield new KeyedRequests.Outcome<>(
                                 text,
                                 TagSet.empty(),
-                                Optional.of(found.uuid()),
+                                Optional.of(call.uuid()),
                                 text + (converted.repeated() ? " (already converted; counted once)" : ""));
                     }
                     case ConversionService.PostbackOutcome.Refused refused ->
