@@ -229,8 +229,12 @@ class RtbClusterIT {
             Response afterLease = b.ping(key, b.pingQuery(RtbSetup.caller()));
 
             // then
-            assertThat(whileAlive.json().path("status").asText()).isEqualTo("target_simulcapped");
-            assertThat(withinLease.json().path("status").asText()).isEqualTo("target_simulcapped");
+            assertThat(whileAlive.json().path("status").asText())
+                    .as(whileAlive.toString())
+                    .isEqualTo("target_simulcapped");
+            assertThat(withinLease.json().path("status").asText())
+                    .as(withinLease.toString())
+                    .isEqualTo("target_simulcapped");
             assertThat(afterLease.json().path("status").asText())
                     .as(afterLease.toString())
                     .isEqualTo("reserved");

@@ -113,8 +113,16 @@ public record RtbSetup(Api api, Calls calls, long campaign, long publisher, Stri
         buyer("{\"name\": \"One line\", \"destination\": \"" + destination + "\", \"concurrency_cap\": 1,"
                 + " \"campaign_ids\": [CAMPAIGN]}");
         String key = key("{\"add_to_caps_on_status_reserved\": true, \"ttl_seconds\": 10}");
-        String call = calls.arrive(caller(), number).json().path("call_uuid").asText();
-        calls.attempt(call, 1, "answered");
+        // the call dials the buyer (so it holds the buyer's one line) and is answered (so it keeps it)
+        Response arrived = calls.arrive(caller(), number);
+        assertThat(arrived.json().path("instruction").path("action").asText())
+                .as(arrived.toString())
+                .isEqualTo("dial");
+        String call = arrived.json().path("call_uuid").asText();
+        Response answered = calls.attempt(call, 1, "answered");
+        assertThat(answered.json().path("instruction").path("action").asText())
+                .as(answered.toString())
+                .isEqualTo("connect");
         return key;
     }
 

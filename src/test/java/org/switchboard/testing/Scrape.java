@@ -43,24 +43,20 @@ public record Scrape(List<MetricFamily> families) {
 
     /** A counter's or gauge's value, 0 when the series is absent. */
     public double value(String name, String... labels) {
-        return find(name, labels)
-                .map(m -> switch (m) {
-                    case Counter c -> c.getValue();
-                    case Gauge g -> g.getValue();
-                    default -> throw new AssertionError(name + " is neither a counter nor a gauge: " + m);
-                })
-                .orElse(0.0);
+        return find(name, labels).map(Scrape::number).orElse(0.0);
     }
 
     /** The sum of the counters' or gauges' values over every series of {@code name} whose labels include these. */
     public double sum(String name, String... labels) {
-        return series(name, labels)
-                .mapToDouble(m -> switch (m) {
-                    case Counter c -> c.getValue();
-                    case Gauge g -> g.getValue();
-                    default -> throw new AssertionError(name + " is neither a counter nor a gauge: " + m);
-                })
-                .sum();
+        return series(name, labels).mapToDouble(Scrape::number).sum();
+    }
+
+    private static double number(Metric series) {
+        return switch (series) {
+            case Counter c -> c.getValue();
+            case Gauge g -> g.getValue();
+            default -> throw new AssertionError(series.getName() + " is neither a counter nor a gauge: " + series);
+        };
     }
 
     /** A histogram's sample count, 0 when the series is absent. */
