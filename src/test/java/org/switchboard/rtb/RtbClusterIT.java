@@ -222,10 +222,12 @@ class RtbClusterIT {
             // when: node A dies with the call live (nobody ends it, nobody renews its lease)
             Response whileAlive = b.ping(key, b.pingQuery(RtbSetup.caller()));
             nodeA.close();
-            // the default lease (SWITCHBOARD_LIVE_LEASE_SECONDS) is 60 s
-            nodeB.clock().advance(Duration.ofSeconds(59));
+            // the default lease (SWITCHBOARD_LIVE_LEASE_SECONDS) is 60 s from node A's last renewal, on real time;
+            // real time goes on between that renewal and these pings (the dial, the first ping, node A's shutdown:
+            // seconds on a busy machine), so "within" is half the lease ahead and "after" a whole lease and a second
+            nodeB.clock().advance(Duration.ofSeconds(30));
             Response withinLease = b.ping(key, b.pingQuery(RtbSetup.caller()));
-            nodeB.clock().advance(Duration.ofSeconds(2));
+            nodeB.clock().advance(Duration.ofSeconds(31));
             Response afterLease = b.ping(key, b.pingQuery(RtbSetup.caller()));
 
             // then
