@@ -3,6 +3,12 @@
 # to core 0 and wrk to core 1 (when taskset exists), and start_server starts one Switchboard on loopback (a fresh
 # SQLite store with the demo data) that is stopped on exit, by its PID.
 . bin/java-env
+. bin/jvm-defaults
+# Switchboard's JVM options: SERVER_JAVA_OPTS when set (empty for the JVM's own defaults, which on one pinned core are
+# the serial collector and a quarter of the machine's memory as the heap's maximum), else the ones ./switchboard adds
+# (bin/jvm-defaults: a heap sized for the machine and generational ZGC), so a run measures the server as it is
+# started (unless BENCH_JAVA_OPTS choose them already); the AOT cache is left out (a start-up matter, bench/startup.sh)
+SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS-$(JAVA_OPTS="${BENCH_JAVA_OPTS:-}" && echo "$(default_heap) $(default_gc)")}"
 # BENCH_NO_WRK=1: a script that times single requests itself (curl) needs no wrk
 [ -n "${BENCH_NO_WRK:-}" ] || command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 [ -f target/switchboard.jar ] || ./mvnw -q -B -DskipTests package

@@ -34,9 +34,7 @@
 #   --soak MINUTES     instead of the comparisons: the ping alone, paced at --rate pings/s (default 2000), for MINUTES,
 #                      printing Switchboard's RSS, heap and latency after every minute and the RSS spread at the end
 #                      (memory flat under hours of load: the first minute is the warm-up and is left out of the spread);
-#                      the server runs without ./switchboard's JVM defaults (on one core the JVM picks the serial
-#                      collector and a starting heap of 1/64 of the memory): pass them in SERVER_JAVA_OPTS to measure
-#                      them, e.g. SERVER_JAVA_OPTS="-Xmx1024m -XX:+UseSerialGC -Xms128m -Xmn64m"
+#                      the server runs with ./switchboard's JVM options (SERVER_JAVA_OPTS below)
 #   --rate R           the paced rate of --soak
 #   --profile FILE     records the run with JFR (CPU samples and allocations, the "profile" settings) into FILE and
 #                      prints its hottest methods and top allocation sites at the end
@@ -46,9 +44,11 @@
 #                      BENCH_POSTGRES_USER, default postgres; psql creates and drops the schema)
 # Warm-ups (discarded): WARMUP_BASELINE (default 10 s) for /health and each bare endpoint, WARMUP_PING (default 90 s:
 # on one core the JIT needs about a minute and a half for the ping path), WARMUP_WRITE (default 15 s) for data writing
-# and postbacks, 5 s before each half-rate run. BENCH_JAVA_OPTS: JVM options for both servers. BENCH_EXAMPLES=1: the
-# first answer of each status word of every run, to see why requests were refused. BENCH_NMT=1: Switchboard with the
-# JVM's native memory tracking, its summary by area printed after the run. ping/bare is what
+# and postbacks, 5 s before each half-rate run. BENCH_JAVA_OPTS: JVM options for both servers. SERVER_JAVA_OPTS: JVM
+# options for Switchboard only; unset, the ones ./switchboard adds (bin/jvm-defaults: a heap sized for the machine and
+# generational ZGC); empty, the JVM's own (on one pinned core: the serial collector, a quarter of the memory as heap).
+# BENCH_EXAMPLES=1: the first answer of each status word of every run, to see why requests were refused. BENCH_NMT=1:
+# Switchboard with the JVM's native memory tracking, its summary by area printed after the run. ping/bare is what
 # bench/rtb-redis.sh reads ("ratio ping / bare: R").
 # Only processes this script started are stopped, by their PID.
 set -euo pipefail
@@ -82,7 +82,7 @@ while [ $# -gt 0 ]; do
         --rate) RATE="$2"; shift 2 ;;
         --profile) PROFILE="$(realpath -m "$2")"; shift 2 ;;
         --store) STORE="$2"; shift 2 ;;
-        -h|--help) sed -n '2,53p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,54p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -323,6 +323,7 @@ if [ -n "$SOAK" ]; then
 fi
 
 echo "Switchboard pid $SERVER_PID on $BASE ($STORE store), bare pid $BARE_PID on $BARE, both on core 0; $DURATION s per run, $TURNS turns; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "JVM options: Switchboard ${BENCH_JAVA_OPTS:-} ${SERVER_JAVA_OPTS:-(the JVM's defaults)}; bare ${BENCH_JAVA_OPTS:-(the JVM's defaults)}" >&2
 if wants health; then
     compare "/health" GET /health form "" "${WARMUP_BASELINE:-10}"
 fi
