@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.URI;
+import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystemAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,6 +40,8 @@ import org.switchboard.webhook.Trigger;
 public final class Configurator {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_]+)}}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,250})(:[0-9]{1,5})?");
+    /** The templates' folder in the jar, as the jar names its entries. */
+    private static final String FOLDER = "configurator/";
 
     /** A question a template asks. */
     public record Field(
@@ -280,20 +282,35 @@ public final class Configurator {
             return Map.of();
         }
         try {
-            URI uri = url.toURI();
-            if (uri.getScheme().equals("jar")) {
-                try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-                    return read(jar.getPath("/configurator"));
-                } catch (FileSystemAlreadyExistsException e) {
-                    return read(FileSystems.getFileSystem(uri).getPath("/configurator"));
+            if (url.getProtocol().equals("jar")) {
+                // the jar's own entries (a JarFile shares the class loader's reading of the jar's directory): a zip
+                // file system would read and index all of the jar's 24,000 entries again, at every start
+                var jarUrl = ((JarURLConnection) url.openConnection()).getJarFileURL();
+                try (JarFile jar = new JarFile(Path.of(jarUrl.toURI()).toFile())) {
+                    return read(jar);
                 }
             }
-            return read(Path.of(uri));
+            return read(Path.of(url.toURI()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The {@code .json} files directly in the jar's {@code configurator} folder, by file name. */
+    static Map<String, String> read(JarFile jar) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        for (JarEntry entry : jar.stream().toList()) {
+            String name = entry.getName();
+            String fileName = name.startsWith(FOLDER) ? name.substring(FOLDER.length()) : "";
+            if (!entry.isDirectory() && fileName.endsWith(".json") && !fileName.contains("/")) {
+                try (InputStream in = jar.getInputStream(entry)) {
+                    out.put(fileName, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
     }
 
     private static Map<String, String> read(Path dir) throws IOException {

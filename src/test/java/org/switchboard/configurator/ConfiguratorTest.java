@@ -3,8 +3,16 @@ package org.switchboard.configurator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.switchboard.platform.problem.Problem;
@@ -22,6 +30,30 @@ class ConfiguratorTest {
             assertThat(t.owners()).as(t.id()).isNotEmpty();
             assertThat(t.webhooks()).as(t.id()).isNotEmpty();
         });
+    }
+
+    @Test
+    void inAJarOnlyTheJsonFilesDirectlyInTheFolderShouldBeRead(@TempDir Path dir) throws IOException {
+        Path jar = dir.resolve("app.jar");
+        try (var out = new JarOutputStream(Files.newOutputStream(jar))) {
+            put(out, "configurator/", "");
+            put(out, "configurator/20_b.json", "{\"b\": 2}");
+            put(out, "configurator/10_a.json", "{\"a\": 1}");
+            put(out, "configurator/notes.txt", "not a template");
+            put(out, "configurator/old/30_c.json", "{}");
+            put(out, "other/40_d.json", "{}");
+        }
+
+        try (var file = new JarFile(jar.toFile())) {
+            assertThat(Configurator.read(file))
+                    .containsExactly(Map.entry("10_a.json", "{\"a\": 1}"), Map.entry("20_b.json", "{\"b\": 2}"));
+        }
+    }
+
+    private static void put(JarOutputStream jar, String name, String content) throws IOException {
+        jar.putNextEntry(new JarEntry(name));
+        jar.write(content.getBytes(StandardCharsets.UTF_8));
+        jar.closeEntry();
     }
 
     @ParameterizedTest
