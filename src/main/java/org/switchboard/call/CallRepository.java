@@ -1,6 +1,5 @@
 package org.switchboard.call;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -623,16 +622,7 @@ public final class CallRepository {
     }
 
     private static Call map(ResultSet rs, StatementContext ctx) throws SQLException {
-        JsonNode routing = Json.read(rs.getString("routing"));
-        List<Long> order = new ArrayList<>();
-        routing.path("order").forEach(id -> order.add(id.asLong()));
-        List<Consideration> considered = new ArrayList<>();
-        routing.path("considered")
-                .forEach(c -> considered.add(new Consideration(
-                        c.path("buyer_id").asLong(),
-                        c.path("buyer_name").asText(),
-                        c.path("eligible").asBoolean(),
-                        c.path("reason").asText())));
+        StoredRouting routing = new StoredRouting(rs.getString("routing"));
         String outcome = rs.getString("outcome");
         return new Call(
                 rs.getLong("id"),
@@ -649,8 +639,8 @@ public final class CallRepository {
                 Optional.ofNullable(outcome).map(CallOutcome::valueOf),
                 Columns.optionalLong(rs, "buyer_id"),
                 TagSet.fromStored(rs.getString("tags")),
-                List.copyOf(order),
-                List.copyOf(considered),
+                routing.order(),
+                routing.considered(),
                 Instant.ofEpochMilli(rs.getLong("started_at")),
                 Columns.optionalInstant(rs, "connected_at"),
                 Columns.optionalInstant(rs, "ended_at"),
