@@ -323,7 +323,9 @@ if [ -n "$SOAK" ]; then
 fi
 
 echo "Switchboard pid $SERVER_PID on $BASE ($STORE store), bare pid $BARE_PID on $BARE, both on core 0; $DURATION s per run, $TURNS turns; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-echo "JVM options: Switchboard ${BENCH_JAVA_OPTS:-} ${SERVER_JAVA_OPTS:-(the JVM's defaults)}; bare ${BENCH_JAVA_OPTS:-(the JVM's defaults)}" >&2
+server_opts="${BENCH_JAVA_OPTS:-} ${SERVER_JAVA_OPTS:-}"
+[ -n "${server_opts// /}" ] || server_opts="none, the JVM defaults"
+echo "JVM options: Switchboard $server_opts; bare ${BENCH_JAVA_OPTS:-none, the JVM defaults}" >&2
 if wants health; then
     compare "/health" GET /health form "" "${WARMUP_BASELINE:-10}"
 fi

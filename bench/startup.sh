@@ -3,8 +3,10 @@
 # demo data (migrations, first account, demo campaign), unpinned, timed from the moment the JVM is launched to the
 # first GET /health answered 200 (polled every 10 ms), with the CPU time the JVM had used by then and the load average
 # at that moment. (The server answers before its "started in" line: the first account and the demo data are created
-# once it listens.) BENCH_JAR=other.jar: that build too, started in turns with this one
-# (this, other, this, ...), so the two are compared in one run. BENCH_JAVA_OPTS: JVM options for every start.
+# once it listens.) Each start is followed by a restart on the store it made (migrated, demo data in place: the start
+# of a deploy or a restart), timed the same way. BENCH_JAR=other.jar: that build too, started in turns with this one
+# (this, other, this, ...), so the two are compared in one run. JVM options for every start: BENCH_JAVA_OPTS and
+# SERVER_JAVA_OPTS (unset: the ones ./switchboard adds, bin/jvm-defaults; empty: the JVM's own).
 # BENCH_AOT_CACHE=FILE: this build is also started with JDK 25's ahead-of-time cache in FILE, in the same turns (the
 # cache ./switchboard records, target/switchboard.aot; recorded first unless it is one of this jar: bin/aot-cache).
 #
@@ -23,16 +25,25 @@ refuse_taken_port "$PORT"
 
 now_ms() { date +%s%3N; }
 
-# start_once JAR NAME [JVM OPTIONS]: one start on a fresh store; prints the figures and stops the server
+# the JVM options of every start (and of the cache's recording, which must match them)
+# shellcheck disable=SC2206 # a list of options, split on spaces as every launcher does
+OPTS=(${BENCH_JAVA_OPTS:-} ${SERVER_JAVA_OPTS:-})
+# start_once JAR NAME [JVM OPTIONS]: one start on a fresh store, then one on the store it left; prints the figures
 start_once() {
-    local jar="$1" name="$2" dir t0 ms
-    shift 2
-    dir="$DATA/$name-$(now_ms)"
+    local dir
+    dir="$DATA/$(now_ms)"
     mkdir -p "$dir"
+    start_on "$dir" "$1" "$2 (fresh store)" "${@:3}"
+    start_on "$dir" "$1" "$2 (restart)" "${@:3}"
+}
+# start_on DIR JAR NAME [JVM OPTIONS]: one start on the store in DIR; prints the figures and stops the server
+start_on() {
+    local dir="$1" jar="$2" name="$3" t0 ms
+    shift 3
     t0=$(now_ms)
     SWITCHBOARD_PORT="$PORT" SWITCHBOARD_BIND_ADDRESS=127.0.0.1 SWITCHBOARD_DATA_DIR="$dir" \
         SWITCHBOARD_FIRST_ACCOUNT_API_KEY="$BENCH_API_KEY" SWITCHBOARD_DEMO_DATA=true \
-        "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} "$@" -jar "$jar" >"$dir/server.log" 2>&1 &
+        "$JAVA_HOME/bin/java" "${OPTS[@]+"${OPTS[@]}"}" "$@" -jar "$jar" >>"$dir/server.log" 2>&1 &
     SERVER_PID=$!
     until curl -sf -m 1 "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do
         kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server did not start:" >&2; cat "$dir/server.log" >&2; exit 1; }
@@ -49,11 +60,12 @@ start_once() {
 }
 
 AOT_CACHE="${BENCH_AOT_CACHE:-}"
-if [ -n "$AOT_CACHE" ] && ! bin/aot-cache current target/switchboard.jar "$AOT_CACHE" ${BENCH_JAVA_OPTS:-}; then
+if [ -n "$AOT_CACHE" ] && ! bin/aot-cache current target/switchboard.jar "$AOT_CACHE" "${OPTS[@]+"${OPTS[@]}"}"; then
     echo "recording the AOT cache $AOT_CACHE (a training start; load $(cut -d' ' -f1-3 /proc/loadavg))"
-    bin/aot-cache record target/switchboard.jar "$AOT_CACHE" ${BENCH_JAVA_OPTS:-} || exit 1
+    bin/aot-cache record target/switchboard.jar "$AOT_CACHE" "${OPTS[@]+"${OPTS[@]}"}" || exit 1
 fi
-echo "$RUNS starts each; load $(cut -d' ' -f1-3 /proc/loadavg)"
+shown="${OPTS[*]:-}"
+echo "$RUNS starts each; JVM options: ${shown:-none, the JVM defaults}; load $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((i = 1; i <= RUNS; i++)); do
     start_once target/switchboard.jar "this build"
     [ -z "$AOT_CACHE" ] || start_once target/switchboard.jar "this build with the AOT cache" -XX:AOTCache="$AOT_CACHE"

@@ -38,10 +38,27 @@ public final class ConversionPolicy {
      * here, so the caller's order does not matter.
      */
     public static Optional<ConversionCriterion> select(List<ConversionCriterion> ordered, TagSet tags) {
-        return ordered.stream()
-                .sorted(IN_ORDER)
-                .filter(criterion -> criterion.matches().matches(tags))
-                .findFirst();
+        List<ConversionCriterion> inOrder =
+                inOrder(ordered) ? ordered : ordered.stream().sorted(IN_ORDER).toList();
+        for (ConversionCriterion criterion : inOrder) {
+            if (criterion.matches().matches(tags)) {
+                return Optional.of(criterion);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the criteria are in position order already (as the cache keeps them): then they are not sorted again,
+     * once per buyer of every RTB ping.
+     */
+    private static boolean inOrder(List<ConversionCriterion> criteria) {
+        for (int i = 1; i < criteria.size(); i++) {
+            if (IN_ORDER.compare(criteria.get(i - 1), criteria.get(i)) > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The revenue and payout of a conversion under {@code criterion}; {@code posted} is the buyer's posted value. */

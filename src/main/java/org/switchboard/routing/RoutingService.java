@@ -3,6 +3,7 @@ package org.switchboard.routing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class RoutingService {
     private final BuyerGroupRepository groups;
     private final CallerListRepository callerLists;
     private final LiveState live;
-    private final CapCounters.Seeds seeds;
+    private final CapCounterCache capCounters;
     private final RandomGenerator random;
     private final Reservations reservations;
     private final Duration lease;
@@ -50,7 +51,7 @@ public final class RoutingService {
         this.groups = groups;
         this.callerLists = callerLists;
         this.live = live;
-        this.seeds = seeds;
+        this.capCounters = new CapCounterCache(seeds);
         this.random = random;
         this.reservations = reservations;
     }
@@ -246,7 +247,8 @@ public final class RoutingService {
         List<Owned> caps = new ArrayList<>();
         capsOf("buyer", buyer.id(), buyer, buyer.hardCapResetAt(), now).forEach(cap -> caps.add(new Owned(cap, "")));
         for (BuyerGroup group : buyerGroups) {
-            CapCounters.of("group", group.id(), group.caps(), buyer.timeZone(), group.hardCapResetAt(), now, seeds)
+            capCounters
+                    .of("group", group.id(), group.caps(), buyer.timeZone(), group.hardCapResetAt(), now)
                     .forEach(cap -> caps.add(new Owned(cap, "by buyer group " + group.name() + " ")));
         }
         OptionalInt full =
@@ -307,7 +309,7 @@ public final class RoutingService {
 
     private List<CapCounters.Cap> capsOf(
             String ownerType, long ownerId, Buyer buyer, Optional<Instant> resetAt, Instant now) {
-        return CapCounters.of(ownerType, ownerId, buyer.caps(), buyer.timeZone(), resetAt, now, seeds);
+        return capCounters.of(ownerType, ownerId, buyer.caps(), buyer.timeZone(), resetAt, now);
     }
 
     /**
@@ -320,12 +322,18 @@ public final class RoutingService {
     }
 
     private CapLookup capLookup(Instant now) {
-        return (ownerType, ownerId, caps, context) ->
-                CapCounters.of(ownerType, ownerId, caps, context.zone(), context.hardCapResetAt(), now, seeds).stream()
-                        .map(cap -> new CapLookup.CapState(
-                                cap.kind(),
-                                live.current(cap.counter()),
-                                cap.counter().limit()))
-                        .toList();
+        return (ownerType, ownerId, caps, context) -> {
+            List<CapCounters.Cap> counters =
+                    capCounters.of(ownerType, ownerId, caps, context.zone(), context.hardCapResetAt(), now);
+            if (counters.isEmpty()) {
+                return List.of();
+            }
+            List<CapLookup.CapState> states = new ArrayList<>(counters.size());
+            for (CapCounters.Cap cap : counters) {
+                states.add(new CapLookup.CapState(
+                        cap.kind(), live.current(cap.counter()), cap.counter().limit()));
+            }
+            return Collections.unmodifiableList(states);
+        };
     }
 }

@@ -102,9 +102,7 @@ final class PingEvaluator {
         RtbConfigCache.CampaignConfig config = ping.campaign();
         String caller = ping.callerNumber().orElse("");
         List<Candidate> candidates = candidates(config, caller);
-        List<ListCheck> campaignLists = config.campaignLists().stream()
-                .map(l -> new ListCheck(l.name(), l.behaviour(), cache.listed(l.id(), caller)))
-                .toList();
+        List<ListCheck> campaignLists = listChecks(config.campaignLists(), caller);
         Set<Long> recent = ping.callerNumber().isPresent()
                 ? routing.buyersThatTook(
                         ping.account(),
@@ -121,14 +119,24 @@ final class PingEvaluator {
 
     /** The campaign's buyers as routing candidates, with their groups and whether the caller is on their lists. */
     private List<Candidate> candidates(RtbConfigCache.CampaignConfig config, String caller) {
-        List<Candidate> candidates = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>(config.buyers().size());
         for (Buyer buyer : config.buyers()) {
-            List<ListCheck> lists = config.buyerLists().getOrDefault(buyer.id(), List.of()).stream()
-                    .map(l -> new ListCheck(l.name(), l.behaviour(), cache.listed(l.id(), caller)))
-                    .toList();
+            List<ListCheck> lists = listChecks(config.buyerLists().getOrDefault(buyer.id(), List.of()), caller);
             candidates.add(new Candidate(buyer, config.groupsByBuyer().getOrDefault(buyer.id(), List.of()), lists));
         }
         return candidates;
+    }
+
+    /** Whether the caller is on each of the lists (a loop: most buyers have none, and a stream per buyer showed). */
+    private List<ListCheck> listChecks(List<RtbConfigCache.ListMeta> lists, String caller) {
+        if (lists.isEmpty()) {
+            return List.of();
+        }
+        List<ListCheck> checks = new ArrayList<>(lists.size());
+        for (RtbConfigCache.ListMeta list : lists) {
+            checks.add(new ListCheck(list.name(), list.behaviour(), cache.listed(list.id(), caller)));
+        }
+        return List.copyOf(checks);
     }
 
     /** Routing's verdict on every buyer: eligible ones have no status (or are repeat-caller duplicates). */

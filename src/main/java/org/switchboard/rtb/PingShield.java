@@ -33,6 +33,12 @@ public final class PingShield {
     /** How long past the key's timeout a processing marker outlives a ping whose node died. */
     static final Duration MARKER_MARGIN = Duration.ofSeconds(5);
 
+    /**
+     * How long a window's ping and claim counts are kept: two claim windows (the current and the previous are read).
+     * A constant: {@code Duration.multipliedBy} goes through {@code BigDecimal}, once per ping.
+     */
+    private static final Duration COUNT_TTL = PingShieldPolicy.CLAIM_WINDOW.multipliedBy(2);
+
     private final LiveState live;
     private final ReservationStore reservations;
     private final Clock clock;
@@ -218,12 +224,12 @@ public final class PingShield {
 
     /** Counts a ping of the key that went on to buyers (done by {@link #check} for the pings it lets through). */
     public void recordPing(long keyId) {
-        live.increment(pingsKey(keyId, currentHour()), PingShieldPolicy.CLAIM_WINDOW.multipliedBy(2));
+        live.increment(pingsKey(keyId, currentHour()), COUNT_TTL);
     }
 
     /** Counts a claim of one of the key's reservations; call it when a call claims a reservation. */
     public void recordClaim(long keyId) {
-        live.increment(claimsKey(keyId, currentHour()), PingShieldPolicy.CLAIM_WINDOW.multipliedBy(2));
+        live.increment(claimsKey(keyId, currentHour()), COUNT_TTL);
     }
 
     /** The key's pings and claims in the previous and current claim windows (for the dashboard and tests). */

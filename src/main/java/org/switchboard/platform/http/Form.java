@@ -27,6 +27,10 @@ public record Form(Map<String, List<String>> keyToValues) {
     }
 
     private static String decode(String raw) {
+        if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) {
+            // what URLDecoder returns for such a text (itself), without the builder it makes for every text
+            return raw;
+        }
         try {
             return URLDecoder.decode(raw, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {

@@ -8,6 +8,7 @@ import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.common.task.InterruptableTask;
 import io.helidon.http.DirectHandler;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.RequestException;
@@ -17,12 +18,14 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.ProxyProtocolData;
 import io.helidon.webserver.Router;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -184,6 +187,14 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
         return Arrays.equals(line, line.length - HTTP_10.length, line.length, HTTP_10, 0, HTTP_10.length);
     }
 
+    /**
+     * {@code headers.containsToken(token)}, looking the header up first: Helidon's {@code containsToken} runs a stream
+     * over the header's values (a pipeline, a list) even when there is no such header, which is most requests.
+     */
+    private static boolean hasToken(Headers headers, Header token) {
+        return headers.contains(token.headerName()) && headers.containsToken(token);
+    }
+
     /** RFC 9110 {@code tchar}. */
     private static boolean isTokenChar(byte b) {
         return b >= 0 && TOKEN_CHARS[b];
@@ -216,7 +227,7 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
 
         Guarded(ConnectionContext ctx) {
             this.ctx = ctx;
-            this.reader = new LineReader(ctx.dataReader(), this);
+            this.reader = new LineReader(ctx.dataReader(), ctx.serverSocket(), this);
         }
 
         boolean readingHead() {
@@ -231,19 +242,19 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
 
         void headersRead(Headers headers) {
             if (http10
-                    && !headers.containsToken(HeaderValues.CONNECTION_KEEP_ALIVE)
+                    && !hasToken(headers, HeaderValues.CONNECTION_KEEP_ALIVE)
                     && headers instanceof WritableHeaders<?> writable) {
                 // HTTP/1.0 closes after the answer unless it asked to keep the connection
                 writable.set(HeaderValues.CONNECTION_CLOSE);
             }
-            closeRequested = headers.containsToken(HeaderValues.CONNECTION_CLOSE);
+            closeRequested = hasToken(headers, HeaderValues.CONNECTION_CLOSE);
             readingHeaders = false;
             reader.awaitRequestLine();
         }
 
         /** The answer's head is going out: after a {@code close} either way, the connection reads nothing more. */
         void answering(Headers headers) {
-            if (closeRequested || headers.containsToken(HeaderValues.CONNECTION_CLOSE)) {
+            if (closeRequested || hasToken(headers, HeaderValues.CONNECTION_CLOSE)) {
                 reader.endInput();
             }
         }
@@ -343,14 +354,14 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
         private final AtomicBoolean ended;
         private volatile boolean awaitingRequestLine = true;
 
-        LineReader(DataReader source, Guarded connection) {
-            this(source, connection, new AtomicBoolean());
+        LineReader(DataReader source, HelidonSocket socket, Guarded connection) {
+            this(source, socket, connection, new AtomicBoolean());
         }
 
         @SuppressWarnings("removal") // the supported factory cannot make a subclass
-        private LineReader(DataReader source, Guarded connection, AtomicBoolean ended) {
+        private LineReader(DataReader source, HelidonSocket socket, Guarded connection, AtomicBoolean ended) {
             // no more input reads as the end of the stream, which Helidon answers by closing the connection
-            super(() -> ended.get() ? null : next(source));
+            super(() -> ended.get() ? null : next(source, socket));
             this.connection = connection;
             this.ended = ended;
         }
@@ -359,13 +370,22 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
             ended.set(true);
         }
 
-        private static byte @Nullable [] next(DataReader source) {
-            try {
-                source.ensureAvailable();
-            } catch (DataReader.InsufficientDataAvailableException e) {
-                return null;
+        /**
+         * What Helidon's own reader of the connection already holds (none, unless it read ahead while setting the
+         * connection up), then the socket's reads as they come, as that reader would pull them: reading them through
+         * it copied every request's bytes once more into an array of their own.
+         */
+        private static byte @Nullable [] next(DataReader source, HelidonSocket socket) {
+            int held = source.available();
+            if (held > 0) {
+                return source.readBytes(held);
             }
-            return source.readBytes(source.available());
+            try {
+                return socket.get();
+            } catch (UncheckedIOException e) {
+                // as Helidon's reader maps it: the connection ends without an error answer
+                throw new ServerConnectionException("Failed to get data from socket", e);
+            }
         }
 
         void awaitRequestLine() {

@@ -70,4 +70,32 @@ class PhoneNumbersTest {
             assertThat(ours).as(raw).isEqualTo(theirs);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void northAmericanValidityShouldBeLibphonenumbersIsValidNumber() {
+        // given: every area code with random exchanges and lines, and a Jamaican exchange decided by its seventh digit
+        com.google.i18n.phonenumbers.PhoneNumberUtil util = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(15);
+        java.util.List<Long> nationals = new java.util.ArrayList<>();
+        for (long area = 0; area < 1000; area++) {
+            for (int i = 0; i < 120; i++) {
+                nationals.add(area * 10_000_000L + random.nextLong(10_000_000L));
+            }
+        }
+        for (long line = 0; line < 10_000; line += 7) {
+            nationals.add(8_766_060_000L + line % 10_000);
+            nationals.add(8_766_061_000L + line % 1_000);
+        }
+        for (long national : nationals) {
+            var number = new com.google.i18n.phonenumbers.Phonenumber.PhoneNumber()
+                    .setCountryCode(1)
+                    .setNationalNumber(national);
+
+            // when
+            boolean ours = PhoneNumbers.validNorthAmerican(number);
+
+            // then
+            assertThat(ours).as("+1%010d", national).isEqualTo(util.isValidNumber(number));
+        }
+    }
 }
