@@ -72,7 +72,7 @@ public final class Wiring implements AutoCloseable {
      */
     private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
         this.config = config;
-        Thread routingWarmUp = startRoutingWarmUp();
+        Thread routingWarmUp = startRoutingWarmUp(config.jdbcUrl());
         this.metrics = Metrics.prometheus();
         this.database = Database.open(
                 config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.databasePoolSize());
@@ -205,14 +205,16 @@ public final class Wiring implements AutoCloseable {
     }
 
     /**
-     * Helidon finds its services the first time a routing is built (a fifth of a start's CPU): on another core while
-     * the store opens and migrates. The main thread waits for it ({@link #awaitWarmUp}) before it touches Helidon
-     * itself, so the two never initialise the same classes at once. Then the outbound client's TLS set-up (a tenth of
-     * the main thread's start with the AOT cache), which the JDK and HttpClient make safe to run from two threads at
-     * once.
+     * First SQLite's native library (see {@link Database#loadNativeLibrary}), while the main thread sets up the
+     * meters; then Helidon finds its services, the first time a routing is built (a fifth of a start's CPU): on
+     * another core while the store opens and migrates. The main thread waits for it ({@link #awaitWarmUp}) before it
+     * touches Helidon itself, so the two never initialise the same classes at once. Then the outbound client's TLS
+     * set-up (a tenth of the main thread's start with the AOT cache), which the JDK and HttpClient make safe to run
+     * from two threads at once.
      */
-    private static Thread startRoutingWarmUp() {
+    private static Thread startRoutingWarmUp(String jdbcUrl) {
         return Thread.ofPlatform().daemon().name("routing-warm-up").start(() -> {
+            Database.loadNativeLibrary(jdbcUrl);
             try {
                 HttpRouting.builder();
             } catch (RuntimeException e) {

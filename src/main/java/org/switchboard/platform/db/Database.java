@@ -15,6 +15,7 @@ import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteJDBCLoader;
 import org.switchboard.platform.metrics.Metrics;
 
 /**
@@ -53,6 +54,24 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         Columns.register(jdbi);
+    }
+
+    /**
+     * Loads SQLite's native library when {@code jdbcUrl} names an SQLite store, so that a start can do it on another
+     * thread while the main thread does other work: sqlite-jdbc writes the library out of its jar and reads both
+     * copies back byte by byte to compare them (a tenth of the main thread's opening of the store). The first
+     * connection does the same, waiting for a load in progress; a load that failed here is tried again there, which
+     * reports the failure.
+     */
+    public static void loadNativeLibrary(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
+            return;
+        }
+        try {
+            SQLiteJDBCLoader.initialize();
+        } catch (Exception e) {
+            // the first connection tries again and reports what went wrong
+        }
     }
 
     /** Opens the pool and brings the schema up to date. */
