@@ -30,6 +30,26 @@ import org.switchboard.tag.TagSet;
  * call); every admin read takes the account first.
  */
 public final class CallRepository {
+    /**
+     * The columns of a {@link Call}, in the order {@link #map} reads them: by position, so no statement builds the
+     * driver's map of column names ({@code SELECT *} read by name did, for every call read).
+     */
+    private static final String COLUMNS = "id, uuid, account_id, campaign_id, tracking_number_id, publisher_id,"
+            + " carrier, carrier_call_id, caller_number, dialed_number, state, outcome, buyer_id, tags, routing,"
+            + " started_at, connected_at, ended_at, duration_seconds, connected_seconds, transferred_to";
+
+    /**
+     * The caller's latest call: one fixed statement on the index {@code calls_caller (account_id, caller_number,
+     * started_at)}, read backwards (SQLite sorts nothing, its index ends with the row id; PostgreSQL sorts only the
+     * calls sharing the newest start time, by id). The second form keeps the calls of one publisher.
+     */
+    private static final String LATEST_OF_CALLER = "SELECT " + COLUMNS
+            + " FROM calls WHERE account_id = ? AND caller_number = ? ORDER BY started_at DESC, id DESC LIMIT 1";
+
+    private static final String LATEST_OF_CALLER_THROUGH_PUBLISHER = "SELECT " + COLUMNS
+            + " FROM calls WHERE account_id = ? AND caller_number = ? AND publisher_id = ?"
+            + " ORDER BY started_at DESC, id DESC LIMIT 1";
+
     private final Jdbi jdbi;
 
     /** Whether the store is SQLite (the tag filter's JSON functions differ), asked of the driver once. */
@@ -113,8 +133,8 @@ public final class CallRepository {
     }
 
     public Optional<Call> findByUuid(String uuid) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM calls WHERE uuid = :uuid")
-                .bind("uuid", uuid)
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM calls WHERE uuid = ?")
+                .bind(0, uuid)
                 .map(CallRepository::map)
                 .findOne());
     }
@@ -153,23 +173,43 @@ public final class CallRepository {
 
     /** The call with this id, read in the caller's transaction. */
     public static Optional<Call> findById(Handle handle, long id) {
-        return handle.createQuery("SELECT * FROM calls WHERE id = :id")
-                .bind("id", id)
+        return handle.createQuery("SELECT " + COLUMNS + " FROM calls WHERE id = ?")
+                .bind(0, id)
                 .map(CallRepository::map)
                 .findOne();
     }
 
     public Optional<Call> find(AccountId account, String uuid) {
-        return findByUuid(uuid).filter(call -> call.accountId().equals(account));
+        return jdbi.withHandle(
+                handle -> handle.createQuery("SELECT " + COLUMNS + " FROM calls WHERE uuid = ? AND account_id = ?")
+                        .bind(0, uuid)
+                        .bind(1, account.value())
+                        .map(CallRepository::map)
+                        .findOne());
+    }
+
+    /**
+     * The caller's most recent call on the account (the latest start; of calls started in the same millisecond, the
+     * last stored), only among calls through {@code publisherId}'s numbers when it is given.
+     */
+    public Optional<Call> findLatestOfCaller(AccountId account, String callerNumber, Optional<Long> publisherId) {
+        return jdbi.withHandle(handle -> {
+            var query = handle.createQuery(
+                            publisherId.isPresent() ? LATEST_OF_CALLER_THROUGH_PUBLISHER : LATEST_OF_CALLER)
+                    .bind(0, account.value())
+                    .bind(1, callerNumber);
+            publisherId.ifPresent(id -> query.bind(2, id));
+            return query.map(CallRepository::map).findFirst();
+        });
     }
 
     public Optional<Call> findByCarrierId(String carrier, String carrierCallId) {
-        return jdbi.withHandle(
-                handle -> handle.createQuery("SELECT * FROM calls WHERE carrier = :carrier AND carrier_call_id = :id")
-                        .bind("carrier", carrier)
-                        .bind("id", carrierCallId)
-                        .map(CallRepository::map)
-                        .findOne());
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT " + COLUMNS + " FROM calls WHERE carrier = :carrier AND carrier_call_id = :id")
+                .bind("carrier", carrier)
+                .bind("id", carrierCallId)
+                .map(CallRepository::map)
+                .findOne());
     }
 
     /** The call key digest of a call, for the holder of its UUID and key. */
@@ -407,9 +447,9 @@ public final class CallRepository {
     Optional<Call> previousCall(
             AccountId account, long campaignId, String callerNumber, Instant since, String exceptUuid) {
         return jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT * FROM calls WHERE account_id = :account AND campaign_id = :campaign
+                        SELECT %s FROM calls WHERE account_id = :account AND campaign_id = :campaign
                             AND caller_number = :caller AND started_at >= :since AND uuid <> :except
-                        ORDER BY started_at DESC, id DESC LIMIT 1""")
+                        ORDER BY started_at DESC, id DESC LIMIT 1""".formatted(COLUMNS))
                 .bind("account", account.value())
                 .bind("campaign", campaignId)
                 .bind("caller", callerNumber)
@@ -522,7 +562,8 @@ public final class CallRepository {
                     .bindMap(binds)
                     .mapTo(Long.class)
                     .one();
-            List<Call> items = handle.createQuery("SELECT * FROM calls" + where + " ORDER BY " + filter.order().sql
+            List<Call> items = handle.createQuery("SELECT " + COLUMNS + " FROM calls" + where + " ORDER BY "
+                            + filter.order().sql
                             + " LIMIT :limit OFFSET :offset")
                     .bindMap(binds)
                     .bind("limit", page.perPage())
@@ -547,8 +588,8 @@ public final class CallRepository {
     public void forEach(AccountId account, Filter filter, int limit, Consumer<Call> sink) {
         Map<String, Object> binds = new LinkedHashMap<>();
         String where = where(account, filter, binds);
-        jdbi.useHandle(handle -> handle.createQuery(
-                        "SELECT * FROM calls" + where + " ORDER BY " + filter.order().sql + " LIMIT :limit")
+        jdbi.useHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM calls" + where + " ORDER BY "
+                        + filter.order().sql + " LIMIT :limit")
                 .bindMap(binds)
                 .bind("limit", limit)
                 .map(CallRepository::map)
@@ -621,31 +662,42 @@ public final class CallRepository {
         return Json.writeString(routing);
     }
 
+    /** A call from a row of {@link #COLUMNS}, read by position. */
     private static Call map(ResultSet rs, StatementContext ctx) throws SQLException {
-        StoredRouting routing = new StoredRouting(rs.getString("routing"));
-        String outcome = rs.getString("outcome");
+        String outcome = rs.getString(12);
+        StoredRouting routing = new StoredRouting(rs.getString(15));
         return new Call(
-                rs.getLong("id"),
-                rs.getString("uuid"),
-                Columns.accountId(rs),
-                rs.getLong("campaign_id"),
-                rs.getLong("tracking_number_id"),
-                Columns.optionalLong(rs, "publisher_id"),
-                rs.getString("carrier"),
-                rs.getString("carrier_call_id"),
-                rs.getString("caller_number"),
-                rs.getString("dialed_number"),
-                CallState.valueOf(rs.getString("state")),
-                Optional.ofNullable(outcome).map(CallOutcome::valueOf),
-                Columns.optionalLong(rs, "buyer_id"),
-                TagSet.fromStored(rs.getString("tags")),
+                rs.getLong(1),
+                rs.getString(2),
+                new AccountId(rs.getLong(3)),
+                rs.getLong(4),
+                rs.getLong(5),
+                optionalLong(rs, 6),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getString(10),
+                CallState.valueOf(rs.getString(11)),
+                outcome == null ? Optional.empty() : Optional.of(CallOutcome.valueOf(outcome)),
+                optionalLong(rs, 13),
+                TagSet.fromStored(rs.getString(14)),
                 routing.order(),
                 routing.considered(),
-                Instant.ofEpochMilli(rs.getLong("started_at")),
-                Columns.optionalInstant(rs, "connected_at"),
-                Columns.optionalInstant(rs, "ended_at"),
-                Columns.optionalInt(rs, "duration_seconds"),
-                Columns.optionalInt(rs, "connected_seconds"),
-                Optional.ofNullable(rs.getString("transferred_to")));
+                Instant.ofEpochMilli(rs.getLong(16)),
+                optionalLong(rs, 17).map(Instant::ofEpochMilli),
+                optionalLong(rs, 18).map(Instant::ofEpochMilli),
+                optionalInt(rs, 19),
+                optionalInt(rs, 20),
+                Optional.ofNullable(rs.getString(21)));
+    }
+
+    private static Optional<Long> optionalLong(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static Optional<Integer> optionalInt(ResultSet rs, int column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(value);
     }
 }

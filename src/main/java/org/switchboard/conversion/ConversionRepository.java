@@ -26,6 +26,11 @@ import org.switchboard.platform.money.Money;
  * post-call webhooks fire once, whatever races (postbacks, the timeout, other nodes).
  */
 public final class ConversionRepository {
+    /** The columns of a {@link Conversion}, in the order {@link #map} reads them (by position, not by name). */
+    private static final String COLUMNS = "call_id, account_id, state, criterion_id, reason, deadline_at, decided_at,"
+            + " converted_at, revenue_micros, payout_micros, posted_micros, postback_at, buyer_criterion_id,"
+            + " buyer_converted, buyer_revenue_micros, post_call_fired";
+
     private final Jdbi jdbi;
     private final Counter[] decisionsByState;
     private final Counter revenue;
@@ -64,8 +69,8 @@ public final class ConversionRepository {
 
     /** The call's decision, read in the caller's transaction. */
     static Optional<Conversion> find(Handle handle, long callId) {
-        return handle.createQuery("SELECT * FROM call_conversions WHERE call_id = :call")
-                .bind("call", callId)
+        return handle.createQuery("SELECT " + COLUMNS + " FROM call_conversions WHERE call_id = ?")
+                .bind(0, callId)
                 .map(ConversionRepository::map)
                 .findOne();
     }
@@ -81,8 +86,8 @@ public final class ConversionRepository {
         if (callIds.isEmpty()) {
             return callToConversion;
         }
-        jdbi.useHandle(handle -> handle.createQuery(
-                        "SELECT * FROM call_conversions WHERE account_id = :account AND call_id IN (<calls>)")
+        jdbi.useHandle(handle -> handle.createQuery("SELECT " + COLUMNS
+                        + " FROM call_conversions WHERE account_id = :account AND call_id IN (<calls>)")
                 .bind("account", account.value())
                 .bindList("calls", callIds)
                 .map(ConversionRepository::map)
@@ -313,23 +318,33 @@ public final class ConversionRepository {
         return instant.map(Instant::toEpochMilli).orElse(null);
     }
 
+    /** A decision from a row of {@link #COLUMNS}, read by position. */
     private static Conversion map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Conversion(
-                rs.getLong("call_id"),
-                new AccountId(rs.getLong("account_id")),
-                Conversion.State.valueOf(rs.getString("state")),
-                Columns.optionalLong(rs, "criterion_id"),
-                rs.getString("reason"),
-                Columns.optionalInstant(rs, "deadline_at"),
-                Columns.optionalInstant(rs, "decided_at"),
-                Columns.optionalInstant(rs, "converted_at"),
-                Money.ofMicros(rs.getLong("revenue_micros")),
-                Money.ofMicros(rs.getLong("payout_micros")),
-                Columns.optionalLong(rs, "posted_micros").map(Money::ofMicros),
-                Columns.optionalInstant(rs, "postback_at"),
-                Columns.optionalLong(rs, "buyer_criterion_id"),
-                rs.getBoolean("buyer_converted"),
-                Money.ofMicros(rs.getLong("buyer_revenue_micros")),
-                rs.getBoolean("post_call_fired"));
+                rs.getLong(1),
+                new AccountId(rs.getLong(2)),
+                Conversion.State.valueOf(rs.getString(3)),
+                optionalLong(rs, 4),
+                rs.getString(5),
+                optionalInstant(rs, 6),
+                optionalInstant(rs, 7),
+                optionalInstant(rs, 8),
+                Money.ofMicros(rs.getLong(9)),
+                Money.ofMicros(rs.getLong(10)),
+                optionalLong(rs, 11).map(Money::ofMicros),
+                optionalInstant(rs, 12),
+                optionalLong(rs, 13),
+                rs.getBoolean(14),
+                Money.ofMicros(rs.getLong(15)),
+                rs.getBoolean(16));
+    }
+
+    private static Optional<Long> optionalLong(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static Optional<Instant> optionalInstant(ResultSet rs, int column) throws SQLException {
+        return optionalLong(rs, column).map(Instant::ofEpochMilli);
     }
 }

@@ -178,8 +178,7 @@ public final class DataWritingRoutes {
     }
 
     private Optional<Call> latestCall(PostbackKey key, String caller, Optional<Long> publisher) {
-        return calls.first(key.accountId(), CallRepository.Filter.ofCaller(caller, publisher), 1).stream()
-                .findFirst();
+        return calls.findLatestOfCaller(key.accountId(), caller, publisher);
     }
 
     /** The status of writing to {@code call}, or empty when the key's time windows leave it out. */
