@@ -1,7 +1,5 @@
 package org.switchboard.bench;
 
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -10,14 +8,12 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.switchboard.platform.http.Json;
-import org.switchboard.platform.http.JsonText;
 import org.switchboard.tag.TagSet;
 
 /**
  * A call's tags to and from their stored text: read for every call read from the store (a postback's, data
- * writing's), written for every RTB ping's log row and every change of a call's tags. Each against the path it
- * replaced: the mapper's tree for the read, {@link JsonText} (a check for surrogates, then the escaping pass, per
- * string) for the write.
+ * writing's), written for every RTB ping's log row and every change of a call's tags. The read by hand against the
+ * mapper's tree it replaced.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,8 +27,6 @@ public class TagSetStoredBenchmark {
             "yes", "buyer_id", "4", "buyer_name", "Bench buyer", "first_name", "Jason", "product_interest",
             "mortgage", "product_interest", "insurance");
     private final String stored = call.toStored();
-    /** The same tags as the map the old writer walked (built once, so both writers walk a map). */
-    private final Map<String, List<String>> keyToValues = call.asMap();
 
     @Benchmark
     public TagSet readByHand() {
@@ -45,26 +39,7 @@ public class TagSetStoredBenchmark {
     }
 
     @Benchmark
-    public String writeByHand() {
+    public String write() {
         return call.toStored();
-    }
-
-    @Benchmark
-    public String writeWithJsonText() {
-        JsonText json = new JsonText(32 * keyToValues.size()).startObject();
-        for (var entry : keyToValues.entrySet()) {
-            if (!JsonText.writable(entry.getKey())) {
-                return Json.writeString(call.asMap());
-            }
-            json.name(entry.getKey()).startArray();
-            for (String value : entry.getValue()) {
-                if (!JsonText.writable(value)) {
-                    return Json.writeString(call.asMap());
-                }
-                json.value(value);
-            }
-            json.endArray();
-        }
-        return json.endObject().toString();
     }
 }
