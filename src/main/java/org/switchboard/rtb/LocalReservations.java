@@ -58,6 +58,15 @@ final class LocalReservations implements ReservationStore.Storage {
     /** Due time to a {@link Held}, or to an {@code ArrayList<Held>} when several are due at one millisecond. */
     private final TreeMap<Long, Object> dueToHeld = new TreeMap<>();
 
+    private final ReentrantLock keptLock = new ReentrantLock();
+    /**
+     * The closed reservations (claimed, expired; and open ones found past their grace) by the second their keeping
+     * ends: the sweep takes the seconds that have begun instead of walking every reservation held. An open one is in
+     * {@link #dueToHeld} until the expiry worker takes it, which puts it here; the sweep looks there only for ones past
+     * their grace (no worker ran).
+     */
+    private final TreeMap<Long, ArrayList<Held>> secondToClosed = new TreeMap<>();
+
     private volatile long nextSweepMillis = Long.MIN_VALUE;
     private final AtomicBoolean sweeping = new AtomicBoolean();
 
@@ -180,6 +189,7 @@ final class LocalReservations implements ReservationStore.Storage {
                 held.phase = Phase.CLAIMED;
                 held.keptUntil = nowMillis + LINGER_MILLIS;
                 held.drop(Held.HOLDS_KEY);
+                keep(List.of(held));
             }
             chain(stripe, caller, nowMillis);
             return claimed;
@@ -220,6 +230,7 @@ final class LocalReservations implements ReservationStore.Storage {
     @Override
     public List<Reservation> takeExpired(Instant now, int max) {
         List<Reservation> expired = new ArrayList<>();
+        List<Held> closed = new ArrayList<>();
         for (Held held : takeDue(now.toEpochMilli(), max)) {
             // judged by this store's clock, as a transition of the keys is
             long at = clock.millis();
@@ -227,7 +238,11 @@ final class LocalReservations implements ReservationStore.Storage {
             boolean early = false;
             stripe.lock.lock();
             try {
-                if (at >= held.keptUntil || !held.phase.open()) {
+                if (!held.phase.open()) {
+                    continue; // claimed: kept by the second since
+                }
+                if (at >= held.keptUntil) {
+                    closed.add(held); // past its grace: the next sweep drops it
                     continue;
                 }
                 if (held.expiresAt > at) {
@@ -238,6 +253,7 @@ final class LocalReservations implements ReservationStore.Storage {
                     held.keptUntil = at + LINGER_MILLIS;
                     held.drop(Held.HOLDS_NUMBER | Held.HOLDS_KEY);
                     chain(stripe, held.caller, at);
+                    closed.add(held);
                 }
             } finally {
                 stripe.lock.unlock();
@@ -246,6 +262,7 @@ final class LocalReservations implements ReservationStore.Storage {
                 schedule(held, held.expiresAt);
             }
         }
+        keep(closed);
         sweepWhenDue(clock.millis());
         return expired;
     }
@@ -425,26 +442,106 @@ final class LocalReservations implements ReservationStore.Storage {
         });
     }
 
-    /** Drops every reservation past its keeping now. */
+    /**
+     * Drops every reservation past its keeping now: the closed ones of the seconds that have begun, and open ones
+     * past their grace (whose expiry no worker took); what the seconds hold that is not yet past goes back.
+     */
     void sweep() {
         long now = clock.millis();
-        for (Held held : byUuid.keySet()) {
-            // read without the lock to pass over the rest quickly; a stale value is checked again under it
-            if (held.keptUntil > now) {
-                continue;
+        List<Held> candidates = new ArrayList<>();
+        keptLock.lock();
+        try {
+            for (var seconds = secondToClosed.headMap(Math.floorDiv(now, 1000L), true).entrySet().iterator();
+                    seconds.hasNext(); ) {
+                candidates.addAll(seconds.next().getValue());
+                seconds.remove();
             }
-            Stripe stripe = stripe(held.caller);
-            stripe.lock.lock();
-            try {
-                if (held.keptUntil <= now) {
-                    byUuid.remove(held, held);
-                    held.drop(Held.HOLDS_NUMBER | Held.HOLDS_KEY);
-                    chain(stripe, held.caller, now);
-                }
-            } finally {
-                stripe.lock.unlock();
+        } finally {
+            keptLock.unlock();
+        }
+        List<Held> notYet = new ArrayList<>();
+        for (Held held : candidates) {
+            if (!dropIfPast(held, now)) {
+                notYet.add(held);
             }
         }
+        keep(notYet);
+        for (Held held : pastGrace(now)) {
+            dropIfPast(held, now);
+        }
+    }
+
+    /** Drops the reservation when it is past its keeping at {@code now}; false when it is not. */
+    private boolean dropIfPast(Held held, long now) {
+        Stripe stripe = stripe(held.caller);
+        stripe.lock.lock();
+        try {
+            if (held.keptUntil > now) {
+                return false;
+            }
+            byUuid.remove(held, held);
+            held.drop(Held.HOLDS_NUMBER | Held.HOLDS_KEY);
+            chain(stripe, held.caller, now);
+            return true;
+        } finally {
+            stripe.lock.unlock();
+        }
+    }
+
+    /** Keeps closed reservations by the second their keeping ends, for the sweep. */
+    private void keep(List<Held> closed) {
+        if (closed.isEmpty()) {
+            return;
+        }
+        keptLock.lock();
+        try {
+            for (Held held : closed) {
+                secondToClosed
+                        .computeIfAbsent(Math.floorDiv(held.keptUntil, 1000L), s -> new ArrayList<>())
+                        .add(held);
+            }
+        } finally {
+            keptLock.unlock();
+        }
+    }
+
+    /**
+     * The scheduled reservations due {@link ReservationStore#UNPROCESSED_GRACE} or more before {@code now}: ones whose
+     * expiry no worker took (they stay scheduled, for a worker that comes late). Normally none.
+     */
+    private List<Held> pastGrace(long now) {
+        List<Held> past = new ArrayList<>();
+        scheduleLock.lock();
+        try {
+            for (Object due : dueToHeld.headMap(now - GRACE_MILLIS, true).values()) {
+                if (due instanceof Held one) {
+                    past.add(one);
+                } else {
+                    @SuppressWarnings("unchecked")
+                    ArrayList<Held> several = (ArrayList<Held>) due;
+                    past.addAll(several);
+                }
+            }
+        } finally {
+            scheduleLock.unlock();
+        }
+        return past;
+    }
+
+    /** Whether a sweep started by a request is running (tests wait for it). */
+    boolean sweepRunning() {
+        return sweeping.get();
+    }
+
+    /** How many of the reservations held are past their keeping at {@code now} (tests: none after a sweep). */
+    int pastKeeping(long now) {
+        int past = 0;
+        for (Held held : byUuid.keySet()) {
+            if (held.keptUntil <= now) {
+                past++;
+            }
+        }
+        return past;
     }
 
     // --- one reservation -------------------------------------------------------------------------------------------
