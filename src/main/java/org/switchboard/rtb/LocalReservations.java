@@ -5,9 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
@@ -55,14 +55,18 @@ final class LocalReservations implements ReservationStore.Storage {
 
     private final Stripe[] stripes = new Stripe[STRIPES];
     private final ReentrantLock scheduleLock = new ReentrantLock();
-    /** Due time to a {@link Held}, or to an {@code ArrayList<Held>} when several are due at one millisecond. */
-    private final TreeMap<Long, Object> dueToHeld = new TreeMap<>();
+    /**
+     * The expiry schedule: the second a reservation is due in to the ones due in it, sorted by due time only when
+     * taken (a tree of every due millisecond was most of a reservation's cost: a look-up in a tree of a hundred
+     * thousand keys per ping).
+     */
+    private final TreeMap<Long, DueInSecond> secondToDue = new TreeMap<>();
 
     private final ReentrantLock keptLock = new ReentrantLock();
     /**
      * The closed reservations (claimed, expired; and open ones found past their grace) by the second their keeping
      * ends: the sweep takes the seconds that have begun instead of walking every reservation held. An open one is in
-     * {@link #dueToHeld} until the expiry worker takes it, which puts it here; the sweep looks there only for ones past
+     * {@link #secondToDue} until the expiry worker takes it, which puts it here; the sweep looks there only for ones past
      * their grace (no worker ran).
      */
     private final TreeMap<Long, ArrayList<Held>> secondToClosed = new TreeMap<>();
@@ -382,49 +386,72 @@ final class LocalReservations implements ReservationStore.Storage {
     private void schedule(Held held, long at) {
         scheduleLock.lock();
         try {
-            Object due = dueToHeld.get(at);
-            if (due == null) {
-                dueToHeld.put(at, held);
-            } else if (due instanceof Held one) {
-                ArrayList<Held> several = new ArrayList<>(4);
-                several.add(one);
-                several.add(held);
-                dueToHeld.put(at, several);
-            } else {
-                @SuppressWarnings("unchecked")
-                ArrayList<Held> several = (ArrayList<Held>) due;
-                several.add(held);
-            }
+            secondToDue
+                    .computeIfAbsent(Math.floorDiv(at, 1000L), second -> new DueInSecond())
+                    .add(held);
         } finally {
             scheduleLock.unlock();
         }
     }
 
-    /** Removes and returns up to {@code max} held reservations due at or before {@code now}, earliest first. */
+    /**
+     * Removes and returns up to {@code max} held reservations due at or before {@code now}, earliest first (those due
+     * at one millisecond in the order they were scheduled).
+     */
     private List<Held> takeDue(long now, int max) {
         List<Held> due = new ArrayList<>(Math.min(Math.max(max, 0), 64));
+        long second = Math.floorDiv(now, 1000L);
         scheduleLock.lock();
         try {
-            while (due.size() < max && !dueToHeld.isEmpty() && dueToHeld.firstKey() <= now) {
-                Map.Entry<Long, Object> first = dueToHeld.firstEntry();
-                if (first.getValue() instanceof Held one) {
-                    due.add(one);
-                    dueToHeld.pollFirstEntry();
-                } else {
-                    @SuppressWarnings("unchecked")
-                    ArrayList<Held> several = (ArrayList<Held>) first.getValue();
-                    List<Held> head = several.subList(0, Math.min(max - due.size(), several.size()));
-                    due.addAll(head);
-                    head.clear();
-                    if (several.isEmpty()) {
-                        dueToHeld.pollFirstEntry();
-                    }
+            while (due.size() < max && !secondToDue.isEmpty() && secondToDue.firstKey() <= second) {
+                DueInSecond first = secondToDue.firstEntry().getValue();
+                first.take(now, max - due.size(), due);
+                if (!first.isEmpty()) {
+                    break; // the rest of this second is not due yet, or enough were taken
                 }
+                secondToDue.pollFirstEntry();
             }
         } finally {
             scheduleLock.unlock();
         }
         return due;
+    }
+
+    /** The reservations due in one second: those before {@code taken} are taken, the rest sorted when needed. */
+    private static final class DueInSecond {
+        private static final Comparator<Held> BY_DUE = Comparator.comparingLong(h -> h.expiresAt);
+
+        private final ArrayList<Held> held = new ArrayList<>();
+        private int taken;
+        private boolean sorted = true;
+
+        void add(Held h) {
+            if (held.size() > taken && held.getLast().expiresAt > h.expiresAt) {
+                sorted = false;
+            }
+            held.add(h);
+        }
+
+        boolean isEmpty() {
+            return taken == held.size();
+        }
+
+        /** Moves up to {@code max} of those due at or before {@code now} to {@code into}, earliest first. */
+        void take(long now, int max, List<Held> into) {
+            if (!sorted) {
+                held.subList(taken, held.size()).sort(BY_DUE); // stable: one millisecond keeps its order
+                sorted = true;
+            }
+            for (int n = 0; n < max && taken < held.size() && held.get(taken).expiresAt <= now; n++) {
+                into.add(held.get(taken));
+                held.set(taken++, null);
+            }
+        }
+
+        /** Those not taken yet. */
+        List<Held> waiting() {
+            return held.subList(taken, held.size());
+        }
     }
 
     /** Starts a sweep on a virtual thread when one is due, so no request pays for walking a million reservations. */
@@ -451,7 +478,10 @@ final class LocalReservations implements ReservationStore.Storage {
         List<Held> candidates = new ArrayList<>();
         keptLock.lock();
         try {
-            for (var seconds = secondToClosed.headMap(Math.floorDiv(now, 1000L), true).entrySet().iterator();
+            for (var seconds = secondToClosed
+                            .headMap(Math.floorDiv(now, 1000L), true)
+                            .entrySet()
+                            .iterator();
                     seconds.hasNext(); ) {
                 candidates.addAll(seconds.next().getValue());
                 seconds.remove();
@@ -513,14 +543,11 @@ final class LocalReservations implements ReservationStore.Storage {
         List<Held> past = new ArrayList<>();
         scheduleLock.lock();
         try {
-            for (Object due : dueToHeld.headMap(now - GRACE_MILLIS, true).values()) {
-                if (due instanceof Held one) {
-                    past.add(one);
-                } else {
-                    @SuppressWarnings("unchecked")
-                    ArrayList<Held> several = (ArrayList<Held>) due;
-                    past.addAll(several);
-                }
+            // the second of the limit too: a reservation not past its keeping there is left alone by the sweep
+            for (DueInSecond due : secondToDue
+                    .headMap(Math.floorDiv(now - GRACE_MILLIS, 1000L), true)
+                    .values()) {
+                past.addAll(due.waiting());
             }
         } finally {
             scheduleLock.unlock();
