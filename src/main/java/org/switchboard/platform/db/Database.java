@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -20,7 +21,8 @@ import org.switchboard.platform.metrics.Metrics;
 
 /**
  * The SQL store: one schema on two engines. SQLite (embedded, WAL, synchronous=FULL so a commit survives a power
- * cut) or PostgreSQL, chosen by the JDBC URL. Migrations run when it opens.
+ * cut) or PostgreSQL, chosen by the JDBC URL. Migrations run when it opens, unless the store has them all already
+ * ({@link Migrations}).
  */
 public final class Database implements AutoCloseable {
     /** The engines the schema is written for. Migration files differ only through these placeholders. */
@@ -48,10 +50,13 @@ public final class Database implements AutoCloseable {
     private final Engine engine;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    /** Whether this start ran Flyway (false: the store held every bundled migration already). */
+    private final boolean migrated;
 
-    private Database(Engine engine, HikariDataSource dataSource) {
+    private Database(Engine engine, HikariDataSource dataSource, boolean migrated) {
         this.engine = engine;
         this.dataSource = dataSource;
+        this.migrated = migrated;
         this.jdbi = Jdbi.create(dataSource);
         Columns.register(jdbi);
     }
@@ -101,18 +106,28 @@ public final class Database implements AutoCloseable {
             hikari.setMaximumPoolSize(poolSize);
         }
         HikariDataSource dataSource = new HikariDataSource(hikari);
+        boolean migrated;
         try {
-            Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/migration")
-                    .placeholders(engine.placeholders)
-                    .load()
-                    .migrate();
+            // on an up-to-date store (every restart but the first of a new build) Flyway would change nothing
+            migrated = !Migrations.upToDate(dataSource, engine);
+            if (migrated) {
+                flyway(engine).dataSource(dataSource).load().migrate();
+            }
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
-        return new Database(engine, dataSource);
+        return new Database(engine, dataSource, migrated);
+    }
+
+    /**
+     * Flyway as the store is migrated with: the bundled migrations with the engine's placeholders, Flyway's defaults
+     * otherwise (its schema history table, validation on migrate); {@link Migrations} reads the same history.
+     */
+    static FluentConfiguration flyway(Engine engine) {
+        return Flyway.configure()
+                .locations("classpath:" + Migrations.LOCATION)
+                .placeholders(engine.placeholders);
     }
 
     /**
@@ -178,6 +193,11 @@ public final class Database implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** Whether opening ran Flyway's migrate; false when the store held every bundled migration already. */
+    boolean migrated() {
+        return migrated;
     }
 
     @Override
