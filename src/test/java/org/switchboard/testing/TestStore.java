@@ -37,7 +37,8 @@ public final class TestStore implements AutoCloseable {
         if (engine == Engine.SQLITE) {
             return new TestStore("jdbc:sqlite:" + dir.resolve("store.db"), Optional.empty(), dir, Optional.empty());
         }
-        String name = "sw_store_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name =
+                "sw_store_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         TestServer.createSchema(name);
         return new TestStore(
                 TestServer.POSTGRES_URL + "?currentSchema=" + name,
@@ -59,7 +60,8 @@ public final class TestStore implements AutoCloseable {
     public void close() {
         schema.ifPresent(TestServer::dropSchema);
         try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -125,9 +125,7 @@ public final class Database implements AutoCloseable {
      * otherwise (its schema history table, validation on migrate); {@link Migrations} reads the same history.
      */
     static FluentConfiguration flyway(Engine engine) {
-        return Flyway.configure()
-                .locations("classpath:" + Migrations.LOCATION)
-                .placeholders(engine.placeholders);
+        return Flyway.configure().locations("classpath:" + Migrations.LOCATION).placeholders(engine.placeholders);
     }
 
     /**

@@ -76,7 +76,8 @@ final class Migrations {
      */
     static Optional<Map<String, Integer>> bundled() {
         try {
-            List<URL> folders = Collections.list(Migrations.class.getClassLoader().getResources(LOCATION));
+            List<URL> folders =
+                    Collections.list(Migrations.class.getClassLoader().getResources(LOCATION));
             if (folders.size() != 1) {
                 return Optional.empty();
             }
@@ -164,11 +165,17 @@ final class Migrations {
     private static Optional<Map<String, Integer>> applied(Connection connection, Database.Engine engine)
             throws SQLException {
         // Flyway's history lives in the connection's current schema (PostgreSQL) or the main database (SQLite)
-        String schema = engine == Database.Engine.POSTGRESQL ? connection.getSchema() : null;
-        if ((engine == Database.Engine.POSTGRESQL && schema == null) || !historyExists(connection, schema)) {
+        Optional<String> schema = Optional.empty();
+        if (engine == Database.Engine.POSTGRESQL) {
+            schema = Optional.ofNullable(connection.getSchema());
+            if (schema.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        if (!historyExists(connection, schema)) {
             return Optional.empty();
         }
-        String table = schema == null ? HISTORY_TABLE : quoted(schema) + "." + HISTORY_TABLE;
+        String table = schema.map(s -> quoted(s) + "." + HISTORY_TABLE).orElse(HISTORY_TABLE);
         Map<String, Integer> out = new HashMap<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT script, checksum, type, success FROM " + table)) {
@@ -185,11 +192,11 @@ final class Migrations {
     }
 
     /** Whether Flyway's history table exists (without a failing query, which PostgreSQL would log as an error). */
-    private static boolean historyExists(Connection connection, String schema) throws SQLException {
-        try (ResultSet tables = connection.getMetaData().getTables(null, schema, HISTORY_TABLE, null)) {
+    private static boolean historyExists(Connection connection, Optional<String> schema) throws SQLException {
+        try (ResultSet tables = connection.getMetaData().getTables(null, schema.orElse(null), HISTORY_TABLE, null)) {
             while (tables.next()) {
                 if (HISTORY_TABLE.equals(tables.getString("TABLE_NAME"))
-                        && (schema == null || schema.equals(tables.getString("TABLE_SCHEM")))) {
+                        && (schema.isEmpty() || schema.get().equals(tables.getString("TABLE_SCHEM")))) {
                     return true;
                 }
             }

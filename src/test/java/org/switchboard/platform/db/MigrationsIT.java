@@ -27,7 +27,8 @@ class MigrationsIT {
     }
 
     private static Map<String, Integer> history(Database database) {
-        return database.jdbi()
+        return database
+                .jdbi()
                 .withHandle(handle -> handle.createQuery("SELECT script, checksum FROM flyway_schema_history")
                         .map((rows, context) -> Map.entry(rows.getString(1), rows.getInt(2)))
                         .list())
@@ -105,8 +106,9 @@ class MigrationsIT {
                 .orElseThrow();
         try (TestStore store = TestStore.create(engine)) {
             try (Database database = open(store)) {
-                database.jdbi().useHandle(handle -> handle.execute(
-                        "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE script = ?", first));
+                database.jdbi()
+                        .useHandle(handle -> handle.execute(
+                                "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE script = ?", first));
             }
             // when, then: Flyway ran and refused it, as it did before the skip existed
             assertThatThrownBy(() -> open(store))
@@ -124,8 +126,9 @@ class MigrationsIT {
                 .orElseThrow();
         try (TestStore store = TestStore.create(engine)) {
             try (Database database = open(store)) {
-                database.jdbi().useHandle(handle -> handle.execute(
-                        "UPDATE flyway_schema_history SET success = ? WHERE script = ?", false, newest));
+                database.jdbi()
+                        .useHandle(handle -> handle.execute(
+                                "UPDATE flyway_schema_history SET success = ? WHERE script = ?", false, newest));
             }
             // when, then: Flyway ran and refused it, as it did before the skip existed
             assertThatThrownBy(() -> open(store)).isInstanceOf(FlywayException.class);

@@ -44,7 +44,8 @@ class MigrationsTest {
         int plain = checksum("CREATE TABLE a (id INT);\nCREATE TABLE b (id INT);\n");
 
         // when, then
-        assertThat(checksum("CREATE TABLE a (id INT);\r\nCREATE TABLE b (id INT);")).isEqualTo(plain);
+        assertThat(checksum("CREATE TABLE a (id INT);\r\nCREATE TABLE b (id INT);"))
+                .isEqualTo(plain);
         assertThat(checksum("\uFEFFCREATE TABLE a (id INT);\nCREATE TABLE b (id INT);\n"))
                 .isEqualTo(plain);
         assertThat(checksum("CREATE TABLE a (id INT);\nCREATE TABLE c (id INT);\n"))
@@ -72,7 +73,9 @@ class MigrationsTest {
     @Test
     void jarWithAnythingElseInTheFolderShouldLeaveTheDecisionToFlyway() throws IOException {
         for (String other : new String[] {
-            "db/migration/R__view.sql", "db/migration/afterMigrate.sql", "db/migration/V1__first.sql.conf",
+            "db/migration/R__view.sql",
+            "db/migration/afterMigrate.sql",
+            "db/migration/V1__first.sql.conf",
             "db/migration/more/V3__third.sql"
         }) {
             // given
