@@ -79,6 +79,43 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets up Jdbi once and runs a first query and update through it, on a throwaway in-memory SQLite database, so
+     * that a start can do it on another thread while the main thread opens the store: the first Jdbi and the first
+     * statements link Jdbi's configuration registry and statement path, about a hundred lambdas and method handles,
+     * which JDK 25's ahead-of-time cache does not hold linked under ZGC (a fifth of the main thread's start up to the
+     * routes, in the store's opening and the first queries). Nothing of it is kept. Only after {@link
+     * #loadNativeLibrary} (SQLite stores: for PostgreSQL only Jdbi's set-up, without a statement); a failure is
+     * ignored, the main thread's own first use reports it.
+     */
+    public static void warmUpJdbi(String jdbcUrl) {
+        try {
+            if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
+                Columns.register(Jdbi.create(() -> {
+                    throw new SQLException("not a store");
+                }));
+                return;
+            }
+            SQLiteDataSource memory = new SQLiteDataSource();
+            memory.setUrl("jdbc:sqlite::memory:");
+            Jdbi jdbi = Jdbi.create(memory);
+            Columns.register(jdbi);
+            jdbi.useHandle(handle -> {
+                handle.execute("CREATE TABLE warm_up (id INTEGER PRIMARY KEY, name TEXT NOT NULL, at INTEGER)");
+                handle.createUpdate("INSERT INTO warm_up (name, at) VALUES (:name, :at)")
+                        .bind("name", "x")
+                        .bind("at", 0L)
+                        .execute();
+                handle.createQuery("SELECT name FROM warm_up WHERE id > :id ORDER BY at, id")
+                        .bind("id", 0)
+                        .mapTo(String.class)
+                        .list();
+            });
+        } catch (RuntimeException e) {
+            // the main thread's first use does the same and reports what went wrong
+        }
+    }
+
     /** Opens the pool and brings the schema up to date. */
     public static Database open(String jdbcUrl, Optional<String> user, Optional<String> password, int poolSize) {
         Engine engine = Engine.of(jdbcUrl);
