@@ -5,9 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
@@ -55,8 +55,21 @@ final class LocalReservations implements ReservationStore.Storage {
 
     private final Stripe[] stripes = new Stripe[STRIPES];
     private final ReentrantLock scheduleLock = new ReentrantLock();
-    /** Due time to a {@link Held}, or to an {@code ArrayList<Held>} when several are due at one millisecond. */
-    private final TreeMap<Long, Object> dueToHeld = new TreeMap<>();
+    /**
+     * The expiry schedule: the second a reservation is due in to the ones due in it, sorted by due time only when
+     * taken (a tree of every due millisecond was most of a reservation's cost: a look-up in a tree of a hundred
+     * thousand keys per ping).
+     */
+    private final TreeMap<Long, DueInSecond> secondToDue = new TreeMap<>();
+
+    private final ReentrantLock keptLock = new ReentrantLock();
+    /**
+     * The closed reservations (claimed, expired; and open ones found past their grace) by the second their keeping
+     * ends: the sweep takes the seconds that have begun instead of walking every reservation held. An open one is in
+     * {@link #secondToDue} until the expiry worker takes it, which puts it here; the sweep looks there only for ones past
+     * their grace (no worker ran).
+     */
+    private final TreeMap<Long, ArrayList<Held>> secondToClosed = new TreeMap<>();
 
     private volatile long nextSweepMillis = Long.MIN_VALUE;
     private final AtomicBoolean sweeping = new AtomicBoolean();
@@ -180,6 +193,7 @@ final class LocalReservations implements ReservationStore.Storage {
                 held.phase = Phase.CLAIMED;
                 held.keptUntil = nowMillis + LINGER_MILLIS;
                 held.drop(Held.HOLDS_KEY);
+                keep(List.of(held));
             }
             chain(stripe, caller, nowMillis);
             return claimed;
@@ -220,6 +234,7 @@ final class LocalReservations implements ReservationStore.Storage {
     @Override
     public List<Reservation> takeExpired(Instant now, int max) {
         List<Reservation> expired = new ArrayList<>();
+        List<Held> closed = new ArrayList<>();
         for (Held held : takeDue(now.toEpochMilli(), max)) {
             // judged by this store's clock, as a transition of the keys is
             long at = clock.millis();
@@ -227,7 +242,11 @@ final class LocalReservations implements ReservationStore.Storage {
             boolean early = false;
             stripe.lock.lock();
             try {
-                if (at >= held.keptUntil || !held.phase.open()) {
+                if (!held.phase.open()) {
+                    continue; // claimed: kept by the second since
+                }
+                if (at >= held.keptUntil) {
+                    closed.add(held); // past its grace: the next sweep drops it
                     continue;
                 }
                 if (held.expiresAt > at) {
@@ -238,6 +257,7 @@ final class LocalReservations implements ReservationStore.Storage {
                     held.keptUntil = at + LINGER_MILLIS;
                     held.drop(Held.HOLDS_NUMBER | Held.HOLDS_KEY);
                     chain(stripe, held.caller, at);
+                    closed.add(held);
                 }
             } finally {
                 stripe.lock.unlock();
@@ -246,6 +266,7 @@ final class LocalReservations implements ReservationStore.Storage {
                 schedule(held, held.expiresAt);
             }
         }
+        keep(closed);
         sweepWhenDue(clock.millis());
         return expired;
     }
@@ -365,49 +386,72 @@ final class LocalReservations implements ReservationStore.Storage {
     private void schedule(Held held, long at) {
         scheduleLock.lock();
         try {
-            Object due = dueToHeld.get(at);
-            if (due == null) {
-                dueToHeld.put(at, held);
-            } else if (due instanceof Held one) {
-                ArrayList<Held> several = new ArrayList<>(4);
-                several.add(one);
-                several.add(held);
-                dueToHeld.put(at, several);
-            } else {
-                @SuppressWarnings("unchecked")
-                ArrayList<Held> several = (ArrayList<Held>) due;
-                several.add(held);
-            }
+            secondToDue
+                    .computeIfAbsent(Math.floorDiv(at, 1000L), second -> new DueInSecond())
+                    .add(held);
         } finally {
             scheduleLock.unlock();
         }
     }
 
-    /** Removes and returns up to {@code max} held reservations due at or before {@code now}, earliest first. */
+    /**
+     * Removes and returns up to {@code max} held reservations due at or before {@code now}, earliest first (those due
+     * at one millisecond in the order they were scheduled).
+     */
     private List<Held> takeDue(long now, int max) {
         List<Held> due = new ArrayList<>(Math.min(Math.max(max, 0), 64));
+        long second = Math.floorDiv(now, 1000L);
         scheduleLock.lock();
         try {
-            while (due.size() < max && !dueToHeld.isEmpty() && dueToHeld.firstKey() <= now) {
-                Map.Entry<Long, Object> first = dueToHeld.firstEntry();
-                if (first.getValue() instanceof Held one) {
-                    due.add(one);
-                    dueToHeld.pollFirstEntry();
-                } else {
-                    @SuppressWarnings("unchecked")
-                    ArrayList<Held> several = (ArrayList<Held>) first.getValue();
-                    List<Held> head = several.subList(0, Math.min(max - due.size(), several.size()));
-                    due.addAll(head);
-                    head.clear();
-                    if (several.isEmpty()) {
-                        dueToHeld.pollFirstEntry();
-                    }
+            while (due.size() < max && !secondToDue.isEmpty() && secondToDue.firstKey() <= second) {
+                DueInSecond first = secondToDue.firstEntry().getValue();
+                first.take(now, max - due.size(), due);
+                if (!first.isEmpty()) {
+                    break; // the rest of this second is not due yet, or enough were taken
                 }
+                secondToDue.pollFirstEntry();
             }
         } finally {
             scheduleLock.unlock();
         }
         return due;
+    }
+
+    /** The reservations due in one second: those before {@code taken} are taken, the rest sorted when needed. */
+    private static final class DueInSecond {
+        private static final Comparator<Held> BY_DUE = Comparator.comparingLong(h -> h.expiresAt);
+
+        private final ArrayList<Held> held = new ArrayList<>();
+        private int taken;
+        private boolean sorted = true;
+
+        void add(Held h) {
+            if (held.size() > taken && held.getLast().expiresAt > h.expiresAt) {
+                sorted = false;
+            }
+            held.add(h);
+        }
+
+        boolean isEmpty() {
+            return taken == held.size();
+        }
+
+        /** Moves up to {@code max} of those due at or before {@code now} to {@code into}, earliest first. */
+        void take(long now, int max, List<Held> into) {
+            if (!sorted) {
+                held.subList(taken, held.size()).sort(BY_DUE); // stable: one millisecond keeps its order
+                sorted = true;
+            }
+            for (int n = 0; n < max && taken < held.size() && held.get(taken).expiresAt <= now; n++) {
+                into.add(held.get(taken));
+                held.set(taken++, null);
+            }
+        }
+
+        /** Those not taken yet. */
+        List<Held> waiting() {
+            return held.subList(taken, held.size());
+        }
     }
 
     /** Starts a sweep on a virtual thread when one is due, so no request pays for walking a million reservations. */
@@ -425,26 +469,106 @@ final class LocalReservations implements ReservationStore.Storage {
         });
     }
 
-    /** Drops every reservation past its keeping now. */
+    /**
+     * Drops every reservation past its keeping now: the closed ones of the seconds that have begun, and open ones
+     * past their grace (whose expiry no worker took); what the seconds hold that is not yet past goes back.
+     */
     void sweep() {
         long now = clock.millis();
-        for (Held held : byUuid.keySet()) {
-            // read without the lock to pass over the rest quickly; a stale value is checked again under it
-            if (held.keptUntil > now) {
-                continue;
+        List<Held> candidates = new ArrayList<>();
+        keptLock.lock();
+        try {
+            for (var seconds = secondToClosed
+                            .headMap(Math.floorDiv(now, 1000L), true)
+                            .entrySet()
+                            .iterator();
+                    seconds.hasNext(); ) {
+                candidates.addAll(seconds.next().getValue());
+                seconds.remove();
             }
-            Stripe stripe = stripe(held.caller);
-            stripe.lock.lock();
-            try {
-                if (held.keptUntil <= now) {
-                    byUuid.remove(held, held);
-                    held.drop(Held.HOLDS_NUMBER | Held.HOLDS_KEY);
-                    chain(stripe, held.caller, now);
-                }
-            } finally {
-                stripe.lock.unlock();
+        } finally {
+            keptLock.unlock();
+        }
+        List<Held> notYet = new ArrayList<>();
+        for (Held held : candidates) {
+            if (!dropIfPast(held, now)) {
+                notYet.add(held);
             }
         }
+        keep(notYet);
+        for (Held held : pastGrace(now)) {
+            dropIfPast(held, now);
+        }
+    }
+
+    /** Drops the reservation when it is past its keeping at {@code now}; false when it is not. */
+    private boolean dropIfPast(Held held, long now) {
+        Stripe stripe = stripe(held.caller);
+        stripe.lock.lock();
+        try {
+            if (held.keptUntil > now) {
+                return false;
+            }
+            byUuid.remove(held, held);
+            held.drop(Held.HOLDS_NUMBER | Held.HOLDS_KEY);
+            chain(stripe, held.caller, now);
+            return true;
+        } finally {
+            stripe.lock.unlock();
+        }
+    }
+
+    /** Keeps closed reservations by the second their keeping ends, for the sweep. */
+    private void keep(List<Held> closed) {
+        if (closed.isEmpty()) {
+            return;
+        }
+        keptLock.lock();
+        try {
+            for (Held held : closed) {
+                secondToClosed
+                        .computeIfAbsent(Math.floorDiv(held.keptUntil, 1000L), s -> new ArrayList<>())
+                        .add(held);
+            }
+        } finally {
+            keptLock.unlock();
+        }
+    }
+
+    /**
+     * The scheduled reservations due {@link ReservationStore#UNPROCESSED_GRACE} or more before {@code now}: ones whose
+     * expiry no worker took (they stay scheduled, for a worker that comes late). Normally none.
+     */
+    private List<Held> pastGrace(long now) {
+        List<Held> past = new ArrayList<>();
+        scheduleLock.lock();
+        try {
+            // the second of the limit too: a reservation not past its keeping there is left alone by the sweep
+            for (DueInSecond due : secondToDue
+                    .headMap(Math.floorDiv(now - GRACE_MILLIS, 1000L), true)
+                    .values()) {
+                past.addAll(due.waiting());
+            }
+        } finally {
+            scheduleLock.unlock();
+        }
+        return past;
+    }
+
+    /** Whether a sweep started by a request is running (tests wait for it). */
+    boolean sweepRunning() {
+        return sweeping.get();
+    }
+
+    /** How many of the reservations held are past their keeping at {@code now} (tests: none after a sweep). */
+    int pastKeeping(long now) {
+        int past = 0;
+        for (Held held : byUuid.keySet()) {
+            if (held.keptUntil <= now) {
+                past++;
+            }
+        }
+        return past;
     }
 
     // --- one reservation -------------------------------------------------------------------------------------------

@@ -308,7 +308,10 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             return reserved(logged, uuid, terms.payout(), terms.seconds(), inbound, Optional.empty(), key, buyer);
         }
         Reservation reservation = reservation(offer, buyer, offer.caller().get(), terms, hold.isPresent());
-        String id = ReservationStore.compact(uuid);
+        // the live-state keys beside the reservation, named only when there is something to keep (most pings learn no
+        // tags and hold no caps)
+        boolean keeps = !evaluation.learned().isEmpty() || hold.isPresent();
+        String id = keeps ? ReservationStore.compact(uuid) : "";
         Duration ttl = Duration.between(offer.now(), reservation.expiresAt()).plus(ReservationStore.LINGER);
         if (!evaluation.learned().isEmpty()) {
             live.put(tagsKey(id), evaluation.learned().toStored(), ttl);
@@ -317,8 +320,9 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         if (!reservations.reserve(reservation)) {
             // another key's ping holds this number for this caller already: this one cannot be told apart
             hold.ifPresent(routing::releaseAll);
-            live.delete(tagsKey(id));
-            live.delete(holdKey(id));
+            String ownId = ReservationStore.compact(uuid);
+            live.delete(tagsKey(ownId));
+            live.delete(holdKey(ownId));
             return alreadyReserved(logged, reservation);
         }
         logged.reservation(reservation);

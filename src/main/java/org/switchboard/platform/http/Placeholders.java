@@ -38,9 +38,22 @@ public final class Placeholders {
     /** Whether {@code value}, given as parameter {@code name}, is a placeholder rather than a value. */
     static boolean isPlaceholder(String name, String value) {
         String v = value.strip();
-        return TOKEN.matcher(v).matches()
+        return (bracketed(v) && TOKEN.matcher(v).matches())
                 || UPPER_CASE.contains(v)
                 || (v.contains("_") && v.equals(name.toUpperCase(Locale.ROOT)));
+    }
+
+    /**
+     * Whether {@code v} could match {@link #TOKEN} at all (it opens and closes with brackets): every keyed request
+     * checks each parameter it reads, and a matcher per value showed among the ping's allocations.
+     */
+    private static boolean bracketed(String v) {
+        if (v.length() < 3) {
+            return false;
+        }
+        char first = v.charAt(0);
+        char last = v.charAt(v.length() - 1);
+        return (first == '[' && last == ']') || (first == '<' && last == '>');
     }
 
     /** The 400 for parameter {@code name} when its value is a placeholder. */

@@ -68,8 +68,38 @@ public final class InMemoryLiveState implements LiveState {
         }
     }
 
-    /** A count kept by {@link #increment}. Immutable: an increment replaces it. */
-    private record Count(long value, long expiresAtMillis) {}
+    /**
+     * A count kept by {@link #increment}: counted in place while it lasts (every RTB ping of a key counts on one key,
+     * and a new object per count showed in the ping's profile); an expired one is replaced, never counted again.
+     */
+    private static final class Count {
+        private static final VarHandle VALUE;
+
+        static {
+            try {
+                VALUE = MethodHandles.lookup().findVarHandle(Count.class, "value", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private volatile long value;
+
+        final long expiresAtMillis;
+
+        Count(long value, long expiresAtMillis) {
+            this.value = value;
+            this.expiresAtMillis = expiresAtMillis;
+        }
+
+        long value() {
+            return value;
+        }
+
+        long increment() {
+            return (long) VALUE.getAndAdd(this, 1L) + 1;
+        }
+    }
 
     public InMemoryLiveState(Clock clock) {
         this.clock = clock;
@@ -332,17 +362,26 @@ public final class InMemoryLiveState implements LiveState {
     @Override
     public long increment(String key, Duration ttl) {
         long now = now();
-        Object counted = keyToValue.compute(key, (k, old) -> {
+        if (keyToValue.get(key) instanceof Count count && count.expiresAtMillis > now) {
+            // counted in place, as INCR on a key that has not expired; a count that expires or is deleted meanwhile
+            // took this increment before it went
+            sweepWhenDue();
+            return count.increment();
+        }
+        long[] counted = {0};
+        keyToValue.compute(key, (k, old) -> {
             if (old == null || expired(old, now)) {
+                counted[0] = 1;
                 return new Count(1, now + positive(ttl));
             }
             if (old instanceof Count count) {
-                return new Count(count.value() + 1, count.expiresAtMillis());
+                counted[0] = count.increment();
+                return count;
             }
             throw new IllegalStateException("live-state key " + key + " holds a value, not a count");
         });
         sweepWhenDue();
-        return ((Count) counted).value();
+        return counted[0];
     }
 
     /** How many keys hold values or counts, expired ones not yet swept included (for tests and benchmarks). */
@@ -397,7 +436,7 @@ public final class InMemoryLiveState implements LiveState {
 
     private static boolean expired(Object value, long now) {
         long expiresAt =
-                value instanceof Count count ? count.expiresAtMillis() : (long) LONG_IN_BYTES.get((byte[]) value, 0);
+                value instanceof Count count ? count.expiresAtMillis : (long) LONG_IN_BYTES.get((byte[]) value, 0);
         return expiresAt <= now;
     }
 

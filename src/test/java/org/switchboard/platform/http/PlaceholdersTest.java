@@ -2,6 +2,8 @@ package org.switchboard.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,6 +30,26 @@ class PlaceholdersTest {
     void aValueShouldBeAPlaceholderOnlyWhenItIsATokenOfAKeyUrl(String name, String value, boolean placeholder) {
         // when / then
         assertThat(Placeholders.isPlaceholder(name, value)).isEqualTo(placeholder);
+    }
+
+    @Test
+    void theBracketCheckShouldAgreeWithTheTokenPatternOnRandomTexts() {
+        // given: texts of bracket, token and other characters, as the pattern alone judged them
+        Pattern token = Pattern.compile("\\[[A-Za-z0-9_.\\-]+]|<[A-Za-z0-9_.\\-]+>");
+        Random random = new Random(15);
+        String alphabet = "[]<>aZ9_.-+ %";
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int length = random.nextInt(7); length > 0; length--) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String value = text.toString();
+            // (no text of these characters is an upper-case placeholder or the name in upper case)
+            boolean expected = token.matcher(value.strip()).matches();
+
+            // when / then
+            assertThat(Placeholders.isPlaceholder("name_x", value)).as(value).isEqualTo(expected);
+        }
     }
 
     @Test
