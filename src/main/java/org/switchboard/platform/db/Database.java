@@ -53,6 +53,10 @@ public final class Database implements AutoCloseable {
         this.engine = engine;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        if (engine == Engine.SQLITE) {
+            // PostgreSQL's driver keeps its own prepared statements; SQLite's parses each statement anew
+            jdbi.setStatementBuilderFactory(new SqliteStatementCache(SqliteStatementCache.DEFAULT_CAPACITY));
+        }
         Columns.register(jdbi);
     }
 
