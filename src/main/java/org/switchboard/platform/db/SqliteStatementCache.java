@@ -10,7 +10,6 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jdbi.v3.core.statement.DefaultStatementBuilder;
 import org.jdbi.v3.core.statement.StatementBuilder;
 import org.jdbi.v3.core.statement.StatementBuilderFactory;
@@ -47,7 +46,7 @@ final class SqliteStatementCache implements StatementBuilderFactory {
      * Physical connection (by identity) → its statements. Read on every handle without a lock: a new map replaces it
      * when a connection appears, which the pool does only when it opens or retires one.
      */
-    private volatile Map<SQLiteConnection, Statements> connectionToStatements = new IdentityHashMap<>();
+    private volatile IdentityHashMap<SQLiteConnection, Statements> connectionToStatements = new IdentityHashMap<>();
 
     SqliteStatementCache(int capacity) {
         if (capacity < 1) {
@@ -61,10 +60,10 @@ final class SqliteStatementCache implements StatementBuilderFactory {
         SQLiteConnection sqlite;
         try {
             sqlite = connection.unwrap(SQLiteConnection.class);
+            if (sqlite.isClosed()) {
+                return new DefaultStatementBuilder();
+            }
         } catch (SQLException e) {
-            return new DefaultStatementBuilder();
-        }
-        if (sqlite.isClosed()) {
             return new DefaultStatementBuilder();
         }
         Statements statements = connectionToStatements.get(sqlite);
@@ -73,7 +72,7 @@ final class SqliteStatementCache implements StatementBuilderFactory {
 
     /** A physical connection seen for the first time: the pool may have retired one, whose entry goes now. */
     private synchronized Statements add(SQLiteConnection sqlite) {
-        Map<SQLiteConnection, Statements> next = new IdentityHashMap<>(connectionToStatements);
+        IdentityHashMap<SQLiteConnection, Statements> next = new IdentityHashMap<>(connectionToStatements);
         next.values().removeIf(Statements::dropIfClosed);
         Statements statements = next.computeIfAbsent(sqlite, connection -> new Statements(connection, capacity));
         connectionToStatements = next;
@@ -151,8 +150,12 @@ final class SqliteStatementCache implements StatementBuilderFactory {
 
         /** If the connection is closed (its statements finalized with it), forgets them and answers true. */
         synchronized boolean dropIfClosed() {
-            if (!connection.isClosed()) {
-                return false;
+            try {
+                if (!connection.isClosed()) {
+                    return false;
+                }
+            } catch (SQLException e) {
+                // cannot say: treat it as closed, its statements are no use then either
             }
             idle.clear();
             return true;
@@ -167,7 +170,7 @@ final class SqliteStatementCache implements StatementBuilderFactory {
     private static final class Builder implements StatementBuilder {
         private final Statements statements;
         /** The statements lent to this handle and not given back yet, with their keys. */
-        private final Map<PreparedStatement, Key> lent = new IdentityHashMap<>();
+        private final IdentityHashMap<PreparedStatement, Key> lent = new IdentityHashMap<>();
 
         Builder(Statements statements) {
             this.statements = statements;

@@ -106,6 +106,26 @@ class SqliteStatementCacheTest {
         });
     }
 
+    private List<Map<String, Object>> freshByKind(String kind) {
+        return fresh.withHandle(handle -> byKind(handle, kind));
+    }
+
+    private long freshLong(String sql) {
+        return count(fresh, sql);
+    }
+
+    private static long count(Jdbi on, String sql) {
+        return on.withHandle(handle -> handle.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    private static boolean closed(Connection connection) {
+        try {
+            return connection.isClosed();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static List<Map<String, Object>> byKind(Handle handle, String kind) {
         return handle.createQuery(BY_KIND).bind("kind", kind).mapToMap().list();
     }
@@ -123,7 +143,7 @@ class SqliteStatementCacheTest {
                     .bind("kind", kind)
                     .mapToMap()
                     .list()));
-            expected.add(fresh.withHandle(handle -> byKind(handle, kind)));
+            expected.add(freshByKind(kind));
         }
 
         // then: the same rows, from one statement prepared once
@@ -149,10 +169,7 @@ class SqliteStatementCacheTest {
 
         // then
         assertThat(counts).containsExactly(4, 4, 0, 4);
-        assertThat(fresh.withHandle(handle -> handle.createQuery("SELECT SUM(qty) FROM item")
-                        .mapTo(Long.class)
-                        .one()))
-                .isEqualTo(66L + 1200);
+        assertThat(freshLong("SELECT SUM(qty) FROM item")).isEqualTo(66L + 1200);
         assertThat(executed).allSatisfy(statement -> assertThat(statement).isSameAs(executed.getFirst()));
     }
 
@@ -183,8 +200,9 @@ class SqliteStatementCacheTest {
 
         // then: each saw its own rows; one of the two statements is kept
         assertThat(outer).containsExactly("item0", "item3", "item6", "item9");
-        assertThat(inner).hasSize(4).allSatisfy(names -> assertThat(names)
-                .containsExactly("item1", "item4", "item7", "item10"));
+        assertThat(inner)
+                .hasSize(4)
+                .allSatisfy(names -> assertThat(names).containsExactly("item1", "item4", "item7", "item10"));
         assertThat(innerStatement).isNotSameAs(outerStatement);
         assertThat(again).containsExactly("item2", "item5", "item8", "item11");
         assertThat(executed.getFirst()).isIn(outerStatement, innerStatement);
@@ -202,14 +220,17 @@ class SqliteStatementCacheTest {
         List<String> names = new ArrayList<>();
         try (Handle first = jdbi.open();
                 Handle second = jdbi.open()) {
-            seen(first.createQuery(NAMES_BY_KIND)).bind("kind", "a").mapTo(String.class).forEach(name -> {
-                names.add(name);
-                names.addAll(seen(second.createQuery(NAMES_BY_KIND))
-                        .bind("kind", "b")
-                        .mapTo(String.class)
-                        .list()
-                        .subList(0, 1));
-            });
+            seen(first.createQuery(NAMES_BY_KIND))
+                    .bind("kind", "a")
+                    .mapTo(String.class)
+                    .forEach(name -> {
+                        names.add(name);
+                        names.addAll(seen(second.createQuery(NAMES_BY_KIND))
+                                .bind("kind", "b")
+                                .mapTo(String.class)
+                                .list()
+                                .subList(0, 1));
+                    });
         }
 
         // then
@@ -230,7 +251,8 @@ class SqliteStatementCacheTest {
         jdbi.useHandle(handle -> batch(handle, "w1").execute());
 
         // then: exactly the rows of the batches that succeeded, through one statement
-        List<String> added = fresh.withHandle(handle -> handle.createQuery("SELECT name FROM item WHERE kind = 'batch' ORDER BY id")
+        List<String> added =
+                fresh.withHandle(handle -> handle.createQuery("SELECT name FROM item WHERE kind = 'batch' ORDER BY id")
                         .mapTo(String.class)
                         .list());
         assertThat(added).containsExactly("x1", "x2", "x3", "y1", "y2", "w1");
@@ -263,7 +285,8 @@ class SqliteStatementCacheTest {
         }
 
         // then
-        List<Long> stored = fresh.withHandle(handle -> handle.createQuery("SELECT id FROM item WHERE name LIKE 'key%' ORDER BY id")
+        List<Long> stored =
+                fresh.withHandle(handle -> handle.createQuery("SELECT id FROM item WHERE name LIKE 'key%' ORDER BY id")
                         .mapTo(Long.class)
                         .list());
         assertThat(keys).isEqualTo(stored);
@@ -284,7 +307,7 @@ class SqliteStatementCacheTest {
         jdbi.useHandle(handle -> insert(handle, "after", "a", 0));
 
         // then
-        assertThat(fresh.withHandle(handle -> byKind(handle, "a")))
+        assertThat(freshByKind("a"))
                 .extracting(row -> row.get("name"))
                 .containsExactly("item0", "item3", "item6", "item9", "after");
     }
@@ -308,9 +331,7 @@ class SqliteStatementCacheTest {
         jdbi.useHandle(handle -> insert(handle, "accepted", "busy", 0));
 
         // then
-        assertThat(fresh.withHandle(handle -> byKind(handle, "busy")))
-                .extracting(row -> row.get("name"))
-                .containsExactly("warm", "accepted");
+        assertThat(freshByKind("busy")).extracting(row -> row.get("name")).containsExactly("warm", "accepted");
     }
 
     @Test
@@ -322,14 +343,15 @@ class SqliteStatementCacheTest {
 
         // when: another connection writes, then the cached connection reads and writes
         fresh.useHandle(handle -> insert(handle, "later", "a", 0));
-        long count = jdbi.withHandle(
-                handle -> handle.createQuery("SELECT COUNT(*) FROM item").mapTo(Long.class).one());
+        long count = jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM item")
+                .mapTo(Long.class)
+                .one());
         jdbi.useTransaction(handle -> insert(handle, "after-later", "a", 0));
 
         // then: it saw the other write and could write after it
         assertThat(first).contains("item0");
         assertThat(count).isEqualTo(13);
-        assertThat(fresh.withHandle(handle -> byKind(handle, "a"))).hasSize(6);
+        assertThat(freshByKind("a")).hasSize(6);
     }
 
     @Test
@@ -362,14 +384,12 @@ class SqliteStatementCacheTest {
 
         // when: the pool retires it (as it does after maxLifetime) and the next handle gets a new one
         pool.getHikariPoolMXBean().softEvictConnections();
-        Await.until("the retired connection is closed", retired::isClosed);
-        List<Map<String, Object>> rows = jdbi.withHandle(handle -> seen(handle.createQuery(BY_KIND))
-                .bind("kind", "a")
-                .mapToMap()
-                .list());
+        Await.until("the retired connection is closed", () -> closed(retired));
+        List<Map<String, Object>> rows = jdbi.withHandle(handle ->
+                seen(handle.createQuery(BY_KIND)).bind("kind", "a").mapToMap().list());
 
         // then: a statement of the new connection answered; the retired one's are gone
-        assertThat(rows).isEqualTo(fresh.withHandle(handle -> byKind(handle, "a")));
+        assertThat(rows).isEqualTo(freshByKind("a"));
         assertThat(executed.get(1)).isNotSameAs(executed.getFirst());
         assertThat(cache.connections()).isEqualTo(1);
         assertThat(cache.idle()).isEqualTo(1);
@@ -403,15 +423,11 @@ class SqliteStatementCacheTest {
     @Test
     void theSqliteStoreShouldCacheItsStatements() {
         // given
-        try (Database database = Database.open(
-                "jdbc:sqlite:" + dir.resolve("store.db"), Optional.empty(), Optional.empty(), 2)) {
+        try (Database database =
+                Database.open("jdbc:sqlite:" + dir.resolve("store.db"), Optional.empty(), Optional.empty(), 2)) {
             // then
             assertThat(database.jdbi().getStatementBuilderFactory()).isInstanceOf(SqliteStatementCache.class);
-            assertThat(database.jdbi()
-                            .withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM accounts")
-                                    .mapTo(Long.class)
-                                    .one()))
-                    .isZero();
+            assertThat(count(database.jdbi(), "SELECT COUNT(*) FROM accounts")).isZero();
         }
     }
 }
