@@ -9,6 +9,10 @@
 # (bin/jvm-defaults: a heap sized for the machine and generational ZGC), so a run measures the server as it is
 # started (unless BENCH_JAVA_OPTS choose them already); the AOT cache is left out (a start-up matter, bench/startup.sh)
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS-$(JAVA_OPTS="${BENCH_JAVA_OPTS:-}" && echo "$(default_heap) $(default_gc)")}"
+# The bare baseline's JVM options: BARE_JAVA_OPTS when set (empty for the JVM's own), else Switchboard's, so that a
+# ratio compares the servers' code and not two collectors (on one pinned core the JVM's own choice is the serial
+# collector, which costs a request less CPU than ZGC does)
+BARE_JAVA_OPTS="${BARE_JAVA_OPTS-$SERVER_JAVA_OPTS}"
 # BENCH_NO_WRK=1: a script that times single requests itself (curl) needs no wrk
 [ -n "${BENCH_NO_WRK:-}" ] || command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 [ -f target/switchboard.jar ] || ./mvnw -q -B -DskipTests package
@@ -67,11 +71,12 @@ start_server() {
 }
 
 # start_bare PORT: the baseline server (src/bench/java/.../BareServer.java, a bare Helidon SE app on Switchboard's own
-# jar, so on the same Helidon version), pinned like Switchboard, in the background (BARE_PID); run by the source
-# launcher, so nothing is built for it
+# jar, so on the same Helidon version), pinned like Switchboard, with BARE_JAVA_OPTS, in the background (BARE_PID);
+# run by the source launcher, so nothing is built for it
 start_bare() {
-    "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "${BENCH_JAR:-target/switchboard.jar}" \
-        src/bench/java/org/switchboard/bench/BareServer.java "$1" >"$DATA/bare.log" 2>&1 &
+    "${TASKSET_SERVER[@]}" "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} ${BARE_JAVA_OPTS:-} \
+        -cp "${BENCH_JAR:-target/switchboard.jar}" src/bench/java/org/switchboard/bench/BareServer.java "$1" \
+        >"$DATA/bare.log" 2>&1 &
     BARE_PID=$!
 }
 

@@ -47,6 +47,8 @@
 # and postbacks, 5 s before each half-rate run. BENCH_JAVA_OPTS: JVM options for both servers. SERVER_JAVA_OPTS: JVM
 # options for Switchboard only; unset, the ones ./switchboard adds (bin/jvm-defaults: a heap sized for the machine and
 # generational ZGC); empty, the JVM's own (on one pinned core: the serial collector, a quarter of the memory as heap).
+# BARE_JAVA_OPTS: the bare server's; unset, the same as Switchboard's (a ratio then compares code, not collectors);
+# empty, the JVM's own.
 # BENCH_EXAMPLES=1: the first answer of each status word of every run, to see why requests were refused. BENCH_NMT=1:
 # Switchboard with the JVM's native memory tracking, its summary by area printed after the run. ping/bare is what
 # bench/rtb-redis.sh reads ("ratio ping / bare: R").
@@ -325,7 +327,9 @@ fi
 echo "Switchboard pid $SERVER_PID on $BASE ($STORE store), bare pid $BARE_PID on $BARE, both on core 0; $DURATION s per run, $TURNS turns; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 server_opts="${BENCH_JAVA_OPTS:-} ${SERVER_JAVA_OPTS:-}"
 [ -n "${server_opts// /}" ] || server_opts="none, the JVM defaults"
-echo "JVM options: Switchboard $server_opts; bare ${BENCH_JAVA_OPTS:-none, the JVM defaults}" >&2
+bare_opts="${BENCH_JAVA_OPTS:-} ${BARE_JAVA_OPTS:-}"
+[ -n "${bare_opts// /}" ] || bare_opts="none, the JVM defaults"
+echo "JVM options: Switchboard $server_opts; bare $bare_opts" >&2
 if wants health; then
     compare "/health" GET /health form "" "${WARMUP_BASELINE:-10}"
 fi

@@ -9,6 +9,8 @@
 # SERVER_JAVA_OPTS (unset: the ones ./switchboard adds, bin/jvm-defaults; empty: the JVM's own).
 # BENCH_AOT_CACHE=FILE: this build is also started with JDK 25's ahead-of-time cache in FILE, in the same turns (the
 # cache ./switchboard records, target/switchboard.aot; recorded first unless it is one of this jar: bin/aot-cache).
+# BENCH_JAR_AOT_CACHE=FILE: the same for the other build (BENCH_JAR), whose cache is its own (a cache holds one jar's
+# classes). The main thread's CPU is shown too: the JVM's other threads (compilers, collector) run beside it.
 #
 # Usage: bench/startup.sh [N]
 # Only processes this script started are stopped, by their PID.
@@ -50,13 +52,18 @@ start_on() {
         sleep 0.01
     done
     ms=$(( $(now_ms) - t0 ))
-    # CPU time the JVM used until then (all its threads): steadier than the wall time on a shared machine
-    cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$SERVER_PID/stat")
+    # CPU time the JVM used until then (all its threads): steadier than the wall time on a shared machine; and the
+    # main thread's (the launcher's threads are named java: the first waits for the second, which runs main)
+    local hz
+    hz=$(getconf CLK_TCK)
+    cpu_ms=$(awk -v hz="$hz" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$SERVER_PID/stat")
+    main_ms=$(cat /proc/"$SERVER_PID"/task/*/stat 2>/dev/null | awk -v hz="$hz" \
+        '$2 == "(java)" {t += $14 + $15} END {print int(t * 1000 / hz)}')
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     kill "$SERVER_PID"
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
-    echo "$name: first answered GET /health after $ms ms, $cpu_ms ms of CPU (load $load)"
+    echo "$name: first answered GET /health after $ms ms, $cpu_ms ms of CPU ($main_ms ms on the main thread) (load $load)"
 }
 
 AOT_CACHE="${BENCH_AOT_CACHE:-}"
@@ -64,10 +71,18 @@ if [ -n "$AOT_CACHE" ] && ! bin/aot-cache current target/switchboard.jar "$AOT_C
     echo "recording the AOT cache $AOT_CACHE (a training start; load $(cut -d' ' -f1-3 /proc/loadavg))"
     bin/aot-cache record target/switchboard.jar "$AOT_CACHE" "${OPTS[@]+"${OPTS[@]}"}" || exit 1
 fi
+OTHER_CACHE="${BENCH_JAR_AOT_CACHE:-}"
+if [ -n "$OTHER_CACHE" ] && [ -n "$OTHER_JAR" ] \
+    && ! bin/aot-cache current "$OTHER_JAR" "$OTHER_CACHE" "${OPTS[@]+"${OPTS[@]}"}"; then
+    echo "recording the AOT cache $OTHER_CACHE of $OTHER_JAR (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    bin/aot-cache record "$OTHER_JAR" "$OTHER_CACHE" "${OPTS[@]+"${OPTS[@]}"}" || exit 1
+fi
 shown="${OPTS[*]:-}"
 echo "$RUNS starts each; JVM options: ${shown:-none, the JVM defaults}; load $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((i = 1; i <= RUNS; i++)); do
     start_once target/switchboard.jar "this build"
     [ -z "$AOT_CACHE" ] || start_once target/switchboard.jar "this build with the AOT cache" -XX:AOTCache="$AOT_CACHE"
     [ -z "$OTHER_JAR" ] || start_once "$OTHER_JAR" "$(basename "$OTHER_JAR")"
+    [ -z "$OTHER_JAR" ] || [ -z "$OTHER_CACHE" ] \
+        || start_once "$OTHER_JAR" "$(basename "$OTHER_JAR") with its AOT cache" -XX:AOTCache="$OTHER_CACHE"
 done

@@ -117,6 +117,8 @@ public final class Wiring implements AutoCloseable {
             web.listening(server.port()); // before anything reads a public URL that follows the port
             this.connections = listeners.connections();
             this.management = listeners.management();
+            // answering already: the JVM's meters, which a scrape arriving first waits for (Metrics#scrape)
+            metrics.bindProcessMeters();
             this.firstStartBanner = firstStartBanner(config, accounts, features.services(), console);
             deliveryWorker.start(); // last: nothing can fail after it that would leave it running
         } catch (RuntimeException e) {
@@ -205,22 +207,23 @@ public final class Wiring implements AutoCloseable {
     }
 
     /**
-     * First SQLite's native library (see {@link Database#loadNativeLibrary}), while the main thread sets up the
-     * meters; then Helidon finds its services, the first time a routing is built (a fifth of a start's CPU): on
-     * another core while the store opens and migrates. The main thread waits for it ({@link #awaitWarmUp}) before it
-     * touches Helidon itself, so the two never initialise the same classes at once. Then the outbound client's TLS
-     * set-up (a tenth of the main thread's start with the AOT cache), which the JDK and HttpClient make safe to run
-     * from two threads at once.
+     * Work a start does on a second core while the main thread sets up the meters and opens the store, in the order
+     * the main thread comes to need it: SQLite's native library (see {@link Database#loadNativeLibrary}), Jdbi's first
+     * use ({@link Database#warmUpJdbi}), the outbound client's TLS set-up (a tenth of the main thread's start with the
+     * AOT cache), which the JDK and HttpClient make safe to run from two threads at once; then Helidon finds its
+     * services, the first time a routing is built (a fifth of a start's CPU). The main thread waits for it ({@link
+     * #awaitWarmUp}) before it touches Helidon itself, so the two never initialise the same classes at once.
      */
     private static Thread startRoutingWarmUp(String jdbcUrl) {
         return Thread.ofPlatform().daemon().name("routing-warm-up").start(() -> {
             Database.loadNativeLibrary(jdbcUrl);
+            Database.warmUpJdbi(jdbcUrl);
+            OutboundHttp.warmUp();
             try {
                 HttpRouting.builder();
             } catch (RuntimeException e) {
                 // the main thread builds it again and reports what went wrong
             }
-            OutboundHttp.warmUp();
         });
     }
 

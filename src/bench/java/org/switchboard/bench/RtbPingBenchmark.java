@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.switchboard.Wiring;
 import org.switchboard.platform.config.ConfigLoader;
 import org.switchboard.platform.http.Json;
+import org.switchboard.rtb.RtbOut;
 import org.switchboard.rtb.RtbService;
 
 /**
@@ -51,7 +52,7 @@ public class RtbPingBenchmark {
     private Wiring wiring;
     private RtbService rtb;
     private String key;
-    private long next = 3_125_000_000L;
+    private long next;
 
     @Setup(Level.Trial)
     public void start() throws Exception {
@@ -78,9 +79,28 @@ public class RtbPingBenchmark {
                 {"name": "Bench buyer", "destination": "+12125550999", "priority": 1, "weight": 100,
                  "campaign_ids": [1]}""");
         String created = post(client, base + "/api/v2/campaigns/1/postback_keys", """
-                {"type": "real_time_bidding", "name": "bench"}""");
+                {"type": "real_time_bidding", "name": "bench", "options": {"publisher_id": 1}}""");
         key = Json.read(created).path("key").asText();
         rtb = wiring.rtb();
+        // what is measured must be what the names say: a new caller reserves, the same caller again is shielded
+        requireReserved(newCaller(), "a new caller");
+        requireReserved(sameCallerShielded(), "the shielded caller's first ping");
+        RtbService.Answer again = sameCallerShielded();
+        if (!(again instanceof RtbService.Answer.Given(RtbOut body)) || !Boolean.TRUE.equals(body.shielded())) {
+            throw new IllegalStateException("the same caller again was not answered by the ping shield: " + again);
+        }
+    }
+
+    private static void requireReserved(RtbService.Answer answer, String what) {
+        if (!(answer instanceof RtbService.Answer.Given(RtbOut body)) || !body.status().equals("reserved")) {
+            throw new IllegalStateException(what + " was not reserved: " + answer);
+        }
+    }
+
+    /** A valid US caller never pinged before: the load script's numbers (area 312, exchanges 200-999). */
+    private String nextCaller() {
+        long k = next++;
+        return String.format("+1312%03d%04d", 200 + (k / 10_000) % 800, k % 10_000);
     }
 
     private static String post(HttpClient client, String url, String json) throws IOException, InterruptedException {
@@ -106,7 +126,7 @@ public class RtbPingBenchmark {
 
     @Benchmark
     public RtbService.Answer newCaller() {
-        return rtb.ping(new RtbService.PingIn(Optional.of(key), Map.of("caller_number", "+1" + next++)));
+        return rtb.ping(new RtbService.PingIn(Optional.of(key), Map.of("caller_number", nextCaller())));
     }
 
     @Benchmark
@@ -116,6 +136,6 @@ public class RtbPingBenchmark {
 
     @Benchmark
     public Optional<String> baselineCallerParse() {
-        return org.switchboard.platform.phone.PhoneNumbers.toE164("+1" + next++);
+        return org.switchboard.platform.phone.PhoneNumbers.toE164(nextCaller());
     }
 }

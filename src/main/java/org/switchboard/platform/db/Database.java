@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -20,7 +21,8 @@ import org.switchboard.platform.metrics.Metrics;
 
 /**
  * The SQL store: one schema on two engines. SQLite (embedded, WAL, synchronous=FULL so a commit survives a power
- * cut) or PostgreSQL, chosen by the JDBC URL. Migrations run when it opens.
+ * cut) or PostgreSQL, chosen by the JDBC URL. Migrations run when it opens, unless the store has them all already
+ * ({@link Migrations}).
  */
 public final class Database implements AutoCloseable {
     /** The engines the schema is written for. Migration files differ only through these placeholders. */
@@ -48,10 +50,13 @@ public final class Database implements AutoCloseable {
     private final Engine engine;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    /** Whether this start ran Flyway (false: the store held every bundled migration already). */
+    private final boolean migrated;
 
-    private Database(Engine engine, HikariDataSource dataSource) {
+    private Database(Engine engine, HikariDataSource dataSource, boolean migrated) {
         this.engine = engine;
         this.dataSource = dataSource;
+        this.migrated = migrated;
         this.jdbi = Jdbi.create(dataSource);
         if (engine == Engine.SQLITE) {
             // PostgreSQL's driver keeps its own prepared statements; SQLite's parses each statement anew
@@ -75,6 +80,44 @@ public final class Database implements AutoCloseable {
             SQLiteJDBCLoader.initialize();
         } catch (Exception e) {
             // the first connection tries again and reports what went wrong
+        }
+    }
+
+    /**
+     * Sets up Jdbi once and runs a first query and update through it, on a throwaway in-memory SQLite database, so
+     * that a start can do it on another thread while the main thread opens the store: the first Jdbi and the first
+     * statements link Jdbi's configuration registry and statement path, about a hundred lambdas and method handles,
+     * which JDK 25's ahead-of-time cache does not hold linked under ZGC (a fifth of the main thread's start up to the
+     * routes, in the store's opening and the first queries). Nothing of it is kept. Only after {@link
+     * #loadNativeLibrary} (SQLite stores: for PostgreSQL only Jdbi's set-up, without a statement); a failure is
+     * ignored, the main thread's own first use reports it.
+     */
+    public static void warmUpJdbi(String jdbcUrl) {
+        try {
+            if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
+                Columns.register(Jdbi.create(() -> {
+                    throw new SQLException("not a store");
+                }));
+                return;
+            }
+            SQLiteDataSource memory = new SQLiteDataSource();
+            memory.setUrl("jdbc:sqlite::memory:");
+            Jdbi jdbi = Jdbi.create(memory);
+            jdbi.setStatementBuilderFactory(new SqliteStatementCache(SqliteStatementCache.DEFAULT_CAPACITY));
+            Columns.register(jdbi);
+            jdbi.useHandle(handle -> {
+                handle.execute("CREATE TABLE warm_up (id INTEGER PRIMARY KEY, name TEXT NOT NULL, at INTEGER)");
+                handle.createUpdate("INSERT INTO warm_up (name, at) VALUES (:name, :at)")
+                        .bind("name", "x")
+                        .bind("at", 0L)
+                        .execute();
+                handle.createQuery("SELECT name FROM warm_up WHERE id > :id ORDER BY at, id")
+                        .bind("id", 0)
+                        .mapTo(String.class)
+                        .list();
+            });
+        } catch (RuntimeException e) {
+            // the main thread's first use does the same and reports what went wrong
         }
     }
 
@@ -105,18 +148,26 @@ public final class Database implements AutoCloseable {
             hikari.setMaximumPoolSize(poolSize);
         }
         HikariDataSource dataSource = new HikariDataSource(hikari);
+        boolean migrated;
         try {
-            Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/migration")
-                    .placeholders(engine.placeholders)
-                    .load()
-                    .migrate();
+            // on an up-to-date store (every restart but the first of a new build) Flyway would change nothing
+            migrated = !Migrations.upToDate(dataSource, engine);
+            if (migrated) {
+                flyway(engine).dataSource(dataSource).load().migrate();
+            }
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
-        return new Database(engine, dataSource);
+        return new Database(engine, dataSource, migrated);
+    }
+
+    /**
+     * Flyway as the store is migrated with: the bundled migrations with the engine's placeholders, Flyway's defaults
+     * otherwise (its schema history table, validation on migrate); {@link Migrations} reads the same history.
+     */
+    static FluentConfiguration flyway(Engine engine) {
+        return Flyway.configure().locations("classpath:" + Migrations.LOCATION).placeholders(engine.placeholders);
     }
 
     /**
@@ -182,6 +233,11 @@ public final class Database implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** Whether opening ran Flyway's migrate; false when the store held every bundled migration already. */
+    boolean migrated() {
+        return migrated;
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The process's meters: one Micrometer registry per server, scraped in the Prometheus text format at {@code /metrics}.
@@ -47,31 +48,51 @@ public final class Metrics implements AutoCloseable {
 
     private final MeterRegistry registry;
     private final Optional<PrometheusMeterRegistry> prometheus;
-    private final Optional<JvmGcMetrics> gc;
+    /** The collector's meters, once {@link #bindProcessMeters} bound them (they hold listeners to remove). */
+    private @Nullable JvmGcMetrics gc;
 
-    private Metrics(MeterRegistry registry, Optional<PrometheusMeterRegistry> prometheus, Optional<JvmGcMetrics> gc) {
+    private boolean processMetersBound;
+    private boolean closed;
+
+    private Metrics(MeterRegistry registry, Optional<PrometheusMeterRegistry> prometheus) {
         this.registry = registry;
         this.prometheus = prometheus;
-        this.gc = gc;
     }
 
-    /** A registry for {@code /metrics}, with the JVM's and the process's own meters bound. */
+    /**
+     * A registry for {@code /metrics}; the JVM's and the process's own meters come with {@link #bindProcessMeters},
+     * which a start calls before it serves.
+     */
     public static Metrics prometheus() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return new Metrics(registry, Optional.of(registry));
+    }
+
+    /**
+     * Binds the JVM's and the process's own meters (memory, threads, classes, processor, uptime, file descriptors,
+     * the collector) to a registry of {@link #prometheus}, once: a start calls it once it answers requests, off the
+     * path to its first answer (a tenth of the main thread's start), and the first {@link #scrape} waits for it or
+     * does it. Nothing for {@link #none}, nor once closed.
+     */
+    public synchronized void bindProcessMeters() {
+        if (processMetersBound || closed || prometheus.isEmpty()) {
+            return;
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
-        JvmGcMetrics gc = new JvmGcMetrics();
-        gc.bindTo(registry);
-        return new Metrics(registry, Optional.of(registry), Optional.of(gc));
+        JvmGcMetrics collector = new JvmGcMetrics();
+        collector.bindTo(registry);
+        gc = collector;
+        processMetersBound = true;
     }
 
     /** Meters that record nothing, for parts built outside a server (benchmarks, unit tests). */
     public static Metrics none() {
-        return new Metrics(new CompositeMeterRegistry(), Optional.empty(), Optional.empty());
+        return new Metrics(new CompositeMeterRegistry(), Optional.empty());
     }
 
     public MeterRegistry registry() {
@@ -109,14 +130,21 @@ public final class Metrics implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Everything, in the Prometheus text format (version 0.0.4); empty for {@link #none}. */
+    /**
+     * Everything, in the Prometheus text format (version 0.0.4); empty for {@link #none}. The JVM's and the process's
+     * meters are in it even when the start has not bound them yet ({@link #bindProcessMeters}).
+     */
     public String scrape() {
+        bindProcessMeters();
         return prometheus.map(PrometheusMeterRegistry::scrape).orElse("");
     }
 
     @Override
-    public void close() {
-        gc.ifPresent(JvmGcMetrics::close);
+    public synchronized void close() {
+        closed = true;
+        if (gc != null) {
+            gc.close();
+        }
         registry.close();
     }
 }

@@ -1,0 +1,137 @@
+package org.switchboard.platform.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.flywaydb.core.api.FlywayException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.switchboard.testing.Engine;
+import org.switchboard.testing.TestStore;
+
+/**
+ * When opening a store runs Flyway and when it skips it ({@link Migrations}), on both engines: a fresh store and a
+ * store with a migration pending are migrated, an up-to-date one is not, and one whose history disagrees with the
+ * bundled migrations still meets Flyway's validation.
+ */
+class MigrationsIT {
+
+    private static Database open(TestStore store) {
+        return Database.open(store.jdbcUrl(), store.user(), Optional.empty(), 2);
+    }
+
+    private static Map<String, Integer> history(Database database) {
+        return database
+                .jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT script, checksum FROM flyway_schema_history")
+                        .map((rows, context) -> Map.entry(rows.getString(1), rows.getInt(2)))
+                        .list())
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private static Map<String, Integer> bundled() {
+        return Migrations.bundled().orElseThrow();
+    }
+
+    /** The version of a script name, as Flyway orders them (V2 before V10). */
+    private static BigInteger version(String script) {
+        return new BigInteger(script.substring(1, script.indexOf("__")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void freshStoreShouldBeMigratedWithTheChecksumsTheSkipComparesWith(Engine engine) {
+        // given
+        try (TestStore store = TestStore.create(engine)) {
+            // when
+            try (Database database = open(store)) {
+                // then: Flyway ran and wrote every bundled migration with the checksum computed without it
+                assertThat(database.migrated()).isTrue();
+                assertThat(history(database)).isEqualTo(bundled());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void upToDateStoreShouldSkipFlyway(Engine engine) {
+        // given: a store migrated by a first start
+        try (TestStore store = TestStore.create(engine)) {
+            open(store).close();
+            // when: the next start
+            try (Database database = open(store)) {
+                // then
+                assertThat(database.migrated()).isFalse();
+                assertThat(history(database)).isEqualTo(bundled());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void storeWithPendingMigrationShouldBeMigrated(Engine engine) {
+        // given: a store migrated by an older build, which did not have the newest migration yet
+        List<String> scripts = bundled().keySet().stream()
+                .sorted(Comparator.comparing(MigrationsIT::version))
+                .toList();
+        String older = version(scripts.get(scripts.size() - 2)).toString();
+        try (TestStore store = TestStore.create(engine)) {
+            Database.flyway(Database.Engine.of(store.jdbcUrl()))
+                    .dataSource(store.jdbcUrl(), store.user().orElse(null), null)
+                    .target(older)
+                    .load()
+                    .migrate();
+            // when
+            try (Database database = open(store)) {
+                // then: the newest migration was applied
+                assertThat(database.migrated()).isTrue();
+                assertThat(history(database)).isEqualTo(bundled());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void storeWithAnEditedMigrationShouldStillFailFlywaysValidation(Engine engine) {
+        // given: an up-to-date store whose history holds another checksum for the first migration
+        String first = bundled().keySet().stream()
+                .min(Comparator.comparing(MigrationsIT::version))
+                .orElseThrow();
+        try (TestStore store = TestStore.create(engine)) {
+            try (Database database = open(store)) {
+                database.jdbi()
+                        .useHandle(handle -> handle.execute(
+                                "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE script = ?", first));
+            }
+            // when, then: Flyway ran and refused it, as it did before the skip existed
+            assertThatThrownBy(() -> open(store))
+                    .isInstanceOf(FlywayException.class)
+                    .hasMessageContaining("checksum mismatch");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void storeWithAFailedMigrationInItsHistoryShouldRunFlyway(Engine engine) {
+        // given: an up-to-date store whose history says the newest migration failed
+        String newest = bundled().keySet().stream()
+                .max(Comparator.comparing(MigrationsIT::version))
+                .orElseThrow();
+        try (TestStore store = TestStore.create(engine)) {
+            try (Database database = open(store)) {
+                database.jdbi()
+                        .useHandle(handle -> handle.execute(
+                                "UPDATE flyway_schema_history SET success = ? WHERE script = ?", false, newest));
+            }
+            // when, then: Flyway ran and refused it, as it did before the skip existed
+            assertThatThrownBy(() -> open(store)).isInstanceOf(FlywayException.class);
+        }
+    }
+}
