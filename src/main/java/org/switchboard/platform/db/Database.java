@@ -58,6 +58,10 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.migrated = migrated;
         this.jdbi = Jdbi.create(dataSource);
+        if (engine == Engine.SQLITE) {
+            // PostgreSQL's driver keeps its own prepared statements; SQLite's parses each statement anew
+            jdbi.setStatementBuilderFactory(new SqliteStatementCache(SqliteStatementCache.DEFAULT_CAPACITY));
+        }
         Columns.register(jdbi);
     }
 
@@ -99,6 +103,7 @@ public final class Database implements AutoCloseable {
             SQLiteDataSource memory = new SQLiteDataSource();
             memory.setUrl("jdbc:sqlite::memory:");
             Jdbi jdbi = Jdbi.create(memory);
+            jdbi.setStatementBuilderFactory(new SqliteStatementCache(SqliteStatementCache.DEFAULT_CAPACITY));
             Columns.register(jdbi);
             jdbi.useHandle(handle -> {
                 handle.execute("CREATE TABLE warm_up (id INTEGER PRIMARY KEY, name TEXT NOT NULL, at INTEGER)");
