@@ -672,32 +672,22 @@ public final class CallRepository {
                 new AccountId(rs.getLong(3)),
                 rs.getLong(4),
                 rs.getLong(5),
-                optionalLong(rs, 6),
+                Columns.optionalLong(rs, 6),
                 rs.getString(7),
                 rs.getString(8),
                 rs.getString(9),
                 rs.getString(10),
                 CallState.valueOf(rs.getString(11)),
                 outcome == null ? Optional.empty() : Optional.of(CallOutcome.valueOf(outcome)),
-                optionalLong(rs, 13),
+                Columns.optionalLong(rs, 13),
                 TagSet.fromStored(rs.getString(14)),
                 routing.order(),
                 routing.considered(),
                 Instant.ofEpochMilli(rs.getLong(16)),
-                optionalLong(rs, 17).map(Instant::ofEpochMilli),
-                optionalLong(rs, 18).map(Instant::ofEpochMilli),
-                optionalInt(rs, 19),
-                optionalInt(rs, 20),
+                Columns.optionalLong(rs, 17).map(Instant::ofEpochMilli),
+                Columns.optionalLong(rs, 18).map(Instant::ofEpochMilli),
+                Columns.optionalInt(rs, 19),
+                Columns.optionalInt(rs, 20),
                 Optional.ofNullable(rs.getString(21)));
-    }
-
-    private static Optional<Long> optionalLong(ResultSet rs, int column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
-    }
-
-    private static Optional<Integer> optionalInt(ResultSet rs, int column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
     }
 }

@@ -324,27 +324,18 @@ public final class ConversionRepository {
                 rs.getLong(1),
                 new AccountId(rs.getLong(2)),
                 Conversion.State.valueOf(rs.getString(3)),
-                optionalLong(rs, 4),
+                Columns.optionalLong(rs, 4),
                 rs.getString(5),
-                optionalInstant(rs, 6),
-                optionalInstant(rs, 7),
-                optionalInstant(rs, 8),
+                Columns.optionalInstant(rs, 6),
+                Columns.optionalInstant(rs, 7),
+                Columns.optionalInstant(rs, 8),
                 Money.ofMicros(rs.getLong(9)),
                 Money.ofMicros(rs.getLong(10)),
-                optionalLong(rs, 11).map(Money::ofMicros),
-                optionalInstant(rs, 12),
-                optionalLong(rs, 13),
+                Columns.optionalLong(rs, 11).map(Money::ofMicros),
+                Columns.optionalInstant(rs, 12),
+                Columns.optionalLong(rs, 13),
                 rs.getBoolean(14),
                 Money.ofMicros(rs.getLong(15)),
                 rs.getBoolean(16));
-    }
-
-    private static Optional<Long> optionalLong(ResultSet rs, int column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
-    }
-
-    private static Optional<Instant> optionalInstant(ResultSet rs, int column) throws SQLException {
-        return optionalLong(rs, column).map(Instant::ofEpochMilli);
     }
 }

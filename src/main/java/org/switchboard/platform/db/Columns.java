@@ -70,6 +70,26 @@ public final class Columns {
         return rs.wasNull() ? Optional.empty() : Optional.of(value);
     }
 
+    /**
+     * By position, for reads that name their columns in the SELECT and read them in that order (no look-up of each
+     * name in the driver's map per row: hot reads such as a keyed request's call).
+     */
+    public static Optional<Long> optionalLong(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** By position, as {@link #optionalLong(ResultSet, int)}. */
+    public static Optional<Integer> optionalInt(ResultSet rs, int column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** By position, as {@link #optionalLong(ResultSet, int)}. */
+    public static Optional<Instant> optionalInstant(ResultSet rs, int column) throws SQLException {
+        return optionalLong(rs, column).map(Instant::ofEpochMilli);
+    }
+
     /** A nullable whole number for domain records that hold an {@link OptionalInt}; {@link #optionalInt} elsewhere. */
     public static OptionalInt optionalIntValue(ResultSet rs, String column) throws SQLException {
         int value = rs.getInt(column);
