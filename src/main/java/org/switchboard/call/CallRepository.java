@@ -684,8 +684,8 @@ public final class CallRepository {
                 routing.order(),
                 routing.considered(),
                 Instant.ofEpochMilli(rs.getLong(16)),
-                Columns.optionalLong(rs, 17).map(Instant::ofEpochMilli),
-                Columns.optionalLong(rs, 18).map(Instant::ofEpochMilli),
+                Columns.optionalInstant(rs, 17),
+                Columns.optionalInstant(rs, 18),
                 Columns.optionalInt(rs, 19),
                 Columns.optionalInt(rs, 20),
                 Optional.ofNullable(rs.getString(21)));

@@ -57,12 +57,17 @@ public final class Database implements AutoCloseable {
         this.engine = engine;
         this.dataSource = dataSource;
         this.migrated = migrated;
-        this.jdbi = Jdbi.create(dataSource);
+        this.jdbi = configured(Jdbi.create(dataSource), engine);
+    }
+
+    /** {@code jdbi} set up as the store uses it: its column mappers, and on SQLite the statement cache. */
+    private static Jdbi configured(Jdbi jdbi, Engine engine) {
         if (engine == Engine.SQLITE) {
             // PostgreSQL's driver keeps its own prepared statements; SQLite's parses each statement anew
             jdbi.setStatementBuilderFactory(new SqliteStatementCache(SqliteStatementCache.DEFAULT_CAPACITY));
         }
         Columns.register(jdbi);
+        return jdbi;
     }
 
     /**
@@ -95,17 +100,16 @@ public final class Database implements AutoCloseable {
     public static void warmUpJdbi(String jdbcUrl) {
         try {
             if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
-                Columns.register(Jdbi.create(() -> {
-                    throw new SQLException("not a store");
-                }));
+                configured(
+                        Jdbi.create(() -> {
+                            throw new SQLException("not a store");
+                        }),
+                        Engine.POSTGRESQL);
                 return;
             }
             SQLiteDataSource memory = new SQLiteDataSource();
             memory.setUrl("jdbc:sqlite::memory:");
-            Jdbi jdbi = Jdbi.create(memory);
-            jdbi.setStatementBuilderFactory(new SqliteStatementCache(SqliteStatementCache.DEFAULT_CAPACITY));
-            Columns.register(jdbi);
-            jdbi.useHandle(handle -> {
+            configured(Jdbi.create(memory), Engine.SQLITE).useHandle(handle -> {
                 handle.execute("CREATE TABLE warm_up (id INTEGER PRIMARY KEY, name TEXT NOT NULL, at INTEGER)");
                 handle.createUpdate("INSERT INTO warm_up (name, at) VALUES (:name, :at)")
                         .bind("name", "x")
