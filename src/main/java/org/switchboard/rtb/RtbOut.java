@@ -59,13 +59,7 @@ public record RtbOut(
      * through the mapper. {@code RtbOutTest} compares both.
      */
     byte[] json() {
-        if (error != null
-                || !writable(uuid)
-                || !writable(status)
-                || !writable(inboundNumber)
-                || !writable(expiresAt)
-                || !writable(retreaverTargetDba)
-                || !writable(info)) {
+        if (error != null) {
             return Json.write(this);
         }
         JsonText json = new JsonText(160).startObject();
@@ -94,10 +88,7 @@ public record RtbOut(
         if (shielded != null) {
             json.name("shielded").value(shielded.booleanValue());
         }
-        return json.endObject().toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static boolean writable(@Nullable String value) {
-        return value == null || JsonText.writable(value);
+        // asked once at the end rather than checking every text before writing it: one scan of each, not two
+        return json.endObject().matchesMapper() ? json.toString().getBytes(StandardCharsets.UTF_8) : Json.write(this);
     }
 }

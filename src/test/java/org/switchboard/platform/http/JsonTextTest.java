@@ -70,6 +70,10 @@ class JsonTextTest {
     void textWithSurrogatesShouldBeLeftToTheMapper(String text) {
         assertThat(JsonText.writable(text)).isFalse();
         assertThat(JsonText.writable("plain café ✓")).isTrue();
+        assertThat(new JsonText(8).startArray().value("ok").value(text).matchesMapper())
+                .isFalse();
+        assertThat(new JsonText(8).name("plain café ✓").value("\n\"").matchesMapper())
+                .isTrue();
     }
 
     private static String randomText(SplittableRandom random) {
