@@ -376,7 +376,8 @@ final class PingEvaluator {
         }
         List<Webhook> due = new ArrayList<>(webhooks.size());
         for (Webhook w : webhooks) {
-            if (w.trigger() == trigger && w.matches().matches(tags)) {
+            // a disabled webhook fires nothing (410 Gone, sustained failure, its owner), on a ping as after a call
+            if (w.trigger() == trigger && w.disabled().isEmpty() && w.matches().matches(tags)) {
                 due.add(w);
             }
         }

@@ -9,8 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jspecify.annotations.Nullable;
@@ -196,8 +198,12 @@ final class RtbLogRows {
     /** The request's parameters without anything that is a credential (the key must never be stored). */
     static Map<String, String> withoutSecrets(Map<String, String> params) {
         Map<String, String> kept = new TreeMap<>(params);
-        kept.keySet().removeIf(name -> name.equals("key") || name.equals("api_key") || name.equals("call_key"));
+        kept.keySet().removeIf(RtbLogRows::isSecret);
         return kept;
+    }
+
+    private static boolean isSecret(String name) {
+        return name.equals("key") || name.equals("api_key") || name.equals("call_key");
     }
 
     private static String clip(String text) {
@@ -233,12 +239,16 @@ final class RtbLogRows {
      * mapper.
      */
     static String paramsJson(Map<String, String> params) {
-        Map<String, String> kept = withoutSecrets(params);
-        JsonText json = new JsonText(24 * kept.size() + 2).startObject();
-        for (var param : kept.entrySet()) {
-            json.name(param.getKey()).value(param.getValue());
+        // the names sorted in an array, not copied into a TreeMap: its nodes were a fifteenth of the log writer's time
+        String[] names = params.keySet().toArray(new String[0]);
+        Arrays.sort(names);
+        JsonText json = new JsonText(24 * names.length + 2).startObject();
+        for (String name : names) {
+            if (!isSecret(name)) {
+                json.name(name).value(Objects.requireNonNull(params.get(name)));
+            }
         }
-        return json.endObject().matchesMapper() ? json.toString() : Json.writeString(kept);
+        return json.endObject().matchesMapper() ? json.toString() : Json.writeString(withoutSecrets(params));
     }
 
     /**
@@ -249,19 +259,19 @@ final class RtbLogRows {
         JsonText json = new JsonText(120 * considered.size() + 2).startArray();
         for (RtbPing.ConsideredBuyer c : considered) {
             json.startObject()
-                    .name("buyer_id")
+                    .plainName("buyer_id")
                     .value(c.buyerId())
-                    .name("buyer_name")
+                    .plainName("buyer_name")
                     .value(c.buyerName())
-                    .name("chosen")
+                    .plainName("chosen")
                     .value(c.chosen())
-                    .name("status");
+                    .plainName("status");
             if (c.status().isPresent()) {
                 json.value(c.status().get().word());
             } else {
                 json.nullValue();
             }
-            json.name("reason").value(c.reason()).endObject();
+            json.plainName("reason").value(c.reason()).endObject();
         }
         return json.endArray().matchesMapper() ? json.toString() : Json.writeString(consideredTree(considered));
     }

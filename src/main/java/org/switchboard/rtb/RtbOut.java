@@ -64,29 +64,29 @@ public record RtbOut(
         }
         JsonText json = new JsonText(160).startObject();
         if (uuid != null) {
-            json.name("uuid").value(uuid);
+            json.plainName("uuid").value(uuid);
         }
-        json.name("status").value(status);
+        json.plainName("status").value(status);
         if (retreaverPayout != null) {
-            json.name("retreaver_payout").number(retreaverPayout);
+            json.plainName("retreaver_payout").number(retreaverPayout);
         }
         if (retreaverSeconds != null) {
-            json.name("retreaver_seconds").value(retreaverSeconds);
+            json.plainName("retreaver_seconds").value(retreaverSeconds);
         }
         if (inboundNumber != null) {
-            json.name("inbound_number").value(inboundNumber);
+            json.plainName("inbound_number").value(inboundNumber);
         }
         if (expiresAt != null) {
-            json.name("expires_at").value(expiresAt);
+            json.plainName("expires_at").value(expiresAt);
         }
         if (retreaverTargetDba != null) {
-            json.name("retreaver_target_dba").value(retreaverTargetDba);
+            json.plainName("retreaver_target_dba").value(retreaverTargetDba);
         }
         if (info != null) {
-            json.name("info").value(info);
+            json.plainName("info").value(info);
         }
         if (shielded != null) {
-            json.name("shielded").value(shielded.booleanValue());
+            json.plainName("shielded").value(shielded.booleanValue());
         }
         // asked once at the end rather than checking every text before writing it: one scan of each, not two
         return json.endObject().matchesMapper() ? json.toString().getBytes(StandardCharsets.UTF_8) : Json.write(this);

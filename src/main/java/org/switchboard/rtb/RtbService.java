@@ -320,9 +320,13 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
         if (!reservations.reserve(reservation)) {
             // another key's ping holds this number for this caller already: this one cannot be told apart
             hold.ifPresent(routing::releaseAll);
-            String ownId = ReservationStore.compact(uuid);
-            live.delete(tagsKey(ownId));
-            live.delete(holdKey(ownId));
+            // only the keys stored above: each delete is a round trip with the live state in Redis
+            if (!evaluation.learned().isEmpty()) {
+                live.delete(tagsKey(id));
+            }
+            if (hold.isPresent()) {
+                live.delete(holdKey(id));
+            }
             return alreadyReserved(logged, reservation);
         }
         logged.reservation(reservation);

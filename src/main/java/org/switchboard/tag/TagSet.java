@@ -182,7 +182,7 @@ public final class TagSet {
         }
         JsonText json = new JsonText(32 * keyToValues.size()).startObject();
         for (var entry : keyToValues.entrySet()) {
-            json.name(entry.getKey()).startArray();
+            json.plainName(entry.getKey()).startArray(); // a valid key needs no escaping
             for (String value : entry.getValue()) {
                 json.value(value);
             }

@@ -213,6 +213,34 @@ class RtbReservationIT extends ServerIT {
     }
 
     @Test
+    void aDisabledPassthroughWebhookShouldNotBeFiredByAPing() {
+        // given: two bidding buyers, the higher bidder's webhook disabled by its owner
+        RtbSetup s = setup();
+        long low = s.buyer("{\"name\": \"Low\", \"destination\": \"+12125550943\", \"campaign_ids\": [CAMPAIGN]}");
+        long high = s.buyer("{\"name\": \"High\", \"destination\": \"+12125550944\", \"campaign_ids\": [CAMPAIGN]}");
+        s.bidsThrough(low, receiver.url("/bid-low"));
+        s.bidsThrough(high, receiver.url("/bid-high"));
+        long highWebhook = s.api()
+                .get("/api/v2/buyers/" + high + "/webhooks")
+                .json()
+                .get(0)
+                .path("id")
+                .asLong();
+        Response disabled = s.api().patch("/api/v2/webhooks/" + highWebhook, "{\"enabled\": false}");
+        assertThat(disabled.status()).as(disabled.toString()).isEqualTo(200);
+
+        // when
+        Response ping = s.ping(s.key("{}"), s.pingQuery(RtbSetup.caller()));
+
+        // then: only the enabled webhook was asked, and its buyer is chosen
+        assertThat(ping.json().path("status").asText()).isEqualTo("reserved");
+        JsonNode logged = s.logged(ping.json().path("uuid").asText());
+        assertThat(logged.path("passthrough").size()).isEqualTo(1);
+        assertThat(logged.path("buyer_id").asLong()).isEqualTo(low);
+        assertThat(receiver.received()).noneMatch(r -> r.uri().startsWith("/bid-high"));
+    }
+
+    @Test
     void aBidsTransferNumberShouldBeDialledAndStayTheDialOnARepeatedCarrierRequest() {
         // given: a dynamic buyer whose bid names the number to transfer this caller to
         RtbSetup s = setup();

@@ -70,6 +70,18 @@ public final class JsonText {
         return this;
     }
 
+    /**
+     * A member's name written as it is, unescaped and unscanned, for a name the caller knows holds nothing JSON
+     * escapes and no surrogate: a constant, or a tag key ({@code [a-z0-9_.-]}). The RTB log writes a row's names this
+     * way (its writer spent a third of its time scanning texts).
+     */
+    public JsonText plainName(String name) {
+        separate();
+        out.append('"').append(name).append("\":");
+        comma = false;
+        return this;
+    }
+
     public JsonText value(String value) {
         separate();
         quote(value);
@@ -128,14 +140,13 @@ public final class JsonText {
     private void quote(String value) {
         out.append('"');
         int start = 0;
+        // every character OR-ed together: below the surrogates, none was one (most texts), so only then is each one
+        // looked at again; one operation a character rather than a range check
+        int seen = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c > '\\') {
-                // most characters (lower case, and everything past ASCII): nothing to escape, maybe a surrogate
-                surrogate |= Character.isSurrogate(c);
-                continue;
-            }
-            if (c >= 0x20 && c != '"' && c != '\\') {
+            seen |= c;
+            if (c > '\\' || (c >= 0x20 && c != '"' && c != '\\')) {
                 continue;
             }
             out.append(value, start, i);
@@ -153,5 +164,8 @@ public final class JsonText {
         }
         out.append(value, start, value.length());
         out.append('"');
+        if (seen >= Character.MIN_SURROGATE && !writable(value)) {
+            surrogate = true;
+        }
     }
 }

@@ -66,6 +66,24 @@ class JsonTextTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"buyer_id", "caller_number", "geo.us-ny", "_0"})
+    void aPlainNameShouldBeWrittenAsAnEscapedOneIs(String name) {
+        // given: a name with nothing to escape, as constants and tag keys are
+        // when
+        String plain = new JsonText(16)
+                .startObject()
+                .plainName(name)
+                .value(1)
+                .endObject()
+                .toString();
+        String escaped =
+                new JsonText(16).startObject().name(name).value(1).endObject().toString();
+
+        // then
+        assertThat(plain).isEqualTo(escaped).isEqualTo(Json.writeString(Map.of(name, 1)));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"\uD83D\uDE00", "a\uD800", "\uDC00b"})
     void textWithSurrogatesShouldBeLeftToTheMapper(String text) {
         assertThat(JsonText.writable(text)).isFalse();
