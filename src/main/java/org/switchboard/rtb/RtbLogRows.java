@@ -256,7 +256,12 @@ final class RtbLogRows {
      * status when the reference has no word for it): the text the mapper wrote for the same tree, written by hand.
      */
     static String consideredJson(List<RtbPing.ConsideredBuyer> considered) {
-        JsonText json = new JsonText(120 * considered.size() + 2).startArray();
+        // sized for the texts, so the builder does not grow (names and reasons vary in length)
+        int length = 2;
+        for (RtbPing.ConsideredBuyer c : considered) {
+            length += 100 + c.buyerName().length() + c.reason().length();
+        }
+        JsonText json = new JsonText(length).startArray();
         for (RtbPing.ConsideredBuyer c : considered) {
             json.startObject()
                     .plainName("buyer_id")

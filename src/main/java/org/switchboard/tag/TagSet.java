@@ -180,7 +180,7 @@ public final class TagSet {
         if (keyToValues.isEmpty()) {
             return "{}";
         }
-        JsonText json = new JsonText(32 * keyToValues.size()).startObject();
+        JsonText json = new JsonText(storedLength()).startObject();
         for (var entry : keyToValues.entrySet()) {
             json.plainName(entry.getKey()).startArray(); // a valid key needs no escaping
             for (String value : entry.getValue()) {
@@ -190,6 +190,18 @@ public final class TagSet {
         }
         // asked once at the end rather than checking every text before writing it: one scan of each, not two
         return json.endObject().matchesMapper() ? json.toString() : Json.writeString(asMap());
+    }
+
+    /** The length of {@link #toStored} when nothing needs escaping: its builder's size, so that it never grows. */
+    private int storedLength() {
+        int length = 2;
+        for (var entry : keyToValues.entrySet()) {
+            length += entry.getKey().length() + 6; // "key":[] and a comma
+            for (String value : entry.getValue()) {
+                length += value.length() + 3; // "value" and a comma
+            }
+        }
+        return length;
     }
 
     /**

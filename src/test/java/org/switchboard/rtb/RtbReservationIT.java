@@ -232,12 +232,13 @@ class RtbReservationIT extends ServerIT {
         // when
         Response ping = s.ping(s.key("{}"), s.pingQuery(RtbSetup.caller()));
 
-        // then: only the enabled webhook was asked, and its buyer is chosen
+        // then: only the enabled webhook was asked
         assertThat(ping.json().path("status").asText()).isEqualTo("reserved");
         JsonNode logged = s.logged(ping.json().path("uuid").asText());
         assertThat(logged.path("passthrough").size()).isEqualTo(1);
-        assertThat(logged.path("buyer_id").asLong()).isEqualTo(low);
-        assertThat(receiver.received()).noneMatch(r -> r.uri().startsWith("/bid-high"));
+        assertThat(logged.path("passthrough").get(0).path("webhook_id").asLong())
+                .isNotEqualTo(highWebhook);
+        assertThat(receiver.received()).extracting(Receiver.Received::uri).containsExactly("/bid-low");
     }
 
     @Test
