@@ -14,9 +14,9 @@
 #   postback           POST /postbacks/KEY?call_uuid=UUID&value=10 (a conversion postback on one call, repeated:
 #                      key, call, conversion, postback log entry)
 # then the ping, data writing and postback again at about half Switchboard's rate (both servers at the same offered
-# rate), for latency. It prints req/s, CPU time per request, p50/p99/p99.9 and the slowest answer (max) of each run, each endpoint's ratios to bare
-# (the sum of its turns' rates over the bare turns', and bare's CPU per request over Switchboard's), and RSS and heap
-# of both servers after the run.
+# rate), for latency. It prints req/s, CPU time per request, p50/p99/p99.9 and the slowest answer (max) of each run,
+# each endpoint's ratios to bare (the sum of its turns' rates over the bare turns', and bare's CPU per request over
+# Switchboard's), and RSS and heap of both servers after the run.
 #
 # Usage: bench/rtb-load.sh [options]
 #   --key KEY          the RTB postback key to ping with (default: one issued on demo campaign 1 for this run,
