@@ -35,7 +35,9 @@ import org.sqlite.SQLiteConnection;
  * finalized after an error is dropped. A connection the pool retires is closed by it, which finalizes its statements in
  * SQLite; its entry goes when the next physical connection appears.
  *
- * <p>Statements with generated keys by column name, updatable result sets and calls are not cached.
+ * <p>Statements with generated keys by column name, updatable result sets and calls are not cached. A {@link
+ * FixedStatement} run on a handle borrows from the same statements through the handle's builder ({@code lend}, {@code
+ * giveBack}), under the same rules.
  */
 final class SqliteStatementCache implements StatementBuilderFactory {
     /** Idle statements per connection: the distinct SQL a connection runs in steady use, with room to spare. */
