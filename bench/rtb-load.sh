@@ -14,9 +14,9 @@
 #   postback           POST /postbacks/KEY?call_uuid=UUID&value=10 (a conversion postback on one call, repeated:
 #                      key, call, conversion, postback log entry)
 # then the ping, data writing and postback again at about half Switchboard's rate (both servers at the same offered
-# rate), for latency. It prints req/s, CPU time per request, p50/p99/p99.9 of each run, each endpoint's ratios to bare
-# (the sum of its turns' rates over the bare turns', and bare's CPU per request over Switchboard's), and RSS and heap
-# of both servers after the run.
+# rate), for latency. It prints req/s, CPU time per request, p50/p99/p99.9 and the slowest answer (max) of each run,
+# each endpoint's ratios to bare (the sum of its turns' rates over the bare turns', and bare's CPU per request over
+# Switchboard's), and RSS and heap of both servers after the run.
 #
 # Usage: bench/rtb-load.sh [options]
 #   --key KEY          the RTB postback key to ping with (default: one issued on demo campaign 1 for this run,
@@ -220,8 +220,8 @@ function done(summary, latency, requests)
             io.write(string.format("example %s: %s\n", code, example))
         end
     end
-    io.write(string.format("latency_ms %.2f %.2f %.2f\n", latency:percentile(50) / 1000,
-        latency:percentile(99) / 1000, latency:percentile(99.9) / 1000))
+    io.write(string.format("latency_ms %.2f %.2f %.2f %.2f\n", latency:percentile(50) / 1000,
+        latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, latency.max / 1000))
 end
 LUA
 
@@ -251,7 +251,7 @@ measure() {
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
     cpu=$(awk "BEGIN {printf \"%.1f\", $ticks * $TICK_US / ($requests > 0 ? $requests : 1)}")
-    lat=$(echo "$out" | awk '/^latency_ms/ {printf "p50 %s ms, p99 %s ms, p99.9 %s ms", $2, $3, $4}')
+    lat=$(echo "$out" | awk '/^latency_ms/ {printf "p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms", $2, $3, $4, $5}')
     statuses=$(echo "$out" | awk '/^status / {sub(/^status /, ""); printf "%s%s", sep, $0; sep=", "}')
     echo "  $label: $rps req/s, $cpu us CPU/request, $lat (answers: $statuses)$(echo "$out" | awk '/Socket errors/ {print ", " $0}') [load $(cut -d' ' -f1-3 /proc/loadavg)]" >&2
     [ -z "${BENCH_EXAMPLES:-}" ] || echo "$out" | grep '^example ' | sed 's/^/    /' >&2
@@ -309,7 +309,7 @@ soak() {
     for ((m = 1; m <= SOAK; m++)); do
         out=$(wrk_run "$BASE" POST "$ENDPOINT?key=$KEY" "$BODY" "" 60 "$pause")
         rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$SERVER_PID/status")
-        echo "minute $m: $(echo "$out" | awk '/Requests\/sec/ {printf "%d req/s", $2}'), $(echo "$out" | awk '/^latency_ms/ {printf "p50 %s ms, p99 %s ms, p99.9 %s ms", $2, $3, $4}'), $(memory "$SERVER_PID") [load $(cut -d' ' -f1-3 /proc/loadavg)]"
+        echo "minute $m: $(echo "$out" | awk '/Requests\/sec/ {printf "%d req/s", $2}'), $(echo "$out" | awk '/^latency_ms/ {printf "p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms", $2, $3, $4, $5}'), $(memory "$SERVER_PID") [load $(cut -d' ' -f1-3 /proc/loadavg)]"
         if [ "$m" -gt 1 ]; then
             if [ "$min" -eq 0 ] || [ "$rss" -lt "$min" ]; then min=$rss; fi
             if [ "$rss" -gt "$max" ]; then max=$rss; fi

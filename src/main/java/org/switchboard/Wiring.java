@@ -208,17 +208,21 @@ public final class Wiring implements AutoCloseable {
 
     /**
      * Work a start does on a second core while the main thread sets up the meters and opens the store, in the order
-     * the main thread comes to need it: SQLite's native library (see {@link Database#loadNativeLibrary}), Jdbi's first
-     * use ({@link Database#warmUpJdbi}), the outbound client's TLS set-up (a tenth of the main thread's start with the
-     * AOT cache), which the JDK and HttpClient make safe to run from two threads at once; then Helidon finds its
-     * services, the first time a routing is built (a fifth of a start's CPU). The main thread waits for it ({@link
-     * #awaitWarmUp}) before it touches Helidon itself, so the two never initialise the same classes at once.
+     * the main thread comes to need it: SQLite's native library (see {@link Database#loadNativeLibrary}), the outbound
+     * client's TLS set-up (a tenth of the main thread's start with the AOT cache), Jdbi's first use ({@link
+     * Database#warmUpJdbi}); then Helidon finds its services, the first time a routing is built (a fifth of a start's
+     * CPU). The TLS set-up comes before Jdbi's although the main thread creates its Jdbi first: on a store that needs
+     * no migration the main thread reaches the webhooks' client (TLS) before a Jdbi warm-up in front would have ended,
+     * and did that set-up itself, while Jdbi's first statements come later (the open calls, the reservations). The JDK,
+     * HttpClient and Jdbi make the TLS and Jdbi work safe to run from two threads at once (the later one waits for a
+     * class being initialised, or finds it done). The main thread waits for the warm-up ({@link #awaitWarmUp}) before
+     * it touches Helidon itself, so the two never initialise the same Helidon classes at once.
      */
     private static Thread startRoutingWarmUp(String jdbcUrl) {
         return Thread.ofPlatform().daemon().name("routing-warm-up").start(() -> {
             Database.loadNativeLibrary(jdbcUrl);
-            Database.warmUpJdbi(jdbcUrl);
             OutboundHttp.warmUp();
+            Database.warmUpJdbi(jdbcUrl);
             try {
                 HttpRouting.builder();
             } catch (RuntimeException e) {

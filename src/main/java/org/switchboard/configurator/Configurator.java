@@ -75,6 +75,20 @@ public final class Configurator {
         this.idToTemplate = idToTemplate;
     }
 
+    /**
+     * The templates bundled with the build, read on the first call (once; concurrent first calls wait for the one
+     * read): the console's routes are set up without them, so a start does not list the jar's 24,000 entries for
+     * them before it answers. A template that does not parse throws here (ConfiguratorTest reads them all).
+     */
+    public static Configurator bundled() {
+        return Bundled.LIBRARY;
+    }
+
+    /** Holds the bundled templates; the JVM reads them when {@link #bundled} first touches this class. */
+    private static final class Bundled {
+        static final Configurator LIBRARY = load();
+    }
+
     /** The templates in {@code /configurator/*.json} on the class path, by file name. */
     public static Configurator load() {
         Map<String, Template> templates = new LinkedHashMap<>();

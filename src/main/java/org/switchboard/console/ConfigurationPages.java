@@ -60,7 +60,7 @@ public final class ConfigurationPages {
                 .register(rules);
         new ConfiguratorPage(
                         pages,
-                        Configurator.load(),
+                        Configurator::bundled,
                         sources.webhooks(),
                         sources.criteria(),
                         sources.owners(),

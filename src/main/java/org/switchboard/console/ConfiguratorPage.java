@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.switchboard.configurator.Configurator;
 import org.switchboard.conversion.ConversionCriterion;
@@ -56,7 +57,9 @@ public final class ConfiguratorPage {
     public record Created(String what, String name, String link) {}
 
     private final Pages pages;
-    private final Configurator library;
+    /** The templates, read when a configurator page is first asked for ({@link Configurator#bundled}). */
+    private final Supplier<Configurator> library;
+
     private final WebhookRoutes webhooks;
     private final ConversionCriterionRoutes criteria;
     private final ConfigOwners owners;
@@ -64,7 +67,7 @@ public final class ConfiguratorPage {
 
     public ConfiguratorPage(
             Pages pages,
-            Configurator library,
+            Supplier<Configurator> library,
             WebhookRoutes webhooks,
             ConversionCriterionRoutes criteria,
             ConfigOwners owners,
@@ -87,7 +90,7 @@ public final class ConfiguratorPage {
                         new Library(
                                 pages.frame("Webhook Configurator", "configurator", who),
                                 Http.query(req, "owner"),
-                                library.templates())));
+                                library.get().templates())));
         pages.get(rules, "/configurator/{id}", (req, res, who) -> {
             Configurator.Template t = require(req.path().pathParameters().get("id"));
             Map<String, String> form = new LinkedHashMap<>();
@@ -283,6 +286,6 @@ public final class ConfiguratorPage {
     }
 
     private Configurator.Template require(String id) {
-        return library.find(id).orElseThrow(() -> new Problem.NotFound("no configurator template " + id));
+        return library.get().find(id).orElseThrow(() -> new Problem.NotFound("no configurator template " + id));
     }
 }

@@ -41,6 +41,9 @@ import javax.sql.DataSource;
  * one, one this build does not bundle (the store was migrated by a newer build), an edited migration, any other file
  * in the folder (repeatable migrations, callbacks, script configuration), a history that cannot be read. A checksum
  * computed here differently from Flyway's (a future Flyway) costs the skip, never a migration.
+ *
+ * <p>A new store (no schema history where Flyway keeps it) is told apart so that {@link Database#open} can have Flyway
+ * apply all of its migrations in one transaction; this decides nothing else for it.
  */
 final class Migrations {
     /** Where the migrations are, on the class path (Flyway's location {@code classpath:db/migration}). */
@@ -54,19 +57,38 @@ final class Migrations {
 
     private Migrations() {}
 
+    /** Where a store stands against the bundled migrations, as {@link #state} finds it. */
+    enum State {
+        /** Every bundled migration applied and nothing else (see the class comment): Flyway would change nothing. */
+        UP_TO_DATE,
+        /** No schema history at all: a store Flyway never migrated (a first start), or none where it looks. */
+        NEW,
+        /** Anything else, or it cannot tell: only Flyway decides. */
+        OTHER
+    }
+
     /**
-     * Whether the store behind {@code dataSource} holds every migration bundled in this build and nothing else (see
-     * the class comment). False when it cannot tell.
+     * Where the store behind {@code dataSource} stands (see the class comment); {@link State#OTHER} when unsure. A new
+     * store is told by its history table alone, without listing the bundled migrations.
      */
-    static boolean upToDate(DataSource dataSource, Database.Engine engine) {
-        Optional<Map<String, Integer>> bundled = bundled();
-        if (bundled.isEmpty()) {
-            return false;
-        }
+    static State state(DataSource dataSource, Database.Engine engine) {
         try (Connection connection = dataSource.getConnection()) {
-            return applied(connection, engine).equals(bundled);
+            // Flyway's history lives in the connection's current schema (PostgreSQL) or the main database (SQLite)
+            Optional<String> schema = Optional.empty();
+            if (engine == Database.Engine.POSTGRESQL) {
+                schema = Optional.ofNullable(connection.getSchema());
+                if (schema.isEmpty()) {
+                    return State.OTHER;
+                }
+            }
+            if (!historyExists(connection, schema)) {
+                return State.NEW;
+            }
+            String table = schema.map(s -> quoted(s) + "." + HISTORY_TABLE).orElse(HISTORY_TABLE);
+            Optional<Map<String, Integer>> applied = applied(connection, table);
+            return applied.isPresent() && applied.equals(bundled()) ? State.UP_TO_DATE : State.OTHER;
         } catch (SQLException e) {
-            return false;
+            return State.OTHER;
         }
     }
 
@@ -159,23 +181,10 @@ final class Migrations {
     }
 
     /**
-     * The store's applied migrations as {@link #bundled} names them; empty when there is no history, or when it holds
-     * a row that is not a successful SQL migration with a checksum, so that it equals no bundled set.
+     * The applied migrations in the history {@code table} as {@link #bundled} names them; empty when it holds a row
+     * that is not a successful SQL migration with a checksum, so that it equals no bundled set.
      */
-    private static Optional<Map<String, Integer>> applied(Connection connection, Database.Engine engine)
-            throws SQLException {
-        // Flyway's history lives in the connection's current schema (PostgreSQL) or the main database (SQLite)
-        Optional<String> schema = Optional.empty();
-        if (engine == Database.Engine.POSTGRESQL) {
-            schema = Optional.ofNullable(connection.getSchema());
-            if (schema.isEmpty()) {
-                return Optional.empty();
-            }
-        }
-        if (!historyExists(connection, schema)) {
-            return Optional.empty();
-        }
-        String table = schema.map(s -> quoted(s) + "." + HISTORY_TABLE).orElse(HISTORY_TABLE);
+    private static Optional<Map<String, Integer>> applied(Connection connection, String table) throws SQLException {
         Map<String, Integer> out = new HashMap<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT script, checksum, type, success FROM " + table)) {

@@ -3,6 +3,8 @@ package org.switchboard.platform.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.math.BigInteger;
 import java.util.Comparator;
 import java.util.List;
@@ -38,6 +40,16 @@ class MigrationsIT {
 
     private static Map<String, Integer> bundled() {
         return Migrations.bundled().orElseThrow();
+    }
+
+    /** Where the store stands as {@link Database#open} reads it, through a pool of its own. */
+    private static Migrations.State state(TestStore store) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(store.jdbcUrl());
+        store.user().ifPresent(config::setUsername);
+        try (HikariDataSource source = new HikariDataSource(config)) {
+            return Migrations.state(source, Database.Engine.of(store.jdbcUrl()));
+        }
     }
 
     /** The version of a script name, as Flyway orders them (V2 before V10). */
@@ -94,6 +106,29 @@ class MigrationsIT {
                 assertThat(database.migrated()).isTrue();
                 assertThat(history(database)).isEqualTo(bundled());
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void stateShouldTellANewStoreFromOneWithAHistory(Engine engine) {
+        // given
+        List<String> scripts = bundled().keySet().stream()
+                .sorted(Comparator.comparing(MigrationsIT::version))
+                .toList();
+        try (TestStore store = TestStore.create(engine)) {
+            // when, then: never migrated (Flyway applies everything in one transaction)
+            assertThat(state(store)).isEqualTo(Migrations.State.NEW);
+            // when, then: migrated by an older build (one transaction per migration, as an upgrade always ran)
+            Database.flyway(Database.Engine.of(store.jdbcUrl()))
+                    .dataSource(store.jdbcUrl(), store.user().orElse(null), null)
+                    .target(version(scripts.getFirst()).toString())
+                    .load()
+                    .migrate();
+            assertThat(state(store)).isEqualTo(Migrations.State.OTHER);
+            // when, then: migrated by this build (Flyway skipped)
+            open(store).close();
+            assertThat(state(store)).isEqualTo(Migrations.State.UP_TO_DATE);
         }
     }
 
