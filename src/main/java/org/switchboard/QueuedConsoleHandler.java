@@ -37,8 +37,9 @@ final class QueuedConsoleHandler extends Handler {
     /**
      * How long the writer lets lines gather after it has written all it had: at most this late on standard error.
      * Each wake-up costs the writer more than the lines it writes (its code and the records are cold by then, and a
-     * flush is a system call): at 5 ms it cost a {@code GET /health} 1.3 us of CPU, at 50 ms 0.6 us
-     * (docs/benchmarks.md). The queue holds 50 ms of 300,000 lines a second, more than one node answers.
+     * flush is a system call): at 5 ms it cost a {@code GET /health} 1.2-1.3 us of CPU, at 50 ms 0.6-0.7 us, at
+     * 13,000-14,000 requests a second (docs/benchmarks.md). The queue holds 50 ms of 300,000 lines a second, more
+     * than one node answers.
      */
     private static final long LINGER_MILLIS = 50;
 
