@@ -15,9 +15,10 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.db.Columns;
+import org.switchboard.platform.db.FixedStatement;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
@@ -43,12 +44,23 @@ public final class CallRepository {
      * started_at)}, read backwards (SQLite sorts nothing, its index ends with the row id; PostgreSQL sorts only the
      * calls sharing the newest start time, by id). The second form keeps the calls of one publisher.
      */
-    private static final String LATEST_OF_CALLER = "SELECT " + COLUMNS
-            + " FROM calls WHERE account_id = ? AND caller_number = ? ORDER BY started_at DESC, id DESC LIMIT 1";
+    private static final FixedStatement LATEST_OF_CALLER = new FixedStatement("SELECT " + COLUMNS
+            + " FROM calls WHERE account_id = ? AND caller_number = ? ORDER BY started_at DESC, id DESC LIMIT 1");
 
-    private static final String LATEST_OF_CALLER_THROUGH_PUBLISHER = "SELECT " + COLUMNS
+    private static final FixedStatement LATEST_OF_CALLER_THROUGH_PUBLISHER = new FixedStatement("SELECT " + COLUMNS
             + " FROM calls WHERE account_id = ? AND caller_number = ? AND publisher_id = ?"
-            + " ORDER BY started_at DESC, id DESC LIMIT 1";
+            + " ORDER BY started_at DESC, id DESC LIMIT 1");
+
+    private static final FixedStatement BY_UUID =
+            new FixedStatement("SELECT " + COLUMNS + " FROM calls WHERE uuid = ?");
+
+    private static final FixedStatement BY_ACCOUNT_AND_UUID =
+            new FixedStatement("SELECT " + COLUMNS + " FROM calls WHERE uuid = ? AND account_id = ?");
+
+    private static final FixedStatement BY_ID = new FixedStatement("SELECT " + COLUMNS + " FROM calls WHERE id = ?");
+
+    /** {@link #map} for JDBI's queries. */
+    private static final RowMapper<Call> MAPPER = (rs, ctx) -> map(rs);
 
     private final Jdbi jdbi;
 
@@ -133,10 +145,7 @@ public final class CallRepository {
     }
 
     public Optional<Call> findByUuid(String uuid) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM calls WHERE uuid = ?")
-                .bind(0, uuid)
-                .map(CallRepository::map)
-                .findOne());
+        return BY_UUID.first(jdbi, CallRepository::map, uuid);
     }
 
     /**
@@ -173,19 +182,11 @@ public final class CallRepository {
 
     /** The call with this id, read in the caller's transaction. */
     public static Optional<Call> findById(Handle handle, long id) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM calls WHERE id = ?")
-                .bind(0, id)
-                .map(CallRepository::map)
-                .findOne();
+        return BY_ID.first(handle, CallRepository::map, id);
     }
 
     public Optional<Call> find(AccountId account, String uuid) {
-        return jdbi.withHandle(
-                handle -> handle.createQuery("SELECT " + COLUMNS + " FROM calls WHERE uuid = ? AND account_id = ?")
-                        .bind(0, uuid)
-                        .bind(1, account.value())
-                        .map(CallRepository::map)
-                        .findOne());
+        return BY_ACCOUNT_AND_UUID.first(jdbi, CallRepository::map, uuid, account.value());
     }
 
     /**
@@ -193,14 +194,10 @@ public final class CallRepository {
      * last stored), only among calls through {@code publisherId}'s numbers when it is given.
      */
     public Optional<Call> findLatestOfCaller(AccountId account, String callerNumber, Optional<Long> publisherId) {
-        return jdbi.withHandle(handle -> {
-            var query = handle.createQuery(
-                            publisherId.isPresent() ? LATEST_OF_CALLER_THROUGH_PUBLISHER : LATEST_OF_CALLER)
-                    .bind(0, account.value())
-                    .bind(1, callerNumber);
-            publisherId.ifPresent(id -> query.bind(2, id));
-            return query.map(CallRepository::map).findFirst();
-        });
+        return publisherId.isPresent()
+                ? LATEST_OF_CALLER_THROUGH_PUBLISHER.first(
+                        jdbi, CallRepository::map, account.value(), callerNumber, publisherId.get())
+                : LATEST_OF_CALLER.first(jdbi, CallRepository::map, account.value(), callerNumber);
     }
 
     public Optional<Call> findByCarrierId(String carrier, String carrierCallId) {
@@ -208,7 +205,7 @@ public final class CallRepository {
                         "SELECT " + COLUMNS + " FROM calls WHERE carrier = :carrier AND carrier_call_id = :id")
                 .bind("carrier", carrier)
                 .bind("id", carrierCallId)
-                .map(CallRepository::map)
+                .map(MAPPER)
                 .findOne());
     }
 
@@ -455,7 +452,7 @@ public final class CallRepository {
                 .bind("caller", callerNumber)
                 .bind("since", since.toEpochMilli())
                 .bind("except", exceptUuid)
-                .map(CallRepository::map)
+                .map(MAPPER)
                 .findOne());
     }
 
@@ -568,7 +565,7 @@ public final class CallRepository {
                     .bindMap(binds)
                     .bind("limit", page.perPage())
                     .bind("offset", page.offset())
-                    .map(CallRepository::map)
+                    .map(MAPPER)
                     .list();
             return new Page<>(items, total);
         });
@@ -592,7 +589,7 @@ public final class CallRepository {
                         + filter.order().sql + " LIMIT :limit")
                 .bindMap(binds)
                 .bind("limit", limit)
-                .map(CallRepository::map)
+                .map(MAPPER)
                 .forEach(sink));
     }
 
@@ -663,7 +660,7 @@ public final class CallRepository {
     }
 
     /** A call from a row of {@link #COLUMNS}, read by position. */
-    private static Call map(ResultSet rs, StatementContext ctx) throws SQLException {
+    private static Call map(ResultSet rs) throws SQLException {
         String outcome = rs.getString(12);
         StoredRouting routing = new StoredRouting(rs.getString(15));
         return new Call(

@@ -11,11 +11,11 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.call.CallState;
 import org.switchboard.platform.db.Columns;
+import org.switchboard.platform.db.FixedStatement;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.money.Money;
@@ -30,6 +30,9 @@ public final class ConversionRepository {
     private static final String COLUMNS = "call_id, account_id, state, criterion_id, reason, deadline_at, decided_at,"
             + " converted_at, revenue_micros, payout_micros, posted_micros, postback_at, buyer_criterion_id,"
             + " buyer_converted, buyer_revenue_micros, post_call_fired";
+
+    private static final FixedStatement BY_CALL =
+            new FixedStatement("SELECT " + COLUMNS + " FROM call_conversions WHERE call_id = ?");
 
     private final Jdbi jdbi;
     private final Counter[] decisionsByState;
@@ -64,15 +67,12 @@ public final class ConversionRepository {
     }
 
     public Optional<Conversion> find(long callId) {
-        return jdbi.withHandle(handle -> find(handle, callId));
+        return BY_CALL.first(jdbi, ConversionRepository::map, callId);
     }
 
     /** The call's decision, read in the caller's transaction. */
     static Optional<Conversion> find(Handle handle, long callId) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM call_conversions WHERE call_id = ?")
-                .bind(0, callId)
-                .map(ConversionRepository::map)
-                .findOne();
+        return BY_CALL.first(handle, ConversionRepository::map, callId);
     }
 
     /** Counts a decision stored by a transaction that has committed ({@link #insertIfAbsent(Handle, Conversion, Instant)}). */
@@ -90,7 +90,7 @@ public final class ConversionRepository {
                         + " FROM call_conversions WHERE account_id = :account AND call_id IN (<calls>)")
                 .bind("account", account.value())
                 .bindList("calls", callIds)
-                .map(ConversionRepository::map)
+                .map((rs, ctx) -> map(rs))
                 .forEach(c -> callToConversion.put(c.callId(), c)));
         return callToConversion;
     }
@@ -319,7 +319,7 @@ public final class ConversionRepository {
     }
 
     /** A decision from a row of {@link #COLUMNS}, read by position. */
-    private static Conversion map(ResultSet rs, StatementContext ctx) throws SQLException {
+    private static Conversion map(ResultSet rs) throws SQLException {
         return new Conversion(
                 rs.getLong(1),
                 new AccountId(rs.getLong(2)),

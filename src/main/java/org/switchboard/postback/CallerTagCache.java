@@ -9,6 +9,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.switchboard.call.CallerTagSource;
 import org.switchboard.platform.db.DurableWrites;
+import org.switchboard.platform.db.FixedStatement;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.tag.TagSet;
 
@@ -67,23 +68,21 @@ public final class CallerTagCache implements CallerTagSource {
             long at,
             long expires) {}
 
-    private static final String INSERT = """
+    private static final FixedStatement INSERT = new FixedStatement("""
             INSERT INTO caller_tag_cache (account_id, caller_number, publisher_id, tags, reusable, created_at, expires_at)
-            VALUES (:account, :caller, :publisher, :tags, :reusable, :now, :expires)""";
+            VALUES (?, ?, ?, ?, ?, ?, ?)""");
 
     private void insert(Handle handle, Stored row) {
-        Long publisher = row.publisherId().orElse(null);
-        String tags = row.tags().toStored();
         writes.insertAtCommit(
                 handle,
                 INSERT,
-                batch -> batch.bind("account", row.account().value())
-                        .bind("caller", row.callerNumber())
-                        .bind("publisher", publisher)
-                        .bind("tags", tags)
-                        .bind("reusable", row.reusable())
-                        .bind("now", row.at())
-                        .bind("expires", row.expires()));
+                row.account().value(),
+                row.callerNumber(),
+                FixedStatement.longOrNull(row.publisherId()),
+                row.tags().toStored(),
+                row.reusable(),
+                row.at(),
+                row.expires());
     }
 
     /**

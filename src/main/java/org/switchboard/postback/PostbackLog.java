@@ -21,6 +21,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.DurableWrites;
+import org.switchboard.platform.db.FixedStatement;
 import org.switchboard.platform.db.Where;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
@@ -155,33 +156,29 @@ public final class PostbackLog {
             String result,
             long at) {}
 
-    private static final String INSERT = """
+    private static final FixedStatement INSERT = new FixedStatement("""
             INSERT INTO postback_logs (account_id, key_id, key_name, endpoint, method, params, tags, call_uuid, result,
                 created_at)
-            VALUES (:account, :key, :name, :endpoint, :method, :params, :tags, :call, :result, :now)""";
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
 
     /**
      * Writes the entry in the caller's transaction, one of {@link #writes}: with the other entries of that transaction
      * when it commits ({@link DurableWrites#insertAtCommit}).
      */
     Void insert(Handle handle, Row row) {
-        Long keyId = row.source().keyId().orElse(null);
-        String params = Json.writeString(row.params());
-        String tags = row.tags().toStored();
-        String callUuid = row.callUuid().orElse(null);
         writes.insertAtCommit(
                 handle,
                 INSERT,
-                batch -> batch.bind("account", row.source().account().value())
-                        .bind("key", keyId)
-                        .bind("name", row.source().name())
-                        .bind("endpoint", row.endpoint())
-                        .bind("method", row.method())
-                        .bind("params", params)
-                        .bind("tags", tags)
-                        .bind("call", callUuid)
-                        .bind("result", row.result())
-                        .bind("now", row.at()));
+                row.source().account().value(),
+                FixedStatement.longOrNull(row.source().keyId()),
+                row.source().name(),
+                row.endpoint(),
+                row.method(),
+                Json.writeString(row.params()),
+                row.tags().toStored(),
+                FixedStatement.textOrNull(row.callUuid()),
+                row.result(),
+                row.at());
         return null;
     }
 

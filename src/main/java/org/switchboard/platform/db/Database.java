@@ -143,6 +143,10 @@ public final class Database implements AutoCloseable {
             sqlite.enforceForeignKeys(true);
             sqlite.setBusyTimeout(10_000);
             sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            // otherwise the driver matches every executed statement's SQL against a pattern and runs SELECT
+            // last_insert_rowid() as a statement of its own after each INSERT; nothing reads generated keys
+            // (ids come back by RETURNING)
+            sqlite.setGetGeneratedKeys(false);
             SQLiteDataSource sqliteSource = new SQLiteDataSource(sqlite);
             sqliteSource.setUrl(jdbcUrl);
             hikari.setDataSource(sqliteSource);

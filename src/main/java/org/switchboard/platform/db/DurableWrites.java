@@ -6,10 +6,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.switchboard.platform.metrics.Metrics;
 
 /**
@@ -27,8 +25,8 @@ import org.switchboard.platform.metrics.Metrics;
  *
  * <p>Rows that every work inserts the same way and that no work reads back (the postback log's entries, the tags stored
  * for a caller's next call) are left for the end of the transaction ({@link #insertAtCommit}): the batch inserts them
- * together, one statement executed as a JDBC batch (one round trip to PostgreSQL for all of them, one prepared
- * statement on SQLite), instead of one round trip per row while every request of the batch waits.
+ * together, one {@link FixedStatement} executed as a JDBC batch (one round trip to PostgreSQL for all of them, one
+ * prepared statement on SQLite), instead of one round trip per row while every request of the batch waits.
  */
 public final class DurableWrites {
     /** A request's writes inside the shared transaction, answering what they did. */
@@ -38,8 +36,8 @@ public final class DurableWrites {
     }
 
     private final GroupCommit<Work<?>, Object> commits;
-    /** The transactions under way (one per writer) → their rows left for the commit: SQL → each row's binds. */
-    private final Map<Handle, Map<String, List<Consumer<PreparedBatch>>>> handleToInserts =
+    /** The transactions under way (one per writer) → their rows left for the commit: statement → each row's values. */
+    private final Map<Handle, Map<FixedStatement, List<Object[]>>> handleToInserts =
             Collections.synchronizedMap(new IdentityHashMap<>());
 
     /** {@code what} names the writer in errors and in its meters ({@code writer="what"}); one writer thread. */
@@ -65,16 +63,9 @@ public final class DurableWrites {
 
                     @Override
                     public void beforeCommit(Handle handle) {
-                        Map<String, List<Consumer<PreparedBatch>>> inserts = handleToInserts.remove(handle);
+                        Map<FixedStatement, List<Object[]>> inserts = handleToInserts.remove(handle);
                         if (inserts != null) {
-                            inserts.forEach((sql, rows) -> {
-                                PreparedBatch batch = handle.prepareBatch(sql);
-                                for (Consumer<PreparedBatch> row : rows) {
-                                    row.accept(batch);
-                                    batch.add();
-                                }
-                                batch.execute();
-                            });
+                            inserts.forEach((insert, rows) -> insert.batch(handle, rows));
                         }
                     }
 
@@ -94,16 +85,16 @@ public final class DurableWrites {
     }
 
     /**
-     * From inside a {@link Work}: inserts a row by {@code sql} (an INSERT with named parameters, the same text for every
-     * row of its kind) with the binds {@code row} sets, at the end of the work's transaction, with the other rows of
-     * that text, before it commits. For rows no work of the transaction reads back; a failure fails the transaction
-     * as any of its statements would.
+     * From inside a {@link Work}: inserts a row by {@code insert} (an INSERT with positional parameters, one statement
+     * for every row of its kind) with {@code values}, at the end of the work's transaction, with the other rows of
+     * that statement, before it commits. For rows no work of the transaction reads back; a failure fails the
+     * transaction as any of its statements would.
      */
-    public void insertAtCommit(Handle handle, String sql, Consumer<PreparedBatch> row) {
-        Map<String, List<Consumer<PreparedBatch>>> inserts = handleToInserts.get(handle);
+    public void insertAtCommit(Handle handle, FixedStatement insert, Object... values) {
+        Map<FixedStatement, List<Object[]>> inserts = handleToInserts.get(handle);
         if (inserts == null) {
             throw new IllegalStateException("a row left for the commit outside a durable write's transaction");
         }
-        inserts.computeIfAbsent(sql, text -> new ArrayList<>()).add(row);
+        inserts.computeIfAbsent(insert, statement -> new ArrayList<>()).add(values);
     }
 }

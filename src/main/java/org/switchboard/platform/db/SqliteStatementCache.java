@@ -35,7 +35,9 @@ import org.sqlite.SQLiteConnection;
  * finalized after an error is dropped. A connection the pool retires is closed by it, which finalizes its statements in
  * SQLite; its entry goes when the next physical connection appears.
  *
- * <p>Statements with generated keys by column name, updatable result sets and calls are not cached.
+ * <p>Statements with generated keys by column name, updatable result sets and calls are not cached. A {@link
+ * FixedStatement} run on a handle borrows from the same statements through the handle's builder ({@code lend}, {@code
+ * giveBack}), under the same rules.
  */
 final class SqliteStatementCache implements StatementBuilderFactory {
     /** Idle statements per connection: the distinct SQL a connection runs in steady use, with room to spare. */
@@ -166,13 +168,16 @@ final class SqliteStatementCache implements StatementBuilderFactory {
         }
     }
 
-    /** One handle's builder: lends the connection's statements and takes them back when JDBI closes them. */
-    private static final class Builder implements StatementBuilder {
+    /**
+     * One handle's builder: lends the connection's statements and takes them back when JDBI closes them, or when a
+     * {@link FixedStatement} run on the handle gives back the one it was lent.
+     */
+    static final class Builder implements StatementBuilder {
         private final Statements statements;
         /** The statements lent to this handle and not given back yet, with their keys. */
         private final IdentityHashMap<PreparedStatement, Key> lent = new IdentityHashMap<>();
 
-        Builder(Statements statements) {
+        private Builder(Statements statements) {
             this.statements = statements;
         }
 
@@ -193,6 +198,27 @@ final class SqliteStatementCache implements StatementBuilderFactory {
             PreparedStatement statement = statements.take(key);
             lent.put(statement, key);
             return statement;
+        }
+
+        /**
+         * The connection's statement of {@code sql} (no generated keys), lent to the caller outside JDBI until {@link
+         * #giveBack}; one never given back is closed with the handle, as JDBI's are.
+         */
+        PreparedStatement lend(String sql) throws SQLException {
+            Key key = new Key(sql, false);
+            PreparedStatement statement = statements.take(key);
+            lent.put(statement, key);
+            return statement;
+        }
+
+        /** Takes back a statement {@link #lend} lent: kept for the next use of its SQL if clean, else closed. */
+        void giveBack(PreparedStatement statement) throws SQLException {
+            Key key = lent.remove(statement);
+            if (key == null) {
+                statement.close();
+            } else {
+                statements.give(key, statement);
+            }
         }
 
         @Override
