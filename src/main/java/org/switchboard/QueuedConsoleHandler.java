@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -23,17 +24,24 @@ import org.switchboard.platform.http.AccessLog;
  * request a write system call and a turn at that lock.
  *
  * <p>Lines reach standard error in batches: after it has written all it had, the writer waits
- * {@value #LINGER_MILLIS} ms before it looks again, so under load it wakes a few hundred times a second rather than
+ * {@value #LINGER_MILLIS} ms before it looks again, so under load it wakes about twenty times a second rather than
  * for every few lines.
  *
- * <p>Bounded: {@value #CAPACITY} records wait at most; a thread that finds the queue full waits for room, so no line
- * is dropped. Records left when the handler closes (the JVM's shutdown closes it) are written before it returns.
+ * <p>Bounded: {@value #CAPACITY} records wait at most; a thread that finds the queue full wakes the writer and waits
+ * for room, so no line is dropped and a full queue does not wait out the writer's pause. Records left when the
+ * handler closes (the JVM's shutdown closes it) are written before it returns.
  */
 final class QueuedConsoleHandler extends Handler {
     static final int CAPACITY = 16_384;
     private static final int BATCH = 1_024;
-    /** How long the writer lets lines gather after it has written all it had: at most this late on standard error. */
-    private static final long LINGER_MILLIS = 5;
+    /**
+     * How long the writer lets lines gather after it has written all it had: at most this late on standard error.
+     * Each wake-up costs the writer more than the lines it writes (its code and the records are cold by then, and a
+     * flush is a system call): at 5 ms it cost a {@code GET /health} 1.2-1.3 us of CPU, at 50 ms 0.6-0.7 us, at
+     * 13,000-14,000 requests a second (docs/benchmarks.md). The queue holds 50 ms of 300,000 lines a second, more
+     * than one node answers.
+     */
+    private static final long LINGER_MILLIS = 50;
 
     private final BlockingQueue<LogRecord> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final Writer out;
@@ -71,6 +79,11 @@ final class QueuedConsoleHandler extends Handler {
                 ? new Formatted(original, getFormatter().format(original))
                 : original;
         if (!closed) {
+            if (queue.offer(record)) {
+                return;
+            }
+            // full: the writer may be letting lines gather; it need not finish its pause before it makes room
+            LockSupport.unpark(writer);
             try {
                 queue.put(record);
                 return;
@@ -102,12 +115,9 @@ final class QueuedConsoleHandler extends Handler {
                 // lets the next lines gather before the writer looks again: under load a line per request woke it
                 // for each few lines (a wake-up on the request's thread, a write system call here), which cost a
                 // GET /health about a tenth of its CPU. A quiet log is written at once: the first line after a
-                // pause finds the writer waiting.
-                try {
-                    Thread.sleep(LINGER_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
-                }
+                // pause finds the writer waiting. A publisher that finds the queue full ends the pause (unpark);
+                // close() interrupts it, which the next poll answers by returning.
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS));
             }
         }
     }

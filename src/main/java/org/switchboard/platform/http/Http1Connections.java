@@ -9,6 +9,7 @@ import io.helidon.common.socket.PeerInfo;
 import io.helidon.common.task.InterruptableTask;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.RequestException;
@@ -188,11 +189,25 @@ public final class Http1Connections implements ServerConnectionSelector, AutoClo
     }
 
     /**
-     * {@code headers.containsToken(token)}, looking the header up first: Helidon's {@code containsToken} runs a stream
-     * over the header's values (a pipeline, a list) even when there is no such header, which is most requests.
+     * {@code headers.containsToken(token)} for a token without commas or quotes ({@code close}, {@code keep-alive}),
+     * without Helidon's stream when it is not needed: its {@code containsToken} runs a pipeline over the header's
+     * values (a tokenizer, lists) even when there is no such header, which is most requests, and for the
+     * {@code Connection: keep-alive} every answer carries. One value without a comma or a quote is one token, which
+     * {@code containsToken} compares trimmed and ignoring case, as here; anything else is left to it.
      */
-    private static boolean hasToken(Headers headers, Header token) {
-        return headers.contains(token.headerName()) && headers.containsToken(token);
+    static boolean hasToken(Headers headers, Header token) {
+        HeaderName name = token.headerName();
+        if (!headers.contains(name)) {
+            return false;
+        }
+        Header header = headers.get(name);
+        if (header.valueCount() == 1) {
+            String value = header.get();
+            if (value.indexOf(',') < 0 && value.indexOf('"') < 0) {
+                return value.trim().equalsIgnoreCase(token.get());
+            }
+        }
+        return headers.containsToken(token);
     }
 
     /** RFC 9110 {@code tchar}. */
