@@ -94,11 +94,13 @@ memory() {
     echo "RSS $((rss_kb / 1024)) MiB, ${heap:-heap unknown}${gc:+ (${gc#Use})}"
 }
 
-# await_server PORT PAUSE [PID LOG]: until GET /health answers, polling every PAUSE seconds; fails (with the server's
-# output) when the server (SERVER_PID, or PID) exits or BENCH_START_TIMEOUT seconds (120) pass
+# await_server PORT PAUSE [PID LOG [PROBE]]: until GET PROBE (/health) answers, polling every PAUSE seconds; fails
+# (with the server's output) when the server (SERVER_PID, or PID) exits or BENCH_START_TIMEOUT seconds (120) pass.
+# Switchboard answers /health as soon as it listens, and /ready once its start is finished (on a first start, the first
+# account and its API key exist only then): a run that uses the key waits for /ready.
 await_server() {
     local until=$(( $(date +%s) + ${BENCH_START_TIMEOUT:-120} ))
-    until curl -sf -m 1 "http://127.0.0.1:$1/health" >/dev/null 2>&1; do
+    until curl -sf -m 1 "http://127.0.0.1:$1${5:-/health}" >/dev/null 2>&1; do
         local pid="${3:-$SERVER_PID}" log="${4:-$DATA/server.log}"
         kill -0 "$pid" 2>/dev/null || { echo "the server did not start:" >&2; cat "$log" >&2; exit 1; }
         [ "$(date +%s)" -lt "$until" ] || { echo "the server did not answer /health in time (BENCH_START_TIMEOUT)" >&2; exit 1; }

@@ -54,6 +54,8 @@
 # bench/rtb-redis.sh reads ("ratio ping / bare: R").
 # Only processes this script started are stopped, by their PID.
 set -euo pipefail
+# a failed step (a set-up request answered with an error, say) says where, instead of ending the run silently
+trap 'echo "bench/rtb-load.sh: line $LINENO failed (exit $?)" >&2' ERR
 cd "$(dirname "$0")/.."
 
 KEY=""
@@ -108,7 +110,14 @@ start_server "$PORT"
 start_bare "$BARE_PORT"
 BASE="http://127.0.0.1:$PORT"
 BARE="http://127.0.0.1:$BARE_PORT"
-await_server "$PORT" 0.1
+await_server "$PORT" 0.1 "$SERVER_PID" "$DATA/server.log" /ready
+# a build from before /ready waited for the first account answers it at once: wait for the key itself too
+tries=0
+until curl -sf -m 1 -H "Authorization: Bearer $API_KEY" "http://127.0.0.1:$PORT/api/v2/campaigns" >/dev/null; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 300 ] || { echo "the first account's API key did not work within 30 s" >&2; exit 1; }
+    sleep 0.1
+done
 await_server "$BARE_PORT" 0.1 "$BARE_PID" "$DATA/bare.log"
 auth=(-H "Authorization: Bearer $API_KEY")
 key_of() { sed -E 's/.*"key":"([^"]+)".*/\1/'; }

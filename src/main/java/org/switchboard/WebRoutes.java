@@ -67,8 +67,6 @@ final class WebRoutes {
     private final WebhookEngine webhooks;
     private final CallEngine calls;
     private final RtbEngine rtb;
-    private final LiveState live;
-    private final Database database;
     private final SwitchboardConfig config;
     /** The public base URLs, which on port 0 follow the port the listener gets (see {@link #listening}). */
     private final PublicUrl apiUrl;
@@ -82,6 +80,7 @@ final class WebRoutes {
     private final CallerListUploads uploads;
     private final CarrierControls carrierControls;
     private final MetricsRoutes metricsRoutes;
+    private final HealthRoutes health;
     /** The API's key, or the web console's session: a signed-in browser also reads the JSON its pages link to. */
     private final Function<ServerRequest, AccountId> readAuth;
 
@@ -108,8 +107,6 @@ final class WebRoutes {
         this.webhooks = webhooks;
         this.calls = calls;
         this.rtb = rtb;
-        this.live = live;
-        this.database = database;
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
@@ -125,6 +122,7 @@ final class WebRoutes {
                 stores.calls(),
                 webhooks.outbound());
         this.metricsRoutes = new MetricsRoutes(metrics, config.operations().metricsToken());
+        this.health = new HealthRoutes(database, live);
         this.readAuth = req ->
                 console.sessions().account(req).orElseGet(() -> features.auth().require(req));
         this.numberLocks = numberLocks(stores);
@@ -157,6 +155,11 @@ final class WebRoutes {
         apiUrl.listening(port);
         rtbUrl.listening(port);
         dataUrl.listening(port);
+    }
+
+    /** The start is finished (the first account exists): {@code /ready} may answer ok. */
+    void started() {
+        health.started();
     }
 
     /**
@@ -205,7 +208,7 @@ final class WebRoutes {
      * own.
      */
     private void hotEndpoints(HttpRouting.Builder routing) {
-        new HealthRoutes(database, live).register(routing);
+        health.register(routing);
         new RtbRoutes(rtb.service()).register(routing);
         new DataWritingRoutes(
                         stores.postbackKeys(),

@@ -120,6 +120,7 @@ public final class Wiring implements AutoCloseable {
             // answering already: the JVM's meters, which a scrape arriving first waits for (Metrics#scrape)
             metrics.bindProcessMeters();
             this.firstStartBanner = firstStartBanner(config, accounts, features.services(), console);
+            web.started();
             deliveryWorker.start(); // last: nothing can fail after it that would leave it running
         } catch (RuntimeException e) {
             closeOnFailedStart();
