@@ -56,18 +56,19 @@ public final class Columns {
         return Instant.ofEpochMilli(rs.getLong(column));
     }
 
+    /** By name: the column's position looked up as the driver's own by-name getters do, then read by position. */
     public static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
-        return optionalLong(rs, column).map(Instant::ofEpochMilli);
+        return optionalInstant(rs, rs.findColumn(column));
     }
 
+    /** By name, as {@link #optionalInstant(ResultSet, String)}. */
     public static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
+        return optionalLong(rs, rs.findColumn(column));
     }
 
+    /** By name, as {@link #optionalInstant(ResultSet, String)}. */
     public static Optional<Integer> optionalInt(ResultSet rs, String column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
+        return optionalInt(rs, rs.findColumn(column));
     }
 
     /**
