@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.switchboard.account.AccountRepository;
@@ -117,10 +119,10 @@ public final class Wiring implements AutoCloseable {
             web.listening(server.port()); // before anything reads a public URL that follows the port
             this.connections = listeners.connections();
             this.management = listeners.management();
-            // answering already: the JVM's meters, which a scrape arriving first waits for (Metrics#scrape)
-            metrics.bindProcessMeters();
             this.firstStartBanner = firstStartBanner(config, accounts, features.services(), console);
             web.started();
+            // answering and ready already: the JVM's meters, which a scrape arriving first waits for (Metrics#scrape)
+            metrics.bindProcessMeters();
             deliveryWorker.start(); // last: nothing can fail after it that would leave it running
         } catch (RuntimeException e) {
             closeOnFailedStart();
@@ -194,17 +196,63 @@ public final class Wiring implements AutoCloseable {
         }
     }
 
-    /** What to print after the very first start: the new account and its API key, the console's first admin. */
+    /**
+     * What to print after the very first start: the new account and its API key, the demo data, the console's first
+     * admin. With the demo data the admin is made on a second thread beside them: both need only the account, and the
+     * demo admin's password hash (Argon2, memory-hard by design) costs about what the demo data cost, while {@code
+     * /ready} waits for both.
+     */
     private static Optional<String> firstStartBanner(
             SwitchboardConfig config,
             AccountRepository accounts,
             FirstAccount.Services services,
             ConsoleRoutes console) {
-        Optional<String> accountBanner = FirstAccount.ensure(config, accounts, services);
-        Optional<String> adminBanner = console.ensureFirstAdmin(config.demoData());
-        return accountBanner.isPresent() || adminBanner.isPresent()
-                ? Optional.of(accountBanner.orElse("") + adminBanner.orElse(""))
-                : Optional.empty();
+        Optional<FirstAccount.Created> created = FirstAccount.create(config, accounts);
+        if (created.isEmpty()) {
+            // a store from before the console may still lack its first admin
+            return console.ensureFirstAdmin(config.demoData());
+        }
+        FutureTask<Optional<String>> admin = new FutureTask<>(() -> console.ensureFirstAdmin(config.demoData()));
+        if (config.demoData()) {
+            Thread.ofPlatform().name("first-admin").start(admin);
+        } else {
+            admin.run();
+        }
+        String demo;
+        try {
+            demo = FirstAccount.seedDemo(config, accounts, created.get(), services);
+        } catch (RuntimeException e) {
+            awaitQuietly(admin); // the store closes after a failed start: nothing may write to it then
+            throw e;
+        }
+        return Optional.of(created.get().banner() + demo + await(admin).orElse(""));
+    }
+
+    /** The result of a start's task on another thread; what it threw is thrown here. */
+    private static <T> T await(FutureTask<T> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Waits for {@code task} to end, whatever its outcome: a start that fails already reports its own failure. */
+    private static void awaitQuietly(FutureTask<?> task) {
+        try {
+            await(task);
+        } catch (RuntimeException e) {
+            // the first failure is the one reported
+        }
     }
 
     /**
