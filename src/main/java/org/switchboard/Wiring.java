@@ -123,6 +123,8 @@ public final class Wiring implements AutoCloseable {
             web.started();
             // answering and ready already: the JVM's meters, which a scrape arriving first waits for (Metrics#scrape)
             metrics.bindProcessMeters();
+            // and the TLS set-up of the webhooks' first https request, beside them
+            Thread.ofPlatform().daemon().name("tls-warm-up").start(OutboundHttp::warmUp);
             deliveryWorker.start(); // last: nothing can fail after it that would leave it running
         } catch (RuntimeException e) {
             closeOnFailedStart();
@@ -257,20 +259,17 @@ public final class Wiring implements AutoCloseable {
 
     /**
      * Work a start does on a second core while the main thread sets up the meters and opens the store, in the order
-     * the main thread comes to need it: SQLite's native library (see {@link Database#loadNativeLibrary}), the outbound
-     * client's TLS set-up (a tenth of the main thread's start with the AOT cache), Jdbi's first use ({@link
-     * Database#warmUpJdbi}); then Helidon finds its services, the first time a routing is built (a fifth of a start's
-     * CPU). The TLS set-up comes before Jdbi's although the main thread creates its Jdbi first: on a store that needs
-     * no migration the main thread reaches the webhooks' client (TLS) before a Jdbi warm-up in front would have ended,
-     * and did that set-up itself, while Jdbi's first statements come later (the open calls, the reservations). The JDK,
-     * HttpClient and Jdbi make the TLS and Jdbi work safe to run from two threads at once (the later one waits for a
-     * class being initialised, or finds it done). The main thread waits for the warm-up ({@link #awaitWarmUp}) before
-     * it touches Helidon itself, so the two never initialise the same Helidon classes at once.
+     * the main thread comes to need it: SQLite's native library (see {@link Database#loadNativeLibrary}), Jdbi's first
+     * use ({@link Database#warmUpJdbi}), which the main thread's Jdbi and first statements then find linked; then
+     * Helidon finds its services, the first time a routing is built (a fifth of a start's CPU). Jdbi makes its
+     * warm-up safe to run beside the main thread's first use (the later one waits for a class being initialised, or
+     * finds it done). The main thread waits for the warm-up ({@link #awaitWarmUp}) before it touches Helidon itself,
+     * so the two never initialise the same Helidon classes at once. (The outbound client's TLS set-up, once here too,
+     * now waits for the first https connection, and is done ahead once the start is finished.)
      */
     private static Thread startRoutingWarmUp(String jdbcUrl) {
         return Thread.ofPlatform().daemon().name("routing-warm-up").start(() -> {
             Database.loadNativeLibrary(jdbcUrl);
-            OutboundHttp.warmUp();
             Database.warmUpJdbi(jdbcUrl);
             try {
                 HttpRouting.builder();

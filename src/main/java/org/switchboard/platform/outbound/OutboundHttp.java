@@ -140,10 +140,10 @@ public final class OutboundHttp implements AutoCloseable {
     }
 
     /**
-     * Does ahead the process-wide work of the first client's TLS set-up (the JDK's TLS provider and trusted
-     * certificates, HttpClient's public-suffix list for the host name check), which they keep for the process: a start
-     * calls this on a second thread while its main thread opens the store, so building the client later finds it
-     * done. Changes nothing the client does; a failure here is left for the client's own set-up to report.
+     * Does ahead the process-wide work of the first https connection's TLS set-up (the JDK's TLS provider and trusted
+     * certificates, HttpClient's public-suffix list for the host name check; {@link DeferredTls}), which they keep for
+     * the process: a start calls this on another thread once it is ready, so the first webhook finds it done. Changes
+     * nothing the client does; a failure here is left for the client's own set-up to report.
      */
     public static void warmUp() {
         try {
@@ -184,6 +184,8 @@ public final class OutboundHttp implements AutoCloseable {
         };
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(guarded)
+                // the default TLS set-up, made at the first https connection rather than at a start
+                .setTlsSocketStrategy(new DeferredTls())
                 // a peer cannot grow memory through headers: at most 100 lines of 8 KiB
                 .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
                         .http1Config(Http1Config.custom()
