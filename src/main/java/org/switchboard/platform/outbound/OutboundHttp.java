@@ -35,6 +35,7 @@ import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.ChainElement;
+import org.apache.hc.client5.http.impl.CookieSpecSupport;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
@@ -212,6 +213,10 @@ public final class OutboundHttp implements AutoCloseable {
                 .disableRedirectHandling()
                 .setRetryStrategy(new StaleConnectionRetry(this::droppedConnection))
                 .disableCookieManagement()
+                // unused with cookies off, yet HttpClient builds its default rules at once, and they load the
+                // public-suffix list (a tenth of a restart's main thread): made on first use instead, as they were
+                .setDefaultCookieSpecRegistry(
+                        name -> CookieSpecSupport.createDefault().lookup(name))
                 .disableAuthCaching()
                 .setUserAgent("Switchboard-Webhooks/1")
                 .build();
