@@ -34,6 +34,7 @@ import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.cookie.CookieSpecFactory;
 import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.CookieSpecSupport;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -185,8 +186,7 @@ public final class OutboundHttp implements AutoCloseable {
         };
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(guarded)
-                // the default TLS set-up, made at the first https connection rather than at a start
-                .setTlsSocketStrategy(new DeferredTls())
+                .setTlsSocketStrategy(new DeferredTls()) // the default TLS set-up, made on first use
                 // a peer cannot grow memory through headers: at most 100 lines of 8 KiB
                 .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
                         .http1Config(Http1Config.custom()
@@ -213,13 +213,18 @@ public final class OutboundHttp implements AutoCloseable {
                 .disableRedirectHandling()
                 .setRetryStrategy(new StaleConnectionRetry(this::droppedConnection))
                 .disableCookieManagement()
-                // unused with cookies off, yet HttpClient builds its default rules at once, and they load the
-                // public-suffix list (a tenth of a restart's main thread): made on first use instead, as they were
-                .setDefaultCookieSpecRegistry(
-                        name -> CookieSpecSupport.createDefault().lookup(name))
+                .setDefaultCookieSpecRegistry(OutboundHttp::cookieRules)
                 .disableAuthCaching()
                 .setUserAgent("Switchboard-Webhooks/1")
                 .build();
+    }
+
+    /**
+     * HttpClient's default cookie rules, made when asked for (never, with cookies off): the client's builder would
+     * make them at once, and they load the public-suffix list (a tenth of a restart's main thread).
+     */
+    private static @Nullable CookieSpecFactory cookieRules(String name) {
+        return CookieSpecSupport.createDefault().lookup(name);
     }
 
     /**
