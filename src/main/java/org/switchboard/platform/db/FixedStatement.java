@@ -1,17 +1,23 @@
 package org.switchboard.platform.db;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.config.JdbiConfig;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.SqlStatements;
+import org.jspecify.annotations.Nullable;
+import org.sqlite.core.CoreResultSet;
+import org.sqlite.jdbc3.JDBC3PreparedStatement;
 
 /**
  * One statement of a hot path whose SQL never changes, run with plain JDBC on a handle's connection instead of
@@ -53,6 +59,8 @@ public final class FixedStatement {
     }
 
     private final String sql;
+    /** The column names sqlite-jdbc built at this query's first execution ({@link #executeQuery}). */
+    private volatile String @Nullable [] sqliteColumnNames;
 
     /** {@code sql} with {@code ?} for each value, bound in order. */
     public FixedStatement(String sql) {
@@ -69,9 +77,70 @@ public final class FixedStatement {
         return value.isPresent() ? value.get() : Null.VARCHAR;
     }
 
-    /** The first row the query answers with {@code values} bound, read by {@code row}, on a handle of its own. */
+    /**
+     * The first row the query answers with {@code values} bound, read by {@code row}: on a connection taken straight
+     * from the Jdbi's pool when {@link #readFromPool} named it (no handle: opening and closing one cost the
+     * data-writing read more than the read itself), else on a handle of its own. Inside a handle open on this thread
+     * (a transaction's, say) it runs on that handle, as a nested {@code withHandle} does, so it sees what the handle
+     * sees; and through JDBI while a statement logger watches.
+     */
     public <T> Optional<T> first(Jdbi jdbi, Row<T> row, Object... values) {
-        return jdbi.withHandle(handle -> first(handle, row, values));
+        DataSource pool = unwatchedPool(jdbi);
+        if (pool == null) {
+            return jdbi.withHandle(handle -> first(handle, row, values));
+        }
+        SqliteStatementCache cache =
+                jdbi.getStatementBuilderFactory() instanceof SqliteStatementCache cached ? cached : null;
+        try (Connection connection = pool.getConnection()) {
+            PreparedStatement statement =
+                    cache != null ? cache.lend(connection, sql) : connection.prepareStatement(sql);
+            try {
+                return first(statement, row, values);
+            } finally {
+                if (cache != null) {
+                    cache.giveBack(connection, sql, statement);
+                } else {
+                    statement.close();
+                }
+            }
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * Lets {@link #first(Jdbi, Row, Object...)} take its connection straight from {@code pool}, the pool {@code jdbi}
+     * was created on ({@link Database} does this; a Jdbi without it opens a handle for every read).
+     */
+    public static void readFromPool(Jdbi jdbi, DataSource pool) {
+        jdbi.getConfig(Pool.class).dataSource = pool;
+    }
+
+    /** The pool a Jdbi was created on, as {@link #readFromPool} named it. */
+    public static final class Pool implements JdbiConfig<Pool> {
+        private @Nullable DataSource dataSource;
+
+        public Pool() {}
+
+        private Pool(Pool other) {
+            this.dataSource = other.dataSource;
+        }
+
+        @Override
+        public Pool createCopy() {
+            return new Pool(this);
+        }
+    }
+
+    /** The Jdbi's pool when a read may use it without a handle: named, no statement logger, no handle open here. */
+    private static @Nullable DataSource unwatchedPool(Jdbi jdbi) {
+        DataSource pool = jdbi.getConfig(Pool.class).dataSource;
+        if (pool == null
+                || jdbi.getConfig(SqlStatements.class).getSqlLogger() != SqlLogger.NOP_SQL_LOGGER
+                || jdbi.getHandleScope().get() != null) {
+            return null;
+        }
+        return pool;
     }
 
     /** The first row the query answers with {@code values} bound, read by {@code row}, on {@code handle}. */
@@ -83,15 +152,47 @@ public final class FixedStatement {
         }
         PreparedStatement statement = lend(handle);
         try {
-            bind(statement, values);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
-            }
+            return first(statement, row, values);
         } catch (SQLException e) {
             throw failed(e);
         } finally {
             giveBack(handle, statement);
         }
+    }
+
+    private <T> Optional<T> first(PreparedStatement statement, Row<T> row, Object[] values) throws SQLException {
+        bind(statement, values);
+        try (ResultSet rs = executeQuery(statement)) {
+            return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
+        }
+    }
+
+    /**
+     * Runs the query. sqlite-jdbc builds the name of every column (a native call and a string each) at every execution,
+     * since closing a result set, which each execution does first, forgets them; they are the same for every execution
+     * of the same SQL, and the rows are read by position, so they are kept from the first execution and handed to the
+     * driver's result set before it would build them (its {@code colsMeta}, a public field; the result set is the one
+     * {@code getMetaData} answers for a prepared statement). Any other driver, or a later sqlite-jdbc that answers
+     * otherwise, runs {@code executeQuery} as it is.
+     */
+    private ResultSet executeQuery(PreparedStatement statement) throws SQLException {
+        if (!(statement instanceof JDBC3PreparedStatement sqlite)) {
+            return statement.executeQuery();
+        }
+        String[] names = sqliteColumnNames;
+        if (names != null && sqlite.getMetaData() instanceof CoreResultSet result) {
+            sqlite.execute(); // closes the previous result set, as executeQuery does, and runs the query
+            result.colsMeta = names;
+            ResultSet rs = sqlite.getResultSet();
+            if (rs != null) {
+                return rs;
+            }
+        }
+        ResultSet rs = sqlite.executeQuery();
+        if (rs instanceof CoreResultSet result && result.colsMeta != null) {
+            sqliteColumnNames = result.colsMeta;
+        }
+        return rs;
     }
 
     /**
