@@ -245,11 +245,14 @@ public final class DataWritingRoutes {
     private static TagSet tags(String prefix, PostbackRequest request) {
         ObjectNode named = Json.MAPPER.createObjectNode();
         request.params().forEach((name, value) -> {
+            if (RESERVED.contains(name) || value.isBlank()) {
+                return;
+            }
+            String tagKey = prefix.isEmpty() ? name : prefix + name;
             // the call's identity and routing tags are Switchboard's: a postback does not change who sent or took
             // the call (the same rule as for webhook responses)
-            boolean system = SystemTags.PROTECTED.contains(TagSet.normalizeKey(prefix + name));
-            if (!RESERVED.contains(name) && !value.isBlank() && !system) {
-                named.put(prefix + name, value);
+            if (!SystemTags.PROTECTED.contains(TagSet.normalizeKey(tagKey))) {
+                named.put(tagKey, value);
             }
         });
         return TagSet.parse("tags", named);

@@ -58,7 +58,6 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.migrated = migrated;
         this.jdbi = configured(Jdbi.create(dataSource), engine);
-        FixedStatement.readFromPool(jdbi, dataSource);
     }
 
     /** {@code jdbi} set up as the store uses it: its column mappers, and on SQLite the statement cache. */

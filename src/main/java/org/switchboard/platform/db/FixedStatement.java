@@ -1,16 +1,13 @@
 package org.switchboard.platform.db;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.config.JdbiConfig;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -77,70 +74,9 @@ public final class FixedStatement {
         return value.isPresent() ? value.get() : Null.VARCHAR;
     }
 
-    /**
-     * The first row the query answers with {@code values} bound, read by {@code row}: on a connection taken straight
-     * from the Jdbi's pool when {@link #readFromPool} named it (no handle: opening and closing one cost the
-     * data-writing read more than the read itself), else on a handle of its own. Inside a handle open on this thread
-     * (a transaction's, say) it runs on that handle, as a nested {@code withHandle} does, so it sees what the handle
-     * sees; and through JDBI while a statement logger watches.
-     */
+    /** The first row the query answers with {@code values} bound, read by {@code row}, on a handle of its own. */
     public <T> Optional<T> first(Jdbi jdbi, Row<T> row, Object... values) {
-        DataSource pool = unwatchedPool(jdbi);
-        if (pool == null) {
-            return jdbi.withHandle(handle -> first(handle, row, values));
-        }
-        SqliteStatementCache cache =
-                jdbi.getStatementBuilderFactory() instanceof SqliteStatementCache cached ? cached : null;
-        try (Connection connection = pool.getConnection()) {
-            PreparedStatement statement =
-                    cache != null ? cache.lend(connection, sql) : connection.prepareStatement(sql);
-            try {
-                return first(statement, row, values);
-            } finally {
-                if (cache != null) {
-                    cache.giveBack(connection, sql, statement);
-                } else {
-                    statement.close();
-                }
-            }
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    /**
-     * Lets {@link #first(Jdbi, Row, Object...)} take its connection straight from {@code pool}, the pool {@code jdbi}
-     * was created on ({@link Database} does this; a Jdbi without it opens a handle for every read).
-     */
-    public static void readFromPool(Jdbi jdbi, DataSource pool) {
-        jdbi.getConfig(Pool.class).dataSource = pool;
-    }
-
-    /** The pool a Jdbi was created on, as {@link #readFromPool} named it. */
-    public static final class Pool implements JdbiConfig<Pool> {
-        private @Nullable DataSource dataSource;
-
-        public Pool() {}
-
-        private Pool(Pool other) {
-            this.dataSource = other.dataSource;
-        }
-
-        @Override
-        public Pool createCopy() {
-            return new Pool(this);
-        }
-    }
-
-    /** The Jdbi's pool when a read may use it without a handle: named, no statement logger, no handle open here. */
-    private static @Nullable DataSource unwatchedPool(Jdbi jdbi) {
-        DataSource pool = jdbi.getConfig(Pool.class).dataSource;
-        if (pool == null
-                || jdbi.getConfig(SqlStatements.class).getSqlLogger() != SqlLogger.NOP_SQL_LOGGER
-                || jdbi.getHandleScope().get() != null) {
-            return null;
-        }
-        return pool;
+        return jdbi.withHandle(handle -> first(handle, row, values));
     }
 
     /** The first row the query answers with {@code values} bound, read by {@code row}, on {@code handle}. */

@@ -14,7 +14,6 @@ import org.jdbi.v3.core.statement.DefaultStatementBuilder;
 import org.jdbi.v3.core.statement.StatementBuilder;
 import org.jdbi.v3.core.statement.StatementBuilderFactory;
 import org.jdbi.v3.core.statement.StatementContext;
-import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -60,43 +59,17 @@ final class SqliteStatementCache implements StatementBuilderFactory {
 
     @Override
     public StatementBuilder createStatementBuilder(Connection connection) {
-        Statements statements = statementsOf(connection);
-        return statements != null ? new Builder(statements) : new DefaultStatementBuilder();
-    }
-
-    /**
-     * For a {@link FixedStatement} run on a pooled connection without a handle: the connection's statement of {@code
-     * sql}, lent until {@link #giveBack}, under the same rules as a handle's (a fresh one when it is not an open
-     * SQLite connection, or while the connection's one is lent already).
-     */
-    PreparedStatement lend(Connection connection, String sql) throws SQLException {
-        Statements statements = statementsOf(connection);
-        return statements != null ? statements.take(new Key(sql, false)) : connection.prepareStatement(sql);
-    }
-
-    /** Takes back what {@link #lend} lent on {@code connection}: kept for the next use of its SQL if clean. */
-    void giveBack(Connection connection, String sql, PreparedStatement statement) throws SQLException {
-        Statements statements = statementsOf(connection);
-        if (statements != null) {
-            statements.give(new Key(sql, false), statement);
-        } else {
-            statement.close();
-        }
-    }
-
-    /** The statements of {@code connection}'s physical SQLite connection; null when it is none or closed. */
-    private @Nullable Statements statementsOf(Connection connection) {
         SQLiteConnection sqlite;
         try {
             sqlite = connection.unwrap(SQLiteConnection.class);
             if (sqlite.isClosed()) {
-                return null;
+                return new DefaultStatementBuilder();
             }
         } catch (SQLException e) {
-            return null;
+            return new DefaultStatementBuilder();
         }
         Statements statements = connectionToStatements.get(sqlite);
-        return statements != null ? statements : add(sqlite);
+        return new Builder(statements != null ? statements : add(sqlite));
     }
 
     /** A physical connection seen for the first time: the pool may have retired one, whose entry goes now. */
