@@ -1,9 +1,15 @@
 package org.switchboard.postback;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +26,7 @@ import org.switchboard.call.CallService;
 import org.switchboard.call.LiveCall;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.JsonText;
 import org.switchboard.platform.problem.Problem;
 import org.switchboard.platform.secret.Secrets;
 import org.switchboard.tag.SystemTags;
@@ -67,8 +74,46 @@ public final class DataWritingRoutes {
         this.clock = clock;
     }
 
+    /** The answer: the tags written (a key's one value as a string, several as an array), the caller, the status. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Response(Map<String, Object> tagValues, String callerNumber, String status) {}
+    @JsonPropertyOrder({"tag_values", "caller_number", "status"})
+    record Response(@JsonIgnore TagSet tags, String callerNumber, String status) {
+        @JsonProperty("tag_values")
+        Map<String, Object> tagValues() {
+            Map<String, Object> values = new LinkedHashMap<>();
+            tags.asMap().forEach((tagKey, list) -> values.put(tagKey, list.size() == 1 ? list.getFirst() : list));
+            return values;
+        }
+
+        /**
+         * The answer's JSON as the mapper writes it ({@code tag_values}, {@code caller_number}, {@code status}), written
+         * by hand: the mapper's reflective walk of the record and its map was a tenth of a data write's answer. A text
+         * holding a surrogate goes through the mapper, as {@link JsonText} requires.
+         */
+        byte[] json() {
+            JsonText json =
+                    new JsonText(128).startObject().plainName("tag_values").startObject();
+            for (String tagKey : tags.keys()) {
+                Set<String> values = tags.values(tagKey);
+                json.plainName(tagKey); // a tag key is [a-z0-9_.-]: nothing to escape
+                if (values.size() == 1) {
+                    json.value(values.iterator().next());
+                } else {
+                    json.startArray();
+                    values.forEach(json::value);
+                    json.endArray();
+                }
+            }
+            json.endObject().plainName("caller_number");
+            if (callerNumber == null) {
+                json.nullValue();
+            } else {
+                json.value(callerNumber);
+            }
+            json.plainName("status").value(status).endObject();
+            return json.matchesMapper() ? json.toString().getBytes(StandardCharsets.UTF_8) : Json.write(this);
+        }
+    }
 
     public void register(HttpRules rules) {
         Handler handler = (req, res) -> {
@@ -79,16 +124,20 @@ public final class DataWritingRoutes {
             if (presented.isEmpty() && callKey.isPresent()) {
                 Call call = callKeyHolder(request, callKey.get());
                 PostbackLog.Source source = new PostbackLog.Source(call.accountId(), Optional.empty(), "call key");
-                Http.ok(res, keyed.logged(source, "data_writing", request, r -> writeWithCallKey(call, r)));
+                ok(res, keyed.logged(source, "data_writing", request, r -> writeWithCallKey(call, r)));
                 return;
             }
             PostbackKey key = keyed.require(presented, KeyType.CALL_DATA_WRITING);
-            Http.ok(res, keyed.logged(PostbackLog.Source.of(key), "data_writing", request, r -> write(key, r)));
+            ok(res, keyed.logged(PostbackLog.Source.of(key), "data_writing", request, r -> write(key, r)));
         };
         for (String path : new String[] {"/data_writing", "/data_writing.json", "/data_writing/{key}"}) {
             rules.get(path, handler);
             rules.post(path, handler);
         }
+    }
+
+    private static void ok(ServerResponse res, Response response) {
+        Http.sendJson(res, Status.OK_200, response.json());
     }
 
     private KeyedRequests.Plan<Response> write(PostbackKey key, PostbackRequest request) {
@@ -196,11 +245,14 @@ public final class DataWritingRoutes {
     private static TagSet tags(String prefix, PostbackRequest request) {
         ObjectNode named = Json.MAPPER.createObjectNode();
         request.params().forEach((name, value) -> {
+            if (RESERVED.contains(name) || value.isBlank()) {
+                return;
+            }
+            String tagKey = prefix.isEmpty() ? name : prefix + name;
             // the call's identity and routing tags are Switchboard's: a postback does not change who sent or took
             // the call (the same rule as for webhook responses)
-            boolean system = SystemTags.PROTECTED.contains(TagSet.normalizeKey(prefix + name));
-            if (!RESERVED.contains(name) && !value.isBlank() && !system) {
-                named.put(prefix + name, value);
+            if (!SystemTags.PROTECTED.contains(TagSet.normalizeKey(tagKey))) {
+                named.put(tagKey, value);
             }
         });
         return TagSet.parse("tags", named);
@@ -216,8 +268,6 @@ public final class DataWritingRoutes {
 
     private static KeyedRequests.Outcome<Response> outcome(
             TagSet tags, String callerNumber, String status, Optional<String> callUuid) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        tags.asMap().forEach((tagKey, list) -> values.put(tagKey, list.size() == 1 ? list.getFirst() : list));
-        return new KeyedRequests.Outcome<>(new Response(values, callerNumber, status), tags, callUuid, status);
+        return new KeyedRequests.Outcome<>(new Response(tags, callerNumber, status), tags, callUuid, status);
     }
 }

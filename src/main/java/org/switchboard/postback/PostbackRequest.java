@@ -39,9 +39,12 @@ record PostbackRequest(String method, Map<String, String> params) {
 
     /** The parameters as they may be logged: without the postback key or call key. */
     Map<String, String> loggable() {
-        Map<String, String> copy = new LinkedHashMap<>(params);
-        copy.remove("key");
-        copy.remove("call_key");
+        Map<String, String> copy = LinkedHashMap.newLinkedHashMap(params.size());
+        params.forEach((name, value) -> {
+            if (!name.equals("key") && !name.equals("call_key")) {
+                copy.put(name, value);
+            }
+        });
         return copy;
     }
 }

@@ -12,6 +12,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.SqlStatements;
+import org.jspecify.annotations.Nullable;
+import org.sqlite.core.CoreResultSet;
+import org.sqlite.jdbc3.JDBC3PreparedStatement;
 
 /**
  * One statement of a hot path whose SQL never changes, run with plain JDBC on a handle's connection instead of
@@ -53,6 +56,8 @@ public final class FixedStatement {
     }
 
     private final String sql;
+    /** The column names sqlite-jdbc built at this query's first execution ({@link #executeQuery}). */
+    private volatile String @Nullable [] sqliteColumnNames;
 
     /** {@code sql} with {@code ?} for each value, bound in order. */
     public FixedStatement(String sql) {
@@ -83,15 +88,47 @@ public final class FixedStatement {
         }
         PreparedStatement statement = lend(handle);
         try {
-            bind(statement, values);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
-            }
+            return first(statement, row, values);
         } catch (SQLException e) {
             throw failed(e);
         } finally {
             giveBack(handle, statement);
         }
+    }
+
+    private <T> Optional<T> first(PreparedStatement statement, Row<T> row, Object[] values) throws SQLException {
+        bind(statement, values);
+        try (ResultSet rs = executeQuery(statement)) {
+            return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
+        }
+    }
+
+    /**
+     * Runs the query. sqlite-jdbc builds the name of every column (a native call and a string each) at every execution,
+     * since closing a result set, which each execution does first, forgets them; they are the same for every execution
+     * of the same SQL, and the rows are read by position, so they are kept from the first execution and handed to the
+     * driver's result set before it would build them (its {@code colsMeta}, a public field; the result set is the one
+     * {@code getMetaData} answers for a prepared statement). Any other driver, or a later sqlite-jdbc that answers
+     * otherwise, runs {@code executeQuery} as it is.
+     */
+    private ResultSet executeQuery(PreparedStatement statement) throws SQLException {
+        if (!(statement instanceof JDBC3PreparedStatement sqlite)) {
+            return statement.executeQuery();
+        }
+        String[] names = sqliteColumnNames;
+        if (names != null && sqlite.getMetaData() instanceof CoreResultSet result) {
+            sqlite.execute(); // closes the previous result set, as executeQuery does, and runs the query
+            result.colsMeta = names;
+            ResultSet rs = sqlite.getResultSet();
+            if (rs != null) {
+                return rs;
+            }
+        }
+        ResultSet rs = sqlite.executeQuery();
+        if (rs instanceof CoreResultSet result && result.colsMeta != null) {
+            sqliteColumnNames = result.colsMeta;
+        }
+        return rs;
     }
 
     /**

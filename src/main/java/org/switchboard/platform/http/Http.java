@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.switchboard.platform.paging.Page;
 import org.switchboard.platform.paging.PageRequest;
@@ -211,7 +212,10 @@ public final class Http {
                 params.put(field.getKey(), value.asText());
             }
         } else {
-            Form.parse(body).keyToValues().forEach((name, values) -> params.put(name, values.getLast()));
+            // the form's names sorted, each with its last value, as Form.parse gives them, without a list per name
+            Map<String, String> form = new TreeMap<>();
+            Form.forEachPair(body, form::put);
+            params.putAll(form);
         }
         return ParamLimits.check(params);
     }

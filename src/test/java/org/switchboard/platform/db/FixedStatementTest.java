@@ -200,6 +200,31 @@ class FixedStatementTest {
     }
 
     @Test
+    void theColumnNamesKeptFromTheFirstExecutionShouldStillAnswerReadsByName() {
+        // given: a first execution, whose column names the statement keeps
+        Optional<Item> a = firstOfKind("a");
+        List<String> names = new ArrayList<>();
+
+        // when: executions that hand the driver those names
+        Optional<String> byName = BY_KIND.first(
+                jdbi,
+                rs -> {
+                    names.add(rs.getMetaData().getColumnName(2));
+                    return rs.getString("name") + "/" + rs.getLong("qty") + "/" + rs.findColumn("flag");
+                },
+                "b");
+        Optional<Item> missing = firstOfKind("missing");
+        Optional<Item> again = firstOfKind("a");
+
+        // then
+        assertThat(byName).contains("item1/1/4");
+        assertThat(names).containsExactly("name");
+        assertThat(missing).isEmpty();
+        assertThat(again).isEqualTo(a).contains(new Item(1, "item0", Optional.of(0L), true));
+        assertThat(cache.idle()).isEqualTo(1);
+    }
+
+    @Test
     void aNullWithoutItsTypeShouldBeRefused() {
         // when / then
         assertThatThrownBy(() -> jdbi.useTransaction(
