@@ -661,46 +661,30 @@ public final class CallRepository {
 
     /** A call from a row of {@link #COLUMNS}, read by position. */
     private static Call map(ResultSet rs) throws SQLException {
-        return read(rs, 0);
-    }
-
-    /**
-     * The columns of a call as {@link #read} reads them, each prefixed with {@code alias} and a dot: for a statement of
-     * another feature that reads a call together with its own rows in one statement (a join on {@code calls alias}).
-     */
-    public static String columns(String alias) {
-        return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
-    }
-
-    /**
-     * A call from the current row, whose {@link #columns} start after the first {@code before} columns of the
-     * statement: read by position, as every call read here is.
-     */
-    public static Call read(ResultSet rs, int before) throws SQLException {
-        String outcome = rs.getString(before + 12);
-        StoredRouting routing = new StoredRouting(rs.getString(before + 15));
+        String outcome = rs.getString(12);
+        StoredRouting routing = new StoredRouting(rs.getString(15));
         return new Call(
-                rs.getLong(before + 1),
-                rs.getString(before + 2),
-                new AccountId(rs.getLong(before + 3)),
-                rs.getLong(before + 4),
-                rs.getLong(before + 5),
-                Columns.optionalLong(rs, before + 6),
-                rs.getString(before + 7),
-                rs.getString(before + 8),
-                rs.getString(before + 9),
-                rs.getString(before + 10),
-                CallState.valueOf(rs.getString(before + 11)),
+                rs.getLong(1),
+                rs.getString(2),
+                new AccountId(rs.getLong(3)),
+                rs.getLong(4),
+                rs.getLong(5),
+                Columns.optionalLong(rs, 6),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getString(10),
+                CallState.valueOf(rs.getString(11)),
                 outcome == null ? Optional.empty() : Optional.of(CallOutcome.valueOf(outcome)),
-                Columns.optionalLong(rs, before + 13),
-                TagSet.fromStored(rs.getString(before + 14)),
+                Columns.optionalLong(rs, 13),
+                TagSet.fromStored(rs.getString(14)),
                 routing.order(),
                 routing.considered(),
-                Instant.ofEpochMilli(rs.getLong(before + 16)),
-                Columns.optionalInstant(rs, before + 17),
-                Columns.optionalInstant(rs, before + 18),
-                Columns.optionalInt(rs, before + 19),
-                Columns.optionalInt(rs, before + 20),
-                Optional.ofNullable(rs.getString(before + 21)));
+                Instant.ofEpochMilli(rs.getLong(16)),
+                Columns.optionalInstant(rs, 17),
+                Columns.optionalInstant(rs, 18),
+                Columns.optionalInt(rs, 19),
+                Columns.optionalInt(rs, 20),
+                Optional.ofNullable(rs.getString(21)));
     }
 }

@@ -13,8 +13,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Update;
 import org.jspecify.annotations.Nullable;
-import org.switchboard.call.Call;
-import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallState;
 import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.FixedStatement;
@@ -33,20 +31,8 @@ public final class ConversionRepository {
             + " converted_at, revenue_micros, payout_micros, posted_micros, postback_at, buyer_criterion_id,"
             + " buyer_converted, buyer_revenue_micros, post_call_fired";
 
-    /** How many columns {@link #COLUMNS} names. */
-    private static final int COLUMN_COUNT = 16;
-
     private static final FixedStatement BY_CALL =
             new FixedStatement("SELECT " + COLUMNS + " FROM call_conversions WHERE call_id = ?");
-
-    /**
-     * A call by UUID on an account, with its decision if it has one: the conversion's columns first (all NULL when
-     * the call has none), then the call's ({@link CallRepository#read}). A conversion postback naming its call reads
-     * both: one statement instead of two, each of which cost more in its own execution than in its row.
-     */
-    private static final FixedStatement CALL_WITH_DECISION_BY_UUID = new FixedStatement("SELECT v."
-            + COLUMNS.replace(", ", ", v.") + ", " + CallRepository.columns("c")
-            + " FROM calls c LEFT JOIN call_conversions v ON v.call_id = c.id WHERE c.uuid = ? AND c.account_id = ?");
 
     private final Jdbi jdbi;
     private final Counter[] decisionsByState;
@@ -82,25 +68,6 @@ public final class ConversionRepository {
 
     public Optional<Conversion> find(long callId) {
         return BY_CALL.first(jdbi, ConversionRepository::map, callId);
-    }
-
-    /** A call and its decision as one statement read them: the decision empty when the call has none yet. */
-    public record CallWithDecision(Call call, Optional<Conversion> decision) {}
-
-    /**
-     * The account's call {@code uuid} and its decision, read by one statement: what {@link CallRepository#find} and
-     * {@link #find(long)} answer one after the other, for a conversion postback naming its call.
-     */
-    public Optional<CallWithDecision> findCallWithDecision(AccountId account, String uuid) {
-        return CALL_WITH_DECISION_BY_UUID.first(
-                jdbi,
-                rs -> {
-                    Optional<Conversion> decision =
-                            Columns.optionalLong(rs, 1).isPresent() ? Optional.of(map(rs)) : Optional.empty();
-                    return new CallWithDecision(CallRepository.read(rs, COLUMN_COUNT), decision);
-                },
-                uuid,
-                account.value());
     }
 
     /** The call's decision, read in the caller's transaction. */

@@ -250,24 +250,6 @@ public final class ConversionService implements AutoCloseable {
      * optional value. The call's campaign criterion must be a postback criterion; the conversion counts once.
      */
     public PostbackPlan postback(Call call, Optional<Money> posted) {
-        return postback(call, posted, () -> conversions.find(call.id()));
-    }
-
-    /**
-     * The account's call {@code uuid} with its decision as it stands, read together for a postback naming the call
-     * ({@link #postback(ConversionRepository.CallWithDecision, Optional)}).
-     */
-    public Optional<ConversionRepository.CallWithDecision> findCallWithDecision(AccountId account, String uuid) {
-        return conversions.findCallWithDecision(account, uuid);
-    }
-
-    /** {@link #postback(Call, Optional)} for a call read with its decision, which is not read again. */
-    public PostbackPlan postback(ConversionRepository.CallWithDecision found, Optional<Money> posted) {
-        return postback(found.call(), posted, found::decision);
-    }
-
-    /** {@code decision}: the call's decision as it stands, read when the call's criterion takes postbacks. */
-    private PostbackPlan postback(Call call, Optional<Money> posted, Supplier<Optional<Conversion>> decision) {
         Instant now = clock.instant();
         ConversionCriterionRepository.ForCall judges =
                 criteria.forCall(call.accountId(), call.campaignId(), call.buyerId());
@@ -282,7 +264,7 @@ public final class ConversionService implements AutoCloseable {
         // read before the transaction, which holds the writer: the decision as it stands (a conversion is final, so a
         // repeated postback is answered from it; any other state is only where the conditional writes start from)
         // and the webhooks an ended call's decision queues
-        Optional<Conversion> before = decision.get();
+        Optional<Conversion> before = conversions.find(call.id());
         if (before.filter(Conversion::converted).isPresent()) {
             PostbackOutcome repeated = repeated(call, before.get(), posted);
             return PostbackPlan.answered(repeated);

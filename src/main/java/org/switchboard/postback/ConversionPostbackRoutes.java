@@ -14,7 +14,6 @@ import org.jdbi.v3.core.Handle;
 import org.switchboard.buyer.BuyerGroupRepository;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
-import org.switchboard.conversion.ConversionRepository;
 import org.switchboard.conversion.ConversionService;
 import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.money.Money;
@@ -84,12 +83,9 @@ public final class ConversionPostbackRoutes {
         Set<Long> buyers = key.owner() == KeyType.Owner.BUYER
                 ? Set.of(key.ownerId())
                 : groups.memberIds(key.accountId(), key.ownerId());
-        if (ref.callUuid().isPresent()) {
-            ConversionRepository.CallWithDecision named =
-                    named(key, ref.callUuid().get(), buyers);
-            return answered(named.call(), conversions.postback(named, value));
-        }
-        Call call = latestOfCaller(key, ref.callerNumber().orElseThrow(), buyers, duration, startTime);
+        Call call = ref.callUuid().isPresent()
+                ? named(key, ref.callUuid().get(), buyers)
+                : latestOfCaller(key, ref.callerNumber().orElseThrow(), buyers, duration, startTime);
         return answered(call, conversions.postback(call, value));
     }
 
@@ -101,18 +97,13 @@ public final class ConversionPostbackRoutes {
                         .orElseThrow(() -> new Problem.Invalid("value", "value is not an amount: " + raw)));
     }
 
-    /**
-     * The call named by {@code call_uuid}, which one of {@code buyers} must have handled, with its decision as it
-     * stands (read by the same statement).
-     */
-    private ConversionRepository.CallWithDecision named(PostbackKey key, String uuid, Set<Long> buyers) {
-        ConversionRepository.CallWithDecision named = conversions
-                .findCallWithDecision(key.accountId(), uuid)
-                .orElseThrow(() -> new Problem.NotFound("no call " + uuid));
-        if (named.call().buyerId().filter(buyers::contains).isEmpty()) {
+    /** The call named by {@code call_uuid}, which one of {@code buyers} must have handled. */
+    private Call named(PostbackKey key, String uuid, Set<Long> buyers) {
+        Call call = calls.find(key.accountId(), uuid).orElseThrow(() -> new Problem.NotFound("no call " + uuid));
+        if (call.buyerId().filter(buyers::contains).isEmpty()) {
             throw new Problem.Forbidden("call " + uuid + " was not handled by this key's buyer");
         }
-        return named;
+        return call;
     }
 
     /**
