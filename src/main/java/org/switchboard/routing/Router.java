@@ -6,12 +6,12 @@ import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.buyer.Buyer;
@@ -115,15 +115,27 @@ public final class Router {
         return acceptOnlyMiss(lists).map(names -> "caller is not on the campaign's accepted list(s) " + names);
     }
 
+    /**
+     * The names of the accept-only lists, joined, when there are some and the caller is on none of them. A loop, not
+     * streams: every buyer of every RTB ping asks, and most have no lists at all.
+     */
     private static Optional<String> acceptOnlyMiss(List<ListCheck> lists) {
-        List<ListCheck> acceptOnly = lists.stream()
-                .filter(list -> list.behaviour() == CallerList.Behaviour.ACCEPT_ONLY)
-                .toList();
-        if (acceptOnly.isEmpty() || acceptOnly.stream().anyMatch(ListCheck::callerListed)) {
+        if (lists.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(
-                String.join(", ", acceptOnly.stream().map(ListCheck::name).toList()));
+        @Nullable StringJoiner names = null;
+        for (ListCheck list : lists) {
+            if (list.behaviour() == CallerList.Behaviour.ACCEPT_ONLY) {
+                if (list.callerListed()) {
+                    return Optional.empty();
+                }
+                if (names == null) {
+                    names = new StringJoiner(", ");
+                }
+                names.add(list.name());
+            }
+        }
+        return names == null ? Optional.empty() : Optional.of(names.toString());
     }
 
     /** Why the candidate cannot be offered the call, or null when it can. */
@@ -196,8 +208,13 @@ public final class Router {
                     candidate,
                     Math.log(u == 0 ? Double.MIN_VALUE : u) / candidate.buyer().weight()));
         }
-        keyed.sort(Comparator.comparingInt((Keyed k) -> k.candidate().buyer().priority())
-                .thenComparing(Comparator.comparingDouble(Keyed::key).reversed()));
+        if (keyed.size() > 1) {
+            keyed.sort((a, b) -> {
+                int byPriority = Integer.compare(
+                        a.candidate().buyer().priority(), b.candidate().buyer().priority());
+                return byPriority != 0 ? byPriority : Double.compare(b.key(), a.key());
+            });
+        }
         List<Candidate> order = new ArrayList<>(keyed.size());
         keyed.forEach(k -> order.add(k.candidate()));
         return order;

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
 import org.switchboard.buyer.Buyer;
 import org.switchboard.conversion.ConversionCriterion;
 import org.switchboard.conversion.ConversionPolicy;
@@ -49,11 +51,17 @@ final class PingEvaluator {
     static final Set<String> RESERVED_PARAMS = Set.of(
             "key", "caller_number", "publisher_id", "source_id", "inbound_number", "campaign_id", "status", "uuid");
 
+    /** Fresh buyers before duplicates, then by priority, then the better payer (built once, not per ping). */
+    private static final Comparator<Eligible> BEST_FIRST = Comparator.comparing((Eligible e) -> e.duplicate())
+            .thenComparingInt(e -> e.candidate().buyer().priority())
+            .thenComparing(e -> e.revenue().orElse(Money.ZERO), Comparator.<Money>reverseOrder());
+
     private final RoutingService routing;
     private final WebhookDispatcher dispatcher;
     private final GeoTagger geo;
     private final RtbConfigCache cache;
     private final Clock clock;
+    private final AtomicReferenceArray<@Nullable ConfigTags> configTags = new AtomicReferenceArray<>(CONFIG_SLOTS);
 
     PingEvaluator(
             RoutingService routing, WebhookDispatcher dispatcher, GeoTagger geo, RtbConfigCache cache, Clock clock) {
@@ -83,7 +91,10 @@ final class PingEvaluator {
      */
     record Eligible(Candidate candidate, Optional<Money> revenue, boolean duplicate, TagSet withBuyer) {}
 
-    /** The outcome of evaluation: the tags, what the passthrough webhooks did, every buyer's verdict, the eligible. */
+    /**
+     * The outcome of evaluation: the tags, what the passthrough webhooks did, every buyer's verdict (a map made for
+     * this ping, which its caller may change), the eligible.
+     */
     record Evaluation(
             TagSet tags,
             TagSet learned,
@@ -189,14 +200,62 @@ final class PingEvaluator {
                     candidate, revenue(config.criteria(), withBuyer), recent.contains(buyer.id()), withBuyer));
         }
         // fresh buyers before duplicates, then by priority, then the better payer; ties keep routing's weighted order
-        eligible.sort(Comparator.comparing((Eligible e) -> e.duplicate())
-                .thenComparingInt(e -> e.candidate().buyer().priority())
-                .thenComparing(e -> e.revenue().orElse(Money.ZERO), Comparator.<Money>reverseOrder()));
+        if (eligible.size() > 1) {
+            eligible.sort(BEST_FIRST);
+        }
         return eligible;
     }
 
     /** The tags a call from this ping's caller on the campaign starts with anyway (its call re-derives them). */
     private TagSet baseTags(Ping ping) {
+        TagSet config = configTags(ping);
+        if (ping.callerNumber().isEmpty()) {
+            return config;
+        }
+        String caller = ping.callerNumber().get();
+        TagSet.Builder tags = config.toBuilder();
+        tags.remove("caller_number").add("caller_number", caller);
+        tags.remove("caller_id").add("caller_id", caller);
+        tags.addAll(geo.tagsForValid(caller));
+        return tags.build();
+    }
+
+    /**
+     * The base tags that only configuration decides (campaign, publisher, inbound number), kept for the last
+     * configurations seen: every ping of a key builds the same ones, and building them was a dozen map operations a
+     * ping. An entry is used only for the very objects it was built from; the cache hands out new ones when the
+     * configuration changes, so a change is seen by the next ping. {@link #CONFIG_SLOTS} entries at most.
+     */
+    private TagSet configTags(Ping ping) {
+        Publisher publisher = ping.publisher().orElse(null);
+        int slot = (System.identityHashCode(ping.campaign()) * 31 + System.identityHashCode(publisher)) * 31
+                + System.identityHashCode(ping.inbound())
+                + (ping.inboundNamed() ? 1 : 0);
+        slot = (slot ^ (slot >>> 16)) & (CONFIG_SLOTS - 1);
+        ConfigTags held = configTags.get(slot);
+        if (held != null
+                && held.campaign() == ping.campaign()
+                && held.publisher() == publisher
+                && held.inbound() == ping.inbound()
+                && held.inboundNamed() == ping.inboundNamed()) {
+            return held.tags();
+        }
+        TagSet built = buildConfigTags(ping);
+        configTags.set(slot, new ConfigTags(ping.campaign(), publisher, ping.inbound(), ping.inboundNamed(), built));
+        return built;
+    }
+
+    private static final int CONFIG_SLOTS = 64;
+
+    /** The configuration's tags of {@link #configTags}, and the objects they were built from (compared by identity). */
+    private record ConfigTags(
+            RtbConfigCache.CampaignConfig campaign,
+            @Nullable Publisher publisher,
+            TrackingNumber inbound,
+            boolean inboundNamed,
+            TagSet tags) {}
+
+    private static TagSet buildConfigTags(Ping ping) {
         TagSet.Builder tags = TagSet.builder().addAll(ping.campaign().campaign().tags());
         ping.publisher().ifPresent(p -> {
             tags.addAll(p.tags());
@@ -210,30 +269,31 @@ final class PingEvaluator {
         tags.remove("campaign_id")
                 .add("campaign_id", Long.toString(ping.campaign().campaign().id()));
         tags.remove("tracking_number").add("tracking_number", ping.inbound().number());
-        ping.callerNumber().ifPresent(caller -> {
-            tags.remove("caller_number").add("caller_number", caller);
-            tags.remove("caller_id").add("caller_id", caller);
-            tags.addAll(geo.tagsForValid(caller));
-        });
         return tags.build();
     }
 
     /** The ping's own parameters as tags, named with the key's prefix; system tags cannot be set this way. */
     private static TagSet withParams(TagSet base, Ping ping) {
-        TagSet.Builder tags = base.toBuilder();
+        // copied only when a parameter becomes a tag: most pings send only what steers them (caller_number)
+        TagSet.@Nullable Builder tags = null;
         for (var param : ping.params().entrySet()) {
+            if (RESERVED_PARAMS.contains(param.getKey())) {
+                continue;
+            }
             String name = TagSet.normalizeKey(ping.tagPrefix() + param.getKey());
             String value = param.getValue().strip();
-            if (RESERVED_PARAMS.contains(param.getKey())
-                    || value.isEmpty()
+            if (value.isEmpty()
                     || SystemTags.PROTECTED.contains(name)
                     || !TagSet.isValidKey(name)
                     || value.length() > 500) {
                 continue;
             }
+            if (tags == null) {
+                tags = base.toBuilder();
+            }
             tags.remove(name).add(name, value);
         }
-        return tags.build();
+        return tags == null ? base : tags.build();
     }
 
     /**
@@ -253,13 +313,7 @@ final class PingEvaluator {
      * Only this is kept with a reservation, so a million reservations do not each hold a copy of the campaign's tags.
      */
     private static TagSet learned(TagSet base, TagSet all) {
-        TagSet.Builder learned = TagSet.builder();
-        for (String key : all.keys()) {
-            if (!all.values(key).equals(base.values(key))) {
-                all.values(key).forEach(v -> learned.add(key, v));
-            }
-        }
-        return learned.build();
+        return all == base ? TagSet.empty() : all.changedFrom(base);
     }
 
     /**

@@ -248,7 +248,8 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
 
     /** Holds the best buyer that can still take the call, and answers with its payout; or says why none can. */
     private Answer choose(Offer offer, PingEvaluator.Evaluation evaluation, RtbPing.Builder logged) {
-        Map<Long, RtbPing.ConsideredBuyer> considered = new LinkedHashMap<>(evaluation.considered());
+        // the evaluation's own map, made for this ping alone: changed in place rather than copied
+        Map<Long, RtbPing.ConsideredBuyer> considered = evaluation.considered();
         boolean addToCaps =
                 offer.key().options().path("add_to_caps_on_status_reserved").asBoolean(false);
         for (PingEvaluator.Eligible eligible : evaluation.eligible()) {
@@ -608,12 +609,19 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
             }
             return number;
         }
-        return publisher
-                .flatMap(p -> campaign.numbers().stream()
-                        .filter(n -> n.publisherId().equals(Optional.of(p.id())))
-                        .findFirst())
-                .or(() -> campaign.numbers().stream().findFirst())
-                .orElseThrow(() -> new Problem.Conflict(null, "the campaign has no tracking number to send calls to"));
+        // a loop, not streams: every ping of a key bound to a publisher looks
+        if (publisher.isPresent()) {
+            long publisherId = publisher.get().id();
+            for (TrackingNumber n : campaign.numbers()) {
+                if (n.publisherId().isPresent() && n.publisherId().get() == publisherId) {
+                    return n;
+                }
+            }
+        }
+        if (campaign.numbers().isEmpty()) {
+            throw new Problem.Conflict(null, "the campaign has no tracking number to send calls to");
+        }
+        return campaign.numbers().getFirst();
     }
 
     /**

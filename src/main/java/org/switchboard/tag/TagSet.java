@@ -153,6 +153,21 @@ public final class TagSet {
         return missing.build();
     }
 
+    /**
+     * The keys whose values differ from {@code base}'s (added or changed), with all their values: what a change from
+     * {@code base} to this set learned. Reads both maps directly: a key shared unchanged holds the very same values.
+     */
+    public TagSet changedFrom(TagSet base) {
+        Builder changed = builder();
+        keyToValues.forEach((key, values) -> {
+            Set<String> before = base.keyToValues.get(key);
+            if (values != before && !values.equals(before)) {
+                values.forEach(v -> changed.add(key, v));
+            }
+        });
+        return changed.build();
+    }
+
     public TagSet without(String key) {
         return toBuilder().remove(key).build();
     }

@@ -2,7 +2,12 @@ package org.switchboard.platform.phone;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonemetadata.PhoneMetadata;
+import com.google.i18n.phonenumbers.Phonemetadata.PhoneNumberDesc;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +26,17 @@ public final class PhoneNumbers {
 
     /** The E.164 form of {@code raw} ({@code +12125550123}), or empty when it is not a valid number. */
     public static Optional<String> toE164(String raw) {
+        if (raw == null || raw.isBlank() || raw.length() > 40) {
+            return Optional.empty();
+        }
+        PhoneNumber northAmerican = northAmericanDigits(raw.strip());
+        if (northAmerican != null) {
+            // what UTIL.format writes in E164 for country code 1: "+1" and the national significant number (a number
+            // made here has no Italian leading zero, no extension and no raw input)
+            return validNorthAmerican(northAmerican)
+                    ? Optional.of("+1" + northAmerican.getNationalNumber())
+                    : Optional.empty();
+        }
         return parse(raw).map(number -> UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
     }
 
@@ -84,8 +100,80 @@ public final class PhoneNumbers {
      * {@code PhoneNumbersTest} compares the two on every exchange of the plan.
      */
     static boolean validNorthAmerican(PhoneNumber number) {
+        if (US.hasType(Long.toString(number.getNationalNumber()))) {
+            return true;
+        }
         String region = UTIL.getRegionCodeForNumber(number);
         return "US".equals(region) || UTIL.isValidNumberForRegion(number, region);
+    }
+
+    private static final UsTypes US = new UsTypes(DefaultMetadataDependenciesProvider.getInstance()
+            .getPhoneNumberMetadataSource()
+            .getMetadataForRegion(DEFAULT_REGION));
+
+    /**
+     * Whether libphonenumber finds a national number a type in the US metadata ({@code getNumberTypeHelper(nsn, US)
+     * != UNKNOWN}, which is how {@code getRegionCodeForNumber} picks US, the first region of country code 1, without
+     * leading digits): the general pattern, then any one type. Only whether some type matches counts, so the fixed
+     * line (most callers) is tried first, and each pattern is compiled once here and asked {@code matches} once:
+     * libphonenumber asks {@code lookingAt} and then {@code matches} of a pattern from its synchronized cache for every
+     * type in turn, fixed line last.
+     */
+    private static final class UsTypes {
+        private final Desc general;
+        private final List<Desc> types;
+
+        UsTypes(PhoneMetadata us) {
+            this.general = new Desc(us.getGeneralDesc());
+            List<Desc> types = new ArrayList<>();
+            types.add(new Desc(us.getFixedLine()));
+            if (!us.getSameMobileAndFixedLinePattern()) {
+                types.add(new Desc(us.getMobile()));
+            }
+            for (PhoneNumberDesc desc : List.of(
+                    us.getTollFree(),
+                    us.getPremiumRate(),
+                    us.getSharedCost(),
+                    us.getVoip(),
+                    us.getPersonalNumber(),
+                    us.getPager(),
+                    us.getUan(),
+                    us.getVoicemail())) {
+                types.add(new Desc(desc));
+            }
+            this.types = List.copyOf(types);
+        }
+
+        boolean hasType(String nationalNumber) {
+            if (!general.matches(nationalNumber)) {
+                return false;
+            }
+            for (Desc type : types) {
+                if (type.matches(nationalNumber)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** libphonenumber's {@code isNumberMatchingDesc}: a possible length (when the desc lists any) and its pattern. */
+    private static final class Desc {
+        private final List<Integer> lengths;
+        private final @Nullable Pattern pattern;
+
+        Desc(PhoneNumberDesc desc) {
+            this.lengths = List.copyOf(desc.getPossibleLengthList());
+            String regex = desc.getNationalNumberPattern();
+            this.pattern = regex.isEmpty() ? null : Pattern.compile(regex);
+        }
+
+        boolean matches(String nationalNumber) {
+            if (!lengths.isEmpty() && !lengths.contains(nationalNumber.length())) {
+                return false;
+            }
+            return pattern != null && pattern.matcher(nationalNumber).matches();
+        }
     }
 
     /**
