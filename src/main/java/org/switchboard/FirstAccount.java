@@ -32,8 +32,11 @@ final class FirstAccount {
 
     private FirstAccount() {}
 
-    /** The banner to print once (it holds the new API key), or empty when an account already existed. */
-    static Optional<String> ensure(SwitchboardConfig config, AccountRepository accounts, Services services) {
+    /** The first account, just created, and the start of the banner to print once (it holds the new API key). */
+    record Created(AccountId account, String banner) {}
+
+    /** Creates the first account with its key when the store holds none; empty when an account already existed. */
+    static Optional<Created> create(SwitchboardConfig config, AccountRepository accounts) {
         if (accounts.countAccounts() > 0) {
             return Optional.empty();
         }
@@ -52,12 +55,20 @@ final class FirstAccount {
         } else {
             banner.append("  API key: the one set in SWITCHBOARD_FIRST_ACCOUNT_API_KEY\n");
         }
-        if (config.demoData()) {
-            // a newcomer can try RTB and live call control at once
-            accounts.setFeatures(created.account().id(), EnumSet.allOf(Feature.class));
-            banner.append(seedDemo(created.account().id(), services));
+        return Optional.of(new Created(created.account().id(), banner.toString()));
+    }
+
+    /**
+     * With the demo data configured, gives the account just {@link #create created} every feature and the demo
+     * objects, and returns the banner's line about them; otherwise nothing, and the empty line.
+     */
+    static String seedDemo(SwitchboardConfig config, AccountRepository accounts, Created created, Services services) {
+        if (!config.demoData()) {
+            return "";
         }
-        return Optional.of(banner.toString());
+        // a newcomer can try RTB and live call control at once
+        accounts.setFeatures(created.account(), EnumSet.allOf(Feature.class));
+        return seedDemo(created.account(), services);
     }
 
     private static String seedDemo(AccountId account, Services services) {

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.switchboard.account.AccountRepository;
@@ -117,10 +119,12 @@ public final class Wiring implements AutoCloseable {
             web.listening(server.port()); // before anything reads a public URL that follows the port
             this.connections = listeners.connections();
             this.management = listeners.management();
-            // answering already: the JVM's meters, which a scrape arriving first waits for (Metrics#scrape)
-            metrics.bindProcessMeters();
             this.firstStartBanner = firstStartBanner(config, accounts, features.services(), console);
             web.started();
+            // answering and ready already: the JVM's meters, which a scrape arriving first waits for (Metrics#scrape)
+            metrics.bindProcessMeters();
+            // and the TLS set-up of the webhooks' first https request, beside them
+            Thread.ofPlatform().daemon().name("tls-warm-up").start(OutboundHttp::warmUp);
             deliveryWorker.start(); // last: nothing can fail after it that would leave it running
         } catch (RuntimeException e) {
             closeOnFailedStart();
@@ -194,35 +198,78 @@ public final class Wiring implements AutoCloseable {
         }
     }
 
-    /** What to print after the very first start: the new account and its API key, the console's first admin. */
+    /**
+     * What to print after the very first start: the new account and its API key, the demo data, the console's first
+     * admin. With the demo data the admin is made on a second thread beside them: both need only the account, and the
+     * demo admin's password hash (Argon2, memory-hard by design) costs about what the demo data cost, while {@code
+     * /ready} waits for both.
+     */
     private static Optional<String> firstStartBanner(
             SwitchboardConfig config,
             AccountRepository accounts,
             FirstAccount.Services services,
             ConsoleRoutes console) {
-        Optional<String> accountBanner = FirstAccount.ensure(config, accounts, services);
-        Optional<String> adminBanner = console.ensureFirstAdmin(config.demoData());
-        return accountBanner.isPresent() || adminBanner.isPresent()
-                ? Optional.of(accountBanner.orElse("") + adminBanner.orElse(""))
-                : Optional.empty();
+        Optional<FirstAccount.Created> created = FirstAccount.create(config, accounts);
+        if (created.isEmpty()) {
+            // a store from before the console may still lack its first admin
+            return console.ensureFirstAdmin(config.demoData());
+        }
+        FutureTask<Optional<String>> admin = new FutureTask<>(() -> console.ensureFirstAdmin(config.demoData()));
+        if (config.demoData()) {
+            Thread.ofPlatform().name("first-admin").start(admin);
+        } else {
+            admin.run();
+        }
+        String demo;
+        try {
+            demo = FirstAccount.seedDemo(config, accounts, created.get(), services);
+        } catch (RuntimeException e) {
+            awaitQuietly(admin); // the store closes after a failed start: nothing may write to it then
+            throw e;
+        }
+        return Optional.of(created.get().banner() + demo + await(admin).orElse(""));
+    }
+
+    /** The result of a start's task on another thread; what it threw is thrown here. */
+    private static <T> T await(FutureTask<T> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Waits for {@code task} to end, whatever its outcome: a start that fails already reports its own failure. */
+    private static void awaitQuietly(FutureTask<?> task) {
+        try {
+            await(task);
+        } catch (RuntimeException e) {
+            // the first failure is the one reported
+        }
     }
 
     /**
      * Work a start does on a second core while the main thread sets up the meters and opens the store, in the order
-     * the main thread comes to need it: SQLite's native library (see {@link Database#loadNativeLibrary}), the outbound
-     * client's TLS set-up (a tenth of the main thread's start with the AOT cache), Jdbi's first use ({@link
-     * Database#warmUpJdbi}); then Helidon finds its services, the first time a routing is built (a fifth of a start's
-     * CPU). The TLS set-up comes before Jdbi's although the main thread creates its Jdbi first: on a store that needs
-     * no migration the main thread reaches the webhooks' client (TLS) before a Jdbi warm-up in front would have ended,
-     * and did that set-up itself, while Jdbi's first statements come later (the open calls, the reservations). The JDK,
-     * HttpClient and Jdbi make the TLS and Jdbi work safe to run from two threads at once (the later one waits for a
-     * class being initialised, or finds it done). The main thread waits for the warm-up ({@link #awaitWarmUp}) before
-     * it touches Helidon itself, so the two never initialise the same Helidon classes at once.
+     * the main thread comes to need it: SQLite's native library (see {@link Database#loadNativeLibrary}), Jdbi's first
+     * use ({@link Database#warmUpJdbi}), which the main thread's Jdbi and first statements then find linked; then
+     * Helidon finds its services, the first time a routing is built (a fifth of a start's CPU). Jdbi makes its
+     * warm-up safe to run beside the main thread's first use (the later one waits for a class being initialised, or
+     * finds it done). The main thread waits for the warm-up ({@link #awaitWarmUp}) before it touches Helidon itself,
+     * so the two never initialise the same Helidon classes at once. (The outbound client's TLS set-up, once here too,
+     * now waits for the first https connection, and is done ahead once the start is finished.)
      */
     private static Thread startRoutingWarmUp(String jdbcUrl) {
         return Thread.ofPlatform().daemon().name("routing-warm-up").start(() -> {
             Database.loadNativeLibrary(jdbcUrl);
-            OutboundHttp.warmUp();
             Database.warmUpJdbi(jdbcUrl);
             try {
                 HttpRouting.builder();

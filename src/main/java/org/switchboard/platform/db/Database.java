@@ -22,7 +22,7 @@ import org.switchboard.platform.metrics.Metrics;
 /**
  * The SQL store: one schema on two engines. SQLite (embedded, WAL, synchronous=FULL so a commit survives a power
  * cut) or PostgreSQL, chosen by the JDBC URL. Migrations run when it opens, unless the store has them all already
- * ({@link Migrations}).
+ * ({@link Migrations}): with Flyway, or on a new SQLite store as Flyway would ({@link NewSqliteStore}).
  */
 public final class Database implements AutoCloseable {
     /** The engines the schema is written for. Migration files differ only through these placeholders. */
@@ -50,7 +50,7 @@ public final class Database implements AutoCloseable {
     private final Engine engine;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
-    /** Whether this start ran Flyway (false: the store held every bundled migration already). */
+    /** Whether this start migrated the store (false: the store held every bundled migration already). */
     private final boolean migrated;
 
     private Database(Engine engine, HikariDataSource dataSource, boolean migrated) {
@@ -161,7 +161,11 @@ public final class Database implements AutoCloseable {
             // on an up-to-date store (every restart but the first of a new build) Flyway would change nothing
             Migrations.State state = Migrations.state(dataSource, engine);
             migrated = state != Migrations.State.UP_TO_DATE;
-            if (migrated) {
+            // a first start on SQLite: the migrations as Flyway applies them, without Flyway (NewSqliteStore)
+            boolean newSqliteStore = state == Migrations.State.NEW
+                    && engine == Engine.SQLITE
+                    && NewSqliteStore.migrate(dataSource, engine.placeholders);
+            if (migrated && !newSqliteStore) {
                 flyway(engine)
                         .group(state == Migrations.State.NEW)
                         .dataSource(dataSource)
@@ -256,7 +260,10 @@ public final class Database implements AutoCloseable {
         return engine;
     }
 
-    /** Whether opening ran Flyway's migrate; false when the store held every bundled migration already. */
+    /**
+     * Whether opening migrated the store (with Flyway, or on a new SQLite store as Flyway does); false when the store
+     * held every bundled migration already.
+     */
     boolean migrated() {
         return migrated;
     }

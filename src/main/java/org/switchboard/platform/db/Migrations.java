@@ -1,6 +1,7 @@
 package org.switchboard.platform.db;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -97,6 +99,14 @@ final class Migrations {
      * or cannot be listed, for which only Flyway decides.
      */
     static Optional<Map<String, Integer>> bundled() {
+        return scripts().map(Migrations::checksums);
+    }
+
+    /** A bundled versioned migration: its file name, Flyway's checksum of it, and its text (no byte order mark). */
+    record Script(String name, int checksum, String text) {}
+
+    /** The bundled versioned migrations with their texts, as {@link #bundled} lists them (in no particular order). */
+    static Optional<List<Script>> scripts() {
         try {
             List<URL> folders =
                     Collections.list(Migrations.class.getClassLoader().getResources(LOCATION));
@@ -114,53 +124,73 @@ final class Migrations {
         }
     }
 
+    private static Map<String, Integer> checksums(List<Script> scripts) {
+        Map<String, Integer> out = new HashMap<>();
+        for (Script script : scripts) {
+            out.put(script.name(), script.checksum());
+        }
+        return Map.copyOf(out);
+    }
+
     /**
      * The folder's migrations in the jar, read through a {@link JarFile}, which shares the class loader's reading of
      * the jar's directory (a zip file system would read and index all of its entries again).
      */
-    private static Optional<Map<String, Integer>> inJar(URL folder) throws IOException, URISyntaxException {
+    private static Optional<List<Script>> inJar(URL folder) throws IOException, URISyntaxException {
         URL jarUrl = ((JarURLConnection) folder.openConnection()).getJarFileURL();
         try (JarFile jar = new JarFile(Path.of(jarUrl.toURI()).toFile())) {
-            return read(jar);
+            return readScripts(jar);
         }
     }
 
     /** The migrations in {@code jar}'s folder, as {@link #bundled} gives them. */
     static Optional<Map<String, Integer>> read(JarFile jar) throws IOException {
+        return readScripts(jar).map(Migrations::checksums);
+    }
+
+    /** The migrations in {@code jar}'s folder, as {@link #scripts} gives them. */
+    private static Optional<List<Script>> readScripts(JarFile jar) throws IOException {
         String prefix = LOCATION + "/";
         List<JarEntry> entries = jar.stream()
                 .filter(e -> e.getName().startsWith(prefix) && !e.isDirectory())
                 .toList();
-        Map<String, Integer> out = new HashMap<>();
+        List<Script> out = new ArrayList<>();
         for (JarEntry entry : entries) {
             String name = entry.getName().substring(prefix.length());
             if (!VERSIONED.matcher(name).matches()) {
                 return Optional.empty();
             }
             try (InputStream in = jar.getInputStream(entry)) {
-                out.put(name, checksum(in));
+                out.add(script(name, in.readAllBytes()));
             }
         }
-        return Optional.of(Map.copyOf(out));
+        return Optional.of(List.copyOf(out));
     }
 
     /** The folder's migrations on the file system (the classes folder of a build, or of a container image). */
-    private static Optional<Map<String, Integer>> inFolder(Path folder) throws IOException {
+    private static Optional<List<Script>> inFolder(Path folder) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(folder)) {
             files = walk.filter(Files::isRegularFile).toList();
         }
-        Map<String, Integer> out = new HashMap<>();
+        List<Script> out = new ArrayList<>();
         for (Path file : files) {
             String name = folder.relativize(file).toString();
             if (!VERSIONED.matcher(name).matches()) {
                 return Optional.empty();
             }
-            try (InputStream in = Files.newInputStream(file)) {
-                out.put(name, checksum(in));
-            }
+            out.add(script(name, Files.readAllBytes(file)));
         }
-        return Optional.of(Map.copyOf(out));
+        return Optional.of(List.copyOf(out));
+    }
+
+    /** A script from its file's bytes: its checksum, and its text as Flyway reads it (UTF-8, no byte order mark). */
+    private static Script script(String name, byte[] bytes) throws IOException {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        return new Script(name, checksum(new ByteArrayInputStream(bytes)), text);
     }
 
     /**

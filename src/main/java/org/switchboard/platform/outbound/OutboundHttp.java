@@ -34,7 +34,9 @@ import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.cookie.CookieSpecFactory;
 import org.apache.hc.client5.http.impl.ChainElement;
+import org.apache.hc.client5.http.impl.CookieSpecSupport;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
@@ -140,10 +142,10 @@ public final class OutboundHttp implements AutoCloseable {
     }
 
     /**
-     * Does ahead the process-wide work of the first client's TLS set-up (the JDK's TLS provider and trusted
-     * certificates, HttpClient's public-suffix list for the host name check), which they keep for the process: a start
-     * calls this on a second thread while its main thread opens the store, so building the client later finds it
-     * done. Changes nothing the client does; a failure here is left for the client's own set-up to report.
+     * Does ahead the process-wide work of the first https connection's TLS set-up (the JDK's TLS provider and trusted
+     * certificates, HttpClient's public-suffix list for the host name check; {@link DeferredTls}), which they keep for
+     * the process: a start calls this on another thread once it is ready, so the first webhook finds it done. Changes
+     * nothing the client does; a failure here is left for the client's own set-up to report.
      */
     public static void warmUp() {
         try {
@@ -184,6 +186,7 @@ public final class OutboundHttp implements AutoCloseable {
         };
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(guarded)
+                .setTlsSocketStrategy(new DeferredTls()) // the default TLS set-up, made on first use
                 // a peer cannot grow memory through headers: at most 100 lines of 8 KiB
                 .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
                         .http1Config(Http1Config.custom()
@@ -210,9 +213,18 @@ public final class OutboundHttp implements AutoCloseable {
                 .disableRedirectHandling()
                 .setRetryStrategy(new StaleConnectionRetry(this::droppedConnection))
                 .disableCookieManagement()
+                .setDefaultCookieSpecRegistry(OutboundHttp::cookieRules)
                 .disableAuthCaching()
                 .setUserAgent("Switchboard-Webhooks/1")
                 .build();
+    }
+
+    /**
+     * HttpClient's default cookie rules, made when asked for (never, with cookies off): the client's builder would
+     * make them at once, and they load the public-suffix list (a tenth of a restart's main thread).
+     */
+    private static @Nullable CookieSpecFactory cookieRules(String name) {
+        return CookieSpecSupport.createDefault().lookup(name);
     }
 
     /**

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.math.BigInteger;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.flywaydb.core.api.FlywayException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.switchboard.testing.Engine;
@@ -167,6 +169,91 @@ class MigrationsIT {
             }
             // when, then: Flyway ran and refused it, as it did before the skip existed
             assertThatThrownBy(() -> open(store)).isInstanceOf(FlywayException.class);
+        }
+    }
+
+    /** A store's schema as SQLite describes it: every table, index, view and trigger with its SQL, by name. */
+    private static List<String> schema(Database database) {
+        return database.jdbi()
+                .withHandle(handle -> handle.createQuery(
+                                "SELECT type || ' ' || name || ' ' || tbl_name || ': ' || coalesce(sql, '')"
+                                        + " FROM sqlite_master ORDER BY type, name")
+                        .mapTo(String.class)
+                        .list());
+    }
+
+    /** Flyway's history rows without the time they were applied and took, in their order. */
+    private static List<String> historyRows(Database database) {
+        return database.jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT installed_rank || '|' || version || '|' || description"
+                                + " || '|' || type || '|' || script || '|' || checksum || '|' || installed_by || '|'"
+                                + " || success || '|' || typeof(installed_on) || '|' || typeof(execution_time)"
+                                + " || '|' || length(installed_on) FROM flyway_schema_history ORDER BY installed_rank")
+                        .mapTo(String.class)
+                        .list());
+    }
+
+    private static HikariDataSource pool(TestStore store) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(store.jdbcUrl());
+        return new HikariDataSource(config);
+    }
+
+    @Test
+    void newSqliteStoreShouldBeMigratedWithoutFlywayToWhatFlywayMakes() {
+        // given: one new store migrated by Flyway (in one transaction, as Database.open had it do), one not yet
+        try (TestStore byFlyway = TestStore.create(Engine.SQLITE);
+                TestStore withoutFlyway = TestStore.create(Engine.SQLITE)) {
+            Database.flyway(Database.Engine.SQLITE)
+                    .group(true)
+                    .dataSource(byFlyway.jdbcUrl(), null, null)
+                    .load()
+                    .migrate();
+
+            // when
+            boolean migrated;
+            try (HikariDataSource source = pool(withoutFlyway)) {
+                migrated = NewSqliteStore.migrate(source, Map.of("id_pk", "INTEGER PRIMARY KEY AUTOINCREMENT"));
+            }
+
+            // then: the same tables, indexes and history rows (all but their times), and a start finds it up to date
+            assertThat(migrated).isTrue();
+            try (Database flyway = open(byFlyway);
+                    Database without = open(withoutFlyway)) {
+                assertThat(without.migrated()).isFalse();
+                assertThat(schema(without))
+                        .isEqualTo(schema(flyway))
+                        .hasSizeGreaterThan(bundled().size());
+                assertThat(historyRows(without))
+                        .isEqualTo(historyRows(flyway))
+                        .hasSize(bundled().size());
+            }
+        }
+    }
+
+    @Test
+    void newSqliteStoreShouldBeLeftToFlywayWhenItIsNotEmpty() {
+        // given: a store with a table of its own and no schema history
+        try (TestStore store = TestStore.create(Engine.SQLITE)) {
+            try (HikariDataSource source = pool(store);
+                    var connection = source.getConnection();
+                    var statement = connection.createStatement()) {
+                statement.executeUpdate("CREATE TABLE other (id INTEGER)");
+
+                // when, then: nothing applied, the store as it was
+                assertThat(NewSqliteStore.migrate(source, Map.of())).isFalse();
+                try (var rows = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                    assertThat(rows.next()).isTrue();
+                    assertThat(rows.getInt(1)).isEqualTo(1);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+
+            // then: Flyway refuses it, as it did before
+            assertThatThrownBy(() -> open(store))
+                    .isInstanceOf(FlywayException.class)
+                    .hasMessageContaining("non-empty schema");
         }
     }
 }

@@ -2,8 +2,11 @@ package org.switchboard.platform.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,6 +85,30 @@ class OutboundHttpTest {
         assertThat(got.method()).isEqualTo("POST");
         assertThat(got.body()).isEqualTo("{\"a\":1}");
         assertThat(got.headers().get("X-token")).containsExactly("abc");
+    }
+
+    @Test
+    void httpsShouldSetUpTlsAtTheFirstConnectionAndFailAHandshakeWithAPlainServer() throws Exception {
+        // given: a server that answers anything in plain HTTP, asked over https (the TLS set-up is made at this use)
+        try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket socket = plain.accept();
+                        OutputStream out = socket.getOutputStream()) {
+                    out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the client's side is what the test looks at
+                }
+            });
+
+            // when
+            OutboundHttp.Result result = http.send(get("https://127.0.0.1:" + plain.getLocalPort() + "/", 5_000));
+
+            // then: the handshake fails as an I/O error naming TLS, and no answer is taken for one
+            assertThat(result.error()).contains(OutboundHttp.ErrorKind.IO);
+            assertThat(result.status()).isEmpty();
+            assertThat(result.errorDetail()).containsIgnoringCase("ssl");
+        }
     }
 
     @Test
