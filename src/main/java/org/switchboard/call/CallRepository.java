@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -142,6 +143,15 @@ public final class CallRepository {
                 .bind("started", call.startedAt().toEpochMilli())
                 .execute());
         return findByUuid(call.uuid()).orElseThrow();
+    }
+
+    /**
+     * Runs {@code reads} with one handle that every read of this store made on this thread meanwhile shares (JDBI lends
+     * a nested handle request the open one): several reads of one request borrow one connection instead of one each.
+     * The handle is closed before this returns, so nothing may wait on another thread's work inside {@code reads}.
+     */
+    public <T> T sharingOneHandle(Supplier<T> reads) {
+        return jdbi.withHandle(handle -> reads.get());
     }
 
     public Optional<Call> findByUuid(String uuid) {

@@ -83,10 +83,14 @@ public final class ConversionPostbackRoutes {
         Set<Long> buyers = key.owner() == KeyType.Owner.BUYER
                 ? Set.of(key.ownerId())
                 : groups.memberIds(key.accountId(), key.ownerId());
-        Call call = ref.callUuid().isPresent()
-                ? named(key, ref.callUuid().get(), buyers)
-                : latestOfCaller(key, ref.callerNumber().orElseThrow(), buyers, duration, startTime);
-        return answered(call, conversions.postback(call, value));
+        // the call read and the postback's own reads (its decision, the webhooks' candidates) on one handle, given
+        // back before the plan's commit is waited for
+        return calls.sharingOneHandle(() -> {
+            Call call = ref.callUuid().isPresent()
+                    ? named(key, ref.callUuid().get(), buyers)
+                    : latestOfCaller(key, ref.callerNumber().orElseThrow(), buyers, duration, startTime);
+            return answered(call, conversions.postback(call, value));
+        });
     }
 
     /** The posted {@code value}, if any: an amount, not negative. */

@@ -25,6 +25,7 @@ import org.switchboard.platform.db.FixedStatement;
 import org.switchboard.platform.db.Where;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
+import org.switchboard.platform.http.JsonText;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.paging.Page;
@@ -174,12 +175,28 @@ public final class PostbackLog {
                 row.source().name(),
                 row.endpoint(),
                 row.method(),
-                Json.writeString(row.params()),
+                paramsText(row.params()),
                 row.tags().toStored(),
                 FixedStatement.textOrNull(row.callUuid()),
                 row.result(),
                 row.at());
         return null;
+    }
+
+    /**
+     * The entry's parameters as the mapper writes them ({@code {"name":"value",...}} in the map's order), written by
+     * hand: through the mapper they were a fifth of the writer's time. A name or value holding a surrogate (or a
+     * null) goes through the mapper, whose text the hand-written one must equal ({@link JsonText}).
+     */
+    static String paramsText(Map<String, String> params) {
+        JsonText text = new JsonText(16 + 32 * params.size()).startObject();
+        for (Map.Entry<String, String> param : params.entrySet()) {
+            if (param.getKey() == null || param.getValue() == null) {
+                return Json.writeString(params);
+            }
+            text.name(param.getKey()).value(param.getValue());
+        }
+        return text.matchesMapper() ? text.endObject().toString() : Json.writeString(params);
     }
 
     /** Filters of the postback log; empty ones do not filter. */
