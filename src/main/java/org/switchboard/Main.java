@@ -66,7 +66,8 @@ public final class Main {
         Clock clock = Clock.systemUTC();
         Wiring wiring;
         try {
-            wiring = Wiring.start(config, clock);
+            // the banner (a first start's key) is printed before /ready answers 200
+            wiring = Wiring.startAnnouncing(config, clock, System.out::println);
         } catch (LiveStateUnavailable e) {
             System.err.println("Switchboard cannot start: " + e.getMessage());
             System.exit(1);
@@ -76,7 +77,6 @@ public final class Main {
             System.exit(1);
             return;
         }
-        wiring.firstStartBanner().ifPresent(System.out::println);
         LOG.info(() -> "Switchboard listening on http://" + wiring.config().bindAddress() + ":" + wiring.port()
                 + " (" + wiring.database().engine().name().toLowerCase(Locale.ROOT) + " store), started in "
                 + Duration.ofNanos(System.nanoTime() - startNanos).toMillis() + " ms");

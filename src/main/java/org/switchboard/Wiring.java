@@ -11,6 +11,7 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.switchboard.account.AccountRepository;
@@ -70,9 +71,10 @@ public final class Wiring implements AutoCloseable {
      * Builds the graph in the order its parts need each other: the stores, the features' services, the engines (the
      * webhooks' outbox, the call flow, RTB), the routes, then the listener. {@code hooks} empty: the webhooks are the
      * call flow's hooks (tests may plug in their own instead). A failed start closes the live state, the database
-     * and the meters it opened.
+     * and the meters it opened. {@code announce} is given the first start's banner before {@code /ready} can answer
+     * 200, so whoever waits for {@code /ready} finds the new key already printed.
      */
-    private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks) {
+    private Wiring(SwitchboardConfig config, Clock clock, Optional<CallHooks> hooks, Consumer<String> announce) {
         this.config = config;
         Thread routingWarmUp = startRoutingWarmUp(config.jdbcUrl());
         this.metrics = Metrics.prometheus();
@@ -120,6 +122,7 @@ public final class Wiring implements AutoCloseable {
             this.connections = listeners.connections();
             this.management = listeners.management();
             this.firstStartBanner = firstStartBanner(config, accounts, features.services(), console);
+            firstStartBanner.ifPresent(announce);
             web.started();
             // answering and ready already: the JVM's meters, which a scrape arriving first waits for (Metrics#scrape)
             metrics.bindProcessMeters();
@@ -313,7 +316,15 @@ public final class Wiring implements AutoCloseable {
 
     /** Opens the store, runs migrations and starts serving. */
     public static Wiring start(SwitchboardConfig config, Clock clock) {
-        return new Wiring(config, clock, Optional.empty());
+        return new Wiring(config, clock, Optional.empty(), banner -> {});
+    }
+
+    /**
+     * Starts as {@link #start(SwitchboardConfig, Clock)} does and hands a first start's banner (the new account's key)
+     * to {@code announce} before {@code /ready} answers 200.
+     */
+    public static Wiring startAnnouncing(SwitchboardConfig config, Clock clock, Consumer<String> announce) {
+        return new Wiring(config, clock, Optional.empty(), announce);
     }
 
     /**
@@ -321,7 +332,7 @@ public final class Wiring implements AutoCloseable {
      * theirs, only tests use this.
      */
     public static Wiring start(SwitchboardConfig config, Clock clock, CallHooks hooks) {
-        return new Wiring(config, clock, Optional.of(hooks));
+        return new Wiring(config, clock, Optional.of(hooks), banner -> {});
     }
 
     private static InetAddress address(String host) {
