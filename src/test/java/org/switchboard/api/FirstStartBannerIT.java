@@ -10,12 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.switchboard.testing.ProcessStore;
 import org.switchboard.testing.ServerProcess;
 
 /**
@@ -28,7 +27,7 @@ class FirstStartBannerIT {
     void theKeyShouldBePrintedBeforeReadyAnswers() throws Exception {
         Path dataDir = Files.createTempDirectory("switchboard-banner");
         Path log = Files.createTempFile("switchboard-banner", ".log");
-        int port = freePort();
+        int port = ProcessStore.freePort();
         ServerProcess server = ServerProcess.start(
                 Map.of(
                         "SWITCHBOARD_PORT", Integer.toString(port),
@@ -50,10 +49,7 @@ class FirstStartBannerIT {
             assertThat(Files.readString(log)).containsPattern("sb_[A-Za-z0-9_]{20,}");
         } finally {
             server.stop();
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder())
-                        .forEach(path -> path.toFile().delete());
-            }
+            ProcessStore.deleteTree(dataDir);
             Files.deleteIfExists(log);
         }
     }
@@ -68,13 +64,6 @@ class FirstStartBannerIT {
                     .statusCode();
         } catch (IOException e) {
             return 0; // not listening yet
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket =
-                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -87,14 +87,20 @@ public final class ProcessStore implements AutoCloseable {
         try {
             schema.ifPresent(TestServer::dropSchema);
         } finally {
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder())
-                        .forEach(path -> path.toFile().delete());
-            }
+            deleteTree(dataDir);
         }
     }
 
-    private static int freePort() throws IOException {
+    /** Deletes {@code dir} and everything in it. */
+    public static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        }
+    }
+
+    /** A port free on the loopback interface now, for a server process to listen on. */
+    public static int freePort() throws IOException {
         try (java.net.ServerSocket socket =
                 new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
