@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,18 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.switchboard.platform.http.Json;
 import org.switchboard.testing.Await;
+import org.switchboard.testing.ProcessStore;
 
 /**
  * The container image Jib writes to {@code target/switchboard-image.tar} (OCI layout; {@code ./mvnw -Pimage
@@ -65,7 +62,7 @@ class ContainerImageIT {
     @AfterAll
     static void removeUnpacked() throws IOException {
         if (unpacked != null) {
-            delete(unpacked);
+            ProcessStore.deleteTree(unpacked);
         }
     }
 
@@ -96,7 +93,7 @@ class ContainerImageIT {
             run(List.of("tar", "-xzf", layer.toString(), "-C", rootfs.toString()));
         }
         Files.createDirectories(rootfs.resolve("proc"));
-        int port = freePort();
+        int port = ProcessStore.freePort();
         List<String> command = inImage(rootfs);
         command.addAll(strings(config.path("Entrypoint")));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -229,21 +226,6 @@ class ContainerImageIT {
                 .start();
         if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
             throw new IllegalStateException("failed: " + String.join(" ", command));
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void delete(Path root) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
         }
     }
 }

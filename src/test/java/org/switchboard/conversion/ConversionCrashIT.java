@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +19,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,7 +40,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -56,6 +52,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Await;
 import org.switchboard.testing.Engine;
+import org.switchboard.testing.ProcessStore;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerProcess;
 
@@ -129,10 +126,7 @@ class ConversionCrashIT {
             schema.ifPresent(ConversionCrashIT::dropSchema);
         } finally {
             if (dataDir != null) {
-                try (Stream<Path> files = Files.walk(dataDir)) {
-                    files.sorted(Comparator.reverseOrder())
-                            .forEach(path -> path.toFile().delete());
-                }
+                ProcessStore.deleteTree(dataDir);
             }
         }
     }
@@ -437,7 +431,7 @@ class ConversionCrashIT {
     private Map<String, String> environment() throws IOException {
         dataDir = Files.createTempDirectory("switchboard-crash");
         Map<String, String> env = new HashMap<>();
-        int port = freePort();
+        int port = ProcessStore.freePort();
         env.put("SWITCHBOARD_PORT", Integer.toString(port));
         env.put("SWITCHBOARD_PUBLIC_API_URL", "http://127.0.0.1:" + port);
         env.put("SWITCHBOARD_DATA_DIR", dataDir.toString());
@@ -501,12 +495,6 @@ class ConversionCrashIT {
 
         private Response send(HttpRequest.Builder request) {
             return Api.send(http, request.build());
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

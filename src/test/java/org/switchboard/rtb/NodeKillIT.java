@@ -7,8 +7,6 @@ import io.lettuce.core.ScoredValue;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,6 +25,7 @@ import org.switchboard.testing.Api;
 import org.switchboard.testing.Await;
 import org.switchboard.testing.Engine;
 import org.switchboard.testing.LocalRedis;
+import org.switchboard.testing.ProcessStore;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerProcess;
 
@@ -52,10 +51,7 @@ class NodeKillIT {
             sql("DROP SCHEMA " + schema + " CASCADE");
         }
         for (Path dir : dataDirs) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(f -> f.toFile().delete());
-            }
+            ProcessStore.deleteTree(dir);
         }
     }
 
@@ -135,7 +131,7 @@ class NodeKillIT {
 
     private ServerProcess start(Map<String, String> shared, String name) throws Exception {
         Map<String, String> env = new HashMap<>(shared);
-        int port = freePort();
+        int port = ProcessStore.freePort();
         Path data = Files.createTempDirectory("switchboard-kill");
         dataDirs.add(data);
         env.put("SWITCHBOARD_PORT", Integer.toString(port));
@@ -146,12 +142,6 @@ class NodeKillIT {
         started.add(process);
         process.awaitReady(API_KEY, Duration.ofSeconds(40));
         return process;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void sql(String statement) {

@@ -25,6 +25,7 @@ import org.switchboard.platform.db.Database;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.PageRequest;
 import org.switchboard.testing.Await;
+import org.switchboard.testing.ProcessStore;
 
 /** The writer's queue, batches and closing, on a real SQLite file of its own. */
 class RtbLogTest {
@@ -43,10 +44,7 @@ class RtbLogTest {
     @AfterEach
     void close() throws IOException {
         database.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        }
+        ProcessStore.deleteTree(dir);
     }
 
     private static RtbPing ping(String uuid) {

@@ -8,14 +8,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.switchboard.Wiring;
 import org.switchboard.platform.config.ConfigLoader;
@@ -217,9 +215,8 @@ public final class TestServer implements AutoCloseable {
         wiring.close();
         carrierApi.close();
         schema.ifPresent(TestServer::dropSchema);
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            files.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
+        try {
+            ProcessStore.deleteTree(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

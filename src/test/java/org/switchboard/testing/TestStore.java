@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * An empty store of its own for tests that open the database without a server: a SQLite file in a fresh temporary
@@ -59,9 +57,8 @@ public final class TestStore implements AutoCloseable {
     @Override
     public void close() {
         schema.ifPresent(TestServer::dropSchema);
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
+        try {
+            ProcessStore.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Await;
 import org.switchboard.testing.Engine;
+import org.switchboard.testing.ProcessStore;
 import org.switchboard.testing.Receiver;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerProcess;
@@ -92,10 +90,7 @@ class DeliveryCrashIT {
             schema.ifPresent(DeliveryCrashIT::dropSchema);
         } finally {
             if (dataDir != null) {
-                try (Stream<Path> files = Files.walk(dataDir)) {
-                    files.sorted(Comparator.reverseOrder())
-                            .forEach(path -> path.toFile().delete());
-                }
+                ProcessStore.deleteTree(dataDir);
             }
         }
     }
@@ -410,7 +405,7 @@ class DeliveryCrashIT {
     private Map<String, String> environment() throws IOException {
         dataDir = Files.createTempDirectory("switchboard-delivery-crash");
         Map<String, String> env = new HashMap<>();
-        int port = freePort();
+        int port = ProcessStore.freePort();
         env.put("SWITCHBOARD_PORT", Integer.toString(port));
         env.put("SWITCHBOARD_PUBLIC_API_URL", "http://127.0.0.1:" + port);
         env.put("SWITCHBOARD_DATA_DIR", dataDir.toString());
@@ -442,12 +437,6 @@ class DeliveryCrashIT {
         started.add(server);
         server.awaitReady(API_KEY, Duration.ofSeconds(90));
         return server;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void createSchema(String name) {

@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.switchboard.platform.db.Database;
 import org.switchboard.platform.live.InMemoryLiveState;
 import org.switchboard.testing.Api;
+import org.switchboard.testing.ProcessStore;
 import org.switchboard.testing.Response;
 
 /**
@@ -50,10 +50,7 @@ class HealthRoutesTest {
     void stop() throws IOException {
         web.stop();
         database.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        }
+        ProcessStore.deleteTree(dir);
     }
 
     @Test
