@@ -36,6 +36,10 @@
 #                      (memory flat under hours of load: the first minute is the warm-up and is left out of the spread);
 #                      the server runs with ./switchboard's JVM options (SERVER_JAVA_OPTS below)
 #   --rate R           the paced rate of --soak
+#   --threads          after each measured run of Switchboard, its CPU split by thread: the carriers (the requests'
+#                      virtual threads), the RTB log writer, the collector, the JIT and the rest, each as µs CPU per
+#                      request, the part of it in the kernel, and context switches per request (from
+#                      /proc/PID/task/*: ticks of 10 ms, so a thread's figure is good to about 10 % over 10 s)
 #   --profile FILE     records the run with JFR (CPU samples and allocations, the "profile" settings) into FILE and
 #                      prints its hottest methods and top allocation sites at the end
 #   --store sqlite|postgresql
@@ -68,6 +72,7 @@ TURNS=2
 ONLY="health,ping,data,postback"
 CONNECTIONS=64
 PROFILE=""
+THREADS=""
 STORE="sqlite"
 SOAK=""
 RATE=2000
@@ -85,8 +90,9 @@ while [ $# -gt 0 ]; do
         --soak) SOAK="$2"; shift 2 ;;
         --rate) RATE="$2"; shift 2 ;;
         --profile) PROFILE="$(realpath -m "$2")"; shift 2 ;;
+        --threads) THREADS=1; shift ;;
         --store) STORE="$2"; shift 2 ;;
-        -h|--help) sed -n '2,54p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,58p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -248,12 +254,62 @@ wrk_run() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
+# thread_times PID: per thread of the process, a line "T TID <its stat line>" and its context switches as
+# "C TID voluntary_ctxt_switches: N" (a thread that ends meanwhile is left out)
+thread_times() {
+    local task
+    for task in /proc/"$1"/task/*; do
+        { printf 'T %s ' "${task##*/}"; cat "$task/stat"; } 2>/dev/null
+        grep -h 'ctxt_switches' "$task/status" 2>/dev/null | sed "s/^/C ${task##*/} /"
+    done
+}
+
+# thread_split BEFORE AFTER REQUESTS: the CPU of a run by group of threads, from two thread_times outputs, per request
+# (a thread that started during the run counts from zero; one that ended is missing)
+thread_split() {
+    awk -v requests="$3" -v tick_us="$TICK_US" '
+        function group(name) {
+            if (name ~ /^ForkJoinPool/) return "carriers"
+            if (name ~ /^Z/) return "ZGC"
+            if (name ~ /^(G1 |GC Thread|VM Periodic)/) return "collector"
+            if (name ~ /^C[12] Compiler/) return "JIT"
+            return name
+        }
+        $1 == "T" {
+            op = index($0, "("); cp = 0
+            for (i = length($0); i > op; i--) if (substr($0, i, 1) == ")") { cp = i; break }
+            name = substr($0, op + 1, cp - op - 1)
+            split(substr($0, cp + 2), f, " ")
+            key = $2; names[key] = group(name)
+            if (FILENAME == ARGV[1]) { cpu0[key] = f[12] + f[13]; sys0[key] = f[13] }
+            else { cpu1[key] = f[12] + f[13]; sys1[key] = f[13] }
+            next
+        }
+        $1 == "C" {
+            if (FILENAME == ARGV[1]) cs0[$2] += $4; else cs1[$2] += $4
+        }
+        END {
+            for (key in cpu1) {
+                g = names[key]
+                cpu[g] += cpu1[key] - cpu0[key]; sys[g] += sys1[key] - sys0[key]; cs[g] += cs1[key] - cs0[key]
+                total += cpu1[key] - cpu0[key]
+            }
+            n = requests > 0 ? requests : 1
+            for (g in cpu) {
+                if (cpu[g] * 50 < total && g != "carriers") { other += cpu[g]; othersys += sys[g]; othercs += cs[g]; continue }
+                printf "%d\t%s %.1f (%.1f; %.2f)\n", cpu[g], g, cpu[g] * tick_us / n, sys[g] * tick_us / n, cs[g] / n
+            }
+            printf "%d\t%s %.1f (%.1f; %.2f)\n", -1, "other", other * tick_us / n, othersys * tick_us / n, othercs / n
+        }' "$1" "$2" | sort -t$'\t' -k1,1nr | cut -f2 | paste -sd, - | sed 's/,/, /g'
+}
+
 # measure LABEL PID BASE METHOD PATH BODY EXTRA PAUSE: a measured run of the server PID; prints its line to stderr,
 # "req/s cpu-us-per-request" to stdout. CPU time per request is the steadier figure on a shared machine: other work
 # takes turns on the core, which lowers req/s but not the CPU each request costs.
 measure() {
-    local label="$1" pid="$2" out rps lat statuses requests ticks cpu
+    local label="$1" pid="$2" out rps lat statuses requests ticks cpu threads_before=""
     shift 2
+    [ -z "$THREADS" ] || [ "$pid" != "$SERVER_PID" ] || threads_before=$(thread_times "$pid")
     ticks=$(cpu_ticks "$pid")
     out=$(wrk_run "$1" "$2" "$3" "$4" "$5" "$DURATION" "$6")
     ticks=$(( $(cpu_ticks "$pid") - ticks ))
@@ -264,6 +320,10 @@ measure() {
     statuses=$(echo "$out" | awk '/^status / {sub(/^status /, ""); printf "%s%s", sep, $0; sep=", "}')
     echo "  $label: $rps req/s, $cpu us CPU/request, $lat (answers: $statuses)$(echo "$out" | awk '/Socket errors/ {print ", " $0}') [load $(cut -d' ' -f1-3 /proc/loadavg)]" >&2
     [ -z "${BENCH_EXAMPLES:-}" ] || echo "$out" | grep '^example ' | sed 's/^/    /' >&2
+    if [ -n "$threads_before" ]; then
+        echo "    by thread, us CPU/request (of it in the kernel; context switches/request): $(thread_split \
+            <(echo "$threads_before") <(thread_times "$pid") "$requests")" >&2
+    fi
     echo "$rps $cpu"
 }
 
