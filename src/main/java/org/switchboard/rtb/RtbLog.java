@@ -171,8 +171,8 @@ public final class RtbLog implements AutoCloseable {
                 LOG.warning("RTB log queue full: " + total + " rows dropped so far (is the SQL store down or slow?)");
             }
         } else {
-            int wakeAt =
-                    wakeAtQueued; // read first: the queue's size takes its lock, needed only while the writer sleeps
+            // the mark first: the queue's size takes the queue's lock, needed only while the writer sleeps
+            int wakeAt = wakeAtQueued;
             if (wakeAt != Integer.MAX_VALUE && queue.size() >= wakeAt) {
                 LockSupport.unpark(writer);
             }
@@ -289,7 +289,7 @@ public final class RtbLog implements AutoCloseable {
                 return;
             }
             wakeAtQueued = MAX_BATCH - batch.size();
-            // an offer between the drain and here that already filled the batch finds the writer awake next look
+            // rows offered since the drain may fill the batch already: then look again instead of sleeping
             if (queue.size() < wakeAtQueued) {
                 LockSupport.parkNanos(this, left);
             }
