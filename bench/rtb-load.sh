@@ -37,9 +37,10 @@
 #                      the server runs with ./switchboard's JVM options (SERVER_JAVA_OPTS below)
 #   --rate R           the paced rate of --soak
 #   --threads          after each measured run of Switchboard, its CPU split by thread: the carriers (the requests'
-#                      virtual threads), the RTB log writer, the collector, the JIT and the rest, each as µs CPU per
-#                      request, the part of it in the kernel, and context switches per request (from
-#                      /proc/PID/task/*: ticks of 10 ms, so a thread's figure is good to about 10 % over 10 s)
+#                      virtual threads), the RTB log writer, the collector, the JIT, any other thread above 2 % and
+#                      the rest, each as µs CPU per request, the part of it in the kernel, and context switches per
+#                      request (from /proc/PID/task/*: ticks of 10 ms, so a thread's figure is good to about 10 % over
+#                      10 s)
 #   --profile FILE     records the run with JFR (CPU samples and allocations, the "profile" settings) into FILE and
 #                      prints its hottest methods and top allocation sites at the end
 #   --store sqlite|postgresql
@@ -92,7 +93,7 @@ while [ $# -gt 0 ]; do
         --profile) PROFILE="$(realpath -m "$2")"; shift 2 ;;
         --threads) THREADS=1; shift ;;
         --store) STORE="$2"; shift 2 ;;
-        -h|--help) sed -n '2,58p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,59p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -271,7 +272,7 @@ thread_split() {
         function group(name) {
             if (name ~ /^ForkJoinPool/) return "carriers"
             if (name ~ /^Z/) return "ZGC"
-            if (name ~ /^(G1 |GC Thread|VM Periodic)/) return "collector"
+            if (name ~ /^(G1 |GC Thread)/) return "collector"
             if (name ~ /^C[12] Compiler/) return "JIT"
             return name
         }
