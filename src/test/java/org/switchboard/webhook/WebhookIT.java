@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import de.sstoehr.harreader.HarReader;
 import de.sstoehr.harreader.HarReaderMode;
 import de.sstoehr.harreader.model.Har;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +17,7 @@ import org.switchboard.testing.Api;
 import org.switchboard.testing.Await;
 import org.switchboard.testing.Calls;
 import org.switchboard.testing.DroppingReceiver;
+import org.switchboard.testing.ProcessStore;
 import org.switchboard.testing.Receiver;
 import org.switchboard.testing.Response;
 import org.switchboard.testing.ServerIT;
@@ -351,10 +351,7 @@ class WebhookIT extends ServerIT {
         // given
         Setup s = setup();
         s.buyer("{\"name\": \"B\", \"destination\": \"+12125550831\", \"campaign_ids\": [CAMPAIGN]}");
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closed = socket.getLocalPort();
-        }
+        int closed = ProcessStore.freePort(); // nothing listens there once it is found
         s.webhook(s.campaignPath(), hook("huge", "selected", "/huge"));
         s.webhook(
                 s.campaignPath(),

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.switchboard.testing.DroppingReceiver;
+import org.switchboard.testing.ProcessStore;
 import org.switchboard.testing.Receiver;
 
 /** Against a real HTTP server on loopback (allowed explicitly, as an operator would allow a range). */
@@ -175,10 +176,7 @@ class OutboundHttpTest {
 
     @Test
     void refusedUnknownAndRedirectingPeersShouldBeReportedNotFollowed() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = ProcessStore.freePort(); // nothing listens there once it is found
         assertThat(http.send(get("http://127.0.0.1:" + closedPort + "/", 2_000)).error())
                 .contains(OutboundHttp.ErrorKind.CONNECTION_REFUSED);
         assertThat(http.send(get("http://no-such-host.invalid/", 2_000)).error())
