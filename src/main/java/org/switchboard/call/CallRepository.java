@@ -204,10 +204,16 @@ public final class CallRepository {
      * last stored), only among calls through {@code publisherId}'s numbers when it is given.
      */
     public Optional<Call> findLatestOfCaller(AccountId account, String callerNumber, Optional<Long> publisherId) {
+        return jdbi.withHandle(handle -> findLatestOfCaller(handle, account, callerNumber, publisherId));
+    }
+
+    /** {@link #findLatestOfCaller(AccountId, String, Optional)} on {@code handle} (in its transaction, if any). */
+    public static Optional<Call> findLatestOfCaller(
+            Handle handle, AccountId account, String callerNumber, Optional<Long> publisherId) {
         return publisherId.isPresent()
                 ? LATEST_OF_CALLER_THROUGH_PUBLISHER.first(
-                        jdbi, CallRepository::map, account.value(), callerNumber, publisherId.get())
-                : LATEST_OF_CALLER.first(jdbi, CallRepository::map, account.value(), callerNumber);
+                        handle, CallRepository::map, account.value(), callerNumber, publisherId.get())
+                : LATEST_OF_CALLER.first(handle, CallRepository::map, account.value(), callerNumber);
     }
 
     public Optional<Call> findByCarrierId(String carrier, String carrierCallId) {

@@ -147,26 +147,63 @@ public final class DataWritingRoutes {
         TagSet tags = tags(key.option("tag_prefix", ""), request);
         Optional<Long> publisher =
                 key.owner() == KeyType.Owner.PUBLISHER ? Optional.of(key.ownerId()) : Optional.empty();
-        Optional<Call> call = uuid.isPresent()
-                ? calls.find(key.accountId(), uuid.get())
-                        .filter(c -> publisher.isEmpty() || c.publisherId().equals(publisher))
-                : latestCall(key, callerParam.get(), publisher);
         boolean reuse = key.options().path("reuse_tags_on_repeat_calls").asBoolean(false);
-        Optional<String> callerNumber = callerParam.or(() -> call.map(Call::callerNumber));
-
+        if (uuid.isEmpty()) {
+            return toLatestCall(key, callerParam.orElseThrow(), publisher, tags, reuse);
+        }
+        Optional<Call> call = calls.find(key.accountId(), uuid.get())
+                .filter(c -> publisher.isEmpty() || c.publisherId().equals(publisher));
         Optional<String> status = call.flatMap(c -> writable(key, c));
         if (status.isPresent()) {
-            Call found = call.get();
-            KeyedRequests.Outcome<Response> outcome =
-                    outcome(tags, found.callerNumber(), status.get(), Optional.of(found.uuid()));
-            return onCall(found, "data-writing key " + key.name(), tags, outcome, handle -> {
-                if (reuse && !tags.isEmpty()) {
-                    cache.store(handle, key.accountId(), found.callerNumber(), publisher, tags, true);
-                }
-            });
+            return toCall(key, call.get(), status.get(), publisher, tags, reuse);
         }
-        String caller = callerNumber.orElseThrow(() ->
-                new Problem.NotFound("no call with call_uuid " + uuid.orElseThrow() + " that this key may write to"));
+        String caller = callerParam
+                .or(() -> call.map(Call::callerNumber))
+                .orElseThrow(() ->
+                        new Problem.NotFound("no call with call_uuid " + uuid.get() + " that this key may write to"));
+        return stored(key, caller, publisher, tags, reuse);
+    }
+
+    /**
+     * Tags for the caller's latest call. With one writer (SQLite) the call is read inside the request's transaction,
+     * on the writer's connection: the request thread takes no pooled connection, which it would share with the
+     * writer. Tags that wait for the next call are stored there and then. A call that takes them must be written under
+     * its lock, which the request thread holds around its commit and the writer may not wait for: that transaction
+     * writes nothing, and the request commits again with the call found, under its lock. With several writers
+     * (PostgreSQL) the request thread reads on its own connection, side by side with the others.
+     */
+    private KeyedRequests.Plan<Response> toLatestCall(
+            PostbackKey key, String caller, Optional<Long> publisher, TagSet tags, boolean reuse) {
+        if (!keyed.oneWriter()) {
+            Optional<Call> call = calls.findLatestOfCaller(key.accountId(), caller, publisher);
+            Optional<String> status = call.flatMap(c -> writable(key, c));
+            return status.isPresent()
+                    ? toCall(key, call.get(), status.get(), publisher, tags, reuse)
+                    : stored(key, caller, publisher, tags, reuse);
+        }
+        return handle -> {
+            Optional<Call> call = CallRepository.findLatestOfCaller(handle, key.accountId(), caller, publisher);
+            Optional<String> status = call.flatMap(c -> writable(key, c));
+            return status.isPresent()
+                    ? new KeyedRequests.Again<>(toCall(key, call.get(), status.get(), publisher, tags, reuse))
+                    : stored(key, caller, publisher, tags, reuse).write(handle);
+        };
+    }
+
+    /** Tags onto {@code call}, which takes them with {@code status}; kept for the caller's next calls if reused. */
+    private KeyedRequests.Plan<Response> toCall(
+            PostbackKey key, Call call, String status, Optional<Long> publisher, TagSet tags, boolean reuse) {
+        KeyedRequests.Outcome<Response> outcome = outcome(tags, call.callerNumber(), status, Optional.of(call.uuid()));
+        return onCall(call, "data-writing key " + key.name(), tags, outcome, handle -> {
+            if (reuse && !tags.isEmpty()) {
+                cache.store(handle, key.accountId(), call.callerNumber(), publisher, tags, true);
+            }
+        });
+    }
+
+    /** Tags no call takes: stored for the caller's next call, for a day. */
+    private KeyedRequests.Plan<Response> stored(
+            PostbackKey key, String caller, Optional<Long> publisher, TagSet tags, boolean reuse) {
         KeyedRequests.Outcome<Response> outcome = outcome(tags, caller, STORED, Optional.empty());
         if (tags.isEmpty()) {
             return outcome;
@@ -224,10 +261,6 @@ public final class DataWritingRoutes {
                 tags,
                 outcome(tags, call.callerNumber(), status, Optional.of(call.uuid())),
                 handle -> {});
-    }
-
-    private Optional<Call> latestCall(PostbackKey key, String caller, Optional<Long> publisher) {
-        return calls.findLatestOfCaller(key.accountId(), caller, publisher);
     }
 
     /** The status of writing to {@code call}, or empty when the key's time windows leave it out. */

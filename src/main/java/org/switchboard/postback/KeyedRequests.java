@@ -23,6 +23,11 @@ final class KeyedRequests {
         this.log = log;
     }
 
+    /** Whether one writer commits every request ({@link DurableWrites#oneWriter}): reads belong in its transaction. */
+    boolean oneWriter() {
+        return log.writes().oneWriter();
+    }
+
     PostbackKey require(Optional<String> presented, KeyType type) {
         String key = presented.orElseThrow(() -> new Problem.Unauthorized("key is required"));
         PostbackKey found =
@@ -62,44 +67,58 @@ final class KeyedRequests {
             throw e;
         }
         Map<String, String> params = request.loggable();
-        Logged<T> logged = plan.around(() -> log.writes().commit(handle -> {
+        Logged<T> logged = commit(source, endpoint, request.method(), params, plan);
+        if (logged.result() instanceof Again<T> again) {
+            logged = commit(source, endpoint, request.method(), params, again.plan());
+        }
+        return switch (logged.result()) {
+            case Outcome<T> outcome -> {
+                log.counted(logged.row().orElseThrow());
+                yield outcome.response();
+            }
+            case Refused<T> refused -> {
+                log.counted(logged.row().orElseThrow());
+                throw refused.problem();
+            }
+            case Again<T> again -> throw new IllegalStateException("a plan run again asked to be run again");
+        };
+    }
+
+    /**
+     * Commits {@code plan}'s rows with the log entry of what became of them; a plan that answers {@link Again} is
+     * committed with no entry and nothing written.
+     */
+    private <T> Logged<T> commit(
+            PostbackLog.Source source, String endpoint, String method, Map<String, String> params, Plan<T> plan) {
+        return plan.around(() -> log.writes().commit(handle -> {
             Result<T> result = plan.write(handle);
-            PostbackLog.Row row = switch (result) {
+            Optional<PostbackLog.Row> row = switch (result) {
                 case Outcome<T> outcome ->
-                    log.row(
-                            source,
-                            endpoint,
-                            request.method(),
-                            params,
-                            outcome.tags(),
-                            outcome.callUuid(),
-                            outcome.result());
+                    Optional.of(log.row(
+                            source, endpoint, method, params, outcome.tags(), outcome.callUuid(), outcome.result()));
                 case Refused<T> refused ->
-                    log.row(
+                    Optional.of(log.row(
                             source,
                             endpoint,
-                            request.method(),
+                            method,
                             params,
                             TagSet.empty(),
                             Optional.empty(),
                             HttpErrors.status(refused.problem()) + " "
-                                    + refused.problem().getMessage());
+                                    + refused.problem().getMessage()));
+                case Again<T> again -> Optional.empty();
             };
-            log.insert(handle, row);
+            row.ifPresent(entry -> log.insert(handle, entry));
             return new Logged<>(result, row);
         }));
-        log.counted(logged.row());
-        return switch (logged.result()) {
-            case Outcome<T> outcome -> outcome.response();
-            case Refused<T> refused -> throw refused.problem();
-        };
     }
 
-    private record Logged<T>(Result<T> result, PostbackLog.Row row) {}
+    private record Logged<T>(Result<T> result, Optional<PostbackLog.Row> row) {}
 
     /**
      * What a checked request writes: run inside the shared transaction on the writer's thread, with only the handle
-     * it is given (see {@link DurableWrites}); it answers the outcome, or a refusal decided by what it found there.
+     * it is given (see {@link DurableWrites}); it answers the outcome, or a refusal decided by what it found there,
+     * or the plan to commit instead ({@link Again}).
      */
     @FunctionalInterface
     interface Plan<T> {
@@ -111,8 +130,11 @@ final class KeyedRequests {
         }
     }
 
-    /** What became of a request: an outcome, or a refusal answered with its error (and logged with it). */
-    sealed interface Result<T> permits Outcome, Refused {}
+    /**
+     * What became of a request: an outcome, or a refusal answered with its error (and logged with it), or a plan to
+     * commit instead, in a transaction of its own.
+     */
+    sealed interface Result<T> permits Outcome, Refused, Again {}
 
     /**
      * What a keyed request did: the response, the tags it wrote, the call it touched and the logged result. As a plan
@@ -127,4 +149,11 @@ final class KeyedRequests {
 
     /** A request refused by what its transaction found (a conflict, say): answered with this error. */
     record Refused<T>(Problem problem) implements Result<T> {}
+
+    /**
+     * What the transaction found must be written by {@code plan} (one that never answers {@code Again}), which needs
+     * its own transaction: to commit under a call's lock, say, which the writer's thread may not wait for. The work
+     * that answers it must have written nothing.
+     */
+    record Again<T>(Plan<T> plan) implements Result<T> {}
 }

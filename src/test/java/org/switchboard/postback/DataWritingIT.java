@@ -135,6 +135,13 @@ class DataWritingIT extends ServerIT {
                 .isEqualTo("Ada");
         assertThat(s.tags(uuid).path("pub_a__first_name").get(0).asText()).isEqualTo("Ada");
         assertThat(s.tags(uuid).path("pub_a__zip").get(0).asText()).isEqualTo("60601");
+        // one entry, naming the call, although on SQLite the request finds the call in one transaction and writes
+        // to it in a second, under the call's lock
+        JsonNode log =
+                s.api().get("/api/v2/postback_logs?endpoint=data_writing").json();
+        assertThat(log.size()).as(log.toString()).isEqualTo(1);
+        assertThat(log.get(0).path("result").asText()).isEqualTo("in-progress call found, tags may be ignored");
+        assertThat(log.get(0).path("call_uuid").asText()).isEqualTo(uuid);
     }
 
     @Test

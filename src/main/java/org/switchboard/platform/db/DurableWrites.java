@@ -36,6 +36,7 @@ public final class DurableWrites {
     }
 
     private final GroupCommit<Work<?>, Object> commits;
+    private final int writers;
     /** The transactions under way (one per writer) → their rows left for the commit: statement → each row's values. */
     private final Map<Handle, Map<FixedStatement, List<Object[]>>> handleToInserts =
             Collections.synchronizedMap(new IdentityHashMap<>());
@@ -51,6 +52,7 @@ public final class DurableWrites {
      * other work already is: a request answered is committed, and work that changes a call commits under its lock.
      */
     public DurableWrites(Jdbi jdbi, String what, Metrics metrics, int writers) {
+        this.writers = writers;
         this.commits = new GroupCommit<>(
                 jdbi,
                 what,
@@ -76,6 +78,16 @@ public final class DurableWrites {
                 },
                 metrics,
                 writers);
+    }
+
+    /**
+     * Whether one writer thread commits every transaction (SQLite), rather than several side by side (PostgreSQL). With
+     * one, a read the work makes on the writer's connection saves the request a pooled connection of its own, which
+     * it would share with the writer; with several, reads made on the requests' own connections run side by side,
+     * where reads made in the work would run one after another on each writer.
+     */
+    public boolean oneWriter() {
+        return writers == 1;
     }
 
     /** Runs {@code work} in a shared transaction and answers its result once that transaction is committed. */
