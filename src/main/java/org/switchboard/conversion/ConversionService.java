@@ -226,6 +226,11 @@ public final class ConversionService implements AutoCloseable {
         /** Once committed: counts the decision and starts delivering the webhooks it queued. */
         void committed();
 
+        /** Whether the commit runs under the call's lock ({@link #around}): not for a postback answered at once. */
+        default boolean locksTheCall() {
+            return true;
+        }
+
         /** A postback answered from what was read before the transaction, which then writes nothing but its log. */
         static PostbackPlan answered(PostbackOutcome outcome) {
             return new PostbackPlan() {
@@ -241,6 +246,11 @@ public final class ConversionService implements AutoCloseable {
 
                 @Override
                 public void committed() {}
+
+                @Override
+                public boolean locksTheCall() {
+                    return false;
+                }
             };
         }
     }

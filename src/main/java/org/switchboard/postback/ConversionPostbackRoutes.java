@@ -83,15 +83,35 @@ public final class ConversionPostbackRoutes {
         Set<Long> buyers = key.owner() == KeyType.Owner.BUYER
                 ? Set.of(key.ownerId())
                 : groups.memberIds(key.accountId(), key.ownerId());
-        // the call read and the postback's own reads (its decision, the webhooks' candidates) on one handle, given
-        // back before the plan's commit is waited for
-        return calls.sharingOneHandle(() -> {
+        Supplier<Checked> reads = () -> {
             Call call = ref.callUuid().isPresent()
                     ? named(key, ref.callUuid().get(), buyers)
                     : latestOfCaller(key, ref.callerNumber().orElseThrow(), buyers, duration, startTime);
-            return answered(call, conversions.postback(call, value));
-        });
+            return new Checked(call, conversions.postback(call, value));
+        };
+        if (!keyed.oneWriter()) {
+            // the call read and the postback's own reads (its decision, the webhooks' candidates) on one handle of
+            // the request's own, given back before the plan's commit is waited for
+            Checked checked = calls.sharingOneHandle(reads);
+            return answered(checked.call(), checked.plan());
+        }
+        // one writer (SQLite): the same reads inside the request's transaction, on the writer's connection, which
+        // JDBI lends every read made on its thread while it is open; a postback that converts commits again, under
+        // the call's lock, which the writer may not wait for
+        return handle -> {
+            Checked checked;
+            try {
+                checked = reads.get();
+            } catch (Problem refused) {
+                return new KeyedRequests.Refused<>(refused);
+            }
+            KeyedRequests.Plan<String> plan = answered(checked.call(), checked.plan());
+            return checked.plan().locksTheCall() ? new KeyedRequests.Again<>(plan) : plan.write(handle);
+        };
     }
+
+    /** The call a postback is for and what it will write, as read before it is written. */
+    private record Checked(Call call, ConversionService.PostbackPlan plan) {}
 
     /** The posted {@code value}, if any: an amount, not negative. */
     private static Optional<Money> value(PostbackRequest request) {

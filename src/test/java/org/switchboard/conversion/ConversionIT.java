@@ -383,6 +383,18 @@ class ConversionIT extends ServerIT {
                 s.postback("call_uuid=" + again + "&value=10"),
                 409,
                 "FAILED duplicate: the caller already converted for this buyer within 3600 s");
+        // refusals decided by what the reads found are logged once each, like the others (on SQLite those reads run
+        // inside the request's transaction)
+        List<String> logged = new ArrayList<>();
+        s.api()
+                .get("/api/v2/postback_logs?endpoint=conversion&per_page=100")
+                .json()
+                .forEach(entry -> logged.add(entry.path("result").asText()));
+        assertThat(logged)
+                .containsOnlyOnce(
+                        "404 no call 00000000-0000-0000-0000-000000000000",
+                        "404 no call from +13125559999 handled by this key's buyer",
+                        "403 call " + uuid + " was not handled by this key's buyer");
         long keyId = s.api()
                 .get("/api/v2/buyers/" + s.buyer() + "/postback_keys")
                 .json()
