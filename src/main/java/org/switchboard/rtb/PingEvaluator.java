@@ -468,14 +468,12 @@ final class PingEvaluator {
 
     /** The tags once {@code buyer} is selected: {@code system_buyer_id} and {@code handler_id}. */
     static TagSet withBuyer(TagSet tags, Buyer buyer) {
-        // one copy of the tags rather than one per replaced key
+        // the two keys read over the tags, not a copy of them: one for each buyer considered, on every ping
         String id = Long.toString(buyer.id());
-        return tags.toBuilder()
-                .remove("system_buyer_id")
+        return tags.replacingAll(TagSet.builder()
                 .add("system_buyer_id", id)
-                .remove("handler_id")
                 .add("handler_id", buyer.cid().orElse(id))
-                .build();
+                .build());
     }
 
     private static RtbPing.ConsideredBuyer excluded(Buyer buyer, RtbStatus status, String reason) {

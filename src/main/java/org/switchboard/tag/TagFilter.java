@@ -48,19 +48,50 @@ public record TagFilter(List<Term> terms) {
         terms = List.copyOf(terms);
     }
 
+    /**
+     * Whether {@code tags} hold none of the negated terms and, for every key of the positive terms, one of its terms.
+     * Allocates nothing (it runs for every buyer and criterion of every ping): a filter has a few terms, so each key's
+     * alternatives are found by walking the list again rather than by grouping them in a map.
+     */
     public boolean matches(TagSet tags) {
-        Map<String, Boolean> keyToSatisfied = new LinkedHashMap<>();
-        for (Term term : terms) {
-            boolean held = term.heldBy(tags);
-            if (term.negated()) {
-                if (held) {
-                    return false;
-                }
-            } else {
-                keyToSatisfied.merge(term.key(), held, Boolean::logicalOr);
+        int count = terms.size();
+        for (int i = 0; i < count; i++) {
+            Term term = terms.get(i);
+            if (term.negated() && term.heldBy(tags)) {
+                return false;
             }
         }
-        return !keyToSatisfied.containsValue(false);
+        for (int i = 0; i < count; i++) {
+            Term term = terms.get(i);
+            if (!term.negated() && firstOfKey(i) && !alternativeHeld(i, tags)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the positive term at {@code index} is the first positive term of its key. */
+    private boolean firstOfKey(int index) {
+        String key = terms.get(index).key();
+        for (int i = 0; i < index; i++) {
+            Term earlier = terms.get(i);
+            if (!earlier.negated() && earlier.key().equals(key)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code tags} hold the positive term at {@code first} or a later positive term of the same key. */
+    private boolean alternativeHeld(int first, TagSet tags) {
+        String key = terms.get(first).key();
+        for (int i = first; i < terms.size(); i++) {
+            Term term = terms.get(i);
+            if (!term.negated() && term.key().equals(key) && term.heldBy(tags)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.switchboard.tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.Collections;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonText;
@@ -138,6 +140,16 @@ public final class TagSet {
         Builder builder = toBuilder().remove(key);
         values.forEach(value -> builder.add(key, value));
         return builder.build();
+    }
+
+    /**
+     * This set with each key of {@code replacements} holding exactly its values there, those keys last, in their order
+     * there: what {@code toBuilder()} with each such key removed and added again builds, read through this set's map
+     * rather than a copy of it (every RTB ping does this for each buyer it considers, and the copies were a tenth of
+     * its allocation).
+     */
+    public TagSet replacingAll(TagSet replacements) {
+        return replacements.isEmpty() ? this : new TagSet(new Replaced(keyToValues, replacements.keyToValues));
     }
 
     /** The values of this set that {@code other} lacks (what a change from {@code other} to this one added). */
@@ -291,6 +303,98 @@ public final class TagSet {
     @Override
     public String toString() {
         return asMap().toString();
+    }
+
+    /**
+     * A built set's map read through {@code over} first, then {@code base} without {@code over}'s keys; walked as
+     * {@code base}'s other entries, then {@code over}'s. Neither map changes once built, so neither does this.
+     */
+    private static final class Replaced extends AbstractMap<String, Set<String>> {
+        private final Map<String, Set<String>> base;
+        private final Map<String, Set<String>> over;
+        private final int size;
+
+        Replaced(Map<String, Set<String>> base, Map<String, Set<String>> over) {
+            this.base = base;
+            this.over = over;
+            int replaced = 0;
+            for (String key : over.keySet()) {
+                replaced += base.containsKey(key) ? 1 : 0;
+            }
+            this.size = base.size() - replaced + over.size();
+        }
+
+        @Override
+        public @Nullable Set<String> get(@Nullable Object key) {
+            Set<String> values = over.get(key);
+            return values != null ? values : base.get(key);
+        }
+
+        @Override
+        public boolean containsKey(@Nullable Object key) {
+            return over.containsKey(key) || base.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public void forEach(BiConsumer<? super String, ? super Set<String>> action) {
+            base.forEach((key, values) -> {
+                if (!over.containsKey(key)) {
+                    action.accept(key, values);
+                }
+            });
+            over.forEach(action);
+        }
+
+        @Override
+        public Set<Entry<String, Set<String>>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return size;
+                }
+
+                @Override
+                public Iterator<Entry<String, Set<String>>> iterator() {
+                    return new Iterator<>() {
+                        private final Iterator<Entry<String, Set<String>>> kept =
+                                base.entrySet().iterator();
+                        private final Iterator<Entry<String, Set<String>>> replacing =
+                                over.entrySet().iterator();
+                        private @Nullable Entry<String, Set<String>> next = advance();
+
+                        private @Nullable Entry<String, Set<String>> advance() {
+                            while (kept.hasNext()) {
+                                Entry<String, Set<String>> entry = kept.next();
+                                if (!over.containsKey(entry.getKey())) {
+                                    return entry;
+                                }
+                            }
+                            return replacing.hasNext() ? replacing.next() : null;
+                        }
+
+                        @Override
+                        public boolean hasNext() {
+                            return next != null;
+                        }
+
+                        @Override
+                        public Entry<String, Set<String>> next() {
+                            Entry<String, Set<String>> entry = next;
+                            if (entry == null) {
+                                throw new NoSuchElementException();
+                            }
+                            next = advance();
+                            return entry;
+                        }
+                    };
+                }
+            };
+        }
     }
 
     /**

@@ -3,7 +3,9 @@ package org.switchboard.tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.problem.Problem;
@@ -122,5 +124,50 @@ class TagSetTest {
         assertThat(TagSet.empty().toStored())
                 .isEqualTo(Json.writeString(TagSet.empty().asMap()));
         assertThat(TagSet.fromStored(tags.toStored())).isEqualTo(tags);
+    }
+
+    @Test
+    void replacingAllShouldReadAsTheCopyWithTheKeysRemovedAndAddedAgain() {
+        // given: random sets and replacements over a few keys, so that replaced keys are sometimes absent
+        Random random = new Random(42);
+        String[] keys = {"a", "b", "c", "system_buyer_id", "handler_id", "geo"};
+        for (int round = 0; round < 5_000; round++) {
+            TagSet tags = randomSet(random, keys, 7);
+            TagSet replacements = randomSet(random, keys, 3);
+            TagSet.Builder copy = tags.toBuilder();
+            replacements.keys().forEach(copy::remove);
+            replacements.keys().forEach(key -> replacements.values(key).forEach(value -> copy.add(key, value)));
+            TagSet expected = copy.build();
+
+            // when
+            TagSet replaced = tags.replacingAll(replacements);
+            TagSet twice = replaced.replacingAll(randomSet(random, keys, 2));
+
+            // then: equal either way round, the same order of keys and values, the same stored text and look-ups
+            assertThat(replaced).isEqualTo(expected);
+            assertThat(expected).isEqualTo(replaced);
+            assertThat(replaced.hashCode()).isEqualTo(expected.hashCode());
+            assertThat(new ArrayList<>(replaced.keys())).isEqualTo(new ArrayList<>(expected.keys()));
+            assertThat(replaced.asMap()).isEqualTo(expected.asMap());
+            assertThat(List.copyOf(replaced.asMap().entrySet()))
+                    .isEqualTo(List.copyOf(expected.asMap().entrySet()));
+            assertThat(replaced.toStored()).isEqualTo(expected.toStored());
+            for (String key : keys) {
+                assertThat(replaced.has(key)).isEqualTo(expected.has(key));
+                assertThat(replaced.values(key)).containsExactlyElementsOf(expected.values(key));
+            }
+            assertThat(replaced.changedFrom(tags)).isEqualTo(expected.changedFrom(tags));
+            assertThat(replaced.toBuilder().add("z", "1").build())
+                    .isEqualTo(expected.toBuilder().add("z", "1").build());
+            assertThat(TagSet.fromStored(twice.toStored())).isEqualTo(twice);
+        }
+    }
+
+    private static TagSet randomSet(Random random, String[] keys, int most) {
+        TagSet.Builder builder = TagSet.builder();
+        for (int i = random.nextInt(most + 1); i > 0; i--) {
+            builder.add(keys[random.nextInt(keys.length)], Integer.toString(random.nextInt(4)));
+        }
+        return builder.build();
     }
 }
