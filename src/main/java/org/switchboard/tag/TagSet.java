@@ -38,7 +38,7 @@ public final class TagSet {
 
     /**
      * A builder's map, handed over at {@link Builder#build} and never changed afterwards (the builder copies it
-     * first); every value set in it is {@link Values}. Not wrapped: walking an unmodifiable view allocates a wrapper
+     * first), or a {@link Replaced} read over two such maps; every value set in it is {@link Values}. Not wrapped: walking an unmodifiable view allocates a wrapper
      * per entry, and this class only hands out read-only views of it.
      */
     private final Map<String, Set<String>> keyToValues;
