@@ -83,35 +83,20 @@ public final class ConversionPostbackRoutes {
         Set<Long> buyers = key.owner() == KeyType.Owner.BUYER
                 ? Set.of(key.ownerId())
                 : groups.memberIds(key.accountId(), key.ownerId());
-        Supplier<Checked> reads = () -> {
+        Supplier<KeyedRequests.Plan<String>> checked = () -> {
             Call call = ref.callUuid().isPresent()
                     ? named(key, ref.callUuid().get(), buyers)
                     : latestOfCaller(key, ref.callerNumber().orElseThrow(), buyers, duration, startTime);
-            return new Checked(call, conversions.postback(call, value));
+            return answered(call, conversions.postback(call, value));
         };
-        if (!keyed.oneWriter()) {
-            // the call read and the postback's own reads (its decision, the webhooks' candidates) on one handle of
-            // the request's own, given back before the plan's commit is waited for
-            Checked checked = calls.sharingOneHandle(reads);
-            return answered(checked.call(), checked.plan());
-        }
-        // one writer (SQLite): the same reads inside the request's transaction, on the writer's connection, which
-        // JDBI lends every read made on its thread while it is open; a postback that converts commits again, under
-        // the call's lock, which the writer may not wait for
-        return handle -> {
-            Checked checked;
-            try {
-                checked = reads.get();
-            } catch (Problem refused) {
-                return new KeyedRequests.Refused<>(refused);
-            }
-            KeyedRequests.Plan<String> plan = answered(checked.call(), checked.plan());
-            return checked.plan().locksTheCall() ? new KeyedRequests.Again<>(plan) : plan.write(handle);
-        };
+        // the call read and the postback's own reads (its decision, the webhooks' candidates): with one writer
+        // (SQLite) inside the request's transaction, on the writer's connection, which JDBI lends every read made on
+        // its thread; with several (PostgreSQL) on one handle of the request's own, given back before the plan's
+        // commit is waited for
+        return keyed.oneWriter()
+                ? KeyedRequests.decidedInTransaction(handle -> checked.get())
+                : calls.sharingOneHandle(checked);
     }
-
-    /** The call a postback is for and what it will write, as read before it is written. */
-    private record Checked(Call call, ConversionService.PostbackPlan plan) {}
 
     /** The posted {@code value}, if any: an amount, not negative. */
     private static Optional<Money> value(PostbackRequest request) {
@@ -179,6 +164,11 @@ public final class ConversionPostbackRoutes {
                 R committed = plan.around(commit);
                 plan.committed();
                 return committed;
+            }
+
+            @Override
+            public boolean locks() {
+                return plan.locksTheCall();
             }
         };
     }

@@ -153,41 +153,41 @@ public final class DataWritingRoutes {
         }
         Optional<Call> call = calls.find(key.accountId(), uuid.get())
                 .filter(c -> publisher.isEmpty() || c.publisherId().equals(publisher));
-        Optional<String> status = call.flatMap(c -> writable(key, c));
-        if (status.isPresent()) {
-            return toCall(key, call.get(), status.get(), publisher, tags, reuse);
-        }
         String caller = callerParam
                 .or(() -> call.map(Call::callerNumber))
                 .orElseThrow(() ->
                         new Problem.NotFound("no call with call_uuid " + uuid.get() + " that this key may write to"));
-        return stored(key, caller, publisher, tags, reuse);
+        return toFound(key, call, caller, publisher, tags, reuse);
     }
 
     /**
-     * Tags for the caller's latest call. With one writer (SQLite) the call is read inside the request's transaction,
-     * on the writer's connection: the request thread takes no pooled connection, which it would share with the
-     * writer. Tags that wait for the next call are stored there and then. A call that takes them must be written under
-     * its lock, which the request thread holds around its commit and the writer may not wait for: that transaction
-     * writes nothing, and the request commits again with the call found, under its lock. With several writers
-     * (PostgreSQL) the request thread reads on its own connection, side by side with the others.
+     * Tags for the caller's latest call. With one writer (SQLite) the call is read inside the request's transaction
+     * ({@link KeyedRequests#decidedInTransaction}): tags that wait for the next call are stored there and then, and a
+     * call that takes them is written in a second transaction, under its lock. With several writers (PostgreSQL) the
+     * request thread reads on its own connection, side by side with the others.
      */
     private KeyedRequests.Plan<Response> toLatestCall(
             PostbackKey key, String caller, Optional<Long> publisher, TagSet tags, boolean reuse) {
         if (!keyed.oneWriter()) {
-            Optional<Call> call = calls.findLatestOfCaller(key.accountId(), caller, publisher);
-            Optional<String> status = call.flatMap(c -> writable(key, c));
-            return status.isPresent()
-                    ? toCall(key, call.get(), status.get(), publisher, tags, reuse)
-                    : stored(key, caller, publisher, tags, reuse);
+            return toFound(
+                    key, calls.findLatestOfCaller(key.accountId(), caller, publisher), caller, publisher, tags, reuse);
         }
-        return handle -> {
-            Optional<Call> call = CallRepository.findLatestOfCaller(handle, key.accountId(), caller, publisher);
-            Optional<String> status = call.flatMap(c -> writable(key, c));
-            return status.isPresent()
-                    ? new KeyedRequests.Again<>(toCall(key, call.get(), status.get(), publisher, tags, reuse))
-                    : stored(key, caller, publisher, tags, reuse).write(handle);
-        };
+        return KeyedRequests.decidedInTransaction(handle -> toFound(
+                key,
+                CallRepository.findLatestOfCaller(handle, key.accountId(), caller, publisher),
+                caller,
+                publisher,
+                tags,
+                reuse));
+    }
+
+    /** Tags onto {@code call} when the key may write to it, else stored for {@code caller}'s next call. */
+    private KeyedRequests.Plan<Response> toFound(
+            PostbackKey key, Optional<Call> call, String caller, Optional<Long> publisher, TagSet tags, boolean reuse) {
+        Optional<String> status = call.flatMap(c -> writable(key, c));
+        return status.isPresent()
+                ? toCall(key, call.get(), status.get(), publisher, tags, reuse)
+                : stored(key, caller, publisher, tags, reuse);
     }
 
     /** Tags onto {@code call}, which takes them with {@code status}; kept for the caller's next calls if reused. */
@@ -232,6 +232,11 @@ public final class DataWritingRoutes {
             @Override
             public <R> R around(Supplier<R> commit) {
                 return live.underLock(commit);
+            }
+
+            @Override
+            public boolean locks() {
+                return true;
             }
         };
     }

@@ -128,6 +128,29 @@ final class KeyedRequests {
         default <R> R around(Supplier<R> commit) {
             return commit.get();
         }
+
+        /** Whether {@link #around} takes a lock, which the writer's thread may not wait for. */
+        default boolean locks() {
+            return false;
+        }
+    }
+
+    /**
+     * A plan decided by what {@code reads} find inside the request's transaction, on the writer's connection (a read
+     * through the Jdbi on the writer's thread gets it too): no pooled connection for the request thread. A refusal the
+     * reads throw is answered and logged in that transaction. A plan that {@link Plan#locks} is committed again in a
+     * transaction of its own ({@link Again}), the writer's having written nothing.
+     */
+    static <T> Plan<T> decidedInTransaction(Function<Handle, Plan<T>> reads) {
+        return handle -> {
+            Plan<T> plan;
+            try {
+                plan = reads.apply(handle);
+            } catch (Problem refused) {
+                return new Refused<>(refused);
+            }
+            return plan.locks() ? new Again<>(plan) : plan.write(handle);
+        };
     }
 
     /**

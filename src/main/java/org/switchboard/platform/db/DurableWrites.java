@@ -18,11 +18,11 @@ import org.switchboard.platform.metrics.Metrics;
  *
  * <p>Work runs on the writer's thread, inside the batch's transaction, and must use only the handle it is given: a
  * second connection would wait for the lock the batch holds (SQLite) or not see its rows. A read made through the
- * writer's Jdbi on that thread gets that handle too, because JDBI lends a thread's open handle to everything it runs. It decides conditional
- * writes (insert if absent, update from an expected state) and answers what became of them; an expected refusal is
- * an answer, not an exception, because an exception rolls the whole batch back. A batch that fails is retried one
- * work at a time, so work may run twice and must have no effect outside the handle (count metrics after
- * {@link #commit} returns).
+ * writer's Jdbi on that thread gets that handle too, because JDBI lends a thread's open handle to everything it runs.
+ * It decides conditional writes (insert if absent, update from an expected state) and answers what became of them; an
+ * expected refusal is an answer, not an exception, because an exception rolls the whole batch back. A batch that
+ * fails is retried one work at a time, so work may run twice and must have no effect outside the handle (count
+ * metrics after {@link #commit} returns).
  *
  * <p>Rows that every work inserts the same way and that no work reads back (the postback log's entries, the tags stored
  * for a caller's next call) are left for the end of the transaction ({@link #insertAtCommit}): the batch inserts them
