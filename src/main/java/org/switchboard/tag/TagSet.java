@@ -410,6 +410,10 @@ public final class TagSet {
             this.values = distinct.toArray(new String[0]);
         }
 
+        Values(String only) {
+            this.values = new String[] {only};
+        }
+
         @Override
         public Iterator<String> iterator() {
             return new Iterator<>() {
@@ -453,7 +457,7 @@ public final class TagSet {
      */
     public static final class Builder {
         /**
-         * A key's values: shared (the {@link Values} of some built TagSet) or this builder's own LinkedHashSet. The
+         * A key's values: {@link Values} (a built set's, shared, or a first value's) or this builder's own LinkedHashSet. The
          * map itself is handed to the set {@link #build} makes; a change after that copies it first ({@link #built}).
          */
         private Map<String, Set<String>> keyToValues;
@@ -488,7 +492,15 @@ public final class TagSet {
                         "tag '" + key + "' needs a value of 1 to " + MAX_VALUE_LENGTH
                                 + " characters without control characters");
             }
-            writable(key).add(value);
+            ownMap();
+            Set<String> held = keyToValues.get(key);
+            if (held == null) {
+                // a key's first value is held as the built set holds it: most keys keep one value, and a
+                // LinkedHashSet for each was the largest part of a ping's tag building (a second value copies it)
+                keyToValues.put(key, new Values(value));
+            } else if (!held.contains(value)) {
+                writable(key).add(value);
+            }
             return this;
         }
 
@@ -501,7 +513,7 @@ public final class TagSet {
                 Set<String> held = keyToValues.get(key);
                 if (held == null) {
                     keyToValues.put(key, values); // shared until changed
-                } else if (held != values) {
+                } else if (held != values && !held.containsAll(values)) {
                     writable(key).addAll(values);
                 }
             });
