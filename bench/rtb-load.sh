@@ -13,6 +13,15 @@
 #   data writing       POST /data_writing?key=KEY (caller_number, lead=bench: a durable write per request)
 #   postback           POST /postbacks/KEY?call_uuid=UUID&value=10 (a conversion postback on one call, repeated:
 #                      key, call, conversion, postback log entry)
+#   first-postback     (only when asked for by --only) POST /postbacks/KEY?value=10&call_uuid=UUID, each request on a
+#                      call never posted before, so each one converts, as most buyers' postbacks do: key, call,
+#                      decision, criterion, the conversion and the call's money, the webhooks' deliveries, postback log
+#                      entry. The answered and ended calls (one per +1602 caller, judged by a criterion on
+#                      caller_area_code:602) are made through the call control API before each Switchboard run that
+#                      needs more (src/bench/java/org/switchboard/bench/EndedCalls.java, on wrk's core); bare gets the
+#                      same requests. Calls are made at about 75 a second on this machine, so these runs are short:
+#                      FIRST_SECONDS (default 3) measured, WARMUP_FIRST (default 5) of warm-up, 2 s before the half
+#                      rate; with --turns 1 the calls take about five minutes to make
 # then the ping, data writing and postback again at about half Switchboard's rate (both servers at the same offered
 # rate), for latency. It prints req/s, CPU time per request, p50/p99/p99.9 and the slowest answer (max) of each run,
 # each endpoint's ratios to bare (the sum of its turns' rates over the bare turns', and bare's CPU per request over
@@ -29,7 +38,8 @@
 #   --path PATH        the ping's endpoint (default /rtbs.json)
 #   --seconds S        measured seconds per run (default 10)
 #   --turns N          measured turns per endpoint and server (default 2)
-#   --only LIST        comma-separated subset of health,ping,data,postback (default all)
+#   --only LIST        comma-separated subset of health,ping,data,postback,first-postback (default all but
+#                      first-postback)
 #   --connections C    wrk connections (default 64)
 #   --soak MINUTES     instead of the comparisons: the ping alone, paced at --rate pings/s (default 2000), for MINUTES,
 #                      printing Switchboard's RSS, heap and latency after every minute and the RSS spread at the end
@@ -144,6 +154,10 @@ DW_KEY=$(curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/publishers/1/postback
 curl -sf -m 10 -X POST "$BASE/data_writing?key=$DW_KEY" -d 'caller_number=%2B13125550199&bench_call=yes' >/dev/null
 curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/campaigns/1/conversion_criteria" \
     -d '{"name": "bench-sale", "matches": ["publisher_id:1", "bench_call:yes"], "trigger": {"type": "postback"}, "revenue": {"type": "posted"}, "payout": {"type": "modifier", "modifier": "*0.8"}}' >/dev/null
+# the first postbacks' calls (callers +1602...): the same criterion on their area code. Made in every run, first-postback
+# or not, so the ping's buyers are always judged against the same criteria
+curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/campaigns/1/conversion_criteria" \
+    -d '{"name": "bench-first", "matches": ["publisher_id:1", "caller_area_code:602"], "trigger": {"type": "postback"}, "revenue": {"type": "posted"}, "payout": {"type": "modifier", "modifier": "*0.8"}}' >/dev/null
 # a conversion criterion, so every reserved ping works out a payout (60% of 20.00 for 90 s)
 curl -sf -m 10 -X POST "${auth[@]}" "$BASE/api/v2/campaigns/1/conversion_criteria" \
     -d '{"name": "rtb-load", "trigger": {"type": "duration", "seconds": 90}, "revenue": {"type": "static", "amount": 20}, "payout": {"type": "percent", "percent": 60}}' >/dev/null
@@ -184,6 +198,15 @@ local method, path, body_kind = os.getenv("RTB_METHOD"), os.getenv("RTB_PATH"), 
 local publisher, extra = "$PUBLISHER", os.getenv("RTB_EXTRA") or ""
 local n = tonumber(os.getenv("RTB_OFFSET") or "0")
 statuses = {}
+-- first postbacks: the calls' UUIDs, one a line, taken in turn from RTB_OFFSET; past the last one, Switchboard's runs
+-- post the last again (counted as "no fresh call", so a run that ran out shows it) and bare's start over
+local uuids, wrap = nil, os.getenv("RTB_UUIDS_WRAP") == "1"
+past_last = 0
+if (os.getenv("RTB_UUIDS") or "") ~= "" then
+    uuids = {}
+    for line in io.lines(os.getenv("RTB_UUIDS")) do uuids[#uuids + 1] = line end
+    if #uuids == 0 then uuids[1] = "00000000-0000-7000-8000-000000000000" end
+end
 local threads = {}
 
 function setup(thread)
@@ -201,6 +224,17 @@ function request()
     n = n + 1
     local caller = caller_at(n)
     local body, headers
+    local target = path
+    if uuids then
+        local i = n
+        if i > #uuids and wrap then
+            i = (i - 1) % #uuids + 1
+        elseif i > #uuids then
+            past_last = past_last + 1
+            i = #uuids
+        end
+        target = path .. "&call_uuid=" .. uuids[i]
+    end
     if body_kind == "json" then
         body = '{"caller_number": "' .. caller .. '"' .. (publisher ~= "" and (', "publisher_id": "' .. publisher .. '"') or "") .. '}'
         headers = {["Content-Type"] = "application/json"}
@@ -208,7 +242,7 @@ function request()
         body = "caller_number=" .. encode(caller) .. (publisher ~= "" and ("&publisher_id=" .. encode(publisher)) or "") .. extra
         headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
     end
-    return wrk.format("POST", path, headers, body)
+    return wrk.format("POST", target, headers, body)
 end
 
 local pause = tonumber(os.getenv("RTB_DELAY_MS") or "0")
@@ -232,6 +266,9 @@ function done(summary, latency, requests)
         for code, count in pairs(thread:get("statuses")) do
             io.write(string.format("status %s: %d\n", code, count))
         end
+        if (thread:get("past_last") or 0) > 0 then
+            io.write(string.format("status no fresh call: %d\n", thread:get("past_last")))
+        end
         for code, example in pairs(thread:get("examples")) do
             io.write(string.format("example %s: %s\n", code, example))
         end
@@ -242,13 +279,45 @@ end
 LUA
 
 NEXT_OFFSET=0
+# with first postbacks: the calls' UUIDs, one a line; the next one no Switchboard run has posted, as an index into
+# them (in a file: measure runs in a subshell); the highest rate seen so far, to know how many calls a run needs
+UUIDS=""
+echo 0 >"$DATA/uuids.next"
+echo 2000 >"$DATA/uuids.rate"
 # wrk_run BASE METHOD PATH BODY EXTRA SECONDS PAUSE: one wrk run (callers from a fresh offset), its output on stdout
 wrk_run() {
-    local base="$1" method="$2" path="$3" body="$4" extra="$5" seconds="$6" pause="$7"
+    local base="$1" method="$2" path="$3" body="$4" extra="$5" seconds="$6" pause="$7" offset out wrap=0
     NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
-    RTB_METHOD="$method" RTB_PATH="$path" RTB_BODY="$body" RTB_EXTRA="$extra" RTB_DELAY_MS="$pause" \
-        RTB_OFFSET="$NEXT_OFFSET" "${TASKSET_WRK[@]}" \
-        wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$DATA/load.lua" "$base"
+    offset=$NEXT_OFFSET
+    if [ -n "$UUIDS" ]; then
+        # bare answers any call alike: it goes round the calls made so far
+        if [ "$base" = "$BASE" ]; then offset=$(cat "$DATA/uuids.next"); else offset=0; wrap=1; fi
+    fi
+    out=$(RTB_METHOD="$method" RTB_PATH="$path" RTB_BODY="$body" RTB_EXTRA="$extra" RTB_DELAY_MS="$pause" \
+        RTB_OFFSET="$offset" RTB_UUIDS="$UUIDS" RTB_UUIDS_WRAP="$wrap" "${TASKSET_WRK[@]}" \
+        wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$DATA/load.lua" "$base")
+    echo "$out"
+    if [ -n "$UUIDS" ] && [ "$base" = "$BASE" ]; then
+        echo $((offset + $(echo "$out" | awk '/requests in/ {print $1}'))) >"$DATA/uuids.next"
+        echo "$out" | awk -v seen="$(cat "$DATA/uuids.rate")" '/Requests\/sec/ {print ($2 > seen ? int($2) : seen)}' \
+            >"$DATA/uuids.rate.new"
+        mv "$DATA/uuids.rate.new" "$DATA/uuids.rate"
+    fi
+}
+
+# ensure_calls SECONDS PAUSE: with first postbacks, enough ended calls not yet posted for a Switchboard run of SECONDS
+# at the highest rate seen so far (or the paced rate), with a quarter to spare, made before the run (and before its
+# CPU is read)
+ensure_calls() {
+    local rate have need
+    [ -n "$UUIDS" ] || return 0
+    rate=$(cat "$DATA/uuids.rate")
+    [ "$2" -eq 0 ] || rate=$((CONNECTIONS * 1000 / $2))
+    have=$(($(wc -l <"$UUIDS") - $(cat "$DATA/uuids.next")))
+    need=$((rate * $1 * 5 / 4))
+    [ "$have" -lt "$need" ] || return 0
+    "${TASKSET_WRK[@]}" "$JAVA_HOME/bin/java" src/bench/java/org/switchboard/bench/EndedCalls.java \
+        "$BASE" "$API_KEY" +18665550100 "$(wc -l <"$UUIDS")" $((need - have)) "$UUIDS" >&2
 }
 
 # cpu_ticks PID: the CPU time a process has used so far, user and system, in clock ticks
@@ -310,9 +379,10 @@ thread_split() {
 measure() {
     local label="$1" pid="$2" out rps lat statuses requests ticks cpu threads_before=""
     shift 2
+    [ "$pid" != "$SERVER_PID" ] || ensure_calls "$RUN_SECONDS" "$6"
     [ -z "$THREADS" ] || [ "$pid" != "$SERVER_PID" ] || threads_before=$(thread_times "$pid")
     ticks=$(cpu_ticks "$pid")
-    out=$(wrk_run "$1" "$2" "$3" "$4" "$5" "$DURATION" "$6")
+    out=$(wrk_run "$1" "$2" "$3" "$4" "$5" "$RUN_SECONDS" "$6")
     ticks=$(( $(cpu_ticks "$pid") - ticks ))
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
@@ -329,6 +399,9 @@ measure() {
 }
 
 RATIOS=()
+# a measured run's seconds, and the warm-up before a half-rate run (the first postbacks' runs are shorter)
+RUN_SECONDS="$DURATION"
+HALF_WARMUP=5
 # compare NAME METHOD PATH BODY EXTRA WARMUP: both servers warmed up, then TURNS measured turns each, in turns;
 # records "NAME/bare" as the ratio of the rates (sum over the turns) and of the CPU per request (bare's over
 # Switchboard's, so 1 is as cheap as bare either way), and sets LAST_RATE (Switchboard's mean req/s)
@@ -336,6 +409,7 @@ compare() {
     local name="$1" method="$2" path="$3" body="$4" extra="$5" warmup="$6" bare_sum=0 sb_sum=0 bare_cpu=0 sb_cpu=0 r t
     echo "$name (warm-up: bare ${WARMUP_BASELINE:-10} s, Switchboard $warmup s)" >&2
     wrk_run "$BARE" "$method" "$path" "$body" "$extra" "${WARMUP_BASELINE:-10}" 0 >/dev/null
+    ensure_calls "$warmup" 0
     wrk_run "$BASE" "$method" "$path" "$body" "$extra" "$warmup" 0 >/dev/null
     for ((t = 1; t <= TURNS; t++)); do
         # measure runs in a subshell: the offsets move on here, so no run re-uses another's callers
@@ -358,7 +432,8 @@ half() {
     local name="$1" method="$2" path="$3" body="$4" extra="$5" rate="$6" pause
     pause=$(awk "BEGIN {printf \"%d\", $CONNECTIONS * 1000 / ($rate / 2)}")
     echo "$name at about half Switchboard's rate (target $((rate / 2)) req/s, $pause ms between requests per connection)" >&2
-    wrk_run "$BASE" "$method" "$path" "$body" "$extra" 5 "$pause" >/dev/null
+    ensure_calls "$HALF_WARMUP" "$pause"
+    wrk_run "$BASE" "$method" "$path" "$body" "$extra" "$HALF_WARMUP" "$pause" >/dev/null
     NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
     measure "bare, half rate" "$BARE_PID" "$BARE" "$method" "$path" "$body" "$extra" "$pause" >/dev/null
     NEXT_OFFSET=$((NEXT_OFFSET + 1000000))
@@ -414,6 +489,15 @@ fi
 if wants postback; then
     compare "postback" POST "/postbacks/$CONV_KEY?call_uuid=$CALL_UUID&value=10" form "" "${WARMUP_WRITE:-15}"
     half "postback" POST "/postbacks/$CONV_KEY?call_uuid=$CALL_UUID&value=10" form "" "$LAST_RATE"
+fi
+if wants first-postback; then
+    UUIDS="$DATA/uuids"
+    : >"$UUIDS"
+    RUN_SECONDS="${FIRST_SECONDS:-3}"
+    HALF_WARMUP=2
+    compare "first postback" POST "/postbacks/$CONV_KEY?value=10" form "" "${WARMUP_FIRST:-5}"
+    half "first postback" POST "/postbacks/$CONV_KEY?value=10" form "" "$LAST_RATE"
+    UUIDS=""
 fi
 printf '%s\n' "${RATIOS[@]}"
 echo "after the run: Switchboard $(memory "$SERVER_PID"); bare $(memory "$BARE_PID"); load $(cut -d' ' -f1-3 /proc/loadavg)"
