@@ -167,6 +167,35 @@ class StatementCountIT extends ServerIT {
                 .build());
     }
 
+    /** A new campaign of the account's, answering on tracking number {@code number}; its id. */
+    private static long campaignWith(Api api, String number) {
+        long campaign = api.post("/api/v2/campaigns", "{\"name\": \"Counted\"}").id();
+        api.post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}");
+        return campaign;
+    }
+
+    /**
+     * A postback criterion named Sale ({@code matches}: its {@code "matches": [...], } member, or none for every
+     * call) and a webhook fired on every event, on the receiver.
+     */
+    private void saleAndWebhook(Api api, long campaign, String matches) {
+        api.post(
+                "/api/v2/campaigns/" + campaign + "/conversion_criteria",
+                "{\"name\": \"Sale\", " + matches + "\"trigger\": {\"type\": \"postback\"}, \"revenue\": {\"type\":"
+                        + " \"posted\"}, \"payout\": {\"type\": \"modifier\", \"modifier\": \"*0.8\"}}");
+        api.post(
+                "/api/v2/campaigns/" + campaign + "/webhooks",
+                "{\"name\": \"always\", \"trigger\": \"always\", \"url\": \"" + receiver.url("/always") + "\"}");
+    }
+
+    /** A call from {@code from} that its first buyer answered and that ended after 120 of its 130 seconds. */
+    private static String endedCall(Calls calls, String from, String number) {
+        String uuid = calls.arrive(from, number).json().path("call_uuid").asText();
+        calls.attempt(uuid, 1, "answered");
+        calls.hangup(uuid, 130, 120);
+        return uuid;
+    }
+
     private String number(String prefix) {
         return prefix + String.format("%04d", NEXT.incrementAndGet() + engine.ordinal() * 5000);
     }
@@ -219,9 +248,8 @@ class StatementCountIT extends ServerIT {
     void aConversionPostbackShouldCostFewStatementsAndOneCommit() {
         // given: a postback criterion, a post-call webhook, and an ended call the key's buyer answered
         Api api = newAccount();
-        long campaign = api.post("/api/v2/campaigns", "{\"name\": \"Counted\"}").id();
         String number = number("+1866572");
-        api.post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}");
+        long campaign = campaignWith(api, number);
         long buyer = api.post(
                         "/api/v2/buyers",
                         "{\"name\": \"Closer\", \"destination\": \"+12125550701\", \"campaign_ids\": [" + campaign
@@ -233,23 +261,10 @@ class StatementCountIT extends ServerIT {
                 .json()
                 .path("key")
                 .asText();
-        api.post(
-                "/api/v2/campaigns/" + campaign + "/conversion_criteria",
-                "{\"name\": \"Sale\", \"matches\": [\"system_buyer_id:" + buyer + "\"], \"trigger\": {\"type\":"
-                        + " \"postback\"}, \"revenue\": {\"type\": \"posted\"}, \"payout\": {\"type\": \"modifier\","
-                        + " \"modifier\": \"*0.8\"}}");
-        api.post(
-                "/api/v2/campaigns/" + campaign + "/webhooks",
-                "{\"name\": \"always\", \"trigger\": \"always\", \"url\": \"" + receiver.url("/always") + "\"}");
+        saleAndWebhook(api, campaign, "\"matches\": [\"system_buyer_id:" + buyer + "\"], ");
         Calls calls = new Calls(api);
-        String uuid =
-                calls.arrive("+13125550911", number).json().path("call_uuid").asText();
-        calls.attempt(uuid, 1, "answered");
-        calls.hangup(uuid, 130, 120);
-        String other =
-                calls.arrive("+13125550912", number).json().path("call_uuid").asText();
-        calls.attempt(other, 1, "answered");
-        calls.hangup(other, 130, 120);
+        String uuid = endedCall(calls, "+13125550911", number);
+        endedCall(calls, "+13125550912", number);
         String base = api.base() + "/postbacks/" + key;
         send(base + "?call_uuid=" + UUID.randomUUID(), "POST"); // the key into its cache
 
@@ -280,24 +295,14 @@ class StatementCountIT extends ServerIT {
     void aCallsArrivalAnswerAndHangupShouldKeepTheirCost() {
         // given: a campaign with one buyer, a call-start webhook and a postback criterion, as most campaigns have
         Api api = newAccount();
-        long campaign = api.post("/api/v2/campaigns", "{\"name\": \"Counted\"}").id();
         String number = number("+1866574");
-        api.post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}");
+        long campaign = campaignWith(api, number);
         api.post(
                 "/api/v2/buyers",
                 "{\"name\": \"Closer\", \"destination\": \"+12125550801\", \"campaign_ids\": [" + campaign + "]}");
-        api.post(
-                "/api/v2/campaigns/" + campaign + "/conversion_criteria",
-                "{\"name\": \"Sale\", \"trigger\": {\"type\": \"postback\"}, \"revenue\": {\"type\": \"posted\"},"
-                        + " \"payout\": {\"type\": \"modifier\", \"modifier\": \"*0.8\"}}");
-        api.post(
-                "/api/v2/campaigns/" + campaign + "/webhooks",
-                "{\"name\": \"always\", \"trigger\": \"always\", \"url\": \"" + receiver.url("/always") + "\"}");
+        saleAndWebhook(api, campaign, "");
         Calls calls = new Calls(api);
-        String warm =
-                calls.arrive("+13125550931", number).json().path("call_uuid").asText();
-        calls.attempt(warm, 1, "answered");
-        calls.hangup(warm, 70, 60);
+        endedCall(calls, "+13125550931", number);
 
         // when
         String[] uuid = new String[1];
@@ -326,9 +331,8 @@ class StatementCountIT extends ServerIT {
     void callerListAndCallControlRequestsShouldCostFewStatements() {
         // given
         Api api = newAccount();
-        long campaign = api.post("/api/v2/campaigns", "{\"name\": \"Counted\"}").id();
         String number = number("+1866573");
-        api.post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}");
+        long campaign = campaignWith(api, number);
         long a = api.post(
                         "/api/v2/buyers",
                         "{\"name\": \"A\", \"destination\": \"+12125550601\", \"priority\": 1, \"campaign_ids\": ["
