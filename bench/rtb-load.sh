@@ -58,10 +58,12 @@
 #                      run, in BENCH_POSTGRES_URL (default jdbc:postgresql://127.0.0.1:5432/test, user
 #                      BENCH_POSTGRES_USER, default postgres; psql creates and drops the schema)
 # Warm-ups (discarded): WARMUP_BASELINE (default 10 s) for /health and each bare endpoint, WARMUP_PING (default 90 s:
-# on one core the JIT needs about a minute and a half for the ping path), WARMUP_WRITE (default 15 s) for data writing
-# and postbacks, 5 s before each half-rate run. BENCH_JAVA_OPTS: JVM options for both servers. SERVER_JAVA_OPTS: JVM
-# options for Switchboard only; unset, the ones ./switchboard adds (bin/jvm-defaults: a heap sized for the machine and
-# generational ZGC); empty, the JVM's own (on one pinned core: the serial collector, a quarter of the memory as heap).
+# on one core the JIT needs about a minute and a half for the ping path), WARMUP_WRITE (default 30 s: after 15 s the
+# JIT still took a quarter of a repeated postback's CPU in the measured turn) for data writing and the repeated
+# postback, WARMUP_FIRST (default 5 s) for first postbacks, 5 s before each half-rate run (2 s for first postbacks).
+# BENCH_JAVA_OPTS: JVM options for both servers. SERVER_JAVA_OPTS: JVM options for Switchboard only; unset, the ones
+# ./switchboard adds (bin/jvm-defaults: a heap sized for the machine and generational ZGC); empty, the JVM's own (on
+# one pinned core: the serial collector, a quarter of the memory as heap).
 # BARE_JAVA_OPTS: the bare server's; unset, the same as Switchboard's (a ratio then compares code, not collectors);
 # empty, the JVM's own.
 # BENCH_EXAMPLES=1: the first answer of each status word of every run, to see why requests were refused. BENCH_NMT=1:
@@ -103,7 +105,7 @@ while [ $# -gt 0 ]; do
         --profile) PROFILE="$(realpath -m "$2")"; shift 2 ;;
         --threads) THREADS=1; shift ;;
         --store) STORE="$2"; shift 2 ;;
-        -h|--help) sed -n '2,59p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -483,11 +485,11 @@ if wants ping; then
     half "ping" POST "$ENDPOINT?key=$KEY" "$BODY" "" "$LAST_RATE"
 fi
 if wants data; then
-    compare "data writing" POST "/data_writing?key=$DW_KEY" form "&lead=bench" "${WARMUP_WRITE:-15}"
+    compare "data writing" POST "/data_writing?key=$DW_KEY" form "&lead=bench" "${WARMUP_WRITE:-30}"
     half "data writing" POST "/data_writing?key=$DW_KEY" form "&lead=bench" "$LAST_RATE"
 fi
 if wants postback; then
-    compare "postback" POST "/postbacks/$CONV_KEY?call_uuid=$CALL_UUID&value=10" form "" "${WARMUP_WRITE:-15}"
+    compare "postback" POST "/postbacks/$CONV_KEY?call_uuid=$CALL_UUID&value=10" form "" "${WARMUP_WRITE:-30}"
     half "postback" POST "/postbacks/$CONV_KEY?call_uuid=$CALL_UUID&value=10" form "" "$LAST_RATE"
 fi
 if wants first-postback; then
