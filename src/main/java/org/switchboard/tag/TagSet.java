@@ -38,8 +38,8 @@ public final class TagSet {
 
     /**
      * A builder's map, handed over at {@link Builder#build} and never changed afterwards (the builder copies it
-     * first), or a {@link Replaced} read over two such maps; every value set in it is {@link Values}. Not wrapped: walking an unmodifiable view allocates a wrapper
-     * per entry, and this class only hands out read-only views of it.
+     * first), or a {@link Replaced} read over two such maps; every value set in it is {@link Values}. Not wrapped:
+     * walking an unmodifiable view allocates a wrapper per entry, and this class only hands out read-only views of it.
      */
     private final Map<String, Set<String>> keyToValues;
 
@@ -457,8 +457,9 @@ public final class TagSet {
      */
     public static final class Builder {
         /**
-         * A key's values: {@link Values} (a built set's, shared, or a first value's) or this builder's own LinkedHashSet. The
-         * map itself is handed to the set {@link #build} makes; a change after that copies it first ({@link #built}).
+         * A key's values: {@link Values} (a built set's, shared, or a first value's) or this builder's own
+         * LinkedHashSet. The map itself is handed to the set {@link #build} makes; a change after that copies it first
+         * ({@link #built}).
          */
         private Map<String, Set<String>> keyToValues;
         /** Whether {@link #keyToValues} belongs to a built set (so it must be copied before any change). */
