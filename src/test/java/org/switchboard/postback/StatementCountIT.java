@@ -31,13 +31,6 @@ import org.switchboard.testing.ServerIT;
  */
 class StatementCountIT extends ServerIT {
     private static final AtomicInteger NEXT = new AtomicInteger();
-    // a call's requests through call control, as measured on 2026-12-07 (the same on both engines)
-    private static final int ARRIVAL_STATEMENTS = 41;
-    private static final int ARRIVAL_COMMITS = 10;
-    private static final int ANSWER_STATEMENTS = 19;
-    private static final int ANSWER_COMMITS = 5;
-    private static final int HANGUP_STATEMENTS = 18;
-    private static final int HANGUP_COMMITS = 4;
 
     private final Receiver receiver = new Receiver().on("/", Receiver.respond(200, "text/plain", "ok"));
     private final Counting counting = new Counting();
@@ -317,14 +310,15 @@ class StatementCountIT extends ServerIT {
         Cost answered = measure("attempt answered (call control)", () -> calls.attempt(uuid[0], 1, "answered"), 200);
         Cost hungUp = measure("hangup of a connected call (call control)", () -> calls.hangup(uuid[0], 70, 60), 200);
 
-        // then: each statement writes on its own, in a commit of its own (docs/benchmarks.md, the call control
-        // requests); the bounds hold today's figures, so a change that adds statements is seen
-        assertThat(arrived.statements()).as(arrived.toString()).isLessThanOrEqualTo(ARRIVAL_STATEMENTS);
-        assertThat(arrived.commits()).as(arrived.toString()).isLessThanOrEqualTo(ARRIVAL_COMMITS);
-        assertThat(answered.statements()).as(answered.toString()).isLessThanOrEqualTo(ANSWER_STATEMENTS);
-        assertThat(answered.commits()).as(answered.toString()).isLessThanOrEqualTo(ANSWER_COMMITS);
-        assertThat(hungUp.statements()).as(hungUp.toString()).isLessThanOrEqualTo(HANGUP_STATEMENTS);
-        assertThat(hungUp.commits()).as(hungUp.toString()).isLessThanOrEqualTo(HANGUP_COMMITS);
+        // then: the writes commit one by one, but for two of the hangup's (docs/benchmarks.md, the call control
+        // requests); the bounds are the figures measured on 2026-12-07, the same on both engines, so a change that
+        // adds statements or commits is seen
+        assertThat(arrived.statements()).as(arrived.toString()).isLessThanOrEqualTo(41);
+        assertThat(arrived.commits()).as(arrived.toString()).isLessThanOrEqualTo(10);
+        assertThat(answered.statements()).as(answered.toString()).isLessThanOrEqualTo(19);
+        assertThat(answered.commits()).as(answered.toString()).isLessThanOrEqualTo(5);
+        assertThat(hungUp.statements()).as(hungUp.toString()).isLessThanOrEqualTo(18);
+        assertThat(hungUp.commits()).as(hungUp.toString()).isLessThanOrEqualTo(4);
     }
 
     @Test
