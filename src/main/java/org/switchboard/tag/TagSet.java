@@ -493,11 +493,11 @@ public final class TagSet {
                         "tag '" + key + "' needs a value of 1 to " + MAX_VALUE_LENGTH
                                 + " characters without control characters");
             }
-            ownMap();
             Set<String> held = keyToValues.get(key);
             if (held == null) {
                 // a key's first value is held as the built set holds it: most keys keep one value, and a
                 // LinkedHashSet for each was the largest part of a ping's tag building (a second value copies it)
+                ownMap();
                 keyToValues.put(key, new Values(value));
             } else if (!held.contains(value)) {
                 writable(key).add(value);
