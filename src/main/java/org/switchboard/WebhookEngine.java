@@ -1,16 +1,19 @@
 package org.switchboard;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallService;
 import org.switchboard.call.LiveCall;
+import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.config.SwitchboardConfig;
 import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.outbound.AddressPolicy;
 import org.switchboard.platform.outbound.OutboundHttp;
 import org.switchboard.webhook.DeliveryWorker;
 import org.switchboard.webhook.RetrySchedule;
+import org.switchboard.webhook.WebhookCandidates;
 import org.switchboard.webhook.WebhookDispatcher;
 import org.switchboard.webhook.WebhookHooks;
 import org.switchboard.webhook.WebhookOutbox;
@@ -27,13 +30,17 @@ record WebhookEngine(
         DeliveryWorker worker,
         WebhookOutbox outbox) {
 
-    /** {@code calls}: the call service, built later from this outbox, whose live calls the worker's webhooks read. */
+    /**
+     * {@code changes}: where the webhook cache hears of configuration changes; {@code calls}: the call service, built
+     * later from this outbox, whose live calls the worker's webhooks read.
+     */
     static WebhookEngine build(
             Stores stores,
             Features features,
             SwitchboardConfig config,
             Metrics metrics,
             Clock clock,
+            ConfigChanges changes,
             Later<CallService> calls) {
         var outbound = new OutboundHttp(
                 AddressPolicy.allowing(config.outboundAllowCidrs()),
@@ -43,14 +50,10 @@ record WebhookEngine(
                 clock);
         var dispatcher = new WebhookDispatcher(outbound, stores.pixels(), features.secrets(), metrics, clock);
         var retrySchedule = new RetrySchedule(config.webhookDelivery().retrySchedule());
-        var hooks = new WebhookHooks(
-                stores.webhooks(),
-                stores.numbers(),
-                dispatcher,
-                features.geo(),
-                stores.deliveries(),
-                retrySchedule,
-                clock);
+        // which webhooks a call can fire, read at every stage of every call, from memory kept current by the changes
+        var candidates = new WebhookCandidates(
+                stores.webhooks(), stores.numbers(), changes, Duration.ofSeconds(config.configCacheSeconds()), clock);
+        var hooks = new WebhookHooks(candidates, dispatcher, features.geo(), stores.deliveries(), retrySchedule, clock);
         // the outbox is delivered by a bounded worker pool
         var worker = new DeliveryWorker(
                 stores.deliveries(),

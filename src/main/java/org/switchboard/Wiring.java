@@ -96,7 +96,7 @@ public final class Wiring implements AutoCloseable {
             // the two cycles of the graph: see Later
             var callsLater = new Later<CallService>("the call service");
             var rtbLater = new Later<RtbService>("the RTB engine");
-            var webhooks = WebhookEngine.build(stores, features, config, metrics, clock, callsLater);
+            var webhooks = WebhookEngine.build(stores, features, config, metrics, clock, changes, callsLater);
             this.outbound = webhooks.outbound();
             this.webhookHooks = webhooks.hooks();
             this.deliveryWorker = webhooks.worker();

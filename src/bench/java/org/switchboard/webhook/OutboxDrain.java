@@ -71,10 +71,14 @@ public final class OutboxDrain {
             var http = new OutboundHttp(AddressPolicy.allowing(List.of("127.0.0.0/8")), 65_536, 1_000, 250, clock);
             var dispatcher = new WebhookDispatcher(
                     http, pixels, SecretBox.fromConfig(Optional.empty(), dir), Metrics.none(), clock);
+            var changes = new org.switchboard.platform.config.ConfigChanges();
             var hooks = new WebhookHooks(
-                    webhooks,
-                    new TrackingNumberRepository(
-                            jdbi, clock, new org.switchboard.platform.config.ConfigChanges(), List.of()),
+                    new WebhookCandidates(
+                            webhooks,
+                            new TrackingNumberRepository(jdbi, clock, changes, List.of()),
+                            changes,
+                            Duration.ZERO,
+                            clock),
                     dispatcher,
                     new GeoTagger(),
                     deliveries,

@@ -22,8 +22,6 @@ import org.switchboard.buyer.Buyer;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallHooks;
 import org.switchboard.call.LiveCall;
-import org.switchboard.number.TrackingNumber;
-import org.switchboard.number.TrackingNumberRepository;
 import org.switchboard.platform.time.Deadline;
 import org.switchboard.tag.GeoTagger;
 import org.switchboard.tag.TagSet;
@@ -48,8 +46,7 @@ import org.switchboard.tag.TagSet;
 public final class WebhookHooks implements CallHooks, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WebhookHooks.class.getName());
 
-    private final WebhookRepository webhooks;
-    private final TrackingNumberRepository numbers;
+    private final WebhookCandidates candidates;
     private final WebhookDispatcher dispatcher;
     private final GeoTagger geo;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
@@ -63,8 +60,7 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
     static final Duration SELECTED_BOUND = Duration.ofSeconds(5);
 
     public WebhookHooks(
-            WebhookRepository webhooks,
-            TrackingNumberRepository numbers,
+            WebhookCandidates candidates,
             WebhookDispatcher dispatcher,
             GeoTagger geo,
             DeliveryRepository deliveries,
@@ -73,8 +69,7 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
         this.clock = clock;
         this.deliveries = deliveries;
         this.schedule = schedule;
-        this.webhooks = webhooks;
-        this.numbers = numbers;
+        this.candidates = candidates;
         this.dispatcher = dispatcher;
         this.geo = geo;
     }
@@ -263,12 +258,7 @@ public final class WebhookHooks implements CallHooks, AutoCloseable {
 
     /** Every webhook that could fire for the call: its number's (if unlocked) or campaign's, and the buyer's. */
     List<Webhook> candidates(Call call, Optional<Long> buyerId) {
-        Optional<TrackingNumber> number = numbers.find(call.accountId(), call.trackingNumberId());
-        List<Webhook> candidates = new ArrayList<>(number.filter(TrackingNumber::webhooksUnlocked)
-                .map(n -> webhooks.ofOwner(call.accountId(), Webhook.Owner.NUMBER, n.id()))
-                .orElseGet(() -> webhooks.ofOwner(call.accountId(), Webhook.Owner.CAMPAIGN, call.campaignId())));
-        buyerId.ifPresent(id -> candidates.addAll(webhooks.ofOwner(call.accountId(), Webhook.Owner.BUYER, id)));
-        return candidates;
+        return candidates.of(call.accountId(), call.campaignId(), call.trackingNumberId(), buyerId);
     }
 
     private static List<Webhook> matching(List<Webhook> candidates, Trigger trigger, TagSet tags) {

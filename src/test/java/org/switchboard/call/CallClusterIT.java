@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,5 +123,46 @@ class CallClusterIT {
                         .orElseThrow()
                         .uri())
                 .endsWith("key=" + callKey);
+    }
+
+    @Test
+    void aWebhookChangedThroughOneNodeShouldFireAsChangedOnTheOthers() {
+        // given: a campaign start webhook, fired by a call on each of the other nodes (each holds it in memory)
+        Api api = nodes.getFirst().newAccount("Webhook changes");
+        long campaign =
+                api.post("/api/v2/campaigns", "{\"name\": \"Changing\"}").id();
+        String number = "+18665578" + String.format("%03d", (int) (Math.random() * 1000));
+        assertThat(api.post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}")
+                        .status())
+                .isEqualTo(201);
+        String marker = "/changed" + campaign + "/";
+        String hook =
+                "{\"name\": \"start\", \"trigger\": \"start\", \"url\": \"" + RECEIVER.url(marker + "WHICH") + "\"}";
+        long webhook = api.post("/api/v2/campaigns/" + campaign + "/webhooks", hook.replace("WHICH", "before"))
+                .id();
+        for (int node = 1; node < 3; node++) {
+            callsOn(api, node).arrive("+1312555710" + node, number);
+        }
+
+        // when: it is changed through the first node
+        assertThat(api.put("/api/v2/webhooks/" + webhook, hook.replace("WHICH", "after"))
+                        .status())
+                .isEqualTo(200);
+
+        // then: the next calls on the other nodes fire it as changed, once the change reached them (through Redis);
+        // its start webhooks are fired before a call's arrival is answered
+        AtomicInteger caller = new AtomicInteger(7200);
+        for (int node = 1; node < 3; node++) {
+            Calls calls = callsOn(api, node);
+            Await.until("node " + node + " firing the changed webhook", () -> {
+                long before = firedTo(marker + "after");
+                calls.arrive("+1312555" + caller.incrementAndGet(), number);
+                return firedTo(marker + "after") > before;
+            });
+        }
+    }
+
+    private static long firedTo(String uri) {
+        return RECEIVER.received().stream().filter(r -> r.uri().equals(uri)).count();
     }
 }

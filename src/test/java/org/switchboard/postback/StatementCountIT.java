@@ -275,9 +275,10 @@ class StatementCountIT extends ServerIT {
                 () -> send(base + "?caller_number=%2B13125550912&value=10", "POST"),
                 200);
 
-        // then: 23 statements in 6 commits before they shared one transaction
+        // then: 23 statements in 6 commits before they shared one transaction; 10 since the webhooks a call can fire
+        // are read from memory
         for (Cost cost : List.of(first, byCaller)) {
-            assertThat(cost.statements()).as(cost.toString()).isLessThanOrEqualTo(14);
+            assertThat(cost.statements()).as(cost.toString()).isLessThanOrEqualTo(10);
             assertThat(cost.commits()).as(cost.toString()).isEqualTo(1);
         }
         assertThat(repeated.statements()).as(repeated.toString()).isLessThanOrEqualTo(4);
@@ -311,13 +312,14 @@ class StatementCountIT extends ServerIT {
         Cost hungUp = measure("hangup of a connected call (call control)", () -> calls.hangup(uuid[0], 70, 60), 200);
 
         // then: the writes commit one by one, but for two of the hangup's (docs/benchmarks.md, the call control
-        // requests); the bounds are the figures measured on 2026-12-07, the same on both engines, so a change that
-        // adds statements or commits is seen
-        assertThat(arrived.statements()).as(arrived.toString()).isLessThanOrEqualTo(41);
+        // requests); the bounds are the figures measured on 2026-12-07 (three statements fewer each since the
+        // webhooks a call can fire are read from memory), the same on both engines, so a change that adds statements
+        // or commits is seen
+        assertThat(arrived.statements()).as(arrived.toString()).isLessThanOrEqualTo(38);
         assertThat(arrived.commits()).as(arrived.toString()).isLessThanOrEqualTo(10);
-        assertThat(answered.statements()).as(answered.toString()).isLessThanOrEqualTo(19);
+        assertThat(answered.statements()).as(answered.toString()).isLessThanOrEqualTo(16);
         assertThat(answered.commits()).as(answered.toString()).isLessThanOrEqualTo(5);
-        assertThat(hungUp.statements()).as(hungUp.toString()).isLessThanOrEqualTo(18);
+        assertThat(hungUp.statements()).as(hungUp.toString()).isLessThanOrEqualTo(15);
         assertThat(hungUp.commits()).as(hungUp.toString()).isLessThanOrEqualTo(4);
     }
 
@@ -394,7 +396,7 @@ class StatementCountIT extends ServerIT {
             // rejection's writes commit one by one, as the call control requests' do
             assertThat(listed.statements()).as(listed.toString()).isLessThanOrEqualTo(5);
             assertThat(listed.commits()).as(listed.toString()).isLessThanOrEqualTo(2);
-            assertThat(rejected.statements()).as(rejected.toString()).isLessThanOrEqualTo(40);
+            assertThat(rejected.statements()).as(rejected.toString()).isLessThanOrEqualTo(38);
             assertThat(rejected.commits()).as(rejected.toString()).isLessThanOrEqualTo(11);
         } finally {
             sip.close();

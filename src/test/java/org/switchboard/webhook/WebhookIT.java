@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import de.sstoehr.harreader.HarReader;
 import de.sstoehr.harreader.HarReaderMode;
 import de.sstoehr.harreader.model.Har;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -132,6 +133,56 @@ class WebhookIT extends ServerIT {
                     .isEqualTo(404);
         }
         assertThat(s.api().get("/api/v2/webhooks/" + kept).status()).isEqualTo(200);
+    }
+
+    @Test
+    void eachCallShouldFireItsWebhooksAsTheyStoodWhenItArrived() {
+        // given: a campaign start webhook, fired by a first call (so whatever is held in memory holds it)
+        Setup s = setup();
+        String tag = "current" + engine + NEXT.incrementAndGet();
+        long numberId = s.api().get("/api/v2/numbers").json().get(0).path("id").asLong();
+        long changing = s.webhook(s.campaignPath(), hook("changing", "start", "/plain?m=" + tag + "&w=a"));
+        List<String> fired = new ArrayList<>();
+        Runnable call = () -> assertThat(s.calls()
+                        .arrive("+13105550" + (100 + fired.size()), s.number())
+                        .status())
+                .isEqualTo(201);
+        call.run();
+        fired.add("a");
+
+        // when / then: each change shows in the next call's start webhooks
+        assertThat(s.api()
+                        .put("/api/v2/webhooks/" + changing, hook("changing", "start", "/plain?m=" + tag + "&w=b"))
+                        .status())
+                .isEqualTo(200);
+        call.run();
+        fired.add("b");
+        assertThat(s.api()
+                        .post("/api/v2/numbers/" + numberId + "/unlock_webhooks", null)
+                        .status())
+                .isEqualTo(200);
+        s.webhook("/api/v2/numbers/" + numberId, hook("number's own", "start", "/plain?m=" + tag + "&w=n"));
+        call.run();
+        fired.addAll(List.of("b", "n")); // the number's copy of the campaign's, and its own
+        assertThat(s.api()
+                        .post("/api/v2/numbers/" + numberId + "/lock_webhooks", null)
+                        .status())
+                .isEqualTo(204);
+        call.run();
+        fired.add("b");
+        assertThat(s.api().delete("/api/v2/webhooks/" + changing).status()).isEqualTo(204);
+        call.run(); // fires none
+        s.webhook(s.campaignPath(), hook("added", "start", "/plain?m=" + tag + "&w=c"));
+        call.run();
+        fired.add("c");
+        List<String> expected = List.copyOf(fired);
+        assertThat(Await.until(
+                        "the start webhooks of six calls",
+                        () -> receivedWith(tag).stream()
+                                .map(r -> r.uri().replaceAll(".*w=", ""))
+                                .toList(),
+                        names -> names.size() >= expected.size()))
+                .containsExactlyInAnyOrderElementsOf(expected); // a number's two fire together, in either order
     }
 
     @Test
