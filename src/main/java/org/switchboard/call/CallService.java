@@ -215,35 +215,42 @@ public final class CallService implements AutoCloseable {
                 "RTB reservation " + c.reservationUuid(),
                 t -> t.withAll(c.tags()).replacing("rtb_reservation_uuid", Set.of(c.reservationUuid()))));
         TagSet tags = trail.tags();
-        Call call = calls.insert(new CallRepository.NewCall(
-                uuid,
-                tracking.accountId(),
-                campaign.id(),
-                tracking.id(),
-                source.publisherId(),
-                carrier,
-                carrierCallId,
-                caller,
-                tracking.number(),
-                Secrets.digest(callKey),
-                tags,
-                now));
+        // the call, its arrival and how its tags came to be commit together
+        Call call = calls.inOneTransaction(() -> {
+            Call inserted = calls.insert(new CallRepository.NewCall(
+                    uuid,
+                    tracking.accountId(),
+                    campaign.id(),
+                    tracking.id(),
+                    source.publisherId(),
+                    carrier,
+                    carrierCallId,
+                    caller,
+                    tracking.number(),
+                    Secrets.digest(callKey),
+                    tags,
+                    now));
+            event(inserted, CallState.RINGING, arrival(tracking, campaign, repeat, claim));
+            calls.addTagChanges(inserted.id(), trail.changes());
+            return inserted;
+        });
         Live started = new Live(callKey);
         started.claim = claim;
         renew(started, now); // a claimed reservation's lease runs from the ping: the call holds it from now on
         uuidToLive.put(uuid, started);
-        event(call, CallState.RINGING, arrival(tracking, campaign, repeat, claim));
-        calls.addTagChanges(call.id(), trail.changes());
         TagSet routedTags = startHooks(call);
-        calls.addTagChanges(
-                call.id(),
-                List.of(TagTrail.change(
-                        clock.instant(), "the call-start webhooks' responses", call.tags(), routedTags)));
-        RoutingPlan plan = routing.plan(
-                tracking.accountId(), campaign.id(), routedTags, caller, repeat.routing(), clock.instant());
+        Instant hooked = clock.instant();
+        RoutingPlan plan =
+                routing.plan(tracking.accountId(), campaign.id(), routedTags, caller, repeat.routing(), hooked);
         BuyerOrder order = BuyerOrder.of(plan, claim);
-        calls.updateRouting(call.id(), routedTags, order.buyerIds(), order.considered());
-        Call routed = calls.findByUuid(uuid).orElseThrow();
+        // what the call-start webhooks answered and the buyers it will dial commit together
+        Call routed = calls.inOneTransaction(() -> {
+            calls.addTagChanges(
+                    call.id(),
+                    List.of(TagTrail.change(hooked, "the call-start webhooks' responses", call.tags(), routedTags)));
+            calls.updateRouting(call.id(), routedTags, order.buyerIds(), order.considered());
+            return calls.findByUuid(uuid).orElseThrow();
+        });
         if (plan.blocked().isPresent() && claim.isEmpty()) {
             return end(routed, CallOutcome.NO_BUYER, plan.blocked().get(), Optional.empty(), Optional.empty());
         }
@@ -345,45 +352,67 @@ public final class CallService implements AutoCloseable {
                 return Optional.of(current(call));
             }
             Instant now = clock.instant();
-            calls.endAttempt(call.id(), attempt, outcome, now);
-            Live live = live(uuid);
-            Buyer buyer = buyers.find(call.accountId(), current.get().buyerId()).orElse(null);
-            String buyerName = buyer == null ? "buyer " + current.get().buyerId() : buyer.name();
+            long buyerId = current.get().buyerId();
+            Optional<Buyer> buyer = buyers.find(call.accountId(), buyerId);
             if (outcome == AttemptOutcome.ANSWERED) {
-                calls.markConnected(call.id(), current.get().buyerId(), now);
-                routing.recordAnswer(
-                        call.accountId(), call.callerNumber(), current.get().buyerId(), now);
-                Call connected = withTags(
-                        call, "buyer " + buyerName + " answered", buyer == null ? TagSet.empty() : buyer.tags());
-                event(connected, CallState.CONNECTED, buyerName + " answered");
-                annotate(connected, current.get().buyerId(), true, "answered");
-                if (buyer != null) {
-                    Call answered = calls.findByUuid(uuid).orElseThrow();
-                    safely("answered", answered, () -> {
-                        hooks.onAnswered(answered, buyer, tagsOf(uuid));
-                        return null;
-                    });
-                    scheduleTimers(answered, live, now);
-                }
-                live.watch(timers.schedule(
-                        () -> Thread.ofVirtual().start(() -> closeForgottenCall(uuid)),
-                        MAX_CONNECTED.toMillis(),
-                        TimeUnit.MILLISECONDS));
-                return Optional.of(new Instruction.Connect(uuid));
+                return Optional.of(answered(call, attempt, buyerId, buyer, now));
             }
+            Live live = live(uuid);
             routing.releaseAll(live.hold);
             live.hold = RoutingService.Hold.NONE;
+            String buyerName = buyer.map(Buyer::name).orElse("buyer " + buyerId);
             String why = switch (outcome) {
                 case NO_ANSWER ->
-                    "did not answer" + (buyer == null ? "" : " (ring timeout " + buyer.ringTimeoutSeconds() + " s)");
+                    "did not answer"
+                            + buyer.map(b -> " (ring timeout " + b.ringTimeoutSeconds() + " s)")
+                                    .orElse("");
                 case BUSY -> "was busy";
                 case FAILED -> "could not be reached (dial failed)";
                 default -> outcome.word();
             };
-            annotate(call, current.get().buyerId(), false, why);
-            event(call, CallState.DIALING, buyerName + " " + why);
-            return Optional.of(dialNext(calls.findByUuid(uuid).orElseThrow()));
+            Call unanswered = calls.inOneTransaction(() -> {
+                calls.endAttempt(call.id(), attempt, outcome, now);
+                annotate(call, buyerId, false, why);
+                event(call, CallState.DIALING, buyerName + " " + why);
+                return calls.findByUuid(uuid).orElseThrow();
+            });
+            return Optional.of(dialNext(unanswered));
         });
+    }
+
+    /**
+     * Attempt {@code attempt} of the call was answered by {@code buyerId} ({@code buyer}, unless it was deleted since):
+     * the call is connected.
+     */
+    private Instruction answered(Call call, int attempt, long buyerId, Optional<Buyer> buyer, Instant now) {
+        String uuid = call.uuid();
+        String buyerName = buyer.map(Buyer::name).orElse("buyer " + buyerId);
+        // the attempt's end, the connection, the buyer's tags and the event commit together
+        Call answered = calls.inOneTransaction(() -> {
+            calls.endAttempt(call.id(), attempt, AttemptOutcome.ANSWERED, now);
+            calls.markConnected(call.id(), buyerId, now);
+            Call connected = withTags(
+                    call,
+                    "buyer " + buyerName + " answered",
+                    buyer.map(Buyer::tags).orElse(TagSet.empty()));
+            event(connected, CallState.CONNECTED, buyerName + " answered");
+            annotate(connected, buyerId, true, "answered");
+            return calls.findByUuid(uuid).orElseThrow();
+        });
+        routing.recordAnswer(call.accountId(), call.callerNumber(), buyerId, now);
+        Live live = live(uuid);
+        buyer.ifPresent(answering -> {
+            safely("answered", answered, () -> {
+                hooks.onAnswered(answered, answering, tagsOf(uuid));
+                return null;
+            });
+            scheduleTimers(answered, live, now);
+        });
+        live.watch(timers.schedule(
+                () -> Thread.ofVirtual().start(() -> closeForgottenCall(uuid)),
+                MAX_CONNECTED.toMillis(),
+                TimeUnit.MILLISECONDS));
+        return new Instruction.Connect(uuid);
     }
 
     /**
@@ -686,23 +715,14 @@ public final class CallService implements AutoCloseable {
             Live live = live(call.uuid());
             live.hold = reserved.hold().get();
             String destination = destination(call, buyer);
-            int seq = calls.addAttempt(call.id(), buyerId, destination, now);
+            Dialled dialled = calls.inOneTransaction(() -> dialled(call, buyer, destination, now));
+            int seq = dialled.seq();
             String uuid = call.uuid();
             live.watch(timers.schedule(
                     () -> Thread.ofVirtual().start(() -> giveUpDial(uuid, seq, buyer)),
                     buyer.ringTimeoutSeconds() * 1000L + dialGrace.toMillis(),
                     TimeUnit.MILLISECONDS));
-            String handler = buyer.cid().orElse(Long.toString(buyer.id()));
-            Call selected = withTags(
-                    call,
-                    "dialling " + buyer.name(),
-                    TagSet.of("system_buyer_id", Long.toString(buyer.id()), "handler_id", handler),
-                    "system_buyer_id",
-                    "handler_id");
-            calls.updateState(call.id(), CallState.DIALING, Optional.empty(), Optional.empty());
-            annotate(selected, buyerId, true, "dialled");
-            event(selected, CallState.DIALING, "dialling " + buyer.name() + " (attempt " + seq + ")");
-            Call current = calls.findByUuid(call.uuid()).orElseThrow();
+            Call current = dialled.call();
             safely("selected", current, () -> {
                 hooks.onSelected(current, buyer, tagsOf(call.uuid()));
                 return null;
@@ -716,6 +736,25 @@ public final class CallService implements AutoCloseable {
                 anyDialled ? "no buyer answered" : "no buyer could take the call",
                 Optional.empty(),
                 Optional.empty());
+    }
+
+    /** The attempt a dial made, and the call after it. */
+    private record Dialled(int seq, Call call) {}
+
+    /** The rows of one dial, written in the caller's transaction: the attempt, the buyer's tags, state and event. */
+    private Dialled dialled(Call call, Buyer buyer, String destination, Instant now) {
+        int seq = calls.addAttempt(call.id(), buyer.id(), destination, now);
+        String handler = buyer.cid().orElse(Long.toString(buyer.id()));
+        Call selected = withTags(
+                call,
+                "dialling " + buyer.name(),
+                TagSet.of("system_buyer_id", Long.toString(buyer.id()), "handler_id", handler),
+                "system_buyer_id",
+                "handler_id");
+        calls.updateState(call.id(), CallState.DIALING, Optional.empty(), Optional.empty());
+        annotate(selected, buyer.id(), true, "dialled");
+        event(selected, CallState.DIALING, "dialling " + buyer.name() + " (attempt " + seq + ")");
+        return new Dialled(seq, calls.findByUuid(call.uuid()).orElseThrow());
     }
 
     /**
@@ -742,9 +781,12 @@ public final class CallService implements AutoCloseable {
         Instant now = clock.instant();
         int duration = durationSeconds.orElse(
                 (int) Duration.between(call.startedAt(), now).toSeconds());
-        calls.markEnded(call.id(), outcome, now, duration, connectedSeconds);
-        Call ended = calls.findByUuid(call.uuid()).orElseThrow();
-        event(ended, CallState.ENDED, detail);
+        Call ended = calls.inOneTransaction(() -> {
+            calls.markEnded(call.id(), outcome, now, duration, connectedSeconds);
+            Call marked = calls.findByUuid(call.uuid()).orElseThrow();
+            event(marked, CallState.ENDED, detail);
+            return marked;
+        });
         Live live = uuidToLive.remove(call.uuid());
         if (live != null) {
             live.timers.forEach(timer -> timer.cancel(false));
