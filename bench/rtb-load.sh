@@ -21,7 +21,9 @@
 #                      needs more (src/bench/java/org/switchboard/bench/EndedCalls.java, on wrk's core); bare gets the
 #                      same requests. Calls are made at about 75 a second on this machine, so these runs are short:
 #                      FIRST_SECONDS (default 3) measured, WARMUP_FIRST (default 5) of warm-up, 2 s before the half
-#                      rate; with --turns 1 the calls take about five minutes to make
+#                      rate; with --turns 1 the calls take about five minutes to make. A run makes enough calls for
+#                      the highest rate seen so far, starting from FIRST_RATE (default 2000 a second): a run whose
+#                      build answers faster runs out, and its answers show "no fresh call"; give it a higher FIRST_RATE
 # then the ping, data writing and postback again at about half Switchboard's rate (both servers at the same offered
 # rate), for latency. It prints req/s, CPU time per request, p50/p99/p99.9 and the slowest answer (max) of each run,
 # each endpoint's ratios to bare (the sum of its turns' rates over the bare turns', and bare's CPU per request over
@@ -285,7 +287,7 @@ NEXT_OFFSET=0
 # them (in a file: measure runs in a subshell); the highest rate seen so far, to know how many calls a run needs
 UUIDS=""
 echo 0 >"$DATA/uuids.next"
-echo 2000 >"$DATA/uuids.rate"
+echo "${FIRST_RATE:-2000}" >"$DATA/uuids.rate"
 # wrk_run BASE METHOD PATH BODY EXTRA SECONDS PAUSE: one wrk run (callers from a fresh offset), its output on stdout
 wrk_run() {
     local base="$1" method="$2" path="$3" body="$4" extra="$5" seconds="$6" pause="$7" offset out wrap=0

@@ -56,7 +56,7 @@ record Stores(
         var jdbi = database.jdbi();
         // every configuration write announces what it changed to the caches (here and on the other nodes);
         // deleting a campaign, buyer or number deletes the rows higher features keep about it, in its transaction
-        var accounts = new AccountRepository(jdbi, clock, changes);
+        var accounts = new AccountRepository(jdbi, clock, changes, Duration.ofSeconds(config.configCacheSeconds()));
         var campaigns = new CampaignRepository(jdbi, clock, changes, ownedRows(ConversionCriterion.Owner.CAMPAIGN));
         var publishers = new PublisherRepository(jdbi, clock, changes);
         var numbers = new TrackingNumberRepository(

@@ -1,6 +1,7 @@
 package org.switchboard.account;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.switchboard.platform.config.ConfigCache;
 import org.switchboard.platform.config.ConfigChange;
 import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.db.Columns;
@@ -20,24 +22,68 @@ import org.switchboard.platform.secret.Secrets;
 /**
  * Accounts and their API keys. Keys are stored as a SHA-256 digest and a short hint, never in plain text. A change to
  * an account's features is announced ({@link ConfigChanges}): the RTB engine caches them.
+ *
+ * <p>Every API request looks its key up ({@link #findAccountByKeyDigest}), so the lookup is served from a cache by
+ * digest, kept current as the postback keys' is: a key's creation or deletion is announced (here and, through Redis,
+ * on every node), drops that key's entry and the memory of unknown keys, and a deleted key is refused from the next
+ * request on; when changes may have been missed the cache starts again empty. At most {@value #CACHED_KEYS} keys (and
+ * as many unknown ones) are held; beyond that the cache starts again empty. {@code maxAge} is a safety net for a
+ * change that never arrived.
  */
 public final class AccountRepository {
+    static final int CACHED_KEYS = 10_000;
     private static final RowMapper<ApiKey> KEY = ConstructorMapper.of(ApiKey.class);
 
     private final Jdbi jdbi;
     private final Clock clock;
     private final ConfigChanges changes;
+    private final ConfigCache<String, Optional<KeyOwner>> digestToOwner;
 
+    /** The key with a digest, and the account it opens. */
+    private record KeyOwner(long keyId, AccountId account) {}
+
+    /** With the key cache kept current by {@code changes} alone (tests, benches). */
     public AccountRepository(Jdbi jdbi, Clock clock, ConfigChanges changes) {
+        this(jdbi, clock, changes, Duration.ZERO);
+    }
+
+    /** With the key cache, kept current by {@code changes} and, as a safety net, {@code maxAge} (zero: none). */
+    public AccountRepository(Jdbi jdbi, Clock clock, ConfigChanges changes, Duration maxAge) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.changes = changes;
+        this.digestToOwner = new ConfigCache<>(
+                Optional::isEmpty,
+                CACHED_KEYS,
+                CACHED_KEYS,
+                maxAge,
+                clock,
+                task -> Thread.ofVirtual().name("api-key-refresh").start(task));
+        changes.listen(new ConfigChanges.Listener() {
+            @Override
+            public void changed(ConfigChange change) {
+                if (change.kind() == ConfigChange.Kind.API_KEY) {
+                    digestToOwner.removeIf((digest, owner) ->
+                            owner.map(o -> o.keyId() == change.id()).orElse(false));
+                    digestToOwner.forgetAbsent(); // the key may be new
+                }
+            }
+
+            @Override
+            public void everythingMayHaveChanged() {
+                digestToOwner.clear();
+            }
+        });
+    }
+
+    private void announceKey(AccountId account, long keyId) {
+        changes.changed(new ConfigChange(ConfigChange.Kind.API_KEY, account, keyId));
     }
 
     /** Creates an account together with its first API key, in one transaction. */
     public NewAccount create(String name, String keyName, String secret) {
         Instant now = Instant.ofEpochMilli(clock.millis());
-        return jdbi.inTransaction(handle -> {
+        NewAccount created = jdbi.inTransaction(handle -> {
             long id = handle.createQuery("INSERT INTO accounts (name, created_at) VALUES (:name, :now) RETURNING id")
                     .bind("name", name)
                     .bind("now", now.toEpochMilli())
@@ -47,6 +93,8 @@ public final class AccountRepository {
             ApiKey key = insertKey(handle, account, keyName, secret, now);
             return new NewAccount(new Account(account, name, Set.of(), now), new NewApiKey(key, secret));
         });
+        announceKey(created.account().id(), created.key().key().id());
+        return created;
     }
 
     public long countAccounts() {
@@ -94,21 +142,30 @@ public final class AccountRepository {
                 .execute());
     }
 
-    /** The account owning the key with this digest. The digest lookup is by index; no secret is compared here. */
+    /**
+     * The account owning the key with this digest, from the cache. The digest lookup is by index (or by hash in the
+     * cache); no secret is compared here.
+     */
     public Optional<AccountId> findAccountByKeyDigest(String digest) {
+        return digestToOwner.get(digest, () -> readOwner(digest)).map(KeyOwner::account);
+    }
+
+    private Optional<KeyOwner> readOwner(String digest) {
         return jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT account_id, key_digest FROM api_keys WHERE key_digest = :digest")
+                        "SELECT id, account_id, key_digest FROM api_keys WHERE key_digest = :digest")
                 .bind("digest", digest)
                 .map((rs, ctx) -> Secrets.constantTimeEquals(rs.getString("key_digest"), digest)
-                        ? Optional.of(Columns.accountId(rs))
-                        : Optional.<AccountId>empty())
+                        ? Optional.of(new KeyOwner(rs.getLong("id"), Columns.accountId(rs)))
+                        : Optional.<KeyOwner>empty())
                 .findOne()
                 .flatMap(found -> found));
     }
 
     public NewApiKey createKey(AccountId account, String name, String secret) {
-        return jdbi.inTransaction(handle ->
+        NewApiKey created = jdbi.inTransaction(handle ->
                 new NewApiKey(insertKey(handle, account, name, secret, Instant.ofEpochMilli(clock.millis())), secret));
+        announceKey(account, created.key().id());
+        return created;
     }
 
     private static ApiKey insertKey(Handle handle, AccountId account, String name, String secret, Instant now) {
@@ -148,6 +205,7 @@ public final class AccountRepository {
                 .bind("account", account.value())
                 .bind("id", id)
                 .execute());
+        announceKey(account, id);
     }
 
     /** An account just created and its first key. */

@@ -194,6 +194,9 @@ public final class RtbConfigCache implements AutoCloseable {
                 campaignToConfig.removeIf((campaign, c) -> c.map(
                                 config -> config.criteria().stream().anyMatch(criterion -> criterion.id() == id))
                         .orElse(false));
+            case API_KEY -> {
+                // pings are keyed by postback keys; API keys are the account repository's own cache
+            }
         }
     }
 

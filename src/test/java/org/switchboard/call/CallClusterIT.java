@@ -165,4 +165,29 @@ class CallClusterIT {
     private static long firedTo(String uri) {
         return RECEIVER.received().stream().filter(r -> r.uri().equals(uri)).count();
     }
+
+    @Test
+    void anApiKeyDeletedThroughOneNodeShouldBeRefusedByTheOthers() {
+        // given: a second key of an account, used on the other nodes (each holds it in memory)
+        Api api = nodes.getFirst().newAccount("Key deletion");
+        Response issued = api.post("/api/v2/api_keys", "{\"name\": \"script\"}");
+        assertThat(issued.status()).as(issued.toString()).isEqualTo(201);
+        List<Api> elsewhere = List.of(
+                nodes.get(1).withKey(issued.json().path("key").asText()),
+                nodes.get(2).withKey(issued.json().path("key").asText()));
+        for (Api script : elsewhere) {
+            assertThat(script.get("/api/v2/account").status()).isEqualTo(200);
+        }
+
+        // when
+        assertThat(api.delete("/api/v2/api_keys/" + issued.id()).status()).isEqualTo(204);
+
+        // then: refused on every node once the deletion reached it (through Redis), long before any safety net
+        for (Api script : elsewhere) {
+            Await.until(
+                    "the deleted key refused on " + script.base(),
+                    () -> script.get("/api/v2/account").status() == 401);
+        }
+        assertThat(api.get("/api/v2/account").status()).isEqualTo(200);
+    }
 }

@@ -27,7 +27,9 @@ public record ConfigChange(Kind kind, AccountId account, long id) {
         CALLER_LIST,
         POSTBACK_KEY,
         WEBHOOK,
-        CRITERION;
+        CRITERION,
+        /** An account's API key, created or deleted; the id is the key's. */
+        API_KEY;
 
         public String word() {
             return name().toLowerCase(Locale.ROOT);
