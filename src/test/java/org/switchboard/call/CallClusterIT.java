@@ -38,6 +38,20 @@ class CallClusterIT {
         RECEIVER.close();
     }
 
+    /** A campaign and its tracking number. */
+    private record Campaign(long id, String number) {}
+
+    /** A new campaign of the account, with a tracking number on it: {@code prefix} and three random digits. */
+    private static Campaign campaignWithNumber(Api api, String name, String prefix) {
+        long campaign =
+                api.post("/api/v2/campaigns", "{\"name\": \"" + name + "\"}").id();
+        String number = prefix + String.format("%03d", (int) (Math.random() * 1000));
+        assertThat(api.post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}")
+                        .status())
+                .isEqualTo(201);
+        return new Campaign(campaign, number);
+    }
+
     private static Calls callsOn(Api api, int node) {
         return new Calls(api.at(nodes.get(node).base()));
     }
@@ -46,12 +60,9 @@ class CallClusterIT {
     void aCallWhoseCallbacksAlternateBetweenNodesShouldRouteFailOverConnectAndConvertOnce() {
         // given: two SIP buyers, a 90-second conversion, and webhooks on every post-call trigger and on answer
         Api api = nodes.getFirst().newAccount("Call cluster");
-        long campaign =
-                api.post("/api/v2/campaigns", "{\"name\": \"Across nodes\"}").id();
-        String number = "+18665577" + String.format("%03d", (int) (Math.random() * 1000));
-        assertThat(api.post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}")
-                        .status())
-                .isEqualTo(201);
+        Campaign across = campaignWithNumber(api, "Across nodes", "+18665577");
+        long campaign = across.id();
+        String number = across.number();
         long first = api.post(
                         "/api/v2/buyers",
                         "{\"name\": \"First\", \"destination\": \"sip:first@buyer.example.com\", \"priority\": 1,"
@@ -129,12 +140,9 @@ class CallClusterIT {
     void aWebhookChangedThroughOneNodeShouldFireAsChangedOnTheOthers() {
         // given: a campaign start webhook, fired by a call on each of the other nodes (each holds it in memory)
         Api api = nodes.getFirst().newAccount("Webhook changes");
-        long campaign =
-                api.post("/api/v2/campaigns", "{\"name\": \"Changing\"}").id();
-        String number = "+18665578" + String.format("%03d", (int) (Math.random() * 1000));
-        assertThat(api.post("/api/v2/numbers", "{\"number\": \"" + number + "\", \"campaign_id\": " + campaign + "}")
-                        .status())
-                .isEqualTo(201);
+        Campaign changing = campaignWithNumber(api, "Changing", "+18665578");
+        long campaign = changing.id();
+        String number = changing.number();
         String marker = "/changed" + campaign + "/";
         String hook =
                 "{\"name\": \"start\", \"trigger\": \"start\", \"url\": \"" + RECEIVER.url(marker + "WHICH") + "\"}";
