@@ -69,6 +69,8 @@ record RtbEngine(RtbLog log, RtbConfigCache cache, RtbService service) {
                         live),
                 metrics,
                 clock);
+        // calls gather their campaign's buyers, groups and lists from the same cache as pings, not from SQL
+        calls.routing().gatherFrom(service::gather);
         rtb.set(service);
         service.start(Duration.ofSeconds(1));
         return new RtbEngine(log, cache, service);

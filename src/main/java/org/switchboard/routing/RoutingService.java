@@ -35,6 +35,17 @@ public final class RoutingService {
     private final RandomGenerator random;
     private final Reservations reservations;
     private final Duration lease;
+    private volatile CandidateSource gatherer = (account, campaignId, callerNumber) -> Optional.empty();
+
+    /** A campaign's buyers as routing candidates for one caller, and the checks of the campaign's own lists. */
+    public record Gathered(List<Candidate> candidates, List<ListCheck> campaignLists) {}
+
+    /** Where a call's plan gathers its campaign's candidates when not from SQL (the RTB engine's configuration). */
+    @FunctionalInterface
+    public interface CandidateSource {
+        /** The campaign's candidates for {@code callerNumber}; empty when the source does not hold the campaign. */
+        Optional<Gathered> gather(AccountId account, long campaignId, String callerNumber);
+    }
 
     /** {@code lease}: how long a live unit stays held without renewal (see {@link #lease()}). */
     public RoutingService(
@@ -196,9 +207,25 @@ public final class RoutingService {
         return reservations.claim(account, inboundNumber, callerNumber, callUuid);
     }
 
+    /**
+     * From now on, a call's plan gathers its campaign's candidates from {@code source} (the RTB engine's
+     * configuration, kept current by the configuration changes as the pings' is), and from SQL only where it holds
+     * nothing.
+     */
+    public void gatherFrom(CandidateSource source) {
+        this.gatherer = source;
+    }
+
     /** Plans the buyer order of a call on a campaign. */
     public RoutingPlan plan(
             AccountId account, long campaignId, TagSet tags, String callerNumber, RepeatCaller repeat, Instant now) {
+        Gathered gathered = gatherer.gather(account, campaignId, callerNumber)
+                .orElseGet(() -> gather(account, campaignId, callerNumber));
+        return plan(gathered.candidates(), gathered.campaignLists(), tags, repeat, now);
+    }
+
+    /** A campaign's candidates for a caller, read from SQL. */
+    private Gathered gather(AccountId account, long campaignId, String callerNumber) {
         List<Buyer> campaignBuyers = buyers.forCampaign(account, campaignId);
         List<Long> buyerIds = campaignBuyers.stream().map(Buyer::id).toList();
         Map<Long, List<BuyerGroup>> buyerToGroups = groups.groupsOf(account, buyerIds);
@@ -216,7 +243,7 @@ public final class RoutingService {
                 .map(b -> new Candidate(
                         b, buyerToGroups.getOrDefault(b.id(), List.of()), buyerToLists.getOrDefault(b.id(), List.of())))
                 .toList();
-        return plan(candidates, campaignLists, tags, repeat, now);
+        return new Gathered(candidates, campaignLists);
     }
 
     /**

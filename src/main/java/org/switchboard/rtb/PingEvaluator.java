@@ -128,6 +128,11 @@ final class PingEvaluator {
         return new Evaluation(tags, learned(base, tags), passthrough, considered, eligible);
     }
 
+    /** What routing needs of the campaign for this caller: its buyers as candidates and its own lists' checks. */
+    RoutingService.Gathered gathered(RtbConfigCache.CampaignConfig config, String caller) {
+        return new RoutingService.Gathered(candidates(config, caller), listChecks(config.campaignLists(), caller));
+    }
+
     /** The campaign's buyers as routing candidates, with their groups and whether the caller is on their lists. */
     private List<Candidate> candidates(RtbConfigCache.CampaignConfig config, String caller) {
         List<Candidate> candidates = new ArrayList<>(config.buyers().size());

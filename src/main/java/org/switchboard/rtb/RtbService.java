@@ -741,6 +741,14 @@ public final class RtbService implements RoutingService.Reservations, AutoClosea
                         refused(null, new Problem.NotFound("no reservation held for " + caller + " by this key")));
     }
 
+    /**
+     * A call's routing candidates from this engine's configuration cache, gathered as a ping's are (what
+     * {@link RoutingService#gatherFrom} takes); empty when the account has no such campaign.
+     */
+    public Optional<RoutingService.Gathered> gather(AccountId account, long campaignId, String callerNumber) {
+        return cache.campaign(account, campaignId).map(config -> evaluator.gathered(config, callerNumber));
+    }
+
     /** A call from {@code callerNumber} to {@code inboundNumber} claims its reservation, exactly once. */
     @Override
     public Optional<RoutingService.Claim> claim(
