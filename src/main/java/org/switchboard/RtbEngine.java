@@ -2,10 +2,15 @@ package org.switchboard;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.logging.Logger;
+import org.switchboard.call.CallService;
+import org.switchboard.campaign.Campaign;
+import org.switchboard.number.TrackingNumber;
 import org.switchboard.platform.config.ConfigChanges;
 import org.switchboard.platform.config.SwitchboardConfig;
 import org.switchboard.platform.db.Database;
+import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.live.LiveState;
 import org.switchboard.platform.live.RedisLiveState;
 import org.switchboard.platform.metrics.Metrics;
@@ -69,10 +74,28 @@ record RtbEngine(RtbLog log, RtbConfigCache cache, RtbService service) {
                         live),
                 metrics,
                 clock);
-        // calls gather their campaign's buyers, groups and lists from the same cache as pings, not from SQL
-        calls.routing().gatherFrom(service::gather);
+        readConfigurationFrom(cache, service, calls);
         rtb.set(service);
         service.start(Duration.ofSeconds(1));
         return new RtbEngine(log, cache, service);
+    }
+
+    /**
+     * Calls find their number and campaign, and gather the campaign's buyers, groups and lists, in the same cache as
+     * pings, not in SQL.
+     */
+    private static void readConfigurationFrom(RtbConfigCache cache, RtbService service, CallEngine calls) {
+        calls.calls().readConfigurationFrom(new CallService.Configuration() {
+            @Override
+            public Optional<TrackingNumber> trackingNumber(String e164) {
+                return cache.trackingNumber(e164);
+            }
+
+            @Override
+            public Optional<Campaign> campaign(AccountId account, long campaignId) {
+                return cache.campaign(account, campaignId).map(RtbConfigCache.CampaignConfig::campaign);
+            }
+        });
+        calls.routing().gatherFrom(service::gather);
     }
 }

@@ -63,8 +63,18 @@ public final class CallService implements AutoCloseable {
     public static final Duration MAX_CONNECTED = Duration.ofHours(4);
 
     private final CallRepository calls;
-    private final TrackingNumberRepository numbers;
     private final CampaignRepository campaigns;
+    private volatile Configuration configuration;
+
+    /** Where an arriving call looks up its tracking number and campaign: SQL, or a cache once one is set. */
+    public interface Configuration {
+        /** The tracking number with this E.164 form, in whatever account holds it. */
+        Optional<TrackingNumber> trackingNumber(String e164);
+
+        /** The account's campaign; empty when it has none with this id. */
+        Optional<Campaign> campaign(AccountId account, long campaignId);
+    }
+
     private final BuyerRepository buyers;
     private final CallTagging tagging;
     private final RoutingService routing;
@@ -121,8 +131,18 @@ public final class CallService implements AutoCloseable {
         this.dialGrace = dialGrace;
         this.shared = shared;
         this.calls = calls;
-        this.numbers = numbers;
         this.campaigns = campaigns;
+        this.configuration = new Configuration() {
+            @Override
+            public Optional<TrackingNumber> trackingNumber(String e164) {
+                return numbers.findByNumber(e164);
+            }
+
+            @Override
+            public Optional<Campaign> campaign(AccountId account, long campaignId) {
+                return campaigns.find(account, campaignId);
+            }
+        };
         this.buyers = buyers;
         this.tagging = tagging;
         this.routing = routing;
@@ -176,11 +196,19 @@ public final class CallService implements AutoCloseable {
     }
 
     /**
+     * From now on, arriving calls look up their tracking number and campaign in {@code cache} (the RTB engine's
+     * configuration, kept current by the configuration changes), and a campaign it does not hold in SQL.
+     */
+    public void readConfigurationFrom(Configuration cache) {
+        this.configuration = cache;
+    }
+
+    /**
      * A call arrives from {@code from} on the tracking number {@code to}. Unknown numbers are rejected without a
      * record; a repeated arrival of the same carrier call answers with the call's current instruction.
      */
     public Instruction arrive(String carrier, String carrierCallId, String from, String to) {
-        Optional<TrackingNumber> number = PhoneNumbers.toE164(to).flatMap(numbers::findByNumber);
+        Optional<TrackingNumber> number = PhoneNumbers.toE164(to).flatMap(configuration::trackingNumber);
         if (number.isEmpty()) {
             return new Instruction.Reject("the dialled number is not a tracking number");
         }
@@ -198,8 +226,7 @@ public final class CallService implements AutoCloseable {
     }
 
     private Instruction start(String uuid, String carrier, String carrierCallId, String from, TrackingNumber tracking) {
-        Campaign campaign =
-                campaigns.find(tracking.accountId(), tracking.campaignId()).orElseThrow();
+        Campaign campaign = campaignOf(tracking);
         String caller = callerNumber(from);
         String callKey = Secrets.randomBase58(32);
         Instant now = clock.instant();
@@ -255,6 +282,14 @@ public final class CallService implements AutoCloseable {
             return end(routed, CallOutcome.NO_BUYER, plan.blocked().get(), Optional.empty(), Optional.empty());
         }
         return dialNext(routed);
+    }
+
+    /** The number's campaign: from the configuration, or from SQL where a cache does not hold it. */
+    private Campaign campaignOf(TrackingNumber tracking) {
+        return configuration
+                .campaign(tracking.accountId(), tracking.campaignId())
+                .or(() -> campaigns.find(tracking.accountId(), tracking.campaignId()))
+                .orElseThrow();
     }
 
     /** The ringing event's words: where the call arrived, whether it repeats a caller, the reservation it claims. */
@@ -675,7 +710,9 @@ public final class CallService implements AutoCloseable {
 
     /** The account holding a tracking number, if it is one. */
     public Optional<AccountId> trackingNumberAccount(String number) {
-        return PhoneNumbers.toE164(number).flatMap(numbers::findByNumber).map(TrackingNumber::accountId);
+        return PhoneNumbers.toE164(number)
+                .flatMap(configuration::trackingNumber)
+                .map(TrackingNumber::accountId);
     }
 
     /** The call key of a live call (for SIP headers and tokens); empty once the call is over. */
