@@ -52,28 +52,8 @@ public final class AccountRepository {
         this.jdbi = jdbi;
         this.clock = clock;
         this.changes = changes;
-        this.digestToOwner = new ConfigCache<>(
-                Optional::isEmpty,
-                CACHED_KEYS,
-                CACHED_KEYS,
-                maxAge,
-                clock,
-                task -> Thread.ofVirtual().name("api-key-refresh").start(task));
-        changes.listen(new ConfigChanges.Listener() {
-            @Override
-            public void changed(ConfigChange change) {
-                if (change.kind() == ConfigChange.Kind.API_KEY) {
-                    digestToOwner.removeIf((digest, owner) ->
-                            owner.map(o -> o.keyId() == change.id()).orElse(false));
-                    digestToOwner.forgetAbsent(); // the key may be new
-                }
-            }
-
-            @Override
-            public void everythingMayHaveChanged() {
-                digestToOwner.clear();
-            }
-        });
+        this.digestToOwner = ConfigCache.byDigest(
+                changes, ConfigChange.Kind.API_KEY, KeyOwner::keyId, CACHED_KEYS, maxAge, clock, "api-key-refresh");
     }
 
     private void announceKey(AccountId account, long keyId) {

@@ -41,28 +41,14 @@ public final class PostbackKeyRepository {
         this.jdbi = jdbi;
         this.clock = clock;
         this.changes = changes;
-        this.digestToKey = new ConfigCache<>(
-                Optional::isEmpty,
-                CACHED_KEYS,
+        this.digestToKey = ConfigCache.byDigest(
+                changes,
+                ConfigChange.Kind.POSTBACK_KEY,
+                PostbackKey::id,
                 CACHED_KEYS,
                 maxAge,
                 clock,
-                task -> Thread.ofVirtual().name("postback-key-refresh").start(task));
-        changes.listen(new ConfigChanges.Listener() {
-            @Override
-            public void changed(ConfigChange change) {
-                if (change.kind() == ConfigChange.Kind.POSTBACK_KEY) {
-                    digestToKey.removeIf(
-                            (digest, key) -> key.map(k -> k.id() == change.id()).orElse(false));
-                    digestToKey.forgetAbsent(); // the key may be new
-                }
-            }
-
-            @Override
-            public void everythingMayHaveChanged() {
-                digestToKey.clear();
-            }
-        });
+                "postback-key-refresh");
     }
 
     public Optional<PostbackKey> find(AccountId account, long id) {

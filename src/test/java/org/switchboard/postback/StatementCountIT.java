@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ class StatementCountIT extends ServerIT {
     /** Counts statements of request and writer threads; a run of statements in one transaction is one commit. */
     private static final class Counting implements SqlLogger {
         /** One statement; {@code connection} is the pool's lease it ran on (a new object for every borrow). */
-        private record Seen(String thread, Object connection, boolean autoCommit, boolean write, String sql) {}
+        private record Seen(String thread, Connection connection, boolean autoCommit, boolean write, String sql) {}
 
         private final List<Seen> seen = new ArrayList<>();
 
@@ -69,9 +70,9 @@ class StatementCountIT extends ServerIT {
                 return;
             }
             boolean autoCommit;
-            Object connection = context.getConnection();
+            Connection connection = context.getConnection();
             try {
-                autoCommit = context.getConnection().getAutoCommit();
+                autoCommit = connection.getAutoCommit();
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }

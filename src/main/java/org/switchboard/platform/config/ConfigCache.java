@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -68,6 +70,45 @@ public final class ConfigCache<K, T> {
         this.maxAge = maxAge;
         this.clock = clock;
         this.refresher = refresher;
+    }
+
+    /**
+     * A cache of what secrets open (a key's owner), by the secret's digest, unknown digests remembered apart; at most
+     * {@code max} of each. It follows {@code changes}: a change of {@code kind} drops the entry whose {@code id} it
+     * names and every remembered unknown digest (the secret may be new), and changes that may have been missed drop
+     * everything. Background reloads run on virtual threads named {@code threadName}.
+     */
+    public static <T> ConfigCache<String, Optional<T>> byDigest(
+            ConfigChanges changes,
+            ConfigChange.Kind kind,
+            ToLongFunction<T> id,
+            int max,
+            Duration maxAge,
+            Clock clock,
+            String threadName) {
+        ConfigCache<String, Optional<T>> cache = new ConfigCache<>(
+                Optional::isEmpty,
+                max,
+                max,
+                maxAge,
+                clock,
+                task -> Thread.ofVirtual().name(threadName).start(task));
+        changes.listen(new ConfigChanges.Listener() {
+            @Override
+            public void changed(ConfigChange change) {
+                if (change.kind() == kind) {
+                    cache.removeIf((digest, held) -> held.map(value -> id.applyAsLong(value) == change.id())
+                            .orElse(false));
+                    cache.forgetAbsent(); // the secret may be new
+                }
+            }
+
+            @Override
+            public void everythingMayHaveChanged() {
+                cache.clear();
+            }
+        });
+        return cache;
     }
 
     /** The entry for {@code key}, loaded by {@code loader} when it is not held. */
