@@ -24,6 +24,7 @@ import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallService;
 import org.switchboard.call.LiveCall;
+import org.switchboard.platform.db.DurableWrites;
 import org.switchboard.platform.http.Http;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.http.JsonText;
@@ -161,24 +162,18 @@ public final class DataWritingRoutes {
     }
 
     /**
-     * Tags for the caller's latest call. With one writer (SQLite) the call is read inside the request's transaction
-     * ({@link KeyedRequests#decidedInTransaction}): tags that wait for the next call are stored there and then, and a
-     * call that takes them is written in a second transaction, under its lock. With several writers (PostgreSQL) the
-     * request thread reads on its own connection, side by side with the others.
+     * Tags for the caller's latest call, read inside the request's transaction on the writer's connection together with
+     * the latest calls of every other caller of its batch ({@link CallRepository#LATEST_OF_CALLERS}): one read for the
+     * batch, and none on a connection of the request's own. Tags that wait for the next call are stored there and
+     * then; a call that takes them is written in a second transaction, under its lock.
      */
     private KeyedRequests.Plan<Response> toLatestCall(
             PostbackKey key, String caller, Optional<Long> publisher, TagSet tags, boolean reuse) {
-        if (!keyed.oneWriter()) {
-            return toFound(
-                    key, calls.findLatestOfCaller(key.accountId(), caller, publisher), caller, publisher, tags, reuse);
-        }
-        return KeyedRequests.decidedInTransaction(handle -> toFound(
-                key,
-                CallRepository.findLatestOfCaller(handle, key.accountId(), caller, publisher),
-                caller,
-                publisher,
-                tags,
-                reuse));
+        return keyed.decidedInTransaction(
+                new DurableWrites.Prefetch<>(
+                        CallRepository.LATEST_OF_CALLERS,
+                        new CallRepository.CallerOf(key.accountId(), caller, publisher)),
+                (handle, call) -> toFound(key, call, caller, publisher, tags, reuse));
     }
 
     /** Tags onto {@code call} when the key may write to it, else stored for {@code caller}'s next call. */

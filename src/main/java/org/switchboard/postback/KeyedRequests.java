@@ -2,6 +2,7 @@ package org.switchboard.postback;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
@@ -90,7 +91,8 @@ final class KeyedRequests {
      */
     private <T> Logged<T> commit(
             PostbackLog.Source source, String endpoint, String method, Map<String, String> params, Plan<T> plan) {
-        return plan.around(() -> log.writes().commit(handle -> {
+        DurableWrites writes = log.writes();
+        DurableWrites.Work<Logged<T>> work = handle -> {
             Result<T> result = plan.write(handle);
             Optional<PostbackLog.Row> row = switch (result) {
                 case Outcome<T> outcome ->
@@ -110,7 +112,9 @@ final class KeyedRequests {
             };
             row.ifPresent(entry -> log.insert(handle, entry));
             return new Logged<>(result, row);
-        }));
+        };
+        Optional<DurableWrites.Prefetch<?, ?>> prefetch = plan.prefetch();
+        return plan.around(() -> prefetch.isPresent() ? writes.commit(prefetch.get(), work) : writes.commit(work));
     }
 
     private record Logged<T>(Result<T> result, Optional<PostbackLog.Row> row) {}
@@ -133,6 +137,11 @@ final class KeyedRequests {
         default boolean locks() {
             return false;
         }
+
+        /** The read to make for this plan with the others of its batch, before any of them is written. */
+        default Optional<DurableWrites.Prefetch<?, ?>> prefetch() {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -150,6 +159,28 @@ final class KeyedRequests {
                 return new Refused<>(refused);
             }
             return plan.locks() ? new Again<>(plan) : plan.write(handle);
+        };
+    }
+
+    /**
+     * As {@link #decidedInTransaction(Function)}, decided by what {@code prefetch} finds, read at the start of the
+     * request's transaction together with the same read of every other request of its batch ({@link
+     * DurableWrites#commit(DurableWrites.Prefetch, DurableWrites.Work)}): one read for the batch, not one per request.
+     */
+    <T, K, V> Plan<T> decidedInTransaction(
+            DurableWrites.Prefetch<K, V> prefetch, BiFunction<Handle, Optional<V>, Plan<T>> reads) {
+        DurableWrites writes = log.writes();
+        Plan<T> decided = decidedInTransaction(handle -> reads.apply(handle, writes.prefetched(handle, prefetch)));
+        return new Plan<>() {
+            @Override
+            public Result<T> write(Handle handle) {
+                return decided.write(handle);
+            }
+
+            @Override
+            public Optional<DurableWrites.Prefetch<?, ?>> prefetch() {
+                return Optional.of(prefetch);
+            }
         };
     }
 

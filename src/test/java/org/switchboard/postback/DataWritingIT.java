@@ -6,6 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Calls;
@@ -168,6 +175,70 @@ class DataWritingIT extends ServerIT {
         assertThat(s.tags(uuid).path("sale").get(0).asText()).isEqualTo("yes");
         assertThat(stored.json().path("status").asText()).isEqualTo("call not found, tags stored");
         assertThat(s.tags(uuid).has("plan")).isFalse();
+    }
+
+    @Test
+    void callersWritingAtOnceShouldEachFindTheirOwnLatestCall() throws Exception {
+        // given: callers with a live call, with two (the second the latest), with none, and with one through another
+        // publisher's number, which this key does not see; their writes arrive together, so batches read many callers
+        Setup s = setup();
+        String key = s.key("publishers/" + s.publisherA(), "{}");
+        Map<String, String> latestCall = new LinkedHashMap<>();
+        List<String> callers = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String caller = String.format("+1312555%04d", 2000 + i);
+            callers.add(caller);
+            if (i < 16) {
+                latestCall.put(
+                        caller,
+                        s.calls()
+                                .arrive(caller, s.numberA())
+                                .json()
+                                .path("call_uuid")
+                                .asText());
+            } else if (i < 20) {
+                s.calls().arrive(caller, s.numberA());
+                latestCall.put(
+                        caller,
+                        s.calls()
+                                .arrive(caller, s.numberA())
+                                .json()
+                                .path("call_uuid")
+                                .asText());
+            } else if (i < 24) {
+                s.calls().arrive(caller, s.numberB());
+            }
+        }
+
+        // when
+        Map<String, Response> written = new LinkedHashMap<>();
+        try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<String, Future<Response>> sent = new LinkedHashMap<>();
+            for (String caller : callers) {
+                sent.put(
+                        caller,
+                        requests.submit(() -> s.write("key=" + key + "&caller_number=" + caller.replace("+", "%2B")
+                                + "&written_for=" + caller.substring(1))));
+            }
+            for (var entry : sent.entrySet()) {
+                written.put(entry.getKey(), entry.getValue().get());
+            }
+        }
+
+        // then
+        for (String caller : callers) {
+            Response answer = written.get(caller);
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+            String uuid = latestCall.get(caller);
+            if (uuid == null) {
+                assertThat(answer.json().path("status").asText()).as(caller).isEqualTo("call not found, tags stored");
+            } else {
+                assertThat(answer.json().path("status").asText())
+                        .as(caller)
+                        .isEqualTo("in-progress call found, tags may be ignored");
+                assertThat(s.tags(uuid).path("written_for").get(0).asText()).isEqualTo(caller.substring(1));
+            }
+        }
     }
 
     @Test

@@ -2,10 +2,14 @@ package org.switchboard.platform.db;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.switchboard.platform.metrics.Metrics;
@@ -28,6 +32,10 @@ import org.switchboard.platform.metrics.Metrics;
  * for a caller's next call) are left for the end of the transaction ({@link #insertAtCommit}): the batch inserts them
  * together, one {@link FixedStatement} executed as a JDBC batch (one round trip to PostgreSQL for all of them, one
  * prepared statement on SQLite), instead of one round trip per row while every request of the batch waits.
+ *
+ * <p>A read that many works make by key (a caller's latest call, say) is declared with the work ({@link Prefetch}) and
+ * made once for the whole batch at the start of its transaction ({@link BatchRead}): one round trip to PostgreSQL for
+ * every work of the batch instead of one each, the work finding its answer with {@link #prefetched}.
  */
 public final class DurableWrites {
     /** A request's writes inside the shared transaction, answering what they did. */
@@ -36,10 +44,31 @@ public final class DurableWrites {
         R run(Handle handle);
     }
 
-    private final GroupCommit<Work<?>, Object> commits;
+    /**
+     * A read made by key for every work of a batch at once, in the batch's transaction before any work runs.
+     *
+     * @param <K> what a work reads by
+     * @param <V> what it finds
+     */
+    @FunctionalInterface
+    public interface BatchRead<K, V> {
+        /** What each of {@code keys} finds, read on {@code handle}; a key that finds nothing is left out. */
+        Map<K, V> readAll(Handle handle, Set<K> keys);
+    }
+
+    /** A work's read by {@code key}, made for it with its batch's others ({@link #commit(Prefetch, Work)}). */
+    public record Prefetch<K, V>(BatchRead<K, V> read, K key) {}
+
+    /** One request's work, with the read to make for it before the batch's works run, if any. */
+    private record Unit(Optional<Prefetch<?, ?>> prefetch, Work<?> work) {}
+
+    private final GroupCommit<Unit, Object> commits;
     private final int writers;
     /** The transactions under way (one per writer) → their rows left for the commit: statement → each row's values. */
     private final Map<Handle, Map<FixedStatement, List<Object[]>>> handleToInserts =
+            Collections.synchronizedMap(new IdentityHashMap<>());
+    /** The transactions under way → what their batch reads found: read → key → found. */
+    private final Map<Handle, Map<BatchRead<?, ?>, Map<?, ?>>> handleToPrefetched =
             Collections.synchronizedMap(new IdentityHashMap<>());
 
     /** {@code what} names the writer in errors and in its meters ({@code writer="what"}); one writer thread. */
@@ -59,9 +88,14 @@ public final class DurableWrites {
                 what,
                 new GroupCommit.Writer<>() {
                     @Override
-                    public Object write(Handle handle, Work<?> work) {
+                    public void beforeRows(Handle handle, List<Unit> units) {
+                        handleToPrefetched.put(handle, readAll(handle, units));
+                    }
+
+                    @Override
+                    public Object write(Handle handle, Unit unit) {
                         handleToInserts.putIfAbsent(handle, new LinkedHashMap<>());
-                        return work.run(handle);
+                        return unit.work().run(handle);
                     }
 
                     @Override
@@ -75,6 +109,7 @@ public final class DurableWrites {
                     @Override
                     public void after(Handle handle) {
                         handleToInserts.remove(handle);
+                        handleToPrefetched.remove(handle);
                     }
                 },
                 metrics,
@@ -94,7 +129,49 @@ public final class DurableWrites {
     /** Runs {@code work} in a shared transaction and answers its result once that transaction is committed. */
     @SuppressWarnings("unchecked") // each work's own result comes back to it
     public <R> R commit(Work<R> work) {
-        return (R) commits.write(work);
+        return (R) commits.write(new Unit(Optional.empty(), work));
+    }
+
+    /**
+     * As {@link #commit(Work)}, with {@code prefetch} read for the work at the start of its batch's transaction, with
+     * the same read of the batch's other works, and found there by {@link #prefetched}.
+     */
+    @SuppressWarnings("unchecked") // each work's own result comes back to it
+    public <R> R commit(Prefetch<?, ?> prefetch, Work<R> work) {
+        return (R) commits.write(new Unit(Optional.of(prefetch), work));
+    }
+
+    /**
+     * From inside a {@link Work} committed with {@code prefetch}: what its read found, read with the batch's others
+     * (read alone, on {@code handle}, for a work whose batch did not read it).
+     */
+    @SuppressWarnings("unchecked") // the batch's map for a read holds that read's keys and values
+    public <K, V> Optional<V> prefetched(Handle handle, Prefetch<K, V> prefetch) {
+        Map<BatchRead<?, ?>, Map<?, ?>> found = handleToPrefetched.get(handle);
+        Map<K, V> read = found == null ? null : (Map<K, V>) found.get(prefetch.read());
+        if (read == null) {
+            read = prefetch.read().readAll(handle, Set.of(prefetch.key()));
+        }
+        return Optional.ofNullable(read.get(prefetch.key()));
+    }
+
+    /** The batch's reads: each read made once, for the keys of every unit that declared it. */
+    private static Map<BatchRead<?, ?>, Map<?, ?>> readAll(Handle handle, List<Unit> units) {
+        Map<BatchRead<?, ?>, Set<Object>> readToKeys = new LinkedHashMap<>();
+        for (Unit unit : units) {
+            unit.prefetch()
+                    .ifPresent(prefetch -> readToKeys
+                            .computeIfAbsent(prefetch.read(), read -> new LinkedHashSet<>())
+                            .add(prefetch.key()));
+        }
+        Map<BatchRead<?, ?>, Map<?, ?>> found = new HashMap<>();
+        readToKeys.forEach((read, keys) -> found.put(read, readAllOf(read, handle, keys)));
+        return found;
+    }
+
+    @SuppressWarnings("unchecked") // the keys were declared with this read
+    private static <K> Map<K, ?> readAllOf(BatchRead<K, ?> read, Handle handle, Set<Object> keys) {
+        return read.readAll(handle, (Set<K>) keys);
     }
 
     /**

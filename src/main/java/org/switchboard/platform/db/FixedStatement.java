@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -89,6 +90,30 @@ public final class FixedStatement {
         PreparedStatement statement = lend(handle);
         try {
             return first(statement, row, values);
+        } catch (SQLException e) {
+            throw failed(e);
+        } finally {
+            giveBack(handle, statement);
+        }
+    }
+
+    /** Every row the query answers with {@code values} bound, read by {@code row}, on {@code handle}. */
+    public <T> List<T> all(Handle handle, Row<T> row, Object... values) {
+        if (logged(handle)) {
+            return bound(handle.createQuery(sql), values)
+                    .map((rs, ctx) -> row.read(rs))
+                    .list();
+        }
+        PreparedStatement statement = lend(handle);
+        try {
+            bind(statement, values);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = executeQuery(statement)) {
+                while (rs.next()) {
+                    rows.add(row.read(rs));
+                }
+            }
+            return rows;
         } catch (SQLException e) {
             throw failed(e);
         } finally {

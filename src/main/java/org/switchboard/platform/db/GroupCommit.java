@@ -35,6 +35,9 @@ public final class GroupCommit<T, R> {
     public interface Writer<T, R> {
         R write(Handle handle, T row);
 
+        /** At the start of the transaction, before any of its rows is written: reads what they all need at once. */
+        default void beforeRows(Handle handle, List<T> rows) {}
+
         /** After every row of the transaction is written, before it commits: writes what the rows left for it. */
         default void beforeCommit(Handle handle) {}
 
@@ -143,6 +146,7 @@ public final class GroupCommit<T, R> {
         return jdbi.inTransaction(handle -> {
             try {
                 List<R> stored = new ArrayList<>(rows.size());
+                writer.beforeRows(handle, rows.stream().map(Pending::row).toList());
                 for (Pending<T, R> pending : rows) {
                     stored.add(writer.write(handle, pending.row()));
                 }
