@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.DurableWrites;
 import org.switchboard.platform.db.FixedStatement;
+import org.switchboard.platform.db.ManyKeys;
 import org.switchboard.platform.http.Json;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.paging.Page;
@@ -55,32 +55,26 @@ public final class CallRepository {
             + " FROM calls WHERE account_id = ? AND caller_number = ? AND publisher_id = ?"
             + " ORDER BY started_at DESC, id DESC LIMIT 1");
 
-    /** Callers whose latest calls {@link #LATEST_OF_CALLERS} reads in one statement, at most. */
-    private static final int CALLERS_PER_READ = 64;
-
     /**
-     * The latest calls of up to {@link #CALLERS_PER_READ} callers in one statement, each found as {@link
-     * #LATEST_OF_CALLER} finds one (the same index, read backwards once per caller): {@code [log2 n][publisher]}, for
-     * n callers, n a power of two (a shorter list is filled with NULLs, which match no call), so a few texts serve
-     * every batch.
+     * The latest calls of many callers in one statement, each found as {@link #LATEST_OF_CALLER} finds one (the same
+     * index, read backwards once per caller); {@code [publisher]}: the second form keeps the calls of one publisher.
      */
-    private static final FixedStatement[][] LATEST_OF_SOME_CALLERS = latestOfSomeCallers();
+    private static final ManyKeys[] LATEST_OF_SOME_CALLERS = {
+        latestOfSomeCallers(""), latestOfSomeCallers(" AND c.publisher_id = ?")
+    };
 
-    private static FixedStatement[][] latestOfSomeCallers() {
-        int sizes = Integer.numberOfTrailingZeros(CALLERS_PER_READ) + 1;
-        FixedStatement[][] statements = new FixedStatement[sizes][2];
-        for (int size = 0; size < sizes; size++) {
-            String callers = String.join(", ", Collections.nCopies(1 << size, "(?)"));
-            for (int publisher = 0; publisher < 2; publisher++) {
-                statements[size][publisher] = new FixedStatement("WITH k (caller_number) AS (VALUES " + callers
-                        + ") SELECT " + COLUMNS + " FROM calls WHERE id IN (SELECT (SELECT c.id FROM calls c"
-                        + " WHERE c.account_id = ? AND c.caller_number = k.caller_number"
-                        + (publisher == 1 ? " AND c.publisher_id = ?" : "")
+    private static ManyKeys latestOfSomeCallers(String publisher) {
+        return new ManyKeys(
+                true,
+                callers -> "WITH k (caller_number) AS (VALUES " + callers + ") SELECT " + COLUMNS
+                        + " FROM calls WHERE id IN (SELECT (SELECT c.id FROM calls c WHERE c.account_id = ?"
+                        + " AND c.caller_number = k.caller_number" + publisher
                         + " ORDER BY c.started_at DESC, c.id DESC LIMIT 1) FROM k)");
-            }
-        }
-        return statements;
     }
+
+    /** Calls of an account by their UUIDs, many in one statement. */
+    private static final ManyKeys BY_UUIDS = new ManyKeys(
+            false, uuids -> "SELECT " + COLUMNS + " FROM calls WHERE uuid IN (" + uuids + ") AND account_id = ?");
 
     private static final FixedStatement BY_UUID =
             new FixedStatement("SELECT " + COLUMNS + " FROM calls WHERE uuid = ?");
@@ -262,38 +256,46 @@ public final class CallRepository {
 
     /**
      * The latest call of each caller ({@link #findLatestOfCaller}), read for many callers at once: one statement for
-     * each account and publisher among them (per {@link #CALLERS_PER_READ} callers), not one per caller. A caller with
-     * no call is left out.
+     * each account and publisher among them (per {@link ManyKeys#MAX} callers), not one per caller. A caller with no
+     * call is left out.
      */
     public static final DurableWrites.BatchRead<CallerOf, Call> LATEST_OF_CALLERS = (handle, callers) -> {
-        Map<CallerOf, Call> found = new HashMap<>();
         Map<CallerOf, List<String>> groups = new LinkedHashMap<>();
         for (CallerOf caller : callers) {
             groups.computeIfAbsent(new CallerOf(caller.account(), "", caller.publisherId()), g -> new ArrayList<>())
                     .add(caller.callerNumber());
         }
+        Map<CallerOf, Call> found = new HashMap<>();
         groups.forEach((group, numbers) -> {
-            for (int from = 0; from < numbers.size(); from += CALLERS_PER_READ) {
-                List<String> some = numbers.subList(from, Math.min(numbers.size(), from + CALLERS_PER_READ));
-                for (Call call : latestOfSomeCallers(handle, group, some)) {
-                    found.put(new CallerOf(group.account(), call.callerNumber(), group.publisherId()), call);
-                }
+            Object[] after = group.publisherId().isPresent()
+                    ? new Object[] {group.account().value(), group.publisherId().get()}
+                    : new Object[] {group.account().value()};
+            for (Call call : LATEST_OF_SOME_CALLERS[after.length - 1].all(
+                    handle, CallRepository::map, numbers, FixedStatement.Null.VARCHAR, after)) {
+                found.put(new CallerOf(group.account(), call.callerNumber(), group.publisherId()), call);
             }
         });
         return found;
     };
 
-    private static List<Call> latestOfSomeCallers(Handle handle, CallerOf group, List<String> numbers) {
-        int size = numbers.size() == 1 ? 0 : 32 - Integer.numberOfLeadingZeros(numbers.size() - 1);
-        List<Object> values = new ArrayList<>(numbers);
-        while (values.size() < 1 << size) {
-            values.add(FixedStatement.Null.VARCHAR);
+    /** A call named by its UUID on an account. */
+    public record Named(AccountId account, String uuid) {}
+
+    /** Calls by their UUIDs ({@link #find}), read for many at once: one statement per account. Unknown ones are left out. */
+    public static final DurableWrites.BatchRead<Named, Call> NAMED = (handle, named) -> {
+        Map<AccountId, List<String>> byAccount = new LinkedHashMap<>();
+        for (Named call : named) {
+            byAccount.computeIfAbsent(call.account(), a -> new ArrayList<>()).add(call.uuid());
         }
-        values.add(group.account().value());
-        group.publisherId().ifPresent(values::add);
-        return LATEST_OF_SOME_CALLERS[size][group.publisherId().isPresent() ? 1 : 0].all(
-                handle, CallRepository::map, values.toArray());
-    }
+        Map<Named, Call> found = new HashMap<>();
+        byAccount.forEach((account, uuids) -> {
+            for (Call call :
+                    BY_UUIDS.all(handle, CallRepository::map, uuids, FixedStatement.Null.VARCHAR, account.value())) {
+                found.put(new Named(account, call.uuid()), call);
+            }
+        });
+        return found;
+    };
 
     public Optional<Call> findByCarrierId(String carrier, String carrierCallId) {
         return jdbi.withHandle(handle -> handle.createQuery(

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.switchboard.call.CallState;
 import org.switchboard.platform.db.Columns;
 import org.switchboard.platform.db.FixedStatement;
+import org.switchboard.platform.db.ManyKeys;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.metrics.Metrics;
 import org.switchboard.platform.money.Money;
@@ -33,6 +34,9 @@ public final class ConversionRepository {
 
     private static final FixedStatement BY_CALL =
             new FixedStatement("SELECT " + COLUMNS + " FROM call_conversions WHERE call_id = ?");
+
+    private static final ManyKeys BY_CALLS =
+            new ManyKeys(false, ids -> "SELECT " + COLUMNS + " FROM call_conversions WHERE call_id IN (" + ids + ")");
 
     private final Jdbi jdbi;
     private final Counter[] decisionsByState;
@@ -73,6 +77,16 @@ public final class ConversionRepository {
     /** The call's decision, read in the caller's transaction. */
     static Optional<Conversion> find(Handle handle, long callId) {
         return BY_CALL.first(handle, ConversionRepository::map, callId);
+    }
+
+    /** The decisions of these calls, by call id, read in the caller's transaction; a call not decided is left out. */
+    static Map<Long, Conversion> findAll(Handle handle, List<Long> callIds) {
+        Map<Long, Conversion> found = new HashMap<>();
+        for (Conversion conversion :
+                BY_CALLS.all(handle, ConversionRepository::map, callIds, FixedStatement.Null.BIGINT)) {
+            found.put(conversion.callId(), conversion);
+        }
+        return found;
     }
 
     /** Counts a decision stored by a transaction that has committed ({@link #insertIfAbsent(Handle, Conversion, Instant)}). */

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -21,6 +23,7 @@ import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.call.CallState;
 import org.switchboard.call.LiveCall;
+import org.switchboard.platform.db.DurableWrites;
 import org.switchboard.platform.id.AccountId;
 import org.switchboard.platform.money.Money;
 import org.switchboard.tag.TagSet;
@@ -255,11 +258,32 @@ public final class ConversionService implements AutoCloseable {
         }
     }
 
+    /** A call named by a postback, and its decision, as they stood when read. */
+    public record Posted(Call call, Optional<Conversion> decision) {}
+
+    /**
+     * Calls named by postbacks with their decisions, read for a batch of postbacks at once: a statement for the calls
+     * and one for their decisions, whatever the number of postbacks.
+     */
+    public static final DurableWrites.BatchRead<CallRepository.Named, Posted> CALLS_AND_DECISIONS = (handle, named) -> {
+        Map<CallRepository.Named, Call> calls = CallRepository.NAMED.readAll(handle, named);
+        Map<Long, Conversion> decisions = ConversionRepository.findAll(
+                handle, calls.values().stream().map(Call::id).toList());
+        Map<CallRepository.Named, Posted> found = new HashMap<>();
+        calls.forEach((name, call) -> found.put(name, new Posted(call, Optional.ofNullable(decisions.get(call.id())))));
+        return found;
+    };
+
     /**
      * The buyer posts a conversion for {@code call} (already checked to be the key's buyer's, and just read), with an
      * optional value. The call's campaign criterion must be a postback criterion; the conversion counts once.
      */
     public PostbackPlan postback(Call call, Optional<Money> posted) {
+        return postback(call, conversions.find(call.id()), posted);
+    }
+
+    /** As {@link #postback(Call, Optional)}, with the call's decision {@code before} as just read with it. */
+    public PostbackPlan postback(Call call, Optional<Conversion> before, Optional<Money> posted) {
         Instant now = clock.instant();
         ConversionCriterionRepository.ForCall judges =
                 criteria.forCall(call.accountId(), call.campaignId(), call.buyerId());
@@ -271,10 +295,8 @@ public final class ConversionService implements AutoCloseable {
                     .orElse("no conversion criterion matches call " + call.uuid()));
             return PostbackPlan.answered(refused);
         }
-        // read before the transaction, which holds the writer: the decision as it stands (a conversion is final, so a
-        // repeated postback is answered from it; any other state is only where the conditional writes start from)
-        // and the webhooks an ended call's decision queues
-        Optional<Conversion> before = conversions.find(call.id());
+        // the decision as it stands (a conversion is final, so a repeated postback is answered from it; any other
+        // state is only where the conditional writes start from) and the webhooks an ended call's decision queues
         if (before.filter(Conversion::converted).isPresent()) {
             PostbackOutcome repeated = repeated(call, before.get(), posted);
             return PostbackPlan.answered(repeated);

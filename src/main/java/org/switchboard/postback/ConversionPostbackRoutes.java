@@ -15,6 +15,7 @@ import org.switchboard.buyer.BuyerGroupRepository;
 import org.switchboard.call.Call;
 import org.switchboard.call.CallRepository;
 import org.switchboard.conversion.ConversionService;
+import org.switchboard.platform.db.DurableWrites;
 import org.switchboard.platform.http.HttpErrors;
 import org.switchboard.platform.money.Money;
 import org.switchboard.platform.problem.Problem;
@@ -83,10 +84,21 @@ public final class ConversionPostbackRoutes {
         Set<Long> buyers = key.owner() == KeyType.Owner.BUYER
                 ? Set.of(key.ownerId())
                 : groups.memberIds(key.accountId(), key.ownerId());
+        if (ref.callUuid().isPresent()) {
+            // the call and its decision, read in the request's transaction with those of every postback of its batch
+            String uuid = ref.callUuid().get();
+            return keyed.decidedInTransaction(
+                    new DurableWrites.Prefetch<>(
+                            ConversionService.CALLS_AND_DECISIONS, new CallRepository.Named(key.accountId(), uuid)),
+                    (handle, found) -> {
+                        Call call = handledBy(found.map(ConversionService.Posted::call), uuid, buyers);
+                        return answered(
+                                call,
+                                conversions.postback(call, found.flatMap(ConversionService.Posted::decision), value));
+                    });
+        }
         Supplier<KeyedRequests.Plan<String>> checked = () -> {
-            Call call = ref.callUuid().isPresent()
-                    ? named(key, ref.callUuid().get(), buyers)
-                    : latestOfCaller(key, ref.callerNumber().orElseThrow(), buyers, duration, startTime);
+            Call call = latestOfCaller(key, ref.callerNumber().orElseThrow(), buyers, duration, startTime);
             return answered(call, conversions.postback(call, value));
         };
         // the call read and the postback's own reads (its decision, the webhooks' candidates): with one writer
@@ -106,9 +118,9 @@ public final class ConversionPostbackRoutes {
                         .orElseThrow(() -> new Problem.Invalid("value", "value is not an amount: " + raw)));
     }
 
-    /** The call named by {@code call_uuid}, which one of {@code buyers} must have handled. */
-    private Call named(PostbackKey key, String uuid, Set<Long> buyers) {
-        Call call = calls.find(key.accountId(), uuid).orElseThrow(() -> new Problem.NotFound("no call " + uuid));
+    /** The call named by {@code call_uuid}, if found, which one of {@code buyers} must have handled. */
+    private static Call handledBy(Optional<Call> found, String uuid, Set<Long> buyers) {
+        Call call = found.orElseThrow(() -> new Problem.NotFound("no call " + uuid));
         if (call.buyerId().filter(buyers::contains).isEmpty()) {
             throw new Problem.Forbidden("call " + uuid + " was not handled by this key's buyer");
         }

@@ -67,8 +67,8 @@ public final class DurableWrites {
     /** The transactions under way (one per writer) → their rows left for the commit: statement → each row's values. */
     private final Map<Handle, Map<FixedStatement, List<Object[]>>> handleToInserts =
             Collections.synchronizedMap(new IdentityHashMap<>());
-    /** The transactions under way → what their batch reads found: read → key → found. */
-    private final Map<Handle, Map<BatchRead<?, ?>, Map<?, ?>>> handleToPrefetched =
+    /** The transactions under way → what their batch's reads found and no work has taken yet: read → key → found. */
+    private final Map<Handle, Map<BatchRead<?, ?>, Map<?, Optional<?>>>> handleToPrefetched =
             Collections.synchronizedMap(new IdentityHashMap<>());
 
     /** {@code what} names the writer in errors and in its meters ({@code writer="what"}); one writer thread. */
@@ -142,36 +142,45 @@ public final class DurableWrites {
     }
 
     /**
-     * From inside a {@link Work} committed with {@code prefetch}: what its read found, read with the batch's others
-     * (read alone, on {@code handle}, for a work whose batch did not read it).
+     * From inside a {@link Work} committed with {@code prefetch}: what its read found at the start of the batch. Only
+     * the first work of a batch to ask for a key gets that: a later one with the same key (two postbacks on one call)
+     * reads it again on {@code handle}, so it sees what the works before it wrote, as does a work whose batch did not
+     * read it.
      */
-    @SuppressWarnings("unchecked") // the batch's map for a read holds that read's keys and values
+    @SuppressWarnings("unchecked") // the batch's map for a read holds that read's keys and what they found
     public <K, V> Optional<V> prefetched(Handle handle, Prefetch<K, V> prefetch) {
-        Map<BatchRead<?, ?>, Map<?, ?>> found = handleToPrefetched.get(handle);
-        Map<K, V> read = found == null ? null : (Map<K, V>) found.get(prefetch.read());
-        if (read == null) {
-            read = prefetch.read().readAll(handle, Set.of(prefetch.key()));
+        Map<BatchRead<?, ?>, Map<?, Optional<?>>> batch = handleToPrefetched.get(handle);
+        Map<K, Optional<V>> read = batch == null ? null : (Map<K, Optional<V>>) (Map<?, ?>) batch.get(prefetch.read());
+        Optional<V> found = read == null ? null : read.remove(prefetch.key());
+        if (found == null) {
+            found = Optional.ofNullable(
+                    prefetch.read().readAll(handle, Set.of(prefetch.key())).get(prefetch.key()));
         }
-        return Optional.ofNullable(read.get(prefetch.key()));
+        return found;
     }
 
-    /** The batch's reads: each read made once, for the keys of every unit that declared it. */
-    private static Map<BatchRead<?, ?>, Map<?, ?>> readAll(Handle handle, List<Unit> units) {
-        Map<BatchRead<?, ?>, Set<Object>> readToKeys = new LinkedHashMap<>();
+    /** The batch's reads: each read made once, for the keys of every unit that declared it; a key found nothing: empty. */
+    private static Map<BatchRead<?, ?>, Map<?, Optional<?>>> readAll(Handle handle, List<Unit> units) {
+        Map<BatchRead<?, ?>, Set<Object>> readToKeys = new HashMap<>();
         for (Unit unit : units) {
             unit.prefetch()
                     .ifPresent(prefetch -> readToKeys
                             .computeIfAbsent(prefetch.read(), read -> new LinkedHashSet<>())
                             .add(prefetch.key()));
         }
-        Map<BatchRead<?, ?>, Map<?, ?>> found = new HashMap<>();
+        Map<BatchRead<?, ?>, Map<?, Optional<?>>> found = new HashMap<>();
         readToKeys.forEach((read, keys) -> found.put(read, readAllOf(read, handle, keys)));
         return found;
     }
 
     @SuppressWarnings("unchecked") // the keys were declared with this read
-    private static <K> Map<K, ?> readAllOf(BatchRead<K, ?> read, Handle handle, Set<Object> keys) {
-        return read.readAll(handle, (Set<K>) keys);
+    private static <K> Map<?, Optional<?>> readAllOf(BatchRead<K, ?> read, Handle handle, Set<Object> keys) {
+        Map<K, ?> values = read.readAll(handle, (Set<K>) keys);
+        Map<Object, Optional<?>> found = new HashMap<>();
+        for (Object key : keys) {
+            found.put(key, Optional.ofNullable(values.get((K) key)));
+        }
+        return found;
     }
 
     /**
