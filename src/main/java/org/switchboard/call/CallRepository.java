@@ -72,9 +72,12 @@ public final class CallRepository {
                         + " ORDER BY c.started_at DESC, c.id DESC LIMIT 1) FROM k)");
     }
 
-    /** Calls of an account by their UUIDs, many in one statement. */
-    private static final ManyKeys BY_UUIDS = new ManyKeys(
-            false, uuids -> "SELECT " + COLUMNS + " FROM calls WHERE uuid IN (" + uuids + ") AND account_id = ?");
+    /**
+     * Calls by their UUIDs, many in one statement, on the UUID's index alone: with the account in the statement too,
+     * SQLite (no statistics) reads the account's calls instead.
+     */
+    private static final ManyKeys BY_UUIDS =
+            new ManyKeys(false, uuids -> "SELECT " + COLUMNS + " FROM calls WHERE uuid IN (" + uuids + ")");
 
     private static final FixedStatement BY_UUID =
             new FixedStatement("SELECT " + COLUMNS + " FROM calls WHERE uuid = ?");
@@ -281,19 +284,19 @@ public final class CallRepository {
     /** A call named by its UUID on an account. */
     public record Named(AccountId account, String uuid) {}
 
-    /** Calls by their UUIDs ({@link #find}), read for many at once: one statement per account. Unknown ones are left out. */
+    /**
+     * Calls by their UUIDs ({@link #find}), read for many at once: one statement, whatever their accounts. A UUID no
+     * call of its account has is left out.
+     */
     public static final DurableWrites.BatchRead<Named, Call> NAMED = (handle, named) -> {
-        Map<AccountId, List<String>> byAccount = new LinkedHashMap<>();
-        for (Named call : named) {
-            byAccount.computeIfAbsent(call.account(), a -> new ArrayList<>()).add(call.uuid());
-        }
+        List<String> uuids = named.stream().map(Named::uuid).distinct().toList();
         Map<Named, Call> found = new HashMap<>();
-        byAccount.forEach((account, uuids) -> {
-            for (Call call :
-                    BY_UUIDS.all(handle, CallRepository::map, uuids, FixedStatement.Null.VARCHAR, account.value())) {
-                found.put(new Named(account, call.uuid()), call);
+        for (Call call : BY_UUIDS.all(handle, CallRepository::map, uuids, FixedStatement.Null.VARCHAR)) {
+            Named asked = new Named(call.accountId(), call.uuid());
+            if (named.contains(asked)) {
+                found.put(asked, call);
             }
-        });
+        }
         return found;
     };
 

@@ -349,6 +349,8 @@ class ConversionIT extends ServerIT {
                 s.postback("call_uuid=00000000-0000-0000-0000-000000000000&value=10"),
                 404,
                 "FAILED no call 00000000-0000-0000-0000-000000000000");
+        // another account's call is no call to this key
+        assertFailed(durationOnly.postback("call_uuid=" + uuid + "&value=10"), 404, "FAILED no call " + uuid);
         assertFailed(
                 s.postback("caller_number=%2B13125559999&value=10"),
                 404,
