@@ -265,14 +265,25 @@ public final class ConversionService implements AutoCloseable {
      * Calls named by postbacks with their decisions, read for a batch of postbacks at once: a statement for the calls
      * and one for their decisions, whatever the number of postbacks.
      */
-    public static final DurableWrites.BatchRead<CallRepository.Named, Posted> CALLS_AND_DECISIONS = (handle, named) -> {
-        Map<CallRepository.Named, Call> calls = CallRepository.NAMED.readAll(handle, named);
-        Map<Long, Conversion> decisions = ConversionRepository.findAll(
-                handle, calls.values().stream().map(Call::id).toList());
-        Map<CallRepository.Named, Posted> found = new HashMap<>();
-        calls.forEach((name, call) -> found.put(name, new Posted(call, Optional.ofNullable(decisions.get(call.id())))));
-        return found;
-    };
+    public static final DurableWrites.BatchRead<CallRepository.Named, Posted> CALLS_AND_DECISIONS =
+            new DurableWrites.BatchRead<>() {
+                @Override
+                public Map<CallRepository.Named, Posted> readAll(Handle handle, Set<CallRepository.Named> named) {
+                    Map<CallRepository.Named, Call> calls = CallRepository.NAMED.readAll(handle, named);
+                    Map<Long, Conversion> decisions = ConversionRepository.findAll(
+                            handle, calls.values().stream().map(Call::id).toList());
+                    Map<CallRepository.Named, Posted> found = new HashMap<>();
+                    calls.forEach((name, call) ->
+                            found.put(name, new Posted(call, Optional.ofNullable(decisions.get(call.id())))));
+                    return found;
+                }
+
+                // a conversion is final: a repeated postback in the same batch is answered from it
+                @Override
+                public boolean lasts(Posted found) {
+                    return found.decision().filter(Conversion::converted).isPresent();
+                }
+            };
 
     /**
      * The buyer posts a conversion for {@code call} (already checked to be the key's buyer's, and just read), with an

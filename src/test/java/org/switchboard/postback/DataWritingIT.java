@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.switchboard.testing.Api;
 import org.switchboard.testing.Calls;
@@ -185,26 +186,16 @@ class DataWritingIT extends ServerIT {
         String key = s.key("publishers/" + s.publisherA(), "{}");
         Map<String, String> latestCall = new LinkedHashMap<>();
         List<String> callers = new ArrayList<>();
+        Function<String, String> callToA = caller ->
+                s.calls().arrive(caller, s.numberA()).json().path("call_uuid").asText();
         for (int i = 0; i < 40; i++) {
             String caller = String.format("+1312555%04d", 2000 + i);
             callers.add(caller);
             if (i < 16) {
-                latestCall.put(
-                        caller,
-                        s.calls()
-                                .arrive(caller, s.numberA())
-                                .json()
-                                .path("call_uuid")
-                                .asText());
+                latestCall.put(caller, callToA.apply(caller));
             } else if (i < 20) {
-                s.calls().arrive(caller, s.numberA());
-                latestCall.put(
-                        caller,
-                        s.calls()
-                                .arrive(caller, s.numberA())
-                                .json()
-                                .path("call_uuid")
-                                .asText());
+                callToA.apply(caller);
+                latestCall.put(caller, callToA.apply(caller));
             } else if (i < 24) {
                 s.calls().arrive(caller, s.numberB());
             }

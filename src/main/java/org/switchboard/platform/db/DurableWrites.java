@@ -3,6 +3,7 @@ package org.switchboard.platform.db;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -54,7 +55,18 @@ public final class DurableWrites {
     public interface BatchRead<K, V> {
         /** What each of {@code keys} finds, read on {@code handle}; a key that finds nothing is left out. */
         Map<K, V> readAll(Handle handle, Set<K> keys);
+
+        /**
+         * Whether what a key found may also go to a later work of the batch with the same key: only if no work can
+         * change it (a decision that is final, say). Otherwise that work reads the key again.
+         */
+        default boolean lasts(V found) {
+            return false;
+        }
     }
+
+    /** What a batch's reads found for one read: key → found (empty: nothing), and the keys a work has taken. */
+    private record Found(Map<Object, Optional<?>> byKey, Set<Object> taken) {}
 
     /** A work's read by {@code key}, made for it with its batch's others ({@link #commit(Prefetch, Work)}). */
     public record Prefetch<K, V>(BatchRead<K, V> read, K key) {}
@@ -67,8 +79,8 @@ public final class DurableWrites {
     /** The transactions under way (one per writer) → their rows left for the commit: statement → each row's values. */
     private final Map<Handle, Map<FixedStatement, List<Object[]>>> handleToInserts =
             Collections.synchronizedMap(new IdentityHashMap<>());
-    /** The transactions under way → what their batch's reads found and no work has taken yet: read → key → found. */
-    private final Map<Handle, Map<BatchRead<?, ?>, Map<?, Optional<?>>>> handleToPrefetched =
+    /** The transactions under way → what their batch's reads found, by read. */
+    private final Map<Handle, Map<BatchRead<?, ?>, Found>> handleToPrefetched =
             Collections.synchronizedMap(new IdentityHashMap<>());
 
     /** {@code what} names the writer in errors and in its meters ({@code writer="what"}); one writer thread. */
@@ -142,16 +154,25 @@ public final class DurableWrites {
     }
 
     /**
-     * From inside a {@link Work} committed with {@code prefetch}: what its read found at the start of the batch. Only
-     * the first work of a batch to ask for a key gets that: a later one with the same key (two postbacks on one call)
-     * reads it again on {@code handle}, so it sees what the works before it wrote, as does a work whose batch did not
-     * read it.
+     * From inside a {@link Work} committed with {@code prefetch}: what its read found at the start of the batch. A
+     * later work of the batch with the same key (two postbacks on one call) gets it too only if it {@link
+     * BatchRead#lasts}; otherwise it reads the key again on {@code handle} and sees what the works before it wrote, as
+     * a work whose batch did not read it does.
      */
-    @SuppressWarnings("unchecked") // the batch's map for a read holds that read's keys and what they found
+    @SuppressWarnings("unchecked") // a read's keys and values are of its own types
     public <K, V> Optional<V> prefetched(Handle handle, Prefetch<K, V> prefetch) {
-        Map<BatchRead<?, ?>, Map<?, Optional<?>>> batch = handleToPrefetched.get(handle);
-        Map<K, Optional<V>> read = batch == null ? null : (Map<K, Optional<V>>) (Map<?, ?>) batch.get(prefetch.read());
-        Optional<V> found = read == null ? null : read.remove(prefetch.key());
+        Map<BatchRead<?, ?>, Found> batch = handleToPrefetched.get(handle);
+        Found read = batch == null ? null : batch.get(prefetch.read());
+        Optional<V> found = null;
+        if (read != null) {
+            Optional<V> batchFound = (Optional<V>) read.byKey().get(prefetch.key());
+            // the first work to ask takes it; a later one only what lasts
+            if (batchFound != null
+                    && (read.taken().add(prefetch.key())
+                            || batchFound.map(prefetch.read()::lasts).orElse(false))) {
+                found = batchFound;
+            }
+        }
         if (found == null) {
             found = Optional.ofNullable(
                     prefetch.read().readAll(handle, Set.of(prefetch.key())).get(prefetch.key()));
@@ -159,8 +180,8 @@ public final class DurableWrites {
         return found;
     }
 
-    /** The batch's reads: each read made once, for the keys of every unit that declared it; a key found nothing: empty. */
-    private static Map<BatchRead<?, ?>, Map<?, Optional<?>>> readAll(Handle handle, List<Unit> units) {
+    /** The batch's reads: each read made once, for the keys of every unit that declared it. */
+    private static Map<BatchRead<?, ?>, Found> readAll(Handle handle, List<Unit> units) {
         Map<BatchRead<?, ?>, Set<Object>> readToKeys = new HashMap<>();
         for (Unit unit : units) {
             unit.prefetch()
@@ -168,19 +189,19 @@ public final class DurableWrites {
                             .computeIfAbsent(prefetch.read(), read -> new LinkedHashSet<>())
                             .add(prefetch.key()));
         }
-        Map<BatchRead<?, ?>, Map<?, Optional<?>>> found = new HashMap<>();
+        Map<BatchRead<?, ?>, Found> found = new HashMap<>();
         readToKeys.forEach((read, keys) -> found.put(read, readAllOf(read, handle, keys)));
         return found;
     }
 
     @SuppressWarnings("unchecked") // the keys were declared with this read
-    private static <K> Map<?, Optional<?>> readAllOf(BatchRead<K, ?> read, Handle handle, Set<Object> keys) {
+    private static <K> Found readAllOf(BatchRead<K, ?> read, Handle handle, Set<Object> keys) {
         Map<K, ?> values = read.readAll(handle, (Set<K>) keys);
         Map<Object, Optional<?>> found = new HashMap<>();
         for (Object key : keys) {
             found.put(key, Optional.ofNullable(values.get((K) key)));
         }
-        return found;
+        return new Found(found, new HashSet<>());
     }
 
     /**

@@ -87,14 +87,7 @@ public final class FixedStatement {
                     .map((rs, ctx) -> row.read(rs))
                     .findFirst();
         }
-        PreparedStatement statement = lend(handle);
-        try {
-            return first(statement, row, values);
-        } catch (SQLException e) {
-            throw failed(e);
-        } finally {
-            giveBack(handle, statement);
-        }
+        return query(handle, values, rs -> rs.next() ? Optional.of(row.read(rs)) : Optional.empty());
     }
 
     /** Every row the query answers with {@code values} bound, read by {@code row}, on {@code handle}. */
@@ -104,27 +97,27 @@ public final class FixedStatement {
                     .map((rs, ctx) -> row.read(rs))
                     .list();
         }
+        return query(handle, values, rs -> {
+            List<T> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(row.read(rs));
+            }
+            return rows;
+        });
+    }
+
+    /** Runs the query with {@code values} bound on a statement lent by {@code handle}, its rows read by {@code read}. */
+    private <R> R query(Handle handle, Object[] values, Row<R> read) {
         PreparedStatement statement = lend(handle);
         try {
             bind(statement, values);
-            List<T> rows = new ArrayList<>();
             try (ResultSet rs = executeQuery(statement)) {
-                while (rs.next()) {
-                    rows.add(row.read(rs));
-                }
+                return read.read(rs);
             }
-            return rows;
         } catch (SQLException e) {
             throw failed(e);
         } finally {
             giveBack(handle, statement);
-        }
-    }
-
-    private <T> Optional<T> first(PreparedStatement statement, Row<T> row, Object[] values) throws SQLException {
-        bind(statement, values);
-        try (ResultSet rs = executeQuery(statement)) {
-            return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
         }
     }
 
