@@ -44,20 +44,10 @@ public final class CallRepository {
             + " started_at, connected_at, ended_at, duration_seconds, connected_seconds, transferred_to";
 
     /**
-     * The caller's latest call: one fixed statement on the index {@code calls_caller (account_id, caller_number,
-     * started_at)}, read backwards (SQLite sorts nothing, its index ends with the row id; PostgreSQL sorts only the
-     * calls sharing the newest start time, by id). The second form keeps the calls of one publisher.
-     */
-    private static final FixedStatement LATEST_OF_CALLER = new FixedStatement("SELECT " + COLUMNS
-            + " FROM calls WHERE account_id = ? AND caller_number = ? ORDER BY started_at DESC, id DESC LIMIT 1");
-
-    private static final FixedStatement LATEST_OF_CALLER_THROUGH_PUBLISHER = new FixedStatement("SELECT " + COLUMNS
-            + " FROM calls WHERE account_id = ? AND caller_number = ? AND publisher_id = ?"
-            + " ORDER BY started_at DESC, id DESC LIMIT 1");
-
-    /**
-     * The latest calls of many callers in one statement, each found as {@link #LATEST_OF_CALLER} finds one (the same
-     * index, read backwards once per caller); {@code [publisher]}: the second form keeps the calls of one publisher.
+     * The latest calls of many callers in one statement: for each, the index {@code calls_caller (account_id,
+     * caller_number, started_at)} read backwards (SQLite sorts nothing, its index ends with the row id; PostgreSQL
+     * sorts only the calls sharing the newest start time, by id). {@code [publisher]}: the second form keeps the calls
+     * of one publisher.
      */
     private static final ManyKeys[] LATEST_OF_SOME_CALLERS = {
         latestOfSomeCallers(""), latestOfSomeCallers(" AND c.publisher_id = ?")
@@ -237,30 +227,14 @@ public final class CallRepository {
         return BY_ACCOUNT_AND_UUID.first(jdbi, CallRepository::map, uuid, account.value());
     }
 
-    /**
-     * The caller's most recent call on the account (the latest start; of calls started in the same millisecond, the
-     * last stored), only among calls through {@code publisherId}'s numbers when it is given.
-     */
-    public Optional<Call> findLatestOfCaller(AccountId account, String callerNumber, Optional<Long> publisherId) {
-        return jdbi.withHandle(handle -> findLatestOfCaller(handle, account, callerNumber, publisherId));
-    }
-
-    /** {@link #findLatestOfCaller(AccountId, String, Optional)} on {@code handle} (in its transaction, if any). */
-    public static Optional<Call> findLatestOfCaller(
-            Handle handle, AccountId account, String callerNumber, Optional<Long> publisherId) {
-        return publisherId.isPresent()
-                ? LATEST_OF_CALLER_THROUGH_PUBLISHER.first(
-                        handle, CallRepository::map, account.value(), callerNumber, publisherId.get())
-                : LATEST_OF_CALLER.first(handle, CallRepository::map, account.value(), callerNumber);
-    }
-
     /** A caller on an account, and the publisher whose calls alone count, if any: what a latest call is read by. */
     public record CallerOf(AccountId account, String callerNumber, Optional<Long> publisherId) {}
 
     /**
-     * The latest call of each caller ({@link #findLatestOfCaller}), read for many callers at once: one statement for
-     * each account and publisher among them (per {@link ManyKeys#MAX} callers), not one per caller. A caller with no
-     * call is left out.
+     * Each caller's most recent call on the account (the latest start; of calls started in the same millisecond, the
+     * last stored), only among calls through the publisher's numbers when one is given; read for many callers at once:
+     * one statement for each account and publisher among them (per {@link ManyKeys#MAX} callers), not one per caller.
+     * A caller with no call is left out.
      */
     public static final DurableWrites.BatchRead<CallerOf, Call> LATEST_OF_CALLERS = (handle, callers) -> {
         Map<CallerOf, List<String>> groups = new LinkedHashMap<>();
